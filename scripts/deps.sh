@@ -1,0 +1,42 @@
+#!/bin/sh
+# Installs the Debian packages honeyscope needs to build, test and benchmark,
+# when they are missing. Safe to run every time: it does nothing when all are
+# present. Usage: scripts/deps.sh [build|check|bench]
+set -eu
+
+build="build-essential pkg-config libpcap-dev libjansson-dev libsodium-dev zlib1g-dev
+libzstd-dev libsqlite3-dev libmaxminddb-dev"
+check="$build clang python3 tshark tcpdump nfdump argus-client gzip zstd"
+bench="$check time"
+
+case "${1:-build}" in
+build) wanted=$build ;;
+check) wanted=$check ;;
+bench) wanted=$bench ;;
+*) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+esac
+
+missing=
+for pkg in $wanted; do
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    case "$status" in
+    *" installed") ;;
+    *) missing="$missing $pkg" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "installing Debian packages:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    sudo=
+elif command -v sudo >/dev/null 2>&1; then
+    sudo=sudo
+else
+    echo "deps: missing packages:$missing (run as root to install them)" >&2
+    exit 1
+fi
+# tshark asks whether non-root users may capture; the answer does not matter here.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# shellcheck disable=SC2086
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null

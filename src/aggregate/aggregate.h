@@ -1,0 +1,103 @@
+/*
+ * aggregate: the traffic cube, and the pass that fills it from captures.
+ *
+ * One cube row per (time bin, sensor address, remote address, protocol,
+ * initiator, service) with packets and bytes each way, flows started and the
+ * first and last packet time. Cubes merge by addition (and min/max for the
+ * times), which is what lets threads, files and machines combine into one
+ * answer.
+ */
+#ifndef HONEYSCOPE_AGGREGATE_H
+#define HONEYSCOPE_AGGREGATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/addr.h"
+#include "../decode/decode.h"
+#include "../flow/flow.h"
+
+struct cube_key {
+    int64_t bin; /* UTC seconds at which the bin starts */
+    struct ip_addr sensor, remote;
+    uint16_t service;
+    uint8_t proto;
+    uint8_t initiator;
+    uint8_t zero[4]; /* keeps the key free of padding for hashing */
+};
+
+struct cube_counts {
+    uint64_t packets_in, packets_out;
+    uint64_t bytes_in, bytes_out;
+    uint64_t flows;           /* flows started in this bin */
+    int64_t first_ns, last_ns; /* first and last packet of the row */
+};
+
+struct cube_row {
+    struct cube_key key;
+    struct cube_counts counts;
+};
+
+/* How time is cut into bins: a fixed width, aligned in a fixed UTC offset. */
+struct bin_clock {
+    int64_t width_s;  /* 3600 or 86400 */
+    int64_t offset_s; /* zone offset east of UTC, e.g. +32400 for +09:00 */
+};
+
+int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s);
+
+struct cube;
+struct cube *cube_new(void);
+void cube_free(struct cube *cube);
+/* Index of the row with key, created with zero counts when absent. */
+uint32_t cube_lookup(struct cube *cube, const struct cube_key *key);
+struct cube_row *cube_row_at(struct cube *cube, uint32_t index);
+size_t cube_row_count(const struct cube *cube);
+/* Adds every row of from into into. */
+void cube_merge(struct cube *into, const struct cube *from);
+
+/* ---- filling a cube from capture files ------------------------------------ */
+
+struct input_stats {
+    uint64_t files, files_failed;
+    uint64_t packets;                       /* records read */
+    uint64_t bad[DECODE_RESULT_COUNT];      /* by class; bad[DECODE_OK] unused */
+    uint64_t not_sensor;                    /* neither side is a sensor */
+    uint64_t sensor_to_sensor;              /* both sides are sensors */
+    int64_t first_ns, last_ns;              /* span of the packets read */
+    struct flow_stats flows;
+    /* Link types that were not decoded, with their packet counts. */
+    struct unsupported_link {
+        int link_type;
+        uint64_t packets;
+    } unsupported_links[8];
+    size_t unsupported_link_count;
+};
+
+void input_stats_init(struct input_stats *stats);
+void input_stats_merge(struct input_stats *into, const struct input_stats *from);
+
+struct aggregate_config {
+    struct bin_clock clock;
+    struct flow_config flow;
+    const struct sensor_set *sensors;
+};
+
+/*
+ * Reads one capture file into cube, counting into stats. Each file gets its
+ * own flow table: a flow that spans two files is split in two. Returns 0, or
+ * -1 with a message naming the file (and byte offset) in err; what was read
+ * before a failure stays in cube and stats.
+ */
+int aggregate_capture(struct cube *cube, const struct aggregate_config *config,
+                      const char *path, struct input_stats *stats, char *err, size_t errlen);
+
+/*
+ * Feeds up to max_packets packets of path into detector (for sensor
+ * detection before the real pass). Returns 0, or -1 with err.
+ */
+int aggregate_sample_addresses(struct sensor_detector *detector, const char *path,
+                               uint64_t max_packets, char *err, size_t errlen);
+
+#endif

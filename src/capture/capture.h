@@ -1,0 +1,48 @@
+/*
+ * capture: reading packet capture files.
+ *
+ * libpcap does the file formats (classic pcap in micro- or nanosecond
+ * resolution, pcapng); this stage adds transparent gzip and zstd
+ * decompression, recognised from the file's first bytes rather than its
+ * name, and turns libpcap's failures into messages that name the file and the
+ * byte offset where reading stopped. This is the only file set that includes
+ * <pcap.h>.
+ */
+#ifndef HONEYSCOPE_CAPTURE_H
+#define HONEYSCOPE_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct capture_file;
+
+struct capture_packet {
+    int64_t ts_ns;        /* nanoseconds since 1970-01-01 UTC */
+    uint32_t caplen;      /* bytes present in data */
+    uint32_t wirelen;     /* bytes the packet had on the wire */
+    const uint8_t *data;  /* valid until the next capture_next() */
+};
+
+enum capture_status {
+    CAPTURE_PACKET = 1, /* *packet holds the next packet */
+    CAPTURE_END = 0,    /* clean end of file */
+    CAPTURE_ERROR = -1, /* damaged or unreadable; see capture_error() */
+};
+
+/*
+ * Opens path for reading. On failure returns NULL and writes a message naming
+ * the file into err (errlen bytes).
+ */
+struct capture_file *capture_open(const char *path, char *err, size_t errlen);
+enum capture_status capture_next(struct capture_file *file, struct capture_packet *packet);
+/* The message for the last CAPTURE_ERROR, naming the file and byte offset. */
+const char *capture_error(const struct capture_file *file);
+/* The DLT_ link type of the file (libpcap numbering). */
+int capture_link_type(const struct capture_file *file);
+/* Short name of a link type, e.g. "EN10MB", or "DLT_<n>" for unknown ones. */
+const char *capture_link_name(int link_type);
+/* "pcap", "pcap-ns", "pcapng", each with "+gzip" or "+zstd" when compressed. */
+const char *capture_format(const struct capture_file *file);
+void capture_close(struct capture_file *file);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * flow: who is the sensor, and which conversation a packet belongs to.
+ *
+ * A flow is keyed by (sensor address, remote address, protocol, sensor port,
+ * remote port), so both directions of a conversation land in one entry. The
+ * first packets decide the initiator (the side that started it) and the
+ * service (the responder's port, or the ICMP request type and code). The
+ * table is a seeded hash (a crafted capture cannot aim collisions at it) with
+ * an LRU list for idle timeouts and for eviction when it is full: memory is
+ * bounded by max_flows, never by the capture.
+ */
+#ifndef HONEYSCOPE_FLOW_H
+#define HONEYSCOPE_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/addr.h"
+#include "../decode/decode.h"
+
+enum direction {
+    DIR_IN = 0,  /* received by the sensor */
+    DIR_OUT = 1, /* sent by the sensor */
+};
+
+enum initiator {
+    INITIATOR_UNKNOWN = 0, /* started before the capture, or cannot tell */
+    INITIATOR_SENSOR = 1,  /* the sensor's own traffic */
+    INITIATOR_REMOTE = 2,  /* unsolicited: scans, attacks */
+};
+
+const char *initiator_name(enum initiator initiator);
+
+/* ---- sensor addresses ---------------------------------------------------- */
+
+struct sensor_set {
+    struct ip_prefix *prefixes;
+    size_t count, alloc;
+};
+
+void sensor_set_init(struct sensor_set *set);
+void sensor_set_release(struct sensor_set *set);
+void sensor_set_add(struct sensor_set *set, const struct ip_prefix *prefix);
+bool sensor_set_contains(const struct sensor_set *set, const struct ip_addr *addr);
+
+/*
+ * Sensor detection: feed the addresses of a sample of packets, then ask for
+ * the set. The sensor of a honeypot or telescope is the address present in
+ * (nearly) every packet; detection picks addresses greedily by the packets
+ * they cover until 99 % are covered, and explains its choice in why.
+ */
+struct sensor_detector;
+struct sensor_detector *sensor_detector_new(void);
+void sensor_detector_free(struct sensor_detector *detector);
+void sensor_detector_feed(struct sensor_detector *detector, const struct ip_addr *src,
+                          const struct ip_addr *dst);
+uint64_t sensor_detector_packets(const struct sensor_detector *detector);
+/* Fills set; writes a one-line explanation into why. Returns addresses found. */
+size_t sensor_detector_finish(struct sensor_detector *detector, struct sensor_set *set,
+                              char *why, size_t whylen);
+
+/* ---- flow table ------------------------------------------------------------ */
+
+struct flow_key {
+    struct ip_addr sensor, remote;
+    uint16_t sensor_port, remote_port; /* ICMP: echo id, type << 8 | code */
+    uint8_t proto;
+    uint8_t zero[3]; /* keeps the key free of padding for hashing */
+};
+
+struct flow {
+    struct flow_key key;
+    int64_t first_ns, last_ns;
+    uint8_t initiator;   /* enum initiator */
+    uint8_t closed;      /* TCP: RST seen, or FIN from both sides */
+    uint8_t fin_seen;    /* bit DIR_IN / DIR_OUT */
+    uint16_t service;    /* responder's port; ICMP: type << 8 | code */
+    /* Owned by the aggregate stage: the cube row of the flow's current bin. */
+    int64_t cube_bin;
+    uint32_t cube_row;
+    /* Table internals. */
+    uint64_t hash;
+    uint32_t lru_prev, lru_next;
+};
+
+struct flow_config {
+    size_t max_flows;
+    uint32_t tcp_idle_s, udp_idle_s, icmp_idle_s, other_idle_s;
+};
+
+/* Timeouts and size used when the user gives none (see docs). */
+void flow_config_default(struct flow_config *config);
+
+struct flow_stats {
+    uint64_t flows;         /* flows started */
+    uint64_t expired;       /* ended by idle timeout */
+    uint64_t evicted;       /* ended early because the table was full */
+    uint64_t fragments_unmatched; /* non-first fragments whose first was not seen */
+};
+
+struct flow_table;
+struct flow_table *flow_table_new(const struct flow_config *config);
+void flow_table_free(struct flow_table *table);
+
+/*
+ * Finds or starts the flow of packet, which travelled in direction dir at
+ * ts_ns. *started is set when this packet began a new flow. The returned
+ * pointer is valid until the next call.
+ */
+struct flow *flow_table_update(struct flow_table *table, const struct decoded_packet *packet,
+                               enum direction dir, int64_t ts_ns, bool *started);
+const struct flow_stats *flow_table_stats(const struct flow_table *table);
+size_t flow_table_count(const struct flow_table *table);
+
+#endif
