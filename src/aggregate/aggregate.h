@@ -73,6 +73,9 @@ struct input_stats {
         uint64_t packets;
     } unsupported_links[8];
     size_t unsupported_link_count;
+    /* For the stats of a single file: its format and link type. */
+    char format[24];
+    int link_type;
 };
 
 void input_stats_init(struct input_stats *stats);
@@ -82,6 +85,9 @@ struct aggregate_config {
     struct bin_clock clock;
     struct flow_config flow;
     const struct sensor_set *sensors;
+    /* Called every 2^20 packets with the file's packets so far; may be NULL. */
+    void (*progress)(void *ctx, uint64_t packets);
+    void *progress_ctx;
 };
 
 /*

@@ -1,0 +1,128 @@
+/*
+ * The traffic cube: rows in one array, found through a seeded hash index.
+ *
+ * Remote addresses come from packets, so the index is keyed with SipHash
+ * under a random key, like the flow table. Row indices never change once
+ * given out, which lets a flow cache the row of its current bin.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "aggregate.h"
+
+struct cube {
+    struct cube_row *rows;
+    uint64_t *hashes;
+    size_t count, alloc;
+    uint32_t *index; /* row index + 1, or 0 */
+    size_t index_mask;
+    unsigned char hash_key[crypto_shorthash_KEYBYTES];
+};
+
+int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s)
+{
+    int64_t local = unix_s + clock->offset_s;
+    int64_t q = local / clock->width_s;
+    if (local % clock->width_s < 0)
+        q--;
+    return q * clock->width_s - clock->offset_s;
+}
+
+struct cube *cube_new(void)
+{
+    if (sodium_init() < 0)
+        abort();
+    struct cube *cube = xcalloc(1, sizeof(*cube));
+    cube->index_mask = 1023;
+    cube->index = xcalloc(cube->index_mask + 1, sizeof(*cube->index));
+    randombytes_buf(cube->hash_key, sizeof(cube->hash_key));
+    return cube;
+}
+
+void cube_free(struct cube *cube)
+{
+    if (!cube)
+        return;
+    free(cube->rows);
+    free(cube->hashes);
+    free(cube->index);
+    free(cube);
+}
+
+static uint64_t key_hash(const struct cube *cube, const struct cube_key *key)
+{
+    unsigned char out[crypto_shorthash_BYTES];
+    uint64_t h;
+    crypto_shorthash(out, (const unsigned char *)key, sizeof(*key), cube->hash_key);
+    memcpy(&h, out, sizeof(h));
+    return h;
+}
+
+static void reindex(struct cube *cube)
+{
+    free(cube->index);
+    cube->index_mask = cube->index_mask * 2 + 1;
+    cube->index = xcalloc(cube->index_mask + 1, sizeof(*cube->index));
+    for (size_t i = 0; i < cube->count; i++) {
+        size_t slot = cube->hashes[i] & cube->index_mask;
+        while (cube->index[slot])
+            slot = (slot + 1) & cube->index_mask;
+        cube->index[slot] = (uint32_t)(i + 1);
+    }
+}
+
+uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
+{
+    uint64_t hash = key_hash(cube, key);
+    size_t slot = hash & cube->index_mask;
+    for (; cube->index[slot]; slot = (slot + 1) & cube->index_mask) {
+        uint32_t i = cube->index[slot] - 1;
+        if (cube->hashes[i] == hash && memcmp(&cube->rows[i].key, key, sizeof(*key)) == 0)
+            return i;
+    }
+    if (cube->count >= UINT32_MAX - 1)
+        abort(); /* four billion rows: far past any memory bound */
+    size_t old_alloc = cube->alloc;
+    ALLOC_GROW(cube->rows, cube->count + 1, cube->alloc);
+    if (cube->alloc != old_alloc)
+        cube->hashes = xreallocarray(cube->hashes, cube->alloc, sizeof(*cube->hashes));
+    uint32_t i = (uint32_t)cube->count++;
+    memset(&cube->rows[i], 0, sizeof(cube->rows[i]));
+    cube->rows[i].key = *key;
+    cube->rows[i].counts.first_ns = INT64_MAX;
+    cube->rows[i].counts.last_ns = INT64_MIN;
+    cube->hashes[i] = hash;
+    cube->index[slot] = i + 1;
+    if (cube->count * 2 > cube->index_mask)
+        reindex(cube);
+    return i;
+}
+
+struct cube_row *cube_row_at(struct cube *cube, uint32_t index)
+{
+    return &cube->rows[index];
+}
+
+size_t cube_row_count(const struct cube *cube)
+{
+    return cube->count;
+}
+
+void cube_merge(struct cube *into, const struct cube *from)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        const struct cube_counts *src = &from->rows[i].counts;
+        struct cube_counts *dst = &into->rows[cube_lookup(into, &from->rows[i].key)].counts;
+        dst->packets_in += src->packets_in;
+        dst->packets_out += src->packets_out;
+        dst->bytes_in += src->bytes_in;
+        dst->bytes_out += src->bytes_out;
+        dst->flows += src->flows;
+        if (src->first_ns < dst->first_ns)
+            dst->first_ns = src->first_ns;
+        if (src->last_ns > dst->last_ns)
+            dst->last_ns = src->last_ns;
+    }
+}

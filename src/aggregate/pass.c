@@ -1,0 +1,186 @@
+/*
+ * The pass over one capture file: capture -> decode -> flow -> cube.
+ *
+ * Runs once per packet, so it does as little as it can: the flow caches the
+ * cube row of its current time bin, and the cube index is consulted only when
+ * a flow starts or crosses into a new bin.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../capture/capture.h"
+#include "aggregate.h"
+
+void input_stats_init(struct input_stats *stats)
+{
+    memset(stats, 0, sizeof(*stats));
+    stats->first_ns = INT64_MAX;
+    stats->last_ns = INT64_MIN;
+}
+
+static void count_unsupported_link(struct input_stats *stats, int link_type, uint64_t packets)
+{
+    for (size_t i = 0; i < stats->unsupported_link_count; i++)
+        if (stats->unsupported_links[i].link_type == link_type) {
+            stats->unsupported_links[i].packets += packets;
+            return;
+        }
+    size_t cap = sizeof(stats->unsupported_links) / sizeof(stats->unsupported_links[0]);
+    if (stats->unsupported_link_count < cap) {
+        stats->unsupported_links[stats->unsupported_link_count].link_type = link_type;
+        stats->unsupported_links[stats->unsupported_link_count].packets = packets;
+        stats->unsupported_link_count++;
+    }
+}
+
+void input_stats_merge(struct input_stats *into, const struct input_stats *from)
+{
+    into->files += from->files;
+    into->files_failed += from->files_failed;
+    into->packets += from->packets;
+    for (int i = 0; i < DECODE_RESULT_COUNT; i++)
+        into->bad[i] += from->bad[i];
+    into->not_sensor += from->not_sensor;
+    into->sensor_to_sensor += from->sensor_to_sensor;
+    if (from->first_ns < into->first_ns)
+        into->first_ns = from->first_ns;
+    if (from->last_ns > into->last_ns)
+        into->last_ns = from->last_ns;
+    into->flows.flows += from->flows.flows;
+    into->flows.expired += from->flows.expired;
+    into->flows.evicted += from->flows.evicted;
+    into->flows.fragments_unmatched += from->flows.fragments_unmatched;
+    for (size_t i = 0; i < from->unsupported_link_count; i++)
+        count_unsupported_link(into, from->unsupported_links[i].link_type,
+                               from->unsupported_links[i].packets);
+}
+
+static int64_t floor_seconds(int64_t ns)
+{
+    int64_t s = ns / 1000000000;
+    return ns % 1000000000 < 0 ? s - 1 : s;
+}
+
+static void account(struct cube *cube, const struct aggregate_config *config,
+                    struct flow *flow, bool started, enum direction dir,
+                    const struct decoded_packet *p, int64_t ts_ns)
+{
+    int64_t bin = bin_clock_start(&config->clock, floor_seconds(ts_ns));
+    if (flow->cube_bin != bin) {
+        struct cube_key key;
+        memset(&key, 0, sizeof(key));
+        key.bin = bin;
+        key.sensor = flow->key.sensor;
+        key.remote = flow->key.remote;
+        key.service = flow->service;
+        key.proto = flow->key.proto;
+        key.initiator = flow->initiator;
+        flow->cube_row = cube_lookup(cube, &key);
+        flow->cube_bin = bin;
+    }
+    struct cube_counts *c = &cube_row_at(cube, flow->cube_row)->counts;
+    if (dir == DIR_IN) {
+        c->packets_in++;
+        c->bytes_in += p->ip_bytes;
+    } else {
+        c->packets_out++;
+        c->bytes_out += p->ip_bytes;
+    }
+    c->flows += started;
+    if (ts_ns < c->first_ns)
+        c->first_ns = ts_ns;
+    if (ts_ns > c->last_ns)
+        c->last_ns = ts_ns;
+}
+
+int aggregate_capture(struct cube *cube, const struct aggregate_config *config, const char *path,
+                      struct input_stats *stats, char *err, size_t errlen)
+{
+    struct capture_file *file = capture_open(path, err, errlen);
+    stats->files++;
+    if (!file) {
+        stats->files_failed++;
+        return -1;
+    }
+    int link_type = capture_link_type(file);
+    stats->link_type = link_type;
+    snprintf(stats->format, sizeof(stats->format), "%s", capture_format(file));
+    bool supported = decode_link_supported(link_type);
+    struct flow_table *flows = flow_table_new(&config->flow);
+    struct capture_packet cp;
+    struct decoded_packet p;
+    uint64_t unsupported = 0;
+    enum capture_status status;
+
+    while ((status = capture_next(file, &cp)) == CAPTURE_PACKET) {
+        stats->packets++;
+        if (config->progress && (stats->packets & 0xfffff) == 0)
+            config->progress(config->progress_ctx, stats->packets);
+        if (cp.ts_ns < stats->first_ns)
+            stats->first_ns = cp.ts_ns;
+        if (cp.ts_ns > stats->last_ns)
+            stats->last_ns = cp.ts_ns;
+        if (!supported) {
+            unsupported++;
+            continue;
+        }
+        enum decode_result r = decode_packet(link_type, cp.data, cp.caplen, cp.wirelen, &p);
+        if (r != DECODE_OK) {
+            stats->bad[r]++;
+            continue;
+        }
+        bool src_is_sensor = sensor_set_contains(config->sensors, &p.src);
+        bool dst_is_sensor = sensor_set_contains(config->sensors, &p.dst);
+        if (src_is_sensor == dst_is_sensor) {
+            if (src_is_sensor)
+                stats->sensor_to_sensor++;
+            else
+                stats->not_sensor++;
+            continue;
+        }
+        enum direction dir = src_is_sensor ? DIR_OUT : DIR_IN;
+        bool started;
+        struct flow *flow = flow_table_update(flows, &p, dir, cp.ts_ns, &started);
+        account(cube, config, flow, started, dir, &p, cp.ts_ns);
+    }
+    if (unsupported) {
+        stats->bad[DECODE_UNSUPPORTED] += unsupported;
+        count_unsupported_link(stats, link_type, unsupported);
+    }
+    const struct flow_stats *fs = flow_table_stats(flows);
+    stats->flows.flows += fs->flows;
+    stats->flows.expired += fs->expired;
+    stats->flows.evicted += fs->evicted;
+    stats->flows.fragments_unmatched += fs->fragments_unmatched;
+    flow_table_free(flows);
+
+    int ret = 0;
+    if (status == CAPTURE_ERROR) {
+        snprintf(err, errlen, "%s", capture_error(file));
+        stats->files_failed++;
+        ret = -1;
+    }
+    capture_close(file);
+    return ret;
+}
+
+int aggregate_sample_addresses(struct sensor_detector *detector, const char *path,
+                               uint64_t max_packets, char *err, size_t errlen)
+{
+    struct capture_file *file = capture_open(path, err, errlen);
+    if (!file)
+        return -1;
+    int link_type = capture_link_type(file);
+    struct capture_packet cp;
+    struct decoded_packet p;
+    uint64_t seen = 0;
+
+    while (seen < max_packets && capture_next(file, &cp) == CAPTURE_PACKET) {
+        if (decode_packet(link_type, cp.data, cp.caplen, cp.wirelen, &p) != DECODE_OK)
+            continue;
+        sensor_detector_feed(detector, &p.src, &p.dst);
+        seen++;
+    }
+    capture_close(file);
+    return 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * cli: the honeyscope command and its verbs. Only this stage talks to the
+ * user (stdout, stderr, exit codes); the stages below return statuses.
+ */
+#ifndef HONEYSCOPE_CLI_H
+#define HONEYSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit statuses (POSIX conventions, as documented in --help). */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILED = 1,  /* the work failed, or some inputs could not be read */
+    EXIT_USAGE = 2,    /* the command line is wrong */
+};
+
+int cmd_report(int argc, char **argv);
+
+/* Prints "honeyscope: " and the message to stderr; returns -1. */
+int error(const char *fmt, ...);
+/* Like error(), then returns EXIT_USAGE with a hint to --help. */
+int usage_error(const char *verb, const char *fmt, ...);
+
+/* "YYYY-MM-DD" -> days since 1970-01-01. Returns 0, or -1. */
+int parse_date(const char *text, int64_t *days);
+/* "+09:00", "-0530", "UTC", "Z" -> seconds east of UTC. Returns 0, or -1. */
+int parse_zone(const char *text, int64_t *offset_s);
+/* A decimal number in [min, max]. Returns 0, or -1. */
+int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *value);
+
+/* Whether progress lines belong on stderr (a terminal, and not --quiet). */
+bool progress_wanted(bool quiet);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * honeyscope: what did my sensor exchange with those networks, how much,
+ * when, and why. The verb table; each verb lives in its own cmd_*.c and
+ * parses its own options.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define HONEYSCOPE_VERSION "0.1.0"
+
+struct verb {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct verb verbs[] = {
+    {"report", cmd_report, "analyse captures: volume, categories, ports, sources per group"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: honeyscope VERB [options] [args]\n\n"
+                 "What did the sensor exchange with those networks, how much, when, and why.\n\n"
+                 "Verbs:\n");
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+        fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(out, "\n'honeyscope VERB --help' describes a verb. Exit status: 0 success,\n"
+                 "1 failure, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("honeyscope %s\n", HONEYSCOPE_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+        if (strcmp(argv[1], verbs[i].name) == 0)
+            return verbs[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "honeyscope: '%s' is not a verb\n\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

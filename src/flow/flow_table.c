@@ -1,0 +1,466 @@
+/*
+ * The flow table: a seeded open-addressing hash of conversations, with an LRU
+ * list that drives idle timeouts and eviction.
+ *
+ * Keys are hashed with SipHash-2-4 (libsodium's crypto_shorthash) under a
+ * random key per table: an attacker who writes the packets cannot aim them
+ * at one bucket. Flows live in one array and are referred to by index; the
+ * hash index uses linear probing with backward-shift deletion, so there are
+ * no tombstones to degrade probing after many expiries.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "flow.h"
+
+#define NONE UINT32_MAX
+#define FRAGMENT_SLOTS 4096
+
+struct fragment_slot {
+    struct ip_addr src, dst;
+    uint32_t id;
+    uint8_t proto, used;
+    uint16_t src_port, dst_port;
+};
+
+struct flow_table {
+    struct flow_config config;
+    int64_t idle_ns[4]; /* by timeout class: tcp, udp, icmp, other */
+    struct flow *flows;
+    uint32_t flow_alloc, flow_used, free_head;
+    uint32_t *index; /* flow index + 1, or 0 for an empty slot */
+    size_t index_mask;
+    uint32_t lru_head, lru_tail;
+    size_t live;
+    struct flow_stats stats;
+    unsigned char hash_key[crypto_shorthash_KEYBYTES];
+    struct fragment_slot *fragments;
+};
+
+const char *initiator_name(enum initiator initiator)
+{
+    switch (initiator) {
+    case INITIATOR_SENSOR:
+        return "sensor";
+    case INITIATOR_REMOTE:
+        return "remote";
+    default:
+        return "unknown";
+    }
+}
+
+void flow_config_default(struct flow_config *config)
+{
+    config->max_flows = 1000000;
+    config->tcp_idle_s = 300;
+    config->udp_idle_s = 120;
+    config->icmp_idle_s = 60;
+    config->other_idle_s = 120;
+}
+
+struct flow_table *flow_table_new(const struct flow_config *config)
+{
+    if (sodium_init() < 0)
+        abort();
+    struct flow_table *t = xcalloc(1, sizeof(*t));
+    t->config = *config;
+    if (t->config.max_flows < 16)
+        t->config.max_flows = 16;
+    if (t->config.max_flows > UINT32_MAX / 4)
+        t->config.max_flows = UINT32_MAX / 4;
+    t->idle_ns[0] = (int64_t)config->tcp_idle_s * 1000000000;
+    t->idle_ns[1] = (int64_t)config->udp_idle_s * 1000000000;
+    t->idle_ns[2] = (int64_t)config->icmp_idle_s * 1000000000;
+    t->idle_ns[3] = (int64_t)config->other_idle_s * 1000000000;
+    t->flow_alloc = 1024;
+    if (t->flow_alloc > t->config.max_flows)
+        t->flow_alloc = (uint32_t)t->config.max_flows;
+    t->flows = xcalloc(t->flow_alloc, sizeof(*t->flows));
+    t->index_mask = 2047;
+    while (t->index_mask + 1 < 2 * (size_t)t->flow_alloc)
+        t->index_mask = t->index_mask * 2 + 1;
+    t->index = xcalloc(t->index_mask + 1, sizeof(*t->index));
+    t->free_head = NONE;
+    t->lru_head = t->lru_tail = NONE;
+    randombytes_buf(t->hash_key, sizeof(t->hash_key));
+    t->fragments = xcalloc(FRAGMENT_SLOTS, sizeof(*t->fragments));
+    return t;
+}
+
+void flow_table_free(struct flow_table *table)
+{
+    if (!table)
+        return;
+    free(table->flows);
+    free(table->index);
+    free(table->fragments);
+    free(table);
+}
+
+const struct flow_stats *flow_table_stats(const struct flow_table *table)
+{
+    return &table->stats;
+}
+
+size_t flow_table_count(const struct flow_table *table)
+{
+    return table->live;
+}
+
+static uint64_t hash_bytes(const struct flow_table *t, const void *bytes, size_t len)
+{
+    unsigned char out[crypto_shorthash_BYTES];
+    uint64_t h;
+    crypto_shorthash(out, bytes, len, t->hash_key);
+    memcpy(&h, out, sizeof(h));
+    return h;
+}
+
+static int64_t idle_limit(const struct flow_table *t, uint8_t proto)
+{
+    switch (proto) {
+    case PROTO_TCP:
+        return t->idle_ns[0];
+    case PROTO_UDP:
+        return t->idle_ns[1];
+    case PROTO_ICMP:
+    case PROTO_ICMPV6:
+        return t->idle_ns[2];
+    default:
+        return t->idle_ns[3];
+    }
+}
+
+/* ---- LRU list ------------------------------------------------------------ */
+
+static void lru_unlink(struct flow_table *t, uint32_t i)
+{
+    struct flow *f = &t->flows[i];
+    if (f->lru_prev != NONE)
+        t->flows[f->lru_prev].lru_next = f->lru_next;
+    else
+        t->lru_head = f->lru_next;
+    if (f->lru_next != NONE)
+        t->flows[f->lru_next].lru_prev = f->lru_prev;
+    else
+        t->lru_tail = f->lru_prev;
+}
+
+static void lru_append(struct flow_table *t, uint32_t i)
+{
+    struct flow *f = &t->flows[i];
+    f->lru_prev = t->lru_tail;
+    f->lru_next = NONE;
+    if (t->lru_tail != NONE)
+        t->flows[t->lru_tail].lru_next = i;
+    else
+        t->lru_head = i;
+    t->lru_tail = i;
+}
+
+/* ---- hash index ------------------------------------------------------------ */
+
+static void index_insert(struct flow_table *t, uint32_t i)
+{
+    size_t slot = t->flows[i].hash & t->index_mask;
+    while (t->index[slot])
+        slot = (slot + 1) & t->index_mask;
+    t->index[slot] = i + 1;
+}
+
+static void index_remove(struct flow_table *t, uint32_t i)
+{
+    size_t mask = t->index_mask;
+    size_t hole = t->flows[i].hash & mask;
+    while (t->index[hole] != i + 1)
+        hole = (hole + 1) & mask;
+    /* Backward-shift: pull later members of the probe run into the hole. */
+    for (size_t next = (hole + 1) & mask; t->index[next]; next = (next + 1) & mask) {
+        size_t home = t->flows[t->index[next] - 1].hash & mask;
+        size_t dist_next = (next - home) & mask, dist_hole = (hole - home) & mask;
+        if (dist_hole < dist_next) {
+            t->index[hole] = t->index[next];
+            hole = next;
+        }
+    }
+    t->index[hole] = 0;
+}
+
+static void grow(struct flow_table *t)
+{
+    uint32_t alloc = t->flow_alloc * 2;
+    if (alloc > t->config.max_flows)
+        alloc = (uint32_t)t->config.max_flows;
+    t->flows = xreallocarray(t->flows, alloc, sizeof(*t->flows));
+    t->flow_alloc = alloc;
+    size_t mask = t->index_mask;
+    while (mask + 1 < 2 * (size_t)alloc)
+        mask = mask * 2 + 1;
+    if (mask != t->index_mask) {
+        free(t->index);
+        t->index_mask = mask;
+        t->index = xcalloc(mask + 1, sizeof(*t->index));
+        for (uint32_t i = t->lru_head; i != NONE; i = t->flows[i].lru_next)
+            index_insert(t, i);
+    }
+}
+
+static void remove_flow(struct flow_table *t, uint32_t i)
+{
+    index_remove(t, i);
+    lru_unlink(t, i);
+    t->flows[i].lru_next = t->free_head;
+    t->free_head = i;
+    t->live--;
+}
+
+static uint32_t take_slot(struct flow_table *t)
+{
+    if (t->free_head != NONE) {
+        uint32_t i = t->free_head;
+        t->free_head = t->flows[i].lru_next;
+        return i;
+    }
+    if (t->flow_used == t->flow_alloc) {
+        if (t->flow_alloc >= t->config.max_flows) {
+            /* Full: end the least recently active flow early. */
+            uint32_t victim = t->lru_head;
+            remove_flow(t, victim);
+            t->stats.evicted++;
+            t->free_head = t->flows[victim].lru_next;
+            return victim;
+        }
+        grow(t);
+    }
+    return t->flow_used++;
+}
+
+static void expire_idle(struct flow_table *t, int64_t now)
+{
+    while (t->lru_head != NONE) {
+        const struct flow *f = &t->flows[t->lru_head];
+        if (now - f->last_ns <= idle_limit(t, f->key.proto))
+            break;
+        remove_flow(t, t->lru_head);
+        t->stats.expired++;
+    }
+}
+
+/* ---- who started it -------------------------------------------------------- */
+
+enum icmp_role {
+    ICMP_REQUEST,
+    ICMP_REPLY,
+    ICMP_ERROR,
+};
+
+/* RFC 792 / RFC 4443 (and RFC 4861 for neighbour discovery). */
+static enum icmp_role icmp_role(uint8_t proto, uint8_t type, uint8_t *request_type)
+{
+    *request_type = type;
+    if (proto == PROTO_ICMP) {
+        switch (type) {
+        case 0:
+        case 14:
+        case 16:
+        case 18:
+            *request_type = type == 0 ? 8 : (uint8_t)(type - 1);
+            return ICMP_REPLY;
+        case 3:
+        case 4:
+        case 5:
+        case 11:
+        case 12:
+            return ICMP_ERROR;
+        default:
+            return ICMP_REQUEST;
+        }
+    }
+    if (type == 129) {
+        *request_type = 128;
+        return ICMP_REPLY;
+    }
+    if (type >= 1 && type <= 4)
+        return ICMP_ERROR;
+    return ICMP_REQUEST;
+}
+
+static bool is_echo_family(uint8_t proto, uint8_t request_type)
+{
+    if (proto == PROTO_ICMP)
+        return request_type == 8 || request_type == 13 || request_type == 15 ||
+               request_type == 17;
+    return request_type == 128;
+}
+
+/* Fills the key from the packet; returns the sender's role for ICMP. */
+static void build_key(struct flow_key *key, const struct decoded_packet *p, enum direction dir,
+                      uint16_t src_port, uint16_t dst_port, enum icmp_role *role)
+{
+    memset(key, 0, sizeof(*key));
+    key->proto = p->proto;
+    key->sensor = dir == DIR_OUT ? p->src : p->dst;
+    key->remote = dir == DIR_OUT ? p->dst : p->src;
+    *role = ICMP_REQUEST;
+    if (p->proto == PROTO_ICMP || p->proto == PROTO_ICMPV6) {
+        uint8_t request_type;
+        *role = icmp_role(p->proto, (uint8_t)(dst_port >> 8), &request_type);
+        uint8_t code = *role == ICMP_REPLY ? 0 : (uint8_t)(dst_port & 0xff);
+        key->remote_port = (uint16_t)(request_type << 8 | code);
+        key->sensor_port = is_echo_family(p->proto, request_type) ? src_port : 0;
+        return;
+    }
+    key->sensor_port = dir == DIR_OUT ? src_port : dst_port;
+    key->remote_port = dir == DIR_OUT ? dst_port : src_port;
+}
+
+static void start_flow(struct flow *f, const struct decoded_packet *p, enum direction dir,
+                       enum icmp_role role)
+{
+    enum initiator sender = dir == DIR_OUT ? INITIATOR_SENSOR : INITIATOR_REMOTE;
+    enum initiator receiver = dir == DIR_OUT ? INITIATOR_REMOTE : INITIATOR_SENSOR;
+    enum initiator who = sender;
+    bool icmp = p->proto == PROTO_ICMP || p->proto == PROTO_ICMPV6;
+
+    if (p->proto == PROTO_TCP && !p->is_fragment) {
+        uint8_t syn_ack = p->tcp_flags & (TCP_SYN | TCP_ACK);
+        if (syn_ack == TCP_SYN)
+            who = sender;
+        else if (syn_ack == (TCP_SYN | TCP_ACK))
+            who = receiver;
+        else
+            who = INITIATOR_UNKNOWN;
+    } else if (icmp && role != ICMP_REQUEST) {
+        who = receiver;
+    }
+    f->initiator = (uint8_t)who;
+    f->closed = 0;
+    f->fin_seen = 0;
+    if (icmp)
+        f->service = f->key.remote_port;
+    else if (who == INITIATOR_SENSOR)
+        f->service = f->key.remote_port;
+    else if (who == INITIATOR_REMOTE)
+        f->service = f->key.sensor_port;
+    else
+        f->service = f->key.sensor_port < f->key.remote_port ? f->key.sensor_port
+                                                             : f->key.remote_port;
+    f->cube_bin = INT64_MIN;
+    f->cube_row = 0;
+}
+
+/* ---- fragments ------------------------------------------------------------- */
+
+static struct fragment_slot *fragment_slot(struct flow_table *t, const struct decoded_packet *p)
+{
+    struct {
+        struct ip_addr src, dst;
+        uint32_t id;
+        uint32_t proto;
+    } k;
+    memset(&k, 0, sizeof(k));
+    k.src = p->src;
+    k.dst = p->dst;
+    k.id = p->frag_id;
+    k.proto = p->proto;
+    return &t->fragments[hash_bytes(t, &k, sizeof(k)) % FRAGMENT_SLOTS];
+}
+
+/* Ports for a packet: its own, or for a non-first fragment its first's. */
+static void packet_ports(struct flow_table *t, const struct decoded_packet *p, uint16_t *src_port,
+                         uint16_t *dst_port)
+{
+    *src_port = p->src_port;
+    *dst_port = p->dst_port;
+    if (p->first_fragment) {
+        struct fragment_slot *s = fragment_slot(t, p);
+        s->src = p->src;
+        s->dst = p->dst;
+        s->id = p->frag_id;
+        s->proto = p->proto;
+        s->used = 1;
+        s->src_port = p->src_port;
+        s->dst_port = p->dst_port;
+    } else if (p->is_fragment) {
+        const struct fragment_slot *s = fragment_slot(t, p);
+        if (s->used && s->id == p->frag_id && s->proto == p->proto &&
+            addr_compare(&s->src, &p->src) == 0 && addr_compare(&s->dst, &p->dst) == 0) {
+            *src_port = s->src_port;
+            *dst_port = s->dst_port;
+        } else {
+            t->stats.fragments_unmatched++;
+        }
+    }
+}
+
+/* ---- the per-packet entry point -------------------------------------------- */
+
+static uint32_t find(const struct flow_table *t, const struct flow_key *key, uint64_t hash)
+{
+    for (size_t slot = hash & t->index_mask; t->index[slot]; slot = (slot + 1) & t->index_mask) {
+        uint32_t i = t->index[slot] - 1;
+        if (t->flows[i].hash == hash && memcmp(&t->flows[i].key, key, sizeof(*key)) == 0)
+            return i;
+    }
+    return NONE;
+}
+
+/* Whether this packet ends the flow it matched and begins another. */
+static bool starts_over(const struct flow_table *t, const struct flow *f,
+                        const struct decoded_packet *p, int64_t ts_ns)
+{
+    if (ts_ns - f->last_ns > idle_limit(t, f->key.proto))
+        return true;
+    return f->closed && p->proto == PROTO_TCP && !p->is_fragment &&
+           (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+}
+
+struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet *p,
+                               enum direction dir, int64_t ts_ns, bool *started)
+{
+    struct flow_key key;
+    enum icmp_role role;
+    uint16_t src_port, dst_port;
+
+    packet_ports(t, p, &src_port, &dst_port);
+    build_key(&key, p, dir, src_port, dst_port, &role);
+    uint64_t hash = hash_bytes(t, &key, sizeof(key));
+    uint32_t i = find(t, &key, hash);
+
+    if (i != NONE && starts_over(t, &t->flows[i], p, ts_ns)) {
+        remove_flow(t, i);
+        t->stats.expired++;
+        i = NONE;
+    }
+    *started = i == NONE;
+    if (i == NONE) {
+        expire_idle(t, ts_ns);
+        i = take_slot(t);
+        struct flow *f = &t->flows[i];
+        f->key = key;
+        f->hash = hash;
+        f->first_ns = ts_ns;
+        start_flow(f, p, dir, role);
+        index_insert(t, i);
+        t->live++;
+        t->stats.flows++;
+    } else {
+        lru_unlink(t, i);
+    }
+    struct flow *f = &t->flows[i];
+    f->last_ns = ts_ns;
+    lru_append(t, i);
+
+    if (p->proto == PROTO_TCP && !p->is_fragment) {
+        if (p->tcp_flags & TCP_RST)
+            f->closed = 1;
+        if (p->tcp_flags & TCP_FIN) {
+            f->fin_seen |= (uint8_t)(1u << dir);
+            if (f->fin_seen == 3)
+                f->closed = 1;
+        }
+    }
+    return f;
+}

@@ -1,0 +1,92 @@
+/*
+ * Services and categories in words (docs/semantics.md, "Categories").
+ *
+ * A category is derived from who started a conversation and what it was
+ * for; it is never stored, so a better rule here changes every report, past
+ * and future, without touching the data.
+ */
+#include <stdio.h>
+
+#include "report_int.h"
+
+static const char *const named_categories[] = {
+    NULL, "spam-smtp", "dns", "icmp-scan", "http-download", "https", "irc",
+};
+
+unsigned category_named(uint8_t proto, uint16_t service)
+{
+    if (proto == PROTO_TCP) {
+        switch (service) {
+        case 25:
+        case 465:
+        case 587:
+            return 1;
+        case 53:
+            return 2;
+        case 80:
+        case 8080:
+            return 4;
+        case 443:
+            return 5;
+        case 6697:
+        case 7000:
+            return 6;
+        default:
+            return service >= 6660 && service <= 6669 ? 6 : 0;
+        }
+    }
+    if (proto == PROTO_UDP && service == 53)
+        return 2;
+    if ((proto == PROTO_ICMP && service == 8 << 8) || (proto == PROTO_ICMPV6 && service == 128 << 8))
+        return 3;
+    return 0;
+}
+
+const char *category_named_text(unsigned named)
+{
+    return named < sizeof(named_categories) / sizeof(named_categories[0]) ? named_categories[named]
+                                                                          : NULL;
+}
+
+void service_format(uint8_t proto, uint16_t service, char *buf, size_t len)
+{
+    switch (proto) {
+    case PROTO_TCP:
+        snprintf(buf, len, "tcp/%u", service);
+        break;
+    case PROTO_UDP:
+        snprintf(buf, len, "udp/%u", service);
+        break;
+    case PROTO_ICMP:
+    case PROTO_ICMPV6: {
+        const char *name = proto == PROTO_ICMP ? "icmp" : "icmp6";
+        unsigned type = service >> 8, code = service & 0xff;
+        if (code)
+            snprintf(buf, len, "%s/%u/%u", name, type, code);
+        else
+            snprintf(buf, len, "%s/%u", name, type);
+        break;
+    }
+    default:
+        snprintf(buf, len, "proto/%u", proto);
+        break;
+    }
+}
+
+void category_format(enum initiator initiator, uint8_t proto, uint16_t service, char *buf,
+                     size_t len)
+{
+    char text[24];
+    if (initiator == INITIATOR_SENSOR) {
+        unsigned named = category_named(proto, service);
+        if (named) {
+            snprintf(buf, len, "%s", named_categories[named]);
+            return;
+        }
+    }
+    service_format(proto, service, text, sizeof(text));
+    if (initiator == INITIATOR_SENSOR)
+        snprintf(buf, len, "%s", text);
+    else
+        snprintf(buf, len, "%s:%s", initiator == INITIATOR_REMOTE ? "scan" : "unknown", text);
+}

@@ -1,0 +1,86 @@
+/*
+ * Escaping strings for the place they land in.
+ *
+ * Labels, paths and (later) strings lifted from packets can hold anything an
+ * attacker chose: terminal escape sequences, invalid UTF-8, markup. Each
+ * output format gets its own escaper here, and renderers never print a
+ * foreign string any other way.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report_int.h"
+
+/* Length of the valid, printable UTF-8 sequence at s, or 0. */
+static size_t utf8_printable(const unsigned char *s, size_t left)
+{
+    size_t n;
+    uint32_t cp;
+    if (s[0] < 0x80)
+        return s[0] >= 0x20 && s[0] != 0x7f ? 1 : 0;
+    if ((s[0] & 0xe0) == 0xc0) {
+        n = 2;
+        cp = s[0] & 0x1fu;
+    } else if ((s[0] & 0xf0) == 0xe0) {
+        n = 3;
+        cp = s[0] & 0x0fu;
+    } else if ((s[0] & 0xf8) == 0xf0) {
+        n = 4;
+        cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    if (n > left)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3fu);
+    }
+    static const uint32_t min_for_len[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_for_len[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    if (cp >= 0x80 && cp <= 0x9f) /* C1 controls, e.g. the 8-bit CSI */
+        return 0;
+    if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+        (cp >= 0x2066 && cp <= 0x2069)) /* line separators, bidi overrides */
+        return 0;
+    return n;
+}
+
+void text_escape(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
+    while (left) {
+        size_t n = utf8_printable(p, left);
+        if (n) {
+            fwrite(p, 1, n, out);
+        } else {
+            fprintf(out, "\\x%02x", *p);
+            n = 1;
+        }
+        p += n;
+        left -= n;
+    }
+}
+
+size_t utf8_sanitize(const char *s, char *buf, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s), used = 0;
+    while (left && used + 5 < len) {
+        size_t n = utf8_printable(p, left);
+        if (n) {
+            memcpy(buf + used, p, n);
+            used += n;
+        } else {
+            used += (size_t)snprintf(buf + used, len - used, "\\x%02x", *p);
+            n = 1;
+        }
+        p += n;
+        left -= n;
+    }
+    buf[used] = '\0';
+    return used;
+}

@@ -1,0 +1,266 @@
+/*
+ * The report as JSON (docs/json.md), for programs and tests.
+ *
+ * Built as a jansson tree and dumped once: the report is small next to the
+ * data it summarises. Every string goes through utf8_sanitize() first, since
+ * JSON must be valid UTF-8 and labels or paths need not be.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../capture/capture.h"
+#include "report_int.h"
+
+static json_t *jstr(const char *s)
+{
+    char buf[1024];
+    if (!s)
+        return json_null();
+    utf8_sanitize(s, buf, sizeof(buf));
+    return json_string(buf);
+}
+
+static json_t *jint(uint64_t v)
+{
+    return json_integer((json_int_t)v);
+}
+
+static json_t *jtime(const struct report *r, int64_t ns)
+{
+    char buf[40];
+    format_time(r, ns, buf, sizeof(buf));
+    return json_string(buf);
+}
+
+static json_t *jbin(const struct report *r, int64_t bin)
+{
+    char buf[40];
+    format_bin(r, bin, buf, sizeof(buf));
+    return json_string(buf);
+}
+
+static json_t *options_json(const struct report *r)
+{
+    char zone[16];
+    format_zone(r->options.clock.offset_s, zone, sizeof(zone));
+    json_t *o = json_object();
+    json_object_set_new(o, "from", r->period_end > r->period_start ? jbin(r, r->period_start)
+                                                                   : json_null());
+    json_object_set_new(o, "to", r->period_end > r->period_start
+                                     ? jbin(r, r->period_end - r->options.clock.width_s)
+                                     : json_null());
+    json_object_set_new(o, "bin", json_string(r->options.clock.width_s >= 86400 ? "day" : "hour"));
+    json_object_set_new(o, "tz", json_string(zone));
+    json_object_set_new(o, "metric", json_string(metric_name(r->options.metric)));
+    json_object_set_new(o, "top", jint(r->options.top));
+    return o;
+}
+
+static json_t *inputs_json(const struct report *r)
+{
+    const struct report_input *in = r->input;
+    const struct input_stats *st = in->stats;
+    json_t *o = json_object(), *files = json_array(), *bad = json_object();
+    json_t *links = json_array(), *flows = json_object();
+
+    for (size_t i = 0; i < in->file_count; i++) {
+        const struct report_file *f = &in->files[i];
+        json_t *jf = json_object();
+        json_object_set_new(jf, "path", jstr(f->path));
+        json_object_set_new(jf, "format", f->format[0] ? json_string(f->format) : json_null());
+        json_object_set_new(jf, "link_type", f->format[0] ? json_integer(f->link_type)
+                                                          : json_null());
+        json_object_set_new(jf, "link_name", f->format[0] ? jstr(capture_link_name(f->link_type))
+                                                          : json_null());
+        json_object_set_new(jf, "packets", jint(f->packets));
+        json_object_set_new(jf, "error", jstr(f->error));
+        json_array_append_new(files, jf);
+    }
+    json_object_set_new(o, "files", files);
+    json_object_set_new(o, "files_failed", jint(st->files_failed));
+    json_object_set_new(o, "packets", jint(st->packets));
+    json_object_set_new(bad, "truncated", jint(st->bad[DECODE_TRUNCATED]));
+    json_object_set_new(bad, "malformed", jint(st->bad[DECODE_MALFORMED]));
+    json_object_set_new(bad, "unsupported", jint(st->bad[DECODE_UNSUPPORTED]));
+    json_object_set_new(bad, "not_ip", jint(st->bad[DECODE_NOT_IP]));
+    json_object_set_new(o, "bad", bad);
+    for (size_t i = 0; i < st->unsupported_link_count; i++) {
+        json_t *l = json_object();
+        json_object_set_new(l, "link_type", json_integer(st->unsupported_links[i].link_type));
+        json_object_set_new(l, "link_name",
+                            jstr(capture_link_name(st->unsupported_links[i].link_type)));
+        json_object_set_new(l, "packets", jint(st->unsupported_links[i].packets));
+        json_array_append_new(links, l);
+    }
+    json_object_set_new(o, "unsupported_links", links);
+    json_object_set_new(o, "not_sensor", jint(st->not_sensor));
+    json_object_set_new(o, "sensor_to_sensor", jint(st->sensor_to_sensor));
+    json_object_set_new(flows, "started", jint(st->flows.flows));
+    json_object_set_new(flows, "expired", jint(st->flows.expired));
+    json_object_set_new(flows, "evicted", jint(st->flows.evicted));
+    json_object_set_new(flows, "fragments_unmatched", jint(st->flows.fragments_unmatched));
+    json_object_set_new(o, "flows", flows);
+    bool any = st->packets && st->first_ns <= st->last_ns;
+    json_object_set_new(o, "first", any ? jtime(r, st->first_ns) : json_null());
+    json_object_set_new(o, "last", any ? jtime(r, st->last_ns) : json_null());
+    return o;
+}
+
+static json_t *prefix_json(const struct prefix_entry *e)
+{
+    char text[PREFIX_TEXT_MAX];
+    json_t *o = json_object();
+    json_object_set_new(o, "prefix", json_string(prefix_format(&e->prefix, text)));
+    json_object_set_new(o, "label", jstr(e->label));
+    if (e->asn)
+        json_object_set_new(o, "asn", jint(e->asn));
+    return o;
+}
+
+static bool asn_selected(const struct group *g, uint32_t asn)
+{
+    for (size_t i = 0; i < g->asn_count; i++)
+        if (g->asns[i] == asn)
+            return true;
+    return false;
+}
+
+static json_t *group_header_json(const struct report *r, const struct group *g, json_t *o)
+{
+    static const char *const kinds[] = {"any", "prefixes", "asns"};
+    json_t *list = json_array();
+    json_object_set_new(o, "name", jstr(g->name));
+    json_object_set_new(o, "kind", json_string(kinds[g->kind]));
+    json_object_set_new(o, "source", jstr(g->source));
+    if (g->kind == GROUP_PREFIXES) {
+        for (size_t i = 0; i < prefix_set_count(g->prefixes); i++)
+            json_array_append_new(list, prefix_json(prefix_set_entry(g->prefixes, i)));
+    } else if (g->kind == GROUP_ASNS) {
+        json_t *asns = json_array();
+        for (size_t i = 0; i < g->asn_count; i++)
+            json_array_append_new(asns, jint(g->asns[i]));
+        json_object_set_new(o, "asns", asns);
+        const struct prefix_set *routing = r->input->routing;
+        size_t n = routing ? prefix_set_count(routing) : 0;
+        for (size_t i = 0; i < n; i++) {
+            const struct prefix_entry *e = prefix_set_entry(routing, i);
+            if (asn_selected(g, e->asn))
+                json_array_append_new(list, prefix_json(e));
+        }
+    }
+    json_object_set_new(o, "prefix_count", json_integer((json_int_t)json_array_size(list)));
+    json_object_set_new(o, "prefixes", list);
+    return o;
+}
+
+static json_t *figures_json(const char *key, const char *name, const struct figures *f)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, key, jstr(name));
+    json_object_set_new(o, "packets", jint(f->packets));
+    json_object_set_new(o, "bytes", jint(f->bytes));
+    json_object_set_new(o, "flows", jint(f->flows));
+    json_object_set_new(o, "share", json_real(f->share));
+    return o;
+}
+
+static json_t *source_json(const struct report *r, const struct source_entry *s)
+{
+    char addr[ADDR_TEXT_MAX], text[PREFIX_TEXT_MAX];
+    json_t *o = json_object(), *ports = json_array();
+    json_object_set_new(o, "address", json_string(addr_format(&s->addr, addr)));
+    json_object_set_new(o, "prefix", s->prefix ? json_string(prefix_format(&s->prefix->prefix, text))
+                                               : json_null());
+    json_object_set_new(o, "label", s->prefix ? jstr(s->prefix->label) : json_null());
+    json_object_set_new(o, "packets_in", jint(s->packets_in));
+    json_object_set_new(o, "packets_out", jint(s->packets_out));
+    json_object_set_new(o, "bytes_in", jint(s->bytes_in));
+    json_object_set_new(o, "bytes_out", jint(s->bytes_out));
+    json_object_set_new(o, "flows", jint(s->flows));
+    json_object_set_new(o, "flows_initiated", jint(s->flows_initiated));
+    for (size_t i = 0; i < s->service_count; i++)
+        json_array_append_new(ports, json_string(s->services[i]));
+    json_object_set_new(o, "ports", ports);
+    json_object_set_new(o, "ports_total", jint(s->services_total));
+    json_object_set_new(o, "first_seen", jtime(r, s->first_ns));
+    json_object_set_new(o, "last_seen", jtime(r, s->last_ns));
+    return o;
+}
+
+static json_t *group_json(const struct report *r, const struct group_report *gr)
+{
+    json_t *o = json_object(), *totals = json_object(), *series = json_array();
+    group_header_json(r, gr->group, o);
+
+    json_object_set_new(totals, "packets_in", jint(gr->totals.packets_in));
+    json_object_set_new(totals, "packets_out", jint(gr->totals.packets_out));
+    json_object_set_new(totals, "bytes_in", jint(gr->totals.bytes_in));
+    json_object_set_new(totals, "bytes_out", jint(gr->totals.bytes_out));
+    json_object_set_new(totals, "flows", jint(gr->totals.flows));
+    json_object_set_new(totals, "sources", jint(gr->totals.sources));
+    json_object_set_new(o, "totals", totals);
+
+    for (size_t i = 0; i < gr->series_count; i++) {
+        const struct series_point *p = &gr->series[i];
+        json_t *jp = json_object();
+        json_object_set_new(jp, "bin", jbin(r, p->bin));
+        json_object_set_new(jp, "packets_in", jint(p->packets_in));
+        json_object_set_new(jp, "packets_out", jint(p->packets_out));
+        json_object_set_new(jp, "bytes_in", jint(p->bytes_in));
+        json_object_set_new(jp, "bytes_out", jint(p->bytes_out));
+        json_object_set_new(jp, "flows", jint(p->flows));
+        json_object_set_new(jp, "sources", jint(p->sources));
+        json_array_append_new(series, jp);
+    }
+    json_object_set_new(o, "series", series);
+
+    for (unsigned l = 0; l < LIST_COUNT; l++) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < gr->list_counts[l]; i++)
+            json_array_append_new(list,
+                                  figures_json("category", gr->lists[l][i].name, &gr->lists[l][i].f));
+        json_object_set_new(o, list_json_names[l], list);
+    }
+
+    json_t *ports = json_array();
+    for (size_t i = 0; i < gr->port_count; i++) {
+        const struct port_entry *p = &gr->ports_in[i];
+        json_t *jp = figures_json("proto", p->proto_name, &p->f);
+        json_object_set_new(jp, "port", jint(p->port));
+        json_array_append_new(ports, jp);
+    }
+    json_object_set_new(o, "ports_in", ports);
+
+    json_t *sources = json_object(), *top = json_array();
+    json_object_set_new(sources, "distinct", jint(gr->totals.sources));
+    for (size_t i = 0; i < gr->top_count; i++)
+        json_array_append_new(top, source_json(r, &gr->top[i]));
+    json_object_set_new(sources, "top", top);
+    json_object_set_new(o, "sources", sources);
+    return o;
+}
+
+int render_json(const struct report *r, FILE *out)
+{
+    json_t *root = json_object(), *sensors = json_array(), *groups = json_array();
+    json_object_set_new(root, "version", json_integer(1));
+    json_object_set_new(root, "options", options_json(r));
+    json_object_set_new(root, "inputs", inputs_json(r));
+    for (size_t i = 0; i < r->input->sensors->count; i++) {
+        char text[PREFIX_TEXT_MAX];
+        json_array_append_new(sensors,
+                              json_string(prefix_format(&r->input->sensors->prefixes[i], text)));
+    }
+    json_object_set_new(root, "sensor", sensors);
+    json_object_set_new(root, "sensor_detection", jstr(r->input->sensor_detection));
+    json_object_set_new(root, "routing", jstr(r->input->routing_source));
+    for (size_t g = 0; g < r->group_count; g++)
+        json_array_append_new(groups, group_json(r, &r->groups[g]));
+    json_object_set_new(root, "groups", groups);
+
+    int ret = json_dumpf(root, out, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+    fputc('\n', out);
+    json_decref(root);
+    return ret == 0 && !ferror(out) ? 0 : -1;
+}
