@@ -142,12 +142,15 @@ enum capture_status capture_next(struct capture_file *file, struct capture_packe
     }
     if (ret == PCAP_ERROR_BREAK)
         return CAPTURE_END;
+    const char *why = pcap_geterr(file->pcap);
+    bool stream_failed = file->compression != COMPRESSION_NONE && strstr(why, "error reading");
     snprintf(file->error, sizeof(file->error),
              "'%s': damaged capture at byte offset %" PRIu64 "%s (after %" PRIu64
              " good records): %s",
              file->path, file->record_start,
              file->compression != COMPRESSION_NONE ? " of the decompressed data" : "",
-             file->records, pcap_geterr(file->pcap));
+             file->records,
+             stream_failed ? "the compressed data is corrupt or cut short" : why);
     return CAPTURE_ERROR;
 }
 

@@ -40,7 +40,10 @@ static ssize_t gzip_read(struct cookie *c, char *buf, size_t size)
 {
     unsigned chunk = size > (1u << 30) ? 1u << 30 : (unsigned)size;
     int n = gzread(c->gz, buf, chunk);
-    if (n < 0) {
+    int status = Z_OK;
+    if (n == 0)
+        gzerror(c->gz, &status); /* a missing trailer is an error, not an end */
+    if (n < 0 || status != Z_OK) {
         errno = EIO;
         return -1;
     }

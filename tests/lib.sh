@@ -1,0 +1,39 @@
+# Shared by the shell tests: result lines in the format tests/run.sh counts,
+# and the paths every test needs. Source it; it expects BUILD, TEST_WORK and
+# HONEYSCOPE_ROOT from tests/run.sh (and guesses them when run by hand).
+HONEYSCOPE_ROOT=${HONEYSCOPE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$HONEYSCOPE_ROOT/$BUILD" ;; esac
+TEST_WORK=${TEST_WORK:-$(mktemp -d)}
+HS="$BUILD/honeyscope"
+GEN="$BUILD/tools/gen_scenario"
+SHARED="$HONEYSCOPE_ROOT/../shared/data"
+export TZ=UTC LC_ALL=C
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+
+# check NAME CONDITION-COMMAND... : PASS when the command succeeds.
+check() {
+    name=$1
+    shift
+    if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name" "$*"; fi
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+    if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# Generates a scenario once per test run; prints its directory.
+scenario() { # name [scale]
+    dir="$TEST_WORK/scenario-$1-${2:-1}"
+    if [ ! -f "$dir/truth.json" ]; then
+        "$GEN" --scenario "$1" --scale "${2:-1}" --out "$dir" >/dev/null 2>"$dir.log" || {
+            echo "scenario generator failed: $(cat "$dir.log")" >&2
+            return 1
+        }
+    fi
+    echo "$dir"
+}
