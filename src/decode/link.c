@@ -23,6 +23,7 @@ enum {
     LINK_LINUX_SLL = 113,
     LINK_PPP_WITH_DIR = 204,
     LINK_C_HDLC_WITH_DIR = 205,
+    LINK_PPI = 192,
     LINK_IPV4 = 228,
     LINK_IPV6 = 229,
     LINK_LINUX_SLL2 = 276,
@@ -228,6 +229,34 @@ static enum decode_result bsd_loopback(struct cursor *c, unsigned *ip_version)
     }
 }
 
+/*
+ * Per-Packet Information header (the PPI specification, CACE Technologies):
+ * version 0, flags, a little-endian header length covering the optional
+ * fields, and the link type of the frame that follows. Only non-PPI inner
+ * link types are followed, so a crafted frame cannot nest without end.
+ */
+static enum decode_result ppi(struct cursor *c, unsigned *ip_version)
+{
+    uint8_t version = rd_u8(c);
+    skip(c, 1); /* flags */
+    unsigned len = rd_u8(c);
+    len |= (unsigned)rd_u8(c) << 8;
+    uint32_t inner = rd_u8(c);
+    inner |= (uint32_t)rd_u8(c) << 8;
+    inner |= (uint32_t)rd_u8(c) << 16;
+    inner |= (uint32_t)rd_u8(c) << 24;
+    if (c->short_read)
+        return DECODE_TRUNCATED;
+    if (version != 0 || len < 8)
+        return DECODE_MALFORMED;
+    skip(c, len - 8);
+    if (c->short_read)
+        return DECODE_TRUNCATED;
+    if (inner == LINK_PPI || inner > INT32_MAX)
+        return DECODE_UNSUPPORTED;
+    return link_decode((int)inner, c, ip_version);
+}
+
 enum decode_result link_decode(int link_type, struct cursor *c, unsigned *ip_version)
 {
     switch (link_type) {
@@ -268,6 +297,8 @@ enum decode_result link_decode(int link_type, struct cursor *c, unsigned *ip_ver
     case LINK_C_HDLC_WITH_DIR:
         skip(c, 1); /* direction */
         return cisco_hdlc(c, ip_version);
+    case LINK_PPI:
+        return ppi(c, ip_version);
     default:
         return DECODE_UNSUPPORTED;
     }
@@ -292,6 +323,7 @@ int decode_link_supported(int link_type)
     case LINK_IPV4:
     case LINK_IPV6:
     case LINK_LINUX_SLL2:
+    case LINK_PPI:
         return 1;
     default:
         return 0;

@@ -26,6 +26,7 @@ enum {
     DLT_C_HDLC_ = 104,
     DLT_LOOP_ = 108,
     DLT_LINUX_SLL_ = 113,
+    DLT_PPI_ = 192,
     DLT_PPP_WITH_DIR_ = 204,
     DLT_C_HDLC_WITH_DIR_ = 205,
     DLT_IPV4_ = 228,
@@ -335,8 +336,8 @@ static void test_result_names(void)
 static void test_link_supported(void)
 {
     static const int known[] = {0,   1,   9,   12,  14,  50,  51,  101,
-                                104, 108, 113, 204, 205, 228, 229, 276};
-    static const int unknown[] = {-1, 2, 6, 105, 127, 147, 192, 1000, 100000};
+                                104, 108, 113, 192, 204, 205, 228, 229, 276};
+    static const int unknown[] = {-1, 2, 6, 105, 127, 147, 1000, 100000};
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         CHECK(decode_link_supported(known[i]));
     for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
@@ -1375,6 +1376,27 @@ static void test_mutations_never_crash(void)
         CHECK(seen[r] > 0);
 }
 
+static void test_ppi(void)
+{
+    /* Version 0, flags 0, length 8 (little-endian), inner link type Ethernet. */
+    static const uint8_t ppi_eth[22] = {0, 0, 8, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4, 5,
+                                        0, 1, 2, 3, 4, 6, 0x08, 0x00};
+    static const uint8_t ppi_nested[16] = {0, 0, 8, 0, 192, 0, 0, 0, 0, 0, 8, 0, 1, 0, 0, 0};
+    static const uint8_t ppi_short_len[8] = {0, 0, 4, 0, 1, 0, 0, 0};
+    struct pkt p;
+    struct decoded_packet d;
+
+    link_v4(&p, ppi_eth, sizeof(ppi_eth), 2);
+    CHECK_U64(dec_pkt(DLT_PPI_, &p, &d), DECODE_OK);
+    check_v4_tcp(&d, 2);
+    link_v4(&p, ppi_eth, sizeof(ppi_eth), 0);
+    check_every_cut(DLT_PPI_, &p);
+    link_v4(&p, ppi_nested, sizeof(ppi_nested), 0);
+    CHECK_U64(dec_pkt(DLT_PPI_, &p, &d), DECODE_UNSUPPORTED);
+    link_v4(&p, ppi_short_len, sizeof(ppi_short_len), 0);
+    CHECK_U64(dec_pkt(DLT_PPI_, &p, &d), DECODE_MALFORMED);
+}
+
 int main(void)
 {
     RUN(test_result_names);
@@ -1390,6 +1412,7 @@ int main(void)
     RUN(test_mpls_unsupported);
     RUN(test_pppoe_session);
     RUN(test_linux_sll);
+    RUN(test_ppi);
     RUN(test_linux_sll2);
     RUN(test_raw_link_types);
     RUN(test_ipv4_ipv6_link_types);
