@@ -300,6 +300,17 @@ static void remote_end(struct remote_state *rs, struct source_entry **sources, s
 /* ---- building ----------------------------------------------------------------- */
 
 static _Thread_local struct cube *sort_cube;
+static _Thread_local const struct bin_clock *sort_clock;
+
+/*
+ * The report's bin of a cube row. A cube may be finer than the report (a
+ * store keeps quarter hours); its bins nest in the report's as long as the
+ * zone offset is a multiple of the cube's width, which the caller checks.
+ */
+static int64_t report_bin(const struct bin_clock *clock, const struct cube_row *row)
+{
+    return bin_clock_start(clock, row->key.bin);
+}
 
 static int row_cmp(const void *a, const void *b)
 {
@@ -308,17 +319,18 @@ static int row_cmp(const void *a, const void *b)
     int c = addr_compare(&x->key.remote, &y->key.remote);
     if (c)
         return c;
-    if (x->key.bin != y->key.bin)
-        return x->key.bin < y->key.bin ? -1 : 1;
+    int64_t xb = report_bin(sort_clock, x), yb = report_bin(sort_clock, y);
+    if (xb != yb)
+        return xb < yb ? -1 : 1;
     return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
 static void add_row(struct report *r, struct group_report *gr, const struct cube_row *row,
-                    struct remote_state *rs, struct items *items, struct items *ports)
+                    int64_t bin, struct remote_state *rs, struct items *items, struct items *ports)
 {
     const struct cube_key *k = &row->key;
     const struct cube_counts *c = &row->counts;
-    struct series_point *pt = &gr->series[(k->bin - r->period_start) / r->options.clock.width_s];
+    struct series_point *pt = &gr->series[(bin - r->period_start) / r->options.clock.width_s];
     enum initiator initiator = (enum initiator)k->initiator;
 
     pt->packets_in += c->packets_in;
@@ -326,9 +338,9 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     pt->bytes_in += c->bytes_in;
     pt->bytes_out += c->bytes_out;
     pt->flows += c->flows;
-    if (c->packets_in && rs->last_counted_bin != k->bin) {
+    if (c->packets_in && rs->last_counted_bin != bin) {
         pt->sources++;
-        rs->last_counted_bin = k->bin;
+        rs->last_counted_bin = bin;
     }
     gr->totals.packets_in += c->packets_in;
     gr->totals.packets_out += c->packets_out;
@@ -395,9 +407,10 @@ static void build_group(struct report *r, struct group_report *gr, const uint32_
             if (in_group)
                 remote_begin(&rs, current, match.entry);
         }
-        if (!in_group || row->key.bin < r->period_start || row->key.bin >= r->period_end)
+        int64_t bin = report_bin(&r->options.clock, row);
+        if (!in_group || bin < r->period_start || bin >= r->period_end)
             continue;
-        add_row(r, gr, row, &rs, &items, &ports);
+        add_row(r, gr, row, bin, &rs, &items, &ports);
     }
     if (in_group)
         remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric);
@@ -458,6 +471,7 @@ struct report *report_build(const struct report_input *input, const struct repor
     for (size_t i = 0; i < nrows; i++)
         order[i] = (uint32_t)i;
     sort_cube = input->cube;
+    sort_clock = &options->clock;
     qsort(order, nrows, sizeof(*order), row_cmp);
 
     r->group_count = input->group_count;

@@ -1,0 +1,208 @@
+/*
+ * Groups: the named selections of remote addresses a report is split by,
+ * parsed from "NAME=FILE" or "NAME=AS14618,AS16509" and matched per address.
+ */
+#include "attrib.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+
+#define GROUP_NAME_MAX 32
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int name_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+}
+
+static int valid_name(const char *name, size_t len)
+{
+    if (len == 0 || len > GROUP_NAME_MAX)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!name_char(name[i]))
+            return 0;
+    return 1;
+}
+
+/*
+ * A value made only of digits, commas and "AS" is an AS list; anything else
+ * names a file. A file that happens to look like an AS list ("AS1") can be
+ * given as "./AS1".
+ */
+static int looks_like_asns(const char *value)
+{
+    if (!((*value >= '0' && *value <= '9') || *value == 'A' || *value == 'a'))
+        return 0;
+    for (const char *p = value; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || *p == ',' || *p == 'A' || *p == 'a' || *p == 'S' ||
+              *p == 's'))
+            return 0;
+    return 1;
+}
+
+/* "AS14618", "as14618" or "14618", len bytes; 1..4294967295. */
+static int parse_one_asn(const char *text, size_t len, uint32_t *asn)
+{
+    if (len >= 2 && (text[0] == 'A' || text[0] == 'a') && (text[1] == 'S' || text[1] == 's')) {
+        text += 2;
+        len -= 2;
+    }
+    if (len == 0 || len > 10)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(text[i] - '0');
+    }
+    if (v == 0 || v > UINT32_MAX)
+        return -1;
+    *asn = (uint32_t)v;
+    return 0;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int parse_asns(struct group *group, const char *value, char *err, size_t errlen)
+{
+    size_t alloc = 0;
+    const char *p = value;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        uint32_t asn;
+        if (parse_one_asn(p, len, &asn) < 0) {
+            set_err(err, errlen, "group '%s': bad AS number '%.*s' (want AS<n> or <n>, n > 0)",
+                    group->name, (int)(len > 64 ? 64 : len), p);
+            return -1;
+        }
+        ALLOC_GROW(group->asns, group->asn_count + 1, alloc);
+        group->asns[group->asn_count++] = asn;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    qsort(group->asns, group->asn_count, sizeof(*group->asns), compare_u32);
+    size_t kept = 1;
+    for (size_t i = 1; i < group->asn_count; i++)
+        if (group->asns[i] != group->asns[kept - 1])
+            group->asns[kept++] = group->asns[i];
+    group->asn_count = kept;
+    return 0;
+}
+
+int group_parse(struct group *group, const char *spec, char *err, size_t errlen)
+{
+    memset(group, 0, sizeof(*group));
+    const char *eq = strchr(spec, '=');
+    if (!eq) {
+        set_err(err, errlen, "bad group '%s': want NAME=FILE or NAME=AS<n>[,AS<n>...]", spec);
+        return -1;
+    }
+    size_t name_len = (size_t)(eq - spec);
+    if (!valid_name(spec, name_len)) {
+        set_err(err, errlen, "bad group name '%.*s': want 1 to %d of A-Z a-z 0-9 '_' '.' '-'",
+                (int)(name_len > 64 ? 64 : name_len), spec, GROUP_NAME_MAX);
+        return -1;
+    }
+    const char *value = eq + 1;
+    group->name = xmalloc(name_len + 1);
+    memcpy(group->name, spec, name_len);
+    group->name[name_len] = '\0';
+    if (!*value) {
+        set_err(err, errlen, "group '%s': nothing after '='", group->name);
+        group_release(group);
+        return -1;
+    }
+    group->source = xstrdup(value);
+
+    if (looks_like_asns(value)) {
+        group->kind = GROUP_ASNS;
+        if (parse_asns(group, value, err, errlen) < 0) {
+            group_release(group);
+            return -1;
+        }
+        return 0;
+    }
+    group->kind = GROUP_PREFIXES;
+    group->prefixes = prefix_set_new();
+    if (prefix_set_load_list(group->prefixes, value, err, errlen) < 0) {
+        group_release(group);
+        return -1;
+    }
+    return 0;
+}
+
+void group_init_any(struct group *group)
+{
+    memset(group, 0, sizeof(*group));
+    group->name = xstrdup("any");
+    group->kind = GROUP_ANY;
+    group->source = xstrdup("");
+}
+
+void group_release(struct group *group)
+{
+    free(group->name);
+    free(group->source);
+    prefix_set_free(group->prefixes);
+    free(group->asns);
+    memset(group, 0, sizeof(*group));
+}
+
+bool group_match(const struct group *group, const struct prefix_set *routing,
+                 const struct ip_addr *addr, struct group_match *match)
+{
+    const struct prefix_entry *entry = NULL;
+    bool hit = false;
+
+    switch (group->kind) {
+    case GROUP_ANY:
+        hit = true;
+        break;
+    case GROUP_PREFIXES:
+        entry = group->prefixes ? prefix_set_lookup(group->prefixes, addr) : NULL;
+        hit = entry != NULL;
+        break;
+    case GROUP_ASNS:
+        /* The most specific route decides: a customer's /24 announced by its
+         * own AS inside a provider's block belongs to the customer. */
+        entry = routing ? prefix_set_lookup(routing, addr) : NULL;
+        hit = entry && group->asn_count &&
+              bsearch(&entry->asn, group->asns, group->asn_count, sizeof(*group->asns),
+                      compare_u32) != NULL;
+        if (!hit)
+            entry = NULL;
+        break;
+    }
+    if (match)
+        match->entry = entry;
+    return hit;
+}

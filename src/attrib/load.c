@@ -1,0 +1,290 @@
+/*
+ * Reading prefix files into a prefix_set: "CIDR label" lists and ipasn
+ * routing-table snapshots.
+ *
+ * Both go through zlib's gz* reader, which passes plain files through
+ * unchanged, so either kind may be gzip-compressed. Lines are split here
+ * rather than with gzgets so that an over-long line or a NUL byte is reported
+ * as such instead of being silently cut.
+ */
+#include "attrib.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../common/xalloc.h"
+
+/* Longest line accepted; a longer one is an error, not a truncation. */
+#define LINE_MAX_BYTES 4096
+#define READ_BUF_BYTES 65536
+
+struct line_reader {
+    gzFile gz;
+    const char *path;
+    char *buf; /* READ_BUF_BYTES + 1: room for a NUL after the last line */
+    size_t start, end, scanned;
+    unsigned long line_no;
+    int eof;
+};
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int reader_open(struct line_reader *r, const char *path, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof(*r));
+    r->path = path;
+    errno = 0;
+    r->gz = gzopen(path, "rb");
+    if (!r->gz) {
+        set_err(err, errlen, "cannot open '%s': %s", path,
+                errno ? strerror(errno) : "out of memory");
+        return -1;
+    }
+    gzbuffer(r->gz, 131072);
+    r->buf = xmalloc(READ_BUF_BYTES + 1);
+    return 0;
+}
+
+static void reader_close(struct line_reader *r)
+{
+    if (r->gz)
+        gzclose(r->gz);
+    free(r->buf);
+}
+
+/*
+ * Next line, without its '\n' but NUL-terminated in place (the caller may
+ * write into it). Returns 1 with *line and *len, 0 at the end of the file, or
+ * -1 with err set.
+ */
+static int reader_next(struct line_reader *r, char **line, size_t *len, char *err, size_t errlen)
+{
+    for (;;) {
+        char *nl = memchr(r->buf + r->scanned, '\n', r->end - r->scanned);
+        if (nl || (r->eof && r->start < r->end)) {
+            size_t stop = nl ? (size_t)(nl - r->buf) : r->end;
+            r->line_no++;
+            if (stop - r->start > LINE_MAX_BYTES) {
+                set_err(err, errlen, "%s:%lu: line longer than %d bytes", r->path, r->line_no,
+                        LINE_MAX_BYTES);
+                return -1;
+            }
+            *line = r->buf + r->start;
+            *len = stop - r->start;
+            r->buf[stop] = '\0';
+            r->start = r->scanned = nl ? stop + 1 : stop;
+            return 1;
+        }
+        if (r->eof)
+            return 0;
+        r->scanned = r->end;
+        if (r->end - r->start > LINE_MAX_BYTES) {
+            set_err(err, errlen, "%s:%lu: line longer than %d bytes", r->path, r->line_no + 1,
+                    LINE_MAX_BYTES);
+            return -1;
+        }
+        /* Keep the partial line and refill behind it. */
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->scanned -= r->start;
+        r->start = 0;
+        int n = gzread(r->gz, r->buf + r->end, (unsigned)(READ_BUF_BYTES - r->end));
+        if (n < 0) {
+            int errnum;
+            const char *msg = gzerror(r->gz, &errnum);
+            set_err(err, errlen, "%s:%lu: read error: %s", r->path, r->line_no + 1,
+                    errnum == Z_ERRNO ? strerror(errno) : msg);
+            return -1;
+        }
+        if (n == 0) {
+            /* zlib reports a gzip stream cut short only through gzerror. */
+            int errnum;
+            const char *msg = gzerror(r->gz, &errnum);
+            if (errnum != Z_OK) {
+                set_err(err, errlen, "%s:%lu: read error: %s", r->path, r->line_no + 1, msg);
+                return -1;
+            }
+            r->eof = 1;
+        }
+        r->end += (size_t)n;
+    }
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* ---- "CIDR label" lists --------------------------------------------------- */
+
+/*
+ * One list line (len bytes, writable, NUL at line[len]). Returns 0 (added or
+ * nothing to add), or -1 with the reason in *why.
+ */
+static int list_line(struct prefix_set *set, char *line, size_t len, const char **why)
+{
+    size_t i = 0;
+    while (i < len && is_space(line[i]))
+        i++;
+    if (i == len || line[i] == '#')
+        return 0;
+    if (memchr(line, '\0', len)) {
+        *why = "line contains a NUL byte";
+        return -1;
+    }
+    size_t cidr_end = i;
+    while (cidr_end < len && !is_space(line[cidr_end]))
+        cidr_end++;
+
+    /* The label runs to the end of the line or to a '#' after whitespace. */
+    size_t label = cidr_end;
+    while (label < len && is_space(line[label]))
+        label++;
+    size_t label_end = label;
+    while (label_end < len && !(line[label_end] == '#' && is_space(line[label_end - 1])))
+        label_end++;
+    while (label_end > label && is_space(line[label_end - 1]))
+        label_end--;
+    line[label_end] = '\0';
+    line[cidr_end] = '\0';
+
+    struct ip_prefix prefix;
+    if (prefix_parse(&prefix, line + i, why) < 0)
+        return -1;
+    prefix_set_add(set, &prefix, line + label, 0);
+    return 0;
+}
+
+int prefix_set_load_list(struct prefix_set *set, const char *path, char *err, size_t errlen)
+{
+    struct line_reader r;
+    if (reader_open(&r, path, err, errlen) < 0)
+        return -1;
+    char *line;
+    size_t len;
+    int status;
+    while ((status = reader_next(&r, &line, &len, err, errlen)) > 0) {
+        const char *why = "not a prefix";
+        if (list_line(set, line, len, &why) < 0) {
+            set_err(err, errlen, "%s:%lu: %s", path, r.line_no, why);
+            status = -1;
+            break;
+        }
+    }
+    reader_close(&r);
+    return status < 0 ? -1 : 0;
+}
+
+/* ---- ipasn routing tables ------------------------------------------------- */
+
+/* A plain decimal AS number, 1..4294967295, of len bytes. */
+static int parse_asn(const char *text, size_t len, uint32_t *asn)
+{
+    if (len == 0 || len > 10)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(text[i] - '0');
+    }
+    if (v == 0 || v > UINT32_MAX)
+        return -1;
+    *asn = (uint32_t)v;
+    return 0;
+}
+
+static void format_as_label(char buf[16], uint32_t asn)
+{
+    char digits[10];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + asn % 10);
+        asn /= 10;
+    } while (asn);
+    buf[0] = 'A';
+    buf[1] = 'S';
+    for (size_t i = 0; i < n; i++)
+        buf[2 + i] = digits[n - 1 - i];
+    buf[2 + n] = '\0';
+}
+
+/* One ipasn line (len bytes, writable, NUL at line[len]). */
+static int pfx2as_line(struct prefix_set *set, char *line, size_t len, const char **why)
+{
+    if (len > 0 && line[len - 1] == '\r')
+        line[--len] = '\0';
+    if (len > 0 && line[0] == ';')
+        return 0;
+    if (len == 0) {
+        *why = "empty line";
+        return -1;
+    }
+    if (memchr(line, '\0', len)) {
+        *why = "line contains a NUL byte";
+        return -1;
+    }
+    char *tab = memchr(line, '\t', len);
+    if (!tab) {
+        *why = "expected prefix/len<TAB>asn";
+        return -1;
+    }
+    *tab = '\0';
+    if (!strchr(line, '/')) {
+        *why = "missing prefix length";
+        return -1;
+    }
+    struct ip_prefix prefix;
+    if (prefix_parse(&prefix, line, why) < 0)
+        return -1;
+    uint32_t asn;
+    const char *as_text = tab + 1;
+    if (parse_asn(as_text, len - (size_t)(as_text - line), &asn) < 0) {
+        *why = "AS number is not a decimal in 1..4294967295";
+        return -1;
+    }
+    char label[16];
+    format_as_label(label, asn);
+    prefix_set_add(set, &prefix, label, asn);
+    return 0;
+}
+
+int prefix_set_load_pfx2as(struct prefix_set *set, const char *path, char *err, size_t errlen)
+{
+    struct line_reader r;
+    if (reader_open(&r, path, err, errlen) < 0)
+        return -1;
+    char *line;
+    size_t len;
+    int status;
+    while ((status = reader_next(&r, &line, &len, err, errlen)) > 0) {
+        const char *why = "bad line";
+        if (pfx2as_line(set, line, len, &why) < 0) {
+            set_err(err, errlen, "%s:%lu: %s", path, r.line_no, why);
+            status = -1;
+            break;
+        }
+    }
+    reader_close(&r);
+    return status < 0 ? -1 : 0;
+}

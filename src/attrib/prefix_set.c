@@ -1,0 +1,528 @@
+/*
+ * Longest-prefix match over the 128-bit mapped address space.
+ *
+ * A path-compressed binary trie: every node sits at some prefix length and
+ * branches on the address bit right after it, so a lookup visits at most one
+ * node per distinct length on the way down (never more than 129) and the
+ * descent is a loop, not a recursion. Nodes live in one growing array and
+ * refer to each other by index. The hot fields a lookup reads (length,
+ * children, entry) are kept apart from the node keys, which a lookup reads
+ * once at the end, so that a descent through a 600k-prefix table touches
+ * 16-byte records and not 32-byte ones.
+ *
+ * IPv4 addresses, most of what a honeypot sees, are answered from a second
+ * index beside the trie, in the manner of DIR-16-8-8 tables: a 65,536-slot
+ * table by the first 16 bits whose slots either name the longest prefix for
+ * that whole /16 or point to a 256-slot group for the next 8 bits, and so on
+ * once more for the last 8. A lookup is two or three array reads instead of a
+ * descent of some 25 nodes, which is what the routing-table sizes (600k
+ * prefixes) need. The trie stays the authority: it holds every prefix, finds
+ * the exact prefix to relabel, and answers IPv6.
+ *
+ * Entries are stored in fixed-size blocks that never move, so the pointer a
+ * lookup returns stays valid while the set is still being filled.
+ *
+ * Labels are interned: a routing table gives "AS14618" to hundreds of
+ * prefixes, and a list repeats its provider's name on every line, so each
+ * distinct label is stored once, in chunks that never move (which is what
+ * keeps entry labels valid while the set lives).
+ */
+#include "attrib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+
+#define NO_ENTRY UINT32_MAX
+/* Node 0 is the root (length 0); no node ever points back at it. */
+#define NO_CHILD 0u
+#define MAX_DEPTH 129
+
+struct trie_node {
+    uint32_t child[2];
+    uint32_t entry; /* index into entries, or NO_ENTRY for a branch-only node */
+    uint8_t len;
+};
+
+/* A node's prefix: the address bits, host bits zero, big-endian halves. */
+struct trie_key {
+    uint64_t hi, lo;
+};
+
+#define LABEL_CHUNK 65536
+#define ENTRY_BLOCK_SHIFT 12
+#define ENTRY_BLOCK (1u << ENTRY_BLOCK_SHIFT)
+/* Entry indexes stay below this so that a v4 slot can hold index + 1. */
+#define ENTRY_LIMIT 0x7ffffffeu
+
+/*
+ * A v4 slot is 0 (no prefix), entry index + 1, or V4_GROUP | group number.
+ * The prefix length a slot stands for is read from its entry when needed,
+ * which only insertion does.
+ */
+#define V4_GROUP 0x80000000u
+#define V4_TOP_SLOTS 65536u
+#define V4_GROUP_SLOTS 256u
+
+struct v4_index {
+    uint32_t *top;    /* V4_TOP_SLOTS, or NULL before the first IPv4 prefix */
+    uint32_t *groups; /* group g is groups[g * 256 .. g * 256 + 255] */
+    size_t group_count, group_alloc;
+    /* The longest prefix shorter than /96 that holds ::ffff:0:0/96, i.e. the
+     * answer for an IPv4 address that no IPv4 prefix covers. */
+    uint32_t cover;
+};
+
+struct label_store {
+    char **chunks; /* each chunk stays where it is once allocated */
+    size_t chunk_count, chunk_alloc;
+    size_t chunk_used, chunk_size; /* of the last chunk */
+    const char **slots;            /* open addressing; NULL = free */
+    uint32_t *hashes;
+    size_t slot_count; /* a power of two */
+    size_t used;
+};
+
+struct prefix_set {
+    struct trie_node *nodes;
+    struct trie_key *keys;
+    size_t node_count, node_alloc, key_alloc;
+    struct prefix_entry **entry_blocks; /* ENTRY_BLOCK entries each */
+    size_t entry_count, block_count, block_alloc;
+    struct label_store labels;
+    struct v4_index v4;
+};
+
+/* ---- bits ----------------------------------------------------------------- */
+
+static uint64_t load_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static struct trie_key key_of(const struct ip_addr *addr)
+{
+    struct trie_key k = {load_be64(addr->b), load_be64(addr->b + 8)};
+    return k;
+}
+
+static unsigned clz64(uint64_t x) /* x != 0 */
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_clzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & (UINT64_C(1) << 63))) {
+        x <<= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+/* How many leading bits a and b share (128 when equal). */
+static unsigned common_len(const struct trie_key *a, const struct trie_key *b)
+{
+    uint64_t x = a->hi ^ b->hi;
+    if (x)
+        return clz64(x);
+    x = a->lo ^ b->lo;
+    if (x)
+        return 64 + clz64(x);
+    return 128;
+}
+
+/* Bit i (0 = most significant) of k; i < 128. */
+static unsigned key_bit(const struct trie_key *k, unsigned i)
+{
+    if (i < 64)
+        return (unsigned)(k->hi >> (63 - i)) & 1u;
+    return (unsigned)(k->lo >> (127 - i)) & 1u;
+}
+
+/* Shifts by 64 are undefined, so lengths 0 and 64 are handled apart. */
+static uint64_t mask64(unsigned len) /* len 0..64 */
+{
+    return len == 0 ? 0 : ~UINT64_C(0) << (64 - len);
+}
+
+static struct trie_key key_masked(struct trie_key k, unsigned len)
+{
+    k.hi &= mask64(len > 64 ? 64 : len);
+    k.lo &= mask64(len > 64 ? len - 64 : 0);
+    return k;
+}
+
+/* ---- labels --------------------------------------------------------------- */
+
+static uint32_t label_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (uint8_t)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static const char *label_copy(struct label_store *st, const char *s, size_t len)
+{
+    size_t need = st_add(len, 1);
+    if (st->chunk_count == 0 || st->chunk_size - st->chunk_used < need) {
+        size_t size = need > LABEL_CHUNK ? need : LABEL_CHUNK;
+        ALLOC_GROW(st->chunks, st->chunk_count + 1, st->chunk_alloc);
+        st->chunks[st->chunk_count++] = xmalloc(size);
+        st->chunk_size = size;
+        st->chunk_used = 0;
+    }
+    char *p = st->chunks[st->chunk_count - 1] + st->chunk_used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    st->chunk_used += need;
+    return p;
+}
+
+static void label_rehash(struct label_store *st)
+{
+    size_t count = st->slot_count ? st->slot_count * 2 : 256;
+    const char **slots = xcalloc(count, sizeof(*slots));
+    uint32_t *hashes = xcalloc(count, sizeof(*hashes));
+    for (size_t i = 0; i < st->slot_count; i++) {
+        if (!st->slots[i])
+            continue;
+        size_t j = st->hashes[i] & (count - 1);
+        while (slots[j])
+            j = (j + 1) & (count - 1);
+        slots[j] = st->slots[i];
+        hashes[j] = st->hashes[i];
+    }
+    free(st->slots);
+    free(st->hashes);
+    st->slots = slots;
+    st->hashes = hashes;
+    st->slot_count = count;
+}
+
+static const char *label_intern(struct label_store *st, const char *s)
+{
+    if (!s || !*s)
+        return "";
+    size_t len = strlen(s);
+    uint32_t h = label_hash(s, len);
+    if ((st->used + 1) * 2 > st->slot_count)
+        label_rehash(st);
+    size_t j = h & (st->slot_count - 1);
+    while (st->slots[j]) {
+        if (st->hashes[j] == h && strcmp(st->slots[j], s) == 0)
+            return st->slots[j];
+        j = (j + 1) & (st->slot_count - 1);
+    }
+    st->slots[j] = label_copy(st, s, len);
+    st->hashes[j] = h;
+    st->used++;
+    return st->slots[j];
+}
+
+static void label_store_release(struct label_store *st)
+{
+    for (size_t i = 0; i < st->chunk_count; i++)
+        free(st->chunks[i]);
+    free(st->chunks);
+    free(st->slots);
+    free(st->hashes);
+}
+
+/* ---- the trie ------------------------------------------------------------- */
+
+static struct prefix_entry *entry_at(const struct prefix_set *set, size_t i)
+{
+    return &set->entry_blocks[i >> ENTRY_BLOCK_SHIFT][i & (ENTRY_BLOCK - 1)];
+}
+
+static uint32_t entry_new(struct prefix_set *set)
+{
+    if (set->entry_count >= ENTRY_LIMIT) {
+        fprintf(stderr, "honeyscope: prefix table over %u prefixes\n", ENTRY_LIMIT);
+        abort();
+    }
+    if (set->entry_count == set->block_count * ENTRY_BLOCK) {
+        ALLOC_GROW(set->entry_blocks, set->block_count + 1, set->block_alloc);
+        set->entry_blocks[set->block_count++] =
+            xreallocarray(NULL, ENTRY_BLOCK, sizeof(struct prefix_entry));
+    }
+    return (uint32_t)set->entry_count++;
+}
+
+static uint32_t node_new(struct prefix_set *set, const struct trie_key *key, unsigned len)
+{
+    if (set->node_count >= UINT32_MAX - 1) {
+        fprintf(stderr, "honeyscope: prefix table over %u nodes\n", UINT32_MAX - 1);
+        abort();
+    }
+    ALLOC_GROW(set->nodes, set->node_count + 1, set->node_alloc);
+    ALLOC_GROW(set->keys, set->node_count + 1, set->key_alloc);
+    uint32_t i = (uint32_t)set->node_count++;
+    set->nodes[i].child[0] = NO_CHILD;
+    set->nodes[i].child[1] = NO_CHILD;
+    set->nodes[i].entry = NO_ENTRY;
+    set->nodes[i].len = (uint8_t)len;
+    set->keys[i] = key_masked(*key, len);
+    return i;
+}
+
+struct prefix_set *prefix_set_new(void)
+{
+    struct prefix_set *set = xcalloc(1, sizeof(*set));
+    struct trie_key zero = {0, 0};
+    node_new(set, &zero, 0);
+    set->v4.cover = NO_ENTRY;
+    return set;
+}
+
+void prefix_set_free(struct prefix_set *set)
+{
+    if (!set)
+        return;
+    free(set->nodes);
+    free(set->keys);
+    for (size_t i = 0; i < set->block_count; i++)
+        free(set->entry_blocks[i]);
+    free(set->entry_blocks);
+    free(set->v4.top);
+    free(set->v4.groups);
+    label_store_release(&set->labels);
+    free(set);
+}
+
+/* ---- the IPv4 index -------------------------------------------------------- */
+
+static const struct trie_key v4_mapped_key = {0, UINT64_C(0xffff) << 32};
+
+static bool key_is_v4(const struct trie_key *k)
+{
+    return k->hi == 0 && (k->lo >> 32) == 0xffff;
+}
+
+/* The IPv4 prefix length a non-group slot stands for. */
+static unsigned v4_slot_len(const struct prefix_set *set, uint32_t slot)
+{
+    return entry_at(set, slot - 1)->prefix.len - 96u;
+}
+
+/* Sets slot to value unless a longer prefix already holds it; into a group,
+ * every slot of it (groups nest two deep at most). */
+static void v4_fill(struct prefix_set *set, uint32_t *slot, uint32_t value, unsigned len);
+
+static void v4_fill_group(struct prefix_set *set, uint32_t group, uint32_t value, unsigned len)
+{
+    for (uint32_t j = 0; j < V4_GROUP_SLOTS; j++)
+        v4_fill(set, &set->v4.groups[(size_t)group * V4_GROUP_SLOTS + j], value, len);
+}
+
+static void v4_fill(struct prefix_set *set, uint32_t *slot, uint32_t value, unsigned len)
+{
+    if (*slot & V4_GROUP)
+        v4_fill_group(set, *slot & ~V4_GROUP, value, len);
+    else if (*slot == 0 || v4_slot_len(set, *slot) <= len)
+        *slot = value;
+}
+
+/*
+ * The group below the slot at top (index into v4.top) or, when in_group, at
+ * v4.groups[at]; made, holding the slot's old answer everywhere, if the slot
+ * had none. Returns the group number.
+ */
+static uint32_t v4_group_below(struct prefix_set *set, bool in_group, size_t at)
+{
+    uint32_t old = in_group ? set->v4.groups[at] : set->v4.top[at];
+    if (old & V4_GROUP)
+        return old & ~V4_GROUP;
+    if (set->v4.group_count >= V4_GROUP - 1) {
+        fprintf(stderr, "honeyscope: IPv4 prefix index full\n");
+        abort();
+    }
+    ALLOC_GROW(set->v4.groups, (set->v4.group_count + 1) * V4_GROUP_SLOTS, set->v4.group_alloc);
+    uint32_t g = (uint32_t)set->v4.group_count++;
+    for (uint32_t j = 0; j < V4_GROUP_SLOTS; j++)
+        set->v4.groups[(size_t)g * V4_GROUP_SLOTS + j] = old;
+    if (in_group)
+        set->v4.groups[at] = V4_GROUP | g;
+    else
+        set->v4.top[at] = V4_GROUP | g;
+    return g;
+}
+
+/* Makes the IPv4 index answer with entry e (a new prefix) wherever e is now
+ * the longest match. */
+static void v4_index_add(struct prefix_set *set, const struct trie_key *key, unsigned len,
+                         uint32_t e)
+{
+    if (len < 96) {
+        if (common_len(key, &v4_mapped_key) >= len &&
+            (set->v4.cover == NO_ENTRY || entry_at(set, set->v4.cover)->prefix.len < len))
+            set->v4.cover = e;
+        return;
+    }
+    if (!key_is_v4(key))
+        return;
+    if (!set->v4.top)
+        set->v4.top = xcalloc(V4_TOP_SLOTS, sizeof(*set->v4.top));
+
+    const uint32_t v = (uint32_t)key->lo;
+    const unsigned v4len = len - 96;
+    const uint32_t value = e + 1;
+    if (v4len <= 16) {
+        uint32_t first = v >> 16, count = UINT32_C(1) << (16 - v4len);
+        for (uint32_t i = first; i < first + count; i++)
+            v4_fill(set, &set->v4.top[i], value, v4len);
+        return;
+    }
+    uint32_t g = v4_group_below(set, false, v >> 16);
+    size_t base = (size_t)g * V4_GROUP_SLOTS;
+    if (v4len <= 24) {
+        uint32_t first = v >> 8 & 0xff, count = UINT32_C(1) << (24 - v4len);
+        for (uint32_t j = first; j < first + count; j++)
+            v4_fill(set, &set->v4.groups[base + j], value, v4len);
+        return;
+    }
+    g = v4_group_below(set, true, base + (v >> 8 & 0xff));
+    base = (size_t)g * V4_GROUP_SLOTS;
+    uint32_t first = v & 0xff, count = UINT32_C(1) << (32 - v4len);
+    for (uint32_t k = first; k < first + count; k++)
+        v4_fill(set, &set->v4.groups[base + k], value, v4len);
+}
+
+static const struct prefix_entry *v4_lookup(const struct prefix_set *set, uint32_t v)
+{
+    uint32_t slot = set->v4.top ? set->v4.top[v >> 16] : 0;
+    if (slot & V4_GROUP) {
+        slot = set->v4.groups[(size_t)(slot & ~V4_GROUP) * V4_GROUP_SLOTS + (v >> 8 & 0xff)];
+        if (slot & V4_GROUP)
+            slot = set->v4.groups[(size_t)(slot & ~V4_GROUP) * V4_GROUP_SLOTS + (v & 0xff)];
+    }
+    if (slot)
+        return entry_at(set, slot - 1);
+    return set->v4.cover == NO_ENTRY ? NULL : entry_at(set, set->v4.cover);
+}
+
+/* ---- the trie, continued ---------------------------------------------------- */
+
+static void node_set_entry(struct prefix_set *set, uint32_t node, const struct ip_prefix *prefix,
+                           const char *label, uint32_t asn)
+{
+    const char *interned = label_intern(&set->labels, label);
+    uint32_t e = set->nodes[node].entry;
+    if (e == NO_ENTRY) {
+        e = entry_new(set);
+        entry_at(set, e)->prefix = *prefix;
+        entry_at(set, e)->label = interned;
+        entry_at(set, e)->asn = asn;
+        set->nodes[node].entry = e;
+        v4_index_add(set, &set->keys[node], prefix->len, e);
+        return;
+    }
+    entry_at(set, e)->label = interned;
+    entry_at(set, e)->asn = asn;
+}
+
+void prefix_set_add(struct prefix_set *set, const struct ip_prefix *prefix, const char *label,
+                    uint32_t asn)
+{
+    struct ip_prefix p = *prefix;
+    if (p.len > 128)
+        p.len = 128;
+    addr_mask(&p.addr, p.len);
+    const struct trie_key key = key_of(&p.addr);
+    const unsigned len = p.len;
+
+    /* Invariant: node i's prefix contains p, so i's length is at most len. */
+    uint32_t i = 0;
+    for (;;) {
+        if (set->nodes[i].len == len) {
+            node_set_entry(set, i, &p, label, asn);
+            return;
+        }
+        unsigned b = key_bit(&key, set->nodes[i].len);
+        uint32_t c = set->nodes[i].child[b];
+        if (c == NO_CHILD) {
+            uint32_t leaf = node_new(set, &key, len);
+            set->nodes[i].child[b] = leaf;
+            node_set_entry(set, leaf, &p, label, asn);
+            return;
+        }
+        unsigned shared = common_len(&key, &set->keys[c]);
+        if (shared > len)
+            shared = len;
+        if (shared >= set->nodes[c].len) {
+            i = c;
+            continue;
+        }
+        /* p and c part ways above c: p becomes c's parent, or both hang from
+         * a new branch node at the length where they differ. */
+        uint32_t top = node_new(set, &key, shared);
+        set->nodes[top].child[key_bit(&set->keys[c], shared)] = c;
+        set->nodes[i].child[b] = top;
+        if (shared == len) {
+            node_set_entry(set, top, &p, label, asn);
+            return;
+        }
+        uint32_t leaf = node_new(set, &key, len);
+        set->nodes[top].child[key_bit(&key, shared)] = leaf;
+        node_set_entry(set, leaf, &p, label, asn);
+        return;
+    }
+}
+
+const struct prefix_entry *prefix_set_lookup(const struct prefix_set *set,
+                                             const struct ip_addr *addr)
+{
+    const struct trie_key key = key_of(addr);
+    if (key_is_v4(&key))
+        return v4_lookup(set, (uint32_t)key.lo);
+
+    uint32_t found[MAX_DEPTH];
+    unsigned nfound = 0;
+
+    /*
+     * Descend by the address bits alone, collecting the nodes that carry a
+     * prefix. Every collected node is an ancestor of the last one, so its
+     * prefix is a prefix of the last one's: one comparison against the last
+     * key says how many leading bits the address really shares with the whole
+     * path, and the answer is the deepest collected node within that.
+     */
+    uint32_t i = 0;
+    for (;;) {
+        const struct trie_node *n = &set->nodes[i];
+        if (n->entry != NO_ENTRY)
+            found[nfound++] = i;
+        if (n->len >= 128)
+            break;
+        i = n->child[key_bit(&key, n->len)];
+        if (i == NO_CHILD)
+            break;
+    }
+    if (nfound == 0)
+        return NULL;
+    unsigned shared = common_len(&key, &set->keys[found[nfound - 1]]);
+    while (nfound > 0) {
+        const struct trie_node *n = &set->nodes[found[--nfound]];
+        if (n->len <= shared)
+            return entry_at(set, n->entry);
+    }
+    return NULL;
+}
+
+size_t prefix_set_count(const struct prefix_set *set)
+{
+    return set->entry_count;
+}
+
+const struct prefix_entry *prefix_set_entry(const struct prefix_set *set, size_t i)
+{
+    return i < set->entry_count ? entry_at(set, i) : NULL;
+}
