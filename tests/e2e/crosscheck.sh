@@ -22,7 +22,7 @@ if command -v tshark >/dev/null; then
     fields() { # display-filter
         for f in $files; do
             tshark -r "$f" -Y "$1" -T fields -E separator=, -E occurrence=f \
-                -e ip.src -e ip.dst -e ip.len -e tcp.dstport -e udp.dstport -e udp.srcport \\
+                -e ip.src -e ip.dst -e ip.len -e tcp.dstport -e udp.dstport -e udp.srcport \
                 -e tcp.srcport 2>/dev/null
         done
     }
