@@ -114,7 +114,9 @@ void cube_merge(struct cube *into, const struct cube *from)
 {
     for (size_t i = 0; i < from->count; i++) {
         const struct cube_counts *src = &from->rows[i].counts;
-        struct cube_counts *dst = &into->rows[cube_lookup(into, &from->rows[i].key)].counts;
+        /* Look up first: the lookup may move into->rows. */
+        uint32_t j = cube_lookup(into, &from->rows[i].key);
+        struct cube_counts *dst = &into->rows[j].counts;
         dst->packets_in += src->packets_in;
         dst->packets_out += src->packets_out;
         dst->bytes_in += src->bytes_in;

@@ -32,7 +32,11 @@ struct flow_table {
     uint32_t flow_alloc, flow_used, free_head;
     uint32_t *index; /* flow index + 1, or 0 for an empty slot */
     size_t index_mask;
-    uint32_t lru_head, lru_tail;
+    /*
+     * One LRU list per timeout class: each list is ordered by last activity
+     * and shares one timeout, so its head is always the first to expire.
+     */
+    uint32_t lru_head[4], lru_tail[4];
     size_t live;
     struct flow_stats stats;
     unsigned char hash_key[crypto_shorthash_KEYBYTES];
@@ -83,7 +87,8 @@ struct flow_table *flow_table_new(const struct flow_config *config)
         t->index_mask = t->index_mask * 2 + 1;
     t->index = xcalloc(t->index_mask + 1, sizeof(*t->index));
     t->free_head = NONE;
-    t->lru_head = t->lru_tail = NONE;
+    for (unsigned k = 0; k < 4; k++)
+        t->lru_head[k] = t->lru_tail[k] = NONE;
     randombytes_buf(t->hash_key, sizeof(t->hash_key));
     t->fragments = xcalloc(FRAGMENT_SLOTS, sizeof(*t->fragments));
     return t;
@@ -118,19 +123,24 @@ static uint64_t hash_bytes(const struct flow_table *t, const void *bytes, size_t
     return h;
 }
 
-static int64_t idle_limit(const struct flow_table *t, uint8_t proto)
+static unsigned timeout_class(uint8_t proto)
 {
     switch (proto) {
     case PROTO_TCP:
-        return t->idle_ns[0];
+        return 0;
     case PROTO_UDP:
-        return t->idle_ns[1];
+        return 1;
     case PROTO_ICMP:
     case PROTO_ICMPV6:
-        return t->idle_ns[2];
+        return 2;
     default:
-        return t->idle_ns[3];
+        return 3;
     }
+}
+
+static int64_t idle_limit(const struct flow_table *t, uint8_t proto)
+{
+    return t->idle_ns[timeout_class(proto)];
 }
 
 /* ---- LRU list ------------------------------------------------------------ */
@@ -138,26 +148,40 @@ static int64_t idle_limit(const struct flow_table *t, uint8_t proto)
 static void lru_unlink(struct flow_table *t, uint32_t i)
 {
     struct flow *f = &t->flows[i];
+    unsigned k = timeout_class(f->key.proto);
     if (f->lru_prev != NONE)
         t->flows[f->lru_prev].lru_next = f->lru_next;
     else
-        t->lru_head = f->lru_next;
+        t->lru_head[k] = f->lru_next;
     if (f->lru_next != NONE)
         t->flows[f->lru_next].lru_prev = f->lru_prev;
     else
-        t->lru_tail = f->lru_prev;
+        t->lru_tail[k] = f->lru_prev;
 }
 
 static void lru_append(struct flow_table *t, uint32_t i)
 {
     struct flow *f = &t->flows[i];
-    f->lru_prev = t->lru_tail;
+    unsigned k = timeout_class(f->key.proto);
+    f->lru_prev = t->lru_tail[k];
     f->lru_next = NONE;
-    if (t->lru_tail != NONE)
-        t->flows[t->lru_tail].lru_next = i;
+    if (t->lru_tail[k] != NONE)
+        t->flows[t->lru_tail[k]].lru_next = i;
     else
-        t->lru_head = i;
-    t->lru_tail = i;
+        t->lru_head[k] = i;
+    t->lru_tail[k] = i;
+}
+
+/* The least recently active flow of all, or NONE. */
+static uint32_t lru_oldest(const struct flow_table *t)
+{
+    uint32_t oldest = NONE;
+    for (unsigned k = 0; k < 4; k++) {
+        uint32_t i = t->lru_head[k];
+        if (i != NONE && (oldest == NONE || t->flows[i].last_ns < t->flows[oldest].last_ns))
+            oldest = i;
+    }
+    return oldest;
 }
 
 /* ---- hash index ------------------------------------------------------------ */
@@ -202,8 +226,9 @@ static void grow(struct flow_table *t)
         free(t->index);
         t->index_mask = mask;
         t->index = xcalloc(mask + 1, sizeof(*t->index));
-        for (uint32_t i = t->lru_head; i != NONE; i = t->flows[i].lru_next)
-            index_insert(t, i);
+        for (unsigned k = 0; k < 4; k++)
+            for (uint32_t i = t->lru_head[k]; i != NONE; i = t->flows[i].lru_next)
+                index_insert(t, i);
     }
 }
 
@@ -226,7 +251,7 @@ static uint32_t take_slot(struct flow_table *t)
     if (t->flow_used == t->flow_alloc) {
         if (t->flow_alloc >= t->config.max_flows) {
             /* Full: end the least recently active flow early. */
-            uint32_t victim = t->lru_head;
+            uint32_t victim = lru_oldest(t);
             remove_flow(t, victim);
             t->stats.evicted++;
             t->free_head = t->flows[victim].lru_next;
@@ -239,12 +264,11 @@ static uint32_t take_slot(struct flow_table *t)
 
 static void expire_idle(struct flow_table *t, int64_t now)
 {
-    while (t->lru_head != NONE) {
-        const struct flow *f = &t->flows[t->lru_head];
-        if (now - f->last_ns <= idle_limit(t, f->key.proto))
-            break;
-        remove_flow(t, t->lru_head);
-        t->stats.expired++;
+    for (unsigned k = 0; k < 4; k++) {
+        while (t->lru_head[k] != NONE && now - t->flows[t->lru_head[k]].last_ns > t->idle_ns[k]) {
+            remove_flow(t, t->lru_head[k]);
+            t->stats.expired++;
+        }
     }
 }
 
@@ -296,15 +320,20 @@ static bool is_echo_family(uint8_t proto, uint8_t request_type)
 }
 
 /* Fills the key from the packet; returns the sender's role for ICMP. */
+static bool is_icmp(uint8_t proto)
+{
+    return proto == PROTO_ICMP || proto == PROTO_ICMPV6;
+}
+
 static void build_key(struct flow_key *key, const struct decoded_packet *p, enum direction dir,
-                      uint16_t src_port, uint16_t dst_port, enum icmp_role *role)
+                      bool has_header, uint16_t src_port, uint16_t dst_port, enum icmp_role *role)
 {
     memset(key, 0, sizeof(*key));
     key->proto = p->proto;
     key->sensor = dir == DIR_OUT ? p->src : p->dst;
     key->remote = dir == DIR_OUT ? p->dst : p->src;
     *role = ICMP_REQUEST;
-    if (p->proto == PROTO_ICMP || p->proto == PROTO_ICMPV6) {
+    if (is_icmp(p->proto) && has_header) {
         uint8_t request_type;
         *role = icmp_role(p->proto, (uint8_t)(dst_port >> 8), &request_type);
         uint8_t code = *role == ICMP_REPLY ? 0 : (uint8_t)(dst_port & 0xff);
@@ -317,12 +346,12 @@ static void build_key(struct flow_key *key, const struct decoded_packet *p, enum
 }
 
 static void start_flow(struct flow *f, const struct decoded_packet *p, enum direction dir,
-                       enum icmp_role role)
+                       bool has_header, enum icmp_role role)
 {
     enum initiator sender = dir == DIR_OUT ? INITIATOR_SENSOR : INITIATOR_REMOTE;
     enum initiator receiver = dir == DIR_OUT ? INITIATOR_REMOTE : INITIATOR_SENSOR;
     enum initiator who = sender;
-    bool icmp = p->proto == PROTO_ICMP || p->proto == PROTO_ICMPV6;
+    bool icmp = is_icmp(p->proto) && has_header;
 
     if (p->proto == PROTO_TCP && !p->is_fragment) {
         uint8_t syn_ack = p->tcp_flags & (TCP_SYN | TCP_ACK);
@@ -368,8 +397,12 @@ static struct fragment_slot *fragment_slot(struct flow_table *t, const struct de
     return &t->fragments[hash_bytes(t, &k, sizeof(k)) % FRAGMENT_SLOTS];
 }
 
-/* Ports for a packet: its own, or for a non-first fragment its first's. */
-static void packet_ports(struct flow_table *t, const struct decoded_packet *p, uint16_t *src_port,
+/*
+ * Ports for a packet: its own, or for a non-first fragment its first's.
+ * Returns false for a non-first fragment whose first was not seen: it has no
+ * transport header at all, so its zero ports must not be read as ICMP type 0.
+ */
+static bool packet_ports(struct flow_table *t, const struct decoded_packet *p, uint16_t *src_port,
                          uint16_t *dst_port)
 {
     *src_port = p->src_port;
@@ -391,8 +424,10 @@ static void packet_ports(struct flow_table *t, const struct decoded_packet *p, u
             *dst_port = s->dst_port;
         } else {
             t->stats.fragments_unmatched++;
+            return false;
         }
     }
+    return true;
 }
 
 /* ---- the per-packet entry point -------------------------------------------- */
@@ -424,14 +459,15 @@ struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet
     enum icmp_role role;
     uint16_t src_port, dst_port;
 
-    packet_ports(t, p, &src_port, &dst_port);
-    build_key(&key, p, dir, src_port, dst_port, &role);
+    bool has_header = packet_ports(t, p, &src_port, &dst_port);
+    build_key(&key, p, dir, has_header, src_port, dst_port, &role);
     uint64_t hash = hash_bytes(t, &key, sizeof(key));
     uint32_t i = find(t, &key, hash);
 
     if (i != NONE && starts_over(t, &t->flows[i], p, ts_ns)) {
+        if (ts_ns - t->flows[i].last_ns > idle_limit(t, key.proto))
+            t->stats.expired++;
         remove_flow(t, i);
-        t->stats.expired++;
         i = NONE;
     }
     *started = i == NONE;
@@ -442,7 +478,7 @@ struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet
         f->key = key;
         f->hash = hash;
         f->first_ns = ts_ns;
-        start_flow(f, p, dir, role);
+        start_flow(f, p, dir, has_header, role);
         index_insert(t, i);
         t->live++;
         t->stats.flows++;
