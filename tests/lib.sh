@@ -28,6 +28,7 @@ expect_eq() {
 
 # Generates a scenario once per test run; prints its directory.
 scenario() { # name [scale]
+    mkdir -p "$TEST_WORK"
     dir="$TEST_WORK/scenario-$1-${2:-1}"
     if [ ! -f "$dir/truth.json" ]; then
         "$GEN" --scenario "$1" --scale "${2:-1}" --out "$dir" >/dev/null 2>"$dir.log" || {

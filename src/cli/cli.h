@@ -18,10 +18,17 @@ enum {
 
 int cmd_report(int argc, char **argv);
 
+/* Lets gcc and clang check the format strings of the message functions. */
+#if defined(__GNUC__)
+#define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PRINTF_LIKE(fmt, args)
+#endif
+
 /* Prints "honeyscope: " and the message to stderr; returns -1. */
-int error(const char *fmt, ...);
+int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Like error(), then returns EXIT_USAGE with a hint to --help. */
-int usage_error(const char *verb, const char *fmt, ...);
+int usage_error(const char *verb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* "YYYY-MM-DD" -> days since 1970-01-01. Returns 0, or -1. */
 int parse_date(const char *text, int64_t *days);

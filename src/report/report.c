@@ -110,6 +110,8 @@ static bool item_same(const struct item *x, const struct item *y)
 static size_t reduce_items(struct item *v, size_t n)
 {
     size_t out = 0;
+    if (n == 0)
+        return 0; /* v may be NULL, which qsort() must not see */
     qsort(v, n, sizeof(*v), item_cmp);
     for (size_t i = 0; i < n; i++) {
         if (out && item_same(&v[out - 1], &v[i])) {
@@ -287,7 +289,8 @@ static void remote_end(struct remote_state *rs, struct source_entry **sources, s
         return;
     size_t n = reduce_items(rs->services.v, rs->services.count);
     sort_metric = metric;
-    qsort(rs->services.v, n, sizeof(*rs->services.v), service_item_cmp);
+    if (n)
+        qsort(rs->services.v, n, sizeof(*rs->services.v), service_item_cmp);
     s->services_total = n;
     s->service_count = n < 5 ? n : 5;
     for (size_t i = 0; i < s->service_count; i++)
@@ -472,7 +475,8 @@ struct report *report_build(const struct report_input *input, const struct repor
         order[i] = (uint32_t)i;
     sort_cube = input->cube;
     sort_clock = &options->clock;
-    qsort(order, nrows, sizeof(*order), row_cmp);
+    if (nrows)
+        qsort(order, nrows, sizeof(*order), row_cmp);
 
     r->group_count = input->group_count;
     r->groups = xcalloc(input->group_count ? input->group_count : 1, sizeof(*r->groups));
