@@ -10,6 +10,8 @@
 #ifndef HONEYSCOPE_AGGREGATE_H
 #define HONEYSCOPE_AGGREGATE_H
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -85,16 +87,21 @@ struct aggregate_config {
     struct bin_clock clock;
     struct flow_config flow;
     const struct sensor_set *sensors;
-    /* Called every 2^20 packets with the file's packets so far; may be NULL. */
-    void (*progress)(void *ctx, uint64_t packets);
-    void *progress_ctx;
+    /* Packets read, added to every 2^16 packets for progress lines; may be NULL. */
+    _Atomic uint64_t *packets_read;
+    /* Set (by a signal handler) to stop early; may be NULL. */
+    volatile sig_atomic_t *stop;
 };
+
+/* aggregate_capture()'s return when config->stop was raised mid-file. */
+#define AGGREGATE_INTERRUPTED (-2)
 
 /*
  * Reads one capture file into cube, counting into stats. Each file gets its
  * own flow table: a flow that spans two files is split in two. Returns 0, or
  * -1 with a message naming the file (and byte offset) in err; what was read
- * before a failure stays in cube and stats.
+ * before a failure stays in cube and stats. Returns AGGREGATE_INTERRUPTED
+ * when asked to stop: the file is then incomplete.
  */
 int aggregate_capture(struct cube *cube, const struct aggregate_config *config,
                       const char *path, struct input_stats *stats, char *err, size_t errlen);
@@ -105,5 +112,27 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config,
  */
 int aggregate_sample_addresses(struct sensor_detector *detector, const char *path,
                                uint64_t max_packets, char *err, size_t errlen);
+
+/* ---- many files, several threads ---------------------------------------------- */
+
+/* One file's result, handed to the caller's thread. */
+struct file_result {
+    size_t index; /* into the paths given */
+    struct cube *cube; /* the file's own cube; the callback may keep it (set NULL) */
+    struct input_stats stats;
+    int status; /* as aggregate_capture() returned */
+    char error[1024];
+};
+
+/*
+ * Reads files with threads worker threads, each file into its own cube, and
+ * calls done(ctx, result) in the calling thread for each file as it finishes
+ * (in completion order). A nonzero return from done stops the work. While
+ * waiting, tick(ctx) is called about twice a second when given (for progress
+ * lines). Returns 0, or the first nonzero return of done.
+ */
+int aggregate_files(const char *const *paths, size_t count, const struct aggregate_config *config,
+                    unsigned threads, int (*done)(void *ctx, struct file_result *result),
+                    void (*tick)(void *ctx), void *ctx);
 
 #endif

@@ -114,8 +114,12 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
 
     while ((status = capture_next(file, &cp)) == CAPTURE_PACKET) {
         stats->packets++;
-        if (config->progress && (stats->packets & 0xfffff) == 0)
-            config->progress(config->progress_ctx, stats->packets);
+        if ((stats->packets & 0xffff) == 0) {
+            if (config->packets_read)
+                atomic_fetch_add(config->packets_read, 0x10000);
+            if (config->stop && *config->stop)
+                break;
+        }
         if (cp.ts_ns < stats->first_ns)
             stats->first_ns = cp.ts_ns;
         if (cp.ts_ns > stats->last_ns)
@@ -154,8 +158,13 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
     stats->flows.fragments_unmatched += fs->fragments_unmatched;
     flow_table_free(flows);
 
+    if (config->packets_read)
+        atomic_fetch_add(config->packets_read, stats->packets & 0xffff);
     int ret = 0;
-    if (status == CAPTURE_ERROR) {
+    if (status == CAPTURE_PACKET) {
+        snprintf(err, errlen, "'%s': interrupted", path);
+        ret = AGGREGATE_INTERRUPTED;
+    } else if (status == CAPTURE_ERROR) {
         snprintf(err, errlen, "%s", capture_error(file));
         stats->files_failed++;
         ret = -1;

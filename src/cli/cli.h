@@ -5,9 +5,12 @@
 #ifndef HONEYSCOPE_CLI_H
 #define HONEYSCOPE_CLI_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 /* Exit statuses (POSIX conventions, as documented in --help). */
 enum {
@@ -17,6 +20,9 @@ enum {
 };
 
 int cmd_report(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_forget(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Lets gcc and clang check the format strings of the message functions. */
 #if defined(__GNUC__)
@@ -39,5 +45,21 @@ int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *value);
 
 /* Whether progress lines belong on stderr (a terminal, and not --quiet). */
 bool progress_wanted(bool quiet);
+
+/* A progress line for work over many files (cli/progress.c). */
+struct progress {
+    bool on;
+    struct timespec start;
+    size_t files, files_done;
+    _Atomic uint64_t packets; /* given to the readers as aggregate_config.packets_read */
+};
+
+void progress_start(struct progress *progress, bool quiet, size_t files);
+/* Redraws the line; takes a struct progress * (fits aggregate_files' tick). */
+void progress_tick(void *progress);
+void progress_end(struct progress *progress);
+
+/* The worker threads to use when --threads is not given: the cores online. */
+unsigned default_threads(void);
 
 #endif

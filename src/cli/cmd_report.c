@@ -18,12 +18,14 @@
 #include "../attrib/attrib.h"
 #include "../common/xalloc.h"
 #include "../report/report.h"
+#include "../store/store.h"
 #include "cli.h"
 
 #define SENSOR_SAMPLE_PACKETS 100000
 
 static const char report_usage[] =
     "usage: honeyscope report [options] CAPTURE...\n"
+    "       honeyscope report [options] --db STORE\n"
     "\n"
     "Reads packet captures (pcap or pcapng, plain, gzip or zstd, recognised from\n"
     "their bytes) and reports what the sensor exchanged with each group of\n"
@@ -52,6 +54,11 @@ static const char report_usage[] =
     "  -o, --output FILE      write the report to FILE instead of stdout\n"
     "  -q, --quiet            no progress on stderr\n"
     "\n"
+    "Input:\n"
+    "  --db STORE             report from a store made by 'honeyscope ingest'\n"
+    "                         instead of reading captures\n"
+    "  --threads N            capture files read at once (default: the cores)\n"
+    "\n"
     "Limits:\n"
     "  --max-flows N          flows held at once per file (default 1000000); when\n"
     "                         full the least recently active is ended early\n"
@@ -79,6 +86,8 @@ struct report_args {
     const char *output;
     bool quiet;
     struct flow_config flow;
+    unsigned threads;
+    const char *db;
 };
 
 enum {
@@ -93,6 +102,8 @@ enum {
     OPT_TOP,
     OPT_FORMAT,
     OPT_MAX_FLOWS,
+    OPT_THREADS,
+    OPT_DB,
 };
 
 static const struct option report_options_long[] = {
@@ -107,6 +118,8 @@ static const struct option report_options_long[] = {
     {"top", required_argument, NULL, OPT_TOP},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"db", required_argument, NULL, OPT_DB},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -199,6 +212,15 @@ static int parse_args(struct report_args *args, int argc, char **argv)
                                    optarg);
             args->flow.max_flows = (size_t)n;
             break;
+        case OPT_THREADS:
+            if (parse_u64(optarg, 1, 64, &n) < 0)
+                return usage_error("report", "--threads takes a number from 1 to 64, not '%s'",
+                                   optarg);
+            args->threads = (unsigned)n;
+            break;
+        case OPT_DB:
+            args->db = optarg;
+            break;
         case 'o':
             args->output = optarg;
             break;
@@ -212,8 +234,12 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             return usage_error("report", "unknown option");
         }
     }
-    if (optind >= argc)
-        return usage_error("report", "no capture files given");
+    if (args->db && optind < argc)
+        return usage_error("report", "give capture files or --db, not both");
+    if (!args->db && optind >= argc)
+        return usage_error("report", "no capture files given (or --db STORE)");
+    if (args->db && args->options.clock.offset_s % STORE_BIN_SECONDS)
+        return usage_error("report", "a store keeps quarter hours: --tz must be a multiple of 15 minutes");
 
     int64_t days;
     const int64_t offset = args->options.clock.offset_s;
@@ -251,62 +277,62 @@ static void detect_sensors(struct report_args *args, char **files, int nfiles, c
     sensor_detector_free(detector);
 }
 
-struct progress {
-    bool on;
-    struct timespec start;
-    int file, files;
-    uint64_t packets_before;
+struct read_context {
+    struct cube *cube;
+    struct input_stats *total;
+    struct report_file *files;
+    struct progress *progress;
+    int failed;
 };
 
-static void show_progress(void *ctx, uint64_t packets)
+static int merge_file(void *ctx, struct file_result *r)
 {
-    struct progress *p = ctx;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double secs = (double)(now.tv_sec - p->start.tv_sec) +
-                  (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
-    uint64_t total = p->packets_before + packets;
-    fprintf(stderr, "\rfile %d/%d, %" PRIu64 " packets, %.2f M packets/s   ", p->file, p->files,
-            total, secs > 0 ? (double)total / secs / 1e6 : 0.0);
+    struct read_context *rc = ctx;
+    struct report_file *f = &rc->files[r->index];
+    f->packets = r->stats.packets;
+    f->link_type = r->stats.link_type;
+    memcpy(f->format, r->stats.format, sizeof(f->format));
+    if (r->status != 0) {
+        if (rc->progress->on)
+            fputc('\n', stderr);
+        error("%s", r->error);
+        f->error = xstrdup(r->error);
+        rc->failed = 1;
+    }
+    cube_merge(rc->cube, r->cube);
+    input_stats_merge(rc->total, &r->stats);
+    rc->progress->files_done++;
+    progress_tick(rc->progress);
+    return 0;
 }
 
-static int read_captures(struct report_args *args, char **files, int nfiles, struct cube *cube,
-                         struct input_stats *total, struct report_file *report_files)
+static int compare_files(const void *a, const void *b)
+{
+    return strcmp(((const struct report_file *)a)->path, ((const struct report_file *)b)->path);
+}
+
+/* Reads every file into cube (threads at a time); returns 1 when some failed. */
+static int read_captures(struct report_args *args, char **paths, int npaths, struct cube *cube,
+                         struct input_stats *total, struct report_file *files)
 {
     struct aggregate_config config;
-    struct progress progress = {.on = progress_wanted(args->quiet), .files = nfiles};
-    int failed = 0;
+    struct progress progress;
+    struct read_context rc = {cube, total, files, &progress, 0};
 
+    progress_start(&progress, args->quiet, (size_t)npaths);
+    memset(&config, 0, sizeof(config));
     config.clock = args->options.clock;
     config.flow = args->flow;
     config.sensors = &args->sensors;
-    config.progress = progress.on ? show_progress : NULL;
-    config.progress_ctx = &progress;
-    clock_gettime(CLOCK_MONOTONIC, &progress.start);
-
-    for (int i = 0; i < nfiles; i++) {
-        struct input_stats stats;
-        char err[1024];
-        input_stats_init(&stats);
-        progress.file = i + 1;
-        int ret = aggregate_capture(cube, &config, files[i], &stats, err, sizeof(err));
-        progress.packets_before += stats.packets;
-        report_files[i].path = files[i];
-        report_files[i].packets = stats.packets;
-        report_files[i].link_type = stats.link_type;
-        memcpy(report_files[i].format, stats.format, sizeof(report_files[i].format));
-        if (ret < 0) {
-            if (progress.on)
-                fputc('\n', stderr);
-            error("%s", err);
-            report_files[i].error = xstrdup(err);
-            failed = 1;
-        }
-        input_stats_merge(total, &stats);
-    }
-    if (progress.on)
-        fputc('\n', stderr);
-    return failed;
+    config.packets_read = &progress.packets;
+    for (int i = 0; i < npaths; i++)
+        files[i].path = paths[i];
+    aggregate_files((const char *const *)paths, (size_t)npaths, &config, args->threads,
+                    merge_file, progress_tick, &rc);
+    progress_end(&progress);
+    /* Files are listed by name, as a store lists them, whatever the order given. */
+    qsort(files, (size_t)npaths, sizeof(*files), compare_files);
+    return rc.failed;
 }
 
 static int write_report(const struct report_args *args, const struct report *report)
@@ -338,14 +364,13 @@ int cmd_report(int argc, char **argv)
     sensor_set_init(&args.sensors);
     args.options.clock.width_s = 86400;
     args.options.top = 20;
+    args.threads = default_threads();
     flow_config_default(&args.flow);
 
     status = parse_args(&args, argc, argv);
     if (status >= 0)
         goto out;
     status = EXIT_FAILED;
-    char **files = argv + optind;
-    int nfiles = argc - optind;
 
     if (args.group_count == 0)
         add_group(&args, "any");
@@ -363,29 +388,67 @@ int cmd_report(int argc, char **argv)
             goto out;
         }
 
-    bool detected = args.sensors.count == 0;
-    if (detected) {
-        detect_sensors(&args, files, nfiles, why, sizeof(why));
-        if (args.sensors.count == 0) {
-            error("cannot tell the sensor: %s", why);
-            goto out;
-        }
-        if (!args.quiet)
-            fprintf(stderr, "honeyscope: sensor %s\n", why);
-    }
-
     struct cube *cube = cube_new();
     struct input_stats total;
-    struct report_file *report_files = xcalloc((size_t)nfiles, sizeof(*report_files));
+    struct report_file *report_files = NULL;
+    struct stored_file *stored = NULL;
+    size_t file_count = 0;
+    const char *detection = NULL;
+    int failed = 0;
     input_stats_init(&total);
-    int failed = read_captures(&args, files, nfiles, cube, &total, report_files);
+
+    if (args.db) {
+        if (args.sensors.count) {
+            status = usage_error("report", "a store reports on the sensors it was made with: "
+                                           "drop --sensor");
+            goto out_cube;
+        }
+        struct store *store = store_open(args.db, STORE_READ, err, sizeof(err));
+        int64_t from = args.options.has_from ? args.options.from_s : INT64_MIN;
+        int64_t to = args.options.has_to ? args.options.to_s : INT64_MAX;
+        if (!store || store_get_sensors(store, &args.sensors, why, sizeof(why), err,
+                                        sizeof(err)) < 0 ||
+            store_load(store, from, to, cube, &total, &stored, &file_count, err,
+                       sizeof(err)) < 0) {
+            error("%s", err);
+            store_close(store);
+            goto out_cube;
+        }
+        store_close(store);
+        if (strcmp(why, "given") != 0)
+            detection = why;
+        report_files = xcalloc(file_count ? file_count : 1, sizeof(*report_files));
+        for (size_t i = 0; i < file_count; i++) {
+            report_files[i].path = stored[i].path;
+            memcpy(report_files[i].format, stored[i].format, sizeof(report_files[i].format));
+            report_files[i].link_type = stored[i].link_type;
+            report_files[i].packets = stored[i].packets;
+            report_files[i].error = stored[i].error ? xstrdup(stored[i].error) : NULL;
+        }
+    } else {
+        char **files = argv + optind;
+        int nfiles = argc - optind;
+        if (args.sensors.count == 0) {
+            detect_sensors(&args, files, nfiles, why, sizeof(why));
+            if (args.sensors.count == 0) {
+                error("cannot tell the sensor: %s", why);
+                goto out_cube;
+            }
+            detection = why;
+            if (!args.quiet)
+                fprintf(stderr, "honeyscope: sensor %s\n", why);
+        }
+        file_count = (size_t)nfiles;
+        report_files = xcalloc(file_count, sizeof(*report_files));
+        failed = read_captures(&args, files, nfiles, cube, &total, report_files);
+    }
 
     struct report_input input = {
         .stats = &total,
         .files = report_files,
-        .file_count = (size_t)nfiles,
+        .file_count = file_count,
         .sensors = &args.sensors,
-        .sensor_detection = detected ? why : NULL,
+        .sensor_detection = detection,
         .groups = args.groups,
         .group_count = args.group_count,
         .routing = routing,
@@ -398,9 +461,11 @@ int cmd_report(int argc, char **argv)
     else if (write_report(&args, report) == 0)
         status = failed ? EXIT_FAILED : EXIT_OK;
     report_free(report);
-    for (int i = 0; i < nfiles; i++)
+out_cube:
+    for (size_t i = 0; report_files && i < file_count; i++)
         free((char *)report_files[i].error);
     free(report_files);
+    store_files_free(stored, stored ? file_count : 0);
     cube_free(cube);
 out:
     for (size_t i = 0; i < args.group_count; i++)

@@ -95,6 +95,12 @@ int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *value)
     return 0;
 }
 
+unsigned default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
 bool progress_wanted(bool quiet)
 {
     return !quiet && isatty(STDERR_FILENO);

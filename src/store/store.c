@@ -1,0 +1,793 @@
+/*
+ * The SQLite store. Schema version 1 (docs/store.md):
+ *
+ *   capture_file  one row per capture file: identity, format, span, counts,
+ *                 status and error
+ *   traffic       the cube rows each file contributed (ON DELETE CASCADE)
+ *   sensor        the sensor prefixes the store was made with
+ *
+ * Every write to a file's contribution is one transaction, so a crash or a
+ * signal leaves each file either wholly stored or absent. WAL mode lets a
+ * report read while an ingest writes.
+ */
+#define _DEFAULT_SOURCE /* realpath() */
+#include "store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/xalloc.h"
+
+/* "hsc1" — marks a SQLite file as a honeyscope store. */
+#define STORE_APPLICATION_ID 0x68736331
+#define STORE_VERSION 1
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *insert_row;
+};
+
+static const char schema_v1[] =
+    "CREATE TABLE capture_file ("
+    "  id INTEGER PRIMARY KEY,"
+    "  path TEXT NOT NULL UNIQUE,"
+    "  size INTEGER NOT NULL,"
+    "  mtime_ns INTEGER NOT NULL,"
+    "  fingerprint TEXT NOT NULL,"
+    "  format TEXT,"
+    "  link_type INTEGER,"
+    "  first_ns INTEGER,"
+    "  last_ns INTEGER,"
+    "  packets INTEGER NOT NULL,"
+    "  truncated INTEGER NOT NULL,"
+    "  malformed INTEGER NOT NULL,"
+    "  unsupported INTEGER NOT NULL,"
+    "  unsupported_link INTEGER NOT NULL,"
+    "  not_ip INTEGER NOT NULL,"
+    "  not_sensor INTEGER NOT NULL,"
+    "  sensor_to_sensor INTEGER NOT NULL,"
+    "  flows INTEGER NOT NULL,"
+    "  flows_expired INTEGER NOT NULL,"
+    "  flows_evicted INTEGER NOT NULL,"
+    "  fragments_unmatched INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),"
+    "  error TEXT,"
+    "  ingested_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX capture_file_fingerprint ON capture_file(fingerprint);"
+    "CREATE TABLE traffic ("
+    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"
+    "  bin INTEGER NOT NULL,"
+    "  sensor TEXT NOT NULL,"
+    "  remote TEXT NOT NULL,"
+    "  proto INTEGER NOT NULL,"
+    "  initiator INTEGER NOT NULL,"
+    "  service INTEGER NOT NULL,"
+    "  packets_in INTEGER NOT NULL,"
+    "  packets_out INTEGER NOT NULL,"
+    "  bytes_in INTEGER NOT NULL,"
+    "  bytes_out INTEGER NOT NULL,"
+    "  flows INTEGER NOT NULL,"
+    "  first_ns INTEGER NOT NULL,"
+    "  last_ns INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX traffic_file ON traffic(file_id);"
+    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);"
+    "CREATE VIEW traffic_named AS SELECT"
+    "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"
+    "  CASE proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' WHEN 1 THEN 'icmp'"
+    "    WHEN 58 THEN 'icmp6' ELSE 'ip' || proto END AS proto_name,"
+    "  CASE initiator WHEN 1 THEN 'sensor' WHEN 2 THEN 'remote' ELSE 'unknown' END"
+    "    AS initiator_name,"
+    "  CASE WHEN proto IN (1, 58) THEN service >> 8 ELSE service END AS port,"
+    "  packets_in, packets_out, bytes_in, bytes_out, flows, file_id, bin"
+    "  FROM traffic;";
+
+static int fail_db(struct store *s, const char *what, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "store '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+static int exec(struct store *s, const char *sql, char *err, size_t errlen)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot run SQL", err, errlen);
+    return 0;
+}
+
+static int pragma_int(struct store *s, const char *sql, int64_t *value, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the file", err, errlen);
+    int rc = sqlite3_step(st);
+    *value = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail_db(s, "cannot read the file", err, errlen);
+    return 0;
+}
+
+/* Checks that the file is ours (or empty, for writing) and current. */
+static int check_kind(struct store *s, enum store_mode mode, bool *empty, char *err, size_t errlen)
+{
+    int64_t app_id, version, tables;
+    if (pragma_int(s, "PRAGMA application_id", &app_id, err, errlen) < 0 ||
+        pragma_int(s, "PRAGMA user_version", &version, err, errlen) < 0 ||
+        pragma_int(s, "SELECT count(*) FROM sqlite_schema", &tables, err, errlen) < 0)
+        return -1;
+    *empty = tables == 0 && app_id == 0 && version == 0;
+    if (*empty) {
+        if (mode == STORE_READ) {
+            snprintf(err, errlen, "'%s' is an empty store: ingest captures into it first",
+                     s->path);
+            return -1;
+        }
+        return 0;
+    }
+    if (app_id != STORE_APPLICATION_ID) {
+        snprintf(err, errlen, "'%s' is not a honeyscope store (a SQLite file of another kind)",
+                 s->path);
+        return -1;
+    }
+    if (version > STORE_VERSION) {
+        snprintf(err, errlen,
+                 "'%s' was made by a newer honeyscope (store version %lld, this one reads up to "
+                 "%d)",
+                 s->path, (long long)version, STORE_VERSION);
+        return -1;
+    }
+    return 0;
+}
+
+static int create_schema(struct store *s, char *err, size_t errlen)
+{
+    char sql[64];
+    if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+        return -1;
+    snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
+    if (exec(s, schema_v1, err, errlen) < 0 || exec(s, sql, err, errlen) < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_VERSION);
+    if (exec(s, sql, err, errlen) < 0 || exec(s, "COMMIT", err, errlen) < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+struct store *store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
+{
+    struct stat st;
+    if (mode == STORE_READ && stat(path, &st) != 0) {
+        snprintf(err, errlen, "cannot open store '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    struct store *s = xcalloc(1, sizeof(*s));
+    s->path = xstrdup(path);
+    int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
+                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open store '%s': %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 30000);
+    bool empty;
+    if (check_kind(s, mode, &empty, err, errlen) < 0) {
+        store_close(s);
+        return NULL;
+    }
+    if (mode == STORE_WRITE) {
+        if (sqlite3_db_readonly(s->db, "main") == 1) {
+            snprintf(err, errlen, "store '%s' is read-only: cannot ingest into it", path);
+            store_close(s);
+            return NULL;
+        }
+        if ((empty && create_schema(s, err, errlen) < 0) ||
+            exec(s, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
+            exec(s, "PRAGMA synchronous = NORMAL", err, errlen) < 0) {
+            store_close(s);
+            return NULL;
+        }
+    }
+    if (exec(s, "PRAGMA foreign_keys = ON", err, errlen) < 0) {
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    sqlite3_finalize(s->insert_row);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+/* ---- identity ----------------------------------------------------------------- */
+
+#define FINGERPRINT_SAMPLE (1 << 20)
+
+static void to_hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+int store_identify(const char *path, struct file_identity *id, char *err, size_t errlen)
+{
+    struct stat st;
+    char resolved[PATH_MAX];
+    FILE *fp = fopen(path, "rb");
+    if (!fp || fstat(fileno(fp), &st) != 0 || !realpath(path, resolved)) {
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        if (fp)
+            fclose(fp);
+        return -1;
+    }
+    snprintf(id->path, sizeof(id->path), "%s", resolved);
+    id->size = (int64_t)st.st_size;
+    id->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+
+    if (sodium_init() < 0)
+        abort();
+    crypto_generichash_state state;
+    unsigned char digest[STORE_FINGERPRINT_LEN / 2];
+    unsigned char *buf = xmalloc(FINGERPRINT_SAMPLE);
+    crypto_generichash_init(&state, NULL, 0, sizeof(digest));
+    crypto_generichash_update(&state, (const unsigned char *)&id->size, sizeof(id->size));
+    size_t got = fread(buf, 1, FINGERPRINT_SAMPLE, fp);
+    crypto_generichash_update(&state, buf, got);
+    if (id->size > 2 * FINGERPRINT_SAMPLE &&
+        fseeko(fp, (off_t)(id->size - FINGERPRINT_SAMPLE), SEEK_SET) == 0) {
+        got = fread(buf, 1, FINGERPRINT_SAMPLE, fp);
+        crypto_generichash_update(&state, buf, got);
+    }
+    int failed = ferror(fp);
+    fclose(fp);
+    free(buf);
+    if (failed) {
+        snprintf(err, errlen, "cannot read '%s'", path);
+        return -1;
+    }
+    crypto_generichash_final(&state, digest, sizeof(digest));
+    to_hex(digest, sizeof(digest), id->fingerprint);
+    return 0;
+}
+
+int store_presence(struct store *s, const struct file_identity *id, int64_t *file_id, char *other,
+                   size_t othlen, enum store_presence *presence)
+{
+    sqlite3_stmt *st;
+    char err[256];
+    *presence = STORE_ABSENT;
+    *file_id = 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, size, mtime_ns FROM capture_file WHERE path = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot look up a file", err, sizeof(err));
+    sqlite3_bind_text(st, 1, id->path, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *file_id = sqlite3_column_int64(st, 0);
+        bool same = sqlite3_column_int64(st, 1) == id->size &&
+                    sqlite3_column_int64(st, 2) == id->mtime_ns;
+        *presence = same ? STORE_SAME : STORE_CHANGED;
+    }
+    sqlite3_finalize(st);
+    if (*presence != STORE_ABSENT)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, "SELECT path FROM capture_file WHERE fingerprint = ? LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot look up a file", err, sizeof(err));
+    sqlite3_bind_text(st, 1, id->fingerprint, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *presence = STORE_DUPLICATE;
+        snprintf(other, othlen, "%s", (const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* ---- writing -------------------------------------------------------------------- */
+
+static int insert_file_row(struct store *s, const struct file_identity *id,
+                           const struct input_stats *stats, const char *error, int64_t *new_id)
+{
+    static const char sql[] =
+        "INSERT INTO capture_file (path, size, mtime_ns, fingerprint, format, link_type,"
+        " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
+        " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
+        " fragments_unmatched, status, error, ingested_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    bool any = stats->packets && stats->first_ns <= stats->last_ns;
+    uint64_t unsupported_link = 0;
+    for (size_t i = 0; i < stats->unsupported_link_count; i++)
+        unsupported_link += stats->unsupported_links[i].packets;
+    int n = 1;
+    sqlite3_bind_text(st, n++, id->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, n++, id->size);
+    sqlite3_bind_int64(st, n++, id->mtime_ns);
+    sqlite3_bind_text(st, n++, id->fingerprint, -1, SQLITE_STATIC);
+    if (stats->format[0]) {
+        sqlite3_bind_text(st, n++, stats->format, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, n++, stats->link_type);
+    } else {
+        sqlite3_bind_null(st, n++);
+        sqlite3_bind_null(st, n++);
+    }
+    if (any) {
+        sqlite3_bind_int64(st, n++, stats->first_ns);
+        sqlite3_bind_int64(st, n++, stats->last_ns);
+    } else {
+        sqlite3_bind_null(st, n++);
+        sqlite3_bind_null(st, n++);
+    }
+    const uint64_t counts[] = {
+        stats->packets,          stats->bad[DECODE_TRUNCATED],  stats->bad[DECODE_MALFORMED],
+        stats->bad[DECODE_UNSUPPORTED], unsupported_link,       stats->bad[DECODE_NOT_IP],
+        stats->not_sensor,       stats->sensor_to_sensor,       stats->flows.flows,
+        stats->flows.expired,    stats->flows.evicted,          stats->flows.fragments_unmatched,
+    };
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+        sqlite3_bind_int64(st, n++, (sqlite3_int64)counts[i]);
+    sqlite3_bind_text(st, n++, error ? "failed" : "ok", -1, SQLITE_STATIC);
+    if (error)
+        sqlite3_bind_text(st, n++, error, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, n++);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    *new_id = sqlite3_last_insert_rowid(s->db);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int insert_rows(struct store *s, int64_t file_id, const struct cube *cube)
+{
+    static const char sql[] =
+        "INSERT INTO traffic (file_id, bin, sensor, remote, proto, initiator, service,"
+        " packets_in, packets_out, bytes_in, bytes_out, flows, first_ns, last_ns)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    if (!s->insert_row && sqlite3_prepare_v2(s->db, sql, -1, &s->insert_row, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_stmt *st = s->insert_row;
+    size_t rows = cube_row_count(cube);
+    for (size_t i = 0; i < rows; i++) {
+        const struct cube_row *row = cube_row_at((struct cube *)cube, (uint32_t)i);
+        char sensor[ADDR_TEXT_MAX], remote[ADDR_TEXT_MAX];
+        const struct cube_counts *c = &row->counts;
+        sqlite3_bind_int64(st, 1, file_id);
+        sqlite3_bind_int64(st, 2, row->key.bin);
+        sqlite3_bind_text(st, 3, addr_format(&row->key.sensor, sensor), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, addr_format(&row->key.remote, remote), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 5, row->key.proto);
+        sqlite3_bind_int(st, 6, row->key.initiator);
+        sqlite3_bind_int(st, 7, row->key.service);
+        sqlite3_bind_int64(st, 8, (sqlite3_int64)c->packets_in);
+        sqlite3_bind_int64(st, 9, (sqlite3_int64)c->packets_out);
+        sqlite3_bind_int64(st, 10, (sqlite3_int64)c->bytes_in);
+        sqlite3_bind_int64(st, 11, (sqlite3_int64)c->bytes_out);
+        sqlite3_bind_int64(st, 12, (sqlite3_int64)c->flows);
+        sqlite3_bind_int64(st, 13, c->first_ns);
+        sqlite3_bind_int64(st, 14, c->last_ns);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return -1;
+    }
+    return 0;
+}
+
+int store_put_file(struct store *s, const struct file_identity *id, const struct input_stats *stats,
+                   const char *error, const struct cube *cube, int64_t replace_id, char *err,
+                   size_t errlen)
+{
+    int64_t file_id;
+    char del[64];
+    if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+        return -1;
+    snprintf(del, sizeof(del), "DELETE FROM capture_file WHERE id = %lld", (long long)replace_id);
+    if ((replace_id > 0 && sqlite3_exec(s->db, del, NULL, NULL, NULL) != SQLITE_OK) ||
+        insert_file_row(s, id, stats, error, &file_id) < 0 || insert_rows(s, file_id, cube) < 0) {
+        fail_db(s, "cannot store a capture file", err, errlen);
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    if (exec(s, "COMMIT", err, errlen) < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int store_forget(struct store *s, const char *path, uint64_t *packets, char *err, size_t errlen)
+{
+    char resolved[PATH_MAX], cwd[PATH_MAX];
+    const char *key = path;
+    if (realpath(path, resolved))
+        key = resolved;
+    else if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) &&
+             (size_t)snprintf(resolved, sizeof(resolved), "%s/%s", cwd, path) < sizeof(resolved))
+        key = resolved; /* the file is gone: its absolute name as it would have been */
+
+    sqlite3_stmt *st;
+    if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+        return -1;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, packets FROM capture_file WHERE path = ?", -1, &st,
+                           NULL) != SQLITE_OK) {
+        fail_db(s, "cannot look up a file", err, errlen);
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    int64_t id = 0;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        *packets = (uint64_t)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (id == 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return 0;
+    }
+    char del[64];
+    snprintf(del, sizeof(del), "DELETE FROM capture_file WHERE id = %lld", (long long)id);
+    if (exec(s, del, err, errlen) < 0 || exec(s, "COMMIT", err, errlen) < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 1;
+}
+
+/* ---- sensors ------------------------------------------------------------------------ */
+
+int store_get_sensors(struct store *s, struct sensor_set *sensors, char *how, size_t howlen,
+                      char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT prefix, how FROM sensor ORDER BY rowid", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the sensors", err, errlen);
+    if (howlen)
+        how[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        struct ip_prefix prefix;
+        const char *why;
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        if (!text || prefix_parse(&prefix, text, &why) < 0) {
+            sqlite3_finalize(st);
+            snprintf(err, errlen, "store '%s': bad sensor prefix '%s'", s->path,
+                     text ? text : "");
+            return -1;
+        }
+        sensor_set_add(sensors, &prefix);
+        if (howlen)
+            snprintf(how, howlen, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int store_set_sensors(struct store *s, const struct sensor_set *sensors, const char *how,
+                      char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+        return -1;
+    if (exec(s, "DELETE FROM sensor", err, errlen) < 0 ||
+        sqlite3_prepare_v2(s->db, "INSERT INTO sensor (prefix, how) VALUES (?, ?)", -1, &st,
+                           NULL) != SQLITE_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return fail_db(s, "cannot write the sensors", err, errlen);
+    }
+    for (size_t i = 0; i < sensors->count; i++) {
+        char text[PREFIX_TEXT_MAX];
+        sqlite3_bind_text(st, 1, prefix_format(&sensors->prefixes[i], text), -1,
+                          SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, how, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return fail_db(s, "cannot write the sensors", err, errlen);
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return exec(s, "COMMIT", err, errlen);
+}
+
+/* ---- reading -------------------------------------------------------------------------- */
+
+static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube, char *err,
+                     size_t errlen)
+{
+    static const char sql[] =
+        "SELECT bin, sensor, remote, proto, initiator, service, packets_in, packets_out,"
+        " bytes_in, bytes_out, flows, first_ns, last_ns FROM traffic WHERE bin >= ? AND bin < ?";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read traffic", err, errlen);
+    sqlite3_bind_int64(st, 1, from_s);
+    sqlite3_bind_int64(st, 2, to_s);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct cube_key key;
+        memset(&key, 0, sizeof(key));
+        key.bin = sqlite3_column_int64(st, 0);
+        const char *sensor = (const char *)sqlite3_column_text(st, 1);
+        const char *remote = (const char *)sqlite3_column_text(st, 2);
+        if (!sensor || !remote || addr_parse(&key.sensor, sensor) < 0 ||
+            addr_parse(&key.remote, remote) < 0) {
+            sqlite3_finalize(st);
+            snprintf(err, errlen, "store '%s': a traffic row holds a bad address", s->path);
+            return -1;
+        }
+        key.proto = (uint8_t)sqlite3_column_int(st, 3);
+        key.initiator = (uint8_t)sqlite3_column_int(st, 4);
+        key.service = (uint16_t)sqlite3_column_int(st, 5);
+        struct cube_counts *c = &cube_row_at(cube, cube_lookup(cube, &key))->counts;
+        c->packets_in += (uint64_t)sqlite3_column_int64(st, 6);
+        c->packets_out += (uint64_t)sqlite3_column_int64(st, 7);
+        c->bytes_in += (uint64_t)sqlite3_column_int64(st, 8);
+        c->bytes_out += (uint64_t)sqlite3_column_int64(st, 9);
+        c->flows += (uint64_t)sqlite3_column_int64(st, 10);
+        int64_t first = sqlite3_column_int64(st, 11), last = sqlite3_column_int64(st, 12);
+        if (first < c->first_ns)
+            c->first_ns = first;
+        if (last > c->last_ns)
+            c->last_ns = last;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot read traffic", err, errlen);
+    return 0;
+}
+
+static void add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
+{
+    struct input_stats one;
+    input_stats_init(&one);
+    one.files = 1;
+    one.files_failed = strcmp((const char *)sqlite3_column_text(st, 5), "failed") == 0;
+    one.packets = (uint64_t)sqlite3_column_int64(st, 4);
+    if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+        one.first_ns = sqlite3_column_int64(st, 6);
+        one.last_ns = sqlite3_column_int64(st, 7);
+    }
+    one.bad[DECODE_TRUNCATED] = (uint64_t)sqlite3_column_int64(st, 8);
+    one.bad[DECODE_MALFORMED] = (uint64_t)sqlite3_column_int64(st, 9);
+    one.bad[DECODE_UNSUPPORTED] = (uint64_t)sqlite3_column_int64(st, 10);
+    uint64_t unsupported_link = (uint64_t)sqlite3_column_int64(st, 11);
+    one.bad[DECODE_NOT_IP] = (uint64_t)sqlite3_column_int64(st, 12);
+    one.not_sensor = (uint64_t)sqlite3_column_int64(st, 13);
+    one.sensor_to_sensor = (uint64_t)sqlite3_column_int64(st, 14);
+    one.flows.flows = (uint64_t)sqlite3_column_int64(st, 15);
+    one.flows.expired = (uint64_t)sqlite3_column_int64(st, 16);
+    one.flows.evicted = (uint64_t)sqlite3_column_int64(st, 17);
+    one.flows.fragments_unmatched = (uint64_t)sqlite3_column_int64(st, 18);
+    if (unsupported_link) {
+        one.unsupported_links[0].link_type = sqlite3_column_int(st, 2);
+        one.unsupported_links[0].packets = unsupported_link;
+        one.unsupported_link_count = 1;
+    }
+    input_stats_merge(stats, &one);
+}
+
+int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
+               struct input_stats *stats, struct stored_file **files, size_t *file_count,
+               char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
+        " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"
+        " flows_expired, flows_evicted, fragments_unmatched FROM capture_file ORDER BY path";
+    sqlite3_stmt *st;
+    size_t alloc = 0;
+    *files = NULL;
+    *file_count = 0;
+    /* One read transaction, so rows and files agree while an ingest writes. */
+    if (exec(s, "BEGIN", err, errlen) < 0)
+        return -1;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return fail_db(s, "cannot read the capture files", err, errlen);
+    }
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        ALLOC_GROW(*files, *file_count + 1, alloc);
+        struct stored_file *f = &(*files)[(*file_count)++];
+        memset(f, 0, sizeof(*f));
+        f->path = xstrdup((const char *)sqlite3_column_text(st, 0));
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+            snprintf(f->format, sizeof(f->format), "%s", (const char *)sqlite3_column_text(st, 1));
+        f->link_type = sqlite3_column_int(st, 2);
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+            f->error = xstrdup((const char *)sqlite3_column_text(st, 3));
+        f->packets = (uint64_t)sqlite3_column_int64(st, 4);
+        add_file_stats(st, stats);
+    }
+    sqlite3_finalize(st);
+    int ret = load_rows(s, from_s, to_s, cube, err, errlen);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return ret;
+}
+
+void store_files_free(struct stored_file *files, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free(files[i].path);
+        free(files[i].error);
+    }
+    free(files);
+}
+
+/* ---- merging ---------------------------------------------------------------------------- */
+
+/* A file: URI for path, percent-encoding what a URI path cannot hold as is. */
+static char *file_uri(const char *path)
+{
+    size_t n = strlen(path);
+    char *uri = xmalloc(st_add(st_mult(n, 3), 32));
+    size_t used = (size_t)sprintf(uri, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p >= 0x7f)
+            used += (size_t)sprintf(uri + used, "%%%02X", *p);
+        else
+            uri[used++] = (char)*p;
+    }
+    sprintf(uri + used, "?mode=ro");
+    return uri;
+}
+
+static int same_sensors(struct store *s, char *err, size_t errlen, bool *main_empty)
+{
+    sqlite3_stmt *st;
+    static const char sql[] =
+        "SELECT (SELECT count(*) FROM main.sensor),"
+        " (SELECT count(*) FROM (SELECT prefix FROM main.sensor EXCEPT SELECT prefix FROM src.sensor)),"
+        " (SELECT count(*) FROM (SELECT prefix FROM src.sensor EXCEPT SELECT prefix FROM main.sensor))";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return fail_db(s, "cannot compare sensors", err, errlen);
+    }
+    *main_empty = sqlite3_column_int64(st, 0) == 0;
+    bool differ = sqlite3_column_int64(st, 1) || sqlite3_column_int64(st, 2);
+    sqlite3_finalize(st);
+    return differ && !*main_empty ? 1 : 0;
+}
+
+static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
+{
+    static const char copy_file[] =
+        "INSERT INTO main.capture_file (path, size, mtime_ns, fingerprint, format, link_type,"
+        " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
+        " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
+        " fragments_unmatched, status, error, ingested_at)"
+        " SELECT path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns,"
+        " packets, truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor,"
+        " sensor_to_sensor, flows, flows_expired, flows_evicted, fragments_unmatched, status,"
+        " error, ingested_at FROM src.capture_file WHERE id = ?";
+    static const char copy_rows[] =
+        "INSERT INTO main.traffic SELECT ?, bin, sensor, remote, proto, initiator, service,"
+        " packets_in, packets_out, bytes_in, bytes_out, flows, first_ns, last_ns"
+        " FROM src.traffic WHERE file_id = ?";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, copy_file, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, src_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    *new_id = sqlite3_last_insert_rowid(s->db);
+    if (sqlite3_prepare_v2(s->db, copy_rows, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, *new_id);
+    sqlite3_bind_int64(st, 2, src_id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_merge(struct store *s, const char *in_path, struct merge_counts *counts, char *err,
+                size_t errlen)
+{
+    struct store *in = store_open(in_path, STORE_READ, err, errlen);
+    if (!in)
+        return -1;
+    store_close(in); /* checked: ours, and not newer */
+
+    char *uri = file_uri(in_path);
+    sqlite3_stmt *st = NULL;
+    int ret = -1;
+    char sql[] = "ATTACH DATABASE ? AS src";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fail_db(s, "cannot attach", err, errlen);
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        snprintf(err, errlen, "cannot open store '%s': %s", in_path, sqlite3_errmsg(s->db));
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+
+    bool main_empty;
+    int differ = same_sensors(s, err, errlen, &main_empty);
+    if (differ < 0)
+        goto detach;
+    if (differ) {
+        snprintf(err, errlen, "'%s' was made with other sensor addresses than '%s'", in_path,
+                 s->path);
+        goto detach;
+    }
+    if (main_empty && exec(s, "INSERT INTO main.sensor SELECT * FROM src.sensor", err, errlen) < 0)
+        goto detach;
+
+    static const char list[] =
+        "SELECT f.id,"
+        " EXISTS (SELECT 1 FROM main.capture_file m WHERE m.fingerprint = f.fingerprint),"
+        " EXISTS (SELECT 1 FROM main.capture_file m WHERE m.path = f.path)"
+        " FROM src.capture_file f ORDER BY f.path";
+    if (sqlite3_prepare_v2(s->db, list, -1, &st, NULL) != SQLITE_OK) {
+        fail_db(s, "cannot list files to merge", err, errlen);
+        goto detach;
+    }
+    int64_t *ids = NULL;
+    size_t nids = 0, alloc = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_int(st, 1)) {
+            counts->duplicates++;
+        } else if (sqlite3_column_int(st, 2)) {
+            counts->conflicts++;
+        } else {
+            ALLOC_GROW(ids, nids + 1, alloc);
+            ids[nids++] = sqlite3_column_int64(st, 0);
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    ret = 0;
+    for (size_t i = 0; i < nids && ret == 0; i++) {
+        int64_t new_id;
+        if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0 || merge_one(s, ids[i], &new_id) < 0 ||
+            exec(s, "COMMIT", err, errlen) < 0) {
+            fail_db(s, "cannot merge a capture file", err, errlen);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            ret = -1;
+        } else {
+            counts->added++;
+        }
+    }
+    free(ids);
+detach:
+    sqlite3_exec(s->db, "DETACH DATABASE src", NULL, NULL, NULL);
+out:
+    sqlite3_finalize(st);
+    free(uri);
+    return ret;
+}

@@ -1,0 +1,119 @@
+/*
+ * store: the SQLite store of a sensor's traffic (docs/store.md).
+ *
+ * Capture files ingested (identity, span, counts, status), the traffic cube
+ * rows each file contributed, and the sensor addresses. One transaction per
+ * capture file: an interrupted ingest loses nothing already committed, and a
+ * file's contribution can be replaced or forgotten as a unit. Cube rows are
+ * kept in quarter-hour bins (UTC), which nest in the hour and day bins of
+ * every zone in use, so reports from the store match one-shot reports.
+ * The only file set that includes <sqlite3.h>.
+ */
+#ifndef HONEYSCOPE_STORE_H
+#define HONEYSCOPE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../aggregate/aggregate.h"
+#include "../flow/flow.h"
+
+#define STORE_BIN_SECONDS 900
+#define STORE_FINGERPRINT_LEN 32 /* hex digits */
+
+struct store;
+
+enum store_mode {
+    STORE_READ,  /* never writes, not even the journal mode */
+    STORE_WRITE, /* creates the store when the file is new or empty */
+};
+
+/*
+ * Opens the store at path. Refuses, with a message in err, a file that is
+ * not a honeyscope store, one made by a newer version, and (for STORE_WRITE)
+ * one that cannot be written; such files are never modified.
+ */
+struct store *store_open(const char *path, enum store_mode mode, char *err, size_t errlen);
+void store_close(struct store *store);
+
+/* Who a capture file is: where, how big, when changed, and a content sample. */
+struct file_identity {
+    char path[4096]; /* absolute */
+    int64_t size;
+    int64_t mtime_ns;
+    char fingerprint[STORE_FINGERPRINT_LEN + 1];
+};
+
+/*
+ * Fills identity for path: its absolute path, size and mtime, and a
+ * fingerprint (BLAKE2b of the size, the first and the last MiB). Returns 0,
+ * or -1 with err.
+ */
+int store_identify(const char *path, struct file_identity *identity, char *err, size_t errlen);
+
+enum store_presence {
+    STORE_ABSENT,    /* never ingested */
+    STORE_SAME,      /* this path, same size and mtime: nothing to do */
+    STORE_CHANGED,   /* this path, changed since: replace its contribution */
+    STORE_DUPLICATE, /* another path with the same fingerprint */
+};
+
+/*
+ * Whether the file is in the store. For STORE_CHANGED *file_id is the row to
+ * replace; for STORE_DUPLICATE, other (othlen bytes) names the stored path.
+ */
+int store_presence(struct store *store, const struct file_identity *identity, int64_t *file_id,
+                   char *other, size_t othlen, enum store_presence *presence);
+
+/*
+ * Stores one file's contribution in one transaction, replacing replace_id
+ * when it is positive. error is NULL for a file read to its end. Returns 0, or
+ * -1 with err (and the store as before).
+ */
+int store_put_file(struct store *store, const struct file_identity *identity,
+                   const struct input_stats *stats, const char *error, const struct cube *cube,
+                   int64_t replace_id, char *err, size_t errlen);
+
+/* Removes a file's contribution. Returns 1 when found, 0 when not, -1 on error. */
+int store_forget(struct store *store, const char *path, uint64_t *packets, char *err,
+                 size_t errlen);
+
+/* The sensor set the store was made with (empty when none yet), and how. */
+int store_get_sensors(struct store *store, struct sensor_set *sensors, char *how, size_t howlen,
+                      char *err, size_t errlen);
+int store_set_sensors(struct store *store, const struct sensor_set *sensors, const char *how,
+                      char *err, size_t errlen);
+
+/* A stored capture file, as the report lists it. */
+struct stored_file {
+    char *path;
+    char format[24];
+    int link_type;
+    uint64_t packets;
+    char *error; /* NULL when read to its end */
+};
+
+/*
+ * Adds the rows with bins in [from_s, to_s) to cube, the counts of every file
+ * to stats, and lists the files (by path; free with store_files_free).
+ */
+int store_load(struct store *store, int64_t from_s, int64_t to_s, struct cube *cube,
+               struct input_stats *stats, struct stored_file **files, size_t *file_count,
+               char *err, size_t errlen);
+void store_files_free(struct stored_file *files, size_t count);
+
+struct merge_counts {
+    uint64_t added, duplicates, conflicts;
+};
+
+/*
+ * Adds every capture file of the store at in_path (with its rows) to store,
+ * one transaction per file; a file whose fingerprint is already present is a
+ * duplicate and skipped, and one whose path is present with another content
+ * is a conflict and skipped. Returns 0, or -1 with err.
+ */
+int store_merge(struct store *store, const char *in_path, struct merge_counts *counts,
+                char *err, size_t errlen);
+
+#endif
