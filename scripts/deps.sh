@@ -6,7 +6,7 @@ set -eu
 
 build="build-essential pkg-config libpcap-dev libjansson-dev libsodium-dev zlib1g-dev
 libzstd-dev libsqlite3-dev libmaxminddb-dev"
-check="$build clang python3 tshark tcpdump nfdump argus-client gzip zstd"
+check="$build clang python3 jq sqlite3 tshark tcpdump nfdump argus-client gzip zstd"
 bench="$check time"
 
 case "${1:-build}" in

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../common/xalloc.h"
+#include "attrib_int.h"
 
 #define GROUP_NAME_MAX 32
 
@@ -118,6 +119,62 @@ static int parse_asns(struct group *group, const char *value, char *err, size_t 
     return 0;
 }
 
+/*
+ * Loads "FILE[@YYYY-MM-DD][:SELECTION]" as the group's one snapshot.
+ * SELECTION is the text after the last ':' when it holds '='; the date is an
+ * '@' followed by exactly YYYY-MM-DD at the end of what remains.
+ */
+static int load_prefix_file(struct group *group, const char *value, char *err, size_t errlen)
+{
+    char *file = xstrdup(value);
+    const char *selection = NULL;
+    char *colon = strrchr(file, ':');
+    if (colon && strchr(colon + 1, '=')) {
+        *colon = '\0';
+        selection = colon + 1;
+        char why[256];
+        if (provider_selection_check(selection, why, sizeof(why)) < 0) {
+            set_err(err, errlen, "group '%s': %s", group->name, why);
+            free(file);
+            return -1;
+        }
+    }
+    int64_t day = SNAPSHOT_UNDATED;
+    size_t len = strlen(file);
+    char *at = strrchr(file, '@');
+    if (at && len - (size_t)(at - file) == 11 && at[5] == '-' && at[8] == '-') {
+        unsigned y, m, d;
+        char tail;
+        if (sscanf(at + 1, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3)
+            day = attrib_days(y, m, d);
+        if (day == SNAPSHOT_UNDATED) {
+            set_err(err, errlen, "group '%s': bad date '%s' (want FILE@YYYY-MM-DD)", group->name,
+                    at + 1);
+            free(file);
+            return -1;
+        }
+        *at = '\0';
+    }
+    if (!*file) {
+        set_err(err, errlen, "group '%s': no file before '%s'", group->name, value);
+        free(file);
+        return -1;
+    }
+    struct prefix_set *set = prefix_set_new();
+    struct prefix_file_info info;
+    if (prefix_set_load_file(set, file, selection, &info, err, errlen) < 0) {
+        prefix_set_free(set);
+        free(file);
+        return -1;
+    }
+    if (day == SNAPSHOT_UNDATED)
+        day = info.day;
+    snapshot_series_add(&group->snapshots, set, file, info.format, day, NULL, 0);
+    group->prefixes = set;
+    free(file);
+    return 0;
+}
+
 int group_parse(struct group *group, const char *spec, char *err, size_t errlen)
 {
     memset(group, 0, sizeof(*group));
@@ -152,12 +209,55 @@ int group_parse(struct group *group, const char *spec, char *err, size_t errlen)
         return 0;
     }
     group->kind = GROUP_PREFIXES;
-    group->prefixes = prefix_set_new();
-    if (prefix_set_load_list(group->prefixes, value, err, errlen) < 0) {
+    if (load_prefix_file(group, value, err, errlen) < 0) {
         group_release(group);
         return -1;
     }
     return 0;
+}
+
+int group_merge(struct group *into, struct group *from, char *err, size_t errlen)
+{
+    int rc = 0;
+    if (into->kind != GROUP_PREFIXES || from->kind != GROUP_PREFIXES) {
+        set_err(err, errlen,
+                "group '%s' given twice: only groups of prefix files can be given again, as "
+                "dated snapshots",
+                into->name);
+        rc = -1;
+    }
+    /* Check every file first, so that a failure leaves into as it was. */
+    for (size_t i = 0; rc == 0 && i < from->snapshots.count; i++) {
+        const struct snapshot *f = &from->snapshots.v[i];
+        for (size_t j = 0; j < into->snapshots.count; j++) {
+            const struct snapshot *t = &into->snapshots.v[j];
+            if (f->day == SNAPSHOT_UNDATED || t->day == SNAPSHOT_UNDATED) {
+                set_err(err, errlen,
+                        "group '%s' given twice: '%s' has no date (write FILE@YYYY-MM-DD)",
+                        into->name, f->day == SNAPSHOT_UNDATED ? f->source : t->source);
+                rc = -1;
+                break;
+            }
+            if (f->day == t->day) {
+                char day[16];
+                attrib_format_day(f->day, day, sizeof(day));
+                set_err(err, errlen, "group '%s': '%s' and '%s' are both snapshots of %s",
+                        into->name, t->source, f->source, day);
+                rc = -1;
+                break;
+            }
+        }
+    }
+    for (size_t i = 0; rc == 0 && i < from->snapshots.count; i++) {
+        struct snapshot *f = &from->snapshots.v[i];
+        /* Checked above: this cannot fail. */
+        snapshot_series_add(&into->snapshots, f->set, f->source, f->format, f->day, NULL, 0);
+        f->set = NULL;
+    }
+    if (rc == 0 && into->snapshots.count)
+        into->prefixes = into->snapshots.v[into->snapshots.count - 1].set;
+    group_release(from);
+    return rc;
 }
 
 void group_init_any(struct group *group)
@@ -172,7 +272,7 @@ void group_release(struct group *group)
 {
     free(group->name);
     free(group->source);
-    prefix_set_free(group->prefixes);
+    snapshot_series_release(&group->snapshots); /* frees prefixes */
     free(group->asns);
     memset(group, 0, sizeof(*group));
 }
@@ -205,4 +305,60 @@ bool group_match(const struct group *group, const struct prefix_set *routing,
     if (match)
         match->entry = entry;
     return hit;
+}
+
+bool group_match_at(const struct group *group, const struct origin_sources *sources,
+                    const struct ip_addr *addr, int64_t unix_s, struct group_match *match)
+{
+    const struct prefix_entry *entry = NULL;
+    bool hit = false;
+
+    switch (group->kind) {
+    case GROUP_ANY:
+        hit = true;
+        break;
+    case GROUP_PREFIXES: {
+        const struct prefix_set *set = group->snapshots.count
+                                           ? snapshot_for(&group->snapshots, unix_s)
+                                           : group->prefixes;
+        entry = set ? prefix_set_lookup(set, addr) : NULL;
+        hit = entry != NULL;
+        break;
+    }
+    case GROUP_ASNS: {
+        struct origin origin;
+        if (origin_lookup(sources, addr, unix_s, &origin) && group->asn_count &&
+            bsearch(&origin.asn, group->asns, group->asn_count, sizeof(*group->asns),
+                    compare_u32) != NULL) {
+            hit = true;
+            entry = origin.entry;
+        }
+        break;
+    }
+    }
+    if (match)
+        match->entry = entry;
+    return hit;
+}
+
+bool group_dated(const struct group *group, const struct origin_sources *sources)
+{
+    switch (group->kind) {
+    case GROUP_PREFIXES:
+        return group->snapshots.count > 1;
+    case GROUP_ASNS:
+        return sources && sources->routing && sources->routing->count > 1;
+    default:
+        return false;
+    }
+}
+
+size_t group_epoch(const struct group *group, const struct origin_sources *sources,
+                   int64_t unix_s)
+{
+    if (!group_dated(group, sources))
+        return 0;
+    if (group->kind == GROUP_PREFIXES)
+        return snapshot_index(&group->snapshots, unix_s);
+    return snapshot_index(sources->routing, unix_s);
 }

@@ -17,6 +17,7 @@
 #include <zlib.h>
 
 #include "../common/xalloc.h"
+#include "attrib_int.h"
 
 /* Longest line accepted; a longer one is an error, not a truncation. */
 #define LINE_MAX_BYTES 4096
@@ -269,9 +270,43 @@ static int pfx2as_line(struct prefix_set *set, char *line, size_t len, const cha
     return 0;
 }
 
-int prefix_set_load_pfx2as(struct prefix_set *set, const char *path, char *err, size_t errlen)
+/*
+ * The snapshot day from an ipasn header line such as "; Original file :
+ * rib.20080501.0644.bz2": the first run of exactly 8 digits that is a date.
+ */
+static int64_t header_day(const char *line, size_t len)
+{
+    const char *tag = "Original file";
+    if (len < 14 || !strstr(line, tag))
+        return SNAPSHOT_UNDATED;
+    for (size_t i = 0; i + 8 <= len; i++) {
+        if (line[i] < '0' || line[i] > '9' || (i > 0 && line[i - 1] >= '0' && line[i - 1] <= '9'))
+            continue;
+        size_t n = 0;
+        while (i + n < len && line[i + n] >= '0' && line[i + n] <= '9')
+            n++;
+        if (n != 8)
+            continue;
+        const char *d = line + i;
+        unsigned y = (unsigned)((d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 +
+                                (d[3] - '0'));
+        unsigned m = (unsigned)((d[4] - '0') * 10 + (d[5] - '0'));
+        unsigned day = (unsigned)((d[6] - '0') * 10 + (d[7] - '0'));
+        int64_t days = attrib_days(y, m, day);
+        if (days != SNAPSHOT_UNDATED)
+            return days;
+    }
+    return SNAPSHOT_UNDATED;
+}
+
+int prefix_set_load_pfx2as_info(struct prefix_set *set, const char *path,
+                                struct prefix_file_info *info, char *err, size_t errlen)
 {
     struct line_reader r;
+    if (info) {
+        info->format = "pfx2as";
+        info->day = SNAPSHOT_UNDATED;
+    }
     if (reader_open(&r, path, err, errlen) < 0)
         return -1;
     char *line;
@@ -279,6 +314,8 @@ int prefix_set_load_pfx2as(struct prefix_set *set, const char *path, char *err, 
     int status;
     while ((status = reader_next(&r, &line, &len, err, errlen)) > 0) {
         const char *why = "bad line";
+        if (len > 0 && line[0] == ';' && info && info->day == SNAPSHOT_UNDATED)
+            info->day = header_day(line, len);
         if (pfx2as_line(set, line, len, &why) < 0) {
             set_err(err, errlen, "%s:%lu: %s", path, r.line_no, why);
             status = -1;
@@ -287,4 +324,9 @@ int prefix_set_load_pfx2as(struct prefix_set *set, const char *path, char *err, 
     }
     reader_close(&r);
     return status < 0 ? -1 : 0;
+}
+
+int prefix_set_load_pfx2as(struct prefix_set *set, const char *path, char *err, size_t errlen)
+{
+    return prefix_set_load_pfx2as_info(set, path, NULL, err, errlen);
 }

@@ -17,7 +17,10 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-    {"report", cmd_report, "analyse captures: volume, categories, ports, sources per group"},
+    {"report", cmd_report, "analyse captures or a store: volume, categories, ports, sources"},
+    {"ingest", cmd_ingest, "read captures into a store, incrementally and crash-safely"},
+    {"forget", cmd_forget, "remove capture files' contributions from a store"},
+    {"merge", cmd_merge, "add stores from other machines into one"},
 };
 
 static void usage(FILE *out)

@@ -77,10 +77,10 @@ static const char schema_v1[] =
     "  bytes_in INTEGER NOT NULL,"
     "  bytes_out INTEGER NOT NULL,"
     "  flows INTEGER NOT NULL,"
-    "  first_ns INTEGER NOT NULL,"
-    "  last_ns INTEGER NOT NULL"
-    ");"
-    "CREATE INDEX traffic_file ON traffic(file_id);"
+    "  first_s INTEGER NOT NULL,"
+    "  last_s INTEGER NOT NULL,"
+    "  PRIMARY KEY (file_id, bin, sensor, remote, proto, initiator, service)"
+    ") WITHOUT ROWID;"
     "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);"
     "CREATE VIEW traffic_named AS SELECT"
     "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"
@@ -365,11 +365,16 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int64_t floor_seconds(int64_t ns)
+{
+    return ns / 1000000000 - (ns % 1000000000 < 0);
+}
+
 static int insert_rows(struct store *s, int64_t file_id, const struct cube *cube)
 {
     static const char sql[] =
         "INSERT INTO traffic (file_id, bin, sensor, remote, proto, initiator, service,"
-        " packets_in, packets_out, bytes_in, bytes_out, flows, first_ns, last_ns)"
+        " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     if (!s->insert_row && sqlite3_prepare_v2(s->db, sql, -1, &s->insert_row, NULL) != SQLITE_OK)
         return -1;
@@ -391,8 +396,9 @@ static int insert_rows(struct store *s, int64_t file_id, const struct cube *cube
         sqlite3_bind_int64(st, 10, (sqlite3_int64)c->bytes_in);
         sqlite3_bind_int64(st, 11, (sqlite3_int64)c->bytes_out);
         sqlite3_bind_int64(st, 12, (sqlite3_int64)c->flows);
-        sqlite3_bind_int64(st, 13, c->first_ns);
-        sqlite3_bind_int64(st, 14, c->last_ns);
+        /* Seconds are what reports show: the store keeps no finer times. */
+        sqlite3_bind_int64(st, 13, floor_seconds(c->first_ns));
+        sqlite3_bind_int64(st, 14, floor_seconds(c->last_ns));
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
@@ -526,7 +532,7 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
 {
     static const char sql[] =
         "SELECT bin, sensor, remote, proto, initiator, service, packets_in, packets_out,"
-        " bytes_in, bytes_out, flows, first_ns, last_ns FROM traffic WHERE bin >= ? AND bin < ?";
+        " bytes_in, bytes_out, flows, first_s, last_s FROM traffic WHERE bin >= ? AND bin < ?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot read traffic", err, errlen);
@@ -554,7 +560,8 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
         c->bytes_in += (uint64_t)sqlite3_column_int64(st, 8);
         c->bytes_out += (uint64_t)sqlite3_column_int64(st, 9);
         c->flows += (uint64_t)sqlite3_column_int64(st, 10);
-        int64_t first = sqlite3_column_int64(st, 11), last = sqlite3_column_int64(st, 12);
+        int64_t first = sqlite3_column_int64(st, 11) * 1000000000;
+        int64_t last = sqlite3_column_int64(st, 12) * 1000000000;
         if (first < c->first_ns)
             c->first_ns = first;
         if (last > c->last_ns)
@@ -692,7 +699,7 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
         " error, ingested_at FROM src.capture_file WHERE id = ?";
     static const char copy_rows[] =
         "INSERT INTO main.traffic SELECT ?, bin, sensor, remote, proto, initiator, service,"
-        " packets_in, packets_out, bytes_in, bytes_out, flows, first_ns, last_ns"
+        " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s"
         " FROM src.traffic WHERE file_id = ?";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, copy_file, -1, &st, NULL) != SQLITE_OK)

@@ -1,0 +1,40 @@
+/*
+ * Private to the attrib stage: helpers the loaders share (messages, reading
+ * a whole file through zlib, calendar days).
+ */
+#ifndef HONEYSCOPE_ATTRIB_INT_H
+#define HONEYSCOPE_ATTRIB_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attrib.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ATTRIB_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define ATTRIB_PRINTF(f, a)
+#endif
+
+/* snprintf into err when err is not NULL. */
+void attrib_err(char *err, size_t errlen, const char *fmt, ...) ATTRIB_PRINTF(3, 4);
+
+/* Files read whole (JSON) are refused past this size. */
+#define ATTRIB_FILE_MAX ((size_t)1 << 30)
+
+/*
+ * Reads the whole of path, gunzipped when gzip-compressed, into *data (NUL
+ * after the last byte; free() it). Returns 0, or -1 with "cannot open 'path':
+ * reason" or "path: read error: reason" in err.
+ */
+int attrib_read_file(const char *path, char **data, size_t *len, char *err, size_t errlen);
+
+/* Days since 1970-01-01 of a valid Gregorian date, or SNAPSHOT_UNDATED when
+ * the date is not one (month 13, February 30, before 1970). */
+int64_t attrib_days(unsigned year, unsigned month, unsigned day);
+
+/* "YYYY-MM-DD" of days, into buf (at least 11 bytes). */
+void attrib_format_day(int64_t days, char *buf, size_t len);
+
+#endif

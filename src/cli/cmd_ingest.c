@@ -1,0 +1,312 @@
+/*
+ * honeyscope ingest: capture files into a store, incrementally and safely.
+ *
+ * A file already stored (same path, size and mtime) is skipped; a changed one
+ * replaces its old contribution; a copy of a stored file under another name
+ * is recognised by its fingerprint. Each file is committed in its own
+ * transaction as soon as it is read, so Ctrl-C, SIGTERM or a crash costs only
+ * the files still being read; the next ingest picks them up.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../aggregate/aggregate.h"
+#include "../common/xalloc.h"
+#include "../store/store.h"
+#include "cli.h"
+
+#define SENSOR_SAMPLE_PACKETS 100000
+
+static const char ingest_usage[] =
+    "usage: honeyscope ingest --db STORE [options] CAPTURE...\n"
+    "\n"
+    "Reads capture files into STORE (SQLite; created when missing), one\n"
+    "transaction per file. Files already stored are skipped; changed files\n"
+    "replace their old contribution. Report with 'honeyscope report --db STORE'.\n"
+    "\n"
+    "  --db STORE             the store (required)\n"
+    "  --sensor CIDR          sensor address or prefix (repeatable); a store keeps\n"
+    "                         the sensors of its first ingest, detected when not given\n"
+    "  --threads N            files read at once (default: the cores)\n"
+    "  --max-flows N          flows held at once per file (default 1000000)\n"
+    "  -q, --quiet            no progress or per-file notes on stderr\n"
+    "\n"
+    "Exit status: 0 success, 1 some files could not be read or stored (the rest\n"
+    "are), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM after committing\n"
+    "the files already read.\n";
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+struct ingest_job {
+    struct store *store;
+    struct file_identity *ids;
+    int64_t *replace;
+    struct progress *progress;
+    bool quiet;
+    uint64_t stored, packets, failed, interrupted;
+    int store_failed;
+};
+
+static int store_result(void *ctx, struct file_result *r)
+{
+    struct ingest_job *job = ctx;
+    char err[1024];
+    job->progress->files_done++;
+    if (r->status == AGGREGATE_INTERRUPTED) {
+        job->interrupted++;
+        return 0;
+    }
+    if (r->status != 0) {
+        if (job->progress->on)
+            fputc('\n', stderr);
+        error("%s", r->error);
+        job->failed++;
+    }
+    if (store_put_file(job->store, &job->ids[r->index], &r->stats, r->status ? r->error : NULL,
+                       r->cube, job->replace[r->index], err, sizeof(err)) < 0) {
+        if (job->progress->on)
+            fputc('\n', stderr);
+        error("%s", err);
+        job->store_failed = 1;
+        return 1; /* a store that cannot be written: stop, keep what is committed */
+    }
+    job->stored++;
+    job->packets += r->stats.packets;
+    progress_tick(job->progress);
+    return 0;
+}
+
+static bool same_sensors(const struct sensor_set *a, const struct sensor_set *b)
+{
+    if (a->count != b->count)
+        return false;
+    for (size_t i = 0; i < a->count; i++) {
+        bool found = false;
+        for (size_t j = 0; j < b->count && !found; j++)
+            found = a->prefixes[i].len == b->prefixes[j].len &&
+                    addr_compare(&a->prefixes[i].addr, &b->prefixes[j].addr) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+/* Settles the sensors: the store's, the user's, or detected. Returns 0 or -1. */
+static int settle_sensors(struct store *store, struct sensor_set *given, char **paths,
+                          size_t npaths, bool quiet)
+{
+    struct sensor_set stored;
+    char how[512], err[1024];
+    sensor_set_init(&stored);
+    if (store_get_sensors(store, &stored, how, sizeof(how), err, sizeof(err)) < 0) {
+        sensor_set_release(&stored);
+        return error("%s", err);
+    }
+    if (stored.count) {
+        bool ok = given->count == 0 || same_sensors(given, &stored);
+        if (ok && given->count == 0) {
+            for (size_t i = 0; i < stored.count; i++)
+                sensor_set_add(given, &stored.prefixes[i]);
+        }
+        sensor_set_release(&stored);
+        if (!ok)
+            return error("the store was made with other sensor addresses; give the same "
+                         "--sensor, or none, or use another store");
+        return 0;
+    }
+    sensor_set_release(&stored);
+    const char *source = "given";
+    if (given->count == 0) {
+        struct sensor_detector *detector = sensor_detector_new();
+        for (size_t i = 0; i < npaths; i++) {
+            uint64_t left = SENSOR_SAMPLE_PACKETS - sensor_detector_packets(detector);
+            if (left == 0)
+                break;
+            aggregate_sample_addresses(detector, paths[i], left, err, sizeof(err));
+        }
+        sensor_detector_finish(detector, given, how, sizeof(how));
+        sensor_detector_free(detector);
+        if (given->count == 0)
+            return error("cannot tell the sensor: %s", how);
+        if (!quiet)
+            fprintf(stderr, "honeyscope: sensor %s\n", how);
+        source = how;
+    }
+    if (store_set_sensors(store, given, source, err, sizeof(err)) < 0)
+        return error("%s", err);
+    return 0;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"sensor", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'},
+        {"max-flows", required_argument, NULL, 'm'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL;
+    struct sensor_set sensors;
+    struct flow_config flow;
+    unsigned threads = default_threads();
+    bool quiet = false;
+    uint64_t n;
+    int c, status = EXIT_FAILED;
+
+    sensor_set_init(&sensors);
+    flow_config_default(&flow);
+    while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 's': {
+            struct ip_prefix prefix;
+            const char *why = "";
+            if (prefix_parse(&prefix, optarg, &why) < 0) {
+                sensor_set_release(&sensors);
+                return usage_error("ingest", "--sensor '%s': %s", optarg, why);
+            }
+            sensor_set_add(&sensors, &prefix);
+            break;
+        }
+        case 't':
+            if (parse_u64(optarg, 1, 64, &n) < 0) {
+                sensor_set_release(&sensors);
+                return usage_error("ingest", "--threads takes a number from 1 to 64");
+            }
+            threads = (unsigned)n;
+            break;
+        case 'm':
+            if (parse_u64(optarg, 16, 1000000000, &n) < 0) {
+                sensor_set_release(&sensors);
+                return usage_error("ingest", "--max-flows takes a number from 16");
+            }
+            flow.max_flows = (size_t)n;
+            break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'h':
+            sensor_set_release(&sensors);
+            fputs(ingest_usage, stdout);
+            return EXIT_OK;
+        default:
+            sensor_set_release(&sensors);
+            return usage_error("ingest", "unknown option");
+        }
+    }
+    if (!db || optind >= argc) {
+        sensor_set_release(&sensors);
+        return usage_error("ingest", db ? "no capture files given" : "--db STORE is required");
+    }
+    char **paths = argv + optind;
+    size_t npaths = (size_t)(argc - optind);
+    char err[1024];
+
+    struct store *store = store_open(db, STORE_WRITE, err, sizeof(err));
+    if (!store) {
+        sensor_set_release(&sensors);
+        error("%s", err);
+        return EXIT_FAILED;
+    }
+    if (settle_sensors(store, &sensors, paths, npaths, quiet) < 0)
+        goto out;
+
+    /* Decide, file by file, what there is to do. */
+    struct file_identity *ids = xcalloc(npaths, sizeof(*ids));
+    int64_t *replace = xcalloc(npaths, sizeof(*replace));
+    char **work = xcalloc(npaths, sizeof(*work));
+    struct file_identity *work_ids = xcalloc(npaths, sizeof(*work_ids));
+    int64_t *work_replace = xcalloc(npaths, sizeof(*work_replace));
+    size_t nwork = 0;
+    uint64_t skipped = 0, unreadable = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        enum store_presence presence;
+        char other[4096];
+        if (store_identify(paths[i], &ids[i], err, sizeof(err)) < 0) {
+            error("%s", err);
+            unreadable++;
+            continue;
+        }
+        if (store_presence(store, &ids[i], &replace[i], other, sizeof(other), &presence) < 0) {
+            error("cannot look up '%s' in the store", paths[i]);
+            unreadable++;
+            continue;
+        }
+        if (presence == STORE_SAME || presence == STORE_DUPLICATE) {
+            skipped++;
+            if (!quiet && presence == STORE_SAME)
+                fprintf(stderr, "honeyscope: '%s' is already stored\n", paths[i]);
+            else if (!quiet)
+                fprintf(stderr, "honeyscope: '%s' has the same content as '%s', already stored\n",
+                        paths[i], other);
+            continue;
+        }
+        if (!quiet && presence == STORE_CHANGED)
+            fprintf(stderr, "honeyscope: '%s' changed since it was stored: replacing it\n",
+                    paths[i]);
+        work[nwork] = paths[i];
+        work_ids[nwork] = ids[i];
+        work_replace[nwork] = presence == STORE_CHANGED ? replace[i] : 0;
+        nwork++;
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    struct progress progress;
+    struct aggregate_config config;
+    struct ingest_job job = {store, work_ids, work_replace, &progress, quiet, 0, 0, 0, 0, 0};
+    memset(&config, 0, sizeof(config));
+    config.clock.width_s = STORE_BIN_SECONDS;
+    config.clock.offset_s = 0;
+    config.flow = flow;
+    config.sensors = &sensors;
+    config.packets_read = &progress.packets;
+    config.stop = &stop_signal;
+    progress_start(&progress, quiet, nwork);
+    aggregate_files((const char *const *)work, nwork, &config, threads, store_result,
+                    progress_tick, &job);
+    progress_end(&progress);
+
+    if (!quiet)
+        fprintf(stderr,
+                "honeyscope: stored %" PRIu64 " file%s (%" PRIu64 " packets), %" PRIu64
+                " already stored, %" PRIu64 " failed\n",
+                job.stored, job.stored == 1 ? "" : "s", job.packets, skipped,
+                job.failed + unreadable);
+    if (stop_signal) {
+        error("interrupted: %" PRIu64 " files stored, %zu left for the next ingest", job.stored,
+              nwork - (size_t)job.stored);
+        status = 128 + stop_signal;
+    } else if (job.store_failed || job.failed || unreadable) {
+        status = EXIT_FAILED;
+    } else {
+        status = EXIT_OK;
+    }
+    free(ids);
+    free(replace);
+    free(work);
+    free(work_ids);
+    free(work_replace);
+out:
+    store_close(store);
+    sensor_set_release(&sensors);
+    return status;
+}
