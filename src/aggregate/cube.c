@@ -16,7 +16,12 @@ struct cube {
     struct cube_row *rows;
     uint64_t *hashes;
     size_t count, alloc;
-    uint32_t *index; /* row index + 1, or 0 */
+    /*
+     * Slots: row index + 1 (0 = empty) in the low half, the high half of the
+     * row's hash in the high half, so probing rarely touches a row it will
+     * not match.
+     */
+    uint64_t *index;
     size_t index_mask;
     unsigned char hash_key[crypto_shorthash_KEYBYTES];
 };
@@ -69,7 +74,7 @@ static void reindex(struct cube *cube)
         size_t slot = cube->hashes[i] & cube->index_mask;
         while (cube->index[slot])
             slot = (slot + 1) & cube->index_mask;
-        cube->index[slot] = (uint32_t)(i + 1);
+        cube->index[slot] = (cube->hashes[i] & 0xffffffff00000000u) | (uint64_t)(i + 1);
     }
 }
 
@@ -77,9 +82,12 @@ uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
 {
     uint64_t hash = key_hash(cube, key);
     size_t slot = hash & cube->index_mask;
+    uint64_t tag = hash & 0xffffffff00000000u;
     for (; cube->index[slot]; slot = (slot + 1) & cube->index_mask) {
-        uint32_t i = cube->index[slot] - 1;
-        if (cube->hashes[i] == hash && memcmp(&cube->rows[i].key, key, sizeof(*key)) == 0)
+        if ((cube->index[slot] & 0xffffffff00000000u) != tag)
+            continue;
+        uint32_t i = (uint32_t)(cube->index[slot] & 0xffffffffu) - 1;
+        if (memcmp(&cube->rows[i].key, key, sizeof(*key)) == 0)
             return i;
     }
     if (cube->count >= UINT32_MAX - 1)
@@ -94,7 +102,7 @@ uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
     cube->rows[i].counts.first_ns = INT64_MAX;
     cube->rows[i].counts.last_ns = INT64_MIN;
     cube->hashes[i] = hash;
-    cube->index[slot] = i + 1;
+    cube->index[slot] = tag | (uint64_t)(i + 1);
     if (cube->count * 2 > cube->index_mask)
         reindex(cube);
     return i;

@@ -122,6 +122,8 @@ struct snapshot_series {
     size_t count, alloc;
 };
 
+/* "YYYY-MM-DD" of a snapshot day, or "undated", into buf; returns buf. */
+char *snapshot_day_format(int64_t day, char *buf, size_t len);
 void snapshot_series_init(struct snapshot_series *series);
 /* Frees every snapshot's set and source; the series may be released again. */
 void snapshot_series_release(struct snapshot_series *series);

@@ -15,6 +15,11 @@
 #define ATTRIB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define ATTRIB_PRINTF(f, a)
+/* origin_lookup(), without the name when with_name is false (the cheaper
+ * question group membership asks). */
+bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr,
+                 int64_t unix_s, struct origin *out, bool with_name);
+
 #endif
 
 /* snprintf into err when err is not NULL. */
@@ -34,7 +39,9 @@ int attrib_read_file(const char *path, char **data, size_t *len, char *err, size
  * the date is not one (month 13, February 30, before 1970). */
 int64_t attrib_days(unsigned year, unsigned month, unsigned day);
 
-/* "YYYY-MM-DD" of days, into buf (at least 11 bytes). */
-void attrib_format_day(int64_t days, char *buf, size_t len);
+/* origin_lookup(), without the name when with_name is false (the cheaper
+ * question group membership asks). */
+bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr,
+                 int64_t unix_s, struct origin *out, bool with_name);
 
 #endif

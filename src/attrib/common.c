@@ -88,8 +88,12 @@ int64_t attrib_days(unsigned year, unsigned month, unsigned day)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-void attrib_format_day(int64_t days, char *buf, size_t len)
+char *snapshot_day_format(int64_t days, char *buf, size_t len)
 {
+    if (days == SNAPSHOT_UNDATED) {
+        snprintf(buf, len, "undated");
+        return buf;
+    }
     /* Howard Hinnant's civil_from_days. */
     int64_t z = days + 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -101,4 +105,5 @@ void attrib_format_day(int64_t days, char *buf, size_t len)
     unsigned d = doy - (153 * mp + 2) / 5 + 1;
     unsigned m = mp < 10 ? mp + 3 : mp - 9;
     snprintf(buf, len, "%04lld-%02u-%02u", (long long)(y + (m <= 2)), m, d);
+    return buf;
 }

@@ -240,7 +240,7 @@ int group_merge(struct group *into, struct group *from, char *err, size_t errlen
             }
             if (f->day == t->day) {
                 char day[16];
-                attrib_format_day(f->day, day, sizeof(day));
+                snapshot_day_format(f->day, day, sizeof(day));
                 set_err(err, errlen, "group '%s': '%s' and '%s' are both snapshots of %s",
                         into->name, t->source, f->source, day);
                 rc = -1;
@@ -327,7 +327,7 @@ bool group_match_at(const struct group *group, const struct origin_sources *sour
     }
     case GROUP_ASNS: {
         struct origin origin;
-        if (origin_lookup(sources, addr, unix_s, &origin) && group->asn_count &&
+        if (origin_find(sources, addr, unix_s, &origin, false) && group->asn_count &&
             bsearch(&origin.asn, group->asns, group->asn_count, sizeof(*group->asns),
                     compare_u32) != NULL) {
             hit = true;

@@ -44,7 +44,7 @@ int snapshot_series_add(struct snapshot_series *series, struct prefix_set *set,
     while (at > 0 && series->v[at - 1].day > day)
         at--;
     if (at > 0 && series->v[at - 1].day == day) {
-        attrib_format_day(day, a, sizeof(a));
+        snapshot_day_format(day, a, sizeof(a));
         attrib_err(err, errlen, "'%s' and '%s' are both snapshots of %s", series->v[at - 1].source,
                    source, a);
         prefix_set_free(set);
@@ -106,6 +106,12 @@ bool origin_sources_any(const struct origin_sources *sources)
 bool origin_lookup(const struct origin_sources *sources, const struct ip_addr *addr,
                    int64_t unix_s, struct origin *out)
 {
+    return origin_find(sources, addr, unix_s, out, true);
+}
+
+bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr,
+                 int64_t unix_s, struct origin *out, bool with_name)
+{
     memset(out, 0, sizeof(*out));
     out->name = "";
     out->day = SNAPSHOT_UNDATED;
@@ -137,6 +143,8 @@ bool origin_lookup(const struct origin_sources *sources, const struct ip_addr *a
     }
     if (!out->asn)
         return false;
+    if (!with_name)
+        return true;
 
     const char *name = sources->names ? as_names_get(sources->names, out->asn) : NULL;
     if (!name && sources->mmdb) {

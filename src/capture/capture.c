@@ -120,6 +120,27 @@ struct capture_file *capture_open(const char *path, char *err, size_t errlen)
     return file;
 }
 
+/*
+ * A record's time in nanoseconds, saturated at the ends of what int64_t holds
+ * (1677..2262). A pcapng timestamp is 64 bits in units the file chooses, plus
+ * an offset the file chooses too: libpcap hands on seconds far past that
+ * range, and the fraction (nanoseconds here) is not always below one second.
+ */
+static int64_t record_time_ns(int64_t sec, int64_t frac_ns)
+{
+    /* Room for a fraction of up to 8 s, so that neither step can overflow. */
+    const int64_t limit_s = INT64_MAX / 1000000000 - 8;
+    if (frac_ns < 0)
+        frac_ns = 0;
+    else if (frac_ns > INT64_C(8000000000))
+        frac_ns = INT64_C(8000000000);
+    if (sec > limit_s)
+        return INT64_MAX;
+    if (sec < -limit_s)
+        return INT64_MIN;
+    return sec * 1000000000 + frac_ns;
+}
+
 enum capture_status capture_next(struct capture_file *file, struct capture_packet *packet)
 {
     struct pcap_pkthdr *header;
@@ -127,7 +148,7 @@ enum capture_status capture_next(struct capture_file *file, struct capture_packe
 
     int ret = pcap_next_ex(file->pcap, &header, &data);
     if (ret == 1) {
-        packet->ts_ns = (int64_t)header->ts.tv_sec * 1000000000 + (int64_t)header->ts.tv_usec;
+        packet->ts_ns = record_time_ns((int64_t)header->ts.tv_sec, (int64_t)header->ts.tv_usec);
         packet->caplen = header->caplen;
         packet->wirelen = header->len;
         packet->data = data;

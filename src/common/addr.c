@@ -145,7 +145,12 @@ char *prefix_format(const struct ip_prefix *prefix, char buf[PREFIX_TEXT_MAX])
 
 bool prefix_contains(const struct ip_prefix *prefix, const struct ip_addr *addr)
 {
-    struct ip_addr masked = *addr;
-    addr_mask(&masked, prefix->len);
-    return addr_compare(&masked, &prefix->addr) == 0;
+    /* Whole bytes first, then the bits of the one partial byte. */
+    unsigned whole = prefix->len / 8u, bits = prefix->len % 8u;
+    if (memcmp(prefix->addr.b, addr->b, whole) != 0)
+        return false;
+    if (bits == 0)
+        return true;
+    uint8_t mask = (uint8_t)(0xffu << (8 - bits));
+    return (addr->b[whole] & mask) == prefix->addr.b[whole];
 }

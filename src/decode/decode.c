@@ -309,6 +309,8 @@ static enum decode_result decode_ipv6(struct cursor *c, size_t ip_wire, struct d
             if (frag >> 3 != 0) {
                 out->frag_id = id;
                 out->is_fragment = 1;
+                /* A crafted chain may put this after a first fragment's header. */
+                out->first_fragment = 0;
                 out->proto = (uint8_t)next;
                 set_payload(out, c);
                 return DECODE_OK;

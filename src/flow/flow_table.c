@@ -143,6 +143,17 @@ static int64_t idle_limit(const struct flow_table *t, uint8_t proto)
     return t->idle_ns[timeout_class(proto)];
 }
 
+/*
+ * Whether more than limit (>= 0) nanoseconds passed from then to now. Times
+ * come from capture files, may step backwards and may sit at either end of
+ * int64_t, so their difference is taken in unsigned arithmetic, where it
+ * cannot overflow, and only when it is positive.
+ */
+static bool idle_longer(int64_t now, int64_t then, int64_t limit)
+{
+    return now > then && (uint64_t)now - (uint64_t)then > (uint64_t)limit;
+}
+
 /* ---- LRU list ------------------------------------------------------------ */
 
 static void lru_unlink(struct flow_table *t, uint32_t i)
@@ -265,7 +276,8 @@ static uint32_t take_slot(struct flow_table *t)
 static void expire_idle(struct flow_table *t, int64_t now)
 {
     for (unsigned k = 0; k < 4; k++) {
-        while (t->lru_head[k] != NONE && now - t->flows[t->lru_head[k]].last_ns > t->idle_ns[k]) {
+        while (t->lru_head[k] != NONE &&
+               idle_longer(now, t->flows[t->lru_head[k]].last_ns, t->idle_ns[k])) {
             remove_flow(t, t->lru_head[k]);
             t->stats.expired++;
         }
@@ -446,7 +458,7 @@ static uint32_t find(const struct flow_table *t, const struct flow_key *key, uin
 static bool starts_over(const struct flow_table *t, const struct flow *f,
                         const struct decoded_packet *p, int64_t ts_ns)
 {
-    if (ts_ns - f->last_ns > idle_limit(t, f->key.proto))
+    if (idle_longer(ts_ns, f->last_ns, idle_limit(t, f->key.proto)))
         return true;
     return f->closed && p->proto == PROTO_TCP && !p->is_fragment &&
            (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
@@ -465,7 +477,7 @@ struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet
     uint32_t i = find(t, &key, hash);
 
     if (i != NONE && starts_over(t, &t->flows[i], p, ts_ns)) {
-        if (ts_ns - t->flows[i].last_ns > idle_limit(t, key.proto))
+        if (idle_longer(ts_ns, t->flows[i].last_ns, idle_limit(t, key.proto)))
             t->stats.expired++;
         remove_flow(t, i);
         i = NONE;

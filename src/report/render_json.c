@@ -188,6 +188,50 @@ static json_t *source_json(const struct report *r, const struct source_entry *s)
     return o;
 }
 
+static json_t *snapshots_json(const struct report *r, const struct snapshot_use *uses, size_t n)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct snapshot_use *u = &uses[i];
+        char day[16];
+        json_t *o = json_object();
+        json_object_set_new(o, "source", jstr(u->snapshot->source));
+        json_object_set_new(o, "format", json_string(u->snapshot->format));
+        json_object_set_new(o, "date",
+                            u->snapshot->day == SNAPSHOT_UNDATED
+                                ? json_null()
+                                : json_string(snapshot_day_format(u->snapshot->day, day,
+                                                                  sizeof(day))));
+        json_object_set_new(o, "prefix_count", jint(prefix_set_count(u->snapshot->set)));
+        json_object_set_new(o, "from", u->used ? jbin(r, u->first_bin) : json_null());
+        json_object_set_new(o, "to", u->used ? jbin(r, u->last_bin) : json_null());
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
+/* groups[].asns_top and asns_distinct; nothing when no source tells ASes. */
+static void asview_json(const struct group_report *gr, json_t *o)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; gr->asns_top && i < gr->asn_top_count; i++) {
+        const struct as_entry *e = &gr->asns_top[i];
+        json_t *a = json_object();
+        json_object_set_new(a, "asn", e->asn ? jint(e->asn) : json_null());
+        json_object_set_new(a, "name", e->asn ? jstr(e->name) : json_null());
+        json_object_set_new(a, "sources", jint(e->sources));
+        json_object_set_new(a, "packets_in", jint(e->packets_in));
+        json_object_set_new(a, "packets_out", jint(e->packets_out));
+        json_object_set_new(a, "bytes_in", jint(e->bytes_in));
+        json_object_set_new(a, "bytes_out", jint(e->bytes_out));
+        json_object_set_new(a, "flows", jint(e->flows));
+        json_object_set_new(a, "share", json_real(e->share));
+        json_array_append_new(list, a);
+    }
+    json_object_set_new(o, "asns_distinct", gr->asns_top ? jint(gr->asn_count) : json_null());
+    json_object_set_new(o, "asns_top", list);
+}
+
 static json_t *group_json(const struct report *r, const struct group_report *gr)
 {
     json_t *o = json_object(), *totals = json_object(), *series = json_array();
@@ -238,6 +282,8 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
         json_array_append_new(top, source_json(r, &gr->top[i]));
     json_object_set_new(sources, "top", top);
     json_object_set_new(o, "sources", sources);
+    json_object_set_new(o, "snapshots", snapshots_json(r, gr->snapshots, gr->snapshot_count));
+    asview_json(gr, o);
     return o;
 }
 
@@ -255,6 +301,20 @@ int render_json(const struct report *r, FILE *out)
     json_object_set_new(root, "sensor", sensors);
     json_object_set_new(root, "sensor_detection", jstr(r->input->sensor_detection));
     json_object_set_new(root, "routing", jstr(r->input->routing_source));
+    json_object_set_new(root, "routing_snapshots",
+                        snapshots_json(r, r->routing_snapshots, r->routing_snapshot_count));
+    if (r->origins.mmdb) {
+        char day[16];
+        json_t *m = json_object();
+        json_object_set_new(m, "path", jstr(mmdb_source_path(r->origins.mmdb)));
+        json_object_set_new(m, "type", jstr(mmdb_source_type(r->origins.mmdb)));
+        json_object_set_new(m, "date", json_string(snapshot_day_format(
+                                           mmdb_source_day(r->origins.mmdb), day, sizeof(day))));
+        json_object_set_new(root, "mmdb", m);
+    } else {
+        json_object_set_new(root, "mmdb", json_null());
+    }
+    json_object_set_new(root, "asnames", jstr(r->input->asnames_source));
     for (size_t g = 0; g < r->group_count; g++)
         json_array_append_new(groups, group_json(r, &r->groups[g]));
     json_object_set_new(root, "groups", groups);

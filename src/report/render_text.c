@@ -228,17 +228,107 @@ static void source_table(const struct report *r, const struct group_report *gr, 
     }
 }
 
+/* One line per snapshot: its file, its day, and the bins it decided. */
+static void snapshot_lines(const struct report *r, const char *title,
+                           const struct snapshot_use *uses, size_t n, FILE *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct snapshot_use *u = &uses[i];
+        char day[16], a[40], b[40];
+        fprintf(out, "%-8s ", i == 0 ? title : "");
+        text_escape(out, u->snapshot->source);
+        fprintf(out, " (%s, %s, %zu prefixes): ", u->snapshot->format,
+                snapshot_day_format(u->snapshot->day, day, sizeof(day)),
+                prefix_set_count(u->snapshot->set));
+        if (u->used) {
+            format_bin(r, u->first_bin, a, sizeof(a));
+            format_bin(r, u->last_bin, b, sizeof(b));
+            fprintf(out, "%s .. %s\n", a, b);
+        } else {
+            fprintf(out, "no bin of the period\n");
+        }
+    }
+}
+
+/* Where AS numbers and names come from. */
+static void naming_header(const struct report *r, FILE *out)
+{
+    const struct origin_sources *o = &r->origins;
+    if (r->routing_snapshot_count)
+        snapshot_lines(r, "routing", r->routing_snapshots, r->routing_snapshot_count, out);
+    if (o->mmdb) {
+        char day[16];
+        fprintf(out, "mmdb     ");
+        text_escape(out, mmdb_source_path(o->mmdb));
+        fprintf(out, " (");
+        text_escape(out, mmdb_source_type(o->mmdb));
+        fprintf(out, ", built %s)\n",
+                snapshot_day_format(mmdb_source_day(o->mmdb), day, sizeof(day)));
+    }
+    if (r->input->asnames_source) {
+        fprintf(out, "asnames  ");
+        text_escape(out, r->input->asnames_source);
+        fprintf(out, " (%zu names)\n", as_names_count(o->names));
+    }
+}
+
+/* A group's files when they are dated: which one decided which bins. */
+static void group_snapshots(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    if (gr->group->kind != GROUP_PREFIXES || gr->snapshot_count == 0 ||
+        (gr->snapshot_count == 1 && gr->snapshots[0].snapshot->day == SNAPSHOT_UNDATED))
+        return;
+    snapshot_lines(r, "files", gr->snapshots, gr->snapshot_count, out);
+}
+
+/* The group's traffic by origin AS. */
+static void as_table(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    if (!gr->asns_top)
+        return;
+    fprintf(out, "\n-- top origin ASes: %zu distinct", gr->asn_count);
+    if (gr->asn_top_count)
+        fprintf(out, "; top %zu by %s, both ways", gr->asn_top_count,
+                metric_name(r->options.metric));
+    fprintf(out, "\n");
+    if (!gr->asn_top_count)
+        return;
+    fprintf(out, "%-12s %8s %12s %12s %14s %14s %7s  %s\n", "AS", "sources", "packets_in",
+            "packets_out", "bytes_in", "bytes_out", "share", "name");
+    for (size_t i = 0; i < gr->asn_top_count; i++) {
+        const struct as_entry *e = &gr->asns_top[i];
+        char as[16];
+        if (e->asn)
+            snprintf(as, sizeof(as), "AS%" PRIu32, e->asn);
+        else
+            snprintf(as, sizeof(as), "-");
+        fprintf(out,
+                "%-12s %8" PRIu64 " %12" PRIu64 " %12" PRIu64 " %14" PRIu64 " %14" PRIu64
+                " %6.1f%%  ",
+                as, e->sources, e->packets_in, e->packets_out, e->bytes_in, e->bytes_out,
+                e->share);
+        if (e->asn)
+            text_escape(out, e->name[0] ? e->name : "(no name)");
+        else
+            fprintf(out, "(no AS known)");
+        fprintf(out, "\n");
+    }
+}
+
 int render_text(const struct report *r, FILE *out)
 {
     header(r, out);
+    naming_header(r, out);
     for (size_t g = 0; g < r->group_count; g++) {
         const struct group_report *gr = &r->groups[g];
         group_header(r, gr, out);
+        group_snapshots(r, gr, out);
         series(r, gr, out);
         for (unsigned l = 0; l < LIST_COUNT; l++)
             category_table(gr, l, out);
         port_table(gr, out);
         source_table(r, gr, out);
+        as_table(r, gr, out);
     }
     return ferror(out) ? -1 : 0;
 }

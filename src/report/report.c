@@ -7,6 +7,7 @@
  * from the previous row's. Breakdowns are gathered as (list, category) items
  * and reduced by sorting, which keeps memory linear in the rows of the group.
  */
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,27 +64,101 @@ struct item {
     struct figures f;
 };
 
+/*
+ * Items summed by key as they are added: an array of distinct items and an
+ * open-addressing index over it, so memory grows with the distinct
+ * categories and ports, not with the rows. Keys hold attacker-chosen ports,
+ * so the index hash is seeded per process.
+ */
 struct items {
     struct item *v;
     size_t count, alloc;
+    uint32_t *index; /* item + 1, or 0 */
+    size_t mask;
 };
+
+static uint64_t items_seed;
+
+static uint64_t item_key(const struct item *it)
+{
+    return (uint64_t)it->list << 40 | (uint64_t)it->named << 32 | (uint64_t)it->proto << 24 |
+           (uint64_t)it->initiator << 16 | it->service;
+}
+
+static size_t item_slot(const struct items *items, uint64_t key)
+{
+    uint64_t h = (key ^ items_seed) * 0x9e3779b97f4a7c15u;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9u;
+    h ^= h >> 32;
+    return (size_t)h & items->mask;
+}
+
+static void items_reindex(struct items *items)
+{
+    free(items->index);
+    items->mask = items->mask ? items->mask * 2 + 1 : 63;
+    items->index = xcalloc(items->mask + 1, sizeof(*items->index));
+    for (size_t i = 0; i < items->count; i++) {
+        size_t slot = item_slot(items, item_key(&items->v[i]));
+        while (items->index[slot])
+            slot = (slot + 1) & items->mask;
+        items->index[slot] = (uint32_t)(i + 1);
+    }
+}
+
+/* Empties items, keeping the memory: cheap when few items were added. */
+static void items_clear(struct items *items)
+{
+    for (size_t i = 0; i < items->count; i++) {
+        size_t slot = item_slot(items, item_key(&items->v[i]));
+        while (items->index[slot] != i + 1)
+            slot = (slot + 1) & items->mask;
+        items->index[slot] = 0;
+    }
+    items->count = 0;
+}
+
+static void items_release(struct items *items)
+{
+    free(items->v);
+    free(items->index);
+    memset(items, 0, sizeof(*items));
+}
 
 static void item_add(struct items *items, unsigned list, enum initiator initiator, uint8_t proto,
                      uint16_t service, uint64_t packets, uint64_t bytes, uint64_t flows)
 {
-    ALLOC_GROW(items->v, items->count + 1, items->alloc);
-    struct item *it = &items->v[items->count++];
-    memset(it, 0, sizeof(*it));
-    it->list = (uint8_t)list;
-    it->initiator = (uint8_t)initiator;
-    it->named = initiator == INITIATOR_SENSOR ? (uint8_t)category_named(proto, service) : 0;
-    if (!it->named) {
-        it->proto = proto;
-        it->service = service;
+    struct item probe;
+    memset(&probe, 0, sizeof(probe));
+    probe.list = (uint8_t)list;
+    probe.initiator = (uint8_t)initiator;
+    probe.named = initiator == INITIATOR_SENSOR ? (uint8_t)category_named(proto, service) : 0;
+    if (!probe.named) {
+        probe.proto = proto;
+        probe.service = service;
     }
-    it->f.packets = packets;
-    it->f.bytes = bytes;
-    it->f.flows = flows;
+    if (items_seed == 0 && sodium_init() >= 0)
+        items_seed = randombytes_random() | (uint64_t)randombytes_random() << 32 | 1;
+    if ((items->count + 1) * 2 > items->mask)
+        items_reindex(items);
+    uint64_t key = item_key(&probe);
+    size_t slot = item_slot(items, key);
+    for (; items->index[slot]; slot = (slot + 1) & items->mask) {
+        struct item *it = &items->v[items->index[slot] - 1];
+        if (item_key(it) == key) {
+            it->f.packets += packets;
+            it->f.bytes += bytes;
+            it->f.flows += flows;
+            return;
+        }
+    }
+    ALLOC_GROW(items->v, items->count + 1, items->alloc);
+    probe.f.packets = packets;
+    probe.f.bytes = bytes;
+    probe.f.flows = flows;
+    items->v[items->count++] = probe;
+    items->index[slot] = (uint32_t)items->count;
 }
 
 static int item_cmp(const void *a, const void *b)
@@ -100,29 +175,12 @@ static int item_cmp(const void *a, const void *b)
     return 0;
 }
 
-static bool item_same(const struct item *x, const struct item *y)
-{
-    return x->list == y->list && x->named == y->named && x->proto == y->proto &&
-           x->service == y->service;
-}
-
-/* Sorts and sums items with the same key in place; returns the new count. */
+/* Orders the (already distinct) items by key; returns their count. */
 static size_t reduce_items(struct item *v, size_t n)
 {
-    size_t out = 0;
-    if (n == 0)
-        return 0; /* v may be NULL, which qsort() must not see */
-    qsort(v, n, sizeof(*v), item_cmp);
-    for (size_t i = 0; i < n; i++) {
-        if (out && item_same(&v[out - 1], &v[i])) {
-            v[out - 1].f.packets += v[i].f.packets;
-            v[out - 1].f.bytes += v[i].f.bytes;
-            v[out - 1].f.flows += v[i].f.flows;
-        } else {
-            v[out++] = v[i];
-        }
-    }
-    return out;
+    if (n)
+        qsort(v, n, sizeof(*v), item_cmp);
+    return n;
 }
 
 static _Thread_local enum metric sort_metric;
@@ -267,7 +325,7 @@ static void remote_begin(struct remote_state *rs, const struct ip_addr *addr,
     rs->source.prefix = prefix;
     rs->source.first_ns = INT64_MAX;
     rs->source.last_ns = INT64_MIN;
-    rs->services.count = 0;
+    items_clear(&rs->services);
     rs->last_counted_bin = INT64_MIN;
 }
 
@@ -302,9 +360,6 @@ static void remote_end(struct remote_state *rs, struct source_entry **sources, s
 
 /* ---- building ----------------------------------------------------------------- */
 
-static _Thread_local struct cube *sort_cube;
-static _Thread_local const struct bin_clock *sort_clock;
-
 /*
  * The report's bin of a cube row. A cube may be finer than the report (a
  * store keeps quarter hours); its bins nest in the report's as long as the
@@ -315,17 +370,91 @@ static int64_t report_bin(const struct bin_clock *clock, const struct cube_row *
     return bin_clock_start(clock, row->key.bin);
 }
 
-static int row_cmp(const void *a, const void *b)
+/*
+ * Cube rows grouped by remote address, and by report bin within each remote:
+ * remote r owns rows[starts[r] .. starts[r + 1]), and bins[i] is the report
+ * bin of row i. Grouping is a counting sort over dense remote ids (found
+ * through a seeded hash, as the addresses are the attacker's), so it stays
+ * linear in the rows.
+ */
+struct row_order {
+    uint32_t *rows;
+    uint32_t *starts;
+    size_t remotes;
+    int64_t *bins;
+};
+
+static _Thread_local const int64_t *sort_bins;
+
+static int bin_cmp(const void *a, const void *b)
 {
-    const struct cube_row *x = cube_row_at(sort_cube, *(const uint32_t *)a);
-    const struct cube_row *y = cube_row_at(sort_cube, *(const uint32_t *)b);
-    int c = addr_compare(&x->key.remote, &y->key.remote);
-    if (c)
-        return c;
-    int64_t xb = report_bin(sort_clock, x), yb = report_bin(sort_clock, y);
-    if (xb != yb)
-        return xb < yb ? -1 : 1;
-    return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    if (sort_bins[x] != sort_bins[y])
+        return sort_bins[x] < sort_bins[y] ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+static void order_rows(struct cube *cube, const struct bin_clock *clock, struct row_order *o)
+{
+    size_t n = cube_row_count(cube);
+    unsigned char key[crypto_shorthash_KEYBYTES];
+    size_t mask = 63;
+    while (mask + 1 < 2 * n)
+        mask = mask * 2 + 1;
+    uint32_t *index = xcalloc(mask + 1, sizeof(*index)); /* remote id + 1 */
+    uint32_t *first_row = xcalloc(n ? n : 1, sizeof(*first_row));
+    uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+    o->bins = xcalloc(n ? n : 1, sizeof(*o->bins));
+    o->remotes = 0;
+    if (sodium_init() < 0)
+        abort();
+    randombytes_buf(key, sizeof(key));
+
+    for (size_t i = 0; i < n; i++) {
+        const struct cube_row *row = cube_row_at(cube, (uint32_t)i);
+        unsigned char h[crypto_shorthash_BYTES];
+        uint64_t hash;
+        o->bins[i] = report_bin(clock, row);
+        crypto_shorthash(h, row->key.remote.b, sizeof(row->key.remote.b), key);
+        memcpy(&hash, h, sizeof(hash));
+        size_t slot = hash & mask;
+        for (;; slot = (slot + 1) & mask) {
+            if (!index[slot]) {
+                first_row[o->remotes] = (uint32_t)i;
+                index[slot] = (uint32_t)++o->remotes;
+                break;
+            }
+            const struct cube_row *other = cube_row_at(cube, first_row[index[slot] - 1]);
+            if (addr_compare(&other->key.remote, &row->key.remote) == 0)
+                break;
+        }
+        ids[i] = index[slot] - 1;
+    }
+    o->starts = xcalloc(o->remotes + 1, sizeof(*o->starts));
+    for (size_t i = 0; i < n; i++)
+        o->starts[ids[i] + 1]++;
+    for (size_t r = 0; r < o->remotes; r++)
+        o->starts[r + 1] += o->starts[r];
+    o->rows = xcalloc(n ? n : 1, sizeof(*o->rows));
+    uint32_t *fill = first_row; /* reused: next free place per remote */
+    memcpy(fill, o->starts, o->remotes * sizeof(*fill));
+    for (size_t i = 0; i < n; i++)
+        o->rows[fill[ids[i]]++] = (uint32_t)i;
+    sort_bins = o->bins;
+    for (size_t r = 0; r < o->remotes; r++)
+        if (o->starts[r + 1] - o->starts[r] > 1)
+            qsort(o->rows + o->starts[r], o->starts[r + 1] - o->starts[r], sizeof(*o->rows),
+                  bin_cmp);
+    free(index);
+    free(first_row);
+    free(ids);
+}
+
+static void row_order_release(struct row_order *o)
+{
+    free(o->rows);
+    free(o->starts);
+    free(o->bins);
 }
 
 static void add_row(struct report *r, struct group_report *gr, const struct cube_row *row,
@@ -387,8 +516,7 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     }
 }
 
-static void build_group(struct report *r, struct group_report *gr, const uint32_t *order,
-                        size_t nrows)
+static void build_group(struct report *r, struct group_report *gr, const struct row_order *order)
 {
     const struct report_input *in = r->input;
     struct items items = {0}, ports = {0};
@@ -396,35 +524,51 @@ static void build_group(struct report *r, struct group_report *gr, const uint32_
     struct source_entry *sources = NULL;
     size_t source_count = 0, source_alloc = 0;
     bool in_group = false;
-    const struct ip_addr *current = NULL;
+    /* A dated group may take a remote in some bins and not others. */
+    struct member_cursor mc;
+    member_cursor_init(&mc, gr->group, &r->origins);
 
     memset(&rs, 0, sizeof(rs));
-    for (size_t i = 0; i < nrows; i++) {
-        const struct cube_row *row = cube_row_at(in->cube, order[i]);
-        if (!current || addr_compare(current, &row->key.remote) != 0) {
-            if (in_group)
-                remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric);
-            struct group_match match;
-            current = &row->key.remote;
-            in_group = group_match(gr->group, in->routing, current, &match);
-            if (in_group)
-                remote_begin(&rs, current, match.entry);
+    for (size_t remote = 0; remote < order->remotes; remote++) {
+        const uint32_t *rows = order->rows + order->starts[remote];
+        size_t nrows = order->starts[remote + 1] - order->starts[remote];
+        const struct ip_addr *addr = &cube_row_at(in->cube, rows[0])->key.remote;
+        struct group_match match;
+        if (in_group)
+            remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric);
+        in_group = false;
+        if (!mc.dated) {
+            in_group = group_match_at(gr->group, &r->origins, addr, 0, &match);
+            if (!in_group)
+                continue;
+            remote_begin(&rs, addr, match.entry);
         }
-        int64_t bin = report_bin(&r->options.clock, row);
-        if (!in_group || bin < r->period_start || bin >= r->period_end)
-            continue;
-        add_row(r, gr, row, bin, &rs, &items, &ports);
+        for (size_t i = 0; i < nrows; i++) {
+            int64_t bin = order->bins[rows[i]];
+            if (bin < r->period_start || bin >= r->period_end)
+                continue;
+            bool fresh;
+            if (mc.dated) {
+                if (!member_cursor_next(&mc, addr, bin, &fresh))
+                    continue;
+                if (!in_group)
+                    remote_begin(&rs, addr, mc.entry);
+                in_group = true;
+                rs.source.prefix = mc.entry; /* the latest match */
+            }
+            add_row(r, gr, cube_row_at(in->cube, rows[i]), bin, &rs, &items, &ports);
+        }
     }
     if (in_group)
         remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric);
-    free(rs.services.v);
+    items_release(&rs.services);
 
     size_t n = reduce_items(items.v, items.count);
     size_t port_n = reduce_items(ports.v, ports.count);
     gr->totals.sources = source_count;
     finish_lists(gr, items.v, n, ports.v, port_n, r->options.metric);
-    free(items.v);
-    free(ports.v);
+    items_release(&items);
+    items_release(&ports);
 
     sort_metric = r->options.metric;
     if (source_count)
@@ -469,14 +613,23 @@ struct report *report_build(const struct report_input *input, const struct repor
     r->period_end = end;
     size_t nbins = (size_t)((end - start) / clock->width_s);
 
-    size_t nrows = cube_row_count(input->cube);
-    uint32_t *order = xcalloc(nrows ? nrows : 1, sizeof(*order));
-    for (size_t i = 0; i < nrows; i++)
-        order[i] = (uint32_t)i;
-    sort_cube = input->cube;
-    sort_clock = &options->clock;
-    if (nrows)
-        qsort(order, nrows, sizeof(*order), row_cmp);
+    struct row_order order;
+    order_rows(input->cube, &options->clock, &order);
+
+    if (input->origins) {
+        r->origins = *input->origins;
+    } else if (input->routing) {
+        /* routing alone: a series of one, not owned by the report */
+        r->routing_one_v.set = (struct prefix_set *)input->routing;
+        r->routing_one_v.source = (char *)(input->routing_source ? input->routing_source : "");
+        r->routing_one_v.format = "pfx2as";
+        r->routing_one_v.day = SNAPSHOT_UNDATED;
+        r->routing_one.v = &r->routing_one_v;
+        r->routing_one.count = 1;
+        r->origins.routing = &r->routing_one;
+    }
+    r->routing_snapshots = snapshot_uses(r, r->origins.routing);
+    r->routing_snapshot_count = r->routing_snapshots ? r->origins.routing->count : 0;
 
     r->group_count = input->group_count;
     r->groups = xcalloc(input->group_count ? input->group_count : 1, sizeof(*r->groups));
@@ -487,9 +640,15 @@ struct report *report_build(const struct report_input *input, const struct repor
         gr->series = xcalloc(nbins ? nbins : 1, sizeof(*gr->series));
         for (size_t b = 0; b < nbins; b++)
             gr->series[b].bin = start + (int64_t)b * clock->width_s;
-        build_group(r, gr, order, nrows);
+        build_group(r, gr, &order);
+        asview_build(r, gr, order.rows, cube_row_count(input->cube));
+        const struct snapshot_series *files = gr->group->kind == GROUP_PREFIXES ? &gr->group->snapshots
+                                              : gr->group->kind == GROUP_ASNS   ? r->origins.routing
+                                                                                : NULL;
+        gr->snapshots = snapshot_uses(r, files);
+        gr->snapshot_count = gr->snapshots ? files->count : 0;
     }
-    free(order);
+    row_order_release(&order);
     return r;
 }
 
@@ -504,7 +663,10 @@ void report_free(struct report *report)
             free(gr->lists[l]);
         free(gr->ports_in);
         free(gr->top);
+        free(gr->asns_top);
+        free(gr->snapshots);
     }
+    free(report->routing_snapshots);
     free(report->groups);
     free(report);
 }

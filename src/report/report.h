@@ -56,6 +56,10 @@ struct report_input {
     const struct prefix_set *routing; /* for AS groups; may be NULL */
     const char *routing_source;
     struct cube *cube;
+    /* Dated routing snapshots, mmdb and AS names; NULL for routing alone.
+     * When given, its routing series replaces routing. */
+    const struct origin_sources *origins;
+    const char *asnames_source; /* the --asnames file, for the report header */
 };
 
 /* The service of a cube row in words: "tcp/445", "icmp/3/3", "proto/47". */

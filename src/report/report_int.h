@@ -57,6 +57,21 @@ struct totals {
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
 };
 
+/* One AS of a group's "top origin ASes" (asview.c). */
+struct as_entry {
+    uint32_t asn;     /* 0: no AS known for those addresses */
+    const char *name; /* "" when unknown */
+    uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
+    double share; /* of the group's traffic both ways, in the metric */
+};
+
+/* Which bins of the period a snapshot decided (attribution.c). */
+struct snapshot_use {
+    const struct snapshot *snapshot;
+    bool used;               /* false: no bin of the period falls in its span */
+    int64_t first_bin, last_bin; /* UTC seconds of the bins' starts */
+};
+
 struct group_report {
     const struct group *group;
     struct totals totals;
@@ -68,6 +83,12 @@ struct group_report {
     size_t port_count;
     struct source_entry *top;
     size_t top_count;
+    struct as_entry *asns_top; /* NULL when no source tells ASes */
+    size_t asn_top_count, asn_count;
+    /* The group's own files (GROUP_PREFIXES) or the routing snapshots
+     * (GROUP_ASNS) over the period. */
+    struct snapshot_use *snapshots;
+    size_t snapshot_count;
 };
 
 struct report {
@@ -76,7 +97,44 @@ struct report {
     int64_t period_start, period_end; /* UTC seconds, [start, end) */
     struct group_report *groups;
     size_t group_count;
+    struct origin_sources origins; /* what names origin ASes */
+    struct snapshot_series routing_one; /* routing alone, as a series of one */
+    struct snapshot routing_one_v;
+    struct snapshot_use *routing_snapshots;
+    size_t routing_snapshot_count;
 };
+
+/*
+ * Walks cube rows sorted by remote address and bin and tells, for each,
+ * whether its remote belongs to the group at that bin and by which prefix.
+ * The match is made once per remote address, and again only when the
+ * snapshot deciding membership changes (dated groups), so an undated group
+ * costs one LPM per remote address.
+ */
+struct member_cursor {
+    const struct group *group;
+    const struct origin_sources *origins;
+    bool dated;
+    bool started;
+    struct ip_addr remote;
+    size_t epoch;
+    bool in;
+    const struct prefix_entry *entry; /* the matching prefix, NULL for "any" */
+};
+
+void member_cursor_init(struct member_cursor *c, const struct group *group,
+                        const struct origin_sources *origins);
+/* Whether remote belongs to the group in the bin starting at bin_s; sets
+ * *new_remote when remote differs from the previous call's. */
+bool member_cursor_next(struct member_cursor *c, const struct ip_addr *remote, int64_t bin_s,
+                        bool *new_remote);
+/* Which bins of the report's period each snapshot of series decided; returns
+ * an array of series->count (NULL when empty) to free. */
+struct snapshot_use *snapshot_uses(const struct report *r, const struct snapshot_series *series);
+/* Fills gr's top origin ASes (after its totals are known). */
+void asview_build(const struct report *r, struct group_report *gr, const uint32_t *order,
+                  size_t nrows);
+
 
 /* ISO 8601 name of the bin starting at bin_s, in the report's zone. */
 void format_bin(const struct report *report, int64_t bin_s, char *buf, size_t len);

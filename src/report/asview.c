@@ -1,0 +1,175 @@
+/*
+ * The "top origin ASes" of a group: its traffic by the origin AS of each
+ * remote address, as the routing snapshot in force at each bin (or the mmdb)
+ * says, with the AS names.
+ *
+ * Rows come sorted by remote and bin, so the AS is looked up once per remote
+ * address and snapshot; (remote, AS) runs are gathered as items and reduced
+ * by sorting, as report.c does for categories.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "report_int.h"
+
+#define COUNTED_MAX 8 /* distinct ASes one address can have over the period */
+
+struct as_items {
+    struct as_entry *v;
+    size_t count, alloc;
+};
+
+static int asn_cmp(const void *a, const void *b)
+{
+    const struct as_entry *x = a, *y = b;
+    return (x->asn > y->asn) - (x->asn < y->asn);
+}
+
+static _Thread_local enum metric as_sort_metric;
+
+static uint64_t as_metric(const struct as_entry *e, enum metric metric)
+{
+    switch (metric) {
+    case METRIC_BYTES:
+        return e->bytes_in + e->bytes_out;
+    case METRIC_FLOWS:
+        return e->flows;
+    default:
+        return e->packets_in + e->packets_out;
+    }
+}
+
+static int as_rank_cmp(const void *a, const void *b)
+{
+    const struct as_entry *x = a, *y = b;
+    uint64_t mx = as_metric(x, as_sort_metric), my = as_metric(y, as_sort_metric);
+    if (mx != my)
+        return mx > my ? -1 : 1;
+    return asn_cmp(a, b);
+}
+
+/* Reduces items with the same AS; returns the new count. */
+static size_t reduce(struct as_entry *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof(*v), asn_cmp);
+    size_t out = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (out && v[out - 1].asn == v[i].asn) {
+            struct as_entry *e = &v[out - 1];
+            e->packets_in += v[i].packets_in;
+            e->packets_out += v[i].packets_out;
+            e->bytes_in += v[i].bytes_in;
+            e->bytes_out += v[i].bytes_out;
+            e->flows += v[i].flows;
+            e->sources += v[i].sources;
+            if (!e->name[0])
+                e->name = v[i].name;
+        } else {
+            v[out++] = v[i];
+        }
+    }
+    return out;
+}
+
+void asview_build(const struct report *r, struct group_report *gr, const uint32_t *order,
+                  size_t nrows)
+{
+    const struct origin_sources *origins = &r->origins;
+    if (!origin_sources_any(origins))
+        return;
+    const struct report_input *in = r->input;
+    const struct snapshot_series *routing = origins->routing;
+    const bool routing_dated = routing && routing->count > 1;
+    struct member_cursor mc;
+    struct as_items items = {0};
+    struct as_entry cur;
+    bool have_cur = false;
+    uint32_t counted[COUNTED_MAX];
+    size_t ncounted = 0;
+    size_t epoch = 0;
+
+    member_cursor_init(&mc, gr->group, origins);
+    for (size_t i = 0; i < nrows; i++) {
+        const struct cube_row *row = cube_row_at(in->cube, order[i]);
+        int64_t bin = bin_clock_start(&r->options.clock, row->key.bin);
+        bool new_remote;
+        bool member = member_cursor_next(&mc, &row->key.remote, bin, &new_remote);
+        if (new_remote) {
+            if (have_cur) {
+                ALLOC_GROW(items.v, items.count + 1, items.alloc);
+                items.v[items.count++] = cur;
+            }
+            have_cur = false;
+            ncounted = 0;
+        }
+        if (!member || bin < r->period_start || bin >= r->period_end)
+            continue;
+        size_t e = routing_dated ? snapshot_index(routing, bin) : 0;
+        if (!have_cur || e != epoch) {
+            struct origin o;
+            origin_lookup(origins, &row->key.remote, bin, &o);
+            if (have_cur && o.asn != cur.asn) {
+                ALLOC_GROW(items.v, items.count + 1, items.alloc);
+                items.v[items.count++] = cur;
+                have_cur = false;
+            }
+            if (!have_cur) {
+                memset(&cur, 0, sizeof(cur));
+                cur.asn = o.asn;
+                cur.name = o.name;
+                have_cur = true;
+            }
+            epoch = e;
+        }
+        const struct cube_counts *c = &row->counts;
+        cur.packets_in += c->packets_in;
+        cur.packets_out += c->packets_out;
+        cur.bytes_in += c->bytes_in;
+        cur.bytes_out += c->bytes_out;
+        cur.flows += c->flows;
+        if (c->packets_in) {
+            bool seen = false;
+            for (size_t k = 0; k < ncounted; k++)
+                seen = seen || counted[k] == cur.asn;
+            if (!seen) {
+                cur.sources++;
+                if (ncounted < COUNTED_MAX)
+                    counted[ncounted++] = cur.asn;
+            }
+        }
+    }
+    if (have_cur) {
+        ALLOC_GROW(items.v, items.count + 1, items.alloc);
+        items.v[items.count++] = cur;
+    }
+
+    size_t n = reduce(items.v, items.count);
+    uint64_t whole = 0;
+    switch (r->options.metric) {
+    case METRIC_BYTES:
+        whole = gr->totals.bytes_in + gr->totals.bytes_out;
+        break;
+    case METRIC_FLOWS:
+        whole = gr->totals.flows;
+        break;
+    default:
+        whole = gr->totals.packets_in + gr->totals.packets_out;
+        break;
+    }
+    for (size_t i = 0; i < n; i++)
+        items.v[i].share =
+            whole ? 100.0 * (double)as_metric(&items.v[i], r->options.metric) / (double)whole
+                  : 0.0;
+    as_sort_metric = r->options.metric;
+    if (n)
+        qsort(items.v, n, sizeof(*items.v), as_rank_cmp);
+    gr->asn_count = n;
+    for (size_t i = 0; i < n; i++)
+        if (items.v[i].asn == 0)
+            gr->asn_count--; /* "no AS known" is not an AS */
+    gr->asn_top_count = n < r->options.top ? n : r->options.top;
+    gr->asns_top = items.v ? items.v : xcalloc(1, sizeof(*gr->asns_top));
+}
