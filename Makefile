@@ -96,6 +96,16 @@ bench: deps
 	$(MAKE) all tools
 	@bench/run.sh $(BUILD)
 
+# Load time and lookup rate of the attribution stage on the largest routing
+# table of ../shared/data (prints, never fails on speed).
+.PHONY: bench-attrib
+bench-attrib: $(BUILD)/bench/attrib_bench
+	$(BUILD)/bench/attrib_bench
+
+$(BUILD)/bench/attrib_bench: bench/attrib_bench.c $(BUILD)/libhoneyscope.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhoneyscope.a $(LDFLAGS) $(LDLIBS)
+
 lint:
 	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
@@ -105,3 +115,112 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: libFuzzer targets and corpus replay (tests/fuzz) --------------
+#
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="fuzz_decode ..."]
+#       builds every tests/fuzz/fuzz_*.c with clang's libFuzzer, ASan and UBSan
+#       (the library too, in $(BUILD)/fuzz) and runs each for FUZZ_SECONDS on a
+#       working copy of its corpus in $(BUILD)/fuzz/corpus; finds go to
+#       $(BUILD)/fuzz/artifacts, logs to $(BUILD)/fuzz/<target>.log.
+#   make fuzz-replay
+#       builds the same targets without libFuzzer, linked with
+#       tests/fuzz/replay.c, under the current BUILD/CC/SAN settings (in
+#       $(BUILD)/fuzz-replay), and runs each over its committed corpus.
+#       `make tests` builds them, so `make check` replays the corpora in the
+#       plain and the ASan+UBSan build (tests/e2e/fuzz_replay.sh).
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_SRC:tests/fuzz/%.c=%)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := -O1 -g $(WARN) $(FUZZ_SAN)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-replay/%)
+
+.PHONY: fuzz-bins fuzz-replay fuzz-replay-bins
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/libhoneyscope.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BIN): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o \
+		$(BUILD)/fuzz/obj/tests/fuzz/support.o $(BUILD)/fuzz/libhoneyscope.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+	    work=$(BUILD)/fuzz/corpus/$$t; mkdir -p $$work; \
+	    cp -R tests/fuzz/corpus/$$t/. $$work/; \
+	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s ($(BUILD)/fuzz/$$t.log)"; \
+	    $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/artifacts/$$t- $$dict \
+	        $$work >$(BUILD)/fuzz/$$t.log 2>&1 \
+	        || { tail -n 60 $(BUILD)/fuzz/$$t.log; exit 1; }; \
+	    grep -E '^stat::(number_of_executed_units|new_units_added)' $(BUILD)/fuzz/$$t.log; \
+	done
+
+$(BUILD)/fuzz-replay/obj/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(REPLAY_BIN): $(BUILD)/fuzz-replay/%: $(BUILD)/fuzz-replay/obj/%.o \
+		$(BUILD)/fuzz-replay/obj/replay.o $(BUILD)/fuzz-replay/obj/support.o \
+		$(BUILD)/libhoneyscope.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-replay-bins: $(REPLAY_BIN)
+
+fuzz-replay: $(REPLAY_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+	    printf '%s: ' $$t; $(BUILD)/fuzz-replay/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+# `make check` (both builds) and `make asan` replay the corpora: build the drivers.
+tests: fuzz-replay-bins
+
+-include $(shell find $(BUILD)/fuzz/obj $(BUILD)/fuzz-replay/obj -name '*.d' 2>/dev/null)
+
+# ---- honeyscope-mpi: ingest and report over MPI (mpi/, docs/mpi.md) --------
+#
+#   make mpi    builds $(BUILD)/honeyscope-mpi with mpicc (Open MPI, Debian
+#               packages openmpi-bin and libopenmpi-dev). The plain build
+#               never includes <mpi.h>: the MPI sources live in mpi/, outside
+#               src/*/. When mpicc is installed, `make check` builds it too and
+#               tests/e2e/mpi.sh compares it with honeyscope; otherwise that
+#               test says SKIP.
+
+MPICC ?= mpicc
+MPI_SRC := $(sort $(wildcard mpi/*.c))
+MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/obj/%.o)
+# The pieces of the CLI it shares with honeyscope: dates and numbers, naming options.
+MPI_CLI_OBJ := $(BUILD)/obj/src/cli/util.o $(BUILD)/obj/src/cli/naming.o
+
+.PHONY: mpi
+
+mpi: $(BUILD)/honeyscope-mpi
+
+$(BUILD)/obj/mpi/%.o: mpi/%.c
+	@mkdir -p $(@D)
+	$(MPICC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/honeyscope-mpi: $(MPI_OBJ) $(MPI_CLI_OBJ) $(BUILD)/libhoneyscope.a
+	$(MPICC) $(LDFLAGS) -o $@ $(MPI_OBJ) $(MPI_CLI_OBJ) $(BUILD)/libhoneyscope.a $(LDLIBS)
+
+check-plain: $(if $(shell command -v $(MPICC) 2>/dev/null),mpi)
+
+# The wire format's unit test needs no MPI: it links mpi/wire.c alone.
+$(BUILD)/tests/test_mpi_wire: tests/unit/test_mpi_wire.c tests/unit/check.h mpi/wire.c mpi/dist.h \
+		$(BUILD)/libhoneyscope.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< mpi/wire.c $(BUILD)/libhoneyscope.a $(LDFLAGS) $(LDLIBS)

@@ -6,7 +6,8 @@ set -eu
 
 build="build-essential pkg-config libpcap-dev libjansson-dev libsodium-dev zlib1g-dev
 libzstd-dev libsqlite3-dev libmaxminddb-dev"
-check="$build clang python3 jq sqlite3 tshark tcpdump nfdump argus-client gzip zstd"
+check="$build clang python3 jq sqlite3 tshark tcpdump nfdump argus-client gzip zstd chromium
+openmpi-bin libopenmpi-dev"
 bench="$check time"
 
 case "${1:-build}" in

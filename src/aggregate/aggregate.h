@@ -59,6 +59,34 @@ size_t cube_row_count(const struct cube *cube);
 /* Adds every row of from into into. */
 void cube_merge(struct cube *into, const struct cube *from);
 
+/* ---- evidence: what the conversations were about ------------------------------- */
+
+/* The most evidence rows one cube keeps; later new values are only counted. */
+#define CUBE_EVIDENCE_MAX 500000
+
+struct evidence_row {
+    int64_t bin;          /* the bin in which the conversation started */
+    struct ip_addr remote;
+    uint8_t kind;         /* enum evidence_kind (evidence/evidence.h) */
+    uint16_t len;
+    const char *value;    /* len bytes as sent, NUL-terminated; owned by the table */
+    uint64_t count;
+};
+
+struct evidence_table;
+struct evidence_table *evidence_table_new(void);
+void evidence_table_free(struct evidence_table *table);
+/* Adds count to the row of (bin, remote, kind, value), made when absent. */
+void evidence_table_add(struct evidence_table *table, int64_t bin, const struct ip_addr *remote,
+                        unsigned kind, const char *value, size_t len, uint64_t count);
+size_t evidence_table_count(const struct evidence_table *table);
+const struct evidence_row *evidence_table_at(const struct evidence_table *table, size_t i);
+/* Counts of values not kept because the table was full. */
+uint64_t evidence_table_dropped(const struct evidence_table *table);
+void evidence_table_merge(struct evidence_table *into, const struct evidence_table *from);
+/* The cube's evidence table (created on first use). */
+struct evidence_table *cube_evidence(struct cube *cube);
+
 /* ---- filling a cube from capture files ------------------------------------ */
 
 struct input_stats {
@@ -69,6 +97,7 @@ struct input_stats {
     uint64_t sensor_to_sensor;              /* both sides are sensors */
     int64_t first_ns, last_ns;              /* span of the packets read */
     struct flow_stats flows;
+    uint64_t evidence_skipped; /* conversation sides not parsed: buffers spent */
     /* Link types that were not decoded, with their packet counts. */
     struct unsupported_link {
         int link_type;

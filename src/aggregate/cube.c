@@ -24,7 +24,15 @@ struct cube {
     uint64_t *index;
     size_t index_mask;
     unsigned char hash_key[crypto_shorthash_KEYBYTES];
+    struct evidence_table *evidence;
 };
+
+struct evidence_table *cube_evidence(struct cube *cube)
+{
+    if (!cube->evidence)
+        cube->evidence = evidence_table_new();
+    return cube->evidence;
+}
 
 int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s)
 {
@@ -53,6 +61,7 @@ void cube_free(struct cube *cube)
     free(cube->rows);
     free(cube->hashes);
     free(cube->index);
+    evidence_table_free(cube->evidence);
     free(cube);
 }
 
@@ -120,6 +129,8 @@ size_t cube_row_count(const struct cube *cube)
 
 void cube_merge(struct cube *into, const struct cube *from)
 {
+    if (from->evidence)
+        evidence_table_merge(cube_evidence(into), from->evidence);
     for (size_t i = 0; i < from->count; i++) {
         const struct cube_counts *src = &from->rows[i].counts;
         /* Look up first: the lookup may move into->rows. */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../capture/capture.h"
-#include "aggregate.h"
+#include "aggregate_int.h"
 
 void input_stats_init(struct input_stats *stats)
 {
@@ -50,6 +50,7 @@ void input_stats_merge(struct input_stats *into, const struct input_stats *from)
     into->flows.expired += from->flows.expired;
     into->flows.evicted += from->flows.evicted;
     into->flows.fragments_unmatched += from->flows.fragments_unmatched;
+    into->evidence_skipped += from->evidence_skipped;
     for (size_t i = 0; i < from->unsupported_link_count; i++)
         count_unsupported_link(into, from->unsupported_links[i].link_type,
                                from->unsupported_links[i].packets);
@@ -107,6 +108,9 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
     snprintf(stats->format, sizeof(stats->format), "%s", capture_format(file));
     bool supported = decode_link_supported(link_type);
     struct flow_table *flows = flow_table_new(&config->flow);
+    struct evidence_capture evidence;
+    evidence_capture_init(&evidence, cube, &config->clock, EVIDENCE_BUFFERS);
+    flow_table_on_end(flows, evidence_capture_end, &evidence);
     struct capture_packet cp;
     struct decoded_packet p;
     uint64_t unsupported = 0;
@@ -146,6 +150,8 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
         bool started;
         struct flow *flow = flow_table_update(flows, &p, dir, cp.ts_ns, &started);
         account(cube, config, flow, started, dir, &p, cp.ts_ns);
+        if (p.payload_len)
+            evidence_capture_packet(&evidence, flow, dir, p.payload, p.payload_len);
     }
     if (unsupported) {
         stats->bad[DECODE_UNSUPPORTED] += unsupported;
@@ -156,7 +162,10 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
     stats->flows.expired += fs->expired;
     stats->flows.evicted += fs->evicted;
     stats->flows.fragments_unmatched += fs->fragments_unmatched;
+    flow_table_end_all(flows);
+    stats->evidence_skipped += evidence.skipped;
     flow_table_free(flows);
+    evidence_capture_release(&evidence);
 
     if (config->packets_read)
         atomic_fetch_add(config->packets_read, stats->packets & 0xffff);

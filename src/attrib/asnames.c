@@ -20,7 +20,8 @@ struct as_names {
     size_t count, alloc;
 };
 
-/* "14618" or "AS14618", len bytes; 1..4294967295. */
+/* "14618" or "AS14618", len bytes; 0..4294967295 (0 is reserved, and named
+ * in real tables, but never an origin). */
 static int parse_asn_text(const char *s, size_t len, uint32_t *asn)
 {
     if (len >= 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's')) {
@@ -35,7 +36,7 @@ static int parse_asn_text(const char *s, size_t len, uint32_t *asn)
             return -1;
         v = v * 10 + (uint64_t)(s[i] - '0');
     }
-    if (v == 0 || v > UINT32_MAX)
+    if (v > UINT32_MAX)
         return -1;
     *asn = (uint32_t)v;
     return 0;
@@ -43,6 +44,8 @@ static int parse_asn_text(const char *s, size_t len, uint32_t *asn)
 
 static void names_add(struct as_names *names, uint32_t asn, const char *name, size_t len)
 {
+    if (asn == 0)
+        return;
     ALLOC_GROW(names->v, names->count + 1, names->alloc);
     struct as_name *n = &names->v[names->count++];
     n->asn = asn;
@@ -57,7 +60,9 @@ static int load_json(struct as_names *names, const char *path, const char *data,
     json_error_t jerr;
     json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        attrib_err(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+        char quoted[512];
+        attrib_err(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+                   attrib_quote(jerr.text, 160, quoted, sizeof(quoted)));
         return -1;
     }
     if (!json_is_object(root)) {
@@ -71,7 +76,9 @@ static int load_json(struct as_names *names, const char *path, const char *data,
     {
         uint32_t asn;
         if (parse_asn_text(key, strlen(key), &asn) < 0) {
-            attrib_err(err, errlen, "%s: key \"%.40s\" is not an AS number", path, key);
+            char quoted[192];
+            attrib_err(err, errlen, "%s: key \"%s\" is not an AS number", path,
+                       attrib_quote(key, 40, quoted, sizeof(quoted)));
             json_decref(root);
             return -1;
         }
@@ -86,8 +93,8 @@ static int load_json(struct as_names *names, const char *path, const char *data,
     return 0;
 }
 
-static int load_lines(struct as_names *names, const char *path, char *data, size_t len,
-                      char *err, size_t errlen)
+static int load_lines(struct as_names *names, const char *path, char *data, size_t len, char *err,
+                      size_t errlen)
 {
     unsigned long line_no = 0;
     size_t at = 0;
@@ -140,7 +147,7 @@ struct as_names *as_names_load(const char *path, char *err, size_t errlen)
     while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
         i++;
     int rc = i < len && data[i] == '{' ? load_json(names, path, data, len, err, errlen)
-                                        : load_lines(names, path, data, len, err, errlen);
+                                       : load_lines(names, path, data, len, err, errlen);
     free(data);
     if (rc < 0) {
         as_names_free(names);
@@ -148,8 +155,7 @@ struct as_names *as_names_load(const char *path, char *err, size_t errlen)
     }
     if (names->count)
         qsort(names->v, names->count, sizeof(*names->v), name_cmp);
-    /* A number given twice keeps its last name in a list file; JSON has no
-     * duplicate keys. Drop all but one of equal numbers. */
+    /* A number given twice in a list file keeps one of its names. */
     size_t kept = 0;
     for (size_t j = 0; j < names->count; j++) {
         if (kept && names->v[kept - 1].asn == names->v[j].asn) {

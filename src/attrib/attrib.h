@@ -5,9 +5,12 @@
  * (one binary trie over the 128-bit mapped space), each prefix carrying a
  * label and, when it came from a routing table, an origin AS. A group is a
  * named selection of remote addresses: every prefix of a "CIDR label" list,
- * or every prefix a routing snapshot gives to one of a set of AS numbers.
- * Attribution happens at report time over stored remote addresses, so a new
- * list never needs a re-ingest.
+ * or of a provider's published ranges (AWS, Google Cloud, Azure) selected by
+ * label, or every prefix a routing snapshot gives to one of a set of AS
+ * numbers. Tables may come as dated snapshots, each in force from its day;
+ * origin ASes come from routing snapshots or a MaxMind DB, AS names from a
+ * names file. Attribution happens at report time over stored remote
+ * addresses, so a new list never needs a re-ingest. (docs/naming.md)
  */
 #ifndef HONEYSCOPE_ATTRIB_H
 #define HONEYSCOPE_ATTRIB_H

@@ -17,13 +17,18 @@
 #define ATTRIB_PRINTF(f, a)
 /* origin_lookup(), without the name when with_name is false (the cheaper
  * question group membership asks). */
-bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr,
-                 int64_t unix_s, struct origin *out, bool with_name);
+bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr, int64_t unix_s,
+                 struct origin *out, bool with_name);
 
 #endif
 
 /* snprintf into err when err is not NULL. */
 void attrib_err(char *err, size_t errlen, const char *fmt, ...) ATTRIB_PRINTF(3, 4);
+
+/* Copies at most max bytes of s into buf (len bytes) for a message:
+ * printable ASCII as is, other bytes as \xNN, so that text lifted from a
+ * file cannot drive the terminal that shows the error. Returns buf. */
+char *attrib_quote(const char *s, size_t max, char *buf, size_t len);
 
 /* Files read whole (JSON) are refused past this size. */
 #define ATTRIB_FILE_MAX ((size_t)1 << 30)
@@ -41,7 +46,7 @@ int64_t attrib_days(unsigned year, unsigned month, unsigned day);
 
 /* origin_lookup(), without the name when with_name is false (the cheaper
  * question group membership asks). */
-bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr,
-                 int64_t unix_s, struct origin *out, bool with_name);
+bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr, int64_t unix_s,
+                 struct origin *out, bool with_name);
 
 #endif

@@ -21,6 +21,20 @@ void attrib_err(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
+char *attrib_quote(const char *s, size_t max, char *buf, size_t len)
+{
+    size_t used = 0;
+    for (size_t i = 0; s[i] && i < max && used + 5 < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f)
+            buf[used++] = (char)c;
+        else
+            used += (size_t)snprintf(buf + used, len - used, "\\x%02x", c);
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
 int attrib_read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
 {
     *data = NULL;

@@ -230,6 +230,49 @@ static void format_as_label(char buf[16], uint32_t asn)
     buf[2 + n] = '\0';
 }
 
+/*
+ * The common ipasn prefix, "a.b.c.d/len" in canonical form (no leading
+ * zeros, host bits clear), parsed without the general parser: most of a
+ * table's load time would otherwise go to inet_pton() and strtoull().
+ * Returns 0, or -1 to leave the text to prefix_parse(), which accepts or
+ * words the error exactly as for any other line.
+ */
+static int fast_v4_prefix(const char *s, size_t n, struct ip_prefix *prefix)
+{
+    uint8_t quad[4];
+    size_t i = 0;
+    for (int octet = 0; octet < 4; octet++) {
+        unsigned x = 0, digits = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 4) {
+            x = x * 10 + (unsigned)(s[i] - '0');
+            i++;
+            digits++;
+        }
+        if (digits == 0 || digits > 3 || x > 255 || (digits > 1 && s[i - digits] == '0'))
+            return -1;
+        quad[octet] = (uint8_t)x;
+        if (i >= n || s[i] != (octet < 3 ? '.' : '/'))
+            return -1;
+        i++;
+    }
+    unsigned len = 0, digits = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 3) {
+        len = len * 10 + (unsigned)(s[i] - '0');
+        i++;
+        digits++;
+    }
+    if (i != n || digits == 0 || len > 32 || (digits > 1 && s[i - digits] == '0'))
+        return -1;
+    uint32_t v =
+        (uint32_t)quad[0] << 24 | (uint32_t)quad[1] << 16 | (uint32_t)quad[2] << 8 | quad[3];
+    uint32_t host = len == 0 ? UINT32_MAX : len == 32 ? 0 : UINT32_MAX >> len;
+    if (v & host)
+        return -1;
+    addr_from_v4(&prefix->addr, quad);
+    prefix->len = (uint8_t)(96 + len);
+    return 0;
+}
+
 /* One ipasn line (len bytes, writable, NUL at line[len]). */
 static int pfx2as_line(struct prefix_set *set, char *line, size_t len, const char **why)
 {
@@ -251,13 +294,15 @@ static int pfx2as_line(struct prefix_set *set, char *line, size_t len, const cha
         return -1;
     }
     *tab = '\0';
-    if (!strchr(line, '/')) {
-        *why = "missing prefix length";
-        return -1;
-    }
     struct ip_prefix prefix;
-    if (prefix_parse(&prefix, line, why) < 0)
-        return -1;
+    if (fast_v4_prefix(line, (size_t)(tab - line), &prefix) < 0) {
+        if (!strchr(line, '/')) {
+            *why = "missing prefix length";
+            return -1;
+        }
+        if (prefix_parse(&prefix, line, why) < 0)
+            return -1;
+    }
     uint32_t asn;
     const char *as_text = tab + 1;
     if (parse_asn(as_text, len - (size_t)(as_text - line), &asn) < 0) {

@@ -9,6 +9,7 @@
  * database has no data for are kept too (asn 0, empty label) and answered as
  * NULL.
  */
+#include <errno.h>
 #include <maxminddb.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -30,10 +31,12 @@ struct mmdb_source {
 struct mmdb_source *mmdb_source_open(const char *path, char *err, size_t errlen)
 {
     struct mmdb_source *src = xcalloc(1, sizeof(*src));
+    errno = 0;
     int status = MMDB_open(path, MMDB_MODE_MMAP, &src->db);
     if (status != MMDB_SUCCESS) {
-        if (status == MMDB_IO_ERROR)
-            attrib_err(err, errlen, "cannot open '%s': %s", path, MMDB_strerror(status));
+        if (status == MMDB_FILE_OPEN_ERROR || status == MMDB_IO_ERROR)
+            attrib_err(err, errlen, "cannot open '%s': %s", path,
+                       errno ? strerror(errno) : MMDB_strerror(status));
         else
             attrib_err(err, errlen, "%s: not a usable MaxMind DB file: %s", path,
                        MMDB_strerror(status));

@@ -41,23 +41,20 @@ static const char *const provider_words[] = {"AMAZON", "Google Cloud", "AZURE"};
 
 /* ---- selections --------------------------------------------------------------- */
 
-enum field {
-    FIELD_REGION,
-    FIELD_SERVICE,
-    FIELD_BORDER,
-    FIELD_TAG,
-    FIELD_FAMILY,
-    FIELD_COUNT
-};
+enum field { FIELD_REGION, FIELD_SERVICE, FIELD_BORDER, FIELD_TAG, FIELD_FAMILY, FIELD_COUNT };
 
 static const struct {
     const char *key;
     enum field field;
 } selection_keys[] = {
-    {"region", FIELD_REGION},  {"scope", FIELD_REGION},
-    {"service", FIELD_SERVICE}, {"border", FIELD_BORDER},
-    {"network_border_group", FIELD_BORDER}, {"tag", FIELD_TAG},
-    {"name", FIELD_TAG},       {"family", FIELD_FAMILY},
+    {"region", FIELD_REGION},
+    {"scope", FIELD_REGION},
+    {"service", FIELD_SERVICE},
+    {"border", FIELD_BORDER},
+    {"network_border_group", FIELD_BORDER},
+    {"tag", FIELD_TAG},
+    {"name", FIELD_TAG},
+    {"family", FIELD_FAMILY},
 };
 
 /* Which fields each provider's records have. */
@@ -74,7 +71,7 @@ static const char *const provider_keys[] = {
 
 struct term {
     enum field field;
-    const char *key;      /* as written, for messages (points into text) */
+    const char *key; /* as written, for messages (points into text) */
     size_t key_len;
     const char *patterns; /* "a|b*", NUL-terminated in text */
 };
@@ -114,8 +111,7 @@ static int selection_parse(struct selection *sel, const char *text, char *err, s
             *comma = '\0';
         char *eq = strchr(p, '=');
         if (!eq || eq == p) {
-            attrib_err(err, errlen, "selection '%s': want KEY=VALUE[|VALUE...], not '%s'", text,
-                       p);
+            attrib_err(err, errlen, "selection '%s': want KEY=VALUE[|VALUE...], not '%s'", text, p);
             goto fail;
         }
         struct term *t = &sel->terms[sel->count];
@@ -149,8 +145,8 @@ static int selection_parse(struct selection *sel, const char *text, char *err, s
                 size_t n = bar ? (size_t)(bar - v) : strlen(v);
                 if (!((n == 1 && (v[0] == '4' || v[0] == '6')) ||
                       (n == 4 && (strncmp(v, "ipv4", 4) == 0 || strncmp(v, "ipv6", 4) == 0)))) {
-                    attrib_err(err, errlen, "selection '%s': family takes 4 or 6, not '%.*s'",
-                               text, (int)n, v);
+                    attrib_err(err, errlen, "selection '%s': family takes 4 or 6, not '%.*s'", text,
+                               (int)n, v);
                     goto fail;
                 }
                 if (!bar)
@@ -217,7 +213,8 @@ static bool term_match(const struct term *t, const char *value)
     for (;;) {
         const char *bar = strchr(v, '|');
         size_t n = bar ? (size_t)(bar - v) : strlen(v);
-        if (glob_match(v, n, value))
+        /* family: "4" or "ipv4" against the record's "4" */
+        if (t->field == FIELD_FAMILY ? v[n - 1] == value[0] : glob_match(v, n, value))
             return true;
         if (!bar)
             return false;
@@ -250,8 +247,8 @@ static const char *str_field(json_t *obj, const char *key)
  * Returns 0, or -1 with the reason in err.
  */
 static int record_add(struct records *recs, const char *path, const char *where, json_t *text,
-                      const char *region, const char *service, const char *border,
-                      const char *tag, char *err, size_t errlen)
+                      const char *region, const char *service, const char *border, const char *tag,
+                      char *err, size_t errlen)
 {
     const char *s = json_string_value(text);
     if (!s) {
@@ -263,7 +260,9 @@ static int record_add(struct records *recs, const char *path, const char *where,
     if (!strchr(s, '/') || prefix_parse(&prefix, s, &why) < 0) {
         if (!strchr(s, '/'))
             why = "missing prefix length";
-        attrib_err(err, errlen, "%s: %s \"%.60s\": %s", path, where, s, why);
+        char quoted[256];
+        attrib_err(err, errlen, "%s: %s \"%s\": %s", path, where,
+                   attrib_quote(s, 60, quoted, sizeof(quoted)), why);
         return -1;
     }
     ALLOC_GROW(recs->v, recs->count + 1, recs->alloc);
@@ -279,8 +278,7 @@ static int record_add(struct records *recs, const char *path, const char *where,
     return 0;
 }
 
-static int read_aws(json_t *root, struct records *recs, const char *path, char *err,
-                    size_t errlen)
+static int read_aws(json_t *root, struct records *recs, const char *path, char *err, size_t errlen)
 {
     static const char *const lists[2] = {"prefixes", "ipv6_prefixes"};
     static const char *const keys[2] = {"ip_prefix", "ipv6_prefix"};
@@ -309,8 +307,7 @@ static int read_aws(json_t *root, struct records *recs, const char *path, char *
     return 0;
 }
 
-static int read_gcp(json_t *root, struct records *recs, const char *path, char *err,
-                    size_t errlen)
+static int read_gcp(json_t *root, struct records *recs, const char *path, char *err, size_t errlen)
 {
     json_t *list = json_object_get(root, "prefixes");
     size_t i;
@@ -412,8 +409,8 @@ static void label_part(struct label *l, char sep, const char *part, const char *
     size_t n = strlen(part);
     /* Already there as a whole part after start? */
     for (const char *p = strstr(start, part); p; p = strstr(p + 1, part))
-        if ((p == start || p[-1] == ' ' || p[-1] == '+') && (p[n] == '\0' || p[n] == '+' ||
-                                                             p[n] == ' '))
+        if ((p == start || p[-1] == ' ' || p[-1] == '+') &&
+            (p[n] == '\0' || p[n] == '+' || p[n] == ' '))
             return;
     if (l->used + n + 2 + 8 >= sizeof(l->text)) {
         l->dropped++;
@@ -433,8 +430,8 @@ static void build_label(enum provider prov, const struct record *const *recs, si
     memset(l, 0, sizeof(*l));
     label_part(l, ' ', provider_words[prov], l->text);
     for (int pass = 0; pass < 2; pass++) {
-        enum field f = pass == 0 ? (prov == PROVIDER_AWS ? FIELD_BORDER : FIELD_REGION)
-                                 : FIELD_SERVICE;
+        enum field f =
+            pass == 0 ? (prov == PROVIDER_AWS ? FIELD_BORDER : FIELD_REGION) : FIELD_SERVICE;
         size_t start = l->used;
         bool first = true;
         for (size_t i = 0; i < n; i++) {
@@ -540,8 +537,9 @@ static int load_provider(struct prefix_set *set, const char *path, const char *s
     int rc = -1;
     struct records recs = {0};
     if (!root) {
+        char quoted[512];
         attrib_err(err, errlen, "%s:%d:%d: bad JSON (byte %d): %s", path, jerr.line, jerr.column,
-                   jerr.position, jerr.text);
+                   jerr.position, attrib_quote(jerr.text, 160, quoted, sizeof(quoted)));
         goto out;
     }
     int prov = provider_of(root);
@@ -554,9 +552,8 @@ static int load_provider(struct prefix_set *set, const char *path, const char *s
     }
     for (size_t t = 0; t < sel.count; t++)
         if (!provider_fields[prov][sel.terms[t].field]) {
-            attrib_err(err, errlen, "%s: %s has no '%.*s' (keys: %s)", path,
-                       provider_titles[prov], (int)sel.terms[t].key_len, sel.terms[t].key,
-                       provider_keys[prov]);
+            attrib_err(err, errlen, "%s: %s has no '%.*s' (keys: %s)", path, provider_titles[prov],
+                       (int)sel.terms[t].key_len, sel.terms[t].key, provider_keys[prov]);
             goto out;
         }
     int read = prov == PROVIDER_AWS   ? read_aws(root, &recs, path, err, errlen)

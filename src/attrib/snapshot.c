@@ -27,9 +27,8 @@ void snapshot_series_release(struct snapshot_series *series)
     memset(series, 0, sizeof(*series));
 }
 
-int snapshot_series_add(struct snapshot_series *series, struct prefix_set *set,
-                        const char *source, const char *format, int64_t day, char *err,
-                        size_t errlen)
+int snapshot_series_add(struct snapshot_series *series, struct prefix_set *set, const char *source,
+                        const char *format, int64_t day, char *err, size_t errlen)
 {
     char a[16];
     if (series->count && (day == SNAPSHOT_UNDATED || series->v[0].day == SNAPSHOT_UNDATED)) {
@@ -89,8 +88,7 @@ const struct prefix_set *snapshot_for(const struct snapshot_series *series, int6
     return series->v[snapshot_index(series, unix_s)].set;
 }
 
-void snapshot_span(const struct snapshot_series *series, size_t i, int64_t *from_s,
-                   int64_t *to_s)
+void snapshot_span(const struct snapshot_series *series, size_t i, int64_t *from_s, int64_t *to_s)
 {
     *from_s = i == 0 ? INT64_MIN : day_start(series->v[i].day);
     *to_s = i + 1 >= series->count ? INT64_MAX : day_start(series->v[i + 1].day);
@@ -103,14 +101,14 @@ bool origin_sources_any(const struct origin_sources *sources)
     return sources && ((sources->routing && sources->routing->count) || sources->mmdb);
 }
 
-bool origin_lookup(const struct origin_sources *sources, const struct ip_addr *addr,
-                   int64_t unix_s, struct origin *out)
+bool origin_lookup(const struct origin_sources *sources, const struct ip_addr *addr, int64_t unix_s,
+                   struct origin *out)
 {
     return origin_find(sources, addr, unix_s, out, true);
 }
 
-bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr,
-                 int64_t unix_s, struct origin *out, bool with_name)
+bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr, int64_t unix_s,
+                 struct origin *out, bool with_name)
 {
     memset(out, 0, sizeof(*out));
     out->name = "";

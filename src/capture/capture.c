@@ -68,15 +68,27 @@ static int sniff_format(const char *path, enum file_format *format, char *err, s
     if (!fp)
         return -1;
     size_t got = fread(magic, 1, sizeof(magic), fp);
+    int read_errno = ferror(fp) ? errno : 0;
     fclose(fp);
+    if (read_errno && got < sizeof(magic)) {
+        /* A compressed file cut or corrupt within its first bytes is not empty. */
+        if (kind != COMPRESSION_NONE)
+            snprintf(err, errlen,
+                     "'%s': damaged capture at byte offset 0 of the decompressed data: the "
+                     "compressed data is corrupt or cut short",
+                     path);
+        else
+            snprintf(err, errlen, "cannot read '%s': %s", path, strerror(read_errno));
+        return -1;
+    }
     if (got == 0) {
         snprintf(err, errlen, "'%s': empty file, not a capture", path);
         return -1;
     }
     *format = got == sizeof(magic) ? format_from_magic(magic) : FORMAT_UNKNOWN;
     if (*format == FORMAT_UNKNOWN) {
-        snprintf(err, errlen, "'%s': not a capture file (no pcap or pcapng header at offset 0)",
-                 path);
+        snprintf(err, errlen,
+                 "'%s': not a capture file (no pcap or pcapng header at byte offset 0)", path);
         return -1;
     }
     return 0;
@@ -102,7 +114,17 @@ struct capture_file *capture_open(const char *path, char *err, size_t errlen)
     file->pcap =
         pcap_fopen_offline_with_tstamp_precision(file->stream, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
     if (!file->pcap) {
-        snprintf(err, errlen, "'%s': cannot read capture header: %s", path, pcap_err);
+        /* Where libpcap stopped reading: in the header, or the blocks up to the first IDB. */
+        off_t pos = ftello(file->stream);
+        bool compressed = file->compression != COMPRESSION_NONE;
+        snprintf(err, errlen,
+                 "'%s': cannot read capture header (reading stopped at byte offset %" PRIu64
+                 "%s): %s",
+                 path, pos < 0 ? (uint64_t)0 : (uint64_t)pos,
+                 compressed ? " of the decompressed data" : "",
+                 compressed && strstr(pcap_err, "error reading")
+                     ? "the compressed data is corrupt or cut short"
+                     : pcap_err);
         fclose(file->stream);
         free(file);
         return NULL;

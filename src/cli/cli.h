@@ -20,6 +20,7 @@ enum {
 };
 
 int cmd_report(int argc, char **argv);
+int cmd_lookup(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_forget(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

@@ -20,6 +20,7 @@
 #include "../report/report.h"
 #include "../store/store.h"
 #include "cli.h"
+#include "naming.h"
 
 #define SENSOR_SAMPLE_PACKETS 100000
 
@@ -36,10 +37,8 @@ static const char report_usage[] =
     "Naming the sides:\n"
     "  --sensor CIDR          a sensor address or prefix (repeatable; IPv4 or IPv6);\n"
     "                         without it the sensor is detected from the traffic\n"
-    "  --group NAME=FILE      a group from a \"CIDR label\" list (repeatable)\n"
-    "  --group NAME=AS1,AS2   a group of origin ASes (needs --pfx2as)\n"
     "  --group any            every remote address (the default without --group)\n"
-    "  --pfx2as FILE          routing table snapshot, \"prefix/len<TAB>asn\" (gzip ok)\n"
+    NAMING_USAGE
     "\n"
     "Time:\n"
     "  --from YYYY-MM-DD      first day of the period (inclusive, in --tz)\n"
@@ -50,7 +49,16 @@ static const char report_usage[] =
     "Output:\n"
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
     "  --top N                sources listed per group (default 20)\n"
-    "  --format text|json     (default text)\n"
+    "  --compare FROM..TO     put a second period beside the first (dates as --from)\n"
+    "  --mask                 publish: counts become an index (peak = 100) or shares,\n"
+    "                         sensor addresses are hidden\n"
+    "\n"
+    "Bursts (bins where unsolicited traffic jumps; docs/semantics.md):\n"
+    "  --burst-window N       trailing bins of the baseline (default 28)\n"
+    "  --burst-k K            robust deviations above the median (default 6)\n"
+    "  --burst-min N          smallest volume that can be a burst (default 20)\n"
+    "  --format FORMAT        text (default), json, csv (a table per section) or\n"
+    "                         html (one self-contained page with charts)\n"
     "  -o, --output FILE      write the report to FILE instead of stdout\n"
     "  -q, --quiet            no progress on stderr\n"
     "\n"
@@ -73,13 +81,13 @@ static const char report_usage[] =
 enum format {
     FORMAT_TEXT,
     FORMAT_JSON,
+    FORMAT_CSV,
+    FORMAT_HTML,
 };
 
 struct report_args {
     struct sensor_set sensors;
-    struct group *groups;
-    size_t group_count, group_alloc;
-    const char *pfx2as;
+    struct naming_args naming; /* --group, --pfx2as, --mmdb, --asnames */
     struct report_options options;
     const char *from, *to;
     enum format format;
@@ -88,12 +96,11 @@ struct report_args {
     struct flow_config flow;
     unsigned threads;
     const char *db;
+    const char *compare; /* FROM..TO */
 };
 
 enum {
     OPT_SENSOR = 256,
-    OPT_GROUP,
-    OPT_PFX2AS,
     OPT_FROM,
     OPT_TO,
     OPT_BIN,
@@ -104,12 +111,16 @@ enum {
     OPT_MAX_FLOWS,
     OPT_THREADS,
     OPT_DB,
+    OPT_COMPARE,
+    OPT_MASK,
+    OPT_BURST_WINDOW,
+    OPT_BURST_K,
+    OPT_BURST_MIN,
 };
 
 static const struct option report_options_long[] = {
     {"sensor", required_argument, NULL, OPT_SENSOR},
-    {"group", required_argument, NULL, OPT_GROUP},
-    {"pfx2as", required_argument, NULL, OPT_PFX2AS},
+    NAMING_LONG_OPTIONS,
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
     {"bin", required_argument, NULL, OPT_BIN},
@@ -120,26 +131,16 @@ static const struct option report_options_long[] = {
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"db", required_argument, NULL, OPT_DB},
+    {"compare", required_argument, NULL, OPT_COMPARE},
+    {"mask", no_argument, NULL, OPT_MASK},
+    {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
+    {"burst-k", required_argument, NULL, OPT_BURST_K},
+    {"burst-min", required_argument, NULL, OPT_BURST_MIN},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
-
-static int add_group(struct report_args *args, const char *spec)
-{
-    char err[512];
-    ALLOC_GROW(args->groups, args->group_count + 1, args->group_alloc);
-    struct group *g = &args->groups[args->group_count];
-    if (strcmp(spec, "any") == 0) {
-        group_init_any(g);
-    } else if (group_parse(g, spec, err, sizeof(err)) < 0) {
-        error("%s", err);
-        return -1;
-    }
-    args->group_count++;
-    return 0;
-}
 
 /* Parses the options; returns -1 to go on, or the exit status to end with. */
 static int parse_args(struct report_args *args, int argc, char **argv)
@@ -148,6 +149,12 @@ static int parse_args(struct report_args *args, int argc, char **argv)
     int c;
 
     while ((c = getopt_long(argc, argv, "o:qh", report_options_long, NULL)) != -1) {
+        int naming_status;
+        if (naming_option(&args->naming, "report", c, optarg, &naming_status)) {
+            if (naming_status >= 0)
+                return naming_status;
+            continue;
+        }
         switch (c) {
         case OPT_SENSOR: {
             struct ip_prefix prefix;
@@ -157,13 +164,6 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             sensor_set_add(&args->sensors, &prefix);
             break;
         }
-        case OPT_GROUP:
-            if (add_group(args, optarg) < 0)
-                return EXIT_USAGE;
-            break;
-        case OPT_PFX2AS:
-            args->pfx2as = optarg;
-            break;
         case OPT_FROM:
             args->from = optarg;
             break;
@@ -203,8 +203,13 @@ static int parse_args(struct report_args *args, int argc, char **argv)
                 args->format = FORMAT_TEXT;
             else if (strcmp(optarg, "json") == 0)
                 args->format = FORMAT_JSON;
+            else if (strcmp(optarg, "csv") == 0)
+                args->format = FORMAT_CSV;
+            else if (strcmp(optarg, "html") == 0)
+                args->format = FORMAT_HTML;
             else
-                return usage_error("report", "--format takes text or json, not '%s'", optarg);
+                return usage_error("report", "--format takes text, json, csv or html, not '%s'",
+                                   optarg);
             break;
         case OPT_MAX_FLOWS:
             if (parse_u64(optarg, 16, 1000000000, &n) < 0)
@@ -220,6 +225,31 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             break;
         case OPT_DB:
             args->db = optarg;
+            break;
+        case OPT_COMPARE:
+            args->compare = optarg;
+            break;
+        case OPT_MASK:
+            args->options.mask = true;
+            break;
+        case OPT_BURST_WINDOW:
+            if (parse_u64(optarg, 3, 100000, &n) < 0)
+                return usage_error("report", "--burst-window takes a number of bins from 3");
+            args->options.burst_window = (size_t)n;
+            break;
+        case OPT_BURST_K: {
+            char *end;
+            double k = strtod(optarg, &end);
+            if (*end || !(k > 0 && k < 1000))
+                return usage_error("report", "--burst-k takes a positive number, not '%s'",
+                                   optarg);
+            args->options.burst_k = k;
+            break;
+        }
+        case OPT_BURST_MIN:
+            if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
+                return usage_error("report", "--burst-min takes a positive number");
+            args->options.burst_min = n;
             break;
         case 'o':
             args->output = optarg;
@@ -258,6 +288,23 @@ static int parse_args(struct report_args *args, int argc, char **argv)
     if (args->options.has_from && args->options.has_to &&
         args->options.to_s <= args->options.from_s)
         return usage_error("report", "--to is before --from");
+    if (args->compare) {
+        char from[16], to[16];
+        int64_t first, last;
+        const char *dots = strstr(args->compare, "..");
+        size_t len = dots ? (size_t)(dots - args->compare) : 0;
+        if (!dots || len >= sizeof(from) || strlen(dots + 2) >= sizeof(to))
+            return usage_error("report", "--compare takes FROM..TO, e.g. 2008-02-01..2008-12-11");
+        memcpy(from, args->compare, len);
+        from[len] = '\0';
+        snprintf(to, sizeof(to), "%s", dots + 2);
+        if (parse_date(from, &first) < 0 || parse_date(to, &last) < 0 || last < first)
+            return usage_error("report", "--compare takes FROM..TO with FROM <= TO, not '%s'",
+                               args->compare);
+        args->options.has_compare = true;
+        args->options.compare_from_s = first * 86400 - offset;
+        args->options.compare_to_s = (last + 1) * 86400 - offset;
+    }
     return -1;
 }
 
@@ -343,7 +390,20 @@ static int write_report(const struct report_args *args, const struct report *rep
         if (!out)
             return error("cannot open '%s' for writing: %s", args->output, strerror(errno));
     }
-    int ret = args->format == FORMAT_JSON ? render_json(report, out) : render_text(report, out);
+    int ret;
+    switch (args->format) {
+    case FORMAT_JSON:
+        ret = render_json(report, out);
+        break;
+    case FORMAT_CSV:
+        ret = render_csv(report, out);
+        break;
+    case FORMAT_HTML:
+        ret = render_html(report, out);
+        break;
+    default:
+        ret = render_text(report, out);
+    }
     if (fflush(out) != 0)
         ret = -1;
     if (args->output && fclose(out) != 0)
@@ -356,11 +416,11 @@ static int write_report(const struct report_args *args, const struct report *rep
 int cmd_report(int argc, char **argv)
 {
     struct report_args args;
-    struct prefix_set *routing = NULL;
     char err[1024], why[512];
     int status;
 
     memset(&args, 0, sizeof(args));
+    naming_args_init(&args.naming);
     sensor_set_init(&args.sensors);
     args.options.clock.width_s = 86400;
     args.options.top = 20;
@@ -372,21 +432,10 @@ int cmd_report(int argc, char **argv)
         goto out;
     status = EXIT_FAILED;
 
-    if (args.group_count == 0)
-        add_group(&args, "any");
-    if (args.pfx2as) {
-        routing = prefix_set_new();
-        if (prefix_set_load_pfx2as(routing, args.pfx2as, err, sizeof(err)) < 0) {
-            error("%s", err);
-            goto out;
-        }
-    }
-    for (size_t i = 0; i < args.group_count; i++)
-        if (args.groups[i].kind == GROUP_ASNS && !routing) {
-            status = usage_error("report", "group '%s' names ASes: give --pfx2as",
-                                 args.groups[i].name);
-            goto out;
-        }
+    status = naming_finish(&args.naming, "report", true);
+    if (status >= 0)
+        goto out;
+    status = EXIT_FAILED;
 
     struct cube *cube = cube_new();
     struct input_stats total;
@@ -430,17 +479,18 @@ int cmd_report(int argc, char **argv)
         int nfiles = argc - optind;
         if (args.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
-            if (args.sensors.count == 0) {
-                error("cannot tell the sensor: %s", why);
-                goto out_cube;
-            }
             detection = why;
-            if (!args.quiet)
+            if (args.sensors.count == 0) {
+                /* Still read and list every file: the report says why it is empty. */
+                error("cannot tell the sensor: %s", why);
+                failed = 1;
+            } else if (!args.quiet) {
                 fprintf(stderr, "honeyscope: sensor %s\n", why);
+            }
         }
         file_count = (size_t)nfiles;
         report_files = xcalloc(file_count, sizeof(*report_files));
-        failed = read_captures(&args, files, nfiles, cube, &total, report_files);
+        failed |= read_captures(&args, files, nfiles, cube, &total, report_files);
     }
 
     struct report_input input = {
@@ -449,11 +499,13 @@ int cmd_report(int argc, char **argv)
         .file_count = file_count,
         .sensors = &args.sensors,
         .sensor_detection = detection,
-        .groups = args.groups,
-        .group_count = args.group_count,
-        .routing = routing,
-        .routing_source = args.pfx2as,
+        .groups = args.naming.groups,
+        .group_count = args.naming.group_count,
+        .routing = naming_routing_latest(&args.naming),
+        .routing_source = naming_routing_source(&args.naming),
         .cube = cube,
+        .origins = &args.naming.origins,
+        .asnames_source = args.naming.asnames_path,
     };
     struct report *report = report_build(&input, &args.options, err, sizeof(err));
     if (!report)
@@ -468,10 +520,7 @@ out_cube:
     store_files_free(stored, stored ? file_count : 0);
     cube_free(cube);
 out:
-    for (size_t i = 0; i < args.group_count; i++)
-        group_release(&args.groups[i]);
-    free(args.groups);
-    prefix_set_free(routing);
+    naming_args_release(&args.naming);
     sensor_set_release(&args.sensors);
     return status;
 }

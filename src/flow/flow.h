@@ -79,6 +79,9 @@ struct flow {
     /* Owned by the aggregate stage: the cube row of the flow's current bin. */
     int64_t cube_bin;
     uint32_t cube_row;
+    /* Owned by the aggregate stage: first payload bytes kept per direction. */
+    uint32_t evidence_slot[2];
+    uint8_t evidence_state[2];
     /* Table internals. */
     uint64_t hash;
     uint32_t lru_prev, lru_next;
@@ -111,6 +114,15 @@ void flow_table_free(struct flow_table *table);
 struct flow *flow_table_update(struct flow_table *table, const struct decoded_packet *packet,
                                enum direction dir, int64_t ts_ns, bool *started);
 const struct flow_stats *flow_table_stats(const struct flow_table *table);
+
+/*
+ * Calls end(ctx, flow) for each flow as it leaves the table (idle timeout,
+ * eviction, a new conversation on the same ports, flow_table_end_all()).
+ */
+void flow_table_on_end(struct flow_table *table, void (*end)(void *ctx, struct flow *flow),
+                       void *ctx);
+/* Ends every flow still in the table (at the end of a file). */
+void flow_table_end_all(struct flow_table *table);
 size_t flow_table_count(const struct flow_table *table);
 
 #endif

@@ -41,7 +41,16 @@ struct flow_table {
     struct flow_stats stats;
     unsigned char hash_key[crypto_shorthash_KEYBYTES];
     struct fragment_slot *fragments;
+    void (*on_end)(void *ctx, struct flow *flow);
+    void *on_end_ctx;
 };
+
+void flow_table_on_end(struct flow_table *table, void (*end)(void *ctx, struct flow *flow),
+                       void *ctx)
+{
+    table->on_end = end;
+    table->on_end_ctx = ctx;
+}
 
 const char *initiator_name(enum initiator initiator)
 {
@@ -245,6 +254,8 @@ static void grow(struct flow_table *t)
 
 static void remove_flow(struct flow_table *t, uint32_t i)
 {
+    if (t->on_end)
+        t->on_end(t->on_end_ctx, &t->flows[i]);
     index_remove(t, i);
     lru_unlink(t, i);
     t->flows[i].lru_next = t->free_head;
@@ -390,6 +401,8 @@ static void start_flow(struct flow *f, const struct decoded_packet *p, enum dire
                                                              : f->key.remote_port;
     f->cube_bin = INT64_MIN;
     f->cube_row = 0;
+    f->evidence_slot[0] = f->evidence_slot[1] = 0;
+    f->evidence_state[0] = f->evidence_state[1] = 0;
 }
 
 /* ---- fragments ------------------------------------------------------------- */
@@ -511,4 +524,11 @@ struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet
         }
     }
     return f;
+}
+
+void flow_table_end_all(struct flow_table *t)
+{
+    for (unsigned k = 0; k < 4; k++)
+        while (t->lru_head[k] != NONE)
+            remove_flow(t, t->lru_head[k]);
 }

@@ -161,8 +161,7 @@ void asview_build(const struct report *r, struct group_report *gr, const uint32_
     }
     for (size_t i = 0; i < n; i++)
         items.v[i].share =
-            whole ? 100.0 * (double)as_metric(&items.v[i], r->options.metric) / (double)whole
-                  : 0.0;
+            whole ? 100.0 * (double)as_metric(&items.v[i], r->options.metric) / (double)whole : 0.0;
     as_sort_metric = r->options.metric;
     if (n)
         qsort(items.v, n, sizeof(*items.v), as_rank_cmp);

@@ -6,6 +6,7 @@
  * output format gets its own escaper here, and renderers never print a
  * foreign string any other way.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,4 +84,76 @@ size_t utf8_sanitize(const char *s, char *buf, size_t len)
     }
     buf[used] = '\0';
     return used;
+}
+
+/* Whether s is a CSV cell a spreadsheet would read as a formula: it starts with
+ * '=', '+', '-', '@', TAB or CR (OWASP, "CSV Injection"). */
+static bool csv_formula_like(const char *s)
+{
+    return s[0] && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+void csv_escape(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
+    /* Control bytes (TAB, CR, LF, ESC) are written as "\xNN" below and so
+     * never reach the cell raw; the quotes follow RFC 4180 on the value. */
+    bool quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        fputc('"', out);
+    if (csv_formula_like(s))
+        fputc('\'', out);
+    while (left) {
+        size_t n = utf8_printable(p, left);
+        if (n == 1 && *p == '"') {
+            fputs("\"\"", out);
+        } else if (n) {
+            fwrite(p, 1, n, out);
+        } else {
+            fprintf(out, "\\x%02x", *p);
+            n = 1;
+        }
+        p += n;
+        left -= n;
+    }
+    if (quote)
+        fputc('"', out);
+}
+
+void html_escape(FILE *out, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
+    while (left) {
+        size_t n = utf8_printable(p, left);
+        if (n == 1) {
+            switch (*p) {
+            case '&':
+                fputs("&amp;", out);
+                break;
+            case '<':
+                fputs("&lt;", out);
+                break;
+            case '>':
+                fputs("&gt;", out);
+                break;
+            case '"':
+                fputs("&quot;", out);
+                break;
+            case '\'':
+                fputs("&#39;", out);
+                break;
+            default:
+                fputc(*p, out);
+            }
+        } else if (n) {
+            fwrite(p, 1, n, out);
+        } else {
+            fprintf(out, "\\x%02x", *p);
+            n = 1;
+        }
+        p += n;
+        left -= n;
+    }
 }

@@ -232,6 +232,150 @@ static void asview_json(const struct group_report *gr, json_t *o)
     json_object_set_new(o, "asns_top", list);
 }
 
+static json_t *bursts_json(const struct report *r, const struct group_report *gr)
+{
+    struct burst_params params;
+    json_t *o = json_object(), *bins = json_array(), *months = json_array();
+    burst_params_default(&params);
+    json_object_set_new(o, "method",
+                        json_string("value > median + k * 1.4826 * MAD of the trailing window "
+                                    "(noise floor sqrt(median)), value >= min_volume"));
+    json_object_set_new(o, "series", json_string("unsolicited inbound, in the report's metric"));
+    json_object_set_new(o, "window", jint(r->options.burst_window ? r->options.burst_window
+                                                                  : params.window));
+    json_object_set_new(o, "k", json_real(r->options.burst_k > 0 ? r->options.burst_k : params.k));
+    json_object_set_new(o, "min_volume",
+                        jint(r->options.burst_min ? r->options.burst_min : params.min_volume));
+    json_object_set_new(o, "count", jint(gr->burst_count));
+    char month[8] = "", bin[40];
+    json_t *current = NULL;
+    for (size_t i = 0; i < gr->series_count; i++) {
+        const struct series_point *p = &gr->series[i];
+        if (!p->burst)
+            continue;
+        uint64_t value = r->options.metric == METRIC_BYTES   ? p->unsolicited_bytes
+                         : r->options.metric == METRIC_FLOWS ? p->unsolicited_flows
+                                                             : p->unsolicited_packets;
+        json_t *b = json_object();
+        format_bin(r, p->bin, bin, sizeof(bin));
+        json_object_set_new(b, "bin", json_string(bin));
+        json_object_set_new(b, "value", jint(value));
+        json_object_set_new(b, "baseline", json_real(p->baseline));
+        json_object_set_new(b, "ratio", json_real(p->baseline > 0 ? (double)value / p->baseline
+                                                                  : (double)value));
+        json_array_append_new(bins, b);
+        if (strncmp(month, bin, 7) != 0) {
+            memcpy(month, bin, 7);
+            month[7] = '\0';
+            current = json_object();
+            json_object_set_new(current, "month", json_string(month));
+            json_object_set_new(current, "count", json_integer(0));
+            json_array_append_new(months, current);
+        }
+        json_object_set_new(current, "count",
+                            json_integer(json_integer_value(json_object_get(current, "count")) + 1));
+    }
+    json_object_set_new(o, "bins", bins);
+    json_object_set_new(o, "per_month", months);
+    return o;
+}
+
+/* The bins in which the sensor itself started traffic, and their runs. */
+static json_t *sensor_state_json(const struct report *r, const struct group_report *gr)
+{
+    json_t *o = json_object(), *bins = json_array(), *periods = json_object();
+    char name[40];
+    for (size_t i = 0; i < gr->series_count; i++) {
+        const struct series_point *p = &gr->series[i];
+        json_t *b = NULL;
+        for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
+            if (!p->activity[a])
+                continue;
+            if (!b) {
+                b = json_object();
+                format_bin(r, p->bin, name, sizeof(name));
+                json_object_set_new(b, "bin", json_string(name));
+            }
+            json_object_set_new(b, activity_names[a], jint(p->activity[a]));
+        }
+        if (b)
+            json_array_append_new(bins, b);
+    }
+    for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
+        json_t *runs = json_array();
+        for (size_t i = 0; i < gr->series_count;) {
+            if (!gr->series[i].activity[a]) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j + 1 < gr->series_count && gr->series[j + 1].activity[a])
+                j++;
+            json_t *run = json_object();
+            json_object_set_new(run, "from", jbin(r, gr->series[i].bin));
+            json_object_set_new(run, "to", jbin(r, gr->series[j].bin));
+            json_object_set_new(run, "bins", jint(j - i + 1));
+            json_array_append_new(runs, run);
+            i = j + 1;
+        }
+        json_object_set_new(periods, activity_names[a], runs);
+    }
+    json_object_set_new(o, "bins", bins);
+    json_object_set_new(o, "periods", periods);
+    return o;
+}
+
+static json_t *churn_json(const struct group_report *gr)
+{
+    const struct churn *c = &gr->churn;
+    json_t *o = json_object(), *life = json_object(), *nets = json_array(), *pfx = json_array();
+    char text[PREFIX_TEXT_MAX];
+    json_object_set_new(o, "one_bin", jint(c->one_bin));
+    for (unsigned i = 0; i < LIFETIME_COUNT; i++)
+        json_object_set_new(life, lifetime_names[i], jint(c->lifetime[i]));
+    json_object_set_new(o, "lifetime", life);
+    for (size_t i = 0; i < c->prefix_count; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "prefix", json_string(prefix_format(&c->by_prefix[i].net, text)));
+        json_object_set_new(e, "label", jstr(c->by_prefix[i].entry->label));
+        json_object_set_new(e, "sources", jint(c->by_prefix[i].sources));
+        json_array_append_new(pfx, e);
+    }
+    json_object_set_new(o, "by_prefix", pfx);
+    json_object_set_new(o, "nets", jint(c->net_total));
+    for (size_t i = 0; i < c->net_count; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "net", json_string(prefix_format(&c->by_net[i].net, text)));
+        json_object_set_new(e, "sources", jint(c->by_net[i].sources));
+        json_array_append_new(nets, e);
+    }
+    json_object_set_new(o, "by_net", nets);
+    return o;
+}
+
+/* groups[].evidence: kind -> {total, distinct, top: [{value, count}]}. */
+static json_t *evidence_json(const struct group_report *gr)
+{
+    json_t *o = json_object();
+    for (unsigned k = 0; k < EVIDENCE_KIND_COUNT; k++) {
+        const struct evidence_list *list = &gr->evidence[k];
+        if (!list->distinct)
+            continue;
+        json_t *e = json_object(), *top = json_array();
+        json_object_set_new(e, "total", jint(list->total));
+        json_object_set_new(e, "distinct", jint(list->distinct));
+        for (size_t i = 0; i < list->count; i++) {
+            json_t *v = json_object();
+            json_object_set_new(v, "value", jstr(list->top[i].value));
+            json_object_set_new(v, "count", jint(list->top[i].count));
+            json_array_append_new(top, v);
+        }
+        json_object_set_new(e, "top", top);
+        json_object_set_new(o, evidence_kind_name((enum evidence_kind)k), e);
+    }
+    return o;
+}
+
 static json_t *group_json(const struct report *r, const struct group_report *gr)
 {
     json_t *o = json_object(), *totals = json_object(), *series = json_array();
@@ -255,6 +399,12 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
         json_object_set_new(jp, "bytes_out", jint(p->bytes_out));
         json_object_set_new(jp, "flows", jint(p->flows));
         json_object_set_new(jp, "sources", jint(p->sources));
+        json_object_set_new(jp, "unsolicited_packets", jint(p->unsolicited_packets));
+        json_object_set_new(jp, "unsolicited_bytes", jint(p->unsolicited_bytes));
+        json_object_set_new(jp, "unsolicited_flows", jint(p->unsolicited_flows));
+        json_object_set_new(jp, "new_sources", jint(p->new_sources));
+        json_object_set_new(jp, "returning_sources", jint(p->returning_sources));
+        json_object_set_new(jp, "burst", json_boolean(p->burst));
         json_array_append_new(series, jp);
     }
     json_object_set_new(o, "series", series);
@@ -284,7 +434,204 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     json_object_set_new(o, "sources", sources);
     json_object_set_new(o, "snapshots", snapshots_json(r, gr->snapshots, gr->snapshot_count));
     asview_json(gr, o);
+    json_object_set_new(o, "bursts", bursts_json(r, gr));
+    json_object_set_new(o, "sensor_state", sensor_state_json(r, gr));
+    json_object_set_new(o, "churn", churn_json(gr));
+    json_object_set_new(o, "evidence", evidence_json(gr));
     return o;
+}
+
+static json_t *ratio(uint64_t a, uint64_t b)
+{
+    return b ? json_real((double)a / (double)b) : json_null();
+}
+
+/* Share differences of one list, in points: this period's first, then the other's. */
+static json_t *versus_list(const struct category_entry *a, size_t na,
+                           const struct category_entry *b, size_t nb)
+{
+    json_t *list = json_array();
+    for (size_t pass = 0; pass < 2; pass++) {
+        const struct category_entry *v = pass ? b : a, *w = pass ? a : b;
+        size_t nv = pass ? nb : na, nw = pass ? na : nb;
+        for (size_t i = 0; i < nv; i++) {
+            double other = 0;
+            bool seen = false;
+            for (size_t j = 0; j < nw && !seen; j++)
+                if (strcmp(v[i].name, w[j].name) == 0) {
+                    other = w[j].f.share;
+                    seen = true;
+                }
+            if (pass && seen)
+                continue; /* listed in the first pass */
+            double share = pass ? other : v[i].f.share, share_compare = pass ? v[i].f.share : other;
+            json_t *e = json_object();
+            json_object_set_new(e, "category", jstr(v[i].name));
+            json_object_set_new(e, "share", json_real(share));
+            json_object_set_new(e, "share_compare", json_real(share_compare));
+            json_object_set_new(e, "points", json_real(share - share_compare));
+            json_array_append_new(list, e);
+        }
+    }
+    return list;
+}
+
+static json_t *versus_ports(const struct group_report *a, const struct group_report *b)
+{
+    json_t *list = json_array();
+    for (size_t pass = 0; pass < 2; pass++) {
+        const struct group_report *v = pass ? b : a, *w = pass ? a : b;
+        for (size_t i = 0; i < v->port_count; i++) {
+            const struct port_entry *p = &v->ports_in[i];
+            double other = 0;
+            bool seen = false;
+            for (size_t j = 0; j < w->port_count && !seen; j++)
+                if (w->ports_in[j].proto == p->proto && w->ports_in[j].port == p->port) {
+                    other = w->ports_in[j].f.share;
+                    seen = true;
+                }
+            if (pass && seen)
+                continue;
+            double share = pass ? other : p->f.share, share_compare = pass ? p->f.share : other;
+            json_t *e = json_object();
+            json_object_set_new(e, "proto", json_string(p->proto_name));
+            json_object_set_new(e, "port", jint(p->port));
+            json_object_set_new(e, "share", json_real(share));
+            json_object_set_new(e, "share_compare", json_real(share_compare));
+            json_object_set_new(e, "points", json_real(share - share_compare));
+            json_array_append_new(list, e);
+        }
+    }
+    return list;
+}
+
+/* groups[].versus: this period against the --compare period. */
+static json_t *versus_json(const struct group_report *a, const struct group_report *b)
+{
+    json_t *o = json_object(), *totals = json_object(), *bursts = json_object();
+    json_object_set_new(totals, "packets_in", ratio(a->totals.packets_in, b->totals.packets_in));
+    json_object_set_new(totals, "packets_out", ratio(a->totals.packets_out, b->totals.packets_out));
+    json_object_set_new(totals, "bytes_in", ratio(a->totals.bytes_in, b->totals.bytes_in));
+    json_object_set_new(totals, "bytes_out", ratio(a->totals.bytes_out, b->totals.bytes_out));
+    json_object_set_new(totals, "flows", ratio(a->totals.flows, b->totals.flows));
+    json_object_set_new(totals, "sources", ratio(a->totals.sources, b->totals.sources));
+    json_object_set_new(o, "ratios", totals);
+    for (unsigned l = 0; l < LIST_COUNT; l++)
+        json_object_set_new(o, list_json_names[l],
+                            versus_list(a->lists[l], a->list_counts[l], b->lists[l],
+                                        b->list_counts[l]));
+    json_object_set_new(o, "ports_in", versus_ports(a, b));
+    json_object_set_new(bursts, "count", jint(a->burst_count));
+    json_object_set_new(bursts, "count_compare", jint(b->burst_count));
+    /* Per 30 bins, so periods of different lengths compare. */
+    json_object_set_new(bursts, "per_30_bins",
+                        json_real(a->series_count ? 30.0 * (double)a->burst_count /
+                                                        (double)a->series_count
+                                                  : 0));
+    json_object_set_new(bursts, "per_30_bins_compare",
+                        json_real(b->series_count ? 30.0 * (double)b->burst_count /
+                                                        (double)b->series_count
+                                                  : 0));
+    json_object_set_new(o, "bursts", bursts);
+    return o;
+}
+
+/* ---- --mask ------------------------------------------------------------------ */
+
+static void null_fields(json_t *o, const char *const *keys)
+{
+    for (; *keys; keys++)
+        if (json_object_get(o, *keys))
+            json_object_set_new(o, *keys, json_null());
+}
+
+static void null_all_integers(json_t *o)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        if (json_is_integer(v))
+            json_object_set_new(o, key, json_null());
+    }
+}
+
+/* Every count of a series becomes an index: its peak over the series is 100. */
+static void index_series(json_t *series)
+{
+    static const char *const keys[] = {
+        "packets_in", "packets_out", "bytes_in", "bytes_out", "flows", "sources",
+        "unsolicited_packets", "unsolicited_bytes", "unsolicited_flows", "new_sources",
+        "returning_sources", NULL,
+    };
+    for (const char *const *k = keys; *k; k++) {
+        json_int_t peak = 0;
+        size_t i;
+        json_t *p;
+        json_array_foreach(series, i, p) {
+            json_int_t v = json_integer_value(json_object_get(p, *k));
+            if (v > peak)
+                peak = v;
+        }
+        json_array_foreach(series, i, p) {
+            json_int_t v = json_integer_value(json_object_get(p, *k));
+            json_object_set_new(p, *k, json_real(peak ? 100.0 * (double)v / (double)peak : 0));
+        }
+    }
+}
+
+static void mask_group(json_t *g)
+{
+    static const char *const counts[] = {"packets", "bytes", "flows", NULL};
+    static const char *const burst_counts[] = {"value", "baseline", NULL};
+    size_t i, j;
+    json_t *e, *list;
+    const char *key;
+    index_series(json_object_get(g, "series"));
+    null_all_integers(json_object_get(g, "totals"));
+    json_object_foreach(g, key, list) {
+        if (json_is_array(list) && strcmp(key, "series") != 0)
+            json_array_foreach(list, i, e) if (json_is_object(e)) null_fields(e, counts);
+    }
+    json_t *sources = json_object_get(g, "sources");
+    json_object_set_new(sources, "distinct", json_null());
+    json_array_foreach(json_object_get(sources, "top"), i, e) null_all_integers(e);
+    json_array_foreach(json_object_get(json_object_get(g, "bursts"), "bins"), i, e)
+        null_fields(e, burst_counts);
+    json_t *state = json_object_get(json_object_get(g, "sensor_state"), "bins");
+    json_array_foreach(state, i, e) null_all_integers(e);
+    json_t *churn = json_object_get(g, "churn");
+    null_all_integers(churn);
+    null_all_integers(json_object_get(churn, "lifetime"));
+    json_array_foreach(json_object_get(churn, "by_prefix"), j, e) null_all_integers(e);
+    json_array_foreach(json_object_get(churn, "by_net"), j, e) null_all_integers(e);
+    json_array_foreach(json_object_get(g, "asns_top"), j, e) null_all_integers(e);
+    json_object_foreach(json_object_get(g, "evidence"), key, e) {
+        null_all_integers(e);
+        json_array_foreach(json_object_get(e, "top"), j, list) null_all_integers(list);
+    }
+}
+
+/*
+ * --mask: absolute numbers go, shapes and shares stay, as the study
+ * published them. Series become indexes (peak = 100), other counts null,
+ * shares and ratios are kept; the sensor's addresses are hidden.
+ */
+static void mask_json(json_t *root)
+{
+    size_t i;
+    json_t *g, *f;
+    json_t *sensors = json_array();
+    json_array_append_new(sensors, json_string("masked"));
+    json_object_set_new(root, "sensor", sensors);
+    json_object_set_new(root, "sensor_detection", json_null());
+    json_t *inputs = json_object_get(root, "inputs");
+    null_all_integers(inputs);
+    null_all_integers(json_object_get(inputs, "bad"));
+    null_all_integers(json_object_get(inputs, "flows"));
+    json_array_foreach(json_object_get(inputs, "files"), i, f) null_fields(f, (const char *const[]){"packets", NULL});
+    json_array_foreach(json_object_get(root, "groups"), i, g) mask_group(g);
+    json_t *cmp = json_object_get(root, "compare");
+    json_array_foreach(json_object_get(cmp, "groups"), i, g) mask_group(g);
 }
 
 int render_json(const struct report *r, FILE *out)
@@ -318,6 +665,19 @@ int render_json(const struct report *r, FILE *out)
     for (size_t g = 0; g < r->group_count; g++)
         json_array_append_new(groups, group_json(r, &r->groups[g]));
     json_object_set_new(root, "groups", groups);
+    if (r->compare) {
+        json_t *cmp = json_object(), *cgroups = json_array();
+        json_object_set_new(cmp, "options", options_json(r->compare));
+        for (size_t g = 0; g < r->compare->group_count; g++) {
+            json_array_append_new(cgroups, group_json(r->compare, &r->compare->groups[g]));
+            json_object_set_new(json_array_get(groups, g), "versus",
+                                versus_json(&r->groups[g], &r->compare->groups[g]));
+        }
+        json_object_set_new(cmp, "groups", cgroups);
+        json_object_set_new(root, "compare", cmp);
+    }
+    if (r->options.mask)
+        mask_json(root);
 
     int ret = json_dumpf(root, out, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
     fputc('\n', out);

@@ -12,8 +12,27 @@
 
 #define BAR_WIDTH 24
 
+/* --mask: what the header may say when published. */
+static void masked_header(const struct report *r, FILE *out)
+{
+    char a[40], b[40], zone[16];
+    fprintf(out, "honeyscope report (masked: counts are indexes or shares, sensor hidden)\n\n");
+    fprintf(out, "inputs   %" PRIu64 " files\nsensor   masked\n", r->input->stats->files);
+    format_zone(r->options.clock.offset_s, zone, sizeof(zone));
+    if (r->period_end > r->period_start) {
+        format_bin(r, r->period_start, a, sizeof(a));
+        format_bin(r, r->period_end - r->options.clock.width_s, b, sizeof(b));
+        fprintf(out, "period   %s .. %s, UTC%s; shares of %s\n", a, b, zone,
+                metric_name(r->options.metric));
+    }
+}
+
 static void header(const struct report *r, FILE *out)
 {
+    if (r->options.mask) {
+        masked_header(r, out);
+        return;
+    }
     const struct report_input *in = r->input;
     const struct input_stats *st = in->stats;
     char a[40], b[40], zone[16];
@@ -108,6 +127,8 @@ static void group_header(const struct report *r, const struct group_report *gr, 
         fprintf(out, ": every remote address\n");
     }
     const struct totals *t = &gr->totals;
+    if (r->options.mask)
+        return;
     fprintf(out,
             "totals   in %" PRIu64 " packets, %" PRIu64 " bytes; out %" PRIu64 " packets, %" PRIu64
             " bytes; %" PRIu64 " flows; %" PRIu64 " distinct sources\n",
@@ -144,29 +165,53 @@ static void series(const struct report *r, const struct group_report *gr, FILE *
         if (vo > max)
             max = vo;
     }
-    fprintf(out, "\n-- volume per %s (%s): in #, out =\n",
-            r->options.clock.width_s >= 86400 ? "day" : "hour", metric_name(m));
+    bool masked = r->options.mask;
+    fprintf(out, "\n-- volume per %s (%s%s): in #, out =; ! marks a burst of unsolicited traffic\n",
+            r->options.clock.width_s >= 86400 ? "day" : "hour", metric_name(m),
+            masked ? ", as an index: peak = 100" : "");
     fprintf(out, "%-22s %10s %-*s %10s %-*s %7s %7s\n", "bin", "in", BAR_WIDTH, "", "out",
-            BAR_WIDTH, "", "flows", "sources");
+            BAR_WIDTH, "", masked ? "" : "flows", masked ? "" : "sources");
     for (size_t i = 0; i < gr->series_count; i++) {
         const struct series_point *p = &gr->series[i];
         char name[40];
+        uint64_t vi = point_value(p, m, true), vo = point_value(p, m, false);
         format_bin(r, p->bin, name, sizeof(name));
-        fprintf(out, "%-22s %10" PRIu64 " ", name, point_value(p, m, true));
-        bar(out, point_value(p, m, true), max, '#');
-        fprintf(out, " %10" PRIu64 " ", point_value(p, m, false));
-        bar(out, point_value(p, m, false), max, '=');
-        fprintf(out, " %7" PRIu64 " %7" PRIu64 "\n", p->flows, p->sources);
+        if (masked)
+            fprintf(out, "%-22s %10.1f ", name, max ? 100.0 * (double)vi / (double)max : 0.0);
+        else
+            fprintf(out, "%-22s %10" PRIu64 " ", name, vi);
+        bar(out, vi, max, '#');
+        if (masked)
+            fprintf(out, " %10.1f ", max ? 100.0 * (double)vo / (double)max : 0.0);
+        else
+            fprintf(out, " %10" PRIu64 " ", vo);
+        bar(out, vo, max, '=');
+        if (masked)
+            fprintf(out, " %7s %7s", "", "");
+        else
+            fprintf(out, " %7" PRIu64 " %7" PRIu64, p->flows, p->sources);
+        if (p->burst)
+            fprintf(out, " ! x%.1f", p->baseline > 0
+                                         ? (double)p->unsolicited_packets / p->baseline
+                                         : (double)p->unsolicited_packets);
+        fputc('\n', out);
     }
 }
 
-static void category_table(const struct group_report *gr, unsigned list, FILE *out)
+static void category_table(const struct report *r, const struct group_report *gr, unsigned list,
+                           FILE *out)
 {
     if (!gr->list_counts[list] && list >= LIST_IN_UNKNOWN)
         return;
     fprintf(out, "\n-- %s\n", list_titles[list]);
     if (!gr->list_counts[list]) {
         fprintf(out, "   (none)\n");
+        return;
+    }
+    if (r->options.mask) {
+        fprintf(out, "%-24s %7s\n", "category", "share");
+        for (size_t i = 0; i < gr->list_counts[list]; i++)
+            fprintf(out, "%-24s %6.1f%%\n", gr->lists[list][i].name, gr->lists[list][i].f.share);
         return;
     }
     fprintf(out, "%-24s %12s %14s %10s %7s\n", "category", "packets", "bytes", "flows", "share");
@@ -177,11 +222,18 @@ static void category_table(const struct group_report *gr, unsigned list, FILE *o
     }
 }
 
-static void port_table(const struct group_report *gr, FILE *out)
+static void port_table(const struct report *r, const struct group_report *gr, FILE *out)
 {
     fprintf(out, "\n-- unsolicited inbound by port (share of all traffic received from the group)\n");
     if (!gr->port_count) {
         fprintf(out, "   (none)\n");
+        return;
+    }
+    if (r->options.mask) {
+        fprintf(out, "%-6s %6s %7s\n", "proto", "port", "share");
+        for (size_t i = 0; i < gr->port_count; i++)
+            fprintf(out, "%-6s %6u %6.1f%%\n", gr->ports_in[i].proto_name, gr->ports_in[i].port,
+                    gr->ports_in[i].f.share);
         return;
     }
     fprintf(out, "%-6s %6s %12s %14s %10s %7s\n", "proto", "port", "packets", "bytes", "flows",
@@ -315,6 +367,211 @@ static void as_table(const struct report *r, const struct group_report *gr, FILE
     }
 }
 
+static void burst_table(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    struct burst_params params;
+    burst_params_default(&params);
+    fprintf(out,
+            "\n-- bursts: bins whose unsolicited traffic exceeds the median of the %zu bins "
+            "before\n   by more than %.1f robust deviations (and %" PRIu64 " %s): %zu found\n",
+            r->options.burst_window ? r->options.burst_window : params.window,
+            r->options.burst_k > 0 ? r->options.burst_k : params.k,
+            r->options.burst_min ? r->options.burst_min : params.min_volume,
+            metric_name(r->options.metric), gr->burst_count);
+    char month[8] = "";
+    size_t in_month = 0;
+    for (size_t i = 0; i < gr->series_count; i++) {
+        const struct series_point *p = &gr->series[i];
+        if (!p->burst)
+            continue;
+        char bin[40];
+        format_bin(r, p->bin, bin, sizeof(bin));
+        uint64_t v = r->options.metric == METRIC_BYTES   ? p->unsolicited_bytes
+                     : r->options.metric == METRIC_FLOWS ? p->unsolicited_flows
+                                                         : p->unsolicited_packets;
+        if (r->options.mask)
+            fprintf(out, "   %-22s x%.1f the baseline\n", bin,
+                    p->baseline > 0 ? (double)v / p->baseline : (double)v);
+        else
+            fprintf(out, "   %-22s %10" PRIu64 " against a baseline of %.1f (x%.1f)\n", bin, v,
+                    p->baseline, p->baseline > 0 ? (double)v / p->baseline : (double)v);
+    }
+    /* Bursts per month, the study's question: are they getting more frequent? */
+    fprintf(out, "   per month:");
+    month[0] = '\0';
+    in_month = 0;
+    for (size_t i = 0; i <= gr->series_count; i++) {
+        char bin[40] = "";
+        if (i < gr->series_count)
+            format_bin(r, gr->series[i].bin, bin, sizeof(bin));
+        if (i == gr->series_count || strncmp(bin, month, 7) != 0) {
+            if (month[0] && in_month)
+                fprintf(out, " %s:%zu", month, in_month);
+            memcpy(month, bin, 7);
+            month[7] = '\0';
+            in_month = 0;
+        }
+        if (i < gr->series_count && gr->series[i].burst)
+            in_month++;
+    }
+    fprintf(out, "%s\n", gr->burst_count ? "" : " none");
+}
+
+/* When the sensor itself was active (infected), by what it did. */
+static void sensor_activity(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    fprintf(out, "\n-- the sensor's own traffic: %ss in which it started conversations\n",
+            r->options.clock.width_s >= 86400 ? "day" : "hour");
+    for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
+        size_t runs = 0, active = 0;
+        for (size_t i = 0; i < gr->series_count; i++)
+            active += gr->series[i].activity[a] != 0;
+        if (!active)
+            continue;
+        fprintf(out, "   %-14s %zu bins:", activity_names[a], active);
+        for (size_t i = 0; i < gr->series_count;) {
+            if (!gr->series[i].activity[a]) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j + 1 < gr->series_count && gr->series[j + 1].activity[a])
+                j++;
+            char from[40], to[40];
+            format_bin(r, gr->series[i].bin, from, sizeof(from));
+            format_bin(r, gr->series[j].bin, to, sizeof(to));
+            if (runs++ < 12)
+                fprintf(out, i == j ? " %s" : " %s..%s", from, to);
+            i = j + 1;
+        }
+        if (runs > 12)
+            fprintf(out, " (+%zu more)", runs - 12);
+        fputc('\n', out);
+    }
+}
+
+static void churn_table(const struct group_report *gr, FILE *out)
+{
+    const struct churn *c = &gr->churn;
+    char text[PREFIX_TEXT_MAX];
+    if (!gr->totals.sources)
+        return;
+    fprintf(out, "\n-- source churn: %" PRIu64 " sources, %" PRIu64 " seen in one bin only (%.1f%%)\n",
+            gr->totals.sources, c->one_bin, 100.0 * (double)c->one_bin / (double)gr->totals.sources);
+    fprintf(out, "   lifetime (first to last packet):");
+    for (unsigned i = 0; i < LIFETIME_COUNT; i++)
+        fprintf(out, "%s %s %" PRIu64, i ? "," : "", lifetime_names[i], c->lifetime[i]);
+    fputc('\n', out);
+    if (c->prefix_count) {
+        fprintf(out, "   sources per prefix:");
+        for (size_t i = 0; i < c->prefix_count && i < 10; i++) {
+            fprintf(out, "%s %s %" PRIu64, i ? "," : "", prefix_format(&c->by_prefix[i].net, text),
+                    c->by_prefix[i].sources);
+        }
+        fputc('\n', out);
+    }
+    fprintf(out, "   %zu distinct /24 (IPv6: /48) networks; most sources:", c->net_total);
+    for (size_t i = 0; i < c->net_count && i < 10; i++)
+        fprintf(out, "%s %s %" PRIu64, i ? "," : "", prefix_format(&c->by_net[i].net, text),
+                c->by_net[i].sources);
+    fputc('\n', out);
+}
+
+/* What the conversations were about: values as sent, escaped for the terminal. */
+static void evidence_table(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    bool any = false;
+    for (unsigned k = 0; k < EVIDENCE_KIND_COUNT && !any; k++)
+        any = gr->evidence[k].distinct != 0;
+    if (!any)
+        return;
+    fprintf(out, "\n-- evidence (first bytes of each conversation): most frequent values\n");
+    for (unsigned k = 0; k < EVIDENCE_KIND_COUNT; k++) {
+        const struct evidence_list *list = &gr->evidence[k];
+        if (!list->distinct)
+            continue;
+        if (r->options.mask)
+            fprintf(out, "   %s:\n", evidence_kind_name((enum evidence_kind)k));
+        else
+            fprintf(out, "   %s: %" PRIu64 " in all, %zu distinct\n",
+                    evidence_kind_name((enum evidence_kind)k), list->total, list->distinct);
+        if (list->distinct == 1 && list->top[0].len == 0)
+            continue; /* a count with no value, such as messages sent */
+        for (size_t i = 0; i < list->count; i++) {
+            if (r->options.mask)
+                fprintf(out, "      ");
+            else
+                fprintf(out, "   %8" PRIu64 "  ", list->top[i].count);
+            text_escape(out, list->top[i].value);
+            fputc('\n', out);
+        }
+    }
+}
+
+static void versus_list(const char *title, const struct category_entry *a, size_t na,
+                        const struct category_entry *b, size_t nb, FILE *out)
+{
+    if (!na && !nb)
+        return;
+    fprintf(out, "   %s\n   %-24s %8s %8s %8s\n", title, "category", "share", "compared",
+            "points");
+    for (size_t i = 0; i < na; i++) {
+        double other = 0;
+        for (size_t j = 0; j < nb; j++)
+            if (strcmp(a[i].name, b[j].name) == 0)
+                other = b[j].f.share;
+        fprintf(out, "   %-24s %7.1f%% %7.1f%% %+8.1f\n", a[i].name, a[i].f.share, other,
+                a[i].f.share - other);
+    }
+    for (size_t j = 0; j < nb; j++) {
+        bool seen = false;
+        for (size_t i = 0; i < na && !seen; i++)
+            seen = strcmp(a[i].name, b[j].name) == 0;
+        if (!seen)
+            fprintf(out, "   %-24s %7.1f%% %7.1f%% %+8.1f\n", b[j].name, 0.0, b[j].f.share,
+                    -b[j].f.share);
+    }
+}
+
+/* This period beside the --compare one: ratios and share differences. */
+static void versus_tables(const struct report *r, const struct group_report *a,
+                          const struct group_report *b, FILE *out)
+{
+    char from[40] = "", to[40] = "";
+    const struct report *c = r->compare;
+    if (c->period_end > c->period_start) {
+        format_bin(c, c->period_start, from, sizeof(from));
+        format_bin(c, c->period_end - c->options.clock.width_s, to, sizeof(to));
+    }
+    fprintf(out, "\n-- compared with %s .. %s\n", from, to);
+    if (!r->options.mask) {
+        fprintf(out, "   %-14s %14s %14s %8s\n", "", "this period", "compared", "ratio");
+        const struct {
+            const char *name;
+            uint64_t x, y;
+        } rows[] = {
+            {"packets in", a->totals.packets_in, b->totals.packets_in},
+            {"packets out", a->totals.packets_out, b->totals.packets_out},
+            {"bytes in", a->totals.bytes_in, b->totals.bytes_in},
+            {"bytes out", a->totals.bytes_out, b->totals.bytes_out},
+            {"flows", a->totals.flows, b->totals.flows},
+            {"sources", a->totals.sources, b->totals.sources},
+            {"bursts", a->burst_count, b->burst_count},
+        };
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+            fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8.2f\n", rows[i].name, rows[i].x,
+                    rows[i].y, rows[i].y ? (double)rows[i].x / (double)rows[i].y : 0.0);
+    }
+    fprintf(out, "   bursts per 30 bins: %.2f against %.2f\n",
+            a->series_count ? 30.0 * (double)a->burst_count / (double)a->series_count : 0.0,
+            b->series_count ? 30.0 * (double)b->burst_count / (double)b->series_count : 0.0);
+    versus_list("sent by the sensor (conversations it started)", a->lists[LIST_OUT],
+                a->list_counts[LIST_OUT], b->lists[LIST_OUT], b->list_counts[LIST_OUT], out);
+    versus_list("received unsolicited", a->lists[LIST_IN_UNSOLICITED],
+                a->list_counts[LIST_IN_UNSOLICITED], b->lists[LIST_IN_UNSOLICITED],
+                b->list_counts[LIST_IN_UNSOLICITED], out);
+}
+
 int render_text(const struct report *r, FILE *out)
 {
     header(r, out);
@@ -325,10 +582,19 @@ int render_text(const struct report *r, FILE *out)
         group_snapshots(r, gr, out);
         series(r, gr, out);
         for (unsigned l = 0; l < LIST_COUNT; l++)
-            category_table(gr, l, out);
-        port_table(gr, out);
-        source_table(r, gr, out);
-        as_table(r, gr, out);
+            category_table(r, gr, l, out);
+        port_table(r, gr, out);
+        if (!r->options.mask) {
+            source_table(r, gr, out);
+            as_table(r, gr, out);
+        }
+        burst_table(r, gr, out);
+        sensor_activity(r, gr, out);
+        evidence_table(r, gr, out);
+        if (!r->options.mask)
+            churn_table(gr, out);
+        if (r->compare)
+            versus_tables(r, gr, &r->compare->groups[g], out);
     }
     return ferror(out) ? -1 : 0;
 }

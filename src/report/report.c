@@ -29,6 +29,14 @@ const char *const list_titles[LIST_COUNT] = {
     "sent in conversations of unknown initiator",
 };
 
+const char *const activity_names[ACTIVITY_COUNT] = {
+    "spam-smtp", "dns", "icmp-scan", "http-download", "other",
+};
+
+const char *const lifetime_names[LIFETIME_COUNT] = {
+    "under 1 hour", "under 1 day", "under 1 week", "under 30 days", "30 days or more",
+};
+
 const char *metric_name(enum metric metric)
 {
     switch (metric) {
@@ -315,6 +323,13 @@ struct remote_state {
     struct source_entry source;
     struct items services; /* unsolicited services of this remote */
     int64_t last_counted_bin;
+    size_t active_bins;    /* bins in which it sent the sensor something */
+};
+
+/* What the group's sources look like together, gathered remote by remote. */
+struct churn_state {
+    struct net_count *nets, *prefixes;
+    size_t net_count, net_alloc, prefix_count, prefix_alloc;
 };
 
 static void remote_begin(struct remote_state *rs, const struct ip_addr *addr,
@@ -327,6 +342,7 @@ static void remote_begin(struct remote_state *rs, const struct ip_addr *addr,
     rs->source.last_ns = INT64_MIN;
     items_clear(&rs->services);
     rs->last_counted_bin = INT64_MIN;
+    rs->active_bins = 0;
 }
 
 static int service_item_cmp(const void *a, const void *b)
@@ -338,13 +354,51 @@ static int service_item_cmp(const void *a, const void *b)
     return item_cmp(a, b);
 }
 
+static enum lifetime_bucket lifetime_of(int64_t ns)
+{
+    const int64_t hour = INT64_C(3600000000000);
+    if (ns < hour)
+        return LIFETIME_HOUR;
+    if (ns < 24 * hour)
+        return LIFETIME_DAY;
+    if (ns < 7 * 24 * hour)
+        return LIFETIME_WEEK;
+    if (ns < 30 * 24 * hour)
+        return LIFETIME_MONTH;
+    return LIFETIME_LONGER;
+}
+
+static void churn_add(struct churn *churn, struct churn_state *cs, const struct remote_state *rs)
+{
+    const struct source_entry *s = &rs->source;
+    churn->one_bin += rs->active_bins == 1;
+    churn->lifetime[lifetime_of(s->last_ns - s->first_ns)]++;
+    ALLOC_GROW(cs->nets, cs->net_count + 1, cs->net_alloc);
+    struct net_count *n = &cs->nets[cs->net_count++];
+    memset(n, 0, sizeof(*n));
+    n->net.addr = s->addr;
+    n->net.len = addr_is_v4(&s->addr) ? 96 + 24 : 48;
+    addr_mask(&n->net.addr, n->net.len);
+    n->sources = 1;
+    if (s->prefix) {
+        ALLOC_GROW(cs->prefixes, cs->prefix_count + 1, cs->prefix_alloc);
+        struct net_count *p = &cs->prefixes[cs->prefix_count++];
+        memset(p, 0, sizeof(*p));
+        p->entry = s->prefix;
+        p->net = s->prefix->prefix;
+        p->sources = 1;
+    }
+}
+
 /* Files the finished remote as a source when it sent the sensor anything. */
 static void remote_end(struct remote_state *rs, struct source_entry **sources, size_t *count,
-                       size_t *alloc, enum metric metric)
+                       size_t *alloc, enum metric metric, struct churn *churn,
+                       struct churn_state *cs)
 {
     struct source_entry *s = &rs->source;
     if (s->packets_in == 0)
         return;
+    churn_add(churn, cs, rs);
     size_t n = reduce_items(rs->services.v, rs->services.count);
     sort_metric = metric;
     if (n)
@@ -472,7 +526,23 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     pt->flows += c->flows;
     if (c->packets_in && rs->last_counted_bin != bin) {
         pt->sources++;
+        if (rs->active_bins++)
+            pt->returning_sources++;
+        else
+            pt->new_sources++;
         rs->last_counted_bin = bin;
+    }
+    if (initiator == INITIATOR_REMOTE) {
+        pt->unsolicited_packets += c->packets_in;
+        pt->unsolicited_bytes += c->bytes_in;
+        pt->unsolicited_flows += c->flows;
+    } else if (initiator == INITIATOR_SENSOR) {
+        static const enum sensor_activity by_named[] = {
+            ACTIVITY_OTHER, ACTIVITY_SPAM,  ACTIVITY_DNS,  ACTIVITY_SCAN,
+            ACTIVITY_DOWNLOAD, ACTIVITY_OTHER, ACTIVITY_OTHER,
+        };
+        unsigned named = category_named(k->proto, k->service);
+        pt->activity[named < 7 ? by_named[named] : ACTIVITY_OTHER] += c->packets_out;
     }
     gr->totals.packets_in += c->packets_in;
     gr->totals.packets_out += c->packets_out;
@@ -516,6 +586,90 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     }
 }
 
+static int net_addr_cmp(const void *a, const void *b)
+{
+    const struct net_count *x = a, *y = b;
+    int c = addr_compare(&x->net.addr, &y->net.addr);
+    if (c)
+        return c;
+    return x->net.len < y->net.len ? -1 : x->net.len > y->net.len;
+}
+
+static int net_sources_cmp(const void *a, const void *b)
+{
+    const struct net_count *x = a, *y = b;
+    if (x->sources != y->sources)
+        return x->sources > y->sources ? -1 : 1;
+    return net_addr_cmp(a, b);
+}
+
+/* Sums equal nets, orders by sources; returns the distinct count. */
+static size_t count_nets(struct net_count *v, size_t n)
+{
+    size_t out = 0;
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof(*v), net_addr_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (out && net_addr_cmp(&v[out - 1], &v[i]) == 0)
+            v[out - 1].sources += v[i].sources;
+        else
+            v[out++] = v[i];
+    }
+    qsort(v, out, sizeof(*v), net_sources_cmp);
+    return out;
+}
+
+#define CHURN_TOP_NETS 20
+
+static void finish_churn(struct churn *churn, struct churn_state *cs)
+{
+    churn->net_total = count_nets(cs->nets, cs->net_count);
+    churn->net_count = churn->net_total < CHURN_TOP_NETS ? churn->net_total : CHURN_TOP_NETS;
+    churn->by_net = cs->nets;
+    churn->prefix_count = count_nets(cs->prefixes, cs->prefix_count);
+    churn->by_prefix = cs->prefixes;
+}
+
+static uint64_t unsolicited_metric(const struct series_point *p, enum metric metric)
+{
+    switch (metric) {
+    case METRIC_BYTES:
+        return p->unsolicited_bytes;
+    case METRIC_FLOWS:
+        return p->unsolicited_flows;
+    default:
+        return p->unsolicited_packets;
+    }
+}
+
+/* Bursts of unsolicited traffic: days when the attack volume jumps. */
+static void find_bursts(struct report *r, struct group_report *gr)
+{
+    struct burst_params params;
+    size_t n = gr->series_count;
+    burst_params_default(&params);
+    if (r->options.burst_window)
+        params.window = r->options.burst_window;
+    if (r->options.burst_k > 0)
+        params.k = r->options.burst_k;
+    if (r->options.burst_min)
+        params.min_volume = r->options.burst_min;
+    double *values = xcalloc(n ? n : 1, sizeof(*values));
+    double *baseline = xcalloc(n ? n : 1, sizeof(*baseline));
+    unsigned char *flags = xcalloc(n ? n : 1, 1);
+    for (size_t i = 0; i < n; i++)
+        values[i] = (double)unsolicited_metric(&gr->series[i], r->options.metric);
+    gr->burst_count = bursts_detect(values, n, &params, flags, baseline);
+    for (size_t i = 0; i < n; i++) {
+        gr->series[i].burst = flags[i];
+        gr->series[i].baseline = baseline[i];
+    }
+    free(values);
+    free(baseline);
+    free(flags);
+}
+
 static void build_group(struct report *r, struct group_report *gr, const struct row_order *order)
 {
     const struct report_input *in = r->input;
@@ -524,18 +678,21 @@ static void build_group(struct report *r, struct group_report *gr, const struct 
     struct source_entry *sources = NULL;
     size_t source_count = 0, source_alloc = 0;
     bool in_group = false;
+    struct churn_state cs;
     /* A dated group may take a remote in some bins and not others. */
     struct member_cursor mc;
     member_cursor_init(&mc, gr->group, &r->origins);
 
     memset(&rs, 0, sizeof(rs));
+    memset(&cs, 0, sizeof(cs));
     for (size_t remote = 0; remote < order->remotes; remote++) {
         const uint32_t *rows = order->rows + order->starts[remote];
         size_t nrows = order->starts[remote + 1] - order->starts[remote];
         const struct ip_addr *addr = &cube_row_at(in->cube, rows[0])->key.remote;
         struct group_match match;
         if (in_group)
-            remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric);
+            remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric,
+                       &gr->churn, &cs);
         in_group = false;
         if (!mc.dated) {
             in_group = group_match_at(gr->group, &r->origins, addr, 0, &match);
@@ -560,8 +717,12 @@ static void build_group(struct report *r, struct group_report *gr, const struct 
         }
     }
     if (in_group)
-        remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric);
+        remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric, &gr->churn,
+                   &cs);
     items_release(&rs.services);
+    finish_churn(&gr->churn, &cs);
+    find_bursts(r, gr);
+    evidence_view_build(r, gr);
 
     size_t n = reduce_items(items.v, items.count);
     size_t port_n = reduce_items(ports.v, ports.count);
@@ -649,6 +810,18 @@ struct report *report_build(const struct report_input *input, const struct repor
         gr->snapshot_count = gr->snapshots ? files->count : 0;
     }
     row_order_release(&order);
+    if (options->has_compare) {
+        struct report_options other = *options;
+        other.has_compare = false;
+        other.has_from = other.has_to = true;
+        other.from_s = options->compare_from_s;
+        other.to_s = options->compare_to_s;
+        r->compare = report_build(input, &other, err, errlen);
+        if (!r->compare) {
+            report_free(r);
+            return NULL;
+        }
+    }
     return r;
 }
 

@@ -34,6 +34,14 @@ struct report_options {
     int64_t to_s;   /* UTC second at which the day after --to starts */
     enum metric metric;
     size_t top;     /* sources listed */
+    bool mask;      /* publish without absolute numbers or sensor addresses */
+    /* Burst detection (report_int.h, bursts.c); zero means the defaults. */
+    size_t burst_window;
+    double burst_k;
+    uint64_t burst_min;
+    /* A second period to put beside the first (--compare). */
+    bool has_compare;
+    int64_t compare_from_s, compare_to_s;
 };
 
 /* One capture file as read: what the report header says about it. */
@@ -78,5 +86,36 @@ void report_free(struct report *report);
 /* Each returns 0, or -1 when writing failed. */
 int render_text(const struct report *report, FILE *out);
 int render_json(const struct report *report, FILE *out);
+/* One table per section, for spreadsheets and scripts (docs/csv.md). */
+int render_csv(const struct report *report, FILE *out);
+/* One self-contained HTML page with inline SVG charts, for reading and print. */
+int render_html(const struct report *report, FILE *out);
+
+/* ---- honeyscope lookup -------------------------------------------------------- */
+
+/* One group an address is in, and what says so. */
+struct lookup_group {
+    const struct group *group;
+    const struct prefix_entry *entry; /* the matching prefix; NULL for "any" */
+    const char *source;               /* its file; NULL for "any" */
+    int64_t day;                      /* that file's day, or SNAPSHOT_UNDATED */
+};
+
+/* What the naming options say of one address. */
+struct lookup_answer {
+    const char *text;  /* the address as given */
+    const char *error; /* NULL, or why it is not an address */
+    struct ip_addr addr;
+    bool has_origin;
+    struct origin origin;
+    const struct lookup_group *groups;
+    size_t group_count;
+};
+
+/* A lookup's output, streamed: begin, one call per address, end. at is the
+ * --at date or NULL. end returns 0, or -1 when writing failed. */
+void render_lookup_begin(FILE *out, bool json, const char *at);
+void render_lookup_one(FILE *out, bool json, const struct lookup_answer *answer, bool first);
+int render_lookup_end(FILE *out, bool json);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef HONEYSCOPE_REPORT_INT_H
 #define HONEYSCOPE_REPORT_INT_H
 
+#include "../evidence/evidence.h"
 #include "report.h"
 
 struct figures {
@@ -38,9 +39,71 @@ struct port_entry {
     struct figures f;
 };
 
+/* What the sensor itself started, for the sensor-state timeline. */
+enum sensor_activity {
+    ACTIVITY_SPAM,     /* spam-smtp */
+    ACTIVITY_DNS,      /* dns */
+    ACTIVITY_SCAN,     /* icmp-scan */
+    ACTIVITY_DOWNLOAD, /* http-download */
+    ACTIVITY_OTHER,    /* anything else it started */
+    ACTIVITY_COUNT
+};
+
+extern const char *const activity_names[ACTIVITY_COUNT];
+
 struct series_point {
     int64_t bin;
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
+    /* Received in conversations the remote started: what bursts are sought in. */
+    uint64_t unsolicited_packets, unsolicited_bytes, unsolicited_flows;
+    /* Sources first seen in this bin, and seen before it. */
+    uint64_t new_sources, returning_sources;
+    /* Packets the sensor sent in conversations it started, by activity. */
+    uint64_t activity[ACTIVITY_COUNT];
+    unsigned char burst;
+    double baseline; /* the burst detector's usual level before this bin */
+};
+
+struct burst_params {
+    size_t window;       /* trailing bins the baseline is taken from */
+    double k;            /* how many robust deviations above the median */
+    uint64_t min_volume; /* below this, never a burst */
+    size_t min_history;  /* bins of history needed before judging */
+};
+
+void burst_params_default(struct burst_params *params);
+/*
+ * Marks the bursts of values[0..n) in is_burst and writes each bin's baseline
+ * (bursts.c explains the method). Returns the number of bursts.
+ */
+size_t bursts_detect(const double *values, size_t n, const struct burst_params *params,
+                     unsigned char *is_burst, double *baseline);
+
+/* How long sources stayed, first packet to last. */
+enum lifetime_bucket {
+    LIFETIME_HOUR,  /* under an hour */
+    LIFETIME_DAY,   /* under a day */
+    LIFETIME_WEEK,  /* under a week */
+    LIFETIME_MONTH, /* under 30 days */
+    LIFETIME_LONGER,
+    LIFETIME_COUNT
+};
+
+extern const char *const lifetime_names[LIFETIME_COUNT];
+
+struct net_count {
+    struct ip_prefix net;                /* a /24 (IPv4) or /48 (IPv6) */
+    const struct prefix_entry *entry;    /* or a labelled prefix of the group */
+    uint64_t sources;
+};
+
+struct churn {
+    uint64_t one_bin;                 /* sources seen in a single bin only */
+    uint64_t lifetime[LIFETIME_COUNT];
+    struct net_count *by_prefix;      /* sources per labelled prefix, most first */
+    size_t prefix_count;
+    struct net_count *by_net;         /* sources per /24 or /48, most first (top) */
+    size_t net_count, net_total;
 };
 
 struct source_entry {
@@ -72,6 +135,22 @@ struct snapshot_use {
     int64_t first_bin, last_bin; /* UTC seconds of the bins' starts */
 };
 
+/* The most frequent values of one kind of evidence for a group. */
+struct evidence_entry {
+    const char *value; /* as sent; points into the cube's evidence table */
+    uint16_t len;
+    uint64_t count;
+};
+
+struct evidence_list {
+    struct evidence_entry *top;
+    size_t count;    /* in top */
+    size_t distinct; /* distinct values */
+    uint64_t total;  /* sum of all counts */
+};
+
+#define EVIDENCE_TOP 10
+
 struct group_report {
     const struct group *group;
     struct totals totals;
@@ -83,6 +162,9 @@ struct group_report {
     size_t port_count;
     struct source_entry *top;
     size_t top_count;
+    size_t burst_count;
+    struct churn churn;
+    struct evidence_list evidence[EVIDENCE_KIND_COUNT];
     struct as_entry *asns_top; /* NULL when no source tells ASes */
     size_t asn_top_count, asn_count;
     /* The group's own files (GROUP_PREFIXES) or the routing snapshots
@@ -94,6 +176,7 @@ struct group_report {
 struct report {
     const struct report_input *input;
     struct report_options options;
+    struct report *compare; /* the --compare period, or NULL */
     int64_t period_start, period_end; /* UTC seconds, [start, end) */
     struct group_report *groups;
     size_t group_count;
@@ -136,6 +219,10 @@ void asview_build(const struct report *r, struct group_report *gr, const uint32_
                   size_t nrows);
 
 
+/* Fills gr->evidence from the cube's evidence rows (evidence_view.c). */
+void evidence_view_build(const struct report *report, struct group_report *gr);
+void evidence_view_release(struct group_report *gr);
+
 /* ISO 8601 name of the bin starting at bin_s, in the report's zone. */
 void format_bin(const struct report *report, int64_t bin_s, char *buf, size_t len);
 /* ISO 8601 date-time (seconds) of ns in the report's zone. */
@@ -149,6 +236,15 @@ const char *category_named_text(unsigned named);
 void text_escape(FILE *out, const char *s);
 /* Copies s into buf (len bytes) as valid, printable UTF-8, other bytes as \xNN. */
 size_t utf8_sanitize(const char *s, char *buf, size_t len);
+/* Writes s as one CSV field (RFC 4180): as utf8_sanitize() would, quoted when
+ * it holds a comma or a quote (doubled inside), and with a leading ' when it
+ * starts with = + - @ TAB or CR, so a spreadsheet never runs it as a formula.
+ * Only for strings from files, packets or the command line: numbers the
+ * report computes are written as they are. */
+void csv_escape(FILE *out, const char *s);
+/* Writes s for HTML text or a quoted attribute value: as utf8_sanitize()
+ * would, with & < > " ' as character references. */
+void html_escape(FILE *out, const char *s);
 uint64_t figures_metric(const struct figures *f, enum metric metric);
 
 #endif

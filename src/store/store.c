@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../common/xalloc.h"
+#include "../evidence/evidence.h"
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
@@ -34,6 +35,7 @@ struct store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *insert_row;
+    bool batch; /* store_batch_begin() opened a transaction that is not over */
 };
 
 static const char schema_v1[] =
@@ -81,6 +83,16 @@ static const char schema_v1[] =
     "  last_s INTEGER NOT NULL,"
     "  PRIMARY KEY (file_id, bin, sensor, remote, proto, initiator, service)"
     ") WITHOUT ROWID;"
+    "CREATE TABLE evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE evidence ("
+    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"
+    "  bin INTEGER NOT NULL,"
+    "  remote TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL REFERENCES evidence_kind(id),"
+    "  value BLOB NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  PRIMARY KEY (file_id, bin, remote, kind, value)"
+    ") WITHOUT ROWID;"
     "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);"
     "CREATE VIEW traffic_named AS SELECT"
     "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"
@@ -103,6 +115,54 @@ static int exec(struct store *s, const char *sql, char *err, size_t errlen)
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return fail_db(s, "cannot run SQL", err, errlen);
     return 0;
+}
+
+/*
+ * One write's transaction: its own, or a savepoint inside an open batch, so
+ * that a failed write undoes itself and leaves the batch as it was.
+ */
+static int tx_begin(struct store *s, char *err, size_t errlen)
+{
+    return exec(s, s->batch ? "SAVEPOINT put" : "BEGIN IMMEDIATE", err, errlen);
+}
+
+static int tx_commit(struct store *s, char *err, size_t errlen)
+{
+    return exec(s, s->batch ? "RELEASE put" : "COMMIT", err, errlen);
+}
+
+static void tx_rollback(struct store *s)
+{
+    sqlite3_exec(s->db, s->batch ? "ROLLBACK TO put; RELEASE put" : "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_batch_begin(struct store *s, char *err, size_t errlen)
+{
+    if (s->batch) {
+        snprintf(err, errlen, "store '%s': a batch is already open", s->path);
+        return -1;
+    }
+    if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+        return -1;
+    s->batch = true;
+    return 0;
+}
+
+int store_batch_commit(struct store *s, char *err, size_t errlen)
+{
+    s->batch = false;
+    if (exec(s, "COMMIT", err, errlen) < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+void store_batch_rollback(struct store *s)
+{
+    if (s->batch)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->batch = false;
 }
 
 static int pragma_int(struct store *s, const char *sql, int64_t *value, char *err, size_t errlen)
@@ -168,6 +228,26 @@ static int create_schema(struct store *s, char *err, size_t errlen)
     return 0;
 }
 
+/* Names the evidence kinds this version knows; ids are the store's own. */
+static int register_kinds(struct store *s, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO evidence_kind (name) VALUES (?)", -1, &st,
+                           NULL) != SQLITE_OK)
+        return fail_db(s, "cannot prepare evidence kinds", err, errlen);
+    for (unsigned k = 0; k < EVIDENCE_KIND_COUNT; k++) {
+        sqlite3_bind_text(st, 1, evidence_kind_name((enum evidence_kind)k), -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return fail_db(s, "cannot write evidence kinds", err, errlen);
+        }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 struct store *store_open(const char *path, enum store_mode mode, char *err, size_t errlen)
 {
     struct stat st;
@@ -204,7 +284,8 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
             return NULL;
         }
     }
-    if (exec(s, "PRAGMA foreign_keys = ON", err, errlen) < 0) {
+    if (exec(s, "PRAGMA foreign_keys = ON", err, errlen) < 0 ||
+        (mode == STORE_WRITE && register_kinds(s, err, errlen) < 0)) {
         store_close(s);
         return NULL;
     }
@@ -370,6 +451,39 @@ static int64_t floor_seconds(int64_t ns)
     return ns / 1000000000 - (ns % 1000000000 < 0);
 }
 
+static int insert_evidence(struct store *s, int64_t file_id, struct cube *cube)
+{
+    static const char sql[] =
+        "INSERT INTO evidence (file_id, bin, remote, kind, value, count)"
+        " VALUES (?, ?, ?, (SELECT id FROM evidence_kind WHERE name = ?), ?, ?)";
+    const struct evidence_table *table = cube_evidence(cube);
+    size_t n = evidence_table_count(table);
+    sqlite3_stmt *st;
+    if (n == 0)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const struct evidence_row *row = evidence_table_at(table, i);
+        char remote[ADDR_TEXT_MAX];
+        sqlite3_bind_int64(st, 1, file_id);
+        sqlite3_bind_int64(st, 2, row->bin);
+        sqlite3_bind_text(st, 3, addr_format(&row->remote, remote), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, evidence_kind_name((enum evidence_kind)row->kind), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_blob(st, 5, row->value, row->len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, (sqlite3_int64)row->count);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return -1;
+        }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 static int insert_rows(struct store *s, int64_t file_id, const struct cube *cube)
 {
     static const char sql[] =
@@ -413,17 +527,18 @@ int store_put_file(struct store *s, const struct file_identity *id, const struct
 {
     int64_t file_id;
     char del[64];
-    if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+    if (tx_begin(s, err, errlen) < 0)
         return -1;
     snprintf(del, sizeof(del), "DELETE FROM capture_file WHERE id = %lld", (long long)replace_id);
     if ((replace_id > 0 && sqlite3_exec(s->db, del, NULL, NULL, NULL) != SQLITE_OK) ||
-        insert_file_row(s, id, stats, error, &file_id) < 0 || insert_rows(s, file_id, cube) < 0) {
+        insert_file_row(s, id, stats, error, &file_id) < 0 || insert_rows(s, file_id, cube) < 0 ||
+        insert_evidence(s, file_id, (struct cube *)cube) < 0) {
         fail_db(s, "cannot store a capture file", err, errlen);
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        tx_rollback(s);
         return -1;
     }
-    if (exec(s, "COMMIT", err, errlen) < 0) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (tx_commit(s, err, errlen) < 0) {
+        tx_rollback(s);
         return -1;
     }
     return 0;
@@ -501,12 +616,12 @@ int store_set_sensors(struct store *s, const struct sensor_set *sensors, const c
                       char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+    if (tx_begin(s, err, errlen) < 0)
         return -1;
     if (exec(s, "DELETE FROM sensor", err, errlen) < 0 ||
         sqlite3_prepare_v2(s->db, "INSERT INTO sensor (prefix, how) VALUES (?, ?)", -1, &st,
                            NULL) != SQLITE_OK) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        tx_rollback(s);
         return fail_db(s, "cannot write the sensors", err, errlen);
     }
     for (size_t i = 0; i < sensors->count; i++) {
@@ -516,13 +631,13 @@ int store_set_sensors(struct store *s, const struct sensor_set *sensors, const c
         sqlite3_bind_text(st, 2, how, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) != SQLITE_DONE) {
             sqlite3_finalize(st);
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            tx_rollback(s);
             return fail_db(s, "cannot write the sensors", err, errlen);
         }
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    return exec(s, "COMMIT", err, errlen);
+    return tx_commit(s, err, errlen);
 }
 
 /* ---- reading -------------------------------------------------------------------------- */
@@ -570,6 +685,40 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return fail_db(s, "cannot read traffic", err, errlen);
+    return 0;
+}
+
+static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
+                         char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT e.bin, e.remote, k.name, e.value, e.count FROM evidence e"
+        " JOIN evidence_kind k ON k.id = e.kind WHERE e.bin >= ? AND e.bin < ?";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read evidence", err, errlen);
+    sqlite3_bind_int64(st, 1, from_s);
+    sqlite3_bind_int64(st, 2, to_s);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct ip_addr remote;
+        const char *text = (const char *)sqlite3_column_text(st, 1);
+        const char *kind_name = (const char *)sqlite3_column_text(st, 2);
+        unsigned kind = EVIDENCE_KIND_COUNT;
+        for (unsigned k = 0; kind_name && k < EVIDENCE_KIND_COUNT; k++)
+            if (strcmp(kind_name, evidence_kind_name((enum evidence_kind)k)) == 0)
+                kind = k;
+        if (!text || addr_parse(&remote, text) < 0 || kind == EVIDENCE_KIND_COUNT)
+            continue; /* a kind this version does not know */
+        const void *value = sqlite3_column_blob(st, 3);
+        int len = sqlite3_column_bytes(st, 3);
+        evidence_table_add(cube_evidence(cube), sqlite3_column_int64(st, 0), &remote, kind,
+                           value ? value : "", (size_t)len,
+                           (uint64_t)sqlite3_column_int64(st, 4));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot read evidence", err, errlen);
     return 0;
 }
 
@@ -637,6 +786,8 @@ int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
     }
     sqlite3_finalize(st);
     int ret = load_rows(s, from_s, to_s, cube, err, errlen);
+    if (ret == 0)
+        ret = load_evidence(s, from_s, to_s, cube, err, errlen);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return ret;
 }
@@ -711,6 +862,18 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
         return -1;
     *new_id = sqlite3_last_insert_rowid(s->db);
     if (sqlite3_prepare_v2(s->db, copy_rows, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, *new_id);
+    sqlite3_bind_int64(st, 2, src_id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    static const char copy_evidence[] =
+        "INSERT INTO main.evidence SELECT ?, e.bin, e.remote, mk.id, e.value, e.count"
+        " FROM src.evidence e JOIN src.evidence_kind sk ON sk.id = e.kind"
+        " JOIN main.evidence_kind mk ON mk.name = sk.name WHERE e.file_id = ?";
+    if (sqlite3_prepare_v2(s->db, copy_evidence, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, *new_id);
     sqlite3_bind_int64(st, 2, src_id);

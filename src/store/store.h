@@ -75,6 +75,20 @@ int store_put_file(struct store *store, const struct file_identity *identity,
                    const struct input_stats *stats, const char *error, const struct cube *cube,
                    int64_t replace_id, char *err, size_t errlen);
 
+/*
+ * A batch: one transaction around many store_put_file() and
+ * store_set_sensors() calls, so that all of them land or none do (used by
+ * honeyscope-mpi ingest, docs/mpi.md). Inside a batch each call is a
+ * savepoint that undoes itself when it fails; store_batch_commit() makes the
+ * batch durable, store_batch_rollback() (or closing the store, or the process
+ * dying) leaves the store as before store_batch_begin(). The write lock is
+ * held from begin to commit: other writers wait. Each returns 0, or -1 with
+ * err (a failed commit rolls the batch back).
+ */
+int store_batch_begin(struct store *store, char *err, size_t errlen);
+int store_batch_commit(struct store *store, char *err, size_t errlen);
+void store_batch_rollback(struct store *store);
+
 /* Removes a file's contribution. Returns 1 when found, 0 when not, -1 on error. */
 int store_forget(struct store *store, const char *path, uint64_t *packets, char *err,
                  size_t errlen);

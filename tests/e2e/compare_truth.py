@@ -103,5 +103,15 @@ def main():
                                                    e["share"], want_share))
         c.result(n + "_shares", not bad, "; ".join(bad[:4]))
 
+    # Bursts planted in the unsolicited traffic from the group are found, and
+    # nothing else; the sensor's activity periods are its infection periods.
+    if "bursts" in truth and "aws" in groups:
+        got = [b["bin"] for b in groups["aws"]["bursts"]["bins"]]
+        c.equal("bursts_aws", got, sorted(truth["bursts"]))
+    if "infections" in truth and "any" in groups:
+        got = [{"from": p["from"], "to": p["to"]}
+               for p in groups["any"]["sensor_state"]["periods"]["spam-smtp"]]
+        c.equal("infections_from_sensor_state", got, truth["infections"])
+
 
 main()

@@ -1,0 +1,113 @@
+/*
+ * honeyscope-mpi: the ingest and report verbs over the ranks of an MPI job
+ * (docs/mpi.md). Every rank runs this program with the same arguments; rank 0
+ * reads them, talks to the user and writes the store or the report.
+ */
+#include <mpi.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dist.h"
+
+#define SENSOR_SAMPLE_PACKETS 100000
+
+int dist_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("honeyscope-mpi: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+int dist_usage_error(const char *verb, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "honeyscope-mpi %s: ", verb);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'honeyscope-mpi %s --help'.\n", verb);
+    return EXIT_USAGE;
+}
+
+size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_t count,
+                           char *why, size_t whylen)
+{
+    struct sensor_detector *detector = sensor_detector_new();
+    char err[512];
+    for (size_t i = 0; i < count; i++) {
+        uint64_t left = SENSOR_SAMPLE_PACKETS - sensor_detector_packets(detector);
+        if (left == 0)
+            break;
+        /* A file that cannot be read adds no sample; the pass reports it. */
+        aggregate_sample_addresses(detector, paths[i], left, err, sizeof(err));
+    }
+    size_t n = sensor_detector_finish(detector, sensors, why, whylen);
+    sensor_detector_free(detector);
+    return n;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: mpirun -np N honeyscope-mpi VERB [options] CAPTURE...\n"
+            "\n"
+            "honeyscope's ingest and report over the ranks of an MPI job: the capture\n"
+            "files are shared among the ranks by size, each rank reads its own with\n"
+            "its threads, and rank 0 writes the store or the report. The results equal\n"
+            "those of 'honeyscope VERB' on the same files.\n"
+            "\n"
+            "Verbs:\n"
+            "  ingest     read captures into a store, all of them in one transaction\n"
+            "  report     analyse captures: volume, categories, ports, sources\n"
+            "\n"
+            "'honeyscope-mpi VERB --help' describes a verb; docs/mpi.md tells how to run\n"
+            "it on a cluster. Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+static int run_verb(int argc, char **argv, int rank, int ranks)
+{
+    if (argc < 2) {
+        if (rank == 0)
+            usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        if (rank == 0)
+            usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "ingest") == 0)
+        return dist_ingest(argc - 1, argv + 1, rank, ranks);
+    if (strcmp(argv[1], "report") == 0)
+        return dist_report(argc - 1, argv + 1, rank, ranks);
+    if (rank == 0) {
+        fprintf(stderr, "honeyscope-mpi: '%s' is not a verb\n\n", argv[1]);
+        usage(stderr);
+    }
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    int provided = 0, rank = 0, ranks = 1, status;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    if (provided < MPI_THREAD_FUNNELED) {
+        /* Reader threads run beside MPI calls made by the main thread. */
+        if (rank == 0)
+            dist_error("this MPI library does not allow threads (MPI_THREAD_FUNNELED)");
+        status = EXIT_FAILED;
+    } else {
+        status = run_verb(argc, argv, rank, ranks);
+    }
+    fflush(stdout);
+    MPI_Finalize();
+    return status;
+}

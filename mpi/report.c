@@ -1,0 +1,455 @@
+/*
+ * honeyscope-mpi report: captures in, the seed analysis out, the files read
+ * by every rank and the cubes merged on rank 0.
+ *
+ * The options are those of 'honeyscope report' for captures (no --db: a
+ * store is reported by 'honeyscope report --db'), and the result is the same
+ * report byte for byte: the same sensor detection on the same sample, the
+ * same cube (cubes merge by addition, in any order), the same report_build()
+ * and renderers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../src/cli/naming.h"
+#include "../src/common/xalloc.h"
+#include "../src/report/report.h"
+#include "dist.h"
+
+static const char report_usage[] =
+    "usage: mpirun -np N honeyscope-mpi report [options] CAPTURE...\n"
+    "\n"
+    "The report of 'honeyscope report' (see 'honeyscope report --help' and\n"
+    "docs/semantics.md), with the capture files shared among the ranks of an MPI\n"
+    "job by size; rank 0 merges the cubes and writes the report.\n"
+    "\n"
+    "Naming the sides:\n"
+    "  --sensor CIDR          a sensor address or prefix (repeatable); without it\n"
+    "                         rank 0 detects the sensor from the traffic\n"
+    NAMING_USAGE
+    "  --group any            every remote address (the default without --group)\n"
+    "\n"
+    "Time:\n"
+    "  --from YYYY-MM-DD, --to YYYY-MM-DD   the period (inclusive, in --tz)\n"
+    "  --bin day|hour         bin width (default day)\n"
+    "  --tz +HH:MM            zone for days and times (default UTC)\n"
+    "\n"
+    "Output:\n"
+    "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
+    "  --top N                sources listed per group (default 20)\n"
+    "  --compare FROM..TO     put a second period beside the first\n"
+    "  --mask                 publish without absolute numbers or sensor addresses\n"
+    "  --burst-window N, --burst-k K, --burst-min N   the burst detector\n"
+    "  --format FORMAT        text (default), json, csv or html\n"
+    "  -o, --output FILE      write the report to FILE (on rank 0) instead of stdout\n"
+    "  -q, --quiet            no per-rank figures on stderr\n"
+    "\n"
+    "Input:\n"
+    "  --threads N            files read at once per rank (default: the node's cores\n"
+    "                         shared among the node's ranks)\n"
+    "  --max-flows N          flows held at once per file (default 1000000)\n"
+    "\n"
+    "Exit status: 0 success, 1 some input could not be read (the report covers\n"
+    "what was read) or a rank failed (no report), 2 usage error.\n";
+
+enum format {
+    FORMAT_TEXT,
+    FORMAT_JSON,
+    FORMAT_CSV,
+    FORMAT_HTML,
+};
+
+struct report_args {
+    struct sensor_set sensors;
+    struct naming_args naming;
+    struct report_options options;
+    enum format format;
+    const char *output;
+    bool quiet;
+    struct flow_config flow;
+    unsigned threads;
+};
+
+enum {
+    OPT_SENSOR = 256,
+    OPT_FROM,
+    OPT_TO,
+    OPT_BIN,
+    OPT_TZ,
+    OPT_METRIC,
+    OPT_TOP,
+    OPT_FORMAT,
+    OPT_MAX_FLOWS,
+    OPT_THREADS,
+    OPT_COMPARE,
+    OPT_MASK,
+    OPT_BURST_WINDOW,
+    OPT_BURST_K,
+    OPT_BURST_MIN,
+};
+
+static const struct option long_options[] = {
+    {"sensor", required_argument, NULL, OPT_SENSOR},
+    NAMING_LONG_OPTIONS,
+    {"from", required_argument, NULL, OPT_FROM},
+    {"to", required_argument, NULL, OPT_TO},
+    {"bin", required_argument, NULL, OPT_BIN},
+    {"tz", required_argument, NULL, OPT_TZ},
+    {"metric", required_argument, NULL, OPT_METRIC},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"compare", required_argument, NULL, OPT_COMPARE},
+    {"mask", no_argument, NULL, OPT_MASK},
+    {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
+    {"burst-k", required_argument, NULL, OPT_BURST_K},
+    {"burst-min", required_argument, NULL, OPT_BURST_MIN},
+    {"output", required_argument, NULL, 'o'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Picks text from names (NULL-terminated); returns its index, or -1. */
+static int pick(const char *text, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(text, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* "FROM..TO" into the options' comparison period. Returns 0, or -1. */
+static int parse_compare(struct report_options *o, const char *text)
+{
+    char from[16], to[16];
+    int64_t first, last;
+    const char *dots = strstr(text, "..");
+    size_t len = dots ? (size_t)(dots - text) : 0;
+    if (!dots || len >= sizeof(from) || strlen(dots + 2) >= sizeof(to))
+        return -1;
+    memcpy(from, text, len);
+    from[len] = '\0';
+    snprintf(to, sizeof(to), "%s", dots + 2);
+    if (parse_date(from, &first) < 0 || parse_date(to, &last) < 0 || last < first)
+        return -1;
+    o->has_compare = true;
+    o->compare_from_s = first * 86400 - o->clock.offset_s;
+    o->compare_to_s = (last + 1) * 86400 - o->clock.offset_s;
+    return 0;
+}
+
+/* One option of the report's own; returns -1 to go on, or the exit status. */
+static int take_option(struct report_args *args, int c, const char *arg, const char **from,
+                       const char **to, const char **compare)
+{
+    static const char *const bins[] = {"day", "hour", NULL};
+    static const char *const metrics[] = {"packets", "bytes", "flows", NULL};
+    static const char *const formats[] = {"text", "json", "csv", "html", NULL};
+    struct report_options *o = &args->options;
+    uint64_t n;
+    int i;
+    switch (c) {
+    case OPT_SENSOR: {
+        struct ip_prefix prefix;
+        const char *why = "";
+        if (prefix_parse(&prefix, arg, &why) < 0)
+            return dist_usage_error("report", "--sensor '%s': %s", arg, why);
+        sensor_set_add(&args->sensors, &prefix);
+        return -1;
+    }
+    case OPT_FROM:
+        *from = arg;
+        return -1;
+    case OPT_TO:
+        *to = arg;
+        return -1;
+    case OPT_BIN:
+        if ((i = pick(arg, bins)) < 0)
+            return dist_usage_error("report", "--bin takes day or hour, not '%s'", arg);
+        o->clock.width_s = i == 0 ? 86400 : 3600;
+        return -1;
+    case OPT_TZ:
+        if (parse_zone(arg, &o->clock.offset_s) < 0)
+            return dist_usage_error("report", "--tz takes +HH:MM or -HH:MM, not '%s'", arg);
+        return -1;
+    case OPT_METRIC:
+        if ((i = pick(arg, metrics)) < 0)
+            return dist_usage_error("report", "--metric takes packets, bytes or flows");
+        o->metric = i == 0 ? METRIC_PACKETS : i == 1 ? METRIC_BYTES : METRIC_FLOWS;
+        return -1;
+    case OPT_TOP:
+        if (parse_u64(arg, 0, 1000000, &n) < 0)
+            return dist_usage_error("report", "--top takes a number, not '%s'", arg);
+        o->top = (size_t)n;
+        return -1;
+    case OPT_FORMAT:
+        if ((i = pick(arg, formats)) < 0)
+            return dist_usage_error("report", "--format takes text, json, csv or html");
+        args->format = (enum format)i;
+        return -1;
+    case OPT_MAX_FLOWS:
+        if (parse_u64(arg, 16, 1000000000, &n) < 0)
+            return dist_usage_error("report", "--max-flows takes a number from 16");
+        args->flow.max_flows = (size_t)n;
+        return -1;
+    case OPT_THREADS:
+        if (parse_u64(arg, 1, 64, &n) < 0)
+            return dist_usage_error("report", "--threads takes a number from 1 to 64");
+        args->threads = (unsigned)n;
+        return -1;
+    case OPT_COMPARE:
+        *compare = arg;
+        return -1;
+    case OPT_MASK:
+        o->mask = true;
+        return -1;
+    case OPT_BURST_WINDOW:
+        if (parse_u64(arg, 3, 100000, &n) < 0)
+            return dist_usage_error("report", "--burst-window takes a number of bins from 3");
+        o->burst_window = (size_t)n;
+        return -1;
+    case OPT_BURST_K: {
+        char *end;
+        double k = strtod(arg, &end);
+        if (*end || !(k > 0 && k < 1000))
+            return dist_usage_error("report", "--burst-k takes a positive number");
+        o->burst_k = k;
+        return -1;
+    }
+    case OPT_BURST_MIN:
+        if (parse_u64(arg, 1, UINT64_MAX / 2, &n) < 0)
+            return dist_usage_error("report", "--burst-min takes a positive number");
+        o->burst_min = n;
+        return -1;
+    case 'o':
+        args->output = arg;
+        return -1;
+    case 'q':
+        args->quiet = true;
+        return -1;
+    case 'h':
+        fputs(report_usage, stdout);
+        return EXIT_OK;
+    default:
+        return dist_usage_error("report", "unknown option");
+    }
+}
+
+/* Parses the options; returns -1 to go on, or the exit status to end with. */
+static int parse_args(struct report_args *args, int argc, char **argv)
+{
+    const char *from = NULL, *to = NULL, *compare = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:qh", long_options, NULL)) != -1) {
+        int status;
+        if (naming_option(&args->naming, "report", c, optarg, &status)) {
+            if (status >= 0)
+                return status;
+            continue;
+        }
+        status = take_option(args, c, optarg, &from, &to, &compare);
+        if (status >= 0)
+            return status;
+    }
+    if (optind >= argc)
+        return dist_usage_error("report", "no capture files given");
+    struct report_options *o = &args->options;
+    int64_t days;
+    if (from) {
+        if (parse_date(from, &days) < 0)
+            return dist_usage_error("report", "--from takes YYYY-MM-DD, not '%s'", from);
+        o->has_from = true;
+        o->from_s = days * 86400 - o->clock.offset_s;
+    }
+    if (to) {
+        if (parse_date(to, &days) < 0)
+            return dist_usage_error("report", "--to takes YYYY-MM-DD, not '%s'", to);
+        o->has_to = true;
+        o->to_s = (days + 1) * 86400 - o->clock.offset_s;
+    }
+    if (o->has_from && o->has_to && o->to_s <= o->from_s)
+        return dist_usage_error("report", "--to is before --from");
+    if (compare && parse_compare(o, compare) < 0)
+        return dist_usage_error("report", "--compare takes FROM..TO with FROM <= TO, not '%s'",
+                                compare);
+    return naming_finish(&args->naming, "report", true);
+}
+
+struct merge {
+    struct cube *cube;
+    struct input_stats total;
+    struct report_file *files; /* per plan file, in the order given */
+    int failed;
+};
+
+/* Rank 0: adds one file's result to the report's cube. */
+static int merge_result(void *ctx, struct file_result *r)
+{
+    struct merge *m = ctx;
+    struct report_file *f = &m->files[r->index];
+    f->packets = r->stats.packets;
+    f->link_type = r->stats.link_type;
+    memcpy(f->format, r->stats.format, sizeof(f->format));
+    if (r->status != 0) {
+        dist_error("%s", r->error);
+        f->error = xstrdup(r->error);
+        m->failed = 1;
+    }
+    cube_merge(m->cube, r->cube);
+    input_stats_merge(&m->total, &r->stats);
+    return 0;
+}
+
+static int compare_files(const void *a, const void *b)
+{
+    return strcmp(((const struct report_file *)a)->path, ((const struct report_file *)b)->path);
+}
+
+static int write_report(const struct report_args *args, const struct report *report)
+{
+    FILE *out = stdout;
+    if (args->output) {
+        out = fopen(args->output, "w");
+        if (!out)
+            return dist_error("cannot open '%s' for writing: %s", args->output, strerror(errno));
+    }
+    int ret;
+    switch (args->format) {
+    case FORMAT_JSON:
+        ret = render_json(report, out);
+        break;
+    case FORMAT_CSV:
+        ret = render_csv(report, out);
+        break;
+    case FORMAT_HTML:
+        ret = render_html(report, out);
+        break;
+    default:
+        ret = render_text(report, out);
+    }
+    if (fflush(out) != 0)
+        ret = -1;
+    if (args->output && fclose(out) != 0)
+        ret = -1;
+    if (ret < 0)
+        return dist_error("cannot write the report to '%s'",
+                          args->output ? args->output : "stdout");
+    return 0;
+}
+
+/* Rank 0 after the pass: the report from the merged cube. */
+static int build_and_write(struct report_args *args, struct merge *m, size_t nfiles,
+                           const char *detection)
+{
+    char err[1024];
+    /* Files are listed by name, as honeyscope report lists them. */
+    qsort(m->files, nfiles, sizeof(*m->files), compare_files);
+    struct report_input input = {
+        .stats = &m->total,
+        .files = m->files,
+        .file_count = nfiles,
+        .sensors = &args->sensors,
+        .sensor_detection = detection,
+        .groups = args->naming.groups,
+        .group_count = args->naming.group_count,
+        .routing = naming_routing_latest(&args->naming),
+        .routing_source = naming_routing_source(&args->naming),
+        .cube = m->cube,
+        .origins = &args->naming.origins,
+        .asnames_source = args->naming.asnames_path,
+    };
+    struct report *report = report_build(&input, &args->options, err, sizeof(err));
+    int status = EXIT_FAILED;
+    if (!report)
+        dist_error("%s", err);
+    else if (write_report(args, report) == 0)
+        status = m->failed ? EXIT_FAILED : EXIT_OK;
+    report_free(report);
+    return status;
+}
+
+int dist_report(int argc, char **argv, int rank, int ranks)
+{
+    struct report_args args;
+    struct dist_plan plan;
+    struct merge m;
+    char err[1024], why[512];
+    const char *detection = NULL;
+    char **paths = NULL;
+    size_t npaths = 0;
+
+    memset(&args, 0, sizeof(args));
+    memset(&m, 0, sizeof(m));
+    naming_args_init(&args.naming);
+    sensor_set_init(&args.sensors);
+    args.options.clock.width_s = 86400;
+    args.options.top = 20;
+    flow_config_default(&args.flow);
+    dist_plan_init(&plan);
+
+    if (rank == 0) {
+        plan.status = parse_args(&args, argc, argv);
+        paths = argv + optind;
+        npaths = plan.status < 0 ? (size_t)(argc - optind) : 0;
+        if (plan.status < 0 && args.sensors.count == 0) {
+            if (dist_detect_sensors(&args.sensors, paths, npaths, why, sizeof(why)) == 0) {
+                dist_error("cannot tell the sensor: %s", why);
+                plan.status = EXIT_FAILED;
+            } else {
+                detection = why;
+                if (!args.quiet)
+                    fprintf(stderr, "honeyscope-mpi: sensor %s\n", why);
+            }
+        }
+        plan.verb = DIST_REPORT;
+        plan.threads = args.threads;
+        plan.clock = args.options.clock;
+        plan.flow = args.flow;
+        for (size_t i = 0; i < args.sensors.count; i++)
+            sensor_set_add(&plan.sensors, &args.sensors.prefixes[i]);
+        for (size_t i = 0; plan.status < 0 && i < npaths; i++) {
+            struct stat st;
+            /* A file that cannot be seen costs nothing; the pass reports it. */
+            int64_t size = stat(paths[i], &st) == 0 ? (int64_t)st.st_size : 0;
+            dist_plan_add(&plan, paths[i], size, 0);
+        }
+        dist_plan_assign(&plan, (unsigned)ranks);
+    }
+    if (dist_share_plan(&plan, rank, ranks, err, sizeof(err)) < 0)
+        dist_error("rank %d: %s", rank, err);
+    int status = plan.status;
+    if (status >= 0)
+        goto out;
+
+    if (rank == 0) {
+        m.cube = cube_new();
+        input_stats_init(&m.total);
+        m.files = xcalloc(npaths ? npaths : 1, sizeof(*m.files));
+        for (size_t i = 0; i < npaths; i++)
+            m.files[i].path = paths[i];
+    }
+    int ran = dist_run(&plan, rank, ranks, merge_result, &m, args.quiet, err, sizeof(err));
+    if (rank != 0) {
+        status = EXIT_OK; /* rank 0 says what went wrong, and ends with the status */
+    } else if (ran < 0) {
+        dist_error("%s", err);
+        dist_error("no report: a rank failed");
+        status = EXIT_FAILED;
+    } else {
+        status = build_and_write(&args, &m, npaths, detection);
+    }
+out:
+    for (size_t i = 0; m.files && i < npaths; i++)
+        free((char *)m.files[i].error);
+    free(m.files);
+    cube_free(m.cube);
+    dist_plan_release(&plan);
+    naming_args_release(&args.naming);
+    sensor_set_release(&args.sensors);
+    return status;
+}

@@ -1,0 +1,163 @@
+/*
+ * The evidence table of a cube: (bin, remote, kind, value) -> count.
+ *
+ * Values come from packets (spam recipients, DNS names, URLs) and are kept as
+ * sent; they live in an arena of chunks that never move, so rows can point
+ * into it. The index is a seeded hash like the cube's, and the table is
+ * bounded: past CUBE_EVIDENCE_MAX rows new values are counted as dropped
+ * rather than stored, so a flood of unique names cannot exhaust memory.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "../evidence/evidence.h"
+#include "aggregate.h"
+
+#define ARENA_CHUNK (256 * 1024)
+
+struct evidence_table {
+    struct evidence_row *rows;
+    uint64_t *hashes;
+    size_t count, alloc;
+    uint32_t *index; /* row + 1, or 0 */
+    size_t mask;
+    char **chunks;
+    size_t chunk_count, chunk_alloc, chunk_used;
+    uint64_t dropped;
+    unsigned char key[crypto_shorthash_KEYBYTES];
+};
+
+struct evidence_table *evidence_table_new(void)
+{
+    if (sodium_init() < 0)
+        abort();
+    struct evidence_table *t = xcalloc(1, sizeof(*t));
+    t->mask = 255;
+    t->index = xcalloc(t->mask + 1, sizeof(*t->index));
+    t->chunk_used = ARENA_CHUNK;
+    randombytes_buf(t->key, sizeof(t->key));
+    return t;
+}
+
+void evidence_table_free(struct evidence_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->chunk_count; i++)
+        free(t->chunks[i]);
+    free(t->chunks);
+    free(t->rows);
+    free(t->hashes);
+    free(t->index);
+    free(t);
+}
+
+static uint64_t row_hash(const struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
+                         unsigned kind, const char *value, size_t len)
+{
+    unsigned char out[crypto_shorthash_BYTES];
+    unsigned char head[8 + 16 + 1];
+    uint64_t h;
+    memcpy(head, &bin, 8);
+    memcpy(head + 8, remote->b, 16);
+    head[24] = (unsigned char)kind;
+    /* libsodium has no streaming SipHash: hash head and value apart, then mix. */
+    crypto_shorthash(out, head, sizeof(head), t->key);
+    memcpy(&h, out, sizeof(h));
+    crypto_shorthash(out, (const unsigned char *)value, len, t->key);
+    uint64_t v;
+    memcpy(&v, out, sizeof(v));
+    return h ^ (v * 0x9e3779b97f4a7c15u);
+}
+
+static char *arena_copy(struct evidence_table *t, const char *value, size_t len)
+{
+    if (len + 1 > ARENA_CHUNK - t->chunk_used) {
+        ALLOC_GROW(t->chunks, t->chunk_count + 1, t->chunk_alloc);
+        t->chunks[t->chunk_count++] = xmalloc(ARENA_CHUNK);
+        t->chunk_used = 0;
+    }
+    char *p = t->chunks[t->chunk_count - 1] + t->chunk_used;
+    memcpy(p, value, len);
+    p[len] = '\0';
+    t->chunk_used += len + 1;
+    return p;
+}
+
+static void reindex(struct evidence_table *t)
+{
+    free(t->index);
+    t->mask = t->mask * 2 + 1;
+    t->index = xcalloc(t->mask + 1, sizeof(*t->index));
+    for (size_t i = 0; i < t->count; i++) {
+        size_t slot = t->hashes[i] & t->mask;
+        while (t->index[slot])
+            slot = (slot + 1) & t->mask;
+        t->index[slot] = (uint32_t)(i + 1);
+    }
+}
+
+void evidence_table_add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
+                        unsigned kind, const char *value, size_t len, uint64_t count)
+{
+    if (len > EVIDENCE_VALUE_MAX)
+        len = EVIDENCE_VALUE_MAX;
+    uint64_t hash = row_hash(t, bin, remote, kind, value, len);
+    size_t slot = hash & t->mask;
+    for (; t->index[slot]; slot = (slot + 1) & t->mask) {
+        struct evidence_row *row = &t->rows[t->index[slot] - 1];
+        if (t->hashes[t->index[slot] - 1] == hash && row->bin == bin && row->kind == kind &&
+            row->len == len && addr_compare(&row->remote, remote) == 0 &&
+            memcmp(row->value, value, len) == 0) {
+            row->count += count;
+            return;
+        }
+    }
+    if (t->count >= CUBE_EVIDENCE_MAX) {
+        t->dropped += count;
+        return;
+    }
+    size_t old = t->alloc;
+    ALLOC_GROW(t->rows, t->count + 1, t->alloc);
+    if (t->alloc != old)
+        t->hashes = xreallocarray(t->hashes, t->alloc, sizeof(*t->hashes));
+    struct evidence_row *row = &t->rows[t->count];
+    row->bin = bin;
+    row->remote = *remote;
+    row->kind = (uint8_t)kind;
+    row->len = (uint16_t)len;
+    row->value = arena_copy(t, value, len);
+    row->count = count;
+    t->hashes[t->count] = hash;
+    t->index[slot] = (uint32_t)++t->count;
+    if (t->count * 2 > t->mask)
+        reindex(t);
+}
+
+size_t evidence_table_count(const struct evidence_table *t)
+{
+    return t ? t->count : 0;
+}
+
+const struct evidence_row *evidence_table_at(const struct evidence_table *t, size_t i)
+{
+    return &t->rows[i];
+}
+
+uint64_t evidence_table_dropped(const struct evidence_table *t)
+{
+    return t ? t->dropped : 0;
+}
+
+void evidence_table_merge(struct evidence_table *into, const struct evidence_table *from)
+{
+    if (!from)
+        return;
+    for (size_t i = 0; i < from->count; i++) {
+        const struct evidence_row *r = &from->rows[i];
+        evidence_table_add(into, r->bin, &r->remote, r->kind, r->value, r->len, r->count);
+    }
+    into->dropped += from->dropped;
+}

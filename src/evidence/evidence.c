@@ -1,0 +1,204 @@
+/*
+ * The evidence stage's front: which parser a flow side goes to, the names of
+ * the kinds, and the helpers every parser shares (values, lines).
+ */
+#include <string.h>
+
+#include "evidence_int.h"
+
+enum { IPPROTO_TCP_ = 6, IPPROTO_UDP_ = 17 };
+
+static const char *const kind_names[EVIDENCE_KIND_COUNT] = {
+    [EVIDENCE_SMTP_HELO] = "smtp-helo",
+    [EVIDENCE_SMTP_MAIL_FROM] = "smtp-mail-from",
+    [EVIDENCE_SMTP_MAIL_FROM_DOMAIN] = "smtp-mail-from-domain",
+    [EVIDENCE_SMTP_RCPT_TO] = "smtp-rcpt-to",
+    [EVIDENCE_SMTP_RCPT_TO_DOMAIN] = "smtp-rcpt-to-domain",
+    [EVIDENCE_SMTP_MESSAGES] = "smtp-messages",
+    [EVIDENCE_SMTP_SUBJECT] = "smtp-subject",
+    [EVIDENCE_SMTP_BANNER] = "smtp-banner",
+    [EVIDENCE_SMTP_REPLY] = "smtp-reply",
+    [EVIDENCE_DNS_QUERY] = "dns-query",
+    [EVIDENCE_DNS_ANSWER] = "dns-answer",
+    [EVIDENCE_DNS_ERROR] = "dns-error",
+    [EVIDENCE_HTTP_REQUEST] = "http-request",
+    [EVIDENCE_HTTP_HOST] = "http-host",
+    [EVIDENCE_HTTP_USER_AGENT] = "http-user-agent",
+    [EVIDENCE_HTTP_URL] = "http-url",
+    [EVIDENCE_HTTP_RESPONSE] = "http-response",
+    [EVIDENCE_HTTP_LOCATION] = "http-location",
+    [EVIDENCE_TLS_SNI] = "tls-sni",
+};
+
+const char *evidence_kind_name(enum evidence_kind kind)
+{
+    if ((unsigned)kind >= EVIDENCE_KIND_COUNT || !kind_names[kind])
+        return "unknown";
+    return kind_names[kind];
+}
+
+/* ---- values ------------------------------------------------------------------- */
+
+void ev_value_init(struct ev_value *v, enum evidence_kind kind)
+{
+    v->item.kind = kind;
+    v->item.count = 1;
+    v->item.len = 0;
+    v->item.truncated = 0;
+    v->item.value[0] = '\0';
+    v->has_nul = 0;
+}
+
+void ev_value_add(struct ev_value *v, const uint8_t *bytes, size_t n)
+{
+    if (n == 0)
+        return;
+    size_t room = EVIDENCE_VALUE_MAX - v->item.len;
+    if (n > room) {
+        n = room;
+        v->item.truncated = 1;
+    }
+    /* Only the bytes kept count: what lies past the cut is not part of the value. */
+    if (n > 0 && memchr(bytes, 0, n))
+        v->has_nul = 1;
+    memcpy(v->item.value + v->item.len, bytes, n);
+    v->item.len = (uint16_t)(v->item.len + n);
+    v->item.value[v->item.len] = '\0';
+}
+
+void ev_value_str(struct ev_value *v, const char *s)
+{
+    ev_value_add(v, (const uint8_t *)s, strlen(s));
+}
+
+void ev_emit_value(struct ev_out *out, struct ev_value *v)
+{
+    if (v->has_nul)
+        return;
+    out->emit(out->ctx, &v->item);
+    out->items++;
+}
+
+void ev_emit(struct ev_out *out, enum evidence_kind kind, const uint8_t *bytes, size_t n)
+{
+    struct ev_value v;
+    ev_value_init(&v, kind);
+    ev_value_add(&v, bytes, n);
+    ev_emit_value(out, &v);
+}
+
+/* ---- lines ---------------------------------------------------------------------- */
+
+int ev_line(struct ev_cursor *c, const uint8_t **line, size_t *n)
+{
+    const uint8_t *lf = c->left ? memchr(c->p, '\n', c->left) : NULL;
+    if (!lf)
+        return 0;
+    size_t len = (size_t)(lf - c->p);
+    *line = c->p;
+    *n = len > 0 && c->p[len - 1] == '\r' ? len - 1 : len;
+    ev_skip(c, len + 1);
+    return 1;
+}
+
+static uint8_t lower(uint8_t b)
+{
+    return b >= 'A' && b <= 'Z' ? (uint8_t)(b + ('a' - 'A')) : b;
+}
+
+int ev_starts_nocase(const uint8_t *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    if (k > n)
+        return 0;
+    for (size_t i = 0; i < k; i++)
+        if (lower(s[i]) != lower((uint8_t)prefix[i]))
+            return 0;
+    return 1;
+}
+
+void ev_trim(const uint8_t **s, size_t *n)
+{
+    while (*n && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+        (*n)--;
+}
+
+/* ---- which parser ------------------------------------------------------------------ */
+
+enum parser { PARSER_NONE, PARSER_DNS_UDP, PARSER_DNS_TCP, PARSER_SMTP, PARSER_HTTP, PARSER_TLS };
+
+static int smtp_port(uint16_t service)
+{
+    return service == 25 || service == 465 || service == 587;
+}
+
+/*
+ * The parser for a flow side. The port decides for DNS (any bytes to port 53
+ * are read as DNS, even those that would pass for TLS); TLS and HTTP are
+ * recognised by their first bytes on any TCP port, so that SMTPS on 465 and
+ * HTTP on odd ports are read for what they are; SMTP is what is left on the
+ * mail ports. *undecided is set when more bytes could change the answer.
+ */
+static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, size_t len,
+                        int *undecided)
+{
+    *undecided = 0;
+    if (proto == IPPROTO_UDP_)
+        return service == 53 ? PARSER_DNS_UDP : PARSER_NONE;
+    if (proto != IPPROTO_TCP_)
+        return PARSER_NONE;
+    if (service == 53)
+        return PARSER_DNS_TCP;
+    enum ev_sniff tls = ev_tls_sniff(data, len);
+    if (tls == EV_YES)
+        return PARSER_TLS;
+    enum ev_sniff http = ev_http_sniff(data, len, service == 80 || service == 8080);
+    if (http == EV_YES)
+        return PARSER_HTTP;
+    *undecided = tls == EV_MAYBE || http == EV_MAYBE;
+    return smtp_port(service) ? PARSER_SMTP : PARSER_NONE;
+}
+
+size_t evidence_parse(uint8_t proto, uint16_t service, enum evidence_side side, const uint8_t *data,
+                      size_t len, evidence_emit_fn *emit, void *ctx)
+{
+    struct ev_out out = {emit, ctx, 0};
+    int undecided;
+    if (!data)
+        len = 0;
+    switch (pick(proto, service, data, len, &undecided)) {
+    case PARSER_DNS_UDP:
+        ev_dns(data, len, 0, &out);
+        break;
+    case PARSER_DNS_TCP:
+        ev_dns(data, len, 1, &out);
+        break;
+    case PARSER_TLS:
+        ev_tls(data, len, &out);
+        break;
+    case PARSER_HTTP:
+        ev_http(data, len, &out);
+        break;
+    case PARSER_SMTP: {
+        int is_server = side == EVIDENCE_SIDE_RESPONDER ||
+                        (side == EVIDENCE_SIDE_UNKNOWN && ev_smtp_looks_server(data, len));
+        ev_smtp(data, len, is_server, &out);
+        break;
+    }
+    case PARSER_NONE:
+        break;
+    }
+    return out.items;
+}
+
+int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t len)
+{
+    int undecided;
+    if (!data)
+        len = 0;
+    return pick(proto, service, data, len, &undecided) != PARSER_NONE || undecided;
+}

@@ -1,0 +1,73 @@
+/* Tests the escapers of the report's formats: text, CSV and HTML. */
+#include <stdlib.h>
+
+#include "../../src/report/report_int.h"
+#include "check.h"
+
+/* What an escaper writes for s, in a buffer the caller frees. */
+static char *escaped(void (*escape)(FILE *, const char *), const char *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    escape(f, s);
+    fclose(f);
+    return buf;
+}
+
+#define CHECK_ESCAPED(fn, in, want)                                                                \
+    do {                                                                                           \
+        char *got_ = escaped(fn, in);                                                              \
+        CHECK_STR(got_, want);                                                                     \
+        free(got_);                                                                                \
+    } while (0)
+
+static void test_csv_plain_and_quoted(void)
+{
+    CHECK_ESCAPED(csv_escape, "", "");
+    CHECK_ESCAPED(csv_escape, "Amazon EU AWS Dublin", "Amazon EU AWS Dublin");
+    CHECK_ESCAPED(csv_escape, "a,b", "\"a,b\"");
+    CHECK_ESCAPED(csv_escape, "say \"hi\"", "\"say \"\"hi\"\"\"");
+    /* Line breaks never reach the cell raw. */
+    CHECK_ESCAPED(csv_escape, "two\r\nlines", "\"two\\x0d\\x0alines\"");
+    CHECK_ESCAPED(csv_escape, "tab\there", "tab\\x09here");
+}
+
+static void test_csv_no_formula(void)
+{
+    CHECK_ESCAPED(csv_escape, "=1+1", "'=1+1");
+    CHECK_ESCAPED(csv_escape, "+cmd", "'+cmd");
+    CHECK_ESCAPED(csv_escape, "-2+3", "'-2+3");
+    CHECK_ESCAPED(csv_escape, "@SUM(1)", "'@SUM(1)");
+    CHECK_ESCAPED(csv_escape, "\tx", "'\\x09x");
+    CHECK_ESCAPED(csv_escape, "\rx", "\"'\\x0dx\"");
+    CHECK_ESCAPED(csv_escape, "=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    CHECK_ESCAPED(csv_escape, "a=b", "a=b");
+}
+
+static void test_csv_bytes(void)
+{
+    CHECK_ESCAPED(csv_escape, "\x1b[31mred", "\\x1b[31mred");
+    CHECK_ESCAPED(csv_escape, "bad\xff", "bad\\xff");
+    CHECK_ESCAPED(csv_escape, "caf\xc3\xa9", "caf\xc3\xa9");
+}
+
+static void test_html(void)
+{
+    CHECK_ESCAPED(html_escape, "<script>alert(1)</script>",
+                  "&lt;script&gt;alert(1)&lt;/script&gt;");
+    CHECK_ESCAPED(html_escape, "\"onmouseover='x'", "&quot;onmouseover=&#39;x&#39;");
+    CHECK_ESCAPED(html_escape, "a & b", "a &amp; b");
+    CHECK_ESCAPED(html_escape, "\x1b]0;title\x07", "\\x1b]0;title\\x07");
+    CHECK_ESCAPED(html_escape, "\xc3\x28 \xe2\x80\xae", "\\xc3( \\xe2\\x80\\xae");
+    CHECK_ESCAPED(html_escape, "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac");
+}
+
+int main(void)
+{
+    RUN(test_csv_plain_and_quoted);
+    RUN(test_csv_no_formula);
+    RUN(test_csv_bytes);
+    RUN(test_html);
+    CHECK_EXIT();
+}

@@ -1,0 +1,1570 @@
+/*
+ * Unit tests of the evidence stage: real-looking SMTP, DNS, HTTP and TLS
+ * payloads and the items they give; every truncation point of each of them
+ * (a prefix may give fewer items, never different ones); crafted hostile
+ * inputs (DNS pointer loops and forward pointers, oversized labels and names,
+ * counts the bytes cannot hold, TLS lengths past their containers, lines
+ * without an end); raw values kept as sent; and random mutations.
+ *
+ * Every payload is parsed from a heap copy of exactly its length, so that a
+ * read one byte too far is caught by AddressSanitizer, and every item passes
+ * the same checks as it is emitted (length, terminating NUL, no inner NUL).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/evidence/evidence.h"
+#include "check.h"
+
+enum { TCP = 6, UDP = 17 };
+
+#define INIT EVIDENCE_SIDE_INITIATOR
+#define RESP EVIDENCE_SIDE_RESPONDER
+#define UNKN EVIDENCE_SIDE_UNKNOWN
+
+/* ---- collecting items ------------------------------------------------------------ */
+
+enum { MAX_ITEMS = 512 };
+
+struct items {
+    struct evidence_item item[MAX_ITEMS];
+    size_t n;
+    int bad; /* an item broke the contract */
+};
+
+static void collect(void *ctx, const struct evidence_item *item)
+{
+    struct items *it = ctx;
+    if ((unsigned)item->kind >= EVIDENCE_KIND_COUNT || item->len > EVIDENCE_VALUE_MAX ||
+        item->value[item->len] != '\0' || strlen(item->value) != item->len || item->count == 0 ||
+        item->truncated > 1 || (item->truncated && item->len != EVIDENCE_VALUE_MAX))
+        it->bad = 1;
+    if (it->n < MAX_ITEMS)
+        it->item[it->n++] = *item;
+    else
+        it->bad = 1;
+}
+
+/* Parses a heap copy of exactly len bytes of data into *it; returns what evidence_parse() did. */
+static size_t parse(uint8_t proto, uint16_t service, enum evidence_side side, const void *data,
+                    size_t len, struct items *it)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        abort();
+    if (len)
+        memcpy(copy, data, len);
+    it->n = 0;
+    it->bad = 0;
+    size_t r = evidence_parse(proto, service, side, len ? copy : NULL, len, collect, it);
+    free(copy);
+    if (r != it->n)
+        it->bad = 1;
+    return r;
+}
+
+/* The index of the first item of kind with value, or -1. */
+static int find(const struct items *it, enum evidence_kind kind, const char *value)
+{
+    for (size_t i = 0; i < it->n; i++)
+        if (it->item[i].kind == kind && strcmp(it->item[i].value, value) == 0)
+            return (int)i;
+    return -1;
+}
+
+static size_t count_kind(const struct items *it, enum evidence_kind kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < it->n; i++)
+        n += it->item[i].kind == kind;
+    return n;
+}
+
+/* Renders the items as "kind=value" lines, for whole-list comparisons. */
+static const char *render(const struct items *it)
+{
+    static char buf[16384];
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < it->n && at < sizeof(buf); i++) {
+        int k =
+            snprintf(buf + at, sizeof(buf) - at, "%s=%s%s\n", evidence_kind_name(it->item[i].kind),
+                     it->item[i].value, it->item[i].truncated ? "[cut]" : "");
+        if (k < 0)
+            break;
+        at += (size_t)k;
+    }
+    return buf;
+}
+
+/* ---- truncation ------------------------------------------------------------------ */
+
+/* The n-th space-separated field of s (into out), for http-response values. */
+static void field(const char *s, int n, char *out, size_t outlen)
+{
+    while (n-- > 0) {
+        const char *sp = strchr(s, ' ');
+        s = sp ? sp + 1 : s + strlen(s);
+    }
+    size_t k = strcspn(s, " ");
+    if (k >= outlen)
+        k = outlen - 1;
+    memcpy(out, s, k);
+    out[k] = '\0';
+}
+
+/*
+ * Whether an item a prefix gave is one the whole payload gives: the same
+ * kind and value; for smtp-messages a count no larger; for http-response the
+ * same fields, or '-' where the prefix ended before one.
+ */
+static int item_agrees(const struct evidence_item *part, const struct evidence_item *whole)
+{
+    if (part->kind != whole->kind)
+        return 0;
+    if (part->kind == EVIDENCE_SMTP_MESSAGES)
+        return part->count <= whole->count;
+    if (part->kind == EVIDENCE_HTTP_RESPONSE) {
+        for (int f = 0; f < 3; f++) {
+            char a[EVIDENCE_VALUE_MAX + 1], b[EVIDENCE_VALUE_MAX + 1];
+            field(part->value, f, a, sizeof(a));
+            field(whole->value, f, b, sizeof(b));
+            if (strcmp(a, b) != 0 && strcmp(a, "-") != 0)
+                return 0;
+        }
+        return 1;
+    }
+    return part->len == whole->len && part->truncated == whole->truncated &&
+           memcmp(part->value, whole->value, part->len) == 0;
+}
+
+/*
+ * Parses every prefix of data (lengths 0 to len): none may crash, break the
+ * item contract, or give an item the whole payload does not give (each item
+ * of the whole matches at most one of the prefix's). Returns the number of
+ * prefixes that failed, 0 when all is well.
+ */
+static size_t check_prefixes(uint8_t proto, uint16_t service, enum evidence_side side,
+                             const void *data, size_t len)
+{
+    static struct items whole, part;
+    size_t failures = 0;
+    parse(proto, service, side, data, len, &whole);
+    if (whole.bad)
+        return 1;
+    for (size_t n = 0; n <= len; n++) {
+        parse(proto, service, side, data, n, &part);
+        int used[MAX_ITEMS] = {0};
+        int ok = !part.bad;
+        for (size_t i = 0; ok && i < part.n; i++) {
+            ok = 0;
+            for (size_t j = 0; j < whole.n; j++) {
+                if (!used[j] && item_agrees(&part.item[i], &whole.item[j])) {
+                    used[j] = 1;
+                    ok = 1;
+                    break;
+                }
+            }
+            if (!ok)
+                printf("    prefix %zu of %zu: unexpected %s=%s\n", n, len,
+                       evidence_kind_name(part.item[i].kind), part.item[i].value);
+        }
+        failures += !ok;
+    }
+    return failures;
+}
+
+/* ---- building binary payloads ------------------------------------------------------ */
+
+struct buf {
+    uint8_t b[8192];
+    size_t n;
+};
+
+static void put8(struct buf *p, unsigned v)
+{
+    p->b[p->n++] = (uint8_t)v;
+}
+
+static void put16(struct buf *p, unsigned v)
+{
+    put8(p, v >> 8 & 0xff);
+    put8(p, v & 0xff);
+}
+
+static void put24(struct buf *p, unsigned v)
+{
+    put8(p, v >> 16 & 0xff);
+    put16(p, v & 0xffff);
+}
+
+static void put32(struct buf *p, uint32_t v)
+{
+    put16(p, v >> 16);
+    put16(p, v & 0xffff);
+}
+
+static void putn(struct buf *p, const void *src, size_t n)
+{
+    if (n == 0)
+        return;
+    memcpy(p->b + p->n, src, n);
+    p->n += n;
+}
+
+static void puts_(struct buf *p, const char *s)
+{
+    putn(p, s, strlen(s));
+}
+
+static void set16(struct buf *p, size_t at, size_t v)
+{
+    p->b[at] = (uint8_t)(v >> 8);
+    p->b[at + 1] = (uint8_t)v;
+}
+
+static void set24(struct buf *p, size_t at, size_t v)
+{
+    p->b[at] = (uint8_t)(v >> 16);
+    set16(p, at + 1, v & 0xffff);
+}
+
+/* ---- DNS messages ---- */
+
+/* Writes "www.example.com" as labels and the root label. */
+static void dns_name(struct buf *p, const char *name)
+{
+    while (*name) {
+        size_t k = strcspn(name, ".");
+        put8(p, (unsigned)k);
+        putn(p, name, k);
+        name += k;
+        if (*name == '.')
+            name++;
+    }
+    put8(p, 0);
+}
+
+static void dns_ptr(struct buf *p, unsigned offset)
+{
+    put16(p, 0xc000 | offset);
+}
+
+static void dns_header(struct buf *p, unsigned id, unsigned flags, unsigned qd, unsigned an,
+                       unsigned ns, unsigned ar)
+{
+    put16(p, id);
+    put16(p, flags);
+    put16(p, qd);
+    put16(p, an);
+    put16(p, ns);
+    put16(p, ar);
+}
+
+/* Type, class, TTL and an RDATA length to fill in; returns the length's offset. */
+static size_t dns_rr_head(struct buf *p, unsigned type, unsigned class)
+{
+    put16(p, type);
+    put16(p, class);
+    put32(p, 300);
+    put16(p, 0);
+    return p->n - 2;
+}
+
+static void dns_rr_end(struct buf *p, size_t at)
+{
+    set16(p, at, p->n - at - 2);
+}
+
+/* The EDNS(0) OPT record of a modern query (RFC 6891). */
+static void dns_opt(struct buf *p)
+{
+    put8(p, 0);
+    put16(p, 41);
+    put16(p, 1232);
+    put32(p, 0);
+    put16(p, 0);
+}
+
+static void dns_query(struct buf *p, unsigned id, const char *name, unsigned type)
+{
+    dns_header(p, id, 0x0100, 1, 0, 0, 1);
+    dns_name(p, name);
+    put16(p, type);
+    put16(p, 1);
+    dns_opt(p);
+}
+
+/*
+ * A response to "www.example.com A": a CNAME to web.example.net (the owner
+ * a pointer to the question), its A and AAAA records (owner a pointer into
+ * the CNAME's data), an NS in the authority section, an OPT record.
+ */
+static void dns_response(struct buf *p)
+{
+    size_t base = p->n;
+    dns_header(p, 0x1234, 0x8180, 1, 3, 1, 1);
+    dns_name(p, "www.example.com");
+    put16(p, 1);
+    put16(p, 1);
+    dns_ptr(p, 12);
+    size_t rd = dns_rr_head(p, 5, 1);
+    size_t cname_at = p->n - base;
+    dns_name(p, "web.example.net");
+    dns_rr_end(p, rd);
+    dns_ptr(p, (unsigned)cname_at);
+    rd = dns_rr_head(p, 1, 1);
+    putn(p, "\xc0\x00\x02\x01", 4);
+    dns_rr_end(p, rd);
+    dns_ptr(p, (unsigned)cname_at);
+    rd = dns_rr_head(p, 28, 1);
+    putn(p, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+    dns_rr_end(p, rd);
+    dns_ptr(p, 12 + 4); /* "example.com" of the question */
+    rd = dns_rr_head(p, 2, 1);
+    dns_name(p, "ns1.example.com");
+    dns_rr_end(p, rd);
+    dns_opt(p);
+}
+
+/* ---- TLS ---- */
+
+/*
+ * A TLS 1.3 ClientHello (as a browser sends it) naming sni, in records of at
+ * most record_max bytes. Extensions before and after server_name.
+ */
+static void client_hello(struct buf *p, const char *sni, size_t record_max)
+{
+    struct buf hs = {{0}, 0};
+    put8(&hs, 1);
+    put24(&hs, 0); /* length: below */
+    put16(&hs, 0x0303);
+    for (unsigned i = 0; i < 32; i++)
+        put8(&hs, i * 7);
+    put8(&hs, 32); /* session id */
+    for (unsigned i = 0; i < 32; i++)
+        put8(&hs, 0xa0 + i);
+    put16(&hs, 6);
+    put16(&hs, 0x1301);
+    put16(&hs, 0x1302);
+    put16(&hs, 0xc02f);
+    put8(&hs, 1);
+    put8(&hs, 0);
+    size_t ext_len_at = hs.n;
+    put16(&hs, 0);
+    /* supported_groups */
+    put16(&hs, 10);
+    put16(&hs, 4);
+    put16(&hs, 2);
+    put16(&hs, 0x001d);
+    /* server_name */
+    size_t k = strlen(sni);
+    put16(&hs, 0);
+    put16(&hs, (unsigned)(k + 5));
+    put16(&hs, (unsigned)(k + 3));
+    put8(&hs, 0);
+    put16(&hs, (unsigned)k);
+    puts_(&hs, sni);
+    /* ALPN: h2, http/1.1 */
+    put16(&hs, 16);
+    put16(&hs, 14);
+    put16(&hs, 12);
+    put8(&hs, 2);
+    puts_(&hs, "h2");
+    put8(&hs, 8);
+    puts_(&hs, "http/1.1");
+    /* supported_versions */
+    put16(&hs, 43);
+    put16(&hs, 3);
+    put8(&hs, 2);
+    put16(&hs, 0x0304);
+    set16(&hs, ext_len_at, hs.n - ext_len_at - 2);
+    set24(&hs, 1, hs.n - 4);
+
+    for (size_t at = 0; at < hs.n; at += record_max) {
+        size_t n = hs.n - at < record_max ? hs.n - at : record_max;
+        put8(p, 22);
+        put16(p, 0x0301);
+        put16(p, (unsigned)n);
+        putn(p, hs.b + at, n);
+    }
+}
+
+/* ---- SMTP ------------------------------------------------------------------------- */
+
+static const char smtp_session[] = "EHLO pc-7f3a.example.net\r\n"
+                                   "MAIL FROM:<sales@pharma.example> SIZE=1234\r\n"
+                                   "RCPT TO:<alice@mail.example.org>\r\n"
+                                   "RCPT TO:<bob@other.example>\r\n"
+                                   "DATA\r\n"
+                                   "From: \"Sales\" <sales@pharma.example>\r\n"
+                                   "Subject: Cheap meds, 80% off\r\n"
+                                   "Subject: a second one is ignored\r\n"
+                                   "\r\n"
+                                   "Hello,\r\n"
+                                   "RCPT TO:<in-the-body@example.com>\r\n"
+                                   "..leading dot\r\n"
+                                   ".\r\n"
+                                   "RSET\r\n"
+                                   "MAIL FROM:<>\r\n"
+                                   "rcpt to:<carol@mail.example.org>\r\n"
+                                   "DATA\r\n"
+                                   "Subject: =?utf-8?B?w6l0w6k=?=\r\n"
+                                   "\r\n"
+                                   "body\r\n"
+                                   ".\r\n"
+                                   "QUIT\r\n";
+
+static void test_smtp_client_session(void)
+{
+    struct items it;
+    parse(TCP, 25, INIT, smtp_session, strlen(smtp_session), &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "smtp-helo=pc-7f3a.example.net\n"
+                           "smtp-mail-from=sales@pharma.example\n"
+                           "smtp-mail-from-domain=pharma.example\n"
+                           "smtp-rcpt-to=alice@mail.example.org\n"
+                           "smtp-rcpt-to-domain=mail.example.org\n"
+                           "smtp-rcpt-to=bob@other.example\n"
+                           "smtp-rcpt-to-domain=other.example\n"
+                           "smtp-subject=Cheap meds, 80% off\n"
+                           "smtp-mail-from=<>\n"
+                           "smtp-rcpt-to=carol@mail.example.org\n"
+                           "smtp-rcpt-to-domain=mail.example.org\n"
+                           "smtp-subject==?utf-8?B?w6l0w6k=?=\n"
+                           "smtp-messages=\n");
+    CHECK_U64(it.item[it.n - 1].count, 2);
+    for (size_t i = 0; i + 1 < it.n; i++)
+        CHECK_U64(it.item[i].count, 1);
+    /* The same on the submission ports, and with the side unknown. */
+    struct items other;
+    parse(TCP, 587, INIT, smtp_session, strlen(smtp_session), &other);
+    CHECK_STR(render(&other), render(&it));
+    parse(TCP, 465, UNKN, smtp_session, strlen(smtp_session), &other);
+    CHECK_U64(other.n, it.n);
+    /* Not on other ports: an SMTP session there says nothing. */
+    CHECK_U64(parse(TCP, 2525, INIT, smtp_session, strlen(smtp_session), &other), 0);
+}
+
+static void test_smtp_bare_lf_and_cut_line(void)
+{
+    static const char s[] = "HELO bot\nMAIL FROM:<a@b.example>\nRCPT TO:<c@d.example>\r\n"
+                            "RCPT TO:<cut@e.example>";
+    struct items it;
+    parse(TCP, 25, INIT, s, strlen(s), &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "smtp-helo=bot\n"
+                           "smtp-mail-from=a@b.example\n"
+                           "smtp-mail-from-domain=b.example\n"
+                           "smtp-rcpt-to=c@d.example\n"
+                           "smtp-rcpt-to-domain=d.example\n");
+}
+
+static void test_smtp_rcpt_without_brackets(void)
+{
+    static const char s[] = "HELO   spaced.example   \r\n"
+                            "MAIL FROM:sender@x.example\r\n"
+                            "RCPT TO:user@example.org\r\n"
+                            "RCPT TO: <spaced@example.org> NOTIFY=NEVER\r\n"
+                            "RCPT TO:plain@example.org ORCPT=rfc822;x@y\r\n"
+                            "RCPT TO:<unclosed@example.org\r\n"
+                            "RCPT TO:<@relay1.example,@relay2.example:routed@example.org>\r\n"
+                            "RCPT TO:<postmaster>\r\n"
+                            "RCPT TO:<>\r\n"
+                            "RCPT TO:\r\n"
+                            "RCPT TO:<trailing-at@>\r\n"
+                            "RCPT TO:<\"odd@local\"@quoted.example>\r\n"
+                            "RCPTTO:<no-space@example.org>\r\n"
+                            "HELO\r\n";
+    struct items it;
+    parse(TCP, 25, INIT, s, strlen(s), &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "smtp-helo=spaced.example\n"
+                           "smtp-mail-from=sender@x.example\n"
+                           "smtp-mail-from-domain=x.example\n"
+                           "smtp-rcpt-to=user@example.org\n"
+                           "smtp-rcpt-to-domain=example.org\n"
+                           "smtp-rcpt-to=spaced@example.org\n"
+                           "smtp-rcpt-to-domain=example.org\n"
+                           "smtp-rcpt-to=plain@example.org\n"
+                           "smtp-rcpt-to-domain=example.org\n"
+                           "smtp-rcpt-to=unclosed@example.org\n"
+                           "smtp-rcpt-to-domain=example.org\n"
+                           "smtp-rcpt-to=routed@example.org\n"
+                           "smtp-rcpt-to-domain=example.org\n"
+                           "smtp-rcpt-to=postmaster\n"
+                           "smtp-rcpt-to=trailing-at@\n"
+                           "smtp-rcpt-to=\"odd@local\"@quoted.example\n"
+                           "smtp-rcpt-to-domain=quoted.example\n");
+}
+
+static void test_smtp_data_refused(void)
+{
+    /* No valid recipient: the server refuses DATA and the client goes on. */
+    static const char s[] = "HELO bot\r\n"
+                            "MAIL FROM:<a@b.example>\r\n"
+                            "RCPT TO:<nobody@c.example>\r\n"
+                            "DATA\r\n"
+                            "RSET\r\n"
+                            "MAIL FROM:<a@b.example>\r\n"
+                            "RCPT TO:<second@d.example>\r\n"
+                            "DATA\r\n"
+                            "QUIT\r\n";
+    struct items it;
+    parse(TCP, 25, INIT, s, strlen(s), &it);
+    CHECK(!it.bad);
+    CHECK_U64(count_kind(&it, EVIDENCE_SMTP_MESSAGES), 0);
+    CHECK(find(&it, EVIDENCE_SMTP_RCPT_TO, "second@d.example") >= 0);
+    /* DATA as the last complete line: no message is known to follow yet. */
+    static const char t[] = "HELO bot\r\nDATA\r\nSubj";
+    parse(TCP, 25, INIT, t, strlen(t), &it);
+    CHECK_U64(count_kind(&it, EVIDENCE_SMTP_MESSAGES), 0);
+    static const char u[] = "HELO bot\r\nDATA\r\nSubject: hi\r\n";
+    parse(TCP, 25, INIT, u, strlen(u), &it);
+    CHECK(find(&it, EVIDENCE_SMTP_SUBJECT, "hi") >= 0);
+    CHECK(find(&it, EVIDENCE_SMTP_MESSAGES, "") >= 0);
+}
+
+static void test_smtp_bdat(void)
+{
+    /* RFC 3030: the chunk follows the command line and is not commands. */
+    static const char s[] = "EHLO bot\r\n"
+                            "MAIL FROM:<a@b.example>\r\n"
+                            "RCPT TO:<c@d.example>\r\n"
+                            "BDAT 26\r\n"
+                            "RCPT TO:<hidden@x.exa>\r\n\r\n"
+                            "BDAT 0 LAST\r\n"
+                            "MAIL FROM:<next@b.example>\r\n"
+                            "BDAT 10000 LAST\r\n"
+                            "RCPT TO:<inside-chunk@x.example>\r\n";
+    struct items it;
+    parse(TCP, 25, INIT, s, strlen(s), &it);
+    CHECK(!it.bad);
+    CHECK(find(&it, EVIDENCE_SMTP_RCPT_TO, "hidden@x.exa") < 0);
+    CHECK(find(&it, EVIDENCE_SMTP_MAIL_FROM, "next@b.example") >= 0);
+    CHECK(find(&it, EVIDENCE_SMTP_RCPT_TO, "inside-chunk@x.example") < 0);
+    int m = find(&it, EVIDENCE_SMTP_MESSAGES, "");
+    CHECK(m >= 0);
+    if (m >= 0)
+        CHECK_U64(it.item[m].count, 2);
+    CHECK_U64(check_prefixes(TCP, 25, INIT, s, strlen(s)), 0);
+}
+
+static const char smtp_replies[] = "220 mx.example.org ESMTP Postfix (Debian/GNU)\r\n"
+                                   "250-mx.example.org\r\n"
+                                   "250-PIPELINING\r\n"
+                                   "250 8BITMIME\r\n"
+                                   "250 2.1.0 Ok\r\n"
+                                   "550 5.1.1 <bob@other.example>: Recipient address rejected\r\n"
+                                   "354 End data with <CR><LF>.<CR><LF>\r\n"
+                                   "221 2.0.0 Bye\r\n"
+                                   "250 cut";
+
+static void test_smtp_server_replies(void)
+{
+    struct items it;
+    parse(TCP, 25, RESP, smtp_replies, strlen(smtp_replies), &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "smtp-banner=mx.example.org ESMTP Postfix (Debian/GNU)\n"
+                           "smtp-reply=220\n"
+                           "smtp-reply=250\n"
+                           "smtp-reply=250\n"
+                           "smtp-reply=550\n"
+                           "smtp-reply=354\n"
+                           "smtp-reply=221\n");
+    /* With the initiator unknown, the reply codes tell the server's side. */
+    struct items unknown;
+    parse(TCP, 25, UNKN, smtp_replies, strlen(smtp_replies), &unknown);
+    CHECK_STR(render(&unknown), render(&it));
+    /* A greeting spread over lines; replies stop at the first line that is not one. */
+    static const char s[] = "220-first line\r\n220 second\r\n250 ok\r\nnot a reply\r\n250 late\r\n";
+    parse(TCP, 25, RESP, s, strlen(s), &it);
+    CHECK_STR(render(&it), "smtp-banner=first line\nsmtp-reply=220\nsmtp-reply=250\n");
+    /* Replies given as the client's side are read as commands: nothing. */
+    parse(TCP, 25, INIT, smtp_replies, strlen(smtp_replies), &it);
+    CHECK_U64(it.n, 0);
+}
+
+static void test_smtp_starttls_sni(void)
+{
+    struct buf b = {{0}, 0};
+    puts_(&b, "EHLO bot.example\r\nSTARTTLS\r\n");
+    client_hello(&b, "mx.example.org", 16384);
+    struct items it;
+    parse(TCP, 587, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "smtp-helo=bot.example\ntls-sni=mx.example.org\n");
+    CHECK_U64(check_prefixes(TCP, 587, INIT, b.b, b.n), 0);
+}
+
+static void test_smtp_truncation(void)
+{
+    CHECK_U64(check_prefixes(TCP, 25, INIT, smtp_session, strlen(smtp_session)), 0);
+    CHECK_U64(check_prefixes(TCP, 25, UNKN, smtp_session, strlen(smtp_session)), 0);
+    CHECK_U64(check_prefixes(TCP, 25, RESP, smtp_replies, strlen(smtp_replies)), 0);
+    CHECK_U64(check_prefixes(TCP, 25, UNKN, smtp_replies, strlen(smtp_replies)), 0);
+}
+
+static void test_smtp_raw_values(void)
+{
+    static const char s[] = "HELO <script>alert(1)</script>\r\n"
+                            "MAIL FROM:<\"'quoted'\"@x.example>\r\n"
+                            "RCPT TO:<\x1b[2J\x1b]0;owned\x07@esc.example>\r\n"
+                            "RCPT TO:<caf\xc3\xa9@\xff\xfe.example>\r\n"
+                            "RCPT TO:<nul\0byte@x.example>\r\n"
+                            "RCPT TO:<after-nul@x.example>\r\n";
+    struct items it;
+    parse(TCP, 25, INIT, s, sizeof(s) - 1, &it);
+    CHECK(!it.bad);
+    CHECK(find(&it, EVIDENCE_SMTP_HELO, "<script>alert(1)</script>") == 0);
+    CHECK(find(&it, EVIDENCE_SMTP_MAIL_FROM, "\"'quoted'\"@x.example") >= 0);
+    CHECK(find(&it, EVIDENCE_SMTP_RCPT_TO, "\x1b[2J\x1b]0;owned\x07@esc.example") >= 0);
+    CHECK(find(&it, EVIDENCE_SMTP_RCPT_TO, "caf\xc3\xa9@\xff\xfe.example") >= 0);
+    CHECK(find(&it, EVIDENCE_SMTP_RCPT_TO_DOMAIN, "\xff\xfe.example") >= 0);
+    /* A NUL cannot be carried: that address is dropped (its domain is clean and stays). */
+    CHECK(find(&it, EVIDENCE_SMTP_RCPT_TO, "nul") < 0);
+    CHECK(find(&it, EVIDENCE_SMTP_RCPT_TO, "after-nul@x.example") >= 0);
+    CHECK_U64(count_kind(&it, EVIDENCE_SMTP_RCPT_TO), 3);
+}
+
+static void test_smtp_long_value(void)
+{
+    struct buf b = {{0}, 0};
+    puts_(&b, "RCPT TO:<");
+    for (int i = 0; i < 300; i++)
+        put8(&b, 'a' + i % 26);
+    puts_(&b, "@long.example>\r\n");
+    struct items it;
+    parse(TCP, 25, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_U64(it.n, 2);
+    CHECK_U64(it.item[0].len, EVIDENCE_VALUE_MAX);
+    CHECK_U64(it.item[0].truncated, 1);
+    CHECK(memcmp(it.item[0].value, b.b + 9, EVIDENCE_VALUE_MAX) == 0);
+    CHECK_STR(it.item[1].value, "long.example");
+    CHECK_U64(it.item[1].truncated, 0);
+}
+
+/* ---- DNS -------------------------------------------------------------------------- */
+
+static void test_dns_queries(void)
+{
+    struct buf b = {{0}, 0};
+    struct items it;
+    dns_query(&b, 1, "www.example.com", 1);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "dns-query=www.example.com A\n");
+
+    /* Several questions, other types and classes, the root. */
+    b.n = 0;
+    dns_header(&b, 2, 0x0100, 5, 0, 0, 0);
+    dns_name(&b, "example.org");
+    put16(&b, 15);
+    put16(&b, 1);
+    dns_name(&b, "version.bind");
+    put16(&b, 16);
+    put16(&b, 3);
+    dns_name(&b, "");
+    put16(&b, 2);
+    put16(&b, 1);
+    dns_ptr(&b, 12); /* example.org again, compressed */
+    put16(&b, 28);
+    put16(&b, 255);
+    dns_name(&b, "x.example");
+    put16(&b, 65280);
+    put16(&b, 9);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "dns-query=example.org MX\n"
+                           "dns-query=version.bind TXT CH\n"
+                           "dns-query=. NS\n"
+                           "dns-query=example.org AAAA ANY\n"
+                           "dns-query=x.example TYPE65280 CLASS9\n");
+    CHECK_U64(check_prefixes(UDP, 53, INIT, b.b, b.n), 0);
+    /* Over TCP, after the length prefix (RFC 1035 4.2.2). */
+    struct buf t = {{0}, 0};
+    put16(&t, (unsigned)b.n);
+    putn(&t, b.b, b.n);
+    struct items tcp;
+    parse(TCP, 53, INIT, t.b, t.n, &tcp);
+    CHECK_STR(render(&tcp), render(&it));
+}
+
+static void test_dns_response(void)
+{
+    struct buf b = {{0}, 0};
+    struct items it;
+    dns_response(&b);
+    parse(UDP, 53, RESP, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "dns-answer=www.example.com CNAME web.example.net\n"
+                           "dns-answer=web.example.net A 192.0.2.1\n"
+                           "dns-answer=web.example.net AAAA 2001:db8::1\n");
+    CHECK_U64(check_prefixes(UDP, 53, RESP, b.b, b.n), 0);
+
+    /* MX, NS and PTR answers; answers of other types are not reported. */
+    b.n = 0;
+    dns_header(&b, 3, 0x8180, 1, 4, 0, 0);
+    dns_name(&b, "example.org");
+    put16(&b, 15);
+    put16(&b, 1);
+    dns_ptr(&b, 12);
+    size_t rd = dns_rr_head(&b, 15, 1);
+    put16(&b, 10);
+    dns_name(&b, "mx1.example.org");
+    dns_rr_end(&b, rd);
+    dns_ptr(&b, 12);
+    rd = dns_rr_head(&b, 2, 1);
+    put8(&b, 3);
+    puts_(&b, "ns1");
+    dns_ptr(&b, 12);
+    dns_rr_end(&b, rd);
+    dns_name(&b, "7.2.0.192.in-addr.arpa");
+    rd = dns_rr_head(&b, 12, 1);
+    dns_name(&b, "host.example.org");
+    dns_rr_end(&b, rd);
+    dns_ptr(&b, 12);
+    rd = dns_rr_head(&b, 16, 1);
+    puts_(&b, "\x0bv=spf1 -all");
+    dns_rr_end(&b, rd);
+    parse(UDP, 53, RESP, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "dns-answer=example.org MX 10 mx1.example.org\n"
+                           "dns-answer=example.org NS ns1.example.org\n"
+                           "dns-answer=7.2.0.192.in-addr.arpa PTR host.example.org\n");
+    CHECK_U64(check_prefixes(UDP, 53, RESP, b.b, b.n), 0);
+
+    /* An error: the question's name and the rcode. */
+    b.n = 0;
+    dns_header(&b, 4, 0x8183, 1, 0, 0, 0);
+    dns_name(&b, "nosuch.example");
+    put16(&b, 1);
+    put16(&b, 1);
+    parse(UDP, 53, RESP, b.b, b.n, &it);
+    CHECK_STR(render(&it), "dns-error=nosuch.example NXDOMAIN\n");
+    b.b[3] = 0x85;
+    parse(UDP, 53, RESP, b.b, b.n, &it);
+    CHECK_STR(render(&it), "dns-error=nosuch.example REFUSED\n");
+    b.b[3] = 0x8b;
+    parse(UDP, 53, RESP, b.b, b.n, &it);
+    CHECK_STR(render(&it), "dns-error=nosuch.example RCODE11\n");
+}
+
+static void test_dns_bad_rdata(void)
+{
+    /* An A record of 5 bytes, a CNAME whose name overruns its RDATA: neither reported. */
+    struct buf b = {{0}, 0};
+    dns_header(&b, 5, 0x8180, 1, 3, 0, 0);
+    dns_name(&b, "a.example");
+    put16(&b, 1);
+    put16(&b, 1);
+    dns_ptr(&b, 12);
+    size_t rd = dns_rr_head(&b, 1, 1);
+    putn(&b, "\x01\x02\x03\x04\x05", 5);
+    dns_rr_end(&b, rd);
+    dns_ptr(&b, 12);
+    rd = dns_rr_head(&b, 5, 1);
+    dns_name(&b, "b.example");
+    dns_rr_end(&b, rd);
+    b.b[rd + 1] = (uint8_t)(b.b[rd + 1] - 3); /* RDATA ends inside the name */
+    b.n -= 3;
+    put8(&b, 0); /* ...whose bytes run on */
+    put8(&b, 0);
+    put8(&b, 0);
+    struct items it;
+    parse(UDP, 53, RESP, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_U64(it.n, 0);
+}
+
+static void test_dns_tcp_messages(void)
+{
+    struct buf q = {{0}, 0}, r = {{0}, 0}, t = {{0}, 0};
+    dns_query(&q, 7, "first.example", 1);
+    dns_response(&r);
+    put16(&t, (unsigned)q.n);
+    putn(&t, q.b, q.n);
+    put16(&t, 0); /* an empty message is skipped */
+    put16(&t, (unsigned)r.n);
+    putn(&t, r.b, r.n);
+    struct buf q2 = {{0}, 0};
+    dns_query(&q2, 8, "second.example", 28);
+    put16(&t, (unsigned)q2.n);
+    putn(&t, q2.b, q2.n);
+    struct items it;
+    parse(TCP, 53, UNKN, t.b, t.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "dns-query=first.example A\n"
+                           "dns-answer=www.example.com CNAME web.example.net\n"
+                           "dns-answer=web.example.net A 192.0.2.1\n"
+                           "dns-answer=web.example.net AAAA 2001:db8::1\n"
+                           "dns-query=second.example AAAA\n");
+    CHECK_U64(check_prefixes(TCP, 53, UNKN, t.b, t.n), 0);
+}
+
+static void test_dns_udp_back_to_back(void)
+{
+    /* The flow stage may hand several datagrams' payloads joined. */
+    struct buf b = {{0}, 0};
+    dns_query(&b, 1, "one.example", 1);
+    dns_query(&b, 2, "two.example", 15);
+    dns_query(&b, 3, "three.example", 28);
+    struct items it;
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "dns-query=one.example A\n"
+                           "dns-query=two.example MX\n"
+                           "dns-query=three.example AAAA\n");
+    CHECK_U64(check_prefixes(UDP, 53, INIT, b.b, b.n), 0);
+    /* Not DNS: other opcodes (UPDATE), no question. */
+    b.n = 0;
+    dns_header(&b, 1, 0x2800, 1, 0, 0, 0);
+    dns_name(&b, "zone.example");
+    put16(&b, 6);
+    put16(&b, 1);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK_U64(it.n, 0);
+    b.n = 0;
+    dns_header(&b, 1, 0x0100, 0, 0, 0, 0);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK_U64(it.n, 0);
+    /* DNS is port 53 only. */
+    dns_query(&b, 1, "www.example.com", 1);
+    CHECK_U64(parse(UDP, 5353, INIT, b.b, b.n, &it), 0);
+}
+
+/* A query for one question whose name is the bytes given; returns items. */
+static size_t dns_crafted(const void *name, size_t name_n, unsigned qdcount, struct items *it)
+{
+    struct buf b = {{0}, 0};
+    dns_header(&b, 9, 0x0100, qdcount, 0, 0, 0);
+    putn(&b, name, name_n);
+    put16(&b, 1);
+    put16(&b, 1);
+    return parse(UDP, 53, INIT, b.b, b.n, it);
+}
+
+static void test_dns_pointer_loops(void)
+{
+    struct items it;
+    /* A pointer to itself (offset 12 is the name). */
+    CHECK_U64(dns_crafted("\xc0\x0c", 2, 1, &it), 0);
+    /* A label, then a pointer back to that label: a loop through one label. */
+    CHECK_U64(dns_crafted("\x01"
+                          "a\xc0\x0c",
+                          4, 1, &it),
+              0);
+    /* Forward: a pointer to the label after it. */
+    CHECK_U64(dns_crafted("\xc0\x0e\x01"
+                          "a\x00",
+                          5, 1, &it),
+              0);
+    /* Two names pointing at each other: the second's pointer goes back to the
+       first, whose pointer goes forward to the second. */
+    struct buf b = {{0}, 0};
+    dns_header(&b, 9, 0x0100, 2, 0, 0, 0);
+    put8(&b, 1);
+    put8(&b, 'x');
+    dns_ptr(&b, 22); /* forward, to the second name */
+    put16(&b, 1);
+    put16(&b, 1);
+    put8(&b, 1);
+    put8(&b, 'y');
+    dns_ptr(&b, 12);
+    put16(&b, 1);
+    put16(&b, 1);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_U64(it.n, 0);
+    /* A pointer past the message, and one cut in half. */
+    CHECK_U64(dns_crafted("\xff\xff", 2, 1, &it), 0);
+    b.n = 0;
+    dns_header(&b, 9, 0x0100, 1, 0, 0, 0);
+    put8(&b, 0xc0);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK_U64(it.n, 0);
+}
+
+static void test_dns_jump_limit(void)
+{
+    /*
+     * Compression pointers count offsets in their own message and must go
+     * back, so a chain of them is laid in a TXT record's RDATA (never read as
+     * a name) and a later answer's owner enters it at its end: hops jumps in
+     * all, each landing lower than the last. Up to 32 are followed.
+     */
+    for (unsigned hops = 1; hops <= 40; hops++) {
+        struct buf b = {{0}, 0};
+        dns_header(&b, 9, 0x8180, 1, 2, 0, 0);
+        dns_name(&b, "q.example");
+        put16(&b, 1);
+        put16(&b, 1);
+        /* First answer: a TXT record whose RDATA is a chain of pointers back to 12. */
+        dns_ptr(&b, 12);
+        size_t rd = dns_rr_head(&b, 16, 1);
+        size_t prev = 12;
+        for (unsigned i = 0; i + 1 < hops; i++) {
+            size_t here = b.n;
+            dns_ptr(&b, (unsigned)prev);
+            prev = here;
+        }
+        dns_rr_end(&b, rd);
+        /* Second answer: its owner is the chain's last pointer, an A record. */
+        dns_ptr(&b, (unsigned)prev);
+        rd = dns_rr_head(&b, 1, 1);
+        putn(&b, "\xc6\x33\x64\x07", 4);
+        dns_rr_end(&b, rd);
+        struct items it;
+        parse(UDP, 53, RESP, b.b, b.n, &it);
+        CHECK(!it.bad);
+        /* hops jumps in all: the owner's pointer and the hops - 1 of the chain. */
+        if (hops <= 32)
+            CHECK_STR(render(&it), "dns-answer=q.example A 198.51.100.7\n");
+        else
+            CHECK_U64(it.n, 0);
+    }
+}
+
+static void test_dns_label_and_name_limits(void)
+{
+    struct items it;
+    uint8_t name[600];
+    /* A 63-byte label is fine; 64 is a reserved label type (0x40), refused. */
+    name[0] = 63;
+    memset(name + 1, 'a', 63);
+    name[64] = 0;
+    dns_crafted(name, 65, 1, &it);
+    CHECK_U64(it.n, 1);
+    CHECK_U64(it.item[0].len, 63 + 2);
+    name[0] = 64;
+    memset(name + 1, 'a', 64);
+    name[65] = 0;
+    CHECK_U64(dns_crafted(name, 66, 1, &it), 0);
+    name[0] = 0x80; /* the other reserved type */
+    CHECK_U64(dns_crafted(name, 66, 1, &it), 0);
+    /* A name of exactly 255 bytes on the wire: 3 labels of 63, one of 61, the root. */
+    size_t n = 0;
+    for (int i = 0; i < 3; i++) {
+        name[n++] = 63;
+        memset(name + n, 'b', 63);
+        n += 63;
+    }
+    name[n++] = 61;
+    memset(name + n, 'c', 61);
+    n += 61;
+    name[n++] = 0;
+    CHECK_U64(n, 255);
+    dns_crafted(name, n, 1, &it);
+    CHECK_U64(it.n, 1);
+    CHECK_U64(it.item[0].len, 253 + 2); /* 253 characters and " A" */
+    CHECK_U64(it.item[0].truncated, 0);
+    /* One more byte is too long. */
+    name[n - 1 - 62] = 62;
+    memmove(name + n - 62 + 1, name + n - 62, 62);
+    name[n - 62] = 'c';
+    n++;
+    name[n - 1] = 0;
+    CHECK_U64(n, 256);
+    CHECK_U64(dns_crafted(name, n, 1, &it), 0);
+    /* A long name reached through pointers is limited the same way. */
+    struct buf b = {{0}, 0};
+    dns_header(&b, 9, 0x0100, 2, 0, 0, 0);
+    for (int i = 0; i < 3; i++) {
+        put8(&b, 63);
+        for (int j = 0; j < 63; j++)
+            put8(&b, 'd');
+    }
+    put8(&b, 0);
+    put16(&b, 1);
+    put16(&b, 1);
+    put8(&b, 63);
+    for (int j = 0; j < 63; j++)
+        put8(&b, 'e');
+    dns_ptr(&b, 12);
+    put16(&b, 1);
+    put16(&b, 1);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_U64(it.n, 1); /* the first (193 bytes) only; the second would be 257 */
+}
+
+static void test_dns_counts_past_the_bytes(void)
+{
+    struct items it;
+    /* qdcount 65535 with one question present: that one, and a quick stop. */
+    CHECK_U64(dns_crafted("\x03www\x07"
+                          "example\x03"
+                          "com\x00",
+                          17, 65535, &it),
+              1);
+    CHECK_STR(it.item[0].value, "www.example.com A");
+    /* qdcount 65535, no bytes at all after the header. */
+    struct buf b = {{0}, 0};
+    dns_header(&b, 1, 0x0100, 65535, 65535, 65535, 65535);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK_U64(it.n, 0);
+    /* A response announcing 65535 answers and holding five. */
+    b.n = 0;
+    dns_response(&b);
+    set16(&b, 6, 65535);
+    parse(UDP, 53, RESP, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_U64(it.n, 4); /* the NS and OPT records are read as answers: NS is reported too */
+    /* An RDATA length past the end. */
+    b.n = 0;
+    dns_header(&b, 5, 0x8180, 1, 1, 0, 0);
+    dns_name(&b, "a.example");
+    put16(&b, 1);
+    put16(&b, 1);
+    dns_ptr(&b, 12);
+    dns_rr_head(&b, 1, 1);
+    set16(&b, b.n - 2, 65535);
+    putn(&b, "\x01\x02\x03\x04", 4);
+    parse(UDP, 53, RESP, b.b, b.n, &it);
+    CHECK_U64(it.n, 0);
+}
+
+static void test_dns_raw_names(void)
+{
+    struct items it;
+    /* Markup, quotes, escape sequences, a dot inside a label: kept as sent. */
+    static const char n1[] = "\x08<script>\x03\"'`\x06\x1b[31m!\x03"
+                             "a.b\x00";
+    dns_crafted(n1, sizeof(n1) - 1, 1, &it);
+    CHECK_U64(it.n, 1);
+    CHECK_STR(it.item[0].value, "<script>.\"'`.\x1b[31m!.a.b A");
+    /* A NUL inside a label: that question is not reported, the next one is. */
+    struct buf b = {{0}, 0};
+    dns_header(&b, 9, 0x0100, 2, 0, 0, 0);
+    putn(&b,
+         "\x03"
+         "a\0b\x00",
+         5);
+    put16(&b, 1);
+    put16(&b, 1);
+    dns_name(&b, "clean.example");
+    put16(&b, 1);
+    put16(&b, 1);
+    parse(UDP, 53, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "dns-query=clean.example A\n");
+}
+
+/* ---- HTTP ------------------------------------------------------------------------- */
+
+static const char http_request[] = "GET /bins/x86.bin?arch=x86 HTTP/1.1\r\n"
+                                   "Host: 203.0.113.5:8080\r\n"
+                                   "User-Agent: Wget/1.12 (linux-gnu)\r\n"
+                                   "Accept: */*\r\n"
+                                   "Connection: Keep-Alive\r\n"
+                                   "\r\n";
+
+static const char http_response[] = "HTTP/1.1 200 OK\r\n"
+                                    "Server: nginx\r\n"
+                                    "Content-Type: application/octet-stream\r\n"
+                                    "Content-Length: 123456\r\n"
+                                    "\r\n"
+                                    "\x7f"
+                                    "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0";
+
+static void test_http_request(void)
+{
+    struct items it;
+    parse(TCP, 80, INIT, http_request, strlen(http_request), &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "http-request=GET /bins/x86.bin?arch=x86\n"
+                           "http-host=203.0.113.5:8080\n"
+                           "http-url=203.0.113.5:8080/bins/x86.bin?arch=x86\n"
+                           "http-user-agent=Wget/1.12 (linux-gnu)\n");
+    /* Any port, the method tells. */
+    struct items other;
+    parse(TCP, 4444, UNKN, http_request, strlen(http_request), &other);
+    CHECK_STR(render(&other), render(&it));
+    CHECK_U64(check_prefixes(TCP, 80, INIT, http_request, strlen(http_request)), 0);
+    CHECK_U64(check_prefixes(TCP, 31337, INIT, http_request, strlen(http_request)), 0);
+}
+
+static void test_http_response(void)
+{
+    struct items it;
+    parse(TCP, 80, RESP, http_response, sizeof(http_response) - 1, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "http-response=200 application/octet-stream 123456\n");
+    CHECK_U64(check_prefixes(TCP, 80, RESP, http_response, sizeof(http_response) - 1), 0);
+    /* Headers cut short: what is known, '-' for the rest. */
+    static const char cut[] = "HTTP/1.0 404 Not Found\r\nContent-Type: text/html; charset=utf-8\r\n"
+                              "Content-Len";
+    parse(TCP, 8080, RESP, cut, strlen(cut), &it);
+    CHECK_STR(render(&it), "http-response=404 text/html -\n");
+    /* A redirect: where it leads. */
+    static const char redirect[] = "HTTP/1.1 302 Found\r\nLocation: http://dl.example.net/a.exe\r\n"
+                                   "Content-Length: 0\r\n\r\n";
+    parse(TCP, 80, RESP, redirect, strlen(redirect), &it);
+    CHECK_STR(render(&it), "http-location=http://dl.example.net/a.exe\n"
+                           "http-response=302 - 0\n");
+    /* A type that cannot be shown counts as absent; only the media type itself is kept. */
+    static const char nul[] = "HTTP/1.1 200 OK\r\nContent-Type: text/\0html\r\n"
+                              "Content-Type: image/png\r\nContent-Length: 5\r\n\r\n";
+    parse(TCP, 80, RESP, nul, sizeof(nul) - 1, &it);
+    CHECK_STR(render(&it), "http-response=200 image/png 5\n");
+    CHECK_U64(check_prefixes(TCP, 80, RESP, nul, sizeof(nul) - 1), 0);
+    static const char spaced[] = "HTTP/1.1 200 OK\r\nContent-Type:  text/html garbage\r\n\r\n";
+    parse(TCP, 80, RESP, spaced, strlen(spaced), &it);
+    CHECK_STR(render(&it), "http-response=200 text/html -\n");
+    /* A type too long to leave room for the length: shortened, the length still shows. */
+    struct buf b = {{0}, 0};
+    puts_(&b, "HTTP/1.1 200 OK\r\nContent-Type: application/");
+    for (int i = 0; i < 300; i++)
+        put8(&b, 'x');
+    puts_(&b, "\r\nContent-Length: 123456789012345678\r\n\r\n");
+    parse(TCP, 80, RESP, b.b, b.n, &it);
+    CHECK_U64(it.n, 1);
+    CHECK_U64(it.item[0].truncated, 0);
+    CHECK_U64(it.item[0].len, 4 + 200 + 1 + 18);
+    CHECK(strstr(it.item[0].value, "xxx 123456789012345678") != NULL);
+    CHECK_U64(check_prefixes(TCP, 80, RESP, b.b, b.n), 0);
+    /* Not a status line. */
+    static const char bad[] = "HTTP/1.1 2x0 OK\r\n\r\n";
+    CHECK_U64(parse(TCP, 80, RESP, bad, strlen(bad), &it), 0);
+}
+
+static void test_http_keep_alive(void)
+{
+    static const char req[] =
+        "GET /a HTTP/1.1\r\nHost: h.example\r\n\r\n"
+        "POST /upload HTTP/1.1\r\nHost: h.example\r\nContent-Length: 29\r\n\r\n"
+        "GET /not-a-request HTTP/1.1\r\n"
+        "HEAD /b HTTP/1.1\r\nHost: other.example\r\n\r\n"
+        "junk that is no request\r\n";
+    struct items it;
+    parse(TCP, 80, INIT, req, strlen(req), &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "http-request=GET /a\n"
+                           "http-host=h.example\n"
+                           "http-url=h.example/a\n"
+                           "http-request=POST /upload\n"
+                           "http-host=h.example\n"
+                           "http-url=h.example/upload\n"
+                           "http-request=HEAD /b\n"
+                           "http-host=other.example\n"
+                           "http-url=other.example/b\n");
+    CHECK_U64(check_prefixes(TCP, 80, INIT, req, strlen(req)), 0);
+    static const char resp[] =
+        "HTTP/1.1 100 Continue\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n"
+        "HTTP/"
+        "HTTP/1.1 304 Not Modified\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "5\r\nhello\r\n0\r\n\r\n"
+        "HTTP/1.1 500 Hidden behind the chunked body\r\n\r\n";
+    parse(TCP, 80, RESP, resp, strlen(resp), &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "http-response=100 - -\n"
+                           "http-response=200 text/plain 5\n"
+                           "http-response=304 - -\n"
+                           "http-response=200 - -\n");
+    CHECK_U64(check_prefixes(TCP, 80, RESP, resp, strlen(resp)), 0);
+}
+
+static void test_http_absolute_form(void)
+{
+    static const char s[] = "GET http://www.example.com/proxy-check.txt HTTP/1.1\r\n"
+                            "Host: www.example.com\r\n\r\n"
+                            "CONNECT mail.example.com:25 HTTP/1.0\r\n\r\n"
+                            "OPTIONS * HTTP/1.1\r\nHost: x.example\r\n\r\n";
+    struct items it;
+    parse(TCP, 3128, INIT, s, strlen(s), &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "http-request=GET http://www.example.com/proxy-check.txt\n"
+                           "http-url=www.example.com/proxy-check.txt\n"
+                           "http-host=www.example.com\n"
+                           "http-request=CONNECT mail.example.com:25\n"
+                           "http-request=OPTIONS *\n"
+                           "http-host=x.example\n");
+}
+
+static void test_http_header_without_crlf(void)
+{
+    struct items it;
+    /* The header line never ends: the request line is all there is. */
+    static const char s[] = "GET /x HTTP/1.1\r\nHost: a.example";
+    parse(TCP, 80, INIT, s, strlen(s), &it);
+    CHECK_STR(render(&it), "http-request=GET /x\n");
+    /* The request line itself never ends, and is short: nothing. */
+    static const char t[] = "GET /only-this HTTP/1.1";
+    CHECK_U64(parse(TCP, 80, INIT, t, strlen(t), &it), 0);
+    /* Bare LF line ends; headers without a space after the colon, odd case. */
+    static const char u[] = "GET /lf HTTP/1.0\nhOsT:lf.example\nuser-agent:\tcurl/7.1 \n\n";
+    parse(TCP, 80, INIT, u, strlen(u), &it);
+    CHECK_STR(render(&it), "http-request=GET /lf\n"
+                           "http-host=lf.example\n"
+                           "http-url=lf.example/lf\n"
+                           "http-user-agent=curl/7.1\n");
+    /* A field name with a space before the colon is no field (RFC 9112 5.1). */
+    static const char v[] = "GET / HTTP/1.1\r\nHost : evil.example\r\nHost: good.example\r\n\r\n";
+    parse(TCP, 80, INIT, v, strlen(v), &it);
+    CHECK(find(&it, EVIDENCE_HTTP_HOST, "good.example") >= 0);
+    CHECK_U64(count_kind(&it, EVIDENCE_HTTP_HOST), 1);
+    /* HTTP/0.9: no version; a target with spaces keeps them. */
+    static const char w[] = "GET /old\r\nGET /a b c HTTP/1.1\r\n\r\n";
+    parse(TCP, 80, INIT, w, strlen(w), &it);
+    CHECK_STR(render(&it), "http-request=GET /old\n");
+    static const char x[] = "GET /a b c HTTP/1.1\r\n\r\n";
+    parse(TCP, 80, INIT, x, strlen(x), &it);
+    CHECK_STR(render(&it), "http-request=GET /a b c\n");
+}
+
+static void test_http_ports_and_methods(void)
+{
+    struct items it;
+    static const char odd[] = "FOO /x HTTP/1.1\r\n\r\n";
+    CHECK_U64(parse(TCP, 8888, INIT, odd, strlen(odd), &it), 0);
+    parse(TCP, 80, INIT, odd, strlen(odd), &it);
+    CHECK_STR(render(&it), "http-request=FOO /x\n");
+    parse(TCP, 8080, INIT, odd, strlen(odd), &it);
+    CHECK_STR(render(&it), "http-request=FOO /x\n");
+    static const char dav[] = "PROPFIND /webdav/ HTTP/1.1\r\nHost: 192.0.2.10\r\n\r\n";
+    parse(TCP, 8888, INIT, dav, strlen(dav), &it);
+    CHECK(find(&it, EVIDENCE_HTTP_URL, "192.0.2.10/webdav/") >= 0);
+    /* Lower-case "get" is no method (RFC 9110 9.1: case-sensitive). */
+    static const char lower_[] = "get / HTTP/1.1\r\n\r\n";
+    CHECK_U64(parse(TCP, 8888, INIT, lower_, strlen(lower_), &it), 0);
+    /* Not on UDP. */
+    CHECK_U64(parse(UDP, 80, INIT, http_request, strlen(http_request), &it), 0);
+}
+
+static void test_http_long_request_line(void)
+{
+    /* An exploit URI longer than a value: the same value cut or whole. */
+    struct buf b = {{0}, 0};
+    puts_(&b, "GET /cgi-bin/");
+    for (int i = 0; i < 600; i++)
+        put8(&b, 'A' + i % 26);
+    size_t cut = b.n;
+    puts_(&b, " HTTP/1.1\r\nHost: victim.example\r\n\r\n");
+    struct items whole, part;
+    parse(TCP, 80, UNKN, b.b, b.n, &whole);
+    parse(TCP, 80, UNKN, b.b, cut - 100, &part);
+    CHECK(!whole.bad && !part.bad);
+    CHECK_U64(whole.item[0].len, EVIDENCE_VALUE_MAX);
+    CHECK_U64(whole.item[0].truncated, 1);
+    CHECK_U64(part.n, 1);
+    CHECK(part.n == 1 && part.item[0].kind == EVIDENCE_HTTP_REQUEST &&
+          strcmp(part.item[0].value, whole.item[0].value) == 0 && part.item[0].truncated);
+    /* The url of the whole request is cut too. */
+    CHECK_U64(whole.item[2].kind, EVIDENCE_HTTP_URL);
+    CHECK_U64(whole.item[2].truncated, 1);
+    CHECK_U64(check_prefixes(TCP, 80, UNKN, b.b, b.n), 0);
+    /* A space inside the first 255 bytes: the line's end could still change the value. */
+    b.n = 0;
+    puts_(&b, "GET /x ");
+    for (int i = 0; i < 600; i++)
+        put8(&b, 'B');
+    CHECK_U64(parse(TCP, 80, UNKN, b.b, b.n, &part), 0);
+    CHECK_U64(check_prefixes(TCP, 80, UNKN, b.b, b.n), 0);
+}
+
+static void test_http_raw_values(void)
+{
+    static const char s[] = "GET /<script>alert(\"x\")</script> HTTP/1.1\r\n"
+                            "Host: \"quoted\".example\r\n"
+                            "User-Agent: () { :; }; echo \x1b[31mpwned\x1b[0m'\xe2\x80\xae\r\n\r\n";
+    struct items it;
+    parse(TCP, 80, UNKN, s, strlen(s), &it);
+    CHECK(!it.bad);
+    CHECK(find(&it, EVIDENCE_HTTP_REQUEST, "GET /<script>alert(\"x\")</script>") >= 0);
+    CHECK(find(&it, EVIDENCE_HTTP_HOST, "\"quoted\".example") >= 0);
+    CHECK(find(&it, EVIDENCE_HTTP_URL, "\"quoted\".example/<script>alert(\"x\")</script>") >= 0);
+    CHECK(find(&it, EVIDENCE_HTTP_USER_AGENT,
+               "() { :; }; echo \x1b[31mpwned\x1b[0m'\xe2\x80\xae") >= 0);
+    /* A NUL in a header value: that header gives nothing. */
+    static const char t[] = "GET / HTTP/1.1\r\nUser-Agent: a\0b\r\nHost: h.example\r\n\r\n";
+    parse(TCP, 80, UNKN, t, sizeof(t) - 1, &it);
+    CHECK(!it.bad);
+    CHECK_U64(count_kind(&it, EVIDENCE_HTTP_USER_AGENT), 0);
+    CHECK(find(&it, EVIDENCE_HTTP_HOST, "h.example") >= 0);
+}
+
+/* ---- TLS -------------------------------------------------------------------------- */
+
+static void test_tls_sni(void)
+{
+    struct buf b = {{0}, 0};
+    client_hello(&b, "www.example.com", 16384);
+    struct items it;
+    parse(TCP, 443, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "tls-sni=www.example.com\n");
+    /* Any port; SMTPS on 465 is TLS from the first byte. */
+    struct items other;
+    parse(TCP, 465, INIT, b.b, b.n, &other);
+    CHECK_STR(render(&other), render(&it));
+    parse(TCP, 9001, UNKN, b.b, b.n, &other);
+    CHECK_STR(render(&other), render(&it));
+    /* Not on port 53, which is DNS whatever the bytes. */
+    CHECK_U64(parse(TCP, 53, INIT, b.b, b.n, &other), 0);
+    CHECK_U64(check_prefixes(TCP, 443, INIT, b.b, b.n), 0);
+}
+
+static void test_tls_split_records(void)
+{
+    for (size_t record = 1; record <= 64; record += 7) {
+        struct buf b = {{0}, 0};
+        client_hello(&b, "split.example.org", record);
+        struct items it;
+        parse(TCP, 443, INIT, b.b, b.n, &it);
+        CHECK(!it.bad);
+        CHECK_STR(render(&it), "tls-sni=split.example.org\n");
+        if (record == 8)
+            CHECK_U64(check_prefixes(TCP, 443, INIT, b.b, b.n), 0);
+    }
+    /* A record of another type in between ends the handshake bytes. */
+    struct buf b = {{0}, 0};
+    client_hello(&b, "x.example", 40);
+    struct buf c = {{0}, 0};
+    putn(&c, b.b, 45);
+    putn(&c, "\x15\x03\x03\x00\x02\x02\x28", 7); /* an alert */
+    putn(&c, b.b + 45, b.n - 45);
+    struct items it;
+    CHECK_U64(parse(TCP, 443, INIT, c.b, c.n, &it), 0);
+}
+
+static void test_tls_raw_name(void)
+{
+    struct buf b = {{0}, 0};
+    client_hello(&b, "<img src=x onerror=\"alert(1)\">\x1b[5m", 16384);
+    struct items it;
+    parse(TCP, 443, INIT, b.b, b.n, &it);
+    CHECK_STR(render(&it), "tls-sni=<img src=x onerror=\"alert(1)\">\x1b[5m\n");
+}
+
+/* Offsets in client_hello()'s output (one record) of the fields the next test breaks. */
+enum {
+    TLS_REC_LEN = 3,
+    TLS_HS_LEN = 6,
+    TLS_SID_LEN = 5 + 4 + 2 + 32,
+    TLS_SUITES_LEN = TLS_SID_LEN + 1 + 32,
+    TLS_COMP_LEN = TLS_SUITES_LEN + 2 + 6,
+    TLS_EXT_LEN = TLS_COMP_LEN + 1 + 1,
+    TLS_FIRST_EXT = TLS_EXT_LEN + 2,
+    TLS_SNI_EXT = TLS_FIRST_EXT + 8,
+};
+
+static size_t tls_broken(size_t at, unsigned width, unsigned value, struct items *it)
+{
+    struct buf b = {{0}, 0};
+    client_hello(&b, "www.example.com", 16384);
+    if (width == 1)
+        b.b[at] = (uint8_t)value;
+    else if (width == 2)
+        set16(&b, at, value);
+    else
+        set24(&b, at, value);
+    size_t n = parse(TCP, 443, INIT, b.b, b.n, it);
+    if (it->bad)
+        return 999;
+    return n;
+}
+
+static void test_tls_lengths_that_overflow(void)
+{
+    struct items it;
+    /* The layout is what the offsets say: the SNI extension's type and length. */
+    struct buf b = {{0}, 0};
+    client_hello(&b, "www.example.com", 16384);
+    CHECK_U64(b.b[TLS_SNI_EXT] << 8 | b.b[TLS_SNI_EXT + 1], 0);
+    CHECK_U64(b.b[TLS_SNI_EXT + 2] << 8 | b.b[TLS_SNI_EXT + 3], 15 + 5);
+    CHECK_U64(tls_broken(0, 1, 0x16, &it), 1);
+
+    /* Record and handshake lengths past the data: the hello cut short still has its SNI. */
+    CHECK_U64(tls_broken(TLS_REC_LEN, 2, 0xffff, &it), 1);
+    CHECK_U64(tls_broken(TLS_HS_LEN, 3, 0xffffff, &it), 1);
+    /* Shorter than the fields: the extensions are outside the hello. */
+    CHECK_U64(tls_broken(TLS_HS_LEN, 3, 40, &it), 0);
+    CHECK_U64(tls_broken(TLS_REC_LEN, 2, 30, &it), 0);
+    /* Session id over 32, cipher suites past everything or odd, no compression method. */
+    CHECK_U64(tls_broken(TLS_SID_LEN, 1, 33, &it), 0);
+    CHECK_U64(tls_broken(TLS_SID_LEN, 1, 255, &it), 0);
+    CHECK_U64(tls_broken(TLS_SUITES_LEN, 2, 0xffff, &it), 0);
+    CHECK_U64(tls_broken(TLS_SUITES_LEN, 2, 0xfffe, &it), 0);
+    CHECK_U64(tls_broken(TLS_SUITES_LEN, 2, 5, &it), 0);
+    CHECK_U64(tls_broken(TLS_SUITES_LEN, 2, 0, &it), 0);
+    CHECK_U64(tls_broken(TLS_COMP_LEN, 1, 0, &it), 0);
+    CHECK_U64(tls_broken(TLS_COMP_LEN, 1, 255, &it), 0);
+    /* Extensions' total past the end: each extension is still checked on its own. */
+    CHECK_U64(tls_broken(TLS_EXT_LEN, 2, 0xffff, &it), 1);
+    /* Extensions' total shorter than the SNI's end: the SNI is cut, not reported. */
+    CHECK_U64(tls_broken(TLS_EXT_LEN, 2, 8 + 4 + 5, &it), 0);
+    /* The first extension claims everything: nothing after it can be read. */
+    CHECK_U64(tls_broken(TLS_FIRST_EXT + 2, 2, 0xffff, &it), 0);
+    /* The server_name extension's length, list length and name length past their containers. */
+    CHECK_U64(tls_broken(TLS_SNI_EXT + 2, 2, 0xffff, &it), 0);
+    CHECK_U64(tls_broken(TLS_SNI_EXT + 2, 2, 3, &it), 0);
+    CHECK_U64(tls_broken(TLS_SNI_EXT + 4, 2, 0xffff, &it), 0);
+    CHECK_U64(tls_broken(TLS_SNI_EXT + 4, 2, 21, &it), 0);
+    CHECK_U64(tls_broken(TLS_SNI_EXT + 7, 2, 0xffff, &it), 0);
+    CHECK_U64(tls_broken(TLS_SNI_EXT + 7, 2, 16, &it), 0);
+    /* A shorter name than the list holds: the name, then a cut entry. */
+    CHECK_U64(tls_broken(TLS_SNI_EXT + 7, 2, 3, &it), 1);
+    CHECK_STR(it.item[0].value, "www");
+    /* Another name type is not a host name; an empty name is nothing. */
+    CHECK_U64(tls_broken(TLS_SNI_EXT + 6, 1, 1, &it), 0);
+    /* Not a ClientHello (a ServerHello), SSL 2 style, other versions. */
+    CHECK_U64(tls_broken(5, 1, 2, &it), 0);
+    CHECK_U64(tls_broken(1, 1, 2, &it), 0);
+    CHECK_U64(tls_broken(2, 1, 5, &it), 0);
+    CHECK_U64(tls_broken(2, 1, 0, &it), 1); /* SSL 3.0 record version */
+}
+
+/* ---- API ---------------------------------------------------------------------------- */
+
+static void test_kind_names(void)
+{
+    for (int i = 0; i < EVIDENCE_KIND_COUNT; i++) {
+        const char *a = evidence_kind_name((enum evidence_kind)i);
+        CHECK(a != NULL && strcmp(a, "unknown") != 0);
+        for (int j = 0; j < i; j++)
+            CHECK(strcmp(a, evidence_kind_name((enum evidence_kind)j)) != 0);
+    }
+    CHECK_STR(evidence_kind_name(EVIDENCE_SMTP_RCPT_TO), "smtp-rcpt-to");
+    CHECK_STR(evidence_kind_name(EVIDENCE_DNS_QUERY), "dns-query");
+    CHECK_STR(evidence_kind_name(EVIDENCE_HTTP_REQUEST), "http-request");
+    CHECK_STR(evidence_kind_name(EVIDENCE_TLS_SNI), "tls-sni");
+    CHECK_STR(evidence_kind_name(EVIDENCE_KIND_COUNT), "unknown");
+    CHECK_STR(evidence_kind_name((enum evidence_kind) - 1), "unknown");
+}
+
+static void test_wanted(void)
+{
+    CHECK(evidence_wanted(UDP, 53, NULL, 0));
+    CHECK(!evidence_wanted(UDP, 123, NULL, 0));
+    CHECK(!evidence_wanted(1, 0x0800, NULL, 0));
+    CHECK(evidence_wanted(TCP, 25, (const uint8_t *)"\x00\x01", 2));
+    CHECK(evidence_wanted(TCP, 53, NULL, 0));
+    /* Other TCP ports: until the first bytes tell. */
+    CHECK(evidence_wanted(TCP, 4444, NULL, 0));
+    CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"GE", 2));
+    CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"GET /", 5));
+    CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"HTTP/1.1 200", 12));
+    CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"\x16", 1));
+    CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"\x16\x03\x01\x02\x00", 5));
+    CHECK(!evidence_wanted(TCP, 4444, (const uint8_t *)"\x16\x03\x09", 3));
+    CHECK(!evidence_wanted(TCP, 4444, (const uint8_t *)"GEX", 3));
+    CHECK(!evidence_wanted(TCP, 445, (const uint8_t *)"\x00\x00\x00\x85\xffSMB", 8));
+    CHECK(!evidence_wanted(TCP, 4444, (const uint8_t *)"FOO /", 5));
+    CHECK(evidence_wanted(TCP, 80, (const uint8_t *)"FOO /", 5));
+    CHECK(evidence_wanted(TCP, 8080, (const uint8_t *)"FOOBAR", 6));
+    CHECK(!evidence_wanted(TCP, 8080, (const uint8_t *)"foo", 3));
+    /* Method tokens of up to 20 letters: undecided until the space, or the 21st letter. */
+    static const char token[] = "ABCDEFGHIJKLMNOPQRST U";
+    CHECK(evidence_wanted(TCP, 8080, (const uint8_t *)token, 20));
+    CHECK(evidence_wanted(TCP, 8080, (const uint8_t *)token, 22));
+    CHECK(!evidence_wanted(TCP, 8080, (const uint8_t *)"ABCDEFGHIJKLMNOPQRSTU", 21));
+    /* Nothing from nothing. */
+    struct items it;
+    CHECK_U64(parse(TCP, 80, INIT, "", 0, &it), 0);
+    CHECK_U64(evidence_parse(TCP, 25, INIT, NULL, 0, collect, &it), 0);
+    CHECK_U64(evidence_parse(UDP, 53, INIT, NULL, 0, collect, &it), 0);
+}
+
+/* ---- mutations -------------------------------------------------------------------- */
+
+static uint32_t rng_state = 12345;
+
+static uint32_t rng(void)
+{
+    rng_state = rng_state * 1103515245u + 12345u;
+    return rng_state >> 8;
+}
+
+static void test_mutations_never_crash(void)
+{
+    struct buf seeds[8];
+    memset(seeds, 0, sizeof(seeds));
+    size_t n = 0;
+    puts_(&seeds[n++], smtp_session);
+    puts_(&seeds[n++], smtp_replies);
+    puts_(&seeds[n++], http_request);
+    putn(&seeds[n++], http_response, sizeof(http_response) - 1);
+    dns_response(&seeds[n++]);
+    dns_query(&seeds[n++], 1, "www.example.com", 1);
+    client_hello(&seeds[n++], "www.example.com", 50);
+    struct buf *t = &seeds[n++];
+    put16(t, (unsigned)seeds[4].n);
+    putn(t, seeds[4].b, seeds[4].n);
+
+    static const struct {
+        uint8_t proto;
+        uint16_t service;
+    } ports[] = {{TCP, 25}, {TCP, 80}, {TCP, 443}, {TCP, 53}, {UDP, 53}, {TCP, 4444}};
+    struct items it;
+    int bad = 0;
+    for (int round = 0; round < 3000; round++) {
+        struct buf m = seeds[rng() % n];
+        unsigned edits = 1 + rng() % 8;
+        for (unsigned e = 0; e < edits && m.n > 0; e++) {
+            size_t at = rng() % m.n;
+            switch (rng() % 4) {
+            case 0:
+                m.b[at] = (uint8_t)rng();
+                break;
+            case 1:
+                m.b[at] ^= (uint8_t)(1u << (rng() % 8));
+                break;
+            case 2:
+                m.b[at] = (uint8_t)(rng() % 2 ? 0xff : 0x00);
+                break;
+            default:
+                m.n = at; /* cut */
+                break;
+            }
+        }
+        for (size_t p = 0; p < sizeof(ports) / sizeof(ports[0]); p++) {
+            parse(ports[p].proto, ports[p].service, (enum evidence_side)(round % 3), m.b, m.n, &it);
+            bad |= it.bad;
+        }
+    }
+    CHECK(!bad);
+}
+
+int main(void)
+{
+    RUN(test_smtp_client_session);
+    RUN(test_smtp_bare_lf_and_cut_line);
+    RUN(test_smtp_rcpt_without_brackets);
+    RUN(test_smtp_data_refused);
+    RUN(test_smtp_bdat);
+    RUN(test_smtp_server_replies);
+    RUN(test_smtp_starttls_sni);
+    RUN(test_smtp_truncation);
+    RUN(test_smtp_raw_values);
+    RUN(test_smtp_long_value);
+    RUN(test_dns_queries);
+    RUN(test_dns_response);
+    RUN(test_dns_bad_rdata);
+    RUN(test_dns_tcp_messages);
+    RUN(test_dns_udp_back_to_back);
+    RUN(test_dns_pointer_loops);
+    RUN(test_dns_jump_limit);
+    RUN(test_dns_label_and_name_limits);
+    RUN(test_dns_counts_past_the_bytes);
+    RUN(test_dns_raw_names);
+    RUN(test_http_request);
+    RUN(test_http_response);
+    RUN(test_http_keep_alive);
+    RUN(test_http_absolute_form);
+    RUN(test_http_header_without_crlf);
+    RUN(test_http_ports_and_methods);
+    RUN(test_http_long_request_line);
+    RUN(test_http_raw_values);
+    RUN(test_tls_sni);
+    RUN(test_tls_split_records);
+    RUN(test_tls_raw_name);
+    RUN(test_tls_lengths_that_overflow);
+    RUN(test_kind_names);
+    RUN(test_wanted);
+    RUN(test_mutations_never_crash);
+    CHECK_EXIT();
+}
