@@ -224,3 +224,10 @@ $(BUILD)/tests/test_mpi_wire: tests/unit/test_mpi_wire.c tests/unit/check.h mpi/
 		$(BUILD)/libhoneyscope.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< mpi/wire.c $(BUILD)/libhoneyscope.a $(LDFLAGS) $(LDLIBS)
+
+# The MPI sources keep the house format too.
+.PHONY: lint-mpi
+lint-mpi:
+	clang-format --dry-run --Werror $(MPI_SRC) mpi/dist.h tests/unit/test_mpi_wire.c
+
+lint: lint-mpi

@@ -59,8 +59,8 @@ struct dist_file {
 };
 
 struct dist_plan {
-    int status;    /* -1: go on; otherwise every rank ends with this status */
-    uint8_t verb;  /* enum dist_verb */
+    int status;          /* -1: go on; otherwise every rank ends with this status */
+    uint8_t verb;        /* enum dist_verb */
     bool check_identity; /* a rank refuses a file whose size or mtime differ */
     uint32_t threads;    /* per rank; 0: the node's cores shared by its ranks */
     struct bin_clock clock;
@@ -100,19 +100,23 @@ int wire_plan_decode(struct dist_plan *plan, const uint8_t *data, size_t len, un
 /* Appends r (its cube's rows and evidence rows too) as the result of plan file file. */
 void wire_result_encode(const struct file_result *r, uint32_t file, struct wire_buf *out);
 /*
- * Decodes a result into r (r->cube a new cube, r->index the plan file; free
- * the cube with cube_free). Every field is checked: a count is never trusted
- * beyond the bytes that remain. Returns 0, or -1 with err and r->cube NULL.
+ * Decodes a result into r (r->index the plan file). Every field is checked,
+ * all of them before any row reaches a cube, and a count is never trusted
+ * beyond the bytes that remain. The rows and evidence rows go to a new cube
+ * in r->cube (free it with cube_free), or, when into is given, are added to
+ * into (as cube_merge() would) and r->cube is NULL. Returns 0, or -1 with err,
+ * r->cube NULL and into untouched.
  */
-int wire_result_decode(struct file_result *r, const uint8_t *data, size_t len, char *err,
-                       size_t errlen);
+int wire_result_decode(struct file_result *r, const uint8_t *data, size_t len, struct cube *into,
+                       char *err, size_t errlen);
 
 /* ---- the distributed pass (run.c) --------------------------------------------------- */
 
 /*
  * Rank 0's consumer of results, called in rank 0's main thread for each file
  * of the plan, whichever rank read it; r->index is the plan's file index and
- * the callback may keep r->cube (set it to NULL). A nonzero return stops
+ * the callback may keep r->cube (set it to NULL). r->cube is NULL for a
+ * result already added to dist_run()'s merge_into. A nonzero return stops
  * every rank (the pass then fails).
  */
 typedef int (*dist_consume_fn)(void *ctx, struct file_result *r);
@@ -122,11 +126,13 @@ typedef int (*dist_consume_fn)(void *ctx, struct file_result *r);
  * was consumed; -1 with a message in err when a rank refused a file, sent
  * something malformed, stopped early, or consume() failed. On the other
  * ranks, returns 0 once their results are sent (-1 with err when sending
- * was cut short). Every rank must call it with the same plan. Unless quiet,
+ * was cut short). Every rank must call it with the same plan. When
+ * merge_into is given, rank 0 decodes the other ranks' results straight into
+ * it (saving a cube per file and a merge). Unless quiet,
  * rank 0 prints one line per rank on stderr: files, bytes, packets, seconds.
  */
 int dist_run(const struct dist_plan *plan, int rank, int ranks, dist_consume_fn consume, void *ctx,
-             bool quiet, char *err, size_t errlen);
+             struct cube *merge_into, bool quiet, char *err, size_t errlen);
 
 /*
  * Broadcasts rank 0's plan to every rank; on the others, plan is filled
@@ -150,7 +156,7 @@ int dist_usage_error(const char *verb, const char *fmt, ...) PRINTF_LIKE(2, 3);
  * (the same files in the same order give the same answer). Returns the number
  * of prefixes found; why explains the choice.
  */
-size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_t count,
-                           char *why, size_t whylen);
+size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_t count, char *why,
+                           size_t whylen);
 
 #endif

@@ -219,8 +219,8 @@ static int store_result(void *ctx, struct file_result *r)
         dist_error("%s", r->error);
         b->damaged++;
     }
-    if (store_put_file(b->store, &b->ids[r->index], &r->stats, r->status ? r->error : NULL,
-                       r->cube, b->replace[r->index], err, sizeof(err)) < 0) {
+    if (store_put_file(b->store, &b->ids[r->index], &r->stats, r->status ? r->error : NULL, r->cube,
+                       b->replace[r->index], err, sizeof(err)) < 0) {
         dist_error("%s", err);
         return 1;
     }
@@ -332,7 +332,7 @@ int dist_ingest(int argc, char **argv, int rank, int ranks)
 
     b.plan = &plan;
     b.quiet = args.quiet;
-    int ran = dist_run(&plan, rank, ranks, store_result, &b, args.quiet, err, sizeof(err));
+    int ran = dist_run(&plan, rank, ranks, store_result, &b, NULL, args.quiet, err, sizeof(err));
     if (rank != 0) {
         status = EXIT_OK; /* rank 0 says what went wrong, and ends with the status */
         goto out;

@@ -34,8 +34,8 @@ int dist_usage_error(const char *verb, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_t count,
-                           char *why, size_t whylen)
+size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_t count, char *why,
+                           size_t whylen)
 {
     struct sensor_detector *detector = sensor_detector_new();
     char err[512];
@@ -53,20 +53,19 @@ size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: mpirun -np N honeyscope-mpi VERB [options] CAPTURE...\n"
-            "\n"
-            "honeyscope's ingest and report over the ranks of an MPI job: the capture\n"
-            "files are shared among the ranks by size, each rank reads its own with\n"
-            "its threads, and rank 0 writes the store or the report. The results equal\n"
-            "those of 'honeyscope VERB' on the same files.\n"
-            "\n"
-            "Verbs:\n"
-            "  ingest     read captures into a store, all of them in one transaction\n"
-            "  report     analyse captures: volume, categories, ports, sources\n"
-            "\n"
-            "'honeyscope-mpi VERB --help' describes a verb; docs/mpi.md tells how to run\n"
-            "it on a cluster. Exit status: 0 success, 1 failure, 2 usage error.\n");
+    fprintf(out, "usage: mpirun -np N honeyscope-mpi VERB [options] CAPTURE...\n"
+                 "\n"
+                 "honeyscope's ingest and report over the ranks of an MPI job: the capture\n"
+                 "files are shared among the ranks by size, each rank reads its own with\n"
+                 "its threads, and rank 0 writes the store or the report. The results equal\n"
+                 "those of 'honeyscope VERB' on the same files.\n"
+                 "\n"
+                 "Verbs:\n"
+                 "  ingest     read captures into a store, all of them in one transaction\n"
+                 "  report     analyse captures: volume, categories, ports, sources\n"
+                 "\n"
+                 "'honeyscope-mpi VERB --help' describes a verb; docs/mpi.md tells how to run\n"
+                 "it on a cluster. Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
 static int run_verb(int argc, char **argv, int rank, int ranks)

@@ -19,6 +19,7 @@
 #include "../src/report/report.h"
 #include "dist.h"
 
+/* clang-format off */
 static const char report_usage[] =
     "usage: mpirun -np N honeyscope-mpi report [options] CAPTURE...\n"
     "\n"
@@ -54,6 +55,7 @@ static const char report_usage[] =
     "\n"
     "Exit status: 0 success, 1 some input could not be read (the report covers\n"
     "what was read) or a rank failed (no report), 2 usage error.\n";
+/* clang-format on */
 
 enum format {
     FORMAT_TEXT,
@@ -300,7 +302,8 @@ static int merge_result(void *ctx, struct file_result *r)
         f->error = xstrdup(r->error);
         m->failed = 1;
     }
-    cube_merge(m->cube, r->cube);
+    if (r->cube) /* otherwise already in m->cube: decoded straight into it */
+        cube_merge(m->cube, r->cube);
     input_stats_merge(&m->total, &r->stats);
     return 0;
 }
@@ -433,7 +436,7 @@ int dist_report(int argc, char **argv, int rank, int ranks)
         for (size_t i = 0; i < npaths; i++)
             m.files[i].path = paths[i];
     }
-    int ran = dist_run(&plan, rank, ranks, merge_result, &m, args.quiet, err, sizeof(err));
+    int ran = dist_run(&plan, rank, ranks, merge_result, &m, m.cube, args.quiet, err, sizeof(err));
     if (rank != 0) {
         status = EXIT_OK; /* rank 0 says what went wrong, and ends with the status */
     } else if (ran < 0) {

@@ -94,21 +94,29 @@ static uint64_t now_ns(void)
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-static void nap(void)
+/*
+ * Polling intervals: a millisecond when merely waiting; 50 us while this
+ * rank's own sends are under way, since most transports move a large message
+ * one fragment per call into MPI on the sending side.
+ */
+#define NAP_IDLE_NS 1000000L
+#define NAP_SENDING_NS 50000L
+
+static void nap(long ns)
 {
-    struct timespec t = {0, 1000000};
+    struct timespec t = {0, ns};
     nanosleep(&t, NULL);
 }
 
 /* Waits for n requests to complete, politely. */
-static void wait_all(int n, MPI_Request *requests)
+static void wait_all(int n, MPI_Request *requests, long nap_ns)
 {
     for (;;) {
         int flag = 0;
         MPI_Testall(n, requests, &flag, MPI_STATUSES_IGNORE);
         if (flag)
             return;
-        nap();
+        nap(nap_ns);
     }
 }
 
@@ -117,7 +125,7 @@ static void bcast(void *data, int count, MPI_Datatype type)
 {
     MPI_Request request;
     MPI_Ibcast(data, count, type, 0, MPI_COMM_WORLD, &request);
-    wait_all(1, &request);
+    wait_all(1, &request, NAP_IDLE_NS);
 }
 
 /* ---- the plan ------------------------------------------------------------------------- */
@@ -325,9 +333,8 @@ static void rank_line(bool quiet, int rank, const struct done *d, size_t files)
             "honeyscope-mpi: rank %d: %zu file%s, %.1f MB, %llu packets in %.2f s "
             "(%.2f M packets/s, %u thread%s)\n",
             rank, files, files == 1 ? "" : "s", (double)d->bytes / 1e6,
-            (unsigned long long)d->packets, secs,
-            secs > 0 ? (double)d->packets / secs / 1e6 : 0.0, d->threads,
-            d->threads == 1 ? "" : "s");
+            (unsigned long long)d->packets, secs, secs > 0 ? (double)d->packets / secs / 1e6 : 0.0,
+            d->threads, d->threads == 1 ? "" : "s");
 }
 
 /* ---- rank 0 ------------------------------------------------------------------------------ */
@@ -338,13 +345,14 @@ struct collector {
     bool quiet;
     dist_consume_fn consume;
     void *ctx;
-    size_t *local_index;   /* rank 0's own files: local index -> plan index */
-    bool *seen;            /* per plan file */
-    uint64_t *expected;    /* per rank: files assigned */
-    uint64_t *received;    /* per rank: results received */
-    bool *through;         /* per rank: DONE received */
-    size_t waiting;        /* ranks not yet through */
-    uint64_t own_packets;  /* packets rank 0 read itself */
+    struct cube *merge_into;
+    size_t *local_index;  /* rank 0's own files: local index -> plan index */
+    bool *seen;           /* per plan file */
+    uint64_t *expected;   /* per rank: files assigned */
+    uint64_t *received;   /* per rank: results received */
+    bool *through;        /* per rank: DONE received */
+    size_t waiting;       /* ranks not yet through */
+    uint64_t own_packets; /* packets rank 0 read itself */
     /* What taking the other ranks' results cost rank 0's main thread. */
     uint64_t result_bytes, receive_ns, decode_ns, consume_ns;
     bool failed;
@@ -429,7 +437,9 @@ static void receive_result(struct collector *c, const MPI_Status *st)
     struct file_result r;
     char why[256];
     uint64_t t1 = now_ns();
-    int ok = wire_result_decode(&r, data, (size_t)len, why, sizeof(why));
+    /* Rows go straight to the merged cube only when the result will be taken. */
+    int ok = wire_result_decode(&r, data, (size_t)len, c->failed ? NULL : c->merge_into, why,
+                                sizeof(why));
     free(data);
     uint64_t t2 = now_ns();
     c->result_bytes += len;
@@ -506,7 +516,7 @@ static void take_own(struct collector *c, struct file_result *r)
 }
 
 static int run_rank0(const struct dist_plan *plan, int ranks, dist_consume_fn consume, void *ctx,
-                     bool quiet, char *err, size_t errlen)
+                     struct cube *merge_into, bool quiet, char *err, size_t errlen)
 {
     struct collector c;
     memset(&c, 0, sizeof(c));
@@ -515,6 +525,7 @@ static int run_rank0(const struct dist_plan *plan, int ranks, dist_consume_fn co
     c.quiet = quiet;
     c.consume = consume;
     c.ctx = ctx;
+    c.merge_into = merge_into;
     c.seen = xcalloc(plan->file_count + 1, sizeof(*c.seen));
     c.expected = xcalloc((size_t)ranks, sizeof(*c.expected));
     c.received = xcalloc((size_t)ranks, sizeof(*c.received));
@@ -553,16 +564,15 @@ static int run_rank0(const struct dist_plan *plan, int ranks, dist_consume_fn co
         if (c.failed)
             reader_stop(&rd);
         if (!busy)
-            nap();
+            nap(NAP_IDLE_NS);
     }
     reader_join(&rd);
     if (!quiet && !c.failed && ranks > 1)
         fprintf(stderr,
                 "honeyscope-mpi: rank 0 took %.1f MB of results from the other ranks: "
                 "%.2f s receiving, %.2f s checking and decoding, %.2f s %s\n",
-                (double)c.result_bytes / 1e6, (double)c.receive_ns / 1e9,
-                (double)c.decode_ns / 1e9, (double)c.consume_ns / 1e9,
-                plan->verb == DIST_INGEST ? "storing" : "merging");
+                (double)c.result_bytes / 1e6, (double)c.receive_ns / 1e9, (double)c.decode_ns / 1e9,
+                (double)c.consume_ns / 1e9, plan->verb == DIST_INGEST ? "storing" : "merging");
     for (size_t i = 0; i < plan->file_count && !c.failed; i++)
         if (!c.seen[i])
             fail_pass(&c, "no result came for '%s'", plan->files[i].path);
@@ -571,7 +581,7 @@ static int run_rank0(const struct dist_plan *plan, int ranks, dist_consume_fn co
     uint8_t stop_sent = c.stop_sent;
     for (int k = 1; k < ranks; k++)
         MPI_Send(&stop_sent, 1, MPI_BYTE, k, TAG_END, MPI_COMM_WORLD);
-    wait_all(ranks, c.stops);
+    wait_all(ranks, c.stops, NAP_IDLE_NS);
 
     int ret = 0;
     if (c.failed) {
@@ -626,7 +636,7 @@ static void reap(struct sender *s, bool wait)
         struct outgoing *o = s->out[i];
         int flag = 1;
         if (wait)
-            wait_all(o->count, o->requests);
+            wait_all(o->count, o->requests, NAP_SENDING_NS);
         else
             MPI_Testall(o->count, o->requests, &flag, MPI_STATUSES_IGNORE);
         if (!flag) {
@@ -763,7 +773,7 @@ static int run_sender(const struct dist_plan *plan, int rank, bool plan_ok, char
         }
         if (over)
             break;
-        nap();
+        nap(s.out_count ? NAP_SENDING_NS : NAP_IDLE_NS);
     }
     reader_join(&rd);
     reap(&s, true);
@@ -780,7 +790,7 @@ static int run_sender(const struct dist_plan *plan, int rank, bool plan_ok, char
     uint8_t stop_sent = 0;
     MPI_Request end;
     MPI_Irecv(&stop_sent, 1, MPI_BYTE, 0, TAG_END, MPI_COMM_WORLD, &end);
-    wait_all(1, &end);
+    wait_all(1, &end, NAP_IDLE_NS);
     if (stop_sent) {
         MPI_Wait(&s.stop_request, MPI_STATUS_IGNORE);
     } else {
@@ -800,9 +810,9 @@ static int run_sender(const struct dist_plan *plan, int rank, bool plan_ok, char
 }
 
 int dist_run(const struct dist_plan *plan, int rank, int ranks, dist_consume_fn consume, void *ctx,
-             bool quiet, char *err, size_t errlen)
+             struct cube *merge_into, bool quiet, char *err, size_t errlen)
 {
     if (rank == 0)
-        return run_rank0(plan, ranks, consume, ctx, quiet, err, errlen);
+        return run_rank0(plan, ranks, consume, ctx, merge_into, quiet, err, errlen);
     return run_sender(plan, rank, plan->verb != 0, err, errlen);
 }

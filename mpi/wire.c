@@ -515,6 +515,8 @@ static int get_rows(struct wire_reader *r, struct cube *cube)
         c.last_ns = get_i64(r);
         if (r->bad || key.initiator > INITIATOR_REMOTE)
             return -1;
+        if (!cube)
+            continue;
         /* Added, as cube_merge() adds: a repeated key cannot break the cube. */
         struct cube_counts *dst = &cube_row_at(cube, cube_lookup(cube, &key))->counts;
         dst->packets_in += c.packets_in;
@@ -550,13 +552,14 @@ static int get_evidence(struct wire_reader *r, struct cube *cube)
         if (r->bad || memchr(value, '\0', len))
             return -1;
         value[len] = '\0';
-        evidence_table_add(cube_evidence(cube), bin, &remote, kind, value, len, count);
+        if (cube)
+            evidence_table_add(cube_evidence(cube), bin, &remote, kind, value, len, count);
     }
     return 0;
 }
 
-int wire_result_decode(struct file_result *res, const uint8_t *data, size_t len, char *err,
-                       size_t errlen)
+int wire_result_decode(struct file_result *res, const uint8_t *data, size_t len, struct cube *into,
+                       char *err, size_t errlen)
 {
     struct wire_reader r = {data, len, false};
     memset(res, 0, sizeof(*res));
@@ -571,11 +574,12 @@ int wire_result_decode(struct file_result *res, const uint8_t *data, size_t len,
         get_str(&r, res->error, sizeof(res->error), sizeof(res->error) - 1) < 0 ||
         (s != 0 && res->error[0] == '\0') || get_stats(&r, &res->stats) < 0)
         return fail(err, errlen, "a result's header or counts are malformed");
-    res->cube = cube_new();
-    if (get_rows(&r, res->cube) < 0 || get_evidence(&r, res->cube) < 0 || r.left != 0) {
-        cube_free(res->cube);
-        res->cube = NULL;
+    /* Checked whole first, so that nothing of a malformed result reaches a cube. */
+    struct wire_reader rows = r;
+    if (get_rows(&r, NULL) < 0 || get_evidence(&r, NULL) < 0 || r.left != 0)
         return fail(err, errlen, "a result's cube is malformed");
-    }
+    res->cube = into ? NULL : cube_new();
+    get_rows(&rows, into ? into : res->cube);
+    get_evidence(&rows, into ? into : res->cube);
     return 0;
 }

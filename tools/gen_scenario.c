@@ -1424,10 +1424,16 @@ static int64_t day_start_ns(const struct gen *g)
 /* A flow start between 00:05 and 23:55: with flows shorter than 200 s no
  * flow crosses midnight and no 5-tuple can be reused within 300 s of the
  * previous day. */
+/*
+ * Each draw is its own statement: the order in which C evaluates the
+ * operands of one expression (or the arguments of one call) is unspecified,
+ * and differs between compilers, which would make the output depend on them.
+ */
 static int64_t rand_start(struct gen *g)
 {
-    return day_start_ns(g) + US(rng_range(&g->rng, 300, 86100 - 1) * INT64_C(1000000) +
-                                rng_below(&g->rng, 1000000));
+    int64_t seconds = rng_range(&g->rng, 300, 86100 - 1);
+    int64_t micros = (int64_t)rng_below(&g->rng, 1000000);
+    return day_start_ns(g) + US(seconds * INT64_C(1000000) + micros);
 }
 
 static void gen_smtp(struct gen *g, struct seed_state *st, uint32_t mx, int64_t t0)
@@ -1914,35 +1920,59 @@ static void gen_scans(struct gen *g, const struct rates *rt, double mult, double
 #define SRC() pick_scanner(g, pool, npool, aws, fresh)
     n = stoch_round(&g->rng, rt->smb445 * s);
     while (n--)
-        gen_scan_open(g, SRC(), 445, rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_scan_open(g, SRC(), 445, start);
+        }
     n = stoch_round(&g->rng, rt->smb139 * s);
     while (n--)
-        gen_scan_open(g, SRC(), 139, rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_scan_open(g, SRC(), 139, start);
+        }
     n = stoch_round(&g->rng, rt->p1080 * s);
     while (n--)
-        gen_scan_closed(g, SRC(), 1080, rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_scan_closed(g, SRC(), 1080, start);
+        }
     n = stoch_round(&g->rng, rt->p9988 * s);
     while (n--)
-        gen_scan_closed(g, SRC(), 9988, rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_scan_closed(g, SRC(), 9988, start);
+        }
     n = stoch_round(&g->rng, rt->closed_other * s);
     while (n--) {
         const uint16_t *ports = aws ? AWS_OTHER_PORTS : BG_OTHER_PORTS;
         size_t np = aws ? sizeof AWS_OTHER_PORTS / 2 : sizeof BG_OTHER_PORTS / 2;
         uint16_t port = ports[rng_below(&g->rng, np)];
         if (port == 135 && rng_chance(&g->rng, 0.5))
-            gen_scan_open(g, SRC(), port, rand_start(g));
+            {
+                int64_t start = rand_start(g);
+                gen_scan_open(g, SRC(), port, start);
+            }
         else
-            gen_scan_closed(g, SRC(), port, rand_start(g));
+            {
+                int64_t start = rand_start(g);
+                gen_scan_closed(g, SRC(), port, start);
+            }
     }
     n = stoch_round(&g->rng, rt->udp * s);
     while (n--) {
         uint16_t port =
             aws ? 1434 : BG_UDP_PORTS[rng_below(&g->rng, sizeof BG_UDP_PORTS / 2)];
-        gen_scan_udp(g, SRC(), port, rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_scan_udp(g, SRC(), port, start);
+        }
     }
     n = stoch_round(&g->rng, rt->ping * s);
     while (n--)
-        gen_ping_in(g, SRC(), rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_ping_in(g, SRC(), start);
+        }
 #undef SRC
 }
 
@@ -1963,10 +1993,16 @@ static void gen_infected_day(struct gen *g, struct seed_state *st)
     }
     n = stoch_round(r, AWS_DNS * s);
     while (n--)
-        gen_dns(g, st->aws_ns[rng_below(r, POOL_NS)], true, rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_dns(g, st->aws_ns[rng_below(r, POOL_NS)], true, start);
+        }
     n = stoch_round(r, BG_DNS * s);
     while (n--)
-        gen_dns(g, st->bg_ns[rng_below(r, POOL_NS)], false, rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_dns(g, st->bg_ns[rng_below(r, POOL_NS)], false, start);
+        }
     /* sweeps of up to 50 consecutive addresses each */
     for (int aws = 1; aws >= 0; aws--) {
         n = stoch_round(r, (aws ? AWS_ICMP : BG_ICMP) * s);
@@ -1979,7 +2015,10 @@ static void gen_infected_day(struct gen *g, struct seed_state *st)
     }
     n = stoch_round(r, AWS_HTTP * s);
     while (n--)
-        gen_http(g, &st->aws_http[rng_below(r, st->naws_http)], rand_start(g));
+        {
+            int64_t start = rand_start(g);
+            gen_http(g, &st->aws_http[rng_below(r, st->naws_http)], start);
+        }
     n = stoch_round(r, BG_HTTP * s);
     while (n--)
         gen_http(g, &st->bg_http, rand_start(g));

@@ -84,6 +84,11 @@ static int store_result(void *ctx, struct file_result *r)
     return 0;
 }
 
+static void ingest_tick(void *ctx)
+{
+    progress_tick(((struct ingest_job *)ctx)->progress);
+}
+
 static bool same_sensors(const struct sensor_set *a, const struct sensor_set *b)
 {
     if (a->count != b->count)
@@ -282,7 +287,7 @@ int cmd_ingest(int argc, char **argv)
     config.stop = &stop_signal;
     progress_start(&progress, quiet, nwork);
     aggregate_files((const char *const *)work, nwork, &config, threads, store_result,
-                    progress_tick, &job);
+                    ingest_tick, &job);
     progress_end(&progress);
 
     if (!quiet)

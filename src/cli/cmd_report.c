@@ -353,6 +353,11 @@ static int merge_file(void *ctx, struct file_result *r)
     return 0;
 }
 
+static void read_tick(void *ctx)
+{
+    progress_tick(((struct read_context *)ctx)->progress);
+}
+
 static int compare_files(const void *a, const void *b)
 {
     return strcmp(((const struct report_file *)a)->path, ((const struct report_file *)b)->path);
@@ -375,7 +380,7 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     for (int i = 0; i < npaths; i++)
         files[i].path = paths[i];
     aggregate_files((const char *const *)paths, (size_t)npaths, &config, args->threads,
-                    merge_file, progress_tick, &rc);
+                    merge_file, read_tick, &rc);
     progress_end(&progress);
     /* Files are listed by name, as a store lists them, whatever the order given. */
     qsort(files, (size_t)npaths, sizeof(*files), compare_files);

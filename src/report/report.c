@@ -838,7 +838,11 @@ void report_free(struct report *report)
         free(gr->top);
         free(gr->asns_top);
         free(gr->snapshots);
+        free(gr->churn.by_net);
+        free(gr->churn.by_prefix);
+        evidence_view_release(gr);
     }
+    report_free(report->compare);
     free(report->routing_snapshots);
     free(report->groups);
     free(report);

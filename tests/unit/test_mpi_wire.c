@@ -94,7 +94,7 @@ static void test_result_round_trip(void)
     snprintf(r.error, sizeof(r.error), "'a.pcap': truncated at byte offset 4096");
     wire_buf_init(&buf);
     wire_result_encode(&r, 7, &buf);
-    CHECK(wire_result_decode(&back, buf.data, buf.len, err, sizeof(err)) == 0);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) == 0);
     CHECK_U64(back.index, 7);
     CHECK(back.status == -1);
     CHECK_STR(back.error, r.error);
@@ -138,7 +138,7 @@ static void test_result_truncations(void)
         /* A copy of exactly len bytes, so ASan sees any read past it. */
         uint8_t *copy = xmalloc(len ? len : 1);
         memcpy(copy, buf.data, len);
-        int rc = wire_result_decode(&back, copy, len, err, sizeof(err));
+        int rc = wire_result_decode(&back, copy, len, NULL, err, sizeof(err));
         free(copy);
         CHECK(rc < 0);
         CHECK(back.cube == NULL);
@@ -149,7 +149,7 @@ static void test_result_truncations(void)
     uint8_t *longer = xmalloc(buf.len + 1);
     memcpy(longer, buf.data, buf.len);
     longer[buf.len] = 0;
-    CHECK(wire_result_decode(&back, longer, buf.len + 1, err, sizeof(err)) < 0);
+    CHECK(wire_result_decode(&back, longer, buf.len + 1, NULL, err, sizeof(err)) < 0);
     free(longer);
     cube_free(r.cube);
     wire_buf_release(&buf);
@@ -174,7 +174,7 @@ static void test_result_corruption(void)
             state = state * 1103515245u + 12345u;
             copy[at] = (uint8_t)(state >> 16);
         }
-        if (wire_result_decode(&back, copy, buf.len, err, sizeof(err)) == 0) {
+        if (wire_result_decode(&back, copy, buf.len, NULL, err, sizeof(err)) == 0) {
             CHECK(back.cube != NULL);
             CHECK(strlen(back.error) < sizeof(back.error));
             CHECK(back.stats.unsupported_link_count <= 8);
@@ -219,13 +219,13 @@ static void test_result_hostile_values(void)
     wire_buf_init(&buf);
     wire_result_encode(&r, 0, &buf);
     put_u64_at(buf.data + count_at, UINT64_MAX / 2);
-    CHECK(wire_result_decode(&back, buf.data, buf.len, err, sizeof(err)) < 0);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) < 0);
 
     /* An initiator past "remote". */
     buf.len = 0;
     wire_result_encode(&r, 0, &buf);
     buf.data[row_at + 8 + 16 + 16 + 2 + 1] = 3;
-    CHECK(wire_result_decode(&back, buf.data, buf.len, err, sizeof(err)) < 0);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) < 0);
     cube_free(r.cube);
 
     /* Evidence: a kind past the last, a length past the limit, a NUL inside. */
@@ -235,25 +235,59 @@ static void test_result_hostile_values(void)
     size_t kind_at = row_at + 8 + 8 + 16; /* after the row and evidence counts, bin, remote */
     buf.len = 0;
     wire_result_encode(&r, 0, &buf);
-    CHECK(wire_result_decode(&back, buf.data, buf.len, err, sizeof(err)) == 0);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) == 0);
     cube_free(back.cube);
     buf.data[kind_at] = EVIDENCE_KIND_COUNT;
-    CHECK(wire_result_decode(&back, buf.data, buf.len, err, sizeof(err)) < 0);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) < 0);
     buf.len = 0;
     wire_result_encode(&r, 0, &buf);
     buf.data[kind_at + 1] = 0xff; /* length 0x01ff: past EVIDENCE_VALUE_MAX */
     buf.data[kind_at + 2] = 0x01;
-    CHECK(wire_result_decode(&back, buf.data, buf.len, err, sizeof(err)) < 0);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) < 0);
     buf.len = 0;
     wire_result_encode(&r, 0, &buf);
     buf.data[kind_at + 3 + 1] = '\0';
-    CHECK(wire_result_decode(&back, buf.data, buf.len, err, sizeof(err)) < 0);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) < 0);
 
     /* A status this version never sends. */
     buf.len = 0;
     wire_result_encode(&r, 0, &buf);
     buf.data[12] = 7;
-    CHECK(wire_result_decode(&back, buf.data, buf.len, err, sizeof(err)) < 0);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) < 0);
+    cube_free(r.cube);
+    wire_buf_release(&buf);
+}
+
+/* Decoded into a cube of the caller's: added to it; a malformed result adds nothing. */
+static void test_result_into(void)
+{
+    struct file_result r, back;
+    struct wire_buf buf;
+    char err[256];
+    make_result(&r, 10, true);
+    wire_buf_init(&buf);
+    wire_result_encode(&r, 2, &buf);
+    struct cube *into = cube_new();
+    CHECK(wire_result_decode(&back, buf.data, buf.len, into, err, sizeof(err)) == 0);
+    CHECK(back.cube == NULL);
+    CHECK(wire_result_decode(&back, buf.data, buf.len, into, err, sizeof(err)) == 0);
+    CHECK_U64(cube_row_count(into), cube_row_count(r.cube));
+    const struct cube_row *first = cube_row_at(r.cube, 0);
+    const struct cube_row *twice = find_row(into, first);
+    CHECK(twice != NULL);
+    if (twice)
+        CHECK_U64(twice->counts.packets_in, 2 * first->counts.packets_in);
+    CHECK_U64(evidence_table_count(cube_evidence(into)), 2);
+    CHECK_U64(evidence_table_at(cube_evidence(into), 0)->count, 8);
+    cube_free(into);
+
+    /* The last byte of the last evidence value made a NUL: the rows before it must not land. */
+    into = cube_new();
+    buf.data[buf.len - 9] = '\0';
+    CHECK(wire_result_decode(&back, buf.data, buf.len, into, err, sizeof(err)) < 0);
+    CHECK_U64(cube_row_count(into), 0);
+    CHECK_U64(evidence_table_count(cube_evidence(into)), 0);
+    cube_free(into);
     cube_free(r.cube);
     wire_buf_release(&buf);
 }
@@ -344,6 +378,7 @@ int main(void)
     RUN(test_result_truncations);
     RUN(test_result_corruption);
     RUN(test_result_hostile_values);
+    RUN(test_result_into);
     RUN(test_plan_assign);
     RUN(test_plan_round_trip);
     CHECK_EXIT();
