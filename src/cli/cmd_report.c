@@ -20,6 +20,7 @@
 #include "../report/report.h"
 #include "../store/store.h"
 #include "cli.h"
+#include "stored_groups.h"
 #include "naming.h"
 
 #define SENSOR_SAMPLE_PACKETS 100000
@@ -97,6 +98,8 @@ struct report_args {
     unsigned threads;
     const char *db;
     const char *compare; /* FROM..TO */
+    const char **stored_groups; /* --group NAME: prefix sets kept in the store */
+    size_t stored_group_count, stored_group_alloc;
 };
 
 enum {
@@ -150,6 +153,13 @@ static int parse_args(struct report_args *args, int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "o:qh", report_options_long, NULL)) != -1) {
         int naming_status;
+        if (c == OPT_NAMING_GROUP && !strchr(optarg, '=') && strcmp(optarg, "any") != 0) {
+            /* A set stored with 'honeyscope prefixes add': loaded once --db is known. */
+            ALLOC_GROW(args->stored_groups, args->stored_group_count + 1,
+                       args->stored_group_alloc);
+            args->stored_groups[args->stored_group_count++] = optarg;
+            continue;
+        }
         if (naming_option(&args->naming, "report", c, optarg, &naming_status)) {
             if (naming_status >= 0)
                 return naming_status;
@@ -437,6 +447,26 @@ int cmd_report(int argc, char **argv)
         goto out;
     status = EXIT_FAILED;
 
+    if (args.stored_group_count && !args.db) {
+        status = usage_error("report", "--group %s names a stored prefix set: give --db STORE "
+                                       "(or NAME=FILE)",
+                             args.stored_groups[0]);
+        goto out;
+    }
+    if (args.stored_group_count) {
+        struct store *groups_store = store_open(args.db, STORE_READ, err, sizeof(err));
+        if (!groups_store) {
+            error("%s", err);
+            goto out;
+        }
+        for (size_t i = 0; i < args.stored_group_count; i++)
+            if (stored_group_load(&args.naming, groups_store, "report", args.stored_groups[i]) <
+                0) {
+                store_close(groups_store);
+                goto out;
+            }
+        store_close(groups_store);
+    }
     status = naming_finish(&args.naming, "report", true);
     if (status >= 0)
         goto out;
@@ -526,6 +556,7 @@ out_cube:
     cube_free(cube);
 out:
     naming_args_release(&args.naming);
+    free(args.stored_groups);
     sensor_set_release(&args.sensors);
     return status;
 }

@@ -29,7 +29,7 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 1
+#define STORE_VERSION 2
 
 struct store {
     sqlite3 *db;
@@ -38,7 +38,7 @@ struct store {
     bool batch; /* store_batch_begin() opened a transaction that is not over */
 };
 
-static const char schema_v1[] =
+static const char schema[] =
     "CREATE TABLE capture_file ("
     "  id INTEGER PRIMARY KEY,"
     "  path TEXT NOT NULL UNIQUE,"
@@ -93,6 +93,15 @@ static const char schema_v1[] =
     "  count INTEGER NOT NULL,"
     "  PRIMARY KEY (file_id, bin, remote, kind, value)"
     ") WITHOUT ROWID;"
+    "CREATE TABLE prefix_spec ("
+    "  name TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  spec TEXT NOT NULL,"
+    "  file_suffix TEXT,"
+    "  content BLOB NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  PRIMARY KEY (name, seq)"
+    ");"
     "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);"
     "CREATE VIEW traffic_named AS SELECT"
     "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"
@@ -179,7 +188,8 @@ static int pragma_int(struct store *s, const char *sql, int64_t *value, char *er
 }
 
 /* Checks that the file is ours (or empty, for writing) and current. */
-static int check_kind(struct store *s, enum store_mode mode, bool *empty, char *err, size_t errlen)
+static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_t *version_out,
+                      char *err, size_t errlen)
 {
     int64_t app_id, version, tables;
     if (pragma_int(s, "PRAGMA application_id", &app_id, err, errlen) < 0 ||
@@ -207,7 +217,59 @@ static int check_kind(struct store *s, enum store_mode mode, bool *empty, char *
                  s->path, (long long)version, STORE_VERSION);
         return -1;
     }
+    *version_out = version;
     return 0;
+}
+
+/*
+ * Upgrades, version by version, in one transaction. Version 2 added the
+ * evidence tables (present in some version 1 stores) and named prefix sets.
+ */
+static const char migrate_to_2[] =
+    "CREATE TABLE IF NOT EXISTS evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS evidence ("
+    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"
+    "  bin INTEGER NOT NULL, remote TEXT NOT NULL,"
+    "  kind INTEGER NOT NULL REFERENCES evidence_kind(id), value BLOB NOT NULL,"
+    "  count INTEGER NOT NULL, PRIMARY KEY (file_id, bin, remote, kind, value)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS prefix_spec (name TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "  spec TEXT NOT NULL, file_suffix TEXT, content BLOB NOT NULL, added_at TEXT NOT NULL,"
+    "  PRIMARY KEY (name, seq));"
+    "PRAGMA user_version = 2;";
+
+static int migrate(struct store *s, int64_t version, char *err, size_t errlen)
+{
+    if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
+        return -1;
+    if (version < 2 && exec(s, migrate_to_2, err, errlen) < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    if (exec(s, "COMMIT", err, errlen) < 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* A store of an older version, opened for reading: upgraded through a second handle. */
+static int upgrade_for_reading(const char *path, int64_t version, char *err, size_t errlen)
+{
+    struct store w = {0};
+    w.path = (char *)path;
+    if (sqlite3_open_v2(path, &w.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_db_readonly(w.db, "main") == 1) {
+        snprintf(err, errlen,
+                 "'%s' was made by an older honeyscope (store version %lld) and cannot be "
+                 "upgraded: it is not writable",
+                 path, (long long)version);
+        sqlite3_close(w.db);
+        return -1;
+    }
+    sqlite3_busy_timeout(w.db, 30000);
+    int ret = migrate(&w, version, err, errlen);
+    sqlite3_close(w.db);
+    return ret;
 }
 
 static int create_schema(struct store *s, char *err, size_t errlen)
@@ -216,7 +278,7 @@ static int create_schema(struct store *s, char *err, size_t errlen)
     if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
         return -1;
     snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
-    if (exec(s, schema_v1, err, errlen) < 0 || exec(s, sql, err, errlen) < 0) {
+    if (exec(s, schema, err, errlen) < 0 || exec(s, sql, err, errlen) < 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -267,7 +329,14 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
     }
     sqlite3_busy_timeout(s->db, 30000);
     bool empty;
-    if (check_kind(s, mode, &empty, err, errlen) < 0) {
+    int64_t version = STORE_VERSION;
+    if (check_kind(s, mode, &empty, &version, err, errlen) < 0) {
+        store_close(s);
+        return NULL;
+    }
+    if (!empty && version < STORE_VERSION &&
+        (mode == STORE_READ ? upgrade_for_reading(path, version, err, errlen)
+                            : migrate(s, version, err, errlen)) < 0) {
         store_close(s);
         return NULL;
     }
@@ -960,4 +1029,75 @@ out:
     sqlite3_finalize(st);
     free(uri);
     return ret;
+}
+
+/* ---- named prefix sets ------------------------------------------------------------------ */
+
+int store_prefix_add(struct store *s, const struct stored_prefix_spec *spec, char *err,
+                     size_t errlen)
+{
+    static const char sql[] =
+        "INSERT INTO prefix_spec (name, seq, spec, file_suffix, content, added_at)"
+        " VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM prefix_spec WHERE name = ?1),"
+        " ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot store a prefix set", err, errlen);
+    sqlite3_bind_text(st, 1, spec->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, spec->spec, -1, SQLITE_STATIC);
+    if (spec->file_suffix)
+        sqlite3_bind_text(st, 3, spec->file_suffix, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_blob64(st, 4, spec->content ? spec->content : "", spec->content_len,
+                        SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot store a prefix set", err, errlen);
+    return 0;
+}
+
+int store_prefix_each(struct store *s, const char *name,
+                      int (*fn)(void *ctx, const struct stored_prefix_spec *spec), void *ctx,
+                      char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    const char *sql = name ? "SELECT name, spec, file_suffix, content FROM prefix_spec"
+                             " WHERE name = ? ORDER BY seq"
+                           : "SELECT name, spec, file_suffix, content FROM prefix_spec"
+                             " ORDER BY name, seq";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read prefix sets", err, errlen);
+    if (name)
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int ret = 0, rc;
+    while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct stored_prefix_spec spec = {
+            .name = (const char *)sqlite3_column_text(st, 0),
+            .spec = (const char *)sqlite3_column_text(st, 1),
+            .file_suffix = (const char *)sqlite3_column_text(st, 2),
+            .content = sqlite3_column_blob(st, 3),
+            .content_len = (size_t)sqlite3_column_bytes(st, 3),
+        };
+        ret = fn(ctx, &spec);
+    }
+    sqlite3_finalize(st);
+    if (ret)
+        snprintf(err, errlen, "cannot use a stored prefix set");
+    return ret ? -1 : 0;
+}
+
+int store_prefix_remove(struct store *s, const char *name, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM prefix_spec WHERE name = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return fail_db(s, "cannot remove a prefix set", err, errlen);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot remove a prefix set", err, errlen);
+    return sqlite3_changes(s->db);
 }

@@ -130,4 +130,31 @@ struct merge_counts {
 int store_merge(struct store *store, const char *in_path, struct merge_counts *counts,
                 char *err, size_t errlen);
 
+/* ---- named prefix sets ------------------------------------------------------ */
+
+/*
+ * A named prefix set kept in the store, so that reports from the store need no
+ * file: a group's specification (what follows NAME= in --group) with the
+ * bytes of the file it names, one row per file (several for dated
+ * snapshots). file_suffix is what followed the file name (@DATE, :SELECTION);
+ * for an AS list, spec is the list and content is empty.
+ */
+struct stored_prefix_spec {
+    const char *name;
+    const char *spec;        /* as the user gave it */
+    const char *file_suffix; /* NULL for an AS list */
+    const void *content;
+    size_t content_len;
+};
+
+/* Adds one specification to set name. Returns 0, or -1 with err. */
+int store_prefix_add(struct store *store, const struct stored_prefix_spec *spec, char *err,
+                     size_t errlen);
+/* Calls fn for each specification, of set name or of every set (name NULL). */
+int store_prefix_each(struct store *store, const char *name,
+                      int (*fn)(void *ctx, const struct stored_prefix_spec *spec), void *ctx,
+                      char *err, size_t errlen);
+/* Removes set name; returns the specifications removed, or -1 with err. */
+int store_prefix_remove(struct store *store, const char *name, char *err, size_t errlen);
+
 #endif

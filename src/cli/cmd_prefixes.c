@@ -1,0 +1,194 @@
+/*
+ * honeyscope prefixes: named prefix sets kept in a store, so that
+ * 'report --db STORE --group NAME' needs no file at report time and the
+ * store carries the exact ranges its reports were made with.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../attrib/attrib.h"
+#include "../common/xalloc.h"
+#include "../store/store.h"
+#include "cli.h"
+
+static const char prefixes_usage[] =
+    "usage: honeyscope prefixes add --db STORE NAME SPEC...\n"
+    "       honeyscope prefixes list --db STORE\n"
+    "       honeyscope prefixes remove --db STORE NAME...\n"
+    "\n"
+    "Keeps named prefix sets in STORE. SPEC is what follows NAME= in --group:\n"
+    "FILE[@YYYY-MM-DD][:SELECTION] (a \"CIDR label\" list or a provider's JSON) or\n"
+    "AS1,AS2. The file's bytes are stored, so reports need no file later:\n"
+    "'honeyscope report --db STORE --group NAME'. Several SPECs (or several adds)\n"
+    "under one NAME are dated snapshots of one group.\n"
+    "\n"
+    "Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+#define MAX_STORED_FILE (256u << 20)
+
+/* The longest leading part of spec that names a regular file, or 0. */
+static size_t file_part(const char *spec)
+{
+    size_t best = 0, n = strlen(spec);
+    char *copy = xstrdup(spec);
+    for (size_t cut = n; cut > 0; cut--) {
+        if (cut < n && spec[cut] != '@' && spec[cut] != ':')
+            continue;
+        struct stat st;
+        copy[cut] = '\0';
+        if (stat(copy, &st) == 0 && S_ISREG(st.st_mode)) {
+            best = cut;
+            break;
+        }
+    }
+    free(copy);
+    return best;
+}
+
+static int read_file(const char *path, void **bytes, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    size_t alloc = 0;
+    *bytes = NULL;
+    *len = 0;
+    if (!fp)
+        return error("cannot open '%s': %s", path, strerror(errno));
+    for (;;) {
+        if (*len == alloc) {
+            if (alloc >= MAX_STORED_FILE) {
+                fclose(fp);
+                return error("'%s' is larger than %u MiB", path, MAX_STORED_FILE >> 20);
+            }
+            alloc = alloc ? alloc * 2 : 65536;
+            *bytes = xrealloc(*bytes, alloc);
+        }
+        size_t got = fread((char *)*bytes + *len, 1, alloc - *len, fp);
+        *len += got;
+        if (got == 0)
+            break;
+    }
+    int failed = ferror(fp);
+    fclose(fp);
+    return failed ? error("cannot read '%s'", path) : 0;
+}
+
+static int add_spec(struct store *store, const char *name, const char *spec)
+{
+    char err[1024];
+    struct group g;
+    char *text = xmalloc(st_add(strlen(name) + 2, strlen(spec)));
+    sprintf(text, "%s=%s", name, spec);
+    /* Parse it now: a store never keeps a set its reports could not load. */
+    int parsed = group_parse(&g, text, err, sizeof(err));
+    free(text);
+    if (parsed < 0)
+        return error("%s", err);
+    bool asns = g.kind == GROUP_ASNS;
+    group_release(&g);
+
+    struct stored_prefix_spec row = {.name = name, .spec = spec};
+    void *bytes = NULL;
+    char *path = NULL;
+    if (!asns) {
+        size_t cut = file_part(spec);
+        if (cut == 0)
+            return error("'%s' names no file", spec);
+        path = xstrdup(spec);
+        path[cut] = '\0';
+        row.file_suffix = spec + cut;
+        if (read_file(path, &bytes, &row.content_len) < 0) {
+            free(path);
+            return -1;
+        }
+        row.content = bytes;
+    }
+    int ret = store_prefix_add(store, &row, err, sizeof(err));
+    if (ret < 0)
+        error("%s", err);
+    else
+        fprintf(stderr, "honeyscope: prefix set '%s': added %s\n", name, spec);
+    free(bytes);
+    free(path);
+    return ret;
+}
+
+static int list_one(void *ctx, const struct stored_prefix_spec *spec)
+{
+    (void)ctx;
+    printf("%-16s %-50s %zu bytes\n", spec->name, spec->spec, spec->content_len);
+    return 0;
+}
+
+int cmd_prefixes(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+        if (c == 'd') {
+            db = optarg;
+        } else if (c == 'h') {
+            fputs(prefixes_usage, stdout);
+            return EXIT_OK;
+        } else {
+            return usage_error("prefixes", "unknown option");
+        }
+    }
+    if (optind >= argc)
+        return usage_error("prefixes", "give add, list or remove");
+    const char *action = argv[optind++];
+    /* Options may also follow the action. */
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        if (c == 'd')
+            db = optarg;
+        else
+            return usage_error("prefixes", "unknown option");
+    }
+    if (!db)
+        return usage_error("prefixes", "--db STORE is required");
+    bool add = strcmp(action, "add") == 0, list = strcmp(action, "list") == 0,
+         remove = strcmp(action, "remove") == 0;
+    if (!add && !list && !remove)
+        return usage_error("prefixes", "'%s' is not add, list or remove", action);
+    if ((add && argc - optind < 2) || (remove && argc - optind < 1))
+        return usage_error("prefixes", add ? "give NAME and at least one SPEC" : "give NAME");
+
+    char err[1024];
+    struct store *store = store_open(db, list ? STORE_READ : STORE_WRITE, err, sizeof(err));
+    if (!store) {
+        error("%s", err);
+        return EXIT_FAILED;
+    }
+    int status = EXIT_OK;
+    if (add) {
+        for (int i = optind + 1; i < argc; i++)
+            if (add_spec(store, argv[optind], argv[i]) < 0)
+                status = EXIT_FAILED;
+    } else if (list) {
+        if (store_prefix_each(store, NULL, list_one, NULL, err, sizeof(err)) < 0) {
+            error("%s", err);
+            status = EXIT_FAILED;
+        }
+    } else {
+        for (int i = optind; i < argc; i++) {
+            int n = store_prefix_remove(store, argv[i], err, sizeof(err));
+            if (n < 0)
+                error("%s", err);
+            else if (n == 0)
+                error("the store holds no prefix set '%s'", argv[i]);
+            else
+                fprintf(stderr, "honeyscope: removed prefix set '%s'\n", argv[i]);
+            if (n <= 0)
+                status = EXIT_FAILED;
+        }
+    }
+    store_close(store);
+    return status;
+}
