@@ -14,23 +14,6 @@
 
 #define GROUP_NAME_MAX 32
 
-#if defined(__GNUC__) || defined(__clang__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int name_char(char c)
 {
@@ -100,7 +83,7 @@ static int parse_asns(struct group *group, const char *value, char *err, size_t 
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         uint32_t asn;
         if (parse_one_asn(p, len, &asn) < 0) {
-            set_err(err, errlen, "group '%s': bad AS number '%.*s' (want AS<n> or <n>, n > 0)",
+            attrib_err(err, errlen, "group '%s': bad AS number '%.*s' (want AS<n> or <n>, n > 0)",
                     group->name, (int)(len > 64 ? 64 : len), p);
             return -1;
         }
@@ -134,7 +117,7 @@ static int load_prefix_file(struct group *group, const char *value, char *err, s
         selection = colon + 1;
         char why[256];
         if (provider_selection_check(selection, why, sizeof(why)) < 0) {
-            set_err(err, errlen, "group '%s': %s", group->name, why);
+            attrib_err(err, errlen, "group '%s': %s", group->name, why);
             free(file);
             return -1;
         }
@@ -148,7 +131,7 @@ static int load_prefix_file(struct group *group, const char *value, char *err, s
         if (sscanf(at + 1, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3)
             day = attrib_days(y, m, d);
         if (day == SNAPSHOT_UNDATED) {
-            set_err(err, errlen, "group '%s': bad date '%s' (want FILE@YYYY-MM-DD)", group->name,
+            attrib_err(err, errlen, "group '%s': bad date '%s' (want FILE@YYYY-MM-DD)", group->name,
                     at + 1);
             free(file);
             return -1;
@@ -156,7 +139,7 @@ static int load_prefix_file(struct group *group, const char *value, char *err, s
         *at = '\0';
     }
     if (!*file) {
-        set_err(err, errlen, "group '%s': no file before '%s'", group->name, value);
+        attrib_err(err, errlen, "group '%s': no file before '%s'", group->name, value);
         free(file);
         return -1;
     }
@@ -180,12 +163,12 @@ int group_parse(struct group *group, const char *spec, char *err, size_t errlen)
     memset(group, 0, sizeof(*group));
     const char *eq = strchr(spec, '=');
     if (!eq) {
-        set_err(err, errlen, "bad group '%s': want NAME=FILE or NAME=AS<n>[,AS<n>...]", spec);
+        attrib_err(err, errlen, "bad group '%s': want NAME=FILE or NAME=AS<n>[,AS<n>...]", spec);
         return -1;
     }
     size_t name_len = (size_t)(eq - spec);
     if (!valid_name(spec, name_len)) {
-        set_err(err, errlen, "bad group name '%.*s': want 1 to %d of A-Z a-z 0-9 '_' '.' '-'",
+        attrib_err(err, errlen, "bad group name '%.*s': want 1 to %d of A-Z a-z 0-9 '_' '.' '-'",
                 (int)(name_len > 64 ? 64 : name_len), spec, GROUP_NAME_MAX);
         return -1;
     }
@@ -194,7 +177,7 @@ int group_parse(struct group *group, const char *spec, char *err, size_t errlen)
     memcpy(group->name, spec, name_len);
     group->name[name_len] = '\0';
     if (!*value) {
-        set_err(err, errlen, "group '%s': nothing after '='", group->name);
+        attrib_err(err, errlen, "group '%s': nothing after '='", group->name);
         group_release(group);
         return -1;
     }
@@ -220,7 +203,7 @@ int group_merge(struct group *into, struct group *from, char *err, size_t errlen
 {
     int rc = 0;
     if (into->kind != GROUP_PREFIXES || from->kind != GROUP_PREFIXES) {
-        set_err(err, errlen,
+        attrib_err(err, errlen,
                 "group '%s' given twice: only groups of prefix files can be given again, as "
                 "dated snapshots",
                 into->name);
@@ -232,7 +215,7 @@ int group_merge(struct group *into, struct group *from, char *err, size_t errlen
         for (size_t j = 0; j < into->snapshots.count; j++) {
             const struct snapshot *t = &into->snapshots.v[j];
             if (f->day == SNAPSHOT_UNDATED || t->day == SNAPSHOT_UNDATED) {
-                set_err(err, errlen,
+                attrib_err(err, errlen,
                         "group '%s' given twice: '%s' has no date (write FILE@YYYY-MM-DD)",
                         into->name, f->day == SNAPSHOT_UNDATED ? f->source : t->source);
                 rc = -1;
@@ -241,7 +224,7 @@ int group_merge(struct group *into, struct group *from, char *err, size_t errlen
             if (f->day == t->day) {
                 char day[16];
                 snapshot_day_format(f->day, day, sizeof(day));
-                set_err(err, errlen, "group '%s': '%s' and '%s' are both snapshots of %s",
+                attrib_err(err, errlen, "group '%s': '%s' and '%s' are both snapshots of %s",
                         into->name, t->source, f->source, day);
                 rc = -1;
                 break;

@@ -32,23 +32,6 @@ struct line_reader {
     int eof;
 };
 
-#if defined(__GNUC__) || defined(__clang__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTF_LIKE(f, a)
-#endif
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int reader_open(struct line_reader *r, const char *path, char *err, size_t errlen)
 {
@@ -57,7 +40,7 @@ static int reader_open(struct line_reader *r, const char *path, char *err, size_
     errno = 0;
     r->gz = gzopen(path, "rb");
     if (!r->gz) {
-        set_err(err, errlen, "cannot open '%s': %s", path,
+        attrib_err(err, errlen, "cannot open '%s': %s", path,
                 errno ? strerror(errno) : "out of memory");
         return -1;
     }
@@ -86,7 +69,7 @@ static int reader_next(struct line_reader *r, char **line, size_t *len, char *er
             size_t stop = nl ? (size_t)(nl - r->buf) : r->end;
             r->line_no++;
             if (stop - r->start > LINE_MAX_BYTES) {
-                set_err(err, errlen, "%s:%lu: line longer than %d bytes", r->path, r->line_no,
+                attrib_err(err, errlen, "%s:%lu: line longer than %d bytes", r->path, r->line_no,
                         LINE_MAX_BYTES);
                 return -1;
             }
@@ -100,7 +83,7 @@ static int reader_next(struct line_reader *r, char **line, size_t *len, char *er
             return 0;
         r->scanned = r->end;
         if (r->end - r->start > LINE_MAX_BYTES) {
-            set_err(err, errlen, "%s:%lu: line longer than %d bytes", r->path, r->line_no + 1,
+            attrib_err(err, errlen, "%s:%lu: line longer than %d bytes", r->path, r->line_no + 1,
                     LINE_MAX_BYTES);
             return -1;
         }
@@ -113,7 +96,7 @@ static int reader_next(struct line_reader *r, char **line, size_t *len, char *er
         if (n < 0) {
             int errnum;
             const char *msg = gzerror(r->gz, &errnum);
-            set_err(err, errlen, "%s:%lu: read error: %s", r->path, r->line_no + 1,
+            attrib_err(err, errlen, "%s:%lu: read error: %s", r->path, r->line_no + 1,
                     errnum == Z_ERRNO ? strerror(errno) : msg);
             return -1;
         }
@@ -122,7 +105,7 @@ static int reader_next(struct line_reader *r, char **line, size_t *len, char *er
             int errnum;
             const char *msg = gzerror(r->gz, &errnum);
             if (errnum != Z_OK) {
-                set_err(err, errlen, "%s:%lu: read error: %s", r->path, r->line_no + 1, msg);
+                attrib_err(err, errlen, "%s:%lu: read error: %s", r->path, r->line_no + 1, msg);
                 return -1;
             }
             r->eof = 1;
@@ -187,7 +170,7 @@ int prefix_set_load_list(struct prefix_set *set, const char *path, char *err, si
     while ((status = reader_next(&r, &line, &len, err, errlen)) > 0) {
         const char *why = "not a prefix";
         if (list_line(set, line, len, &why) < 0) {
-            set_err(err, errlen, "%s:%lu: %s", path, r.line_no, why);
+            attrib_err(err, errlen, "%s:%lu: %s", path, r.line_no, why);
             status = -1;
             break;
         }
@@ -362,7 +345,7 @@ int prefix_set_load_pfx2as_info(struct prefix_set *set, const char *path,
         if (len > 0 && line[0] == ';' && info && info->day == SNAPSHOT_UNDATED)
             info->day = header_day(line, len);
         if (pfx2as_line(set, line, len, &why) < 0) {
-            set_err(err, errlen, "%s:%lu: %s", path, r.line_no, why);
+            attrib_err(err, errlen, "%s:%lu: %s", path, r.line_no, why);
             status = -1;
             break;
         }
