@@ -19,10 +19,12 @@
  * that waits sleeps between polls rather than spinning in a blocking call
  * (which is what Open MPI does), leaving its node's cores to the readers.
  */
+#define _GNU_SOURCE /* sched_getaffinity() */
 #include <errno.h>
 #include <limits.h>
 #include <mpi.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -178,7 +180,12 @@ int dist_share_plan(struct dist_plan *plan, int rank, int ranks, char *err, size
     return ret;
 }
 
-/* The threads a rank uses: the plan's, or its node's cores shared by the node's ranks. */
+/*
+ * The threads a rank uses: the plan's; otherwise the cores it may run on
+ * (launchers bind ranks: Open MPI's mpirun binds each of up to 2 ranks to one
+ * core, Slurm to --cpus-per-task), and at most its node's cores shared by the
+ * node's ranks.
+ */
 static unsigned rank_threads(const struct dist_plan *plan)
 {
     MPI_Comm node;
@@ -191,6 +198,11 @@ static unsigned rank_threads(const struct dist_plan *plan)
         return plan->threads;
     unsigned cores = default_threads();
     unsigned share = local > 0 ? cores / (unsigned)local : cores;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0 &&
+        (unsigned)CPU_COUNT(&set) < share)
+        share = (unsigned)CPU_COUNT(&set);
     return share ? share : 1;
 }
 

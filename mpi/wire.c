@@ -116,6 +116,43 @@ static void put_str(struct wire_buf *buf, const char *s)
     put_bytes(buf, s, n);
 }
 
+/*
+ * Fixed-size cube rows are the bulk of a result: written and read in place,
+ * with these (compilers make each one load or store).
+ */
+static void store_le(uint8_t *p, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t load_le64(const uint8_t *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
+}
+
+static int64_t load_les64(const uint8_t *p)
+{
+    uint64_t v = load_le64(p);
+    int64_t s;
+    memcpy(&s, &v, sizeof(s));
+    return s;
+}
+
+/* Row layout: bin, sensor, remote, service, proto, initiator, then the counts. */
+enum {
+    ROW_BIN = 0,
+    ROW_SENSOR = 8,
+    ROW_REMOTE = 24,
+    ROW_SERVICE = 40,
+    ROW_PROTO = 42,
+    ROW_INITIATOR = 43,
+    ROW_COUNTS = 44, /* packets in/out, bytes in/out, flows, first, last: 8 bytes each */
+};
+_Static_assert(ROW_COUNTS + 7 * 8 == ROW_BYTES, "the row layout adds up");
+
 /* ---- reading ------------------------------------------------------------------------ */
 
 static const uint8_t *take(struct wire_reader *r, size_t n)
@@ -459,22 +496,21 @@ void wire_result_encode(const struct file_result *res, uint32_t file, struct wir
     struct cube *cube = res->cube;
     size_t rows = cube ? cube_row_count(cube) : 0;
     put_u64(out, rows);
-    reserve(out, st_mult(rows, ROW_BYTES));
-    for (size_t i = 0; i < rows; i++) {
+    uint8_t *p = grow(out, st_mult(rows, ROW_BYTES));
+    for (size_t i = 0; i < rows; i++, p += ROW_BYTES) {
         const struct cube_row *row = cube_row_at(cube, (uint32_t)i);
-        put_i64(out, row->key.bin);
-        put_bytes(out, row->key.sensor.b, 16);
-        put_bytes(out, row->key.remote.b, 16);
-        put_u16(out, row->key.service);
-        put_u8(out, row->key.proto);
-        put_u8(out, row->key.initiator);
-        put_u64(out, row->counts.packets_in);
-        put_u64(out, row->counts.packets_out);
-        put_u64(out, row->counts.bytes_in);
-        put_u64(out, row->counts.bytes_out);
-        put_u64(out, row->counts.flows);
-        put_i64(out, row->counts.first_ns);
-        put_i64(out, row->counts.last_ns);
+        const struct cube_counts *c = &row->counts;
+        const uint64_t counts[] = {c->packets_in,       c->packets_out, c->bytes_in,
+                                   c->bytes_out,        c->flows,       (uint64_t)c->first_ns,
+                                   (uint64_t)c->last_ns};
+        store_le(p + ROW_BIN, (uint64_t)row->key.bin, 8);
+        memcpy(p + ROW_SENSOR, row->key.sensor.b, 16);
+        memcpy(p + ROW_REMOTE, row->key.remote.b, 16);
+        store_le(p + ROW_SERVICE, row->key.service, 2);
+        p[ROW_PROTO] = row->key.proto;
+        p[ROW_INITIATOR] = row->key.initiator;
+        for (size_t k = 0; k < 7; k++)
+            store_le(p + ROW_COUNTS + 8 * k, counts[k], 8);
     }
 
     const struct evidence_table *table = cube ? cube_evidence(cube) : NULL;
@@ -496,27 +532,31 @@ static int get_rows(struct wire_reader *r, struct cube *cube)
     uint64_t rows = get_u64(r);
     if (!fits(r, rows, ROW_BYTES))
         return -1;
-    for (uint64_t i = 0; i < rows; i++) {
-        struct cube_key key;
-        struct cube_counts c;
-        memset(&key, 0, sizeof(key));
-        key.bin = get_i64(r);
-        get_bytes(r, key.sensor.b, 16);
-        get_bytes(r, key.remote.b, 16);
-        key.service = get_u16(r);
-        key.proto = get_u8(r);
-        key.initiator = get_u8(r);
-        c.packets_in = get_u64(r);
-        c.packets_out = get_u64(r);
-        c.bytes_in = get_u64(r);
-        c.bytes_out = get_u64(r);
-        c.flows = get_u64(r);
-        c.first_ns = get_i64(r);
-        c.last_ns = get_i64(r);
-        if (r->bad || key.initiator > INITIATOR_REMOTE)
+    /* Every row is ROW_BYTES: all of them are in the reader, so read in place. */
+    const uint8_t *p = rows ? take(r, (size_t)rows * ROW_BYTES) : NULL;
+    if (rows && !p)
+        return -1;
+    for (uint64_t i = 0; i < rows; i++, p += ROW_BYTES) {
+        if (p[ROW_INITIATOR] > INITIATOR_REMOTE)
             return -1;
         if (!cube)
             continue;
+        struct cube_key key;
+        struct cube_counts c;
+        memset(&key, 0, sizeof(key));
+        key.bin = load_les64(p + ROW_BIN);
+        memcpy(key.sensor.b, p + ROW_SENSOR, 16);
+        memcpy(key.remote.b, p + ROW_REMOTE, 16);
+        key.service = (uint16_t)(p[ROW_SERVICE] | p[ROW_SERVICE + 1] << 8);
+        key.proto = p[ROW_PROTO];
+        key.initiator = p[ROW_INITIATOR];
+        c.packets_in = load_le64(p + ROW_COUNTS);
+        c.packets_out = load_le64(p + ROW_COUNTS + 8);
+        c.bytes_in = load_le64(p + ROW_COUNTS + 16);
+        c.bytes_out = load_le64(p + ROW_COUNTS + 24);
+        c.flows = load_le64(p + ROW_COUNTS + 32);
+        c.first_ns = load_les64(p + ROW_COUNTS + 40);
+        c.last_ns = load_les64(p + ROW_COUNTS + 48);
         /* Added, as cube_merge() adds: a repeated key cannot break the cube. */
         struct cube_counts *dst = &cube_row_at(cube, cube_lookup(cube, &key))->counts;
         dst->packets_in += c.packets_in;

@@ -4,14 +4,14 @@
 Usage: damaged.py HONEYSCOPE WORKDIR BASIC-PCAPNG
 
 Run by tests/e2e/damaged.sh. Takes small valid captures (a classic pcap
-written by tests/tinypcap.py, the generator's basic-raw.pcapng, a pcapng
+written by tests/tinypcap.py, the generator's basic-raw.pcapng, and a pcapng
 written here with several interfaces, a simple packet block, a statistics
-block and a second section) and their gzip (and zstd) forms, and damages
-them three ways:
+block and a second section), the gzip forms of the first and the last, the
+zstd form of the first, and damages them three ways:
 
   truncate  cut at every byte offset;
-  flip      invert every byte (and, but in the larger pcapng, flip one bit of
-            it), one byte at a time;
+  flip      invert each byte, and flip one bit of it, one byte at a time
+            (in the generator's larger pcapng: invert every third byte);
   absurd    set snap lengths, captured lengths and block lengths to absurd
             values (0, 1, 2^31 - 1, 2^32 - 1, just past the limits, ...).
 

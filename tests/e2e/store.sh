@@ -101,7 +101,7 @@ else
 fi
 
 # A damaged capture in a batch: recorded as failed with its offset, the rest stored.
-head -c $(($(wc -c <"$seed"/honeypot-2009-04.pcap) / 2)) "$seed"/honeypot-2009-04.pcap >"$w/cut.pcap"
+head -c $(($(wc -c <"$seed"/honeypot-2009-04.pcap) / 2 + 5)) "$seed"/honeypot-2009-04.pcap >"$w/cut.pcap"
 "$HS" ingest --db "$w/f.db" --sensor 192.0.2.10/32 "$w/cut.pcap" "$seed"/honeypot-2009-01.pcap 2>"$w/err"
 expect_eq damaged_in_batch_exit "$?" 1
 expect_eq damaged_recorded "$(sqlite3 "$w/f.db" "SELECT status, error LIKE '%byte offset%' FROM capture_file WHERE path LIKE '%cut.pcap'")" "failed|1"

@@ -15,12 +15,12 @@
 #include "../../src/decode/decode.h"
 #include "fuzz.h"
 
-/* DLT_ numbers: every type decode_link_supported() accepts, then others. */
-static const int link_types[] = {
-    0,   1,   9,   12,  14,  50,  51,  101, 104, 108, 113, 192, 204, 205, 228, 229, 276,
-    /* unsupported: 802.11, radiotap, USB, DOCSIS, negative and huge values */
-    105, 127, 189, 143, -1,  INT32_MAX,
-};
+/*
+ * DLT_ numbers: every type decode_link_supported() accepts, then unsupported
+ * ones (802.11, radiotap, USB, DOCSIS, a negative and a huge value).
+ */
+static const int link_types[] = {0,   1,   9,   12,  14,  50,  51,  101, 104, 108, 113,      192,
+                                 204, 205, 228, 229, 276, 105, 127, 189, 143, -1,  INT32_MAX};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

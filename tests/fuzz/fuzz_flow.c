@@ -22,8 +22,8 @@ enum { RECORD_BYTES = 8 };
 
 static const uint16_t port_pool[16] = {0,    1,    25,   53,    80,    123,   443,   445,
                                        1024, 3389, 6667, 40000, 40001, 50000, 65534, 65535};
-static const uint8_t proto_pool[8] = {PROTO_TCP, PROTO_TCP, PROTO_UDP,   PROTO_ICMP,
-                                      PROTO_ICMPV6, 47,     PROTO_TCP, 0 /* from the record */};
+static const uint8_t proto_pool[8] = {PROTO_TCP,    PROTO_TCP, PROTO_UDP, PROTO_ICMP,
+                                      PROTO_ICMPV6, 47,        PROTO_TCP, 0 /* from the record */};
 static const int64_t step_ns[8] = {
     1, 1000000, 100000000, 1000000000, 10000000000, 60000000000, 3600000000000, 86400000000000,
 };
@@ -60,8 +60,7 @@ static int64_t floor_seconds(int64_t ns)
 
 /* Counts one packet into the cube as the aggregate pass does. */
 static void account(struct cube *cube, const struct bin_clock *clock, struct flow *flow,
-                    bool started, enum direction dir, const struct decoded_packet *p,
-                    int64_t ts_ns)
+                    bool started, enum direction dir, const struct decoded_packet *p, int64_t ts_ns)
 {
     int64_t bin = bin_clock_start(clock, floor_seconds(ts_ns));
     if (flow->cube_bin != bin) {

@@ -74,9 +74,9 @@ static void check_lookup(const struct prefix_set *set, const struct ip_addr *add
 void fuzz_check_prefix_set(const struct prefix_set *set, const uint8_t *data, size_t size)
 {
     static const char *const fixed[] = {
-        "0.0.0.0",     "255.255.255.255", "10.1.2.3",  "192.0.2.10", "198.51.100.7",
-        "203.0.113.1", "::",              "::1",       "2001:db8::10", "2001:db8:1::20",
-        "::ffff:0:0",  "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+        "0.0.0.0",      "255.255.255.255", "10.1.2.3",   "192.0.2.10",
+        "198.51.100.7", "203.0.113.1",     "::",         "::1",
+        "2001:db8::10", "2001:db8:1::20",  "::ffff:0:0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
     };
     size_t count = prefix_set_count(set);
     /* Every brute-force lookup costs one pass over the set: keep them few. */
