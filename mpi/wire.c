@@ -593,7 +593,7 @@ static int get_evidence(struct wire_reader *r, struct cube *cube)
             return -1;
         value[len] = '\0';
         if (cube)
-            evidence_table_add(cube_evidence(cube), bin, &remote, kind, value, len, count);
+            evidence_table_put(cube_evidence(cube), bin, &remote, kind, value, len, count);
     }
     return 0;
 }

@@ -79,6 +79,9 @@ void evidence_table_free(struct evidence_table *table);
 /* Adds count to the row of (bin, remote, kind, value), made when absent. */
 void evidence_table_add(struct evidence_table *table, int64_t bin, const struct ip_addr *remote,
                         unsigned kind, const char *value, size_t len, uint64_t count);
+/* As evidence_table_add() but never dropping: for rows already bounded once (loads, merges). */
+void evidence_table_put(struct evidence_table *table, int64_t bin, const struct ip_addr *remote,
+                        unsigned kind, const char *value, size_t len, uint64_t count);
 size_t evidence_table_count(const struct evidence_table *table);
 const struct evidence_row *evidence_table_at(const struct evidence_table *table, size_t i);
 /* Counts of values not kept because the table was full. */

@@ -6,8 +6,11 @@
  * into it. The index is a seeded hash like the cube's, and the table is
  * bounded: past CUBE_EVIDENCE_MAX rows new values are counted as dropped
  * rather than stored, so a flood of unique names cannot exhaust memory.
+ * The bound applies while one file is read; merged tables keep every value,
+ * so results do not depend on which thread or rank finished first.
  */
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,8 +102,8 @@ static void reindex(struct evidence_table *t)
     }
 }
 
-void evidence_table_add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
-                        unsigned kind, const char *value, size_t len, uint64_t count)
+static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
+                unsigned kind, const char *value, size_t len, uint64_t count, bool bounded)
 {
     if (len > EVIDENCE_VALUE_MAX)
         len = EVIDENCE_VALUE_MAX;
@@ -115,7 +118,7 @@ void evidence_table_add(struct evidence_table *t, int64_t bin, const struct ip_a
             return;
         }
     }
-    if (t->count >= CUBE_EVIDENCE_MAX) {
+    if (bounded && t->count >= CUBE_EVIDENCE_MAX) {
         t->dropped += count;
         return;
     }
@@ -134,6 +137,18 @@ void evidence_table_add(struct evidence_table *t, int64_t bin, const struct ip_a
     t->index[slot] = (uint32_t)++t->count;
     if (t->count * 2 > t->mask)
         reindex(t);
+}
+
+void evidence_table_add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
+                        unsigned kind, const char *value, size_t len, uint64_t count)
+{
+    add(t, bin, remote, kind, value, len, count, true);
+}
+
+void evidence_table_put(struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
+                        unsigned kind, const char *value, size_t len, uint64_t count)
+{
+    add(t, bin, remote, kind, value, len, count, false);
 }
 
 size_t evidence_table_count(const struct evidence_table *t)
@@ -157,7 +172,11 @@ void evidence_table_merge(struct evidence_table *into, const struct evidence_tab
         return;
     for (size_t i = 0; i < from->count; i++) {
         const struct evidence_row *r = &from->rows[i];
-        evidence_table_add(into, r->bin, &r->remote, r->kind, r->value, r->len, r->count);
+        /*
+         * Unbounded: each file's table was bounded as it was read, and
+         * merging must not depend on the order files finish in.
+         */
+        add(into, r->bin, &r->remote, r->kind, r->value, r->len, r->count, false);
     }
     into->dropped += from->dropped;
 }

@@ -781,7 +781,7 @@ static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct c
             continue; /* a kind this version does not know */
         const void *value = sqlite3_column_blob(st, 3);
         int len = sqlite3_column_bytes(st, 3);
-        evidence_table_add(cube_evidence(cube), sqlite3_column_int64(st, 0), &remote, kind,
+        evidence_table_put(cube_evidence(cube), sqlite3_column_int64(st, 0), &remote, kind,
                            value ? value : "", (size_t)len,
                            (uint64_t)sqlite3_column_int64(st, 4));
     }
