@@ -110,21 +110,6 @@ static int parse_args(struct ingest_args *args, int argc, char **argv)
     return -1;
 }
 
-static bool same_sensors(const struct sensor_set *a, const struct sensor_set *b)
-{
-    if (a->count != b->count)
-        return false;
-    for (size_t i = 0; i < a->count; i++) {
-        bool found = false;
-        for (size_t j = 0; j < b->count && !found; j++)
-            found = a->prefixes[i].len == b->prefixes[j].len &&
-                    addr_compare(&a->prefixes[i].addr, &b->prefixes[j].addr) == 0;
-        if (!found)
-            return false;
-    }
-    return true;
-}
-
 /* The store's sensors, the user's, or detected (and then written, inside the batch). */
 static int settle_sensors(struct store *store, struct sensor_set *given, char **paths,
                           size_t npaths, bool quiet)
@@ -137,7 +122,7 @@ static int settle_sensors(struct store *store, struct sensor_set *given, char **
         return dist_error("%s", err);
     }
     if (stored.count) {
-        bool ok = given->count == 0 || same_sensors(given, &stored);
+        bool ok = given->count == 0 || sensor_set_equal(given, &stored);
         if (ok && given->count == 0)
             for (size_t i = 0; i < stored.count; i++)
                 sensor_set_add(given, &stored.prefixes[i]);

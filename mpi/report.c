@@ -57,18 +57,12 @@ static const char report_usage[] =
     "what was read) or a rank failed (no report), 2 usage error.\n";
 /* clang-format on */
 
-enum format {
-    FORMAT_TEXT,
-    FORMAT_JSON,
-    FORMAT_CSV,
-    FORMAT_HTML,
-};
 
 struct report_args {
     struct sensor_set sensors;
     struct naming_args naming;
     struct report_options options;
-    enum format format;
+    enum report_format format;
     const char *output;
     bool quiet;
     struct flow_config flow;
@@ -151,7 +145,6 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
 {
     static const char *const bins[] = {"day", "hour", NULL};
     static const char *const metrics[] = {"packets", "bytes", "flows", NULL};
-    static const char *const formats[] = {"text", "json", "csv", "html", NULL};
     struct report_options *o = &args->options;
     uint64_t n;
     int i;
@@ -190,9 +183,8 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         o->top = (size_t)n;
         return -1;
     case OPT_FORMAT:
-        if ((i = pick(arg, formats)) < 0)
+        if (report_format_parse(arg, &args->format) < 0)
             return dist_usage_error("report", "--format takes text, json, csv or html");
-        args->format = (enum format)i;
         return -1;
     case OPT_MAX_FLOWS:
         if (parse_u64(arg, 16, 1000000000, &n) < 0)
@@ -321,20 +313,7 @@ static int write_report(const struct report_args *args, const struct report *rep
         if (!out)
             return dist_error("cannot open '%s' for writing: %s", args->output, strerror(errno));
     }
-    int ret;
-    switch (args->format) {
-    case FORMAT_JSON:
-        ret = render_json(report, out);
-        break;
-    case FORMAT_CSV:
-        ret = render_csv(report, out);
-        break;
-    case FORMAT_HTML:
-        ret = render_html(report, out);
-        break;
-    default:
-        ret = render_text(report, out);
-    }
+    int ret = report_render(report, args->format, out);
     if (fflush(out) != 0)
         ret = -1;
     if (args->output && fclose(out) != 0)

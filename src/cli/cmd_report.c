@@ -79,19 +79,13 @@ static const char report_usage[] =
     "Exit status: 0 success, 1 some input could not be read (the report covers\n"
     "what was read), 2 usage error.\n";
 
-enum format {
-    FORMAT_TEXT,
-    FORMAT_JSON,
-    FORMAT_CSV,
-    FORMAT_HTML,
-};
 
 struct report_args {
     struct sensor_set sensors;
     struct naming_args naming; /* --group, --pfx2as, --mmdb, --asnames */
     struct report_options options;
     const char *from, *to;
-    enum format format;
+    enum report_format format;
     const char *output;
     bool quiet;
     struct flow_config flow;
@@ -209,15 +203,7 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             args->options.top = (size_t)n;
             break;
         case OPT_FORMAT:
-            if (strcmp(optarg, "text") == 0)
-                args->format = FORMAT_TEXT;
-            else if (strcmp(optarg, "json") == 0)
-                args->format = FORMAT_JSON;
-            else if (strcmp(optarg, "csv") == 0)
-                args->format = FORMAT_CSV;
-            else if (strcmp(optarg, "html") == 0)
-                args->format = FORMAT_HTML;
-            else
+            if (report_format_parse(optarg, &args->format) < 0)
                 return usage_error("report", "--format takes text, json, csv or html, not '%s'",
                                    optarg);
             break;
@@ -405,20 +391,7 @@ static int write_report(const struct report_args *args, const struct report *rep
         if (!out)
             return error("cannot open '%s' for writing: %s", args->output, strerror(errno));
     }
-    int ret;
-    switch (args->format) {
-    case FORMAT_JSON:
-        ret = render_json(report, out);
-        break;
-    case FORMAT_CSV:
-        ret = render_csv(report, out);
-        break;
-    case FORMAT_HTML:
-        ret = render_html(report, out);
-        break;
-    default:
-        ret = render_text(report, out);
-    }
+    int ret = report_render(report, args->format, out);
     if (fflush(out) != 0)
         ret = -1;
     if (args->output && fclose(out) != 0)

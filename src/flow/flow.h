@@ -43,6 +43,8 @@ void sensor_set_init(struct sensor_set *set);
 void sensor_set_release(struct sensor_set *set);
 void sensor_set_add(struct sensor_set *set, const struct ip_prefix *prefix);
 bool sensor_set_contains(const struct sensor_set *set, const struct ip_addr *addr);
+/* Whether a and b hold the same prefixes, in any order. */
+bool sensor_set_equal(const struct sensor_set *a, const struct sensor_set *b);
 
 /*
  * Sensor detection: feed the addresses of a sample of packets, then ask for

@@ -41,6 +41,21 @@ bool sensor_set_contains(const struct sensor_set *set, const struct ip_addr *add
     return false;
 }
 
+bool sensor_set_equal(const struct sensor_set *a, const struct sensor_set *b)
+{
+    if (a->count != b->count)
+        return false;
+    for (size_t i = 0; i < a->count; i++) {
+        bool found = false;
+        for (size_t j = 0; j < b->count && !found; j++)
+            found = a->prefixes[i].len == b->prefixes[j].len &&
+                    addr_compare(&a->prefixes[i].addr, &b->prefixes[j].addr) == 0;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
 /* ---- detection ----------------------------------------------------------- */
 
 enum {

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "report_int.h"
@@ -49,4 +50,29 @@ void format_time(const struct report *report, int64_t ns, char *buf, size_t len)
     format_zone(report->options.clock.offset_s, zone, sizeof(zone));
     snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+}
+
+int report_format_parse(const char *name, enum report_format *format)
+{
+    static const char *const names[] = {"text", "json", "csv", "html"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(name, names[i]) == 0) {
+            *format = (enum report_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+int report_render(const struct report *report, enum report_format format, FILE *out)
+{
+    switch (format) {
+    case REPORT_JSON:
+        return render_json(report, out);
+    case REPORT_CSV:
+        return render_csv(report, out);
+    case REPORT_HTML:
+        return render_html(report, out);
+    default:
+        return render_text(report, out);
+    }
 }

@@ -88,6 +88,18 @@ int render_text(const struct report *report, FILE *out);
 int render_json(const struct report *report, FILE *out);
 /* One table per section, for spreadsheets and scripts (docs/csv.md). */
 int render_csv(const struct report *report, FILE *out);
+
+enum report_format {
+    REPORT_TEXT,
+    REPORT_JSON,
+    REPORT_CSV,
+    REPORT_HTML,
+};
+
+/* "text", "json", "csv", "html" -> *format. Returns 0, or -1 for another word. */
+int report_format_parse(const char *name, enum report_format *format);
+/* Writes report in format to out. Returns 0, or -1 when writing failed. */
+int report_render(const struct report *report, enum report_format format, FILE *out);
 /* One self-contained HTML page with inline SVG charts, for reading and print. */
 int render_html(const struct report *report, FILE *out);
 
