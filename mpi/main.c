@@ -10,7 +10,6 @@
 
 #include "dist.h"
 
-#define SENSOR_SAMPLE_PACKETS 100000
 
 int dist_error(const char *fmt, ...)
 {
@@ -37,18 +36,8 @@ int dist_usage_error(const char *verb, const char *fmt, ...)
 size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_t count, char *why,
                            size_t whylen)
 {
-    struct sensor_detector *detector = sensor_detector_new();
-    char err[512];
-    for (size_t i = 0; i < count; i++) {
-        uint64_t left = SENSOR_SAMPLE_PACKETS - sensor_detector_packets(detector);
-        if (left == 0)
-            break;
-        /* A file that cannot be read adds no sample; the pass reports it. */
-        aggregate_sample_addresses(detector, paths[i], left, err, sizeof(err));
-    }
-    size_t n = sensor_detector_finish(detector, sensors, why, whylen);
-    sensor_detector_free(detector);
-    return n;
+    /* The same sample and rule as 'honeyscope', so that the ranks agree with it. */
+    return aggregate_detect_sensors((const char *const *)paths, count, sensors, why, whylen);
 }
 
 static void usage(FILE *out)

@@ -23,17 +23,17 @@
 #if UINTPTR_MAX == UINT64_MAX
 _Static_assert(sizeof(struct input_stats) == 304, "input_stats changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct flow_config) == 24, "flow_config changed: carry it in mpi/wire.c");
-_Static_assert(sizeof(struct cube_key) == 48, "cube_key changed: carry it in mpi/wire.c");
+_Static_assert(sizeof(struct cube_key) == 56, "cube_key changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct cube_counts) == 56, "cube_counts changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct flow_stats) == 32, "flow_stats changed: carry it in mpi/wire.c");
 #endif
 
 #define PLAN_MAGIC 0x48534d50u   /* "HSMP" */
 #define RESULT_MAGIC 0x48534d52u /* "HSMR" */
-#define WIRE_VERSION 1u
+#define WIRE_VERSION 2u
 
-#define ROW_BYTES (8 + 16 + 16 + 2 + 1 + 1 + 5 * 8 + 2 * 8)
-#define EVIDENCE_FIXED_BYTES (8 + 16 + 1 + 2 + 8)
+#define ROW_BYTES (8 + 16 + 16 + 2 + 1 + 1 + 5 * 8 + 2 * 8 + 1)
+#define EVIDENCE_FIXED_BYTES (8 + 16 + 1 + 2 + 8 + 1)
 #define PATH_MAX_BYTES 4095
 
 /* ---- writing ---------------------------------------------------------------------- */
@@ -141,7 +141,11 @@ static int64_t load_les64(const uint8_t *p)
     return s;
 }
 
-/* Row layout: bin, sensor, remote, service, proto, initiator, then the counts. */
+/*
+ * Row layout: bin, sensor, remote, service, proto, initiator, the counts,
+ * then the addresses' mapped_v6 flags (bit 0 sensor, bit 1 remote): an IPv6
+ * address inside ::ffff:0:0/96 is not the IPv4 address of the same bytes.
+ */
 enum {
     ROW_BIN = 0,
     ROW_SENSOR = 8,
@@ -150,8 +154,18 @@ enum {
     ROW_PROTO = 42,
     ROW_INITIATOR = 43,
     ROW_COUNTS = 44, /* packets in/out, bytes in/out, flows, first, last: 8 bytes each */
+    ROW_FLAGS = 100,
 };
-_Static_assert(ROW_COUNTS + 7 * 8 == ROW_BYTES, "the row layout adds up");
+_Static_assert(ROW_FLAGS + 1 == ROW_BYTES, "the row layout adds up");
+
+/* An address from its 16 bytes and its mapped_v6 flag; -1 when they disagree. */
+static int addr_from_wire(struct ip_addr *addr, const uint8_t *b, unsigned mapped_v6)
+{
+    uint8_t packed[ADDR_PACKED_BYTES];
+    memcpy(packed, b, 16);
+    packed[16] = (uint8_t)mapped_v6;
+    return addr_unpack(addr, packed);
+}
 
 /* ---- reading ------------------------------------------------------------------------ */
 
@@ -344,6 +358,7 @@ void wire_plan_encode(const struct dist_plan *plan, struct wire_buf *out)
     for (size_t i = 0; i < plan->sensors.count; i++) {
         put_bytes(out, plan->sensors.prefixes[i].addr.b, 16);
         put_u8(out, plan->sensors.prefixes[i].len);
+        put_u8(out, plan->sensors.prefixes[i].addr.mapped_v6);
     }
     put_u64(out, plan->file_count);
     for (size_t i = 0; i < plan->file_count; i++) {
@@ -384,13 +399,15 @@ int wire_plan_decode(struct dist_plan *plan, const uint8_t *data, size_t len, un
     plan->flow.max_flows = (size_t)max_flows;
 
     uint32_t sensors = get_u32(&r);
-    if (!fits(&r, sensors, 17))
+    if (!fits(&r, sensors, 18))
         goto bad;
     for (uint32_t i = 0; i < sensors; i++) {
         struct ip_prefix prefix;
-        get_bytes(&r, prefix.addr.b, 16);
+        uint8_t bytes[16];
+        get_bytes(&r, bytes, 16);
         prefix.len = get_u8(&r);
-        if (r.bad || prefix.len > 128)
+        unsigned mapped_v6 = get_u8(&r);
+        if (r.bad || prefix.len > 128 || addr_from_wire(&prefix.addr, bytes, mapped_v6) < 0)
             goto bad;
         addr_mask(&prefix.addr, prefix.len);
         sensor_set_add(&plan->sensors, &prefix);
@@ -511,6 +528,7 @@ void wire_result_encode(const struct file_result *res, uint32_t file, struct wir
         p[ROW_INITIATOR] = row->key.initiator;
         for (size_t k = 0; k < 7; k++)
             store_le(p + ROW_COUNTS + 8 * k, counts[k], 8);
+        p[ROW_FLAGS] = (uint8_t)(row->key.sensor.mapped_v6 | row->key.remote.mapped_v6 << 1);
     }
 
     const struct evidence_table *table = cube ? cube_evidence(cube) : NULL;
@@ -522,6 +540,7 @@ void wire_result_encode(const struct file_result *res, uint32_t file, struct wir
         put_bytes(out, e->remote.b, 16);
         put_u8(out, e->kind);
         put_u16(out, e->len);
+        put_u8(out, e->remote.mapped_v6);
         put_bytes(out, e->value, e->len);
         put_u64(out, e->count);
     }
@@ -537,7 +556,7 @@ static int get_rows(struct wire_reader *r, struct cube *cube)
     if (rows && !p)
         return -1;
     for (uint64_t i = 0; i < rows; i++, p += ROW_BYTES) {
-        if (p[ROW_INITIATOR] > INITIATOR_REMOTE)
+        if (p[ROW_INITIATOR] > INITIATOR_REMOTE || p[ROW_FLAGS] > 3)
             return -1;
         if (!cube)
             continue;
@@ -545,8 +564,9 @@ static int get_rows(struct wire_reader *r, struct cube *cube)
         struct cube_counts c;
         memset(&key, 0, sizeof(key));
         key.bin = load_les64(p + ROW_BIN);
-        memcpy(key.sensor.b, p + ROW_SENSOR, 16);
-        memcpy(key.remote.b, p + ROW_REMOTE, 16);
+        if (addr_from_wire(&key.sensor, p + ROW_SENSOR, p[ROW_FLAGS] & 1u) < 0 ||
+            addr_from_wire(&key.remote, p + ROW_REMOTE, p[ROW_FLAGS] >> 1) < 0)
+            return -1;
         key.service = (uint16_t)(p[ROW_SERVICE] | p[ROW_SERVICE + 1] << 8);
         key.proto = p[ROW_PROTO];
         key.initiator = p[ROW_INITIATOR];
@@ -580,16 +600,19 @@ static int get_evidence(struct wire_reader *r, struct cube *cube)
     for (uint64_t i = 0; i < n; i++) {
         int64_t bin = get_i64(r);
         struct ip_addr remote;
+        uint8_t remote_bytes[16];
         char value[EVIDENCE_VALUE_MAX + 1];
-        get_bytes(r, remote.b, 16);
+        get_bytes(r, remote_bytes, 16);
         uint8_t kind = get_u8(r);
         uint16_t len = get_u16(r);
+        unsigned mapped_v6 = get_u8(r);
         if (r->bad || kind >= EVIDENCE_KIND_COUNT || len > EVIDENCE_VALUE_MAX)
             return -1;
         get_bytes(r, value, len);
         uint64_t count = get_u64(r);
         /* Values are NUL-terminated in the table: a NUL inside would cut them. */
-        if (r->bad || memchr(value, '\0', len))
+        if (r->bad || memchr(value, '\0', len) ||
+            addr_from_wire(&remote, remote_bytes, mapped_v6) < 0)
             return -1;
         value[len] = '\0';
         if (cube)

@@ -139,11 +139,27 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config,
                       const char *path, struct input_stats *stats, char *err, size_t errlen);
 
 /*
- * Feeds up to max_packets packets of path into detector (for sensor
- * detection before the real pass). Returns 0, or -1 with err.
+ * Feeds up to max_packets packets of path, from its start, into detector as
+ * one file (for sensor detection before the real pass). Returns 0, or -1
+ * with err.
  */
 int aggregate_sample_addresses(struct sensor_detector *detector, const char *path,
                                uint64_t max_packets, char *err, size_t errlen);
+
+/* Packets sampled for sensor detection, shared equally among the files... */
+#define AGGREGATE_SENSOR_SAMPLE 100000
+/* ...but never fewer than this many from each (many small rotated files). */
+#define AGGREGATE_SENSOR_SAMPLE_MIN 10
+
+/*
+ * Detects the sensor addresses of paths into sensors, from the first
+ * packets of every file (an equal share of AGGREGATE_SENSOR_SAMPLE each).
+ * The answer is the same whatever the order of paths (docs/semantics.md).
+ * Files that cannot be read add nothing: the pass reports them. Returns
+ * the prefixes added (0 when detection failed), with why explaining.
+ */
+size_t aggregate_detect_sensors(const char *const *paths, size_t count, struct sensor_set *sensors,
+                                char *why, size_t whylen);
 
 /* ---- many files, several threads ---------------------------------------------- */
 

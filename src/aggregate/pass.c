@@ -5,6 +5,7 @@
  * cube row of its current time bin, and the cube index is consulted only when
  * a flow starts or crosses into a new bin.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -182,6 +183,35 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
     return ret;
 }
 
+/*
+ * Whether the frame went to a link-layer broadcast or multicast address, as
+ * far as the link header tells: then its IP destination is a broadcast
+ * (directed ones included) or multicast address, never a host's own.
+ */
+static bool link_group_frame(int link_type, const uint8_t *data, uint32_t caplen)
+{
+    switch (link_type) {
+    case 1: /* DLT_EN10MB: the I/G bit of the destination MAC */
+        return caplen >= 6 && (data[0] & 1u);
+    case 113: /* DLT_LINUX_SLL: packet type 1 broadcast, 2 multicast */
+        return caplen >= 2 && data[0] == 0 && (data[1] == 1 || data[1] == 2);
+    case 276: /* DLT_LINUX_SLL2: the same types, one byte at offset 10 */
+        return caplen >= 11 && (data[10] == 1 || data[10] == 2);
+    default:
+        return false;
+    }
+}
+
+/* DHCP or DHCPv6: a host configuring itself with its router, on its link. */
+static bool link_configuration(const struct decoded_packet *p)
+{
+    if (p->proto != PROTO_UDP)
+        return false;
+    unsigned lo = p->src_port < p->dst_port ? p->src_port : p->dst_port;
+    unsigned hi = p->src_port < p->dst_port ? p->dst_port : p->src_port;
+    return (lo == 67 && hi == 68) || (lo == 546 && hi == 547);
+}
+
 int aggregate_sample_addresses(struct sensor_detector *detector, const char *path,
                                uint64_t max_packets, char *err, size_t errlen)
 {
@@ -193,12 +223,38 @@ int aggregate_sample_addresses(struct sensor_detector *detector, const char *pat
     struct decoded_packet p;
     uint64_t seen = 0;
 
+    sensor_detector_next_file(detector);
     while (seen < max_packets && capture_next(file, &cp) == CAPTURE_PACKET) {
         if (decode_packet(link_type, cp.data, cp.caplen, cp.wirelen, &p) != DECODE_OK)
             continue;
-        sensor_detector_feed(detector, &p.src, &p.dst);
         seen++;
+        /*
+         * Link chatter is no traffic with a remote, and its sender would
+         * otherwise pass for a second sensor: frames sent to a group (a
+         * directed broadcast is known as one only here, by its frame; the
+         * detector leaves out group addresses itself) and DHCP.
+         */
+        if (!link_group_frame(link_type, cp.data, cp.caplen) && !link_configuration(&p))
+            sensor_detector_feed(detector, &p.src, &p.dst);
     }
     capture_close(file);
     return 0;
+}
+
+size_t aggregate_detect_sensors(const char *const *paths, size_t count, struct sensor_set *sensors,
+                                char *why, size_t whylen)
+{
+    struct sensor_detector *detector = sensor_detector_new();
+    char err[512];
+    /* An equal share each, from each file's start: no file's place in the
+     * list decides whether it is looked at. */
+    uint64_t share = count ? AGGREGATE_SENSOR_SAMPLE / count : 0;
+    if (share < AGGREGATE_SENSOR_SAMPLE_MIN)
+        share = AGGREGATE_SENSOR_SAMPLE_MIN;
+    for (size_t i = 0; i < count; i++)
+        /* A file that cannot be read adds no sample; the pass reports it. */
+        aggregate_sample_addresses(detector, paths[i], share, err, sizeof(err));
+    size_t n = sensor_detector_finish(detector, sensors, why, whylen);
+    sensor_detector_free(detector);
+    return n;
 }

@@ -2,7 +2,8 @@
  * attrib: naming the remote side.
  *
  * A prefix_set is a longest-prefix-match table over IPv4 and IPv6 at once
- * (one binary trie over the 128-bit mapped space), each prefix carrying a
+ * (a binary trie per family over the 128-bit mapped space: a prefix answers
+ * only for addresses of its own family), each prefix carrying a
  * label and, when it came from a routing table, an origin AS. A group is a
  * named selection of remote addresses: every prefix of a "CIDR label" list,
  * or of a provider's published ranges (AWS, Google Cloud, Azure) selected by

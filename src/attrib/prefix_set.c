@@ -1,7 +1,12 @@
 /*
  * Longest-prefix match over the 128-bit mapped address space.
  *
- * A path-compressed binary trie: every node sits at some prefix length and
+ * IPv4 and IPv6 prefixes live in two tries of one node array, one per
+ * family: in the mapped space ::/0 or ::ffff:0:0/96 would otherwise lie above
+ * every IPv4 prefix and answer for IPv4 addresses no IPv4 prefix covers,
+ * which is never what a list or a routing table meant.
+ *
+ * Each is a path-compressed binary trie: every node sits at some prefix length and
  * branches on the address bit right after it, so a lookup visits at most one
  * node per distinct length on the way down (never more than 129) and the
  * descent is a loop, not a recursion. Nodes live in one growing array and
@@ -38,7 +43,10 @@
 #include "../common/xalloc.h"
 
 #define NO_ENTRY UINT32_MAX
-/* Node 0 is the root (length 0); no node ever points back at it. */
+/* Nodes 0 and 1 are the roots (length 0) of the IPv6 and the IPv4 trie; no
+ * node ever points back at either, so 0 can mean "no child". */
+#define ROOT_V6 0u
+#define ROOT_V4 1u
 #define NO_CHILD 0u
 #define MAX_DEPTH 129
 
@@ -72,9 +80,6 @@ struct v4_index {
     uint32_t *top;    /* V4_TOP_SLOTS, or NULL before the first IPv4 prefix */
     uint32_t *groups; /* group g is groups[g * 256 .. g * 256 + 255] */
     size_t group_count, group_alloc;
-    /* The longest prefix shorter than /96 that holds ::ffff:0:0/96, i.e. the
-     * answer for an IPv4 address that no IPv4 prefix covers. */
-    uint32_t cover;
 };
 
 struct label_store {
@@ -323,8 +328,8 @@ struct prefix_set *prefix_set_new(void)
 {
     struct prefix_set *set = xcalloc(1, sizeof(*set));
     struct trie_key zero = {0, 0};
-    node_new(set, &zero, 0);
-    set->v4.cover = NO_ENTRY;
+    node_new(set, &zero, 0); /* ROOT_V6 */
+    node_new(set, &zero, 0); /* ROOT_V4 */
     return set;
 }
 
@@ -344,13 +349,6 @@ void prefix_set_free(struct prefix_set *set)
 }
 
 /* ---- the IPv4 index -------------------------------------------------------- */
-
-static const struct trie_key v4_mapped_key = {0, UINT64_C(0xffff) << 32};
-
-static bool key_is_v4(const struct trie_key *k)
-{
-    return k->hi == 0 && (k->lo >> 32) == 0xffff;
-}
 
 /* The IPv4 prefix length a non-group slot stands for. */
 static unsigned v4_slot_len(const struct prefix_set *set, uint32_t slot)
@@ -402,19 +400,11 @@ static uint32_t v4_group_below(struct prefix_set *set, bool in_group, size_t at)
     return g;
 }
 
-/* Makes the IPv4 index answer with entry e (a new prefix) wherever e is now
- * the longest match. */
+/* Makes the IPv4 index answer with entry e (a new IPv4 prefix, len 96..128)
+ * wherever e is now the longest match. */
 static void v4_index_add(struct prefix_set *set, const struct trie_key *key, unsigned len,
                          uint32_t e)
 {
-    if (len < 96) {
-        if (common_len(key, &v4_mapped_key) >= len &&
-            (set->v4.cover == NO_ENTRY || entry_at(set, set->v4.cover)->prefix.len < len))
-            set->v4.cover = e;
-        return;
-    }
-    if (!key_is_v4(key))
-        return;
     if (!set->v4.top)
         set->v4.top = xcalloc(V4_TOP_SLOTS, sizeof(*set->v4.top));
 
@@ -450,9 +440,7 @@ static const struct prefix_entry *v4_lookup(const struct prefix_set *set, uint32
         if (slot & V4_GROUP)
             slot = set->v4.groups[(size_t)(slot & ~V4_GROUP) * V4_GROUP_SLOTS + (v & 0xff)];
     }
-    if (slot)
-        return entry_at(set, slot - 1);
-    return set->v4.cover == NO_ENTRY ? NULL : entry_at(set, set->v4.cover);
+    return slot ? entry_at(set, slot - 1) : NULL;
 }
 
 /* ---- the trie, continued ---------------------------------------------------- */
@@ -468,7 +456,8 @@ static void node_set_entry(struct prefix_set *set, uint32_t node, const struct i
         entry_at(set, e)->label = interned;
         entry_at(set, e)->asn = asn;
         set->nodes[node].entry = e;
-        v4_index_add(set, &set->keys[node], prefix->len, e);
+        if (addr_is_v4(&prefix->addr))
+            v4_index_add(set, &set->keys[node], prefix->len, e);
         return;
     }
     entry_at(set, e)->label = interned;
@@ -485,8 +474,9 @@ void prefix_set_add(struct prefix_set *set, const struct ip_prefix *prefix, cons
     const struct trie_key key = key_of(&p.addr);
     const unsigned len = p.len;
 
-    /* Invariant: node i's prefix contains p, so i's length is at most len. */
-    uint32_t i = 0;
+    /* Invariant: node i's prefix contains p, so i's length is at most len.
+     * An IPv4 prefix is at least /96 long, so never lands on its root. */
+    uint32_t i = addr_is_v4(&p.addr) ? ROOT_V4 : ROOT_V6;
     for (;;) {
         if (set->nodes[i].len == len) {
             node_set_entry(set, i, &p, label, asn);
@@ -526,9 +516,8 @@ void prefix_set_add(struct prefix_set *set, const struct ip_prefix *prefix, cons
 const struct prefix_entry *prefix_set_lookup(const struct prefix_set *set,
                                              const struct ip_addr *addr)
 {
-    /* IPv4-mapped (::ffff:a.b.c.d): straight to the IPv4 index. */
-    static const uint8_t v4_mapped_head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    if (memcmp(addr->b, v4_mapped_head, sizeof(v4_mapped_head)) == 0)
+    /* IPv4: straight to the IPv4 index; IPv6 (mapped ones too) to its trie. */
+    if (addr_is_v4(addr))
         return v4_lookup(set, (uint32_t)addr->b[12] << 24 | (uint32_t)addr->b[13] << 16 |
                                   (uint32_t)addr->b[14] << 8 | addr->b[15]);
     const struct trie_key key = key_of(addr);
@@ -543,7 +532,7 @@ const struct prefix_entry *prefix_set_lookup(const struct prefix_set *set,
      * key says how many leading bits the address really shares with the whole
      * path, and the answer is the deepest collected node within that.
      */
-    uint32_t i = 0;
+    uint32_t i = ROOT_V6;
     for (;;) {
         const struct trie_node *n = &set->nodes[i];
         if (n->entry != NO_ENTRY)

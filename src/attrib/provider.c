@@ -453,7 +453,7 @@ static int record_cmp(const void *a, const void *b)
 {
     const struct record *x = *(const struct record *const *)a;
     const struct record *y = *(const struct record *const *)b;
-    int c = memcmp(x->prefix.addr.b, y->prefix.addr.b, 16);
+    int c = addr_compare(&x->prefix.addr, &y->prefix.addr);
     if (c)
         return c;
     if (x->prefix.len != y->prefix.len)
@@ -495,7 +495,7 @@ static size_t add_selected(struct prefix_set *set, enum provider prov, struct re
         size_t j = i;
         bool any = false;
         while (j < recs->count && by[j]->prefix.len == by[i]->prefix.len &&
-               memcmp(by[j]->prefix.addr.b, by[i]->prefix.addr.b, 16) == 0) {
+               addr_compare(&by[j]->prefix.addr, &by[i]->prefix.addr) == 0) {
             any = any || by[j]->selected;
             j++;
         }

@@ -111,8 +111,8 @@ struct capture_file *capture_open(const char *path, char *err, size_t errlen)
         free(file);
         return NULL;
     }
-    file->pcap =
-        pcap_fopen_offline_with_tstamp_precision(file->stream, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+    file->pcap = pcap_fopen_offline_with_tstamp_precision(file->stream, PCAP_TSTAMP_PRECISION_NANO,
+                                                          pcap_err);
     if (!file->pcap) {
         /* Where libpcap stopped reading: in the header, or the blocks up to the first IDB. */
         off_t pos = ftello(file->stream);
@@ -163,6 +163,20 @@ static int64_t record_time_ns(int64_t sec, int64_t frac_ns)
     return sec * 1000000000 + frac_ns;
 }
 
+/*
+ * A record's seconds. Classic pcap stores them as an unsigned 32-bit count
+ * (good until 2106), but libpcap reads the field as signed into tv_sec, so
+ * from 2038-01-19T03:14:08 on they would come back negative, in 1901..1969:
+ * taking the low 32 bits again gives the count the file holds. pcapng
+ * timestamps are 64-bit and pass through as they are.
+ */
+static int64_t record_seconds(const struct capture_file *file, const struct pcap_pkthdr *header)
+{
+    if (file->format == FORMAT_PCAPNG)
+        return (int64_t)header->ts.tv_sec;
+    return (int64_t)(uint32_t)header->ts.tv_sec;
+}
+
 enum capture_status capture_next(struct capture_file *file, struct capture_packet *packet)
 {
     struct pcap_pkthdr *header;
@@ -170,7 +184,7 @@ enum capture_status capture_next(struct capture_file *file, struct capture_packe
 
     int ret = pcap_next_ex(file->pcap, &header, &data);
     if (ret == 1) {
-        packet->ts_ns = record_time_ns((int64_t)header->ts.tv_sec, (int64_t)header->ts.tv_usec);
+        packet->ts_ns = record_time_ns(record_seconds(file, header), (int64_t)header->ts.tv_usec);
         packet->caplen = header->caplen;
         packet->wirelen = header->len;
         packet->data = data;
@@ -192,8 +206,7 @@ enum capture_status capture_next(struct capture_file *file, struct capture_packe
              " good records): %s",
              file->path, file->record_start,
              file->compression != COMPRESSION_NONE ? " of the decompressed data" : "",
-             file->records,
-             stream_failed ? "the compressed data is corrupt or cut short" : why);
+             file->records, stream_failed ? "the compressed data is corrupt or cut short" : why);
     return CAPTURE_ERROR;
 }
 

@@ -18,7 +18,6 @@
 #include "../store/store.h"
 #include "cli.h"
 
-#define SENSOR_SAMPLE_PACKETS 100000
 
 static const char ingest_usage[] =
     "usage: honeyscope ingest --db STORE [options] CAPTURE...\n"
@@ -115,15 +114,7 @@ static int settle_sensors(struct store *store, struct sensor_set *given, char **
     sensor_set_release(&stored);
     const char *source = "given";
     if (given->count == 0) {
-        struct sensor_detector *detector = sensor_detector_new();
-        for (size_t i = 0; i < npaths; i++) {
-            uint64_t left = SENSOR_SAMPLE_PACKETS - sensor_detector_packets(detector);
-            if (left == 0)
-                break;
-            aggregate_sample_addresses(detector, paths[i], left, err, sizeof(err));
-        }
-        sensor_detector_finish(detector, given, how, sizeof(how));
-        sensor_detector_free(detector);
+        aggregate_detect_sensors((const char *const *)paths, npaths, given, how, sizeof(how));
         if (given->count == 0)
             return error("cannot tell the sensor: %s", how);
         if (!quiet)

@@ -23,7 +23,6 @@
 #include "stored_groups.h"
 #include "naming.h"
 
-#define SENSOR_SAMPLE_PACKETS 100000
 
 static const char report_usage[] =
     "usage: honeyscope report [options] CAPTURE...\n"
@@ -307,17 +306,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
 static void detect_sensors(struct report_args *args, char **files, int nfiles, char *why,
                            size_t whylen)
 {
-    struct sensor_detector *detector = sensor_detector_new();
-    char err[512];
-    for (int i = 0; i < nfiles; i++) {
-        uint64_t left = SENSOR_SAMPLE_PACKETS - sensor_detector_packets(detector);
-        if (left == 0)
-            break;
-        /* Errors are reported by the real pass; a bad file just adds no sample. */
-        aggregate_sample_addresses(detector, files[i], left, err, sizeof(err));
-    }
-    sensor_detector_finish(detector, &args->sensors, why, whylen);
-    sensor_detector_free(detector);
+    /* Errors are reported by the real pass; a bad file just adds no sample. */
+    aggregate_detect_sensors((const char *const *)files, (size_t)nfiles, &args->sensors, why,
+                             whylen);
 }
 
 struct read_context {

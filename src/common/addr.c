@@ -7,25 +7,52 @@
 
 static const uint8_t v4_mapped_head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
+static bool has_mapped_head(const uint8_t b[16])
+{
+    return memcmp(b, v4_mapped_head, 12) == 0;
+}
+
 void addr_from_v4(struct ip_addr *addr, const uint8_t v4[4])
 {
+    memset(addr, 0, sizeof(*addr));
     memcpy(addr->b, v4_mapped_head, 12);
     memcpy(addr->b + 12, v4, 4);
 }
 
 void addr_from_v6(struct ip_addr *addr, const uint8_t v6[16])
 {
+    memset(addr, 0, sizeof(*addr));
     memcpy(addr->b, v6, 16);
+    addr->mapped_v6 = has_mapped_head(v6);
 }
 
 bool addr_is_v4(const struct ip_addr *addr)
 {
-    return memcmp(addr->b, v4_mapped_head, 12) == 0;
+    return !addr->mapped_v6 && has_mapped_head(addr->b);
 }
 
 int addr_compare(const struct ip_addr *a, const struct ip_addr *b)
 {
-    return memcmp(a->b, b->b, 16);
+    int c = memcmp(a->b, b->b, 16);
+    if (c)
+        return c;
+    return (int)a->mapped_v6 - (int)b->mapped_v6;
+}
+
+void addr_pack(const struct ip_addr *addr, uint8_t out[ADDR_PACKED_BYTES])
+{
+    memcpy(out, addr->b, 16);
+    out[16] = addr->mapped_v6;
+}
+
+int addr_unpack(struct ip_addr *addr, const uint8_t in[ADDR_PACKED_BYTES])
+{
+    if (in[16] > 1 || (in[16] && !has_mapped_head(in)))
+        return -1;
+    memset(addr, 0, sizeof(*addr));
+    memcpy(addr->b, in, 16);
+    addr->mapped_v6 = in[16];
+    return 0;
 }
 
 int addr_parse(struct ip_addr *addr, const char *text)
@@ -63,6 +90,9 @@ void addr_mask(struct ip_addr *addr, unsigned len)
         else
             addr->b[i] &= (uint8_t)(0xffu << (8 - (len - first_bit)));
     }
+    /* An IPv6 prefix that no longer lies inside ::ffff:0:0/96 needs no flag. */
+    if (!has_mapped_head(addr->b))
+        addr->mapped_v6 = 0;
 }
 
 int prefix_parse(struct ip_prefix *prefix, const char *text, const char **why)
@@ -83,7 +113,7 @@ int prefix_parse(struct ip_prefix *prefix, const char *text, const char **why)
         goto fail;
     }
 
-    unsigned width = addr_is_v4(&prefix->addr) && !strchr(host, ':') ? 32 : 128;
+    unsigned width = addr_is_v4(&prefix->addr) ? 32 : 128;
     unsigned len = width;
     if (slash) {
         const char *digits = slash + 1;
@@ -145,6 +175,10 @@ char *prefix_format(const struct ip_prefix *prefix, char buf[PREFIX_TEXT_MAX])
 
 bool prefix_contains(const struct ip_prefix *prefix, const struct ip_addr *addr)
 {
+    /* The 128-bit space holds both families: an IPv6 ::/0 or ::ffff:0:0/96
+     * shares its leading bits with every IPv4 address, yet holds none. */
+    if (addr_is_v4(&prefix->addr) != addr_is_v4(addr))
+        return false;
     /* Whole bytes first, then the bits of the one partial byte. */
     unsigned whole = prefix->len / 8u, bits = prefix->len % 8u;
     if (memcmp(prefix->addr.b, addr->b, whole) != 0)

@@ -50,17 +50,24 @@ bool sensor_set_equal(const struct sensor_set *a, const struct sensor_set *b);
  * Sensor detection: feed the addresses of a sample of packets, then ask for
  * the set. The sensor of a honeypot or telescope is the address present in
  * (nearly) every packet; detection picks addresses greedily by the packets
- * they cover until 99 % are covered, and explains its choice in why.
+ * they cover until 99 % are covered, and explains its choice in why. The
+ * answer does not depend on the order of the packets or of the files
+ * (docs/semantics.md).
  */
 struct sensor_detector;
 struct sensor_detector *sensor_detector_new(void);
 void sensor_detector_free(struct sensor_detector *detector);
+/* Whether addr may be a sensor's: not multicast, broadcast, unspecified or link-local. */
+bool sensor_address_possible(const struct ip_addr *addr);
+/* The packets fed from now on are another file's; its first one is a tie vote. */
+void sensor_detector_next_file(struct sensor_detector *detector);
+/* A packet's addresses; one sent to a multicast or broadcast address is left out. */
 void sensor_detector_feed(struct sensor_detector *detector, const struct ip_addr *src,
                           const struct ip_addr *dst);
 uint64_t sensor_detector_packets(const struct sensor_detector *detector);
 /* Fills set; writes a one-line explanation into why. Returns addresses found. */
-size_t sensor_detector_finish(struct sensor_detector *detector, struct sensor_set *set,
-                              char *why, size_t whylen);
+size_t sensor_detector_finish(struct sensor_detector *detector, struct sensor_set *set, char *why,
+                              size_t whylen);
 
 /* ---- flow table ------------------------------------------------------------ */
 
@@ -74,10 +81,10 @@ struct flow_key {
 struct flow {
     struct flow_key key;
     int64_t first_ns, last_ns;
-    uint8_t initiator;   /* enum initiator */
-    uint8_t closed;      /* TCP: RST seen, or FIN from both sides */
-    uint8_t fin_seen;    /* bit DIR_IN / DIR_OUT */
-    uint16_t service;    /* responder's port; ICMP: type << 8 | code */
+    uint8_t initiator; /* enum initiator */
+    uint8_t closed;    /* TCP: RST seen, or FIN from both sides */
+    uint8_t fin_seen;  /* bit DIR_IN / DIR_OUT */
+    uint16_t service;  /* responder's port; ICMP: type << 8 | code */
     /* Owned by the aggregate stage: the cube row of the flow's current bin. */
     int64_t cube_bin;
     uint32_t cube_row;

@@ -8,6 +8,17 @@
  * each of which must itself cover at least 1 %. A busy scanner can cover a
  * large share of packets too, but never 99 % together with a handful of
  * others, so it is not mistaken for the sensor.
+ *
+ * Only an address a host can own may be the sensor: multicast, broadcast,
+ * unspecified and link-local addresses are left out, and a packet with no
+ * other address adds nothing to the sample. Nor does a packet sent to a
+ * group (multicast or broadcast): it is what the link carries (a router's
+ * mDNS, DHCP), not traffic between the sensor and a remote, and counting it
+ * would make its sender a second sensor. Nothing depends on the order in
+ * which files or packets arrive: counts are counts, and when two prefixes
+ * cover the same packets (a capture of one conversation) a private-use one
+ * wins (the monitored host behind its router, talking to the Internet), then
+ * the one more files' first packets went to, then the lower address.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,13 +75,21 @@ enum {
 };
 
 struct sensor_detector {
-    struct ip_addr *addrs; /* two per sampled packet: src, dst */
-    size_t count, alloc;   /* in addresses */
+    struct ip_addr *addrs;             /* two per sampled packet: src, dst */
+    uint8_t *usable;                   /* per address: whether it may be a sensor */
+    size_t count, alloc, usable_alloc; /* in addresses */
+    /* The destination of each file's first sampled packet, when usable: the
+     * tie rule's votes. */
+    struct ip_addr *firsts;
+    size_t first_count, first_alloc;
+    bool file_started; /* the next packet is the first of its file */
 };
 
 struct sensor_detector *sensor_detector_new(void)
 {
-    return xcalloc(1, sizeof(struct sensor_detector));
+    struct sensor_detector *d = xcalloc(1, sizeof(struct sensor_detector));
+    d->file_started = true;
+    return d;
 }
 
 void sensor_detector_free(struct sensor_detector *detector)
@@ -78,15 +97,69 @@ void sensor_detector_free(struct sensor_detector *detector)
     if (!detector)
         return;
     free(detector->addrs);
+    free(detector->usable);
+    free(detector->firsts);
     free(detector);
 }
 
-void sensor_detector_feed(struct sensor_detector *detector, const struct ip_addr *src,
+void sensor_detector_next_file(struct sensor_detector *detector)
+{
+    detector->file_started = true;
+}
+
+/* Multicast, or the limited broadcast 255.255.255.255. */
+static bool group_address(const struct ip_addr *addr)
+{
+    const uint8_t *b = addr->b;
+    if (addr_is_v4(addr))
+        return (b[12] >= 224 && b[12] <= 239) ||
+               (b[12] == 255 && b[13] == 255 && b[14] == 255 && b[15] == 255);
+    return b[0] == 0xff;
+}
+
+bool sensor_address_possible(const struct ip_addr *addr)
+{
+    const uint8_t *b = addr->b;
+    if (addr_is_v4(addr)) {
+        const uint8_t *v4 = b + 12;
+        if (v4[0] == 0) /* 0.0.0.0/8: "this network", unspecified */
+            return false;
+        if (v4[0] >= 224 && v4[0] <= 239) /* 224.0.0.0/4: multicast */
+            return false;
+        if (v4[0] == 169 && v4[1] == 254) /* 169.254.0.0/16: link-local */
+            return false;
+        return !(v4[0] == 255 && v4[1] == 255 && v4[2] == 255 && v4[3] == 255);
+    }
+    if (b[0] == 0xff) /* ff00::/8: multicast */
+        return false;
+    if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10: link-local */
+        return false;
+    static const uint8_t zero[16];
+    return addr->mapped_v6 || memcmp(b, zero, 16) != 0; /* :: unspecified */
+}
+
+void sensor_detector_feed(struct sensor_detector *d, const struct ip_addr *src,
                           const struct ip_addr *dst)
 {
-    ALLOC_GROW(detector->addrs, detector->count + 2, detector->alloc);
-    detector->addrs[detector->count++] = *src;
-    detector->addrs[detector->count++] = *dst;
+    if (group_address(dst))
+        return; /* link chatter, see above */
+    bool src_ok = sensor_address_possible(src);
+    bool dst_ok = sensor_address_possible(dst);
+    if (!src_ok && !dst_ok)
+        return; /* says nothing about the sensor */
+    if (d->file_started) {
+        d->file_started = false;
+        if (dst_ok) {
+            ALLOC_GROW(d->firsts, d->first_count + 1, d->first_alloc);
+            d->firsts[d->first_count++] = *dst;
+        }
+    }
+    ALLOC_GROW(d->addrs, d->count + 2, d->alloc);
+    ALLOC_GROW(d->usable, d->count + 2, d->usable_alloc);
+    d->addrs[d->count] = *src;
+    d->usable[d->count++] = src_ok;
+    d->addrs[d->count] = *dst;
+    d->usable[d->count++] = dst_ok;
 }
 
 uint64_t sensor_detector_packets(const struct sensor_detector *detector)
@@ -118,14 +191,55 @@ static int candidate_cmp(const void *a, const void *b)
     return x->packet < y->packet ? -1 : x->packet > y->packet;
 }
 
+static int addr_cmp(const void *a, const void *b)
+{
+    return addr_compare(a, b);
+}
+
+/* Private-use space (RFC 1918, RFC 6598, RFC 4193): where a monitored host
+ * sits behind its router rather than a remote. */
+static bool private_use(const struct ip_prefix *prefix)
+{
+    const uint8_t *b = prefix->addr.b;
+    if (addr_is_v4(&prefix->addr))
+        return b[12] == 10 || (b[12] == 172 && (b[13] & 0xf0) == 16) ||
+               (b[12] == 192 && b[13] == 168) || (b[12] == 100 && (b[13] & 0xc0) == 64);
+    return (b[0] & 0xfe) == 0xfc;
+}
+
+/* How many files' first packets went into prefix; firsts sorted. */
+static size_t votes(const struct sensor_detector *d, const struct ip_prefix *prefix)
+{
+    /* The addresses inside a prefix are one run of the sorted list, from the
+     * first at or after the prefix's own address. */
+    size_t lo = 0, hi = d->first_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (addr_compare(&d->firsts[mid], &prefix->addr) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t n = 0;
+    for (size_t i = lo; i < d->first_count; i++) {
+        struct ip_addr masked = d->firsts[i];
+        addr_mask(&masked, prefix->len);
+        if (memcmp(masked.b, prefix->addr.b, 16) != 0)
+            break;
+        n += prefix_contains(prefix, &d->firsts[i]);
+    }
+    return n;
+}
+
 /*
  * The prefix covering the most uncovered packets at this level, by counting
  * sorted (prefix, packet) pairs. Returns its packet count.
  */
-static size_t best_prefix(const struct candidate *cands, size_t n, const unsigned char *covered,
-                          const struct ip_addr *first_dst, struct ip_prefix *best)
+static size_t best_prefix(const struct sensor_detector *d, const struct candidate *cands, size_t n,
+                          const unsigned char *covered, struct ip_prefix *best)
 {
-    size_t best_count = 0;
+    size_t best_count = 0, best_votes = 0;
+    bool best_private = false;
     for (size_t i = 0; i < n;) {
         size_t j = i, count = 0, last_packet = (size_t)-1;
         while (j < n && cands[j].prefix.len == cands[i].prefix.len &&
@@ -137,14 +251,24 @@ static size_t best_prefix(const struct candidate *cands, size_t n, const unsigne
         }
         /*
          * Two addresses can cover every packet (a capture of one
-         * conversation): the sensor is then the one the first packet went to,
-         * as a honeypot is usually contacted rather than contacting.
+         * conversation): the sensor is then a private-use address rather
+         * than a public one, else the one more files' first packets went to,
+         * as a honeypot is usually contacted rather than contacting; on a
+         * draw the lower prefix, which is already best.
          */
-        bool tie_won = count == best_count && count && prefix_contains(&cands[i].prefix, first_dst) &&
-                       !prefix_contains(best, first_dst);
-        if (count > best_count || tie_won) {
+        if (count > best_count) {
             best_count = count;
+            best_private = private_use(&cands[i].prefix);
+            best_votes = votes(d, &cands[i].prefix);
             *best = cands[i].prefix;
+        } else if (count == best_count && count) {
+            bool priv = private_use(&cands[i].prefix);
+            size_t v = priv || !best_private ? votes(d, &cands[i].prefix) : 0;
+            if ((priv && !best_private) || (priv == best_private && v > best_votes)) {
+                best_private = priv;
+                best_votes = v;
+                *best = cands[i].prefix;
+            }
         }
         i = j;
     }
@@ -155,27 +279,30 @@ static size_t try_level(const struct sensor_detector *d, unsigned level, struct 
                         size_t *covered_total)
 {
     size_t packets = d->count / 2;
-    struct candidate *cands = xcalloc(d->count, sizeof(*cands));
-    unsigned char *covered = xcalloc(packets, 1);
-    size_t npicks = 0, covered_count = 0;
+    struct candidate *cands = xcalloc(d->count ? d->count : 1, sizeof(*cands));
+    unsigned char *covered = xcalloc(packets ? packets : 1, 1);
+    size_t ncands = 0, npicks = 0, covered_count = 0;
 
     for (size_t i = 0; i < d->count; i++) {
-        cands[i].prefix.addr = d->addrs[i];
-        cands[i].prefix.len = (uint8_t)level_len(level, &d->addrs[i]);
-        addr_mask(&cands[i].prefix.addr, cands[i].prefix.len);
-        cands[i].packet = i / 2;
+        if (!d->usable[i])
+            continue;
+        struct candidate *c = &cands[ncands++];
+        c->prefix.addr = d->addrs[i];
+        c->prefix.len = (uint8_t)level_len(level, &d->addrs[i]);
+        addr_mask(&c->prefix.addr, c->prefix.len);
+        c->packet = i / 2;
     }
-    qsort(cands, d->count, sizeof(*cands), candidate_cmp);
+    qsort(cands, ncands, sizeof(*cands), candidate_cmp);
 
     while (npicks < DETECT_MAX_PICKS && covered_count * 100 < packets * 99) {
         struct ip_prefix best;
         memset(&best, 0, sizeof(best));
-        size_t count = best_prefix(cands, d->count, covered, &d->addrs[1], &best);
-        if (count * 100 < packets)
+        size_t count = best_prefix(d, cands, ncands, covered, &best);
+        if (count == 0 || count * 100 < packets)
             break;
         picks[npicks++] = best;
         for (size_t i = 0; i < d->count; i++)
-            if (!covered[i / 2] && prefix_contains(&best, &d->addrs[i])) {
+            if (d->usable[i] && !covered[i / 2] && prefix_contains(&best, &d->addrs[i])) {
                 covered[i / 2] = 1;
                 covered_count++;
             }
@@ -196,6 +323,7 @@ size_t sensor_detector_finish(struct sensor_detector *detector, struct sensor_se
         snprintf(why, whylen, "no IP packets to detect the sensor from; give --sensor");
         return 0;
     }
+    qsort(detector->firsts, detector->first_count, sizeof(*detector->firsts), addr_cmp);
     for (unsigned level = 0; level < DETECT_LEVELS; level++) {
         size_t covered;
         size_t n = try_level(detector, level, picks, &covered);
@@ -211,7 +339,7 @@ size_t sensor_detector_finish(struct sensor_detector *detector, struct sensor_se
         }
         if (used < whylen)
             snprintf(why + used, whylen - used,
-                     " %s in %.1f%% of the %zu packets sampled from the start of the input",
+                     " %s in %.1f%% of the %zu packets sampled from the start of each file",
                      n == 1 ? "is" : "are", 100.0 * (double)covered / (double)packets, packets);
         return n;
     }

@@ -270,10 +270,20 @@ static void test_lpm_edges(void)
     CHECK_U64(prefix_set_entry(set, 3)->prefix.len, 0);
     prefix_set_free(set);
 
-    /* Only a /0 in the set: the root itself carries the prefix. */
+    /* Only a /0 in the set: the root itself carries the prefix, for its family alone. */
     set = prefix_set_new();
     add(set, "::/0", "root");
-    CHECK_STR(find(set, "1.2.3.4"), "root");
+    CHECK_STR(find(set, "1.2.3.4"), "-");
+    CHECK_STR(find(set, "0.0.0.0"), "-");
+    CHECK_STR(find(set, "::"), "root");
+    CHECK_STR(find(set, "::ffff:1.2.3.4"), "root");
+    prefix_set_free(set);
+    set = prefix_set_new();
+    add(set, "0.0.0.0/0", "root4");
+    CHECK_STR(find(set, "1.2.3.4"), "root4");
+    CHECK_STR(find(set, "::"), "-");
+    CHECK_STR(find(set, "::ffff:1.2.3.4"), "-");
+    CHECK_STR(find(set, "::1.2.3.4"), "-");
     prefix_set_free(set);
 }
 
@@ -285,13 +295,109 @@ static void test_lpm_families(void)
     add(set, "::ffff:0:0/96", "mapped");
     add(set, "2a00:1018::/32", "v6-b");
     CHECK_STR(find(set, "1.0.0.1"), "v4");
-    CHECK_STR(find(set, "1.0.1.1"), "mapped");
-    CHECK_STR(find(set, "::ffff:1.0.0.1"), "v4");
+    /* ::ffff:0:0/96 is IPv6: it holds the IPv6 addresses of that range as a
+     * packet carries them, never the IPv4 addresses of the same bytes. */
+    CHECK_STR(find(set, "1.0.1.1"), "-");
+    CHECK_STR(find(set, "::ffff:1.0.1.1"), "mapped");
+    CHECK_STR(find(set, "::ffff:1.0.0.1"), "mapped");
     CHECK_STR(find(set, "100::1"), "v6");
     CHECK_STR(find(set, "2a00:1018:1::"), "v6-b");
     CHECK_STR(find(set, "2a00:1019::"), "-");
     CHECK_STR(find(set, "::1.0.0.1"), "-"); /* IPv4-compatible is not mapped */
     prefix_set_free(set);
+
+    /* Short IPv6 prefixes that share their leading bits with the mapped space. */
+    static const char *const wide[] = {"::/0", "::/1", "::/8", "::/64", "::/80", "::ffff:0:0/96"};
+    for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++) {
+        set = prefix_set_new();
+        add(set, wide[i], "wide");
+        add(set, "192.0.2.0/24", "doc4");
+        CHECK_STR(find(set, "8.8.8.8"), "-");
+        CHECK_STR(find(set, "0.0.0.0"), "-");
+        CHECK_STR(find(set, "255.255.255.255"), "-");
+        CHECK_STR(find(set, "192.0.2.1"), "doc4");
+        CHECK_STR(find(set, "::ffff:8.8.8.8"), "wide");
+        CHECK_STR(find(set, "::ffff:192.0.2.1"), "wide");
+        prefix_set_free(set);
+    }
+
+    /* An IPv4 prefix and the IPv6 prefix of the same bits are two entries. */
+    set = prefix_set_new();
+    add(set, "192.0.2.0/24", "four");
+    add(set, "::ffff:192.0.2.0/120", "six");
+    CHECK_U64(prefix_set_count(set), 2);
+    CHECK_STR(find(set, "192.0.2.9"), "four");
+    CHECK_STR(find(set, "::ffff:192.0.2.9"), "six");
+    prefix_set_free(set);
+}
+
+/* The address representation keeps an IPv6 address inside ::ffff:0:0/96 apart
+ * from the IPv4 address of the same 16 bytes, in every operation. */
+static void test_addr_families(void)
+{
+    struct ip_addr v4 = ip("192.0.2.1"), v6 = ip("::ffff:192.0.2.1");
+    char buf[ADDR_TEXT_MAX], pbuf[PREFIX_TEXT_MAX];
+    CHECK(addr_is_v4(&v4));
+    CHECK(!addr_is_v4(&v6));
+    CHECK(memcmp(v4.b, v6.b, 16) == 0);
+    CHECK(addr_compare(&v4, &v6) < 0);
+    CHECK(addr_compare(&v6, &v4) > 0);
+    CHECK_STR(addr_format(&v4, buf), "192.0.2.1");
+    CHECK_STR(addr_format(&v6, buf), "::ffff:192.0.2.1");
+    struct ip_addr back = ip(addr_format(&v6, buf));
+    CHECK(addr_compare(&back, &v6) == 0);
+
+    /* From packet bytes: the IPv6 header gives an IPv6 address. */
+    struct ip_addr wire;
+    addr_from_v6(&wire, v6.b);
+    CHECK(addr_compare(&wire, &v6) == 0);
+    CHECK(!addr_is_v4(&wire));
+
+    /* Packed and unpacked, the flag survives; a flag without the head is refused. */
+    uint8_t packed[ADDR_PACKED_BYTES];
+    addr_pack(&v6, packed);
+    CHECK(addr_unpack(&back, packed) == 0 && addr_compare(&back, &v6) == 0);
+    addr_pack(&v4, packed);
+    CHECK(addr_unpack(&back, packed) == 0 && addr_compare(&back, &v4) == 0);
+    packed[16] = 2;
+    CHECK(addr_unpack(&back, packed) < 0);
+    struct ip_addr other = ip("2001:db8::1");
+    addr_pack(&other, packed);
+    packed[16] = 1;
+    CHECK(addr_unpack(&back, packed) < 0);
+
+    /* Prefixes: the family decides, not the bits. */
+    struct ip_prefix all6 = pfx("::/0"), all4 = pfx("0.0.0.0/0"), mapped = pfx("::ffff:0:0/96");
+    struct ip_prefix low6 = pfx("::/1");
+    CHECK(!prefix_contains(&all6, &v4));
+    CHECK(prefix_contains(&all6, &v6));
+    CHECK(!prefix_contains(&low6, &v4));
+    CHECK(prefix_contains(&low6, &v6));
+    CHECK(!prefix_contains(&mapped, &v4));
+    CHECK(prefix_contains(&mapped, &v6));
+    CHECK(prefix_contains(&all4, &v4));
+    CHECK(!prefix_contains(&all4, &v6));
+    CHECK(!prefix_contains(&all4, &other));
+    CHECK_STR(prefix_format(&mapped, pbuf), "::ffff:0.0.0.0/96");
+    CHECK_U64(prefix_family_len(&mapped), 96);
+    CHECK_STR(prefix_format(&all4, pbuf), "0.0.0.0/0");
+    struct ip_prefix mapped24 = pfx("::ffff:192.0.2.0/120");
+    CHECK_U64(prefix_family_len(&mapped24), 120);
+    CHECK(prefix_contains(&mapped24, &v6));
+    CHECK(!prefix_contains(&mapped24, &v4));
+    const char *why = NULL;
+    struct ip_prefix bad;
+    CHECK(prefix_parse(&bad, "::ffff:192.0.2.0/24", &why) < 0);
+
+    /* Masking an IPv6 mapped address below /96 leaves an ordinary IPv6 prefix. */
+    struct ip_addr m = v6;
+    addr_mask(&m, 48);
+    struct ip_addr zero6 = ip("::");
+    CHECK(addr_compare(&m, &zero6) == 0);
+    m = v6;
+    addr_mask(&m, 120);
+    CHECK(!addr_is_v4(&m));
+    CHECK_STR(addr_format(&m, buf), "::ffff:192.0.2.0");
 }
 
 static void test_relabel(void)
@@ -472,7 +578,9 @@ static void test_list_syntax(void)
     CHECK_STR(find(set, "192.0.2.1"), "a host");
     CHECK_STR(find(set, "192.0.2.2"), "-");
     CHECK_STR(find(set, "2001:db8:ffff::1"), "Doc   six");
-    CHECK_STR(find(set, "198.51.100.77"), "mapped form");
+    /* An IPv6 prefix, even inside ::ffff:0:0/96, holds IPv6 addresses only. */
+    CHECK_STR(find(set, "198.51.100.77"), "-");
+    CHECK_STR(find(set, "::ffff:198.51.100.77"), "mapped form");
     CHECK_STR(find(set, "203.0.113.9"), "last line without newline");
     char buf[PREFIX_TEXT_MAX];
     CHECK_STR(prefix_format(&prefix_set_entry(set, 5)->prefix, buf), "192.0.2.1/32");
@@ -587,6 +695,61 @@ static void test_pfx2as_plain(void)
     check_pfx2as_small(set);
     prefix_set_free(set);
     unlink(path);
+}
+
+/* IPv6 routes never place IPv4 addresses, in a table, a dated series or the
+ * mmdb fallback behind it. */
+static void test_pfx2as_families(void)
+{
+    static const char text[] = "::/0\t64501\n"
+                               "::/1\t64502\n"
+                               "::ffff:0:0/96\t64503\n"
+                               "192.0.2.0/24\t64504\n";
+    char path[512], err[512] = "";
+    CHECK(write_temp_str(path, text) == 0);
+    struct prefix_set *set = prefix_set_new();
+    CHECK_U64(prefix_set_load_pfx2as(set, path, err, sizeof(err)), 0);
+    unlink(path);
+    CHECK_STR(find(set, "192.0.2.1"), "AS64504");
+    CHECK_STR(find(set, "8.8.8.8"), "-");
+    CHECK_STR(find(set, "::ffff:8.8.8.8"), "AS64503");
+    CHECK_STR(find(set, "2001:db8::1"), "AS64502");
+    CHECK_STR(find(set, "8000::1"), "AS64501");
+
+    struct snapshot_series routing;
+    snapshot_series_init(&routing);
+    CHECK(snapshot_series_add(&routing, set, "v6.dat", "pfx2as", SNAPSHOT_UNDATED, err,
+                              sizeof(err)) == 0);
+    struct origin_sources src = {&routing, NULL, NULL};
+    struct origin o;
+    struct ip_addr a = ip("8.8.8.8");
+    CHECK(!origin_lookup(&src, &a, 0, &o));
+    a = ip("::ffff:8.8.8.8");
+    CHECK(origin_lookup(&src, &a, 0, &o) && o.asn == 64503);
+
+    /* The mmdb answers where no route does, for IPv4 too: a short IPv6 network
+     * it gave first must not stand for the IPv4 addresses asked after. */
+    char buf[512];
+    const char *db_path = shared_file(buf, "prefixes/GeoLite2-ASN-Test.mmdb");
+    if (db_path) {
+        src.mmdb = mmdb_source_open(db_path, err, sizeof(err));
+        CHECK(src.mmdb != NULL);
+        static const char *const v6_first[] = {"100::1", "8000::1", "::1", "::ffff:8.8.8.8"};
+        for (size_t i = 0; i < sizeof(v6_first) / sizeof(v6_first[0]); i++) {
+            a = ip(v6_first[i]);
+            mmdb_source_lookup(src.mmdb, &a);
+        }
+        a = ip("1.128.0.1");
+        CHECK(origin_lookup(&src, &a, 0, &o));
+        CHECK_U64(o.asn, 1221);
+        if (o.entry) {
+            char pbuf[PREFIX_TEXT_MAX];
+            CHECK(addr_is_v4(&o.entry->prefix.addr));
+            CHECK(strchr(prefix_format(&o.entry->prefix, pbuf), ':') == NULL);
+        }
+        mmdb_source_free(src.mmdb);
+    }
+    snapshot_series_release(&routing);
 }
 
 static void test_pfx2as_gzip(void)
@@ -933,6 +1096,7 @@ int main(void)
     RUN(test_lpm_siblings);
     RUN(test_lpm_edges);
     RUN(test_lpm_families);
+    RUN(test_addr_families);
     RUN(test_relabel);
     RUN(test_labels_stable);
     RUN(test_lpm_random);
@@ -940,6 +1104,7 @@ int main(void)
     RUN(test_list_syntax);
     RUN(test_list_errors);
     RUN(test_pfx2as_plain);
+    RUN(test_pfx2as_families);
     RUN(test_pfx2as_gzip);
     RUN(test_pfx2as_errors);
     RUN(test_real_2008);

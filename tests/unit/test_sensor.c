@@ -61,7 +61,9 @@ static struct ip_addr random_remote_v4(void)
 {
     for (;;) {
         uint32_t n = rng();
-        if ((n >> 8) != 0xc00002u && (n >> 8) != 0xc63364u && (n >> 24) != 0)
+        /* Unicast only: group and link-local addresses are never sensors. */
+        if ((n >> 8) != 0xc00002u && (n >> 8) != 0xc63364u && (n >> 24) != 0 && (n >> 24) < 224 &&
+            (n >> 16) != 0xa9feu)
             return v4n(n);
     }
 }
@@ -408,6 +410,144 @@ static void test_detect_short_why(void)
     sensor_set_release(&set);
 }
 
+/* An IPv6 sensor prefix holds no IPv4 address, however short, and back. */
+static void test_set_families(void)
+{
+    struct sensor_set set;
+    sensor_set_init(&set);
+    struct ip_prefix all6 = prefix("::/0");
+    sensor_set_add(&set, &all6);
+    struct ip_addr v4 = ip("192.0.2.1"), mapped = ip("::ffff:192.0.2.1"), v6 = ip("2001:db8::1");
+    CHECK(!sensor_set_contains(&set, &v4));
+    CHECK(sensor_set_contains(&set, &mapped));
+    CHECK(sensor_set_contains(&set, &v6));
+    sensor_set_release(&set);
+
+    struct ip_prefix all4 = prefix("0.0.0.0/0");
+    sensor_set_add(&set, &all4);
+    CHECK(sensor_set_contains(&set, &v4));
+    CHECK(!sensor_set_contains(&set, &mapped));
+    CHECK(!sensor_set_contains(&set, &v6));
+    sensor_set_release(&set);
+}
+
+static void test_address_possible(void)
+{
+    static const char *const never[] = {
+        "0.0.0.0", "0.1.2.3", "255.255.255.255",   "224.0.0.251", "239.255.255.250", "169.254.1.1",
+        "::",      "ff02::1", "ff02::1:ff8e:c3d1", "fe80::1",     "febf::1",
+    };
+    static const char *const may[] = {"192.0.2.10",  "10.0.0.1",       "223.255.255.254",
+                                      "169.253.1.1", "2001:db8::1",    "fec0::1",
+                                      "::1",         "::ffff:0.0.0.0", "::ffff:192.0.2.1"};
+    for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++) {
+        struct ip_addr a = ip(never[i]);
+        if (sensor_address_possible(&a))
+            fprintf(stderr, "test_sensor: %s may be a sensor\n", never[i]);
+        CHECK(!sensor_address_possible(&a));
+    }
+    for (size_t i = 0; i < sizeof(may) / sizeof(may[0]); i++) {
+        struct ip_addr a = ip(may[i]);
+        CHECK(sensor_address_possible(&a));
+    }
+}
+
+/* A LAN capture: the host's traffic with remotes, plus what its link carries
+ * (DHCP discovery, neighbour solicitation, mDNS): only the host is detected. */
+static void test_detect_never_group(void)
+{
+    rng_seed(21);
+    struct ip_addr host = ip("192.168.2.16"), router = ip("192.168.2.1");
+    struct ip_addr zero = ip("0.0.0.0"), bcast = ip("255.255.255.255"), mdns = ip("224.0.0.251");
+    struct ip_addr unspec6 = ip("::"), ll = ip("fe80::d2:4591:568e:c3d1"),
+                   solicited = ip("ff02::1:ff8e:c3d1");
+    struct ip_addr all_routers = ip("ff02::2"), ll_router = ip("fe80::1");
+    struct sensor_detector *d = sensor_detector_new();
+    for (unsigned i = 0; i < 3000; i++) {
+        switch (i % 10) {
+        case 0:
+            sensor_detector_feed(d, &zero, &bcast);
+            break;
+        case 1:
+            sensor_detector_feed(d, &unspec6, &solicited);
+            break;
+        case 2:
+            sensor_detector_feed(d, &ll, &all_routers);
+            break;
+        case 3:
+            sensor_detector_feed(d, &router, &mdns);
+            break;
+        case 4:
+            sensor_detector_feed(d, &ll_router, &ll);
+            break;
+        default: {
+            struct ip_addr r = random_remote_v4();
+            feed_pair(d, &host, &r);
+        }
+        }
+    }
+    CHECK_U64(sensor_detector_packets(d), 1500);
+    struct detected got;
+    finish(d, &got);
+    char text[PREFIX_TEXT_MAX];
+    CHECK_U64(got.n, 1);
+    if (got.set.count == 1)
+        CHECK_STR(format(&got.set.prefixes[0], text), "192.168.2.16/32");
+    sensor_set_release(&got.set);
+}
+
+/* Feeds one file: n packets of one conversation, the first from a to b. */
+static void feed_conversation(struct sensor_detector *d, const char *a_text, const char *b_text,
+                              unsigned n, uint64_t seed)
+{
+    struct ip_addr a = ip(a_text), b = ip(b_text);
+    rng_seed(seed);
+    sensor_detector_next_file(d);
+    sensor_detector_feed(d, &a, &b);
+    for (unsigned i = 1; i < n; i++) {
+        if (rng() % 2)
+            sensor_detector_feed(d, &a, &b);
+        else
+            sensor_detector_feed(d, &b, &a);
+    }
+}
+
+/* Two one-conversation files, in either order: the same answer. The first is
+ * an attack on a honeypot (the first packet to it), the second an infected
+ * client behind its router calling its controller (the first packet from it). */
+static void test_detect_order_independent(void)
+{
+    struct detected one, two;
+    struct sensor_detector *d = sensor_detector_new();
+    feed_conversation(d, "98.114.205.102", "192.150.11.111", 348, 31);
+    feed_conversation(d, "10.12.29.101", "82.118.225.196", 74, 32);
+    finish(d, &one);
+    d = sensor_detector_new();
+    feed_conversation(d, "10.12.29.101", "82.118.225.196", 74, 32);
+    feed_conversation(d, "98.114.205.102", "192.150.11.111", 348, 31);
+    finish(d, &two);
+    CHECK_U64(one.n, 2);
+    CHECK(sensor_set_equal(&one.set, &two.set));
+    struct ip_addr honeypot = ip("192.150.11.111"), client = ip("10.12.29.101");
+    struct ip_addr attacker = ip("98.114.205.102"), controller = ip("82.118.225.196");
+    CHECK(sensor_set_contains(&one.set, &honeypot));
+    CHECK(sensor_set_contains(&one.set, &client));
+    CHECK(!sensor_set_contains(&one.set, &attacker));
+    CHECK(!sensor_set_contains(&one.set, &controller));
+    sensor_set_release(&one.set);
+    sensor_set_release(&two.set);
+
+    /* Two public parties in two files, first packets to b: b in either order. */
+    d = sensor_detector_new();
+    feed_conversation(d, "203.0.113.5", "198.51.100.9", 100, 33);
+    feed_conversation(d, "203.0.113.5", "198.51.100.9", 100, 34);
+    finish(d, &one);
+    CHECK_U64(one.n, 1);
+    struct ip_addr b = ip("198.51.100.9");
+    CHECK(sensor_set_contains(&one.set, &b));
+    sensor_set_release(&one.set);
+}
+
 int main(void)
 {
     RUN(test_set_contains);
@@ -422,5 +562,9 @@ int main(void)
     RUN(test_detect_no_sensor);
     RUN(test_detect_dual_stack);
     RUN(test_detect_short_why);
+    RUN(test_set_families);
+    RUN(test_address_possible);
+    RUN(test_detect_never_group);
+    RUN(test_detect_order_independent);
     CHECK_EXIT();
 }
