@@ -40,11 +40,19 @@ void evidence_capture_release(struct evidence_capture *ec)
     memset(ec, 0, sizeof(*ec));
 }
 
-/* A free buffer (1-based), or 0 when the pool is spent. */
+/*
+ * An empty buffer (1-based), or 0 when the pool is spent. A buffer given back
+ * still holds the length of the side it served: it is cleared here, as it
+ * changes hands, so the new side starts at byte 0 instead of taking the
+ * buffer as already full and parsing the previous side's bytes as its own.
+ */
 static uint32_t take_buffer(struct evidence_capture *ec)
 {
-    if (ec->free_count)
-        return ec->free_slots[--ec->free_count];
+    if (ec->free_count) {
+        uint32_t slot = ec->free_slots[--ec->free_count];
+        ec->lengths[slot - 1] = 0;
+        return slot;
+    }
     if (ec->used == ec->capacity)
         return 0;
     if (ec->used == ec->allocated) {

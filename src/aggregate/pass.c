@@ -63,9 +63,8 @@ static int64_t floor_seconds(int64_t ns)
     return ns % 1000000000 < 0 ? s - 1 : s;
 }
 
-static void account(struct cube *cube, const struct aggregate_config *config,
-                    struct flow *flow, bool started, enum direction dir,
-                    const struct decoded_packet *p, int64_t ts_ns)
+static void account(struct cube *cube, const struct aggregate_config *config, struct flow *flow,
+                    bool started, enum direction dir, uint32_t ip_bytes, int64_t ts_ns)
 {
     int64_t bin = bin_clock_start(&config->clock, floor_seconds(ts_ns));
     if (flow->cube_bin != bin) {
@@ -83,16 +82,31 @@ static void account(struct cube *cube, const struct aggregate_config *config,
     struct cube_counts *c = &cube_row_at(cube, flow->cube_row)->counts;
     if (dir == DIR_IN) {
         c->packets_in++;
-        c->bytes_in += p->ip_bytes;
+        c->bytes_in += ip_bytes;
     } else {
         c->packets_out++;
-        c->bytes_out += p->ip_bytes;
+        c->bytes_out += ip_bytes;
     }
     c->flows += started;
     if (ts_ns < c->first_ns)
         c->first_ns = ts_ns;
     if (ts_ns > c->last_ns)
         c->last_ns = ts_ns;
+}
+
+/*
+ * Counts the fragments the flow table held for their first fragment and now
+ * hands back: at their own time, direction and length, in the flow it chose.
+ */
+static void account_released(struct cube *cube, const struct aggregate_config *config,
+                             struct flow_table *flows)
+{
+    struct flow_fragment fragment;
+    bool started;
+    struct flow *flow;
+    while ((flow = flow_table_released(flows, &fragment, &started)))
+        account(cube, config, flow, started, (enum direction)fragment.dir, fragment.ip_bytes,
+                fragment.ts_ns);
 }
 
 int aggregate_capture(struct cube *cube, const struct aggregate_config *config, const char *path,
@@ -150,14 +164,23 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
         enum direction dir = src_is_sensor ? DIR_OUT : DIR_IN;
         bool started;
         struct flow *flow = flow_table_update(flows, &p, dir, cp.ts_ns, &started);
-        account(cube, config, flow, started, dir, &p, cp.ts_ns);
-        if (p.payload_len)
-            evidence_capture_packet(&evidence, flow, dir, p.payload, p.payload_len);
+        /*
+         * NULL: a fragment held for its first, counted when handed back. A
+         * non-first fragment's bytes do not start a message: no evidence.
+         */
+        if (flow) {
+            account(cube, config, flow, started, dir, p.ip_bytes, cp.ts_ns);
+            if (p.payload_len && !p.is_fragment)
+                evidence_capture_packet(&evidence, flow, dir, p.payload, p.payload_len);
+        }
+        account_released(cube, config, flows);
     }
     if (unsupported) {
         stats->bad[DECODE_UNSUPPORTED] += unsupported;
         count_unsupported_link(stats, link_type, unsupported);
     }
+    flow_table_release_held(flows);
+    account_released(cube, config, flows);
     const struct flow_stats *fs = flow_table_stats(flows);
     stats->flows.flows += fs->flows;
     stats->flows.expired += fs->expired;

@@ -105,10 +105,15 @@ struct flow_config {
 void flow_config_default(struct flow_config *config);
 
 struct flow_stats {
-    uint64_t flows;         /* flows started */
-    uint64_t expired;       /* ended by idle timeout */
-    uint64_t evicted;       /* ended early because the table was full */
-    uint64_t fragments_unmatched; /* non-first fragments whose first was not seen */
+    uint64_t flows;   /* flows started */
+    uint64_t expired; /* ended by idle timeout */
+    uint64_t evicted; /* ended early because the table was full */
+    /*
+     * Non-first fragments counted without their first's ports: the first was
+     * not seen in the file, came more than 30 s after them, or came when the
+     * window of fragments held for their first had had to let them go.
+     */
+    uint64_t fragments_unmatched;
 };
 
 struct flow_table;
@@ -119,9 +124,37 @@ void flow_table_free(struct flow_table *table);
  * Finds or starts the flow of packet, which travelled in direction dir at
  * ts_ns. *started is set when this packet began a new flow. The returned
  * pointer is valid until the next call.
+ *
+ * Returns NULL for a non-first fragment whose first has not been seen yet:
+ * the table holds what counting it needs (not its payload) until its first
+ * arrives, it waited 30 s, the window is full or the file ends, and then
+ * hands it back through flow_table_released(). After every call, drain
+ * flow_table_released() before the next update.
  */
 struct flow *flow_table_update(struct flow_table *table, const struct decoded_packet *packet,
                                enum direction dir, int64_t ts_ns, bool *started);
+
+/* A held fragment handed back: count it at its own time, direction and length. */
+struct flow_fragment {
+    int64_t ts_ns;
+    uint32_t ip_bytes;
+    uint8_t dir; /* enum direction */
+};
+
+/*
+ * The next held fragment ready to be counted, or NULL when there is none:
+ * fills *fragment and returns its flow, that of its first fragment (the
+ * ports of the first) or, when it is counted as unmatched, a flow with ports
+ * 0. *started is set when it began that flow. The returned pointer is valid
+ * until the next call.
+ */
+struct flow *flow_table_released(struct flow_table *table, struct flow_fragment *fragment,
+                                 bool *started);
+/* Readies every held fragment as unmatched (the end of a file); drain them next. */
+void flow_table_release_held(struct flow_table *table);
+/* Fragments held for their first right now. */
+size_t flow_table_held(const struct flow_table *table);
+
 const struct flow_stats *flow_table_stats(const struct flow_table *table);
 
 /*
@@ -130,7 +163,10 @@ const struct flow_stats *flow_table_stats(const struct flow_table *table);
  */
 void flow_table_on_end(struct flow_table *table, void (*end)(void *ctx, struct flow *flow),
                        void *ctx);
-/* Ends every flow still in the table (at the end of a file). */
+/*
+ * Ends every flow still in the table (at the end of a file, after
+ * flow_table_release_held() and draining flow_table_released()).
+ */
 void flow_table_end_all(struct flow_table *table);
 size_t flow_table_count(const struct flow_table *table);
 

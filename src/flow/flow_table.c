@@ -7,6 +7,11 @@
  * at one bucket. Flows live in one array and are referred to by index; the
  * hash index uses linear probing with backward-shift deletion, so there are
  * no tombstones to degrade probing after many expiries.
+ *
+ * Non-first fragments carry no ports: they take those of their datagram's
+ * first fragment. One that comes before its first (Linux often sends the
+ * last fragment first) is held in a small window until the first arrives,
+ * and handed back through flow_table_released() to be counted in its flow.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -17,12 +22,38 @@
 
 #define NONE UINT32_MAX
 #define FRAGMENT_SLOTS 4096
+/*
+ * The window of fragments held for their first: at most FRAGMENT_HOLD at
+ * once, each for at most FRAGMENT_HOLD_S seconds of capture time (Linux's
+ * default reassembly timeout, ipfrag_time: a first fragment later than that
+ * would not complete the datagram at its receiver either).
+ */
+#define FRAGMENT_HOLD 1024
+#define FRAGMENT_HOLD_S 30
 
 struct fragment_slot {
     struct ip_addr src, dst;
     uint32_t id;
     uint8_t proto, used;
     uint16_t src_port, dst_port;
+};
+
+/*
+ * A held non-first fragment: what counting it needs (time, direction, IP
+ * length), never its payload, and what finds its first (addresses, protocol,
+ * identification). An entry is free, held (on the arrival list and its
+ * bucket's chain) or ready (on the ready list, ports decided).
+ */
+struct held_fragment {
+    struct ip_addr src, dst;
+    int64_t ts_ns;
+    uint32_t id, ip_bytes;
+    uint32_t older, newer; /* arrival list while held; newer links the ready list */
+    uint32_t chain;        /* next in the bucket's chain, or in the free list */
+    uint16_t bucket;       /* the fragment_slot index of its datagram */
+    uint16_t src_port, dst_port;
+    uint8_t proto, dir;
+    uint8_t matched; /* ready with its first's ports; else counted as unmatched */
 };
 
 struct flow_table {
@@ -41,6 +72,11 @@ struct flow_table {
     struct flow_stats stats;
     unsigned char hash_key[crypto_shorthash_KEYBYTES];
     struct fragment_slot *fragments;
+    /* The window of held fragments (see struct held_fragment). */
+    struct held_fragment *held;
+    uint32_t *held_bucket; /* chain head per fragment slot, NONE when empty */
+    uint32_t held_free, held_oldest, held_newest, ready_head, ready_tail;
+    size_t held_count;
     void (*on_end)(void *ctx, struct flow *flow);
     void *on_end_ctx;
 };
@@ -100,6 +136,14 @@ struct flow_table *flow_table_new(const struct flow_config *config)
         t->lru_head[k] = t->lru_tail[k] = NONE;
     randombytes_buf(t->hash_key, sizeof(t->hash_key));
     t->fragments = xcalloc(FRAGMENT_SLOTS, sizeof(*t->fragments));
+    t->held = xcalloc(FRAGMENT_HOLD + 1, sizeof(*t->held));
+    t->held_bucket = xcalloc(FRAGMENT_SLOTS, sizeof(*t->held_bucket));
+    for (size_t b = 0; b < FRAGMENT_SLOTS; b++)
+        t->held_bucket[b] = NONE;
+    for (uint32_t i = 0; i <= FRAGMENT_HOLD; i++)
+        t->held[i].chain = i < FRAGMENT_HOLD ? i + 1 : NONE;
+    t->held_free = 0;
+    t->held_oldest = t->held_newest = t->ready_head = t->ready_tail = NONE;
     return t;
 }
 
@@ -110,6 +154,8 @@ void flow_table_free(struct flow_table *table)
     free(table->flows);
     free(table->index);
     free(table->fragments);
+    free(table->held);
+    free(table->held_bucket);
     free(table);
 }
 
@@ -337,8 +383,7 @@ static enum icmp_role icmp_role(uint8_t proto, uint8_t type, uint8_t *request_ty
 static bool is_echo_family(uint8_t proto, uint8_t request_type)
 {
     if (proto == PROTO_ICMP)
-        return request_type == 8 || request_type == 13 || request_type == 15 ||
-               request_type == 17;
+        return request_type == 8 || request_type == 13 || request_type == 15 || request_type == 17;
     return request_type == 128;
 }
 
@@ -397,8 +442,8 @@ static void start_flow(struct flow *f, const struct decoded_packet *p, enum dire
     else if (who == INITIATOR_REMOTE)
         f->service = f->key.sensor_port;
     else
-        f->service = f->key.sensor_port < f->key.remote_port ? f->key.sensor_port
-                                                             : f->key.remote_port;
+        f->service =
+            f->key.sensor_port < f->key.remote_port ? f->key.sensor_port : f->key.remote_port;
     f->cube_bin = INT64_MIN;
     f->cube_row = 0;
     f->evidence_slot[0] = f->evidence_slot[1] = 0;
@@ -407,7 +452,8 @@ static void start_flow(struct flow *f, const struct decoded_packet *p, enum dire
 
 /* ---- fragments ------------------------------------------------------------- */
 
-static struct fragment_slot *fragment_slot(struct flow_table *t, const struct decoded_packet *p)
+/* The fragment slot of p's datagram (addresses, protocol, identification). */
+static uint16_t fragment_bucket(const struct flow_table *t, const struct decoded_packet *p)
 {
     struct {
         struct ip_addr src, dst;
@@ -419,40 +465,133 @@ static struct fragment_slot *fragment_slot(struct flow_table *t, const struct de
     k.dst = p->dst;
     k.id = p->frag_id;
     k.proto = p->proto;
-    return &t->fragments[hash_bytes(t, &k, sizeof(k)) % FRAGMENT_SLOTS];
+    return (uint16_t)(hash_bytes(t, &k, sizeof(k)) % FRAGMENT_SLOTS);
+}
+
+/* Remembers a first fragment's ports for the rest of its datagram. */
+static void remember_first(struct flow_table *t, const struct decoded_packet *p, uint16_t bucket)
+{
+    struct fragment_slot *s = &t->fragments[bucket];
+    s->src = p->src;
+    s->dst = p->dst;
+    s->id = p->frag_id;
+    s->proto = p->proto;
+    s->used = 1;
+    s->src_port = p->src_port;
+    s->dst_port = p->dst_port;
+}
+
+/* The first fragment seen of p's datagram, or NULL. */
+static const struct fragment_slot *first_of(const struct flow_table *t,
+                                            const struct decoded_packet *p, uint16_t bucket)
+{
+    const struct fragment_slot *s = &t->fragments[bucket];
+    if (s->used && s->id == p->frag_id && s->proto == p->proto &&
+        addr_compare(&s->src, &p->src) == 0 && addr_compare(&s->dst, &p->dst) == 0)
+        return s;
+    return NULL;
+}
+
+/* Takes held fragment i off the arrival list and its bucket's chain. */
+static void unhold(struct flow_table *t, uint32_t i)
+{
+    struct held_fragment *h = &t->held[i];
+    if (h->older != NONE)
+        t->held[h->older].newer = h->newer;
+    else
+        t->held_oldest = h->newer;
+    if (h->newer != NONE)
+        t->held[h->newer].older = h->older;
+    else
+        t->held_newest = h->older;
+    uint32_t *link = &t->held_bucket[h->bucket];
+    while (*link != i)
+        link = &t->held[*link].chain;
+    *link = h->chain;
+    t->held_count--;
+}
+
+/* Moves held fragment i to the ready list: with its first's ports, or unmatched. */
+static void make_ready(struct flow_table *t, uint32_t i, const struct fragment_slot *first)
+{
+    unhold(t, i);
+    struct held_fragment *h = &t->held[i];
+    h->matched = first != NULL;
+    h->src_port = first ? first->src_port : 0;
+    h->dst_port = first ? first->dst_port : 0;
+    h->newer = NONE;
+    if (t->ready_tail != NONE)
+        t->held[t->ready_tail].newer = i;
+    else
+        t->ready_head = i;
+    t->ready_tail = i;
+}
+
+/* Readies the held fragments that waited longer than the window allows. */
+static void age_out_held(struct flow_table *t, int64_t now)
+{
+    while (t->held_oldest != NONE &&
+           idle_longer(now, t->held[t->held_oldest].ts_ns, (int64_t)FRAGMENT_HOLD_S * 1000000000))
+        make_ready(t, t->held_oldest, NULL);
 }
 
 /*
- * Ports for a packet: its own, or for a non-first fragment its first's.
- * Returns false for a non-first fragment whose first was not seen: it has no
- * transport header at all, so its zero ports must not be read as ICMP type 0.
+ * Holds non-first fragment p until its first arrives. When the window is
+ * full the oldest held fragment is readied as unmatched to make room: it
+ * keeps its entry until handed back, so the pool has one entry more than
+ * the window. Returns false, holding nothing, when the pool is spent because
+ * the caller has not drained the ready list: p is then unmatched at once.
  */
-static bool packet_ports(struct flow_table *t, const struct decoded_packet *p, uint16_t *src_port,
-                         uint16_t *dst_port)
+static bool hold(struct flow_table *t, const struct decoded_packet *p, enum direction dir,
+                 int64_t ts_ns, uint16_t bucket)
 {
-    *src_port = p->src_port;
-    *dst_port = p->dst_port;
-    if (p->first_fragment) {
-        struct fragment_slot *s = fragment_slot(t, p);
-        s->src = p->src;
-        s->dst = p->dst;
-        s->id = p->frag_id;
-        s->proto = p->proto;
-        s->used = 1;
-        s->src_port = p->src_port;
-        s->dst_port = p->dst_port;
-    } else if (p->is_fragment) {
-        const struct fragment_slot *s = fragment_slot(t, p);
-        if (s->used && s->id == p->frag_id && s->proto == p->proto &&
-            addr_compare(&s->src, &p->src) == 0 && addr_compare(&s->dst, &p->dst) == 0) {
-            *src_port = s->src_port;
-            *dst_port = s->dst_port;
-        } else {
-            t->stats.fragments_unmatched++;
-            return false;
-        }
-    }
+    if (t->held_count == FRAGMENT_HOLD)
+        make_ready(t, t->held_oldest, NULL);
+    uint32_t i = t->held_free;
+    if (i == NONE)
+        return false;
+    struct held_fragment *h = &t->held[i];
+    t->held_free = h->chain;
+    h->src = p->src;
+    h->dst = p->dst;
+    h->ts_ns = ts_ns;
+    h->id = p->frag_id;
+    h->ip_bytes = p->ip_bytes;
+    h->proto = p->proto;
+    h->dir = (uint8_t)dir;
+    h->bucket = bucket;
+    h->chain = t->held_bucket[bucket];
+    t->held_bucket[bucket] = i;
+    h->older = t->held_newest;
+    h->newer = NONE;
+    if (t->held_newest != NONE)
+        t->held[t->held_newest].newer = i;
+    else
+        t->held_oldest = i;
+    t->held_newest = i;
+    t->held_count++;
     return true;
+}
+
+/* Readies the held fragments of the datagram whose first fragment is first. */
+static void release_held_of(struct flow_table *t, const struct fragment_slot *first,
+                            uint16_t bucket)
+{
+    uint32_t i = t->held_bucket[bucket];
+    while (i != NONE) {
+        const struct held_fragment *h = &t->held[i];
+        uint32_t next = h->chain;
+        if (h->id == first->id && h->proto == first->proto &&
+            addr_compare(&h->src, &first->src) == 0 && addr_compare(&h->dst, &first->dst) == 0)
+            make_ready(t, i, first);
+        i = next;
+    }
+}
+
+void flow_table_release_held(struct flow_table *t)
+{
+    while (t->held_oldest != NONE)
+        make_ready(t, t->held_oldest, NULL);
 }
 
 /* ---- the per-packet entry point -------------------------------------------- */
@@ -477,14 +616,20 @@ static bool starts_over(const struct flow_table *t, const struct flow *f,
            (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 }
 
-struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet *p,
-                               enum direction dir, int64_t ts_ns, bool *started)
+/*
+ * Finds or starts the flow of p, whose ports (its own, or its first
+ * fragment's) are given: has_header is false for a fragment counted without
+ * its first. A flow is idle from its latest packet: one stamped earlier (a
+ * held fragment, a clock stepping back, captures merged out of order) joins
+ * it without moving its last activity back.
+ */
+static struct flow *lookup(struct flow_table *t, const struct decoded_packet *p, enum direction dir,
+                           int64_t ts_ns, bool has_header, uint16_t src_port, uint16_t dst_port,
+                           bool *started)
 {
     struct flow_key key;
     enum icmp_role role;
-    uint16_t src_port, dst_port;
 
-    bool has_header = packet_ports(t, p, &src_port, &dst_port);
     build_key(&key, p, dir, has_header, src_port, dst_port, &role);
     uint64_t hash = hash_bytes(t, &key, sizeof(key));
     uint32_t i = find(t, &key, hash);
@@ -503,6 +648,7 @@ struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet
         f->key = key;
         f->hash = hash;
         f->first_ns = ts_ns;
+        f->last_ns = ts_ns;
         start_flow(f, p, dir, has_header, role);
         index_insert(t, i);
         t->live++;
@@ -511,7 +657,8 @@ struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet
         lru_unlink(t, i);
     }
     struct flow *f = &t->flows[i];
-    f->last_ns = ts_ns;
+    if (ts_ns > f->last_ns)
+        f->last_ns = ts_ns;
     lru_append(t, i);
 
     if (p->proto == PROTO_TCP && !p->is_fragment) {
@@ -524,6 +671,74 @@ struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet
         }
     }
     return f;
+}
+
+struct flow *flow_table_update(struct flow_table *t, const struct decoded_packet *p,
+                               enum direction dir, int64_t ts_ns, bool *started)
+{
+    age_out_held(t, ts_ns);
+    if (p->first_fragment) {
+        uint16_t bucket = fragment_bucket(t, p);
+        remember_first(t, p, bucket);
+        struct flow *f = lookup(t, p, dir, ts_ns, true, p->src_port, p->dst_port, started);
+        /* Only lists change here: f stays valid for the caller. */
+        if (t->held_bucket[bucket] != NONE)
+            release_held_of(t, &t->fragments[bucket], bucket);
+        return f;
+    }
+    if (p->is_fragment) {
+        uint16_t bucket = fragment_bucket(t, p);
+        const struct fragment_slot *first = first_of(t, p, bucket);
+        if (first)
+            return lookup(t, p, dir, ts_ns, true, first->src_port, first->dst_port, started);
+        if (hold(t, p, dir, ts_ns, bucket)) {
+            *started = false;
+            return NULL;
+        }
+        /*
+         * Without its first it has no transport header at all: its zero
+         * ports must not be read as ICMP type 0.
+         */
+        t->stats.fragments_unmatched++;
+        return lookup(t, p, dir, ts_ns, false, 0, 0, started);
+    }
+    return lookup(t, p, dir, ts_ns, true, p->src_port, p->dst_port, started);
+}
+
+struct flow *flow_table_released(struct flow_table *t, struct flow_fragment *fragment,
+                                 bool *started)
+{
+    uint32_t i = t->ready_head;
+    if (i == NONE)
+        return NULL;
+    struct held_fragment *h = &t->held[i];
+    t->ready_head = h->newer;
+    if (t->ready_head == NONE)
+        t->ready_tail = NONE;
+    struct decoded_packet p;
+    memset(&p, 0, sizeof(p));
+    p.src = h->src;
+    p.dst = h->dst;
+    p.proto = h->proto;
+    p.is_fragment = 1;
+    p.frag_id = h->id;
+    p.ip_bytes = h->ip_bytes;
+    fragment->ts_ns = h->ts_ns;
+    fragment->ip_bytes = h->ip_bytes;
+    fragment->dir = h->dir;
+    bool matched = h->matched;
+    uint16_t src_port = h->src_port, dst_port = h->dst_port;
+    h->chain = t->held_free;
+    t->held_free = i;
+    if (!matched)
+        t->stats.fragments_unmatched++;
+    return lookup(t, &p, (enum direction)fragment->dir, fragment->ts_ns, matched, src_port,
+                  dst_port, started);
+}
+
+size_t flow_table_held(const struct flow_table *table)
+{
+    return table->held_count;
 }
 
 void flow_table_end_all(struct flow_table *t)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/aggregate/aggregate_int.h"
 #include "../../src/evidence/evidence.h"
 #include "check.h"
 
@@ -1529,6 +1530,181 @@ static void test_mutations_never_crash(void)
     CHECK(!bad);
 }
 
+/* ---- the capture buffers (src/aggregate/capture_evidence.c) ------------------------ */
+
+/* A TCP port-80 flow the sensor started with remote 192.0.2.<host>. */
+static void http_flow(struct flow *f, unsigned host, int64_t first_ns)
+{
+    memset(f, 0, sizeof(*f));
+    f->key.proto = TCP;
+    f->key.sensor.b[10] = f->key.sensor.b[11] = 0xff; /* ::ffff:198.51.100.7 */
+    f->key.sensor.b[12] = 198;
+    f->key.sensor.b[13] = 51;
+    f->key.sensor.b[14] = 100;
+    f->key.sensor.b[15] = 7;
+    f->key.remote = f->key.sensor;
+    f->key.remote.b[12] = 192;
+    f->key.remote.b[13] = 0;
+    f->key.remote.b[14] = 2;
+    f->key.remote.b[15] = (uint8_t)host;
+    f->key.sensor_port = (uint16_t)(40000 + host);
+    f->key.remote_port = 80;
+    f->service = 80;
+    f->initiator = INITIATOR_SENSOR;
+    f->first_ns = first_ns;
+}
+
+/* The count of (remote 192.0.2.<host>, kind, value) in table, 0 when absent. */
+static uint64_t row_count(const struct evidence_table *t, unsigned host, enum evidence_kind kind,
+                          const char *value)
+{
+    for (size_t i = 0; i < evidence_table_count(t); i++) {
+        const struct evidence_row *r = evidence_table_at(t, i);
+        if (r->remote.b[15] == host && r->kind == kind && strcmp(r->value, value) == 0)
+            return r->count;
+    }
+    return 0;
+}
+
+/* Rows of kind for remote 192.0.2.<host>, summed over their counts. */
+static uint64_t kind_total(const struct evidence_table *t, unsigned host, enum evidence_kind kind)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < evidence_table_count(t); i++) {
+        const struct evidence_row *r = evidence_table_at(t, i);
+        if (r->remote.b[15] == host && r->kind == kind)
+            n += r->count;
+    }
+    return n;
+}
+
+/*
+ * Sends side dir of flow f: an HTTP message of head followed by body bytes,
+ * cut into packets of at most mtu bytes, each from a heap copy of its exact
+ * length.
+ */
+static void send_side(struct evidence_capture *ec, struct flow *f, enum direction dir,
+                      const char *head, size_t body, size_t mtu)
+{
+    size_t hn = strlen(head), n = hn + body;
+    uint8_t *all = malloc(n);
+    if (!all)
+        abort();
+    memcpy(all, head, hn);
+    memset(all + hn, 'B', body);
+    for (size_t at = 0; at < n; at += mtu) {
+        size_t k = n - at < mtu ? n - at : mtu;
+        uint8_t *pkt = malloc(k);
+        if (!pkt)
+            abort();
+        memcpy(pkt, all + at, k);
+        evidence_capture_packet(ec, f, dir, pkt, k);
+        free(pkt);
+    }
+    free(all);
+}
+
+/*
+ * One conversation after another, each response longer than its side's
+ * buffer: a buffer that filled and was given back must start empty for the
+ * next side that takes it, so each conversation is credited with its own
+ * request and response, under its own remote, once.
+ */
+static void test_capture_buffer_per_side(void)
+{
+    struct bin_clock clock = {86400, 0};
+    struct cube *cube = cube_new();
+    struct evidence_capture ec;
+    /* Few buffers, so that every conversation reuses one given back. */
+    evidence_capture_init(&ec, cube, &clock, 3);
+    enum { FLOWS = 40 };
+    for (unsigned i = 1; i <= FLOWS; i++) {
+        struct flow f;
+        http_flow(&f, i, 1233446400LL * 1000000000 + (int64_t)i);
+        char req[128], resp[256];
+        snprintf(req, sizeof(req), "GET /file%u HTTP/1.1\r\nHost: h%u.example\r\n\r\n", i, i);
+        /* Odd conversations: a long java-vm body; even: a short text/html page. */
+        size_t body = i % 2 ? 1000 + 97 * i : 50 + i;
+        snprintf(resp, sizeof(resp),
+                 "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n"
+                 "Content-Length: %zu\r\n\r\n",
+                 i % 2 ? "application/java-vm" : "text/html;charset=ISO-8859-1", body);
+        send_side(&ec, &f, DIR_OUT, req, 0, 1448);
+        send_side(&ec, &f, DIR_IN, resp, body, i % 3 ? 1448 : 300);
+        /* More bytes after a side's buffer filled: ignored, not kept anywhere. */
+        if (i % 2)
+            send_side(&ec, &f, DIR_IN, "HTTP/1.1 500 Late\r\n\r\n", 2000, 700);
+        evidence_capture_end(&ec, &f);
+    }
+    const struct evidence_table *t = cube_evidence(cube);
+    for (unsigned i = 1; i <= FLOWS && !check_failed_; i++) {
+        char want[128];
+        snprintf(want, sizeof(want), "GET /file%u", i);
+        CHECK_U64(row_count(t, i, EVIDENCE_HTTP_REQUEST, want), 1);
+        CHECK_U64(kind_total(t, i, EVIDENCE_HTTP_REQUEST), 1);
+        size_t body = i % 2 ? 1000 + 97 * i : 50 + i;
+        snprintf(want, sizeof(want), "200 %s %zu", i % 2 ? "application/java-vm" : "text/html",
+                 body);
+        CHECK_U64(row_count(t, i, EVIDENCE_HTTP_RESPONSE, want), 1);
+        CHECK_U64(kind_total(t, i, EVIDENCE_HTTP_RESPONSE), 1);
+    }
+    CHECK_U64(ec.skipped, 0);
+    CHECK_U64(ec.used, 2); /* two sides at a time, buffers given back and taken again */
+    evidence_capture_release(&ec);
+    cube_free(cube);
+}
+
+/*
+ * Conversations interleaved, as in a capture, with a pool of three buffers:
+ * a's long response fills and gives back its buffer while a's request is
+ * still held; b's request takes it, b's long response takes the last one and
+ * gives it back full; c's request takes that, and c's response finds the
+ * pool spent. Each side's bytes stay in its own buffer and under its remote.
+ */
+static void test_capture_buffers_interleaved(void)
+{
+    struct bin_clock clock = {86400, 0};
+    struct cube *cube = cube_new();
+    struct evidence_capture ec;
+    evidence_capture_init(&ec, cube, &clock, 3);
+    struct flow a, b, c;
+    int64_t t0 = 1233446400LL * 1000000000;
+    http_flow(&a, 1, t0);
+    http_flow(&b, 2, t0 + 1);
+    http_flow(&c, 3, t0 + 2);
+    send_side(&ec, &a, DIR_OUT, "GET /Exploit.class HTTP/1.1\r\nHost: a\r\n\r\n", 0, 1448);
+    /* The request is held (its buffer not full) until a ends. */
+    send_side(&ec, &a, DIR_IN,
+              "HTTP/1.1 200 OK\r\nContent-Type: application/java-vm\r\n"
+              "Content-Length: 1352\r\n\r\n",
+              1352, 1448);
+    send_side(&ec, &b, DIR_OUT, "GET /b HTTP/1.1\r\nHost: b\r\n\r\n", 0, 1448);
+    send_side(&ec, &b, DIR_IN,
+              "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n"
+              "Content-Length: 3000\r\n\r\n",
+              3000, 512);
+    send_side(&ec, &c, DIR_OUT, "GET /c HTTP/1.1\r\nHost: c\r\n\r\n", 0, 1448);
+    send_side(&ec, &c, DIR_IN, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", 5, 1448);
+    evidence_capture_end(&ec, &b);
+    evidence_capture_end(&ec, &a);
+    evidence_capture_end(&ec, &c);
+    const struct evidence_table *t = cube_evidence(cube);
+    CHECK_U64(row_count(t, 1, EVIDENCE_HTTP_REQUEST, "GET /Exploit.class"), 1);
+    CHECK_U64(row_count(t, 1, EVIDENCE_HTTP_RESPONSE, "200 application/java-vm 1352"), 1);
+    CHECK_U64(row_count(t, 2, EVIDENCE_HTTP_REQUEST, "GET /b"), 1);
+    CHECK_U64(row_count(t, 2, EVIDENCE_HTTP_RESPONSE, "404 text/html 3000"), 1);
+    CHECK_U64(row_count(t, 3, EVIDENCE_HTTP_REQUEST, "GET /c"), 1);
+    /* c's response came while a, b and c held all three buffers. */
+    CHECK_U64(kind_total(t, 3, EVIDENCE_HTTP_RESPONSE), 0);
+    CHECK_U64(ec.skipped, 1);
+    for (unsigned h = 1; h <= 3; h++)
+        CHECK_U64(kind_total(t, h, EVIDENCE_HTTP_REQUEST), 1);
+    CHECK_U64(kind_total(t, 1, EVIDENCE_HTTP_RESPONSE) + kind_total(t, 2, EVIDENCE_HTTP_RESPONSE),
+              2);
+    evidence_capture_release(&ec);
+    cube_free(cube);
+}
+
 int main(void)
 {
     RUN(test_smtp_client_session);
@@ -1566,5 +1742,7 @@ int main(void)
     RUN(test_kind_names);
     RUN(test_wanted);
     RUN(test_mutations_never_crash);
+    RUN(test_capture_buffer_per_side);
+    RUN(test_capture_buffers_interleaved);
     CHECK_EXIT();
 }
