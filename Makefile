@@ -204,7 +204,7 @@ MPICC ?= mpicc
 MPI_SRC := $(sort $(wildcard mpi/*.c))
 MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/obj/%.o)
 # The pieces of the CLI it shares with honeyscope: dates and numbers, naming options.
-MPI_CLI_OBJ := $(BUILD)/obj/src/cli/util.o $(BUILD)/obj/src/cli/naming.o
+MPI_CLI_OBJ := $(BUILD)/obj/src/cli/util.o $(BUILD)/obj/src/cli/naming.o $(BUILD)/obj/src/cli/inputs.o
 
 .PHONY: mpi
 

@@ -235,22 +235,23 @@ static void prepare(struct ingest_args *args, char **paths, size_t npaths, struc
     }
     b->ids = xcalloc(npaths ? npaths : 1, sizeof(*b->ids));
     b->replace = xcalloc(npaths ? npaths : 1, sizeof(*b->replace));
+    struct file_identity *given = xcalloc(npaths ? npaths : 1, sizeof(*given));
+    size_t *same_as = xcalloc(npaths ? npaths : 1, sizeof(*same_as));
+    store_find_copies((const char *const *)paths, npaths, given, same_as);
     for (size_t i = 0; i < npaths; i++) {
-        struct file_identity id;
+        struct file_identity id = given[i];
         enum store_presence presence;
         int64_t replace = 0;
         char other[4096];
-        if (store_identify(paths[i], &id, err, sizeof(err)) < 0) {
+        if (!id.path[0] && store_identify(paths[i], &id, err, sizeof(err)) < 0) {
             dist_error("%s", err);
             (*unreadable)++;
             continue;
         }
-        bool twice = false;
-        for (size_t j = 0; j < plan->file_count && !twice; j++)
-            twice = strcmp(b->ids[j].path, id.path) == 0;
-        if (twice) {
+        if (same_as[i] != STORE_NOT_A_COPY) {
             if (!args->quiet)
-                fprintf(stderr, "honeyscope-mpi: '%s' is given twice\n", paths[i]);
+                fprintf(stderr, "honeyscope-mpi: '%s' has the same content as '%s': read once\n",
+                        paths[i], paths[same_as[i]]);
             (*skipped)++;
             continue;
         }
@@ -276,6 +277,8 @@ static void prepare(struct ingest_args *args, char **paths, size_t npaths, struc
         b->replace[plan->file_count] = presence == STORE_CHANGED ? replace : 0;
         dist_plan_add(plan, paths[i], id.size, id.mtime_ns);
     }
+    free(given);
+    free(same_as);
 }
 
 int dist_ingest(int argc, char **argv, int rank, int ranks)

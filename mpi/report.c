@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../src/cli/inputs.h"
 #include "../src/cli/naming.h"
 #include "../src/common/xalloc.h"
 #include "../src/report/report.h"
@@ -363,7 +364,7 @@ int dist_report(int argc, char **argv, int rank, int ranks)
     char err[1024], why[512];
     const char *detection = NULL;
     char **paths = NULL;
-    size_t npaths = 0;
+    size_t npaths = 0, nfiles = 0;
 
     memset(&args, 0, sizeof(args));
     memset(&m, 0, sizeof(m));
@@ -376,8 +377,12 @@ int dist_report(int argc, char **argv, int rank, int ranks)
 
     if (rank == 0) {
         plan.status = parse_args(&args, argc, argv);
-        paths = argv + optind;
-        npaths = plan.status < 0 ? (size_t)(argc - optind) : 0;
+        if (plan.status < 0) {
+            int nread = 0;
+            paths = capture_list_distinct(argv + optind, (size_t)(argc - optind), &nread,
+                                          &m.files, &nfiles);
+            npaths = (size_t)nread;
+        }
         if (plan.status < 0 && args.sensors.count == 0) {
             if (dist_detect_sensors(&args.sensors, paths, npaths, why, sizeof(why)) == 0) {
                 dist_error("cannot tell the sensor: %s", why);
@@ -411,9 +416,6 @@ int dist_report(int argc, char **argv, int rank, int ranks)
     if (rank == 0) {
         m.cube = cube_new();
         input_stats_init(&m.total);
-        m.files = xcalloc(npaths ? npaths : 1, sizeof(*m.files));
-        for (size_t i = 0; i < npaths; i++)
-            m.files[i].path = paths[i];
     }
     int ran = dist_run(&plan, rank, ranks, merge_result, &m, m.cube, args.quiet, err, sizeof(err));
     if (rank != 0) {
@@ -423,12 +425,16 @@ int dist_report(int argc, char **argv, int rank, int ranks)
         dist_error("no report: a rank failed");
         status = EXIT_FAILED;
     } else {
-        status = build_and_write(&args, &m, npaths, detection);
+        status = build_and_write(&args, &m, nfiles, detection);
     }
 out:
-    for (size_t i = 0; m.files && i < npaths; i++)
+    for (size_t i = 0; m.files && i < nfiles; i++) {
         free((char *)m.files[i].error);
+        free((char *)m.files[i].path);
+        free((char *)m.files[i].same_as);
+    }
     free(m.files);
+    free(paths);
     cube_free(m.cube);
     dist_plan_release(&plan);
     naming_args_release(&args.naming);

@@ -43,18 +43,22 @@ static const char *const provider_words[] = {"AMAZON", "Google Cloud", "AZURE"};
 
 enum field { FIELD_REGION, FIELD_SERVICE, FIELD_BORDER, FIELD_TAG, FIELD_FAMILY, FIELD_COUNT };
 
+#define ANY_PROVIDER (-1)
+
+/* Keys, and the aliases one provider's files spell a field with (only there). */
 static const struct {
     const char *key;
     enum field field;
+    int provider; /* ANY_PROVIDER, or the only provider whose files know this key */
 } selection_keys[] = {
-    {"region", FIELD_REGION},
-    {"scope", FIELD_REGION},
-    {"service", FIELD_SERVICE},
-    {"border", FIELD_BORDER},
-    {"network_border_group", FIELD_BORDER},
-    {"tag", FIELD_TAG},
-    {"name", FIELD_TAG},
-    {"family", FIELD_FAMILY},
+    {"region", FIELD_REGION, ANY_PROVIDER},
+    {"scope", FIELD_REGION, PROVIDER_GCP},
+    {"service", FIELD_SERVICE, ANY_PROVIDER},
+    {"border", FIELD_BORDER, ANY_PROVIDER},
+    {"network_border_group", FIELD_BORDER, PROVIDER_AWS},
+    {"tag", FIELD_TAG, ANY_PROVIDER},
+    {"name", FIELD_TAG, PROVIDER_AZURE},
+    {"family", FIELD_FAMILY, ANY_PROVIDER},
 };
 
 /* Which fields each provider's records have. */
@@ -64,13 +68,14 @@ static const bool provider_fields[3][FIELD_COUNT] = {
     [PROVIDER_AZURE] = {true, true, false, true, true},
 };
 static const char *const provider_keys[] = {
-    "region, service, border, family",
+    "region, service, border (or network_border_group), family",
     "region (or scope), service, family",
-    "tag, region, service, family",
+    "tag (or name), region, service, family",
 };
 
 struct term {
     enum field field;
+    int provider; /* ANY_PROVIDER, or the one whose files know the key */
     const char *key; /* as written, for messages (points into text) */
     size_t key_len;
     const char *patterns; /* "a|b*", NUL-terminated in text */
@@ -82,11 +87,12 @@ struct selection {
     size_t count;
 };
 
-static int field_of(const char *key, size_t len, enum field *field)
+static int field_of(const char *key, size_t len, enum field *field, int *provider)
 {
     for (size_t i = 0; i < sizeof(selection_keys) / sizeof(selection_keys[0]); i++)
         if (strlen(selection_keys[i].key) == len && memcmp(selection_keys[i].key, key, len) == 0) {
             *field = selection_keys[i].field;
+            *provider = selection_keys[i].provider;
             return 0;
         }
     return -1;
@@ -115,7 +121,7 @@ static int selection_parse(struct selection *sel, const char *text, char *err, s
             goto fail;
         }
         struct term *t = &sel->terms[sel->count];
-        if (field_of(p, (size_t)(eq - p), &t->field) < 0) {
+        if (field_of(p, (size_t)(eq - p), &t->field, &t->provider) < 0) {
             attrib_err(err, errlen,
                        "selection '%s': unknown key '%.*s' (keys: region, service, border, "
                        "scope, tag, family)",
@@ -551,7 +557,8 @@ static int load_provider(struct prefix_set *set, const char *path, const char *s
         goto out;
     }
     for (size_t t = 0; t < sel.count; t++)
-        if (!provider_fields[prov][sel.terms[t].field]) {
+        if (!provider_fields[prov][sel.terms[t].field] ||
+            (sel.terms[t].provider != ANY_PROVIDER && sel.terms[t].provider != prov)) {
             attrib_err(err, errlen, "%s: %s has no '%.*s' (keys: %s)", path, provider_titles[prov],
                        (int)sel.terms[t].key_len, sel.terms[t].key, provider_keys[prov]);
             goto out;

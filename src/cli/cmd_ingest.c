@@ -211,14 +211,23 @@ int cmd_ingest(int argc, char **argv)
     char **work = xcalloc(npaths, sizeof(*work));
     struct file_identity *work_ids = xcalloc(npaths, sizeof(*work_ids));
     int64_t *work_replace = xcalloc(npaths, sizeof(*work_replace));
+    size_t *same_as = xcalloc(npaths, sizeof(*same_as));
     size_t nwork = 0;
     uint64_t skipped = 0, unreadable = 0;
+    store_find_copies((const char *const *)paths, npaths, ids, same_as);
     for (size_t i = 0; i < npaths; i++) {
         enum store_presence presence;
         char other[4096];
-        if (store_identify(paths[i], &ids[i], err, sizeof(err)) < 0) {
+        if (!ids[i].path[0] && store_identify(paths[i], &ids[i], err, sizeof(err)) < 0) {
             error("%s", err);
             unreadable++;
+            continue;
+        }
+        if (same_as[i] != STORE_NOT_A_COPY) {
+            skipped++;
+            if (!quiet)
+                fprintf(stderr, "honeyscope: '%s' has the same content as '%s': read once\n",
+                        paths[i], paths[same_as[i]]);
             continue;
         }
         if (store_presence(store, &ids[i], &replace[i], other, sizeof(other), &presence) < 0) {
@@ -282,6 +291,7 @@ int cmd_ingest(int argc, char **argv)
         status = EXIT_OK;
     }
     free(ids);
+    free(same_as);
     free(replace);
     free(work);
     free(work_ids);

@@ -20,6 +20,7 @@
 #include "../report/report.h"
 #include "../store/store.h"
 #include "cli.h"
+#include "inputs.h"
 #include "stored_groups.h"
 #include "naming.h"
 
@@ -352,7 +353,7 @@ static int compare_files(const void *a, const void *b)
 
 /* Reads every file into cube (threads at a time); returns 1 when some failed. */
 static int read_captures(struct report_args *args, char **paths, int npaths, struct cube *cube,
-                         struct input_stats *total, struct report_file *files)
+                         struct input_stats *total, struct report_file *files, size_t nfiles)
 {
     struct aggregate_config config;
     struct progress progress;
@@ -364,13 +365,11 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.flow = args->flow;
     config.sensors = &args->sensors;
     config.packets_read = &progress.packets;
-    for (int i = 0; i < npaths; i++)
-        files[i].path = paths[i];
     aggregate_files((const char *const *)paths, (size_t)npaths, &config, args->threads,
                     merge_file, read_tick, &rc);
     progress_end(&progress);
     /* Files are listed by name, as a store lists them, whatever the order given. */
-    qsort(files, (size_t)npaths, sizeof(*files), compare_files);
+    qsort(files, nfiles, sizeof(*files), compare_files);
     return rc.failed;
 }
 
@@ -454,6 +453,13 @@ int cmd_report(int argc, char **argv)
         struct store *store = store_open(args.db, STORE_READ, err, sizeof(err));
         int64_t from = args.options.has_from ? args.options.from_s : INT64_MIN;
         int64_t to = args.options.has_to ? args.options.to_s : INT64_MAX;
+        /* The compared period is read too, wherever it lies. */
+        if (args.options.has_compare) {
+            if (args.options.compare_from_s < from)
+                from = args.options.compare_from_s;
+            if (args.options.compare_to_s > to)
+                to = args.options.compare_to_s;
+        }
         if (!store || store_get_sensors(store, &args.sensors, why, sizeof(why), err,
                                         sizeof(err)) < 0 ||
             store_load(store, from, to, cube, &total, &stored, &file_count, err,
@@ -474,8 +480,9 @@ int cmd_report(int argc, char **argv)
             report_files[i].error = stored[i].error ? xstrdup(stored[i].error) : NULL;
         }
     } else {
-        char **files = argv + optind;
-        int nfiles = argc - optind;
+        int nfiles = 0;
+        char **files = capture_list_distinct(argv + optind, (size_t)(argc - optind), &nfiles,
+                                         &report_files, &file_count);
         if (args.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
             detection = why;
@@ -487,9 +494,8 @@ int cmd_report(int argc, char **argv)
                 fprintf(stderr, "honeyscope: sensor %s\n", why);
             }
         }
-        file_count = (size_t)nfiles;
-        report_files = xcalloc(file_count, sizeof(*report_files));
-        failed |= read_captures(&args, files, nfiles, cube, &total, report_files);
+        failed |= read_captures(&args, files, nfiles, cube, &total, report_files, file_count);
+        free(files);
     }
 
     struct report_input input = {
@@ -513,8 +519,13 @@ int cmd_report(int argc, char **argv)
         status = failed ? EXIT_FAILED : EXIT_OK;
     report_free(report);
 out_cube:
-    for (size_t i = 0; report_files && i < file_count; i++)
+    for (size_t i = 0; report_files && i < file_count; i++) {
         free((char *)report_files[i].error);
+        if (!args.db) {
+            free((char *)report_files[i].path);
+            free((char *)report_files[i].same_as);
+        }
+    }
     free(report_files);
     store_files_free(stored, stored ? file_count : 0);
     cube_free(cube);

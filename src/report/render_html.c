@@ -287,6 +287,10 @@ static void files_table(const struct page *p)
             fputs("<b>failed:</b> ", p->out);
             esc(p, f->error);
         }
+        if (f->same_as) {
+            fputs("skipped: same content as ", p->out);
+            esc(p, f->same_as);
+        }
         fputs("</td></tr>\n", p->out);
     }
     fputs("</table>\n", p->out);

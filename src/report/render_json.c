@@ -75,6 +75,7 @@ static json_t *inputs_json(const struct report *r)
                                                           : json_null());
         json_object_set_new(jf, "packets", jint(f->packets));
         json_object_set_new(jf, "error", jstr(f->error));
+        json_object_set_new(jf, "same_as", jstr(f->same_as));
         json_array_append_new(files, jf);
     }
     json_object_set_new(o, "files", files);

@@ -57,6 +57,10 @@ static void header(const struct report *r, FILE *out)
             fprintf(out, "; FAILED: ");
             text_escape(out, f->error);
         }
+        if (f->same_as) {
+            fprintf(out, ": skipped: same content as ");
+            text_escape(out, f->same_as);
+        }
         fprintf(out, "\n");
         if (i == 9 && in->file_count > 11) {
             fprintf(out, "         ... and %zu more files\n", in->file_count - 10);
@@ -558,9 +562,14 @@ static void versus_tables(const struct report *r, const struct group_report *a,
             {"sources", a->totals.sources, b->totals.sources},
             {"bursts", a->burst_count, b->burst_count},
         };
+        /* A ratio to nothing has no value: "-", as JSON and CSV say null. */
         for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-            fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8.2f\n", rows[i].name, rows[i].x,
-                    rows[i].y, rows[i].y ? (double)rows[i].x / (double)rows[i].y : 0.0);
+            if (rows[i].y)
+                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8.2f\n", rows[i].name,
+                        rows[i].x, rows[i].y, (double)rows[i].x / (double)rows[i].y);
+            else
+                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8s\n", rows[i].name,
+                        rows[i].x, rows[i].y, "-");
     }
     fprintf(out, "   bursts per 30 bins: %.2f against %.2f\n",
             a->series_count ? 30.0 * (double)a->burst_count / (double)a->series_count : 0.0,

@@ -51,6 +51,7 @@ struct report_file {
     int link_type;
     uint64_t packets;
     const char *error; /* NULL when read to the end */
+    const char *same_as; /* not read: the same capture as this file; else NULL */
 };
 
 struct report_input {

@@ -426,6 +426,89 @@ int store_identify(const char *path, struct file_identity *id, char *err, size_t
     return 0;
 }
 
+/* Whether the files at paths a and b hold the same bytes; false when either cannot be read. */
+static bool same_bytes(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    bool same = fa && fb;
+    if (same) {
+        unsigned char *ba = xmalloc(FINGERPRINT_SAMPLE), *bb = xmalloc(FINGERPRINT_SAMPLE);
+        for (;;) {
+            size_t na = fread(ba, 1, FINGERPRINT_SAMPLE, fa);
+            size_t nb = fread(bb, 1, FINGERPRINT_SAMPLE, fb);
+            if (na != nb || memcmp(ba, bb, na) != 0 || ferror(fa) || ferror(fb)) {
+                same = false;
+                break;
+            }
+            if (na == 0)
+                break;
+        }
+        free(ba);
+        free(bb);
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+bool store_same_capture(const struct file_identity *a, const struct file_identity *b)
+{
+    if (!a->path[0] || !b->path[0])
+        return false;
+    if (strcmp(a->path, b->path) == 0)
+        return true;
+    /* The fingerprint samples the file: a match is only a candidate. */
+    return a->size == b->size && strcmp(a->fingerprint, b->fingerprint) == 0 &&
+           same_bytes(a->path, b->path);
+}
+
+struct identity_ref {
+    const struct file_identity *id;
+    size_t index;
+};
+
+static int compare_identity_refs(const void *pa, const void *pb)
+{
+    const struct identity_ref *a = pa, *b = pb;
+    int c = strcmp(a->id->fingerprint, b->id->fingerprint);
+    if (c)
+        return c;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void store_find_copies(const char *const *paths, size_t count, struct file_identity *ids,
+                       size_t *same_as)
+{
+    char err[1024];
+    struct identity_ref *refs = xcalloc(count ? count : 1, sizeof(*refs));
+    size_t nrefs = 0;
+    for (size_t i = 0; i < count; i++) {
+        same_as[i] = STORE_NOT_A_COPY;
+        if (store_identify(paths[i], &ids[i], err, sizeof(err)) < 0)
+            memset(&ids[i], 0, sizeof(ids[i]));
+        else
+            refs[nrefs++] = (struct identity_ref){&ids[i], i};
+    }
+    /* Copies share a fingerprint: sorting by it (then by position) puts each
+     * file right after the earlier ones it may repeat. */
+    qsort(refs, nrefs, sizeof(*refs), compare_identity_refs);
+    for (size_t start = 0, end; start < nrefs; start = end) {
+        for (end = start + 1; end < nrefs; end++)
+            if (strcmp(refs[end].id->fingerprint, refs[start].id->fingerprint) != 0)
+                break;
+        for (size_t k = start + 1; k < end; k++)
+            for (size_t j = start; j < k; j++)
+                if (same_as[refs[j].index] == STORE_NOT_A_COPY &&
+                    store_same_capture(refs[j].id, refs[k].id)) {
+                    same_as[refs[k].index] = refs[j].index;
+                    break;
+                }
+    }
+    free(refs);
+}
+
 int store_presence(struct store *s, const struct file_identity *id, int64_t *file_id, char *other,
                    size_t othlen, enum store_presence *presence)
 {

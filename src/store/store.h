@@ -52,6 +52,23 @@ struct file_identity {
  */
 int store_identify(const char *path, struct file_identity *identity, char *err, size_t errlen);
 
+/*
+ * Whether b is the same capture as a: the same file (path), or a copy of it
+ * (same fingerprint, then confirmed byte for byte while both can be read).
+ */
+bool store_same_capture(const struct file_identity *a, const struct file_identity *b);
+
+#define STORE_NOT_A_COPY SIZE_MAX
+
+/*
+ * Identifies paths[0..count) into ids and finds the repeats: same_as[i] is
+ * the index of the first earlier path holding the same capture, or
+ * STORE_NOT_A_COPY. A file that cannot be identified gets an empty ids[i].path
+ * and is never a copy (reading it will say why).
+ */
+void store_find_copies(const char *const *paths, size_t count, struct file_identity *ids,
+                       size_t *same_as);
+
 enum store_presence {
     STORE_ABSENT,    /* never ingested */
     STORE_SAME,      /* this path, same size and mtime: nothing to do */

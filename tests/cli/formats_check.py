@@ -306,7 +306,9 @@ def check_hostile(name, fmt, path):
         for want in ("'=HYPERLINK(\"http://x\")", "'+cmd", "'@SUM(1)", "'-cmd", "'-2+3,\"quoted\""):
             result(name + "_prefixed_" + re.sub(r"\W", "", want)[:10], want in cells,
                    "no cell %r" % want)
-        result(name + "_path_prefixed", any(c.startswith("'=SUM(1+1)\\x1b") for c in cells),
+        # Paths are absolute: the file name that is a formula comes after a '/',
+        # with its control bytes escaped.
+        result(name + "_path_escaped", any("/=SUM(1+1)\\x1b" in c for c in cells),
                "the file name that is a formula")
         result(name + "_no_raw_escape", "\x1b" not in text and "\x07" not in text,
                "a raw ESC or BEL")

@@ -340,7 +340,11 @@ static void test_provider_errors(void)
                         "Azure Service Tags file"));
     CHECK(load_error_is(aws_text, "tag=x",
                         ": an AWS ip-ranges.json file has no 'tag' (keys: region, service, "
-                        "border, family)"));
+                        "border (or network_border_group), family)"));
+    /* An alias belongs to the provider whose files spell the field that way. */
+    CHECK(load_error_is(aws_text, "scope=x",
+                        ": an AWS ip-ranges.json file has no 'scope' (keys: region, service, "
+                        "border (or network_border_group), family)"));
     CHECK(load_error_is(gcp_text, "border=x",
                         ": a Google Cloud cloud.json file has no 'border' (keys: region (or "
                         "scope), service, family)"));
