@@ -44,6 +44,7 @@ static const char report_usage[] =
     "  --top N                sources listed per group (default 20)\n"
     "  --compare FROM..TO     put a second period beside the first\n"
     "  --mask                 publish without absolute numbers or sensor addresses\n"
+    "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
     "  --burst-window N, --burst-k K, --burst-min N   the burst detector\n"
     "  --format FORMAT        text (default), json, csv or html\n"
     "  -o, --output FILE      write the report to FILE (on rank 0) instead of stdout\n"
@@ -83,6 +84,7 @@ enum {
     OPT_THREADS,
     OPT_COMPARE,
     OPT_MASK,
+    OPT_MASK_KEEP_EVIDENCE,
     OPT_BURST_WINDOW,
     OPT_BURST_K,
     OPT_BURST_MIN,
@@ -102,6 +104,7 @@ static const struct option long_options[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"compare", required_argument, NULL, OPT_COMPARE},
     {"mask", no_argument, NULL, OPT_MASK},
+    {"mask-keep-evidence", no_argument, NULL, OPT_MASK_KEEP_EVIDENCE},
     {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
     {"burst-k", required_argument, NULL, OPT_BURST_K},
     {"burst-min", required_argument, NULL, OPT_BURST_MIN},
@@ -202,6 +205,9 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         return -1;
     case OPT_MASK:
         o->mask = true;
+        return -1;
+    case OPT_MASK_KEEP_EVIDENCE:
+        o->mask_keep_evidence = true;
         return -1;
     case OPT_BURST_WINDOW:
         if (parse_u64(arg, 3, 100000, &n) < 0)

@@ -52,7 +52,9 @@ static const char report_usage[] =
     "  --top N                sources listed per group (default 20)\n"
     "  --compare FROM..TO     put a second period beside the first (dates as --from)\n"
     "  --mask                 publish: counts become an index (peak = 100) or shares,\n"
-    "                         sensor addresses are hidden\n"
+    "                         sensor addresses are hidden, and what the sensor sent\n"
+    "                         (its HELO name, queries, ...) is only counted\n"
+    "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
     "\n"
     "Bursts (bins where unsolicited traffic jumps; docs/semantics.md):\n"
     "  --burst-window N       trailing bins of the baseline (default 28)\n"
@@ -110,6 +112,7 @@ enum {
     OPT_DB,
     OPT_COMPARE,
     OPT_MASK,
+    OPT_MASK_KEEP_EVIDENCE,
     OPT_BURST_WINDOW,
     OPT_BURST_K,
     OPT_BURST_MIN,
@@ -130,6 +133,7 @@ static const struct option report_options_long[] = {
     {"db", required_argument, NULL, OPT_DB},
     {"compare", required_argument, NULL, OPT_COMPARE},
     {"mask", no_argument, NULL, OPT_MASK},
+    {"mask-keep-evidence", no_argument, NULL, OPT_MASK_KEEP_EVIDENCE},
     {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
     {"burst-k", required_argument, NULL, OPT_BURST_K},
     {"burst-min", required_argument, NULL, OPT_BURST_MIN},
@@ -227,6 +231,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             break;
         case OPT_MASK:
             args->options.mask = true;
+            break;
+        case OPT_MASK_KEEP_EVIDENCE:
+            args->options.mask_keep_evidence = true;
             break;
         case OPT_BURST_WINDOW:
             if (parse_u64(optarg, 3, 100000, &n) < 0)

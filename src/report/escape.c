@@ -8,9 +8,25 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report_int.h"
+
+/* The sensors whose addresses a masked report hides (escape_redact_sensors). */
+static _Thread_local const struct sensor_set *redact_sensors;
+
+void escape_redact_sensors(const struct sensor_set *sensors)
+{
+    redact_sensors = sensors;
+}
+
+/* s, or its redacted copy in *own (to free) while a masked report is written. */
+static const char *redacted(const char *s, char **own)
+{
+    *own = redact_sensors ? mask_redact(redact_sensors, s, strlen(s)) : NULL;
+    return *own ? *own : s;
+}
 
 /* Length of the valid, printable UTF-8 sequence at s, or 0. */
 static size_t utf8_printable(const unsigned char *s, size_t left)
@@ -51,6 +67,8 @@ static size_t utf8_printable(const unsigned char *s, size_t left)
 
 void text_escape(FILE *out, const char *s)
 {
+    char *own;
+    s = redacted(s, &own);
     const unsigned char *p = (const unsigned char *)s;
     size_t left = strlen(s);
     while (left) {
@@ -64,10 +82,13 @@ void text_escape(FILE *out, const char *s)
         p += n;
         left -= n;
     }
+    free(own);
 }
 
 size_t utf8_sanitize(const char *s, char *buf, size_t len)
 {
+    char *own;
+    s = redacted(s, &own);
     const unsigned char *p = (const unsigned char *)s;
     size_t left = strlen(s), used = 0;
     while (left && used + 5 < len) {
@@ -83,6 +104,7 @@ size_t utf8_sanitize(const char *s, char *buf, size_t len)
         left -= n;
     }
     buf[used] = '\0';
+    free(own);
     return used;
 }
 
@@ -95,6 +117,8 @@ static bool csv_formula_like(const char *s)
 
 void csv_escape(FILE *out, const char *s)
 {
+    char *own;
+    s = redacted(s, &own);
     const unsigned char *p = (const unsigned char *)s;
     size_t left = strlen(s);
     /* Control bytes (TAB, CR, LF, ESC) are written as "\xNN" below and so
@@ -119,10 +143,13 @@ void csv_escape(FILE *out, const char *s)
     }
     if (quote)
         fputc('"', out);
+    free(own);
 }
 
 void html_escape(FILE *out, const char *s)
 {
+    char *own;
+    s = redacted(s, &own);
     const unsigned char *p = (const unsigned char *)s;
     size_t left = strlen(s);
     while (left) {
@@ -156,4 +183,5 @@ void html_escape(FILE *out, const char *s)
         p += n;
         left -= n;
     }
+    free(own);
 }

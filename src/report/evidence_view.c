@@ -3,6 +3,13 @@
  * domains, DNS names, URLs, TLS server names, ... among the conversations
  * with the group's remotes in the period. Values stay as sent; renderers
  * escape them for where they land.
+ *
+ * Under --mask the values are what may be published: every sensor address
+ * in them redacted (mask_redact), and what the sensor may have sent itself
+ * (its HELO name, its queries, its server's banner: names that point at it
+ * without an address) summed into one MASK_WITHHELD value per kind, unless
+ * --mask-keep-evidence. Both happen before equal values are summed, so
+ * counts and shares stay those of the unmasked report.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +19,9 @@
 
 struct pick {
     uint8_t kind;
-    const struct evidence_row *row;
+    uint16_t len;
+    const char *value; /* the row's, or a masked one */
+    uint64_t count;
 };
 
 static int pick_value_cmp(const void *a, const void *b)
@@ -20,11 +29,11 @@ static int pick_value_cmp(const void *a, const void *b)
     const struct pick *x = a, *y = b;
     if (x->kind != y->kind)
         return x->kind < y->kind ? -1 : 1;
-    size_t n = x->row->len < y->row->len ? x->row->len : y->row->len;
-    int c = memcmp(x->row->value, y->row->value, n);
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->value, y->value, n);
     if (c)
         return c;
-    return x->row->len < y->row->len ? -1 : x->row->len > y->row->len;
+    return x->len < y->len ? -1 : x->len > y->len;
 }
 
 static int entry_count_cmp(const void *a, const void *b)
@@ -35,6 +44,28 @@ static int entry_count_cmp(const void *a, const void *b)
     size_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(x->value, y->value, n);
     return c ? c : (x->len < y->len ? -1 : x->len > y->len);
+}
+
+/* What --mask lets p show of row: withheld when the sensor may have sent it
+ * (a value-less count, such as messages sent, has nothing to withhold), else
+ * the value with the sensor's addresses redacted. */
+static void mask_value(const struct report *r, struct group_report *gr,
+                       const struct evidence_row *row, struct pick *p)
+{
+    if (r->senders && row->len && sender_index_maybe_sensor(r->senders, row)) {
+        p->value = MASK_WITHHELD;
+        p->len = (uint16_t)strlen(MASK_WITHHELD);
+        return;
+    }
+    char *masked = mask_redact(r->input->sensors, row->value, row->len);
+    if (!masked)
+        return;
+    /* at most 255 bytes, each address (2 bytes or more) growing to 8: fits 16 bits */
+    size_t len = strlen(masked);
+    ALLOC_GROW(gr->evidence_owned, gr->evidence_owned_count + 1, gr->evidence_owned_alloc);
+    gr->evidence_owned[gr->evidence_owned_count++] = masked;
+    p->value = masked;
+    p->len = (uint16_t)len;
 }
 
 void evidence_view_build(const struct report *r, struct group_report *gr)
@@ -51,9 +82,13 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
             continue;
         if (!group_match_at(gr->group, &r->origins, &row->remote, bin, &match))
             continue;
-        picks[picked].kind = row->kind;
-        picks[picked].row = row;
-        picked++;
+        struct pick *p = &picks[picked++];
+        p->kind = row->kind;
+        p->value = row->value;
+        p->len = row->len;
+        p->count = row->count;
+        if (r->options.mask)
+            mask_value(r, gr, row, p);
     }
     if (picked)
         qsort(picks, picked, sizeof(*picks), pick_value_cmp);
@@ -66,12 +101,12 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
         uint64_t total = 0;
         while (i < picked && picks[i].kind == kind) {
             struct evidence_entry *e = &entries[distinct++];
-            e->value = picks[i].row->value;
-            e->len = picks[i].row->len;
+            e->value = picks[i].value;
+            e->len = picks[i].len;
             e->count = 0;
             size_t j = i;
             while (j < picked && pick_value_cmp(&picks[i], &picks[j]) == 0)
-                e->count += picks[j++].row->count;
+                e->count += picks[j++].count;
             total += e->count;
             i = j;
         }
@@ -91,4 +126,7 @@ void evidence_view_release(struct group_report *gr)
 {
     for (unsigned k = 0; k < EVIDENCE_KIND_COUNT; k++)
         free(gr->evidence[k].top);
+    for (size_t i = 0; i < gr->evidence_owned_count; i++)
+        free(gr->evidence_owned[i]);
+    free(gr->evidence_owned);
 }

@@ -214,7 +214,7 @@ static void inputs_tables(struct csv *c, const struct report *r)
     table(c, "", "files", file_cols);
     for (size_t i = 0; i < r->input->file_count; i++) {
         const struct report_file *f = &r->input->files[i];
-        c_str(c, f->path);
+        c_str(c, c->mask ? NULL : f->path); /* a path may name the sensor or its owner */
         c_word(c, f->format);
         if (f->format[0]) {
             c_u64(c, (uint64_t)f->link_type);

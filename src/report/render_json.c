@@ -629,7 +629,7 @@ static void mask_json(json_t *root)
     null_all_integers(inputs);
     null_all_integers(json_object_get(inputs, "bad"));
     null_all_integers(json_object_get(inputs, "flows"));
-    json_array_foreach(json_object_get(inputs, "files"), i, f) null_fields(f, (const char *const[]){"packets", NULL});
+    json_array_foreach(json_object_get(inputs, "files"), i, f) null_fields(f, (const char *const[]){"path", "same_as", "packets", NULL});
     json_array_foreach(json_object_get(root, "groups"), i, g) mask_group(g);
     json_t *cmp = json_object_get(root, "compare");
     json_array_foreach(json_object_get(cmp, "groups"), i, g) mask_group(g);

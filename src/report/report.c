@@ -776,6 +776,8 @@ struct report *report_build(const struct report_input *input, const struct repor
 
     struct row_order order;
     order_rows(input->cube, &options->clock, &order);
+    if (options->mask && !options->mask_keep_evidence)
+        r->senders = sender_index_new(input->cube);
 
     if (input->origins) {
         r->origins = *input->origins;
@@ -843,6 +845,7 @@ void report_free(struct report *report)
         evidence_view_release(gr);
     }
     report_free(report->compare);
+    sender_index_free(report->senders);
     free(report->routing_snapshots);
     free(report->groups);
     free(report);

@@ -35,6 +35,7 @@ struct report_options {
     enum metric metric;
     size_t top;     /* sources listed */
     bool mask;      /* publish without absolute numbers or sensor addresses */
+    bool mask_keep_evidence; /* with mask: show what the sensor sent, redacted */
     /* Burst detection (report_int.h, bursts.c); zero means the defaults. */
     size_t burst_window;
     double burst_k;

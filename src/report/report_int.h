@@ -165,6 +165,8 @@ struct group_report {
     size_t burst_count;
     struct churn churn;
     struct evidence_list evidence[EVIDENCE_KIND_COUNT];
+    char **evidence_owned; /* --mask: the redacted values the lists point to */
+    size_t evidence_owned_count, evidence_owned_alloc;
     struct as_entry *asns_top; /* NULL when no source tells ASes */
     size_t asn_top_count, asn_count;
     /* The group's own files (GROUP_PREFIXES) or the routing snapshots
@@ -185,6 +187,7 @@ struct report {
     struct snapshot routing_one_v;
     struct snapshot_use *routing_snapshots;
     size_t routing_snapshot_count;
+    struct sender_index *senders; /* --mask without --mask-keep-evidence, else NULL */
 };
 
 /*
@@ -222,6 +225,41 @@ void asview_build(const struct report *r, struct group_report *gr, const uint32_
 /* Fills gr->evidence from the cube's evidence rows (evidence_view.c). */
 void evidence_view_build(const struct report *report, struct group_report *gr);
 void evidence_view_release(struct group_report *gr);
+
+/* ---- --mask (mask.c) ---------------------------------------------------------- */
+
+/* What a sensor address becomes, and the one value that stands for all the
+ * evidence the sensor may have sent. */
+#define MASK_SENSOR "[sensor]"
+#define MASK_WITHHELD "[sent by the sensor: withheld]"
+
+/*
+ * Copies s (len bytes) with every written form of an address inside a sensor
+ * prefix replaced by MASK_SENSOR (the forms: docs/semantics.md, "Masking").
+ * Returns a NUL-terminated copy for the caller to free(), or NULL when s
+ * names no sensor address (or sensors is NULL or empty).
+ */
+char *mask_redact(const struct sensor_set *sensors, const char *s, size_t len);
+
+/*
+ * Evidence rows do not say which side sent them: the sender index tells,
+ * from the cube's conversations, whether the sensor may have.
+ * sender_index_new() reads the cube's rows; sender_index_free(NULL) does nothing.
+ */
+struct sender_index;
+struct sender_index *sender_index_new(struct cube *cube);
+void sender_index_free(struct sender_index *index);
+/* False only when the remote side must have sent the row's value: the kind's
+ * sender (client or server of its protocol) is the remote in every
+ * conversation with that remote, of that protocol, started in that bin. */
+bool sender_index_maybe_sensor(const struct sender_index *index, const struct evidence_row *row);
+
+/*
+ * While a masked report is rendered, the escapers below also redact what
+ * they write (mask_redact), so that group names, labels and paths that
+ * spell a sensor address are hidden in every format. NULL ends it.
+ */
+void escape_redact_sensors(const struct sensor_set *sensors);
 
 /* ISO 8601 name of the bin starting at bin_s, in the report's zone. */
 void format_bin(const struct report *report, int64_t bin_s, char *buf, size_t len);

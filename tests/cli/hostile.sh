@@ -21,9 +21,10 @@ for f in text json csv html; do
 done
 python3 "$check_py" html hostile_html "$w/report.html" 2 --hostile
 
-# The same under --mask: still escaped, and the sensor hidden.
+# The same under --mask: still escaped, and the sensor hidden. The hostile
+# values are the sensor's own requests: --mask-keep-evidence shows them.
 (cd "$w/in" && "$HS" report --quiet --sensor 192.0.2.10/32 --group="-cmd=$list" --mask \
-    --format html =* '<script>alert(1)<'/script*) >"$w/masked.html" 2>"$w/masked.err"
+    --mask-keep-evidence --format html =* '<script>alert(1)<'/script*) >"$w/masked.html" 2>"$w/masked.err"
 expect_eq hostile_masked_exit "$?" 0
 python3 "$check_py" hostile hostile_masked html "$w/masked.html"
 check hostile_masked_no_sensor sh -c "! grep -q '192\\.0\\.2\\.10' '$w/masked.html'"
