@@ -1,21 +1,36 @@
 #!/bin/sh
 # Benchmarks honeyscope against a bare libpcap read loop and the peer tools
-# installed (tshark, tcpdump, nfpcapd), on one generated capture set, and
-# prints a table. Not a test: it exits 0 whatever the speeds, and 1 only when
+# installed (tshark, tcpdump, nfpcapd) on generated captures, and prints one
+# table. Not a test: it exits 0 whatever the speeds, and 1 only when
 # something failed to run or crashed.
+#
+# Three benches, each with its own capture and its own loop row, every ratio
+# taken against the loop on the same bytes in the same run:
+#   seed     the seed scenario's monthly files (honeyscope over all of them,
+#            the peers over a few), and the memory check
+#   bigfile  the same traffic merged into one file of about 2 GB, read with
+#            --threads 1 and --threads 2
+#   flood    one darknet day of BENCH_FLOOD_SOURCES distinct sources, every
+#            packet its own flow, beside nfpcapd
 #
 # Usage: bench/run.sh [BUILD]          (make bench runs it after make all tools)
 #
 # Environment:
-#   BENCH_SCALE   --scale for the seed scenario (default: chosen so the set is
-#                 about BENCH_BYTES of uncompressed pcap, from a scale-1 probe)
-#   BENCH_BYTES   target size of the set when BENCH_SCALE is not given (1e9)
-#   BENCH_RUNS    runs of the bare loop and of honeyscope, best kept (3)
-#   BENCH_SUBSET  files the slow peers read (2)
-#   BENCH_PEERS   peers to try, of "tshark tcpdump nfpcapd" (all)
+#   BENCH_ONLY      benches to run, of "seed bigfile flood" (all)
+#   BENCH_SCALE     --scale for the seed scenario (default: chosen so the set is
+#                   about BENCH_BYTES of uncompressed pcap, from a scale-1 probe)
+#   BENCH_BYTES     target size of the seed set when BENCH_SCALE is not given (1e9)
+#   BENCH_BIG_SCALE --scale of the seed scenario merged into the big file
+#                   (default: chosen so the file is about BENCH_BIG_BYTES)
+#   BENCH_BIG_BYTES target size of the big file (2e9)
+#   BENCH_FLOOD_SOURCES  --sources of the flood scenario (10000000)
+#   BENCH_RUNS      runs of the bare loop and of honeyscope, best kept (3)
+#   BENCH_SUBSET    files the slow peers read (2)
+#   BENCH_PEERS     peers to try, of "tshark tcpdump nfpcapd" (all)
 #
-# The set is cached under BUILD/bench/data/scale-S and made again only when
-# that directory is missing: remove it after the generator changes.
+# Captures are cached under BUILD/bench/data (scale-S, bigfile-S, flood-N) and
+# made again only when their directory is missing: remove it after the
+# generator changes.
 set -u
 export LC_ALL=C TZ=UTC
 
@@ -34,7 +49,10 @@ data=$bench/data
 runs=${BENCH_RUNS:-3}
 subset_n=${BENCH_SUBSET:-2}
 target_bytes=${BENCH_BYTES:-1000000000}
+big_bytes=${BENCH_BIG_BYTES:-2000000000}
+flood_sources=${BENCH_FLOOD_SOURCES:-10000000}
 peers=${BENCH_PEERS:-tshark tcpdump nfpcapd}
+only=${BENCH_ONLY:-seed bigfile flood}
 honeyscope=$BUILD/honeyscope
 gen=$BUILD/tools/gen_scenario
 loop=$bench/pcap_loop
@@ -46,6 +64,22 @@ die() {
     say "$*"
     exit 1
 }
+
+for b in $only; do
+    case "$b" in
+    seed | bigfile | flood) ;;
+    *)
+        say "BENCH_ONLY: unknown bench '$b' (of: seed bigfile flood)"
+        exit 2
+        ;;
+    esac
+done
+# shellcheck disable=SC2086
+[ -n "$(printf '%s' $only)" ] || {
+    say "BENCH_ONLY is empty (of: seed bigfile flood)"
+    exit 2
+}
+wanted() { case " $only " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 [ -x /usr/bin/time ] || die "needs GNU time at /usr/bin/time (Debian package 'time')"
 [ -x "$honeyscope" ] || die "no '$honeyscope': run make all"
@@ -106,44 +140,23 @@ generate() {
     mv "$2.part" "$2"
 }
 
-if [ -n "${BENCH_SCALE:-}" ]; then
-    scale=$BENCH_SCALE
-    scale_how="BENCH_SCALE"
-else
+# scale_for BYTES: sets scale_got to the seed scale that makes about BYTES of
+# uncompressed pcap, from the size of scale 1 (generated once), and scale_how
+# to how it was chosen.
+scale_for() {
     [ -d "$data/scale-1" ] || generate 1 "$data/scale-1" || exit 1
     probe=$(dir_bytes "$data/scale-1/plain")
     [ "$probe" -gt 0 ] || die "the scale-1 probe set is empty"
-    scale=$(awk -v t="$target_bytes" -v b="$probe" \
+    scale_how="scale 1 is $probe bytes; target $1 bytes"
+    scale_got=$(awk -v t="$1" -v b="$probe" \
         'BEGIN { s = t / b; if (s >= 1) printf "%d\n", s + 0.5; else printf "%.3g\n", s }')
-    scale_how="scale 1 is $probe bytes; target $target_bytes bytes"
-fi
-set_dir=$data/scale-$scale
-[ -d "$set_dir" ] || generate "$scale" "$set_dir" || exit 1
-[ "$(cat "$set_dir/generator" 2>/dev/null)" = "$(gen_id)" ] ||
-    say "note: $set_dir was made by another version of the generator; remove it to make it again"
-plain=$set_dir/plain
-groups=$set_dir/gen/groups/aws-2009.txt
-[ -f "$groups" ] || groups=$root/scenarios/aws-2009.txt
+}
 
-for f in "$plain"/*; do echo "$f"; done | sort >"$tmp/all"
-nfiles=$(wc -l <"$tmp/all")
-half_n=$(((nfiles + 1) / 2))
-head -n "$half_n" "$tmp/all" >"$tmp/half"
-# The slow peers read the files of median size, so that neither the smallest
-# nor the largest months stand for the whole set.
-[ "$subset_n" -gt "$nfiles" ] && subset_n=$nfiles
-first=$(((nfiles - subset_n) / 2 + 1))
-# shellcheck disable=SC2012
-ls -S "$plain" | sed -n "$first,$((first + subset_n - 1))p" |
-    sort | sed "s|^|$plain/|" >"$tmp/subset"
-plain_bytes=$(dir_bytes "$plain")
-gen_bytes=$(dir_bytes "$set_dir/gen")
-
-# Every tool reads from the page cache, not the disk.
-# shellcheck disable=SC2046
-cat $(cat "$tmp/all") >/dev/null
-# Other work on the machine skews the wall times: the load is shown with them.
-load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+# stale DIR: says so when DIR was made by another version of the generator.
+stale() {
+    [ "$(cat "$1/generator" 2>/dev/null)" = "$(gen_id)" ] ||
+        say "note: $1 was made by another version of the generator; remove it to make it again"
+}
 
 # --- timing -------------------------------------------------------------
 
@@ -201,12 +214,28 @@ per_file() {
     done
 }
 
-# row TOOL FILES PACKETS SECONDS RSS_KIB CPU REF: one line of the table; REF
-# names the loop figure the ratio is taken against (all or subset).
+# row TOOL FILES PACKETS SECONDS RSS_KIB CPU REF: one line of the table. REF
+# names the loop row the ratio is taken against; a loop row's REF is "=NAME",
+# and it comes before the rows that refer to it.
 row() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$tmp/rows"
 }
+# heading TEXT: a line above the rows of one bench.
+heading() {
+    printf '#%s\n' "$1" >>"$tmp/rows"
+}
 : >"$tmp/rows"
+
+# note TEXT: a line below the table (peer versions, what was skipped), once.
+notes=
+note() {
+    case "$notes" in *"$*
+"*) return ;; esac
+    notes="$notes$*
+"
+}
+
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 # Packets in a list of files, from the loop's per-file counts.
 packets_in() {
@@ -214,38 +243,7 @@ packets_in() {
         "$1" "$tmp/loop-counts"
 }
 
-# --- the bare loop --------------------------------------------------------
-
-say "bare libpcap loop over $nfiles files ($runs runs)"
-# shellcheck disable=SC2046
-best loop "$loop" $(cat "$tmp/all")
-[ "$b_status" -eq 0 ] || die "the bare loop failed: $(cat "$tmp/loop.err")"
-cp "$tmp/loop.out" "$tmp/loop-counts"
-packets=$(awk '$1 == "total" { print $2 }' "$tmp/loop-counts")
-loop_all_secs=$b_secs
-row "bare libpcap loop" "$nfiles" "$packets" "$b_secs" "$b_rss" "$b_cpu" all
-
-# The loop over the subset takes a few hundredths of a second, too short for
-# GNU time's 10 ms resolution: it reads the subset as many times as make about
-# the whole set's packets (at most 50), and the time is divided back.
-subset_packets=$(packets_in "$tmp/subset")
-reps=$(awk -v a="$packets" -v s="$subset_packets" \
-    'BEGIN { r = s > 0 ? int(a / s) : 1; print r < 1 ? 1 : (r > 50 ? 50 : r) }')
-i=0
-while [ "$i" -lt "$reps" ]; do
-    cat "$tmp/subset"
-    i=$((i + 1))
-done >"$tmp/subset-reps"
-# shellcheck disable=SC2046
-best loop_subset "$loop" $(cat "$tmp/subset-reps")
-if [ "$b_status" -eq 0 ]; then
-    loop_subset_secs=$(awk -v t="$b_secs" -v r="$reps" 'BEGIN { printf "%.4f\n", t / r }')
-    loop_subset_cpu=$(awk -v t="$b_cpu" -v r="$reps" 'BEGIN { printf "%.4f\n", t / r }')
-    row "bare libpcap loop (subset, ${reps}x)" "$subset_n/$nfiles" "$subset_packets" \
-        "$loop_subset_secs" "$b_rss" "$loop_subset_cpu" subset
-fi
-
-# --- honeyscope -------------------------------------------------------------
+# --- bench: seed, the monthly files ----------------------------------------
 
 hs_report() { # NAME LISTFILE
     # shellcheck disable=SC2046
@@ -259,31 +257,7 @@ hs_report() { # NAME LISTFILE
     fi
 }
 
-say "honeyscope report over $nfiles files ($runs runs)"
-hs_secs=
-if hs_report honeyscope "$tmp/all"; then
-    hs_secs=$b_secs hs_rss=$b_rss
-    row "honeyscope report" "$nfiles" "$packets" "$b_secs" "$b_rss" "$b_cpu" all
-fi
-
-# The same report over the files as generated (some gzip, one pcapng): what
-# decompression adds. Its ratio is still taken against the loop on plain files.
-for f in "$set_dir/gen"/*.pcap*; do echo "$f"; done | sort >"$tmp/gen-all"
-if grep -Eq '\.(gz|zst)$' "$tmp/gen-all" && hs_report honeyscope_gen "$tmp/gen-all"; then
-    row "honeyscope report (as generated)" "$nfiles" "$packets" "$b_secs" "$b_rss" "$b_cpu" all
-fi
-
-say "honeyscope report over the first $half_n files (memory check)"
-half_rss=
-if hs_report honeyscope_half "$tmp/half"; then
-    half_rss=$b_rss
-fi
-
-# --- peers, on the subset ---------------------------------------------------
-
-notes=
-note() { notes="$notes$*
-"; }
+nfpcapd_version() { nfpcapd -V 2>&1 | head -n 1 | sed 's/^nfpcapd: //'; }
 
 peer_row() { # TOOL VERSION NAME
     if [ "$p_status" -ne 0 ]; then
@@ -297,54 +271,316 @@ peer_row() { # TOOL VERSION NAME
     note "$1: $2"
 }
 
-for peer in $peers; do
-    case "$peer" in
-    tshark)
-        if ! command -v tshark >/dev/null 2>&1; then
-            note "tshark: not installed, skipped"
-            continue
-        fi
-        say "tshark -z io,stat,0 over $subset_n files"
-        per_file tshark "$tmp/subset" tshark -q -z io,stat,0 -r
-        version=$(tshark -v 2>/dev/null | head -n 1 | cut -d' ' -f1-3)
-        peer_row "tshark -q -z io,stat,0" "$version" tshark
-        ;;
-    tcpdump)
-        if ! command -v tcpdump >/dev/null 2>&1; then
-            note "tcpdump: not installed, skipped"
-            continue
-        fi
-        say "tcpdump -n over $subset_n files"
-        per_file tcpdump "$tmp/subset" tcpdump -n -r
-        peer_row "tcpdump -n (prints)" "$(tcpdump --version 2>&1 | head -n 1)" tcpdump
-        per_file tcpdump_w "$tmp/subset" tcpdump -n -w /dev/null -r
-        peer_row "tcpdump -w /dev/null" "$(tcpdump --version 2>&1 | head -n 1)" tcpdump_w
-        ;;
-    nfpcapd)
-        if ! command -v nfpcapd >/dev/null 2>&1; then
-            note "nfpcapd: not installed, skipped"
-            continue
-        fi
-        say "nfpcapd over $subset_n files"
-        mkdir -p "$tmp/nfcapd"
-        # -t 86400: daily flow files, not the default 5-minute ones, so that a
-        # month of sparse honeypot traffic is not thousands of tiny files.
-        per_file nfpcapd "$tmp/subset" nfpcapd -w "$tmp/nfcapd" -t 86400 -r
-        if [ "$p_status" -eq 0 ] && [ -z "$(ls "$tmp/nfcapd")" ]; then
-            say "nfpcapd wrote no flow file, left out"
-            note "nfpcapd: wrote no flow file, left out"
-            continue
-        fi
-        peer_row "nfpcapd (flows to disk)" "$(nfpcapd -V 2>&1 | head -n 1 | sed 's/^nfpcapd: //')" \
-            nfpcapd
-        ;;
-    *) note "$peer: unknown peer, skipped" ;;
-    esac
-done
+prepare_seed() {
+    if [ -n "${BENCH_SCALE:-}" ]; then
+        scale=$BENCH_SCALE
+        scale_how="BENCH_SCALE"
+    else
+        scale_for "$target_bytes"
+        scale=$scale_got
+    fi
+    set_dir=$data/scale-$scale
+    [ -d "$set_dir" ] || generate "$scale" "$set_dir" || exit 1
+    stale "$set_dir"
+    plain=$set_dir/plain
+    groups=$set_dir/gen/groups/aws-2009.txt
+    [ -f "$groups" ] || groups=$root/scenarios/aws-2009.txt
 
-# --- the table ----------------------------------------------------------
+    for f in "$plain"/*; do echo "$f"; done | sort >"$tmp/all"
+    nfiles=$(wc -l <"$tmp/all")
+    half_n=$(((nfiles + 1) / 2))
+    head -n "$half_n" "$tmp/all" >"$tmp/half"
+    # The slow peers read the files of median size, so that neither the smallest
+    # nor the largest months stand for the whole set.
+    [ "$subset_n" -gt "$nfiles" ] && subset_n=$nfiles
+    first=$(((nfiles - subset_n) / 2 + 1))
+    # shellcheck disable=SC2012
+    ls -S "$plain" | sed -n "$first,$((first + subset_n - 1))p" |
+        sort | sed "s|^|$plain/|" >"$tmp/subset"
+    plain_bytes=$(dir_bytes "$plain")
+    gen_bytes=$(dir_bytes "$set_dir/gen")
+}
 
-mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+bench_seed() {
+    # Every tool reads from the page cache, not the disk.
+    # shellcheck disable=SC2046
+    cat $(cat "$tmp/all") >/dev/null
+    heading "seed scenario, $nfiles monthly files"
+    say "bare libpcap loop over $nfiles files ($runs runs)"
+    # shellcheck disable=SC2046
+    best loop "$loop" $(cat "$tmp/all")
+    [ "$b_status" -eq 0 ] || die "the bare loop failed: $(cat "$tmp/loop.err")"
+    cp "$tmp/loop.out" "$tmp/loop-counts"
+    packets=$(awk '$1 == "total" { print $2 }' "$tmp/loop-counts")
+    loop_all_secs=$b_secs
+    row "bare libpcap loop" "$nfiles" "$packets" "$b_secs" "$b_rss" "$b_cpu" =all
+
+    # The loop over the subset takes a few hundredths of a second, too short for
+    # GNU time's 10 ms resolution: it reads the subset as many times as make about
+    # the whole set's packets (at most 50), and the time is divided back.
+    subset_packets=$(packets_in "$tmp/subset")
+    reps=$(awk -v a="$packets" -v s="$subset_packets" \
+        'BEGIN { r = s > 0 ? int(a / s) : 1; print r < 1 ? 1 : (r > 50 ? 50 : r) }')
+    i=0
+    while [ "$i" -lt "$reps" ]; do
+        cat "$tmp/subset"
+        i=$((i + 1))
+    done >"$tmp/subset-reps"
+    # shellcheck disable=SC2046
+    best loop_subset "$loop" $(cat "$tmp/subset-reps")
+    if [ "$b_status" -eq 0 ]; then
+        loop_subset_secs=$(awk -v t="$b_secs" -v r="$reps" 'BEGIN { printf "%.4f\n", t / r }')
+        loop_subset_cpu=$(awk -v t="$b_cpu" -v r="$reps" 'BEGIN { printf "%.4f\n", t / r }')
+        row "bare libpcap loop (subset, ${reps}x)" "$subset_n/$nfiles" "$subset_packets" \
+            "$loop_subset_secs" "$b_rss" "$loop_subset_cpu" =subset
+    fi
+
+    say "honeyscope report over $nfiles files ($runs runs)"
+    hs_secs=
+    if hs_report honeyscope "$tmp/all"; then
+        hs_secs=$b_secs hs_rss=$b_rss
+        row "honeyscope report" "$nfiles" "$packets" "$b_secs" "$b_rss" "$b_cpu" all
+    fi
+
+    # The same report over the files as generated (some gzip, one pcapng): what
+    # decompression adds. Its ratio is still taken against the loop on plain files.
+    for f in "$set_dir/gen"/*.pcap*; do echo "$f"; done | sort >"$tmp/gen-all"
+    if grep -Eq '\.(gz|zst)$' "$tmp/gen-all" && hs_report honeyscope_gen "$tmp/gen-all"; then
+        row "honeyscope report (as generated)" "$nfiles" "$packets" "$b_secs" "$b_rss" "$b_cpu" all
+    fi
+
+    say "honeyscope report over the first $half_n files (memory check)"
+    half_rss=
+    if hs_report honeyscope_half "$tmp/half"; then
+        half_rss=$b_rss
+    fi
+
+    for peer in $peers; do
+        case "$peer" in
+        tshark)
+            if ! command -v tshark >/dev/null 2>&1; then
+                note "tshark: not installed, skipped"
+                continue
+            fi
+            say "tshark -z io,stat,0 over $subset_n files"
+            per_file tshark "$tmp/subset" tshark -q -z io,stat,0 -r
+            version=$(tshark -v 2>/dev/null | head -n 1 | cut -d' ' -f1-3)
+            peer_row "tshark -q -z io,stat,0" "$version" tshark
+            ;;
+        tcpdump)
+            if ! command -v tcpdump >/dev/null 2>&1; then
+                note "tcpdump: not installed, skipped"
+                continue
+            fi
+            say "tcpdump -n over $subset_n files"
+            per_file tcpdump "$tmp/subset" tcpdump -n -r
+            peer_row "tcpdump -n (prints)" "$(tcpdump --version 2>&1 | head -n 1)" tcpdump
+            per_file tcpdump_w "$tmp/subset" tcpdump -n -w /dev/null -r
+            peer_row "tcpdump -w /dev/null" "$(tcpdump --version 2>&1 | head -n 1)" tcpdump_w
+            ;;
+        nfpcapd)
+            if ! command -v nfpcapd >/dev/null 2>&1; then
+                note "nfpcapd: not installed, skipped"
+                continue
+            fi
+            say "nfpcapd over $subset_n files"
+            mkdir -p "$tmp/nfcapd"
+            # -t 86400: daily flow files, not the default 5-minute ones, so that a
+            # month of sparse honeypot traffic is not thousands of tiny files.
+            per_file nfpcapd "$tmp/subset" nfpcapd -w "$tmp/nfcapd" -t 86400 -r
+            if [ "$p_status" -eq 0 ] && [ -z "$(ls "$tmp/nfcapd")" ]; then
+                say "nfpcapd wrote no flow file, left out"
+                note "nfpcapd: wrote no flow file, left out"
+                continue
+            fi
+            peer_row "nfpcapd (flows to disk)" "$(nfpcapd_version)" nfpcapd
+            ;;
+        *) note "$peer: unknown peer, skipped" ;;
+        esac
+    done
+}
+
+
+# --- bench: bigfile, one file of about 2 GB -----------------------------------
+
+# make_bigfile SCALE DIR: the seed scenario at SCALE merged into
+# DIR/honeypot.pcap by mergecap. The months follow one another in time, so
+# merging is concatenating (-a) them in name order. The seed set of that scale
+# is used when cached, else one is made for the purpose and removed after.
+# DIR appears only once complete.
+make_bigfile() {
+    rm -rf "$2" "$2.part"
+    mkdir -p "$2.part" || return 1
+    src=$data/scale-$1
+    if [ ! -d "$src" ]; then
+        generate "$1" "$2.part/set" || return 1
+        src=$2.part/set
+    fi
+    say "merging the seed scenario at scale $1 into $2/honeypot.pcap"
+    for f in "$src/plain"/*; do echo "$f"; done | sort >"$2.part/inputs"
+    # shellcheck disable=SC2046
+    mergecap -a -F pcap -w "$2.part/honeypot.pcap" $(cat "$2.part/inputs") || {
+        say "mergecap failed"
+        return 1
+    }
+    rm -rf "$2.part/set" "$2.part/inputs"
+    gen_id >"$2.part/generator"
+    mv "$2.part" "$2"
+}
+
+prepare_bigfile() {
+    big='' big_skip=''
+    if ! command -v mergecap >/dev/null 2>&1; then
+        say "bigfile needs mergecap (Debian package wireshark-common): skipped"
+        big_skip="skipped: mergecap (Debian package wireshark-common) is not installed"
+        return
+    fi
+    if [ -n "${BENCH_BIG_SCALE:-}" ]; then
+        big_scale=$BENCH_BIG_SCALE big_how=BENCH_BIG_SCALE
+    else
+        scale_for "$big_bytes"
+        big_scale=$scale_got big_how=$scale_how
+    fi
+    big_dir=$data/bigfile-$big_scale
+    [ -d "$big_dir" ] || make_bigfile "$big_scale" "$big_dir" || exit 1
+    stale "$big_dir"
+    big=$big_dir/honeypot.pcap
+    big_size=$(wc -c <"$big")
+}
+
+bench_bigfile() {
+    [ -n "$big" ] || return
+    cat "$big" >/dev/null
+    heading "bigfile: the seed scenario at scale $big_scale in one file"
+    say "bare libpcap loop over $big ($runs runs)"
+    best big_loop "$loop" "$big"
+    [ "$b_status" -eq 0 ] || die "the bare loop failed: $(cat "$tmp/big_loop.err")"
+    big_packets=$(awk '$1 == "total" { print $2 }' "$tmp/big_loop.out")
+    row "bare libpcap loop" 1 "$big_packets" "$b_secs" "$b_rss" "$b_cpu" =big
+    for t in 1 2; do
+        say "honeyscope report --threads $t over $big ($runs runs)"
+        best "big_hs$t" "$honeyscope" report --threads "$t" --sensor "$sensor" \
+            --group "aws=$root/scenarios/aws-2009.txt" --format json -o /dev/null --quiet "$big"
+        if [ "$b_status" -ne 0 ]; then
+            say "honeyscope report --threads $t failed (status $b_status):"
+            sed 's/^/    /' "$tmp/big_hs$t.err" | tail -n 10 >&2
+            failed=1
+            continue
+        fi
+        row "honeyscope report --threads $t" 1 "$big_packets" "$b_secs" "$b_rss" "$b_cpu" big
+    done
+}
+
+# --- bench: flood, a darknet day of many sources -------------------------------
+
+# make_flood SOURCES DIR: the flood scenario into DIR, with the generator's
+# time and peak memory in DIR/gen.time. DIR appears only once complete.
+make_flood() {
+    rm -rf "$2" "$2.part"
+    mkdir -p "$2.part" || return 1
+    say "generating the flood scenario with $1 sources into $2"
+    if ! /usr/bin/time -f '%e %M' -o "$2.part/gen.time" \
+        "$gen" --scenario flood --sources "$1" --out "$2.part" >"$2.part/gen.log" 2>&1; then
+        sed 's/^/    /' "$2.part/gen.log" | tail -n 20 >&2
+        say "the generator failed"
+        return 1
+    fi
+    gen_id >"$2.part/generator"
+    mv "$2.part" "$2"
+}
+
+prepare_flood() {
+    flood_dir=$data/flood-$flood_sources
+    [ -d "$flood_dir" ] || make_flood "$flood_sources" "$flood_dir" || exit 1
+    stale "$flood_dir"
+    flood=$flood_dir/flood.pcap
+    flood_size=$(wc -c <"$flood")
+    flood_gen=$(awk '{ printf "generated in %s s with %.1f MiB peak", $1, $2 / 1024 }' \
+        "$flood_dir/gen.time" 2>/dev/null)
+    # The sensor set is the one the truth names: the darknet's prefixes.
+    flood_sensors=
+    for s in $(jq -r '.sensor[]' "$flood_dir/truth.json" 2>/dev/null); do
+        flood_sensors="$flood_sensors --sensor $s"
+    done
+    [ -n "$flood_sensors" ] ||
+        flood_sensors="--sensor 198.51.100.0/24 --sensor 2001:db8:64::/64"
+}
+
+bench_flood() {
+    cat "$flood" >/dev/null
+    heading "flood: one darknet day, $flood_sources sources, one flow per packet"
+    say "bare libpcap loop over $flood ($runs runs)"
+    best flood_loop "$loop" "$flood"
+    [ "$b_status" -eq 0 ] || die "the bare loop failed: $(cat "$tmp/flood_loop.err")"
+    flood_packets=$(awk '$1 == "total" { print $2 }' "$tmp/flood_loop.out")
+    row "bare libpcap loop" 1 "$flood_packets" "$b_secs" "$b_rss" "$b_cpu" =flood
+
+    say "honeyscope report over $flood ($runs runs)"
+    # shellcheck disable=SC2086
+    best flood_hs "$honeyscope" report --threads 1 $flood_sensors --group any --format json \
+        -o "$tmp/flood.json" --quiet "$flood"
+    flood_truth=
+    if [ "$b_status" -ne 0 ]; then
+        say "honeyscope report failed (status $b_status):"
+        sed 's/^/    /' "$tmp/flood_hs.err" | tail -n 10 >&2
+        failed=1
+    else
+        row "honeyscope report --threads 1" 1 "$flood_packets" "$b_secs" "$b_rss" "$b_cpu" flood
+        # Fast and wrong would not count: the figures the truth knows.
+        if command -v jq >/dev/null 2>&1; then
+            got=$(jq -c '[.inputs.packets, .groups[0].totals.bytes_in, .inputs.flows.started,
+                .groups[0].totals.sources]' "$tmp/flood.json")
+            want=$(jq -c '[.packets, .bytes, .flows, .groups.any.sources.distinct]' \
+                "$flood_dir/truth.json")
+            if [ "$got" = "$want" ]; then
+                flood_truth="matches truth.json (packets, bytes, flows, sources $want)"
+            else
+                flood_truth="DIFFERS from truth.json: [packets, bytes, flows, sources] $got, want $want"
+                say "flood: honeyscope's report $flood_truth"
+            fi
+        fi
+    fi
+
+    case " $peers " in *" nfpcapd "*) ;; *) return ;; esac
+    if ! command -v nfpcapd >/dev/null 2>&1; then
+        note "nfpcapd: not installed, skipped"
+        return
+    fi
+    say "nfpcapd over $flood"
+    rm -rf "$tmp/nfcapd-flood"
+    mkdir -p "$tmp/nfcapd-flood"
+    timed flood_nfpcapd nfpcapd -w "$tmp/nfcapd-flood" -t 86400 -r "$flood"
+    if [ "$t_status" -ne 0 ]; then
+        say "nfpcapd failed (status $t_status), left out:"
+        sed 's/^/    /' "$tmp/flood_nfpcapd.err" | tail -n 5 >&2
+        note "nfpcapd: failed on the flood (status $t_status), left out"
+        [ "$t_status" -ge 128 ] && failed=1
+        return
+    fi
+    if [ -z "$(ls "$tmp/nfcapd-flood")" ]; then
+        say "nfpcapd wrote no flow file, left out"
+        note "nfpcapd: wrote no flow file for the flood, left out"
+        return
+    fi
+    row "nfpcapd (flows to disk)" 1 "$flood_packets" "$t_secs" "$t_rss" "$t_cpu" flood
+    note "nfpcapd (flows to disk): $(nfpcapd_version)"
+}
+
+# --- run ------------------------------------------------------------------------
+
+# Every capture is made (or found cached) before anything is timed, so that
+# generating one does not weigh on the timing of another.
+wanted seed && prepare_seed
+wanted bigfile && prepare_bigfile
+wanted flood && prepare_flood
+# Other work on the machine skews the wall times: the load is shown with them.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+wanted seed && bench_seed
+wanted bigfile && bench_bigfile
+wanted flood && bench_flood
+
+# --- the table ----------------------------------------------------------------
+
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 mem_kib=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo 2>/dev/null)
 
@@ -356,58 +592,83 @@ print_report() {
     mem_gib=$(awk -v k="${mem_kib:-0}" 'BEGIN { printf "%.1f", k / 1048576 }')
     echo "machine: $(nproc) cores, ${model:-unknown CPU}, $mem_gib GiB memory;" \
         "load average ${load_before:-?} before, ${load_after:-?} after"
-    echo "capture set: seed scenario at scale $scale ($scale_how)"
-    echo "  $nfiles files, $packets packets, $(mib "$plain_bytes") MiB uncompressed" \
-        "($(mib "$gen_bytes") MiB as generated), in $plain"
-    echo "  bare loop and honeyscope: best of $runs run(s) over all files; peers: one run per" \
-        "file over the $subset_n files of median size; ratios against the loop on the same files"
-    echo
-    awk -F '\t' -v loop_all="$loop_all_secs" -v loop_subset="${loop_subset_secs:-0}" \
-        -v pk_all="$packets" -v pk_subset="$subset_packets" '
+    if wanted seed; then
+        echo "seed: the seed scenario at scale $scale ($scale_how)"
+        echo "  $nfiles files, $packets packets, $(mib "$plain_bytes") MiB uncompressed" \
+            "($(mib "$gen_bytes") MiB as generated), in $plain"
+        echo "  peers: one run per file over the $subset_n files of median size"
+    fi
+    if wanted bigfile; then
+        if [ -n "$big" ]; then
+            echo "bigfile: the seed scenario at scale $big_scale ($big_how), merged by mergecap"
+            echo "  1 file, ${big_packets:-?} packets, $(mib "$big_size") MiB, $big"
+        else
+            echo "bigfile: $big_skip"
+        fi
+    fi
+    if wanted flood; then
+        echo "flood: gen_scenario --scenario flood --sources $flood_sources${flood_gen:+, $flood_gen}"
+        echo "  1 file, ${flood_packets:-?} packets, $(mib "$flood_size") MiB, $flood"
+    fi
+    echo "bare loop and honeyscope: best of $runs run(s); every ratio is against the bare" \
+        "loop on the same files in this run"
+    awk -F '\t' '
     function rate(p, s) { return s > 0 ? p / s / 1e6 : 0 }
     BEGIN {
         fmt = "%-34s %7s %12s %9s %10s %9s %12s %8s\n"
+    }
+    /^#/ {
+        printf "\n%s\n", substr($0, 2)
         printf fmt, "tool", "files", "packets", "seconds", "M pkt/s", "vs loop", "peak RSS MiB",
             "CPU s"
-        ref["all"] = rate(pk_all, loop_all)
-        ref["subset"] = rate(pk_subset, loop_subset)
+        next
     }
     {
         r = rate($3, $4)
+        key = $7
+        if (substr(key, 1, 1) == "=") {
+            key = substr(key, 2)
+            ref[key] = r
+        }
         rs = r > 0 ? sprintf("%.2f", r) : "-"
-        ratio = (r > 0 && ref[$7] > 0) ? sprintf("%.1f%%", 100 * r / ref[$7]) : "-"
+        ratio = (r > 0 && ref[key] > 0) ? sprintf("%.1f%%", 100 * r / ref[key]) : "-"
         printf fmt, $1, $2, $3, sprintf("%.3f", $4), rs, ratio, sprintf("%.1f", $5 / 1024),
             sprintf("%.2f", $6)
     }' "$tmp/rows"
     echo
 
-    target="honeyscope full report >= 40% of the bare libpcap loop's packets/s"
-    if [ -n "$hs_secs" ]; then
-        awk -v t="$target" -v h="$hs_secs" -v l="$loop_all_secs" 'BEGIN {
-            if (h <= 0 || l <= 0) {
-                printf "target: %s: too fast to time, use a larger BENCH_SCALE\n", t
-                exit
-            }
-            pct = 100 * l / h
-            printf "target: %s: %.1f%% %s\n", t, pct, (pct >= 40 ? "PASS" : "BELOW")
-        }'
-    else
-        echo "target: $target: not measured (honeyscope failed)"
-    fi
+    if wanted seed; then
+        target="honeyscope full report >= 40% of the bare libpcap loop's packets/s"
+        if [ -n "$hs_secs" ]; then
+            awk -v t="$target" -v h="$hs_secs" -v l="$loop_all_secs" 'BEGIN {
+                if (h <= 0 || l <= 0) {
+                    printf "target: %s: too fast to time, use a larger BENCH_SCALE\n", t
+                    exit
+                }
+                pct = 100 * l / h
+                printf "target: %s: %.1f%% %s\n", t, pct, (pct >= 40 ? "PASS" : "BELOW")
+            }'
+        else
+            echo "target: $target: not measured (honeyscope failed)"
+        fi
 
-    if [ -n "$half_rss" ] && [ -n "$hs_secs" ]; then
-        half_packets=$(packets_in "$tmp/half")
-        awk -v hr="$half_rss" -v ar="$hs_rss" -v hn="$half_n" -v an="$nfiles" \
-            -v hp="$half_packets" -v ap="$packets" 'BEGIN {
-            printf "memory: honeyscope peak RSS over the first %d files (%d packets): %.1f MiB\n",
-                hn, hp, hr / 1024
-            printf "        over all %d files (%d packets): %.1f MiB: ", an, ap, ar / 1024
-            # Flat: within 10% plus 4 MiB of the smaller run while the packets grew.
-            if (ar <= hr * 1.10 + 4096)
-                print "flat"
-            else
-                printf "GROWS (+%.0f%%)\n", 100 * (ar - hr) / hr
-        }'
+        if [ -n "$half_rss" ] && [ -n "$hs_secs" ]; then
+            half_packets=$(packets_in "$tmp/half")
+            awk -v hr="$half_rss" -v ar="$hs_rss" -v hn="$half_n" -v an="$nfiles" \
+                -v hp="$half_packets" -v ap="$packets" 'BEGIN {
+                printf "memory: honeyscope peak RSS over the first %d files (%d packets): %.1f MiB\n",
+                    hn, hp, hr / 1024
+                printf "        over all %d files (%d packets): %.1f MiB: ", an, ap, ar / 1024
+                # Flat: within 10% plus 4 MiB of the smaller run while the packets grew.
+                if (ar <= hr * 1.10 + 4096)
+                    print "flat"
+                else
+                    printf "GROWS (+%.0f%%)\n", 100 * (ar - hr) / hr
+            }'
+        fi
+    fi
+    if wanted flood && [ -n "${flood_truth:-}" ]; then
+        echo "flood: honeyscope's report $flood_truth"
     fi
 
     echo
