@@ -6,7 +6,7 @@
 #   make asan       build everything with ASan+UBSan under build/asan
 #   make bench      benchmarks against a bare libpcap loop and the peers installed
 #   make fuzz       run every fuzz target for FUZZ_SECONDS each (clang, libFuzzer)
-#   make lint       clang-format check, cppcheck
+#   make lint       clang-format check, every header compiled alone, cppcheck
 
 BUILD ?= build
 CC ?= cc
@@ -106,10 +106,25 @@ $(BUILD)/bench/attrib_bench: bench/attrib_bench.c $(BUILD)/libhoneyscope.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhoneyscope.a $(LDFLAGS) $(LDLIBS)
 
-lint:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h)
+# Every header compiles on its own (nothing it needs comes from the file
+# that includes it), checked by compiling each one alone.
+HEADERS := $(sort $(wildcard src/*/*.h))
+HDR_CHECK := $(HEADERS:%.h=$(BUILD)/hdr-check/%.ok)
+
+.PHONY: hdr-check
+hdr-check: $(HDR_CHECK)
+
+$(BUILD)/hdr-check/%.ok: %.h
+	@mkdir -p $(@D)
+	$(CC) -D_POSIX_C_SOURCE=200809L $(CFLAGS) -fsyntax-only -x c $<
+	@touch $@
+
+lint: hdr-check
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(HEADERS) $(TOOL_SRC) \
+	    $(UNIT_SRC) tests/unit/check.h $(wildcard tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	    --suppress=missingIncludeSystem -Isrc $(LIB_SRC) $(CLI_SRC)
+	    --suppress=missingIncludeSystem --inline-suppr --library=scripts/cppcheck.cfg \
+	    -Isrc $(LIB_SRC) $(CLI_SRC)
 
 clean:
 	rm -rf $(BUILD)

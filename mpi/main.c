@@ -10,7 +10,6 @@
 
 #include "dist.h"
 
-
 int dist_error(const char *fmt, ...)
 {
     va_list ap;

@@ -59,7 +59,6 @@ static const char report_usage[] =
     "what was read) or a rank failed (no report), 2 usage error.\n";
 /* clang-format on */
 
-
 struct report_args {
     struct sensor_set sensors;
     struct naming_args naming;
@@ -385,8 +384,8 @@ int dist_report(int argc, char **argv, int rank, int ranks)
         plan.status = parse_args(&args, argc, argv);
         if (plan.status < 0) {
             int nread = 0;
-            paths = capture_list_distinct(argv + optind, (size_t)(argc - optind), &nread,
-                                          &m.files, &nfiles);
+            paths = capture_list_distinct(argv + optind, (size_t)(argc - optind), &nread, &m.files,
+                                          &nfiles);
             npaths = (size_t)nread;
         }
         if (plan.status < 0 && args.sensors.count == 0) {

@@ -260,8 +260,8 @@ static void day_text(int64_t day, char buf[16])
 
 #define NS_PER_S INT64_C(1000000000)
 #define NS_PER_DAY (INT64_C(86400) * NS_PER_S)
-#define MS(x) ((int64_t)(x) * INT64_C(1000000))
-#define US(x) ((int64_t)(x) * INT64_C(1000))
+#define MS(x) ((int64_t)(x)*INT64_C(1000000))
+#define US(x) ((int64_t)(x)*INT64_C(1000))
 
 /* ---- addresses ------------------------------------------------------------- */
 
@@ -575,9 +575,9 @@ static void writer_open(struct writer *w, const char *dir, const char *name, enu
         snprintf(w->tmp, sizeof w->tmp, "%s/.%s.tmp", dir, name);
         target = w->tmp;
     }
-    w->dead = pcap_open_dead_with_tstamp_precision(dlt_of(linktype), (int)snaplen,
-                                                   fmt == FMT_PCAP_NS ? PCAP_TSTAMP_PRECISION_NANO
-                                                                      : PCAP_TSTAMP_PRECISION_MICRO);
+    w->dead = pcap_open_dead_with_tstamp_precision(
+        dlt_of(linktype), (int)snaplen,
+        fmt == FMT_PCAP_NS ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
     if (!w->dead)
         die("pcap_open_dead failed");
     w->dump = pcap_dump_open(w->dead, target);
@@ -677,7 +677,7 @@ struct group {
     struct port_stat port[MAX_CAT];
     size_t nport;
     struct day_stat *series;
-    struct keyset src_all, src_day;           /* IPv4 sources */
+    struct keyset src_all, src_day;              /* IPv4 sources */
     struct raddr v6_all[MAX_V6], v6_day[MAX_V6]; /* IPv6 sources (basic only) */
     size_t nv6_all, nv6_day;
     uint64_t flows, pk[2], by[2];
@@ -853,8 +853,7 @@ static void day_begin(struct gen *g, int64_t day)
     }
 }
 
-static void file_open(struct gen *g, const char *name, enum fmt fmt, int linktype,
-                      unsigned snaplen)
+static void file_open(struct gen *g, const char *name, enum fmt fmt, int linktype, unsigned snaplen)
 {
     writer_open(&g->w, g->dir, name, fmt, linktype, snaplen);
     g->w_open = true;
@@ -962,8 +961,8 @@ static void flow_init(struct gen *g, struct flow *f, const struct raddr *remote,
             c = "irc";
         snprintf(f->category, sizeof f->category, "%s", c);
     } else {
-        snprintf(f->category, sizeof f->category, "%s:%s",
-                 init == INIT_REMOTE ? "scan" : "unknown", f->service);
+        snprintf(f->category, sizeof f->category, "%s:%s", init == INIT_REMOTE ? "scan" : "unknown",
+                 f->service);
     }
 
     for (int i = 0; i < NGROUP; i++) {
@@ -1107,7 +1106,7 @@ static void ipv4_header(uint8_t *h, size_t optlen, uint32_t src, uint32_t dst, u
 #define MAX_FRAME 2048
 
 struct ip_extra {
-    bool raw_frag;     /* frag field and ipid given below */
+    bool raw_frag; /* frag field and ipid given below */
     uint16_t frag, ipid;
     size_t optlen; /* IPv4 options (NOPs), multiple of 4 */
 };
@@ -1284,7 +1283,7 @@ static void icmp_send(struct gen *g, struct flow *f, int dir, unsigned type, uns
 
 static void rand_word(struct rng *r, char *buf, unsigned lo, unsigned hi)
 {
-    static const char syl[][4] = {"ka", "ri", "to", "ne", "mo", "sa", "lu", "vi", "der",
+    static const char syl[][4] = {"ka", "ri", "to", "ne", "mo", "sa",  "lu",  "vi",  "der",
                                   "ax", "on", "pe", "zu", "qu", "bel", "tra", "nix", "o"};
     unsigned want = rng_range(r, lo, hi);
     size_t n = 0;
@@ -1307,8 +1306,8 @@ static void rand_domain(struct rng *r, char *buf, size_t size)
 
 /* A DNS message (RFC 1035): one A question, and for a response one answer
  * whose name is a pointer to the question, or NXDOMAIN. */
-static size_t dns_message(uint8_t *p, uint16_t id, const char *name, bool response,
-                          bool nxdomain, uint32_t answer)
+static size_t dns_message(uint8_t *p, uint16_t id, const char *name, bool response, bool nxdomain,
+                          uint32_t answer)
 {
     size_t n = 12;
     put16(p, id);
@@ -1327,7 +1326,7 @@ static size_t dns_message(uint8_t *p, uint16_t id, const char *name, bool respon
         s += l + (dot ? 1 : 0);
     }
     p[n++] = 0;
-    put16(p + n, 1); /* QTYPE A */
+    put16(p + n, 1);     /* QTYPE A */
     put16(p + n + 2, 1); /* QCLASS IN */
     n += 4;
     if (response && !nxdomain) {
@@ -1821,8 +1820,7 @@ static void plan_infections(struct gen *g, struct seed_state *st, int64_t from, 
 
 /* Burst days: away from infections (whose own traffic would hide them), from
  * the period's ends and from each other. */
-static void plan_bursts(struct gen *g, struct seed_state *st, int64_t from, int64_t to,
-                        unsigned k)
+static void plan_bursts(struct gen *g, struct seed_state *st, int64_t from, int64_t to, unsigned k)
 {
     for (unsigned i = 0; i < k;) {
         int64_t d = from + 2 + (int64_t)rng_below(&g->cal, (uint64_t)(to - from - 3));
@@ -1901,12 +1899,11 @@ static const struct rates BG_SCAN = {0.85, 0.425, 0.34, 0.255, 1.87, 0.425, 0.30
 #define NOT_SENSOR_RATE 0.3
 
 static const uint16_t AWS_OTHER_PORTS[] = {22, 80, 135, 1433, 3389, 5900, 8080, 2967, 4899, 23};
-static const uint16_t BG_OTHER_PORTS[] = {22, 23, 80, 1433, 3389, 5900, 8080, 2967, 4899,
-                                          1080, 9988, 3128, 5554, 6129, 1025, 42};
+static const uint16_t BG_OTHER_PORTS[] = {22,   23,   80,   1433, 3389, 5900, 8080, 2967,
+                                          4899, 1080, 9988, 3128, 5554, 6129, 1025, 42};
 static const uint16_t BG_UDP_PORTS[] = {1434, 137, 1026, 1027, 5060};
 
-static uint32_t pick_scanner(struct gen *g, const uint32_t *pool, size_t n, bool aws,
-                             double fresh)
+static uint32_t pick_scanner(struct gen *g, const uint32_t *pool, size_t n, bool aws, double fresh)
 {
     if (rng_chance(&g->rng, fresh))
         return aws ? aws_addr(&g->rng, g->day) : background_addr(&g->rng);
@@ -1923,60 +1920,51 @@ static void gen_scans(struct gen *g, const struct rates *rt, double mult, double
     unsigned n;
 #define SRC() pick_scanner(g, pool, npool, aws, fresh)
     n = stoch_round(&g->rng, rt->smb445 * s);
-    while (n--)
-        {
-            int64_t start = rand_start(g);
-            gen_scan_open(g, SRC(), 445, start);
-        }
+    while (n--) {
+        int64_t start = rand_start(g);
+        gen_scan_open(g, SRC(), 445, start);
+    }
     n = stoch_round(&g->rng, rt->smb139 * s);
-    while (n--)
-        {
-            int64_t start = rand_start(g);
-            gen_scan_open(g, SRC(), 139, start);
-        }
+    while (n--) {
+        int64_t start = rand_start(g);
+        gen_scan_open(g, SRC(), 139, start);
+    }
     n = stoch_round(&g->rng, rt->p1080 * s);
-    while (n--)
-        {
-            int64_t start = rand_start(g);
-            gen_scan_closed(g, SRC(), 1080, start);
-        }
+    while (n--) {
+        int64_t start = rand_start(g);
+        gen_scan_closed(g, SRC(), 1080, start);
+    }
     n = stoch_round(&g->rng, rt->p9988 * s);
-    while (n--)
-        {
-            int64_t start = rand_start(g);
-            gen_scan_closed(g, SRC(), 9988, start);
-        }
+    while (n--) {
+        int64_t start = rand_start(g);
+        gen_scan_closed(g, SRC(), 9988, start);
+    }
     n = stoch_round(&g->rng, rt->closed_other * s);
     while (n--) {
         const uint16_t *ports = aws ? AWS_OTHER_PORTS : BG_OTHER_PORTS;
         size_t np = aws ? sizeof AWS_OTHER_PORTS / 2 : sizeof BG_OTHER_PORTS / 2;
         uint16_t port = ports[rng_below(&g->rng, np)];
-        if (port == 135 && rng_chance(&g->rng, 0.5))
-            {
-                int64_t start = rand_start(g);
-                gen_scan_open(g, SRC(), port, start);
-            }
-        else
-            {
-                int64_t start = rand_start(g);
-                gen_scan_closed(g, SRC(), port, start);
-            }
+        if (port == 135 && rng_chance(&g->rng, 0.5)) {
+            int64_t start = rand_start(g);
+            gen_scan_open(g, SRC(), port, start);
+        } else {
+            int64_t start = rand_start(g);
+            gen_scan_closed(g, SRC(), port, start);
+        }
     }
     n = stoch_round(&g->rng, rt->udp * s);
     while (n--) {
-        uint16_t port =
-            aws ? 1434 : BG_UDP_PORTS[rng_below(&g->rng, sizeof BG_UDP_PORTS / 2)];
+        uint16_t port = aws ? 1434 : BG_UDP_PORTS[rng_below(&g->rng, sizeof BG_UDP_PORTS / 2)];
         {
             int64_t start = rand_start(g);
             gen_scan_udp(g, SRC(), port, start);
         }
     }
     n = stoch_round(&g->rng, rt->ping * s);
-    while (n--)
-        {
-            int64_t start = rand_start(g);
-            gen_ping_in(g, SRC(), start);
-        }
+    while (n--) {
+        int64_t start = rand_start(g);
+        gen_ping_in(g, SRC(), start);
+    }
 #undef SRC
 }
 
@@ -1996,17 +1984,15 @@ static void gen_infected_day(struct gen *g, struct seed_state *st)
         gen_smtp(g, st, mx, rand_start(g));
     }
     n = stoch_round(r, AWS_DNS * s);
-    while (n--)
-        {
-            int64_t start = rand_start(g);
-            gen_dns(g, st->aws_ns[rng_below(r, POOL_NS)], true, start);
-        }
+    while (n--) {
+        int64_t start = rand_start(g);
+        gen_dns(g, st->aws_ns[rng_below(r, POOL_NS)], true, start);
+    }
     n = stoch_round(r, BG_DNS * s);
-    while (n--)
-        {
-            int64_t start = rand_start(g);
-            gen_dns(g, st->bg_ns[rng_below(r, POOL_NS)], false, start);
-        }
+    while (n--) {
+        int64_t start = rand_start(g);
+        gen_dns(g, st->bg_ns[rng_below(r, POOL_NS)], false, start);
+    }
     /* sweeps of up to 50 consecutive addresses each */
     for (int aws = 1; aws >= 0; aws--) {
         n = stoch_round(r, (aws ? AWS_ICMP : BG_ICMP) * s);
@@ -2018,11 +2004,10 @@ static void gen_infected_day(struct gen *g, struct seed_state *st)
         }
     }
     n = stoch_round(r, AWS_HTTP * s);
-    while (n--)
-        {
-            int64_t start = rand_start(g);
-            gen_http(g, &st->aws_http[rng_below(r, st->naws_http)], start);
-        }
+    while (n--) {
+        int64_t start = rand_start(g);
+        gen_http(g, &st->aws_http[rng_below(r, st->naws_http)], start);
+    }
     n = stoch_round(r, BG_HTTP * s);
     while (n--)
         gen_http(g, &st->bg_http, rand_start(g));
@@ -2101,10 +2086,10 @@ static void run_seed(struct gen *g, json_t *truth)
                 file_close(g);
             cur_month = m;
             char name[64];
-            enum fmt fmt = y == 2008                ? FMT_PCAP_GZ
-                           : (y == 2009 && m == 6)  ? FMT_PCAP_NS
-                           : (y == 2009 && m == 9)  ? FMT_PCAPNG
-                                                    : FMT_PCAP;
+            enum fmt fmt = y == 2008               ? FMT_PCAP_GZ
+                           : (y == 2009 && m == 6) ? FMT_PCAP_NS
+                           : (y == 2009 && m == 9) ? FMT_PCAPNG
+                                                   : FMT_PCAP;
             /* the pcapng month keeps a .pcap name, as misnamed captures do */
             snprintf(name, sizeof name, "honeypot-%04d-%02d.pcap%s", y, m,
                      fmt == FMT_PCAP_GZ ? ".gz" : "");
@@ -2302,8 +2287,8 @@ static void basic_sll(struct gen *g, int64_t t)
     flow_done(g, &f);
     /* the error quotes the offending IP header and 8 bytes of its UDP header */
     uint8_t quote[28];
-    ipv4_header(quote, 0, v4(192, 0, 2, 10), v4(203, 0, 113, 44), P_UDP, 20 + 8 + sizeof ntp,
-                ipid, 0, 128);
+    ipv4_header(quote, 0, v4(192, 0, 2, 10), v4(203, 0, 113, 44), P_UDP, 20 + 8 + sizeof ntp, ipid,
+                0, 128);
     put16(quote + 20, 1300);
     put16(quote + 22, 123);
     put16(quote + 24, 8 + sizeof ntp);
@@ -2363,11 +2348,10 @@ static void basic_raw(struct gen *g, int64_t t)
 
     basic_flow(g, &f, &b33, P_UDP, 161, 40300, INIT_REMOTE, 0, t + MS(1000));
     /* SNMPv1 get-request for sysDescr.0 with community "public" (RFC 1157) */
-    static const uint8_t snmp[] = {
-        0x30, 0x29, 0x02, 0x01, 0x00, 0x04, 0x06, 'p',  'u',  'b',  'l',  'i',  'c',
-        0xa0, 0x1c, 0x02, 0x04, 0x12, 0x34, 0x56, 0x78, 0x02, 0x01, 0x00, 0x02, 0x01,
-        0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01,
-        0x01, 0x00, 0x05, 0x00};
+    static const uint8_t snmp[] = {0x30, 0x29, 0x02, 0x01, 0x00, 0x04, 0x06, 'p',  'u',  'b',  'l',
+                                   'i',  'c',  0xa0, 0x1c, 0x02, 0x04, 0x12, 0x34, 0x56, 0x78, 0x02,
+                                   0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08,
+                                   0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00};
     udp_send(g, &f, DIR_IN, snmp, sizeof snmp, 0);
     flow_done(g, &f);
 }
@@ -2488,9 +2472,9 @@ static json_t *group_json(const struct gen *g, const struct group *gr)
         const char *name;
         int init, dir;
     } lists[] = {
-        {"out", INIT_SENSOR, DIR_OUT},          {"out_replies", INIT_REMOTE, DIR_OUT},
-        {"in_replies", INIT_SENSOR, DIR_IN},    {"in_unsolicited", INIT_REMOTE, DIR_IN},
-        {"in_unknown", INIT_UNKNOWN, DIR_IN},   {"out_unknown", INIT_UNKNOWN, DIR_OUT},
+        {"out", INIT_SENSOR, DIR_OUT},        {"out_replies", INIT_REMOTE, DIR_OUT},
+        {"in_replies", INIT_SENSOR, DIR_IN},  {"in_unsolicited", INIT_REMOTE, DIR_IN},
+        {"in_unknown", INIT_UNKNOWN, DIR_IN}, {"out_unknown", INIT_UNKNOWN, DIR_OUT},
     };
     for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
         json_t *lo = json_object();
@@ -3221,8 +3205,8 @@ int main(int argc, char **argv)
         write_text(path, BASIC_LIST);
     }
 
-    fprintf(stderr, "gen_scenario: scenario %s, seed %" PRIu64 ", scale %g -> %s\n", scenario,
-            seed, scale, out);
+    fprintf(stderr, "gen_scenario: scenario %s, seed %" PRIu64 ", scale %g -> %s\n", scenario, seed,
+            scale, out);
     json_t *truth = json_object();
     if (g.scenario == 0)
         run_seed(&g, truth);

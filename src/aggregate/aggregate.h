@@ -32,7 +32,7 @@ struct cube_key {
 struct cube_counts {
     uint64_t packets_in, packets_out;
     uint64_t bytes_in, bytes_out;
-    uint64_t flows;           /* flows started in this bin */
+    uint64_t flows;            /* flows started in this bin */
     int64_t first_ns, last_ns; /* first and last packet of the row */
 };
 
@@ -65,11 +65,11 @@ void cube_merge(struct cube *into, const struct cube *from);
 #define CUBE_EVIDENCE_MAX 500000
 
 struct evidence_row {
-    int64_t bin;          /* the bin in which the conversation started */
+    int64_t bin; /* the bin in which the conversation started */
     struct ip_addr remote;
-    uint8_t kind;         /* enum evidence_kind (evidence/evidence.h) */
+    uint8_t kind; /* enum evidence_kind (evidence/evidence.h) */
     uint16_t len;
-    const char *value;    /* len bytes as sent, NUL-terminated; owned by the table */
+    const char *value; /* len bytes as sent, NUL-terminated; owned by the table */
     uint64_t count;
 };
 
@@ -94,11 +94,11 @@ struct evidence_table *cube_evidence(struct cube *cube);
 
 struct input_stats {
     uint64_t files, files_failed;
-    uint64_t packets;                       /* records read */
-    uint64_t bad[DECODE_RESULT_COUNT];      /* by class; bad[DECODE_OK] unused */
-    uint64_t not_sensor;                    /* neither side is a sensor */
-    uint64_t sensor_to_sensor;              /* both sides are sensors */
-    int64_t first_ns, last_ns;              /* span of the packets read */
+    uint64_t packets;                  /* records read */
+    uint64_t bad[DECODE_RESULT_COUNT]; /* by class; bad[DECODE_OK] unused */
+    uint64_t not_sensor;               /* neither side is a sensor */
+    uint64_t sensor_to_sensor;         /* both sides are sensors */
+    int64_t first_ns, last_ns;         /* span of the packets read */
     struct flow_stats flows;
     uint64_t evidence_skipped; /* conversation sides not parsed: buffers spent */
     /* Link types that were not decoded, with their packet counts. */
@@ -135,8 +135,8 @@ struct aggregate_config {
  * before a failure stays in cube and stats. Returns AGGREGATE_INTERRUPTED
  * when asked to stop: the file is then incomplete.
  */
-int aggregate_capture(struct cube *cube, const struct aggregate_config *config,
-                      const char *path, struct input_stats *stats, char *err, size_t errlen);
+int aggregate_capture(struct cube *cube, const struct aggregate_config *config, const char *path,
+                      struct input_stats *stats, char *err, size_t errlen);
 
 /*
  * Feeds up to max_packets packets of path, from its start, into detector as
@@ -165,7 +165,7 @@ size_t aggregate_detect_sensors(const char *const *paths, size_t count, struct s
 
 /* One file's result, handed to the caller's thread. */
 struct file_result {
-    size_t index; /* into the paths given */
+    size_t index;      /* into the paths given */
     struct cube *cube; /* the file's own cube; the callback may keep it (set NULL) */
     struct input_stats stats;
     int status; /* as aggregate_capture() returned */

@@ -14,11 +14,11 @@
 struct evidence_capture {
     struct cube *cube;
     const struct bin_clock *clock;
-    uint8_t *bytes;        /* allocated buffers of EVIDENCE_SIDE_BYTES each */
-    uint16_t *lengths;     /* bytes held per buffer */
-    uint32_t *free_slots;  /* buffers given back (1-based) */
+    uint8_t *bytes;       /* allocated buffers of EVIDENCE_SIDE_BYTES each */
+    uint16_t *lengths;    /* bytes held per buffer */
+    uint32_t *free_slots; /* buffers given back (1-based) */
     size_t free_count, used, allocated, capacity;
-    uint64_t skipped;      /* conversation sides that found the pool spent */
+    uint64_t skipped; /* conversation sides that found the pool spent */
 };
 
 void evidence_capture_init(struct evidence_capture *ec, struct cube *cube,

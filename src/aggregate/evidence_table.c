@@ -102,8 +102,8 @@ static void reindex(struct evidence_table *t)
     }
 }
 
-static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
-                unsigned kind, const char *value, size_t len, uint64_t count, bool bounded)
+static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote, unsigned kind,
+                const char *value, size_t len, uint64_t count, bool bounded)
 {
     if (len > EVIDENCE_VALUE_MAX)
         len = EVIDENCE_VALUE_MAX;

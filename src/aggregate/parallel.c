@@ -21,10 +21,10 @@ struct pool {
     const struct aggregate_config *config;
     pthread_mutex_t lock;
     pthread_cond_t changed;
-    size_t next;              /* next file to take */
+    size_t next;                /* next file to take */
     struct file_result **ready; /* finished, not yet consumed */
     size_t ready_count;
-    size_t limit;             /* results allowed to wait */
+    size_t limit; /* results allowed to wait */
     bool cancelled;
 };
 

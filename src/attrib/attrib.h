@@ -136,9 +136,8 @@ void snapshot_series_release(struct snapshot_series *series);
  * Returns 0, or -1 with a message in err when the series would hold two
  * snapshots of one day, or an undated snapshot beside another.
  */
-int snapshot_series_add(struct snapshot_series *series, struct prefix_set *set,
-                        const char *source, const char *format, int64_t day, char *err,
-                        size_t errlen);
+int snapshot_series_add(struct snapshot_series *series, struct prefix_set *set, const char *source,
+                        const char *format, int64_t day, char *err, size_t errlen);
 /* The index of the snapshot in force at unix_s (the latest dated at or
  * before it, else the earliest); 0 for an empty series. */
 size_t snapshot_index(const struct snapshot_series *series, int64_t unix_s);
@@ -146,8 +145,7 @@ size_t snapshot_index(const struct snapshot_series *series, int64_t unix_s);
 const struct prefix_set *snapshot_for(const struct snapshot_series *series, int64_t unix_s);
 /* The UTC seconds [*from_s, *to_s) in which snapshot i is in force;
  * INT64_MIN and INT64_MAX stand for no bound. */
-void snapshot_span(const struct snapshot_series *series, size_t i, int64_t *from_s,
-                   int64_t *to_s);
+void snapshot_span(const struct snapshot_series *series, size_t i, int64_t *from_s, int64_t *to_s);
 
 /* ---- MaxMind DB ------------------------------------------------------------- */
 
@@ -214,8 +212,8 @@ struct origin {
  * names, else from the mmdb when it gives the same AS. Returns whether an AS
  * was found; *out is filled either way.
  */
-bool origin_lookup(const struct origin_sources *sources, const struct ip_addr *addr,
-                   int64_t unix_s, struct origin *out);
+bool origin_lookup(const struct origin_sources *sources, const struct ip_addr *addr, int64_t unix_s,
+                   struct origin *out);
 /* Whether sources can tell an AS at all. */
 bool origin_sources_any(const struct origin_sources *sources);
 
@@ -291,8 +289,7 @@ bool group_match_at(const struct group *group, const struct origin_sources *sour
  * group changes with time: equal epochs at two times mean equal answers for
  * every address. Constant (0) for a group that does not depend on time.
  */
-size_t group_epoch(const struct group *group, const struct origin_sources *sources,
-                   int64_t unix_s);
+size_t group_epoch(const struct group *group, const struct origin_sources *sources, int64_t unix_s);
 /* Whether group_epoch() can change with time. */
 bool group_dated(const struct group *group, const struct origin_sources *sources);
 

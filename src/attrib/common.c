@@ -24,7 +24,7 @@ void attrib_err(char *err, size_t errlen, const char *fmt, ...)
 char *attrib_quote(const char *s, size_t max, char *buf, size_t len)
 {
     size_t used = 0;
-    for (size_t i = 0; s[i] && i < max && used + 5 < len; i++) {
+    for (size_t i = 0; i < max && s[i] && used + 5 < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c < 0x7f)
             buf[used++] = (char)c;

@@ -14,7 +14,6 @@
 
 #define GROUP_NAME_MAX 32
 
-
 static int name_char(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -84,7 +83,7 @@ static int parse_asns(struct group *group, const char *value, char *err, size_t 
         uint32_t asn;
         if (parse_one_asn(p, len, &asn) < 0) {
             attrib_err(err, errlen, "group '%s': bad AS number '%.*s' (want AS<n> or <n>, n > 0)",
-                    group->name, (int)(len > 64 ? 64 : len), p);
+                       group->name, (int)(len > 64 ? 64 : len), p);
             return -1;
         }
         ALLOC_GROW(group->asns, group->asn_count + 1, alloc);
@@ -132,7 +131,7 @@ static int load_prefix_file(struct group *group, const char *value, char *err, s
             day = attrib_days(y, m, d);
         if (day == SNAPSHOT_UNDATED) {
             attrib_err(err, errlen, "group '%s': bad date '%s' (want FILE@YYYY-MM-DD)", group->name,
-                    at + 1);
+                       at + 1);
             free(file);
             return -1;
         }
@@ -169,7 +168,7 @@ int group_parse(struct group *group, const char *spec, char *err, size_t errlen)
     size_t name_len = (size_t)(eq - spec);
     if (!valid_name(spec, name_len)) {
         attrib_err(err, errlen, "bad group name '%.*s': want 1 to %d of A-Z a-z 0-9 '_' '.' '-'",
-                (int)(name_len > 64 ? 64 : name_len), spec, GROUP_NAME_MAX);
+                   (int)(name_len > 64 ? 64 : name_len), spec, GROUP_NAME_MAX);
         return -1;
     }
     const char *value = eq + 1;
@@ -204,9 +203,9 @@ int group_merge(struct group *into, struct group *from, char *err, size_t errlen
     int rc = 0;
     if (into->kind != GROUP_PREFIXES || from->kind != GROUP_PREFIXES) {
         attrib_err(err, errlen,
-                "group '%s' given twice: only groups of prefix files can be given again, as "
-                "dated snapshots",
-                into->name);
+                   "group '%s' given twice: only groups of prefix files can be given again, as "
+                   "dated snapshots",
+                   into->name);
         rc = -1;
     }
     /* Check every file first, so that a failure leaves into as it was. */
@@ -216,8 +215,8 @@ int group_merge(struct group *into, struct group *from, char *err, size_t errlen
             const struct snapshot *t = &into->snapshots.v[j];
             if (f->day == SNAPSHOT_UNDATED || t->day == SNAPSHOT_UNDATED) {
                 attrib_err(err, errlen,
-                        "group '%s' given twice: '%s' has no date (write FILE@YYYY-MM-DD)",
-                        into->name, f->day == SNAPSHOT_UNDATED ? f->source : t->source);
+                           "group '%s' given twice: '%s' has no date (write FILE@YYYY-MM-DD)",
+                           into->name, f->day == SNAPSHOT_UNDATED ? f->source : t->source);
                 rc = -1;
                 break;
             }
@@ -225,7 +224,7 @@ int group_merge(struct group *into, struct group *from, char *err, size_t errlen
                 char day[16];
                 snapshot_day_format(f->day, day, sizeof(day));
                 attrib_err(err, errlen, "group '%s': '%s' and '%s' are both snapshots of %s",
-                        into->name, t->source, f->source, day);
+                           into->name, t->source, f->source, day);
                 rc = -1;
                 break;
             }
@@ -301,9 +300,8 @@ bool group_match_at(const struct group *group, const struct origin_sources *sour
         hit = true;
         break;
     case GROUP_PREFIXES: {
-        const struct prefix_set *set = group->snapshots.count
-                                           ? snapshot_for(&group->snapshots, unix_s)
-                                           : group->prefixes;
+        const struct prefix_set *set =
+            group->snapshots.count ? snapshot_for(&group->snapshots, unix_s) : group->prefixes;
         entry = set ? prefix_set_lookup(set, addr) : NULL;
         hit = entry != NULL;
         break;
@@ -336,8 +334,7 @@ bool group_dated(const struct group *group, const struct origin_sources *sources
     }
 }
 
-size_t group_epoch(const struct group *group, const struct origin_sources *sources,
-                   int64_t unix_s)
+size_t group_epoch(const struct group *group, const struct origin_sources *sources, int64_t unix_s)
 {
     if (!group_dated(group, sources))
         return 0;

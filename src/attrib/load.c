@@ -32,7 +32,6 @@ struct line_reader {
     int eof;
 };
 
-
 static int reader_open(struct line_reader *r, const char *path, char *err, size_t errlen)
 {
     memset(r, 0, sizeof(*r));
@@ -41,7 +40,7 @@ static int reader_open(struct line_reader *r, const char *path, char *err, size_
     r->gz = gzopen(path, "rb");
     if (!r->gz) {
         attrib_err(err, errlen, "cannot open '%s': %s", path,
-                errno ? strerror(errno) : "out of memory");
+                   errno ? strerror(errno) : "out of memory");
         return -1;
     }
     gzbuffer(r->gz, 131072);
@@ -70,7 +69,7 @@ static int reader_next(struct line_reader *r, char **line, size_t *len, char *er
             r->line_no++;
             if (stop - r->start > LINE_MAX_BYTES) {
                 attrib_err(err, errlen, "%s:%lu: line longer than %d bytes", r->path, r->line_no,
-                        LINE_MAX_BYTES);
+                           LINE_MAX_BYTES);
                 return -1;
             }
             *line = r->buf + r->start;
@@ -84,7 +83,7 @@ static int reader_next(struct line_reader *r, char **line, size_t *len, char *er
         r->scanned = r->end;
         if (r->end - r->start > LINE_MAX_BYTES) {
             attrib_err(err, errlen, "%s:%lu: line longer than %d bytes", r->path, r->line_no + 1,
-                    LINE_MAX_BYTES);
+                       LINE_MAX_BYTES);
             return -1;
         }
         /* Keep the partial line and refill behind it. */
@@ -97,7 +96,7 @@ static int reader_next(struct line_reader *r, char **line, size_t *len, char *er
             int errnum;
             const char *msg = gzerror(r->gz, &errnum);
             attrib_err(err, errlen, "%s:%lu: read error: %s", r->path, r->line_no + 1,
-                    errnum == Z_ERRNO ? strerror(errno) : msg);
+                       errnum == Z_ERRNO ? strerror(errno) : msg);
             return -1;
         }
         if (n == 0) {
@@ -316,8 +315,8 @@ static int64_t header_day(const char *line, size_t len)
         if (n != 8)
             continue;
         const char *d = line + i;
-        unsigned y = (unsigned)((d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 +
-                                (d[3] - '0'));
+        unsigned y =
+            (unsigned)((d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0'));
         unsigned m = (unsigned)((d[4] - '0') * 10 + (d[5] - '0'));
         unsigned day = (unsigned)((d[6] - '0') * 10 + (d[7] - '0'));
         int64_t days = attrib_days(y, m, day);

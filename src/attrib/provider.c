@@ -75,7 +75,7 @@ static const char *const provider_keys[] = {
 
 struct term {
     enum field field;
-    int provider; /* ANY_PROVIDER, or the one whose files know the key */
+    int provider;    /* ANY_PROVIDER, or the one whose files know the key */
     const char *key; /* as written, for messages (points into text) */
     size_t key_len;
     const char *patterns; /* "a|b*", NUL-terminated in text */

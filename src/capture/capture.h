@@ -17,11 +17,11 @@
 struct capture_file;
 
 struct capture_packet {
-    int64_t ts_ns;        /* nanoseconds since 1970-01-01 UTC; saturated at the
-                           * int64_t ends for times past 1677..2262 */
-    uint32_t caplen;      /* bytes present in data */
-    uint32_t wirelen;     /* bytes the packet had on the wire */
-    const uint8_t *data;  /* valid until the next capture_next() */
+    int64_t ts_ns;       /* nanoseconds since 1970-01-01 UTC; saturated at the
+                          * int64_t ends for times past 1677..2262 */
+    uint32_t caplen;     /* bytes present in data */
+    uint32_t wirelen;    /* bytes the packet had on the wire */
+    const uint8_t *data; /* valid until the next capture_next() */
 };
 
 enum capture_status {

@@ -15,8 +15,8 @@
 /* Exit statuses (POSIX conventions, as documented in --help). */
 enum {
     EXIT_OK = 0,
-    EXIT_FAILED = 1,  /* the work failed, or some inputs could not be read */
-    EXIT_USAGE = 2,    /* the command line is wrong */
+    EXIT_FAILED = 1, /* the work failed, or some inputs could not be read */
+    EXIT_USAGE = 2,  /* the command line is wrong */
 };
 
 int cmd_report(int argc, char **argv);

@@ -18,7 +18,6 @@
 #include "../store/store.h"
 #include "cli.h"
 
-
 static const char ingest_usage[] =
     "usage: honeyscope ingest --db STORE [options] CAPTURE...\n"
     "\n"
@@ -271,8 +270,8 @@ int cmd_ingest(int argc, char **argv)
     config.packets_read = &progress.packets;
     config.stop = &stop_signal;
     progress_start(&progress, quiet, nwork);
-    aggregate_files((const char *const *)work, nwork, &config, threads, store_result,
-                    ingest_tick, &job);
+    aggregate_files((const char *const *)work, nwork, &config, threads, store_result, ingest_tick,
+                    &job);
     progress_end(&progress);
 
     if (!quiet)

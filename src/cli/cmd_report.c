@@ -21,9 +21,8 @@
 #include "../store/store.h"
 #include "cli.h"
 #include "inputs.h"
-#include "stored_groups.h"
 #include "naming.h"
-
+#include "stored_groups.h"
 
 static const char report_usage[] =
     "usage: honeyscope report [options] CAPTURE...\n"
@@ -38,8 +37,7 @@ static const char report_usage[] =
     "Naming the sides:\n"
     "  --sensor CIDR          a sensor address or prefix (repeatable; IPv4 or IPv6);\n"
     "                         without it the sensor is detected from the traffic\n"
-    "  --group any            every remote address (the default without --group)\n"
-    NAMING_USAGE
+    "  --group any            every remote address (the default without --group)\n" NAMING_USAGE
     "\n"
     "Time:\n"
     "  --from YYYY-MM-DD      first day of the period (inclusive, in --tz)\n"
@@ -81,7 +79,6 @@ static const char report_usage[] =
     "Exit status: 0 success, 1 some input could not be read (the report covers\n"
     "what was read), 2 usage error.\n";
 
-
 struct report_args {
     struct sensor_set sensors;
     struct naming_args naming; /* --group, --pfx2as, --mmdb, --asnames */
@@ -93,7 +90,7 @@ struct report_args {
     struct flow_config flow;
     unsigned threads;
     const char *db;
-    const char *compare; /* FROM..TO */
+    const char *compare;        /* FROM..TO */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
 };
@@ -153,8 +150,7 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         int naming_status;
         if (c == OPT_NAMING_GROUP && !strchr(optarg, '=') && strcmp(optarg, "any") != 0) {
             /* A set stored with 'honeyscope prefixes add': loaded once --db is known. */
-            ALLOC_GROW(args->stored_groups, args->stored_group_count + 1,
-                       args->stored_group_alloc);
+            ALLOC_GROW(args->stored_groups, args->stored_group_count + 1, args->stored_group_alloc);
             args->stored_groups[args->stored_group_count++] = optarg;
             continue;
         }
@@ -244,8 +240,7 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             char *end;
             double k = strtod(optarg, &end);
             if (*end || !(k > 0 && k < 1000))
-                return usage_error("report", "--burst-k takes a positive number, not '%s'",
-                                   optarg);
+                return usage_error("report", "--burst-k takes a positive number, not '%s'", optarg);
             args->options.burst_k = k;
             break;
         }
@@ -272,7 +267,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
     if (!args->db && optind >= argc)
         return usage_error("report", "no capture files given (or --db STORE)");
     if (args->db && args->options.clock.offset_s % STORE_BIN_SECONDS)
-        return usage_error("report", "a store keeps quarter hours: --tz must be a multiple of 15 minutes");
+        return usage_error("report",
+                           "a store keeps quarter hours: --tz must be a multiple of 15 minutes");
 
     int64_t days;
     const int64_t offset = args->options.clock.offset_s;
@@ -372,8 +368,8 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.flow = args->flow;
     config.sensors = &args->sensors;
     config.packets_read = &progress.packets;
-    aggregate_files((const char *const *)paths, (size_t)npaths, &config, args->threads,
-                    merge_file, read_tick, &rc);
+    aggregate_files((const char *const *)paths, (size_t)npaths, &config, args->threads, merge_file,
+                    read_tick, &rc);
     progress_end(&progress);
     /* Files are listed by name, as a store lists them, whatever the order given. */
     qsort(files, nfiles, sizeof(*files), compare_files);
@@ -418,8 +414,9 @@ int cmd_report(int argc, char **argv)
     status = EXIT_FAILED;
 
     if (args.stored_group_count && !args.db) {
-        status = usage_error("report", "--group %s names a stored prefix set: give --db STORE "
-                                       "(or NAME=FILE)",
+        status = usage_error("report",
+                             "--group %s names a stored prefix set: give --db STORE "
+                             "(or NAME=FILE)",
                              args.stored_groups[0]);
         goto out;
     }
@@ -467,10 +464,9 @@ int cmd_report(int argc, char **argv)
             if (args.options.compare_to_s > to)
                 to = args.options.compare_to_s;
         }
-        if (!store || store_get_sensors(store, &args.sensors, why, sizeof(why), err,
-                                        sizeof(err)) < 0 ||
-            store_load(store, from, to, cube, &total, &stored, &file_count, err,
-                       sizeof(err)) < 0) {
+        if (!store ||
+            store_get_sensors(store, &args.sensors, why, sizeof(why), err, sizeof(err)) < 0 ||
+            store_load(store, from, to, cube, &total, &stored, &file_count, err, sizeof(err)) < 0) {
             error("%s", err);
             store_close(store);
             goto out_cube;
@@ -489,7 +485,7 @@ int cmd_report(int argc, char **argv)
     } else {
         int nfiles = 0;
         char **files = capture_list_distinct(argv + optind, (size_t)(argc - optind), &nfiles,
-                                         &report_files, &file_count);
+                                             &report_files, &file_count);
         if (args.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
             detection = why;

@@ -36,4 +36,3 @@ char **capture_list_distinct(char **paths, size_t npaths, int *nread, struct rep
     *nfiles = n;
     return read;
 }
-

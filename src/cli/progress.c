@@ -32,8 +32,7 @@ void progress_tick(void *ctx)
     double secs = seconds_since(&p->start);
     uint64_t packets = atomic_load(&p->packets);
     fprintf(stderr, "\r%zu/%zu files, %" PRIu64 " packets, %.2f M packets/s, %.0f s   ",
-            p->files_done, p->files, packets, secs > 0 ? (double)packets / secs / 1e6 : 0.0,
-            secs);
+            p->files_done, p->files, packets, secs > 0 ? (double)packets / secs / 1e6 : 0.0, secs);
     fflush(stderr);
 }
 

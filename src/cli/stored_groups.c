@@ -71,8 +71,8 @@ static int load_one(void *ctx, const struct stored_prefix_spec *spec)
         left -= (size_t)n;
     }
     close(fd);
-    char *text = xmalloc(st_add(st_add(strlen(spec->name), strlen(path)),
-                                strlen(spec->file_suffix) + 2));
+    char *text =
+        xmalloc(st_add(st_add(strlen(spec->name), strlen(path)), strlen(spec->file_suffix) + 2));
     sprintf(text, "%s=%s%s", spec->name, path, spec->file_suffix);
     bool taken = naming_option(lc->naming, lc->verb, OPT_NAMING_GROUP, text, &status);
     free(text);
@@ -91,7 +91,6 @@ int stored_group_load(struct naming_args *naming, struct store *store, const cha
     if (store_prefix_each(store, name, load_one, &lc, err, sizeof(err)) < 0)
         return error("group '%s': %s", name, err);
     if (lc.specs == 0)
-        return error("the store holds no prefix set '%s' (see 'honeyscope prefixes list')",
-                     name);
+        return error("the store holds no prefix set '%s' (see 'honeyscope prefixes list')", name);
     return 0;
 }

@@ -70,7 +70,8 @@ int parse_zone(const char *text, int64_t *offset_s)
     size_t len = strlen(text);
     if (len == 6 && text[3] == ':' && sscanf(text + 1, "%2u:%2u", &h, &m) == 2)
         ;
-    else if (len == 5 && strspn(text + 1, "0123456789") == 4 && sscanf(text + 1, "%2u%2u", &h, &m) == 2)
+    else if (len == 5 && strspn(text + 1, "0123456789") == 4 &&
+             sscanf(text + 1, "%2u%2u", &h, &m) == 2)
         ;
     else if (len == 3 && strspn(text + 1, "0123456789") == 2 && sscanf(text + 1, "%2u", &h) == 1)
         m = 0;

@@ -21,15 +21,15 @@ size_t st_add(size_t a, size_t b);
 size_t st_mult(size_t a, size_t b);
 
 /* Grows *items (of *alloc elements of size bytes) to hold at least need. */
-#define ALLOC_GROW(items, need, alloc)                                                  \
-    do {                                                                               \
-        if ((need) > (alloc)) {                                                        \
-            size_t alloc_grow_new_ = (alloc) < 16 ? 16 : (alloc) * 2;                  \
-            if (alloc_grow_new_ < (need))                                              \
-                alloc_grow_new_ = (need);                                              \
-            (items) = xreallocarray((items), alloc_grow_new_, sizeof(*(items)));       \
-            (alloc) = alloc_grow_new_;                                                 \
-        }                                                                              \
+#define ALLOC_GROW(items, need, alloc)                                                             \
+    do {                                                                                           \
+        if ((need) > (alloc)) {                                                                    \
+            size_t alloc_grow_new_ = (alloc) < 16 ? 16 : (alloc)*2;                                \
+            if (alloc_grow_new_ < (need))                                                          \
+                alloc_grow_new_ = (need);                                                          \
+            (items) = xreallocarray((items), alloc_grow_new_, sizeof(*(items)));                   \
+            (alloc) = alloc_grow_new_;                                                             \
+        }                                                                                          \
     } while (0)
 
 #endif

@@ -42,17 +42,17 @@ enum {
 
 struct decoded_packet {
     struct ip_addr src, dst;
-    uint8_t proto;      /* IP protocol of the innermost header we decoded */
-    uint8_t tcp_flags;  /* TCP only */
+    uint8_t proto;     /* IP protocol of the innermost header we decoded */
+    uint8_t tcp_flags; /* TCP only */
     /*
      * For TCP and UDP, the ports. For ICMP/ICMPv6, src_port is the echo
      * identifier (0 for other types) and dst_port is type << 8 | code.
      * Zero for non-first fragments and other protocols.
      */
     uint16_t src_port, dst_port;
-    uint8_t is_fragment;       /* a non-first fragment: no transport header */
-    uint8_t first_fragment;    /* offset 0 with more fragments to follow */
-    uint32_t frag_id;          /* IPv4 identification / IPv6 fragment id */
+    uint8_t is_fragment;    /* a non-first fragment: no transport header */
+    uint8_t first_fragment; /* offset 0 with more fragments to follow */
+    uint32_t frag_id;       /* IPv4 identification / IPv6 fragment id */
     /*
      * IP length as the wire carried it: IPv4 total length, IPv6 payload
      * length + 40, whatever the link type or snap length.

@@ -37,7 +37,8 @@ unsigned category_named(uint8_t proto, uint16_t service)
     }
     if (proto == PROTO_UDP && service == 53)
         return 2;
-    if ((proto == PROTO_ICMP && service == 8 << 8) || (proto == PROTO_ICMPV6 && service == 128 << 8))
+    if ((proto == PROTO_ICMP && service == 8 << 8) ||
+        (proto == PROTO_ICMPV6 && service == 128 << 8))
         return 3;
     return 0;
 }

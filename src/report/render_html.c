@@ -399,6 +399,8 @@ static void nice_scale(double max, bool integers, double *top, double *step)
 {
     if (!(max > 0))
         max = integers ? 4 : 1;
+    /* max > 0 here, so raw > 0 (cppcheck takes max / 5 for integer division). */
+    // cppcheck-suppress invalidFunctionArg
     double raw = max / 5, mag = pow(10, floor(log10(raw))), norm = raw / mag, s;
     if (norm <= 1)
         s = 1;
@@ -1462,6 +1464,7 @@ static void churn_section(const struct page *p, const struct group_report *gr)
           p->out);
     struct hbar bars[LIFETIME_COUNT];
     for (unsigned i = 0; i < LIFETIME_COUNT; i++) {
+        // cppcheck-suppress legacyUninitvar ; the label is being written, not read
         snprintf(bars[i].label, sizeof(bars[i].label), "%s", lifetime_names[i]);
         bars[i].value = share_of(c->lifetime[i], total);
         bars[i].value2 = -1;

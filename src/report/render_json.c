@@ -45,11 +45,12 @@ static json_t *options_json(const struct report *r)
     char zone[16];
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
     json_t *o = json_object();
-    json_object_set_new(o, "from", r->period_end > r->period_start ? jbin(r, r->period_start)
-                                                                   : json_null());
-    json_object_set_new(o, "to", r->period_end > r->period_start
-                                     ? jbin(r, r->period_end - r->options.clock.width_s)
-                                     : json_null());
+    json_object_set_new(o, "from",
+                        r->period_end > r->period_start ? jbin(r, r->period_start) : json_null());
+    json_object_set_new(o, "to",
+                        r->period_end > r->period_start
+                            ? jbin(r, r->period_end - r->options.clock.width_s)
+                            : json_null());
     json_object_set_new(o, "bin", json_string(r->options.clock.width_s >= 86400 ? "day" : "hour"));
     json_object_set_new(o, "tz", json_string(zone));
     json_object_set_new(o, "metric", json_string(metric_name(r->options.metric)));
@@ -69,10 +70,10 @@ static json_t *inputs_json(const struct report *r)
         json_t *jf = json_object();
         json_object_set_new(jf, "path", jstr(f->path));
         json_object_set_new(jf, "format", f->format[0] ? json_string(f->format) : json_null());
-        json_object_set_new(jf, "link_type", f->format[0] ? json_integer(f->link_type)
-                                                          : json_null());
-        json_object_set_new(jf, "link_name", f->format[0] ? jstr(capture_link_name(f->link_type))
-                                                          : json_null());
+        json_object_set_new(jf, "link_type",
+                            f->format[0] ? json_integer(f->link_type) : json_null());
+        json_object_set_new(jf, "link_name",
+                            f->format[0] ? jstr(capture_link_name(f->link_type)) : json_null());
         json_object_set_new(jf, "packets", jint(f->packets));
         json_object_set_new(jf, "error", jstr(f->error));
         json_object_set_new(jf, "same_as", jstr(f->same_as));
@@ -171,8 +172,9 @@ static json_t *source_json(const struct report *r, const struct source_entry *s)
     char addr[ADDR_TEXT_MAX], text[PREFIX_TEXT_MAX];
     json_t *o = json_object(), *ports = json_array();
     json_object_set_new(o, "address", json_string(addr_format(&s->addr, addr)));
-    json_object_set_new(o, "prefix", s->prefix ? json_string(prefix_format(&s->prefix->prefix, text))
-                                               : json_null());
+    json_object_set_new(o, "prefix",
+                        s->prefix ? json_string(prefix_format(&s->prefix->prefix, text))
+                                  : json_null());
     json_object_set_new(o, "label", s->prefix ? jstr(s->prefix->label) : json_null());
     json_object_set_new(o, "packets_in", jint(s->packets_in));
     json_object_set_new(o, "packets_out", jint(s->packets_out));
@@ -198,11 +200,11 @@ static json_t *snapshots_json(const struct report *r, const struct snapshot_use 
         json_t *o = json_object();
         json_object_set_new(o, "source", jstr(u->snapshot->source));
         json_object_set_new(o, "format", json_string(u->snapshot->format));
-        json_object_set_new(o, "date",
-                            u->snapshot->day == SNAPSHOT_UNDATED
-                                ? json_null()
-                                : json_string(snapshot_day_format(u->snapshot->day, day,
-                                                                  sizeof(day))));
+        json_object_set_new(
+            o, "date",
+            u->snapshot->day == SNAPSHOT_UNDATED
+                ? json_null()
+                : json_string(snapshot_day_format(u->snapshot->day, day, sizeof(day))));
         json_object_set_new(o, "prefix_count", jint(prefix_set_count(u->snapshot->set)));
         json_object_set_new(o, "from", u->used ? jbin(r, u->first_bin) : json_null());
         json_object_set_new(o, "to", u->used ? jbin(r, u->last_bin) : json_null());
@@ -242,8 +244,8 @@ static json_t *bursts_json(const struct report *r, const struct group_report *gr
                         json_string("value > median + k * 1.4826 * MAD of the trailing window "
                                     "(noise floor sqrt(median)), value >= min_volume"));
     json_object_set_new(o, "series", json_string("unsolicited inbound, in the report's metric"));
-    json_object_set_new(o, "window", jint(r->options.burst_window ? r->options.burst_window
-                                                                  : params.window));
+    json_object_set_new(o, "window",
+                        jint(r->options.burst_window ? r->options.burst_window : params.window));
     json_object_set_new(o, "k", json_real(r->options.burst_k > 0 ? r->options.burst_k : params.k));
     json_object_set_new(o, "min_volume",
                         jint(r->options.burst_min ? r->options.burst_min : params.min_volume));
@@ -262,8 +264,8 @@ static json_t *bursts_json(const struct report *r, const struct group_report *gr
         json_object_set_new(b, "bin", json_string(bin));
         json_object_set_new(b, "value", jint(value));
         json_object_set_new(b, "baseline", json_real(p->baseline));
-        json_object_set_new(b, "ratio", json_real(p->baseline > 0 ? (double)value / p->baseline
-                                                                  : (double)value));
+        json_object_set_new(
+            b, "ratio", json_real(p->baseline > 0 ? (double)value / p->baseline : (double)value));
         json_array_append_new(bins, b);
         if (strncmp(month, bin, 7) != 0) {
             memcpy(month, bin, 7);
@@ -273,8 +275,9 @@ static json_t *bursts_json(const struct report *r, const struct group_report *gr
             json_object_set_new(current, "count", json_integer(0));
             json_array_append_new(months, current);
         }
-        json_object_set_new(current, "count",
-                            json_integer(json_integer_value(json_object_get(current, "count")) + 1));
+        json_object_set_new(
+            current, "count",
+            json_integer(json_integer_value(json_object_get(current, "count")) + 1));
     }
     json_object_set_new(o, "bins", bins);
     json_object_set_new(o, "per_month", months);
@@ -413,8 +416,8 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     for (unsigned l = 0; l < LIST_COUNT; l++) {
         json_t *list = json_array();
         for (size_t i = 0; i < gr->list_counts[l]; i++)
-            json_array_append_new(list,
-                                  figures_json("category", gr->lists[l][i].name, &gr->lists[l][i].f));
+            json_array_append_new(
+                list, figures_json("category", gr->lists[l][i].name, &gr->lists[l][i].f));
         json_object_set_new(o, list_json_names[l], list);
     }
 
@@ -518,21 +521,19 @@ static json_t *versus_json(const struct group_report *a, const struct group_repo
     json_object_set_new(totals, "sources", ratio(a->totals.sources, b->totals.sources));
     json_object_set_new(o, "ratios", totals);
     for (unsigned l = 0; l < LIST_COUNT; l++)
-        json_object_set_new(o, list_json_names[l],
-                            versus_list(a->lists[l], a->list_counts[l], b->lists[l],
-                                        b->list_counts[l]));
+        json_object_set_new(
+            o, list_json_names[l],
+            versus_list(a->lists[l], a->list_counts[l], b->lists[l], b->list_counts[l]));
     json_object_set_new(o, "ports_in", versus_ports(a, b));
     json_object_set_new(bursts, "count", jint(a->burst_count));
     json_object_set_new(bursts, "count_compare", jint(b->burst_count));
     /* Per 30 bins, so periods of different lengths compare. */
-    json_object_set_new(bursts, "per_30_bins",
-                        json_real(a->series_count ? 30.0 * (double)a->burst_count /
-                                                        (double)a->series_count
-                                                  : 0));
-    json_object_set_new(bursts, "per_30_bins_compare",
-                        json_real(b->series_count ? 30.0 * (double)b->burst_count /
-                                                        (double)b->series_count
-                                                  : 0));
+    json_object_set_new(
+        bursts, "per_30_bins",
+        json_real(a->series_count ? 30.0 * (double)a->burst_count / (double)a->series_count : 0));
+    json_object_set_new(
+        bursts, "per_30_bins_compare",
+        json_real(b->series_count ? 30.0 * (double)b->burst_count / (double)b->series_count : 0));
     json_object_set_new(o, "bursts", bursts);
     return o;
 }
@@ -550,7 +551,8 @@ static void null_all_integers(json_t *o)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(o, key, v) {
+    json_object_foreach(o, key, v)
+    {
         if (json_is_integer(v))
             json_object_set_new(o, key, json_null());
     }
@@ -560,20 +562,31 @@ static void null_all_integers(json_t *o)
 static void index_series(json_t *series)
 {
     static const char *const keys[] = {
-        "packets_in", "packets_out", "bytes_in", "bytes_out", "flows", "sources",
-        "unsolicited_packets", "unsolicited_bytes", "unsolicited_flows", "new_sources",
-        "returning_sources", NULL,
+        "packets_in",
+        "packets_out",
+        "bytes_in",
+        "bytes_out",
+        "flows",
+        "sources",
+        "unsolicited_packets",
+        "unsolicited_bytes",
+        "unsolicited_flows",
+        "new_sources",
+        "returning_sources",
+        NULL,
     };
     for (const char *const *k = keys; *k; k++) {
         json_int_t peak = 0;
         size_t i;
         json_t *p;
-        json_array_foreach(series, i, p) {
+        json_array_foreach(series, i, p)
+        {
             json_int_t v = json_integer_value(json_object_get(p, *k));
             if (v > peak)
                 peak = v;
         }
-        json_array_foreach(series, i, p) {
+        json_array_foreach(series, i, p)
+        {
             json_int_t v = json_integer_value(json_object_get(p, *k));
             json_object_set_new(p, *k, json_real(peak ? 100.0 * (double)v / (double)peak : 0));
         }
@@ -589,7 +602,8 @@ static void mask_group(json_t *g)
     const char *key;
     index_series(json_object_get(g, "series"));
     null_all_integers(json_object_get(g, "totals"));
-    json_object_foreach(g, key, list) {
+    json_object_foreach(g, key, list)
+    {
         if (json_is_array(list) && strcmp(key, "series") != 0)
             json_array_foreach(list, i, e) if (json_is_object(e)) null_fields(e, counts);
     }
@@ -606,7 +620,8 @@ static void mask_group(json_t *g)
     json_array_foreach(json_object_get(churn, "by_prefix"), j, e) null_all_integers(e);
     json_array_foreach(json_object_get(churn, "by_net"), j, e) null_all_integers(e);
     json_array_foreach(json_object_get(g, "asns_top"), j, e) null_all_integers(e);
-    json_object_foreach(json_object_get(g, "evidence"), key, e) {
+    json_object_foreach(json_object_get(g, "evidence"), key, e)
+    {
         null_all_integers(e);
         json_array_foreach(json_object_get(e, "top"), j, list) null_all_integers(list);
     }
@@ -629,7 +644,8 @@ static void mask_json(json_t *root)
     null_all_integers(inputs);
     null_all_integers(json_object_get(inputs, "bad"));
     null_all_integers(json_object_get(inputs, "flows"));
-    json_array_foreach(json_object_get(inputs, "files"), i, f) null_fields(f, (const char *const[]){"path", "same_as", "packets", NULL});
+    json_array_foreach(json_object_get(inputs, "files"), i, f)
+        null_fields(f, (const char *const[]){"path", "same_as", "packets", NULL});
     json_array_foreach(json_object_get(root, "groups"), i, g) mask_group(g);
     json_t *cmp = json_object_get(root, "compare");
     json_array_foreach(json_object_get(cmp, "groups"), i, g) mask_group(g);
@@ -656,8 +672,9 @@ int render_json(const struct report *r, FILE *out)
         json_t *m = json_object();
         json_object_set_new(m, "path", jstr(mmdb_source_path(r->origins.mmdb)));
         json_object_set_new(m, "type", jstr(mmdb_source_type(r->origins.mmdb)));
-        json_object_set_new(m, "date", json_string(snapshot_day_format(
-                                           mmdb_source_day(r->origins.mmdb), day, sizeof(day))));
+        json_object_set_new(
+            m, "date",
+            json_string(snapshot_day_format(mmdb_source_day(r->origins.mmdb), day, sizeof(day))));
         json_object_set_new(root, "mmdb", m);
     } else {
         json_object_set_new(root, "mmdb", json_null());

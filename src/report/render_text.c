@@ -125,7 +125,8 @@ static void group_header(const struct report *r, const struct group_report *gr, 
         for (size_t i = 0; i < g->asn_count; i++)
             fprintf(out, "%s%" PRIu32, i ? ", " : "", g->asns[i]);
         fprintf(out, " in ");
-        text_escape(out, r->input->routing_source ? r->input->routing_source : "(no routing table)");
+        text_escape(out,
+                    r->input->routing_source ? r->input->routing_source : "(no routing table)");
         fprintf(out, "\n");
     } else {
         fprintf(out, ": every remote address\n");
@@ -163,7 +164,8 @@ static void series(const struct report *r, const struct group_report *gr, FILE *
     enum metric m = r->options.metric == METRIC_FLOWS ? METRIC_PACKETS : r->options.metric;
     uint64_t max = 0;
     for (size_t i = 0; i < gr->series_count; i++) {
-        uint64_t vi = point_value(&gr->series[i], m, true), vo = point_value(&gr->series[i], m, false);
+        uint64_t vi = point_value(&gr->series[i], m, true),
+                 vo = point_value(&gr->series[i], m, false);
         if (vi > max)
             max = vi;
         if (vo > max)
@@ -195,9 +197,9 @@ static void series(const struct report *r, const struct group_report *gr, FILE *
         else
             fprintf(out, " %7" PRIu64 " %7" PRIu64, p->flows, p->sources);
         if (p->burst)
-            fprintf(out, " ! x%.1f", p->baseline > 0
-                                         ? (double)p->unsolicited_packets / p->baseline
-                                         : (double)p->unsolicited_packets);
+            fprintf(out, " ! x%.1f",
+                    p->baseline > 0 ? (double)p->unsolicited_packets / p->baseline
+                                    : (double)p->unsolicited_packets);
         fputc('\n', out);
     }
 }
@@ -228,7 +230,8 @@ static void category_table(const struct report *r, const struct group_report *gr
 
 static void port_table(const struct report *r, const struct group_report *gr, FILE *out)
 {
-    fprintf(out, "\n-- unsolicited inbound by port (share of all traffic received from the group)\n");
+    fprintf(out,
+            "\n-- unsolicited inbound by port (share of all traffic received from the group)\n");
     if (!gr->port_count) {
         fprintf(out, "   (none)\n");
         return;
@@ -244,8 +247,8 @@ static void port_table(const struct report *r, const struct group_report *gr, FI
             "share");
     for (size_t i = 0; i < gr->port_count; i++) {
         const struct port_entry *p = &gr->ports_in[i];
-        fprintf(out, "%-6s %6u %12" PRIu64 " %14" PRIu64 " %10" PRIu64 " %6.1f%%\n",
-                p->proto_name, p->port, p->f.packets, p->f.bytes, p->f.flows, p->f.share);
+        fprintf(out, "%-6s %6u %12" PRIu64 " %14" PRIu64 " %10" PRIu64 " %6.1f%%\n", p->proto_name,
+                p->port, p->f.packets, p->f.bytes, p->f.flows, p->f.share);
     }
 }
 
@@ -361,8 +364,7 @@ static void as_table(const struct report *r, const struct group_report *gr, FILE
         fprintf(out,
                 "%-12s %8" PRIu64 " %12" PRIu64 " %12" PRIu64 " %14" PRIu64 " %14" PRIu64
                 " %6.1f%%  ",
-                as, e->sources, e->packets_in, e->packets_out, e->bytes_in, e->bytes_out,
-                e->share);
+                as, e->sources, e->packets_in, e->packets_out, e->bytes_in, e->bytes_out, e->share);
         if (e->asn)
             text_escape(out, e->name[0] ? e->name : "(no name)");
         else
@@ -460,8 +462,9 @@ static void churn_table(const struct group_report *gr, FILE *out)
     char text[PREFIX_TEXT_MAX];
     if (!gr->totals.sources)
         return;
-    fprintf(out, "\n-- source churn: %" PRIu64 " sources, %" PRIu64 " seen in one bin only (%.1f%%)\n",
-            gr->totals.sources, c->one_bin, 100.0 * (double)c->one_bin / (double)gr->totals.sources);
+    fprintf(
+        out, "\n-- source churn: %" PRIu64 " sources, %" PRIu64 " seen in one bin only (%.1f%%)\n",
+        gr->totals.sources, c->one_bin, 100.0 * (double)c->one_bin / (double)gr->totals.sources);
     fprintf(out, "   lifetime (first to last packet):");
     for (unsigned i = 0; i < LIFETIME_COUNT; i++)
         fprintf(out, "%s %s %" PRIu64, i ? "," : "", lifetime_names[i], c->lifetime[i]);
@@ -517,8 +520,7 @@ static void versus_list(const char *title, const struct category_entry *a, size_
 {
     if (!na && !nb)
         return;
-    fprintf(out, "   %s\n   %-24s %8s %8s %8s\n", title, "category", "share", "compared",
-            "points");
+    fprintf(out, "   %s\n   %-24s %8s %8s %8s\n", title, "category", "share", "compared", "points");
     for (size_t i = 0; i < na; i++) {
         double other = 0;
         for (size_t j = 0; j < nb; j++)
@@ -568,8 +570,8 @@ static void versus_tables(const struct report *r, const struct group_report *a,
                 fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8.2f\n", rows[i].name,
                         rows[i].x, rows[i].y, (double)rows[i].x / (double)rows[i].y);
             else
-                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8s\n", rows[i].name,
-                        rows[i].x, rows[i].y, "-");
+                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8s\n", rows[i].name, rows[i].x,
+                        rows[i].y, "-");
     }
     fprintf(out, "   bursts per 30 bins: %.2f against %.2f\n",
             a->series_count ? 30.0 * (double)a->burst_count / (double)a->series_count : 0.0,

@@ -310,8 +310,8 @@ static void finish_lists(struct group_report *gr, struct item *v, size_t n, stru
         p->port = ports[i].service;
         port_proto_name(p->proto, p->proto_name, sizeof(p->proto_name));
         p->f = ports[i].f;
-        p->f.share = share(figures_metric(&p->f, metric),
-                           direction_total(&gr->totals, true, metric));
+        p->f.share =
+            share(figures_metric(&p->f, metric), direction_total(&gr->totals, true, metric));
     }
     if (gr->port_count)
         qsort(gr->ports_in, gr->port_count, sizeof(*gr->ports_in), port_cmp);
@@ -323,7 +323,7 @@ struct remote_state {
     struct source_entry source;
     struct items services; /* unsolicited services of this remote */
     int64_t last_counted_bin;
-    size_t active_bins;    /* bins in which it sent the sensor something */
+    size_t active_bins; /* bins in which it sent the sensor something */
 };
 
 /* What the group's sources look like together, gathered remote by remote. */
@@ -538,7 +538,7 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
         pt->unsolicited_flows += c->flows;
     } else if (initiator == INITIATOR_SENSOR) {
         static const enum sensor_activity by_named[] = {
-            ACTIVITY_OTHER, ACTIVITY_SPAM,  ACTIVITY_DNS,  ACTIVITY_SCAN,
+            ACTIVITY_OTHER,    ACTIVITY_SPAM,  ACTIVITY_DNS,   ACTIVITY_SCAN,
             ACTIVITY_DOWNLOAD, ACTIVITY_OTHER, ACTIVITY_OTHER,
         };
         unsigned named = category_named(k->proto, k->service);
@@ -556,8 +556,7 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     unsigned out_list = initiator == INITIATOR_SENSOR   ? LIST_OUT
                         : initiator == INITIATOR_REMOTE ? LIST_OUT_REPLIES
                                                         : LIST_OUT_UNKNOWN;
-    item_add(items, in_list, initiator, k->proto, k->service, c->packets_in, c->bytes_in,
-             c->flows);
+    item_add(items, in_list, initiator, k->proto, k->service, c->packets_in, c->bytes_in, c->flows);
     item_add(items, out_list, initiator, k->proto, k->service, c->packets_out, c->bytes_out,
              c->flows);
 
@@ -691,8 +690,8 @@ static void build_group(struct report *r, struct group_report *gr, const struct 
         const struct ip_addr *addr = &cube_row_at(in->cube, rows[0])->key.remote;
         struct group_match match;
         if (in_group)
-            remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric,
-                       &gr->churn, &cs);
+            remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric, &gr->churn,
+                       &cs);
         in_group = false;
         if (!mc.dated) {
             in_group = group_match_at(gr->group, &r->origins, addr, 0, &match);
@@ -717,8 +716,7 @@ static void build_group(struct report *r, struct group_report *gr, const struct 
         }
     }
     if (in_group)
-        remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric, &gr->churn,
-                   &cs);
+        remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric, &gr->churn, &cs);
     items_release(&rs.services);
     finish_churn(&gr->churn, &cs);
     find_bursts(r, gr);
@@ -762,8 +760,8 @@ struct report *report_build(const struct report_input *input, const struct repor
     if (end < start)
         end = start;
     if ((end - start) / clock->width_s > MAX_BINS) {
-        snprintf(err, errlen,
-                 "the period spans more than %d bins; choose it with --from and --to", MAX_BINS);
+        snprintf(err, errlen, "the period spans more than %d bins; choose it with --from and --to",
+                 MAX_BINS);
         return NULL;
     }
 
@@ -805,9 +803,10 @@ struct report *report_build(const struct report_input *input, const struct repor
             gr->series[b].bin = start + (int64_t)b * clock->width_s;
         build_group(r, gr, &order);
         asview_build(r, gr, order.rows, cube_row_count(input->cube));
-        const struct snapshot_series *files = gr->group->kind == GROUP_PREFIXES ? &gr->group->snapshots
-                                              : gr->group->kind == GROUP_ASNS   ? r->origins.routing
-                                                                                : NULL;
+        const struct snapshot_series *files = gr->group->kind == GROUP_PREFIXES
+                                                  ? &gr->group->snapshots
+                                              : gr->group->kind == GROUP_ASNS ? r->origins.routing
+                                                                              : NULL;
         gr->snapshots = snapshot_uses(r, files);
         gr->snapshot_count = gr->snapshots ? files->count : 0;
     }

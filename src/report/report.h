@@ -33,8 +33,8 @@ struct report_options {
     int64_t from_s; /* UTC second at which --from's day starts in the zone */
     int64_t to_s;   /* UTC second at which the day after --to starts */
     enum metric metric;
-    size_t top;     /* sources listed */
-    bool mask;      /* publish without absolute numbers or sensor addresses */
+    size_t top;              /* sources listed */
+    bool mask;               /* publish without absolute numbers or sensor addresses */
     bool mask_keep_evidence; /* with mask: show what the sensor sent, redacted */
     /* Burst detection (report_int.h, bursts.c); zero means the defaults. */
     size_t burst_window;
@@ -51,7 +51,7 @@ struct report_file {
     char format[24];
     int link_type;
     uint64_t packets;
-    const char *error; /* NULL when read to the end */
+    const char *error;   /* NULL when read to the end */
     const char *same_as; /* not read: the same capture as this file; else NULL */
 };
 

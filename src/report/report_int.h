@@ -92,17 +92,17 @@ enum lifetime_bucket {
 extern const char *const lifetime_names[LIFETIME_COUNT];
 
 struct net_count {
-    struct ip_prefix net;                /* a /24 (IPv4) or /48 (IPv6) */
-    const struct prefix_entry *entry;    /* or a labelled prefix of the group */
+    struct ip_prefix net;             /* a /24 (IPv4) or /48 (IPv6) */
+    const struct prefix_entry *entry; /* or a labelled prefix of the group */
     uint64_t sources;
 };
 
 struct churn {
-    uint64_t one_bin;                 /* sources seen in a single bin only */
+    uint64_t one_bin; /* sources seen in a single bin only */
     uint64_t lifetime[LIFETIME_COUNT];
-    struct net_count *by_prefix;      /* sources per labelled prefix, most first */
+    struct net_count *by_prefix; /* sources per labelled prefix, most first */
     size_t prefix_count;
-    struct net_count *by_net;         /* sources per /24 or /48, most first (top) */
+    struct net_count *by_net; /* sources per /24 or /48, most first (top) */
     size_t net_count, net_total;
 };
 
@@ -111,8 +111,8 @@ struct source_entry {
     const struct prefix_entry *prefix; /* NULL for the group "any" */
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, flows_initiated;
     int64_t first_ns, last_ns;
-    char services[5][16]; /* its top unsolicited services */
-    size_t service_count; /* shown */
+    char services[5][16];  /* its top unsolicited services */
+    size_t service_count;  /* shown */
     size_t services_total; /* distinct unsolicited services */
 };
 
@@ -131,7 +131,7 @@ struct as_entry {
 /* Which bins of the period a snapshot decided (attribution.c). */
 struct snapshot_use {
     const struct snapshot *snapshot;
-    bool used;               /* false: no bin of the period falls in its span */
+    bool used;                   /* false: no bin of the period falls in its span */
     int64_t first_bin, last_bin; /* UTC seconds of the bins' starts */
 };
 
@@ -178,11 +178,11 @@ struct group_report {
 struct report {
     const struct report_input *input;
     struct report_options options;
-    struct report *compare; /* the --compare period, or NULL */
+    struct report *compare;           /* the --compare period, or NULL */
     int64_t period_start, period_end; /* UTC seconds, [start, end) */
     struct group_report *groups;
     size_t group_count;
-    struct origin_sources origins; /* what names origin ASes */
+    struct origin_sources origins;      /* what names origin ASes */
     struct snapshot_series routing_one; /* routing alone, as a series of one */
     struct snapshot routing_one_v;
     struct snapshot_use *routing_snapshots;
@@ -220,7 +220,6 @@ struct snapshot_use *snapshot_uses(const struct report *r, const struct snapshot
 /* Fills gr's top origin ASes (after its totals are known). */
 void asview_build(const struct report *r, struct group_report *gr, const uint32_t *order,
                   size_t nrows);
-
 
 /* Fills gr->evidence from the cube's evidence rows (evidence_view.c). */
 void evidence_view_build(const struct report *report, struct group_report *gr);

@@ -199,8 +199,7 @@ static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_
     *empty = tables == 0 && app_id == 0 && version == 0;
     if (*empty) {
         if (mode == STORE_READ) {
-            snprintf(err, errlen, "'%s' is an empty store: ingest captures into it first",
-                     s->path);
+            snprintf(err, errlen, "'%s' is an empty store: ingest captures into it first", s->path);
             return -1;
         }
         return 0;
@@ -319,8 +318,8 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
     }
     struct store *s = xcalloc(1, sizeof(*s));
     s->path = xstrdup(path);
-    int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
-                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags =
+        mode == STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open store '%s': %s", path,
                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -516,21 +515,21 @@ int store_presence(struct store *s, const struct file_identity *id, int64_t *fil
     char err[256];
     *presence = STORE_ABSENT;
     *file_id = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, size, mtime_ns FROM capture_file WHERE path = ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id, size, mtime_ns FROM capture_file WHERE path = ?", -1,
+                           &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot look up a file", err, sizeof(err));
     sqlite3_bind_text(st, 1, id->path, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW) {
         *file_id = sqlite3_column_int64(st, 0);
-        bool same = sqlite3_column_int64(st, 1) == id->size &&
-                    sqlite3_column_int64(st, 2) == id->mtime_ns;
+        bool same =
+            sqlite3_column_int64(st, 1) == id->size && sqlite3_column_int64(st, 2) == id->mtime_ns;
         *presence = same ? STORE_SAME : STORE_CHANGED;
     }
     sqlite3_finalize(st);
     if (*presence != STORE_ABSENT)
         return 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT path FROM capture_file WHERE fingerprint = ? LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT path FROM capture_file WHERE fingerprint = ? LIMIT 1", -1,
+                           &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot look up a file", err, sizeof(err));
     sqlite3_bind_text(st, 1, id->fingerprint, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -580,10 +579,18 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         sqlite3_bind_null(st, n++);
     }
     const uint64_t counts[] = {
-        stats->packets,          stats->bad[DECODE_TRUNCATED],  stats->bad[DECODE_MALFORMED],
-        stats->bad[DECODE_UNSUPPORTED], unsupported_link,       stats->bad[DECODE_NOT_IP],
-        stats->not_sensor,       stats->sensor_to_sensor,       stats->flows.flows,
-        stats->flows.expired,    stats->flows.evicted,          stats->flows.fragments_unmatched,
+        stats->packets,
+        stats->bad[DECODE_TRUNCATED],
+        stats->bad[DECODE_MALFORMED],
+        stats->bad[DECODE_UNSUPPORTED],
+        unsupported_link,
+        stats->bad[DECODE_NOT_IP],
+        stats->not_sensor,
+        stats->sensor_to_sensor,
+        stats->flows.flows,
+        stats->flows.expired,
+        stats->flows.evicted,
+        stats->flows.fragments_unmatched,
     };
     for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
         sqlite3_bind_int64(st, n++, (sqlite3_int64)counts[i]);
@@ -741,8 +748,8 @@ int store_get_sensors(struct store *s, struct sensor_set *sensors, char *how, si
                       char *err, size_t errlen)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT prefix, how FROM sensor ORDER BY rowid", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT prefix, how FROM sensor ORDER BY rowid", -1, &st, NULL) !=
+        SQLITE_OK)
         return fail_db(s, "cannot read the sensors", err, errlen);
     if (howlen)
         how[0] = '\0';
@@ -752,8 +759,7 @@ int store_get_sensors(struct store *s, struct sensor_set *sensors, char *how, si
         const char *text = (const char *)sqlite3_column_text(st, 0);
         if (!text || prefix_parse(&prefix, text, &why) < 0) {
             sqlite3_finalize(st);
-            snprintf(err, errlen, "store '%s': bad sensor prefix '%s'", s->path,
-                     text ? text : "");
+            snprintf(err, errlen, "store '%s': bad sensor prefix '%s'", s->path, text ? text : "");
             return -1;
         }
         sensor_set_add(sensors, &prefix);
@@ -764,8 +770,8 @@ int store_get_sensors(struct store *s, struct sensor_set *sensors, char *how, si
     return 0;
 }
 
-int store_set_sensors(struct store *s, const struct sensor_set *sensors, const char *how,
-                      char *err, size_t errlen)
+int store_set_sensors(struct store *s, const struct sensor_set *sensors, const char *how, char *err,
+                      size_t errlen)
 {
     sqlite3_stmt *st;
     if (tx_begin(s, err, errlen) < 0)
@@ -778,8 +784,7 @@ int store_set_sensors(struct store *s, const struct sensor_set *sensors, const c
     }
     for (size_t i = 0; i < sensors->count; i++) {
         char text[PREFIX_TEXT_MAX];
-        sqlite3_bind_text(st, 1, prefix_format(&sensors->prefixes[i], text), -1,
-                          SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 1, prefix_format(&sensors->prefixes[i], text), -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 2, how, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(st) != SQLITE_DONE) {
             sqlite3_finalize(st);
@@ -865,8 +870,7 @@ static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct c
         const void *value = sqlite3_column_blob(st, 3);
         int len = sqlite3_column_bytes(st, 3);
         evidence_table_put(cube_evidence(cube), sqlite3_column_int64(st, 0), &remote, kind,
-                           value ? value : "", (size_t)len,
-                           (uint64_t)sqlite3_column_int64(st, 4));
+                           value ? value : "", (size_t)len, (uint64_t)sqlite3_column_int64(st, 4));
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -905,8 +909,8 @@ static void add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
 }
 
 int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
-               struct input_stats *stats, struct stored_file **files, size_t *file_count,
-               char *err, size_t errlen)
+               struct input_stats *stats, struct stored_file **files, size_t *file_count, char *err,
+               size_t errlen)
 {
     static const char sql[] =
         "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
@@ -974,10 +978,11 @@ static char *file_uri(const char *path)
 static int same_sensors(struct store *s, char *err, size_t errlen, bool *main_empty)
 {
     sqlite3_stmt *st;
-    static const char sql[] =
-        "SELECT (SELECT count(*) FROM main.sensor),"
-        " (SELECT count(*) FROM (SELECT prefix FROM main.sensor EXCEPT SELECT prefix FROM src.sensor)),"
-        " (SELECT count(*) FROM (SELECT prefix FROM src.sensor EXCEPT SELECT prefix FROM main.sensor))";
+    static const char sql[] = "SELECT (SELECT count(*) FROM main.sensor),"
+                              " (SELECT count(*) FROM (SELECT prefix FROM main.sensor EXCEPT "
+                              "SELECT prefix FROM src.sensor)),"
+                              " (SELECT count(*) FROM (SELECT prefix FROM src.sensor EXCEPT SELECT "
+                              "prefix FROM main.sensor))";
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_finalize(st);

@@ -130,8 +130,8 @@ struct stored_file {
  * to stats, and lists the files (by path; free with store_files_free).
  */
 int store_load(struct store *store, int64_t from_s, int64_t to_s, struct cube *cube,
-               struct input_stats *stats, struct stored_file **files, size_t *file_count,
-               char *err, size_t errlen);
+               struct input_stats *stats, struct stored_file **files, size_t *file_count, char *err,
+               size_t errlen);
 void store_files_free(struct stored_file *files, size_t count);
 
 struct merge_counts {
@@ -144,8 +144,8 @@ struct merge_counts {
  * duplicate and skipped, and one whose path is present with another content
  * is a conflict and skipped. Returns 0, or -1 with err.
  */
-int store_merge(struct store *store, const char *in_path, struct merge_counts *counts,
-                char *err, size_t errlen);
+int store_merge(struct store *store, const char *in_path, struct merge_counts *counts, char *err,
+                size_t errlen);
 
 /* ---- named prefix sets ------------------------------------------------------ */
 

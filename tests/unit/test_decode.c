@@ -335,8 +335,8 @@ static void test_result_names(void)
 
 static void test_link_supported(void)
 {
-    static const int known[] = {0,   1,   9,   12,  14,  50,  51,  101,
-                                104, 108, 113, 192, 204, 205, 228, 229, 276};
+    static const int known[] = {0,   1,   9,   12,  14,  50,  51,  101, 104,
+                                108, 113, 192, 204, 205, 228, 229, 276};
     static const int unknown[] = {-1, 2, 6, 105, 127, 147, 1000, 100000};
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         CHECK(decode_link_supported(known[i]));
@@ -1379,8 +1379,8 @@ static void test_mutations_never_crash(void)
 static void test_ppi(void)
 {
     /* Version 0, flags 0, length 8 (little-endian), inner link type Ethernet. */
-    static const uint8_t ppi_eth[22] = {0, 0, 8, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4, 5,
-                                        0, 1, 2, 3, 4, 6, 0x08, 0x00};
+    static const uint8_t ppi_eth[22] = {0, 0, 8, 0, 1, 0, 0, 0, 0, 1,    2,
+                                        3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00};
     static const uint8_t ppi_nested[16] = {0, 0, 8, 0, 192, 0, 0, 0, 0, 0, 8, 0, 1, 0, 0, 0};
     static const uint8_t ppi_short_len[8] = {0, 0, 4, 0, 1, 0, 0, 0};
     struct pkt p;

@@ -319,8 +319,9 @@ static void test_provider_errors(void)
                         ":3:0: bad JSON (byte 44): ']' expected near end of file"));
     CHECK(load_error_is("{\"createDate\": \"x\", \"prefixes\": [{\"ip_prefix\": "
                         "\"10.0.0.1/8\"}]}",
-                        NULL, ": prefixes[0].ip_prefix \"10.0.0.1/8\": host bits set past the "
-                              "prefix length"));
+                        NULL,
+                        ": prefixes[0].ip_prefix \"10.0.0.1/8\": host bits set past the "
+                        "prefix length"));
     CHECK(load_error_is("{\"createDate\": \"x\", \"prefixes\": [{\"ip_prefix\": \"10.0.0.0/8\"}, "
                         "{\"ip_prefix\": \"10.0.0.0/33\"}]}",
                         NULL, ": prefixes[1].ip_prefix \"10.0.0.0/33\": prefix length over 32"));
@@ -330,8 +331,9 @@ static void test_provider_errors(void)
                         ": prefixes[0].ip_prefix: want a prefix string"));
     CHECK(load_error_is("{\"createDate\": \"x\", \"ipv6_prefixes\": [{\"ipv6_prefix\": "
                         "\"2001:db8::/129\"}]}",
-                        NULL, ": ipv6_prefixes[0].ipv6_prefix \"2001:db8::/129\": prefix length "
-                              "over 128"));
+                        NULL,
+                        ": ipv6_prefixes[0].ipv6_prefix \"2001:db8::/129\": prefix length "
+                        "over 128"));
     CHECK(load_error_is("{\"changeNumber\": 1, \"values\": [{\"name\": \"x\", \"properties\": "
                         "{}}]}",
                         NULL, ": values[0].properties.addressPrefixes: want an array"));
@@ -365,9 +367,8 @@ static void test_list_unchanged(void)
 {
     char path[512], err[1024];
     struct prefix_file_info info;
-    struct prefix_set *set =
-        load_text("  # leading comment\n10.0.0.0/8 Ten #x\n2001:db8::/32\n", NULL, &info, err,
-                  sizeof(err), path);
+    struct prefix_set *set = load_text("  # leading comment\n10.0.0.0/8 Ten #x\n2001:db8::/32\n",
+                                       NULL, &info, err, sizeof(err), path);
     unlink(path);
     CHECK(set != NULL);
     if (!set)
@@ -399,8 +400,8 @@ static void test_shared_aws(void)
          "52.95.245.0/24", "AMAZON us-east-1 EC2", "2a05:d07c:2000::1", "2a05:d07c:2000::/40",
          "AMAZON eu-west-3"},
         {"prefixes/aws-ip-ranges-2026-08-22.json", 2026, 8, 22, 11013, 4154, "3.5.140.1",
-         "3.5.140.0/22", "AMAZON ap-northeast-2 S3+EC2", "2406:daba:f000::7",
-         "2406:daba:f000::/40", "AMAZON ap-southeast-4 EC2"},
+         "3.5.140.0/22", "AMAZON ap-northeast-2 S3+EC2", "2406:daba:f000::7", "2406:daba:f000::/40",
+         "AMAZON ap-southeast-4 EC2"},
     };
     for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
         const struct aws_fact *f = &facts[i];
@@ -510,8 +511,8 @@ static void test_mmdb_source_json(void)
                 bad++;
                 continue;
             }
-            uint32_t want_asn = (uint32_t)json_integer_value(
-                json_object_get(rec, "autonomous_system_number"));
+            uint32_t want_asn =
+                (uint32_t)json_integer_value(json_object_get(rec, "autonomous_system_number"));
             const char *want_org =
                 json_string_value(json_object_get(rec, "autonomous_system_organization"));
             struct ip_addr last = p.addr;
@@ -685,8 +686,7 @@ static void test_series(void)
     snapshot_span(&s, 2, &from, &to);
     CHECK(from == d2014 * 86400 && to == INT64_MAX);
 
-    CHECK(snapshot_series_add(&s, prefix_set_new(), "d", "pfx2as", d2009, err, sizeof(err)) ==
-          -1);
+    CHECK(snapshot_series_add(&s, prefix_set_new(), "d", "pfx2as", d2009, err, sizeof(err)) == -1);
     CHECK_STR(err, "'c' and 'd' are both snapshots of 2009-06-01");
     CHECK(snapshot_series_add(&s, prefix_set_new(), "e", "list", SNAPSHOT_UNDATED, err,
                               sizeof(err)) == -1);
@@ -790,8 +790,8 @@ static void test_group_dated(void)
     snprintf(spec, sizeof(spec), "net=%s", p2);
     CHECK(group_parse(&h, spec, err, sizeof(err)) == 0);
     CHECK(group_merge(&g, &h, err, sizeof(err)) == -1);
-    snprintf(want, sizeof(want), "group 'net' given twice: '%s' has no date (write FILE@YYYY-MM-DD)",
-             p2);
+    snprintf(want, sizeof(want),
+             "group 'net' given twice: '%s' has no date (write FILE@YYYY-MM-DD)", p2);
     CHECK_STR(err, want);
     CHECK_U64(g.snapshots.count, 2);
     CHECK(group_parse(&h, "net=AS1", err, sizeof(err)) == 0);
