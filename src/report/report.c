@@ -5,7 +5,10 @@
  * address is attributed to a group once, and distinct sources per bin are
  * counted without a set: a (remote, bin) pair is new exactly when it differs
  * from the previous row's. Breakdowns are gathered as (list, category) items
- * and reduced by sorting, which keeps memory linear in the rows of the group.
+ * summed in a table. Work after the ordering follows what is shown: the top
+ * sources are kept in a heap of --top entries, and sources per /24 are
+ * counted as the address-ordered remotes pass, so a flood of ten million
+ * sources sorts nothing but its addresses (by radix).
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -326,10 +329,25 @@ struct remote_state {
     size_t active_bins; /* bins in which it sent the sensor something */
 };
 
-/* What the group's sources look like together, gathered remote by remote. */
+/*
+ * What the group's sources look like together, gathered remote by remote.
+ * Remotes come in address order, so the sources of one IPv4 /24 arrive in
+ * one run and are counted as they pass; IPv6 /48s (where the mapped and
+ * unmapped ::/48 can meet twice) are gathered and summed by sorting, and
+ * labelled prefixes, bounded by the group's lists, are summed by a table.
+ * Only the CHURN_TOP_NETS largest nets are kept.
+ */
 struct churn_state {
-    struct net_count *nets, *prefixes;
-    size_t net_count, net_alloc, prefix_count, prefix_alloc;
+    struct net_count run;  /* the IPv4 /24 being counted; sources 0 = none */
+    struct net_count *top; /* a heap: the smallest of the largest nets first */
+    size_t top_count;
+    uint64_t net_total;
+    struct net_count *nets6; /* IPv6 /48s, one entry per source until summed */
+    size_t net6_count, net6_alloc;
+    struct net_count *prefixes; /* distinct labelled prefixes */
+    size_t prefix_count, prefix_alloc;
+    uint32_t *prefix_index; /* prefix + 1, or 0; open addressing */
+    size_t prefix_mask;
 };
 
 static void remote_begin(struct remote_state *rs, const struct ip_addr *addr,
@@ -368,39 +386,209 @@ static enum lifetime_bucket lifetime_of(int64_t ns)
     return LIFETIME_LONGER;
 }
 
+static int net_addr_cmp(const void *a, const void *b)
+{
+    const struct net_count *x = a, *y = b;
+    int c = addr_compare(&x->net.addr, &y->net.addr);
+    if (c)
+        return c;
+    return x->net.len < y->net.len ? -1 : x->net.len > y->net.len;
+}
+
+/* Most sources first, then by net: a total order, so any way of choosing the top agrees. */
+static int net_sources_cmp(const void *a, const void *b)
+{
+    const struct net_count *x = a, *y = b;
+    if (x->sources != y->sources)
+        return x->sources > y->sources ? -1 : 1;
+    return net_addr_cmp(a, b);
+}
+
+#define CHURN_TOP_NETS 20
+
+/* Offers one distinct net with its sources to the top list (a min-heap on net_sources_cmp). */
+static void churn_offer(struct churn_state *cs, const struct net_count *net)
+{
+    cs->net_total++;
+    if (!cs->top)
+        cs->top = xcalloc(CHURN_TOP_NETS, sizeof(*cs->top));
+    if (cs->top_count < CHURN_TOP_NETS) {
+        size_t i = cs->top_count++;
+        cs->top[i] = *net;
+        while (i && net_sources_cmp(&cs->top[(i - 1) / 2], &cs->top[i]) < 0) {
+            struct net_count t = cs->top[i];
+            cs->top[i] = cs->top[(i - 1) / 2];
+            cs->top[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    /* The root is the least of the kept: replace it when net ranks before it. */
+    if (net_sources_cmp(net, &cs->top[0]) >= 0)
+        return;
+    cs->top[0] = *net;
+    for (size_t i = 0;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < cs->top_count && net_sources_cmp(&cs->top[l], &cs->top[m]) > 0)
+            m = l;
+        if (r < cs->top_count && net_sources_cmp(&cs->top[r], &cs->top[m]) > 0)
+            m = r;
+        if (m == i)
+            break;
+        struct net_count t = cs->top[i];
+        cs->top[i] = cs->top[m];
+        cs->top[m] = t;
+        i = m;
+    }
+}
+
+static void churn_end_run(struct churn_state *cs)
+{
+    if (cs->run.sources)
+        churn_offer(cs, &cs->run);
+    cs->run.sources = 0;
+}
+
+static uint64_t prefix_hash(const struct ip_prefix *p)
+{
+    uint64_t a, b;
+    memcpy(&a, p->addr.b, 8);
+    memcpy(&b, p->addr.b + 8, 8);
+    uint64_t h = (a ^ items_seed) * 0x9e3779b97f4a7c15u;
+    h ^= (b + p->len + ((uint64_t)p->addr.mapped_v6 << 8)) * 0xbf58476d1ce4e5b9u;
+    h ^= h >> 31;
+    return h * 0x94d049bb133111ebu;
+}
+
+/* One more source in the labelled prefix p. */
+static void churn_add_prefix(struct churn_state *cs, const struct prefix_entry *entry)
+{
+    if (2 * (cs->prefix_count + 1) > cs->prefix_mask) {
+        size_t mask = cs->prefix_mask ? cs->prefix_mask * 2 + 1 : 63;
+        uint32_t *index = xcalloc(mask + 1, sizeof(*index));
+        for (size_t i = 0; i < cs->prefix_count; i++) {
+            size_t slot = prefix_hash(&cs->prefixes[i].net) & mask;
+            while (index[slot])
+                slot = (slot + 1) & mask;
+            index[slot] = (uint32_t)i + 1;
+        }
+        free(cs->prefix_index);
+        cs->prefix_index = index;
+        cs->prefix_mask = mask;
+    }
+    size_t slot = prefix_hash(&entry->prefix) & cs->prefix_mask;
+    for (; cs->prefix_index[slot]; slot = (slot + 1) & cs->prefix_mask) {
+        struct net_count *n = &cs->prefixes[cs->prefix_index[slot] - 1];
+        if (n->net.len == entry->prefix.len &&
+            addr_compare(&n->net.addr, &entry->prefix.addr) == 0) {
+            n->sources++;
+            return;
+        }
+    }
+    ALLOC_GROW(cs->prefixes, cs->prefix_count + 1, cs->prefix_alloc);
+    struct net_count *n = &cs->prefixes[cs->prefix_count++];
+    memset(n, 0, sizeof(*n));
+    n->entry = entry;
+    n->net = entry->prefix;
+    n->sources = 1;
+    cs->prefix_index[slot] = (uint32_t)cs->prefix_count;
+}
+
 static void churn_add(struct churn *churn, struct churn_state *cs, const struct remote_state *rs)
 {
     const struct source_entry *s = &rs->source;
     churn->one_bin += rs->active_bins == 1;
     churn->lifetime[lifetime_of(s->last_ns - s->first_ns)]++;
-    ALLOC_GROW(cs->nets, cs->net_count + 1, cs->net_alloc);
-    struct net_count *n = &cs->nets[cs->net_count++];
-    memset(n, 0, sizeof(*n));
-    n->net.addr = s->addr;
-    n->net.len = addr_is_v4(&s->addr) ? 96 + 24 : 48;
-    addr_mask(&n->net.addr, n->net.len);
-    n->sources = 1;
-    if (s->prefix) {
-        ALLOC_GROW(cs->prefixes, cs->prefix_count + 1, cs->prefix_alloc);
-        struct net_count *p = &cs->prefixes[cs->prefix_count++];
-        memset(p, 0, sizeof(*p));
-        p->entry = s->prefix;
-        p->net = s->prefix->prefix;
-        p->sources = 1;
+    struct net_count n;
+    memset(&n, 0, sizeof(n));
+    n.net.addr = s->addr;
+    n.net.len = addr_is_v4(&s->addr) ? 96 + 24 : 48;
+    addr_mask(&n.net.addr, n.net.len);
+    n.sources = 1;
+    if (addr_is_v4(&s->addr)) {
+        if (cs->run.sources && net_addr_cmp(&cs->run, &n) == 0) {
+            cs->run.sources++;
+        } else {
+            churn_end_run(cs);
+            cs->run = n;
+        }
+    } else {
+        ALLOC_GROW(cs->nets6, cs->net6_count + 1, cs->net6_alloc);
+        cs->nets6[cs->net6_count++] = n;
+    }
+    if (s->prefix)
+        churn_add_prefix(cs, s->prefix);
+}
+
+/*
+ * The top sources of a group, kept as they come: a heap of at most cap
+ * entries whose root is the least of them (source_cmp), so the cost follows
+ * the sources shown, not all sources.
+ */
+struct source_top {
+    struct source_entry *v;
+    size_t count, alloc, cap;
+    uint64_t total; /* every source of the group */
+};
+
+static void source_sift_down(struct source_top *t, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < t->count && source_cmp(&t->v[l], &t->v[m]) > 0)
+            m = l;
+        if (r < t->count && source_cmp(&t->v[r], &t->v[m]) > 0)
+            m = r;
+        if (m == i)
+            return;
+        struct source_entry tmp = t->v[i];
+        t->v[i] = t->v[m];
+        t->v[m] = tmp;
+        i = m;
+    }
+}
+
+/* Where s goes in the top list, or NULL when it ranks below every kept source. */
+static struct source_entry *source_slot(struct source_top *t, const struct source_entry *s)
+{
+    if (t->count < t->cap) {
+        ALLOC_GROW(t->v, t->count + 1, t->alloc);
+        return &t->v[t->count];
+    }
+    if (t->count == 0 || source_cmp(s, &t->v[0]) >= 0)
+        return NULL;
+    return &t->v[0];
+}
+
+static void source_keep(struct source_top *t, struct source_entry *slot)
+{
+    if (slot == &t->v[t->count]) {
+        size_t i = t->count++;
+        while (i && source_cmp(&t->v[(i - 1) / 2], &t->v[i]) < 0) {
+            struct source_entry tmp = t->v[i];
+            t->v[i] = t->v[(i - 1) / 2];
+            t->v[(i - 1) / 2] = tmp;
+            i = (i - 1) / 2;
+        }
+    } else {
+        source_sift_down(t, 0);
     }
 }
 
 /* Files the finished remote as a source when it sent the sensor anything. */
-static void remote_end(struct remote_state *rs, struct source_entry **sources, size_t *count,
-                       size_t *alloc, enum metric metric, struct churn *churn,
-                       struct churn_state *cs)
+static void remote_end(struct remote_state *rs, struct source_top *top, enum metric metric,
+                       struct churn *churn, struct churn_state *cs)
 {
     struct source_entry *s = &rs->source;
     if (s->packets_in == 0)
         return;
     churn_add(churn, cs, rs);
-    size_t n = reduce_items(rs->services.v, rs->services.count);
+    top->total++;
     sort_metric = metric;
+    struct source_entry *slot = source_slot(top, s);
+    if (!slot)
+        return; /* its services are only shown for the top sources */
+    size_t n = reduce_items(rs->services.v, rs->services.count);
     if (n)
         qsort(rs->services.v, n, sizeof(*rs->services.v), service_item_cmp);
     s->services_total = n;
@@ -408,8 +596,8 @@ static void remote_end(struct remote_state *rs, struct source_entry **sources, s
     for (size_t i = 0; i < s->service_count; i++)
         service_format(rs->services.v[i].proto, rs->services.v[i].service, s->services[i],
                        sizeof(s->services[i]));
-    ALLOC_GROW(*sources, *count + 1, *alloc);
-    (*sources)[(*count)++] = *s;
+    *slot = *s;
+    source_keep(top, slot);
 }
 
 /* ---- building ----------------------------------------------------------------- */
@@ -448,6 +636,79 @@ static int bin_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sorts v (n values) by bits 32..63, stably: two passes of 16 bits. */
+static void radix_sort_high32(uint64_t *v, size_t n)
+{
+    uint64_t *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
+    size_t *count = xcalloc(65536, sizeof(*count));
+    for (unsigned shift = 32; shift < 64; shift += 16) {
+        memset(count, 0, 65536 * sizeof(*count));
+        for (size_t i = 0; i < n; i++)
+            count[(v[i] >> shift) & 0xffff]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < 65536; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(v[i] >> shift) & 0xffff]++] = v[i];
+        memcpy(v, tmp, n * sizeof(*v));
+    }
+    free(count);
+    free(tmp);
+}
+
+static _Thread_local const struct cube *rank_cube;
+static _Thread_local const uint32_t *rank_first_row;
+
+static const struct ip_addr *remote_addr(uint32_t id)
+{
+    return &cube_row_at((struct cube *)rank_cube, rank_first_row[id])->key.remote;
+}
+
+static int remote_addr_cmp(const void *a, const void *b)
+{
+    return addr_compare(remote_addr(*(const uint32_t *)a), remote_addr(*(const uint32_t *)b));
+}
+
+/*
+ * The rank of each remote (id: first_row[id] is one of its rows) in address
+ * order (addr_compare). IPv4 addresses, the bulk of a flood, are radix
+ * sorted; the rest are few and compared; the two runs are merged. Returns
+ * rank[id] (free it).
+ */
+static uint32_t *rank_remotes(struct cube *cube, const uint32_t *first_row, size_t remotes)
+{
+    uint64_t *v4 = xcalloc(remotes ? remotes : 1, sizeof(*v4));
+    uint32_t *v6 = xcalloc(remotes ? remotes : 1, sizeof(*v6));
+    uint32_t *rank = xcalloc(remotes ? remotes : 1, sizeof(*rank));
+    size_t n4 = 0, n6 = 0;
+    rank_cube = cube;
+    rank_first_row = first_row;
+    for (size_t id = 0; id < remotes; id++) {
+        const struct ip_addr *a = remote_addr((uint32_t)id);
+        if (addr_is_v4(a))
+            v4[n4++] = (uint64_t)a->b[12] << 56 | (uint64_t)a->b[13] << 48 |
+                       (uint64_t)a->b[14] << 40 | (uint64_t)a->b[15] << 32 | id;
+        else
+            v6[n6++] = (uint32_t)id;
+    }
+    radix_sort_high32(v4, n4);
+    if (n6)
+        qsort(v6, n6, sizeof(*v6), remote_addr_cmp);
+    size_t i4 = 0, i6 = 0;
+    for (uint32_t r = 0; r < remotes; r++) {
+        bool take4 = i6 == n6 || (i4 < n4 && addr_compare(remote_addr((uint32_t)v4[i4]),
+                                                          remote_addr(v6[i6])) < 0);
+        uint32_t id = take4 ? (uint32_t)v4[i4++] : v6[i6++];
+        rank[id] = r;
+    }
+    free(v4);
+    free(v6);
+    return rank;
+}
+
 static void order_rows(struct cube *cube, const struct bin_clock *clock, struct row_order *o)
 {
     size_t n = cube_row_count(cube);
@@ -484,6 +745,12 @@ static void order_rows(struct cube *cube, const struct bin_clock *clock, struct 
         }
         ids[i] = index[slot] - 1;
     }
+    free(index);
+    /* Remote ids become ranks in address order. */
+    uint32_t *rank = rank_remotes(cube, first_row, o->remotes);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = rank[ids[i]];
+    free(rank);
     o->starts = xcalloc(o->remotes + 1, sizeof(*o->starts));
     for (size_t i = 0; i < n; i++)
         o->starts[ids[i] + 1]++;
@@ -499,7 +766,6 @@ static void order_rows(struct cube *cube, const struct bin_clock *clock, struct 
         if (o->starts[r + 1] - o->starts[r] > 1)
             qsort(o->rows + o->starts[r], o->starts[r + 1] - o->starts[r], sizeof(*o->rows),
                   bin_cmp);
-    free(index);
     free(first_row);
     free(ids);
 }
@@ -585,49 +851,28 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     }
 }
 
-static int net_addr_cmp(const void *a, const void *b)
-{
-    const struct net_count *x = a, *y = b;
-    int c = addr_compare(&x->net.addr, &y->net.addr);
-    if (c)
-        return c;
-    return x->net.len < y->net.len ? -1 : x->net.len > y->net.len;
-}
-
-static int net_sources_cmp(const void *a, const void *b)
-{
-    const struct net_count *x = a, *y = b;
-    if (x->sources != y->sources)
-        return x->sources > y->sources ? -1 : 1;
-    return net_addr_cmp(a, b);
-}
-
-/* Sums equal nets, orders by sources; returns the distinct count. */
-static size_t count_nets(struct net_count *v, size_t n)
-{
-    size_t out = 0;
-    if (n == 0)
-        return 0;
-    qsort(v, n, sizeof(*v), net_addr_cmp);
-    for (size_t i = 0; i < n; i++) {
-        if (out && net_addr_cmp(&v[out - 1], &v[i]) == 0)
-            v[out - 1].sources += v[i].sources;
-        else
-            v[out++] = v[i];
-    }
-    qsort(v, out, sizeof(*v), net_sources_cmp);
-    return out;
-}
-
-#define CHURN_TOP_NETS 20
-
 static void finish_churn(struct churn *churn, struct churn_state *cs)
 {
-    churn->net_total = count_nets(cs->nets, cs->net_count);
-    churn->net_count = churn->net_total < CHURN_TOP_NETS ? churn->net_total : CHURN_TOP_NETS;
-    churn->by_net = cs->nets;
-    churn->prefix_count = count_nets(cs->prefixes, cs->prefix_count);
+    churn_end_run(cs);
+    if (cs->net6_count) {
+        qsort(cs->nets6, cs->net6_count, sizeof(*cs->nets6), net_addr_cmp);
+        for (size_t i = 0; i < cs->net6_count; i++) {
+            cs->run = cs->nets6[i];
+            while (i + 1 < cs->net6_count && net_addr_cmp(&cs->nets6[i + 1], &cs->run) == 0)
+                cs->run.sources += cs->nets6[++i].sources;
+            churn_end_run(cs);
+        }
+    }
+    free(cs->nets6);
+    qsort(cs->top, cs->top_count, sizeof(*cs->top), net_sources_cmp);
+    churn->net_total = cs->net_total;
+    churn->net_count = cs->top_count;
+    churn->by_net = cs->top;
+    if (cs->prefix_count)
+        qsort(cs->prefixes, cs->prefix_count, sizeof(*cs->prefixes), net_sources_cmp);
+    churn->prefix_count = cs->prefix_count;
     churn->by_prefix = cs->prefixes;
+    free(cs->prefix_index);
 }
 
 static uint64_t unsolicited_metric(const struct series_point *p, enum metric metric)
@@ -674,8 +919,8 @@ static void build_group(struct report *r, struct group_report *gr, const struct 
     const struct report_input *in = r->input;
     struct items items = {0}, ports = {0};
     struct remote_state rs;
-    struct source_entry *sources = NULL;
-    size_t source_count = 0, source_alloc = 0;
+    struct source_top top = {0};
+    top.cap = r->options.top;
     bool in_group = false;
     struct churn_state cs;
     /* A dated group may take a remote in some bins and not others. */
@@ -690,8 +935,7 @@ static void build_group(struct report *r, struct group_report *gr, const struct 
         const struct ip_addr *addr = &cube_row_at(in->cube, rows[0])->key.remote;
         struct group_match match;
         if (in_group)
-            remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric, &gr->churn,
-                       &cs);
+            remote_end(&rs, &top, r->options.metric, &gr->churn, &cs);
         in_group = false;
         if (!mc.dated) {
             in_group = group_match_at(gr->group, &r->origins, addr, 0, &match);
@@ -716,7 +960,7 @@ static void build_group(struct report *r, struct group_report *gr, const struct 
         }
     }
     if (in_group)
-        remote_end(&rs, &sources, &source_count, &source_alloc, r->options.metric, &gr->churn, &cs);
+        remote_end(&rs, &top, r->options.metric, &gr->churn, &cs);
     items_release(&rs.services);
     finish_churn(&gr->churn, &cs);
     find_bursts(r, gr);
@@ -724,16 +968,16 @@ static void build_group(struct report *r, struct group_report *gr, const struct 
 
     size_t n = reduce_items(items.v, items.count);
     size_t port_n = reduce_items(ports.v, ports.count);
-    gr->totals.sources = source_count;
+    gr->totals.sources = top.total;
     finish_lists(gr, items.v, n, ports.v, port_n, r->options.metric);
     items_release(&items);
     items_release(&ports);
 
     sort_metric = r->options.metric;
-    if (source_count)
-        qsort(sources, source_count, sizeof(*sources), source_cmp);
-    gr->top_count = source_count < r->options.top ? source_count : r->options.top;
-    gr->top = sources;
+    if (top.count)
+        qsort(top.v, top.count, sizeof(*top.v), source_cmp);
+    gr->top_count = top.count;
+    gr->top = top.v;
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
