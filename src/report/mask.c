@@ -321,8 +321,11 @@ static size_t form_at(const struct sensor_set *sensors, const char *s, size_t i,
 {
     char prev = i ? s[i - 1] : ' ';
     size_t n;
-    if (hex_value(prev) >= 0)
-        return 0; /* inside a longer run of digits */
+    /*
+     * A form is looked for at every position, inside longer runs of digits
+     * too ("20a2001:db8::10", "1192.0.2.10"): glued to other characters an
+     * address is still readable, and hiding errs on the safe side.
+     */
     if ((hex_value(s[i]) >= 0 || s[i] == ':') && (n = six(sensors, s + i, len - i)))
         return n;
     if (is_digit(s[i]) && (n = quad(sensors, s + i, len - i)))
@@ -350,7 +353,8 @@ struct span {
     size_t a, b;
 };
 
-char *mask_redact(const struct sensor_set *sensors, const char *s, size_t len)
+/* One pass of mask_redact(): the forms found in s as it is. */
+static char *redact_once(const struct sensor_set *sensors, const char *s, size_t len)
 {
     struct span *spans = NULL;
     size_t count = 0, alloc = 0;
@@ -402,6 +406,23 @@ char *mask_redact(const struct sensor_set *sensors, const char *s, size_t len)
     o += len - from;
     out[o] = '\0';
     free(spans);
+    return out;
+}
+
+char *mask_redact(const struct sensor_set *sensors, const char *s, size_t len)
+{
+    /*
+     * A form inside a longer token that is no address (two "::" in one
+     * run) leaves, once redacted, a head that can itself be a sensor
+     * address ("2001:db8:0:1::[sensor]"): redact again until nothing is
+     * found. Each pass turns a run of address characters into one "[sensor]",
+     * so the passes end.
+     */
+    char *out = redact_once(sensors, s, len);
+    for (char *next; out && (next = redact_once(sensors, out, strlen(out)));) {
+        free(out);
+        out = next;
+    }
     return out;
 }
 

@@ -14,6 +14,7 @@ The input layouts are those the targets read:
   fuzz_prefix_list  a "CIDR label" list file
   fuzz_pfx2as       an ipasn routing-table file
   fuzz_capture      a capture file
+  fuzz_mask         a sensor-set selector byte, then a string from a packet
 """
 import gzip
 import os
@@ -398,6 +399,22 @@ def capture_seeds():
     return s
 
 
+# ---- strings a masked report must redact ----------------------------------
+
+MASK_STRINGS = [
+    b"EHLO [192.0.2.10]",
+    b"MAIL FROM:<bot@[192.0.2.10]>",
+    b"http://192.0.2.10:8080/x?a=192.000.002.010",
+    b"10.2.0.192.in-addr.arpa",
+    b"ip-192-0-2-10.example host_192_0_2_10 3221225994 0xC000020A",
+    b"[IPv6:2001:db8:0:1::10] 2001:0db8:0000:0001:0000:0000:0000:0010%eth0",
+    b"0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa",
+    b"::ffff:192.0.2.10 64:ff9b::c000:20a 2002:c000:20a::1",
+    b"2001-db8-0-1--10.ipv6-literal.net 192.0.2.100 192.0.2.1",
+    b"999.999.999.999 1.2.3 ::::: [[[[ 0x 255.255.255.255.255",
+]
+
+
 def write(directory, name, data):
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, name), "wb") as f:
@@ -425,6 +442,9 @@ def main():
         write(d, "seed-bad-%d" % i, data)
     for name, data in capture_seeds().items():
         write(os.path.join(root, "fuzz_capture"), "seed-" + name, data)
+    for i, text in enumerate(MASK_STRINGS):
+        for pick in range(5):
+            write(os.path.join(root, "fuzz_mask"), "seed-%d-%d" % (i, pick), bytes([pick]) + text)
 
 
 main()
