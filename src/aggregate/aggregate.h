@@ -51,6 +51,12 @@ int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s);
 
 struct cube;
 struct cube *cube_new(void);
+/* A cube hashing under a known key, for tests that build colliding keys. */
+struct cube *cube_new_seeded(uint64_t seed);
+/* Whether the cube switched to SipHash (a probe run passed HASH_PROBE_LIMIT). */
+bool cube_hash_strong(const struct cube *cube);
+/* The longest probe run a lookup has walked, for tests. */
+size_t cube_longest_probe(const struct cube *cube);
 void cube_free(struct cube *cube);
 /* Index of the row with key, created with zero counts when absent. */
 uint32_t cube_lookup(struct cube *cube, const struct cube_key *key);

@@ -1,14 +1,15 @@
 /*
  * The traffic cube: rows in one array, found through a seeded hash index.
  *
- * Remote addresses come from packets, so the index is keyed with SipHash
- * under a random key, like the flow table. Row indices never change once
- * given out, which lets a flow cache the row of its current bin.
+ * Remote addresses come from packets, so the index is keyed under a random
+ * key of its own (common/hash.h), and switches to SipHash when a probe run
+ * shows keys built to collide. Row indices never change once given out,
+ * which lets a flow cache the row of its current bin.
  */
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "aggregate.h"
 
@@ -23,7 +24,8 @@ struct cube {
      */
     uint64_t *index;
     size_t index_mask;
-    unsigned char hash_key[crypto_shorthash_KEYBYTES];
+    struct hash_key hash_key;
+    size_t longest_probe; /* the longest probe run seen, for tests */
     struct evidence_table *evidence;
 };
 
@@ -45,13 +47,28 @@ int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s)
 
 struct cube *cube_new(void)
 {
-    if (sodium_init() < 0)
-        abort();
     struct cube *cube = xcalloc(1, sizeof(*cube));
     cube->index_mask = 1023;
     cube->index = xcalloc(cube->index_mask + 1, sizeof(*cube->index));
-    randombytes_buf(cube->hash_key, sizeof(cube->hash_key));
+    hash_key_init(&cube->hash_key);
     return cube;
+}
+
+struct cube *cube_new_seeded(uint64_t seed)
+{
+    struct cube *cube = cube_new();
+    hash_key_init_fixed(&cube->hash_key, seed);
+    return cube;
+}
+
+bool cube_hash_strong(const struct cube *cube)
+{
+    return cube->hash_key.strong;
+}
+
+size_t cube_longest_probe(const struct cube *cube)
+{
+    return cube->longest_probe;
 }
 
 void cube_free(struct cube *cube)
@@ -67,17 +84,14 @@ void cube_free(struct cube *cube)
 
 static uint64_t key_hash(const struct cube *cube, const struct cube_key *key)
 {
-    unsigned char out[crypto_shorthash_BYTES];
-    uint64_t h;
-    crypto_shorthash(out, (const unsigned char *)key, sizeof(*key), cube->hash_key);
-    memcpy(&h, out, sizeof(h));
-    return h;
+    return hash_bytes(&cube->hash_key, key, sizeof(*key));
 }
 
-static void reindex(struct cube *cube)
+/* Rebuilds the index with mask, from the rows' stored hashes. */
+static void reindex(struct cube *cube, size_t mask)
 {
     free(cube->index);
-    cube->index_mask = cube->index_mask * 2 + 1;
+    cube->index_mask = mask;
     cube->index = xcalloc(cube->index_mask + 1, sizeof(*cube->index));
     for (size_t i = 0; i < cube->count; i++) {
         size_t slot = cube->hashes[i] & cube->index_mask;
@@ -87,18 +101,36 @@ static void reindex(struct cube *cube)
     }
 }
 
+/* Keys were built to collide: SipHash under a fresh key from now on. */
+static void strengthen(struct cube *cube)
+{
+    hash_key_strengthen(&cube->hash_key);
+    for (size_t i = 0; i < cube->count; i++)
+        cube->hashes[i] = key_hash(cube, &cube->rows[i].key);
+    reindex(cube, cube->index_mask);
+}
+
 uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
 {
     uint64_t hash = key_hash(cube, key);
-    size_t slot = hash & cube->index_mask;
+    size_t slot = hash & cube->index_mask, probes = 0;
     uint64_t tag = hash & 0xffffffff00000000u;
     for (; cube->index[slot]; slot = (slot + 1) & cube->index_mask) {
+        if (++probes > HASH_PROBE_LIMIT && !cube->hash_key.strong) {
+            strengthen(cube);
+            return cube_lookup(cube, key);
+        }
         if ((cube->index[slot] & 0xffffffff00000000u) != tag)
             continue;
         uint32_t i = (uint32_t)(cube->index[slot] & 0xffffffffu) - 1;
-        if (memcmp(&cube->rows[i].key, key, sizeof(*key)) == 0)
+        if (memcmp(&cube->rows[i].key, key, sizeof(*key)) == 0) {
+            if (probes > cube->longest_probe)
+                cube->longest_probe = probes;
             return i;
+        }
     }
+    if (probes > cube->longest_probe)
+        cube->longest_probe = probes;
     if (cube->count >= UINT32_MAX - 1)
         abort(); /* four billion rows: far past any memory bound */
     size_t old_alloc = cube->alloc;
@@ -113,7 +145,7 @@ uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
     cube->hashes[i] = hash;
     cube->index[slot] = tag | (uint64_t)(i + 1);
     if (cube->count * 2 > cube->index_mask)
-        reindex(cube);
+        reindex(cube, cube->index_mask * 2 + 1);
     return i;
 }
 

@@ -169,5 +169,11 @@ void flow_table_on_end(struct flow_table *table, void (*end)(void *ctx, struct f
  */
 void flow_table_end_all(struct flow_table *table);
 size_t flow_table_count(const struct flow_table *table);
+/* A table hashing under a known key, for tests that build colliding keys. */
+struct flow_table *flow_table_new_seeded(const struct flow_config *config, uint64_t seed);
+/* Whether the table switched to SipHash (a probe run passed HASH_PROBE_LIMIT). */
+bool flow_table_hash_strong(const struct flow_table *table);
+/* The longest probe run a lookup has walked, for tests. */
+size_t flow_table_longest_probe(const struct flow_table *table);
 
 #endif

@@ -2,21 +2,21 @@
  * The flow table: a seeded open-addressing hash of conversations, with an LRU
  * list that drives idle timeouts and eviction.
  *
- * Keys are hashed with SipHash-2-4 (libsodium's crypto_shorthash) under a
- * random key per table: an attacker who writes the packets cannot aim them
- * at one bucket. Flows live in one array and are referred to by index; the
- * hash index uses linear probing with backward-shift deletion, so there are
- * no tombstones to degrade probing after many expiries.
+ * Keys are hashed under a random key per table (common/hash.h): an attacker
+ * who writes the packets cannot aim them at one bucket, and a probe run that
+ * grows past HASH_PROBE_LIMIT anyway switches the table to SipHash. Flows live in one array and are
+ * referred to by index; the hash index uses linear probing with backward-shift deletion, so there
+ * are no tombstones to degrade probing after many expiries.
  *
  * Non-first fragments carry no ports: they take those of their datagram's
  * first fragment. One that comes before its first (Linux often sends the
  * last fragment first) is held in a small window until the first arrives,
  * and handed back through flow_table_released() to be counted in its flow.
  */
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "flow.h"
 
@@ -70,7 +70,9 @@ struct flow_table {
     uint32_t lru_head[4], lru_tail[4];
     size_t live;
     struct flow_stats stats;
-    unsigned char hash_key[crypto_shorthash_KEYBYTES];
+    size_t longest_probe;         /* the longest probe run a lookup walked, for tests */
+    struct hash_key hash_key;     /* flows; may switch to SipHash */
+    struct hash_key fragment_key; /* fragment slots and chains: bounded, never switched */
     struct fragment_slot *fragments;
     /* The window of held fragments (see struct held_fragment). */
     struct held_fragment *held;
@@ -111,8 +113,6 @@ void flow_config_default(struct flow_config *config)
 
 struct flow_table *flow_table_new(const struct flow_config *config)
 {
-    if (sodium_init() < 0)
-        abort();
     struct flow_table *t = xcalloc(1, sizeof(*t));
     t->config = *config;
     if (t->config.max_flows < 16)
@@ -134,7 +134,8 @@ struct flow_table *flow_table_new(const struct flow_config *config)
     t->free_head = NONE;
     for (unsigned k = 0; k < 4; k++)
         t->lru_head[k] = t->lru_tail[k] = NONE;
-    randombytes_buf(t->hash_key, sizeof(t->hash_key));
+    hash_key_init(&t->hash_key);
+    hash_key_init(&t->fragment_key);
     t->fragments = xcalloc(FRAGMENT_SLOTS, sizeof(*t->fragments));
     t->held = xcalloc(FRAGMENT_HOLD + 1, sizeof(*t->held));
     t->held_bucket = xcalloc(FRAGMENT_SLOTS, sizeof(*t->held_bucket));
@@ -169,13 +170,21 @@ size_t flow_table_count(const struct flow_table *table)
     return table->live;
 }
 
-static uint64_t hash_bytes(const struct flow_table *t, const void *bytes, size_t len)
+struct flow_table *flow_table_new_seeded(const struct flow_config *config, uint64_t seed)
 {
-    unsigned char out[crypto_shorthash_BYTES];
-    uint64_t h;
-    crypto_shorthash(out, bytes, len, t->hash_key);
-    memcpy(&h, out, sizeof(h));
-    return h;
+    struct flow_table *t = flow_table_new(config);
+    hash_key_init_fixed(&t->hash_key, seed);
+    return t;
+}
+
+bool flow_table_hash_strong(const struct flow_table *table)
+{
+    return table->hash_key.strong;
+}
+
+size_t flow_table_longest_probe(const struct flow_table *table)
+{
+    return table->longest_probe;
 }
 
 static unsigned timeout_class(uint8_t proto)
@@ -465,7 +474,7 @@ static uint16_t fragment_bucket(const struct flow_table *t, const struct decoded
     k.dst = p->dst;
     k.id = p->frag_id;
     k.proto = p->proto;
-    return (uint16_t)(hash_bytes(t, &k, sizeof(k)) % FRAGMENT_SLOTS);
+    return (uint16_t)(hash_bytes(&t->fragment_key, &k, sizeof(k)) % FRAGMENT_SLOTS);
 }
 
 /* Remembers a first fragment's ports for the rest of its datagram. */
@@ -596,14 +605,38 @@ void flow_table_release_held(struct flow_table *t)
 
 /* ---- the per-packet entry point -------------------------------------------- */
 
-static uint32_t find(const struct flow_table *t, const struct flow_key *key, uint64_t hash)
+/* Keys were built to collide: SipHash under a fresh key from now on. */
+static void strengthen(struct flow_table *t)
 {
-    for (size_t slot = hash & t->index_mask; t->index[slot]; slot = (slot + 1) & t->index_mask) {
+    hash_key_strengthen(&t->hash_key);
+    memset(t->index, 0, (t->index_mask + 1) * sizeof(*t->index));
+    for (unsigned k = 0; k < 4; k++)
+        for (uint32_t i = t->lru_head[k]; i != NONE; i = t->flows[i].lru_next) {
+            t->flows[i].hash = hash_bytes(&t->hash_key, &t->flows[i].key, sizeof(t->flows[i].key));
+            index_insert(t, i);
+        }
+}
+
+/* The flow of key, or NONE; *hash is key's (after a switch to SipHash, the new one). */
+static uint32_t find(struct flow_table *t, const struct flow_key *key, uint64_t *hash)
+{
+    size_t probes = 0;
+    uint32_t found = NONE;
+    *hash = hash_bytes(&t->hash_key, key, sizeof(*key));
+    for (size_t slot = *hash & t->index_mask; t->index[slot]; slot = (slot + 1) & t->index_mask) {
         uint32_t i = t->index[slot] - 1;
-        if (t->flows[i].hash == hash && memcmp(&t->flows[i].key, key, sizeof(*key)) == 0)
-            return i;
+        if (t->flows[i].hash == *hash && memcmp(&t->flows[i].key, key, sizeof(*key)) == 0) {
+            found = i;
+            break;
+        }
+        if (++probes > HASH_PROBE_LIMIT && !t->hash_key.strong) {
+            strengthen(t);
+            return find(t, key, hash);
+        }
     }
-    return NONE;
+    if (probes > t->longest_probe)
+        t->longest_probe = probes;
+    return found;
 }
 
 /* Whether this packet ends the flow it matched and begins another. */
@@ -631,8 +664,8 @@ static struct flow *lookup(struct flow_table *t, const struct decoded_packet *p,
     enum icmp_role role;
 
     build_key(&key, p, dir, has_header, src_port, dst_port, &role);
-    uint64_t hash = hash_bytes(t, &key, sizeof(key));
-    uint32_t i = find(t, &key, hash);
+    uint64_t hash;
+    uint32_t i = find(t, &key, &hash);
 
     if (i != NONE && starts_over(t, &t->flows[i], p, ts_ns)) {
         if (idle_longer(ts_ns, t->flows[i].last_ns, idle_limit(t, key.proto)))

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
 
@@ -709,10 +710,41 @@ static uint32_t *rank_remotes(struct cube *cube, const uint32_t *first_row, size
     return rank;
 }
 
+/*
+ * Numbers the remotes of the cube's rows through index (mask + 1 slots,
+ * empty): ids[row] is its remote's number, first_row[number] one of its
+ * rows, *remotes how many. Returns false, unfinished, when a probe run
+ * passes HASH_PROBE_LIMIT under the fast hash.
+ */
+static bool number_remotes(struct cube *cube, const struct hash_key *key, uint32_t *index,
+                           size_t mask, uint32_t *first_row, uint32_t *ids, size_t *remotes)
+{
+    size_t n = cube_row_count(cube);
+    *remotes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct cube_row *row = cube_row_at(cube, (uint32_t)i);
+        size_t slot = hash_bytes(key, &row->key.remote, sizeof(row->key.remote)) & mask;
+        for (size_t probes = 0;; slot = (slot + 1) & mask) {
+            if (!index[slot]) {
+                first_row[*remotes] = (uint32_t)i;
+                index[slot] = (uint32_t)++ * remotes;
+                break;
+            }
+            const struct cube_row *other = cube_row_at(cube, first_row[index[slot] - 1]);
+            if (addr_compare(&other->key.remote, &row->key.remote) == 0)
+                break;
+            if (++probes > HASH_PROBE_LIMIT && !key->strong)
+                return false;
+        }
+        ids[i] = index[slot] - 1;
+    }
+    return true;
+}
+
 static void order_rows(struct cube *cube, const struct bin_clock *clock, struct row_order *o)
 {
     size_t n = cube_row_count(cube);
-    unsigned char key[crypto_shorthash_KEYBYTES];
+    struct hash_key key;
     size_t mask = 63;
     while (mask + 1 < 2 * n)
         mask = mask * 2 + 1;
@@ -720,30 +752,14 @@ static void order_rows(struct cube *cube, const struct bin_clock *clock, struct 
     uint32_t *first_row = xcalloc(n ? n : 1, sizeof(*first_row));
     uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
     o->bins = xcalloc(n ? n : 1, sizeof(*o->bins));
-    o->remotes = 0;
-    if (sodium_init() < 0)
-        abort();
-    randombytes_buf(key, sizeof(key));
-
-    for (size_t i = 0; i < n; i++) {
-        const struct cube_row *row = cube_row_at(cube, (uint32_t)i);
-        unsigned char h[crypto_shorthash_BYTES];
-        uint64_t hash;
-        o->bins[i] = report_bin(clock, row);
-        crypto_shorthash(h, row->key.remote.b, sizeof(row->key.remote.b), key);
-        memcpy(&hash, h, sizeof(hash));
-        size_t slot = hash & mask;
-        for (;; slot = (slot + 1) & mask) {
-            if (!index[slot]) {
-                first_row[o->remotes] = (uint32_t)i;
-                index[slot] = (uint32_t)++o->remotes;
-                break;
-            }
-            const struct cube_row *other = cube_row_at(cube, first_row[index[slot] - 1]);
-            if (addr_compare(&other->key.remote, &row->key.remote) == 0)
-                break;
-        }
-        ids[i] = index[slot] - 1;
+    for (size_t i = 0; i < n; i++)
+        o->bins[i] = report_bin(clock, cube_row_at(cube, (uint32_t)i));
+    hash_key_init(&key);
+    if (!number_remotes(cube, &key, index, mask, first_row, ids, &o->remotes)) {
+        /* Addresses chosen to collide: again under SipHash. */
+        hash_key_strengthen(&key);
+        memset(index, 0, (mask + 1) * sizeof(*index));
+        number_remotes(cube, &key, index, mask, first_row, ids, &o->remotes);
     }
     free(index);
     /* Remote ids become ranks in address order. */
