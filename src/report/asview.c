@@ -74,78 +74,102 @@ static size_t reduce(struct as_entry *v, size_t n)
     return out;
 }
 
-void asview_build(const struct report *r, struct group_report *gr, const uint32_t *order,
-                  size_t nrows)
+/* What asview_feed() carries from one range of remotes to the next. */
+struct asview_state {
+    struct member_cursor mc;
+    struct as_items items;
+    struct as_entry cur; /* the (remote, AS) run being summed */
+    bool have_cur;
+    uint32_t counted[COUNTED_MAX]; /* ASes this remote was counted a source of */
+    size_t ncounted;
+    size_t epoch;
+};
+
+struct asview_state *asview_begin(const struct report *r, const struct group_report *gr)
 {
-    const struct origin_sources *origins = &r->origins;
-    if (!origin_sources_any(origins))
+    if (!origin_sources_any(&r->origins))
+        return NULL;
+    struct asview_state *s = xcalloc(1, sizeof(*s));
+    member_cursor_init(&s->mc, gr->group, &r->origins);
+    return s;
+}
+
+static void end_run(struct asview_state *s)
+{
+    if (s->have_cur) {
+        ALLOC_GROW(s->items.v, s->items.count + 1, s->items.alloc);
+        s->items.v[s->items.count++] = s->cur;
+    }
+    s->have_cur = false;
+}
+
+void asview_feed(struct asview_state *s, const struct report *r, struct cube *cube,
+                 const uint32_t *order, size_t nrows)
+{
+    if (!s)
         return;
-    const struct report_input *in = r->input;
+    const struct origin_sources *origins = &r->origins;
     const struct snapshot_series *routing = origins->routing;
     const bool routing_dated = routing && routing->count > 1;
-    struct member_cursor mc;
-    struct as_items items = {0};
-    struct as_entry cur;
-    bool have_cur = false;
-    uint32_t counted[COUNTED_MAX];
-    size_t ncounted = 0;
-    size_t epoch = 0;
-
-    member_cursor_init(&mc, gr->group, origins);
     for (size_t i = 0; i < nrows; i++) {
-        const struct cube_row *row = cube_row_at(in->cube, order[i]);
+        const struct cube_row *row = cube_row_at(cube, order[i]);
         int64_t bin = bin_clock_start(&r->options.clock, row->key.bin);
         bool new_remote;
-        bool member = member_cursor_next(&mc, &row->key.remote, bin, &new_remote);
+        bool member = member_cursor_next(&s->mc, &row->key.remote, bin, &new_remote);
         if (new_remote) {
-            if (have_cur) {
-                ALLOC_GROW(items.v, items.count + 1, items.alloc);
-                items.v[items.count++] = cur;
-            }
-            have_cur = false;
-            ncounted = 0;
+            end_run(s);
+            s->ncounted = 0;
         }
         if (!member || bin < r->period_start || bin >= r->period_end)
             continue;
         size_t e = routing_dated ? snapshot_index(routing, bin) : 0;
-        if (!have_cur || e != epoch) {
+        if (!s->have_cur || e != s->epoch) {
             struct origin o;
             origin_lookup(origins, &row->key.remote, bin, &o);
-            if (have_cur && o.asn != cur.asn) {
-                ALLOC_GROW(items.v, items.count + 1, items.alloc);
-                items.v[items.count++] = cur;
-                have_cur = false;
+            if (s->have_cur && o.asn != s->cur.asn)
+                end_run(s);
+            if (!s->have_cur) {
+                memset(&s->cur, 0, sizeof(s->cur));
+                s->cur.asn = o.asn;
+                s->cur.name = o.name;
+                s->have_cur = true;
             }
-            if (!have_cur) {
-                memset(&cur, 0, sizeof(cur));
-                cur.asn = o.asn;
-                cur.name = o.name;
-                have_cur = true;
-            }
-            epoch = e;
+            s->epoch = e;
         }
         const struct cube_counts *c = &row->counts;
-        cur.packets_in += c->packets_in;
-        cur.packets_out += c->packets_out;
-        cur.bytes_in += c->bytes_in;
-        cur.bytes_out += c->bytes_out;
-        cur.flows += c->flows;
+        s->cur.packets_in += c->packets_in;
+        s->cur.packets_out += c->packets_out;
+        s->cur.bytes_in += c->bytes_in;
+        s->cur.bytes_out += c->bytes_out;
+        s->cur.flows += c->flows;
         if (c->packets_in) {
             bool seen = false;
-            for (size_t k = 0; k < ncounted; k++)
-                seen = seen || counted[k] == cur.asn;
+            for (size_t k = 0; k < s->ncounted; k++)
+                seen = seen || s->counted[k] == s->cur.asn;
             if (!seen) {
-                cur.sources++;
-                if (ncounted < COUNTED_MAX)
-                    counted[ncounted++] = cur.asn;
+                s->cur.sources++;
+                if (s->ncounted < COUNTED_MAX)
+                    s->counted[s->ncounted++] = s->cur.asn;
             }
         }
     }
-    if (have_cur) {
-        ALLOC_GROW(items.v, items.count + 1, items.alloc);
-        items.v[items.count++] = cur;
-    }
+}
 
+void asview_free(struct asview_state *s)
+{
+    if (!s)
+        return;
+    free(s->items.v);
+    free(s);
+}
+
+void asview_finish(struct asview_state *s, const struct report *r, struct group_report *gr)
+{
+    if (!s)
+        return;
+    end_run(s);
+    struct as_items items = s->items;
+    free(s);
     size_t n = reduce(items.v, items.count);
     uint64_t whole = 0;
     switch (r->options.metric) {

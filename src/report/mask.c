@@ -443,7 +443,7 @@ struct sender_entry {
 
 struct sender_index {
     struct sender_entry *v;
-    size_t count;
+    size_t count, alloc;
 };
 
 static int sender_cmp(const void *a, const void *b)
@@ -468,21 +468,29 @@ static uint16_t talk_bits(const struct cube_key *k)
     return bits;
 }
 
-struct sender_index *sender_index_new(struct cube *cube)
+struct sender_index *sender_index_new(void)
 {
-    struct sender_index *x = xcalloc(1, sizeof(*x));
-    size_t n = cube ? cube_row_count(cube) : 0;
-    x->v = xcalloc(n ? n : 1, sizeof(*x->v));
+    return xcalloc(1, sizeof(struct sender_index));
+}
+
+void sender_index_add(struct sender_index *x, struct cube *cube)
+{
+    size_t n = cube_row_count(cube);
     for (size_t i = 0; i < n; i++) {
         const struct cube_row *row = cube_row_at(cube, (uint32_t)i);
         uint16_t bits = talk_bits(&row->key);
         if (!row->counts.flows || !bits)
             continue;
+        ALLOC_GROW(x->v, x->count + 1, x->alloc);
         x->v[x->count].bin = row->key.bin;
         x->v[x->count].remote = row->key.remote;
         x->v[x->count].bits = bits;
         x->count++;
     }
+}
+
+void sender_index_finish(struct sender_index *x)
+{
     if (x->count)
         qsort(x->v, x->count, sizeof(*x->v), sender_cmp);
     size_t out = 0;
@@ -493,7 +501,6 @@ struct sender_index *sender_index_new(struct cube *cube)
             x->v[out++] = x->v[i];
     }
     x->count = out;
-    return x;
 }
 
 void sender_index_free(struct sender_index *x)

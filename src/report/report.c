@@ -930,70 +930,110 @@ static void find_bursts(struct report *r, struct group_report *gr)
     free(flags);
 }
 
-static void build_group(struct report *r, struct group_report *gr, const struct row_order *order)
-{
-    const struct report_input *in = r->input;
-    struct items items = {0}, ports = {0};
+/* A group being built: what is gathered while the rows pass, remote by remote. */
+struct group_build {
+    struct items items, ports;
     struct remote_state rs;
-    struct source_top top = {0};
-    top.cap = r->options.top;
-    bool in_group = false;
+    bool in_group;
+    struct source_top top;
     struct churn_state cs;
     /* A dated group may take a remote in some bins and not others. */
     struct member_cursor mc;
-    member_cursor_init(&mc, gr->group, &r->origins);
+    struct asview_state *asview;
+};
 
-    memset(&rs, 0, sizeof(rs));
-    memset(&cs, 0, sizeof(cs));
+/* Frees an unfinished build (a report given up before it was finished). */
+static void group_build_free(struct group_build *b)
+{
+    if (!b)
+        return;
+    items_release(&b->items);
+    items_release(&b->ports);
+    items_release(&b->rs.services);
+    free(b->top.v);
+    free(b->cs.top);
+    free(b->cs.nets6);
+    free(b->cs.prefixes);
+    free(b->cs.prefix_index);
+    asview_free(b->asview);
+    free(b);
+}
+
+static void build_group_begin(struct report *r, struct group_report *gr)
+{
+    struct group_build *b = xcalloc(1, sizeof(*b));
+    b->top.cap = r->options.top;
+    member_cursor_init(&b->mc, gr->group, &r->origins);
+    b->asview = asview_begin(r, gr);
+    gr->build = b;
+}
+
+/*
+ * Adds the rows of order (a range of whole remotes, in address order, each
+ * remote's rows by bin) to the group. Successive calls must continue the
+ * address order.
+ */
+static void build_group_feed(struct report *r, struct group_report *gr, struct cube *cube,
+                             const struct row_order *order)
+{
+    struct group_build *b = gr->build;
     for (size_t remote = 0; remote < order->remotes; remote++) {
         const uint32_t *rows = order->rows + order->starts[remote];
         size_t nrows = order->starts[remote + 1] - order->starts[remote];
-        const struct ip_addr *addr = &cube_row_at(in->cube, rows[0])->key.remote;
+        const struct ip_addr *addr = &cube_row_at(cube, rows[0])->key.remote;
         struct group_match match;
-        if (in_group)
-            remote_end(&rs, &top, r->options.metric, &gr->churn, &cs);
-        in_group = false;
-        if (!mc.dated) {
-            in_group = group_match_at(gr->group, &r->origins, addr, 0, &match);
-            if (!in_group)
+        b->in_group = false;
+        if (!b->mc.dated) {
+            b->in_group = group_match_at(gr->group, &r->origins, addr, 0, &match);
+            if (!b->in_group)
                 continue;
-            remote_begin(&rs, addr, match.entry);
+            remote_begin(&b->rs, addr, match.entry);
         }
         for (size_t i = 0; i < nrows; i++) {
             int64_t bin = order->bins[rows[i]];
             if (bin < r->period_start || bin >= r->period_end)
                 continue;
             bool fresh;
-            if (mc.dated) {
-                if (!member_cursor_next(&mc, addr, bin, &fresh))
+            if (b->mc.dated) {
+                if (!member_cursor_next(&b->mc, addr, bin, &fresh))
                     continue;
-                if (!in_group)
-                    remote_begin(&rs, addr, mc.entry);
-                in_group = true;
-                rs.source.prefix = mc.entry; /* the latest match */
+                if (!b->in_group)
+                    remote_begin(&b->rs, addr, b->mc.entry);
+                b->in_group = true;
+                b->rs.source.prefix = b->mc.entry; /* the latest match */
             }
-            add_row(r, gr, cube_row_at(in->cube, rows[i]), bin, &rs, &items, &ports);
+            add_row(r, gr, cube_row_at(cube, rows[i]), bin, &b->rs, &b->items, &b->ports);
         }
+        if (b->in_group)
+            remote_end(&b->rs, &b->top, r->options.metric, &gr->churn, &b->cs);
     }
-    if (in_group)
-        remote_end(&rs, &top, r->options.metric, &gr->churn, &cs);
-    items_release(&rs.services);
-    finish_churn(&gr->churn, &cs);
+    asview_feed(b->asview, r, cube, order->rows, order->starts[order->remotes]);
+}
+
+static void build_group_finish(struct report *r, struct group_report *gr)
+{
+    struct group_build *b = gr->build;
+    items_release(&b->rs.services);
+    finish_churn(&gr->churn, &b->cs);
     find_bursts(r, gr);
     evidence_view_build(r, gr);
 
-    size_t n = reduce_items(items.v, items.count);
-    size_t port_n = reduce_items(ports.v, ports.count);
-    gr->totals.sources = top.total;
-    finish_lists(gr, items.v, n, ports.v, port_n, r->options.metric);
-    items_release(&items);
-    items_release(&ports);
+    size_t n = reduce_items(b->items.v, b->items.count);
+    size_t port_n = reduce_items(b->ports.v, b->ports.count);
+    gr->totals.sources = b->top.total;
+    finish_lists(gr, b->items.v, n, b->ports.v, port_n, r->options.metric);
+    items_release(&b->items);
+    items_release(&b->ports);
 
     sort_metric = r->options.metric;
-    if (top.count)
-        qsort(top.v, top.count, sizeof(*top.v), source_cmp);
-    gr->top_count = top.count;
-    gr->top = top.v;
+    if (b->top.count)
+        qsort(b->top.v, b->top.count, sizeof(*b->top.v), source_cmp);
+    gr->top_count = b->top.count;
+    gr->top = b->top.v;
+    asview_finish(b->asview, r, gr);
+    b->asview = NULL;
+    free(b);
+    gr->build = NULL;
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -1002,8 +1042,12 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a % b < 0 ? q - 1 : q;
 }
 
-struct report *report_build(const struct report_input *input, const struct report_options *options,
-                            char *err, size_t errlen)
+/*
+ * A report ready to be fed rows: its period, groups and series. Returns NULL
+ * with a message in err (period too long).
+ */
+static struct report *report_begin(const struct report_input *input,
+                                   const struct report_options *options, char *err, size_t errlen)
 {
     const struct input_stats *st = input->stats;
     const struct bin_clock *clock = &options->clock;
@@ -1031,11 +1075,8 @@ struct report *report_build(const struct report_input *input, const struct repor
     r->period_start = start;
     r->period_end = end;
     size_t nbins = (size_t)((end - start) / clock->width_s);
-
-    struct row_order order;
-    order_rows(input->cube, &options->clock, &order);
     if (options->mask && !options->mask_keep_evidence)
-        r->senders = sender_index_new(input->cube);
+        r->senders = sender_index_new();
 
     if (input->origins) {
         r->origins = *input->origins;
@@ -1061,28 +1102,63 @@ struct report *report_build(const struct report_input *input, const struct repor
         gr->series = xcalloc(nbins ? nbins : 1, sizeof(*gr->series));
         for (size_t b = 0; b < nbins; b++)
             gr->series[b].bin = start + (int64_t)b * clock->width_s;
-        build_group(r, gr, &order);
-        asview_build(r, gr, order.rows, cube_row_count(input->cube));
-        const struct snapshot_series *files = gr->group->kind == GROUP_PREFIXES
-                                                  ? &gr->group->snapshots
-                                              : gr->group->kind == GROUP_ASNS ? r->origins.routing
-                                                                              : NULL;
-        gr->snapshots = snapshot_uses(r, files);
-        gr->snapshot_count = gr->snapshots ? files->count : 0;
+        build_group_begin(r, gr);
     }
-    row_order_release(&order);
     if (options->has_compare) {
         struct report_options other = *options;
         other.has_compare = false;
         other.has_from = other.has_to = true;
         other.from_s = options->compare_from_s;
         other.to_s = options->compare_to_s;
-        r->compare = report_build(input, &other, err, errlen);
+        r->compare = report_begin(input, &other, err, errlen);
         if (!r->compare) {
             report_free(r);
             return NULL;
         }
     }
+    return r;
+}
+
+/* Feeds the rows of cube (a range of whole remotes, after those fed before) to r. */
+static void report_feed(struct report *r, struct cube *cube)
+{
+    struct row_order order;
+    order_rows(cube, &r->options.clock, &order);
+    for (struct report *x = r; x; x = x->compare) {
+        if (x->senders)
+            sender_index_add(x->senders, cube);
+        for (size_t g = 0; g < x->group_count; g++)
+            build_group_feed(x, &x->groups[g], cube, &order);
+    }
+    row_order_release(&order);
+}
+
+static void report_finish(struct report *r)
+{
+    for (struct report *x = r; x; x = x->compare) {
+        if (x->senders)
+            sender_index_finish(x->senders);
+        for (size_t g = 0; g < x->group_count; g++) {
+            struct group_report *gr = &x->groups[g];
+            build_group_finish(x, gr);
+            const struct snapshot_series *files =
+                gr->group->kind == GROUP_PREFIXES ? &gr->group->snapshots
+                : gr->group->kind == GROUP_ASNS   ? x->origins.routing
+                                                  : NULL;
+            gr->snapshots = snapshot_uses(x, files);
+            gr->snapshot_count = gr->snapshots ? files->count : 0;
+        }
+    }
+}
+
+struct report *report_build(const struct report_input *input, const struct report_options *options,
+                            char *err, size_t errlen)
+{
+    struct report *r = report_begin(input, options, err, errlen);
+    if (!r)
+        return NULL;
+    report_feed(r, input->cube);
+    report_finish(r);
     return r;
 }
 
@@ -1102,6 +1178,7 @@ void report_free(struct report *report)
         free(gr->churn.by_net);
         free(gr->churn.by_prefix);
         evidence_view_release(gr);
+        group_build_free(gr->build);
     }
     report_free(report->compare);
     sender_index_free(report->senders);

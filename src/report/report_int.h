@@ -173,6 +173,7 @@ struct group_report {
      * (GROUP_ASNS) over the period. */
     struct snapshot_use *snapshots;
     size_t snapshot_count;
+    struct group_build *build; /* while the rows are fed (report.c); NULL after */
 };
 
 struct report {
@@ -217,9 +218,19 @@ bool member_cursor_next(struct member_cursor *c, const struct ip_addr *remote, i
 /* Which bins of the report's period each snapshot of series decided; returns
  * an array of series->count (NULL when empty) to free. */
 struct snapshot_use *snapshot_uses(const struct report *r, const struct snapshot_series *series);
-/* Fills gr's top origin ASes (after its totals are known). */
-void asview_build(const struct report *r, struct group_report *gr, const uint32_t *order,
-                  size_t nrows);
+/*
+ * A group's top origin ASes, gathered as the rows pass: asview_begin() (NULL
+ * when nothing names ASes), asview_feed() with rows in (remote, bin) order,
+ * continuing the address order of earlier calls, and asview_finish() (after
+ * the group's totals are known), which fills gr and frees the state.
+ * asview_free() gives up an unfinished one; both take NULL.
+ */
+struct asview_state;
+struct asview_state *asview_begin(const struct report *r, const struct group_report *gr);
+void asview_feed(struct asview_state *s, const struct report *r, struct cube *cube,
+                 const uint32_t *order, size_t nrows);
+void asview_finish(struct asview_state *s, const struct report *r, struct group_report *gr);
+void asview_free(struct asview_state *s);
 
 /* Fills gr->evidence from the cube's evidence rows (evidence_view.c). */
 void evidence_view_build(const struct report *report, struct group_report *gr);
@@ -243,10 +254,14 @@ char *mask_redact(const struct sensor_set *sensors, const char *s, size_t len);
 /*
  * Evidence rows do not say which side sent them: the sender index tells,
  * from the cube's conversations, whether the sensor may have.
- * sender_index_new() reads the cube's rows; sender_index_free(NULL) does nothing.
+ * sender_index_new() makes an empty one, sender_index_add() reads a cube's
+ * rows (a whole cube, or a range of remotes at a time), sender_index_finish()
+ * makes it ready to ask; sender_index_free(NULL) does nothing.
  */
 struct sender_index;
-struct sender_index *sender_index_new(struct cube *cube);
+struct sender_index *sender_index_new(void);
+void sender_index_add(struct sender_index *index, struct cube *cube);
+void sender_index_finish(struct sender_index *index);
 void sender_index_free(struct sender_index *index);
 /* False only when the remote side must have sent the row's value: the kind's
  * sender (client or server of its protocol) is the remote in every
