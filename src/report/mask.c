@@ -267,14 +267,29 @@ static size_t six(const struct sensor_set *sensors, const char *s, size_t left)
         if (colons < 2)
             return 0;
     }
-    while (n > 0 && (s[n - 1] == '.' || s[n - 1] == '-'))
-        n--; /* the end of a sentence or a host name's next label */
     if (n >= sizeof(buf))
         return 0;
     for (size_t i = 0; i < n; i++)
         buf[i] = dashed && s[i] == '-' ? ':' : s[i];
-    if (parse_v6(buf, n, b) < 0 || !v6_in(sensors, b))
-        return 0;
+    /*
+     * The longest address the run begins with: the whole run, else the run
+     * cut before one of its separators ("2001:db8::10:c00.:." holds
+     * "2001:db8::10:c00"), longest first.
+     */
+    size_t end = n;
+    for (;; end--) {
+        if (end < 2)
+            return 0;
+        if (end < n && buf[end] != ':' && buf[end] != '.')
+            continue;
+        size_t m = end;
+        while (m > 0 && (buf[m - 1] == '.' || buf[m - 1] == '-'))
+            m--; /* the end of a sentence or a host name's next label */
+        if (m >= 2 && parse_v6(buf, m, b) == 0 && v6_in(sensors, b)) {
+            n = m;
+            break;
+        }
+    }
     if (n < left && s[n] == '%') {
         n++;
         while (n < left && (is_alnum(s[n]) || s[n] == '_' || s[n] == '-' || s[n] == '.'))
