@@ -62,8 +62,39 @@ void cube_free(struct cube *cube);
 uint32_t cube_lookup(struct cube *cube, const struct cube_key *key);
 struct cube_row *cube_row_at(struct cube *cube, uint32_t index);
 size_t cube_row_count(const struct cube *cube);
-/* Adds every row of from into into. */
-void cube_merge(struct cube *into, const struct cube *from);
+/* Adds every row of from into into; from's spilled runs move to into. */
+void cube_merge(struct cube *into, struct cube *from);
+/* Adds one row's counts to the row of its key. */
+void cube_add_row(struct cube *cube, const struct cube_row *row);
+
+/*
+ * Spilling: a cube given a budget keeps at most max_rows rows in memory;
+ * before it takes one more, it writes its rows, sorted by remote address, as
+ * a run to a temporary file in dir (unlinked at once, so nothing is left
+ * behind however the process ends) and starts empty. Row indices given out
+ * before a spill are void: the generation tells (flows cache their row with
+ * it). When a run cannot be written (a full disk), the cube stops spilling,
+ * keeps its rows in memory and says why in cube_error().
+ */
+void cube_set_budget(struct cube *cube, size_t max_rows, const char *dir);
+uint32_t cube_generation(const struct cube *cube);
+bool cube_spilled(const struct cube *cube);
+const char *cube_error(const struct cube *cube);
+struct cube_spill_stats {
+    uint64_t runs, rows, bytes; /* written (a row may be written more than once) */
+};
+struct cube_spill_stats cube_spill_stats(const struct cube *cube);
+
+/*
+ * Reading a spilled cube: every run and the rows still in memory, merged,
+ * as cubes of whole remotes in address order, about max_rows rows each.
+ * cube_chunks_next() returns the next (owned by the reader, valid until the
+ * next call) or NULL at the end, or NULL with *status -1 and err.
+ */
+struct cube_chunks;
+struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, char *err, size_t errlen);
+struct cube *cube_chunks_next(struct cube_chunks *chunks, int *status, char *err, size_t errlen);
+void cube_chunks_close(struct cube_chunks *chunks);
 
 /* ---- evidence: what the conversations were about ------------------------------- */
 
@@ -129,6 +160,9 @@ struct aggregate_config {
     _Atomic uint64_t *packets_read;
     /* Set (by a signal handler) to stop early; may be NULL. */
     volatile sig_atomic_t *stop;
+    /* Rows each file's cube keeps in memory before it spills to tmp_dir; 0: no limit. */
+    size_t cube_max_rows;
+    const char *tmp_dir;
 };
 
 /* aggregate_capture()'s return when config->stop was raised mid-file. */

@@ -1,9 +1,12 @@
 /*
  * Private to the aggregate stage: the pool of first-payload buffers that
- * feeds the evidence parsers (capture_evidence.c).
+ * feeds the evidence parsers (capture_evidence.c), and the runs a cube over
+ * its budget spills to (spill.c).
  */
 #ifndef HONEYSCOPE_AGGREGATE_INT_H
 #define HONEYSCOPE_AGGREGATE_INT_H
+
+#include <stdio.h>
 
 #include "aggregate.h"
 
@@ -29,5 +32,37 @@ void evidence_capture_packet(struct evidence_capture *ec, struct flow *flow, enu
                              const uint8_t *payload, size_t len);
 /* The flow table's end hook: parses what the flow's buffers hold. */
 void evidence_capture_end(void *ctx, struct flow *flow);
+
+/* ---- runs (spill.c) -------------------------------------------------------- */
+
+#define RUN_BUFFER (1 << 16)
+
+/* Rows in spill order in an unlinked temporary file. */
+struct run {
+    FILE *fp;
+    char *buf;
+    uint64_t rows, read;
+    unsigned level; /* 0 for a spill; one more than the runs it merged */
+};
+
+/* The order of rows in a run: remote address first, then the rest of the key. */
+int spill_cmp(const struct cube_key *a, const struct cube_key *b);
+/* Adds from's counts into into's (sums, earliest first, latest last). */
+void counts_add(struct cube_counts *into, const struct cube_counts *from);
+
+/* A new, empty run in dir. Returns NULL with err. */
+struct run *run_create(const char *dir, char *err, size_t errlen);
+/* Each returns 0, or -1 with err (a full disk, say). */
+int run_write(struct run *run, const struct cube_row *row, const char *dir, char *err,
+              size_t errlen);
+int run_finish_writing(struct run *run, const char *dir, char *err, size_t errlen);
+void run_free(struct run *run);
+
+/* Rows of several runs merged in spill order, equal keys added up. */
+struct run_merge;
+struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, size_t errlen);
+/* The next row: returns 0, 1 when no rows are left, -1 with err. */
+int run_merge_next(struct run_merge *merge, struct cube_row *row, char *err, size_t errlen);
+void run_merge_close(struct run_merge *merge);
 
 #endif

@@ -6,12 +6,16 @@
  * shows keys built to collide. Row indices never change once given out,
  * which lets a flow cache the row of its current bin.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/hash.h"
 #include "../common/xalloc.h"
-#include "aggregate.h"
+#include "aggregate_int.h"
+
+/* Runs a cube keeps before it merges them into one (open files stay few). */
+#define RUN_FAN_IN 32
 
 struct cube {
     struct cube_row *rows;
@@ -27,6 +31,14 @@ struct cube {
     struct hash_key hash_key;
     size_t longest_probe; /* the longest probe run seen, for tests */
     struct evidence_table *evidence;
+    /* Spilling (cube_set_budget): rows beyond max_rows go to runs in dir. */
+    size_t max_rows; /* 0: never spill */
+    char *dir;
+    struct run **runs;
+    size_t run_count, run_alloc;
+    uint32_t generation; /* one more at every spill: row indices given out before are void */
+    struct cube_spill_stats spill_stats;
+    char *error; /* why spilling failed; rows then stay in memory */
 };
 
 struct evidence_table *cube_evidence(struct cube *cube)
@@ -75,6 +87,11 @@ void cube_free(struct cube *cube)
 {
     if (!cube)
         return;
+    for (size_t i = 0; i < cube->run_count; i++)
+        run_free(cube->runs[i]);
+    free(cube->runs);
+    free(cube->dir);
+    free(cube->error);
     free(cube->rows);
     free(cube->hashes);
     free(cube->index);
@@ -99,6 +116,126 @@ static void reindex(struct cube *cube, size_t mask)
             slot = (slot + 1) & cube->index_mask;
         cube->index[slot] = (cube->hashes[i] & 0xffffffff00000000u) | (uint64_t)(i + 1);
     }
+}
+
+void cube_set_budget(struct cube *cube, size_t max_rows, const char *dir)
+{
+    cube->max_rows = max_rows;
+    free(cube->dir);
+    cube->dir = xstrdup(dir ? dir : "/tmp");
+}
+
+uint32_t cube_generation(const struct cube *cube)
+{
+    return cube->generation;
+}
+
+const char *cube_error(const struct cube *cube)
+{
+    return cube->error;
+}
+
+struct cube_spill_stats cube_spill_stats(const struct cube *cube)
+{
+    return cube->spill_stats;
+}
+
+static void fail_spilling(struct cube *cube, const char *why)
+{
+    if (!cube->error)
+        cube->error = xstrdup(why);
+    cube->max_rows = 0; /* keep what is left in memory: the caller reports the error */
+}
+
+/* Merges runs[first..] into one run a level up. */
+static int merge_runs(struct cube *cube, size_t first, char *err, size_t errlen)
+{
+    struct run *out = run_create(cube->dir, err, errlen);
+    if (!out)
+        return -1;
+    struct run_merge *m = run_merge_open(cube->runs + first, cube->run_count - first, err, errlen);
+    int ret = m ? 0 : -1;
+    struct cube_row row;
+    while (ret == 0 && (ret = run_merge_next(m, &row, err, errlen)) == 0)
+        ret = run_write(out, &row, cube->dir, err, errlen);
+    run_merge_close(m);
+    if (ret < 0 || run_finish_writing(out, cube->dir, err, errlen) < 0) {
+        run_free(out);
+        return -1;
+    }
+    out->level = cube->runs[first]->level + 1;
+    for (size_t i = first; i < cube->run_count; i++)
+        run_free(cube->runs[i]);
+    cube->runs[first] = out;
+    cube->run_count = first + 1;
+    return 0;
+}
+
+/*
+ * Keeps the runs few: when RUN_FAN_IN runs of one level lie at the end of
+ * the list, they become one of the next level (as a log-structured merge
+ * does), so every row is rewritten about log(rows / budget) / log(RUN_FAN_IN)
+ * times and at most RUN_FAN_IN - 1 runs per level stay open.
+ */
+static int settle_runs(struct cube *cube, char *err, size_t errlen)
+{
+    for (;;) {
+        size_t n = cube->run_count, same = 0;
+        while (same < n && cube->runs[n - 1 - same]->level == cube->runs[n - 1]->level)
+            same++;
+        if (same < RUN_FAN_IN)
+            return 0;
+        if (merge_runs(cube, n - same, err, errlen) < 0)
+            return -1;
+    }
+}
+
+static void add_run(struct cube *cube, struct run *run)
+{
+    ALLOC_GROW(cube->runs, cube->run_count + 1, cube->run_alloc);
+    cube->runs[cube->run_count++] = run;
+}
+
+static _Thread_local const struct cube_row *sort_rows;
+
+static int row_index_cmp(const void *a, const void *b)
+{
+    return spill_cmp(&sort_rows[*(const uint32_t *)a].key, &sort_rows[*(const uint32_t *)b].key);
+}
+
+/* Writes the rows in memory as a run and empties the cube. Returns 0, or -1 (cube->error). */
+static int spill(struct cube *cube)
+{
+    char err[512];
+    uint32_t *order = xcalloc(cube->count ? cube->count : 1, sizeof(*order));
+    for (size_t i = 0; i < cube->count; i++)
+        order[i] = (uint32_t)i;
+    sort_rows = cube->rows;
+    qsort(order, cube->count, sizeof(*order), row_index_cmp);
+    struct run *run = run_create(cube->dir, err, sizeof(err));
+    int ret = run ? 0 : -1;
+    for (size_t i = 0; ret == 0 && i < cube->count; i++)
+        ret = run_write(run, &cube->rows[order[i]], cube->dir, err, sizeof(err));
+    if (ret == 0)
+        ret = run_finish_writing(run, cube->dir, err, sizeof(err));
+    free(order);
+    if (ret < 0) {
+        run_free(run);
+        fail_spilling(cube, err);
+        return -1;
+    }
+    cube->spill_stats.runs++;
+    cube->spill_stats.rows += cube->count;
+    cube->spill_stats.bytes += (uint64_t)cube->count * sizeof(struct cube_row);
+    add_run(cube, run);
+    cube->count = 0;
+    memset(cube->index, 0, (cube->index_mask + 1) * sizeof(*cube->index));
+    cube->generation++;
+    if (settle_runs(cube, err, sizeof(err)) < 0) {
+        fail_spilling(cube, err);
+        return -1;
+    }
+    return 0;
 }
 
 /* Keys were built to collide: SipHash under a fresh key from now on. */
@@ -131,6 +268,9 @@ uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
     }
     if (probes > cube->longest_probe)
         cube->longest_probe = probes;
+    /* A new row over the budget: the rows so far go to a run first. */
+    if (cube->max_rows && cube->count >= cube->max_rows && spill(cube) == 0)
+        return cube_lookup(cube, key);
     if (cube->count >= UINT32_MAX - 1)
         abort(); /* four billion rows: far past any memory bound */
     size_t old_alloc = cube->alloc;
@@ -159,23 +299,120 @@ size_t cube_row_count(const struct cube *cube)
     return cube->count;
 }
 
-void cube_merge(struct cube *into, const struct cube *from)
+void cube_add_row(struct cube *cube, const struct cube_row *row)
+{
+    uint32_t j = cube_lookup(cube, &row->key);
+    counts_add(&cube->rows[j].counts, &row->counts);
+}
+
+void cube_merge(struct cube *into, struct cube *from)
 {
     if (from->evidence)
         evidence_table_merge(cube_evidence(into), from->evidence);
-    for (size_t i = 0; i < from->count; i++) {
-        const struct cube_counts *src = &from->rows[i].counts;
-        /* Look up first: the lookup may move into->rows. */
-        uint32_t j = cube_lookup(into, &from->rows[i].key);
-        struct cube_counts *dst = &into->rows[j].counts;
-        dst->packets_in += src->packets_in;
-        dst->packets_out += src->packets_out;
-        dst->bytes_in += src->bytes_in;
-        dst->bytes_out += src->bytes_out;
-        dst->flows += src->flows;
-        if (src->first_ns < dst->first_ns)
-            dst->first_ns = src->first_ns;
-        if (src->last_ns > dst->last_ns)
-            dst->last_ns = src->last_ns;
+    if (from->error)
+        fail_spilling(into, from->error);
+    into->spill_stats.runs += from->spill_stats.runs;
+    into->spill_stats.rows += from->spill_stats.rows;
+    into->spill_stats.bytes += from->spill_stats.bytes;
+    /* Runs change hands as they are: the reader merges them all. */
+    size_t moved = from->run_count;
+    for (size_t i = 0; i < moved; i++)
+        add_run(into, from->runs[i]);
+    from->run_count = 0;
+    if (moved && into->dir) {
+        char err[512];
+        if (settle_runs(into, err, sizeof(err)) < 0)
+            fail_spilling(into, err);
     }
+    for (size_t i = 0; i < from->count; i++)
+        cube_add_row(into, &from->rows[i]);
+}
+
+bool cube_spilled(const struct cube *cube)
+{
+    return cube->run_count > 0;
+}
+
+/* ---- reading a spilled cube ---------------------------------------------------- */
+
+struct cube_chunks {
+    struct cube *cube;
+    struct run_merge *merge;
+    struct cube *chunk;
+    size_t max_rows;
+    struct cube_row pending;
+    bool has_pending, done;
+};
+
+struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, char *err, size_t errlen)
+{
+    if (cube->error) {
+        snprintf(err, errlen, "%s", cube->error);
+        return NULL;
+    }
+    /* What is still in memory becomes one more run: then there is one way to read. */
+    if (cube->count && (!cube->dir || spill(cube) < 0)) {
+        snprintf(err, errlen, "%s", cube->error ? cube->error : "no directory to spill to");
+        return NULL;
+    }
+    struct run_merge *m = run_merge_open(cube->runs, cube->run_count, err, errlen);
+    if (!m)
+        return NULL;
+    struct cube_chunks *c = xcalloc(1, sizeof(*c));
+    c->cube = cube;
+    c->merge = m;
+    c->max_rows = max_rows ? max_rows : 1;
+    return c;
+}
+
+struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, size_t errlen)
+{
+    *status = 0;
+    cube_free(c->chunk);
+    c->chunk = NULL;
+    if (c->done)
+        return NULL;
+    struct cube *chunk = cube_new();
+    struct ip_addr last;
+    if (c->has_pending) {
+        cube_add_row(chunk, &c->pending);
+        last = c->pending.key.remote;
+        c->has_pending = false;
+    }
+    for (;;) {
+        struct cube_row row;
+        int r = run_merge_next(c->merge, &row, err, errlen);
+        if (r < 0) {
+            *status = -1;
+            cube_free(chunk);
+            return NULL;
+        }
+        if (r > 0) {
+            c->done = true;
+            break;
+        }
+        /* A chunk ends between remotes, never inside one. */
+        if (chunk->count >= c->max_rows && addr_compare(&row.key.remote, &last) != 0) {
+            c->pending = row;
+            c->has_pending = true;
+            break;
+        }
+        cube_add_row(chunk, &row);
+        last = row.key.remote;
+    }
+    if (!chunk->count) {
+        cube_free(chunk);
+        return NULL;
+    }
+    c->chunk = chunk;
+    return chunk;
+}
+
+void cube_chunks_close(struct cube_chunks *c)
+{
+    if (!c)
+        return;
+    run_merge_close(c->merge);
+    cube_free(c->chunk);
+    free(c);
 }

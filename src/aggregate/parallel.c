@@ -46,6 +46,8 @@ static void *worker(void *arg)
         struct file_result *r = xcalloc(1, sizeof(*r));
         r->index = index;
         r->cube = cube_new();
+        if (pool->config->cube_max_rows)
+            cube_set_budget(r->cube, pool->config->cube_max_rows, pool->config->tmp_dir);
         input_stats_init(&r->stats);
         r->status = aggregate_capture(r->cube, pool->config, pool->paths[index], &r->stats,
                                       r->error, sizeof(r->error));

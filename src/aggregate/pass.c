@@ -67,7 +67,7 @@ static void account(struct cube *cube, const struct aggregate_config *config, st
                     bool started, enum direction dir, uint32_t ip_bytes, int64_t ts_ns)
 {
     int64_t bin = bin_clock_start(&config->clock, floor_seconds(ts_ns));
-    if (flow->cube_bin != bin) {
+    if (flow->cube_bin != bin || flow->cube_gen != cube_generation(cube)) {
         struct cube_key key;
         memset(&key, 0, sizeof(key));
         key.bin = bin;
@@ -77,6 +77,7 @@ static void account(struct cube *cube, const struct aggregate_config *config, st
         key.proto = flow->key.proto;
         key.initiator = flow->initiator;
         flow->cube_row = cube_lookup(cube, &key);
+        flow->cube_gen = cube_generation(cube); /* after the lookup: it may have spilled */
         flow->cube_bin = bin;
     }
     struct cube_counts *c = &cube_row_at(cube, flow->cube_row)->counts;

@@ -44,6 +44,8 @@ int parse_date(const char *text, int64_t *days);
 int parse_zone(const char *text, int64_t *offset_s);
 /* A decimal number in [min, max]. Returns 0, or -1. */
 int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *value);
+/* A size: "512M", "2G", "64k", "1GiB", or bytes. Returns 0, or -1. */
+int parse_size(const char *text, uint64_t *bytes);
 
 /* Whether progress lines belong on stderr (a terminal, and not --quiet). */
 bool progress_wanted(bool quiet);

@@ -10,9 +10,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../aggregate/aggregate.h"
 #include "../attrib/attrib.h"
@@ -71,6 +74,10 @@ static const char report_usage[] =
     "Limits:\n"
     "  --max-flows N          flows held at once per file (default 1000000); when\n"
     "                         full the least recently active is ended early\n"
+    "  --memory SIZE          memory for the traffic rows, e.g. 512M, 2G (default\n"
+    "                         512M); beyond it rows are spilled, sorted, to\n"
+    "                         temporary files and merged: the report stays exact\n"
+    "  --tmp-dir DIR          where spilled rows go (default $TMPDIR, else /tmp)\n"
     "\n"
     "Bytes are IP lengths as the wire carried them (IPv4 total length, IPv6\n"
     "payload length + 40), whatever the link type or snap length: comparable\n"
@@ -93,6 +100,9 @@ struct report_args {
     const char *compare;        /* FROM..TO */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
+    uint64_t memory;     /* --memory, bytes */
+    const char *tmp_dir; /* --tmp-dir */
+    size_t cube_rows;    /* rows each cube keeps in memory (from --memory) */
 };
 
 enum {
@@ -113,6 +123,8 @@ enum {
     OPT_BURST_WINDOW,
     OPT_BURST_K,
     OPT_BURST_MIN,
+    OPT_MEMORY,
+    OPT_TMP_DIR,
 };
 
 static const struct option report_options_long[] = {
@@ -134,6 +146,8 @@ static const struct option report_options_long[] = {
     {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
     {"burst-k", required_argument, NULL, OPT_BURST_K},
     {"burst-min", required_argument, NULL, OPT_BURST_MIN},
+    {"memory", required_argument, NULL, OPT_MEMORY},
+    {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -244,6 +258,16 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             args->options.burst_k = k;
             break;
         }
+        case OPT_MEMORY:
+            if (parse_size(optarg, &args->memory) < 0 || args->memory < (UINT64_C(1) << 16))
+                return usage_error("report",
+                                   "--memory takes a size of 64K or more, e.g. 512M "
+                                   "or 2G, not '%s'",
+                                   optarg);
+            break;
+        case OPT_TMP_DIR:
+            args->tmp_dir = optarg;
+            break;
         case OPT_BURST_MIN:
             if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
                 return usage_error("report", "--burst-min takes a positive number");
@@ -354,6 +378,45 @@ static int compare_files(const void *a, const void *b)
     return strcmp(((const struct report_file *)a)->path, ((const struct report_file *)b)->path);
 }
 
+#define DEFAULT_MEMORY (UINT64_C(512) << 20)
+/* What a cube row costs while rows are gathered (the row, its hash, its index
+ * slots at half load, room to grow) and while they are reported (the chunk's
+ * cube and its ordering): measured, rounded up. */
+#define ROW_BYTES_GATHERED 200
+#define ROW_BYTES_REPORTED 280
+
+/*
+ * Shares --memory out: half for the rows being gathered, over every cube that
+ * can be alive at once (one per thread reading, one per result waiting, the
+ * merged one), a quarter for the rows of a spilled cube read back at a time.
+ * Flow tables and evidence buffers have bounds of their own (--max-flows).
+ */
+static void plan_memory(struct report_args *args)
+{
+    uint64_t memory = args->memory ? args->memory : DEFAULT_MEMORY;
+    uint64_t cubes = 2 * (uint64_t)args->threads + 1;
+    uint64_t rows = memory / 2 / ROW_BYTES_GATHERED / cubes;
+    args->cube_rows = rows ? (size_t)rows : 1;
+    uint64_t chunk = memory / 4 / ROW_BYTES_REPORTED;
+    args->options.chunk_rows = chunk ? (size_t)chunk : 1;
+    if (!args->tmp_dir) {
+        const char *env = getenv("TMPDIR");
+        args->tmp_dir = env && *env ? env : "/tmp";
+    }
+}
+
+/* Says on stderr how much was spilled, when something was. */
+static void say_spilled(const struct report_args *args, const struct cube *cube)
+{
+    struct cube_spill_stats st = cube_spill_stats(cube);
+    if (args->quiet || !st.runs)
+        return;
+    fprintf(stderr,
+            "honeyscope: beyond --memory: %" PRIu64 " spills of %" PRIu64 " rows (%" PRIu64
+            " MiB) to '%s', merged back\n",
+            st.runs, st.rows, st.bytes >> 20, args->tmp_dir);
+}
+
 /* Reads every file into cube (threads at a time); returns 1 when some failed. */
 static int read_captures(struct report_args *args, char **paths, int npaths, struct cube *cube,
                          struct input_stats *total, struct report_file *files, size_t nfiles)
@@ -368,6 +431,8 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.flow = args->flow;
     config.sensors = &args->sensors;
     config.packets_read = &progress.packets;
+    config.cube_max_rows = args->cube_rows;
+    config.tmp_dir = args->tmp_dir;
     aggregate_files((const char *const *)paths, (size_t)npaths, &config, args->threads, merge_file,
                     read_tick, &rc);
     progress_end(&progress);
@@ -376,19 +441,69 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     return rc.failed;
 }
 
+/* The temporary file a report is being written to, for the signal handler. */
+static char partial_path[4096];
+
+static void remove_partial(int sig)
+{
+    if (partial_path[0])
+        unlink(partial_path);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/*
+ * Writes the report to stdout, or to -o FILE through a temporary file beside
+ * it renamed at the end: an error or a signal (SIGINT, SIGTERM) midway never
+ * leaves a partial report, nor spoils a report FILE already held.
+ */
 static int write_report(const struct report_args *args, const struct report *report)
 {
     FILE *out = stdout;
-    if (args->output) {
+    struct stat st;
+    if (args->output && stat(args->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A device or a pipe (-o /dev/stdout) is written as it is. */
         out = fopen(args->output, "w");
         if (!out)
             return error("cannot open '%s' for writing: %s", args->output, strerror(errno));
+        int ret = report_render(report, args->format, out);
+        if (fclose(out) != 0 || ret < 0)
+            return error("cannot write the report to '%s'", args->output);
+        return 0;
+    }
+    if (args->output) {
+        int n = snprintf(partial_path, sizeof(partial_path), "%s.partial-XXXXXX", args->output);
+        int fd = n > 0 && (size_t)n < sizeof(partial_path) ? mkstemp(partial_path) : -1;
+        if (fd < 0 || !(out = fdopen(fd, "w"))) {
+            int saved = errno;
+            if (fd >= 0) {
+                close(fd);
+                unlink(partial_path);
+            }
+            partial_path[0] = '\0';
+            return error("cannot open '%s' for writing: %s", args->output, strerror(saved));
+        }
+        signal(SIGINT, remove_partial);
+        signal(SIGTERM, remove_partial);
     }
     int ret = report_render(report, args->format, out);
     if (fflush(out) != 0)
         ret = -1;
-    if (args->output && fclose(out) != 0)
-        ret = -1;
+    if (args->output) {
+        if (fclose(out) != 0)
+            ret = -1;
+        /* The umask decides, as for a file fopen() makes. */
+        mode_t mask = umask(0);
+        umask(mask);
+        if (ret == 0 &&
+            (chmod(partial_path, 0666 & ~mask) != 0 || rename(partial_path, args->output) != 0))
+            ret = -1;
+        if (ret < 0)
+            unlink(partial_path);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        partial_path[0] = '\0';
+    }
     if (ret < 0)
         return error("cannot write the report to '%s'", args->output ? args->output : "stdout");
     return 0;
@@ -439,7 +554,9 @@ int cmd_report(int argc, char **argv)
         goto out;
     status = EXIT_FAILED;
 
+    plan_memory(&args);
     struct cube *cube = cube_new();
+    cube_set_budget(cube, args.cube_rows, args.tmp_dir);
     struct input_stats total;
     struct report_file *report_files = NULL;
     struct stored_file *stored = NULL;
@@ -501,6 +618,13 @@ int cmd_report(int argc, char **argv)
         free(files);
     }
 
+    if (cube_error(cube)) {
+        /* Rows could not be set aside: no report rather than a wrong one. */
+        error("%s (choose another place with --tmp-dir, or more --memory)", cube_error(cube));
+        status = EXIT_FAILED;
+        goto out_cube;
+    }
+    say_spilled(&args, cube);
     struct report_input input = {
         .stats = &total,
         .files = report_files,

@@ -96,6 +96,45 @@ int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *value)
     return 0;
 }
 
+int parse_size(const char *text, uint64_t *bytes)
+{
+    char *end;
+    if (*text < '0' || *text > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    uint64_t unit = 1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        unit = UINT64_C(1) << 10;
+        break;
+    case 'm':
+    case 'M':
+        unit = UINT64_C(1) << 20;
+        break;
+    case 'g':
+    case 'G':
+        unit = UINT64_C(1) << 30;
+        break;
+    case 't':
+    case 'T':
+        unit = UINT64_C(1) << 40;
+        break;
+    case '\0':
+        break;
+    default:
+        return -1;
+    }
+    if (*end && end[1] && !((end[1] == 'B' || end[1] == 'b' || end[1] == 'i') && !end[2]) &&
+        !(end[1] == 'i' && (end[2] == 'B' || end[2] == 'b') && !end[3]))
+        return -1;
+    if (errno || v > UINT64_MAX / unit)
+        return -1;
+    *bytes = v * unit;
+    return 0;
+}
+
 unsigned default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -78,22 +78,24 @@ struct flow_key {
     uint8_t zero[3]; /* keeps the key free of padding for hashing */
 };
 
+/* Fields ordered largest first: a flow is 112 bytes, and there may be a million. */
 struct flow {
     struct flow_key key;
     int64_t first_ns, last_ns;
-    uint8_t initiator; /* enum initiator */
-    uint8_t closed;    /* TCP: RST seen, or FIN from both sides */
-    uint8_t fin_seen;  /* bit DIR_IN / DIR_OUT */
-    uint16_t service;  /* responder's port; ICMP: type << 8 | code */
-    /* Owned by the aggregate stage: the cube row of the flow's current bin. */
+    /* Owned by the aggregate stage: the cube row of the flow's current bin,
+     * valid while the cube's generation is cube_gen (a spill empties it). */
     int64_t cube_bin;
-    uint32_t cube_row;
+    uint32_t cube_row, cube_gen;
     /* Owned by the aggregate stage: first payload bytes kept per direction. */
     uint32_t evidence_slot[2];
-    uint8_t evidence_state[2];
     /* Table internals. */
     uint64_t hash;
     uint32_t lru_prev, lru_next;
+    uint16_t service;  /* responder's port; ICMP: type << 8 | code */
+    uint8_t initiator; /* enum initiator */
+    uint8_t closed;    /* TCP: RST seen, or FIN from both sides */
+    uint8_t fin_seen;  /* bit DIR_IN / DIR_OUT */
+    uint8_t evidence_state[2];
 };
 
 struct flow_config {

@@ -1157,7 +1157,22 @@ struct report *report_build(const struct report_input *input, const struct repor
     struct report *r = report_begin(input, options, err, errlen);
     if (!r)
         return NULL;
-    report_feed(r, input->cube);
+    if (!cube_spilled(input->cube)) {
+        report_feed(r, input->cube);
+    } else {
+        /* Rows beyond memory: fed a range of remotes at a time, in address order. */
+        struct cube_chunks *chunks =
+            cube_chunks_open(input->cube, options->chunk_rows, err, errlen);
+        struct cube *chunk;
+        int status = chunks ? 0 : -1;
+        while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))
+            report_feed(r, chunk);
+        cube_chunks_close(chunks);
+        if (status < 0) {
+            report_free(r);
+            return NULL;
+        }
+    }
     report_finish(r);
     return r;
 }

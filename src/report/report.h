@@ -43,6 +43,8 @@ struct report_options {
     /* A second period to put beside the first (--compare). */
     bool has_compare;
     int64_t compare_from_s, compare_to_s;
+    /* Rows read at a time from a cube that spilled (its budget's worth). */
+    size_t chunk_rows;
 };
 
 /* One capture file as read: what the report header says about it. */

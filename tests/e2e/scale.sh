@@ -65,3 +65,97 @@ for name, every, few, metric in (("flood", "all", "top7", "packets_in"),
         for gx, gy in ((ga, gb),):
             result(tag + "_churn_same", gx["churn"] == gy["churn"], "churn depends on --top")
 EOF
+
+# ---- --memory: spilled rows are merged back into the same report ------------
+out_equal() { # NAME FILE-A FILE-B
+    if cmp -s "$2" "$3"; then pass "$1"; else fail "$1" "$2 and $3 differ"; fi
+}
+FF="--quiet --sensor 198.51.100.0/24 --sensor 2001:db8:64::/64"
+mkdir -p "$w/tmp"
+for f in json text csv; do
+    # shellcheck disable=SC2086
+    "$HS" report $FF --format $f "$w/flood/flood.pcap" >"$w/mem-default.$f"
+    for m in 64K 1M; do
+        for t in 1 2; do
+            # shellcheck disable=SC2086
+            "$HS" report $FF --format $f --memory $m --threads $t --tmp-dir "$w/tmp" \
+                "$w/flood/flood.pcap" >"$w/mem-$m-$t.$f"
+            out_equal "spill_flood_${m}_threads${t}_$f" "$w/mem-default.$f" "$w/mem-$m-$t.$f"
+        done
+    done
+done
+check spill_leaves_nothing test -z "$(ls -A "$w/tmp")"
+# shellcheck disable=SC2086
+"$HS" report --sensor 198.51.100.0/24 --memory 64K --tmp-dir "$w/tmp" "$w/flood/flood.pcap" \
+    >/dev/null 2>"$w/spill.err"
+check spill_said grep -q "beyond --memory: [0-9]* spills" "$w/spill.err"
+
+# Many files, groups, a compared period, masking, hour bins, routing.
+aws="$HONEYSCOPE_ROOT/scenarios/aws-2009.txt"
+R="$SHARED/routing/ipasn_20140513.dat.gz"
+ROUTE=""
+[ -f "$R" ] && ROUTE="--pfx2as $R"
+for case in "json --compare 2009-03-01..2009-05-31 --from 2009-06-01 --to 2009-09-30" \
+    "json --mask --bin hour --tz +09:00 --from 2009-07-01 --to 2009-07-31" \
+    "text --metric bytes --top 50" "html --metric flows"; do
+    set -- $case
+    fmt=$1
+    shift
+    # shellcheck disable=SC2086
+    "$HS" report --quiet --sensor 192.0.2.10/32 --group aws="$aws" --group any $ROUTE \
+        --format $fmt "$@" "$seed"/honeypot-* >"$w/seed-mem-default"
+    # shellcheck disable=SC2086
+    "$HS" report --quiet --sensor 192.0.2.10/32 --group aws="$aws" --group any $ROUTE \
+        --format $fmt --memory 64K --tmp-dir "$w/tmp" "$@" "$seed"/honeypot-* >"$w/seed-mem-64K"
+    out_equal "spill_seed_$(echo "$fmt $1" | tr -c 'a-z0-9\n' _)" "$w/seed-mem-default" "$w/seed-mem-64K"
+done
+
+# From a store: loading spills too.
+"$HS" ingest -q --db "$w/s.db" --sensor 192.0.2.10/32 "$seed"/honeypot-2009-*
+"$HS" report --quiet --group aws="$aws" --format json --db "$w/s.db" >"$w/db-default.json"
+"$HS" report --quiet --group aws="$aws" --format json --memory 64K --tmp-dir "$w/tmp" \
+    --db "$w/s.db" >"$w/db-64K.json"
+out_equal spill_store_report "$w/db-default.json" "$w/db-64K.json"
+check spill_store_leaves_nothing test -z "$(ls -A "$w/tmp")"
+
+# Refusals and faults: a bad size, a missing directory, a full disk, a signal.
+"$HS" report --memory 12X "$w/flood/flood.pcap" >/dev/null 2>&1
+expect_eq memory_bad_size_exit "$?" 2
+"$HS" report --memory 1K "$w/flood/flood.pcap" >/dev/null 2>&1
+expect_eq memory_too_small_exit "$?" 2
+# shellcheck disable=SC2086
+"$HS" report $FF --memory 64K --tmp-dir "$w/no/such/dir" -o "$w/nodir.json" \
+    "$w/flood/flood.pcap" 2>"$w/nodir.err"
+expect_eq spill_missing_dir_exit "$?" 1
+check spill_missing_dir_said grep -q "no/such/dir" "$w/nodir.err"
+check spill_missing_dir_no_output test ! -e "$w/nodir.json"
+if [ "$(id -u)" = 0 ] && mkdir -p "$w/full" && mount -t tmpfs -o size=128k tmpfs "$w/full" 2>/dev/null; then
+    # shellcheck disable=SC2086
+    "$HS" report $FF --memory 1M --tmp-dir "$w/full" -o "$w/full.json" "$w/flood/flood.pcap" \
+        2>"$w/full.err"
+    expect_eq spill_full_disk_exit "$?" 1
+    check spill_full_disk_said grep -q "No space left on device" "$w/full.err"
+    check spill_full_disk_no_output test ! -e "$w/full.json"
+    check spill_full_disk_no_partial sh -c "! ls '$w'/full.json.partial-* 2>/dev/null"
+    check spill_full_disk_nothing_left test -z "$(ls -A "$w/full")"
+    umount "$w/full"
+else
+    skip spill_full_disk "needs root and a tmpfs mount to fill a disk"
+fi
+"$GEN" --scenario flood --sources 400000 --out "$w/big" >/dev/null 2>&1
+# shellcheck disable=SC2086
+# (SIGTERM: a shell without job control starts background commands with SIGINT ignored.)
+"$HS" report $FF --memory 64K --tmp-dir "$w/tmp" -o "$w/sig.json" "$w/big/flood.pcap" &
+pid=$!
+sleep 0.5
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+status=$?
+if [ "$status" -eq 0 ]; then
+    skip spill_signal "the report finished within half a second"
+else
+    expect_eq spill_signal_status "$status" 143
+    check spill_signal_no_output test ! -e "$w/sig.json"
+    check spill_signal_no_partial sh -c "! ls '$w'/sig.json.partial-* 2>/dev/null"
+    check spill_signal_nothing_left test -z "$(ls -A "$w/tmp")"
+fi
