@@ -160,6 +160,9 @@ struct aggregate_config {
     _Atomic uint64_t *packets_read;
     /* Set (by a signal handler) to stop early; may be NULL. */
     volatile sig_atomic_t *stop;
+    /* Called about every 65,536 packets (progress lines); may be NULL. */
+    void (*tick)(void *ctx);
+    void *tick_ctx;
     /* Rows each file's cube keeps in memory before it spills to tmp_dir; 0: no limit. */
     size_t cube_max_rows;
     const char *tmp_dir;
@@ -222,5 +225,27 @@ struct file_result {
 int aggregate_files(const char *const *paths, size_t count, const struct aggregate_config *config,
                     unsigned threads, int (*done)(void *ctx, struct file_result *result),
                     void (*tick)(void *ctx), void *ctx);
+
+/* ---- one stream over every core ------------------------------------------------ */
+
+/* One file as the stream read it. */
+struct stream_file {
+    struct input_stats stats; /* its packets, format, link type, what was skipped */
+    int status;               /* 0, or -1 with error */
+    char error[1024];
+};
+
+/*
+ * Reads the files as one stream, in time order (by their first packet, ties
+ * in the order given), into cube, each file's flows ended at its end as
+ * aggregate_capture() does. One thread reads and decodes; workers threads
+ * count, each the remotes whose hash falls to it, so one file uses every core
+ * and the result does not depend on workers. files[i] gets the counts of
+ * paths[i]; total gets everything, the flow and evidence counts included.
+ * Returns 0, or -1 when some file failed (what was read of it still counts).
+ */
+int aggregate_stream(const char *const *paths, size_t count, const struct aggregate_config *config,
+                     unsigned workers, struct cube *cube, struct stream_file *files,
+                     struct input_stats *total);
 
 #endif

@@ -33,6 +33,29 @@ void evidence_capture_packet(struct evidence_capture *ec, struct flow *flow, enu
 /* The flow table's end hook: parses what the flow's buffers hold. */
 void evidence_capture_end(void *ctx, struct flow *flow);
 
+/* ---- counting a stream of packets (pass.c) ---------------------------------- */
+
+/* What one stream of packets is counted with: its flows, their evidence, a cube. */
+struct shard {
+    struct cube *cube;
+    struct flow_table *flows;
+    struct evidence_capture evidence;
+};
+
+void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_config *config);
+/* Counts one packet to or from the sensor, going in direction dir. */
+void shard_packet(struct shard *shard, const struct aggregate_config *config,
+                  const struct decoded_packet *p, enum direction dir, int64_t ts_ns);
+/* Ends every flow (their evidence parsed) at the input's last packet time,
+ * adds the flow counts to stats, frees. */
+void shard_finish(struct shard *shard, const struct aggregate_config *config, int64_t last_ns,
+                  struct input_stats *stats);
+/* Whether p goes to or from a sensor (then *dir); otherwise counts it in stats. */
+bool packet_direction(const struct aggregate_config *config, const struct decoded_packet *p,
+                      struct input_stats *stats, enum direction *dir);
+/* Counts packets of a link type that is not decoded. */
+void count_unsupported(struct input_stats *stats, int link_type, uint64_t packets);
+
 /* ---- runs (spill.c) -------------------------------------------------------- */
 
 #define RUN_BUFFER (1 << 16)

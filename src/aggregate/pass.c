@@ -110,6 +110,72 @@ static void account_released(struct cube *cube, const struct aggregate_config *c
                 fragment.ts_ns);
 }
 
+void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_config *config)
+{
+    shard->cube = cube;
+    shard->flows = flow_table_new(&config->flow);
+    evidence_capture_init(&shard->evidence, cube, &config->clock, EVIDENCE_BUFFERS);
+    flow_table_on_end(shard->flows, evidence_capture_end, &shard->evidence);
+}
+
+void shard_packet(struct shard *shard, const struct aggregate_config *config,
+                  const struct decoded_packet *p, enum direction dir, int64_t ts_ns)
+{
+    bool started;
+    struct flow *flow = flow_table_update(shard->flows, p, dir, ts_ns, &started);
+    /*
+     * NULL: a fragment held for its first, counted when handed back. A
+     * non-first fragment's bytes do not start a message: no evidence.
+     */
+    if (flow) {
+        account(shard->cube, config, flow, started, dir, p->ip_bytes, ts_ns);
+        if (p->payload_len && !p->is_fragment)
+            evidence_capture_packet(&shard->evidence, flow, dir, p->payload, p->payload_len);
+    }
+    account_released(shard->cube, config, shard->flows);
+}
+
+void shard_finish(struct shard *shard, const struct aggregate_config *config, int64_t last_ns,
+                  struct input_stats *stats)
+{
+    flow_table_release_held(shard->flows);
+    account_released(shard->cube, config, shard->flows);
+    flow_table_end_input(shard->flows, last_ns);
+    const struct flow_stats *fs = flow_table_stats(shard->flows);
+    stats->flows.flows += fs->flows;
+    stats->flows.expired += fs->expired;
+    stats->flows.evicted += fs->evicted;
+    stats->flows.fragments_unmatched += fs->fragments_unmatched;
+    stats->evidence_skipped += shard->evidence.skipped;
+    flow_table_free(shard->flows);
+    evidence_capture_release(&shard->evidence);
+    shard->flows = NULL;
+}
+
+bool packet_direction(const struct aggregate_config *config, const struct decoded_packet *p,
+                      struct input_stats *stats, enum direction *dir)
+{
+    bool src_is_sensor = sensor_set_contains(config->sensors, &p->src);
+    bool dst_is_sensor = sensor_set_contains(config->sensors, &p->dst);
+    if (src_is_sensor == dst_is_sensor) {
+        if (src_is_sensor)
+            stats->sensor_to_sensor++;
+        else
+            stats->not_sensor++;
+        return false;
+    }
+    *dir = src_is_sensor ? DIR_OUT : DIR_IN;
+    return true;
+}
+
+void count_unsupported(struct input_stats *stats, int link_type, uint64_t packets)
+{
+    if (packets) {
+        stats->bad[DECODE_UNSUPPORTED] += packets;
+        count_unsupported_link(stats, link_type, packets);
+    }
+}
+
 int aggregate_capture(struct cube *cube, const struct aggregate_config *config, const char *path,
                       struct input_stats *stats, char *err, size_t errlen)
 {
@@ -123,10 +189,8 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
     stats->link_type = link_type;
     snprintf(stats->format, sizeof(stats->format), "%s", capture_format(file));
     bool supported = decode_link_supported(link_type);
-    struct flow_table *flows = flow_table_new(&config->flow);
-    struct evidence_capture evidence;
-    evidence_capture_init(&evidence, cube, &config->clock, EVIDENCE_BUFFERS);
-    flow_table_on_end(flows, evidence_capture_end, &evidence);
+    struct shard shard;
+    shard_init(&shard, cube, config);
     struct capture_packet cp;
     struct decoded_packet p;
     uint64_t unsupported = 0;
@@ -153,44 +217,12 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
             stats->bad[r]++;
             continue;
         }
-        bool src_is_sensor = sensor_set_contains(config->sensors, &p.src);
-        bool dst_is_sensor = sensor_set_contains(config->sensors, &p.dst);
-        if (src_is_sensor == dst_is_sensor) {
-            if (src_is_sensor)
-                stats->sensor_to_sensor++;
-            else
-                stats->not_sensor++;
-            continue;
-        }
-        enum direction dir = src_is_sensor ? DIR_OUT : DIR_IN;
-        bool started;
-        struct flow *flow = flow_table_update(flows, &p, dir, cp.ts_ns, &started);
-        /*
-         * NULL: a fragment held for its first, counted when handed back. A
-         * non-first fragment's bytes do not start a message: no evidence.
-         */
-        if (flow) {
-            account(cube, config, flow, started, dir, p.ip_bytes, cp.ts_ns);
-            if (p.payload_len && !p.is_fragment)
-                evidence_capture_packet(&evidence, flow, dir, p.payload, p.payload_len);
-        }
-        account_released(cube, config, flows);
+        enum direction dir;
+        if (packet_direction(config, &p, stats, &dir))
+            shard_packet(&shard, config, &p, dir, cp.ts_ns);
     }
-    if (unsupported) {
-        stats->bad[DECODE_UNSUPPORTED] += unsupported;
-        count_unsupported_link(stats, link_type, unsupported);
-    }
-    flow_table_release_held(flows);
-    account_released(cube, config, flows);
-    const struct flow_stats *fs = flow_table_stats(flows);
-    stats->flows.flows += fs->flows;
-    stats->flows.expired += fs->expired;
-    stats->flows.evicted += fs->evicted;
-    stats->flows.fragments_unmatched += fs->fragments_unmatched;
-    flow_table_end_all(flows);
-    stats->evidence_skipped += evidence.skipped;
-    flow_table_free(flows);
-    evidence_capture_release(&evidence);
+    count_unsupported(stats, link_type, unsupported);
+    shard_finish(&shard, config, stats->last_ns, stats);
 
     if (config->packets_read)
         atomic_fetch_add(config->packets_read, stats->packets & 0xffff);

@@ -69,7 +69,7 @@ static const char report_usage[] =
     "Input:\n"
     "  --db STORE             report from a store made by 'honeyscope ingest'\n"
     "                         instead of reading captures\n"
-    "  --threads N            capture files read at once (default: the cores)\n"
+    "  --threads N            threads counting (default: the cores); one more reads\n"
     "\n"
     "Limits:\n"
     "  --max-flows N          flows held at once per file (default 1000000); when\n"
@@ -339,38 +339,9 @@ static void detect_sensors(struct report_args *args, char **files, int nfiles, c
                              whylen);
 }
 
-struct read_context {
-    struct cube *cube;
-    struct input_stats *total;
-    struct report_file *files;
-    struct progress *progress;
-    int failed;
-};
-
-static int merge_file(void *ctx, struct file_result *r)
-{
-    struct read_context *rc = ctx;
-    struct report_file *f = &rc->files[r->index];
-    f->packets = r->stats.packets;
-    f->link_type = r->stats.link_type;
-    memcpy(f->format, r->stats.format, sizeof(f->format));
-    if (r->status != 0) {
-        if (rc->progress->on)
-            fputc('\n', stderr);
-        error("%s", r->error);
-        f->error = xstrdup(r->error);
-        rc->failed = 1;
-    }
-    cube_merge(rc->cube, r->cube);
-    input_stats_merge(rc->total, &r->stats);
-    rc->progress->files_done++;
-    progress_tick(rc->progress);
-    return 0;
-}
-
 static void read_tick(void *ctx)
 {
-    progress_tick(((struct read_context *)ctx)->progress);
+    progress_tick(ctx);
 }
 
 static int compare_files(const void *a, const void *b)
@@ -387,14 +358,14 @@ static int compare_files(const void *a, const void *b)
 
 /*
  * Shares --memory out: half for the rows being gathered, over every cube that
- * can be alive at once (one per thread reading, one per result waiting, the
- * merged one), a quarter for the rows of a spilled cube read back at a time.
+ * can be alive at once (one per thread counting, the merged one), a quarter
+ * for the rows of a spilled cube read back at a time.
  * Flow tables and evidence buffers have bounds of their own (--max-flows).
  */
 static void plan_memory(struct report_args *args)
 {
     uint64_t memory = args->memory ? args->memory : DEFAULT_MEMORY;
-    uint64_t cubes = 2 * (uint64_t)args->threads + 1;
+    uint64_t cubes = (uint64_t)args->threads + 1;
     uint64_t rows = memory / 2 / ROW_BYTES_GATHERED / cubes;
     args->cube_rows = rows ? (size_t)rows : 1;
     uint64_t chunk = memory / 4 / ROW_BYTES_REPORTED;
@@ -417,13 +388,18 @@ static void say_spilled(const struct report_args *args, const struct cube *cube)
             st.runs, st.rows, st.bytes >> 20, args->tmp_dir);
 }
 
-/* Reads every file into cube (threads at a time); returns 1 when some failed. */
+/*
+ * Reads every file into cube as one stream (args->threads counting); fills
+ * the report's file list (files[0..npaths) are the paths read, in order).
+ * Returns 1 when some file failed.
+ */
 static int read_captures(struct report_args *args, char **paths, int npaths, struct cube *cube,
                          struct input_stats *total, struct report_file *files, size_t nfiles)
 {
     struct aggregate_config config;
     struct progress progress;
-    struct read_context rc = {cube, total, files, &progress, 0};
+    struct stream_file *got = xcalloc(npaths ? (size_t)npaths : 1, sizeof(*got));
+    int failed = 0;
 
     progress_start(&progress, args->quiet, (size_t)npaths);
     memset(&config, 0, sizeof(config));
@@ -431,14 +407,28 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.flow = args->flow;
     config.sensors = &args->sensors;
     config.packets_read = &progress.packets;
+    config.tick = read_tick;
+    config.tick_ctx = &progress;
     config.cube_max_rows = args->cube_rows;
     config.tmp_dir = args->tmp_dir;
-    aggregate_files((const char *const *)paths, (size_t)npaths, &config, args->threads, merge_file,
-                    read_tick, &rc);
+    aggregate_stream((const char *const *)paths, (size_t)npaths, &config, args->threads, cube, got,
+                     total);
     progress_end(&progress);
+    for (int i = 0; i < npaths; i++) {
+        struct report_file *f = &files[i];
+        f->packets = got[i].stats.packets;
+        f->link_type = got[i].stats.link_type;
+        memcpy(f->format, got[i].stats.format, sizeof(f->format));
+        if (got[i].status != 0) {
+            error("%s", got[i].error);
+            f->error = xstrdup(got[i].error);
+            failed = 1;
+        }
+    }
+    free(got);
     /* Files are listed by name, as a store lists them, whatever the order given. */
     qsort(files, nfiles, sizeof(*files), compare_files);
-    return rc.failed;
+    return failed;
 }
 
 /* The temporary file a report is being written to, for the signal handler. */

@@ -170,6 +170,13 @@ void flow_table_on_end(struct flow_table *table, void (*end)(void *ctx, struct f
  * flow_table_release_held() and draining flow_table_released()).
  */
 void flow_table_end_all(struct flow_table *table);
+/*
+ * As flow_table_end_all() at the end of the input, whose last packet came at
+ * last_ns: the flows idle longer than their timeout by then count as expired,
+ * as they would had one more packet come. So "expired" does not depend on
+ * which other flows share the table (threads, files).
+ */
+void flow_table_end_input(struct flow_table *table, int64_t last_ns);
 size_t flow_table_count(const struct flow_table *table);
 /* A table hashing under a known key, for tests that build colliding keys. */
 struct flow_table *flow_table_new_seeded(const struct flow_config *config, uint64_t seed);

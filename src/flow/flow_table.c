@@ -774,6 +774,15 @@ size_t flow_table_held(const struct flow_table *table)
     return table->held_count;
 }
 
+void flow_table_end_input(struct flow_table *t, int64_t last_ns)
+{
+    for (unsigned k = 0; k < 4; k++)
+        for (uint32_t i = t->lru_head[k]; i != NONE; i = t->flows[i].lru_next)
+            if (idle_longer(last_ns, t->flows[i].last_ns, t->idle_ns[k]))
+                t->stats.expired++;
+    flow_table_end_all(t);
+}
+
 void flow_table_end_all(struct flow_table *t)
 {
     for (unsigned k = 0; k < 4; k++)

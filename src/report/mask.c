@@ -272,23 +272,29 @@ static size_t six(const struct sensor_set *sensors, const char *s, size_t left)
     for (size_t i = 0; i < n; i++)
         buf[i] = dashed && s[i] == '-' ? ':' : s[i];
     /*
-     * The longest address the run begins with: the whole run, else the run
-     * cut before one of its separators ("2001:db8::10:c00.:." holds
-     * "2001:db8::10:c00"), longest first.
+     * The whole run, when it is an address. When it is none ("2001:db8::10:
+     * c00.:.", "2001:db8::10c000:20a::1"), the longest address it begins
+     * with: an address glued to more characters is still there to read. A
+     * run that is another address as a whole is that address: its head is
+     * not looked at (2001:db8::100 is not 2001:db8::10).
      */
-    size_t end = n;
-    for (;; end--) {
-        if (end < 2)
+    size_t m = n;
+    while (m > 0 && (buf[m - 1] == '.' || buf[m - 1] == '-'))
+        m--; /* the end of a sentence or a host name's next label */
+    if (m >= 2 && parse_v6(buf, m, b) == 0) {
+        if (!v6_in(sensors, b))
             return 0;
-        if (end < n && buf[end] != ':' && buf[end] != '.')
-            continue;
-        size_t m = end;
-        while (m > 0 && (buf[m - 1] == '.' || buf[m - 1] == '-'))
-            m--; /* the end of a sentence or a host name's next label */
-        if (m >= 2 && parse_v6(buf, m, b) == 0 && v6_in(sensors, b)) {
-            n = m;
-            break;
+        n = m;
+    } else {
+        for (;; m--) {
+            if (m < 2)
+                return 0;
+            if (buf[m - 1] == '.' || buf[m - 1] == '-')
+                continue;
+            if (parse_v6(buf, m, b) == 0 && v6_in(sensors, b))
+                break;
         }
+        n = m;
     }
     if (n < left && s[n] == '%') {
         n++;

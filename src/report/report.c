@@ -880,7 +880,8 @@ static void finish_churn(struct churn *churn, struct churn_state *cs)
         }
     }
     free(cs->nets6);
-    qsort(cs->top, cs->top_count, sizeof(*cs->top), net_sources_cmp);
+    if (cs->top_count)
+        qsort(cs->top, cs->top_count, sizeof(*cs->top), net_sources_cmp);
     churn->net_total = cs->net_total;
     churn->net_count = cs->top_count;
     churn->by_net = cs->top;

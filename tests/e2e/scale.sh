@@ -159,3 +159,44 @@ else
     check spill_signal_no_partial sh -c "! ls '$w'/sig.json.partial-* 2>/dev/null"
     check spill_signal_nothing_left test -z "$(ls -A "$w/tmp")"
 fi
+
+# ---- one stream: threads and file boundaries change nothing -------------------
+for t in 1 2 3; do
+    # shellcheck disable=SC2086
+    "$HS" report --quiet --sensor 192.0.2.10/32 --group aws="$aws" --group any --format json \
+        --threads $t "$seed"/honeypot-* >"$w/threads-$t.json"
+    # shellcheck disable=SC2086
+    "$HS" report $FF --format json --threads $t "$w/flood/flood.pcap" >"$w/flood-threads-$t.json"
+done
+for t in 2 3; do
+    out_equal "threads_${t}_seed" "$w/threads-1.json" "$w/threads-$t.json"
+    out_equal "threads_${t}_flood" "$w/flood-threads-1.json" "$w/flood-threads-$t.json"
+done
+
+# A capture cut into pieces: read in time order whatever order they are given
+# in, with the same totals as the whole. (Each file's flows end with it, as in
+# the store; a conversation that crosses a cut is two flows.)
+if command -v editcap >/dev/null 2>&1; then
+    whole="$seed/honeypot-2009-03.pcap"
+    mkdir -p "$w/pieces"
+    editcap -c 101 "$whole" "$w/pieces/part.pcap" >/dev/null 2>&1
+    check split_into_many_pieces test "$(ls "$w/pieces" | wc -l)" -gt 10
+    for t in 1 2; do
+        # shellcheck disable=SC2046,SC2086
+        "$HS" report --quiet --sensor 192.0.2.10/32 --group aws="$aws" --group any \
+            --format json --threads $t $(ls "$w/pieces"/part*) >"$w/pieces-in-order.json"
+        # shellcheck disable=SC2046,SC2086
+        "$HS" report --quiet --sensor 192.0.2.10/32 --group aws="$aws" --group any \
+            --format json --threads $t $(ls -r "$w/pieces"/part*) >"$w/pieces-reversed.json"
+        out_equal "split_reversed_threads$t" "$w/pieces-in-order.json" "$w/pieces-reversed.json"
+    done
+    # shellcheck disable=SC2086
+    "$HS" report --quiet --sensor 192.0.2.10/32 --group any --format json "$whole" \
+        | jq -c '[.inputs.packets, .groups[0].totals.packets_in, .groups[0].totals.bytes_out]' \
+        >"$w/whole-totals"
+    jq -c '[.inputs.packets, .groups[1].totals.packets_in, .groups[1].totals.bytes_out]' \
+        "$w/pieces-in-order.json" >"$w/pieces-totals"
+    out_equal split_same_totals "$w/whole-totals" "$w/pieces-totals"
+else
+    skip split_captures "editcap (Debian: wireshark-common) is not installed"
+fi

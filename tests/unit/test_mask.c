@@ -140,6 +140,8 @@ static void test_ipv6_near_misses(void)
     /* No address as a whole (a group of five digits), but one is there to read. */
     HIDDEN("12001:db8:0:1::10:", "1[sensor]:");
     HIDDEN("::2001:db8:0:1::10:c00.:.", "::[sensor]:c00.:.");
+    HIDDEN("2001:db8:0:1::10c000:20a::1", "[sensor]c000:20a::1");
+    KEPT("2001:db8:0:1::10c"); /* another address as a whole */
     KEPT("::ffff:192.0.2.11");
     KEPT("fe80::10%eth0");
     KEPT("a:b");
