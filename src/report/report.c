@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../common/hash.h"
+#include "../common/sort.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
 
@@ -635,29 +636,6 @@ static int bin_cmp(const void *a, const void *b)
     if (sort_bins[x] != sort_bins[y])
         return sort_bins[x] < sort_bins[y] ? -1 : 1;
     return x < y ? -1 : x > y;
-}
-
-/* Sorts v (n values) by bits 32..63, stably: two passes of 16 bits. */
-static void radix_sort_high32(uint64_t *v, size_t n)
-{
-    uint64_t *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
-    size_t *count = xcalloc(65536, sizeof(*count));
-    for (unsigned shift = 32; shift < 64; shift += 16) {
-        memset(count, 0, 65536 * sizeof(*count));
-        for (size_t i = 0; i < n; i++)
-            count[(v[i] >> shift) & 0xffff]++;
-        size_t sum = 0;
-        for (size_t d = 0; d < 65536; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            tmp[count[(v[i] >> shift) & 0xffff]++] = v[i];
-        memcpy(v, tmp, n * sizeof(*v));
-    }
-    free(count);
-    free(tmp);
 }
 
 static _Thread_local const struct cube *rank_cube;
