@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "../capture/capture.h"
 #include "aggregate.h"
 
 /* Bytes kept per direction of a conversation, and buffers per file. */
@@ -55,6 +56,17 @@ bool packet_direction(const struct aggregate_config *config, const struct decode
                       struct input_stats *stats, enum direction *dir);
 /* Counts packets of a link type that is not decoded. */
 void count_unsupported(struct input_stats *stats, int link_type, uint64_t packets);
+/*
+ * Reads file's packets, counting them into stats (format, link type, span,
+ * what was skipped), and hands each one to or from a sensor to deliver.
+ * Returns the capture's status at the end: CAPTURE_PACKET when config->stop
+ * ended it early.
+ */
+enum capture_status read_capture(struct capture_file *file, const struct aggregate_config *config,
+                                 struct input_stats *stats,
+                                 void (*deliver)(void *ctx, const struct decoded_packet *p,
+                                                 enum direction dir, int64_t ts_ns),
+                                 void *ctx);
 
 /* ---- runs (spill.c) -------------------------------------------------------- */
 

@@ -176,21 +176,16 @@ void count_unsupported(struct input_stats *stats, int link_type, uint64_t packet
     }
 }
 
-int aggregate_capture(struct cube *cube, const struct aggregate_config *config, const char *path,
-                      struct input_stats *stats, char *err, size_t errlen)
+enum capture_status read_capture(struct capture_file *file, const struct aggregate_config *config,
+                                 struct input_stats *stats,
+                                 void (*deliver)(void *ctx, const struct decoded_packet *p,
+                                                 enum direction dir, int64_t ts_ns),
+                                 void *ctx)
 {
-    struct capture_file *file = capture_open(path, err, errlen);
-    stats->files++;
-    if (!file) {
-        stats->files_failed++;
-        return -1;
-    }
     int link_type = capture_link_type(file);
     stats->link_type = link_type;
     snprintf(stats->format, sizeof(stats->format), "%s", capture_format(file));
     bool supported = decode_link_supported(link_type);
-    struct shard shard;
-    shard_init(&shard, cube, config);
     struct capture_packet cp;
     struct decoded_packet p;
     uint64_t unsupported = 0;
@@ -201,6 +196,8 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
         if ((stats->packets & 0xffff) == 0) {
             if (config->packets_read)
                 atomic_fetch_add(config->packets_read, 0x10000);
+            if (config->tick)
+                config->tick(config->tick_ctx);
             if (config->stop && *config->stop)
                 break;
         }
@@ -219,13 +216,40 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
         }
         enum direction dir;
         if (packet_direction(config, &p, stats, &dir))
-            shard_packet(&shard, config, &p, dir, cp.ts_ns);
+            deliver(ctx, &p, dir, cp.ts_ns);
     }
     count_unsupported(stats, link_type, unsupported);
-    shard_finish(&shard, config, stats->last_ns, stats);
-
     if (config->packets_read)
         atomic_fetch_add(config->packets_read, stats->packets & 0xffff);
+    return status;
+}
+
+struct one_shard {
+    struct shard shard;
+    const struct aggregate_config *config;
+};
+
+static void count_in_shard(void *ctx, const struct decoded_packet *p, enum direction dir,
+                           int64_t ts_ns)
+{
+    struct one_shard *s = ctx;
+    shard_packet(&s->shard, s->config, p, dir, ts_ns);
+}
+
+int aggregate_capture(struct cube *cube, const struct aggregate_config *config, const char *path,
+                      struct input_stats *stats, char *err, size_t errlen)
+{
+    struct capture_file *file = capture_open(path, err, errlen);
+    stats->files++;
+    if (!file) {
+        stats->files_failed++;
+        return -1;
+    }
+    struct one_shard s = {.config = config};
+    shard_init(&s.shard, cube, config);
+    enum capture_status status = read_capture(file, config, stats, count_in_shard, &s);
+    shard_finish(&s.shard, config, stats->last_ns, stats);
+
     int ret = 0;
     if (status == CAPTURE_PACKET) {
         snprintf(err, errlen, "'%s': interrupted", path);

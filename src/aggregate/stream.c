@@ -210,9 +210,14 @@ static void end_file(struct reader *rd, int64_t last_ns, struct input_stats *sta
 }
 
 /* Reads one file into the stream; its own counts go to f. */
+static void deliver(void *ctx, const struct decoded_packet *p, enum direction dir, int64_t ts_ns)
+{
+    dispatch(ctx, p, dir, ts_ns);
+}
+
+/* Reads one file into the stream; its own counts go to f. */
 static void read_file(struct reader *rd, const char *path, struct stream_file *f)
 {
-    const struct aggregate_config *config = rd->config;
     struct input_stats *stats = &f->stats;
     struct capture_file *file = capture_open(path, f->error, sizeof(f->error));
     stats->files++;
@@ -221,43 +226,7 @@ static void read_file(struct reader *rd, const char *path, struct stream_file *f
         f->status = -1;
         return;
     }
-    int link_type = capture_link_type(file);
-    stats->link_type = link_type;
-    snprintf(stats->format, sizeof(stats->format), "%s", capture_format(file));
-    bool supported = decode_link_supported(link_type);
-    struct capture_packet cp;
-    struct decoded_packet p;
-    uint64_t unsupported = 0;
-    enum capture_status status;
-    while ((status = capture_next(file, &cp)) == CAPTURE_PACKET) {
-        stats->packets++;
-        if ((stats->packets & 0xffff) == 0) {
-            if (config->packets_read)
-                atomic_fetch_add(config->packets_read, 0x10000);
-            if (config->tick)
-                config->tick(config->tick_ctx);
-        }
-        if (cp.ts_ns < stats->first_ns)
-            stats->first_ns = cp.ts_ns;
-        if (cp.ts_ns > stats->last_ns)
-            stats->last_ns = cp.ts_ns;
-        if (!supported) {
-            unsupported++;
-            continue;
-        }
-        enum decode_result r = decode_packet(link_type, cp.data, cp.caplen, cp.wirelen, &p);
-        if (r != DECODE_OK) {
-            stats->bad[r]++;
-            continue;
-        }
-        enum direction dir;
-        if (packet_direction(config, &p, stats, &dir))
-            dispatch(rd, &p, dir, cp.ts_ns);
-    }
-    count_unsupported(stats, link_type, unsupported);
-    if (config->packets_read)
-        atomic_fetch_add(config->packets_read, stats->packets & 0xffff);
-    if (status == CAPTURE_ERROR) {
+    if (read_capture(file, rd->config, stats, deliver, rd) == CAPTURE_ERROR) {
         snprintf(f->error, sizeof(f->error), "%s", capture_error(file));
         stats->files_failed++;
         f->status = -1;
