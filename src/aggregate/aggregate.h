@@ -112,6 +112,10 @@ struct evidence_row {
 
 struct evidence_table;
 struct evidence_table *evidence_table_new(void);
+/* A table hashing under a known key, for tests that build colliding values. */
+struct evidence_table *evidence_table_new_seeded(uint64_t seed);
+/* Whether the table switched to SipHash (a probe run passed HASH_PROBE_LIMIT). */
+bool evidence_table_hash_strong(const struct evidence_table *table);
 void evidence_table_free(struct evidence_table *table);
 /* Adds count to the row of (bin, remote, kind, value), made when absent. */
 void evidence_table_add(struct evidence_table *table, int64_t bin, const struct ip_addr *remote,

@@ -3,17 +3,18 @@
  *
  * Values come from packets (spam recipients, DNS names, URLs) and are kept as
  * sent; they live in an arena of chunks that never move, so rows can point
- * into it. The index is a seeded hash like the cube's, and the table is
+ * into it. The index is keyed like the cube's (common/hash.h, switching to
+ * SipHash when a probe run shows chosen collisions), and the table is
  * bounded: past CUBE_EVIDENCE_MAX rows new values are counted as dropped
  * rather than stored, so a flood of unique names cannot exhaust memory.
  * The bound applies while one file is read; merged tables keep every value,
  * so results do not depend on which thread or rank finished first.
  */
-#include <sodium.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "../evidence/evidence.h"
 #include "aggregate.h"
@@ -29,19 +30,29 @@ struct evidence_table {
     char **chunks;
     size_t chunk_count, chunk_alloc, chunk_used;
     uint64_t dropped;
-    unsigned char key[crypto_shorthash_KEYBYTES];
+    struct hash_key key;
 };
 
 struct evidence_table *evidence_table_new(void)
 {
-    if (sodium_init() < 0)
-        abort();
     struct evidence_table *t = xcalloc(1, sizeof(*t));
     t->mask = 255;
     t->index = xcalloc(t->mask + 1, sizeof(*t->index));
     t->chunk_used = ARENA_CHUNK;
-    randombytes_buf(t->key, sizeof(t->key));
+    hash_key_init(&t->key);
     return t;
+}
+
+struct evidence_table *evidence_table_new_seeded(uint64_t seed)
+{
+    struct evidence_table *t = evidence_table_new();
+    hash_key_init_fixed(&t->key, seed);
+    return t;
+}
+
+bool evidence_table_hash_strong(const struct evidence_table *t)
+{
+    return t->key.strong;
 }
 
 void evidence_table_free(struct evidence_table *t)
@@ -60,18 +71,12 @@ void evidence_table_free(struct evidence_table *t)
 static uint64_t row_hash(const struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
                          unsigned kind, const char *value, size_t len)
 {
-    unsigned char out[crypto_shorthash_BYTES];
-    unsigned char head[8 + 16 + 1];
-    uint64_t h;
+    unsigned char head[8 + sizeof(*remote) + 1];
     memcpy(head, &bin, 8);
-    memcpy(head + 8, remote->b, 16);
-    head[24] = (unsigned char)kind;
-    /* libsodium has no streaming SipHash: hash head and value apart, then mix. */
-    crypto_shorthash(out, head, sizeof(head), t->key);
-    memcpy(&h, out, sizeof(h));
-    crypto_shorthash(out, (const unsigned char *)value, len, t->key);
-    uint64_t v;
-    memcpy(&v, out, sizeof(v));
+    memcpy(head + 8, remote, sizeof(*remote));
+    head[8 + sizeof(*remote)] = (unsigned char)kind;
+    uint64_t h = hash_bytes(&t->key, head, sizeof(head));
+    uint64_t v = hash_bytes(&t->key, value, len);
     return h ^ (v * 0x9e3779b97f4a7c15u);
 }
 
@@ -102,14 +107,31 @@ static void reindex(struct evidence_table *t)
     }
 }
 
+/* Values were chosen to collide: SipHash under a fresh key from now on. */
+static void strengthen(struct evidence_table *t)
+{
+    hash_key_strengthen(&t->key);
+    for (size_t i = 0; i < t->count; i++) {
+        const struct evidence_row *row = &t->rows[i];
+        t->hashes[i] = row_hash(t, row->bin, &row->remote, row->kind, row->value, row->len);
+    }
+    t->mask /= 2; /* reindex() doubles it back */
+    reindex(t);
+}
+
 static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote, unsigned kind,
                 const char *value, size_t len, uint64_t count, bool bounded)
 {
     if (len > EVIDENCE_VALUE_MAX)
         len = EVIDENCE_VALUE_MAX;
     uint64_t hash = row_hash(t, bin, remote, kind, value, len);
-    size_t slot = hash & t->mask;
+    size_t slot = hash & t->mask, probes = 0;
     for (; t->index[slot]; slot = (slot + 1) & t->mask) {
+        if (++probes > HASH_PROBE_LIMIT && !t->key.strong) {
+            strengthen(t);
+            add(t, bin, remote, kind, value, len, count, bounded);
+            return;
+        }
         struct evidence_row *row = &t->rows[t->index[slot] - 1];
         if (t->hashes[t->index[slot] - 1] == hash && row->bin == bin && row->kind == kind &&
             row->len == len && addr_compare(&row->remote, remote) == 0 &&

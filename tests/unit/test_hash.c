@@ -163,11 +163,36 @@ static void test_flow_table_colliding_keys(void)
     flow_table_free(t);
 }
 
+/* Values whose first eight bytes are the mask collide whatever the next eight. */
+static void test_evidence_colliding_values(void)
+{
+    struct hash_key known;
+    hash_key_init_fixed(&known, SEED);
+    struct evidence_table *t = evidence_table_new_seeded(SEED);
+    struct ip_addr remote;
+    uint8_t r4[4] = {198, 51, 100, 7};
+    addr_from_v4(&remote, r4);
+    unsigned char value[24];
+    for (uint32_t i = 0; i < COLLIDING; i++) {
+        memcpy(value, &known.seed[1], 8);
+        memset(value + 8, 'a', sizeof(value) - 8);
+        memcpy(value + 8, &i, sizeof(i));
+        evidence_table_add(t, 0, &remote, 1, (const char *)value, sizeof(value), 1);
+        evidence_table_add(t, 0, &remote, 1, (const char *)value, sizeof(value), 1);
+    }
+    CHECK(evidence_table_hash_strong(t));
+    CHECK_U64(evidence_table_count(t), COLLIDING);
+    for (size_t i = 0; i < evidence_table_count(t); i++)
+        CHECK_U64(evidence_table_at(t, i)->count, 2);
+    evidence_table_free(t);
+}
+
 int main(void)
 {
     RUN(test_hash_basics);
     RUN(test_hash_spread);
     RUN(test_cube_colliding_keys);
     RUN(test_flow_table_colliding_keys);
+    RUN(test_evidence_colliding_values);
     CHECK_EXIT();
 }
