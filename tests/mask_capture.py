@@ -25,6 +25,8 @@ import socket
 import struct
 import sys
 
+from tinypcap import checksum  # the IPv4 header checksum, shared with the other writers
+
 S4 = socket.inet_pton(socket.AF_INET, "192.0.2.10")
 S6 = socket.inet_pton(socket.AF_INET6, "2001:db8:0:1::10")
 T0 = 1233446400  # 2009-02-01T00:00:00Z
@@ -55,15 +57,6 @@ def v4(text):
 
 def v6(text):
     return socket.inet_pton(socket.AF_INET6, text)
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return ~s & 0xFFFF
 
 
 class Ident:

@@ -45,4 +45,5 @@ def main():
         print(f.tell())
 
 
-main()
+if __name__ == "__main__":
+    main()
