@@ -47,6 +47,16 @@ int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *value);
 /* A size: "512M", "2G", "64k", "1GiB", or bytes. Returns 0, or -1. */
 int parse_size(const char *text, uint64_t *bytes);
 
+/* --memory when not given. */
+#define DEFAULT_MEMORY (UINT64_C(512) << 20)
+/*
+ * The rows each of cubes cubes alive at once may keep before spilling, from
+ * --memory (0 for the default): half of it goes to the rows being gathered.
+ */
+size_t memory_cube_rows(uint64_t memory, uint64_t cubes);
+/* Where spilled rows go without --tmp-dir: $TMPDIR, else /tmp. */
+const char *default_tmp_dir(void);
+
 /* Whether progress lines belong on stderr (a terminal, and not --quiet). */
 bool progress_wanted(bool quiet);
 

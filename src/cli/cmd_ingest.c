@@ -30,6 +30,10 @@ static const char ingest_usage[] =
     "                         the sensors of its first ingest, detected when not given\n"
     "  --threads N            files read at once (default: the cores)\n"
     "  --max-flows N          flows held at once per file (default 1000000)\n"
+    "  --memory SIZE          memory for the traffic rows, e.g. 512M, 2G (default\n"
+    "                         512M); beyond it rows spill, sorted, to temporary\n"
+    "                         files and are merged back when the file is stored\n"
+    "  --tmp-dir DIR          where spilled rows go (default $TMPDIR, else /tmp)\n"
     "  -q, --quiet            no progress or per-file notes on stderr\n"
     "\n"
     "Exit status: 0 success, 1 some files could not be read or stored (the rest\n"
@@ -67,6 +71,13 @@ static int store_result(void *ctx, struct file_result *r)
             fputc('\n', stderr);
         error("%s", r->error);
         job->failed++;
+    }
+    if (cube_error(r->cube)) {
+        /* Rows could not be set aside: nothing of the file rather than part of it. */
+        error("'%s' not stored: %s (choose another place with --tmp-dir, or more --memory)",
+              job->ids[r->index].path, cube_error(r->cube));
+        job->failed++;
+        return 0;
     }
     if (store_put_file(job->store, &job->ids[r->index], &r->stats, r->status ? r->error : NULL,
                        r->cube, job->replace[r->index], err, sizeof(err)) < 0) {
@@ -132,6 +143,8 @@ int cmd_ingest(int argc, char **argv)
         {"sensor", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 't'},
         {"max-flows", required_argument, NULL, 'm'},
+        {"memory", required_argument, NULL, 'M'},
+        {"tmp-dir", required_argument, NULL, 'T'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -140,6 +153,8 @@ int cmd_ingest(int argc, char **argv)
     struct sensor_set sensors;
     struct flow_config flow;
     unsigned threads = default_threads();
+    uint64_t memory = 0;
+    const char *tmp_dir = default_tmp_dir();
     bool quiet = false;
     uint64_t n;
     int c, status = EXIT_FAILED;
@@ -174,6 +189,18 @@ int cmd_ingest(int argc, char **argv)
                 return usage_error("ingest", "--max-flows takes a number from 16");
             }
             flow.max_flows = (size_t)n;
+            break;
+        case 'M':
+            if (parse_size(optarg, &memory) < 0 || memory < (UINT64_C(1) << 16)) {
+                sensor_set_release(&sensors);
+                return usage_error("ingest",
+                                   "--memory takes a size of 64K or more, e.g. 512M "
+                                   "or 2G, not '%s'",
+                                   optarg);
+            }
+            break;
+        case 'T':
+            tmp_dir = optarg;
             break;
         case 'q':
             quiet = true;
@@ -269,6 +296,9 @@ int cmd_ingest(int argc, char **argv)
     config.sensors = &sensors;
     config.packets_read = &progress.packets;
     config.stop = &stop_signal;
+    /* Each thread's file and each result waiting to be stored. */
+    config.cube_max_rows = memory_cube_rows(memory, 2 * (uint64_t)threads);
+    config.tmp_dir = tmp_dir;
     progress_start(&progress, quiet, nwork);
     aggregate_files((const char *const *)work, nwork, &config, threads, store_result, ingest_tick,
                     &job);

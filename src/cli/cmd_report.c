@@ -349,31 +349,24 @@ static int compare_files(const void *a, const void *b)
     return strcmp(((const struct report_file *)a)->path, ((const struct report_file *)b)->path);
 }
 
-#define DEFAULT_MEMORY (UINT64_C(512) << 20)
-/* What a cube row costs while rows are gathered (the row, its hash, its index
- * slots at half load, room to grow) and while they are reported (the chunk's
+/* What a cube row costs while it is reported from a spilled cube (the chunk's
  * cube and its ordering): measured, rounded up. */
-#define ROW_BYTES_GATHERED 200
 #define ROW_BYTES_REPORTED 280
 
 /*
  * Shares --memory out: half for the rows being gathered, over every cube that
  * can be alive at once (one per thread counting, the merged one), a quarter
- * for the rows of a spilled cube read back at a time.
- * Flow tables and evidence buffers have bounds of their own (--max-flows).
+ * for the rows of a spilled cube read back at a time. Flow tables and
+ * evidence buffers have bounds of their own (--max-flows).
  */
 static void plan_memory(struct report_args *args)
 {
     uint64_t memory = args->memory ? args->memory : DEFAULT_MEMORY;
-    uint64_t cubes = (uint64_t)args->threads + 1;
-    uint64_t rows = memory / 2 / ROW_BYTES_GATHERED / cubes;
-    args->cube_rows = rows ? (size_t)rows : 1;
+    args->cube_rows = memory_cube_rows(memory, (uint64_t)args->threads + 1);
     uint64_t chunk = memory / 4 / ROW_BYTES_REPORTED;
     args->options.chunk_rows = chunk ? (size_t)chunk : 1;
-    if (!args->tmp_dir) {
-        const char *env = getenv("TMPDIR");
-        args->tmp_dir = env && *env ? env : "/tmp";
-    }
+    if (!args->tmp_dir)
+        args->tmp_dir = default_tmp_dir();
 }
 
 /* Says on stderr how much was spilled, when something was. */

@@ -135,6 +135,22 @@ int parse_size(const char *text, uint64_t *bytes)
     return 0;
 }
 
+/* What a cube row costs while rows are gathered (the row, its hash, its index
+ * slots at half load, room to grow): measured, rounded up. */
+#define ROW_BYTES_GATHERED 200
+
+size_t memory_cube_rows(uint64_t memory, uint64_t cubes)
+{
+    uint64_t rows = (memory ? memory : DEFAULT_MEMORY) / 2 / ROW_BYTES_GATHERED / cubes;
+    return rows ? (size_t)rows : 1;
+}
+
+const char *default_tmp_dir(void)
+{
+    const char *env = getenv("TMPDIR");
+    return env && *env ? env : "/tmp";
+}
+
 unsigned default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

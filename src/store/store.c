@@ -643,14 +643,8 @@ static int insert_evidence(struct store *s, int64_t file_id, struct cube *cube)
     return 0;
 }
 
-static int insert_rows(struct store *s, int64_t file_id, const struct cube *cube)
+static int insert_cube_rows(struct store *s, int64_t file_id, const struct cube *cube)
 {
-    static const char sql[] =
-        "INSERT INTO traffic (file_id, bin, sensor, remote, proto, initiator, service,"
-        " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    if (!s->insert_row && sqlite3_prepare_v2(s->db, sql, -1, &s->insert_row, NULL) != SQLITE_OK)
-        return -1;
     sqlite3_stmt *st = s->insert_row;
     size_t rows = cube_row_count(cube);
     for (size_t i = 0; i < rows; i++) {
@@ -680,6 +674,32 @@ static int insert_rows(struct store *s, int64_t file_id, const struct cube *cube
     return 0;
 }
 
+/* Rows of a cube that spilled are read back merged, a range of remotes at a time. */
+#define STORE_CHUNK_ROWS 65536
+
+static int insert_rows(struct store *s, int64_t file_id, struct cube *cube, char *err,
+                       size_t errlen)
+{
+    static const char sql[] =
+        "INSERT INTO traffic (file_id, bin, sensor, remote, proto, initiator, service,"
+        " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    if (!s->insert_row && sqlite3_prepare_v2(s->db, sql, -1, &s->insert_row, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot store a capture file", err, errlen);
+    if (!cube_spilled(cube))
+        return insert_cube_rows(s, file_id, cube) < 0
+                   ? fail_db(s, "cannot store a capture file", err, errlen)
+                   : 0;
+    struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, err, errlen);
+    struct cube *chunk;
+    int status = chunks ? 0 : -1;
+    while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))
+        if (insert_cube_rows(s, file_id, chunk) < 0)
+            status = fail_db(s, "cannot store a capture file", err, errlen);
+    cube_chunks_close(chunks);
+    return status;
+}
+
 int store_put_file(struct store *s, const struct file_identity *id, const struct input_stats *stats,
                    const char *error, const struct cube *cube, int64_t replace_id, char *err,
                    size_t errlen)
@@ -690,8 +710,16 @@ int store_put_file(struct store *s, const struct file_identity *id, const struct
         return -1;
     snprintf(del, sizeof(del), "DELETE FROM capture_file WHERE id = %lld", (long long)replace_id);
     if ((replace_id > 0 && sqlite3_exec(s->db, del, NULL, NULL, NULL) != SQLITE_OK) ||
-        insert_file_row(s, id, stats, error, &file_id) < 0 || insert_rows(s, file_id, cube) < 0 ||
-        insert_evidence(s, file_id, (struct cube *)cube) < 0) {
+        insert_file_row(s, id, stats, error, &file_id) < 0) {
+        fail_db(s, "cannot store a capture file", err, errlen);
+        tx_rollback(s);
+        return -1;
+    }
+    if (insert_rows(s, file_id, (struct cube *)cube, err, errlen) < 0) {
+        tx_rollback(s);
+        return -1;
+    }
+    if (insert_evidence(s, file_id, (struct cube *)cube) < 0) {
         fail_db(s, "cannot store a capture file", err, errlen);
         tx_rollback(s);
         return -1;
