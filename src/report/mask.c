@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
 
@@ -465,6 +466,17 @@ struct sender_entry {
 struct sender_index {
     struct sender_entry *v;
     size_t count, alloc;
+    /* The (bin, remote) pairs evidence was kept for: only their
+     * conversations are looked up, so a flood costs no memory here. */
+    struct sender_key *keys; /* open addressing; bin INT64_MIN when empty */
+    size_t key_mask;
+    struct hash_key hash_key;
+};
+
+struct sender_key {
+    int64_t bin;
+    struct ip_addr remote;
+    uint8_t pad[4]; /* keeps the key free of padding for hashing */
 };
 
 static int sender_cmp(const void *a, const void *b)
@@ -489,9 +501,39 @@ static uint16_t talk_bits(const struct cube_key *k)
     return bits;
 }
 
-struct sender_index *sender_index_new(void)
+static size_t sender_slot(const struct sender_index *x, int64_t bin, const struct ip_addr *remote)
 {
-    return xcalloc(1, sizeof(struct sender_index));
+    struct sender_key k;
+    memset(&k, 0, sizeof(k));
+    k.bin = bin;
+    k.remote = *remote;
+    size_t slot = hash_bytes(&x->hash_key, &k, sizeof(k)) & x->key_mask;
+    /* Values are the attacker's, but the set is built once from a bounded table. */
+    while (x->keys[slot].bin != INT64_MIN &&
+           (x->keys[slot].bin != bin || addr_compare(&x->keys[slot].remote, remote) != 0))
+        slot = (slot + 1) & x->key_mask;
+    return slot;
+}
+
+struct sender_index *sender_index_new(const struct evidence_table *evidence)
+{
+    struct sender_index *x = xcalloc(1, sizeof(*x));
+    size_t n = evidence ? evidence_table_count(evidence) : 0;
+    x->key_mask = 63;
+    while (x->key_mask + 1 < 2 * n + 2)
+        x->key_mask = x->key_mask * 2 + 1;
+    x->keys = xcalloc(x->key_mask + 1, sizeof(*x->keys));
+    for (size_t i = 0; i <= x->key_mask; i++)
+        x->keys[i].bin = INT64_MIN;
+    hash_key_init(&x->hash_key);
+    hash_key_strengthen(&x->hash_key);
+    for (size_t i = 0; i < n; i++) {
+        const struct evidence_row *row = evidence_table_at(evidence, i);
+        size_t slot = sender_slot(x, row->bin, &row->remote);
+        x->keys[slot].bin = row->bin;
+        x->keys[slot].remote = row->remote;
+    }
+    return x;
 }
 
 void sender_index_add(struct sender_index *x, struct cube *cube)
@@ -502,6 +544,8 @@ void sender_index_add(struct sender_index *x, struct cube *cube)
         uint16_t bits = talk_bits(&row->key);
         if (!row->counts.flows || !bits)
             continue;
+        if (x->keys[sender_slot(x, row->key.bin, &row->key.remote)].bin == INT64_MIN)
+            continue; /* no evidence to judge for this conversation's remote and bin */
         ALLOC_GROW(x->v, x->count + 1, x->alloc);
         x->v[x->count].bin = row->key.bin;
         x->v[x->count].remote = row->key.remote;
@@ -528,6 +572,7 @@ void sender_index_free(struct sender_index *x)
 {
     if (!x)
         return;
+    free(x->keys);
     free(x->v);
     free(x);
 }

@@ -1055,7 +1055,7 @@ static struct report *report_begin(const struct report_input *input,
     r->period_end = end;
     size_t nbins = (size_t)((end - start) / clock->width_s);
     if (options->mask && !options->mask_keep_evidence)
-        r->senders = sender_index_new();
+        r->senders = sender_index_new(input->cube ? cube_evidence(input->cube) : NULL);
 
     if (input->origins) {
         r->origins = *input->origins;

@@ -254,12 +254,13 @@ char *mask_redact(const struct sensor_set *sensors, const char *s, size_t len);
 /*
  * Evidence rows do not say which side sent them: the sender index tells,
  * from the cube's conversations, whether the sensor may have.
- * sender_index_new() makes an empty one, sender_index_add() reads a cube's
- * rows (a whole cube, or a range of remotes at a time), sender_index_finish()
- * makes it ready to ask; sender_index_free(NULL) does nothing.
+ * sender_index_new() makes an empty one for the values of evidence (only
+ * their remotes and bins are kept), sender_index_add() reads a cube's rows (a
+ * whole cube, or a range of remotes at a time), sender_index_finish() makes
+ * it ready to ask; sender_index_free(NULL) does nothing.
  */
 struct sender_index;
-struct sender_index *sender_index_new(void);
+struct sender_index *sender_index_new(const struct evidence_table *evidence);
 void sender_index_add(struct sender_index *index, struct cube *cube);
 void sender_index_finish(struct sender_index *index);
 void sender_index_free(struct sender_index *index);
