@@ -164,7 +164,9 @@ struct aggregate_config {
     _Atomic uint64_t *packets_read;
     /* Set (by a signal handler) to stop early; may be NULL. */
     volatile sig_atomic_t *stop;
-    /* Called about every 65,536 packets (progress lines); may be NULL. */
+    /* Files read to their end, counted by aggregate_stream() for progress lines; may be NULL. */
+    size_t *files_read;
+    /* Called about every 65,536 packets and after each file (progress lines); may be NULL. */
     void (*tick)(void *ctx);
     void *tick_ctx;
     /* Rows each file's cube keeps in memory before it spills to tmp_dir; 0: no limit. */

@@ -254,7 +254,6 @@ int aggregate_stream(const char *const *paths, size_t count, const struct aggreg
     }
     qsort(order, count, sizeof(*order), file_order_cmp);
 
-    struct cube **cubes = xcalloc(rd.nworkers, sizeof(*cubes));
     if (rd.nworkers == 1) {
         shard_init(&rd.inline_shard, cube, config);
     } else {
@@ -262,7 +261,7 @@ int aggregate_stream(const char *const *paths, size_t count, const struct aggreg
         for (unsigned i = 0; i < rd.nworkers; i++) {
             struct worker *w = &rd.workers[i];
             w->config = config;
-            w->cube = cubes[i] = cube_new();
+            w->cube = cube_new();
             if (config->cube_max_rows)
                 cube_set_budget(w->cube, config->cube_max_rows, config->tmp_dir);
             input_stats_init(&w->stats);
@@ -282,6 +281,10 @@ int aggregate_stream(const char *const *paths, size_t count, const struct aggreg
         struct stream_file *f = &files[order[k].index];
         read_file(&rd, paths[order[k].index], f);
         end_file(&rd, f->stats.last_ns, total);
+        if (config->files_read)
+            ++*config->files_read;
+        if (config->tick)
+            config->tick(config->tick_ctx);
         failed |= f->status != 0;
         input_stats_merge(total, &f->stats);
     }
@@ -313,7 +316,6 @@ int aggregate_stream(const char *const *paths, size_t count, const struct aggreg
         }
         free(rd.workers);
     }
-    free(cubes);
     free(order);
     return failed ? -1 : 0;
 }

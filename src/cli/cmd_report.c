@@ -400,6 +400,7 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.flow = args->flow;
     config.sensors = &args->sensors;
     config.packets_read = &progress.packets;
+    config.files_read = &progress.files_done;
     config.tick = read_tick;
     config.tick_ctx = &progress;
     config.cube_max_rows = args->cube_rows;
