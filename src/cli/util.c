@@ -1,4 +1,5 @@
 /* Shared pieces of the verbs: messages, dates, zones, numbers. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -103,32 +104,15 @@ int parse_size(const char *text, uint64_t *bytes)
         return -1;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    uint64_t unit = 1;
-    switch (*end) {
-    case 'k':
-    case 'K':
-        unit = UINT64_C(1) << 10;
-        break;
-    case 'm':
-    case 'M':
-        unit = UINT64_C(1) << 20;
-        break;
-    case 'g':
-    case 'G':
-        unit = UINT64_C(1) << 30;
-        break;
-    case 't':
-    case 'T':
-        unit = UINT64_C(1) << 40;
-        break;
-    case '\0':
-        break;
-    default:
+    /* A unit letter, then nothing, "B" or "iB": 512M, 512MB, 512MiB are the same. */
+    static const char units[] = "KMGT";
+    const char *letter = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+    if (*end && !letter)
         return -1;
-    }
-    if (*end && end[1] && !((end[1] == 'B' || end[1] == 'b' || end[1] == 'i') && !end[2]) &&
-        !(end[1] == 'i' && (end[2] == 'B' || end[2] == 'b') && !end[3]))
+    const char *rest = letter ? end + 1 : end;
+    if (*rest && strcmp(rest, "B") != 0 && strcmp(rest, "iB") != 0)
         return -1;
+    uint64_t unit = letter ? UINT64_C(1) << (10 * (letter - units + 1)) : 1;
     if (errno || v > UINT64_MAX / unit)
         return -1;
     *bytes = v * unit;
