@@ -204,33 +204,17 @@ static int row_index_cmp(const void *a, const void *b)
     return spill_cmp(&sort_rows[*(const uint32_t *)a].key, &sort_rows[*(const uint32_t *)b].key);
 }
 
-/*
- * The rows' indices in spill order: IPv4 remotes radix sorted by address,
- * the others compared, the two merged by address, then each remote's few
- * rows sorted by the rest of the key.
- */
+static const struct ip_addr *row_remote(const void *ctx, size_t i)
+{
+    return &((const struct cube_row *)ctx)[i].key.remote;
+}
+
+/* The rows' indices in spill order: by address, then each remote's few rows by the rest. */
 static void spill_order(const struct cube *cube, uint32_t *order)
 {
-    size_t n = cube->count, n4 = 0, n6 = 0;
-    uint64_t *v4 = xcalloc(n ? n : 1, sizeof(*v4));
-    uint32_t *v6 = xcalloc(n ? n : 1, sizeof(*v6));
-    for (size_t i = 0; i < n; i++) {
-        const struct ip_addr *a = &cube->rows[i].key.remote;
-        if (addr_is_v4(a))
-            v4[n4++] = (uint64_t)a->b[12] << 56 | (uint64_t)a->b[13] << 48 |
-                       (uint64_t)a->b[14] << 40 | (uint64_t)a->b[15] << 32 | i;
-        else
-            v6[n6++] = (uint32_t)i;
-    }
+    size_t n = cube->count;
+    address_order(n, row_remote, cube->rows, order);
     sort_rows = cube->rows;
-    radix_sort_high32(v4, n4);
-    if (n6)
-        qsort(v6, n6, sizeof(*v6), row_index_cmp);
-    for (size_t k = 0, i4 = 0, i6 = 0; k < n; k++) {
-        bool take4 = i6 == n6 || (i4 < n4 && addr_compare(&cube->rows[(uint32_t)v4[i4]].key.remote,
-                                                          &cube->rows[v6[i6]].key.remote) < 0);
-        order[k] = take4 ? (uint32_t)v4[i4++] : v6[i6++];
-    }
     for (size_t start = 0, end; start < n; start = end) {
         const struct ip_addr *remote = &cube->rows[order[start]].key.remote;
         for (end = start + 1;
@@ -239,8 +223,6 @@ static void spill_order(const struct cube *cube, uint32_t *order)
         if (end - start > 1)
             qsort(order + start, end - start, sizeof(*order), row_index_cmp);
     }
-    free(v4);
-    free(v6);
 }
 
 /* Writes the rows in memory as a run and empties the cube. Returns 0, or -1 (cube->error). */

@@ -1,15 +1,17 @@
 /*
- * A stable LSD radix sort of 64-bit values by their high 32 bits, two passes
- * of 16 bits: IPv4 addresses in the high half, an index in the low half.
+ * Address order: a stable LSD radix sort of the IPv4 addresses (the address
+ * in the high half of a 64-bit value, its index in the low half, two passes
+ * of 16 bits), a comparison sort of the rest, and a merge.
  */
 #include "sort.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
 
-void radix_sort_high32(uint64_t *v, size_t n)
+static void radix_sort_high32(uint64_t *v, size_t n)
 {
     uint64_t *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
     size_t *count = xcalloc(65536, sizeof(*count));
@@ -29,4 +31,42 @@ void radix_sort_high32(uint64_t *v, size_t n)
     }
     free(count);
     free(tmp);
+}
+
+static _Thread_local const struct ip_addr *(*order_addr_of)(const void *ctx, size_t i);
+static _Thread_local const void *order_ctx;
+
+static int index_addr_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    int c = addr_compare(order_addr_of(order_ctx, x), order_addr_of(order_ctx, y));
+    return c ? c : (x > y) - (x < y);
+}
+
+void address_order(size_t n, const struct ip_addr *(*addr_of)(const void *ctx, size_t i),
+                   const void *ctx, uint32_t *order)
+{
+    uint64_t *v4 = xcalloc(n ? n : 1, sizeof(*v4));
+    uint32_t *v6 = xcalloc(n ? n : 1, sizeof(*v6));
+    size_t n4 = 0, n6 = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct ip_addr *a = addr_of(ctx, i);
+        if (addr_is_v4(a))
+            v4[n4++] = (uint64_t)a->b[12] << 56 | (uint64_t)a->b[13] << 48 |
+                       (uint64_t)a->b[14] << 40 | (uint64_t)a->b[15] << 32 | i;
+        else
+            v6[n6++] = (uint32_t)i;
+    }
+    radix_sort_high32(v4, n4);
+    order_addr_of = addr_of;
+    order_ctx = ctx;
+    if (n6)
+        qsort(v6, n6, sizeof(*v6), index_addr_cmp);
+    for (size_t k = 0, i4 = 0, i6 = 0; k < n; k++) {
+        bool take4 = i6 == n6 || (i4 < n4 && addr_compare(addr_of(ctx, (uint32_t)v4[i4]),
+                                                          addr_of(ctx, v6[i6])) < 0);
+        order[k] = take4 ? (uint32_t)v4[i4++] : v6[i6++];
+    }
+    free(v4);
+    free(v6);
 }

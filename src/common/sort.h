@@ -1,7 +1,7 @@
 /*
- * sort: the radix sort behind address orders (the report's remotes, a
- * spilling cube's rows), where a comparison sort of millions of addresses
- * would cost more than reading them.
+ * sort: address order for millions of addresses (the report's remotes, a
+ * spilling cube's rows), where a comparison sort would cost more than
+ * reading them.
  */
 #ifndef HONEYSCOPE_SORT_H
 #define HONEYSCOPE_SORT_H
@@ -9,7 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Sorts v (n values) by bits 32..63, stably: the low half keeps an index along. */
-void radix_sort_high32(uint64_t *v, size_t n);
+#include "addr.h"
+
+/*
+ * Fills order with 0..n-1 sorted by address (addr_compare), equal addresses
+ * in index order. addr_of(ctx, i) is address i. IPv4 addresses, the bulk of
+ * a flood, are radix sorted; the others are compared; the two are merged.
+ */
+void address_order(size_t n, const struct ip_addr *(*addr_of)(const void *ctx, size_t i),
+                   const void *ctx, uint32_t *order);
 
 #endif

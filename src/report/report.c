@@ -638,53 +638,30 @@ static int bin_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static _Thread_local const struct cube *rank_cube;
-static _Thread_local const uint32_t *rank_first_row;
+struct remotes {
+    struct cube *cube;
+    const uint32_t *first_row; /* one row of each remote */
+};
 
-static const struct ip_addr *remote_addr(uint32_t id)
+static const struct ip_addr *remote_addr(const void *ctx, size_t id)
 {
-    return &cube_row_at((struct cube *)rank_cube, rank_first_row[id])->key.remote;
-}
-
-static int remote_addr_cmp(const void *a, const void *b)
-{
-    return addr_compare(remote_addr(*(const uint32_t *)a), remote_addr(*(const uint32_t *)b));
+    const struct remotes *r = ctx;
+    return &cube_row_at(r->cube, r->first_row[id])->key.remote;
 }
 
 /*
  * The rank of each remote (id: first_row[id] is one of its rows) in address
- * order (addr_compare). IPv4 addresses, the bulk of a flood, are radix
- * sorted; the rest are few and compared; the two runs are merged. Returns
- * rank[id] (free it).
+ * order. Returns rank[id] (free it).
  */
 static uint32_t *rank_remotes(struct cube *cube, const uint32_t *first_row, size_t remotes)
 {
-    uint64_t *v4 = xcalloc(remotes ? remotes : 1, sizeof(*v4));
-    uint32_t *v6 = xcalloc(remotes ? remotes : 1, sizeof(*v6));
+    struct remotes ctx = {cube, first_row};
+    uint32_t *order = xcalloc(remotes ? remotes : 1, sizeof(*order));
     uint32_t *rank = xcalloc(remotes ? remotes : 1, sizeof(*rank));
-    size_t n4 = 0, n6 = 0;
-    rank_cube = cube;
-    rank_first_row = first_row;
-    for (size_t id = 0; id < remotes; id++) {
-        const struct ip_addr *a = remote_addr((uint32_t)id);
-        if (addr_is_v4(a))
-            v4[n4++] = (uint64_t)a->b[12] << 56 | (uint64_t)a->b[13] << 48 |
-                       (uint64_t)a->b[14] << 40 | (uint64_t)a->b[15] << 32 | id;
-        else
-            v6[n6++] = (uint32_t)id;
-    }
-    radix_sort_high32(v4, n4);
-    if (n6)
-        qsort(v6, n6, sizeof(*v6), remote_addr_cmp);
-    size_t i4 = 0, i6 = 0;
-    for (uint32_t r = 0; r < remotes; r++) {
-        bool take4 = i6 == n6 || (i4 < n4 && addr_compare(remote_addr((uint32_t)v4[i4]),
-                                                          remote_addr(v6[i6])) < 0);
-        uint32_t id = take4 ? (uint32_t)v4[i4++] : v6[i6++];
-        rank[id] = r;
-    }
-    free(v4);
-    free(v6);
+    address_order(remotes, remote_addr, &ctx, order);
+    for (uint32_t r = 0; r < remotes; r++)
+        rank[order[r]] = r;
+    free(order);
     return rank;
 }
 
