@@ -332,6 +332,88 @@ struct remote_state {
 };
 
 /*
+ * The cap best of what is offered (best first by cmp), kept as it comes: a
+ * heap whose root is the worst kept, so the cost follows what is shown, not
+ * what is offered (the top sources, the top /24s of a flood).
+ */
+struct top_heap {
+    unsigned char *v; /* count elements of size bytes, then a spare for swaps */
+    size_t size, count, alloc, cap;
+    int (*cmp)(const void *, const void *);
+};
+
+static void top_init(struct top_heap *h, size_t size, size_t cap,
+                     int (*cmp)(const void *, const void *))
+{
+    memset(h, 0, sizeof(*h));
+    h->size = size;
+    h->cap = cap;
+    h->cmp = cmp;
+}
+
+static void *top_at(const struct top_heap *h, size_t i)
+{
+    return h->v + i * h->size;
+}
+
+static void top_swap(struct top_heap *h, size_t a, size_t b)
+{
+    void *spare = top_at(h, h->alloc);
+    memcpy(spare, top_at(h, a), h->size);
+    memcpy(top_at(h, a), top_at(h, b), h->size);
+    memcpy(top_at(h, b), spare, h->size);
+}
+
+/* Whether e would be kept: there is room, or it ranks before the worst kept. */
+static bool top_wants(const struct top_heap *h, const void *e)
+{
+    return h->count < h->cap || (h->count && h->cmp(e, top_at(h, 0)) < 0);
+}
+
+static void top_offer(struct top_heap *h, const void *e)
+{
+    if (!top_wants(h, e))
+        return;
+    size_t i = 0;
+    if (h->count < h->cap) {
+        if (h->count == h->alloc) {
+            size_t alloc = h->alloc ? 2 * h->alloc : 16;
+            h->alloc = alloc < h->cap ? alloc : h->cap;
+            h->v = xreallocarray(h->v, h->alloc + 1, h->size);
+        }
+        i = h->count++;
+        memcpy(top_at(h, i), e, h->size);
+        for (; i && h->cmp(top_at(h, (i - 1) / 2), top_at(h, i)) < 0; i = (i - 1) / 2)
+            top_swap(h, i, (i - 1) / 2);
+        return;
+    }
+    memcpy(top_at(h, 0), e, h->size);
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < h->count && h->cmp(top_at(h, l), top_at(h, m)) > 0)
+            m = l;
+        if (r < h->count && h->cmp(top_at(h, r), top_at(h, m)) > 0)
+            m = r;
+        if (m == i)
+            return;
+        top_swap(h, i, m);
+        i = m;
+    }
+}
+
+/* The kept elements best first, handed over (free them; NULL when none): the heap is emptied. */
+static void *top_take_sorted(struct top_heap *h, size_t *count)
+{
+    void *v = h->v;
+    *count = h->count;
+    if (h->count)
+        qsort(v, h->count, h->size, h->cmp);
+    h->v = NULL;
+    h->count = h->alloc = 0;
+    return v;
+}
+
+/*
  * What the group's sources look like together, gathered remote by remote.
  * Remotes come in address order, so the sources of one IPv4 /24 arrive in
  * one run and are counted as they pass; IPv6 /48s (where the mapped and
@@ -340,9 +422,8 @@ struct remote_state {
  * Only the CHURN_TOP_NETS largest nets are kept.
  */
 struct churn_state {
-    struct net_count run;  /* the IPv4 /24 being counted; sources 0 = none */
-    struct net_count *top; /* a heap: the smallest of the largest nets first */
-    size_t top_count;
+    struct net_count run; /* the IPv4 /24 being counted; sources 0 = none */
+    struct top_heap top;  /* the CHURN_TOP_NETS largest nets */
     uint64_t net_total;
     struct net_count *nets6; /* IPv6 /48s, one entry per source until summed */
     size_t net6_count, net6_alloc;
@@ -408,40 +489,11 @@ static int net_sources_cmp(const void *a, const void *b)
 
 #define CHURN_TOP_NETS 20
 
-/* Offers one distinct net with its sources to the top list (a min-heap on net_sources_cmp). */
+/* Offers one distinct net with its sources to the top list. */
 static void churn_offer(struct churn_state *cs, const struct net_count *net)
 {
     cs->net_total++;
-    if (!cs->top)
-        cs->top = xcalloc(CHURN_TOP_NETS, sizeof(*cs->top));
-    if (cs->top_count < CHURN_TOP_NETS) {
-        size_t i = cs->top_count++;
-        cs->top[i] = *net;
-        while (i && net_sources_cmp(&cs->top[(i - 1) / 2], &cs->top[i]) < 0) {
-            struct net_count t = cs->top[i];
-            cs->top[i] = cs->top[(i - 1) / 2];
-            cs->top[(i - 1) / 2] = t;
-            i = (i - 1) / 2;
-        }
-        return;
-    }
-    /* The root is the least of the kept: replace it when net ranks before it. */
-    if (net_sources_cmp(net, &cs->top[0]) >= 0)
-        return;
-    cs->top[0] = *net;
-    for (size_t i = 0;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < cs->top_count && net_sources_cmp(&cs->top[l], &cs->top[m]) > 0)
-            m = l;
-        if (r < cs->top_count && net_sources_cmp(&cs->top[r], &cs->top[m]) > 0)
-            m = r;
-        if (m == i)
-            break;
-        struct net_count t = cs->top[i];
-        cs->top[i] = cs->top[m];
-        cs->top[m] = t;
-        i = m;
-    }
+    top_offer(&cs->top, net);
 }
 
 static void churn_end_run(struct churn_state *cs)
@@ -522,73 +574,17 @@ static void churn_add(struct churn *churn, struct churn_state *cs, const struct 
         churn_add_prefix(cs, s->prefix);
 }
 
-/*
- * The top sources of a group, kept as they come: a heap of at most cap
- * entries whose root is the least of them (source_cmp), so the cost follows
- * the sources shown, not all sources.
- */
-struct source_top {
-    struct source_entry *v;
-    size_t count, alloc, cap;
-    uint64_t total; /* every source of the group */
-};
-
-static void source_sift_down(struct source_top *t, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < t->count && source_cmp(&t->v[l], &t->v[m]) > 0)
-            m = l;
-        if (r < t->count && source_cmp(&t->v[r], &t->v[m]) > 0)
-            m = r;
-        if (m == i)
-            return;
-        struct source_entry tmp = t->v[i];
-        t->v[i] = t->v[m];
-        t->v[m] = tmp;
-        i = m;
-    }
-}
-
-/* Where s goes in the top list, or NULL when it ranks below every kept source. */
-static struct source_entry *source_slot(struct source_top *t, const struct source_entry *s)
-{
-    if (t->count < t->cap) {
-        ALLOC_GROW(t->v, t->count + 1, t->alloc);
-        return &t->v[t->count];
-    }
-    if (t->count == 0 || source_cmp(s, &t->v[0]) >= 0)
-        return NULL;
-    return &t->v[0];
-}
-
-static void source_keep(struct source_top *t, struct source_entry *slot)
-{
-    if (slot == &t->v[t->count]) {
-        size_t i = t->count++;
-        while (i && source_cmp(&t->v[(i - 1) / 2], &t->v[i]) < 0) {
-            struct source_entry tmp = t->v[i];
-            t->v[i] = t->v[(i - 1) / 2];
-            t->v[(i - 1) / 2] = tmp;
-            i = (i - 1) / 2;
-        }
-    } else {
-        source_sift_down(t, 0);
-    }
-}
-
 /* Files the finished remote as a source when it sent the sensor anything. */
-static void remote_end(struct remote_state *rs, struct source_top *top, enum metric metric,
-                       struct churn *churn, struct churn_state *cs)
+static void remote_end(struct remote_state *rs, struct top_heap *top, uint64_t *sources,
+                       enum metric metric, struct churn *churn, struct churn_state *cs)
 {
     struct source_entry *s = &rs->source;
     if (s->packets_in == 0)
         return;
     churn_add(churn, cs, rs);
-    top->total++;
+    ++*sources;
     sort_metric = metric;
-    struct source_entry *slot = source_slot(top, s);
-    if (!slot)
+    if (!top_wants(top, s))
         return; /* its services are only shown for the top sources */
     size_t n = reduce_items(rs->services.v, rs->services.count);
     if (n)
@@ -598,8 +594,7 @@ static void remote_end(struct remote_state *rs, struct source_top *top, enum met
     for (size_t i = 0; i < s->service_count; i++)
         service_format(rs->services.v[i].proto, rs->services.v[i].service, s->services[i],
                        sizeof(s->services[i]));
-    *slot = *s;
-    source_keep(top, slot);
+    top_offer(top, s);
 }
 
 /* ---- building ----------------------------------------------------------------- */
@@ -835,11 +830,8 @@ static void finish_churn(struct churn *churn, struct churn_state *cs)
         }
     }
     free(cs->nets6);
-    if (cs->top_count)
-        qsort(cs->top, cs->top_count, sizeof(*cs->top), net_sources_cmp);
     churn->net_total = cs->net_total;
-    churn->net_count = cs->top_count;
-    churn->by_net = cs->top;
+    churn->by_net = top_take_sorted(&cs->top, &churn->net_count);
     if (cs->prefix_count)
         qsort(cs->prefixes, cs->prefix_count, sizeof(*cs->prefixes), net_sources_cmp);
     churn->prefix_count = cs->prefix_count;
@@ -891,7 +883,8 @@ struct group_build {
     struct items items, ports;
     struct remote_state rs;
     bool in_group;
-    struct source_top top;
+    struct top_heap top; /* the --top sources */
+    uint64_t sources;    /* every source of the group */
     struct churn_state cs;
     /* A dated group may take a remote in some bins and not others. */
     struct member_cursor mc;
@@ -907,7 +900,7 @@ static void group_build_free(struct group_build *b)
     items_release(&b->ports);
     items_release(&b->rs.services);
     free(b->top.v);
-    free(b->cs.top);
+    free(b->cs.top.v);
     free(b->cs.nets6);
     free(b->cs.prefixes);
     free(b->cs.prefix_index);
@@ -918,7 +911,8 @@ static void group_build_free(struct group_build *b)
 static void build_group_begin(struct report *r, struct group_report *gr)
 {
     struct group_build *b = xcalloc(1, sizeof(*b));
-    b->top.cap = r->options.top;
+    top_init(&b->top, sizeof(struct source_entry), r->options.top, source_cmp);
+    top_init(&b->cs.top, sizeof(struct net_count), CHURN_TOP_NETS, net_sources_cmp);
     member_cursor_init(&b->mc, gr->group, &r->origins);
     b->asview = asview_begin(r, gr);
     gr->build = b;
@@ -961,7 +955,7 @@ static void build_group_feed(struct report *r, struct group_report *gr, struct c
             add_row(r, gr, cube_row_at(cube, rows[i]), bin, &b->rs, &b->items, &b->ports);
         }
         if (b->in_group)
-            remote_end(&b->rs, &b->top, r->options.metric, &gr->churn, &b->cs);
+            remote_end(&b->rs, &b->top, &b->sources, r->options.metric, &gr->churn, &b->cs);
     }
     asview_feed(b->asview, r, cube, order->rows, order->starts[order->remotes]);
 }
@@ -976,16 +970,13 @@ static void build_group_finish(struct report *r, struct group_report *gr)
 
     size_t n = reduce_items(b->items.v, b->items.count);
     size_t port_n = reduce_items(b->ports.v, b->ports.count);
-    gr->totals.sources = b->top.total;
+    gr->totals.sources = b->sources;
     finish_lists(gr, b->items.v, n, b->ports.v, port_n, r->options.metric);
     items_release(&b->items);
     items_release(&b->ports);
 
     sort_metric = r->options.metric;
-    if (b->top.count)
-        qsort(b->top.v, b->top.count, sizeof(*b->top.v), source_cmp);
-    gr->top_count = b->top.count;
-    gr->top = b->top.v;
+    gr->top = top_take_sorted(&b->top, &gr->top_count);
     asview_finish(b->asview, r, gr);
     b->asview = NULL;
     free(b);
