@@ -178,8 +178,9 @@ struct aggregate_config {
 #define AGGREGATE_INTERRUPTED (-2)
 
 /*
- * Reads one capture file into cube, counting into stats. Each file gets its
- * own flow table: a flow that spans two files is split in two. Returns 0, or
+ * Reads one capture file into cube, counting into stats, with a flow table
+ * of its own (a flow that spans two files is split in two: the streams
+ * below carry flows across files). Returns 0, or
  * -1 with a message naming the file (and byte offset) in err; what was read
  * before a failure stays in cube and stats. Returns AGGREGATE_INTERRUPTED
  * when asked to stop: the file is then incomplete.
@@ -242,16 +243,32 @@ struct stream_file {
 };
 
 /*
- * Reads the files as one stream, in time order (by their first packet, ties
- * in the order given), into cube, each file's flows ended at its end as
- * aggregate_capture() does. One thread reads and decodes; workers threads
- * count, each the remotes whose hash falls to it, so one file uses every core
- * and the result does not depend on workers. files[i] gets the counts of
- * paths[i]; total gets everything, the flow and evidence counts included.
- * Returns 0, or -1 when some file failed (what was read of it still counts).
+ * Reads the files as one stream into cube: merged by packet time (a file
+ * opened when the stream reaches its first packet, ties to the file that
+ * started first), so the flows of the run carry from one file into the next
+ * and rotated pieces of a capture count as the whole. One thread reads and
+ * decodes; workers threads count, each the remotes whose hash falls to it,
+ * so one file uses every core and the result does not depend on workers.
+ * files[i] gets the counts of paths[i]; total gets everything, the flow and
+ * evidence counts included. Returns 0, or -1 when some file failed (what
+ * was read of it still counts).
  */
 int aggregate_stream(const char *const *paths, size_t count, const struct aggregate_config *config,
                      unsigned workers, struct cube *cube, struct stream_file *files,
                      struct input_stats *total);
+
+/*
+ * As aggregate_stream(), the flows carried from file to file, but each file
+ * counted into its own cube, handed to done(ctx, result) in the calling
+ * thread once every worker is past its end (a store keeps files apart). A
+ * packet counts in its file; what a flow leaves when it ends (evidence, an
+ * expiry) counts in the file being counted then, the flows the input's end
+ * ends in the last file read. When config->stop is raised the open files
+ * come with status AGGREGATE_INTERRUPTED and the rest are not read. Returns
+ * 0, or the first nonzero return of done (which stops the reading).
+ */
+int aggregate_stream_files(const char *const *paths, size_t count,
+                           const struct aggregate_config *config, unsigned workers,
+                           int (*done)(void *ctx, struct file_result *result), void *ctx);
 
 #endif

@@ -36,37 +36,98 @@ void evidence_capture_end(void *ctx, struct flow *flow);
 
 /* ---- counting a stream of packets (pass.c) ---------------------------------- */
 
-/* What one stream of packets is counted with: its flows, their evidence, a cube. */
-struct shard {
-    struct cube *cube;
-    struct flow_table *flows;
-    struct evidence_capture evidence;
+/* A file a store-mode shard counts apart. */
+struct shard_file {
+    struct cube *cube;        /* its rows (made on first use); the settled hook may take it */
+    struct input_stats stats; /* its flow and evidence counts */
+    uint64_t open;            /* flows it started still open, fragments of it still held */
+    bool ended;               /* read to its end */
+    bool settled;             /* handed on */
 };
 
+#define SHARD_NO_FILE UINT32_MAX
+
+/*
+ * What one stream of packets is counted with: its flows, their evidence, and
+ * one cube (a report) or a cube per file (a store). Counting files apart, a
+ * packet counts in its own file; a flow belongs to the file it started in,
+ * whose rows take its evidence and its end, so that file is handed on (the
+ * settled hook) only once it was read to its end and its last flow ended.
+ */
+struct shard {
+    struct cube *cube; /* counted into now */
+    struct flow_table *flows;
+    struct evidence_capture evidence;
+    const struct aggregate_config *config;
+    struct shard_file *files; /* NULL: one cube */
+    size_t file_count;
+    uint32_t file; /* the file counted now, or SHARD_NO_FILE */
+    void (*settled)(void *ctx, uint32_t file, struct shard_file *sf);
+    void *settled_ctx;
+    uint32_t *waiting; /* files read but not settled, oldest first */
+    size_t waiting_count;
+};
+
+/* Files a shard lets wait for their flows to end before it moves the flows on. */
+#define SHARD_WAITING_MAX 16
+
 void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_config *config);
+/* A shard counting count files apart; settled(ctx, file, sf) hands each on. */
+void shard_init_files(struct shard *shard, size_t count, const struct aggregate_config *config,
+                      void (*settled)(void *ctx, uint32_t file, struct shard_file *sf),
+                      void *ctx);
+/* The packets from now on are file's (files apart). */
+void shard_set_file(struct shard *shard, uint32_t file);
+/* File was read to its end (files apart): settled once its flows end. */
+void shard_end_file(struct shard *shard, uint32_t file);
 /* Counts one packet to or from the sensor, going in direction dir. */
 void shard_packet(struct shard *shard, const struct aggregate_config *config,
                   const struct decoded_packet *p, enum direction dir, int64_t ts_ns);
-/* Ends every flow (their evidence parsed) at the input's last packet time,
- * adds the flow counts to stats, frees. */
-void shard_finish(struct shard *shard, const struct aggregate_config *config, int64_t last_ns,
+/*
+ * Ends every flow (their evidence parsed) at the end of the input, and
+ * frees the flows; one cube: adds the flow counts to stats. Files apart:
+ * every file read to its end is settled.
+ */
+void shard_finish(struct shard *shard, const struct aggregate_config *config,
                   struct input_stats *stats);
+/* Frees what shard_finish() leaves: the files' rows not handed on. */
+void shard_release(struct shard *shard);
 /* Whether p goes to or from a sensor (then *dir); otherwise counts it in stats. */
 bool packet_direction(const struct aggregate_config *config, const struct decoded_packet *p,
                       struct input_stats *stats, enum direction *dir);
 /* Counts packets of a link type that is not decoded. */
 void count_unsupported(struct input_stats *stats, int link_type, uint64_t packets);
+/* Where a file's packets to or from a sensor go. */
+typedef void (*packet_sink)(void *ctx, const struct decoded_packet *p, enum direction dir,
+                            int64_t ts_ns);
+
+/* One capture file being read packet by packet (a stream reads several at once). */
+struct file_reader {
+    struct capture_file *file;
+    struct input_stats *stats; /* the file's own: format, link type, span, what was skipped */
+    int link_type;
+    bool supported;
+    uint64_t unsupported;
+};
+
+void file_reader_start(struct file_reader *r, struct capture_file *file,
+                       struct input_stats *stats);
 /*
- * Reads file's packets, counting them into stats (format, link type, span,
- * what was skipped), and hands each one to or from a sensor to deliver.
- * Returns the capture's status at the end: CAPTURE_PACKET when config->stop
- * ended it early.
+ * Counts one packet of r's file and hands it to deliver when it goes to or
+ * from a sensor. Returns false when config->stop asks to stop (looked at
+ * every 65,536 packets of the file, with the progress tick).
+ */
+bool file_reader_packet(struct file_reader *r, const struct aggregate_config *config,
+                        const struct capture_packet *cp, packet_sink deliver, void *ctx);
+/* The file is read (to its end, to an error, or stopped): counts what is left. */
+void file_reader_finish(struct file_reader *r, const struct aggregate_config *config);
+
+/*
+ * Reads file's packets through a file_reader. Returns the capture's status
+ * at the end: CAPTURE_PACKET when config->stop ended it early.
  */
 enum capture_status read_capture(struct capture_file *file, const struct aggregate_config *config,
-                                 struct input_stats *stats,
-                                 void (*deliver)(void *ctx, const struct decoded_packet *p,
-                                                 enum direction dir, int64_t ts_ns),
-                                 void *ctx);
+                                 struct input_stats *stats, packet_sink deliver, void *ctx);
 
 /* ---- runs (spill.c) -------------------------------------------------------- */
 

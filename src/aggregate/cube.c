@@ -6,6 +6,7 @@
  * shows keys built to collide. Row indices never change once given out,
  * which lets a flow cache the row of its current bin.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ struct cube {
     char *dir;
     struct run **runs;
     size_t run_count, run_alloc;
-    uint32_t generation; /* one more at every spill: row indices given out before are void */
+    uint32_t generation; /* new at every spill: row indices given out before are void */
     struct cube_spill_stats spill_stats;
     char *error; /* why spilling failed; rows then stay in memory */
 };
@@ -58,9 +59,22 @@ int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s)
     return q * clock->width_s - clock->offset_s;
 }
 
+/*
+ * Generations are unique among all cubes, not only within one: a flow that
+ * counted into one cube and then into another (a store's file after file)
+ * finds its cached row void in either case.
+ */
+static _Atomic uint32_t generations_given;
+
+static uint32_t new_generation(void)
+{
+    return atomic_fetch_add(&generations_given, 1) + 1;
+}
+
 struct cube *cube_new(void)
 {
     struct cube *cube = xcalloc(1, sizeof(*cube));
+    cube->generation = new_generation();
     cube->index_mask = 1023;
     cube->index = xcalloc(cube->index_mask + 1, sizeof(*cube->index));
     hash_key_init(&cube->hash_key);
@@ -249,7 +263,7 @@ static int spill(struct cube *cube)
     add_run(cube, run);
     cube->count = 0;
     memset(cube->index, 0, (cube->index_mask + 1) * sizeof(*cube->index));
-    cube->generation++;
+    cube->generation = new_generation();
     if (settle_runs(cube, err, sizeof(err)) < 0) {
         fail_spilling(cube, err);
         return -1;

@@ -7,9 +7,11 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../capture/capture.h"
+#include "../common/xalloc.h"
 #include "aggregate_int.h"
 
 void input_stats_init(struct input_stats *stats)
@@ -95,61 +97,238 @@ static void account(struct cube *cube, const struct aggregate_config *config, st
         c->last_ns = ts_ns;
 }
 
+/* ---- files apart (a store) ----------------------------------------------------- */
+
+/* The rows of file, made on first use. */
+static struct cube *file_cube(struct shard *shard, uint32_t file)
+{
+    struct shard_file *sf = &shard->files[file];
+    if (!sf->cube) {
+        sf->cube = cube_new();
+        if (shard->config->cube_max_rows)
+            cube_set_budget(sf->cube, shard->config->cube_max_rows, shard->config->tmp_dir);
+    }
+    return sf->cube;
+}
+
+/* Hands file on once it was read to its end and nothing of it is open. */
+static void settle(struct shard *shard, uint32_t file)
+{
+    struct shard_file *sf = &shard->files[file];
+    if (sf->ended && !sf->open && !sf->settled) {
+        sf->settled = true;
+        shard->settled(shard->settled_ctx, file, sf);
+    }
+}
+
+static void unpin(struct shard *shard, uint32_t file)
+{
+    shard->files[file].open--;
+    settle(shard, file);
+}
+
+/* The flow table's end hook: the flow's evidence and end count in the file it started in. */
+static void flow_ended(void *ctx, struct flow *flow, enum flow_end why)
+{
+    struct shard *shard = ctx;
+    if (!shard->files) {
+        evidence_capture_end(&shard->evidence, flow);
+        return;
+    }
+    struct shard_file *sf = &shard->files[flow->file];
+    shard->evidence.cube = sf->cube;
+    evidence_capture_end(&shard->evidence, flow);
+    shard->evidence.cube = shard->cube;
+    sf->stats.flows.expired += why == FLOW_END_EXPIRED || why == FLOW_END_INPUT;
+    sf->stats.flows.evicted += why == FLOW_END_EVICTED;
+    unpin(shard, flow->file);
+}
+
+/* A flow began with a packet of file: it belongs to file, which waits for its end. */
+static void flow_began(struct shard *shard, struct flow *flow, uint32_t file)
+{
+    flow->file = file;
+    if (shard->files) {
+        shard->files[file].open++;
+        shard->files[file].stats.flows.flows++;
+    }
+}
+
 /*
  * Counts the fragments the flow table held for their first fragment and now
- * hands back: at their own time, direction and length, in the flow it chose.
+ * hands back: at their own time, direction and length, in the flow it chose,
+ * in the rows of the file they came in.
  */
-static void account_released(struct cube *cube, const struct aggregate_config *config,
-                             struct flow_table *flows)
+static void account_released(struct shard *shard, const struct aggregate_config *config)
 {
     struct flow_fragment fragment;
     bool started;
     struct flow *flow;
-    while ((flow = flow_table_released(flows, &fragment, &started)))
+    for (;;) {
+        uint64_t unmatched = flow_table_stats(shard->flows)->fragments_unmatched;
+        flow = flow_table_released(shard->flows, &fragment, &started);
+        if (!flow)
+            return;
+        struct cube *cube = shard->cube;
+        if (shard->files) {
+            cube = file_cube(shard, fragment.tag);
+            shard->files[fragment.tag].stats.flows.fragments_unmatched +=
+                flow_table_stats(shard->flows)->fragments_unmatched - unmatched;
+        }
+        if (started)
+            flow_began(shard, flow, fragment.tag);
         account(cube, config, flow, started, (enum direction)fragment.dir, fragment.ip_bytes,
                 fragment.ts_ns);
+        if (shard->files)
+            unpin(shard, fragment.tag);
+    }
+}
+
+static void shard_start(struct shard *shard, struct cube *cube,
+                        const struct aggregate_config *config)
+{
+    shard->cube = cube;
+    shard->config = config;
+    shard->flows = flow_table_new(&config->flow);
+    evidence_capture_init(&shard->evidence, cube, &config->clock, EVIDENCE_BUFFERS);
+    flow_table_on_end(shard->flows, flow_ended, shard);
 }
 
 void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_config *config)
 {
-    shard->cube = cube;
-    shard->flows = flow_table_new(&config->flow);
-    evidence_capture_init(&shard->evidence, cube, &config->clock, EVIDENCE_BUFFERS);
-    flow_table_on_end(shard->flows, evidence_capture_end, &shard->evidence);
+    memset(shard, 0, sizeof(*shard));
+    shard_start(shard, cube, config);
+}
+
+void shard_init_files(struct shard *shard, size_t count, const struct aggregate_config *config,
+                      void (*settled)(void *ctx, uint32_t file, struct shard_file *sf),
+                      void *ctx)
+{
+    memset(shard, 0, sizeof(*shard));
+    shard->files = xcalloc(count ? count : 1, sizeof(*shard->files));
+    shard->waiting = xcalloc(count ? count : 1, sizeof(*shard->waiting));
+    for (size_t i = 0; i < count; i++)
+        input_stats_init(&shard->files[i].stats);
+    shard->file_count = count;
+    shard->settled = settled;
+    shard->settled_ctx = ctx;
+    shard->file = SHARD_NO_FILE;
+    shard_start(shard, NULL, config);
+}
+
+void shard_set_file(struct shard *shard, uint32_t file)
+{
+    shard->file = file;
+    shard->cube = file_cube(shard, file);
+    shard->evidence.cube = shard->cube;
+    flow_table_set_tag(shard->flows, file);
+}
+
+struct new_owner {
+    struct shard *shard;
+    uint32_t from, to;
+};
+
+static void move_flow(void *ctx, struct flow *flow)
+{
+    struct new_owner *o = ctx;
+    if (flow->file == o->from) {
+        flow->file = o->to;
+        o->shard->files[o->from].open--;
+        o->shard->files[o->to].open++;
+    }
+}
+
+/*
+ * Long conversations must not keep files waiting without end (their rows in
+ * memory, not in the store): past SHARD_WAITING_MAX files read but not
+ * settled, the flows of the oldest pass to file, the last one read, which
+ * then takes their evidence and end (docs/store.md).
+ */
+static void bound_waiting(struct shard *shard, uint32_t file)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < shard->waiting_count; i++)
+        if (!shard->files[shard->waiting[i]].settled)
+            shard->waiting[kept++] = shard->waiting[i];
+    shard->waiting_count = kept;
+    while (shard->waiting_count > SHARD_WAITING_MAX) {
+        struct new_owner o = {shard, shard->waiting[0], file};
+        flow_table_each(shard->flows, move_flow, &o);
+        memmove(shard->waiting, shard->waiting + 1, --shard->waiting_count * sizeof(uint32_t));
+        settle(shard, o.from); /* unless fragments of it are still held (30 s at most) */
+    }
+}
+
+void shard_end_file(struct shard *shard, uint32_t file)
+{
+    if (shard->file == file) {
+        shard->file = SHARD_NO_FILE;
+        shard->cube = shard->evidence.cube = NULL;
+    }
+    shard->files[file].ended = true;
+    settle(shard, file);
+    if (!shard->files[file].settled) {
+        shard->waiting[shard->waiting_count++] = file;
+        bound_waiting(shard, file);
+    }
 }
 
 void shard_packet(struct shard *shard, const struct aggregate_config *config,
                   const struct decoded_packet *p, enum direction dir, int64_t ts_ns)
 {
     bool started;
+    const struct flow_stats *fs = flow_table_stats(shard->flows);
+    uint64_t unmatched = fs->fragments_unmatched, skipped = shard->evidence.skipped;
     struct flow *flow = flow_table_update(shard->flows, p, dir, ts_ns, &started);
     /*
      * NULL: a fragment held for its first, counted when handed back. A
      * non-first fragment's bytes do not start a message: no evidence.
      */
     if (flow) {
+        if (started)
+            flow_began(shard, flow, shard->file);
         account(shard->cube, config, flow, started, dir, p->ip_bytes, ts_ns);
         if (p->payload_len && !p->is_fragment)
             evidence_capture_packet(&shard->evidence, flow, dir, p->payload, p->payload_len);
     }
-    account_released(shard->cube, config, shard->flows);
+    if (shard->files) {
+        struct shard_file *sf = &shard->files[shard->file];
+        sf->open += !flow; /* a held fragment keeps its file waiting */
+        sf->stats.flows.fragments_unmatched += fs->fragments_unmatched - unmatched;
+        sf->stats.evidence_skipped += shard->evidence.skipped - skipped;
+    }
+    account_released(shard, config);
 }
 
-void shard_finish(struct shard *shard, const struct aggregate_config *config, int64_t last_ns,
+void shard_finish(struct shard *shard, const struct aggregate_config *config,
                   struct input_stats *stats)
 {
     flow_table_release_held(shard->flows);
-    account_released(shard->cube, config, shard->flows);
-    flow_table_end_input(shard->flows, last_ns);
-    const struct flow_stats *fs = flow_table_stats(shard->flows);
-    stats->flows.flows += fs->flows;
-    stats->flows.expired += fs->expired;
-    stats->flows.evicted += fs->evicted;
-    stats->flows.fragments_unmatched += fs->fragments_unmatched;
-    stats->evidence_skipped += shard->evidence.skipped;
+    account_released(shard, config);
+    flow_table_end_input(shard->flows);
+    if (!shard->files) {
+        const struct flow_stats *fs = flow_table_stats(shard->flows);
+        stats->flows.flows += fs->flows;
+        stats->flows.expired += fs->expired;
+        stats->flows.evicted += fs->evicted;
+        stats->flows.fragments_unmatched += fs->fragments_unmatched;
+        stats->evidence_skipped += shard->evidence.skipped;
+    }
     flow_table_free(shard->flows);
     evidence_capture_release(&shard->evidence);
     shard->flows = NULL;
+}
+
+void shard_release(struct shard *shard)
+{
+    if (shard->files)
+        for (size_t i = 0; i < shard->file_count; i++)
+            cube_free(shard->files[i].cube);
+    free(shard->files);
+    free(shard->waiting);
+    shard->files = NULL;
+    shard->waiting = NULL;
 }
 
 bool packet_direction(const struct aggregate_config *config, const struct decoded_packet *p,
@@ -176,51 +355,70 @@ void count_unsupported(struct input_stats *stats, int link_type, uint64_t packet
     }
 }
 
-enum capture_status read_capture(struct capture_file *file, const struct aggregate_config *config,
-                                 struct input_stats *stats,
-                                 void (*deliver)(void *ctx, const struct decoded_packet *p,
-                                                 enum direction dir, int64_t ts_ns),
-                                 void *ctx)
+void file_reader_start(struct file_reader *r, struct capture_file *file,
+                       struct input_stats *stats)
 {
-    int link_type = capture_link_type(file);
-    stats->link_type = link_type;
+    r->file = file;
+    r->stats = stats;
+    r->link_type = capture_link_type(file);
+    r->supported = decode_link_supported(r->link_type);
+    r->unsupported = 0;
+    stats->link_type = r->link_type;
     snprintf(stats->format, sizeof(stats->format), "%s", capture_format(file));
-    bool supported = decode_link_supported(link_type);
-    struct capture_packet cp;
-    struct decoded_packet p;
-    uint64_t unsupported = 0;
-    enum capture_status status;
+}
 
-    while ((status = capture_next(file, &cp)) == CAPTURE_PACKET) {
-        stats->packets++;
-        if ((stats->packets & 0xffff) == 0) {
-            if (config->packets_read)
-                atomic_fetch_add(config->packets_read, 0x10000);
-            if (config->tick)
-                config->tick(config->tick_ctx);
-            if (config->stop && *config->stop)
-                break;
-        }
-        if (cp.ts_ns < stats->first_ns)
-            stats->first_ns = cp.ts_ns;
-        if (cp.ts_ns > stats->last_ns)
-            stats->last_ns = cp.ts_ns;
-        if (!supported) {
-            unsupported++;
-            continue;
-        }
-        enum decode_result r = decode_packet(link_type, cp.data, cp.caplen, cp.wirelen, &p);
-        if (r != DECODE_OK) {
-            stats->bad[r]++;
-            continue;
-        }
-        enum direction dir;
-        if (packet_direction(config, &p, stats, &dir))
-            deliver(ctx, &p, dir, cp.ts_ns);
+bool file_reader_packet(struct file_reader *r, const struct aggregate_config *config,
+                        const struct capture_packet *cp, packet_sink deliver, void *ctx)
+{
+    struct input_stats *stats = r->stats;
+    bool go_on = true;
+    stats->packets++;
+    if ((stats->packets & 0xffff) == 0) {
+        if (config->packets_read)
+            atomic_fetch_add(config->packets_read, 0x10000);
+        if (config->tick)
+            config->tick(config->tick_ctx);
+        go_on = !(config->stop && *config->stop);
     }
-    count_unsupported(stats, link_type, unsupported);
+    if (cp->ts_ns < stats->first_ns)
+        stats->first_ns = cp->ts_ns;
+    if (cp->ts_ns > stats->last_ns)
+        stats->last_ns = cp->ts_ns;
+    if (!r->supported) {
+        r->unsupported++;
+        return go_on;
+    }
+    struct decoded_packet p;
+    enum decode_result result = decode_packet(r->link_type, cp->data, cp->caplen, cp->wirelen, &p);
+    if (result != DECODE_OK) {
+        stats->bad[result]++;
+        return go_on;
+    }
+    enum direction dir;
+    if (packet_direction(config, &p, stats, &dir))
+        deliver(ctx, &p, dir, cp->ts_ns);
+    return go_on;
+}
+
+void file_reader_finish(struct file_reader *r, const struct aggregate_config *config)
+{
+    count_unsupported(r->stats, r->link_type, r->unsupported);
+    r->unsupported = 0;
     if (config->packets_read)
-        atomic_fetch_add(config->packets_read, stats->packets & 0xffff);
+        atomic_fetch_add(config->packets_read, r->stats->packets & 0xffff);
+}
+
+enum capture_status read_capture(struct capture_file *file, const struct aggregate_config *config,
+                                 struct input_stats *stats, packet_sink deliver, void *ctx)
+{
+    struct file_reader reader;
+    struct capture_packet cp;
+    enum capture_status status;
+    file_reader_start(&reader, file, stats);
+    while ((status = capture_next(file, &cp)) == CAPTURE_PACKET)
+        if (!file_reader_packet(&reader, config, &cp, deliver, ctx))
+            break;
+    file_reader_finish(&reader, config);
     return status;
 }
 
@@ -248,7 +446,7 @@ int aggregate_capture(struct cube *cube, const struct aggregate_config *config, 
     struct one_shard s = {.config = config};
     shard_init(&s.shard, cube, config);
     enum capture_status status = read_capture(file, config, stats, count_in_shard, &s);
-    shard_finish(&s.shard, config, stats->last_ns, stats);
+    shard_finish(&s.shard, config, stats);
 
     int ret = 0;
     if (status == CAPTURE_PACKET) {

@@ -1,15 +1,26 @@
 /*
  * Many capture files as one stream, counted on every core.
  *
- * The files are read one after the other in time order (by their first
- * packet). One thread reads and decodes; it hands each packet to the worker
- * its remote address hashes to, so that every flow, cube row and evidence
- * value of a remote lives in one worker and the workers never share a key:
- * their cubes are added together at the end. With one worker the reading
- * thread counts too. What a worker is handed is a copy of the decoded packet
- * and of its payload, in batches. At the end of each file every worker ends
- * its flows, as the store does file by file (docs/semantics.md), so a report
- * from captures and one from their store agree.
+ * The files are merged by packet time, as one capture would have held them:
+ * a file is opened when the stream's time reaches its first packet, and
+ * the next packet is always the earliest among the open files (ties to the
+ * file that started first). So rotated pieces of one capture read as the
+ * whole, and the flows of the run carry from one file into the next: a
+ * conversation that crosses a file boundary stays one flow, its initiator
+ * kept. Flows end only by timeout, eviction or at the end of the input.
+ *
+ * One thread reads and decodes; it hands each packet to the worker its
+ * remote address hashes to, so that every flow, cube row and evidence value
+ * of a remote lives in one worker and the workers never share a key: their
+ * cubes are added together at the end. With one worker the reading thread
+ * counts too. What a worker is handed is a copy of the decoded packet and of
+ * its payload, in batches.
+ *
+ * For a store (aggregate_stream_files()) each file keeps its own rows: a
+ * packet counts in the file it was read from; what a flow leaves when it
+ * ends (its evidence, an expiry) counts in the file whose packet was being
+ * counted then, or in the last file read for the flows the end of the input
+ * ends. A file is handed to the caller once every worker is past its end.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -24,27 +35,50 @@
 #define BATCH_BYTES (1u << 20)
 #define BATCHES_QUEUED 4 /* per worker: the reader waits beyond that */
 
+/*
+ * Files open at once. Files of one sensor follow each other and overlap
+ * little; files of many sensors over one period are open together, up to
+ * this many: beyond it a file waits for one to close, and its packets come
+ * late (they join their flows all the same, docs/semantics.md).
+ */
+#define OPEN_FILES_MAX 64
+
+#define NO_FILE SIZE_MAX
+
 /* One packet in a batch; its payload bytes follow, padded to 8. */
 struct record {
     int64_t ts_ns;
     struct decoded_packet p; /* p.payload is set when the record is read */
-    uint32_t dir;            /* enum direction, or FILE_END */
+    uint32_t kind;           /* enum direction, FILE_END or INPUT_END */
     uint32_t payload_len;
+    uint64_t file; /* index into the paths given */
 };
 
-/* A record that is no packet: the file ended, its last packet at ts_ns. */
-#define FILE_END 0xffu
+/* Records that are no packet: a file was read to its end (file)... */
+#define FILE_END 0xfeu
+/* ...or the input was (file: 1 when stopped early). */
+#define INPUT_END 0xffu
 
 struct batch {
     size_t used;
     unsigned char *bytes; /* BATCH_BYTES */
 };
 
+/* A file's parts from the workers, added up as they come (store mode). */
+struct file_part {
+    struct cube *cube;
+    struct input_stats flows; /* flow and evidence counts */
+    unsigned parts_left;
+};
+
+struct stream;
+
 struct worker {
     pthread_t thread;
+    struct stream *stream;
     struct shard shard;
-    struct cube *cube;
-    struct input_stats stats; /* flow and evidence counts */
+    struct cube *cube;        /* a report: every file's rows */
+    struct input_stats stats; /* a report: flow and evidence counts */
     /* The queue of full batches, and the batch the reader fills. */
     struct batch queue[BATCHES_QUEUED];
     size_t head, count;
@@ -52,7 +86,26 @@ struct worker {
     struct batch filling;
     pthread_mutex_t lock;
     pthread_cond_t changed;
+};
+
+struct stream {
     const struct aggregate_config *config;
+    struct worker *workers;
+    unsigned nworkers;
+    bool threaded; /* workers have threads; otherwise the reader counts */
+    struct hash_key shard_key;
+    const char *const *paths;
+    size_t count;
+    struct stream_file *files;
+    size_t reading; /* the file whose packet is being delivered */
+    bool stopped;   /* config->stop was raised: files not settled are not handed on */
+    /* A store: each file handed to done once its parts are in. */
+    int (*done)(void *ctx, struct file_result *result);
+    void *ctx;
+    int done_status; /* the first nonzero return of done: stop */
+    pthread_mutex_t parts_lock;
+    struct file_part *parts;
+    size_t *ready, ready_count;
 };
 
 static size_t record_size(size_t payload_len)
@@ -60,20 +113,72 @@ static size_t record_size(size_t payload_len)
     return (sizeof(struct record) + payload_len + 7) & ~(size_t)7;
 }
 
+/* ---- counting (in a worker) ---------------------------------------------------- */
+
+static void worker_packet(struct worker *w, const struct decoded_packet *p, enum direction dir,
+                          int64_t ts_ns, size_t file)
+{
+    if (w->shard.files && file != w->shard.file)
+        shard_set_file(&w->shard, (uint32_t)file);
+    shard_packet(&w->shard, w->stream->config, p, dir, ts_ns);
+}
+
+/* The shard's settled hook: gives the worker's part of file to the stream. */
+static void hand_part(void *ctx, uint32_t file, struct shard_file *sf)
+{
+    struct worker *w = ctx;
+    struct stream *s = w->stream;
+    struct cube *cube = sf->cube;
+    sf->cube = NULL;
+    pthread_mutex_lock(&s->parts_lock);
+    struct file_part *part = &s->parts[file];
+    if (cube && !part->cube) {
+        part->cube = cube;
+    } else if (cube) {
+        /* Workers hold disjoint remotes: adding their rows never meets a key twice. */
+        cube_merge(part->cube, cube);
+        cube_free(cube);
+    }
+    input_stats_merge(&part->flows, &sf->stats);
+    if (--part->parts_left == 0)
+        s->ready[s->ready_count++] = file;
+    pthread_mutex_unlock(&s->parts_lock);
+}
+
+/* File was read to its end. */
+static void worker_file_end(struct worker *w, size_t file)
+{
+    if (w->shard.files)
+        shard_end_file(&w->shard, (uint32_t)file);
+}
+
+/*
+ * The input was read: every flow ends, each file is settled. Stopped, the
+ * files not settled yet are left for the next run to read whole.
+ */
+static void worker_input_end(struct worker *w, bool stopped)
+{
+    if (!stopped)
+        shard_finish(&w->shard, w->stream->config, &w->stats);
+    shard_release(&w->shard);
+}
+
 static void count_batch(struct worker *w, const struct batch *b)
 {
     for (size_t at = 0; at < b->used;) {
         struct record rec;
         memcpy(&rec, b->bytes + at, sizeof(rec));
-        at += record_size(rec.payload_len);
-        if (rec.dir == FILE_END) {
-            shard_finish(&w->shard, w->config, rec.ts_ns, &w->stats);
-            shard_init(&w->shard, w->cube, w->config);
-            continue;
+        size_t size = record_size(rec.payload_len);
+        if (rec.kind == FILE_END) {
+            worker_file_end(w, (size_t)rec.file);
+        } else if (rec.kind == INPUT_END) {
+            worker_input_end(w, rec.file != 0);
+        } else {
+            rec.p.payload = b->bytes + at + sizeof(rec);
+            rec.p.payload_len = rec.payload_len;
+            worker_packet(w, &rec.p, (enum direction)rec.kind, rec.ts_ns, (size_t)rec.file);
         }
-        rec.p.payload = b->bytes + at - record_size(rec.payload_len) + sizeof(rec);
-        rec.p.payload_len = rec.payload_len;
-        shard_packet(&w->shard, w->config, &rec.p, (enum direction)rec.dir, rec.ts_ns);
+        at += size;
     }
 }
 
@@ -99,9 +204,10 @@ static void *work(void *arg)
         pthread_cond_broadcast(&w->changed);
         pthread_mutex_unlock(&w->lock);
     }
-    shard_finish(&w->shard, w->config, INT64_MIN, &w->stats); /* empty: every file ended */
     return NULL;
 }
+
+/* ---- handing over (in the reader) ----------------------------------------------- */
 
 /*
  * Hands the reader's full batch to its worker and gives the reader an empty
@@ -126,7 +232,8 @@ static void hand_over(struct worker *w)
     pthread_mutex_unlock(&w->lock);
 }
 
-static void push(struct worker *w, const struct decoded_packet *p, uint32_t dir, int64_t ts_ns)
+static void push(struct worker *w, const struct decoded_packet *p, uint32_t kind, int64_t ts_ns,
+                 size_t file)
 {
     size_t payload = p->payload_len > 65535 ? 65535 : p->payload_len;
     size_t need = record_size(payload);
@@ -137,13 +244,79 @@ static void push(struct worker *w, const struct decoded_packet *p, uint32_t dir,
     rec.ts_ns = ts_ns;
     rec.p = *p;
     rec.p.payload = NULL;
-    rec.dir = dir;
+    rec.kind = kind;
     rec.payload_len = (uint32_t)payload;
+    rec.file = file;
     unsigned char *at = w->filling.bytes + w->filling.used;
     memcpy(at, &rec, sizeof(rec));
     if (payload)
         memcpy(at + sizeof(rec), p->payload, payload);
     w->filling.used += need;
+}
+
+static void deliver(void *ctx, const struct decoded_packet *p, enum direction dir, int64_t ts_ns)
+{
+    struct stream *s = ctx;
+    if (!s->threaded) {
+        worker_packet(&s->workers[0], p, dir, ts_ns, s->reading);
+        return;
+    }
+    const struct ip_addr *remote = dir == DIR_IN ? &p->src : &p->dst;
+    uint64_t h = hash_bytes(&s->shard_key, remote, sizeof(*remote));
+    push(&s->workers[h % s->nworkers], p, (uint32_t)dir, ts_ns, s->reading);
+}
+
+/* Tells every worker that file was read. */
+static void end_file(struct stream *s, size_t file)
+{
+    if (!s->threaded) {
+        worker_file_end(&s->workers[0], file);
+        return;
+    }
+    struct decoded_packet none;
+    memset(&none, 0, sizeof(none));
+    for (unsigned i = 0; i < s->nworkers; i++)
+        push(&s->workers[i], &none, FILE_END, 0, file);
+}
+
+/* Tells every worker that the input was read (or stopped). */
+static void end_input(struct stream *s)
+{
+    if (!s->threaded) {
+        worker_input_end(&s->workers[0], s->stopped);
+        return;
+    }
+    struct decoded_packet none;
+    memset(&none, 0, sizeof(none));
+    for (unsigned i = 0; i < s->nworkers; i++)
+        push(&s->workers[i], &none, INPUT_END, 0, s->stopped);
+}
+
+/* Hands the files whose parts are all in to done (store mode, in the reader's thread). */
+static void deliver_ready(struct stream *s)
+{
+    if (!s->done)
+        return;
+    for (;;) {
+        pthread_mutex_lock(&s->parts_lock);
+        size_t file = s->ready_count ? s->ready[--s->ready_count] : NO_FILE;
+        pthread_mutex_unlock(&s->parts_lock);
+        if (file == NO_FILE)
+            return;
+        struct file_part *part = &s->parts[file];
+        struct file_result result;
+        memset(&result, 0, sizeof(result));
+        result.index = file;
+        result.cube = part->cube ? part->cube : cube_new();
+        part->cube = NULL;
+        result.stats = s->files[file].stats;
+        input_stats_merge(&result.stats, &part->flows);
+        result.status = s->files[file].status;
+        memcpy(result.error, s->files[file].error, sizeof(result.error));
+        if (!s->done_status)
+            s->done_status = s->done(s->ctx, &result);
+        cube_free(result.cube);
+    }
 }
 
 /* ---- the order of the files ------------------------------------------------------ */
@@ -173,76 +346,239 @@ static int64_t first_packet_time(const char *path)
     return t;
 }
 
-/* ---- reading ----------------------------------------------------------------------- */
+/* ---- merging the files by packet time -------------------------------------------- */
 
-struct reader {
-    const struct aggregate_config *config;
-    struct worker *workers;
-    unsigned nworkers;
-    struct shard inline_shard; /* one worker: counted as read */
-    struct hash_key shard_key;
+struct open_file {
+    struct capture_file *file;
+    struct file_reader reader;
+    struct capture_packet next; /* its packet to deliver next */
+    size_t rank;                /* its place in time order: breaks ties */
+    size_t index;
 };
 
-static void dispatch(struct reader *rd, const struct decoded_packet *p, enum direction dir,
-                     int64_t ts_ns)
+struct merge {
+    struct open_file *heap[OPEN_FILES_MAX];
+    size_t count;
+};
+
+static bool before(const struct open_file *a, const struct open_file *b)
 {
-    if (rd->nworkers <= 1) {
-        shard_packet(&rd->inline_shard, rd->config, p, dir, ts_ns);
-        return;
+    if (a->next.ts_ns != b->next.ts_ns)
+        return a->next.ts_ns < b->next.ts_ns;
+    return a->rank < b->rank;
+}
+
+static void sift_down(struct merge *m, size_t i)
+{
+    for (;;) {
+        size_t least = i, l = 2 * i + 1, r = l + 1;
+        if (l < m->count && before(m->heap[l], m->heap[least]))
+            least = l;
+        if (r < m->count && before(m->heap[r], m->heap[least]))
+            least = r;
+        if (least == i)
+            return;
+        struct open_file *t = m->heap[i];
+        m->heap[i] = m->heap[least];
+        m->heap[least] = t;
+        i = least;
     }
-    const struct ip_addr *remote = dir == DIR_IN ? &p->src : &p->dst;
-    uint64_t h = hash_bytes(&rd->shard_key, remote, sizeof(*remote));
-    push(&rd->workers[h % rd->nworkers], p, (uint32_t)dir, ts_ns);
 }
 
-/* Every worker ends its flows: the file ended, its last packet at last_ns. */
-static void end_file(struct reader *rd, int64_t last_ns, struct input_stats *stats)
+static void sift_up(struct merge *m, size_t i)
 {
-    if (rd->nworkers <= 1) {
-        shard_finish(&rd->inline_shard, rd->config, last_ns, stats);
-        shard_init(&rd->inline_shard, rd->inline_shard.cube, rd->config);
-        return;
+    while (i && before(m->heap[i], m->heap[(i - 1) / 2])) {
+        struct open_file *t = m->heap[i];
+        m->heap[i] = m->heap[(i - 1) / 2];
+        m->heap[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
     }
-    struct decoded_packet none;
-    memset(&none, 0, sizeof(none));
-    for (unsigned i = 0; i < rd->nworkers; i++)
-        push(&rd->workers[i], &none, FILE_END, last_ns);
 }
 
-/* Reads one file into the stream; its own counts go to f. */
-static void deliver(void *ctx, const struct decoded_packet *p, enum direction dir, int64_t ts_ns)
+/* A file is read (to its end, an error, or a stop): tells the workers. */
+static void close_file(struct stream *s, struct open_file *of, enum capture_status status,
+                       bool stopped)
 {
-    dispatch(ctx, p, dir, ts_ns);
+    struct stream_file *f = &s->files[of->index];
+    file_reader_finish(&of->reader, s->config);
+    if (stopped && status == CAPTURE_PACKET) {
+        snprintf(f->error, sizeof(f->error), "'%s': interrupted", s->paths[of->index]);
+        f->status = AGGREGATE_INTERRUPTED;
+    } else if (status == CAPTURE_ERROR) {
+        snprintf(f->error, sizeof(f->error), "%s", capture_error(of->file));
+        f->stats.files_failed++;
+        f->status = -1;
+    }
+    capture_close(of->file);
+    end_file(s, of->index);
+    if (s->config->files_read)
+        ++*s->config->files_read;
+    if (s->config->tick)
+        s->config->tick(s->config->tick_ctx);
+    free(of);
 }
 
-/* Reads one file into the stream; its own counts go to f. */
-static void read_file(struct reader *rd, const char *path, struct stream_file *f)
+/* Opens the file index (rank in time order); it joins the merge with its first packet. */
+static void open_file(struct stream *s, struct merge *m, size_t index, size_t rank)
 {
-    struct input_stats *stats = &f->stats;
-    struct capture_file *file = capture_open(path, f->error, sizeof(f->error));
-    stats->files++;
+    struct stream_file *f = &s->files[index];
+    f->stats.files++;
+    struct capture_file *file = capture_open(s->paths[index], f->error, sizeof(f->error));
     if (!file) {
-        stats->files_failed++;
+        f->stats.files_failed++;
         f->status = -1;
+        end_file(s, index);
+        if (s->config->files_read)
+            ++*s->config->files_read;
         return;
     }
-    if (read_capture(file, rd->config, stats, deliver, rd) == CAPTURE_ERROR) {
-        snprintf(f->error, sizeof(f->error), "%s", capture_error(file));
-        stats->files_failed++;
-        f->status = -1;
+    struct open_file *of = xcalloc(1, sizeof(*of));
+    of->file = file;
+    of->rank = rank;
+    of->index = index;
+    file_reader_start(&of->reader, file, &f->stats);
+    enum capture_status status = capture_next(file, &of->next);
+    if (status != CAPTURE_PACKET) {
+        close_file(s, of, status, false);
+        return;
     }
-    capture_close(file);
+    m->heap[m->count++] = of;
+    sift_up(m, m->count - 1);
 }
 
-int aggregate_stream(const char *const *paths, size_t count, const struct aggregate_config *config,
-                     unsigned workers, struct cube *cube, struct stream_file *files,
-                     struct input_stats *total)
+/* Reads every file, merged by packet time, into the workers. */
+static void read_merged(struct stream *s, const struct file_order *order)
 {
-    struct reader rd;
-    memset(&rd, 0, sizeof(rd));
-    rd.config = config;
-    rd.nworkers = workers ? workers : 1;
-    hash_key_init(&rd.shard_key);
+    struct merge m;
+    memset(&m, 0, sizeof(m));
+    size_t next = 0;
+    while (!s->stopped) {
+        /* Opens the files whose first packet is due. */
+        while (next < s->count && m.count < OPEN_FILES_MAX &&
+               (!m.count || order[next].first_ns <= m.heap[0]->next.ts_ns)) {
+            open_file(s, &m, order[next].index, next);
+            next++;
+            deliver_ready(s);
+        }
+        if (!m.count) {
+            if (next == s->count)
+                break;
+            continue;
+        }
+        struct open_file *of = m.heap[0];
+        s->reading = of->index;
+        s->stopped = !file_reader_packet(&of->reader, s->config, &of->next, deliver, s);
+        if ((of->reader.stats->packets & 0xffff) == 0)
+            deliver_ready(s);
+        s->stopped |= s->done_status != 0;
+        enum capture_status status = capture_next(of->file, &of->next);
+        if (status == CAPTURE_PACKET) {
+            sift_down(&m, 0);
+            continue;
+        }
+        m.heap[0] = m.heap[--m.count];
+        sift_down(&m, 0);
+        close_file(s, of, status, false);
+        deliver_ready(s);
+    }
+    /* Stopped: the files open are incomplete; those not opened are not read. */
+    while (m.count) {
+        struct open_file *of = m.heap[--m.count];
+        close_file(s, of, CAPTURE_PACKET, true);
+    }
+    end_input(s);
+}
+
+/* ---- the stream -------------------------------------------------------------------- */
+
+static void start_workers(struct stream *s, struct cube *cube)
+{
+    const struct aggregate_config *config = s->config;
+    s->workers = xcalloc(s->nworkers, sizeof(*s->workers));
+    for (unsigned i = 0; i < s->nworkers; i++) {
+        struct worker *w = &s->workers[i];
+        w->stream = s;
+        input_stats_init(&w->stats);
+        if (s->done) {
+            shard_init_files(&w->shard, s->count, config, hand_part, w);
+        } else {
+            w->cube = s->threaded ? cube_new() : cube;
+            if (s->threaded && config->cube_max_rows)
+                cube_set_budget(w->cube, config->cube_max_rows, config->tmp_dir);
+            shard_init(&w->shard, w->cube, config);
+        }
+        if (!s->threaded)
+            continue;
+        for (size_t b = 0; b < BATCHES_QUEUED; b++)
+            w->queue[b].bytes = xmalloc(BATCH_BYTES);
+        w->filling.bytes = xmalloc(BATCH_BYTES);
+        pthread_mutex_init(&w->lock, NULL);
+        pthread_cond_init(&w->changed, NULL);
+        if (pthread_create(&w->thread, NULL, work, w) != 0)
+            abort();
+    }
+}
+
+static void stop_workers(struct stream *s, struct cube *cube, struct input_stats *total)
+{
+    for (unsigned i = 0; i < s->nworkers; i++) {
+        struct worker *w = &s->workers[i];
+        if (s->threaded) {
+            if (w->filling.used)
+                hand_over(w);
+            pthread_mutex_lock(&w->lock);
+            w->done = true;
+            pthread_cond_broadcast(&w->changed);
+            pthread_mutex_unlock(&w->lock);
+        }
+    }
+    for (unsigned i = 0; i < s->nworkers; i++) {
+        struct worker *w = &s->workers[i];
+        if (s->threaded) {
+            pthread_join(w->thread, NULL);
+            for (size_t b = 0; b < BATCHES_QUEUED; b++)
+                free(w->queue[b].bytes);
+            free(w->filling.bytes);
+            pthread_mutex_destroy(&w->lock);
+            pthread_cond_destroy(&w->changed);
+        }
+        if (total)
+            input_stats_merge(total, &w->stats);
+        if (cube && w->cube != cube) {
+            /* Workers hold disjoint remotes: adding their cubes never meets a key twice. */
+            cube_merge(cube, w->cube);
+            cube_free(w->cube);
+        }
+    }
+    free(s->workers);
+}
+
+/* Reads paths into cube (a report) or file by file to done (a store). */
+static int run_stream(const char *const *paths, size_t count, const struct aggregate_config *config,
+                      unsigned workers, struct cube *cube, struct stream_file *files,
+                      struct input_stats *total, int (*done)(void *, struct file_result *),
+                      void *ctx)
+{
+    struct stream s;
+    memset(&s, 0, sizeof(s));
+    s.config = config;
+    s.paths = paths;
+    s.count = count;
+    s.files = files;
+    s.nworkers = workers ? workers : 1;
+    s.threaded = s.nworkers > 1;
+    s.done = done;
+    s.ctx = ctx;
+    hash_key_init(&s.shard_key);
+    pthread_mutex_init(&s.parts_lock, NULL);
+    if (done) {
+        s.parts = xcalloc(count ? count : 1, sizeof(*s.parts));
+        s.ready = xcalloc(count ? count : 1, sizeof(*s.ready));
+        for (size_t i = 0; i < count; i++) {
+            input_stats_init(&s.parts[i].flows);
+            s.parts[i].parts_left = s.nworkers;
+        }
+    }
 
     struct file_order *order = xcalloc(count ? count : 1, sizeof(*order));
     for (size_t i = 0; i < count; i++) {
@@ -254,68 +590,41 @@ int aggregate_stream(const char *const *paths, size_t count, const struct aggreg
     }
     qsort(order, count, sizeof(*order), file_order_cmp);
 
-    if (rd.nworkers == 1) {
-        shard_init(&rd.inline_shard, cube, config);
-    } else {
-        rd.workers = xcalloc(rd.nworkers, sizeof(*rd.workers));
-        for (unsigned i = 0; i < rd.nworkers; i++) {
-            struct worker *w = &rd.workers[i];
-            w->config = config;
-            w->cube = cube_new();
-            if (config->cube_max_rows)
-                cube_set_budget(w->cube, config->cube_max_rows, config->tmp_dir);
-            input_stats_init(&w->stats);
-            shard_init(&w->shard, w->cube, config);
-            for (size_t b = 0; b < BATCHES_QUEUED; b++)
-                w->queue[b].bytes = xmalloc(BATCH_BYTES);
-            w->filling.bytes = xmalloc(BATCH_BYTES);
-            pthread_mutex_init(&w->lock, NULL);
-            pthread_cond_init(&w->changed, NULL);
-            if (pthread_create(&w->thread, NULL, work, w) != 0)
-                abort();
-        }
-    }
+    start_workers(&s, cube);
+    read_merged(&s, order);
+    stop_workers(&s, cube, total);
+    deliver_ready(&s);
 
     int failed = 0;
-    for (size_t k = 0; k < count; k++) {
-        struct stream_file *f = &files[order[k].index];
-        read_file(&rd, paths[order[k].index], f);
-        end_file(&rd, f->stats.last_ns, total);
-        if (config->files_read)
-            ++*config->files_read;
-        if (config->tick)
-            config->tick(config->tick_ctx);
-        failed |= f->status != 0;
-        input_stats_merge(total, &f->stats);
+    for (size_t i = 0; i < count; i++) {
+        failed |= files[i].status != 0;
+        if (total)
+            input_stats_merge(total, &files[i].stats);
     }
-
-    if (rd.nworkers == 1) {
-        shard_finish(&rd.inline_shard, config, INT64_MIN, total);
-    } else {
-        for (unsigned i = 0; i < rd.nworkers; i++) {
-            struct worker *w = &rd.workers[i];
-            if (w->filling.used)
-                hand_over(w);
-            pthread_mutex_lock(&w->lock);
-            w->done = true;
-            pthread_cond_broadcast(&w->changed);
-            pthread_mutex_unlock(&w->lock);
-        }
-        for (unsigned i = 0; i < rd.nworkers; i++) {
-            struct worker *w = &rd.workers[i];
-            pthread_join(w->thread, NULL);
-            input_stats_merge(total, &w->stats);
-            /* Workers hold disjoint remotes: adding their cubes never meets a key twice. */
-            cube_merge(cube, w->cube);
-            cube_free(w->cube);
-            for (size_t b = 0; b < BATCHES_QUEUED; b++)
-                free(w->queue[b].bytes);
-            free(w->filling.bytes);
-            pthread_mutex_destroy(&w->lock);
-            pthread_cond_destroy(&w->changed);
-        }
-        free(rd.workers);
-    }
+    for (size_t i = 0; done && i < count; i++)
+        cube_free(s.parts[i].cube);
+    free(s.parts);
+    free(s.ready);
     free(order);
+    pthread_mutex_destroy(&s.parts_lock);
+    if (done)
+        return s.done_status;
     return failed ? -1 : 0;
+}
+
+int aggregate_stream(const char *const *paths, size_t count, const struct aggregate_config *config,
+                     unsigned workers, struct cube *cube, struct stream_file *files,
+                     struct input_stats *total)
+{
+    return run_stream(paths, count, config, workers, cube, files, total, NULL, NULL);
+}
+
+int aggregate_stream_files(const char *const *paths, size_t count,
+                           const struct aggregate_config *config, unsigned workers,
+                           int (*done)(void *ctx, struct file_result *result), void *ctx)
+{
+    struct stream_file *files = xcalloc(count ? count : 1, sizeof(*files));
+    int ret = run_stream(paths, count, config, workers, NULL, files, NULL, done, ctx);
+    free(files);
+    return ret;
 }

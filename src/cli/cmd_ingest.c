@@ -6,6 +6,10 @@
  * is recognised by its fingerprint. Each file is committed in its own
  * transaction as soon as it is read, so Ctrl-C, SIGTERM or a crash costs only
  * the files still being read; the next ingest picks them up.
+ *
+ * The files of one ingest are read as one stream, merged by packet time, so
+ * a conversation that crosses from one file into the next stays one flow,
+ * as in a report from the captures (docs/store.md).
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -28,8 +32,9 @@ static const char ingest_usage[] =
     "  --db STORE             the store (required)\n"
     "  --sensor CIDR          sensor address or prefix (repeatable); a store keeps\n"
     "                         the sensors of its first ingest, detected when not given\n"
-    "  --threads N            files read at once (default: the cores)\n"
-    "  --max-flows N          flows held at once per file (default 1000000)\n"
+    "  --threads N            threads counting (default: the cores); one reads,\n"
+    "                         and one big file uses them all\n"
+    "  --max-flows N          flows held at once per thread (default 1000000)\n"
     "  --memory SIZE          memory for the traffic rows, e.g. 512M, 2G (default\n"
     "                         512M); beyond it rows spill, sorted, to temporary\n"
     "                         files and are merged back when the file is stored\n"
@@ -296,12 +301,13 @@ int cmd_ingest(int argc, char **argv)
     config.sensors = &sensors;
     config.packets_read = &progress.packets;
     config.stop = &stop_signal;
-    /* Each thread's file and each result waiting to be stored. */
+    config.tick = ingest_tick;
+    config.tick_ctx = &job;
+    /* Each thread's file being counted and each file waiting to be stored. */
     config.cube_max_rows = memory_cube_rows(memory, 2 * (uint64_t)threads);
     config.tmp_dir = tmp_dir;
     progress_start(&progress, quiet, nwork);
-    aggregate_files((const char *const *)work, nwork, &config, threads, store_result, ingest_tick,
-                    &job);
+    aggregate_stream_files((const char *const *)work, nwork, &config, threads, store_result, &job);
     progress_end(&progress);
 
     if (!quiet)

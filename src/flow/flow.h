@@ -88,6 +88,8 @@ struct flow {
     uint32_t cube_row, cube_gen;
     /* Owned by the aggregate stage: first payload bytes kept per direction. */
     uint32_t evidence_slot[2];
+    /* Owned by the aggregate stage: the file the flow started in (a store). */
+    uint32_t file;
     /* Table internals. */
     uint64_t hash;
     uint32_t lru_prev, lru_next;
@@ -140,7 +142,8 @@ struct flow *flow_table_update(struct flow_table *table, const struct decoded_pa
 struct flow_fragment {
     int64_t ts_ns;
     uint32_t ip_bytes;
-    uint8_t dir; /* enum direction */
+    uint32_t tag; /* the table's tag when it was held (flow_table_set_tag()) */
+    uint8_t dir;  /* enum direction */
 };
 
 /*
@@ -159,24 +162,39 @@ size_t flow_table_held(const struct flow_table *table);
 
 const struct flow_stats *flow_table_stats(const struct flow_table *table);
 
+/* Why a flow left the table. */
+enum flow_end {
+    FLOW_END_EXPIRED,  /* idle past its timeout (counted as expired) */
+    FLOW_END_EVICTED,  /* the table was full (counted as evicted) */
+    FLOW_END_REPLACED, /* a new conversation on the same ports, before the timeout */
+    FLOW_END_INPUT,    /* the end of the input (counted as expired) */
+    FLOW_END_DROPPED,  /* flow_table_end_all() */
+};
+
+/* Calls end(ctx, flow, why) for each flow as it leaves the table. */
+void flow_table_on_end(struct flow_table *table,
+                       void (*end)(void *ctx, struct flow *flow, enum flow_end why), void *ctx);
+/* Calls fn(ctx, flow) for every flow in the table; fn must not end flows. */
+void flow_table_each(struct flow_table *table, void (*fn)(void *ctx, struct flow *flow),
+                     void *ctx);
 /*
- * Calls end(ctx, flow) for each flow as it leaves the table (idle timeout,
- * eviction, a new conversation on the same ports, flow_table_end_all()).
+ * Tags the fragments held from now on with tag (0 at first), handed back
+ * in struct flow_fragment: a caller reading several files tells by it which
+ * file a fragment came from.
  */
-void flow_table_on_end(struct flow_table *table, void (*end)(void *ctx, struct flow *flow),
-                       void *ctx);
+void flow_table_set_tag(struct flow_table *table, uint32_t tag);
 /*
  * Ends every flow still in the table (at the end of a file, after
  * flow_table_release_held() and draining flow_table_released()).
  */
 void flow_table_end_all(struct flow_table *table);
 /*
- * As flow_table_end_all() at the end of the input, whose last packet came at
- * last_ns: the flows idle longer than their timeout by then count as expired,
- * as they would had one more packet come. So "expired" does not depend on
- * which other flows share the table (threads, files).
+ * As flow_table_end_all() at the end of the input: the flows still open
+ * count as expired, as they would have had no packet of theirs come later.
+ * So "expired" does not depend on where the input was cut into files, runs
+ * or threads (only a conversation that crosses a cut is seen twice).
  */
-void flow_table_end_input(struct flow_table *table, int64_t last_ns);
+void flow_table_end_input(struct flow_table *table);
 size_t flow_table_count(const struct flow_table *table);
 /* A table hashing under a known key, for tests that build colliding keys. */
 struct flow_table *flow_table_new_seeded(const struct flow_config *config, uint64_t seed);

@@ -54,6 +54,7 @@ struct held_fragment {
     uint16_t src_port, dst_port;
     uint8_t proto, dir;
     uint8_t matched; /* ready with its first's ports; else counted as unmatched */
+    uint32_t tag;    /* the table's tag when it was held */
 };
 
 struct flow_table {
@@ -79,15 +80,28 @@ struct flow_table {
     uint32_t *held_bucket; /* chain head per fragment slot, NONE when empty */
     uint32_t held_free, held_oldest, held_newest, ready_head, ready_tail;
     size_t held_count;
-    void (*on_end)(void *ctx, struct flow *flow);
+    void (*on_end)(void *ctx, struct flow *flow, enum flow_end why);
     void *on_end_ctx;
+    uint32_t tag; /* given to fragments held from now on */
 };
 
-void flow_table_on_end(struct flow_table *table, void (*end)(void *ctx, struct flow *flow),
-                       void *ctx)
+void flow_table_on_end(struct flow_table *table,
+                       void (*end)(void *ctx, struct flow *flow, enum flow_end why), void *ctx)
 {
     table->on_end = end;
     table->on_end_ctx = ctx;
+}
+
+void flow_table_each(struct flow_table *t, void (*fn)(void *ctx, struct flow *flow), void *ctx)
+{
+    for (unsigned k = 0; k < 4; k++)
+        for (uint32_t i = t->lru_head[k]; i != NONE; i = t->flows[i].lru_next)
+            fn(ctx, &t->flows[i]);
+}
+
+void flow_table_set_tag(struct flow_table *table, uint32_t tag)
+{
+    table->tag = tag;
 }
 
 const char *initiator_name(enum initiator initiator)
@@ -307,10 +321,10 @@ static void grow(struct flow_table *t)
     }
 }
 
-static void remove_flow(struct flow_table *t, uint32_t i)
+static void remove_flow(struct flow_table *t, uint32_t i, enum flow_end why)
 {
     if (t->on_end)
-        t->on_end(t->on_end_ctx, &t->flows[i]);
+        t->on_end(t->on_end_ctx, &t->flows[i], why);
     index_remove(t, i);
     lru_unlink(t, i);
     t->flows[i].lru_next = t->free_head;
@@ -329,7 +343,7 @@ static uint32_t take_slot(struct flow_table *t)
         if (t->flow_alloc >= t->config.max_flows) {
             /* Full: end the least recently active flow early. */
             uint32_t victim = lru_oldest(t);
-            remove_flow(t, victim);
+            remove_flow(t, victim, FLOW_END_EVICTED);
             t->stats.evicted++;
             t->free_head = t->flows[victim].lru_next;
             return victim;
@@ -344,7 +358,7 @@ static void expire_idle(struct flow_table *t, int64_t now)
     for (unsigned k = 0; k < 4; k++) {
         while (t->lru_head[k] != NONE &&
                idle_longer(now, t->flows[t->lru_head[k]].last_ns, t->idle_ns[k])) {
-            remove_flow(t, t->lru_head[k]);
+            remove_flow(t, t->lru_head[k], FLOW_END_EXPIRED);
             t->stats.expired++;
         }
     }
@@ -568,6 +582,7 @@ static bool hold(struct flow_table *t, const struct decoded_packet *p, enum dire
     h->ip_bytes = p->ip_bytes;
     h->proto = p->proto;
     h->dir = (uint8_t)dir;
+    h->tag = t->tag;
     h->bucket = bucket;
     h->chain = t->held_bucket[bucket];
     t->held_bucket[bucket] = i;
@@ -668,9 +683,9 @@ static struct flow *lookup(struct flow_table *t, const struct decoded_packet *p,
     uint32_t i = find(t, &key, &hash);
 
     if (i != NONE && starts_over(t, &t->flows[i], p, ts_ns)) {
-        if (idle_longer(ts_ns, t->flows[i].last_ns, idle_limit(t, key.proto)))
-            t->stats.expired++;
-        remove_flow(t, i);
+        bool idle = idle_longer(ts_ns, t->flows[i].last_ns, idle_limit(t, key.proto));
+        t->stats.expired += idle;
+        remove_flow(t, i, idle ? FLOW_END_EXPIRED : FLOW_END_REPLACED);
         i = NONE;
     }
     *started = i == NONE;
@@ -759,6 +774,7 @@ struct flow *flow_table_released(struct flow_table *t, struct flow_fragment *fra
     fragment->ts_ns = h->ts_ns;
     fragment->ip_bytes = h->ip_bytes;
     fragment->dir = h->dir;
+    fragment->tag = h->tag;
     bool matched = h->matched;
     uint16_t src_port = h->src_port, dst_port = h->dst_port;
     h->chain = t->held_free;
@@ -774,18 +790,20 @@ size_t flow_table_held(const struct flow_table *table)
     return table->held_count;
 }
 
-void flow_table_end_input(struct flow_table *t, int64_t last_ns)
+static void end_every_flow(struct flow_table *t, enum flow_end why)
 {
     for (unsigned k = 0; k < 4; k++)
-        for (uint32_t i = t->lru_head[k]; i != NONE; i = t->flows[i].lru_next)
-            if (idle_longer(last_ns, t->flows[i].last_ns, t->idle_ns[k]))
-                t->stats.expired++;
-    flow_table_end_all(t);
+        while (t->lru_head[k] != NONE)
+            remove_flow(t, t->lru_head[k], why);
+}
+
+void flow_table_end_input(struct flow_table *t)
+{
+    t->stats.expired += t->live;
+    end_every_flow(t, FLOW_END_INPUT);
 }
 
 void flow_table_end_all(struct flow_table *t)
 {
-    for (unsigned k = 0; k < 4; k++)
-        while (t->lru_head[k] != NONE)
-            remove_flow(t, t->lru_head[k]);
+    end_every_flow(t, FLOW_END_DROPPED);
 }
