@@ -56,7 +56,8 @@ static const char report_usage[] =
     "  --max-flows N          flows held at once per file (default 1000000)\n"
     "\n"
     "Exit status: 0 success, 1 some input could not be read (the report covers\n"
-    "what was read) or a rank failed (no report), 2 usage error.\n";
+    "what was read), the sensor could not be detected (the report says why) or a\n"
+    "rank failed (no report), 2 usage error.\n";
 /* clang-format on */
 
 struct report_args {
@@ -368,6 +369,7 @@ int dist_report(int argc, char **argv, int rank, int ranks)
     struct merge m;
     char err[1024], why[512];
     const char *detection = NULL;
+    bool undetected = false;
     char **paths = NULL;
     size_t npaths = 0, nfiles = 0;
 
@@ -389,13 +391,14 @@ int dist_report(int argc, char **argv, int rank, int ranks)
             npaths = (size_t)nread;
         }
         if (plan.status < 0 && args.sensors.count == 0) {
+            detection = why;
             if (dist_detect_sensors(&args.sensors, paths, npaths, why, sizeof(why)) == 0) {
+                /* As honeyscope report: every file is still read and listed, and the
+                 * report says why it is empty; the exit status says it failed. */
                 dist_error("cannot tell the sensor: %s", why);
-                plan.status = EXIT_FAILED;
-            } else {
-                detection = why;
-                if (!args.quiet)
-                    fprintf(stderr, "honeyscope-mpi: sensor %s\n", why);
+                undetected = true;
+            } else if (!args.quiet) {
+                fprintf(stderr, "honeyscope-mpi: sensor %s\n", why);
             }
         }
         plan.verb = DIST_REPORT;
@@ -421,6 +424,7 @@ int dist_report(int argc, char **argv, int rank, int ranks)
     if (rank == 0) {
         m.cube = cube_new();
         input_stats_init(&m.total);
+        m.failed = undetected;
     }
     int ran = dist_run(&plan, rank, ranks, merge_result, &m, m.cube, args.quiet, err, sizeof(err));
     if (rank != 0) {

@@ -266,6 +266,9 @@ int group_parse(struct group *group, const char *spec, char *err, size_t errlen)
 int group_merge(struct group *into, struct group *from, char *err, size_t errlen);
 /* The implicit group of every remote address: name "any", source "". */
 void group_init_any(struct group *group);
+/* Whether name is a built-in group's ("any"), which a set of that name would
+ * only be shadowed by. */
+bool group_name_builtin(const char *name);
 /* Frees what the group owns and zeroes it; a released group can be released
  * again. */
 void group_release(struct group *group);

@@ -242,10 +242,17 @@ int group_merge(struct group *into, struct group *from, char *err, size_t errlen
     return rc;
 }
 
+#define GROUP_ANY_NAME "any"
+
+bool group_name_builtin(const char *name)
+{
+    return strcmp(name, GROUP_ANY_NAME) == 0;
+}
+
 void group_init_any(struct group *group)
 {
     memset(group, 0, sizeof(*group));
-    group->name = xstrdup("any");
+    group->name = xstrdup(GROUP_ANY_NAME);
     group->kind = GROUP_ANY;
     group->source = xstrdup("");
 }

@@ -104,6 +104,20 @@ static void selection_release(struct selection *sel)
     memset(sel, 0, sizeof(*sel));
 }
 
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Whether the n bytes at v are a family: "4", "6", "ipv4" or "ipv6" in any case.
+ * The digit, always last, is what a record's family is matched with. */
+static bool family_value(const char *v, size_t n)
+{
+    bool digit = n > 0 && (v[n - 1] == '4' || v[n - 1] == '6');
+    return digit &&
+           (n == 1 || (n == 4 && lower(v[0]) == 'i' && lower(v[1]) == 'p' && lower(v[2]) == 'v'));
+}
+
 static int selection_parse(struct selection *sel, const char *text, char *err, size_t errlen)
 {
     memset(sel, 0, sizeof(*sel));
@@ -149,9 +163,9 @@ static int selection_parse(struct selection *sel, const char *text, char *err, s
             for (v = t->patterns;;) {
                 const char *bar = strchr(v, '|');
                 size_t n = bar ? (size_t)(bar - v) : strlen(v);
-                if (!((n == 1 && (v[0] == '4' || v[0] == '6')) ||
-                      (n == 4 && (strncmp(v, "ipv4", 4) == 0 || strncmp(v, "ipv6", 4) == 0)))) {
-                    attrib_err(err, errlen, "selection '%s': family takes 4 or 6, not '%.*s'", text,
+                if (!family_value(v, n)) {
+                    attrib_err(err, errlen,
+                               "selection '%s': family takes 4, 6, ipv4 or ipv6, not '%.*s'", text,
                                (int)n, v);
                     goto fail;
                 }
@@ -182,11 +196,6 @@ int provider_selection_check(const char *selection, char *err, size_t errlen)
         return -1;
     selection_release(&sel);
     return 0;
-}
-
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
 /* Whether s matches pattern (n bytes): case-insensitive, '*' any run. */

@@ -14,22 +14,25 @@
 #include "cli.h"
 #include "naming.h"
 
-#define LINE_BYTES 4096
+/* The longest input line, without its newline; a longer one is reported and skipped. */
+#define LINE_MAX_BYTES 4096
 
 static const char lookup_usage[] =
     "usage: honeyscope lookup [options] ADDRESS... | -\n"
     "\n"
     "For each address (IPv4 or IPv6; '-' reads them from stdin, one per line,\n"
     "'#' comments and blank lines skipped): its origin AS and name, and every\n"
-    "group it is in, with the matching prefix and its label.\n"
+    "group it is in, with the matching prefix and its label. A stdin line that\n"
+    "is not an address, holds a NUL byte or is longer than 4096 bytes is\n"
+    "reported with its number on stderr, and the next lines are still read.\n"
     "\n"
     "Naming (as for report):\n" NAMING_USAGE "\n"
     "  --at YYYY-MM-DD        use the snapshots in force on that day (default: the\n"
     "                         latest of each)\n"
     "  --format text|json     (default text)\n"
     "\n"
-    "Exit status: 0 success, 1 some address could not be read or a file could\n"
-    "not be loaded, 2 usage error.\n";
+    "Exit status: 0 success, 1 some address or line could not be read or a file\n"
+    "could not be loaded, 2 usage error.\n";
 
 enum {
     OPT_AT = 256,
@@ -91,21 +94,71 @@ static int lookup_one(struct lookup_args *args, const char *text, bool first, FI
     return 0;
 }
 
-/* Reads addresses from stdin; returns how many were bad, or -1 on a read error. */
+/*
+ * The next line of in into line (LINE_MAX_BYTES + 1 bytes), without its
+ * '\n' and NUL-terminated. A longer line is read to its end and dropped: its
+ * first bytes are kept and *too_long set, so that one bad line costs only
+ * itself. Returns 1 with *len (the bytes kept), or 0 at the end of the input.
+ */
+static int read_line(FILE *in, char *line, size_t *len, bool *too_long)
+{
+    int c = EOF;
+    size_t n = 0;
+    *too_long = false;
+    while ((c = getc(in)) != EOF && c != '\n') {
+        if (n < LINE_MAX_BYTES)
+            line[n++] = (char)c;
+        else
+            *too_long = true;
+    }
+    line[n] = '\0';
+    *len = n;
+    return c != EOF || n > 0 || *too_long;
+}
+
+/* bytes (len of them) for a message: printable ASCII as is, any other byte as
+ * \xNN, so that hostile input cannot drive the terminal. Returns quoted,
+ * which holds 4 * len + 1 bytes. */
+static const char *quote(const char *bytes, size_t len, char *quoted)
+{
+    char *q = quoted;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (c >= 0x20 && c < 0x7f)
+            *q++ = (char)c;
+        else
+            q += sprintf(q, "\\x%02x", c);
+    }
+    *q = '\0';
+    return quoted;
+}
+
+/*
+ * Reads addresses from stdin, one per line. A line that is too long or holds
+ * a NUL byte is reported with its number and skipped, as is one that is not
+ * an address; the lines after it are still answered. Returns how many lines
+ * were bad, or -1 on a read error.
+ */
 static int lookup_stdin(struct lookup_args *args, bool *first, FILE *out)
 {
-    char line[LINE_BYTES];
+    static char line[LINE_MAX_BYTES + 1], quoted[4 * LINE_MAX_BYTES + 1];
     unsigned long line_no = 0;
+    size_t len;
+    bool too_long;
     int bad = 0;
-    while (fgets(line, sizeof(line), stdin)) {
+    while (read_line(stdin, line, &len, &too_long)) {
         line_no++;
-        size_t len = strlen(line);
-        if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-            error("-:%lu: line longer than %d bytes", line_no, LINE_BYTES - 2);
-            return -1;
+        if (too_long) {
+            error("-:%lu: line longer than %d bytes", line_no, LINE_MAX_BYTES);
+            bad++;
+            continue;
         }
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ' ||
-                       line[len - 1] == '\t'))
+        if (memchr(line, '\0', len)) {
+            error("-:%lu: '%s': line holds a NUL byte", line_no, quote(line, len, quoted));
+            bad++;
+            continue;
+        }
+        while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
             line[--len] = '\0';
         char *p = line;
         while (*p == ' ' || *p == '\t')
@@ -113,7 +166,8 @@ static int lookup_stdin(struct lookup_args *args, bool *first, FILE *out)
         if (!*p || *p == '#')
             continue;
         if (lookup_one(args, p, *first, out)) {
-            error("-:%lu: '%s' is not an IP address", line_no, p);
+            error("-:%lu: '%s' is not an IP address", line_no,
+                  quote(p, (size_t)(line + len - p), quoted));
             bad++;
         }
         *first = false;

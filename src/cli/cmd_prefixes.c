@@ -13,6 +13,8 @@
 #include "../common/xalloc.h"
 #include "../store/store.h"
 #include "cli.h"
+#include "naming.h"
+#include "stored_groups.h"
 
 static const char prefixes_usage[] =
     "usage: honeyscope prefixes add --db STORE NAME SPEC...\n"
@@ -23,7 +25,10 @@ static const char prefixes_usage[] =
     "FILE[@YYYY-MM-DD][:SELECTION] (a \"CIDR label\" list or a provider's JSON) or\n"
     "AS1,AS2. The file's bytes are stored, so reports need no file later:\n"
     "'honeyscope report --db STORE --group NAME'. Several SPECs (or several adds)\n"
-    "under one NAME are dated snapshots of one group.\n"
+    "under one NAME are dated snapshots of one group. A SPEC is refused unless the\n"
+    "set it joins loads as that report will load it (a date on every file, one\n"
+    "file per day, a selection keeping some prefix); NAME 'any' is the built-in\n"
+    "group of every remote address and cannot be stored.\n"
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
@@ -75,19 +80,46 @@ static int read_file(const char *path, void **bytes, size_t *len)
     return failed ? error("cannot read '%s'", path) : 0;
 }
 
-static int add_spec(struct store *store, const char *name, const char *spec)
+/*
+ * Whether 'report --db STORE --group name' will load the set once spec is
+ * added to it: spec parses, joins what the store holds under name by the
+ * rules of a --group given again, and the whole passes the checks of a
+ * report's groups. A store never keeps a set its reports could not load.
+ * Returns 0 with *asns (spec is an AS list), or -1 (said).
+ */
+static int check_spec(struct store *store, const char *name, const char *spec, bool *asns)
 {
-    char err[1024];
-    struct group g;
+    char err[1536];
+    struct group added, set;
     char *text = xmalloc(st_add(strlen(name) + 2, strlen(spec)));
     sprintf(text, "%s=%s", name, spec);
-    /* Parse it now: a store never keeps a set its reports could not load. */
-    int parsed = group_parse(&g, text, err, sizeof(err));
+    int parsed = group_parse(&added, text, err, sizeof(err));
     free(text);
     if (parsed < 0)
         return error("%s", err);
-    bool asns = g.kind == GROUP_ASNS;
-    group_release(&g);
+    *asns = added.kind == GROUP_ASNS;
+    int found = stored_group_read(store, name, &set, err, sizeof(err));
+    if (found < 0) {
+        group_release(&added);
+        return error("%s", err);
+    }
+    if (found == 0) {
+        set = added;
+    } else if (group_merge(&set, &added, err, sizeof(err)) < 0) {
+        group_release(&set);
+        return error("cannot add '%s' to prefix set '%s': %s", spec, name, err);
+    }
+    int ok = naming_group_check(&set, err, sizeof(err));
+    group_release(&set);
+    return ok < 0 ? error("cannot add '%s' to prefix set '%s': %s", spec, name, err) : 0;
+}
+
+static int add_spec(struct store *store, const char *name, const char *spec)
+{
+    char err[1024];
+    bool asns = false;
+    if (check_spec(store, name, spec, &asns) < 0)
+        return -1;
 
     struct stored_prefix_spec row = {.name = name, .spec = spec};
     void *bytes = NULL;
@@ -159,6 +191,11 @@ int cmd_prefixes(int argc, char **argv)
         return usage_error("prefixes", "'%s' is not add, list or remove", action);
     if ((add && argc - optind < 2) || (remove && argc - optind < 1))
         return usage_error("prefixes", add ? "give NAME and at least one SPEC" : "give NAME");
+    if (add && group_name_builtin(argv[optind]))
+        return usage_error("prefixes",
+                           "'%s' is a built-in group ('--group %s' in a report), which a stored "
+                           "set of that name could never replace: choose another NAME",
+                           argv[optind], argv[optind]);
 
     char err[1024];
     struct store *store = store_open(db, list ? STORE_READ : STORE_WRITE, err, sizeof(err));

@@ -27,7 +27,8 @@
 #include "naming.h"
 #include "stored_groups.h"
 
-static const char report_usage[] =
+/* In parts: C11 compilers need only take string literals of 4095 bytes. */
+static const char *const report_usage[] = {
     "usage: honeyscope report [options] CAPTURE...\n"
     "       honeyscope report [options] --db STORE\n"
     "\n"
@@ -47,10 +48,15 @@ static const char report_usage[] =
     "  --to YYYY-MM-DD        last day of the period (inclusive)\n"
     "  --bin day|hour         bin width (default day)\n"
     "  --tz +HH:MM            zone for days and times (default UTC)\n"
-    "\n"
+    "\n",
     "Output:\n"
+    "  --format FORMAT        text (default), json, csv (a table per section) or\n"
+    "                         html (one self-contained page with charts)\n"
+    "  -o, --output FILE      write the report to FILE instead of stdout\n"
+    "  -q, --quiet            no progress on stderr\n"
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
-    "  --top N                sources listed per group (default 20)\n"
+    "  --top N|all            top sources and origin ASes listed per group\n"
+    "                         (default 20; 0 or all: every one)\n"
     "  --compare FROM..TO     put a second period beside the first (dates as --from)\n"
     "  --mask                 publish: counts become an index (peak = 100) or shares,\n"
     "                         sensor addresses are hidden, and what the sensor sent\n"
@@ -58,13 +64,11 @@ static const char report_usage[] =
     "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
     "\n"
     "Bursts (bins where unsolicited traffic jumps; docs/semantics.md):\n"
-    "  --burst-window N       trailing bins of the baseline (default 28)\n"
+    "  --burst-window N       the baseline is the median of the N latest earlier\n"
+    "                         bins that are not bursts (default 28, from 3); a bin\n"
+    "                         is judged once 7 earlier bins are not bursts\n"
     "  --burst-k K            robust deviations above the median (default 6)\n"
     "  --burst-min N          smallest volume that can be a burst (default 20)\n"
-    "  --format FORMAT        text (default), json, csv (a table per section) or\n"
-    "                         html (one self-contained page with charts)\n"
-    "  -o, --output FILE      write the report to FILE instead of stdout\n"
-    "  -q, --quiet            no progress on stderr\n"
     "\n"
     "Input:\n"
     "  --db STORE             report from a store made by 'honeyscope ingest'\n"
@@ -84,7 +88,9 @@ static const char report_usage[] =
     "across sensors and with NetFlow tools. Counting rules: docs/semantics.md.\n"
     "\n"
     "Exit status: 0 success, 1 some input could not be read (the report covers\n"
-    "what was read), 2 usage error.\n";
+    "what was read), 2 usage error.\n",
+    NULL,
+};
 
 struct report_args {
     struct sensor_set sensors;
@@ -212,8 +218,11 @@ static int parse_args(struct report_args *args, int argc, char **argv)
                                    optarg);
             break;
         case OPT_TOP:
-            if (parse_u64(optarg, 0, 1000000, &n) < 0)
-                return usage_error("report", "--top takes a number, not '%s'", optarg);
+            /* 0 and "all" both list every source: a top of none is no question. */
+            if (strcmp(optarg, "all") == 0)
+                n = 0;
+            else if (parse_u64(optarg, 0, 1000000, &n) < 0)
+                return usage_error("report", "--top takes a number or 'all', not '%s'", optarg);
             args->options.top = (size_t)n;
             break;
         case OPT_FORMAT:
@@ -247,7 +256,10 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             break;
         case OPT_BURST_WINDOW:
             if (parse_u64(optarg, 3, 100000, &n) < 0)
-                return usage_error("report", "--burst-window takes a number of bins from 3");
+                return usage_error("report",
+                                   "--burst-window takes a number of bins from 3 to 100000, "
+                                   "not '%s'",
+                                   optarg);
             args->options.burst_window = (size_t)n;
             break;
         case OPT_BURST_K: {
@@ -270,7 +282,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             break;
         case OPT_BURST_MIN:
             if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
-                return usage_error("report", "--burst-min takes a positive number");
+                return usage_error("report", "--burst-min takes a positive number, not '%s'",
+                                   optarg);
             args->options.burst_min = n;
             break;
         case 'o':
@@ -280,7 +293,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             args->quiet = true;
             break;
         case 'h':
-            fputs(report_usage, stdout);
+            for (size_t i = 0; report_usage[i]; i++)
+                fputs(report_usage[i], stdout);
             return EXIT_OK;
         default:
             return usage_error("report", "unknown option");

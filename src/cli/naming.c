@@ -28,35 +28,40 @@ void naming_args_release(struct naming_args *args)
     memset(args, 0, sizeof(*args));
 }
 
-static struct group *find_group(struct naming_args *args, const char *spec)
+static struct group *find_group(struct naming_args *args, const char *name)
 {
-    const char *eq = strchr(spec, '=');
-    size_t len = eq ? (size_t)(eq - spec) : strlen(spec);
     for (size_t i = 0; i < args->group_count; i++)
-        if (strlen(args->groups[i].name) == len && memcmp(args->groups[i].name, spec, len) == 0)
+        if (strcmp(args->groups[i].name, name) == 0)
             return &args->groups[i];
     return NULL;
+}
+
+int naming_add_group(struct naming_args *args, const char *verb, struct group *group)
+{
+    char err[1024];
+    struct group *same = find_group(args, group->name);
+    if (same) {
+        if (group_merge(same, group, err, sizeof(err)) < 0)
+            return usage_error(verb, "%s", err);
+        return -1;
+    }
+    ALLOC_GROW(args->groups, args->group_count + 1, args->group_alloc);
+    args->groups[args->group_count++] = *group;
+    memset(group, 0, sizeof(*group));
+    return -1;
 }
 
 static int add_group(struct naming_args *args, const char *verb, const char *spec)
 {
     char err[1024];
     struct group g;
-    if (strcmp(spec, "any") == 0) {
+    if (group_name_builtin(spec)) {
         group_init_any(&g);
     } else if (group_parse(&g, spec, err, sizeof(err)) < 0) {
         error("%s", err);
         return EXIT_USAGE;
     }
-    struct group *same = find_group(args, spec);
-    if (same) {
-        if (group_merge(same, &g, err, sizeof(err)) < 0)
-            return usage_error(verb, "%s", err);
-        return -1;
-    }
-    ALLOC_GROW(args->groups, args->group_count + 1, args->group_alloc);
-    args->groups[args->group_count++] = g;
-    return -1;
+    return naming_add_group(args, verb, &g);
 }
 
 /* "FILE" or "FILE@YYYY-MM-DD". */
@@ -141,8 +146,23 @@ static bool has_selection(const struct group *g)
     return colon && strchr(colon, '=');
 }
 
+int naming_group_check(const struct group *group, char *err, size_t errlen)
+{
+    if (group->kind != GROUP_PREFIXES || !has_selection(group))
+        return 0;
+    size_t total = 0;
+    for (size_t s = 0; s < group->snapshots.count; s++)
+        total += prefix_set_count(group->snapshots.v[s].set);
+    if (total > 0)
+        return 0;
+    snprintf(err, errlen, "group '%s': no prefix matches '%s'", group->name,
+             strrchr(group->source, ':') + 1);
+    return -1;
+}
+
 int naming_finish(struct naming_args *args, const char *verb, bool add_any)
 {
+    char err[1024];
     args->origins.routing = &args->routing;
     args->origins.mmdb = args->mmdb;
     args->origins.names = args->names;
@@ -155,14 +175,8 @@ int naming_finish(struct naming_args *args, const char *verb, bool add_any)
         const struct group *g = &args->groups[i];
         if (g->kind == GROUP_ASNS && !origin_sources_any(&args->origins))
             return usage_error(verb, "group '%s' names ASes: give --pfx2as or --mmdb", g->name);
-        if (g->kind == GROUP_PREFIXES && has_selection(g)) {
-            size_t total = 0;
-            for (size_t s = 0; s < g->snapshots.count; s++)
-                total += prefix_set_count(g->snapshots.v[s].set);
-            if (total == 0)
-                return usage_error(verb, "group '%s': no prefix matches '%s'", g->name,
-                                   strrchr(g->source, ':') + 1);
-        }
+        if (naming_group_check(g, err, sizeof(err)) < 0)
+            return usage_error(verb, "%s", err);
     }
     return -1;
 }

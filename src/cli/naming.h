@@ -64,6 +64,17 @@ void naming_args_release(struct naming_args *args);
 bool naming_option(struct naming_args *args, const char *verb, int opt, const char *arg,
                    int *status);
 /*
+ * Adds group (parsed by the caller; ownership passes) to the groups, as a
+ * dated snapshot of the one of the same name when there is one. Returns -1
+ * to go on, or the exit status to end with (the message printed).
+ */
+int naming_add_group(struct naming_args *args, const char *verb, struct group *group);
+/*
+ * The checks a group passes once all its files are in: a selection must keep
+ * some prefix of some file. Returns 0, or -1 with the reason in err.
+ */
+int naming_group_check(const struct group *group, char *err, size_t errlen);
+/*
  * After the options: adds the group "any" when none was given and add_any,
  * and checks every AS group has something to tell ASes. Returns -1 to go on,
  * or the exit status to end with.

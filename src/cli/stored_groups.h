@@ -2,9 +2,20 @@
 #ifndef HONEYSCOPE_CLI_STORED_GROUPS_H
 #define HONEYSCOPE_CLI_STORED_GROUPS_H
 
+#include <stddef.h>
+
+#include "../attrib/attrib.h"
 #include "../store/store.h"
 #include "naming.h"
 
+/*
+ * Reads the stored prefix set name into *group, every specification stored
+ * under it merged as --group merges a name given again, each named as it was
+ * stored. Returns 1 (the caller releases group), 0 when the store holds no
+ * such set, or -1 with err naming the set and the stored file.
+ */
+int stored_group_read(struct store *store, const char *name, struct group *group, char *err,
+                      size_t errlen);
 /* Adds the stored prefix set name to naming's groups. Returns 0, or -1 (said). */
 int stored_group_load(struct naming_args *naming, struct store *store, const char *verb,
                       const char *name);

@@ -193,6 +193,6 @@ void asview_finish(struct asview_state *s, const struct report *r, struct group_
     for (size_t i = 0; i < n; i++)
         if (items.v[i].asn == 0)
             gr->asn_count--; /* "no AS known" is not an AS */
-    gr->asn_top_count = n < r->options.top ? n : r->options.top;
+    gr->asn_top_count = n < report_top_rows(r) ? n : report_top_rows(r);
     gr->asns_top = items.v ? items.v : xcalloc(1, sizeof(*gr->asns_top));
 }

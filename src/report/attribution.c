@@ -65,3 +65,11 @@ struct snapshot_use *snapshot_uses(const struct report *r, const struct snapshot
     }
     return uses;
 }
+
+const char *group_prefixes_source(const struct group *group)
+{
+    const struct snapshot_series *series = &group->snapshots;
+    if (group->kind == GROUP_PREFIXES && series->count)
+        return series->v[series->count - 1].source;
+    return group->source;
+}

@@ -11,6 +11,7 @@
  * become indexes, as in the JSON report.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "../capture/capture.h"
@@ -317,7 +318,7 @@ static void groups_tables(struct csv *c, const struct report *r, const char *pre
         const struct totals *t = &gr->totals;
         c_str(c, gr->group->name);
         c_word(c, group_kinds[gr->group->kind]);
-        c_str(c, gr->group->source);
+        c_str(c, group_prefixes_source(gr->group));
         c_u64(c, group_prefixes(NULL, r, gr->group));
         c_count(c, t->packets_in);
         c_count(c, t->packets_out);
@@ -424,7 +425,9 @@ static void series_table(struct csv *c, const struct report *r, const char *pre)
                     c_u64(c, v);
             }
             c_u64(c, p->burst ? 1 : 0);
-            if (c->mask)
+            if (isnan(p->baseline)) /* not judged: no usual level is known */
+                c_empty(c);
+            else if (c->mask)
                 c_real(c, base_peak ? 100.0 * p->baseline / (double)base_peak : 0);
             else
                 c_real(c, p->baseline);

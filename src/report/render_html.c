@@ -31,8 +31,17 @@
 #define PLOT_RIGHT 24
 #define AXIS_BELOW 40
 #define HOVER_MAX_BINS 2000 /* per-bin tooltips up to this many bins */
-#define HBAR_ROWS 15        /* rows of a share bar chart; the table has them all */
+#define HBAR_ROWS 15        /* rows of a share bar chart */
 #define FILES_SHOWN 12
+/* A bin at least this wide (px) is drawn as bars: a line through one or two
+ * bins is a point nobody sees. */
+#define BAR_MIN_BIN_W 12.0
+#define BAR_MAX_W 56.0
+#define BAR_VALUES_MAX_BINS 4 /* bars this few carry their values */
+#define COMPARE_AXIS_H 40     /* room under a chart for the compared period's axis */
+/* Rows of a table on the page; the JSON and CSV reports have every row. */
+#define TABLE_ROWS_MAX 100
+#define SERIES_ROWS_MAX 400 /* rows of the numbers per bin before they are summed */
 
 struct page {
     FILE *out;
@@ -215,6 +224,10 @@ static const char *const page_css[] = {
     ".card span{font-size:12px;color:var(--muted)}\n"
     ".cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:18px 32px}\n"
     ".cols>div{min-width:0}\n",
+    ".b-in{fill:var(--in)}.b-out{fill:var(--out)}\n"
+    ".b-cin,.b-cout{fill:none;stroke-width:1.2;stroke-dasharray:4 2}.b-cin{stroke:var(--in)}"
+    ".b-cout{stroke:var(--out)}\n"
+    ".bm-cmp{fill:#fff;stroke:var(--burst);stroke-width:1.5}\n"
     ".note{font-size:13px;color:var(--muted);margin:4px 0 8px}\n"
     "table.compact{width:auto}table.compact td{padding:1px 16px 1px 0;border:0}\n"
     "section.group{margin-top:44px;padding-top:22px;border-top:3px solid var(--ink)}\n"
@@ -321,8 +334,8 @@ static void page_header(const struct page *p)
               "= 100) or shares; the sensor is hidden.</p>\n",
               p->out);
     fputs("<dl class=\"meta\">\n<dt>Period</dt><dd>", p->out);
-    fprintf(p->out, "%s, %zu %ss", period, r->groups ? r->groups[0].series_count : (size_t)0,
-            bin_unit(r));
+    size_t bins = r->groups ? r->groups[0].series_count : (size_t)0;
+    fprintf(p->out, "%s, %zu %s%s", period, bins, bin_unit(r), bins == 1 ? "" : "s");
     if (r->compare) {
         char other[96];
         period_text(r->compare, other, sizeof(other));
@@ -545,76 +558,141 @@ static void local_tm(const struct report *r, int64_t s, struct tm *tm)
         memset(tm, 0, sizeof(*tm));
 }
 
+/* The context row under a tick row: the year, month or day the ticks sit in. */
+static void axis_context(enum tick_level level, const struct tm *tm, char *buf, size_t len)
+{
+    switch (level) {
+    case TICK_YEAR:
+    case TICK_QUARTER:
+    case TICK_MONTH:
+        snprintf(buf, len, "%d", tm->tm_year + 1900);
+        break;
+    case TICK_WEEK:
+    case TICK_DAY:
+        snprintf(buf, len, "%s %d", month_names[tm->tm_mon], tm->tm_year + 1900);
+        break;
+    default:
+        snprintf(buf, len, "%s %d, %d", month_names[tm->tm_mon], tm->tm_mday, tm->tm_year + 1900);
+        break;
+    }
+}
+
+/* The short label of a tick: a year, a month, a day of the month or an hour. */
+static void axis_tick(enum tick_level level, const struct tm *tm, char *buf, size_t len)
+{
+    switch (level) {
+    case TICK_YEAR:
+        snprintf(buf, len, "%d", tm->tm_year + 1900);
+        break;
+    case TICK_QUARTER:
+    case TICK_MONTH:
+        snprintf(buf, len, "%s", month_names[tm->tm_mon]);
+        break;
+    case TICK_WEEK:
+    case TICK_DAY:
+        snprintf(buf, len, "%d", tm->tm_mday);
+        break;
+    default:
+        snprintf(buf, len, "%02d:00", tm->tm_hour);
+        break;
+    }
+}
+
+/* About how wide a context label is, with the space it keeps from the next. */
+static double context_width(const char *text)
+{
+    return 10.0 + 7.0 * (double)strlen(text);
+}
+
+static void context_label(const struct page *p, double x, double base, const char *text,
+                          double *last, double *last_w)
+{
+    fprintf(p->out, "<text class=\"t\" x=\"%.1f\" y=\"%.1f\">%s</text>", x, base + 32, text);
+    *last = x;
+    *last_w = context_width(text);
+}
+
 /*
- * Ticks and labels under a time chart: one row of short labels (months,
- * days or hours) and, under it, the wider context (year, month or date)
- * where it changes. Labels that would collide are left out.
+ * Ticks and labels for the period of r, its nbins bins from the left of the
+ * plot, `below` px under the plot: one row of short labels (years, months,
+ * days or hours) and, under it, the wider context (the year, the month, the
+ * date) at the first bin and wherever it changes, so every year the axis
+ * spans is named. lead, when not NULL, names the period in the margin.
+ * Labels that would collide are left out.
  */
 static void x_axis(const struct page *p, const struct frame *f, const struct report *r,
-                   size_t nbins)
+                   size_t nbins, double below, const char *lead)
 {
     const int64_t width = r->options.clock.width_s;
     double days = (double)nbins * (double)width / 86400.0;
     enum tick_level level = tick_level_for(days);
+    /* Day bins have no hours: a one-day chart reads "9" and "Mar 2018", not "00:00". */
+    if (width >= 86400 && level > TICK_DAY)
+        level = TICK_DAY;
     bool centred = width >= 86400 && (level == TICK_DAY || level == TICK_WEEK);
-    double last1 = -1e9, last2 = -1e9, base = f->top + f->height;
-    int ticks = 0, last_year = -1, last_mon = -1, last_mday = -1;
-    char row1[16], row2[24];
+    double last1 = -1e9, last2 = -1e9, last2_w = 0, base = f->top + f->height + below;
+    size_t shown = nbins < f->bins ? nbins : f->bins;
+    char context[32] = "", first_context[32] = "", row1[16], row2[32];
+    int ticks = 0;
 
     fprintf(p->out, "<line class=\"ax\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
-            f->left, f->left + f->width, base, base);
-    for (size_t i = 0; i < nbins && i < f->bins; i++) {
+            f->left, below > 0 ? f->left + (double)shown * bin_w(f) : f->left + f->width, base,
+            base);
+    if (lead) { /* on the context row, clear of a tick label at the plot's edge */
+        fprintf(p->out, "<text class=\"t\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", f->left - 8,
+                base + 32);
+        esc(p, lead);
+        fputs("</text>\n", p->out);
+    }
+    for (size_t i = 0; i < shown; i++) {
         struct tm tm;
         local_tm(r, r->period_start + (int64_t)i * width, &tm);
-        if (!is_tick(&tm, level) && !(i + 1 == nbins && ticks == 0))
+        bool tick = is_tick(&tm, level) || (i + 1 == nbins && ticks == 0);
+        char here[32];
+        axis_context(level, &tm, here, sizeof(here));
+        /* The year names itself on a year tick; elsewhere it goes in the context row. */
+        bool new_context = strcmp(here, context) != 0 && !(tick && level == TICK_YEAR);
+        if (!tick && !(i == 0 && new_context))
             continue;
         double x = centred ? fx(f, i) : f->left + (double)i * bin_w(f);
-        row2[0] = '\0';
-        switch (level) {
-        case TICK_YEAR:
-            snprintf(row1, sizeof(row1), "%d", tm.tm_year + 1900);
-            break;
-        case TICK_QUARTER:
-        case TICK_MONTH:
-            snprintf(row1, sizeof(row1), "%s", month_names[tm.tm_mon]);
-            if (tm.tm_year != last_year)
-                snprintf(row2, sizeof(row2), "%d", tm.tm_year + 1900);
-            break;
-        case TICK_WEEK:
-        case TICK_DAY:
-            snprintf(row1, sizeof(row1), "%d", tm.tm_mday);
-            if (tm.tm_mon != last_mon || tm.tm_year != last_year)
-                snprintf(row2, sizeof(row2), "%s %d", month_names[tm.tm_mon], tm.tm_year + 1900);
-            break;
-        default:
-            snprintf(row1, sizeof(row1), "%02d:00", tm.tm_hour);
-            if (tm.tm_mday != last_mday)
-                snprintf(row2, sizeof(row2), "%s %d", month_names[tm.tm_mon], tm.tm_mday);
-            break;
+        row1[0] = row2[0] = '\0';
+        if (tick)
+            axis_tick(level, &tm, row1, sizeof(row1));
+        if (new_context)
+            snprintf(row2, sizeof(row2), "%s", here);
+        snprintf(context, sizeof(context), "%s", here);
+        if (tick) {
+            ticks++;
+            fprintf(p->out, "<line class=\"ax\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
+                    x, x, base, base + 4);
+            bool room = x - last1 >= 8.0 + 6.5 * (double)strlen(row1);
+            if (i && room && below == 0) /* a faint guide up the plot at each labelled tick */
+                fprintf(p->out,
+                        "<line class=\"gl\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", x,
+                        x, f->top, base);
+            if (room) {
+                fprintf(p->out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x,
+                        base + 16, row1);
+                last1 = x;
+            }
         }
-        ticks++;
-        fprintf(p->out, "<line class=\"ax\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", x,
-                x, base, base + 4);
-        if (i && x - last1 >= 8.0 + 6.5 * (double)strlen(row1)) {
-            /* faint guide up the plot at each labelled tick */
-            fprintf(p->out, "<line class=\"gl\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
-                    x, x, f->top, base);
+        double x2 = x - (centred ? bin_w(f) / 2 : 0);
+        if (row2[0] && i == 0 && !tick) {
+            /* The first bin's context gives way if the next one comes too soon. */
+            snprintf(first_context, sizeof(first_context), "%s", row2);
+            continue;
         }
-        if (x - last1 >= 8.0 + 6.5 * (double)strlen(row1)) {
-            fprintf(p->out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x,
-                    base + 16, row1);
-            last1 = x;
+        if (row2[0] && first_context[0]) {
+            if (x2 - f->left >= context_width(first_context))
+                context_label(p, f->left, base, first_context, &last2, &last2_w);
+            first_context[0] = '\0';
         }
-        if (row2[0] && x - last2 >= 70) {
-            fprintf(p->out, "<text class=\"t\" x=\"%.1f\" y=\"%.1f\">%s</text>",
-                    x - (centred ? bin_w(f) / 2 : 0), base + 32, row2);
-            last2 = x;
-        }
+        if (row2[0] && x2 - last2 >= last2_w)
+            context_label(p, x2, base, row2, &last2, &last2_w);
         fputc('\n', p->out);
-        last_year = tm.tm_year;
-        last_mon = tm.tm_mon;
-        last_mday = tm.tm_mday;
     }
+    if (first_context[0])
+        context_label(p, f->left, base, first_context, &last2, &last2_w);
 }
 
 /* ---- chart marks ------------------------------------------------------------ */
@@ -648,6 +726,9 @@ static void columns(const struct page *p, const struct frame *f, const double *l
                     const char *alt_cls)
 {
     double w = bin_w(f), gap = w > 4 ? w * 0.18 : w > 1.6 ? 0.4 : 0;
+    /* A few bins make columns, not walls: no wider than the two bars of a bin. */
+    if (w - gap > 2 * BAR_MAX_W)
+        gap = w - 2 * BAR_MAX_W;
     for (size_t i = 0; i < n && i < f->bins; i++) {
         double lo = lower ? lower[i] : 0;
         if (!(v[i] > 0))
@@ -673,6 +754,66 @@ static void burst_bands(const struct page *p, const struct frame *f, const struc
                 "<path class=\"bm\" d=\"M%.1f,%.1fl-4,-7h8z\"/>\n",
                 x - bw / 2, f->top, bw, f->height, x, f->top);
     }
+}
+
+/* Whether bins are wide enough to be drawn as bars. */
+static bool bars_fit(const struct frame *f)
+{
+    return bin_w(f) >= BAR_MIN_BIN_W;
+}
+
+/* A bar's width: two share a bin, and one bin of a period stays a bar, not a wall. */
+static double bar_w(const struct frame *f)
+{
+    double w = bin_w(f) * 0.4;
+    return w < BAR_MAX_W ? w : BAR_MAX_W;
+}
+
+/* Where the bar of series 0 (left) or 1 (right) of bin i starts. */
+static double bar_x(const struct frame *f, size_t i, int side)
+{
+    return fx(f, i) - bar_w(f) + side * bar_w(f);
+}
+
+/* One bar from 0 to v; at least a pixel high, so no bin with traffic looks empty. */
+static void bar_rect(const struct page *p, const struct frame *f, size_t i, int side, double v,
+                     const char *cls)
+{
+    if (!(v > 0))
+        return;
+    double y = fy(f, v), h = f->top + f->height - y;
+    if (h < 1) {
+        h = 1;
+        y = f->top + f->height - 1;
+    }
+    fprintf(p->out, "<rect class=\"%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"/>",
+            cls, bar_x(f, i, side), y, bar_w(f), h);
+}
+
+/* The value over a bar, when there are few enough bars to read them. */
+static void bar_value(const struct page *p, const struct frame *f, size_t i, int side, double v)
+{
+    char buf[32];
+    if (f->bins > BAR_VALUES_MAX_BINS || !(v > 0))
+        return;
+    if (p->mask)
+        snprintf(buf, sizeof(buf), "%.1f", v);
+    else
+        num((uint64_t)v, buf);
+    fprintf(p->out, "<text class=\"v\" x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\">%s</text>",
+            bar_x(f, i, side) + bar_w(f) / 2, fy(f, v) - 4, buf);
+}
+
+/*
+ * A burst marker pointing down at the value it belongs to, at the x where
+ * that period's received traffic is drawn: filled for this period, hollow
+ * for the compared one, so neither sits on the other's spike.
+ */
+static void burst_marker(const struct page *p, const struct frame *f, size_t i, double v,
+                         const char *cls)
+{
+    double x = bars_fit(f) ? bar_x(f, i, 0) + bar_w(f) / 2 : fx(f, i);
+    fprintf(p->out, "<path class=\"%s\" d=\"M%.1f,%.1fl-4,-7h8z\"/>", cls, x, fy(f, v) - 2);
 }
 
 /* ---- per-bin hover titles ------------------------------------------------------ */
@@ -715,6 +856,9 @@ static void hover_values(const struct hover *h, size_t i, int what)
         double v = unsolicited(r, pt);
         if (p->mask)
             fprintf(p->out, ": unsolicited %.1f (index)", v * h->scale_unsolicited);
+        else if (isnan(pt->baseline))
+            fprintf(p->out, ": unsolicited %s %s, not judged (too little history)",
+                    num((uint64_t)v, a), metric_name(r->options.metric));
         else
             fprintf(p->out, ": unsolicited %s %s, baseline %.1f", num((uint64_t)v, a),
                     metric_name(r->options.metric), pt->baseline);
@@ -770,6 +914,62 @@ static void scale_all(double *v, size_t n, double k)
         v[i] *= k;
 }
 
+/* The received and sent lines (or bars, when bins are wide) of both periods. */
+static void volume_marks(const struct page *p, const struct frame *f, const double *in,
+                         const double *out, size_t n, const double *cin, const double *cout,
+                         size_t nc)
+{
+    if (!bars_fit(f)) {
+        area(p, f, in, n, "a-in");
+        if (nc) {
+            polyline(p, f, cin, nc, "l-cin");
+            polyline(p, f, cout, nc, "l-cout");
+        }
+        polyline(p, f, out, n, "l-out");
+        polyline(p, f, in, n, "l-in");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        bar_rect(p, f, i, 0, in[i], "b-in");
+        bar_rect(p, f, i, 1, out[i], "b-out");
+        bar_value(p, f, i, 0, in[i]);
+        bar_value(p, f, i, 1, out[i]);
+    }
+    for (size_t i = 0; i < nc; i++) {
+        bar_rect(p, f, i, 0, cin[i], "b-cin");
+        bar_rect(p, f, i, 1, cout[i], "b-cout");
+    }
+    fputc('\n', p->out);
+}
+
+static void volume_legend(const struct page *p, const struct group_report *gr,
+                          const struct group_report *cmp)
+{
+    const struct report *r = p->r;
+    char title[160], other[96], here[96];
+    fputs("<ul class=\"legend\">", p->out);
+    legend_item(p, "\" style=\"background:var(--in)", "received from the group");
+    legend_item(p, "\" style=\"background:var(--out)", "sent by the sensor");
+    if (cmp) {
+        period_text(r->compare, other, sizeof(other));
+        snprintf(title, sizeof(title), "the same, %s (aligned by %s; lower axis)", other,
+                 bin_unit(r));
+        legend_item(p, " dash\" style=\"border-color:var(--cmp)", title);
+    }
+    if (gr->burst_count && cmp) {
+        period_text(r, here, sizeof(here));
+        snprintf(title, sizeof(title), "burst of unsolicited traffic, %s", here);
+        legend_item(p, "\" style=\"background:var(--burst)", title);
+    } else if (gr->burst_count) {
+        legend_item(p, "\" style=\"background:var(--burst)", "burst of unsolicited traffic");
+    }
+    if (cmp && cmp->burst_count) {
+        snprintf(title, sizeof(title), "burst of unsolicited traffic, %s", other);
+        legend_item(p, "\" style=\"background:#fff;border:1.5px solid var(--burst)", title);
+    }
+    fputs("</ul>\n", p->out);
+}
+
 static void volume_chart(const struct page *p, const struct group_report *gr,
                          const struct group_report *cmp, struct hover *h)
 {
@@ -779,7 +979,7 @@ static void volume_chart(const struct page *p, const struct group_report *gr,
     size_t domain = n > nc ? n : nc;
     double *in = xcalloc(domain + 1, sizeof(double)), *out = xcalloc(domain + 1, sizeof(double));
     double *cin = xcalloc(domain + 1, sizeof(double)), *cout = xcalloc(domain + 1, sizeof(double));
-    char title[160], other[96];
+    char title[160];
     struct frame f;
 
     for (size_t i = 0; i < n; i++) {
@@ -806,32 +1006,27 @@ static void volume_chart(const struct page *p, const struct group_report *gr,
     fprintf(p->out,
             "<figure>\n<figcaption>Received and sent <span>(%s per %s%s)</span></figcaption>\n",
             metric_name(m), bin_unit(r), p->mask ? "; index: the highest bin = 100" : "");
-    fputs("<ul class=\"legend\">", p->out);
-    legend_item(p, "\" style=\"background:var(--in)", "received from the group");
-    legend_item(p, "\" style=\"background:var(--out)", "sent by the sensor");
-    if (cmp) {
-        period_text(r->compare, other, sizeof(other));
-        snprintf(title, sizeof(title), "the same, %s (aligned by %s)", other, bin_unit(r));
-        legend_item(p, " dash\" style=\"border-color:var(--cmp)", title);
-    }
-    if (gr->burst_count)
-        legend_item(p, "\" style=\"background:var(--burst)", "burst of unsolicited traffic");
-    fputs("</ul>\n", p->out);
+    volume_legend(p, gr, cmp);
 
     frame_init(&f, WIDE_W, 300, domain, peak, !p->mask);
+    if (cmp)
+        f.h += COMPARE_AXIS_H; /* the compared period's own axis under this one */
     snprintf(title, sizeof(title), "%s per %s, received and sent", metric_name(m), bin_unit(r));
     svg_begin(p, f.w, f.h, NULL, title);
     snprintf(title, sizeof(title), p->mask ? "index" : "%s per %s", metric_name(m), bin_unit(r));
     y_axis(p, &f, title);
-    burst_bands(p, &f, gr);
-    x_axis(p, &f, r, n);
-    area(p, &f, in, n, "a-in");
-    if (cmp) {
-        polyline(p, &f, cin, nc, "l-cin");
-        polyline(p, &f, cout, nc, "l-cout");
-    }
-    polyline(p, &f, out, n, "l-out");
-    polyline(p, &f, in, n, "l-in");
+    if (!cmp)
+        burst_bands(p, &f, gr);
+    x_axis(p, &f, r, n, 0, cmp ? "this period" : NULL);
+    if (cmp)
+        x_axis(p, &f, r->compare, nc, COMPARE_AXIS_H, "compared");
+    volume_marks(p, &f, in, out, n, cmp ? cin : NULL, cmp ? cout : NULL, nc);
+    for (size_t i = 0; cmp && i < n; i++)
+        if (gr->series[i].burst)
+            burst_marker(p, &f, i, in[i], "bm");
+    for (size_t i = 0; cmp && i < nc; i++)
+        if (cmp->series[i].burst)
+            burst_marker(p, &f, i, cin[i], "bm-cmp");
     hover_rects(h, &f, 0);
     fputs("</svg>\n</figure>\n", p->out);
     free(in);
@@ -865,7 +1060,7 @@ static void unsolicited_chart(const struct page *p, const struct group_report *g
             "<span>(%s%s)</span></figcaption>\n<ul class=\"legend\">",
             bin_unit(r), metric_name(r->options.metric), p->mask ? ", index" : "");
     legend_item(p, "\" style=\"background:var(--in);opacity:.7", "unsolicited");
-    legend_item(p, " dot", "usual level (median of the bins before)");
+    legend_item(p, " dot", "usual level (median of the earlier bins that are not bursts)");
     legend_item(p, "\" style=\"background:var(--burst)", "burst");
     fputs("</ul>\n", p->out);
     frame_init(&f, WIDE_W, 210, n, peak, !p->mask);
@@ -873,16 +1068,24 @@ static void unsolicited_chart(const struct page *p, const struct group_report *g
              metric_name(r->options.metric), bin_unit(r));
     svg_begin(p, f.w, f.h, NULL, title);
     y_axis(p, &f, p->mask ? "index" : metric_name(r->options.metric));
-    x_axis(p, &f, r, n);
+    x_axis(p, &f, r, n, 0, NULL);
     columns(p, &f, NULL, v, n, "c-un", burst, "c-burst");
-    /* The baseline is only drawn where the detector had history. */
-    size_t first = 0;
-    while (first < n && !(base[first] > 0))
-        first++;
-    if (first < n) {
-        fputs("<polyline class=\"l-base\" points=\"", p->out);
-        for (size_t i = first; i < n; i++)
-            fprintf(p->out, "%s%.1f,%.1f", i > first ? " " : "", fx(&f, i), fy(&f, base[i]));
+    /* The baseline as a step across each judged bin: visible for one bin too,
+     * and absent where the detector had too little history to judge. */
+    bool any_judged = false;
+    for (size_t i = 0; i < n && !any_judged; i++)
+        any_judged = !isnan(base[i]);
+    if (any_judged) {
+        fputs("<path class=\"l-base\" d=\"", p->out);
+        for (size_t i = 0; i < n && i < f.bins;) {
+            size_t run = 1; /* bins in a row at the same level: one step */
+            while (i + run < n && i + run < f.bins && !isnan(base[i]) && base[i + run] == base[i])
+                run++;
+            if (!isnan(base[i]))
+                fprintf(p->out, "M%.1f,%.1fh%.2f", f.left + (double)i * bin_w(&f), fy(&f, base[i]),
+                        (double)run * bin_w(&f));
+            i += run;
+        }
         fputs("\"/>\n", p->out);
     }
     hover_rects(h, &f, 1);
@@ -921,7 +1124,7 @@ static void sources_chart(const struct page *p, const struct group_report *gr, s
     frame_init(&f, WIDE_W, 190, n, peak, !p->mask);
     svg_begin(p, f.w, f.h, NULL, "distinct sources per bin, new and returning");
     y_axis(p, &f, p->mask ? "index" : "sources");
-    x_axis(p, &f, r, n);
+    x_axis(p, &f, r, n, 0, NULL);
     columns(p, &f, NULL, fresh, n, "c-new", NULL, NULL);
     columns(p, &f, fresh, back, n, "c-ret", NULL, NULL);
     hover_rects(h, &f, 2);
@@ -974,16 +1177,163 @@ static void activity_chart(const struct page *p, const struct group_report *gr)
         }
         fputc('\n', p->out);
     }
-    x_axis(p, &f, r, n);
+    x_axis(p, &f, r, n, 0, NULL);
     fputs("</svg>\n</figure>\n", p->out);
 }
 
-/* The numbers behind the time charts, one row per bin. */
+/* One bin's row of the numbers table, its compared cells left to the caller. */
+static void series_row(const struct page *p, const struct series_point *pt, const struct hover *h)
+{
+    const struct report *r = p->r;
+    enum metric m = volume_metric(r);
+    char name[40];
+    format_bin(r, pt->bin, name, sizeof(name));
+    fprintf(p->out, "<tr%s><td>%s</td>", pt->burst ? " class=\"burst\"" : "", name);
+    if (p->mask) {
+        td_index(p, volume(pt, m, true) * h->scale_volume);
+        td_index(p, volume(pt, m, false) * h->scale_volume);
+        td_index(p, (double)pt->sources * h->scale_sources);
+        td_index(p, unsolicited(r, pt) * h->scale_unsolicited);
+    } else {
+        td_num(p, (uint64_t)volume(pt, m, true));
+        td_num(p, (uint64_t)volume(pt, m, false));
+        td_num(p, pt->flows);
+        td_num(p, pt->sources);
+        td_num(p, pt->new_sources);
+        td_num(p, pt->returning_sources);
+        td_num(p, (uint64_t)unsolicited(r, pt));
+        if (isnan(pt->baseline))
+            fputs("<td class=\"n\"></td>", p->out); /* not judged */
+        else
+            fprintf(p->out, "<td class=\"n\">%.1f</td>", pt->baseline);
+    }
+    if (pt->burst)
+        fprintf(p->out, "<td class=\"mark\">%s%.1f</td>", TIMES,
+                ratio_of(unsolicited(r, pt), pt->baseline));
+    else
+        fputs("<td></td>", p->out);
+}
+
+/*
+ * How many leading characters of a bin's name ("2009-03-01T05:00+00:00") the
+ * bins summed in one row share: 10 (a day), 7 (a month) or 4 (a year), the
+ * finest that keeps the table within SERIES_ROWS_MAX rows.
+ */
+static size_t series_sum_key(const struct report *r, const struct group_report *gr)
+{
+    static const size_t keys[] = {10, 7, 4};
+    for (size_t k = r->options.clock.width_s >= 86400; k < 3; k++) {
+        size_t rows = 0;
+        char last[40] = "", name[40];
+        for (size_t i = 0; i < gr->series_count && rows <= SERIES_ROWS_MAX; i++) {
+            format_bin(r, gr->series[i].bin, name, sizeof(name));
+            name[keys[k]] = '\0';
+            if (strcmp(name, last) != 0) {
+                rows++;
+                memcpy(last, name, sizeof(last));
+            }
+        }
+        if (rows <= SERIES_ROWS_MAX)
+            return keys[k];
+    }
+    return 4;
+}
+
+/* Sums of a run of bins, for a long period's table. */
+struct bin_sum {
+    size_t bins, bursts;
+    double in, out, flows, unsolicited;
+};
+
+static void bin_sum_row(const struct page *p, const char *name, const struct bin_sum *sum,
+                        const struct bin_sum *total)
+{
+    fprintf(p->out, "<tr><td>%s</td>", name);
+    td_num(p, sum->bins);
+    if (p->mask) {
+        td_share(p, total->in > 0 ? 100.0 * sum->in / total->in : 0);
+        td_share(p, total->out > 0 ? 100.0 * sum->out / total->out : 0);
+        td_share(p, total->unsolicited > 0 ? 100.0 * sum->unsolicited / total->unsolicited : 0);
+    } else {
+        td_num(p, (uint64_t)sum->in);
+        td_num(p, (uint64_t)sum->out);
+        td_num(p, (uint64_t)sum->flows);
+        td_num(p, (uint64_t)sum->unsolicited);
+    }
+    td_num(p, sum->bursts);
+    fputs("</tr>\n", p->out);
+}
+
+/*
+ * A long period's numbers, summed by day, month or year: a row per bin of
+ * years of days would weigh more than the rest of the page. Every bin is in
+ * the JSON and CSV reports.
+ */
+static void series_sums_table(const struct page *p, const struct group_report *gr)
+{
+    const struct report *r = p->r;
+    enum metric m = volume_metric(r);
+    size_t key = series_sum_key(r, gr);
+    const char *unit = key == 10 ? "day" : key == 7 ? "month" : "year";
+    struct bin_sum total = {0}, sum = {0};
+    for (size_t i = 0; i < gr->series_count; i++) {
+        total.in += volume(&gr->series[i], m, true);
+        total.out += volume(&gr->series[i], m, false);
+        total.unsolicited += unsolicited(r, &gr->series[i]);
+    }
+    fprintf(p->out,
+            "<p class=\"note print-only\">The numbers per %s are in the JSON and CSV reports.</p>\n"
+            "<div class=\"bins\">\n<h4>The numbers per %s</h4>\n<p class=\"note\">%zu %ss, summed "
+            "by %s; each %s, with its distinct sources, is in the JSON and CSV reports.</p>\n"
+            "<div class=\"scroll\"><table>\n<thead><tr><th>%s</th><th class=\"n\">%ss</th>"
+            "<th class=\"n\">received%s</th><th class=\"n\">sent%s</th>",
+            bin_unit(r), unit, gr->series_count, bin_unit(r), unit, bin_unit(r), unit, bin_unit(r),
+            p->mask ? " (share)" : "", p->mask ? " (share)" : "");
+    if (!p->mask)
+        fputs("<th class=\"n\">flows</th>", p->out);
+    fprintf(p->out,
+            "<th class=\"n\">unsolicited%s</th><th class=\"n\">bursts</th></tr></thead>\n"
+            "<tbody>\n",
+            p->mask ? " (share)" : "");
+    char current[40] = "", name[40] = "";
+    for (size_t i = 0; i <= gr->series_count; i++) {
+        if (i < gr->series_count) {
+            format_bin(r, gr->series[i].bin, name, sizeof(name));
+            name[key] = '\0';
+        }
+        if (i == gr->series_count || strcmp(name, current) != 0) {
+            if (sum.bins)
+                bin_sum_row(p, current, &sum, &total);
+            memset(&sum, 0, sizeof(sum));
+            memcpy(current, name, sizeof(current));
+        }
+        if (i == gr->series_count)
+            break;
+        const struct series_point *pt = &gr->series[i];
+        sum.bins++;
+        sum.bursts += pt->burst;
+        sum.in += volume(pt, m, true);
+        sum.out += volume(pt, m, false);
+        sum.flows += (double)pt->flows;
+        sum.unsolicited += unsolicited(r, pt);
+    }
+    fputs("</tbody></table></div>\n</div>\n", p->out);
+}
+
+/* The numbers behind the time charts, one row per bin (of the longer period
+ * when compared), or summed when the period is long. */
 static void series_table(const struct page *p, const struct group_report *gr,
                          const struct group_report *cmp, const struct hover *h)
 {
     const struct report *r = p->r;
     enum metric m = volume_metric(r);
+    size_t rows = gr->series_count;
+    if (cmp && cmp->series_count > rows)
+        rows = cmp->series_count;
+    if (rows > SERIES_ROWS_MAX) {
+        series_sums_table(p, gr);
+        return;
+    }
     /* On paper the charts stand alone: a year of days would fill pages. */
     fprintf(p->out,
             "<p class=\"note print-only\">The numbers per %s are in the JSON and CSV reports.</p>\n"
@@ -1002,33 +1352,17 @@ static void series_table(const struct page *p, const struct group_report *gr,
     if (cmp)
         fputs("<th>compared</th><th class=\"n\">received</th><th class=\"n\">sent</th>", p->out);
     fputs("</tr></thead>\n<tbody>\n", p->out);
-    for (size_t i = 0; i < gr->series_count; i++) {
-        const struct series_point *pt = &gr->series[i];
-        char name[40];
-        format_bin(r, pt->bin, name, sizeof(name));
-        fprintf(p->out, "<tr%s><td>%s</td>", pt->burst ? " class=\"burst\"" : "", name);
-        if (p->mask) {
-            td_index(p, volume(pt, m, true) * h->scale_volume);
-            td_index(p, volume(pt, m, false) * h->scale_volume);
-            td_index(p, (double)pt->sources * h->scale_sources);
-            td_index(p, unsolicited(r, pt) * h->scale_unsolicited);
+    for (size_t i = 0; i < rows; i++) {
+        if (i < gr->series_count) {
+            series_row(p, &gr->series[i], h);
         } else {
-            td_num(p, (uint64_t)volume(pt, m, true));
-            td_num(p, (uint64_t)volume(pt, m, false));
-            td_num(p, pt->flows);
-            td_num(p, pt->sources);
-            td_num(p, pt->new_sources);
-            td_num(p, pt->returning_sources);
-            td_num(p, (uint64_t)unsolicited(r, pt));
-            fprintf(p->out, "<td class=\"n\">%.1f</td>", pt->baseline);
+            /* only the compared period, longer, has this bin */
+            fprintf(p->out, "<tr><td></td><td></td><td></td>%s<td></td>%s<td></td><td></td>",
+                    p->mask ? "" : "<td></td>", p->mask ? "" : "<td></td><td></td><td></td>");
         }
-        if (pt->burst)
-            fprintf(p->out, "<td class=\"mark\">%s%.1f</td>", TIMES,
-                    ratio_of(unsolicited(r, pt), pt->baseline));
-        else
-            fputs("<td></td>", p->out);
         if (cmp && i < cmp->series_count) {
             const struct series_point *c = &cmp->series[i];
+            char name[40];
             format_bin(r->compare, c->bin, name, sizeof(name));
             fprintf(p->out, "<td>%s</td>", name);
             if (p->mask) {
@@ -1044,6 +1378,16 @@ static void series_table(const struct page *p, const struct group_report *gr,
         fputs("</tr>\n", p->out);
     }
     fputs("</tbody></table></div>\n</div>\n", p->out);
+}
+
+/* Under a table cut at TABLE_ROWS_MAX rows: how many more there are, and where. */
+static void rows_left_note(const struct page *p, size_t n, const char *what)
+{
+    if (n > TABLE_ROWS_MAX)
+        fprintf(p->out,
+                "<p class=\"note\">The first %d of %zu %s; all are in the JSON and CSV "
+                "reports.</p>\n",
+                TABLE_ROWS_MAX, n, what);
 }
 
 /* ---- share bar charts -------------------------------------------------------- */
@@ -1131,7 +1475,7 @@ static void category_panel(const struct page *p, const struct group_report *gr, 
         fputs("<th class=\"n\">packets</th><th class=\"n\">bytes</th><th class=\"n\">flows</th>",
               p->out);
     fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < TABLE_ROWS_MAX; i++) {
         const struct category_entry *e = &gr->lists[l][i];
         fputs("<tr>", p->out);
         td_text(p, e->name);
@@ -1143,7 +1487,9 @@ static void category_panel(const struct page *p, const struct group_report *gr, 
         td_share(p, e->f.share);
         fputs("</tr>\n", p->out);
     }
-    fputs("</tbody></table></div>\n</div>\n", p->out);
+    fputs("</tbody></table></div>\n", p->out);
+    rows_left_note(p, n, "categories");
+    fputs("</div>\n", p->out);
 }
 
 static void port_label(const struct port_entry *e, char *buf, size_t len)
@@ -1193,7 +1539,7 @@ static void ports_section(const struct page *p, const struct group_report *gr)
         fputs("<th class=\"n\">packets</th><th class=\"n\">bytes</th><th class=\"n\">flows</th>",
               p->out);
     fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && i < TABLE_ROWS_MAX; i++) {
         const struct port_entry *e = &gr->ports_in[i];
         fprintf(p->out, "<tr><td>%s</td><td class=\"n\">%u</td>", e->proto_name, e->port);
         if (!p->mask) {
@@ -1204,7 +1550,9 @@ static void ports_section(const struct page *p, const struct group_report *gr)
         td_share(p, e->f.share);
         fputs("</tr>\n", p->out);
     }
-    fputs("</tbody></table></div>\n</div>\n</div>\n", p->out);
+    fputs("</tbody></table></div>\n", p->out);
+    rows_left_note(p, n, "ports");
+    fputs("</div>\n</div>\n", p->out);
 }
 
 /* ---- bursts ---------------------------------------------------------------------- */
@@ -1216,12 +1564,13 @@ static void bursts_section(const struct page *p, const struct group_report *gr)
     burst_params_default(&params);
     fprintf(p->out,
             "<h3>Bursts</h3>\n<p class=\"note\">A %s is a burst when its unsolicited traffic "
-            "exceeds the median of the %zu %ss before it by more than %.1f robust deviations "
-            "(and reaches %" PRIu64 " %s). %zu found.</p>\n",
+            "exceeds the median of the %zu latest earlier %ss that are not bursts by more than "
+            "%.1f robust deviations (and reaches %" PRIu64 " %s); one with fewer than %zu such "
+            "%ss before it is not judged. %zu found.</p>\n",
             bin_unit(r), r->options.burst_window ? r->options.burst_window : params.window,
             bin_unit(r), r->options.burst_k > 0 ? r->options.burst_k : params.k,
             r->options.burst_min ? r->options.burst_min : params.min_volume,
-            metric_name(r->options.metric), gr->burst_count);
+            metric_name(r->options.metric), params.min_history, bin_unit(r), gr->burst_count);
     if (!gr->burst_count)
         return;
 
@@ -1282,11 +1631,12 @@ static void bursts_section(const struct page *p, const struct group_report *gr)
     if (!p->mask)
         fputs("<th class=\"n\">unsolicited</th><th class=\"n\">baseline</th>", p->out);
     fputs("<th class=\"n\">ratio</th></tr></thead>\n<tbody>\n", p->out);
-    for (size_t i = 0; i < gr->series_count; i++) {
+    for (size_t i = 0, shown = 0; i < gr->series_count && shown < TABLE_ROWS_MAX; i++) {
         const struct series_point *pt = &gr->series[i];
         char name[40];
         if (!pt->burst)
             continue;
+        shown++;
         format_bin(r, pt->bin, name, sizeof(name));
         fprintf(p->out, "<tr><td>%s</td>", name);
         if (!p->mask) {
@@ -1296,7 +1646,9 @@ static void bursts_section(const struct page *p, const struct group_report *gr)
         fprintf(p->out, "<td class=\"n\">%s%.1f</td></tr>\n", TIMES,
                 ratio_of(unsolicited(r, pt), pt->baseline));
     }
-    fputs("</tbody></table></div>\n</div>\n</div>\n", p->out);
+    fputs("</tbody></table></div>\n", p->out);
+    rows_left_note(p, gr->burst_count, "bursts");
+    fputs("</div>\n</div>\n", p->out);
 }
 
 /* ---- the sensor's own activity ------------------------------------------------ */
@@ -1495,7 +1847,7 @@ static void churn_section(const struct page *p, const struct group_report *gr)
         if (!p->mask)
             fputs("<th class=\"n\">sources</th>", p->out);
         fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
-        for (size_t i = 0; i < c->prefix_count; i++) {
+        for (size_t i = 0; i < c->prefix_count && i < TABLE_ROWS_MAX; i++) {
             const struct net_count *e = &c->by_prefix[i];
             fprintf(p->out, "<tr><td class=\"k\">%s</td>", prefix_format(&e->net, text));
             td_text(p, e->entry ? e->entry->label : "");
@@ -1505,6 +1857,7 @@ static void churn_section(const struct page *p, const struct group_report *gr)
             fputs("</tr>\n", p->out);
         }
         fputs("</tbody></table></div>\n", p->out);
+        rows_left_note(p, c->prefix_count, "prefixes");
     }
     fprintf(p->out, "<h4>Networks (/24, IPv6 /48) with the most sources</h4>\n");
     if (!p->mask)
@@ -1545,7 +1898,7 @@ static void top_sources(const struct page *p, const struct group_report *gr)
             "<th class=\"n\">flows</th><th>unsolicited ports</th><th>first seen</th>"
             "<th>last seen</th></tr></thead>\n<tbody>\n",
             gr->top_count, metric_name(r->options.metric));
-    for (size_t i = 0; i < gr->top_count; i++) {
+    for (size_t i = 0; i < gr->top_count && i < TABLE_ROWS_MAX; i++) {
         const struct source_entry *s = &gr->top[i];
         char addr[ADDR_TEXT_MAX], pfx[PREFIX_TEXT_MAX] = "", first[40], last[40];
         enum metric m = volume_metric(r);
@@ -1568,6 +1921,7 @@ static void top_sources(const struct page *p, const struct group_report *gr)
         fprintf(p->out, "</td><td class=\"k\">%s</td><td class=\"k\">%s</td></tr>\n", first, last);
     }
     fputs("</tbody></table></div>\n", p->out);
+    rows_left_note(p, gr->top_count, "sources");
 }
 
 static void as_section(const struct page *p, const struct group_report *gr)
@@ -1749,6 +2103,32 @@ static double list_total_share(const struct group_report *gr, unsigned l)
     return s;
 }
 
+/* A dated group's files, each by its own name, date and prefixes, and the
+ * bins it decided. */
+static void group_files(const struct page *p, const struct group_report *gr)
+{
+    fputs("<table class=\"compact\" style=\"margin-top:6px\">\n<thead><tr><th>file</th>"
+          "<th>in force from</th><th class=\"n\">prefixes</th><th>bins it decided</th></tr>"
+          "</thead>\n<tbody>\n",
+          p->out);
+    for (size_t i = 0; i < gr->snapshot_count; i++) {
+        const struct snapshot_use *u = &gr->snapshots[i];
+        char day[16], a[40], b[40];
+        fputs("<tr>", p->out);
+        td_text(p, u->snapshot->source);
+        fprintf(p->out, "<td>%s</td>", snapshot_day_format(u->snapshot->day, day, sizeof(day)));
+        td_num(p, prefix_set_count(u->snapshot->set));
+        if (u->used) {
+            format_bin(p->r, u->first_bin, a, sizeof(a));
+            format_bin(p->r, u->last_bin, b, sizeof(b));
+            fprintf(p->out, "<td>%s " EN_DASH " %s</td></tr>\n", a, b);
+        } else {
+            fputs("<td>none of the period</td></tr>\n", p->out);
+        }
+    }
+    fputs("</tbody></table>\n", p->out);
+}
+
 static void group_head(const struct page *p, const struct group_report *gr, size_t index)
 {
     const struct report *r = p->r;
@@ -1762,7 +2142,9 @@ static void group_head(const struct page *p, const struct group_report *gr, size
     if (g->kind == GROUP_PREFIXES) {
         size_t n = prefix_set_count(g->prefixes);
         fprintf(p->out, "%zu prefix%s from ", n, n == 1 ? "" : "es");
-        esc(p, g->source);
+        esc(p, group_prefixes_source(g));
+        if (g->snapshots.count > 1)
+            fprintf(p->out, ", the latest of %zu files", g->snapshots.count);
     } else if (g->kind == GROUP_ASNS) {
         fputs("origin AS ", p->out);
         for (size_t i = 0; i < g->asn_count; i++)
@@ -1787,6 +2169,8 @@ static void group_head(const struct page *p, const struct group_report *gr, size
         if (n > 12)
             fprintf(p->out, "<p class=\"note\">&hellip; and %zu more prefixes</p>\n", n - 12);
     }
+    if (g->kind == GROUP_PREFIXES && gr->snapshot_count > 1)
+        group_files(p, gr);
 
     fputs("<div class=\"cards\">\n", p->out);
     if (!p->mask) {

@@ -134,7 +134,7 @@ static json_t *group_header_json(const struct report *r, const struct group *g, 
     json_t *list = json_array();
     json_object_set_new(o, "name", jstr(g->name));
     json_object_set_new(o, "kind", json_string(kinds[g->kind]));
-    json_object_set_new(o, "source", jstr(g->source));
+    json_object_set_new(o, "source", jstr(group_prefixes_source(g)));
     if (g->kind == GROUP_PREFIXES) {
         for (size_t i = 0; i < prefix_set_count(g->prefixes); i++)
             json_array_append_new(list, prefix_json(prefix_set_entry(g->prefixes, i)));
@@ -241,8 +241,10 @@ static json_t *bursts_json(const struct report *r, const struct group_report *gr
     json_t *o = json_object(), *bins = json_array(), *months = json_array();
     burst_params_default(&params);
     json_object_set_new(o, "method",
-                        json_string("value > median + k * 1.4826 * MAD of the trailing window "
-                                    "(noise floor sqrt(median)), value >= min_volume"));
+                        json_string("value > median + k * 1.4826 * MAD of the latest `window` "
+                                    "earlier bins that are not bursts (noise floor "
+                                    "sqrt(median)), value >= min_volume; judged once 7 "
+                                    "earlier bins are not bursts"));
     json_object_set_new(o, "series", json_string("unsolicited inbound, in the report's metric"));
     json_object_set_new(o, "window",
                         jint(r->options.burst_window ? r->options.burst_window : params.window));

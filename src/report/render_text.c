@@ -109,12 +109,21 @@ static void group_header(const struct report *r, const struct group_report *gr, 
     if (g->kind == GROUP_PREFIXES) {
         size_t n = prefix_set_count(g->prefixes);
         fprintf(out, ": %zu prefix%s from ", n, n == 1 ? "" : "es");
-        text_escape(out, g->source);
+        text_escape(out, group_prefixes_source(g));
+        if (g->snapshots.count > 1)
+            fprintf(out, ", the latest of %zu files (each below)", g->snapshots.count);
         fprintf(out, "\n");
+        /* The column as wide as the longest prefix shown: IPv6 ones run long. */
+        int width = 20;
+        for (size_t i = 0; i < n && i < 20; i++) {
+            char text[PREFIX_TEXT_MAX];
+            int len = (int)strlen(prefix_format(&prefix_set_entry(g->prefixes, i)->prefix, text));
+            width = len > width ? len : width;
+        }
         for (size_t i = 0; i < n && i < 20; i++) {
             const struct prefix_entry *e = prefix_set_entry(g->prefixes, i);
             char text[PREFIX_TEXT_MAX];
-            fprintf(out, "   %-20s ", prefix_format(&e->prefix, text));
+            fprintf(out, "   %-*s ", width, prefix_format(&e->prefix, text));
             text_escape(out, e->label);
             fprintf(out, "\n");
         }
@@ -252,6 +261,38 @@ static void port_table(const struct report *r, const struct group_report *gr, FI
     }
 }
 
+/* The widths of the top sources' text columns, from what they hold. */
+struct source_widths {
+    int addr, prefix, first, last;
+};
+
+static int wider(int width, const char *text)
+{
+    int len = (int)strlen(text);
+    return len > width ? len : width;
+}
+
+static void source_widths_measure(const struct report *r, const struct group_report *gr,
+                                  struct source_widths *w)
+{
+    w->addr = (int)strlen("address");
+    w->prefix = (int)strlen("prefix");
+    w->first = (int)strlen("first seen");
+    w->last = (int)strlen("last seen");
+    for (size_t i = 0; i < gr->top_count; i++) {
+        const struct source_entry *s = &gr->top[i];
+        char addr[ADDR_TEXT_MAX], pfx[PREFIX_TEXT_MAX] = "-", first[40], last[40];
+        if (s->prefix)
+            prefix_format(&s->prefix->prefix, pfx);
+        format_time(r, s->first_ns, first, sizeof(first));
+        format_time(r, s->last_ns, last, sizeof(last));
+        w->addr = wider(w->addr, addr_format(&s->addr, addr));
+        w->prefix = wider(w->prefix, pfx);
+        w->first = wider(w->first, first);
+        w->last = wider(w->last, last);
+    }
+}
+
 static void source_table(const struct report *r, const struct group_report *gr, FILE *out)
 {
     fprintf(out, "\n-- sources: %" PRIu64 " distinct remote addresses sent to the sensor",
@@ -261,8 +302,10 @@ static void source_table(const struct report *r, const struct group_report *gr, 
     fprintf(out, "\n");
     if (!gr->top_count)
         return;
-    fprintf(out, "%-39s %-19s %10s %8s %-25s %-25s %s\n", "address", "prefix", "packets_in",
-            "flows", "first seen", "last seen", "ports (label)");
+    struct source_widths w;
+    source_widths_measure(r, gr, &w);
+    fprintf(out, "%-*s %-*s %10s %8s %-*s %-*s %s\n", w.addr, "address", w.prefix, "prefix",
+            "packets_in", "flows", w.first, "first seen", w.last, "last seen", "ports (label)");
     for (size_t i = 0; i < gr->top_count; i++) {
         const struct source_entry *s = &gr->top[i];
         char addr[ADDR_TEXT_MAX], pfx[PREFIX_TEXT_MAX] = "-", first[40], last[40];
@@ -270,8 +313,9 @@ static void source_table(const struct report *r, const struct group_report *gr, 
             prefix_format(&s->prefix->prefix, pfx);
         format_time(r, s->first_ns, first, sizeof(first));
         format_time(r, s->last_ns, last, sizeof(last));
-        fprintf(out, "%-39s %-19s %10" PRIu64 " %8" PRIu64 " %-25s %-25s ",
-                addr_format(&s->addr, addr), pfx, s->packets_in, s->flows, first, last);
+        fprintf(out, "%-*s %-*s %10" PRIu64 " %8" PRIu64 " %-*s %-*s ", w.addr,
+                addr_format(&s->addr, addr), w.prefix, pfx, s->packets_in, s->flows, w.first, first,
+                w.last, last);
         for (size_t j = 0; j < s->service_count; j++)
             fprintf(out, "%s%s", j ? "," : "", s->services[j]);
         if (s->services_total > s->service_count)
@@ -378,8 +422,9 @@ static void burst_table(const struct report *r, const struct group_report *gr, F
     struct burst_params params;
     burst_params_default(&params);
     fprintf(out,
-            "\n-- bursts: bins whose unsolicited traffic exceeds the median of the %zu bins "
-            "before\n   by more than %.1f robust deviations (and %" PRIu64 " %s): %zu found\n",
+            "\n-- bursts: bins whose unsolicited traffic exceeds the median of the %zu latest "
+            "earlier\n   bins that are not bursts by more than %.1f robust deviations (and %" PRIu64
+            " %s): %zu found\n",
             r->options.burst_window ? r->options.burst_window : params.window,
             r->options.burst_k > 0 ? r->options.burst_k : params.k,
             r->options.burst_min ? r->options.burst_min : params.min_volume,

@@ -908,10 +908,15 @@ static void group_build_free(struct group_build *b)
     free(b);
 }
 
+size_t report_top_rows(const struct report *r)
+{
+    return r->options.top ? r->options.top : SIZE_MAX;
+}
+
 static void build_group_begin(struct report *r, struct group_report *gr)
 {
     struct group_build *b = xcalloc(1, sizeof(*b));
-    top_init(&b->top, sizeof(struct source_entry), r->options.top, source_cmp);
+    top_init(&b->top, sizeof(struct source_entry), report_top_rows(r), source_cmp);
     top_init(&b->cs.top, sizeof(struct net_count), CHURN_TOP_NETS, net_sources_cmp);
     member_cursor_init(&b->mc, gr->group, &r->origins);
     b->asview = asview_begin(r, gr);

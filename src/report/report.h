@@ -33,7 +33,7 @@ struct report_options {
     int64_t from_s; /* UTC second at which --from's day starts in the zone */
     int64_t to_s;   /* UTC second at which the day after --to starts */
     enum metric metric;
-    size_t top;              /* sources listed */
+    size_t top;              /* sources (and origin ASes) listed; 0: every one */
     bool mask;               /* publish without absolute numbers or sensor addresses */
     bool mask_keep_evidence; /* with mask: show what the sensor sent, redacted */
     /* Burst detection (report_int.h, bursts.c); zero means the defaults. */

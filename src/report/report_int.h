@@ -61,20 +61,22 @@ struct series_point {
     /* Packets the sensor sent in conversations it started, by activity. */
     uint64_t activity[ACTIVITY_COUNT];
     unsigned char burst;
-    double baseline; /* the burst detector's usual level before this bin */
+    double baseline; /* the burst detector's usual level before this bin; NAN: not
+                        judged (too little history) */
 };
 
 struct burst_params {
-    size_t window;       /* trailing bins the baseline is taken from */
+    size_t window;       /* latest non-burst bins the baseline is taken from */
     double k;            /* how many robust deviations above the median */
     uint64_t min_volume; /* below this, never a burst */
-    size_t min_history;  /* bins of history needed before judging */
+    size_t min_history;  /* earlier non-burst bins needed before judging */
 };
 
 void burst_params_default(struct burst_params *params);
 /*
- * Marks the bursts of values[0..n) in is_burst and writes each bin's baseline
- * (bursts.c explains the method). Returns the number of bursts.
+ * Marks the bursts of values[0..n) in is_burst and writes each bin's baseline,
+ * NAN for a bin with too little history to be judged (bursts.c explains the
+ * method). Returns the number of bursts.
  */
 size_t bursts_detect(const double *values, size_t n, const struct burst_params *params,
                      unsigned char *is_burst, double *baseline);
@@ -215,6 +217,12 @@ void member_cursor_init(struct member_cursor *c, const struct group *group,
  * *new_remote when remote differs from the previous call's. */
 bool member_cursor_next(struct member_cursor *c, const struct ip_addr *remote, int64_t bin_s,
                         bool *new_remote);
+/* How many top sources and origin ASes a group lists: --top, or every one for 0. */
+size_t report_top_rows(const struct report *report);
+/* The file a prefix group's listed prefixes (group->prefixes) come from: its
+ * latest snapshot's, for a dated group of several files; else the group's
+ * source. */
+const char *group_prefixes_source(const struct group *group);
 /* Which bins of the report's period each snapshot of series decided; returns
  * an array of series->count (NULL when empty) to free. */
 struct snapshot_use *snapshot_uses(const struct report *r, const struct snapshot_series *series);

@@ -36,7 +36,9 @@ python3 "$check_py" html seed_html "$w/seed.html" 2
 share=$(jq -r '.groups[0].ports_in[0] | "\(.proto)/\(.port)"' "$w/seed.json")
 expect_eq seed_top_port "$share" "tcp/445"
 check seed_html_port_bar grep -q '>TCP 445<' "$w/seed.html"
-check seed_html_bursts grep -q 'class="band"' "$w/seed.html"
+# Compared, each period's bursts are marked on its own values (filled, hollow).
+check seed_html_bursts grep -q 'class="bm"' "$w/seed.html"
+check seed_html_compared_bursts grep -q 'class="bm-cmp"' "$w/seed.html"
 check seed_html_compared grep -q 'class="l-cin"' "$w/seed.html"
 
 # RFC 4180 line ends, and every record with its table's number of fields (checked above).

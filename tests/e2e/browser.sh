@@ -30,7 +30,7 @@ if ! run_browser --dump-dom "file://$w/seed.html" >"$w/seed.dom" || ! [ -s "$w/s
     exit 0
 fi
 python3 "$check_py" dom seed "$w/seed.dom" 2
-bursts=$(grep -c 'class="band"' "$w/seed.dom")
+bursts=$(grep -c 'class="bm"' "$w/seed.dom")
 check browser_burst_marks test "$bursts" -gt 0
 check browser_compare_line grep -q 'class="l-cin"' "$w/seed.dom"
 

@@ -75,9 +75,93 @@ static void test_small_and_flat_series(void)
     CHECK_U64(bursts_detect(v, 30, &p, burst, base), 1);
     /* Too little history: the first bins are never judged. */
     v[3] = 1000;
-    CHECK(!burst[3] || bursts_detect(v, 30, &p, burst, base) == 1);
+    CHECK_U64(bursts_detect(v, 30, &p, burst, base), 1);
     CHECK(!burst[3]);
+    CHECK(isnan(base[3]));
     CHECK_U64(bursts_detect(v, 0, &p, burst, base), 0);
+}
+
+/* A flat series of 10 a day with spikes of 1000 on the given days (1-based). */
+static void flat_with_spikes(double *v, size_t n, const size_t *days, size_t count)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = 10;
+    for (size_t i = 0; i < count; i++)
+        v[days[i] - 1] = 1000;
+}
+
+/* The seventh earlier bin that is not a burst makes a bin judged; not the sixth. */
+static void test_judged_from_seven_bins_of_history(void)
+{
+    double v[20], base[20];
+    unsigned char burst[20];
+    struct burst_params p;
+    burst_params_default(&p);
+    const size_t day7[] = {7}, day8[] = {8};
+    flat_with_spikes(v, 20, day7, 1);
+    CHECK_U64(bursts_detect(v, 20, &p, burst, base), 0);
+    for (size_t i = 0; i < 7; i++)
+        CHECK(isnan(base[i]));
+    CHECK(base[7] == 10);
+    flat_with_spikes(v, 20, day8, 1);
+    CHECK_U64(bursts_detect(v, 20, &p, burst, base), 1);
+    CHECK(burst[7]);
+    CHECK(base[7] == 10);
+}
+
+/* Windows shorter than the history needed still find bursts (3 to 6 were blind). */
+static void test_short_windows_find_bursts(void)
+{
+    double v[20], base[20];
+    unsigned char burst[20];
+    struct burst_params p;
+    const size_t day14[] = {14};
+    flat_with_spikes(v, 20, day14, 1);
+    for (size_t window = 3; window <= 7; window++) {
+        burst_params_default(&p);
+        p.window = window;
+        CHECK_U64(bursts_detect(v, 20, &p, burst, base), 1);
+        CHECK(burst[13]);
+        CHECK(base[13] == 10);
+    }
+}
+
+/* A burst leaves the detector judging the next bins, against a baseline without it. */
+static void test_burst_does_not_blind(void)
+{
+    double v[20], base[20];
+    unsigned char burst[20];
+    struct burst_params p;
+    burst_params_default(&p);
+    p.window = 7;
+    p.k = 3;
+    const size_t days[] = {11, 14};
+    flat_with_spikes(v, 20, days, 2);
+    CHECK_U64(bursts_detect(v, 20, &p, burst, base), 2);
+    CHECK(burst[10]);
+    CHECK(burst[13]);
+    for (size_t i = 11; i < 20; i++)
+        CHECK(base[i] == 10);
+    /* Two days in a row: the second is judged against the days before the first. */
+    const size_t pair[] = {11, 12};
+    flat_with_spikes(v, 20, pair, 2);
+    CHECK_U64(bursts_detect(v, 20, &p, burst, base), 2);
+    CHECK(burst[11]);
+    CHECK(base[11] == 10);
+}
+
+/* As docs/semantics.md says: a lasting jump stands above the level before it. */
+static void test_lasting_jump_is_a_run_of_bursts(void)
+{
+    double v[30], base[30];
+    unsigned char burst[30];
+    struct burst_params p;
+    burst_params_default(&p);
+    for (size_t i = 0; i < 30; i++)
+        v[i] = i < 20 ? 10 : 1000;
+    CHECK_U64(bursts_detect(v, 30, &p, burst, base), 10);
+    CHECK(burst[20] && burst[29]);
+    CHECK(base[29] == 10);
 }
 
 int main(void)
@@ -85,5 +169,9 @@ int main(void)
     RUN(test_planted_bursts_found);
     RUN(test_noise_has_no_bursts);
     RUN(test_small_and_flat_series);
+    RUN(test_judged_from_seven_bins_of_history);
+    RUN(test_short_windows_find_bursts);
+    RUN(test_burst_does_not_blind);
+    RUN(test_lasting_jump_is_a_run_of_bursts);
     CHECK_EXIT();
 }

@@ -176,7 +176,12 @@ static void test_selection_syntax(void)
                                              "'service'"));
     CHECK(selection_error_is("service=EC2,", "selection 'service=EC2,': want "
                                              "KEY=VALUE[|VALUE...], not ''"));
-    CHECK(selection_error_is("family=5", "selection 'family=5': family takes 4 or 6, not '5'"));
+    CHECK(selection_error_is("family=5", "selection 'family=5': family takes 4, 6, ipv4 or "
+                                         "ipv6, not '5'"));
+    CHECK(selection_error_is("family=ipv5", "selection 'family=ipv5': family takes 4, 6, ipv4 or "
+                                            "ipv6, not 'ipv5'"));
+    CHECK(selection_error_is("family=xpv6", "selection 'family=xpv6': family takes 4, 6, ipv4 or "
+                                            "ipv6, not 'xpv6'"));
 }
 
 /* ---- AWS, Google Cloud, Azure (synthetic) ------------------------------------ */
@@ -233,6 +238,8 @@ static void test_aws_selection(void)
     CHECK_U64(count_selected(aws_text, "service=EC2,region=eu-west-1"), 2);
     CHECK_U64(count_selected(aws_text, "service=EC2,region=eu-west-1,family=4"), 1);
     CHECK_U64(count_selected(aws_text, "family=ipv6"), 2);
+    CHECK_U64(count_selected(aws_text, "family=IPv6"), 2); /* values match in any case */
+    CHECK_U64(count_selected(aws_text, "family=IPV4|ipv6"), 7);
     CHECK_U64(count_selected(aws_text, "region=us-*"), 3);
     CHECK_U64(count_selected(aws_text, "region=*-1,service=S3|CLOUDFRONT"), 1);
     CHECK_U64(count_selected(aws_text, "border=us-west-2-*"), 1);
@@ -347,6 +354,9 @@ static void test_provider_errors(void)
     CHECK(load_error_is(aws_text, "scope=x",
                         ": an AWS ip-ranges.json file has no 'scope' (keys: region, service, "
                         "border (or network_border_group), family)"));
+    CHECK(load_error_is(azure_text, "scope=x",
+                        ": an Azure Service Tags file has no 'scope' (keys: tag (or name), "
+                        "region, service, family)"));
     CHECK(load_error_is(gcp_text, "border=x",
                         ": a Google Cloud cloud.json file has no 'border' (keys: region (or "
                         "scope), service, family)"));
