@@ -74,8 +74,7 @@ struct shard {
 void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_config *config);
 /* A shard counting count files apart; settled(ctx, file, sf) hands each on. */
 void shard_init_files(struct shard *shard, size_t count, const struct aggregate_config *config,
-                      void (*settled)(void *ctx, uint32_t file, struct shard_file *sf),
-                      void *ctx);
+                      void (*settled)(void *ctx, uint32_t file, struct shard_file *sf), void *ctx);
 /* The packets from now on are file's (files apart). */
 void shard_set_file(struct shard *shard, uint32_t file);
 /* File was read to its end (files apart): settled once its flows end. */
@@ -90,7 +89,8 @@ void shard_packet(struct shard *shard, const struct aggregate_config *config,
  */
 void shard_finish(struct shard *shard, const struct aggregate_config *config,
                   struct input_stats *stats);
-/* Frees what shard_finish() leaves: the files' rows not handed on. */
+/* Frees what shard_finish() leaves, the files' rows not handed on; or, not
+ * finished (a stopped run), everything. */
 void shard_release(struct shard *shard);
 /* Whether p goes to or from a sensor (then *dir); otherwise counts it in stats. */
 bool packet_direction(const struct aggregate_config *config, const struct decoded_packet *p,
@@ -110,8 +110,7 @@ struct file_reader {
     uint64_t unsupported;
 };
 
-void file_reader_start(struct file_reader *r, struct capture_file *file,
-                       struct input_stats *stats);
+void file_reader_start(struct file_reader *r, struct capture_file *file, struct input_stats *stats);
 /*
  * Counts one packet of r's file and hands it to deliver when it goes to or
  * from a sensor. Returns false when config->stop asks to stop (looked at

@@ -201,8 +201,7 @@ void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_c
 }
 
 void shard_init_files(struct shard *shard, size_t count, const struct aggregate_config *config,
-                      void (*settled)(void *ctx, uint32_t file, struct shard_file *sf),
-                      void *ctx)
+                      void (*settled)(void *ctx, uint32_t file, struct shard_file *sf), void *ctx)
 {
     memset(shard, 0, sizeof(*shard));
     shard->files = xcalloc(count ? count : 1, sizeof(*shard->files));
@@ -322,6 +321,10 @@ void shard_finish(struct shard *shard, const struct aggregate_config *config,
 
 void shard_release(struct shard *shard)
 {
+    /* Not finished (a stopped run): its flows are dropped with their files. */
+    flow_table_free(shard->flows);
+    shard->flows = NULL;
+    evidence_capture_release(&shard->evidence);
     if (shard->files)
         for (size_t i = 0; i < shard->file_count; i++)
             cube_free(shard->files[i].cube);
@@ -355,8 +358,7 @@ void count_unsupported(struct input_stats *stats, int link_type, uint64_t packet
     }
 }
 
-void file_reader_start(struct file_reader *r, struct capture_file *file,
-                       struct input_stats *stats)
+void file_reader_start(struct file_reader *r, struct capture_file *file, struct input_stats *stats)
 {
     r->file = file;
     r->stats = stats;

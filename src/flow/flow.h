@@ -175,8 +175,7 @@ enum flow_end {
 void flow_table_on_end(struct flow_table *table,
                        void (*end)(void *ctx, struct flow *flow, enum flow_end why), void *ctx);
 /* Calls fn(ctx, flow) for every flow in the table; fn must not end flows. */
-void flow_table_each(struct flow_table *table, void (*fn)(void *ctx, struct flow *flow),
-                     void *ctx);
+void flow_table_each(struct flow_table *table, void (*fn)(void *ctx, struct flow *flow), void *ctx);
 /*
  * Tags the fragments held from now on with tag (0 at first), handed back
  * in struct flow_fragment: a caller reading several files tells by it which
