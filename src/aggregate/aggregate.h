@@ -95,6 +95,11 @@ struct cube_chunks;
 struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, char *err, size_t errlen);
 struct cube *cube_chunks_next(struct cube_chunks *chunks, int *status, char *err, size_t errlen);
 void cube_chunks_close(struct cube_chunks *chunks);
+/*
+ * Whether the cube is such a chunk, untouched since: its rows are then in
+ * address order of the remote, each remote's rows by bin, each key once.
+ */
+bool cube_in_address_order(const struct cube *cube);
 
 /* ---- evidence: what the conversations were about ------------------------------- */
 

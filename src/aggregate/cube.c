@@ -41,6 +41,11 @@ struct cube {
     uint32_t generation; /* new at every spill: row indices given out before are void */
     struct cube_spill_stats spill_stats;
     char *error; /* why spilling failed; rows then stay in memory */
+    /*
+     * A chunk of a spilled cube: rows with distinct keys in spill order,
+     * appended without the index, which is built if ever a lookup comes.
+     */
+    bool in_address_order, unindexed;
 };
 
 struct evidence_table *cube_evidence(struct cube *cube)
@@ -280,8 +285,30 @@ static void strengthen(struct cube *cube)
     reindex(cube, cube->index_mask);
 }
 
+/* Indexes the rows a chunk was given in order, before its first lookup. */
+static void index_appended(struct cube *cube)
+{
+    cube->unindexed = false;
+    cube->in_address_order = false; /* rows looked up may be added anywhere */
+    cube->hashes =
+        xreallocarray(cube->hashes, cube->alloc ? cube->alloc : 1, sizeof(*cube->hashes));
+    for (size_t i = 0; i < cube->count; i++)
+        cube->hashes[i] = key_hash(cube, &cube->rows[i].key);
+    size_t mask = cube->index_mask;
+    while (cube->count * 2 > mask)
+        mask = mask * 2 + 1;
+    reindex(cube, mask);
+}
+
+bool cube_in_address_order(const struct cube *cube)
+{
+    return cube->in_address_order;
+}
+
 uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
 {
+    if (cube->unindexed)
+        index_appended(cube);
     uint64_t hash = key_hash(cube, key);
     size_t slot = hash & cube->index_mask, probes = 0;
     uint64_t tag = hash & 0xffffffff00000000u;
@@ -398,6 +425,13 @@ struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, char *e
     return c;
 }
 
+/* A merged run's rows come in spill order, each key once: no lookup needed. */
+static void append_row(struct cube *chunk, const struct cube_row *row)
+{
+    ALLOC_GROW(chunk->rows, chunk->count + 1, chunk->alloc);
+    chunk->rows[chunk->count++] = *row;
+}
+
 struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, size_t errlen)
 {
     *status = 0;
@@ -406,9 +440,10 @@ struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, siz
     if (c->done)
         return NULL;
     struct cube *chunk = cube_new();
+    chunk->in_address_order = chunk->unindexed = true;
     struct ip_addr last;
     if (c->has_pending) {
-        cube_add_row(chunk, &c->pending);
+        append_row(chunk, &c->pending);
         last = c->pending.key.remote;
         c->has_pending = false;
     }
@@ -430,7 +465,7 @@ struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, siz
             c->has_pending = true;
             break;
         }
-        cube_add_row(chunk, &row);
+        append_row(chunk, &row);
         last = row.key.remote;
     }
     if (!chunk->count) {

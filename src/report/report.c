@@ -691,8 +691,32 @@ static bool number_remotes(struct cube *cube, const struct hash_key *key, uint32
     return true;
 }
 
+/* A chunk of a spilled cube is in order already: its remotes are its runs of rows. */
+static void order_rows_in_order(struct cube *cube, const struct bin_clock *clock,
+                                struct row_order *o)
+{
+    size_t n = cube_row_count(cube);
+    o->bins = xcalloc(n ? n : 1, sizeof(*o->bins));
+    o->rows = xcalloc(n ? n : 1, sizeof(*o->rows));
+    o->starts = xcalloc(n + 1, sizeof(*o->starts));
+    o->remotes = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct cube_row *row = cube_row_at(cube, (uint32_t)i);
+        o->bins[i] = report_bin(clock, row);
+        o->rows[i] = (uint32_t)i;
+        if (i == 0 ||
+            addr_compare(&row->key.remote, &cube_row_at(cube, (uint32_t)i - 1)->key.remote))
+            o->starts[o->remotes++] = (uint32_t)i;
+    }
+    o->starts[o->remotes] = (uint32_t)n;
+}
+
 static void order_rows(struct cube *cube, const struct bin_clock *clock, struct row_order *o)
 {
+    if (cube_in_address_order(cube)) {
+        order_rows_in_order(cube, clock, o);
+        return;
+    }
     size_t n = cube_row_count(cube);
     struct hash_key key;
     size_t mask = 63;

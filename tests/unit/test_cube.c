@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../src/aggregate/aggregate.h"
+#include "../../src/aggregate/aggregate_int.h"
 #include "../../src/common/addr.h"
 #include "../../src/report/report.h"
 #include "../../src/report/report_int.h"
@@ -607,6 +608,57 @@ static void test_utf8_sanitize_short(void)
     CHECK_STR(buf, "\\x1b\\x1b\\x1b");
 }
 
+/*
+ * A spilled cube read back in chunks: each chunk holds whole remotes in
+ * address order, each key once (rows of one key from several runs added
+ * up), says so, and still answers a lookup (its index built on demand).
+ */
+static void test_cube_chunks_in_order(void)
+{
+    struct cube *c = cube_new();
+    cube_set_budget(c, 50, "/tmp");
+    for (uint32_t n = 1; n <= 400; n++) {
+        struct cube_key k = key_n(n % 200 + 1); /* each key twice, in runs apart */
+        set_counts(c, &k, 1, 0, 10, 0, 1, n, n);
+    }
+    CHECK(cube_spilled(c));
+    CHECK(!cube_in_address_order(c));
+    char err[256];
+    int status = 0;
+    struct cube_chunks *chunks = cube_chunks_open(c, 64, err, sizeof(err));
+    CHECK(chunks != NULL);
+    struct cube *chunk;
+    uint64_t rows = 0, packets = 0;
+    struct cube_key last;
+    bool have_last = false, ordered = true;
+    while ((chunk = cube_chunks_next(chunks, &status, err, sizeof(err)))) {
+        CHECK(cube_in_address_order(chunk));
+        for (size_t i = 0; i < cube_row_count(chunk); i++) {
+            const struct cube_row *row = cube_row_at(chunk, (uint32_t)i);
+            if (have_last && spill_cmp(&last, &row->key) >= 0)
+                ordered = false;
+            last = row->key;
+            have_last = true;
+            rows++;
+            packets += row->counts.packets_in;
+        }
+        /* A lookup of a row it holds finds that row; the chunk is then a plain cube. */
+        const struct cube_row *first = cube_row_at(chunk, 0);
+        struct cube_key k = first->key;
+        uint64_t before = first->counts.packets_in;
+        size_t count = cube_row_count(chunk);
+        CHECK_U64(cube_row_at(chunk, cube_lookup(chunk, &k))->counts.packets_in, before);
+        CHECK_U64(cube_row_count(chunk), count);
+        CHECK(!cube_in_address_order(chunk));
+    }
+    CHECK(status == 0);
+    CHECK(ordered);
+    CHECK_U64(rows, 200);
+    CHECK_U64(packets, 400);
+    cube_chunks_close(chunks);
+    cube_free(c);
+}
+
 int main(void)
 {
     RUN(test_bins_utc);
@@ -617,6 +669,7 @@ int main(void)
     RUN(test_cube_lookup_many);
     RUN(test_cube_key_fields);
     RUN(test_cube_merge);
+    RUN(test_cube_chunks_in_order);
     RUN(test_service_format);
     RUN(test_category_sensor_named);
     RUN(test_category_sensor_other);
