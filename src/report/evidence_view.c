@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
 
@@ -24,18 +25,6 @@ struct pick {
     uint64_t count;
 };
 
-static int pick_value_cmp(const void *a, const void *b)
-{
-    const struct pick *x = a, *y = b;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    size_t n = x->len < y->len ? x->len : y->len;
-    int c = memcmp(x->value, y->value, n);
-    if (c)
-        return c;
-    return x->len < y->len ? -1 : x->len > y->len;
-}
-
 static int entry_count_cmp(const void *a, const void *b)
 {
     const struct evidence_entry *x = a, *y = b;
@@ -44,6 +33,84 @@ static int entry_count_cmp(const void *a, const void *b)
     size_t n = x->len < y->len ? x->len : y->len;
     int c = memcmp(x->value, y->value, n);
     return c ? c : (x->len < y->len ? -1 : x->len > y->len);
+}
+
+/*
+ * Equal values summed in a hash table, keyed under a random key (the values
+ * come from packets: a probe run past HASH_PROBE_LIMIT switches to SipHash),
+ * rather than every row sorted: a long period holds hundreds of thousands.
+ */
+struct sums {
+    struct evidence_entry *entries;
+    uint8_t *kinds;
+    size_t count, alloc;
+    uint32_t *index; /* entry + 1, 0 empty */
+    size_t mask;
+    struct hash_key key;
+};
+
+static uint64_t value_hash(const struct sums *s, unsigned kind, const char *value, size_t len)
+{
+    return hash_bytes(&s->key, value, len) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15u);
+}
+
+static void sums_reindex(struct sums *s, size_t mask)
+{
+    free(s->index);
+    s->mask = mask;
+    s->index = xcalloc(mask + 1, sizeof(*s->index));
+    for (size_t i = 0; i < s->count; i++) {
+        const struct evidence_entry *e = &s->entries[i];
+        size_t slot = value_hash(s, s->kinds[i], e->value, e->len) & s->mask;
+        while (s->index[slot])
+            slot = (slot + 1) & s->mask;
+        s->index[slot] = (uint32_t)i + 1;
+    }
+}
+
+static void sums_add(struct sums *s, const struct pick *p)
+{
+    size_t slot = value_hash(s, p->kind, p->value, p->len) & s->mask, probes = 0;
+    for (; s->index[slot]; slot = (slot + 1) & s->mask) {
+        size_t i = s->index[slot] - 1;
+        struct evidence_entry *e = &s->entries[i];
+        if (s->kinds[i] == p->kind && e->len == p->len && !memcmp(e->value, p->value, p->len)) {
+            e->count += p->count;
+            return;
+        }
+        if (++probes > HASH_PROBE_LIMIT && !s->key.strong) {
+            hash_key_strengthen(&s->key);
+            sums_reindex(s, s->mask);
+            sums_add(s, p);
+            return;
+        }
+    }
+    if (s->count == s->alloc) {
+        s->alloc = s->alloc ? 2 * s->alloc : 1024;
+        s->entries = xreallocarray(s->entries, s->alloc, sizeof(*s->entries));
+        s->kinds = xreallocarray(s->kinds, s->alloc, sizeof(*s->kinds));
+    }
+    s->entries[s->count] = (struct evidence_entry){p->value, p->len, p->count};
+    s->kinds[s->count] = p->kind;
+    s->index[slot] = (uint32_t)++s->count;
+    if (s->count * 2 > s->mask)
+        sums_reindex(s, s->mask * 2 + 1);
+}
+
+/* Keeps e among the EVIDENCE_TOP first by entry_count_cmp in list->top (sorted). */
+static void top_keep(struct evidence_list *list, const struct evidence_entry *e)
+{
+    size_t n = list->count;
+    if (n == EVIDENCE_TOP && entry_count_cmp(e, &list->top[n - 1]) >= 0)
+        return;
+    size_t at = n < EVIDENCE_TOP ? n : n - 1;
+    while (at > 0 && entry_count_cmp(e, &list->top[at - 1]) < 0) {
+        list->top[at] = list->top[at - 1];
+        at--;
+    }
+    list->top[at] = *e;
+    if (n < EVIDENCE_TOP)
+        list->count++;
 }
 
 /* What --mask lets p show of row: withheld when the sensor may have sent it
@@ -71,9 +138,12 @@ static void mask_value(const struct report *r, struct group_report *gr,
 void evidence_view_build(const struct report *r, struct group_report *gr)
 {
     struct evidence_table *table = cube_evidence(r->input->cube);
-    size_t n = evidence_table_count(table), picked = 0;
-    struct pick *picks = xcalloc(n ? n : 1, sizeof(*picks));
+    size_t n = evidence_table_count(table);
+    struct sums sums;
     struct group_match match;
+    memset(&sums, 0, sizeof(sums));
+    hash_key_init(&sums.key);
+    sums_reindex(&sums, 1023);
 
     for (size_t i = 0; i < n; i++) {
         const struct evidence_row *row = evidence_table_at(table, i);
@@ -82,44 +152,24 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
             continue;
         if (!group_match_at(gr->group, &r->origins, &row->remote, bin, &match))
             continue;
-        struct pick *p = &picks[picked++];
-        p->kind = row->kind;
-        p->value = row->value;
-        p->len = row->len;
-        p->count = row->count;
+        struct pick p = {row->kind, row->len, row->value, row->count};
         if (r->options.mask)
-            mask_value(r, gr, row, p);
+            mask_value(r, gr, row, &p);
+        sums_add(&sums, &p);
     }
-    if (picked)
-        qsort(picks, picked, sizeof(*picks), pick_value_cmp);
 
-    /* Sum equal values per kind, then keep the most frequent. */
-    struct evidence_entry *entries = xcalloc(picked ? picked : 1, sizeof(*entries));
-    for (size_t i = 0; i < picked;) {
-        unsigned kind = picks[i].kind;
-        size_t distinct = 0;
-        uint64_t total = 0;
-        while (i < picked && picks[i].kind == kind) {
-            struct evidence_entry *e = &entries[distinct++];
-            e->value = picks[i].value;
-            e->len = picks[i].len;
-            e->count = 0;
-            size_t j = i;
-            while (j < picked && pick_value_cmp(&picks[i], &picks[j]) == 0)
-                e->count += picks[j++].count;
-            total += e->count;
-            i = j;
-        }
-        qsort(entries, distinct, sizeof(*entries), entry_count_cmp);
-        struct evidence_list *list = &gr->evidence[kind];
-        list->distinct = distinct;
-        list->total = total;
-        list->count = distinct < EVIDENCE_TOP ? distinct : EVIDENCE_TOP;
-        list->top = xcalloc(list->count ? list->count : 1, sizeof(*list->top));
-        memcpy(list->top, entries, list->count * sizeof(*list->top));
+    /* Per kind: how many distinct values, their total, the most frequent. */
+    for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
+        gr->evidence[kind].top = xcalloc(EVIDENCE_TOP, sizeof(*gr->evidence[kind].top));
+    for (size_t i = 0; i < sums.count; i++) {
+        struct evidence_list *list = &gr->evidence[sums.kinds[i]];
+        list->distinct++;
+        list->total += sums.entries[i].count;
+        top_keep(list, &sums.entries[i]);
     }
-    free(entries);
-    free(picks);
+    free(sums.entries);
+    free(sums.kinds);
+    free(sums.index);
 }
 
 void evidence_view_release(struct group_report *gr)
