@@ -25,7 +25,9 @@ struct evidence_table {
     struct evidence_row *rows;
     uint64_t *hashes;
     size_t count, alloc;
-    uint32_t *index; /* row + 1, or 0 */
+    /* Row + 1 (0 = empty) in the low half, the high half of its hash in the
+     * high half: a probe rarely touches a row it will not match. */
+    uint64_t *index;
     size_t mask;
     char **chunks;
     size_t chunk_count, chunk_alloc, chunk_used;
@@ -94,6 +96,8 @@ static char *arena_copy(struct evidence_table *t, const char *value, size_t len)
     return p;
 }
 
+#define TAG_MASK 0xffffffff00000000u
+
 static void reindex(struct evidence_table *t)
 {
     free(t->index);
@@ -103,7 +107,7 @@ static void reindex(struct evidence_table *t)
         size_t slot = t->hashes[i] & t->mask;
         while (t->index[slot])
             slot = (slot + 1) & t->mask;
-        t->index[slot] = (uint32_t)(i + 1);
+        t->index[slot] = (t->hashes[i] & TAG_MASK) | (uint64_t)(i + 1);
     }
 }
 
@@ -132,10 +136,12 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
             add(t, bin, remote, kind, value, len, count, bounded);
             return;
         }
-        struct evidence_row *row = &t->rows[t->index[slot] - 1];
-        if (t->hashes[t->index[slot] - 1] == hash && row->bin == bin && row->kind == kind &&
-            row->len == len && addr_compare(&row->remote, remote) == 0 &&
-            memcmp(row->value, value, len) == 0) {
+        if ((t->index[slot] & TAG_MASK) != (hash & TAG_MASK))
+            continue;
+        size_t i = (size_t)(t->index[slot] & ~TAG_MASK) - 1;
+        struct evidence_row *row = &t->rows[i];
+        if (t->hashes[i] == hash && row->bin == bin && row->kind == kind && row->len == len &&
+            addr_compare(&row->remote, remote) == 0 && memcmp(row->value, value, len) == 0) {
             row->count += count;
             return;
         }
@@ -156,7 +162,7 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
     row->value = arena_copy(t, value, len);
     row->count = count;
     t->hashes[t->count] = hash;
-    t->index[slot] = (uint32_t)++t->count;
+    t->index[slot] = (hash & TAG_MASK) | (uint64_t)++t->count;
     if (t->count * 2 > t->mask)
         reindex(t);
 }
