@@ -12,6 +12,7 @@
 
 #include "../store/store.h"
 #include "cli.h"
+#include "suggest.h"
 
 static const char forget_usage[] =
     "usage: honeyscope forget --db STORE FILE...\n"
@@ -134,7 +135,7 @@ int cmd_forget(int argc, char **argv)
             fputs(forget_usage, stdout);
             return EXIT_OK;
         default:
-            return usage_error("forget", "unknown option");
+            return unknown_option("forget", options, argv);
         }
     }
     if (!db || optind >= argc)

@@ -21,13 +21,18 @@
 #include "../common/xalloc.h"
 #include "../store/store.h"
 #include "cli.h"
+#include "suggest.h"
+#include "walk.h"
 
 static const char ingest_usage[] =
-    "usage: honeyscope ingest --db STORE [options] CAPTURE...\n"
+    "usage: honeyscope ingest --db STORE [options] CAPTURE|DIR...\n"
     "\n"
     "Reads capture files into STORE (SQLite; created when missing), one\n"
     "transaction per file. Files already stored are skipped; changed files\n"
     "replace their old contribution. Report with 'honeyscope report --db STORE'.\n"
+    "A directory is walked recursively (symbolic links followed, each directory\n"
+    "once); its files are taken when their bytes are a capture, others are\n"
+    "named on stderr as skipped.\n"
     "\n"
     "  --db STORE             the store (required)\n"
     "  --sensor CIDR          sensor address or prefix (repeatable); a store keeps\n"
@@ -216,20 +221,23 @@ int cmd_ingest(int argc, char **argv)
             return EXIT_OK;
         default:
             sensor_set_release(&sensors);
-            return usage_error("ingest", "unknown option");
+            return unknown_option("ingest", options, argv);
         }
     }
     if (!db || optind >= argc) {
         sensor_set_release(&sensors);
         return usage_error("ingest", db ? "no capture files given" : "--db STORE is required");
     }
-    char **paths = argv + optind;
-    size_t npaths = (size_t)(argc - optind);
+    struct walk_result walked;
+    walk_inputs(argv + optind, (size_t)(argc - optind), NULL, quiet, &walked);
+    char **paths = walked.paths;
+    size_t npaths = walked.count;
     char err[1024];
 
     struct store *store = store_open(db, STORE_WRITE, err, sizeof(err));
     if (!store) {
         sensor_set_release(&sensors);
+        walk_result_release(&walked);
         error("%s", err);
         return EXIT_FAILED;
     }
@@ -237,14 +245,15 @@ int cmd_ingest(int argc, char **argv)
         goto out;
 
     /* Decide, file by file, what there is to do. */
-    struct file_identity *ids = xcalloc(npaths, sizeof(*ids));
-    int64_t *replace = xcalloc(npaths, sizeof(*replace));
-    char **work = xcalloc(npaths, sizeof(*work));
-    struct file_identity *work_ids = xcalloc(npaths, sizeof(*work_ids));
-    int64_t *work_replace = xcalloc(npaths, sizeof(*work_replace));
-    size_t *same_as = xcalloc(npaths, sizeof(*same_as));
+    size_t slots = npaths ? npaths : 1;
+    struct file_identity *ids = xcalloc(slots, sizeof(*ids));
+    int64_t *replace = xcalloc(slots, sizeof(*replace));
+    char **work = xcalloc(slots, sizeof(*work));
+    struct file_identity *work_ids = xcalloc(slots, sizeof(*work_ids));
+    int64_t *work_replace = xcalloc(slots, sizeof(*work_replace));
+    size_t *same_as = xcalloc(slots, sizeof(*same_as));
     size_t nwork = 0;
-    uint64_t skipped = 0, unreadable = 0;
+    uint64_t skipped = 0, unreadable = walked.unreadable;
     store_find_copies((const char *const *)paths, npaths, ids, same_as);
     for (size_t i = 0; i < npaths; i++) {
         enum store_presence presence;
@@ -334,5 +343,6 @@ int cmd_ingest(int argc, char **argv)
 out:
     store_close(store);
     sensor_set_release(&sensors);
+    walk_result_release(&walked);
     return status;
 }

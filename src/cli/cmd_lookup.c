@@ -13,6 +13,7 @@
 #include "../report/report.h"
 #include "cli.h"
 #include "naming.h"
+#include "suggest.h"
 
 /* The longest input line, without its newline; a longer one is reported and skipped. */
 #define LINE_MAX_BYTES 4096
@@ -210,7 +211,7 @@ static int parse_args(struct lookup_args *args, int argc, char **argv)
             fputs(lookup_usage, stdout);
             return EXIT_OK;
         default:
-            return usage_error("lookup", "unknown option");
+            return unknown_option("lookup", lookup_options_long, argv);
         }
     }
     if (optind >= argc)

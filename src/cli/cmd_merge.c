@@ -9,6 +9,7 @@
 
 #include "../store/store.h"
 #include "cli.h"
+#include "suggest.h"
 
 static const char merge_usage[] =
     "usage: honeyscope merge OUT.db IN.db...\n"
@@ -34,7 +35,7 @@ int cmd_merge(int argc, char **argv)
             fputs(merge_usage, stdout);
             return EXIT_OK;
         }
-        return usage_error("merge", "unknown option");
+        return unknown_option("merge", options, argv);
     }
     if (argc - optind < 2)
         return usage_error("merge", "give OUT.db and at least one IN.db");

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "naming.h"
 #include "stored_groups.h"
+#include "suggest.h"
 
 static const char prefixes_usage[] =
     "usage: honeyscope prefixes add --db STORE NAME SPEC...\n"
@@ -170,7 +171,7 @@ int cmd_prefixes(int argc, char **argv)
             fputs(prefixes_usage, stdout);
             return EXIT_OK;
         } else {
-            return usage_error("prefixes", "unknown option");
+            return unknown_option("prefixes", options, argv);
         }
     }
     if (optind >= argc)
@@ -181,7 +182,7 @@ int cmd_prefixes(int argc, char **argv)
         if (c == 'd')
             db = optarg;
         else
-            return usage_error("prefixes", "unknown option");
+            return unknown_option("prefixes", options, argv);
     }
     if (!db)
         return usage_error("prefixes", "--db STORE is required");

@@ -21,19 +21,24 @@
 #include "../attrib/attrib.h"
 #include "../common/xalloc.h"
 #include "../report/report.h"
+#include "../store/history.h"
 #include "../store/store.h"
 #include "cli.h"
 #include "inputs.h"
 #include "naming.h"
+#include "report_history.h"
 #include "stored_groups.h"
+#include "suggest.h"
+#include "walk.h"
 
 /* In parts: C11 compilers need only take string literals of 4095 bytes. */
 static const char *const report_usage[] = {
-    "usage: honeyscope report [options] CAPTURE...\n"
+    "usage: honeyscope report [options] CAPTURE|DIR...\n"
     "       honeyscope report [options] --db STORE\n"
     "\n"
     "Reads packet captures (pcap or pcapng, plain, gzip or zstd, recognised from\n"
-    "their bytes) and reports what the sensor exchanged with each group of\n"
+    "their bytes; a directory is walked recursively and its other files named on\n"
+    "stderr as skipped) and reports what the sensor exchanged with each group of\n"
     "remote networks: volume per bin in and out, what the sensor sent by\n"
     "category, replies versus unsolicited traffic received, the unsolicited\n"
     "port table with shares, and the sources.\n"
@@ -45,9 +50,14 @@ static const char *const report_usage[] = {
     "\n"
     "Time:\n"
     "  --from YYYY-MM-DD      first day of the period (inclusive, in --tz)\n"
-    "  --to YYYY-MM-DD        last day of the period (inclusive)\n"
+    "  --to YYYY-MM-DD        last day of the period (inclusive); captures found in\n"
+    "                         a directory whose first packet comes after the period,\n"
+    "                         or last modified before it, are not read\n"
     "  --bin day|hour         bin width (default day)\n"
     "  --tz +HH:MM            zone for days and times (default UTC)\n"
+    "  --last Nd              the last N complete days of the data (1d, 7d, 30d...)\n"
+    "                         instead of --from/--to: the data reaches the end of\n"
+    "                         the quarter hour of its latest packet\n"
     "\n",
     "Output:\n"
     "  --format FORMAT        text (default), json, csv (a table per section) or\n"
@@ -58,6 +68,11 @@ static const char *const report_usage[] = {
     "  --top N|all            top sources and origin ASes listed per group\n"
     "                         (default 20; 0 or all: every one)\n"
     "  --compare FROM..TO     put a second period beside the first (dates as --from)\n"
+    "  --compare previous     ... the same number of days just before the period\n"
+    "  --new-only             with --db: only what the store never saw before the\n"
+    "                         period: rows of new remote addresses or of services\n"
+    "                         no remote had started before, evidence values new\n"
+    "                         of their kind\n"
     "  --mask                 publish: counts become an index (peak = 100) or shares,\n"
     "                         sensor addresses are hidden, and what the sensor sent\n"
     "                         (its HELO name, queries, ...) is only counted\n"
@@ -103,7 +118,10 @@ struct report_args {
     struct flow_config flow;
     unsigned threads;
     const char *db;
-    const char *compare;        /* FROM..TO */
+    const char *compare;        /* FROM..TO, or "previous" */
+    bool compare_previous;      /* --compare previous */
+    unsigned last_days;         /* --last Nd; 0 when not given */
+    bool new_only;              /* --new-only */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
     uint64_t memory;     /* --memory, bytes */
@@ -131,6 +149,8 @@ enum {
     OPT_BURST_MIN,
     OPT_MEMORY,
     OPT_TMP_DIR,
+    OPT_LAST,
+    OPT_NEW_ONLY,
 };
 
 static const struct option report_options_long[] = {
@@ -154,11 +174,38 @@ static const struct option report_options_long[] = {
     {"burst-min", required_argument, NULL, OPT_BURST_MIN},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
+    {"last", required_argument, NULL, OPT_LAST},
+    {"new-only", no_argument, NULL, OPT_NEW_ONLY},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
+
+/* --compare previous: as many days as the period, just before it. */
+static void compare_previous_period(struct report_options *options)
+{
+    options->has_compare = true;
+    options->compare_to_s = options->from_s;
+    options->compare_from_s = options->from_s - (options->to_s - options->from_s);
+}
+
+/*
+ * --last: the period counted back from the latest packet, last_ns (and the
+ * previous one for --compare previous). Returns 0, or -1 when there is no
+ * packet to count from.
+ */
+static int settle_last_days(struct report_args *args, bool found, int64_t last_ns)
+{
+    if (!found)
+        return error("--last %ud: no packet to count the days back from", args->last_days);
+    struct report_options *o = &args->options;
+    period_last_days(last_ns, args->last_days, o->clock.offset_s, &o->from_s, &o->to_s);
+    o->has_from = o->has_to = true;
+    if (args->compare_previous)
+        compare_previous_period(o);
+    return 0;
+}
 
 /* Parses the options; returns -1 to go on, or the exit status to end with. */
 static int parse_args(struct report_args *args, int argc, char **argv)
@@ -280,6 +327,22 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         case OPT_TMP_DIR:
             args->tmp_dir = optarg;
             break;
+        case OPT_LAST: {
+            size_t len = strlen(optarg);
+            char digits[8];
+            if (len < 2 || len - 1 >= sizeof(digits) || optarg[len - 1] != 'd')
+                return usage_error("report", "--last takes a number of days, e.g. 7d, not '%s'",
+                                   optarg);
+            memcpy(digits, optarg, len - 1);
+            digits[len - 1] = '\0';
+            if (parse_u64(digits, 1, 3660, &n) < 0)
+                return usage_error("report", "--last takes 1d to 3660d, not '%s'", optarg);
+            args->last_days = (unsigned)n;
+            break;
+        }
+        case OPT_NEW_ONLY:
+            args->new_only = true;
+            break;
         case OPT_BURST_MIN:
             if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
                 return usage_error("report", "--burst-min takes a positive number, not '%s'",
@@ -297,7 +360,7 @@ static int parse_args(struct report_args *args, int argc, char **argv)
                 fputs(report_usage[i], stdout);
             return EXIT_OK;
         default:
-            return usage_error("report", "unknown option");
+            return unknown_option("report", report_options_long, argv);
         }
     }
     if (args->db && optind < argc)
@@ -325,7 +388,20 @@ static int parse_args(struct report_args *args, int argc, char **argv)
     if (args->options.has_from && args->options.has_to &&
         args->options.to_s <= args->options.from_s)
         return usage_error("report", "--to is before --from");
-    if (args->compare) {
+    if (args->last_days && (args->from || args->to))
+        return usage_error("report", "give --last or --from/--to, not both");
+    if (args->new_only && !args->db)
+        return usage_error("report", "--new-only compares with a store's history: give --db STORE");
+    if (args->new_only && !args->from && !args->last_days)
+        return usage_error("report", "--new-only needs a period that starts: --from or --last");
+    if (args->new_only && args->compare)
+        return usage_error("report", "--new-only and --compare do not go together");
+    args->compare_previous = args->compare && strcmp(args->compare, "previous") == 0;
+    if (args->compare_previous && !args->last_days && !(args->from && args->to))
+        return usage_error("report", "--compare previous needs --last, or --from and --to");
+    if (args->compare_previous && !args->last_days)
+        compare_previous_period(&args->options);
+    if (args->compare && !args->compare_previous) {
         char from[16], to[16];
         int64_t first, last;
         const char *dots = strstr(args->compare, "..");
@@ -343,6 +419,30 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         args->options.compare_to_s = (last + 1) * 86400 - offset;
     }
     return -1;
+}
+
+/*
+ * The time a report looks at, for choosing the captures found in directories:
+ * the period and the compared one, with the longest idle timeout on each side
+ * (a conversation idle that long has ended before it reaches the period).
+ */
+static struct walk_period report_period(const struct report_args *args)
+{
+    const struct report_options *o = &args->options;
+    const struct flow_config *f = &args->flow;
+    struct walk_period period = {o->has_from, o->has_to, o->from_s, o->to_s, 0};
+    uint32_t idle = f->tcp_idle_s;
+    idle = f->udp_idle_s > idle ? f->udp_idle_s : idle;
+    idle = f->icmp_idle_s > idle ? f->icmp_idle_s : idle;
+    idle = f->other_idle_s > idle ? f->other_idle_s : idle;
+    period.margin_s = idle;
+    if (o->has_compare) {
+        if (o->compare_from_s < period.from_s)
+            period.from_s = o->compare_from_s;
+        if (o->compare_to_s > period.to_s)
+            period.to_s = o->compare_to_s;
+    }
+    return period;
 }
 
 static void detect_sensors(struct report_args *args, char **files, int nfiles, char *why,
@@ -560,6 +660,8 @@ int cmd_report(int argc, char **argv)
     struct stored_file *stored = NULL;
     size_t file_count = 0;
     const char *detection = NULL;
+    struct walk_result walked = {NULL, 0, 0, 0, 0, 0};
+    struct store_history *history = NULL;
     int failed = 0;
     input_stats_init(&total);
 
@@ -570,6 +672,21 @@ int cmd_report(int argc, char **argv)
             goto out_cube;
         }
         struct store *store = store_open(args.db, STORE_READ, err, sizeof(err));
+        if (store && (args.last_days || args.new_only)) {
+            bool found = false;
+            int64_t last_ns = 0;
+            history = store_history_open(args.db, err, sizeof(err));
+            if (!history || (args.last_days && store_history_last_packet(history, &found, &last_ns,
+                                                                         err, sizeof(err)) < 0)) {
+                error("%s", err);
+                store_close(store);
+                goto out_cube;
+            }
+            if (args.last_days && settle_last_days(&args, found, last_ns) < 0) {
+                store_close(store);
+                goto out_cube;
+            }
+        }
         int64_t from = args.options.has_from ? args.options.from_s : INT64_MIN;
         int64_t to = args.options.has_to ? args.options.to_s : INT64_MAX;
         /* The compared period is read too, wherever it lies. */
@@ -589,6 +706,15 @@ int cmd_report(int argc, char **argv)
         store_close(store);
         if (strcmp(why, "given") != 0)
             detection = why;
+        if (args.new_only && cube_spilled(cube)) {
+            error("--new-only needs the period's rows in memory: give more --memory");
+            goto out_cube;
+        }
+        if (args.new_only && cube_keep_new(&cube, history, args.options.from_s, args.cube_rows,
+                                           args.tmp_dir, err, sizeof(err)) < 0) {
+            error("%s", err);
+            goto out_cube;
+        }
         report_files = xcalloc(file_count ? file_count : 1, sizeof(*report_files));
         for (size_t i = 0; i < file_count; i++) {
             report_files[i].path = stored[i].path;
@@ -599,8 +725,11 @@ int cmd_report(int argc, char **argv)
         }
     } else {
         int nfiles = 0;
-        char **files = capture_list_distinct(argv + optind, (size_t)(argc - optind), &nfiles,
-                                             &report_files, &file_count);
+        struct walk_period period = report_period(&args);
+        walk_inputs(argv + optind, (size_t)(argc - optind), &period, args.quiet, &walked);
+        failed |= walked.unreadable != 0;
+        char **files =
+            capture_list_distinct(walked.paths, walked.count, &nfiles, &report_files, &file_count);
         if (args.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
             detection = why;
@@ -614,6 +743,9 @@ int cmd_report(int argc, char **argv)
         }
         failed |= read_captures(&args, files, nfiles, cube, &total, report_files, file_count);
         free(files);
+        /* The captures' own end: known once they are read. */
+        if (args.last_days && settle_last_days(&args, total.packets > 0, total.last_ns) < 0)
+            goto out_cube;
     }
 
     if (cube_error(cube)) {
@@ -652,6 +784,8 @@ out_cube:
         }
     }
     free(report_files);
+    walk_result_release(&walked);
+    store_history_close(history);
     store_files_free(stored, stored ? file_count : 0);
     cube_free(cube);
 out:

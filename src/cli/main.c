@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "suggest.h"
 
-#define HONEYSCOPE_VERSION "0.1.0"
+#include "../common/version.h"
 
 struct verb {
     const char *name;
@@ -51,10 +52,18 @@ int main(int argc, char **argv)
         printf("honeyscope %s\n", HONEYSCOPE_VERSION);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+    const char *names[sizeof(verbs) / sizeof(verbs[0])];
+    opterr = 0; /* the verbs say what is wrong with an option (unknown_option) */
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
         if (strcmp(argv[1], verbs[i].name) == 0)
             return verbs[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "honeyscope: '%s' is not a verb\n\n", argv[1]);
+        names[i] = verbs[i].name;
+    }
+    const char *nearest = suggest_nearest(argv[1], names, sizeof(names) / sizeof(names[0]));
+    if (nearest)
+        fprintf(stderr, "honeyscope: '%s' is not a verb; did you mean '%s'?\n\n", argv[1], nearest);
+    else
+        fprintf(stderr, "honeyscope: '%s' is not a verb\n\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;
 }
