@@ -236,8 +236,8 @@ static void spill_order(const struct cube *cube, uint32_t *order)
     sort_rows = cube->rows;
     for (size_t start = 0, end; start < n; start = end) {
         const struct ip_addr *remote = &cube->rows[order[start]].key.remote;
-        for (end = start + 1;
-             end < n && addr_compare(&cube->rows[order[end]].key.remote, remote) == 0; end++)
+        for (end = start + 1; end < n && addr_equal(&cube->rows[order[end]].key.remote, remote);
+             end++)
             ;
         if (end - start > 1)
             qsort(order + start, end - start, sizeof(*order), row_index_cmp);
@@ -460,7 +460,7 @@ struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, siz
             break;
         }
         /* A chunk ends between remotes, never inside one. */
-        if (chunk->count >= c->max_rows && addr_compare(&row.key.remote, &last) != 0) {
+        if (chunk->count >= c->max_rows && !addr_equal(&row.key.remote, &last)) {
             c->pending = row;
             c->has_pending = true;
             break;
