@@ -388,6 +388,41 @@ void cube_merge(struct cube *into, struct cube *from)
         cube_add_row(into, &from->rows[i]);
 }
 
+/* Into is empty: it takes from's rows, index, evidence and runs as they are. */
+static void cube_take_all(struct cube *into, struct cube *from)
+{
+    struct cube kept = *into;
+    char *error = from->error;
+    *into = *from;
+    into->max_rows = kept.max_rows;
+    into->dir = kept.dir;
+    into->error = error ? error : kept.error;
+    if (error && kept.error)
+        free(kept.error);
+    from->rows = kept.rows;
+    from->hashes = kept.hashes;
+    from->count = kept.count;
+    from->alloc = kept.alloc;
+    from->index = kept.index;
+    from->index_mask = kept.index_mask;
+    from->evidence = kept.evidence;
+    from->runs = kept.runs;
+    from->run_count = kept.run_count;
+    from->run_alloc = kept.run_alloc;
+    from->error = NULL;
+    memset(&from->spill_stats, 0, sizeof(from->spill_stats));
+    from->unindexed = from->in_address_order = false;
+}
+
+void cube_absorb(struct cube *into, struct cube *from)
+{
+    if (!into->count && !into->run_count && !into->evidence && !into->unindexed)
+        cube_take_all(into, from);
+    else
+        cube_merge(into, from);
+    cube_free(from);
+}
+
 bool cube_spilled(const struct cube *cube)
 {
     return cube->run_count > 0;
