@@ -64,6 +64,11 @@ struct cube_row *cube_row_at(struct cube *cube, uint32_t index);
 size_t cube_row_count(const struct cube *cube);
 /* Adds every row of from into into; from's spilled runs move to into. */
 void cube_merge(struct cube *into, struct cube *from);
+/*
+ * Adds from into into and frees from; into empty, it takes from's rows as
+ * they are, which costs nothing (a report's threads hand their cubes over).
+ */
+void cube_absorb(struct cube *into, struct cube *from);
 /* Adds one row's counts to the row of its key. */
 void cube_add_row(struct cube *cube, const struct cube_row *row);
 

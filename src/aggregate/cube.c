@@ -236,8 +236,8 @@ static void spill_order(const struct cube *cube, uint32_t *order)
     sort_rows = cube->rows;
     for (size_t start = 0, end; start < n; start = end) {
         const struct ip_addr *remote = &cube->rows[order[start]].key.remote;
-        for (end = start + 1;
-             end < n && addr_compare(&cube->rows[order[end]].key.remote, remote) == 0; end++)
+        for (end = start + 1; end < n && addr_equal(&cube->rows[order[end]].key.remote, remote);
+             end++)
             ;
         if (end - start > 1)
             qsort(order + start, end - start, sizeof(*order), row_index_cmp);
@@ -388,6 +388,41 @@ void cube_merge(struct cube *into, struct cube *from)
         cube_add_row(into, &from->rows[i]);
 }
 
+/* Into is empty: it takes from's rows, index, evidence and runs as they are. */
+static void cube_take_all(struct cube *into, struct cube *from)
+{
+    struct cube kept = *into;
+    char *error = from->error;
+    *into = *from;
+    into->max_rows = kept.max_rows;
+    into->dir = kept.dir;
+    into->error = error ? error : kept.error;
+    if (error && kept.error)
+        free(kept.error);
+    from->rows = kept.rows;
+    from->hashes = kept.hashes;
+    from->count = kept.count;
+    from->alloc = kept.alloc;
+    from->index = kept.index;
+    from->index_mask = kept.index_mask;
+    from->evidence = kept.evidence;
+    from->runs = kept.runs;
+    from->run_count = kept.run_count;
+    from->run_alloc = kept.run_alloc;
+    from->error = NULL;
+    memset(&from->spill_stats, 0, sizeof(from->spill_stats));
+    from->unindexed = from->in_address_order = false;
+}
+
+void cube_absorb(struct cube *into, struct cube *from)
+{
+    if (!into->count && !into->run_count && !into->evidence && !into->unindexed)
+        cube_take_all(into, from);
+    else
+        cube_merge(into, from);
+    cube_free(from);
+}
+
 bool cube_spilled(const struct cube *cube)
 {
     return cube->run_count > 0;
@@ -460,7 +495,7 @@ struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, siz
             break;
         }
         /* A chunk ends between remotes, never inside one. */
-        if (chunk->count >= c->max_rows && addr_compare(&row.key.remote, &last) != 0) {
+        if (chunk->count >= c->max_rows && !addr_equal(&row.key.remote, &last)) {
             c->pending = row;
             c->has_pending = true;
             break;

@@ -141,7 +141,7 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
         size_t i = (size_t)(t->index[slot] & ~TAG_MASK) - 1;
         struct evidence_row *row = &t->rows[i];
         if (t->hashes[i] == hash && row->bin == bin && row->kind == kind && row->len == len &&
-            addr_compare(&row->remote, remote) == 0 && memcmp(row->value, value, len) == 0) {
+            addr_equal(&row->remote, remote) && memcmp(row->value, value, len) == 0) {
             row->count += count;
             return;
         }

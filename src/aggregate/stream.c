@@ -136,8 +136,7 @@ static void hand_part(void *ctx, uint32_t file, struct shard_file *sf)
         part->cube = cube;
     } else if (cube) {
         /* Workers hold disjoint remotes: adding their rows never meets a key twice. */
-        cube_merge(part->cube, cube);
-        cube_free(cube);
+        cube_absorb(part->cube, cube);
     }
     input_stats_merge(&part->flows, &sf->stats);
     if (--part->parts_left == 0)
@@ -544,11 +543,20 @@ static void stop_workers(struct stream *s, struct cube *cube, struct input_stats
         }
         if (total)
             input_stats_merge(total, &w->stats);
-        if (cube && w->cube != cube) {
-            /* Workers hold disjoint remotes: adding their cubes never meets a key twice. */
-            cube_merge(cube, w->cube);
-            cube_free(w->cube);
-        }
+    }
+    if (cube && s->threaded) {
+        /*
+         * Workers hold disjoint remotes: adding their cubes never meets a key
+         * twice. The biggest is taken as it is, the others added to it.
+         */
+        unsigned biggest = 0;
+        for (unsigned i = 1; i < s->nworkers; i++)
+            if (cube_row_count(s->workers[i].cube) > cube_row_count(s->workers[biggest].cube))
+                biggest = i;
+        cube_absorb(cube, s->workers[biggest].cube);
+        for (unsigned i = 0; i < s->nworkers; i++)
+            if (i != biggest)
+                cube_absorb(cube, s->workers[i].cube);
     }
     free(s->workers);
 }

@@ -31,14 +31,6 @@ bool addr_is_v4(const struct ip_addr *addr)
     return !addr->mapped_v6 && has_mapped_head(addr->b);
 }
 
-int addr_compare(const struct ip_addr *a, const struct ip_addr *b)
-{
-    int c = memcmp(a->b, b->b, 16);
-    if (c)
-        return c;
-    return (int)a->mapped_v6 - (int)b->mapped_v6;
-}
-
 void addr_pack(const struct ip_addr *addr, uint8_t out[ADDR_PACKED_BYTES])
 {
     memcpy(out, addr->b, 16);

@@ -509,8 +509,8 @@ static const struct fragment_slot *first_of(const struct flow_table *t,
                                             const struct decoded_packet *p, uint16_t bucket)
 {
     const struct fragment_slot *s = &t->fragments[bucket];
-    if (s->used && s->id == p->frag_id && s->proto == p->proto &&
-        addr_compare(&s->src, &p->src) == 0 && addr_compare(&s->dst, &p->dst) == 0)
+    if (s->used && s->id == p->frag_id && s->proto == p->proto && addr_equal(&s->src, &p->src) &&
+        addr_equal(&s->dst, &p->dst))
         return s;
     return NULL;
 }
@@ -605,8 +605,8 @@ static void release_held_of(struct flow_table *t, const struct fragment_slot *fi
     while (i != NONE) {
         const struct held_fragment *h = &t->held[i];
         uint32_t next = h->chain;
-        if (h->id == first->id && h->proto == first->proto &&
-            addr_compare(&h->src, &first->src) == 0 && addr_compare(&h->dst, &first->dst) == 0)
+        if (h->id == first->id && h->proto == first->proto && addr_equal(&h->src, &first->src) &&
+            addr_equal(&h->dst, &first->dst))
             make_ready(t, i, first);
         i = next;
     }

@@ -21,7 +21,7 @@ void member_cursor_init(struct member_cursor *c, const struct group *group,
 bool member_cursor_next(struct member_cursor *c, const struct ip_addr *remote, int64_t bin_s,
                         bool *new_remote)
 {
-    bool fresh = !c->started || addr_compare(&c->remote, remote) != 0;
+    bool fresh = !c->started || !addr_equal(&c->remote, remote);
     *new_remote = fresh;
     size_t epoch = c->dated ? group_epoch(c->group, c->origins, bin_s) : 0;
     if (fresh || epoch != c->epoch) {

@@ -510,7 +510,7 @@ static size_t sender_slot(const struct sender_index *x, int64_t bin, const struc
     size_t slot = hash_bytes(&x->hash_key, &k, sizeof(k)) & x->key_mask;
     /* Values are the attacker's, but the set is built once from a bounded table. */
     while (x->keys[slot].bin != INT64_MIN &&
-           (x->keys[slot].bin != bin || addr_compare(&x->keys[slot].remote, remote) != 0))
+           (x->keys[slot].bin != bin || !addr_equal(&x->keys[slot].remote, remote)))
         slot = (slot + 1) & x->key_mask;
     return slot;
 }

@@ -681,7 +681,7 @@ static bool number_remotes(struct cube *cube, const struct hash_key *key, uint32
                 break;
             }
             const struct cube_row *other = cube_row_at(cube, first_row[index[slot] - 1]);
-            if (addr_compare(&other->key.remote, &row->key.remote) == 0)
+            if (addr_equal(&other->key.remote, &row->key.remote))
                 break;
             if (++probes > HASH_PROBE_LIMIT && !key->strong)
                 return false;
@@ -705,7 +705,7 @@ static void order_rows_in_order(struct cube *cube, const struct bin_clock *clock
         o->bins[i] = report_bin(clock, row);
         o->rows[i] = (uint32_t)i;
         if (i == 0 ||
-            addr_compare(&row->key.remote, &cube_row_at(cube, (uint32_t)i - 1)->key.remote))
+            !addr_equal(&row->key.remote, &cube_row_at(cube, (uint32_t)i - 1)->key.remote))
             o->starts[o->remotes++] = (uint32_t)i;
     }
     o->starts[o->remotes] = (uint32_t)n;

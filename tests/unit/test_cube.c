@@ -608,6 +608,31 @@ static void test_utf8_sanitize_short(void)
     CHECK_STR(buf, "\\x1b\\x1b\\x1b");
 }
 
+/* Absorbing: an empty cube takes another's rows and evidence whole; a full one adds them. */
+static void test_cube_absorb(void)
+{
+    struct cube *into = cube_new(), *a = cube_new(), *b = cube_new();
+    struct cube_key k1 = key_n(1), k2 = key_n(2);
+    set_counts(a, &k1, 3, 4, 300, 400, 1, 100, 200);
+    evidence_table_add(cube_evidence(a), k1.bin, &k1.remote, 1, "x", 1, 2);
+    set_counts(b, &k2, 1, 0, 60, 0, 1, 500, 500);
+    set_counts(b, &k1, 1, 1, 10, 10, 0, 50, 60);
+    evidence_table_add(cube_evidence(b), k1.bin, &k1.remote, 1, "x", 1, 5);
+    cube_absorb(into, a); /* taken whole, a freed */
+    CHECK_U64(cube_row_count(into), 1);
+    CHECK_U64(cube_row_at(into, cube_lookup(into, &k1))->counts.packets_out, 4);
+    cube_absorb(into, b); /* added, b freed */
+    CHECK_U64(cube_row_count(into), 2);
+    const struct cube_counts *x = &cube_row_at(into, cube_lookup(into, &k1))->counts;
+    CHECK_U64(x->packets_in, 4);
+    CHECK_U64(x->packets_out, 5);
+    CHECK_U64(x->first_ns, 50);
+    CHECK_U64(x->last_ns, 200);
+    CHECK_U64(evidence_table_count(cube_evidence(into)), 1);
+    CHECK_U64(evidence_table_at(cube_evidence(into), 0)->count, 7);
+    cube_free(into);
+}
+
 /*
  * A spilled cube read back in chunks: each chunk holds whole remotes in
  * address order, each key once (rows of one key from several runs added
@@ -670,6 +695,7 @@ int main(void)
     RUN(test_cube_key_fields);
     RUN(test_cube_merge);
     RUN(test_cube_chunks_in_order);
+    RUN(test_cube_absorb);
     RUN(test_service_format);
     RUN(test_category_sensor_named);
     RUN(test_category_sensor_other);
