@@ -41,7 +41,7 @@ static const char report_usage[] =
     "\n"
     "Output:\n"
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
-    "  --top N                sources listed per group (default 20)\n"
+    "  --top N|all            sources listed per group (default 20; 0 or all: every one)\n"
     "  --compare FROM..TO     put a second period beside the first\n"
     "  --mask                 publish without absolute numbers or sensor addresses\n"
     "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
@@ -182,8 +182,11 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         o->metric = i == 0 ? METRIC_PACKETS : i == 1 ? METRIC_BYTES : METRIC_FLOWS;
         return -1;
     case OPT_TOP:
-        if (parse_u64(arg, 0, 1000000, &n) < 0)
-            return dist_usage_error("report", "--top takes a number, not '%s'", arg);
+        /* As honeyscope report: 0 and "all" both list every source. */
+        if (strcmp(arg, "all") == 0)
+            n = 0;
+        else if (parse_u64(arg, 0, 1000000, &n) < 0)
+            return dist_usage_error("report", "--top takes a number or 'all', not '%s'", arg);
         o->top = (size_t)n;
         return -1;
     case OPT_FORMAT:

@@ -41,6 +41,14 @@ for np in 1 2 3; do
     check "report_np${np}_identical" cmp "$w/one.json" "$w/np$np.json"
 done
 
+# --top all lists every source, as honeyscope report's does.
+# shellcheck disable=SC2086
+"$HS" report $R --top all --sensor 192.0.2.10/32 "$seed"/honeypot-* >"$w/one-all.json"
+# shellcheck disable=SC2086
+run 2 report $R --top all --sensor 192.0.2.10/32 "$seed"/honeypot-* >"$w/np2-all.json" 2>/dev/null
+expect_eq report_top_all_exit "$?" 0
+check report_top_all_identical cmp "$w/one-all.json" "$w/np2-all.json"
+
 # Sensor detection on rank 0, text output, hour bins in a zone: still identical.
 T="--group aws=$aws --bin hour --tz +09:00 --from 2009-03-01 --to 2009-03-31"
 # shellcheck disable=SC2086
