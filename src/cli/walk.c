@@ -151,7 +151,8 @@ static char **read_names(const char *dir, size_t *count, struct walk_result *res
         result->unreadable++;
     }
     closedir(d);
-    qsort(names, n, sizeof(*names), compare_names);
+    if (n > 1) /* an empty directory has no array to sort */
+        qsort(names, n, sizeof(*names), compare_names);
     *count = n;
     return names;
 }
