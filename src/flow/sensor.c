@@ -323,7 +323,8 @@ size_t sensor_detector_finish(struct sensor_detector *detector, struct sensor_se
         snprintf(why, whylen, "no IP packets to detect the sensor from; give --sensor");
         return 0;
     }
-    qsort(detector->firsts, detector->first_count, sizeof(*detector->firsts), addr_cmp);
+    if (detector->first_count > 1) /* none: no array to sort (no first packet could name it) */
+        qsort(detector->firsts, detector->first_count, sizeof(*detector->firsts), addr_cmp);
     for (unsigned level = 0; level < DETECT_LEVELS; level++) {
         size_t covered;
         size_t n = try_level(detector, level, picks, &covered);
