@@ -7,6 +7,8 @@
 #   make bench      benchmarks against a bare libpcap loop and the peers installed
 #   make fuzz       run every fuzz target for FUZZ_SECONDS each (clang, libFuzzer)
 #   make lint       clang-format check, every header compiled alone, cppcheck
+#   make install    install under PREFIX (default /usr/local), DESTDIR honoured; make uninstall
+#   make deb        the Debian packages, from a copy of the tree (debian/, scripts/deb.sh)
 
 BUILD ?= build
 CC ?= cc
@@ -167,7 +169,12 @@ $(BUILD)/fuzz/libhoneyscope.a: $(FUZZ_LIB_OBJ)
 
 $(FUZZ_BIN): $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o \
 		$(BUILD)/fuzz/obj/tests/fuzz/support.o $(BUILD)/fuzz/libhoneyscope.a
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+# fuzz_wire reads honeyscope-mpi's wire format: mpi/wire.c needs no MPI (as
+# for tests/unit/test_mpi_wire.c), so it links in before the library (hence
+# the objects, then the archive, in the link lines).
+$(BUILD)/fuzz/fuzz_wire: $(BUILD)/fuzz/obj/mpi/wire.o
 
 fuzz-bins: $(FUZZ_BIN)
 
@@ -192,7 +199,13 @@ $(BUILD)/fuzz-replay/obj/%.o: tests/fuzz/%.c
 $(REPLAY_BIN): $(BUILD)/fuzz-replay/%: $(BUILD)/fuzz-replay/obj/%.o \
 		$(BUILD)/fuzz-replay/obj/replay.o $(BUILD)/fuzz-replay/obj/support.o \
 		$(BUILD)/libhoneyscope.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter %.a,$^) $(LDLIBS)
+
+$(BUILD)/fuzz-replay/obj/mpi/wire.o: mpi/wire.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz-replay/fuzz_wire: $(BUILD)/fuzz-replay/obj/mpi/wire.o
 
 fuzz-replay-bins: $(REPLAY_BIN)
 
@@ -203,6 +216,19 @@ fuzz-replay: $(REPLAY_BIN)
 
 # `make check` (both builds) and `make asan` replay the corpora: build the drivers.
 tests: fuzz-replay-bins
+
+#   make fuzz-campaign HOURS=N [FUZZ_TARGETS=...]
+#       runs every target in turn, one at a time on one core, for its share
+#       of N hours (fractional: HOURS=0.5), each on a working copy of its
+#       corpus; merges what grew back into tests/fuzz/corpus/<target> with
+#       -merge=1 (only inputs that add coverage), and appends one row per
+#       target (date, seconds, executions, coverage, features, inputs added,
+#       finds) to the campaign table of docs/hostile-input.md. Finds stay in
+#       $(BUILD)/fuzz/artifacts; it fails when there is any.
+.PHONY: fuzz-campaign
+fuzz-campaign: $(FUZZ_BIN)
+	@[ -n "$(HOURS)" ] || { echo "make fuzz-campaign: give HOURS=N" >&2; exit 2; }
+	@tests/fuzz/campaign.sh $(BUILD)/fuzz "$(HOURS)" docs/hostile-input.md $(FUZZ_TARGETS)
 
 -include $(shell find $(BUILD)/fuzz/obj $(BUILD)/fuzz-replay/obj -name '*.d' 2>/dev/null)
 
@@ -246,3 +272,67 @@ lint-mpi:
 	clang-format --dry-run --Werror $(MPI_SRC) mpi/dist.h tests/unit/test_mpi_wire.c
 
 lint: lint-mpi
+
+# ---- installing and packaging: make install, make uninstall, make deb -------
+#
+#   make install [PREFIX=/usr/local] [DESTDIR=]
+#       installs $(BUILD)/honeyscope (and $(BUILD)/honeyscope-mpi when built,
+#       with its man page and completion), the man pages of man/, the bash
+#       completion and the documentation (README.md, docs/) under
+#       share/doc/honeyscope.
+#   make uninstall [PREFIX=...] [DESTDIR=]
+#       removes exactly what install puts there.
+#   make deb
+#       builds the Debian packages (debian/) with dpkg-buildpackage from a copy
+#       of the tree in a temporary directory, so that neither the tree nor its
+#       parent directory keeps build products; the .deb files land in
+#       $(BUILD)/deb. DEB_PROFILES=nompi leaves honeyscope-mpi out.
+#
+# The version is the one of src/common/version.h; debian/changelog carries the
+# same (checked by debian/rules and tests/cli/version.sh).
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/honeyscope
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+VERSION := $(shell sed -n 's/^\#define HONEYSCOPE_VERSION "\(.*\)"$$/\1/p' src/common/version.h)
+
+MAN1 := $(filter-out man/honeyscope-mpi.1,$(sort $(wildcard man/*.1)))
+MAN7 := $(sort $(wildcard man/*.7))
+DOCS := $(sort $(wildcard docs/*.md docs/*.json))
+
+.PHONY: install uninstall deb
+
+install: $(BUILD)/honeyscope
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(DOCDIR)/docs
+	$(INSTALL) -m 755 $(BUILD)/honeyscope $(DESTDIR)$(BINDIR)/honeyscope
+	$(INSTALL) -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 644 completion/honeyscope.bash $(DESTDIR)$(COMPLETIONDIR)/honeyscope
+	$(INSTALL) -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	$(INSTALL) -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)/docs/
+	@# honeyscope-mpi only when `make mpi` built it: it needs Open MPI.
+	if [ -x $(BUILD)/honeyscope-mpi ]; then \
+	    $(INSTALL) -m 755 $(BUILD)/honeyscope-mpi $(DESTDIR)$(BINDIR)/honeyscope-mpi && \
+	    $(INSTALL) -m 644 man/honeyscope-mpi.1 $(DESTDIR)$(MANDIR)/man1/ && \
+	    ln -sf honeyscope $(DESTDIR)$(COMPLETIONDIR)/honeyscope-mpi; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/honeyscope $(DESTDIR)$(BINDIR)/honeyscope-mpi \
+	    $(DESTDIR)$(MANDIR)/man1/honeyscope-mpi.1 \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7))) \
+	    $(DESTDIR)$(COMPLETIONDIR)/honeyscope $(DESTDIR)$(COMPLETIONDIR)/honeyscope-mpi \
+	    $(DESTDIR)$(DOCDIR)/README.md \
+	    $(addprefix $(DESTDIR)$(DOCDIR)/docs/,$(notdir $(DOCS)))
+	-rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)
+
+DEB_PROFILES ?=
+
+deb:
+	@scripts/deps.sh package
+	@scripts/deb.sh "$(BUILD)/deb" "$(VERSION)" "$(DEB_PROFILES)"

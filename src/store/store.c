@@ -187,7 +187,59 @@ static int pragma_int(struct store *s, const char *sql, int64_t *value, char *er
     return 0;
 }
 
-/* Checks that the file is ours (or empty, for writing) and current. */
+/*
+ * The tables and columns the code reads, by the version that brought them.
+ * A store changed by hand (a table dropped or rebuilt without a column) is
+ * refused here, before anything is written to it, rather than half-way
+ * through a verb.
+ */
+static const struct {
+    int64_t since;
+    const char *table;
+    const char *columns;
+} schema_uses[] = {
+    {1, "capture_file",
+     "id, path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns, packets,"
+     " truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor,"
+     " flows, flows_expired, flows_evicted, fragments_unmatched, status, error, ingested_at"},
+    {1, "traffic",
+     "file_id, bin, sensor, remote, proto, initiator, service, packets_in, packets_out, bytes_in,"
+     " bytes_out, flows, first_s, last_s"},
+    {1, "sensor", "prefix, how"},
+    {2, "evidence_kind", "id, name"},
+    {2, "evidence", "file_id, bin, remote, kind, value, count"},
+    {2, "prefix_spec", "name, seq, spec, file_suffix, content, added_at"},
+};
+
+static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(schema_uses) / sizeof(schema_uses[0]); i++) {
+        char sql[512];
+        sqlite3_stmt *st;
+        /* An older store may hold a later table already (the upgrade keeps it): check it then. */
+        if (version < schema_uses[i].since) {
+            int64_t present;
+            snprintf(sql, sizeof(sql),
+                     "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'",
+                     schema_uses[i].table);
+            if (pragma_int(s, sql, &present, err, errlen) < 0)
+                return -1;
+            if (!present)
+                continue;
+        }
+        snprintf(sql, sizeof(sql), "SELECT %s FROM %s LIMIT 0", schema_uses[i].columns,
+                 schema_uses[i].table);
+        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "'%s' is a damaged store: table %s: %s", s->path,
+                     schema_uses[i].table, sqlite3_errmsg(s->db));
+            return -1;
+        }
+        sqlite3_finalize(st);
+    }
+    return 0;
+}
+
+/* Checks that the file is ours (or empty, for writing), current and whole. */
 static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_t *version_out,
                       char *err, size_t errlen)
 {
@@ -216,8 +268,14 @@ static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_
                  s->path, (long long)version, STORE_VERSION);
         return -1;
     }
+    /* Version 0 (or less) was never written: the version was changed by hand. */
+    if (version < 1) {
+        snprintf(err, errlen, "'%s' is a damaged store: store version %lld was never made", s->path,
+                 (long long)version);
+        return -1;
+    }
     *version_out = version;
-    return 0;
+    return check_schema(s, version, err, errlen);
 }
 
 /*
@@ -333,27 +391,34 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
         store_close(s);
         return NULL;
     }
-    if (!empty && version < STORE_VERSION &&
-        (mode == STORE_READ ? upgrade_for_reading(path, version, err, errlen)
-                            : migrate(s, version, err, errlen)) < 0) {
+    if (mode == STORE_READ && !empty && version < STORE_VERSION &&
+        upgrade_for_reading(path, version, err, errlen) < 0) {
         store_close(s);
         return NULL;
     }
-    if (mode == STORE_WRITE) {
-        if (sqlite3_db_readonly(s->db, "main") == 1) {
-            snprintf(err, errlen, "store '%s' is read-only: cannot ingest into it", path);
-            store_close(s);
-            return NULL;
-        }
-        if ((empty && create_schema(s, err, errlen) < 0) ||
-            exec(s, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
-            exec(s, "PRAGMA synchronous = NORMAL", err, errlen) < 0) {
-            store_close(s);
-            return NULL;
-        }
+    if (mode == STORE_WRITE && sqlite3_db_readonly(s->db, "main") == 1) {
+        snprintf(err, errlen, "store '%s' is read-only: cannot ingest into it", path);
+        store_close(s);
+        return NULL;
     }
-    if (exec(s, "PRAGMA foreign_keys = ON", err, errlen) < 0 ||
-        (mode == STORE_WRITE && register_kinds(s, err, errlen) < 0)) {
+    /*
+     * For writing: the upgrade and the evidence kinds in one transaction, so
+     * that a store refused now (say, a table that takes no new kind) is left
+     * as it was; only then the journal mode, which changes the file even when
+     * nothing else does.
+     */
+    if (mode == STORE_WRITE &&
+        ((empty && create_schema(s, err, errlen) < 0) ||
+         exec(s, "BEGIN IMMEDIATE", err, errlen) < 0 ||
+         (!empty && version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
+         register_kinds(s, err, errlen) < 0 || exec(s, "COMMIT", err, errlen) < 0 ||
+         exec(s, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
+         exec(s, "PRAGMA synchronous = NORMAL", err, errlen) < 0)) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        store_close(s);
+        return NULL;
+    }
+    if (exec(s, "PRAGMA foreign_keys = ON", err, errlen) < 0) {
         store_close(s);
         return NULL;
     }
@@ -533,8 +598,9 @@ int store_presence(struct store *s, const struct file_identity *id, int64_t *fil
         return fail_db(s, "cannot look up a file", err, sizeof(err));
     sqlite3_bind_text(st, 1, id->fingerprint, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 0);
         *presence = STORE_DUPLICATE;
-        snprintf(other, othlen, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(other, othlen, "%s", path ? path : "");
     }
     sqlite3_finalize(st);
     return 0;
@@ -781,20 +847,29 @@ int store_get_sensors(struct store *s, struct sensor_set *sensors, char *how, si
         return fail_db(s, "cannot read the sensors", err, errlen);
     if (howlen)
         how[0] = '\0';
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct ip_prefix prefix;
         const char *why;
         const char *text = (const char *)sqlite3_column_text(st, 0);
-        if (!text || prefix_parse(&prefix, text, &why) < 0) {
+        const char *text_how = (const char *)sqlite3_column_text(st, 1);
+        if (sqlite3_column_type(st, 0) != SQLITE_TEXT || prefix_parse(&prefix, text, &why) < 0) {
+            char quoted[64];
+            snprintf(quoted, sizeof(quoted), "%s", text ? text : "");
+            for (char *q = quoted; *q; q++)
+                if ((unsigned char)*q < 0x20 || (unsigned char)*q >= 0x7f)
+                    *q = '?'; /* the text came from the file: keep it off the terminal */
             sqlite3_finalize(st);
-            snprintf(err, errlen, "store '%s': bad sensor prefix '%s'", s->path, text ? text : "");
+            snprintf(err, errlen, "store '%s': bad sensor prefix '%s'", s->path, quoted);
             return -1;
         }
         sensor_set_add(sensors, &prefix);
         if (howlen)
-            snprintf(how, howlen, "%s", (const char *)sqlite3_column_text(st, 1));
+            snprintf(how, howlen, "%s", text_how ? text_how : "");
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot read the sensors", err, errlen);
     return 0;
 }
 
@@ -827,45 +902,132 @@ int store_set_sensors(struct store *s, const struct sensor_set *sensors, const c
 
 /* ---- reading -------------------------------------------------------------------------- */
 
+/*
+ * A store may come from another machine (merge) or be edited by hand, so
+ * every value read is checked against what honeyscope writes: a row that
+ * could not have been written is damage, and the store is refused with the
+ * row named rather than read into wrong numbers (or, for a count cast to
+ * unsigned, numbers near 2^64).
+ */
+
+/* Seconds whose nanoseconds fit in int64_t: the span any capture time has. */
+#define SECONDS_MAX (INT64_MAX / 1000000000)
+
+static int damaged(struct store *s, const char *what, int64_t row, const char *column, char *err,
+                   size_t errlen)
+{
+    snprintf(err, errlen, "'%s' is a damaged store: %s row %lld has a bad %s", s->path, what,
+             (long long)row, column);
+    return -1;
+}
+
+/* Column i holds an integer in [min, max]. */
+static bool int_in(sqlite3_stmt *st, int i, int64_t min, int64_t max)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_INTEGER)
+        return false;
+    int64_t v = sqlite3_column_int64(st, i);
+    return v >= min && v <= max;
+}
+
+/* Column i holds an address as honeyscope writes it. */
+static bool addr_in(sqlite3_stmt *st, int i, struct ip_addr *addr)
+{
+    return sqlite3_column_type(st, i) == SQLITE_TEXT &&
+           addr_parse(addr, (const char *)sqlite3_column_text(st, i)) == 0;
+}
+
+/* Whether a + b fits in 64 bits. */
+static bool fits_u64(uint64_t a, uint64_t b)
+{
+    return b <= UINT64_MAX - a;
+}
+
+/* *sum += v, unless the sum would wrap around. */
+static bool add_u64(uint64_t *sum, uint64_t v)
+{
+    if (!fits_u64(*sum, v))
+        return false;
+    *sum += v;
+    return true;
+}
+
+static const char *const traffic_columns[] = {
+    "bin",         "sensor",   "remote",    "proto", "initiator", "service", "packets_in",
+    "packets_out", "bytes_in", "bytes_out", "flows", "first_s",   "last_s",
+};
+
+/*
+ * Reads the traffic rows with bins in [from_s, to_s) into cube, or only
+ * checks them when cube is NULL.
+ */
 static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube, char *err,
                      size_t errlen)
 {
     static const char sql[] =
         "SELECT bin, sensor, remote, proto, initiator, service, packets_in, packets_out,"
-        " bytes_in, bytes_out, flows, first_s, last_s FROM traffic WHERE bin >= ? AND bin < ?";
+        " bytes_in, bytes_out, flows, first_s, last_s, file_id FROM traffic"
+        " WHERE bin >= ?1 AND bin < ?2 OR typeof(bin) <> 'integer' OR bin NOT BETWEEN -?3 AND ?3";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot read traffic", err, errlen);
+    /* Bins no period can hold are read too: they are damage, not data outside the period. */
     sqlite3_bind_int64(st, 1, from_s);
     sqlite3_bind_int64(st, 2, to_s);
+    sqlite3_bind_int64(st, 3, SECONDS_MAX);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct cube_key key;
         memset(&key, 0, sizeof(key));
-        key.bin = sqlite3_column_int64(st, 0);
-        const char *sensor = (const char *)sqlite3_column_text(st, 1);
-        const char *remote = (const char *)sqlite3_column_text(st, 2);
-        if (!sensor || !remote || addr_parse(&key.sensor, sensor) < 0 ||
-            addr_parse(&key.remote, remote) < 0) {
+        int bad = -1;
+        if (!int_in(st, 0, -SECONDS_MAX, SECONDS_MAX))
+            bad = 0;
+        else if (!addr_in(st, 1, &key.sensor))
+            bad = 1;
+        else if (!addr_in(st, 2, &key.remote))
+            bad = 2;
+        else if (!int_in(st, 3, 0, UINT8_MAX))
+            bad = 3;
+        else if (!int_in(st, 4, INITIATOR_UNKNOWN, INITIATOR_REMOTE))
+            bad = 4;
+        else if (!int_in(st, 5, 0, UINT16_MAX))
+            bad = 5;
+        for (int i = 6; bad < 0 && i <= 10; i++)
+            if (!int_in(st, i, 0, INT64_MAX))
+                bad = i;
+        for (int i = 11; bad < 0 && i <= 12; i++)
+            if (!int_in(st, i, -SECONDS_MAX, SECONDS_MAX))
+                bad = i;
+        if (bad < 0 && cube) {
+            key.bin = sqlite3_column_int64(st, 0);
+            key.proto = (uint8_t)sqlite3_column_int(st, 3);
+            key.initiator = (uint8_t)sqlite3_column_int(st, 4);
+            key.service = (uint16_t)sqlite3_column_int(st, 5);
+            struct cube_counts *c = &cube_row_at(cube, cube_lookup(cube, &key))->counts;
+            /* Rows of one key add up: their sums must not wrap either. */
+            if (!add_u64(&c->packets_in, (uint64_t)sqlite3_column_int64(st, 6)) ||
+                !add_u64(&c->packets_out, (uint64_t)sqlite3_column_int64(st, 7)) ||
+                !add_u64(&c->bytes_in, (uint64_t)sqlite3_column_int64(st, 8)) ||
+                !add_u64(&c->bytes_out, (uint64_t)sqlite3_column_int64(st, 9)) ||
+                !add_u64(&c->flows, (uint64_t)sqlite3_column_int64(st, 10)))
+                bad = 6;
+            int64_t first = sqlite3_column_int64(st, 11) * 1000000000;
+            int64_t last = sqlite3_column_int64(st, 12) * 1000000000;
+            if (first < c->first_ns)
+                c->first_ns = first;
+            if (last > c->last_ns)
+                c->last_ns = last;
+        }
+        if (bad >= 0) {
+            char what[64];
+            snprintf(what, sizeof(what), "a traffic row of file %lld (bin %lld)",
+                     (long long)sqlite3_column_int64(st, 13),
+                     (long long)sqlite3_column_int64(st, 0));
             sqlite3_finalize(st);
-            snprintf(err, errlen, "store '%s': a traffic row holds a bad address", s->path);
+            snprintf(err, errlen, "'%s' is a damaged store: %s has a bad %s%s", s->path, what,
+                     traffic_columns[bad], bad == 6 ? " (the counts overflow)" : "");
             return -1;
         }
-        key.proto = (uint8_t)sqlite3_column_int(st, 3);
-        key.initiator = (uint8_t)sqlite3_column_int(st, 4);
-        key.service = (uint16_t)sqlite3_column_int(st, 5);
-        struct cube_counts *c = &cube_row_at(cube, cube_lookup(cube, &key))->counts;
-        c->packets_in += (uint64_t)sqlite3_column_int64(st, 6);
-        c->packets_out += (uint64_t)sqlite3_column_int64(st, 7);
-        c->bytes_in += (uint64_t)sqlite3_column_int64(st, 8);
-        c->bytes_out += (uint64_t)sqlite3_column_int64(st, 9);
-        c->flows += (uint64_t)sqlite3_column_int64(st, 10);
-        int64_t first = sqlite3_column_int64(st, 11) * 1000000000;
-        int64_t last = sqlite3_column_int64(st, 12) * 1000000000;
-        if (first < c->first_ns)
-            c->first_ns = first;
-        if (last > c->last_ns)
-            c->last_ns = last;
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -873,27 +1035,46 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
     return 0;
 }
 
+/* As load_rows(), for the evidence rows; rows of kinds this version does not know are skipped. */
 static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
                          char *err, size_t errlen)
 {
     static const char sql[] =
-        "SELECT e.bin, e.remote, k.name, e.value, e.count FROM evidence e"
-        " JOIN evidence_kind k ON k.id = e.kind WHERE e.bin >= ? AND e.bin < ?";
+        "SELECT e.bin, e.remote, k.name, e.value, e.count, e.file_id FROM evidence e"
+        " JOIN evidence_kind k ON k.id = e.kind WHERE e.bin >= ?1 AND e.bin < ?2"
+        " OR typeof(e.bin) <> 'integer' OR e.bin NOT BETWEEN -?3 AND ?3";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot read evidence", err, errlen);
     sqlite3_bind_int64(st, 1, from_s);
     sqlite3_bind_int64(st, 2, to_s);
+    sqlite3_bind_int64(st, 3, SECONDS_MAX);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct ip_addr remote;
-        const char *text = (const char *)sqlite3_column_text(st, 1);
+        const char *bad = NULL;
+        int value_type = sqlite3_column_type(st, 3);
+        if (!int_in(st, 0, -SECONDS_MAX, SECONDS_MAX))
+            bad = "bin";
+        else if (!addr_in(st, 1, &remote))
+            bad = "remote";
+        else if (value_type != SQLITE_BLOB && value_type != SQLITE_TEXT)
+            bad = "value";
+        else if (!int_in(st, 4, 0, INT64_MAX))
+            bad = "count";
+        if (bad) {
+            snprintf(err, errlen,
+                     "'%s' is a damaged store: an evidence row of file %lld has a bad %s", s->path,
+                     (long long)sqlite3_column_int64(st, 5), bad);
+            sqlite3_finalize(st);
+            return -1;
+        }
         const char *kind_name = (const char *)sqlite3_column_text(st, 2);
         unsigned kind = EVIDENCE_KIND_COUNT;
         for (unsigned k = 0; kind_name && k < EVIDENCE_KIND_COUNT; k++)
             if (strcmp(kind_name, evidence_kind_name((enum evidence_kind)k)) == 0)
                 kind = k;
-        if (!text || addr_parse(&remote, text) < 0 || kind == EVIDENCE_KIND_COUNT)
+        if (kind == EVIDENCE_KIND_COUNT || !cube)
             continue; /* a kind this version does not know */
         const void *value = sqlite3_column_blob(st, 3);
         int len = sqlite3_column_bytes(st, 3);
@@ -906,72 +1087,230 @@ static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct c
     return 0;
 }
 
-static void add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
+/* The capture_file columns read, in the order of read_files()'s SELECT. */
+enum {
+    FILE_PATH,
+    FILE_FORMAT,
+    FILE_LINK_TYPE,
+    FILE_ERROR,
+    FILE_PACKETS,
+    FILE_STATUS,
+    FILE_FIRST_NS,
+    FILE_LAST_NS,
+    FILE_TRUNCATED, /* then the other counts, to FILE_FRAGMENTS_UNMATCHED */
+    FILE_FRAGMENTS_UNMATCHED = FILE_TRUNCATED + 10,
+    FILE_ID,
+};
+
+/* Why a capture_file row could not have been written by honeyscope, or NULL. */
+static const char *file_row_damage(sqlite3_stmt *st)
+{
+    static const char *const count_names[] = {
+        "truncated",     "malformed",     "unsupported",         "unsupported_link",
+        "not_ip",        "not_sensor",    "sensor_to_sensor",    "flows",
+        "flows_expired", "flows_evicted", "fragments_unmatched",
+    };
+    const char *status = (const char *)sqlite3_column_text(st, FILE_STATUS);
+    if (!int_in(st, FILE_ID, 1, INT64_MAX))
+        return "id";
+    int first = sqlite3_column_type(st, FILE_FIRST_NS),
+        last = sqlite3_column_type(st, FILE_LAST_NS);
+    if (sqlite3_column_type(st, FILE_PATH) != SQLITE_TEXT)
+        return "path";
+    if (sqlite3_column_type(st, FILE_STATUS) != SQLITE_TEXT ||
+        (strcmp(status, "ok") != 0 && strcmp(status, "failed") != 0))
+        return "status";
+    if (sqlite3_column_type(st, FILE_FORMAT) != SQLITE_NULL &&
+        sqlite3_column_type(st, FILE_FORMAT) != SQLITE_TEXT)
+        return "format";
+    if (sqlite3_column_type(st, FILE_LINK_TYPE) != SQLITE_NULL &&
+        !int_in(st, FILE_LINK_TYPE, INT32_MIN, INT32_MAX))
+        return "link_type";
+    if (sqlite3_column_type(st, FILE_ERROR) != SQLITE_NULL &&
+        sqlite3_column_type(st, FILE_ERROR) != SQLITE_TEXT)
+        return "error";
+    if (!int_in(st, FILE_PACKETS, 0, INT64_MAX))
+        return "packets";
+    if (!(first == SQLITE_NULL && last == SQLITE_NULL) &&
+        !(first == SQLITE_INTEGER && last == SQLITE_INTEGER))
+        return "first_ns";
+    for (int i = FILE_TRUNCATED; i <= FILE_FRAGMENTS_UNMATCHED; i++)
+        if (!int_in(st, i, 0, INT64_MAX))
+            return count_names[i - FILE_TRUNCATED];
+    return NULL;
+}
+
+/* Adds a capture_file row's counts to stats; false when a sum would wrap. */
+static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
 {
     struct input_stats one;
     input_stats_init(&one);
     one.files = 1;
-    one.files_failed = strcmp((const char *)sqlite3_column_text(st, 5), "failed") == 0;
-    one.packets = (uint64_t)sqlite3_column_int64(st, 4);
-    if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
-        one.first_ns = sqlite3_column_int64(st, 6);
-        one.last_ns = sqlite3_column_int64(st, 7);
+    one.files_failed = strcmp((const char *)sqlite3_column_text(st, FILE_STATUS), "failed") == 0;
+    one.packets = (uint64_t)sqlite3_column_int64(st, FILE_PACKETS);
+    if (sqlite3_column_type(st, FILE_FIRST_NS) != SQLITE_NULL) {
+        one.first_ns = sqlite3_column_int64(st, FILE_FIRST_NS);
+        one.last_ns = sqlite3_column_int64(st, FILE_LAST_NS);
     }
-    one.bad[DECODE_TRUNCATED] = (uint64_t)sqlite3_column_int64(st, 8);
-    one.bad[DECODE_MALFORMED] = (uint64_t)sqlite3_column_int64(st, 9);
-    one.bad[DECODE_UNSUPPORTED] = (uint64_t)sqlite3_column_int64(st, 10);
-    uint64_t unsupported_link = (uint64_t)sqlite3_column_int64(st, 11);
-    one.bad[DECODE_NOT_IP] = (uint64_t)sqlite3_column_int64(st, 12);
-    one.not_sensor = (uint64_t)sqlite3_column_int64(st, 13);
-    one.sensor_to_sensor = (uint64_t)sqlite3_column_int64(st, 14);
-    one.flows.flows = (uint64_t)sqlite3_column_int64(st, 15);
-    one.flows.expired = (uint64_t)sqlite3_column_int64(st, 16);
-    one.flows.evicted = (uint64_t)sqlite3_column_int64(st, 17);
-    one.flows.fragments_unmatched = (uint64_t)sqlite3_column_int64(st, 18);
-    if (unsupported_link) {
-        one.unsupported_links[0].link_type = sqlite3_column_int(st, 2);
-        one.unsupported_links[0].packets = unsupported_link;
+    uint64_t counts[11];
+    for (int i = 0; i < 11; i++)
+        counts[i] = (uint64_t)sqlite3_column_int64(st, FILE_TRUNCATED + i);
+    one.bad[DECODE_TRUNCATED] = counts[0];
+    one.bad[DECODE_MALFORMED] = counts[1];
+    one.bad[DECODE_UNSUPPORTED] = counts[2];
+    one.bad[DECODE_NOT_IP] = counts[4];
+    one.not_sensor = counts[5];
+    one.sensor_to_sensor = counts[6];
+    one.flows.flows = counts[7];
+    one.flows.expired = counts[8];
+    one.flows.evicted = counts[9];
+    one.flows.fragments_unmatched = counts[10];
+    if (counts[3]) {
+        one.unsupported_links[0].link_type = sqlite3_column_int(st, FILE_LINK_TYPE);
+        one.unsupported_links[0].packets = counts[3];
         one.unsupported_link_count = 1;
     }
-    input_stats_merge(stats, &one);
+    /* input_stats_merge() adds: check first that no sum wraps. */
+    bool fits = fits_u64(stats->packets, one.packets) &&
+                fits_u64(stats->not_sensor, one.not_sensor) &&
+                fits_u64(stats->sensor_to_sensor, one.sensor_to_sensor) &&
+                fits_u64(stats->flows.flows, one.flows.flows) &&
+                fits_u64(stats->flows.expired, one.flows.expired) &&
+                fits_u64(stats->flows.evicted, one.flows.evicted) &&
+                fits_u64(stats->flows.fragments_unmatched, one.flows.fragments_unmatched);
+    for (int i = 0; fits && i < DECODE_RESULT_COUNT; i++)
+        fits = fits_u64(stats->bad[i], one.bad[i]);
+    for (size_t i = 0; fits && i < stats->unsupported_link_count; i++)
+        fits = fits_u64(stats->unsupported_links[i].packets, counts[3]);
+    if (fits)
+        input_stats_merge(stats, &one);
+    return fits;
+}
+
+/*
+ * Reads the capture files: their counts into stats and the list into
+ * *files, or only checks them when stats is NULL. Two files with one path,
+ * and rows of a file that is not there, are damage too.
+ */
+static int read_files(struct store *s, struct input_stats *stats, struct stored_file **files,
+                      size_t *file_count, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
+        " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"
+        " flows_expired, flows_evicted, fragments_unmatched, id FROM capture_file ORDER BY path";
+    static const char orphans[] =
+        "SELECT (SELECT count(path) - count(DISTINCT path) + count(*) - count(DISTINCT id)"
+        "   FROM capture_file),"
+        " (SELECT count(*) FROM traffic t WHERE NOT EXISTS"
+        "   (SELECT 1 FROM capture_file f WHERE f.id = t.file_id)),"
+        " (SELECT count(*) FROM evidence e WHERE NOT EXISTS"
+        "   (SELECT 1 FROM capture_file f WHERE f.id = e.file_id))";
+    sqlite3_stmt *st;
+    size_t alloc = 0;
+    if (sqlite3_prepare_v2(s->db, orphans, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return fail_db(s, "cannot read the capture files", err, errlen);
+    }
+    int64_t paths = sqlite3_column_int64(st, 0);
+    int64_t rows = sqlite3_column_int64(st, 1) + sqlite3_column_int64(st, 2);
+    sqlite3_finalize(st);
+    if (paths || rows) {
+        snprintf(err, errlen,
+                 "'%s' is a damaged store: %lld capture files share a path or an id (or have "
+                 "none), %lld rows belong to no capture file",
+                 s->path, (long long)paths, (long long)rows);
+        return -1;
+    }
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the capture files", err, errlen);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *bad = file_row_damage(st);
+        if (!bad && stats && !add_file_stats(st, stats))
+            bad = "count (the sums overflow)";
+        if (bad) {
+            int64_t id = sqlite3_column_int64(st, FILE_ID);
+            sqlite3_finalize(st);
+            return damaged(s, "capture_file", id, bad, err, errlen);
+        }
+        if (!files)
+            continue;
+        ALLOC_GROW(*files, *file_count + 1, alloc);
+        struct stored_file *f = &(*files)[(*file_count)++];
+        memset(f, 0, sizeof(*f));
+        f->path = xstrdup((const char *)sqlite3_column_text(st, FILE_PATH));
+        if (sqlite3_column_type(st, FILE_FORMAT) != SQLITE_NULL)
+            snprintf(f->format, sizeof(f->format), "%s",
+                     (const char *)sqlite3_column_text(st, FILE_FORMAT));
+        f->link_type = sqlite3_column_int(st, FILE_LINK_TYPE);
+        if (sqlite3_column_type(st, FILE_ERROR) != SQLITE_NULL)
+            f->error = xstrdup((const char *)sqlite3_column_text(st, FILE_ERROR));
+        f->packets = (uint64_t)sqlite3_column_int64(st, FILE_PACKETS);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot read the capture files", err, errlen);
+    return 0;
 }
 
 int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
                struct input_stats *stats, struct stored_file **files, size_t *file_count, char *err,
                size_t errlen)
 {
-    static const char sql[] =
-        "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
-        " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"
-        " flows_expired, flows_evicted, fragments_unmatched FROM capture_file ORDER BY path";
-    sqlite3_stmt *st;
-    size_t alloc = 0;
     *files = NULL;
     *file_count = 0;
     /* One read transaction, so rows and files agree while an ingest writes. */
     if (exec(s, "BEGIN", err, errlen) < 0)
         return -1;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return fail_db(s, "cannot read the capture files", err, errlen);
-    }
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        ALLOC_GROW(*files, *file_count + 1, alloc);
-        struct stored_file *f = &(*files)[(*file_count)++];
-        memset(f, 0, sizeof(*f));
-        f->path = xstrdup((const char *)sqlite3_column_text(st, 0));
-        if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-            snprintf(f->format, sizeof(f->format), "%s", (const char *)sqlite3_column_text(st, 1));
-        f->link_type = sqlite3_column_int(st, 2);
-        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-            f->error = xstrdup((const char *)sqlite3_column_text(st, 3));
-        f->packets = (uint64_t)sqlite3_column_int64(st, 4);
-        add_file_stats(st, stats);
-    }
-    sqlite3_finalize(st);
-    int ret = load_rows(s, from_s, to_s, cube, err, errlen);
+    int ret = read_files(s, stats, files, file_count, err, errlen);
+    if (ret == 0)
+        ret = load_rows(s, from_s, to_s, cube, err, errlen);
     if (ret == 0)
         ret = load_evidence(s, from_s, to_s, cube, err, errlen);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return ret;
+}
+
+/*
+ * Whether the counts of the rows of each cube key add up without wrapping
+ * (SQLite's sum() stops at 2^63, short of the 2^64 a load allows: no real
+ * capture comes near either).
+ */
+static int check_sums(struct store *s, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT sum(packets_in), sum(packets_out), sum(bytes_in), sum(bytes_out), sum(flows)"
+        " FROM traffic GROUP BY bin, sensor, remote, proto, initiator, service";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read traffic", err, errlen);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, errlen, "'%s' is a damaged store: the traffic counts overflow (%s)", s->path,
+             sqlite3_errmsg(s->db));
+    return -1;
+}
+
+/* Checks every row of the store as store_load() would read it, keeping nothing. */
+static int check_rows(struct store *s, char *err, size_t errlen)
+{
+    struct input_stats sums;
+    input_stats_init(&sums);
+    if (exec(s, "BEGIN", err, errlen) < 0)
+        return -1;
+    int ret = read_files(s, &sums, NULL, NULL, err, errlen);
+    if (ret == 0)
+        ret = load_rows(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
+    if (ret == 0)
+        ret = check_sums(s, err, errlen);
+    if (ret == 0)
+        ret = load_evidence(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return ret;
 }
@@ -1043,7 +1382,8 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
     sqlite3_bind_int64(st, 1, src_id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    /* Exactly one file, or the id read from the list is not the file's. */
+    if (rc != SQLITE_DONE || sqlite3_changes(s->db) != 1)
         return -1;
     *new_id = sqlite3_last_insert_rowid(s->db);
     if (sqlite3_prepare_v2(s->db, copy_rows, -1, &st, NULL) != SQLITE_OK)
@@ -1070,10 +1410,21 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
 int store_merge(struct store *s, const char *in_path, struct merge_counts *counts, char *err,
                 size_t errlen)
 {
+    /* Ours, not newer, and every row one honeyscope could have written: a
+     * damaged store is refused before anything of it is added. */
     struct store *in = store_open(in_path, STORE_READ, err, errlen);
     if (!in)
         return -1;
-    store_close(in); /* checked: ours, and not newer */
+    struct sensor_set in_sensors;
+    sensor_set_init(&in_sensors);
+    int checked = store_get_sensors(in, &in_sensors, NULL, 0, err, errlen) < 0 ||
+                          check_rows(in, err, errlen) < 0
+                      ? -1
+                      : 0;
+    sensor_set_release(&in_sensors);
+    store_close(in);
+    if (checked < 0)
+        return -1;
 
     char *uri = file_uri(in_path);
     sqlite3_stmt *st = NULL;
@@ -1189,6 +1540,14 @@ int store_prefix_each(struct store *s, const char *name,
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int ret = 0, rc;
     while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        /* A set edited outside honeyscope: no name or specification to hand on. */
+        if (sqlite3_column_type(st, 0) != SQLITE_TEXT ||
+            sqlite3_column_type(st, 1) != SQLITE_TEXT) {
+            sqlite3_finalize(st);
+            snprintf(err, errlen, "'%s' is a damaged store: a stored prefix set has no name",
+                     s->path);
+            return -1;
+        }
         struct stored_prefix_spec spec = {
             .name = (const char *)sqlite3_column_text(st, 0),
             .spec = (const char *)sqlite3_column_text(st, 1),

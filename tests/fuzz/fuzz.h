@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * Writes data into an anonymous in-memory file (one per process, rewritten
  * for every input) and returns a path that opens it: the loaders and the
  * capture stage take paths, and a memfd leaves nothing behind when a run
- * crashes. Defined in memfile.c.
+ * crashes. Defined in support.c.
  */
 const char *fuzz_file(const uint8_t *data, size_t size);
 

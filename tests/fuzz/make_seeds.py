@@ -15,8 +15,13 @@ The input layouts are those the targets read:
   fuzz_pfx2as       an ipasn routing-table file
   fuzz_capture      a capture file
   fuzz_mask         a sensor-set selector byte, then a string from a packet
+  fuzz_provider     a selection selector byte, then a provider JSON file (or a list)
+  fuzz_asnames      an AS-name file, JSON or lines
+  fuzz_wire         a selector byte (plan or result), then honeyscope-mpi wire bytes
+  fuzz_store        a mode byte (0 raw file, 1 SQL edits, 2 byte damage), then its data
 """
 import gzip
+import json
 import os
 import struct
 import sys
@@ -415,6 +420,359 @@ MASK_STRINGS = [
 ]
 
 
+# ---- provider ranges (the three layouts, shaped as the published files) --------
+
+def provider_json(obj):
+    return json.dumps(obj, indent=1).encode()
+
+
+AWS = {
+    "syncToken": "1446568938",
+    "createDate": "2015-11-03-17-22-03",
+    "prefixes": [
+        {"ip_prefix": "67.202.0.0/18", "region": "us-east-1", "service": "AMAZON"},
+        {"ip_prefix": "67.202.0.0/18", "region": "us-east-1", "service": "EC2"},
+        {"ip_prefix": "72.44.32.0/19", "region": "us-east-1", "service": "EC2",
+         "network_border_group": "us-east-1-bos-1"},
+        {"ip_prefix": "79.125.0.0/18", "region": "eu-west-1", "service": "S3"},
+        {"ip_prefix": "79.125.0.0/18", "region": "eu-west-1", "service": "EC2"},
+        {"ip_prefix": "0.0.0.0/0", "region": "GLOBAL", "service": "ROUTE53"},
+    ],
+    "ipv6_prefixes": [
+        {"ipv6_prefix": "2600:1f18::/33", "region": "us-east-1", "service": "EC2"},
+        {"ipv6_prefix": "2a05:d018::/35", "region": "eu-west-1", "service": "AMAZON",
+         "network_border_group": "eu-west-1"},
+        {"ipv6_prefix": "::ffff:0:0/96", "region": "x", "service": "MAPPED"},
+    ],
+}
+
+GCP = {
+    "syncToken": "1753409788780",
+    "creationTime": "2025-07-24T19:16:28.780563",
+    "prefixes": [
+        {"ipv4Prefix": "34.1.208.0/20", "service": "Google Cloud", "scope": "africa-south1"},
+        {"ipv4Prefix": "34.80.0.0/15", "service": "Google Cloud", "scope": "asia-east1"},
+        {"ipv6Prefix": "2600:1900:8000::/44", "service": "Google Cloud", "scope": "africa-south1"},
+        {"ipv4Prefix": "35.185.128.0/19", "service": "Google Cloud", "scope": "asia-east1"},
+    ],
+}
+
+AZURE = {
+    "changeNumber": 363,
+    "cloud": "Public",
+    "values": [
+        {"name": "ActionGroup", "id": "ActionGroup",
+         "properties": {"changeNumber": 50, "region": "", "regionId": 0, "platform": "Azure",
+                        "systemService": "ActionGroup",
+                        "addressPrefixes": ["4.145.74.52/30", "20.21.42.88/29", "2603:1000::/40"]}},
+        {"name": "AzureCloud.eastus", "id": "AzureCloud.eastus",
+         "properties": {"region": "eastus", "systemService": "",
+                        "addressPrefixes": ["4.145.74.52/30", "13.68.128.0/17"]}},
+        {"name": "Storage.westeurope", "id": "Storage.westeurope",
+         "properties": {"region": "westeurope", "systemService": "AzureStorage",
+                        "addressPrefixes": []}},
+    ],
+}
+
+PROVIDER_BAD = [
+    b'{"createDate": "2015-11-03-17-22-03", "prefixes": {"ip_prefix": "1.2.3.0/24"}}',
+    b'{"createDate": "x", "prefixes": [{"ip_prefix": "1.2.3.0"}]}',
+    b'{"createDate": "x", "prefixes": [{"ip_prefix": "1.2.3.1/24"}]}',
+    b'{"createDate": "x", "prefixes": [{"ip_prefix": 17}]}',
+    b'{"creationTime": "2025-02-30T00:00:00", "prefixes": [{"ipv4Prefix": "300.1.1.0/24"}]}',
+    b'{"creationTime": "y", "prefixes": [{"service": "Google Cloud"}]}',
+    b'{"changeNumber": 1, "values": [{"name": "x", "properties": {"addressPrefixes": "1.2.3.0/24"}}]}',
+    b'{"changeNumber": 1, "values": [{"name": "x"}]}',
+    b'{"something": "else"}',
+    b'[1, 2, 3]',
+    b'{"createDate": "2015-11-03", "prefixes": [',
+    b'{"createDate": "2015-11-03", "prefixes": [{"ip_prefix": "1.2.3.0/24", "region": "\u0000x"}]}',
+    b"67.202.0.0/18 a list, not JSON\n",
+]
+
+
+def provider_seeds():
+    seeds = {}
+    for name, obj, picks in (("aws", AWS, [0, 1, 2, 3, 4, 5, 6, 7, 12, 14, 17]),
+                             ("gcp", GCP, [0, 6, 8, 9, 15]),
+                             ("azure", AZURE, [0, 10, 11, 12, 16])):
+        text = provider_json(obj)
+        for pick in picks:
+            seeds["%s-%d" % (name, pick)] = bytes([pick]) + text
+        seeds[name + ".gz"] = bytes([0]) + gzip.compress(text, mtime=0)
+    # A label that overflows: one prefix listed under many services.
+    many = {"createDate": "2019-01-03-00-00-00",
+            "prefixes": [{"ip_prefix": "198.51.100.0/24", "region": "r%d" % i,
+                          "service": "SERVICE-NUMBER-%d" % i} for i in range(24)]}
+    seeds["aws-long-label"] = bytes([1]) + provider_json(many)
+    for i, data in enumerate(PROVIDER_BAD):
+        seeds["bad-%d" % i] = bytes([i % 3]) + data
+    return seeds
+
+
+# ---- AS names -------------------------------------------------------------------
+
+ASNAMES_JSON = {"14618": "AMAZON-AES - Amazon.com, Inc., US", "16509": "AMAZON-02 - Amazon.com, Inc., US",
+                "AS39111": "AMAZON-DUB, IE", "4294967295": "last", "0": "reserved", "65536": ""}
+
+ASNAMES_LINES = b"""# AS names, one per line
+14618 AMAZON-AES - Amazon.com, Inc., US
+AS16509\tAMAZON-02 - Amazon.com, Inc., US\r
+  as39111   AMAZON-DUB, IE   
+0 reserved
+4294967295 last
+65536
+14618 named twice
+"""
+
+ASNAMES_BAD = [
+    b'{"14618": 7}',
+    b'{"AS": "empty number"}',
+    b'{"4294967296": "too big"}',
+    b'{"14618": "a", "14618": "b"}',
+    b'{"14618": "nul \u0000 inside"}',
+    b'["14618", "array"]',
+    b'{"14618": "cut',
+    b"14618x name\n",
+    b"4294967296 too big\n",
+    b"14618 nul\0byte\n",
+    b"AS name without number\n",
+    b"12345678901 eleven digits\n",
+]
+
+
+def asnames_seeds():
+    seeds = {"json": json.dumps(ASNAMES_JSON).encode(), "lines": ASNAMES_LINES,
+             "json.gz": gzip.compress(json.dumps(ASNAMES_JSON).encode(), mtime=0),
+             "lines.gz": gzip.compress(ASNAMES_LINES, mtime=0), "empty": b"", "spaces": b" \n\t\r\n"}
+    for i, data in enumerate(ASNAMES_BAD):
+        seeds["bad-%d" % i] = data
+    return seeds
+
+
+# ---- honeyscope-mpi wire bytes (mpi/wire.c, little-endian) -----------------------
+
+def wstr(s):
+    return struct.pack("<I", len(s)) + s
+
+
+def waddr(text):
+    """16 bytes and the mapped_v6 flag of an address, as struct ip_addr holds it."""
+    if ":" in text:
+        import ipaddress
+        b = ipaddress.IPv6Address(text).packed
+        return b, 1 if b[:12] == b"\0" * 10 + b"\xff\xff" else 0
+    return b"\0" * 10 + b"\xff\xff" + bytes(int(x) for x in text.split(".")), 0
+
+
+def wire_plan(files, sensors=(("192.0.2.0", 120),), status=-1, verb=1, width=86400, offset=0):
+    out = struct.pack("<IIqBBIqqQIIII", 0x48534D50, 2, status, verb, 1, 2, width, offset, 1000000,
+                      300, 120, 60, 60)
+    out += struct.pack("<I", len(sensors))
+    for text, length in sensors:
+        b, m = waddr(text)
+        out += b + bytes([length, m])
+    out += struct.pack("<Q", len(files))
+    for path, size, mtime, rank in files:
+        out += wstr(path) + struct.pack("<qqI", size, mtime, rank)
+    return out
+
+
+def wire_result(rows, evidence, status=0, error=b"", links=((147, 9),), fmt=b"pcap+gzip"):
+    out = struct.pack("<IIII", 0x48534D52, 2, 3, status & 0xFFFFFFFF) + wstr(error)
+    out += struct.pack("<QQQI", 1, 0, 1234, 5) + struct.pack("<5Q", 0, 3, 1, 0, 2)
+    out += struct.pack("<QQqqQQQQQ", 7, 1, -5, 1233446400000000000, 17, 3, 1, 0, 0)
+    out += struct.pack("<I", len(links))
+    for lt, packets in links:
+        out += struct.pack("<IQ", lt, packets)
+    out += wstr(fmt) + struct.pack("<I", 1)
+    out += struct.pack("<Q", len(rows))
+    for bin_, sensor, remote, service, proto, initiator, counts in rows:
+        sb, sm = waddr(sensor)
+        rb, rm = waddr(remote)
+        out += struct.pack("<q", bin_) + sb + rb + struct.pack("<HBB", service, proto, initiator)
+        out += struct.pack("<QQQQQqq", *counts) + bytes([sm | rm << 1])
+    out += struct.pack("<Q", len(evidence))
+    for bin_, remote, kind, value, count in evidence:
+        b, m = waddr(remote)
+        out += struct.pack("<q", bin_) + b + struct.pack("<BHB", kind, len(value), m) + value
+        out += struct.pack("<Q", count)
+    return out
+
+
+def wire_seeds():
+    t = 1233446400
+    c = (10, 2, 400, 80, 1, t * 10**9 + 5, t * 10**9 + 7)
+    rows = [(t, "192.0.2.10", "198.51.100.7", 445, 6, 2, c),
+            (t + 900, "192.0.2.10", "2001:db8::1", 53, 17, 1, c),
+            (t, "192.0.2.10", "::ffff:10.0.0.1", 8 << 8, 1, 0, c),
+            (t, "192.0.2.10", "198.51.100.7", 445, 6, 2, c)]  # a repeated key adds up
+    ev = [(t, "198.51.100.7", 0, b"mx.example.com", 2), (t, "2001:db8::1", 9, b"", 1)]
+    plan = wire_plan([(b"/data/a.pcap", 4096, 5, 0), (b"/data/b.pcap.gz", 1 << 40, -1, 2)],
+                     sensors=(("192.0.2.7", 120), ("2001:db8::", 48), ("::ffff:1.2.3.4", 128)))
+    seeds = {
+        "plan-3-ranks": bytes([2 << 1]) + plan,
+        "plan-1-rank": bytes([0]) + wire_plan([(b"x", 1, 1, 0)]),
+        "plan-empty": bytes([0]) + wire_plan([], sensors=(), status=0, verb=2, width=3600,
+                                             offset=-3600),
+        "plan-bad-rank": bytes([0]) + plan,
+        "plan-cut": bytes([4]) + plan[:len(plan) // 2],
+        "result": bytes([1]) + wire_result(rows, ev),
+        "result-into": bytes([3]) + wire_result(rows, ev),
+        "result-failed": bytes([1]) + wire_result([], [], status=-1,
+                                                 error=b"'a.pcap': truncated at byte offset 9"),
+        "result-refused": bytes([1]) + wire_result([], [], status=-3, error=b"changed", links=()),
+        "result-bad-initiator": bytes([1]) + wire_result([(t, "192.0.2.10", "198.51.100.7", 1, 6, 3,
+                                                           c)], []),
+        "result-bad-kind": bytes([3]) + wire_result(rows, [(t, "198.51.100.7", 200, b"x", 1)]),
+        "result-extremes": bytes([1]) + wire_result(
+            [(-2**63, "192.0.2.10", "198.51.100.7", 65535, 255, 2,
+              (2**64 - 1, 2**64 - 1, 0, 0, 2**64 - 1, -2**63, 2**63 - 1))], [], links=()),
+    }
+    return seeds
+
+
+# ---- store edits (fuzz_store.c: mode 1 edit lists, mode 2 byte damage) ----------
+
+# Tables and columns as fuzz_store.c numbers them.
+ST = {"capture_file": 0, "traffic": 1, "evidence": 2, "evidence_kind": 3, "sensor": 4,
+      "prefix_spec": 5}
+COLS = {
+    "capture_file": ["id", "path", "size", "mtime_ns", "fingerprint", "format", "link_type",
+                     "first_ns", "last_ns", "packets", "truncated", "malformed", "unsupported",
+                     "unsupported_link", "not_ip", "not_sensor", "sensor_to_sensor", "flows",
+                     "flows_expired", "flows_evicted", "fragments_unmatched", "status", "error",
+                     "ingested_at"],
+    "traffic": ["file_id", "bin", "sensor", "remote", "proto", "initiator", "service",
+                "packets_in", "packets_out", "bytes_in", "bytes_out", "flows", "first_s", "last_s"],
+    "evidence": ["file_id", "bin", "remote", "kind", "value", "count"],
+    "evidence_kind": ["id", "name"],
+    "sensor": ["prefix", "how"],
+    "prefix_spec": ["name", "seq", "spec", "file_suffix", "content", "added_at"],
+}
+ALL_ROWS = 255
+
+
+def set_col(table, col, value, row=0):
+    """Edit: set table.col of one row (ALL_ROWS: every row); value is an encoded value."""
+    return bytes([0, ST[table], COLS[table].index(col), row]) + value
+
+
+def v_int(n):
+    return bytes([1]) + struct.pack(">q", n)
+
+
+def v_text(b):
+    return bytes([4, len(b)]) + b
+
+
+def v_blob(b):
+    return bytes([5, len(b)]) + b
+
+
+def v_real(x):
+    return bytes([3]) + struct.pack(">d", x)
+
+
+V_NULL = bytes([0])
+
+
+def e_delete(table, row=ALL_ROWS):
+    return bytes([2, ST[table], row])
+
+
+def e_drop(table, whole=True):
+    return bytes([3, ST[table], 1 if whole else 0])
+
+
+def e_pragma(user_version, value):
+    return bytes([4, 0]) + struct.pack(">Q", (value & 0xFFFFFFFF) << 8 | (1 if user_version else 0))
+
+
+def e_rebuild(table):
+    return bytes([5, ST[table]])
+
+
+def e_sql(text):
+    return bytes([6, 0, len(text)]) + text
+
+
+def e_cut(n):
+    return bytes([7, 0]) + struct.pack(">Q", n)
+
+
+def store_seeds():
+    edits = {
+        "untouched": b"",
+        "remote-blob": set_col("traffic", "remote", v_blob(b"\xc0\x00\x02\x07")),
+        "remote-blob-all": set_col("traffic", "remote", v_blob(b"\0" * 16), ALL_ROWS),
+        "sensor-int": set_col("traffic", "sensor", v_int(3221225994)),
+        "remote-bad-text": set_col("traffic", "remote", v_text(b"999.1.1.1")),
+        "bin-int64-min": set_col("traffic", "bin", v_int(-2**63)),
+        "bin-int64-max": set_col("traffic", "bin", v_int(2**63 - 1), 2),
+        "bin-unaligned": set_col("traffic", "bin", v_int(1233446401)),
+        "bin-text": set_col("traffic", "bin", v_text(b"soon")),
+        "packets-negative": set_col("traffic", "packets_in", v_int(-1)),
+        "packets-overflow": set_col("traffic", "packets_in", v_int(2**63 - 1), ALL_ROWS),
+        "bytes-real": set_col("traffic", "bytes_out", v_real(1e300)),
+        "first-s-huge": set_col("traffic", "first_s", v_int(2**62)) +
+        set_col("traffic", "last_s", v_int(-2**62)),
+        "initiator-7": set_col("traffic", "initiator", v_int(7)),
+        "service-big": set_col("traffic", "service", v_int(70000)),
+        "proto-negative": set_col("traffic", "proto", v_int(-6)),
+        "file-packets-negative": set_col("capture_file", "packets", v_int(-5)),
+        "file-counts-max": b"".join(set_col("capture_file", c, v_int(2**63 - 1), ALL_ROWS)
+                                    for c in COLS["capture_file"][9:21]),
+        "file-span-inverted": set_col("capture_file", "first_ns", v_int(2**63 - 1)) +
+        set_col("capture_file", "last_ns", v_int(-2**63)),
+        "file-status-other": set_col("capture_file", "status", v_text(b"maybe")),
+        "file-path-null": e_rebuild("capture_file") + set_col("capture_file", "path", V_NULL),
+        "file-status-null": e_rebuild("capture_file") + set_col("capture_file", "status", V_NULL),
+        "file-format-blob": set_col("capture_file", "format", v_blob(b"\xff" * 40)),
+        "file-fingerprint-dup": set_col("capture_file", "fingerprint", v_text(b"0" * 32), ALL_ROWS),
+        "traffic-orphan": set_col("traffic", "file_id", v_int(99)),
+        "evidence-remote-blob": set_col("evidence", "remote", v_blob(b"\1\2")),
+        "evidence-kind-unknown": set_col("evidence_kind", "name", v_text(b"from_the_future")),
+        "evidence-value-text": set_col("evidence", "value", v_text(b"x" * 255)),
+        "evidence-count-negative": set_col("evidence", "count", v_int(-9)),
+        "sensor-bad": set_col("sensor", "prefix", v_text(b"10.0.0.0/33")),
+        "sensor-blob": set_col("sensor", "prefix", v_blob(b"\0" * 17)),
+        "sensor-none": e_delete("sensor"),
+        "prefix-content-null": e_rebuild("prefix_spec") + set_col("prefix_spec", "content", V_NULL),
+        "user-version-99": e_pragma(True, 99),
+        "user-version-1": e_pragma(True, 1),
+        "user-version-negative": e_pragma(True, -1),
+        "application-id-0": e_pragma(False, 0),
+        "cut-header": e_cut(100),
+        "cut-half": e_cut(4096),
+        "cut-one-page": e_cut(512),
+        "cut-odd": e_cut(3001),
+        "traffic-rebuilt-nulls": e_rebuild("traffic") + set_col("traffic", "remote", V_NULL) +
+        set_col("traffic", "flows", V_NULL, 1),
+        "sql-writable-schema": e_sql(b"PRAGMA writable_schema=ON;UPDATE sqlite_schema SET "
+                                     b"sql='CREATE TABLE sensor(x)' WHERE name='sensor'"),
+        "sql-view-loop": e_sql(b"DROP VIEW traffic_named;CREATE VIEW traffic_named AS SELECT * "
+                               b"FROM traffic_named"),
+    }
+    for table in ST:
+        edits["drop-" + table] = e_drop(table)
+    edits["drop-index"] = e_drop("capture_file", whole=False)
+    edits["drop-view"] = e_drop("traffic", whole=False)
+    seeds = {"edit-" + name: bytes([1]) + data for name, data in edits.items()}
+    # Byte damage: the header (page size, sizes, schema cookie), the first pages, cuts.
+    for name, patches in {"untouched": [], "page-size": [(16, 0x03), (17, 0x00)],
+                          "file-change-counter": [(24, 0xFF)], "schema-format": [(44, 9)],
+                          "db-size": [(28, 0x7F), (29, 0xFF)], "page-2": [(512 + 8, 0xFF)],
+                          "page-3": [(1024, 0x0A), (1024 + 3, 0xFF)], "text-encoding": [(56, 3)],
+                          "cut-2000": [(0x800000 | 2000, 0)]}.items():
+        seeds["damage-" + name] = bytes([2]) + b"".join(
+            struct.pack(">I", off << 8 | value) for off, value in patches)
+    seeds["raw-empty"] = bytes([0])
+    seeds["raw-text"] = bytes([0]) + b"not a database at all, just text\n"
+    seeds["raw-header-only"] = bytes([0]) + b"SQLite format 3\0" + bytes([2, 0, 1, 1]) + b"\0" * 80
+    return seeds
+
+
 def write(directory, name, data):
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, name), "wb") as f:
@@ -442,6 +800,10 @@ def main():
         write(d, "seed-bad-%d" % i, data)
     for name, data in capture_seeds().items():
         write(os.path.join(root, "fuzz_capture"), "seed-" + name, data)
+    for target, seeds in (("fuzz_provider", provider_seeds()), ("fuzz_asnames", asnames_seeds()),
+                          ("fuzz_wire", wire_seeds()), ("fuzz_store", store_seeds())):
+        for name, data in seeds.items():
+            write(os.path.join(root, target), "seed-" + name, data)
     for i, text in enumerate(MASK_STRINGS):
         for pick in range(5):
             write(os.path.join(root, "fuzz_mask"), "seed-%d-%d" % (i, pick), bytes([pick]) + text)

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Tampers with copies of a store for tests/e2e/tampered_store.sh.
+
+Usage:
+  tampered_store.py cases            one line per case: NAME KIND
+  tampered_store.py make BASE OUT NAME
+                                     copies the store BASE to OUT and damages
+                                     it as case NAME says
+  tampered_store.py files DB         the capture files DB lists (-1 when it
+                                     cannot be read)
+
+KIND says what the verbs must do with the damaged store:
+  rows   values no honeyscope writes in rows the verbs that read rows read:
+         report --db and merge refuse it; ingest and forget, which do not
+         read those rows, work as usual
+  sensor a bad sensor prefix: report --db, merge and ingest refuse it;
+         forget works
+  whole  the store as a whole is not one honeyscope can use (a table gone, a
+         foreign or unknown version, the file cut): every verb refuses it
+"""
+import os
+import shutil
+import sqlite3
+import sys
+
+# One row of traffic: the key of the first one in key order.
+ONE_ROW = ("(file_id, bin, sensor, remote, proto, initiator, service) IN (SELECT file_id, bin,"
+           " sensor, remote, proto, initiator, service FROM traffic ORDER BY file_id, bin, remote"
+           " LIMIT 1)")
+
+ROWS = {
+    "remote-blob": "UPDATE traffic SET remote = x'c0000207' WHERE " + ONE_ROW,
+    "sensor-blob": "UPDATE traffic SET sensor = x'00000000000000000000ffffc000020a' WHERE " + ONE_ROW,
+    "remote-integer": "UPDATE traffic SET remote = 3325256711 WHERE " + ONE_ROW,
+    "remote-not-an-address": "UPDATE traffic SET remote = '198.51.100.999' WHERE " + ONE_ROW,
+    "bin-int64-min": "UPDATE traffic SET bin = -9223372036854775808 WHERE " + ONE_ROW,
+    "bin-int64-max": "UPDATE traffic SET bin = 9223372036854775807 WHERE " + ONE_ROW,
+    "bin-text": "UPDATE traffic SET bin = 'noon' WHERE " + ONE_ROW,
+    "first-s-overflow": "UPDATE traffic SET first_s = 9300000000 WHERE " + ONE_ROW,
+    "initiator-7": "UPDATE traffic SET initiator = 7 WHERE " + ONE_ROW,
+    "service-70000": "UPDATE traffic SET service = 70000 WHERE " + ONE_ROW,
+    "proto-negative": "UPDATE traffic SET proto = -6 WHERE " + ONE_ROW,
+    "packets-negative": "UPDATE traffic SET packets_in = -1 WHERE " + ONE_ROW,
+    "bytes-real": "UPDATE traffic SET bytes_in = 1e300 WHERE " + ONE_ROW,
+    # Every file has rows of the same keys: their sums wrap.
+    "packets-overflow": "UPDATE traffic SET packets_in = 9223372036854775807",
+    "file-packets-negative": "UPDATE capture_file SET packets = -5 WHERE path LIKE '%/cap10.pcap'",
+    "file-flows-overflow": "UPDATE capture_file SET flows = 9223372036854775807",
+    "file-status-other": "UPDATE capture_file SET status = 'maybe' WHERE path LIKE '%/cap10.pcap'",
+    "file-path-blob": "UPDATE capture_file SET path = x'2f746d70' WHERE path LIKE '%/cap14.pcap'",
+    "orphan-rows": "UPDATE traffic SET file_id = 99 WHERE " + ONE_ROW,
+    "evidence-remote-blob": "INSERT INTO evidence VALUES (1, 1233446400, x'00', 1, 'x', 1)",
+    "evidence-count-negative":
+        "INSERT INTO evidence VALUES (1, 1233446400, '198.51.100.7', 1, 'x', -3)",
+}
+SENSOR = {
+    "sensor-prefix-bad": "UPDATE sensor SET prefix = '192.0.2.10/33'",
+    "sensor-prefix-blob": "UPDATE sensor SET prefix = x'c000020a'",
+}
+WHOLE = {
+    "drop-capture_file": "DROP TABLE capture_file",
+    "drop-traffic": "DROP TABLE traffic",
+    "drop-sensor": "DROP TABLE sensor",
+    "drop-evidence": "DROP TABLE evidence",
+    "drop-evidence_kind": "DROP TABLE evidence_kind",
+    "drop-prefix_spec": "DROP TABLE prefix_spec",
+    # The table rebuilt without its primary key (the rows keep their ids), and a file with none.
+    "capture_file-no-key": "CREATE TABLE copy AS SELECT * FROM capture_file;"
+                           " DROP TABLE capture_file; ALTER TABLE copy RENAME TO capture_file;"
+                           " UPDATE capture_file SET id = NULL WHERE path LIKE '%/cap14.pcap'",
+    "traffic-column-renamed": "ALTER TABLE traffic RENAME COLUMN flows TO flow_count",
+    "user-version-99": "PRAGMA user_version = 99",
+    "user-version-0": "PRAGMA user_version = 0",
+    "user-version-negative": "PRAGMA user_version = -1",
+    "application-id-foreign": "PRAGMA application_id = 1179403647",
+}
+# Cuts: inside the header, after the first page, mid-file, the last page gone.
+CUTS = {"cut-100": 100, "cut-4096": 4096, "cut-half": 0.5, "cut-last-page": -4096}
+
+
+def cases():
+    for name in ROWS:
+        print(name, "rows")
+    for name in SENSOR:
+        print(name, "sensor")
+    for name in list(WHOLE) + list(CUTS):
+        print(name, "whole")
+
+
+def make(base, out, name):
+    shutil.copyfile(base, out)
+    if name in CUTS:
+        size = os.path.getsize(out)
+        cut = CUTS[name]
+        size = size + cut if cut < 0 else int(size * cut) if cut < 1 else cut
+        with open(out, "r+b") as f:
+            f.truncate(size)
+        return
+    sql = ROWS.get(name) or SENSOR.get(name) or WHOLE[name]
+    db = sqlite3.connect(out, isolation_level=None)
+    # Written as a hand edit would be: no foreign keys, no CHECK constraints.
+    db.execute("PRAGMA ignore_check_constraints = ON")
+    db.executescript(sql)
+    db.close()
+    # The edit must be in the file itself, not in a WAL beside it.
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(out + suffix):
+            sys.exit("tampered_store.py: %s%s left behind" % (out, suffix))
+
+
+def files(path):
+    try:
+        db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+        print(db.execute("SELECT count(*) FROM capture_file").fetchone()[0])
+        db.close()
+    except sqlite3.Error:
+        print(-1)
+
+
+def main():
+    if len(sys.argv) == 2 and sys.argv[1] == "cases":
+        cases()
+    elif len(sys.argv) == 5 and sys.argv[1] == "make":
+        make(*sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "files":
+        files(sys.argv[2])
+    else:
+        sys.exit(__doc__)
+
+
+main()

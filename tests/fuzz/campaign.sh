@@ -1,0 +1,62 @@
+#!/bin/sh
+# A fuzzing campaign (make fuzz-campaign): runs each target in turn, one
+# process on one core, for an equal share of HOURS; merges the inputs that
+# add coverage back into tests/fuzz/corpus/<target> (libFuzzer -merge=1, so
+# the committed corpora stay small); and adds a row per target to the
+# campaign table of DOC, above its marker line, as soon as the target is done
+# (an interrupted campaign keeps the rows of the targets it finished).
+#
+# Usage: campaign.sh FUZZ-BUILD-DIR HOURS DOC [TARGET...]
+# Exit status 1 when a target found something (its input is in
+# FUZZ-BUILD-DIR/artifacts/<target>-*), 2 for a usage error.
+set -u
+[ $# -ge 3 ] || { echo "usage: $0 FUZZ-BUILD-DIR HOURS DOC [TARGET...]" >&2; exit 2; }
+fuzz=$1 hours=$2 doc=$3
+shift 3
+root=$(cd "$(dirname "$0")/../.." && pwd)
+marker='<!-- fuzz-campaign: new rows go above this line -->'
+grep -qF "$marker" "$doc" || { echo "$0: no campaign table marker in '$doc'" >&2; exit 2; }
+if [ $# -eq 0 ]; then
+    for src in "$root"/tests/fuzz/fuzz_*.c; do set -- "$@" "$(basename "$src" .c)"; done
+fi
+seconds=$(awk -v h="$hours" -v n=$# 'BEGIN { if (h + 0 <= 0) exit 1; s = int(h * 3600 / n + 0.5);
+    print s < 1 ? 1 : s }') || { echo "$0: HOURS must be a positive number, not '$hours'" >&2; exit 2; }
+
+mkdir -p "$fuzz/artifacts" "$fuzz/campaign"
+found=0
+for t in "$@"; do
+    bin="$fuzz/$t"
+    [ -x "$bin" ] || { echo "$0: '$bin' is missing (make fuzz-bins)" >&2; exit 2; }
+    committed="$root/tests/fuzz/corpus/$t"
+    work="$fuzz/corpus/$t"
+    log="$fuzz/campaign/$t.log"
+    mkdir -p "$committed" "$work"
+    cp -R "$committed/." "$work/"
+    dict=
+    [ -f "$root/tests/fuzz/$t.dict" ] && dict="-dict=$root/tests/fuzz/$t.dict"
+    finds_before=$(find "$fuzz/artifacts" -name "$t-*" | wc -l)
+    echo "fuzz-campaign: $t for $seconds s ($log)"
+    start=$(date +%s)
+    # Not -jobs/-workers: one in-process fuzzer is one core; the targets run one after another.
+    # shellcheck disable=SC2086
+    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$fuzz/artifacts/$t-" $dict "$work" >"$log" 2>&1
+    # A find ends the run early: the row says how long it really ran.
+    elapsed=$(($(date +%s) - start))
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+    cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+    finds=$(($(find "$fuzz/artifacts" -name "$t-*" | wc -l) - finds_before))
+    [ "$finds" -gt 0 ] && found=1
+    inputs_before=$(find "$committed" -type f | wc -l)
+    "$bin" -merge=1 "$committed" "$work" >"$fuzz/campaign/$t.merge.log" 2>&1 ||
+        echo "fuzz-campaign: $t: merge failed, see $fuzz/campaign/$t.merge.log" >&2
+    added=$(($(find "$committed" -type f | wc -l) - inputs_before))
+    # shellcheck disable=SC2016
+    row=$(printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |' "$(date -u +%Y-%m-%d)" "$t" \
+        "$elapsed" "${execs:-?}" "$(echo "${cov:-? ?}" | awk '{ print $2 }')" \
+        "$(echo "${cov:-? ? ? ?}" | awk '{ print $4 }')" "$added" "$finds")
+    echo "$row"
+    awk -v row="$row" -v marker="$marker" '$0 == marker { print row } { print }' "$doc" \
+        >"$doc.tmp" && mv "$doc.tmp" "$doc"
+done
+exit "$found"
