@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/common/version.h"
 #include "dist.h"
 
 int dist_error(const char *fmt, ...)
@@ -83,6 +84,11 @@ static int run_verb(int argc, char **argv, int rank, int ranks)
 int main(int argc, char **argv)
 {
     int provided = 0, rank = 0, ranks = 1, status;
+    /* Before MPI_Init: asking the version needs no MPI runtime, nor mpirun. */
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        printf("honeyscope-mpi %s\n", honeyscope_version());
+        return EXIT_OK;
+    }
     MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);

@@ -1,20 +1,23 @@
 #!/bin/sh
 # Installs the Debian packages honeyscope needs to build, test and benchmark,
 # when they are missing. Safe to run every time: it does nothing when all are
-# present. Usage: scripts/deps.sh [build|check|bench]
+# present. Usage: scripts/deps.sh [build|check|bench|package]
 set -eu
 
 build="build-essential pkg-config libpcap-dev libjansson-dev libsodium-dev zlib1g-dev
 libzstd-dev libsqlite3-dev libmaxminddb-dev"
 check="$build clang python3 jq sqlite3 tshark tcpdump nfdump argus-client gzip zstd chromium
-openmpi-bin libopenmpi-dev"
+openmpi-bin libopenmpi-dev groff-base python3-jsonschema bash-completion dpkg-dev"
 bench="$check time"
+# make deb: debian/control's Build-Depends, and lintian to check the result.
+package="$build openmpi-bin libopenmpi-dev debhelper dpkg-dev lintian"
 
 case "${1:-build}" in
 build) wanted=$build ;;
 check) wanted=$check ;;
 bench) wanted=$bench ;;
-*) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+package) wanted=$package ;;
+*) echo "usage: $0 [build|check|bench|package]" >&2; exit 2 ;;
 esac
 
 missing=

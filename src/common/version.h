@@ -9,4 +9,7 @@
 
 #define HONEYSCOPE_VERSION "0.1.0"
 
+/* HONEYSCOPE_VERSION as the library was built with it: a static string. */
+const char *honeyscope_version(void);
+
 #endif

@@ -1,0 +1,90 @@
+# bash completion for honeyscope and honeyscope-mpi: verbs, each verb's
+# options and the values of those that take a fixed set. The lists follow
+# each verb's --help; tests/cli/completion.sh checks that they still do.
+# Installed as share/bash-completion/completions/honeyscope.
+
+_honeyscope_options()
+{
+    case "$1" in
+    report)
+        echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --last --format
+              -o --output -q --quiet --metric --top --compare --new-only --mask --mask-keep-evidence
+              --burst-window --burst-k --burst-min --db --threads --max-flows --memory
+              --tmp-dir --help" ;;
+    ingest)
+        echo "--db --sensor --threads --max-flows --memory --tmp-dir -q --quiet --help" ;;
+    lookup)
+        echo "--group --pfx2as --mmdb --asnames --at --format --help" ;;
+    prefixes | forget)
+        echo "--db --help" ;;
+    merge)
+        echo "--help" ;;
+    mpi-report)
+        echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --metric
+              --top --compare --mask --mask-keep-evidence --burst-window --burst-k
+              --burst-min --format -o --output -q --quiet --threads --max-flows --help" ;;
+    mpi-ingest)
+        echo "--db --sensor --threads --max-flows -q --quiet --help" ;;
+    esac
+}
+
+# One word per line, so that file names with blanks stay whole.
+_honeyscope_reply()
+{
+    mapfile -t COMPREPLY < <(compgen "$@" -- "${COMP_WORDS[COMP_CWORD]}")
+}
+
+_honeyscope()
+{
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+    local cmd=${COMP_WORDS[0]##*/} verb="" i
+    local verbs="report ingest forget merge prefixes lookup"
+    [ "$cmd" = honeyscope-mpi ] && verbs="ingest report"
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        case "${COMP_WORDS[i]}" in
+        -*) ;;
+        *) verb=${COMP_WORDS[i]}; break ;;
+        esac
+    done
+    COMPREPLY=()
+    if [ -z "$verb" ]; then
+        _honeyscope_reply -W "$verbs --help --version"
+        return
+    fi
+
+    case "$prev" in
+    --format)
+        if [ "$verb" = lookup ]; then
+            _honeyscope_reply -W "text json"
+        else
+            _honeyscope_reply -W "text json csv html"
+        fi
+        return ;;
+    --bin) _honeyscope_reply -W "day hour"; return ;;
+    --metric) _honeyscope_reply -W "packets bytes flows"; return ;;
+    --top) _honeyscope_reply -W "all 0 10 20 50 100"; return ;;
+    --tz) _honeyscope_reply -W "+00:00"; return ;;
+    --tmp-dir) _honeyscope_reply -d; return ;;
+    --db | -o | --output | --pfx2as | --mmdb | --asnames)
+        _honeyscope_reply -f; return ;;
+    --compare) _honeyscope_reply -W "previous"; return ;;
+    --last) _honeyscope_reply -W "1d 7d 30d"; return ;;
+    --sensor | --from | --to | --at | --threads | --max-flows | --memory | \
+        --burst-window | --burst-k | --burst-min | --group)
+        return ;;
+    esac
+
+    if [ "$verb" = prefixes ] && [ "$i" -eq $((COMP_CWORD - 1)) ] && [[ "$cur" != -* ]]; then
+        _honeyscope_reply -W "add list remove"
+        return
+    fi
+    if [[ "$cur" == -* ]]; then
+        local key=$verb
+        [ "$cmd" = honeyscope-mpi ] && key=mpi-$verb
+        _honeyscope_reply -W "$(_honeyscope_options "$key")"
+        return
+    fi
+    _honeyscope_reply -f
+}
+
+complete -F _honeyscope -o filenames honeyscope honeyscope-mpi
