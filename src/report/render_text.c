@@ -272,6 +272,22 @@ static int wider(int width, const char *text)
     return len > width ? len : width;
 }
 
+/* A top source's address, prefix and first and last times as the table prints them. */
+struct source_cells {
+    char addr[ADDR_TEXT_MAX], prefix[PREFIX_TEXT_MAX], first[40], last[40];
+};
+
+static void source_cells(const struct report *r, const struct source_entry *s,
+                         struct source_cells *c)
+{
+    addr_format(&s->addr, c->addr);
+    snprintf(c->prefix, sizeof(c->prefix), "-");
+    if (s->prefix)
+        prefix_format(&s->prefix->prefix, c->prefix);
+    format_time(r, s->first_ns, c->first, sizeof(c->first));
+    format_time(r, s->last_ns, c->last, sizeof(c->last));
+}
+
 static void source_widths_measure(const struct report *r, const struct group_report *gr,
                                   struct source_widths *w)
 {
@@ -280,19 +296,14 @@ static void source_widths_measure(const struct report *r, const struct group_rep
     w->first = (int)strlen("first seen");
     w->last = (int)strlen("last seen");
     for (size_t i = 0; i < gr->top_count; i++) {
-        const struct source_entry *s = &gr->top[i];
-        char addr[ADDR_TEXT_MAX], pfx[PREFIX_TEXT_MAX] = "-", first[40], last[40];
-        if (s->prefix)
-            prefix_format(&s->prefix->prefix, pfx);
-        format_time(r, s->first_ns, first, sizeof(first));
-        format_time(r, s->last_ns, last, sizeof(last));
-        w->addr = wider(w->addr, addr_format(&s->addr, addr));
-        w->prefix = wider(w->prefix, pfx);
-        w->first = wider(w->first, first);
-        w->last = wider(w->last, last);
+        struct source_cells c;
+        source_cells(r, &gr->top[i], &c);
+        w->addr = wider(w->addr, c.addr);
+        w->prefix = wider(w->prefix, c.prefix);
+        w->first = wider(w->first, c.first);
+        w->last = wider(w->last, c.last);
     }
 }
-
 static void source_table(const struct report *r, const struct group_report *gr, FILE *out)
 {
     fprintf(out, "\n-- sources: %" PRIu64 " distinct remote addresses sent to the sensor",
@@ -308,14 +319,10 @@ static void source_table(const struct report *r, const struct group_report *gr, 
             "packets_in", "flows", w.first, "first seen", w.last, "last seen", "ports (label)");
     for (size_t i = 0; i < gr->top_count; i++) {
         const struct source_entry *s = &gr->top[i];
-        char addr[ADDR_TEXT_MAX], pfx[PREFIX_TEXT_MAX] = "-", first[40], last[40];
-        if (s->prefix)
-            prefix_format(&s->prefix->prefix, pfx);
-        format_time(r, s->first_ns, first, sizeof(first));
-        format_time(r, s->last_ns, last, sizeof(last));
-        fprintf(out, "%-*s %-*s %10" PRIu64 " %8" PRIu64 " %-*s %-*s ", w.addr,
-                addr_format(&s->addr, addr), w.prefix, pfx, s->packets_in, s->flows, w.first, first,
-                w.last, last);
+        struct source_cells c;
+        source_cells(r, s, &c);
+        fprintf(out, "%-*s %-*s %10" PRIu64 " %8" PRIu64 " %-*s %-*s ", w.addr, c.addr, w.prefix,
+                c.prefix, s->packets_in, s->flows, w.first, c.first, w.last, c.last);
         for (size_t j = 0; j < s->service_count; j++)
             fprintf(out, "%s%s", j ? "," : "", s->services[j]);
         if (s->services_total > s->service_count)

@@ -5,19 +5,15 @@ for tests of a store's history (--last, --new-only).
 Usage: history_pcap.py OUT < LINES. Each line: "EPOCH SOURCE tcp PORT" (a SYN)
 or "EPOCH SOURCE dns NAME" (a DNS query for NAME, type A, to udp/53).
 """
+import os
 import struct
 import sys
 
 SENSOR = bytes([192, 0, 2, 10])
 
 
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return ~s & 0xFFFF
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tinypcap import checksum  # noqa: E402  (the IPv4 header checksum, kept once)
 
 
 def ip(src, proto, payload, ident):
