@@ -183,6 +183,21 @@ enum capture_status capture_next(struct capture_file *file, struct capture_packe
     const u_char *data;
 
     int ret = pcap_next_ex(file->pcap, &header, &data);
+    if (ret == 1 && header->ts.tv_sec == 0 && header->ts.tv_usec == 0 && header->caplen == 0 &&
+        header->len == 0) {
+        /*
+         * No packet is zero bytes long at the epoch: a zero-filled or sparse
+         * region (a capture preallocated, cut by a crash, or crafted), which
+         * would otherwise be read as millions of empty records.
+         */
+        snprintf(file->error, sizeof(file->error),
+                 "'%s': damaged capture at byte offset %" PRIu64 "%s (after %" PRIu64
+                 " good records): a record header of zeros (a zero-filled region, not a packet)",
+                 file->path, file->record_start,
+                 file->compression != COMPRESSION_NONE ? " of the decompressed data" : "",
+                 file->records);
+        return CAPTURE_ERROR;
+    }
     if (ret == 1) {
         packet->ts_ns = record_time_ns(record_seconds(file, header), (int64_t)header->ts.tv_usec);
         packet->caplen = header->caplen;
