@@ -12,7 +12,7 @@ _honeyscope_options()
               --burst-window --burst-k --burst-min --db --threads --max-flows --memory
               --tmp-dir --help" ;;
     ingest)
-        echo "--db --sensor --threads --max-flows --memory --tmp-dir -q --quiet --help" ;;
+        echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch -q --quiet --help" ;;
     lookup)
         echo "--group --pfx2as --mmdb --asnames --at --format --help" ;;
     prefixes | forget)
@@ -64,7 +64,7 @@ _honeyscope()
     --metric) _honeyscope_reply -W "packets bytes flows"; return ;;
     --top) _honeyscope_reply -W "all 0 10 20 50 100"; return ;;
     --tz) _honeyscope_reply -W "+00:00"; return ;;
-    --tmp-dir) _honeyscope_reply -d; return ;;
+    --tmp-dir | --watch) _honeyscope_reply -d; return ;;
     --db | -o | --output | --pfx2as | --mmdb | --asnames)
         _honeyscope_reply -f; return ;;
     --compare) _honeyscope_reply -W "previous"; return ;;

@@ -11,18 +11,23 @@
  * a conversation that crosses from one file into the next stays one flow,
  * as in a report from the captures (docs/store.md).
  */
+#define _DEFAULT_SOURCE /* realpath() */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../aggregate/aggregate.h"
+#include "../capture/capture.h"
 #include "../common/xalloc.h"
 #include "../store/store.h"
 #include "cli.h"
 #include "suggest.h"
 #include "walk.h"
+#include "watch.h"
 
 static const char ingest_usage[] =
     "usage: honeyscope ingest --db STORE [options] CAPTURE|DIR...\n"
@@ -44,11 +49,15 @@ static const char ingest_usage[] =
     "                         512M); beyond it rows spill, sorted, to temporary\n"
     "                         files and are merged back when the file is stored\n"
     "  --tmp-dir DIR          where spilled rows go (default $TMPDIR, else /tmp)\n"
+    "  --watch DIR            after the files given (DIR itself when none), keep\n"
+    "                         watching DIR and the directories below it: a capture\n"
+    "                         is stored when its writer closes it or it is moved\n"
+    "                         in, until SIGINT or SIGTERM\n"
     "  -q, --quiet            no progress or per-file notes on stderr\n"
     "\n"
     "Exit status: 0 success, 1 some files could not be read or stored (the rest\n"
     "are), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM after committing\n"
-    "the files already read.\n";
+    "the files already read (the way --watch ends).\n";
 
 static volatile sig_atomic_t stop_signal;
 
@@ -146,18 +155,183 @@ static int settle_sensors(struct store *store, struct sensor_set *given, char **
     return 0;
 }
 
+/* What every batch of one ingest is read with. */
+struct ingest_setup {
+    struct store *store;
+    struct sensor_set *sensors;
+    struct flow_config flow;
+    unsigned threads;
+    uint64_t memory;
+    const char *tmp_dir;
+    bool quiet;
+};
+
+/*
+ * Reads paths into the store as one run (files continue each other), after
+ * unreadable files were already counted. Returns the exit status.
+ */
+static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t npaths,
+                        uint64_t unreadable)
+{
+    bool quiet = setup->quiet;
+    char err[1024];
+    int status;
+    /* Decide, file by file, what there is to do. */
+    size_t slots = npaths ? npaths : 1;
+    struct file_identity *ids = xcalloc(slots, sizeof(*ids));
+    int64_t *replace = xcalloc(slots, sizeof(*replace));
+    char **work = xcalloc(slots, sizeof(*work));
+    struct file_identity *work_ids = xcalloc(slots, sizeof(*work_ids));
+    int64_t *work_replace = xcalloc(slots, sizeof(*work_replace));
+    size_t *same_as = xcalloc(slots, sizeof(*same_as));
+    size_t nwork = 0;
+    uint64_t skipped = 0;
+    store_find_copies((const char *const *)paths, npaths, ids, same_as);
+    for (size_t i = 0; i < npaths; i++) {
+        enum store_presence presence;
+        char other[4096];
+        if (!ids[i].path[0] && store_identify(paths[i], &ids[i], err, sizeof(err)) < 0) {
+            error("%s", err);
+            unreadable++;
+            continue;
+        }
+        if (same_as[i] != STORE_NOT_A_COPY) {
+            skipped++;
+            if (!quiet)
+                fprintf(stderr, "honeyscope: '%s' has the same content as '%s': read once\n",
+                        paths[i], paths[same_as[i]]);
+            continue;
+        }
+        if (store_presence(setup->store, &ids[i], &replace[i], other, sizeof(other), &presence) <
+            0) {
+            error("cannot look up '%s' in the store", paths[i]);
+            unreadable++;
+            continue;
+        }
+        if (presence == STORE_SAME || presence == STORE_DUPLICATE) {
+            skipped++;
+            if (!quiet && presence == STORE_SAME)
+                fprintf(stderr, "honeyscope: '%s' is already stored\n", paths[i]);
+            else if (!quiet)
+                fprintf(stderr, "honeyscope: '%s' has the same content as '%s', already stored\n",
+                        paths[i], other);
+            continue;
+        }
+        if (!quiet && presence == STORE_CHANGED)
+            fprintf(stderr, "honeyscope: '%s' changed since it was stored: replacing it\n",
+                    paths[i]);
+        work[nwork] = paths[i];
+        work_ids[nwork] = ids[i];
+        work_replace[nwork] = presence == STORE_CHANGED ? replace[i] : 0;
+        nwork++;
+    }
+
+    struct progress progress;
+    struct aggregate_config config;
+    struct ingest_job job = {setup->store, work_ids, work_replace, &progress, quiet, 0, 0, 0, 0, 0};
+    memset(&config, 0, sizeof(config));
+    config.clock.width_s = STORE_BIN_SECONDS;
+    config.clock.offset_s = 0;
+    config.flow = setup->flow;
+    config.sensors = setup->sensors;
+    config.packets_read = &progress.packets;
+    config.stop = &stop_signal;
+    config.tick = ingest_tick;
+    config.tick_ctx = &job;
+    /* Each thread's file being counted and each file waiting to be stored. */
+    config.cube_max_rows = memory_cube_rows(setup->memory, 2 * (uint64_t)setup->threads);
+    config.tmp_dir = setup->tmp_dir;
+    progress_start(&progress, quiet, nwork);
+    aggregate_stream_files((const char *const *)work, nwork, &config, setup->threads, store_result,
+                           &job);
+    progress_end(&progress);
+
+    if (!quiet)
+        fprintf(stderr,
+                "honeyscope: stored %" PRIu64 " file%s (%" PRIu64 " packets), %" PRIu64
+                " already stored, %" PRIu64 " failed\n",
+                job.stored, job.stored == 1 ? "" : "s", job.packets, skipped,
+                job.failed + unreadable);
+    if (stop_signal) {
+        error("interrupted: %" PRIu64 " files stored, %zu left for the next ingest", job.stored,
+              nwork - (size_t)job.stored);
+        status = 128 + stop_signal;
+    } else if (job.store_failed || job.failed || unreadable) {
+        status = EXIT_FAILED;
+    } else {
+        status = EXIT_OK;
+    }
+    free(ids);
+    free(same_as);
+    free(replace);
+    free(work);
+    free(work_ids);
+    free(work_replace);
+    return status;
+}
+
+struct watch_job {
+    const struct ingest_setup *setup;
+    int status; /* the worst so far: 1 once a file failed */
+};
+
+/*
+ * watch_directory()'s hand-over: the captures among paths, as one ingest.
+ * Files that are not captures (a sensor's logs beside its captures) are
+ * passed over with a note, as in a directory named on the command line.
+ */
+static int ingest_watched(void *ctx, char **paths, size_t count)
+{
+    struct watch_job *job = ctx;
+    char **captures = xcalloc(count, sizeof(*captures));
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        char err[1024];
+        struct capture_file *file = capture_open(paths[i], err, sizeof(err));
+        if (file)
+            captures[n++] = paths[i];
+        else if (!job->setup->quiet)
+            fprintf(stderr, "honeyscope: skipped: %s\n", err);
+        capture_close(file);
+    }
+    if (n) {
+        int status = ingest_batch(job->setup, captures, n, 0);
+        if (status == EXIT_FAILED)
+            job->status = EXIT_FAILED;
+    }
+    free(captures);
+    return 0;
+}
+
+/*
+ * Ingests what appears in dir until SIGINT or SIGTERM, each wake-up's files
+ * as one run. Returns the exit status.
+ */
+static int watch_and_ingest(const struct ingest_setup *setup, const char *dir, const char *db,
+                            int status)
+{
+    char store_path[PATH_MAX], err[1024];
+    struct watch_job job = {setup, status == EXIT_OK ? EXIT_OK : EXIT_FAILED};
+    if (!realpath(db, store_path))
+        store_path[0] = '\0';
+    if (!setup->quiet)
+        fprintf(stderr, "honeyscope: watching '%s' for captures (Ctrl-C to stop)\n", dir);
+    if (watch_directory(dir, store_path[0] ? store_path : NULL, &stop_signal, ingest_watched, &job,
+                        err, sizeof(err)) < 0) {
+        error("%s", err);
+        return EXIT_FAILED;
+    }
+    return stop_signal ? 128 + stop_signal : job.status;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"sensor", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'},
-        {"max-flows", required_argument, NULL, 'm'},
-        {"memory", required_argument, NULL, 'M'},
-        {"tmp-dir", required_argument, NULL, 'T'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},      {"sensor", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'}, {"max-flows", required_argument, NULL, 'm'},
+        {"memory", required_argument, NULL, 'M'},  {"tmp-dir", required_argument, NULL, 'T'},
+        {"watch", required_argument, NULL, 'W'},   {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
     struct sensor_set sensors;
@@ -165,6 +339,7 @@ int cmd_ingest(int argc, char **argv)
     unsigned threads = default_threads();
     uint64_t memory = 0;
     const char *tmp_dir = default_tmp_dir();
+    const char *watch = NULL;
     bool quiet = false;
     uint64_t n;
     int c, status = EXIT_FAILED;
@@ -212,6 +387,9 @@ int cmd_ingest(int argc, char **argv)
         case 'T':
             tmp_dir = optarg;
             break;
+        case 'W':
+            watch = optarg;
+            break;
         case 'q':
             quiet = true;
             break;
@@ -224,12 +402,22 @@ int cmd_ingest(int argc, char **argv)
             return unknown_option("ingest", options, argv);
         }
     }
-    if (!db || optind >= argc) {
+    if (!db || (optind >= argc && !watch)) {
         sensor_set_release(&sensors);
         return usage_error("ingest", db ? "no capture files given" : "--db STORE is required");
     }
+    char watch_dir[PATH_MAX];
+    if (watch && !realpath(watch, watch_dir)) {
+        sensor_set_release(&sensors);
+        return usage_error("ingest", "--watch '%s': %s", watch, strerror(errno));
+    }
     struct walk_result walked;
-    walk_inputs(argv + optind, (size_t)(argc - optind), NULL, quiet, &walked);
+    if (watch && optind >= argc) {
+        char *dir_only[] = {watch_dir};
+        walk_inputs(dir_only, 1, NULL, quiet, &walked);
+    } else {
+        walk_inputs(argv + optind, (size_t)(argc - optind), NULL, quiet, &walked);
+    }
     char **paths = walked.paths;
     size_t npaths = walked.count;
     char err[1024];
@@ -244,55 +432,6 @@ int cmd_ingest(int argc, char **argv)
     if (settle_sensors(store, &sensors, paths, npaths, quiet) < 0)
         goto out;
 
-    /* Decide, file by file, what there is to do. */
-    size_t slots = npaths ? npaths : 1;
-    struct file_identity *ids = xcalloc(slots, sizeof(*ids));
-    int64_t *replace = xcalloc(slots, sizeof(*replace));
-    char **work = xcalloc(slots, sizeof(*work));
-    struct file_identity *work_ids = xcalloc(slots, sizeof(*work_ids));
-    int64_t *work_replace = xcalloc(slots, sizeof(*work_replace));
-    size_t *same_as = xcalloc(slots, sizeof(*same_as));
-    size_t nwork = 0;
-    uint64_t skipped = 0, unreadable = walked.unreadable;
-    store_find_copies((const char *const *)paths, npaths, ids, same_as);
-    for (size_t i = 0; i < npaths; i++) {
-        enum store_presence presence;
-        char other[4096];
-        if (!ids[i].path[0] && store_identify(paths[i], &ids[i], err, sizeof(err)) < 0) {
-            error("%s", err);
-            unreadable++;
-            continue;
-        }
-        if (same_as[i] != STORE_NOT_A_COPY) {
-            skipped++;
-            if (!quiet)
-                fprintf(stderr, "honeyscope: '%s' has the same content as '%s': read once\n",
-                        paths[i], paths[same_as[i]]);
-            continue;
-        }
-        if (store_presence(store, &ids[i], &replace[i], other, sizeof(other), &presence) < 0) {
-            error("cannot look up '%s' in the store", paths[i]);
-            unreadable++;
-            continue;
-        }
-        if (presence == STORE_SAME || presence == STORE_DUPLICATE) {
-            skipped++;
-            if (!quiet && presence == STORE_SAME)
-                fprintf(stderr, "honeyscope: '%s' is already stored\n", paths[i]);
-            else if (!quiet)
-                fprintf(stderr, "honeyscope: '%s' has the same content as '%s', already stored\n",
-                        paths[i], other);
-            continue;
-        }
-        if (!quiet && presence == STORE_CHANGED)
-            fprintf(stderr, "honeyscope: '%s' changed since it was stored: replacing it\n",
-                    paths[i]);
-        work[nwork] = paths[i];
-        work_ids[nwork] = ids[i];
-        work_replace[nwork] = presence == STORE_CHANGED ? replace[i] : 0;
-        nwork++;
-    }
-
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
@@ -300,46 +439,10 @@ int cmd_ingest(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    struct progress progress;
-    struct aggregate_config config;
-    struct ingest_job job = {store, work_ids, work_replace, &progress, quiet, 0, 0, 0, 0, 0};
-    memset(&config, 0, sizeof(config));
-    config.clock.width_s = STORE_BIN_SECONDS;
-    config.clock.offset_s = 0;
-    config.flow = flow;
-    config.sensors = &sensors;
-    config.packets_read = &progress.packets;
-    config.stop = &stop_signal;
-    config.tick = ingest_tick;
-    config.tick_ctx = &job;
-    /* Each thread's file being counted and each file waiting to be stored. */
-    config.cube_max_rows = memory_cube_rows(memory, 2 * (uint64_t)threads);
-    config.tmp_dir = tmp_dir;
-    progress_start(&progress, quiet, nwork);
-    aggregate_stream_files((const char *const *)work, nwork, &config, threads, store_result, &job);
-    progress_end(&progress);
-
-    if (!quiet)
-        fprintf(stderr,
-                "honeyscope: stored %" PRIu64 " file%s (%" PRIu64 " packets), %" PRIu64
-                " already stored, %" PRIu64 " failed\n",
-                job.stored, job.stored == 1 ? "" : "s", job.packets, skipped,
-                job.failed + unreadable);
-    if (stop_signal) {
-        error("interrupted: %" PRIu64 " files stored, %zu left for the next ingest", job.stored,
-              nwork - (size_t)job.stored);
-        status = 128 + stop_signal;
-    } else if (job.store_failed || job.failed || unreadable) {
-        status = EXIT_FAILED;
-    } else {
-        status = EXIT_OK;
-    }
-    free(ids);
-    free(same_as);
-    free(replace);
-    free(work);
-    free(work_ids);
-    free(work_replace);
+    struct ingest_setup setup = {store, &sensors, flow, threads, memory, tmp_dir, quiet};
+    status = ingest_batch(&setup, paths, npaths, walked.unreadable);
+    if (watch && !stop_signal)
+        status = watch_and_ingest(&setup, watch_dir, db, status);
 out:
     store_close(store);
     sensor_set_release(&sensors);
