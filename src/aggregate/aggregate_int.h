@@ -131,6 +131,8 @@ enum capture_status read_capture(struct capture_file *file, const struct aggrega
 /* ---- runs (spill.c) -------------------------------------------------------- */
 
 #define RUN_BUFFER (1 << 16)
+/* Rows a run reads back at a time (its stdio buffer's worth). */
+#define RUN_BATCH_ROWS (RUN_BUFFER / sizeof(struct cube_row))
 
 /* Rows in spill order in an unlinked temporary file. */
 struct run {
@@ -138,6 +140,9 @@ struct run {
     char *buf;
     uint64_t rows, read;
     unsigned level; /* 0 for a spill; one more than the runs it merged */
+    /* Reading back: rows[batch_next..batch_len) of the batch are not yet merged. */
+    struct cube_row *batch;
+    size_t batch_len, batch_next;
 };
 
 /* The order of rows in a run: remote address first, then the rest of the key. */
@@ -148,8 +153,8 @@ void counts_add(struct cube_counts *into, const struct cube_counts *from);
 /* A new, empty run in dir. Returns NULL with err. */
 struct run *run_create(const char *dir, char *err, size_t errlen);
 /* Each returns 0, or -1 with err (a full disk, say). */
-int run_write(struct run *run, const struct cube_row *row, const char *dir, char *err,
-              size_t errlen);
+int run_write(struct run *run, const struct cube_row *rows, size_t count, const char *dir,
+              char *err, size_t errlen);
 int run_finish_writing(struct run *run, const char *dir, char *err, size_t errlen);
 void run_free(struct run *run);
 

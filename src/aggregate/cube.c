@@ -18,6 +18,8 @@
 
 /* Runs a cube keeps before it merges them into one (open files stay few). */
 #define RUN_FAN_IN 32
+/* Rows a spill gathers in address order before it writes them. */
+#define SPILL_BATCH_ROWS 256
 
 struct cube {
     struct cube_row *rows;
@@ -177,7 +179,7 @@ static int merge_runs(struct cube *cube, size_t first, char *err, size_t errlen)
     int ret = m ? 0 : -1;
     struct cube_row row;
     while (ret == 0 && (ret = run_merge_next(m, &row, err, errlen)) == 0)
-        ret = run_write(out, &row, cube->dir, err, errlen);
+        ret = run_write(out, &row, 1, cube->dir, err, errlen);
     run_merge_close(m);
     if (ret < 0 || run_finish_writing(out, cube->dir, err, errlen) < 0) {
         run_free(out);
@@ -252,8 +254,15 @@ static int spill(struct cube *cube)
     spill_order(cube, order);
     struct run *run = run_create(cube->dir, err, sizeof(err));
     int ret = run ? 0 : -1;
-    for (size_t i = 0; ret == 0 && i < cube->count; i++)
-        ret = run_write(run, &cube->rows[order[i]], cube->dir, err, sizeof(err));
+    /* Gathered a batch at a time: the rows' loads overlap, and stdio is called once per batch. */
+    struct cube_row *batch = xcalloc(SPILL_BATCH_ROWS, sizeof(*batch));
+    for (size_t i = 0; ret == 0 && i < cube->count;) {
+        size_t n = 0;
+        for (; n < SPILL_BATCH_ROWS && i < cube->count; n++, i++)
+            batch[n] = cube->rows[order[i]];
+        ret = run_write(run, batch, n, cube->dir, err, sizeof(err));
+    }
+    free(batch);
     if (ret == 0)
         ret = run_finish_writing(run, cube->dir, err, sizeof(err));
     free(order);

@@ -84,15 +84,15 @@ struct run *run_create(const char *dir, char *err, size_t errlen)
     return run;
 }
 
-int run_write(struct run *run, const struct cube_row *row, const char *dir, char *err,
-              size_t errlen)
+int run_write(struct run *run, const struct cube_row *rows, size_t count, const char *dir,
+              char *err, size_t errlen)
 {
-    if (fwrite(row, sizeof(*row), 1, run->fp) != 1) {
+    if (fwrite(rows, sizeof(*rows), count, run->fp) != count) {
         snprintf(err, errlen, "cannot write a spill file in '%s': %s", dir,
                  errno ? strerror(errno) : "write failed");
         return -1;
     }
-    run->rows++;
+    run->rows += count;
     return 0;
 }
 
@@ -111,32 +111,39 @@ void run_free(struct run *run)
         return;
     fclose(run->fp);
     free(run->buf);
+    free(run->batch);
     free(run);
 }
 
 /* ---- merging runs ------------------------------------------------------------ */
 
-/* A heap of runs ordered by their current row, smallest first. */
+/*
+ * A heap of runs ordered by their current row, smallest first. The heap
+ * holds positions in runs[]; rows stay where their run's batch holds them.
+ */
 struct run_merge {
     struct run **runs;
-    struct cube_row *heads; /* current row per heap entry */
+    size_t *heap;
     size_t count;
     char err[512];
 };
 
+static const struct cube_row *head(const struct run_merge *m, size_t heap_i)
+{
+    const struct run *run = m->runs[m->heap[heap_i]];
+    return &run->batch[run->batch_next];
+}
+
 static bool heap_less(const struct run_merge *m, size_t a, size_t b)
 {
-    return spill_cmp(&m->heads[a].key, &m->heads[b].key) < 0;
+    return spill_cmp(&head(m, a)->key, &head(m, b)->key) < 0;
 }
 
 static void heap_swap(struct run_merge *m, size_t a, size_t b)
 {
-    struct cube_row r = m->heads[a];
-    struct run *x = m->runs[a];
-    m->heads[a] = m->heads[b];
-    m->runs[a] = m->runs[b];
-    m->heads[b] = r;
-    m->runs[b] = x;
+    size_t x = m->heap[a];
+    m->heap[a] = m->heap[b];
+    m->heap[b] = x;
 }
 
 static void heap_down(struct run_merge *m, size_t i)
@@ -154,18 +161,27 @@ static void heap_down(struct run_merge *m, size_t i)
     }
 }
 
-/* Reads the next row of heap entry i into its head; returns 0, 1 at the run's end, -1 on error. */
-static int advance(struct run_merge *m, size_t i)
+/* Makes run's next row its current one; returns 0, 1 at the run's end, -1 on error. */
+static int advance(struct run_merge *m, struct run *run)
 {
-    struct run *run = m->runs[i];
+    if (run->batch_next + 1 < run->batch_len) {
+        run->batch_next++;
+        return 0;
+    }
     if (run->read == run->rows)
         return 1;
-    if (fread(&m->heads[i], sizeof(m->heads[i]), 1, run->fp) != 1) {
+    uint64_t left = run->rows - run->read;
+    size_t want = left < RUN_BATCH_ROWS ? (size_t)left : RUN_BATCH_ROWS;
+    if (!run->batch)
+        run->batch = xcalloc(RUN_BATCH_ROWS, sizeof(*run->batch));
+    if (fread(run->batch, sizeof(*run->batch), want, run->fp) != want) {
         snprintf(m->err, sizeof(m->err), "cannot read back a spill file: %s",
                  ferror(run->fp) ? strerror(errno) : "it is shorter than written");
         return -1;
     }
-    run->read++;
+    run->read += want;
+    run->batch_len = want;
+    run->batch_next = 0;
     return 0;
 }
 
@@ -173,23 +189,24 @@ struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, siz
 {
     struct run_merge *m = xcalloc(1, sizeof(*m));
     m->runs = xcalloc(count ? count : 1, sizeof(*m->runs));
-    m->heads = xcalloc(count ? count : 1, sizeof(*m->heads));
+    m->heap = xcalloc(count ? count : 1, sizeof(*m->heap));
     for (size_t i = 0; i < count; i++) {
         runs[i]->read = 0;
+        runs[i]->batch_len = runs[i]->batch_next = 0;
         if (fseek(runs[i]->fp, 0, SEEK_SET) != 0) {
             snprintf(err, errlen, "cannot read back a spill file: %s", strerror(errno));
             run_merge_close(m);
             return NULL;
         }
-        m->runs[m->count] = runs[i];
-        int r = advance(m, m->count);
+        m->runs[i] = runs[i];
+        int r = advance(m, runs[i]);
         if (r < 0) {
             snprintf(err, errlen, "%s", m->err);
             run_merge_close(m);
             return NULL;
         }
         if (r == 0)
-            m->count++;
+            m->heap[m->count++] = i;
     }
     for (size_t i = m->count / 2; i-- > 0;)
         heap_down(m, i);
@@ -200,10 +217,10 @@ int run_merge_next(struct run_merge *m, struct cube_row *row, char *err, size_t 
 {
     if (m->count == 0)
         return 1;
-    *row = m->heads[0];
+    *row = *head(m, 0);
     /* Equal keys from other runs are the same row: add them up. */
     for (;;) {
-        int r = advance(m, 0);
+        int r = advance(m, m->runs[m->heap[0]]);
         if (r < 0) {
             snprintf(err, errlen, "%s", m->err);
             return -1;
@@ -215,9 +232,10 @@ int run_merge_next(struct run_merge *m, struct cube_row *row, char *err, size_t 
             heap_swap(m, 0, m->count);
         }
         heap_down(m, 0);
-        if (spill_cmp(&m->heads[0].key, &row->key) != 0)
+        const struct cube_row *next = head(m, 0);
+        if (spill_cmp(&next->key, &row->key) != 0)
             return 0;
-        counts_add(&row->counts, &m->heads[0].counts);
+        counts_add(&row->counts, &next->counts);
     }
 }
 
@@ -226,6 +244,6 @@ void run_merge_close(struct run_merge *m)
     if (!m)
         return;
     free(m->runs);
-    free(m->heads);
+    free(m->heap);
     free(m);
 }

@@ -1,7 +1,7 @@
 /*
  * Address order: a stable LSD radix sort of the IPv4 addresses (the address
- * in the high half of a 64-bit value, its index in the low half, two passes
- * of 16 bits), a comparison sort of the rest, and a merge.
+ * in the high half of a 64-bit value, its index in the low half, three passes
+ * of 11 bits), a comparison sort of the rest, and a merge.
  */
 #include "sort.h"
 
@@ -11,24 +11,37 @@
 
 #include "xalloc.h"
 
+/*
+ * Digits of 11 bits, three passes over the 32-bit address: 2,048 buckets
+ * keep every pass's scattered writes within the caches, where 16-bit digits
+ * (65,536 buckets) miss on nearly every one.
+ */
+#define RADIX_BITS 11
+#define RADIX_BUCKETS (1u << RADIX_BITS)
+
 static void radix_sort_high32(uint64_t *v, size_t n)
 {
     uint64_t *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
-    size_t *count = xcalloc(65536, sizeof(*count));
-    for (unsigned shift = 32; shift < 64; shift += 16) {
-        memset(count, 0, 65536 * sizeof(*count));
+    size_t *count = xcalloc(RADIX_BUCKETS, sizeof(*count));
+    uint64_t *from = v, *to = tmp;
+    for (unsigned shift = 32; shift < 64; shift += RADIX_BITS) {
+        memset(count, 0, RADIX_BUCKETS * sizeof(*count));
         for (size_t i = 0; i < n; i++)
-            count[(v[i] >> shift) & 0xffff]++;
+            count[(from[i] >> shift) & (RADIX_BUCKETS - 1)]++;
         size_t sum = 0;
-        for (size_t d = 0; d < 65536; d++) {
+        for (size_t d = 0; d < RADIX_BUCKETS; d++) {
             size_t c = count[d];
             count[d] = sum;
             sum += c;
         }
         for (size_t i = 0; i < n; i++)
-            tmp[count[(v[i] >> shift) & 0xffff]++] = v[i];
-        memcpy(v, tmp, n * sizeof(*v));
+            to[count[(from[i] >> shift) & (RADIX_BUCKETS - 1)]++] = from[i];
+        uint64_t *swap = from;
+        from = to;
+        to = swap;
     }
+    if (from != v)
+        memcpy(v, from, n * sizeof(*v));
     free(count);
     free(tmp);
 }

@@ -62,7 +62,12 @@ struct flow_table {
     int64_t idle_ns[4]; /* by timeout class: tcp, udp, icmp, other */
     struct flow *flows;
     uint32_t flow_alloc, flow_used, free_head;
-    uint32_t *index; /* flow index + 1, or 0 for an empty slot */
+    /*
+     * Slots: flow index + 1 (0 = empty) in the low half, the low half of the
+     * flow's hash in the high half, so that probing and backward shifts find
+     * a slot's home and reject a mismatch without touching the flow itself.
+     */
+    uint64_t *index;
     size_t index_mask;
     /*
      * One LRU list per timeout class: each list is ordered by last activity
@@ -275,23 +280,38 @@ static uint32_t lru_oldest(const struct flow_table *t)
 
 /* ---- hash index ------------------------------------------------------------ */
 
+static uint64_t slot_value(uint32_t i, uint64_t hash)
+{
+    return hash << 32 | (uint64_t)(i + 1);
+}
+
+static uint32_t slot_flow(uint64_t slot)
+{
+    return (uint32_t)(slot & 0xffffffffu) - 1;
+}
+
+static size_t slot_home(uint64_t slot, size_t mask)
+{
+    return (size_t)(slot >> 32) & mask;
+}
+
 static void index_insert(struct flow_table *t, uint32_t i)
 {
     size_t slot = t->flows[i].hash & t->index_mask;
     while (t->index[slot])
         slot = (slot + 1) & t->index_mask;
-    t->index[slot] = i + 1;
+    t->index[slot] = slot_value(i, t->flows[i].hash);
 }
 
 static void index_remove(struct flow_table *t, uint32_t i)
 {
     size_t mask = t->index_mask;
     size_t hole = t->flows[i].hash & mask;
-    while (t->index[hole] != i + 1)
+    while (slot_flow(t->index[hole]) != i)
         hole = (hole + 1) & mask;
     /* Backward-shift: pull later members of the probe run into the hole. */
     for (size_t next = (hole + 1) & mask; t->index[next]; next = (next + 1) & mask) {
-        size_t home = t->flows[t->index[next] - 1].hash & mask;
+        size_t home = slot_home(t->index[next], mask);
         size_t dist_next = (next - home) & mask, dist_hole = (hole - home) & mask;
         if (dist_hole < dist_next) {
             t->index[hole] = t->index[next];
@@ -638,9 +658,11 @@ static uint32_t find(struct flow_table *t, const struct flow_key *key, uint64_t 
     size_t probes = 0;
     uint32_t found = NONE;
     *hash = hash_bytes(&t->hash_key, key, sizeof(*key));
+    uint32_t tag = (uint32_t)*hash;
     for (size_t slot = *hash & t->index_mask; t->index[slot]; slot = (slot + 1) & t->index_mask) {
-        uint32_t i = t->index[slot] - 1;
-        if (t->flows[i].hash == *hash && memcmp(&t->flows[i].key, key, sizeof(*key)) == 0) {
+        uint32_t i = slot_flow(t->index[slot]);
+        if ((uint32_t)(t->index[slot] >> 32) == tag && t->flows[i].hash == *hash &&
+            memcmp(&t->flows[i].key, key, sizeof(*key)) == 0) {
             found = i;
             break;
         }
