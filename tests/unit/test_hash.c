@@ -46,6 +46,32 @@ static void test_hash_basics(void)
     CHECK(hash_bytes(&a, text, sizeof(text)) != fast);
 }
 
+/*
+ * Known values under a known key: the product in the fast hash is one
+ * 128-bit multiplication where the compiler has the type and four 32-bit
+ * ones elsewhere, and both must give these bits.
+ */
+static void test_hash_known_values(void)
+{
+    static const struct {
+        size_t len;
+        uint64_t hash;
+    } known[] = {
+        {0, UINT64_C(0xbeca23913f9ea3f9)},  {1, UINT64_C(0x7dcd450e13669f54)},
+        {7, UINT64_C(0xe100d147a3c2f65d)},  {8, UINT64_C(0xfbed7293686a1c9e)},
+        {15, UINT64_C(0x1174cf3c4d97de6e)}, {16, UINT64_C(0x42f5b80a7a9bd171)},
+        {17, UINT64_C(0x0afd42fdfc302341)}, {48, UINT64_C(0x35f10abab9e2a6e7)},
+        {64, UINT64_C(0xfd1ef5a71c406288)}, {70, UINT64_C(0xaa57eefb07360457)},
+    };
+    struct hash_key key;
+    hash_key_init_fixed(&key, SEED);
+    unsigned char bytes[70];
+    for (size_t i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (unsigned char)(i * 37 + 1);
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        CHECK(hash_bytes(&key, bytes, known[i].len) == known[i].hash);
+}
+
 /* Sequential addresses spread over the buckets (no bucket far above the mean). */
 static void test_hash_spread(void)
 {
@@ -190,6 +216,7 @@ static void test_evidence_colliding_values(void)
 int main(void)
 {
     RUN(test_hash_basics);
+    RUN(test_hash_known_values);
     RUN(test_hash_spread);
     RUN(test_cube_colliding_keys);
     RUN(test_flow_table_colliding_keys);
