@@ -94,10 +94,13 @@ struct cube_spill_stats cube_spill_stats(const struct cube *cube);
  * Reading a spilled cube: every run and the rows still in memory, merged,
  * as cubes of whole remotes in address order, about max_rows rows each.
  * cube_chunks_next() returns the next (owned by the reader, valid until the
- * next call) or NULL at the end, or NULL with *status -1 and err.
+ * next call) or NULL at the end, or NULL with *status -1 and err. With
+ * read_ahead, a thread merges the next chunk while the reader works on the
+ * current one (two chunks of about max_rows / 2 rows are alive then).
  */
 struct cube_chunks;
-struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, char *err, size_t errlen);
+struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, bool read_ahead, char *err,
+                                     size_t errlen);
 struct cube *cube_chunks_next(struct cube_chunks *chunks, int *status, char *err, size_t errlen);
 void cube_chunks_close(struct cube_chunks *chunks);
 /*

@@ -6,6 +6,7 @@
  * shows keys built to collide. Row indices never change once given out,
  * which lets a flow cache the row of its current bin.
  */
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,16 +440,117 @@ bool cube_spilled(const struct cube *cube)
 
 /* ---- reading a spilled cube ---------------------------------------------------- */
 
+/*
+ * With read-ahead, a thread of its own merges the runs into the next chunk
+ * while the reader works on the current one: merging and reporting cost
+ * about the same on a flood, so the two overlap. The reader hands each chunk
+ * back when it asks for the next, and the merging thread fills it again, so
+ * no more than two chunks are ever alive and their pages are touched once.
+ */
 struct cube_chunks {
     struct cube *cube;
     struct run_merge *merge;
-    struct cube *chunk;
     size_t max_rows;
     struct cube_row pending;
     bool has_pending, done;
+    struct cube *in_use; /* the reader's current chunk */
+    /* Read-ahead (merging thread): fields below are under lock. */
+    bool ahead, stop;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    struct cube *ready, *spare;
+    bool ready_set;
+    int ready_status;
+    char ready_err[512];
 };
 
-struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, char *err, size_t errlen)
+/* An empty chunk: spare's memory again when there is one. */
+static struct cube *chunk_begin(struct cube *spare)
+{
+    struct cube *chunk = spare ? spare : cube_new();
+    chunk->count = 0;
+    chunk->generation = new_generation();
+    free(chunk->hashes);
+    chunk->hashes = NULL;
+    chunk->in_address_order = chunk->unindexed = true;
+    return chunk;
+}
+
+/* A merged run's rows come in spill order, each key once: no lookup needed. */
+static void append_row(struct cube *chunk, const struct cube_row *row)
+{
+    ALLOC_GROW(chunk->rows, chunk->count + 1, chunk->alloc);
+    chunk->rows[chunk->count++] = *row;
+}
+
+/* Merges the next whole remotes into chunk: returns 0 (chunk may be empty at the end) or -1. */
+static int chunk_fill(struct cube_chunks *c, struct cube *chunk, char *err, size_t errlen)
+{
+    struct ip_addr last;
+    if (c->done)
+        return 0;
+    if (c->has_pending) {
+        append_row(chunk, &c->pending);
+        last = c->pending.key.remote;
+        c->has_pending = false;
+    }
+    for (;;) {
+        struct cube_row row;
+        int r = run_merge_next(c->merge, &row, err, errlen);
+        if (r < 0)
+            return -1;
+        if (r > 0) {
+            c->done = true;
+            return 0;
+        }
+        /* A chunk ends between remotes, never inside one. */
+        if (chunk->count >= c->max_rows && !addr_equal(&row.key.remote, &last)) {
+            c->pending = row;
+            c->has_pending = true;
+            return 0;
+        }
+        append_row(chunk, &row);
+        last = row.key.remote;
+    }
+}
+
+static void *merge_ahead(void *arg)
+{
+    struct cube_chunks *c = arg;
+    for (;;) {
+        pthread_mutex_lock(&c->lock);
+        struct cube *spare = c->spare;
+        c->spare = NULL;
+        pthread_mutex_unlock(&c->lock);
+        char err[512] = "";
+        struct cube *chunk = chunk_begin(spare);
+        int status = chunk_fill(c, chunk, err, sizeof(err));
+        if (status < 0 || !chunk->count) {
+            cube_free(chunk);
+            chunk = NULL;
+        }
+        pthread_mutex_lock(&c->lock);
+        while (c->ready_set && !c->stop)
+            pthread_cond_wait(&c->changed, &c->lock);
+        if (c->stop) {
+            pthread_mutex_unlock(&c->lock);
+            cube_free(chunk);
+            return NULL;
+        }
+        c->ready = chunk;
+        c->ready_status = status;
+        snprintf(c->ready_err, sizeof(c->ready_err), "%s", err);
+        c->ready_set = true;
+        pthread_cond_broadcast(&c->changed);
+        pthread_mutex_unlock(&c->lock);
+        if (!chunk)
+            return NULL;
+    }
+}
+
+struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, bool read_ahead, char *err,
+                                     size_t errlen)
 {
     if (cube->error) {
         snprintf(err, errlen, "%s", cube->error);
@@ -466,57 +568,57 @@ struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, char *e
     c->cube = cube;
     c->merge = m;
     c->max_rows = max_rows ? max_rows : 1;
+    if (read_ahead) {
+        /* Two chunks are alive at once: each takes half of the rows allowed. */
+        c->max_rows = max_rows / 2 ? max_rows / 2 : 1;
+        pthread_mutex_init(&c->lock, NULL);
+        pthread_cond_init(&c->changed, NULL);
+        c->ahead = pthread_create(&c->thread, NULL, merge_ahead, c) == 0;
+        if (!c->ahead) {
+            pthread_mutex_destroy(&c->lock);
+            pthread_cond_destroy(&c->changed);
+        }
+    }
     return c;
-}
-
-/* A merged run's rows come in spill order, each key once: no lookup needed. */
-static void append_row(struct cube *chunk, const struct cube_row *row)
-{
-    ALLOC_GROW(chunk->rows, chunk->count + 1, chunk->alloc);
-    chunk->rows[chunk->count++] = *row;
 }
 
 struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, size_t errlen)
 {
     *status = 0;
-    cube_free(c->chunk);
-    c->chunk = NULL;
-    if (c->done)
-        return NULL;
-    struct cube *chunk = cube_new();
-    chunk->in_address_order = chunk->unindexed = true;
-    struct ip_addr last;
-    if (c->has_pending) {
-        append_row(chunk, &c->pending);
-        last = c->pending.key.remote;
-        c->has_pending = false;
-    }
-    for (;;) {
-        struct cube_row row;
-        int r = run_merge_next(c->merge, &row, err, errlen);
-        if (r < 0) {
+    if (!c->ahead) {
+        struct cube *chunk = chunk_begin(c->in_use);
+        c->in_use = NULL;
+        if (chunk_fill(c, chunk, err, errlen) < 0) {
             *status = -1;
             cube_free(chunk);
             return NULL;
         }
-        if (r > 0) {
-            c->done = true;
-            break;
+        if (!chunk->count) {
+            cube_free(chunk);
+            return NULL;
         }
-        /* A chunk ends between remotes, never inside one. */
-        if (chunk->count >= c->max_rows && !addr_equal(&row.key.remote, &last)) {
-            c->pending = row;
-            c->has_pending = true;
-            break;
-        }
-        append_row(chunk, &row);
-        last = row.key.remote;
+        return c->in_use = chunk;
     }
-    if (!chunk->count) {
-        cube_free(chunk);
-        return NULL;
+    pthread_mutex_lock(&c->lock);
+    if (c->in_use && !c->spare) {
+        c->spare = c->in_use;
+        c->in_use = NULL;
     }
-    c->chunk = chunk;
+    while (!c->ready_set)
+        pthread_cond_wait(&c->changed, &c->lock);
+    struct cube *chunk = c->ready;
+    *status = c->ready_status;
+    if (*status < 0)
+        snprintf(err, errlen, "%s", c->ready_err);
+    /* The end stays the end: later calls find it again. */
+    if (chunk) {
+        c->ready = NULL;
+        c->ready_set = false;
+    }
+    pthread_cond_broadcast(&c->changed);
+    pthread_mutex_unlock(&c->lock);
+    cube_free(c->in_use);
+    c->in_use = chunk;
     return chunk;
 }
 
@@ -524,7 +626,18 @@ void cube_chunks_close(struct cube_chunks *c)
 {
     if (!c)
         return;
+    if (c->ahead) {
+        pthread_mutex_lock(&c->lock);
+        c->stop = true;
+        pthread_cond_broadcast(&c->changed);
+        pthread_mutex_unlock(&c->lock);
+        pthread_join(c->thread, NULL);
+        cube_free(c->ready);
+        cube_free(c->spare);
+        pthread_mutex_destroy(&c->lock);
+        pthread_cond_destroy(&c->changed);
+    }
     run_merge_close(c->merge);
-    cube_free(c->chunk);
+    cube_free(c->in_use);
     free(c);
 }

@@ -479,6 +479,7 @@ static void plan_memory(struct report_args *args)
     args->cube_rows = memory_cube_rows(memory, (uint64_t)args->threads + 1);
     uint64_t chunk = memory / 4 / ROW_BYTES_REPORTED;
     args->options.chunk_rows = chunk ? (size_t)chunk : 1;
+    args->options.chunk_read_ahead = args->threads > 1;
     if (!args->tmp_dir)
         args->tmp_dir = default_tmp_dir();
 }

@@ -1137,8 +1137,8 @@ struct report *report_build(const struct report_input *input, const struct repor
         report_feed(r, input->cube);
     } else {
         /* Rows beyond memory: fed a range of remotes at a time, in address order. */
-        struct cube_chunks *chunks =
-            cube_chunks_open(input->cube, options->chunk_rows, err, errlen);
+        struct cube_chunks *chunks = cube_chunks_open(input->cube, options->chunk_rows,
+                                                      options->chunk_read_ahead, err, errlen);
         struct cube *chunk;
         int status = chunks ? 0 : -1;
         while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))

@@ -45,6 +45,8 @@ struct report_options {
     int64_t compare_from_s, compare_to_s;
     /* Rows read at a time from a cube that spilled (its budget's worth). */
     size_t chunk_rows;
+    /* Merge the next rows while the current ones are reported (a second core). */
+    bool chunk_read_ahead;
 };
 
 /* One capture file as read: what the report header says about it. */

@@ -756,7 +756,7 @@ static int insert_rows(struct store *s, int64_t file_id, struct cube *cube, char
         return insert_cube_rows(s, file_id, cube) < 0
                    ? fail_db(s, "cannot store a capture file", err, errlen)
                    : 0;
-    struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, err, errlen);
+    struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, false, err, errlen);
     struct cube *chunk;
     int status = chunks ? 0 : -1;
     while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))

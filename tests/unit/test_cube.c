@@ -637,8 +637,9 @@ static void test_cube_absorb(void)
  * A spilled cube read back in chunks: each chunk holds whole remotes in
  * address order, each key once (rows of one key from several runs added
  * up), says so, and still answers a lookup (its index built on demand).
+ * The same with the next chunk merged ahead by a thread of its own.
  */
-static void test_cube_chunks_in_order(void)
+static void check_chunks_in_order(bool read_ahead)
 {
     struct cube *c = cube_new();
     cube_set_budget(c, 50, "/tmp");
@@ -650,7 +651,7 @@ static void test_cube_chunks_in_order(void)
     CHECK(!cube_in_address_order(c));
     char err[256];
     int status = 0;
-    struct cube_chunks *chunks = cube_chunks_open(c, 64, err, sizeof(err));
+    struct cube_chunks *chunks = cube_chunks_open(c, 64, read_ahead, err, sizeof(err));
     CHECK(chunks != NULL);
     struct cube *chunk;
     uint64_t rows = 0, packets = 0;
@@ -680,6 +681,38 @@ static void test_cube_chunks_in_order(void)
     CHECK(ordered);
     CHECK_U64(rows, 200);
     CHECK_U64(packets, 400);
+    /* The end stays the end. */
+    CHECK(cube_chunks_next(chunks, &status, err, sizeof(err)) == NULL && status == 0);
+    cube_chunks_close(chunks);
+    cube_free(c);
+}
+
+static void test_cube_chunks_in_order(void)
+{
+    check_chunks_in_order(false);
+}
+
+static void test_cube_chunks_read_ahead(void)
+{
+    check_chunks_in_order(true);
+}
+
+/* A reader that stops early (an error elsewhere) closes a read-ahead cleanly. */
+static void test_cube_chunks_closed_early(void)
+{
+    struct cube *c = cube_new();
+    cube_set_budget(c, 20, "/tmp");
+    for (uint32_t n = 1; n <= 300; n++) {
+        struct cube_key k = key_n(n);
+        set_counts(c, &k, 1, 0, 10, 0, 1, n, n);
+    }
+    char err[256];
+    int status = 0;
+    struct cube_chunks *chunks = cube_chunks_open(c, 16, true, err, sizeof(err));
+    CHECK(chunks != NULL);
+    struct cube *chunk = cube_chunks_next(chunks, &status, err, sizeof(err));
+    CHECK(chunk != NULL && status == 0);
+    CHECK_U64(cube_row_count(chunk), 8);
     cube_chunks_close(chunks);
     cube_free(c);
 }
@@ -695,6 +728,8 @@ int main(void)
     RUN(test_cube_key_fields);
     RUN(test_cube_merge);
     RUN(test_cube_chunks_in_order);
+    RUN(test_cube_chunks_read_ahead);
+    RUN(test_cube_chunks_closed_early);
     RUN(test_cube_absorb);
     RUN(test_service_format);
     RUN(test_category_sensor_named);
