@@ -22,6 +22,8 @@
 /* Rows a spill gathers in address order before it writes them. */
 #define SPILL_BATCH_ROWS 256
 
+_Static_assert(sizeof(struct cube_key) % 8 == 0, "row keys compare a word at a time");
+
 struct cube {
     struct cube_row *rows;
     uint64_t *hashes;
@@ -122,8 +124,23 @@ void cube_free(struct cube *cube)
     free(cube);
 }
 
+/*
+ * The hash of a row's key. Both addresses IPv4 (most rows) hash their 20
+ * bytes that can differ, packed: remote, sensor, bin, service, protocol,
+ * initiator; other keys hash whole.
+ */
 static uint64_t key_hash(const struct cube *cube, const struct cube_key *key)
 {
+    if (addr_is_v4(&key->remote) && addr_is_v4(&key->sensor)) {
+        unsigned char packed[20];
+        memcpy(packed, key->remote.b + 12, 4);
+        memcpy(packed + 4, key->sensor.b + 12, 4);
+        memcpy(packed + 8, &key->bin, 8);
+        memcpy(packed + 16, &key->service, 2);
+        packed[18] = key->proto;
+        packed[19] = key->initiator;
+        return hash_bytes(&cube->hash_key, packed, sizeof(packed));
+    }
     return hash_bytes(&cube->hash_key, key, sizeof(*key));
 }
 
@@ -330,7 +347,7 @@ uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
         if ((cube->index[slot] & 0xffffffff00000000u) != tag)
             continue;
         uint32_t i = (uint32_t)(cube->index[slot] & 0xffffffffu) - 1;
-        if (memcmp(&cube->rows[i].key, key, sizeof(*key)) == 0) {
+        if (key_words_equal(&cube->rows[i].key, key, sizeof(*key))) {
             if (probes > cube->longest_probe)
                 cube->longest_probe = probes;
             return i;

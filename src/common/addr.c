@@ -26,11 +26,6 @@ void addr_from_v6(struct ip_addr *addr, const uint8_t v6[16])
     addr->mapped_v6 = has_mapped_head(v6);
 }
 
-bool addr_is_v4(const struct ip_addr *addr)
-{
-    return !addr->mapped_v6 && has_mapped_head(addr->b);
-}
-
 void addr_pack(const struct ip_addr *addr, uint8_t out[ADDR_PACKED_BYTES])
 {
     memcpy(out, addr->b, 16);

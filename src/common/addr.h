@@ -48,13 +48,18 @@ struct ip_prefix {
 void addr_from_v4(struct ip_addr *addr, const uint8_t v4[4]);
 /* An IPv6 address as a packet or text gives it; one in ::ffff:0:0/96 stays IPv6. */
 void addr_from_v6(struct ip_addr *addr, const uint8_t v6[16]);
-bool addr_is_v4(const struct ip_addr *addr);
 /* Eight bytes read as a big-endian number (compilers make it one load and a swap). */
 static inline uint64_t addr_be64(const uint8_t *p)
 {
     return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
            (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
            (uint64_t)p[6] << 8 | (uint64_t)p[7];
+}
+
+/* Whether addr is IPv4 (held as ::ffff:a.b.c.d, the family flag clear). */
+static inline bool addr_is_v4(const struct ip_addr *addr)
+{
+    return !addr->mapped_v6 && addr_be64(addr->b) == 0 && addr_be64(addr->b + 8) >> 32 == 0xffff;
 }
 
 /*

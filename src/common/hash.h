@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A probe run this long under the fast hash means the keys were chosen. */
 #define HASH_PROBE_LIMIT 128
@@ -31,5 +32,23 @@ void hash_key_init_fixed(struct hash_key *key, uint64_t seed);
 void hash_key_strengthen(struct hash_key *key);
 /* The hash of len bytes. */
 uint64_t hash_bytes(const struct hash_key *key, const void *bytes, size_t len);
+
+/*
+ * Whether two keys of size bytes (a multiple of 8, no padding) are equal,
+ * a word at a time: the keys of the flow table and the cube are compared on
+ * every packet, and a library memcmp call costs more than the comparison.
+ */
+static inline bool key_words_equal(const void *a, const void *b, size_t size)
+{
+    const unsigned char *x = a, *y = b;
+    uint64_t diff = 0;
+    for (size_t i = 0; i < size; i += 8) {
+        uint64_t u, v;
+        memcpy(&u, x + i, 8);
+        memcpy(&v, y + i, 8);
+        diff |= u ^ v;
+    }
+    return diff == 0;
+}
 
 #endif

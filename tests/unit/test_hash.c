@@ -189,6 +189,57 @@ static void test_flow_table_colliding_keys(void)
     flow_table_free(t);
 }
 
+/*
+ * IPv4 keys hash packed: the cube's first packed word is the remote and the
+ * sensor, the flow table's the sensor and the remote. With those words equal
+ * to the key's mask, the next eight bytes (a row's bin, a flow's ports) no
+ * longer change the hash.
+ */
+static void test_ipv4_colliding_keys(void)
+{
+    struct hash_key known;
+    hash_key_init_fixed(&known, SEED);
+    uint8_t mask[8];
+    memcpy(mask, &known.seed[1], 8);
+
+    struct cube *cube = cube_new_seeded(SEED);
+    for (uint32_t i = 0; i < COLLIDING; i++) {
+        struct cube_key k;
+        memset(&k, 0, sizeof(k));
+        addr_from_v4(&k.remote, mask);
+        addr_from_v4(&k.sensor, mask + 4);
+        k.bin = (int64_t)i * 3600;
+        k.proto = 6;
+        cube_row_at(cube, cube_lookup(cube, &k))->counts.packets_in += i + 1;
+    }
+    CHECK(cube_hash_strong(cube));
+    CHECK(cube_longest_probe(cube) <= HASH_PROBE_LIMIT);
+    CHECK_U64(cube_row_count(cube), COLLIDING);
+    cube_free(cube);
+
+    struct flow_config config;
+    flow_config_default(&config);
+    struct flow_table *t = flow_table_new_seeded(&config, SEED);
+    for (uint32_t i = 0; i < COLLIDING; i++) {
+        struct decoded_packet p;
+        memset(&p, 0, sizeof(p));
+        addr_from_v4(&p.dst, mask);     /* the sensor: the packet comes in */
+        addr_from_v4(&p.src, mask + 4); /* the remote */
+        p.proto = PROTO_UDP;
+        p.src_port = (uint16_t)(1024 + i);
+        p.dst_port = 53;
+        p.ip_bytes = 60;
+        bool started = false;
+        struct flow *f = flow_table_update(t, &p, DIR_IN, (int64_t)i * 1000, &started);
+        CHECK(f != NULL && started);
+    }
+    CHECK(flow_table_hash_strong(t));
+    CHECK(flow_table_longest_probe(t) <= HASH_PROBE_LIMIT);
+    CHECK_U64(flow_table_count(t), COLLIDING);
+    flow_table_end_all(t);
+    flow_table_free(t);
+}
+
 /* Values whose first eight bytes are the mask collide whatever the next eight. */
 static void test_evidence_colliding_values(void)
 {
@@ -220,6 +271,7 @@ int main(void)
     RUN(test_hash_spread);
     RUN(test_cube_colliding_keys);
     RUN(test_flow_table_colliding_keys);
+    RUN(test_ipv4_colliding_keys);
     RUN(test_evidence_colliding_values);
     CHECK_EXIT();
 }
