@@ -15,6 +15,7 @@
 #include "../../src/aggregate/aggregate.h"
 #include "../../src/aggregate/aggregate_int.h"
 #include "../../src/common/addr.h"
+#include "../../src/common/sort.h"
 #include "../../src/report/report.h"
 #include "../../src/report/report_int.h"
 #include "check.h"
@@ -697,6 +698,72 @@ static void test_cube_chunks_read_ahead(void)
     check_chunks_in_order(true);
 }
 
+static const struct ip_addr *nth_addr(const void *ctx, size_t i)
+{
+    return &((const struct ip_addr *)ctx)[i];
+}
+
+/*
+ * Address order over a mix of every kind of address: IPv4, IPv6 below
+ * ::ffff:0:0/96 (::1, ::a.b.c.d), IPv6 forms of IPv4 addresses (inside it,
+ * some the twins of IPv4 ones) and IPv6 above it; equal addresses stay in
+ * index order. Checked against comparisons of every neighbouring pair.
+ */
+static void test_address_order_mixed(void)
+{
+    enum { N = 6000 };
+    static struct ip_addr addrs[N];
+    static uint32_t order[N];
+    static bool seen[N];
+    uint64_t x = 88172645463325252u;
+    uint8_t last_v4[4] = {192, 0, 2, 1};
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        uint8_t b[16] = {0};
+        uint8_t v4[4] = {(uint8_t)(x >> 8), (uint8_t)(x >> 16), (uint8_t)(x >> 24),
+                         (uint8_t)(x % 7)};
+        switch (x % 5) {
+        case 0:
+        case 1:
+            addr_from_v4(&addrs[i], v4);
+            memcpy(last_v4, v4, 4);
+            break;
+        case 2: /* below the IPv4 range */
+            memcpy(b + 12, v4, 4);
+            addr_from_v6(&addrs[i], b);
+            break;
+        case 3: /* an IPv4 address in its IPv6 form: half of them twins of one before */
+            b[10] = b[11] = 0xff;
+            memcpy(b + 12, x % 2 ? last_v4 : v4, 4);
+            addr_from_v6(&addrs[i], b);
+            break;
+        default: /* above it */
+            b[0] = 0x20;
+            b[1] = 0x01;
+            memcpy(b + 12, v4, 4);
+            addr_from_v6(&addrs[i], b);
+            break;
+        }
+    }
+    address_order(N, nth_addr, addrs, order);
+    bool sorted = true, permutation = true;
+    for (size_t k = 0; k < N; k++) {
+        if (order[k] >= N || seen[order[k]])
+            permutation = false;
+        else
+            seen[order[k]] = true;
+        if (k > 0) {
+            int c = addr_compare(&addrs[order[k - 1]], &addrs[order[k]]);
+            if (c > 0 || (c == 0 && order[k - 1] > order[k]))
+                sorted = false;
+        }
+    }
+    CHECK(permutation);
+    CHECK(sorted);
+}
+
 /* A reader that stops early (an error elsewhere) closes a read-ahead cleanly. */
 static void test_cube_chunks_closed_early(void)
 {
@@ -730,6 +797,7 @@ int main(void)
     RUN(test_cube_chunks_in_order);
     RUN(test_cube_chunks_read_ahead);
     RUN(test_cube_chunks_closed_early);
+    RUN(test_address_order_mixed);
     RUN(test_cube_absorb);
     RUN(test_service_format);
     RUN(test_category_sensor_named);
