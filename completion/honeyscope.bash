@@ -60,7 +60,7 @@ _honeyscope()
             _honeyscope_reply -W "text json csv html"
         fi
         return ;;
-    --bin) _honeyscope_reply -W "day hour"; return ;;
+    --bin) _honeyscope_reply -W "hour day week month"; return ;;
     --metric) _honeyscope_reply -W "packets bytes flows"; return ;;
     --top) _honeyscope_reply -W "all 0 10 20 50 100"; return ;;
     --tz) _honeyscope_reply -W "+00:00"; return ;;

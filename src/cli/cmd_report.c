@@ -53,7 +53,10 @@ static const char *const report_usage[] = {
     "  --to YYYY-MM-DD        last day of the period (inclusive); captures found in\n"
     "                         a directory whose first packet comes after the period,\n"
     "                         or last modified before it, are not read\n"
-    "  --bin day|hour         bin width (default day)\n"
+    "  --bin hour|day|week|month  bin width (default day); weeks are ISO weeks\n"
+    "                         (Monday to Sunday), months calendar months, both\n"
+    "                         in --tz; a period cut mid-week or mid-month starts\n"
+    "                         or ends with a shorter bin\n"
     "  --tz +HH:MM            zone for days and times (default UTC)\n"
     "  --last Nd              the last N complete days of the data (1d, 7d, 30d...)\n"
     "                         instead of --from/--to: the data reaches the end of\n"
@@ -242,12 +245,17 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             args->to = optarg;
             break;
         case OPT_BIN:
-            if (strcmp(optarg, "day") == 0)
-                args->options.clock.width_s = 86400;
-            else if (strcmp(optarg, "hour") == 0)
-                args->options.clock.width_s = 3600;
+            /* Weeks and months are counted in days: their lengths vary. */
+            args->options.clock.width_s = strcmp(optarg, "hour") == 0 ? 3600 : 86400;
+            if (strcmp(optarg, "week") == 0)
+                args->options.clock.unit = BIN_WEEK;
+            else if (strcmp(optarg, "month") == 0)
+                args->options.clock.unit = BIN_MONTH;
+            else if (strcmp(optarg, "day") == 0 || strcmp(optarg, "hour") == 0)
+                args->options.clock.unit = BIN_FIXED;
             else
-                return usage_error("report", "--bin takes day or hour, not '%s'", optarg);
+                return usage_error("report", "--bin takes hour, day, week or month, not '%s'",
+                                   optarg);
             break;
         case OPT_TZ:
             if (parse_zone(optarg, &args->options.clock.offset_s) < 0)
@@ -511,6 +519,8 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     progress_start(&progress, args->quiet, (size_t)npaths);
     memset(&config, 0, sizeof(config));
     config.clock = args->options.clock;
+    /* Rows are kept by day under week and month bins: a period may start mid-month. */
+    config.clock.unit = BIN_FIXED;
     config.flow = args->flow;
     config.sensors = &args->sensors;
     config.packets_read = &progress.packets;

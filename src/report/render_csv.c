@@ -145,12 +145,12 @@ static void report_table(struct csv *c, const struct report *r)
     c_u64(c, 1);
     if (r->period_end > r->period_start) {
         c_bin(c, r, r->period_start);
-        c_bin(c, r, r->period_end - r->options.clock.width_s);
+        c_bin(c, r, report_period_last(r));
     } else {
         c_empty(c);
         c_empty(c);
     }
-    c_word(c, r->options.clock.width_s >= 86400 ? "day" : "hour");
+    c_word(c, bin_clock_unit_name(&r->options.clock));
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
     c_word(c, zone);
     c_word(c, metric_name(r->options.metric));
@@ -166,7 +166,7 @@ static void report_table(struct csv *c, const struct report *r)
     c_str(c, in->routing_source);
     if (r->compare && r->compare->period_end > r->compare->period_start) {
         c_bin(c, r->compare, r->compare->period_start);
-        c_bin(c, r->compare, r->compare->period_end - r->compare->options.clock.width_s);
+        c_bin(c, r->compare, report_period_last(r->compare));
     } else {
         c_empty(c);
         c_empty(c);

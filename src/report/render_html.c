@@ -13,6 +13,7 @@
  * shows indexes (peak = 100) and shares only, and hides the sensor.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,7 @@ static void td_text(const struct page *p, const char *s)
 
 static const char *bin_unit(const struct report *r)
 {
-    return r->options.clock.width_s >= 86400 ? "day" : "hour";
+    return bin_clock_unit_name(&r->options.clock);
 }
 
 /* "2009-02-01 – 2009-12-11", or "(empty)". */
@@ -120,7 +121,7 @@ static void period_text(const struct report *r, char *buf, size_t len)
         return;
     }
     format_bin(r, r->period_start, a, sizeof(a));
-    format_bin(r, r->period_end - r->options.clock.width_s, b, sizeof(b));
+    format_bin(r, report_period_last(r), b, sizeof(b));
     snprintf(buf, len, "%s " EN_DASH " %s", a, b);
 }
 
@@ -548,6 +549,24 @@ static bool is_tick(const struct tm *tm, enum tick_level level)
     }
 }
 
+/*
+ * A week or month bin rarely starts on the 1st of a month or a year: it
+ * carries the tick when the month, quarter or year differs from the
+ * previous bin's (key holds the previous one; LONG_MIN before the first).
+ */
+static bool calendar_tick(const struct tm *tm, enum tick_level level, long *key)
+{
+    long month = (long)tm->tm_year * 12 + tm->tm_mon;
+    long here = level == TICK_YEAR      ? month / 12
+                : level == TICK_QUARTER ? month / 3
+                : level == TICK_MONTH   ? month
+                                        : *key + 1; /* every week bin */
+    bool first = *key == LONG_MIN;
+    bool tick = !first && here != *key;
+    *key = here;
+    return tick || (first && is_tick(tm, level));
+}
+
 static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -624,12 +643,20 @@ static void x_axis(const struct page *p, const struct frame *f, const struct rep
                    size_t nbins, double below, const char *lead)
 {
     const int64_t width = r->options.clock.width_s;
-    double days = (double)nbins * (double)width / 86400.0;
+    const enum bin_unit unit = r->options.clock.unit;
+    double days = (double)(r->period_end - r->period_start) / 86400.0;
     enum tick_level level = tick_level_for(days);
-    /* Day bins have no hours: a one-day chart reads "9" and "Mar 2018", not "00:00". */
+    /* Day bins have no hours: a one-day chart reads "9" and "Mar 2018", not "00:00";
+     * week and month bins have no finer ticks than themselves. */
     if (width >= 86400 && level > TICK_DAY)
         level = TICK_DAY;
-    bool centred = width >= 86400 && (level == TICK_DAY || level == TICK_WEEK);
+    if (unit == BIN_WEEK && level > TICK_WEEK)
+        level = TICK_WEEK;
+    if (unit == BIN_MONTH && level > TICK_MONTH)
+        level = TICK_MONTH;
+    bool centred = width >= 86400 && (level == TICK_DAY || level == TICK_WEEK ||
+                                      (unit == BIN_MONTH && level == TICK_MONTH));
+    long previous_key = LONG_MIN;
     double last1 = -1e9, last2 = -1e9, last2_w = 0, base = f->top + f->height + below;
     size_t shown = nbins < f->bins ? nbins : f->bins;
     char context[32] = "", first_context[32] = "", row1[16], row2[32];
@@ -646,8 +673,9 @@ static void x_axis(const struct page *p, const struct frame *f, const struct rep
     }
     for (size_t i = 0; i < shown; i++) {
         struct tm tm;
-        local_tm(r, r->period_start + (int64_t)i * width, &tm);
-        bool tick = is_tick(&tm, level) || (i + 1 == nbins && ticks == 0);
+        local_tm(r, r->bins[i], &tm);
+        bool tick = unit == BIN_FIXED ? is_tick(&tm, level) : calendar_tick(&tm, level, &previous_key);
+        tick = tick || (i + 1 == nbins && ticks == 0);
         char here[32];
         axis_context(level, &tm, here, sizeof(here));
         /* The year names itself on a year tick; elsewhere it goes in the context row. */

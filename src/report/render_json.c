@@ -49,9 +49,9 @@ static json_t *options_json(const struct report *r)
                         r->period_end > r->period_start ? jbin(r, r->period_start) : json_null());
     json_object_set_new(o, "to",
                         r->period_end > r->period_start
-                            ? jbin(r, r->period_end - r->options.clock.width_s)
+                            ? jbin(r, report_period_last(r))
                             : json_null());
-    json_object_set_new(o, "bin", json_string(r->options.clock.width_s >= 86400 ? "day" : "hour"));
+    json_object_set_new(o, "bin", json_string(bin_clock_unit_name(&r->options.clock)));
     json_object_set_new(o, "tz", json_string(zone));
     json_object_set_new(o, "metric", json_string(metric_name(r->options.metric)));
     json_object_set_new(o, "top", jint(r->options.top));

@@ -21,7 +21,7 @@ static void masked_header(const struct report *r, FILE *out)
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
     if (r->period_end > r->period_start) {
         format_bin(r, r->period_start, a, sizeof(a));
-        format_bin(r, r->period_end - r->options.clock.width_s, b, sizeof(b));
+        format_bin(r, report_period_last(r), b, sizeof(b));
         fprintf(out, "period   %s .. %s, UTC%s; shares of %s\n", a, b, zone,
                 metric_name(r->options.metric));
     }
@@ -92,9 +92,9 @@ static void header(const struct report *r, FILE *out)
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
     if (r->period_end > r->period_start) {
         format_bin(r, r->period_start, a, sizeof(a));
-        format_bin(r, r->period_end - r->options.clock.width_s, b, sizeof(b));
+        format_bin(r, report_period_last(r), b, sizeof(b));
         fprintf(out, "period   %s .. %s, by %s, UTC%s; shares of %s\n", a, b,
-                r->options.clock.width_s >= 86400 ? "day" : "hour", zone,
+                bin_clock_unit_name(&r->options.clock), zone,
                 metric_name(r->options.metric));
     } else {
         fprintf(out, "period   (empty)\n");
@@ -182,7 +182,7 @@ static void series(const struct report *r, const struct group_report *gr, FILE *
     }
     bool masked = r->options.mask;
     fprintf(out, "\n-- volume per %s (%s%s): in #, out =; ! marks a burst of unsolicited traffic\n",
-            r->options.clock.width_s >= 86400 ? "day" : "hour", metric_name(m),
+            bin_clock_unit_name(&r->options.clock), metric_name(m),
             masked ? ", as an index: peak = 100" : "");
     fprintf(out, "%-22s %10s %-*s %10s %-*s %7s %7s\n", "bin", "in", BAR_WIDTH, "", "out",
             BAR_WIDTH, "", masked ? "" : "flows", masked ? "" : "sources");
@@ -479,7 +479,7 @@ static void burst_table(const struct report *r, const struct group_report *gr, F
 static void sensor_activity(const struct report *r, const struct group_report *gr, FILE *out)
 {
     fprintf(out, "\n-- the sensor's own traffic: %ss in which it started conversations\n",
-            r->options.clock.width_s >= 86400 ? "day" : "hour");
+            bin_clock_unit_name(&r->options.clock));
     for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
         size_t runs = 0, active = 0;
         for (size_t i = 0; i < gr->series_count; i++)
@@ -599,7 +599,7 @@ static void versus_tables(const struct report *r, const struct group_report *a,
     const struct report *c = r->compare;
     if (c->period_end > c->period_start) {
         format_bin(c, c->period_start, from, sizeof(from));
-        format_bin(c, c->period_end - c->options.clock.width_s, to, sizeof(to));
+        format_bin(c, report_period_last(c), to, sizeof(to));
     }
     fprintf(out, "\n-- compared with %s .. %s\n", from, to);
     if (!r->options.mask) {

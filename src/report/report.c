@@ -600,13 +600,47 @@ static void remote_end(struct remote_state *rs, struct top_heap *top, uint64_t *
 /* ---- building ----------------------------------------------------------------- */
 
 /*
- * The report's bin of a cube row. A cube may be finer than the report (a
- * store keeps quarter hours); its bins nest in the report's as long as the
- * zone offset is a multiple of the cube's width, which the caller checks.
+ * The bin a cube row is sorted and filtered by: the report's hour or day. A
+ * cube may be finer than the report (a store keeps quarter hours); its bins
+ * nest in the report's as long as the zone offset is a multiple of the
+ * cube's width, which the caller checks. Weeks and months are made of days,
+ * so a period cut mid-month still takes only its own days.
  */
+static int64_t row_day_or_hour(const struct bin_clock *clock, int64_t row_bin)
+{
+    struct bin_clock fixed = *clock;
+    fixed.unit = BIN_FIXED;
+    return bin_clock_start(&fixed, row_bin);
+}
+
 static int64_t report_bin(const struct bin_clock *clock, const struct cube_row *row)
 {
-    return bin_clock_start(clock, row->key.bin);
+    return row_day_or_hour(clock, row->key.bin);
+}
+
+bool report_bin_of(const struct report *r, int64_t row_bin, int64_t *bin)
+{
+    int64_t base = row_day_or_hour(&r->options.clock, row_bin);
+    if (base < r->period_start || base >= r->period_end)
+        return false;
+    int64_t start = bin_clock_start(&r->options.clock, base);
+    *bin = start < r->period_start ? r->period_start : start;
+    return true;
+}
+
+size_t report_bin_index(const struct report *r, int64_t bin)
+{
+    const struct bin_clock *clock = &r->options.clock;
+    return (size_t)(bin_clock_ordinal(clock, bin) - bin_clock_ordinal(clock, r->period_start));
+}
+
+int64_t report_period_last(const struct report *r)
+{
+    if (!r->bin_count)
+        return r->period_start;
+    if (r->options.clock.unit != BIN_FIXED)
+        return r->period_end - 86400;
+    return r->bins[r->bin_count - 1];
 }
 
 /*
@@ -772,7 +806,7 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
 {
     const struct cube_key *k = &row->key;
     const struct cube_counts *c = &row->counts;
-    struct series_point *pt = &gr->series[(bin - r->period_start) / r->options.clock.width_s];
+    struct series_point *pt = &gr->series[report_bin_index(r, bin)];
     enum initiator initiator = (enum initiator)k->initiator;
 
     pt->packets_in += c->packets_in;
@@ -969,8 +1003,8 @@ static void build_group_feed(struct report *r, struct group_report *gr, struct c
             remote_begin(&b->rs, addr, match.entry);
         }
         for (size_t i = 0; i < nrows; i++) {
-            int64_t bin = order->bins[rows[i]];
-            if (bin < r->period_start || bin >= r->period_end)
+            int64_t bin;
+            if (!report_bin_of(r, order->bins[rows[i]], &bin))
                 continue;
             bool fresh;
             if (b->mc.dated) {
@@ -1036,10 +1070,10 @@ static struct report *report_begin(const struct report_input *input,
     if (options->has_to)
         end = options->to_s;
     else if (st->packets && st->first_ns <= st->last_ns)
-        end = bin_clock_start(clock, floor_div(st->last_ns, 1000000000)) + clock->width_s;
+        end = bin_clock_next(clock, floor_div(st->last_ns, 1000000000));
     if (end < start)
         end = start;
-    if ((end - start) / clock->width_s > MAX_BINS) {
+    if (end > start && bin_clock_ordinal(clock, end - 1) - bin_clock_ordinal(clock, start) >= MAX_BINS) {
         snprintf(err, errlen, "the period spans more than %d bins; choose it with --from and --to",
                  MAX_BINS);
         return NULL;
@@ -1050,7 +1084,13 @@ static struct report *report_begin(const struct report_input *input,
     r->options = *options;
     r->period_start = start;
     r->period_end = end;
-    size_t nbins = (size_t)((end - start) / clock->width_s);
+    size_t nbins = end > start ? (size_t)(bin_clock_ordinal(clock, end - 1) -
+                                          bin_clock_ordinal(clock, start) + 1)
+                               : 0;
+    r->bins = xcalloc(nbins ? nbins : 1, sizeof(*r->bins));
+    r->bin_count = nbins;
+    for (size_t b = 0; b < nbins; b++)
+        r->bins[b] = b ? bin_clock_next(clock, r->bins[b - 1]) : start;
     if (options->mask && !options->mask_keep_evidence)
         r->senders = sender_index_new(input->cube ? cube_evidence(input->cube) : NULL);
 
@@ -1077,7 +1117,7 @@ static struct report *report_begin(const struct report_input *input,
         gr->series_count = nbins;
         gr->series = xcalloc(nbins ? nbins : 1, sizeof(*gr->series));
         for (size_t b = 0; b < nbins; b++)
-            gr->series[b].bin = start + (int64_t)b * clock->width_s;
+            gr->series[b].bin = r->bins[b];
         build_group_begin(r, gr);
     }
     if (options->has_compare) {
@@ -1175,5 +1215,6 @@ void report_free(struct report *report)
     sender_index_free(report->senders);
     free(report->routing_snapshots);
     free(report->groups);
+    free(report->bins);
     free(report);
 }

@@ -122,6 +122,7 @@ struct totals {
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
 };
 
+
 /* One AS of a group's "top origin ASes" (asview.c). */
 struct as_entry {
     uint32_t asn;     /* 0: no AS known for those addresses */
@@ -191,7 +192,25 @@ struct report {
     struct snapshot_use *routing_snapshots;
     size_t routing_snapshot_count;
     struct sender_index *senders; /* --mask without --mask-keep-evidence, else NULL */
+    /* Where each bin of the period starts: weeks and months vary in length,
+     * and the first and last bins are cut to the period. */
+    int64_t *bins;
+    size_t bin_count;
 };
+
+
+/*
+ * The report bin of a cube row's bin (a store's quarter hour, a day...):
+ * false when it falls outside the period; the first bin starts at the
+ * period's start even when its week or month began before.
+ */
+bool report_bin_of(const struct report *r, int64_t row_bin, int64_t *bin);
+/* The index in the series of the bin starting at bin (from report_bin_of). */
+size_t report_bin_index(const struct report *r, int64_t bin);
+/* What the period's end is named by: the start of its last hour or day bin,
+ * or of its last day under week and month bins (the period's start when
+ * empty). */
+int64_t report_period_last(const struct report *r);
 
 /*
  * Walks cube rows sorted by remote address and bin and tells, for each,
