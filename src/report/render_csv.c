@@ -820,13 +820,76 @@ static void versus_tables(struct csv *c, const struct report *r)
     }
 }
 
+/* ---- the summary across groups -------------------------------------------- */
+
+static const char summary_columns[] =
+    "packets_in,packets_out,bytes_in,bytes_out,flows,sources_in,sources_out";
+
+static void summary_counts(struct csv *c, const struct summary_point *p)
+{
+    const uint64_t *v = &p->packets_in;
+    for (size_t k = 0; k < 7; k++)
+        c_count(c, v[k]);
+}
+
+static void summary_part_row(struct csv *c, const struct report *r, const struct group_report *gr,
+                             size_t bin)
+{
+    struct summary_part part;
+    summary_part_of(r, gr, bin, &part);
+    c_str(c, gr->group->name);
+    if (bin == SIZE_MAX)
+        c_empty(c);
+    else
+        c_bin(c, r, r->bins[bin]);
+    summary_counts(c, &part.part);
+    for (size_t k = 0; k < 7; k++) {
+        if (isnan(part.share[k]))
+            c_empty(c);
+        else
+            c_real(c, part.share[k]);
+    }
+    row_end(c);
+}
+
+/*
+ * summary_everything: what the sensor received and sent, the period (bin
+ * empty) then each bin; summary: each group's part of it and its shares,
+ * likewise.
+ */
+static void summary_tables(struct csv *c, const struct report *r, const char *pre)
+{
+    table_begin(c, pre, "summary_everything", "bin,");
+    fputs(summary_columns, c->out);
+    row_end(c);
+    for (size_t b = 0; b <= r->bin_count; b++) {
+        size_t bin = b == 0 ? SIZE_MAX : b - 1;
+        if (bin == SIZE_MAX)
+            c_empty(c);
+        else
+            c_bin(c, r, r->bins[bin]);
+        summary_counts(c, summary_everything(r, bin));
+        row_end(c);
+    }
+    table_begin(c, pre, "summary", "group,bin,");
+    fputs(summary_columns, c->out);
+    for (size_t k = 0; k < 7; k++)
+        fprintf(c->out, ",share_%s", summary_field_names[k]);
+    row_end(c);
+    for (size_t g = 0; g < r->group_count; g++)
+        for (size_t b = 0; b <= r->bin_count; b++)
+            summary_part_row(c, r, &r->groups[g], b == 0 ? SIZE_MAX : b - 1);
+}
+
 int render_csv(const struct report *r, FILE *out)
 {
     struct csv c = {out, true, r->options.mask, false};
     report_table(&c, r);
     inputs_tables(&c, r);
+    summary_tables(&c, r, "");
     group_tables(&c, r, "");
     if (r->compare) {
+        summary_tables(&c, r->compare, "compare_");
         group_tables(&c, r->compare, "compare_");
         versus_tables(&c, r);
     }

@@ -231,12 +231,14 @@ static const char *const page_css[] = {
     ".bm-cmp{fill:#fff;stroke:var(--burst);stroke-width:1.5}\n"
     ".note{font-size:13px;color:var(--muted);margin:4px 0 8px}\n"
     "table.compact{width:auto}table.compact td{padding:1px 16px 1px 0;border:0}\n"
-    "section.group{margin-top:44px;padding-top:22px;border-top:3px solid var(--ink)}\n"
+    "section.group,section.summary{margin-top:44px;padding-top:22px;border-top:3px solid "
+    "var(--ink)}\n"
     ".sub{color:var(--muted);margin:2px 0 0;font-size:14px;overflow-wrap:anywhere}\n"
     "footer{margin-top:48px;font-size:12px;color:var(--muted)}.print-only{display:none}\n"
     "@media print{@page{size:A4;margin:14mm 12mm}body{font-size:10pt}"
     ".page{max-width:none;padding:0}.scroll{max-height:none;overflow:visible;border:0}"
-    ".scroll th{position:static}section.group+section.group{break-before:page;border-top:0}"
+    ".scroll th{position:static}section.group+section.group,section.summary+section.group"
+    "{break-before:page;border-top:0}"
     ".bins{display:none}.print-only{display:block}"
     "figure,.card,tr,.cols>div{break-inside:avoid}h3,h4,figcaption{break-after:avoid}"
     "nav.toc{display:none}.hit:hover{fill:transparent}"
@@ -388,7 +390,7 @@ static void page_header(const struct page *p)
     }
     fputs("</dl>\n", p->out);
     if (r->group_count > 1) {
-        fputs("<nav class=\"toc\">Groups: ", p->out);
+        fputs("<nav class=\"toc\"><a href=\"#summary\">Summary</a> Groups: ", p->out);
         for (size_t g = 0; g < r->group_count; g++) {
             fprintf(p->out, "<a href=\"#group-%zu\">", g + 1);
             esc(p, r->groups[g].group->name);
@@ -2274,6 +2276,7 @@ int render_html(const struct report *r, FILE *out)
     page_head(&p);
     page_header(&p);
     fputs("<main>\n", out);
+    render_html_summary(r, out);
     for (size_t g = 0; g < r->group_count; g++)
         group_section(&p, &r->groups[g], g);
     fputs("</main>\n<footer>Made by honeyscope. Counting rules: docs/semantics.md; every number "

@@ -6,6 +6,7 @@
  * JSON must be valid UTF-8 and labels or paths need not be.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -447,6 +448,84 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     return o;
 }
 
+/* ---- the summary across groups (summary.c) --------------------------------- */
+
+static void null_all_integers(json_t *o);
+
+static json_t *jshare(double share)
+{
+    return isnan(share) ? json_null() : json_real(share);
+}
+
+static json_t *summary_counts_json(const struct summary_point *p, json_t *o)
+{
+    const uint64_t *v = &p->packets_in;
+    for (size_t k = 0; k < 7; k++)
+        json_object_set_new(o, summary_field_names[k], jint(v[k]));
+    return o;
+}
+
+static json_t *summary_part_json(const struct summary_part *part, json_t *o)
+{
+    json_t *share = json_object();
+    summary_counts_json(&part->part, o);
+    for (size_t k = 0; k < 7; k++)
+        json_object_set_new(share, summary_field_names[k], jshare(part->share[k]));
+    json_object_set_new(o, "share", share);
+    return o;
+}
+
+/*
+ * "summary": everything the sensor received and sent, and each group's part
+ * of it with its shares, over the period and per bin (docs/json.md).
+ */
+static json_t *summary_json(const struct report *r)
+{
+    json_t *o = json_object(), *all = json_object(), *all_series = json_array(),
+           *groups = json_array();
+    summary_counts_json(summary_everything(r, SIZE_MAX), all);
+    for (size_t b = 0; b < r->bin_count; b++) {
+        json_t *p = json_object();
+        json_object_set_new(p, "bin", jbin(r, r->bins[b]));
+        json_array_append_new(all_series, summary_counts_json(summary_everything(r, b), p));
+    }
+    json_object_set_new(all, "series", all_series);
+    json_object_set_new(o, "everything", all);
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        struct summary_part part;
+        json_t *e = json_object(), *series = json_array();
+        json_object_set_new(e, "name", json_string(gr->group->name));
+        summary_part_of(r, gr, SIZE_MAX, &part);
+        summary_part_json(&part, e);
+        for (size_t b = 0; b < r->bin_count; b++) {
+            json_t *p = json_object();
+            json_object_set_new(p, "bin", jbin(r, r->bins[b]));
+            summary_part_of(r, gr, b, &part);
+            json_array_append_new(series, summary_part_json(&part, p));
+        }
+        json_object_set_new(e, "series", series);
+        json_array_append_new(groups, e);
+    }
+    json_object_set_new(o, "groups", groups);
+    return o;
+}
+
+/* --mask: the counts go, the shares stay. */
+static void mask_summary(json_t *summary)
+{
+    size_t i, j;
+    json_t *g, *p;
+    json_t *all = json_object_get(summary, "everything");
+    null_all_integers(all);
+    json_array_foreach(json_object_get(all, "series"), i, p) null_all_integers(p);
+    json_array_foreach(json_object_get(summary, "groups"), i, g)
+    {
+        null_all_integers(g);
+        json_array_foreach(json_object_get(g, "series"), j, p) null_all_integers(p);
+    }
+}
+
 static json_t *ratio(uint64_t a, uint64_t b)
 {
     return b ? json_real((double)a / (double)b) : json_null();
@@ -650,6 +729,8 @@ static void mask_json(json_t *root)
         null_fields(f, (const char *const[]){"path", "same_as", "packets", NULL});
     json_array_foreach(json_object_get(root, "groups"), i, g) mask_group(g);
     json_t *cmp = json_object_get(root, "compare");
+    mask_summary(json_object_get(root, "summary"));
+    mask_summary(json_object_get(cmp, "summary"));
     json_array_foreach(json_object_get(cmp, "groups"), i, g) mask_group(g);
 }
 
@@ -682,6 +763,7 @@ int render_json(const struct report *r, FILE *out)
         json_object_set_new(root, "mmdb", json_null());
     }
     json_object_set_new(root, "asnames", jstr(r->input->asnames_source));
+    json_object_set_new(root, "summary", summary_json(r));
     for (size_t g = 0; g < r->group_count; g++)
         json_array_append_new(groups, group_json(r, &r->groups[g]));
     json_object_set_new(root, "groups", groups);
@@ -694,6 +776,7 @@ int render_json(const struct report *r, FILE *out)
                                 versus_json(&r->groups[g], &r->compare->groups[g]));
         }
         json_object_set_new(cmp, "groups", cgroups);
+        json_object_set_new(cmp, "summary", summary_json(r->compare));
         json_object_set_new(root, "compare", cmp);
     }
     if (r->options.mask)

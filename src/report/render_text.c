@@ -5,6 +5,7 @@
  * screen.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "../capture/capture.h"
@@ -635,10 +636,98 @@ static void versus_tables(const struct report *r, const struct group_report *a,
                 b->list_counts[LIST_IN_UNSOLICITED], out);
 }
 
+/* A share in width columns after a space: "56.3%", or "-" when there was nothing. */
+static void share_cell(FILE *out, double share, int width)
+{
+    char text[16];
+    if (isnan(share))
+        snprintf(text, sizeof(text), "-");
+    else
+        snprintf(text, sizeof(text), "%.1f%%", share);
+    fprintf(out, " %*s", width, text);
+}
+
+/*
+ * Each group's part of everything the sensor received and sent: counts (not
+ * under --mask) and shares, over the period and bin by bin. Groups are
+ * numbered in the per-bin table, as their names may be long.
+ */
+static void summary(const struct report *r, FILE *out)
+{
+    enum metric m = r->options.metric == METRIC_FLOWS ? METRIC_PACKETS : r->options.metric;
+    size_t in = m == METRIC_BYTES ? 2 : 0; /* summary_point fields: packets or bytes */
+    bool masked = r->options.mask;
+    struct summary_part part;
+    const struct summary_point *all = summary_everything(r, SIZE_MAX);
+
+    if (!r->group_count)
+        return;
+    fprintf(out, "\n== summary: each group's share of everything the sensor received and sent\n");
+    const size_t fields[5] = {in, in + 1, 4, 5, 6};
+    static const int widths[5] = {12, 12, 9, 10, 11};
+    const char *titles[5] = {m == METRIC_BYTES ? "bytes in" : "packets in",
+                             m == METRIC_BYTES ? "bytes out" : "packets out", "flows",
+                             "sources in", "sources out"};
+    fprintf(out, "%-4s %-24s", "", "group");
+    for (size_t k = 0; k < 5; k++) {
+        if (masked)
+            fprintf(out, " %*s", widths[k], titles[k]);
+        else
+            fprintf(out, " %*s %7s", widths[k], titles[k], "share");
+    }
+    fputc('\n', out);
+    for (size_t g = 0; g <= r->group_count; g++) {
+        const uint64_t *counts;
+        if (g < r->group_count) {
+            const char *name = r->groups[g].group->name;
+            summary_part_of(r, &r->groups[g], SIZE_MAX, &part);
+            counts = &part.part.packets_in;
+            fprintf(out, "%-4zu ", g + 1);
+            text_escape(out, name);
+            /* A long name keeps its line; the figures go under it. */
+            if (strlen(name) > 24)
+                fprintf(out, "\n%-29s", "");
+            else
+                fprintf(out, "%-*s", (int)(24 - strlen(name)), "");
+        } else {
+            counts = &all->packets_in;
+            for (size_t k = 0; k < 7; k++)
+                part.share[k] = counts[k] ? 100.0 : NAN;
+            fprintf(out, "%-4s %-24s", "", "(everything)");
+        }
+        for (size_t k = 0; k < 5; k++) {
+            if (masked) {
+                share_cell(out, part.share[fields[k]], widths[k]);
+                continue;
+            }
+            fprintf(out, " %*" PRIu64, widths[k], counts[fields[k]]);
+            share_cell(out, part.share[fields[k]], 7);
+        }
+        fputc('\n', out);
+    }
+    fprintf(out, "\n-- share of everything received (in) and sent (out) per %s, in %s\n%-22s",
+            bin_clock_unit_name(&r->options.clock), metric_name(m), "bin");
+    for (size_t g = 0; g < r->group_count; g++)
+        fprintf(out, " %4zu in %4zu out", g + 1, g + 1);
+    fputc('\n', out);
+    for (size_t b = 0; b < r->bin_count; b++) {
+        char name[40];
+        format_bin(r, r->bins[b], name, sizeof(name));
+        fprintf(out, "%-22s", name);
+        for (size_t g = 0; g < r->group_count; g++) {
+            summary_part_of(r, &r->groups[g], b, &part);
+            share_cell(out, part.share[in], 7);
+            share_cell(out, part.share[in + 1], 8);
+        }
+        fputc('\n', out);
+    }
+}
+
 int render_text(const struct report *r, FILE *out)
 {
     header(r, out);
     naming_header(r, out);
+    summary(r, out);
     for (size_t g = 0; g < r->group_count; g++) {
         const struct group_report *gr = &r->groups[g];
         group_header(r, gr, out);

@@ -328,7 +328,8 @@ struct remote_state {
     struct source_entry source;
     struct items services; /* unsolicited services of this remote */
     int64_t last_counted_bin;
-    size_t active_bins; /* bins in which it sent the sensor something */
+    int64_t last_out_bin; /* the latest bin in which the sensor sent it something */
+    size_t active_bins;   /* bins in which it sent the sensor something */
 };
 
 /*
@@ -443,6 +444,7 @@ static void remote_begin(struct remote_state *rs, const struct ip_addr *addr,
     rs->source.last_ns = INT64_MIN;
     items_clear(&rs->services);
     rs->last_counted_bin = INT64_MIN;
+    rs->last_out_bin = INT64_MIN;
     rs->active_bins = 0;
 }
 
@@ -822,6 +824,10 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
             pt->new_sources++;
         rs->last_counted_bin = bin;
     }
+    if (c->packets_out && rs->last_out_bin != bin) {
+        pt->remotes_out++;
+        rs->last_out_bin = bin;
+    }
     if (initiator == INITIATOR_REMOTE) {
         pt->unsolicited_packets += c->packets_in;
         pt->unsolicited_bytes += c->bytes_in;
@@ -1017,6 +1023,8 @@ static void build_group_feed(struct report *r, struct group_report *gr, struct c
             }
             add_row(r, gr, cube_row_at(cube, rows[i]), bin, &b->rs, &b->items, &b->ports);
         }
+        if (b->in_group && b->rs.source.packets_out)
+            gr->totals.remotes_out++;
         if (b->in_group)
             remote_end(&b->rs, &b->top, &b->sources, r->options.metric, &gr->churn, &b->cs);
     }
@@ -1091,6 +1099,7 @@ static struct report *report_begin(const struct report_input *input,
     r->bin_count = nbins;
     for (size_t b = 0; b < nbins; b++)
         r->bins[b] = b ? bin_clock_next(clock, r->bins[b - 1]) : start;
+    r->everything_series = xcalloc(nbins ? nbins : 1, sizeof(*r->everything_series));
     if (options->mask && !options->mask_keep_evidence)
         r->senders = sender_index_new(input->cube ? cube_evidence(input->cube) : NULL);
 
@@ -1145,6 +1154,7 @@ static void report_feed(struct report *r, struct cube *cube)
             sender_index_add(x->senders, cube);
         for (size_t g = 0; g < x->group_count; g++)
             build_group_feed(x, &x->groups[g], cube, &order);
+        summary_feed(x, cube, order.rows, order.starts, order.remotes, order.bins);
     }
     row_order_release(&order);
 }
@@ -1216,5 +1226,6 @@ void report_free(struct report *report)
     free(report->routing_snapshots);
     free(report->groups);
     free(report->bins);
+    free(report->everything_series);
     free(report);
 }

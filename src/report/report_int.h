@@ -54,6 +54,7 @@ extern const char *const activity_names[ACTIVITY_COUNT];
 struct series_point {
     int64_t bin;
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
+    uint64_t remotes_out; /* remote addresses the sensor sent something to */
     /* Received in conversations the remote started: what bursts are sought in. */
     uint64_t unsolicited_packets, unsolicited_bytes, unsolicited_flows;
     /* Sources first seen in this bin, and seen before it. */
@@ -120,8 +121,26 @@ struct source_entry {
 
 struct totals {
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
+    uint64_t remotes_out; /* remote addresses the sensor sent something to */
 };
 
+/*
+ * Everything the sensor exchanged (summary.c), whichever group the remote is
+ * in: what each group's share is taken of. sources_in counts the remote
+ * addresses that sent the sensor something, sources_out those it sent to.
+ */
+struct summary_point {
+    uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources_in, sources_out;
+};
+
+/* One group's part of everything, and its share (percent; NAN when nothing
+ * of that kind was exchanged at all). */
+struct summary_part {
+    struct summary_point part;
+    double share[7]; /* in the order of summary_point's fields */
+};
+
+extern const char *const summary_field_names[7];
 
 /* One AS of a group's "top origin ASes" (asview.c). */
 struct as_entry {
@@ -196,8 +215,21 @@ struct report {
      * and the first and last bins are cut to the period. */
     int64_t *bins;
     size_t bin_count;
+    struct summary_point everything;          /* over the period */
+    struct summary_point *everything_series;  /* per bin */
 };
 
+/* Adds the rows of cube, remote by remote (rows[starts[k] .. starts[k + 1])
+ * are remote k's, by bin; row_bins[] their hour or day) to everything. */
+void summary_feed(struct report *r, struct cube *cube, const uint32_t *rows, const uint32_t *starts,
+                  size_t remotes, const int64_t *row_bins);
+/* A group's part of everything over the period (bin == SIZE_MAX) or in bin. */
+void summary_part_of(const struct report *r, const struct group_report *gr, size_t bin,
+                     struct summary_part *out);
+/* Everything over the period (bin == SIZE_MAX) or in bin. */
+const struct summary_point *summary_everything(const struct report *r, size_t bin);
+/* The HTML report's summary section (render_html_summary.c). */
+void render_html_summary(const struct report *r, FILE *out);
 
 /*
  * The report bin of a cube row's bin (a store's quarter hour, a day...):
