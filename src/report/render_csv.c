@@ -135,7 +135,7 @@ static void report_table(struct csv *c, const struct report *r)
 {
     static const char cols[] =
         "version,from,to,bin,tz,metric,top,sensor,sensor_detection,routing,compare_from,compare_to,"
-        "burst_window,burst_k,burst_min,masked,mmdb,asnames";
+        "burst_window,burst_k,burst_min,masked,mmdb,asnames,sensor_started";
     const struct report_input *in = r->input;
     struct burst_params params;
     char zone[16], sensors[512] = "";
@@ -177,6 +177,7 @@ static void report_table(struct csv *c, const struct report *r)
     c_u64(c, c->mask);
     c_str(c, r->origins.mmdb ? mmdb_source_path(r->origins.mmdb) : NULL);
     c_str(c, in->asnames_source);
+    c_u64(c, r->sensor_started != 0);
     row_end(c);
 }
 
@@ -446,15 +447,16 @@ static void figures_cells(struct csv *c, const struct figures *f)
 
 static void list_tables(struct csv *c, const struct report *r, const char *pre)
 {
-    static const char cols[] = "group,category,packets,bytes,flows,share";
+    static const char cols[] = "group,category,packets,bytes,flows,share,name";
     for (unsigned l = 0; l < LIST_COUNT; l++) {
         table(c, pre, list_json_names[l], cols);
         for (size_t g = 0; g < r->group_count; g++) {
             const struct group_report *gr = &r->groups[g];
             for (size_t i = 0; i < gr->list_counts[l]; i++) {
                 c_str(c, gr->group->name);
-                c_word(c, gr->lists[l][i].name);
+                c_word(c, gr->lists[l][i].category);
                 figures_cells(c, &gr->lists[l][i].f);
+                c_word(c, gr->lists[l][i].name);
                 row_end(c);
             }
         }
@@ -723,7 +725,7 @@ static const struct category_entry *find_category(const struct category_entry *v
                                                   const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].name, name) == 0)
+        if (strcmp(v[i].category, name) == 0)
             return &v[i];
     return NULL;
 }
@@ -794,13 +796,14 @@ static void versus_tables(struct csv *c, const struct report *r)
             for (size_t i = 0; i < a->list_counts[l]; i++) {
                 const struct category_entry *e = &a->lists[l][i];
                 const struct category_entry *f =
-                    find_category(b->lists[l], b->list_counts[l], e->name);
-                versus_row(c, name, list_json_names[l], e->name, e->f.share, f ? f->f.share : 0);
+                    find_category(b->lists[l], b->list_counts[l], e->category);
+                versus_row(c, name, list_json_names[l], e->category, e->f.share,
+                           f ? f->f.share : 0);
             }
             for (size_t i = 0; i < b->list_counts[l]; i++) {
                 const struct category_entry *e = &b->lists[l][i];
-                if (!find_category(a->lists[l], a->list_counts[l], e->name))
-                    versus_row(c, name, list_json_names[l], e->name, 0, e->f.share);
+                if (!find_category(a->lists[l], a->list_counts[l], e->category))
+                    versus_row(c, name, list_json_names[l], e->category, 0, e->f.share);
             }
         }
         for (size_t pass = 0; pass < 2; pass++) {

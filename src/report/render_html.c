@@ -1990,7 +1990,7 @@ static void as_section(const struct page *p, const struct group_report *gr)
 static double list_share(const struct category_entry *v, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].name, name) == 0)
+        if (strcmp(v[i].category, name) == 0)
             return v[i].f.share;
     return 0;
 }
@@ -2011,10 +2011,10 @@ static void versus_list_chart(const struct page *p, const char *title, const str
     for (size_t i = 0; i < na; i++, n++) {
         snprintf(bars[n].label, sizeof(bars[n].label), "%s", a->lists[l][i].name);
         bars[n].value = a->lists[l][i].f.share;
-        bars[n].value2 = list_share(b->lists[l], nb, a->lists[l][i].name);
+        bars[n].value2 = list_share(b->lists[l], nb, a->lists[l][i].category);
     }
     for (size_t i = 0; i < nb; i++) {
-        if (list_share(a->lists[l], na, b->lists[l][i].name) > 0 ||
+        if (list_share(a->lists[l], na, b->lists[l][i].category) > 0 ||
             strcmp(b->lists[l][i].name, "") == 0)
             continue;
         snprintf(bars[n].label, sizeof(bars[n].label), "%s", b->lists[l][i].name);
@@ -2237,13 +2237,19 @@ static void group_section(const struct page *p, const struct group_report *gr, s
     sources_chart(p, gr, &h);
     series_table(p, gr, cmp, &h);
 
+    if (!r->sensor_started) /* a passive sensor: its own sections in one line */
+        fputs("<p class=\"note\" id=\"passive\">The sensor started nothing in this period (a "
+              "passive sensor): nothing of its own sent, no replies to it.</p>\n",
+              p->out);
     fputs("<h3>What the sensor sent</h3>\n<div class=\"cols\">\n", p->out);
-    category_panel(p, gr, LIST_OUT);
+    if (r->sensor_started)
+        category_panel(p, gr, LIST_OUT);
     category_panel(p, gr, LIST_OUT_REPLIES);
     if (gr->list_counts[LIST_OUT_UNKNOWN])
         category_panel(p, gr, LIST_OUT_UNKNOWN);
     fputs("</div>\n<h3>What came back</h3>\n<div class=\"cols\">\n", p->out);
-    category_panel(p, gr, LIST_IN_REPLIES);
+    if (r->sensor_started)
+        category_panel(p, gr, LIST_IN_REPLIES);
     category_panel(p, gr, LIST_IN_UNSOLICITED);
     if (gr->list_counts[LIST_IN_UNKNOWN])
         category_panel(p, gr, LIST_IN_UNKNOWN);
@@ -2251,7 +2257,8 @@ static void group_section(const struct page *p, const struct group_report *gr, s
 
     ports_section(p, gr);
     bursts_section(p, gr);
-    activity_section(p, gr);
+    if (r->sensor_started)
+        activity_section(p, gr);
     evidence_section(p, gr);
 
     fputs("<h3>Sources</h3>\n", p->out);

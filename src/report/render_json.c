@@ -418,9 +418,12 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
 
     for (unsigned l = 0; l < LIST_COUNT; l++) {
         json_t *list = json_array();
-        for (size_t i = 0; i < gr->list_counts[l]; i++)
-            json_array_append_new(
-                list, figures_json("category", gr->lists[l][i].name, &gr->lists[l][i].f));
+        for (size_t i = 0; i < gr->list_counts[l]; i++) {
+            const struct category_entry *e = &gr->lists[l][i];
+            json_t *entry = figures_json("category", e->category, &e->f);
+            json_object_set_new(entry, "name", json_string(e->name));
+            json_array_append_new(list, entry);
+        }
         json_object_set_new(o, list_json_names[l], list);
     }
 
@@ -543,7 +546,7 @@ static json_t *versus_list(const struct category_entry *a, size_t na,
             double other = 0;
             bool seen = false;
             for (size_t j = 0; j < nw && !seen; j++)
-                if (strcmp(v[i].name, w[j].name) == 0) {
+                if (strcmp(v[i].category, w[j].category) == 0) {
                     other = w[j].f.share;
                     seen = true;
                 }
@@ -551,7 +554,8 @@ static json_t *versus_list(const struct category_entry *a, size_t na,
                 continue; /* listed in the first pass */
             double share = pass ? other : v[i].f.share, share_compare = pass ? v[i].f.share : other;
             json_t *e = json_object();
-            json_object_set_new(e, "category", jstr(v[i].name));
+            json_object_set_new(e, "category", jstr(v[i].category));
+            json_object_set_new(e, "name", jstr(v[i].name));
             json_object_set_new(e, "share", json_real(share));
             json_object_set_new(e, "share_compare", json_real(share_compare));
             json_object_set_new(e, "points", json_real(share - share_compare));
@@ -763,6 +767,7 @@ int render_json(const struct report *r, FILE *out)
         json_object_set_new(root, "mmdb", json_null());
     }
     json_object_set_new(root, "asnames", jstr(r->input->asnames_source));
+    json_object_set_new(root, "sensor_started", json_boolean(r->sensor_started != 0));
     json_object_set_new(root, "summary", summary_json(r));
     for (size_t g = 0; g < r->group_count; g++)
         json_array_append_new(groups, group_json(r, &r->groups[g]));

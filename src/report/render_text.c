@@ -577,7 +577,7 @@ static void versus_list(const char *title, const struct category_entry *a, size_
     for (size_t i = 0; i < na; i++) {
         double other = 0;
         for (size_t j = 0; j < nb; j++)
-            if (strcmp(a[i].name, b[j].name) == 0)
+            if (strcmp(a[i].category, b[j].category) == 0)
                 other = b[j].f.share;
         fprintf(out, "   %-24s %7.1f%% %7.1f%% %+8.1f\n", a[i].name, a[i].f.share, other,
                 a[i].f.share - other);
@@ -585,7 +585,7 @@ static void versus_list(const char *title, const struct category_entry *a, size_
     for (size_t j = 0; j < nb; j++) {
         bool seen = false;
         for (size_t i = 0; i < na && !seen; i++)
-            seen = strcmp(a[i].name, b[j].name) == 0;
+            seen = strcmp(a[i].category, b[j].category) == 0;
         if (!seen)
             fprintf(out, "   %-24s %7.1f%% %7.1f%% %+8.1f\n", b[j].name, 0.0, b[j].f.share,
                     -b[j].f.share);
@@ -733,15 +733,20 @@ int render_text(const struct report *r, FILE *out)
         group_header(r, gr, out);
         group_snapshots(r, gr, out);
         series(r, gr, out);
+        if (!r->sensor_started)
+            fprintf(out, "\n-- the sensor started nothing in this period (a passive sensor): "
+                         "nothing of its own sent, no replies to it\n");
         for (unsigned l = 0; l < LIST_COUNT; l++)
-            category_table(r, gr, l, out);
+            if (r->sensor_started || (l != LIST_OUT && l != LIST_IN_REPLIES))
+                category_table(r, gr, l, out);
         port_table(r, gr, out);
         if (!r->options.mask) {
             source_table(r, gr, out);
             as_table(r, gr, out);
         }
         burst_table(r, gr, out);
-        sensor_activity(r, gr, out);
+        if (r->sensor_started)
+            sensor_activity(r, gr, out);
         evidence_table(r, gr, out);
         if (!r->options.mask)
             churn_table(gr, out);

@@ -283,9 +283,37 @@ static void port_proto_name(uint8_t proto, char *buf, size_t len)
 }
 
 /* Turns reduced items into the category lists and the port table. */
+static int item_service_cmp(const void *a, const void *b)
+{
+    const struct item *x = a, *y = b;
+    if (x->proto != y->proto)
+        return x->proto < y->proto ? -1 : 1;
+    return x->service < y->service ? -1 : x->service > y->service;
+}
+
+/*
+ * The shown name of a remote-started entry: its service's traffic received
+ * unsolicited (in, sorted by service) decides whether it has a probe's
+ * shape, for the replies as for the received.
+ */
+static void unsolicited_name(struct category_entry *e, const struct item *it, const struct item *in,
+                             size_t in_n)
+{
+    const struct item *u = in_n ? bsearch(it, in, in_n, sizeof(*in), item_service_cmp) : NULL;
+    bool probe = u && category_probe_shape(it->proto, it->service, u->f.packets, u->f.flows);
+    category_format_unsolicited(probe, it->proto, it->service, e->name, sizeof(e->name));
+}
+
 static void finish_lists(struct group_report *gr, struct item *v, size_t n, struct item *ports,
                          size_t port_n, enum metric metric)
 {
+    struct item *in = xcalloc(n ? n : 1, sizeof(*in));
+    size_t in_n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].list == LIST_IN_UNSOLICITED)
+            in[in_n++] = v[i];
+    if (in_n)
+        qsort(in, in_n, sizeof(*in), item_service_cmp);
     for (size_t i = 0; i < n; i++) {
         const struct item *it = &v[i];
         if (it->f.packets == 0)
@@ -299,10 +327,14 @@ static void finish_lists(struct group_report *gr, struct item *v, size_t n, stru
         else
             category_format((enum initiator)it->initiator, it->proto, it->service, e->name,
                             sizeof(e->name));
+        memcpy(e->category, e->name, sizeof(e->category));
+        if (it->initiator == INITIATOR_REMOTE)
+            unsolicited_name(e, it, in, in_n);
         e->f = it->f;
         e->f.share = share(figures_metric(&e->f, metric),
                            direction_total(&gr->totals, list_is_in(it->list), metric));
     }
+    free(in);
     sort_metric = metric;
     for (unsigned l = 0; l < LIST_COUNT; l++)
         if (gr->list_counts[l])

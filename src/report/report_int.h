@@ -28,7 +28,9 @@ extern const char *const list_json_names[LIST_COUNT];
 extern const char *const list_titles[LIST_COUNT];
 
 struct category_entry {
-    char name[32];
+    char name[32];     /* as shown: "scan:tcp/445" only for probes, else "unsolicited:..." */
+    char category[32]; /* the name of earlier versions, kept in JSON and CSV: "scan:" for
+                          every remote-started service; lists of two periods match by it */
     struct figures f;
 };
 
@@ -215,6 +217,9 @@ struct report {
      * and the first and last bins are cut to the period. */
     int64_t *bins;
     size_t bin_count;
+    /* Nonzero when the sensor started something in the period (flows and
+     * packets it sent in them, with any remote): zero for a passive sensor. */
+    uint64_t sensor_started;
     struct summary_point everything;          /* over the period */
     struct summary_point *everything_series;  /* per bin */
 };
@@ -343,6 +348,17 @@ void format_time(const struct report *report, int64_t ns, char *buf, size_t len)
 void format_zone(int64_t offset_s, char *buf, size_t len);
 /* The named category of sensor-initiated traffic (1..), or 0: "the service". */
 unsigned category_named(uint8_t proto, uint16_t service);
+/*
+ * Whether the remote-started traffic of a service has the shape of probing
+ * (docs/semantics.md, "Categories"): ICMP echo requests, or conversations
+ * in which the remote sent at most two packets each on average (a SYN and
+ * its retry, one datagram). packets_in and flows are the group's, received
+ * in conversations the remote started.
+ */
+bool category_probe_shape(uint8_t proto, uint16_t service, uint64_t packets_in, uint64_t flows);
+/* "scan:tcp/445" for a probe, else "unsolicited:tcp/445". */
+void category_format_unsolicited(bool probe, uint8_t proto, uint16_t service, char *buf,
+                                 size_t len);
 const char *category_named_text(unsigned named);
 /* Writes s for a terminal: printable UTF-8 as is, anything else as \xNN. */
 void text_escape(FILE *out, const char *s);

@@ -36,6 +36,8 @@ void summary_feed(struct report *r, struct cube *cube, const uint32_t *rows, con
             struct summary_point *p = &r->everything_series[report_bin_index(r, bin)];
             point_add(p, &row->counts);
             point_add(&r->everything, &row->counts);
+            if (row->key.initiator == INITIATOR_SENSOR)
+                r->sensor_started += row->counts.flows + row->counts.packets_out;
             /* A remote's rows come by bin: it is counted once per bin each way. */
             if (row->counts.packets_in && last_in != bin) {
                 p->sources_in++;
