@@ -12,6 +12,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../capture/capture.h"
@@ -163,7 +164,7 @@ static void report_table(struct csv *c, const struct report *r)
     }
     c_word(c, c->mask ? "masked" : sensors);
     c_str(c, c->mask ? NULL : in->sensor_detection);
-    c_str(c, in->routing_source);
+    c_str(c, report_path(r, in->routing_source));
     if (r->compare && r->compare->period_end > r->compare->period_start) {
         c_bin(c, r->compare, r->compare->period_start);
         c_bin(c, r->compare, report_period_last(r->compare));
@@ -175,8 +176,8 @@ static void report_table(struct csv *c, const struct report *r)
     c_real(c, r->options.burst_k > 0 ? r->options.burst_k : params.k);
     c_u64(c, r->options.burst_min ? r->options.burst_min : params.min_volume);
     c_u64(c, c->mask);
-    c_str(c, r->origins.mmdb ? mmdb_source_path(r->origins.mmdb) : NULL);
-    c_str(c, in->asnames_source);
+    c_str(c, r->origins.mmdb ? report_path(r, mmdb_source_path(r->origins.mmdb)) : NULL);
+    c_str(c, report_path(r, in->asnames_source));
     c_u64(c, r->sensor_started != 0);
     row_end(c);
 }
@@ -226,7 +227,9 @@ static void inputs_tables(struct csv *c, const struct report *r)
             c_empty(c);
         }
         c_count(c, f->packets);
-        c_str(c, f->error);
+        char *message = report_path_message(r, f->error, f->path);
+        c_str(c, message);
+        free(message);
         c_str(c, c->mask ? NULL : f->same_as);
         row_end(c);
     }
@@ -248,7 +251,7 @@ static void snapshot_rows(struct csv *c, const struct report *r, const char *gro
         const struct snapshot_use *u = &uses[i];
         char day[16];
         c_str(c, group);
-        c_str(c, u->snapshot->source);
+        c_str(c, report_path(r, u->snapshot->source));
         c_word(c, u->snapshot->format);
         if (u->snapshot->day == SNAPSHOT_UNDATED)
             c_empty(c);
@@ -319,7 +322,7 @@ static void groups_tables(struct csv *c, const struct report *r, const char *pre
         const struct totals *t = &gr->totals;
         c_str(c, gr->group->name);
         c_word(c, group_kinds[gr->group->kind]);
-        c_str(c, group_prefixes_source(gr->group));
+        c_str(c, report_path(r, group_prefixes_source(gr->group)));
         c_u64(c, group_prefixes(NULL, r, gr->group));
         c_count(c, t->packets_in);
         c_count(c, t->packets_out);

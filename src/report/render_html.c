@@ -373,19 +373,19 @@ static void page_header(const struct page *p)
     }
     if (r->input->routing_source) {
         fputs("<dt>Routing</dt><dd>", p->out);
-        esc(p, r->input->routing_source);
+        esc(p, report_path(r, r->input->routing_source));
         fputs("</dd>\n", p->out);
     }
     if (r->origins.mmdb) {
         fputs("<dt>AS database</dt><dd>", p->out);
-        esc(p, mmdb_source_path(r->origins.mmdb));
+        esc(p, report_path(r, mmdb_source_path(r->origins.mmdb)));
         fputs(" (", p->out);
         esc(p, mmdb_source_type(r->origins.mmdb));
         fputs(")</dd>\n", p->out);
     }
     if (r->input->asnames_source) {
         fputs("<dt>AS names</dt><dd>", p->out);
-        esc(p, r->input->asnames_source);
+        esc(p, report_path(r, r->input->asnames_source));
         fputs("</dd>\n", p->out);
     }
     fputs("</dl>\n", p->out);
@@ -2145,7 +2145,7 @@ static void group_files(const struct page *p, const struct group_report *gr)
         const struct snapshot_use *u = &gr->snapshots[i];
         char day[16], a[40], b[40];
         fputs("<tr>", p->out);
-        td_text(p, u->snapshot->source);
+        td_text(p, report_path(p->r, u->snapshot->source));
         fprintf(p->out, "<td>%s</td>", snapshot_day_format(u->snapshot->day, day, sizeof(day)));
         td_num(p, prefix_set_count(u->snapshot->set));
         if (u->used) {
@@ -2172,7 +2172,7 @@ static void group_head(const struct page *p, const struct group_report *gr, size
     if (g->kind == GROUP_PREFIXES) {
         size_t n = prefix_set_count(g->prefixes);
         fprintf(p->out, "%zu prefix%s from ", n, n == 1 ? "" : "es");
-        esc(p, group_prefixes_source(g));
+        esc(p, report_path(r, group_prefixes_source(g)));
         if (g->snapshots.count > 1)
             fprintf(p->out, ", the latest of %zu files", g->snapshots.count);
     } else if (g->kind == GROUP_ASNS) {
@@ -2180,7 +2180,8 @@ static void group_head(const struct page *p, const struct group_report *gr, size
         for (size_t i = 0; i < g->asn_count; i++)
             fprintf(p->out, "%s%" PRIu32, i ? ", " : "", g->asns[i]);
         fputs(" in ", p->out);
-        esc(p, r->input->routing_source ? r->input->routing_source : "(no routing table)");
+        esc(p, r->input->routing_source ? report_path(r, r->input->routing_source)
+                                        : "(no routing table)");
     } else {
         fputs("every remote address", p->out);
     }

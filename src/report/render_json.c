@@ -76,7 +76,9 @@ static json_t *inputs_json(const struct report *r)
         json_object_set_new(jf, "link_name",
                             f->format[0] ? jstr(capture_link_name(f->link_type)) : json_null());
         json_object_set_new(jf, "packets", jint(f->packets));
-        json_object_set_new(jf, "error", jstr(f->error));
+        char *message = report_path_message(r, f->error, f->path);
+        json_object_set_new(jf, "error", jstr(message));
+        free(message);
         json_object_set_new(jf, "same_as", jstr(f->same_as));
         json_array_append_new(files, jf);
     }
@@ -135,7 +137,7 @@ static json_t *group_header_json(const struct report *r, const struct group *g, 
     json_t *list = json_array();
     json_object_set_new(o, "name", jstr(g->name));
     json_object_set_new(o, "kind", json_string(kinds[g->kind]));
-    json_object_set_new(o, "source", jstr(group_prefixes_source(g)));
+    json_object_set_new(o, "source", jstr(report_path(r, group_prefixes_source(g))));
     if (g->kind == GROUP_PREFIXES) {
         for (size_t i = 0; i < prefix_set_count(g->prefixes); i++)
             json_array_append_new(list, prefix_json(prefix_set_entry(g->prefixes, i)));
@@ -199,7 +201,7 @@ static json_t *snapshots_json(const struct report *r, const struct snapshot_use 
         const struct snapshot_use *u = &uses[i];
         char day[16];
         json_t *o = json_object();
-        json_object_set_new(o, "source", jstr(u->snapshot->source));
+        json_object_set_new(o, "source", jstr(report_path(r, u->snapshot->source)));
         json_object_set_new(o, "format", json_string(u->snapshot->format));
         json_object_set_new(
             o, "date",
@@ -751,13 +753,13 @@ int render_json(const struct report *r, FILE *out)
     }
     json_object_set_new(root, "sensor", sensors);
     json_object_set_new(root, "sensor_detection", jstr(r->input->sensor_detection));
-    json_object_set_new(root, "routing", jstr(r->input->routing_source));
+    json_object_set_new(root, "routing", jstr(report_path(r, r->input->routing_source)));
     json_object_set_new(root, "routing_snapshots",
                         snapshots_json(r, r->routing_snapshots, r->routing_snapshot_count));
     if (r->origins.mmdb) {
         char day[16];
         json_t *m = json_object();
-        json_object_set_new(m, "path", jstr(mmdb_source_path(r->origins.mmdb)));
+        json_object_set_new(m, "path", jstr(report_path(r, mmdb_source_path(r->origins.mmdb))));
         json_object_set_new(m, "type", jstr(mmdb_source_type(r->origins.mmdb)));
         json_object_set_new(
             m, "date",
@@ -766,7 +768,7 @@ int render_json(const struct report *r, FILE *out)
     } else {
         json_object_set_new(root, "mmdb", json_null());
     }
-    json_object_set_new(root, "asnames", jstr(r->input->asnames_source));
+    json_object_set_new(root, "asnames", jstr(report_path(r, r->input->asnames_source)));
     json_object_set_new(root, "sensor_started", json_boolean(r->sensor_started != 0));
     json_object_set_new(root, "summary", summary_json(r));
     for (size_t g = 0; g < r->group_count; g++)

@@ -110,7 +110,7 @@ static void group_header(const struct report *r, const struct group_report *gr, 
     if (g->kind == GROUP_PREFIXES) {
         size_t n = prefix_set_count(g->prefixes);
         fprintf(out, ": %zu prefix%s from ", n, n == 1 ? "" : "es");
-        text_escape(out, group_prefixes_source(g));
+        text_escape(out, report_path(r, group_prefixes_source(g)));
         if (g->snapshots.count > 1)
             fprintf(out, ", the latest of %zu files (each below)", g->snapshots.count);
         fprintf(out, "\n");
@@ -136,7 +136,8 @@ static void group_header(const struct report *r, const struct group_report *gr, 
             fprintf(out, "%s%" PRIu32, i ? ", " : "", g->asns[i]);
         fprintf(out, " in ");
         text_escape(out,
-                    r->input->routing_source ? r->input->routing_source : "(no routing table)");
+                    r->input->routing_source ? report_path(r, r->input->routing_source)
+                                             : "(no routing table)");
         fprintf(out, "\n");
     } else {
         fprintf(out, ": every remote address\n");
@@ -347,7 +348,7 @@ static void snapshot_lines(const struct report *r, const char *title,
         const struct snapshot_use *u = &uses[i];
         char day[16], a[40], b[40];
         fprintf(out, "%-8s ", i == 0 ? title : "");
-        text_escape(out, u->snapshot->source);
+        text_escape(out, report_path(r, u->snapshot->source));
         fprintf(out, " (%s, %s, %zu prefixes): ", u->snapshot->format,
                 snapshot_day_format(u->snapshot->day, day, sizeof(day)),
                 prefix_set_count(u->snapshot->set));
@@ -370,7 +371,7 @@ static void naming_header(const struct report *r, FILE *out)
     if (o->mmdb) {
         char day[16];
         fprintf(out, "mmdb     ");
-        text_escape(out, mmdb_source_path(o->mmdb));
+        text_escape(out, report_path(r, mmdb_source_path(o->mmdb)));
         fprintf(out, " (");
         text_escape(out, mmdb_source_type(o->mmdb));
         fprintf(out, ", built %s)\n",
@@ -378,7 +379,7 @@ static void naming_header(const struct report *r, FILE *out)
     }
     if (r->input->asnames_source) {
         fprintf(out, "asnames  ");
-        text_escape(out, r->input->asnames_source);
+        text_escape(out, report_path(r, r->input->asnames_source));
         fprintf(out, " (%zu names)\n", as_names_count(o->names));
     }
 }

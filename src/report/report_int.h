@@ -340,6 +340,18 @@ bool sender_index_maybe_sensor(const struct sender_index *index, const struct ev
  */
 void escape_redact_sensors(const struct sensor_set *sensors);
 
+/*
+ * A local file's path as the report may show it: under --mask only its name,
+ * without the directories (which may name the analyst, the sensor or its
+ * owner); the path as given otherwise. Points into path; NULL stays NULL.
+ */
+const char *report_path(const struct report *report, const char *path);
+/*
+ * message (about the file path) as the report may show it: under --mask,
+ * every occurrence of path becomes its name alone. Returns a copy to free().
+ */
+char *report_path_message(const struct report *report, const char *message, const char *path);
+
 /* ISO 8601 name of the bin starting at bin_s, in the report's zone. */
 void format_bin(const struct report *report, int64_t bin_s, char *buf, size_t len);
 /* ISO 8601 date-time (seconds) of ns in the report's zone. */
