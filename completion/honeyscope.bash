@@ -10,11 +10,11 @@ _honeyscope_options()
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --last --format
               -o --output -q --quiet --metric --top --compare --new-only --mask --mask-keep-evidence
               --burst-window --burst-k --burst-min --db --threads --max-flows --memory
-              --tmp-dir --help" ;;
+              --tmp-dir --snapshot-rule --snapshot-max-age --help" ;;
     ingest)
         echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch -q --quiet --help" ;;
     lookup)
-        echo "--group --pfx2as --mmdb --asnames --at --format --help" ;;
+        echo "--group --pfx2as --mmdb --asnames --snapshot-rule --at --format --help" ;;
     prefixes | forget)
         echo "--db --help" ;;
     merge)
@@ -22,7 +22,8 @@ _honeyscope_options()
     mpi-report)
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --metric
               --top --compare --mask --mask-keep-evidence --burst-window --burst-k
-              --burst-min --format -o --output -q --quiet --threads --max-flows --help" ;;
+              --burst-min --format -o --output -q --quiet --threads --max-flows
+              --snapshot-rule --help" ;;
     mpi-ingest)
         echo "--db --sensor --threads --max-flows -q --quiet --help" ;;
     esac
@@ -62,6 +63,7 @@ _honeyscope()
         return ;;
     --bin) _honeyscope_reply -W "hour day week month"; return ;;
     --metric) _honeyscope_reply -W "packets bytes flows"; return ;;
+    --snapshot-rule) _honeyscope_reply -W "before nearest"; return ;;
     --top) _honeyscope_reply -W "all 0 10 20 50 100"; return ;;
     --tz) _honeyscope_reply -W "+00:00"; return ;;
     --tmp-dir | --watch) _honeyscope_reply -d; return ;;
@@ -70,7 +72,7 @@ _honeyscope()
     --compare) _honeyscope_reply -W "previous"; return ;;
     --last) _honeyscope_reply -W "1d 7d 30d"; return ;;
     --sensor | --from | --to | --at | --threads | --max-flows | --memory | \
-        --burst-window | --burst-k | --burst-min | --group)
+        --burst-window | --burst-k | --burst-min | --group | --snapshot-max-age)
         return ;;
     esac
 

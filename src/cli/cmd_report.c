@@ -58,6 +58,9 @@ static const char *const report_usage[] = {
     "                         in --tz; a period cut mid-week or mid-month starts\n"
     "                         or ends with a shorter bin\n"
     "  --tz +HH:MM            zone for days and times (default UTC)\n"
+    "  --snapshot-max-age DAYS  warn when a dated snapshot (routing table, prefix\n"
+    "                         file, mmdb) decides bins further than DAYS from its\n"
+    "                         date (default 180)\n"
     "  --last Nd              the last N complete days of the data (1d, 7d, 30d...)\n"
     "                         instead of --from/--to: the data reaches the end of\n"
     "                         the quarter hour of its latest packet\n"
@@ -155,6 +158,7 @@ enum {
     OPT_TMP_DIR,
     OPT_LAST,
     OPT_NEW_ONLY,
+    OPT_SNAPSHOT_MAX_AGE,
 };
 
 static const struct option report_options_long[] = {
@@ -180,6 +184,7 @@ static const struct option report_options_long[] = {
     {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"last", required_argument, NULL, OPT_LAST},
     {"new-only", no_argument, NULL, OPT_NEW_ONLY},
+    {"snapshot-max-age", required_argument, NULL, OPT_SNAPSHOT_MAX_AGE},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -351,6 +356,13 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         }
         case OPT_NEW_ONLY:
             args->new_only = true;
+            break;
+        case OPT_SNAPSHOT_MAX_AGE:
+            if (parse_u64(optarg, 1, 100000, &n) < 0)
+                return usage_error("report",
+                                   "--snapshot-max-age takes a number of days from 1, not '%s'",
+                                   optarg);
+            args->options.snapshot_max_age = (uint32_t)n;
             break;
         case OPT_BURST_MIN:
             if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
@@ -781,6 +793,10 @@ int cmd_report(int argc, char **argv)
         .asnames_source = args.naming.asnames_path,
     };
     struct report *report = report_build(&input, &args.options, err, sizeof(err));
+    size_t warning_count = 0;
+    const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
+    for (size_t i = 0; i < warning_count; i++)
+        fprintf(stderr, "honeyscope: warning: %s\n", warnings[i]);
     if (!report)
         error("%s", err);
     else if (write_report(&args, report) == 0)

@@ -136,7 +136,7 @@ static void report_table(struct csv *c, const struct report *r)
 {
     static const char cols[] =
         "version,from,to,bin,tz,metric,top,sensor,sensor_detection,routing,compare_from,compare_to,"
-        "burst_window,burst_k,burst_min,masked,mmdb,asnames,sensor_started";
+        "burst_window,burst_k,burst_min,masked,mmdb,asnames,sensor_started,no_origin_as_share";
     const struct report_input *in = r->input;
     struct burst_params params;
     char zone[16], sensors[512] = "";
@@ -179,7 +179,17 @@ static void report_table(struct csv *c, const struct report *r)
     c_str(c, r->origins.mmdb ? report_path(r, mmdb_source_path(r->origins.mmdb)) : NULL);
     c_str(c, report_path(r, in->asnames_source));
     c_u64(c, r->sensor_started != 0);
+    double no_origin = report_no_origin_share(r);
+    if (isnan(no_origin))
+        c_empty(c);
+    else
+        c_real(c, no_origin);
     row_end(c);
+    table(c, "", "warnings", "message");
+    for (size_t i = 0; i < r->warning_count; i++) {
+        c_str(c, r->warnings[i]);
+        row_end(c);
+    }
 }
 
 static void inputs_tables(struct csv *c, const struct report *r)

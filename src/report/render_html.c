@@ -179,6 +179,7 @@ static const char *const page_css[] = {
     "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:0 0 10px;"
     "font-size:14px}\n"
     "dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}\n"
+    "dl.meta .warning{color:var(--burst);font-weight:600}\n"
     "nav.toc{margin:18px 0 0;font-size:14px}nav.toc a{margin-right:14px;color:var(--in)}\n"
     "table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}\n"
     "th,td{padding:3px 8px;text-align:left;vertical-align:top;border-bottom:1px solid "
@@ -386,6 +387,15 @@ static void page_header(const struct page *p)
     if (r->input->asnames_source) {
         fputs("<dt>AS names</dt><dd>", p->out);
         esc(p, report_path(r, r->input->asnames_source));
+        fputs("</dd>\n", p->out);
+    }
+    double no_origin = report_no_origin_share(r);
+    if (!isnan(no_origin))
+        fprintf(p->out, "<dt>No AS known</dt><dd>%.1f%% of the %s both ways</dd>\n", no_origin,
+                r->options.metric == METRIC_BYTES ? "bytes" : "packets");
+    for (size_t i = 0; i < r->warning_count; i++) {
+        fputs("<dt class=\"warning\">Warning</dt><dd class=\"warning\">", p->out);
+        esc(p, r->warnings[i]);
         fputs("</dd>\n", p->out);
     }
     fputs("</dl>\n", p->out);

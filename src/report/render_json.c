@@ -516,6 +516,23 @@ static json_t *summary_json(const struct report *r)
     return o;
 }
 
+/* The traffic of no known origin AS, or null when nothing names ASes. */
+static json_t *no_origin_json(const struct report *r)
+{
+    double share = report_no_origin_share(r);
+    if (!origin_sources_any(&r->origins))
+        return json_null();
+    const struct summary_point *p = &r->no_origin;
+    json_t *o = json_object();
+    json_object_set_new(o, "packets_in", jint(p->packets_in));
+    json_object_set_new(o, "packets_out", jint(p->packets_out));
+    json_object_set_new(o, "bytes_in", jint(p->bytes_in));
+    json_object_set_new(o, "bytes_out", jint(p->bytes_out));
+    json_object_set_new(o, "flows", jint(p->flows));
+    json_object_set_new(o, "share", jshare(share));
+    return o;
+}
+
 /* --mask: the counts go, the shares stay. */
 static void mask_summary(json_t *summary)
 {
@@ -736,6 +753,8 @@ static void mask_json(json_t *root)
     json_array_foreach(json_object_get(root, "groups"), i, g) mask_group(g);
     json_t *cmp = json_object_get(root, "compare");
     mask_summary(json_object_get(root, "summary"));
+    if (json_is_object(json_object_get(root, "no_origin_as")))
+        null_all_integers(json_object_get(root, "no_origin_as"));
     mask_summary(json_object_get(cmp, "summary"));
     json_array_foreach(json_object_get(cmp, "groups"), i, g) mask_group(g);
 }
@@ -770,6 +789,11 @@ int render_json(const struct report *r, FILE *out)
     }
     json_object_set_new(root, "asnames", jstr(report_path(r, r->input->asnames_source)));
     json_object_set_new(root, "sensor_started", json_boolean(r->sensor_started != 0));
+    json_t *warnings = json_array();
+    for (size_t i = 0; i < r->warning_count; i++)
+        json_array_append_new(warnings, jstr(r->warnings[i]));
+    json_object_set_new(root, "warnings", warnings);
+    json_object_set_new(root, "no_origin_as", no_origin_json(r));
     json_object_set_new(root, "summary", summary_json(r));
     for (size_t g = 0; g < r->group_count; g++)
         json_array_append_new(groups, group_json(r, &r->groups[g]));

@@ -382,6 +382,15 @@ static void naming_header(const struct report *r, FILE *out)
         text_escape(out, report_path(r, r->input->asnames_source));
         fprintf(out, " (%zu names)\n", as_names_count(o->names));
     }
+    double no_origin = report_no_origin_share(r);
+    if (!isnan(no_origin))
+        fprintf(out, "no AS    %.1f%% of the %s both ways had no origin AS known\n", no_origin,
+                r->options.metric == METRIC_BYTES ? "bytes" : "packets");
+    for (size_t i = 0; i < r->warning_count; i++) {
+        fprintf(out, "WARNING  ");
+        text_escape(out, r->warnings[i]);
+        fputc('\n', out);
+    }
 }
 
 /* A group's files when they are dated: which one decided which bins. */

@@ -1232,6 +1232,7 @@ struct report *report_build(const struct report_input *input, const struct repor
         }
     }
     report_finish(r);
+    report_warnings_build(r);
     return r;
 }
 
@@ -1259,5 +1260,8 @@ void report_free(struct report *report)
     free(report->groups);
     free(report->bins);
     free(report->everything_series);
+    for (size_t i = 0; i < report->warning_count; i++)
+        free(report->warnings[i]);
+    free(report->warnings);
     free(report);
 }

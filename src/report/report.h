@@ -45,6 +45,9 @@ struct report_options {
     int64_t compare_from_s, compare_to_s;
     /* Rows read at a time from a cube that spilled (its budget's worth). */
     size_t chunk_rows;
+    /* Warn when a dated snapshot decides bins further than this many days
+     * from its date (--snapshot-max-age); 0: SNAPSHOT_MAX_AGE_DEFAULT. */
+    uint32_t snapshot_max_age;
 };
 
 /* One capture file as read: what the report header says about it. */
@@ -80,7 +83,13 @@ void service_format(uint8_t proto, uint16_t service, char *buf, size_t len);
 void category_format(enum initiator initiator, uint8_t proto, uint16_t service, char *buf,
                      size_t len);
 
+#define SNAPSHOT_MAX_AGE_DEFAULT 180
+
 struct report;
+
+/* The report's warnings (a snapshot far from the bins it decided, traffic of
+ * no known AS), for the caller to tell on stderr: *count strings. */
+const char *const *report_warnings(const struct report *report, size_t *count);
 
 /* Builds the report. Returns NULL with a message in err (period too long). */
 struct report *report_build(const struct report_input *input, const struct report_options *options,

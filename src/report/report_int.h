@@ -221,6 +221,14 @@ struct report {
      * packets it sent in them, with any remote): zero for a passive sensor. */
     uint64_t sensor_started;
     struct summary_point everything;          /* over the period */
+    /* The part of everything whose remote no routing snapshot (the one
+     * deciding its bin) nor the mmdb gave an origin AS; zero without them.
+     * Its sources are not counted. */
+    struct summary_point no_origin;
+    /* What the reader is warned of (warnings.c): snapshots deciding bins far
+     * from their date, much traffic of no known AS. */
+    char **warnings;
+    size_t warning_count;
     struct summary_point *everything_series;  /* per bin */
 };
 
@@ -233,6 +241,13 @@ void summary_part_of(const struct report *r, const struct group_report *gr, size
                      struct summary_part *out);
 /* Everything over the period (bin == SIZE_MAX) or in bin. */
 const struct summary_point *summary_everything(const struct report *r, size_t bin);
+/* Fills r->warnings once the report is built (warnings.c). */
+void report_warnings_build(struct report *r);
+/* The no_origin share of everything both ways, in the report's metric
+ * (packets for flows, which have no direction); NAN when nothing names ASes
+ * or nothing was exchanged. */
+double report_no_origin_share(const struct report *r);
+
 /* The HTML report's summary section (render_html_summary.c). */
 void render_html_summary(const struct report *r, FILE *out);
 

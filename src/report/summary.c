@@ -22,12 +22,37 @@ static void point_add(struct summary_point *p, const struct cube_counts *c)
     p->flows += c->flows;
 }
 
+/*
+ * Whether the routing snapshots (the one deciding the bin) or the mmdb know
+ * the origin AS of remote: looked up again only when the snapshot changes.
+ */
+struct origin_cache {
+    bool valid, known;
+    size_t epoch;
+};
+
+static bool origin_known(const struct report *r, struct origin_cache *c, const struct ip_addr *remote,
+                         int64_t bin)
+{
+    const struct snapshot_series *routing = r->origins.routing;
+    size_t epoch = routing && routing->count > 1 ? snapshot_index(routing, bin) : 0;
+    if (!c->valid || c->epoch != epoch) {
+        struct origin o;
+        c->known = origin_lookup(&r->origins, remote, bin, &o);
+        c->epoch = epoch;
+        c->valid = true;
+    }
+    return c->known;
+}
+
 void summary_feed(struct report *r, struct cube *cube, const uint32_t *rows, const uint32_t *starts,
                   size_t remotes, const int64_t *row_bins)
 {
+    bool origins = origin_sources_any(&r->origins);
     for (size_t k = 0; k < remotes; k++) {
         int64_t last_in = INT64_MIN, last_out = INT64_MIN;
         bool sent = false, received = false;
+        struct origin_cache cache = {false, false, 0};
         for (uint32_t i = starts[k]; i < starts[k + 1]; i++) {
             const struct cube_row *row = cube_row_at(cube, rows[i]);
             int64_t bin;
@@ -36,6 +61,8 @@ void summary_feed(struct report *r, struct cube *cube, const uint32_t *rows, con
             struct summary_point *p = &r->everything_series[report_bin_index(r, bin)];
             point_add(p, &row->counts);
             point_add(&r->everything, &row->counts);
+            if (origins && !origin_known(r, &cache, &row->key.remote, bin))
+                point_add(&r->no_origin, &row->counts);
             if (row->key.initiator == INITIATOR_SENSOR)
                 r->sensor_started += row->counts.flows + row->counts.packets_out;
             /* A remote's rows come by bin: it is counted once per bin each way. */
