@@ -10,7 +10,7 @@ _honeyscope_options()
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --last --format
               -o --output -q --quiet --metric --top --compare --new-only --mask --mask-keep-evidence
               --burst-window --burst-k --burst-min --db --threads --max-flows --memory
-              --tmp-dir --snapshot-rule --snapshot-max-age --help" ;;
+              --tmp-dir --snapshot-rule --snapshot-max-age --by --help" ;;
     ingest)
         echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch -q --quiet --help" ;;
     lookup)
@@ -64,6 +64,7 @@ _honeyscope()
     --bin) _honeyscope_reply -W "hour day week month"; return ;;
     --metric) _honeyscope_reply -W "packets bytes flows"; return ;;
     --snapshot-rule) _honeyscope_reply -W "before nearest"; return ;;
+    --by) _honeyscope_reply -W "label asn country"; return ;;
     --top) _honeyscope_reply -W "all 0 10 20 50 100"; return ;;
     --tz) _honeyscope_reply -W "+00:00"; return ;;
     --tmp-dir | --watch) _honeyscope_reply -d; return ;;
@@ -77,7 +78,7 @@ _honeyscope()
     esac
 
     if [ "$verb" = prefixes ] && [ "$i" -eq $((COMP_CWORD - 1)) ] && [[ "$cur" != -* ]]; then
-        _honeyscope_reply -W "add list remove"
+        _honeyscope_reply -W "add list remove show"
         return
     fi
     if [[ "$cur" == -* ]]; then

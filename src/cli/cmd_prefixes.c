@@ -14,6 +14,7 @@
 #include "../store/store.h"
 #include "cli.h"
 #include "naming.h"
+#include "prefixes_show.h"
 #include "stored_groups.h"
 #include "suggest.h"
 
@@ -21,6 +22,7 @@ static const char prefixes_usage[] =
     "usage: honeyscope prefixes add --db STORE NAME SPEC...\n"
     "       honeyscope prefixes list --db STORE\n"
     "       honeyscope prefixes remove --db STORE NAME...\n"
+    "       honeyscope prefixes show FILE[:SELECTION]\n"
     "\n"
     "Keeps named prefix sets in STORE. SPEC is what follows NAME= in --group:\n"
     "FILE[@YYYY-MM-DD][:SELECTION] (a \"CIDR label\" list or a provider's JSON) or\n"
@@ -30,6 +32,10 @@ static const char prefixes_usage[] =
     "set it joins loads as that report will load it (a date on every file, one\n"
     "file per day, a selection keeping some prefix); NAME 'any' is the built-in\n"
     "group of every remote address and cannot be stored.\n"
+    "\n"
+    "'show' needs no store: it lists a prefix file's labels and, for a provider's\n"
+    "file, its regions and services (AWS services, Azure tags), each with its\n"
+    "IPv4 and IPv6 prefix counts, as a selection or 'report --by label' names them.\n"
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
@@ -175,8 +181,13 @@ int cmd_prefixes(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return usage_error("prefixes", "give add, list or remove");
+        return usage_error("prefixes", "give add, list, remove or show");
     const char *action = argv[optind++];
+    if (strcmp(action, "show") == 0) {
+        if (argc - optind != 1)
+            return usage_error("prefixes", "show takes one FILE[:SELECTION]");
+        return prefixes_show(argv[optind]);
+    }
     /* Options may also follow the action. */
     while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         if (c == 'd')
@@ -189,7 +200,7 @@ int cmd_prefixes(int argc, char **argv)
     bool add = strcmp(action, "add") == 0, list = strcmp(action, "list") == 0,
          remove = strcmp(action, "remove") == 0;
     if (!add && !list && !remove)
-        return usage_error("prefixes", "'%s' is not add, list or remove", action);
+        return usage_error("prefixes", "'%s' is not add, list, remove or show", action);
     if ((add && argc - optind < 2) || (remove && argc - optind < 1))
         return usage_error("prefixes", add ? "give NAME and at least one SPEC" : "give NAME");
     if (add && group_name_builtin(argv[optind]))

@@ -73,6 +73,10 @@ static const char *const report_usage[] = {
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
     "  --top N|all            top sources and origin ASes listed per group\n"
     "                         (default 20; 0 or all: every one)\n"
+    "  --by label|asn|country  split each group's traffic by the label of its\n"
+    "                         prefixes (AWS region and services, Azure tag, a list's\n"
+    "                         label), by origin AS, or by the country of the AS\n"
+    "                         name (needs --asnames)\n"
     "  --compare FROM..TO     put a second period beside the first (dates as --from)\n"
     "  --compare previous     ... the same number of days just before the period\n"
     "  --new-only             with --db: only what the store never saw before the\n"
@@ -159,6 +163,7 @@ enum {
     OPT_LAST,
     OPT_NEW_ONLY,
     OPT_SNAPSHOT_MAX_AGE,
+    OPT_BY,
 };
 
 static const struct option report_options_long[] = {
@@ -185,6 +190,7 @@ static const struct option report_options_long[] = {
     {"last", required_argument, NULL, OPT_LAST},
     {"new-only", no_argument, NULL, OPT_NEW_ONLY},
     {"snapshot-max-age", required_argument, NULL, OPT_SNAPSHOT_MAX_AGE},
+    {"by", required_argument, NULL, OPT_BY},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -356,6 +362,16 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         }
         case OPT_NEW_ONLY:
             args->new_only = true;
+            break;
+        case OPT_BY:
+            if (strcmp(optarg, "label") == 0)
+                args->options.by = BY_LABEL;
+            else if (strcmp(optarg, "asn") == 0)
+                args->options.by = BY_ASN;
+            else if (strcmp(optarg, "country") == 0)
+                args->options.by = BY_COUNTRY;
+            else
+                return usage_error("report", "--by takes label, asn or country, not '%s'", optarg);
             break;
         case OPT_SNAPSHOT_MAX_AGE:
             if (parse_u64(optarg, 1, 100000, &n) < 0)
@@ -673,6 +689,19 @@ int cmd_report(int argc, char **argv)
     status = naming_finish(&args.naming, "report", true);
     if (status >= 0)
         goto out;
+    if (args.options.by == BY_ASN && !origin_sources_any(&args.naming.origins)) {
+        status = usage_error("report", "--by asn needs origin ASes: give --pfx2as or --mmdb");
+        goto out;
+    }
+    if (args.options.by == BY_COUNTRY && !args.naming.names) {
+        status = usage_error("report", "--by country reads the country from AS names "
+                                       "(\"name, CC\"): give --asnames and --pfx2as or --mmdb");
+        goto out;
+    }
+    if (args.options.by == BY_COUNTRY && !origin_sources_any(&args.naming.origins)) {
+        status = usage_error("report", "--by country needs origin ASes: give --pfx2as or --mmdb");
+        goto out;
+    }
     status = EXIT_FAILED;
 
     plan_memory(&args);

@@ -706,6 +706,45 @@ static void evidence_tables(struct csv *c, const struct report *r, const char *p
 }
 
 /* Every per-group table of one period; pre names the compared period's. */
+/* --by: one row per group and key, the --top first. */
+static void by_table(struct csv *c, const struct report *r, const char *pre)
+{
+    if (!r->options.by)
+        return;
+    table(c, pre, "by",
+          "group,by,key,asn,name,packets_in,packets_out,bytes_in,bytes_out,flows,sources,share,"
+          "ports,ports_total");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        for (size_t i = 0; i < gr->by_count; i++) {
+            const struct by_entry *e = &gr->by[i];
+            char ports[BY_PORTS * 17] = "";
+            for (size_t k = 0; k < e->port_count; k++) {
+                size_t used = strlen(ports);
+                snprintf(ports + used, sizeof(ports) - used, "%s%s", k ? " " : "", e->ports[k]);
+            }
+            c_str(c, gr->group->name);
+            c_word(c, by_kind_name(r->options.by));
+            c_str(c, e->key);
+            if (e->asn)
+                c_u64(c, e->asn);
+            else
+                c_empty(c);
+            c_str(c, e->name);
+            c_count(c, e->packets_in);
+            c_count(c, e->packets_out);
+            c_count(c, e->bytes_in);
+            c_count(c, e->bytes_out);
+            c_count(c, e->flows);
+            c_count(c, e->sources);
+            c_real(c, e->share);
+            c_word(c, ports);
+            c_count(c, e->ports_total);
+            row_end(c);
+        }
+    }
+}
+
 static void group_tables(struct csv *c, const struct report *r, const char *pre)
 {
     groups_tables(c, r, pre);
@@ -714,6 +753,7 @@ static void group_tables(struct csv *c, const struct report *r, const char *pre)
     ports_table(c, r, pre);
     sources_table(c, r, pre);
     asns_table(c, r, pre);
+    by_table(c, r, pre);
     bursts_table(c, r, pre);
     sensor_periods_table(c, r, pre);
     churn_tables(c, r, pre);

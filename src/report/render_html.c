@@ -2267,6 +2267,7 @@ static void group_section(const struct page *p, const struct group_report *gr, s
     fputs("</div>\n", p->out);
 
     ports_section(p, gr);
+    render_html_by(r, gr, p->out);
     bursts_section(p, gr);
     if (r->sensor_started)
         activity_section(p, gr);

@@ -56,7 +56,38 @@ static json_t *options_json(const struct report *r)
     json_object_set_new(o, "tz", json_string(zone));
     json_object_set_new(o, "metric", json_string(metric_name(r->options.metric)));
     json_object_set_new(o, "top", jint(r->options.top));
+    json_object_set_new(o, "by", r->options.by ? json_string(by_kind_name(r->options.by))
+                                              : json_null());
     return o;
+}
+
+/* --by: the group's keys, the --top first (docs/json.md). */
+static void by_json(const struct report *r, const struct group_report *gr, json_t *o)
+{
+    if (!r->options.by)
+        return;
+    json_t *list = json_array();
+    for (size_t i = 0; i < gr->by_count; i++) {
+        const struct by_entry *e = &gr->by[i];
+        json_t *j = json_object(), *ports = json_array();
+        json_object_set_new(j, "key", jstr(e->key));
+        json_object_set_new(j, "asn", e->asn ? jint(e->asn) : json_null());
+        json_object_set_new(j, "name", e->name[0] ? jstr(e->name) : json_null());
+        json_object_set_new(j, "packets_in", jint(e->packets_in));
+        json_object_set_new(j, "packets_out", jint(e->packets_out));
+        json_object_set_new(j, "bytes_in", jint(e->bytes_in));
+        json_object_set_new(j, "bytes_out", jint(e->bytes_out));
+        json_object_set_new(j, "flows", jint(e->flows));
+        json_object_set_new(j, "sources", jint(e->sources));
+        json_object_set_new(j, "share", json_real(e->share));
+        for (size_t k = 0; k < e->port_count; k++)
+            json_array_append_new(ports, json_string(e->ports[k]));
+        json_object_set_new(j, "ports", ports);
+        json_object_set_new(j, "ports_total", jint(e->ports_total));
+        json_array_append_new(list, j);
+    }
+    json_object_set_new(o, "by", list);
+    json_object_set_new(o, "by_distinct", jint(gr->by_total));
 }
 
 static json_t *inputs_json(const struct report *r)
@@ -397,6 +428,7 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     json_object_set_new(totals, "flows", jint(gr->totals.flows));
     json_object_set_new(totals, "sources", jint(gr->totals.sources));
     json_object_set_new(o, "totals", totals);
+    by_json(r, gr, o);
 
     for (size_t i = 0; i < gr->series_count; i++) {
         const struct series_point *p = &gr->series[i];
@@ -724,6 +756,15 @@ static void mask_group(json_t *g)
     json_array_foreach(json_object_get(churn, "by_prefix"), j, e) null_all_integers(e);
     json_array_foreach(json_object_get(churn, "by_net"), j, e) null_all_integers(e);
     json_array_foreach(json_object_get(g, "asns_top"), j, e) null_all_integers(e);
+    json_array_foreach(json_object_get(g, "by"), j, e)
+    {
+        json_t *asn = json_object_get(e, "asn");
+        json_incref(asn); /* an AS number is a name, not a count */
+        null_all_integers(e);
+        json_object_set_new(e, "asn", asn);
+    }
+    if (json_object_get(g, "by_distinct"))
+        json_object_set_new(g, "by_distinct", json_null());
     json_object_foreach(json_object_get(g, "evidence"), key, e)
     {
         null_all_integers(e);

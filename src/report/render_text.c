@@ -647,6 +647,41 @@ static void versus_tables(const struct report *r, const struct group_report *a,
 }
 
 /* A share in width columns after a space: "56.3%", or "-" when there was nothing. */
+/* --by: the group split by label, AS or country. */
+static void by_table(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    if (!r->options.by)
+        return;
+    bool masked = r->options.mask;
+    fprintf(out, "\n-- by %s: %zu distinct%s (share of the group's %s both ways)\n",
+            by_kind_name(r->options.by), gr->by_total,
+            gr->by_count < gr->by_total ? ", the first shown" : "",
+            metric_name(r->options.metric));
+    if (masked)
+        fprintf(out, "%7s  %-40s %s\n", "share", "key", "top unsolicited services");
+    else
+        fprintf(out, "%12s %12s %9s %8s %7s  %-40s %s\n", "packets in", "packets out", "flows",
+                "sources", "share", "key", "top unsolicited services");
+    for (size_t i = 0; i < gr->by_count; i++) {
+        const struct by_entry *e = &gr->by[i];
+        if (!masked)
+            fprintf(out, "%12" PRIu64 " %12" PRIu64 " %9" PRIu64 " %8" PRIu64 " ", e->packets_in,
+                    e->packets_out, e->flows, e->sources);
+        fprintf(out, "%6.1f%%  ", e->share);
+        int width = 40 - (int)strlen(e->key[0] ? e->key : "(none)");
+        text_escape(out, e->key[0] ? e->key : "(none)");
+        if (e->name[0]) {
+            fputc(' ', out);
+            text_escape(out, e->name);
+            width -= 1 + (int)strlen(e->name);
+        }
+        fprintf(out, "%*s", width > 0 ? width : 0, "");
+        for (size_t k = 0; k < e->port_count; k++)
+            fprintf(out, " %s", e->ports[k]);
+        fputc('\n', out);
+    }
+}
+
 static void share_cell(FILE *out, double share, int width)
 {
     char text[16];
@@ -750,6 +785,7 @@ int render_text(const struct report *r, FILE *out)
             if (r->sensor_started || (l != LIST_OUT && l != LIST_IN_REPLIES))
                 category_table(r, gr, l, out);
         port_table(r, gr, out);
+        by_table(r, gr, out);
         if (!r->options.mask) {
             source_table(r, gr, out);
             as_table(r, gr, out);

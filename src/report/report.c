@@ -985,6 +985,7 @@ struct group_build {
     /* A dated group may take a remote in some bins and not others. */
     struct member_cursor mc;
     struct asview_state *asview;
+    struct by_state *by;
 };
 
 /* Frees an unfinished build (a report given up before it was finished). */
@@ -1001,6 +1002,7 @@ static void group_build_free(struct group_build *b)
     free(b->cs.prefixes);
     free(b->cs.prefix_index);
     asview_free(b->asview);
+    by_free(b->by);
     free(b);
 }
 
@@ -1016,6 +1018,7 @@ static void build_group_begin(struct report *r, struct group_report *gr)
     top_init(&b->cs.top, sizeof(struct net_count), CHURN_TOP_NETS, net_sources_cmp);
     member_cursor_init(&b->mc, gr->group, &r->origins);
     b->asview = asview_begin(r, gr);
+    b->by = by_begin(r);
     gr->build = b;
 }
 
@@ -1057,6 +1060,13 @@ static void build_group_feed(struct report *r, struct group_report *gr, struct c
         }
         if (b->in_group && b->rs.source.packets_out)
             gr->totals.remotes_out++;
+        if (b->in_group && b->by) {
+            by_remote(b->by, r, &b->rs.source);
+            for (size_t i = 0; i < b->rs.services.count; i++) {
+                const struct item *it = &b->rs.services.v[i];
+                by_service_add(b->by, it->proto, it->service, it->f.packets);
+            }
+        }
         if (b->in_group)
             remote_end(&b->rs, &b->top, &b->sources, r->options.metric, &gr->churn, &b->cs);
     }
@@ -1082,6 +1092,8 @@ static void build_group_finish(struct report *r, struct group_report *gr)
     gr->top = top_take_sorted(&b->top, &gr->top_count);
     asview_finish(b->asview, r, gr);
     b->asview = NULL;
+    by_finish(b->by, r, gr);
+    b->by = NULL;
     free(b);
     gr->build = NULL;
 }
@@ -1248,6 +1260,7 @@ void report_free(struct report *report)
         free(gr->ports_in);
         free(gr->top);
         free(gr->asns_top);
+        free(gr->by);
         free(gr->snapshots);
         free(gr->churn.by_net);
         free(gr->churn.by_prefix);

@@ -25,6 +25,14 @@ enum metric {
     METRIC_FLOWS,
 };
 
+/* --by: what each group's traffic is split by (by.c). */
+enum by_kind {
+    BY_NONE,
+    BY_LABEL,   /* the label of the prefix that put the remote in the group */
+    BY_ASN,     /* the remote's origin AS */
+    BY_COUNTRY, /* the country its AS name ends with */
+};
+
 const char *metric_name(enum metric metric);
 
 struct report_options {
@@ -48,6 +56,7 @@ struct report_options {
     /* Warn when a dated snapshot decides bins further than this many days
      * from its date (--snapshot-max-age); 0: SNAPSHOT_MAX_AGE_DEFAULT. */
     uint32_t snapshot_max_age;
+    enum by_kind by;
 };
 
 /* One capture file as read: what the report header says about it. */

@@ -175,6 +175,20 @@ struct evidence_list {
 
 #define EVIDENCE_TOP 10
 
+#define BY_KEY_MAX 256
+#define BY_PORTS 5
+
+/* One key of a group's --by split (by.c). */
+struct by_entry {
+    char key[BY_KEY_MAX]; /* a label, an AS number, a country code; "" unknown */
+    uint32_t asn;         /* BY_ASN: the AS (0 unknown) */
+    char name[96];        /* BY_ASN: its name, "" unknown */
+    uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
+    double share;           /* of the group's traffic both ways, in the metric */
+    char ports[BY_PORTS][16]; /* its top unsolicited services */
+    size_t port_count, ports_total;
+};
+
 struct group_report {
     const struct group *group;
     struct totals totals;
@@ -198,6 +212,8 @@ struct group_report {
     struct snapshot_use *snapshots;
     size_t snapshot_count;
     struct group_build *build; /* while the rows are fed (report.c); NULL after */
+    struct by_entry *by;       /* --by: by_total keys, the first by_count shown */
+    size_t by_count, by_total;
 };
 
 struct report {
@@ -247,6 +263,9 @@ void report_warnings_build(struct report *r);
  * (packets for flows, which have no direction); NAN when nothing names ASes
  * or nothing was exchanged. */
 double report_no_origin_share(const struct report *r);
+
+/* The HTML report's --by section of a group (render_html_by.c). */
+void render_html_by(const struct report *r, const struct group_report *gr, FILE *out);
 
 /* The HTML report's summary section (render_html_summary.c). */
 void render_html_summary(const struct report *r, FILE *out);
@@ -310,6 +329,22 @@ void asview_feed(struct asview_state *s, const struct report *r, struct cube *cu
                  const uint32_t *order, size_t nrows);
 void asview_finish(struct asview_state *s, const struct report *r, struct group_report *gr);
 void asview_free(struct asview_state *s);
+
+/*
+ * --by, gathered remote by remote (by.c): by_begin() (NULL without --by),
+ * by_remote() at the end of each remote of the group, then
+ * by_service_add() for each of its unsolicited services, and by_finish()
+ * once the group's totals are known, which fills gr and frees the state.
+ * by_free() gives up an unfinished one; both take NULL.
+ */
+struct by_state;
+struct by_state *by_begin(const struct report *r);
+void by_remote(struct by_state *s, const struct report *r, const struct source_entry *src);
+void by_service_add(struct by_state *s, uint8_t proto, uint16_t service, uint64_t packets);
+void by_finish(struct by_state *s, const struct report *r, struct group_report *gr);
+void by_free(struct by_state *s);
+/* "label", "asn", "country" ("" for BY_NONE). */
+const char *by_kind_name(enum by_kind kind);
 
 /* Fills gr->evidence from the cube's evidence rows (evidence_view.c). */
 void evidence_view_build(const struct report *report, struct group_report *gr);
