@@ -15,7 +15,9 @@ _honeyscope_options()
         echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch -q --quiet --help" ;;
     lookup)
         echo "--group --pfx2as --mmdb --asnames --snapshot-rule --at --format --help" ;;
-    prefixes | forget)
+    prefixes)
+        echo "--db --pfx2as --mmdb --asnames --help" ;;
+    forget)
         echo "--db --help" ;;
     merge)
         echo "--help" ;;

@@ -176,6 +176,9 @@ void mmdb_source_free(struct mmdb_source *db);
  */
 const struct prefix_entry *mmdb_source_lookup(struct mmdb_source *db, const struct ip_addr *addr);
 const char *mmdb_source_path(const struct mmdb_source *db);
+/* Names the database by path from now on (a copy opened from elsewhere, such
+ * as a store's). */
+void mmdb_source_rename(struct mmdb_source *db, const char *path);
 /* The database type from its metadata, e.g. "GeoLite2-ASN". */
 const char *mmdb_source_type(const struct mmdb_source *db);
 /* The build day (days since 1970-01-01, UTC). */

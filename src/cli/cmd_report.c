@@ -672,7 +672,8 @@ int cmd_report(int argc, char **argv)
                              args.stored_groups[0]);
         goto out;
     }
-    if (args.stored_group_count) {
+    if (args.db) {
+        /* Stored prefix sets, and the naming files the command line does not give. */
         struct store *groups_store = store_open(args.db, STORE_READ, err, sizeof(err));
         if (!groups_store) {
             error("%s", err);
@@ -684,7 +685,12 @@ int cmd_report(int argc, char **argv)
                 store_close(groups_store);
                 goto out;
             }
+        int loaded = stored_naming_load(&args.naming, groups_store, "report");
         store_close(groups_store);
+        if (loaded >= 0) {
+            status = loaded;
+            goto out;
+        }
     }
     status = naming_finish(&args.naming, "report", true);
     if (status >= 0)

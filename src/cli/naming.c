@@ -25,6 +25,7 @@ void naming_args_release(struct naming_args *args)
     snapshot_series_release(&args->routing);
     mmdb_source_free(args->mmdb);
     as_names_free(args->names);
+    free(args->asnames_path_owned);
     memset(args, 0, sizeof(*args));
 }
 

@@ -55,6 +55,7 @@ struct naming_args {
     struct mmdb_source *mmdb;
     struct as_names *names;
     const char *asnames_path;
+    char *asnames_path_owned;      /* asnames_path when it names a store's copy */
     enum snapshot_rule rule;       /* --snapshot-rule */
     struct origin_sources origins; /* points into the above after naming_finish() */
 };
