@@ -90,7 +90,8 @@ int64_t bin_clock_next(const struct bin_clock *clock, int64_t unix_s)
         return bin_clock_start(clock, unix_s) + 7 * 86400;
     case BIN_MONTH:
         civil_from_days(local_day(clock, unix_s), &y, &m, &d);
-        return day_start(clock, m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1));
+        return day_start(clock,
+                         m == 12 ? days_from_civil(y + 1, 1, 1) : days_from_civil(y, m + 1, 1));
     default:
         return bin_clock_start(clock, unix_s) + clock->width_s;
     }

@@ -375,9 +375,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             break;
         case OPT_SNAPSHOT_MAX_AGE:
             if (parse_u64(optarg, 1, 100000, &n) < 0)
-                return usage_error("report",
-                                   "--snapshot-max-age takes a number of days from 1, not '%s'",
-                                   optarg);
+                return usage_error(
+                    "report", "--snapshot-max-age takes a number of days from 1, not '%s'", optarg);
             args->options.snapshot_max_age = (uint32_t)n;
             break;
         case OPT_BURST_MIN:

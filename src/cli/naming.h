@@ -43,9 +43,9 @@ enum {
     "  --mmdb FILE            origin AS and organisation from a MaxMind DB (GeoLite2-ASN,\n"       \
     "                         DB-IP ASN Lite, GeoIP2-ISP), where --pfx2as has no route\n"          \
     "  --asnames FILE         AS names, {\"ASN\": \"name, CC\"} JSON or \"ASN name\" lines\n"      \
-    "  --snapshot-rule before|nearest   which dated snapshot decides a bin: the one\n"        \
-    "                         in force at the time (before, the default) or the one\n"        \
-    "                         made nearest in time, before or after\n"                        \
+    "  --snapshot-rule before|nearest   which dated snapshot decides a bin: the one\n"             \
+    "                         in force at the time (before, the default) or the one\n"             \
+    "                         made nearest in time, before or after\n"                             \
     "  (syntax and rules: docs/naming.md)\n"
 
 struct naming_args {

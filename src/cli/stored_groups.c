@@ -177,12 +177,13 @@ static int load_naming_row(void *ctx, const struct stored_prefix_spec *spec)
         return -1;
     }
     char *file = stored_file_name(spec);
-    int opt = strcmp(spec->name, STORED_PFX2AS) == 0  ? OPT_NAMING_PFX2AS
+    int opt = strcmp(spec->name, STORED_PFX2AS) == 0 ? OPT_NAMING_PFX2AS
               : strcmp(spec->name, STORED_MMDB) == 0 ? OPT_NAMING_MMDB
                                                      : OPT_NAMING_ASNAMES;
     /* Routing keeps its date as a suffix, as --pfx2as FILE@DATE. */
     arg = xmalloc(st_add(strlen(path), strlen(spec->file_suffix ? spec->file_suffix : "") + 1));
-    sprintf(arg, "%s%s", path, opt == OPT_NAMING_PFX2AS && spec->file_suffix ? spec->file_suffix : "");
+    sprintf(arg, "%s%s", path,
+            opt == OPT_NAMING_PFX2AS && spec->file_suffix ? spec->file_suffix : "");
     int status;
     naming_option(nc->naming, nc->verb, opt, arg, &status);
     unlink(path);

@@ -116,8 +116,8 @@ void asview_feed(struct asview_state *s, const struct report *r, struct cube *cu
         int64_t bin;
         bool in_period = report_bin_of(r, row->key.bin, &bin);
         bool new_remote;
-        bool member = member_cursor_next(&s->mc, &row->key.remote,
-                                         in_period ? bin : row->key.bin, &new_remote);
+        bool member = member_cursor_next(&s->mc, &row->key.remote, in_period ? bin : row->key.bin,
+                                         &new_remote);
         if (new_remote) {
             end_run(s);
             s->ncounted = 0;

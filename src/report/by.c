@@ -212,8 +212,11 @@ void by_finish(struct by_state *s, const struct report *r, struct group_report *
         return;
     enum metric m = r->options.metric;
     struct totals t = gr->totals;
-    struct by_entry whole = {.packets_in = t.packets_in, .packets_out = t.packets_out,
-                             .bytes_in = t.bytes_in, .bytes_out = t.bytes_out, .flows = t.flows};
+    struct by_entry whole = {.packets_in = t.packets_in,
+                             .packets_out = t.packets_out,
+                             .bytes_in = t.bytes_in,
+                             .bytes_out = t.bytes_out,
+                             .flows = t.flows};
     uint64_t total = both_ways(&whole, m);
     gr->by = xcalloc(s->count ? s->count : 1, sizeof(*gr->by));
     for (size_t i = 0; i < s->count; i++) {

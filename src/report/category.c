@@ -94,7 +94,8 @@ void category_format(enum initiator initiator, uint8_t proto, uint16_t service, 
 
 bool category_probe_shape(uint8_t proto, uint16_t service, uint64_t packets_in, uint64_t flows)
 {
-    if ((proto == PROTO_ICMP && service >> 8 == 8) || (proto == PROTO_ICMPV6 && service >> 8 == 128))
+    if ((proto == PROTO_ICMP && service >> 8 == 8) ||
+        (proto == PROTO_ICMPV6 && service >> 8 == 128))
         return true;
     return flows > 0 && packets_in <= 2 * flows;
 }

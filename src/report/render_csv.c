@@ -883,9 +883,8 @@ static const char summary_columns[] =
 
 static void summary_counts(struct csv *c, const struct summary_point *p)
 {
-    const uint64_t *v = &p->packets_in;
     for (size_t k = 0; k < 7; k++)
-        c_count(c, v[k]);
+        c_count(c, summary_field(p, k));
 }
 
 static void summary_part_row(struct csv *c, const struct report *r, const struct group_report *gr,

@@ -686,7 +686,8 @@ static void x_axis(const struct page *p, const struct frame *f, const struct rep
     for (size_t i = 0; i < shown; i++) {
         struct tm tm;
         local_tm(r, r->bins[i], &tm);
-        bool tick = unit == BIN_FIXED ? is_tick(&tm, level) : calendar_tick(&tm, level, &previous_key);
+        bool tick =
+            unit == BIN_FIXED ? is_tick(&tm, level) : calendar_tick(&tm, level, &previous_key);
         tick = tick || (i + 1 == nbins && ticks == 0);
         char here[32];
         axis_context(level, &tm, here, sizeof(here));

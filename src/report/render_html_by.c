@@ -10,7 +10,7 @@
 
 #include "report_int.h"
 
-#define BY_BARS 20     /* keys drawn as bars; the table lists the --top */
+#define BY_BARS 20 /* keys drawn as bars; the table lists the --top */
 #define BAR_LABEL_W 280.0
 #define BAR_W 300.0
 #define BAR_H 18.0
@@ -36,8 +36,8 @@ static void bars(const struct report *r, const struct group_report *gr, FILE *ou
             "<figure><figcaption>Share of the group's %s both ways, by %s</figcaption>\n"
             "<svg class=\"chart bars\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
             "aria-label=\"the group's traffic by %s\">\n",
-            metric_name(r->options.metric), by_kind_name(r->options.by),
-            BAR_LABEL_W + BAR_W + 60, BAR_H * (double)n + 4, by_kind_name(r->options.by));
+            metric_name(r->options.metric), by_kind_name(r->options.by), BAR_LABEL_W + BAR_W + 60,
+            BAR_H * (double)n + 4, by_kind_name(r->options.by));
     for (size_t i = 0; i < n; i++) {
         const struct by_entry *e = &gr->by[i];
         double y = BAR_H * (double)i + 2, w = BAR_W * e->share / top;

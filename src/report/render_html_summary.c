@@ -51,22 +51,22 @@ static void summary_table(const struct report *r, FILE *out, size_t in)
     }
     fputs("</tr>\n", out);
     for (size_t g = 0; g <= r->group_count; g++) {
-        const uint64_t *counts;
+        const struct summary_point *counts;
         fputs("<tr><td class=\"w\">", out);
         if (g < r->group_count) {
             summary_part_of(r, &r->groups[g], SIZE_MAX, &part);
-            counts = &part.part.packets_in;
+            counts = &part.part;
             html_escape(out, r->groups[g].group->name);
         } else {
-            counts = &summary_everything(r, SIZE_MAX)->packets_in;
+            counts = summary_everything(r, SIZE_MAX);
             for (size_t k = 0; k < 7; k++)
-                part.share[k] = counts[k] ? 100.0 : NAN;
+                part.share[k] = summary_field(counts, k) ? 100.0 : NAN;
             fputs("<i>everything</i>", out);
         }
         fputs("</td>", out);
         for (size_t k = 0; k < 5; k++) {
             if (!masked)
-                count_cell(out, counts[fields[k]]);
+                count_cell(out, summary_field(counts, fields[k]));
             share_cell(out, part.share[fields[k]]);
         }
         fputs("</tr>\n", out);
@@ -99,8 +99,8 @@ static void share_points(const struct report *r, const struct group_report *gr, 
         for (size_t k = b; k < b + sp->step && k < r->bin_count; k++) {
             struct summary_part sum;
             summary_part_of(r, gr, k, &sum);
-            part += (&sum.part.packets_in)[field];
-            whole += (&summary_everything(r, k)->packets_in)[field];
+            part += summary_field(&sum.part, field);
+            whole += summary_field(summary_everything(r, k), field);
         }
         sp->v[sp->n++] = whole ? 100.0 * (double)part / (double)whole : NAN;
     }
@@ -129,9 +129,8 @@ static void share_chart(const struct report *r, FILE *out, size_t field, const c
     top = top <= 0 ? 10 : ceil(top / 10) * 10;
     if (top > 100)
         top = 100;
-    fprintf(out,
-            "<div><figure><figcaption>Share of what the sensor %s <span>per %s",
-            what, bin_clock_unit_name(&r->options.clock));
+    fprintf(out, "<div><figure><figcaption>Share of what the sensor %s <span>per %s", what,
+            bin_clock_unit_name(&r->options.clock));
     if (step > 1)
         fprintf(out, ", %zu at a time", step);
     fprintf(out,
@@ -154,7 +153,10 @@ static void share_chart(const struct report *r, FILE *out, size_t field, const c
         format_bin(r, r->bins[marks[i] * step], name, sizeof(name));
         fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n",
                 plot_x(marks[i], n), PLOT_TOP + PLOT_H + 18,
-                i == 0 ? "start" : i == 2 ? "end" : "middle", name);
+                i == 0   ? "start"
+                : i == 2 ? "end"
+                         : "middle",
+                name);
     }
     for (size_t g = 0; g < r->group_count; g++) {
         fprintf(out,

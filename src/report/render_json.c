@@ -48,16 +48,14 @@ static json_t *options_json(const struct report *r)
     json_t *o = json_object();
     json_object_set_new(o, "from",
                         r->period_end > r->period_start ? jbin(r, r->period_start) : json_null());
-    json_object_set_new(o, "to",
-                        r->period_end > r->period_start
-                            ? jbin(r, report_period_last(r))
-                            : json_null());
+    json_object_set_new(
+        o, "to", r->period_end > r->period_start ? jbin(r, report_period_last(r)) : json_null());
     json_object_set_new(o, "bin", json_string(bin_clock_unit_name(&r->options.clock)));
     json_object_set_new(o, "tz", json_string(zone));
     json_object_set_new(o, "metric", json_string(metric_name(r->options.metric)));
     json_object_set_new(o, "top", jint(r->options.top));
-    json_object_set_new(o, "by", r->options.by ? json_string(by_kind_name(r->options.by))
-                                              : json_null());
+    json_object_set_new(o, "by",
+                        r->options.by ? json_string(by_kind_name(r->options.by)) : json_null());
     return o;
 }
 
@@ -496,9 +494,8 @@ static json_t *jshare(double share)
 
 static json_t *summary_counts_json(const struct summary_point *p, json_t *o)
 {
-    const uint64_t *v = &p->packets_in;
     for (size_t k = 0; k < 7; k++)
-        json_object_set_new(o, summary_field_names[k], jint(v[k]));
+        json_object_set_new(o, summary_field_names[k], jint(summary_field(p, k)));
     return o;
 }
 

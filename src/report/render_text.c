@@ -95,8 +95,7 @@ static void header(const struct report *r, FILE *out)
         format_bin(r, r->period_start, a, sizeof(a));
         format_bin(r, report_period_last(r), b, sizeof(b));
         fprintf(out, "period   %s .. %s, by %s, UTC%s; shares of %s\n", a, b,
-                bin_clock_unit_name(&r->options.clock), zone,
-                metric_name(r->options.metric));
+                bin_clock_unit_name(&r->options.clock), zone, metric_name(r->options.metric));
     } else {
         fprintf(out, "period   (empty)\n");
     }
@@ -135,9 +134,8 @@ static void group_header(const struct report *r, const struct group_report *gr, 
         for (size_t i = 0; i < g->asn_count; i++)
             fprintf(out, "%s%" PRIu32, i ? ", " : "", g->asns[i]);
         fprintf(out, " in ");
-        text_escape(out,
-                    r->input->routing_source ? report_path(r, r->input->routing_source)
-                                             : "(no routing table)");
+        text_escape(out, r->input->routing_source ? report_path(r, r->input->routing_source)
+                                                  : "(no routing table)");
         fprintf(out, "\n");
     } else {
         fprintf(out, ": every remote address\n");
@@ -655,8 +653,7 @@ static void by_table(const struct report *r, const struct group_report *gr, FILE
     bool masked = r->options.mask;
     fprintf(out, "\n-- by %s: %zu distinct%s (share of the group's %s both ways)\n",
             by_kind_name(r->options.by), gr->by_total,
-            gr->by_count < gr->by_total ? ", the first shown" : "",
-            metric_name(r->options.metric));
+            gr->by_count < gr->by_total ? ", the first shown" : "", metric_name(r->options.metric));
     if (masked)
         fprintf(out, "%7s  %-40s %s\n", "share", "key", "top unsolicited services");
     else
@@ -711,8 +708,8 @@ static void summary(const struct report *r, FILE *out)
     const size_t fields[5] = {in, in + 1, 4, 5, 6};
     static const int widths[5] = {12, 12, 9, 10, 11};
     const char *titles[5] = {m == METRIC_BYTES ? "bytes in" : "packets in",
-                             m == METRIC_BYTES ? "bytes out" : "packets out", "flows",
-                             "sources in", "sources out"};
+                             m == METRIC_BYTES ? "bytes out" : "packets out", "flows", "sources in",
+                             "sources out"};
     fprintf(out, "%-4s %-24s", "", "group");
     for (size_t k = 0; k < 5; k++) {
         if (masked)
@@ -722,11 +719,11 @@ static void summary(const struct report *r, FILE *out)
     }
     fputc('\n', out);
     for (size_t g = 0; g <= r->group_count; g++) {
-        const uint64_t *counts;
+        const struct summary_point *counts;
         if (g < r->group_count) {
             const char *name = r->groups[g].group->name;
             summary_part_of(r, &r->groups[g], SIZE_MAX, &part);
-            counts = &part.part.packets_in;
+            counts = &part.part;
             fprintf(out, "%-4zu ", g + 1);
             text_escape(out, name);
             /* A long name keeps its line; the figures go under it. */
@@ -735,9 +732,9 @@ static void summary(const struct report *r, FILE *out)
             else
                 fprintf(out, "%-*s", (int)(24 - strlen(name)), "");
         } else {
-            counts = &all->packets_in;
+            counts = all;
             for (size_t k = 0; k < 7; k++)
-                part.share[k] = counts[k] ? 100.0 : NAN;
+                part.share[k] = summary_field(counts, k) ? 100.0 : NAN;
             fprintf(out, "%-4s %-24s", "", "(everything)");
         }
         for (size_t k = 0; k < 5; k++) {
@@ -745,7 +742,7 @@ static void summary(const struct report *r, FILE *out)
                 share_cell(out, part.share[fields[k]], widths[k]);
                 continue;
             }
-            fprintf(out, " %*" PRIu64, widths[k], counts[fields[k]]);
+            fprintf(out, " %*" PRIu64, widths[k], summary_field(counts, fields[k]));
             share_cell(out, part.share[fields[k]], 7);
         }
         fputc('\n', out);

@@ -1125,7 +1125,8 @@ static struct report *report_begin(const struct report_input *input,
         end = bin_clock_next(clock, floor_div(st->last_ns, 1000000000));
     if (end < start)
         end = start;
-    if (end > start && bin_clock_ordinal(clock, end - 1) - bin_clock_ordinal(clock, start) >= MAX_BINS) {
+    if (end > start &&
+        bin_clock_ordinal(clock, end - 1) - bin_clock_ordinal(clock, start) >= MAX_BINS) {
         snprintf(err, errlen, "the period spans more than %d bins; choose it with --from and --to",
                  MAX_BINS);
         return NULL;
@@ -1136,9 +1137,10 @@ static struct report *report_begin(const struct report_input *input,
     r->options = *options;
     r->period_start = start;
     r->period_end = end;
-    size_t nbins = end > start ? (size_t)(bin_clock_ordinal(clock, end - 1) -
-                                          bin_clock_ordinal(clock, start) + 1)
-                               : 0;
+    size_t nbins =
+        end > start
+            ? (size_t)(bin_clock_ordinal(clock, end - 1) - bin_clock_ordinal(clock, start) + 1)
+            : 0;
     r->bins = xcalloc(nbins ? nbins : 1, sizeof(*r->bins));
     r->bin_count = nbins;
     for (size_t b = 0; b < nbins; b++)

@@ -143,6 +143,8 @@ struct summary_part {
 };
 
 extern const char *const summary_field_names[7];
+/* Field k (0..6, in the order of summary_field_names) of p. */
+uint64_t summary_field(const struct summary_point *p, size_t k);
 
 /* One AS of a group's "top origin ASes" (asview.c). */
 struct as_entry {
@@ -184,7 +186,7 @@ struct by_entry {
     uint32_t asn;         /* BY_ASN: the AS (0 unknown) */
     char name[96];        /* BY_ASN: its name, "" unknown */
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
-    double share;           /* of the group's traffic both ways, in the metric */
+    double share;             /* of the group's traffic both ways, in the metric */
     char ports[BY_PORTS][16]; /* its top unsolicited services */
     size_t port_count, ports_total;
 };
@@ -236,7 +238,7 @@ struct report {
     /* Nonzero when the sensor started something in the period (flows and
      * packets it sent in them, with any remote): zero for a passive sensor. */
     uint64_t sensor_started;
-    struct summary_point everything;          /* over the period */
+    struct summary_point everything; /* over the period */
     /* The part of everything whose remote no routing snapshot (the one
      * deciding its bin) nor the mmdb gave an origin AS; zero without them.
      * Its sources are not counted. */
@@ -245,7 +247,7 @@ struct report {
      * from their date, much traffic of no known AS. */
     char **warnings;
     size_t warning_count;
-    struct summary_point *everything_series;  /* per bin */
+    struct summary_point *everything_series; /* per bin */
 };
 
 /* Adds the rows of cube, remote by remote (rows[starts[k] .. starts[k + 1])

@@ -13,6 +13,26 @@ const char *const summary_field_names[7] = {
     "packets_in", "packets_out", "bytes_in", "bytes_out", "flows", "sources_in", "sources_out",
 };
 
+uint64_t summary_field(const struct summary_point *p, size_t k)
+{
+    switch (k) {
+    case 0:
+        return p->packets_in;
+    case 1:
+        return p->packets_out;
+    case 2:
+        return p->bytes_in;
+    case 3:
+        return p->bytes_out;
+    case 4:
+        return p->flows;
+    case 5:
+        return p->sources_in;
+    default:
+        return p->sources_out;
+    }
+}
+
 static void point_add(struct summary_point *p, const struct cube_counts *c)
 {
     p->packets_in += c->packets_in;
@@ -31,8 +51,8 @@ struct origin_cache {
     size_t epoch;
 };
 
-static bool origin_known(const struct report *r, struct origin_cache *c, const struct ip_addr *remote,
-                         int64_t bin)
+static bool origin_known(const struct report *r, struct origin_cache *c,
+                         const struct ip_addr *remote, int64_t bin)
 {
     const struct snapshot_series *routing = r->origins.routing;
     size_t epoch = routing && routing->count > 1 ? snapshot_index(routing, bin) : 0;
@@ -98,11 +118,11 @@ void summary_part_of(const struct report *r, const struct group_report *gr, size
     struct summary_point *p = &out->part;
     if (bin == SIZE_MAX) {
         const struct totals *t = &gr->totals;
-        *p = (struct summary_point){t->packets_in, t->packets_out, t->bytes_in, t->bytes_out,
+        *p = (struct summary_point){t->packets_in, t->packets_out, t->bytes_in,   t->bytes_out,
                                     t->flows,      t->sources,     t->remotes_out};
     } else {
         const struct series_point *s = &gr->series[bin];
-        *p = (struct summary_point){s->packets_in, s->packets_out, s->bytes_in, s->bytes_out,
+        *p = (struct summary_point){s->packets_in, s->packets_out, s->bytes_in,   s->bytes_out,
                                     s->flows,      s->sources,     s->remotes_out};
     }
     const struct summary_point *all = summary_everything(r, bin);

@@ -49,8 +49,8 @@ static int64_t bin_end(const struct report *r, int64_t bin_s)
 static void check_age(struct report *to, const struct report *r, const char *what,
                       const char *source, int64_t day, int64_t first, int64_t last)
 {
-    uint32_t max_age = r->options.snapshot_max_age ? r->options.snapshot_max_age
-                                                   : SNAPSHOT_MAX_AGE_DEFAULT;
+    uint32_t max_age =
+        r->options.snapshot_max_age ? r->options.snapshot_max_age : SNAPSHOT_MAX_AGE_DEFAULT;
     if (day == SNAPSHOT_UNDATED)
         return;
     int64_t at = day * 86400;
