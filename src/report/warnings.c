@@ -19,6 +19,15 @@
 /* Above this share of the traffic with no origin AS known, the report warns. */
 #define NO_ORIGIN_WARN_SHARE 10.0
 
+/* Lets gcc and clang check the format strings, as cli.h's PRINTF_LIKE does. */
+#if defined(__GNUC__)
+#define WARN_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define WARN_PRINTF(fmt, args)
+#endif
+
+static void warn(struct report *to, const char *fmt, ...) WARN_PRINTF(2, 3);
+
 static void warn(struct report *to, const char *fmt, ...)
 {
     char text[1024];
