@@ -10,19 +10,22 @@ _honeyscope_options()
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --last --format
               -o --output -q --quiet --metric --top --compare --new-only --mask --mask-keep-evidence
               --burst-window --burst-k --burst-min --db --threads --max-flows --memory
-              --tmp-dir --help" ;;
+              --tmp-dir --snapshot-rule --snapshot-max-age --by --help" ;;
     ingest)
         echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch -q --quiet --help" ;;
     lookup)
-        echo "--group --pfx2as --mmdb --asnames --at --format --help" ;;
-    prefixes | forget)
+        echo "--group --pfx2as --mmdb --asnames --snapshot-rule --at --format --help" ;;
+    prefixes)
+        echo "--db --pfx2as --mmdb --asnames --help" ;;
+    forget)
         echo "--db --help" ;;
     merge)
         echo "--help" ;;
     mpi-report)
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --metric
               --top --compare --mask --mask-keep-evidence --burst-window --burst-k
-              --burst-min --format -o --output -q --quiet --threads --max-flows --help" ;;
+              --burst-min --format -o --output -q --quiet --threads --max-flows
+              --snapshot-rule --help" ;;
     mpi-ingest)
         echo "--db --sensor --threads --max-flows -q --quiet --help" ;;
     esac
@@ -60,8 +63,10 @@ _honeyscope()
             _honeyscope_reply -W "text json csv html"
         fi
         return ;;
-    --bin) _honeyscope_reply -W "day hour"; return ;;
+    --bin) _honeyscope_reply -W "hour day week month"; return ;;
     --metric) _honeyscope_reply -W "packets bytes flows"; return ;;
+    --snapshot-rule) _honeyscope_reply -W "before nearest"; return ;;
+    --by) _honeyscope_reply -W "label asn country"; return ;;
     --top) _honeyscope_reply -W "all 0 10 20 50 100"; return ;;
     --tz) _honeyscope_reply -W "+00:00"; return ;;
     --tmp-dir | --watch) _honeyscope_reply -d; return ;;
@@ -70,12 +75,12 @@ _honeyscope()
     --compare) _honeyscope_reply -W "previous"; return ;;
     --last) _honeyscope_reply -W "1d 7d 30d"; return ;;
     --sensor | --from | --to | --at | --threads | --max-flows | --memory | \
-        --burst-window | --burst-k | --burst-min | --group)
+        --burst-window | --burst-k | --burst-min | --group | --snapshot-max-age)
         return ;;
     esac
 
     if [ "$verb" = prefixes ] && [ "$i" -eq $((COMP_CWORD - 1)) ] && [[ "$cur" != -* ]]; then
-        _honeyscope_reply -W "add list remove"
+        _honeyscope_reply -W "add list remove show"
         return
     fi
     if [[ "$cur" == -* ]]; then

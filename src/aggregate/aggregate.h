@@ -41,13 +41,30 @@ struct cube_row {
     struct cube_counts counts;
 };
 
-/* How time is cut into bins: a fixed width, aligned in a fixed UTC offset. */
+/* Calendar bins: a week or a month is not a fixed number of seconds. */
+enum bin_unit {
+    BIN_FIXED, /* width_s */
+    BIN_WEEK,  /* ISO weeks, Monday to Sunday, of local days */
+    BIN_MONTH, /* calendar months of local days */
+};
+
+/* How time is cut into bins, aligned in a fixed UTC offset. A zeroed unit
+ * is BIN_FIXED; weeks and months are made of days (width_s 86400). */
 struct bin_clock {
     int64_t width_s;  /* 3600 or 86400 */
     int64_t offset_s; /* zone offset east of UTC, e.g. +32400 for +09:00 */
+    enum bin_unit unit;
 };
 
+/* The UTC second at which the bin holding unix_s starts. */
 int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s);
+/* The UTC second at which the bin after the one holding unix_s starts. */
+int64_t bin_clock_next(const struct bin_clock *clock, int64_t unix_s);
+/* The number of the bin holding unix_s, counted from 1970 (hours, days, ISO
+ * weeks or months): bins a and b are b - a bins apart. */
+int64_t bin_clock_ordinal(const struct bin_clock *clock, int64_t unix_s);
+/* "hour", "day", "week" or "month". */
+const char *bin_clock_unit_name(const struct bin_clock *clock);
 
 struct cube;
 struct cube *cube_new(void);

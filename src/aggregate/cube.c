@@ -60,15 +60,6 @@ struct evidence_table *cube_evidence(struct cube *cube)
     return cube->evidence;
 }
 
-int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s)
-{
-    int64_t local = unix_s + clock->offset_s;
-    int64_t q = local / clock->width_s;
-    if (local % clock->width_s < 0)
-        q--;
-    return q * clock->width_s - clock->offset_s;
-}
-
 /*
  * Generations are unique among all cubes, not only within one: a flow that
  * counted into one cube and then into another (a store's file after file)

@@ -110,10 +110,17 @@ int provider_selection_check(const char *selection, char *err, size_t errlen);
 
 /*
  * Several versions of one table (routing snapshots, a provider's ranges at
- * several dates), each in force from the start of its day (UTC) until the
- * next one's; the earliest also answers for any time before it. A series of
- * one answers for all time, dated or not.
+ * several dates). Under SNAPSHOT_BEFORE each is in force from the start of
+ * its day (UTC) until the next one's; under SNAPSHOT_NEAREST from halfway
+ * between its day and the previous one's to halfway to the next. The
+ * earliest also answers for any time before it. A series of one answers for
+ * all time, dated or not.
  */
+enum snapshot_rule {
+    SNAPSHOT_BEFORE,  /* the table in force at the time (the default) */
+    SNAPSHOT_NEAREST, /* the table made nearest in time, before or after */
+};
+
 struct snapshot {
     struct prefix_set *set; /* owned by the series */
     char *source;           /* the file as the user gave it */
@@ -124,6 +131,7 @@ struct snapshot {
 struct snapshot_series {
     struct snapshot *v; /* earliest first */
     size_t count, alloc;
+    enum snapshot_rule rule; /* zeroed: SNAPSHOT_BEFORE */
 };
 
 /* "YYYY-MM-DD" of a snapshot day, or "undated", into buf; returns buf. */
@@ -138,8 +146,9 @@ void snapshot_series_release(struct snapshot_series *series);
  */
 int snapshot_series_add(struct snapshot_series *series, struct prefix_set *set, const char *source,
                         const char *format, int64_t day, char *err, size_t errlen);
-/* The index of the snapshot in force at unix_s (the latest dated at or
- * before it, else the earliest); 0 for an empty series. */
+/* The index of the snapshot in force at unix_s under the series' rule (the
+ * latest dated at or before it, else the earliest; or the nearest in time);
+ * 0 for an empty series. */
 size_t snapshot_index(const struct snapshot_series *series, int64_t unix_s);
 /* The set in force at unix_s, or NULL for an empty series. */
 const struct prefix_set *snapshot_for(const struct snapshot_series *series, int64_t unix_s);
@@ -167,6 +176,9 @@ void mmdb_source_free(struct mmdb_source *db);
  */
 const struct prefix_entry *mmdb_source_lookup(struct mmdb_source *db, const struct ip_addr *addr);
 const char *mmdb_source_path(const struct mmdb_source *db);
+/* Names the database by path from now on (a copy opened from elsewhere, such
+ * as a store's). */
+void mmdb_source_rename(struct mmdb_source *db, const char *path);
 /* The database type from its metadata, e.g. "GeoLite2-ASN". */
 const char *mmdb_source_type(const struct mmdb_source *db);
 /* The build day (days since 1970-01-01, UTC). */

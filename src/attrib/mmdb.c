@@ -48,6 +48,12 @@ struct mmdb_source *mmdb_source_open(const char *path, char *err, size_t errlen)
     return src;
 }
 
+void mmdb_source_rename(struct mmdb_source *src, const char *path)
+{
+    free(src->path);
+    src->path = xstrdup(path);
+}
+
 void mmdb_source_free(struct mmdb_source *src)
 {
     if (!src)

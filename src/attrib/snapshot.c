@@ -65,15 +65,29 @@ static int64_t day_start(int64_t day)
     return day * 86400;
 }
 
+/*
+ * The first second of snapshot i's reign (i >= 1): its day's start, or under
+ * the nearest rule the second halfway from the previous one's (rounded up,
+ * so a time exactly between goes to the later table).
+ */
+static int64_t reign_start(const struct snapshot_series *series, size_t i)
+{
+    int64_t here = day_start(series->v[i].day);
+    if (series->rule != SNAPSHOT_NEAREST)
+        return here;
+    int64_t before = day_start(series->v[i - 1].day);
+    return before + (here - before + 1) / 2;
+}
+
 size_t snapshot_index(const struct snapshot_series *series, int64_t unix_s)
 {
     if (series->count < 2)
         return 0;
-    /* The last snapshot starting at or before unix_s; the first if none. */
+    /* The last snapshot reigning from at or before unix_s; the first if none. */
     size_t lo = 0, hi = series->count; /* answer in [lo, hi) */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (day_start(series->v[mid].day) <= unix_s)
+        if (reign_start(series, mid) <= unix_s)
             lo = mid;
         else
             hi = mid;
@@ -90,8 +104,8 @@ const struct prefix_set *snapshot_for(const struct snapshot_series *series, int6
 
 void snapshot_span(const struct snapshot_series *series, size_t i, int64_t *from_s, int64_t *to_s)
 {
-    *from_s = i == 0 ? INT64_MIN : day_start(series->v[i].day);
-    *to_s = i + 1 >= series->count ? INT64_MAX : day_start(series->v[i + 1].day);
+    *from_s = i == 0 ? INT64_MIN : reign_start(series, i);
+    *to_s = i + 1 >= series->count ? INT64_MAX : reign_start(series, i + 1);
 }
 
 /* ---- origin ASes -------------------------------------------------------------- */

@@ -14,13 +14,16 @@
 #include "../store/store.h"
 #include "cli.h"
 #include "naming.h"
+#include "prefixes_show.h"
 #include "stored_groups.h"
 #include "suggest.h"
 
 static const char prefixes_usage[] =
     "usage: honeyscope prefixes add --db STORE NAME SPEC...\n"
+    "       honeyscope prefixes add --db STORE NAMING-OPTION...\n"
     "       honeyscope prefixes list --db STORE\n"
     "       honeyscope prefixes remove --db STORE NAME...\n"
+    "       honeyscope prefixes show FILE[:SELECTION]\n"
     "\n"
     "Keeps named prefix sets in STORE. SPEC is what follows NAME= in --group:\n"
     "FILE[@YYYY-MM-DD][:SELECTION] (a \"CIDR label\" list or a provider's JSON) or\n"
@@ -30,6 +33,20 @@ static const char prefixes_usage[] =
     "set it joins loads as that report will load it (a date on every file, one\n"
     "file per day, a selection keeping some prefix); NAME 'any' is the built-in\n"
     "group of every remote address and cannot be stored.\n"
+    "\n"
+    "The naming options of add keep naming files in the store too, each with its\n"
+    "date: 'report --db STORE' then uses them when it is given none of the option\n"
+    "of the same name. 'list' shows them as @pfx2as, @mmdb and @asnames with their\n"
+    "dates, 'remove' takes those names.\n"
+    "  --pfx2as FILE[@YYYY-MM-DD]  a routing table snapshot (repeatable; dated by\n"
+    "                         its header or @YYYY-MM-DD; one a day)\n"
+    "  --mmdb FILE            a MaxMind DB (dated by its build day; one)\n"
+    "  --asnames FILE[@YYYY-MM-DD]  AS names (dated @YYYY-MM-DD or by the file's\n"
+    "                         modification day; one)\n"
+    "\n"
+    "'show' needs no store: it lists a prefix file's labels and, for a provider's\n"
+    "file, its regions and services (AWS services, Azure tags), each with its\n"
+    "IPv4 and IPv6 prefix counts, as a selection or 'report --by label' names them.\n"
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
@@ -155,44 +172,196 @@ static int list_one(void *ctx, const struct stored_prefix_spec *spec)
     return 0;
 }
 
+/* "FILE" or "FILE@YYYY-MM-DD" -> the file, and the day (SNAPSHOT_UNDATED). */
+static int split_dated(const char *arg, char **file, int64_t *day)
+{
+    *file = xstrdup(arg);
+    *day = SNAPSHOT_UNDATED;
+    char *at = strrchr(*file, '@');
+    if (at && strlen(at) == 11) {
+        if (parse_date(at + 1, day) < 0) {
+            free(*file);
+            return usage_error("prefixes", "'%s': bad date (want FILE@YYYY-MM-DD)", arg);
+        }
+        *at = '\0';
+    }
+    return -1;
+}
+
+/* Whether the store keeps a row of name with the suffix (NULL: any). */
+struct seek {
+    const char *suffix;
+    bool found;
+};
+
+static int seek_one(void *ctx, const struct stored_prefix_spec *spec)
+{
+    struct seek *s = ctx;
+    if (!s->suffix || (spec->file_suffix && strcmp(spec->file_suffix, s->suffix) == 0))
+        s->found = true;
+    return 0;
+}
+
+/*
+ * Keeps a naming file (kind STORED_PFX2AS, STORED_MMDB or STORED_ASNAMES) in
+ * the store, dated, once it loads as the report will load it. Returns 0, or
+ * -1 (said).
+ */
+static int add_naming(struct store *store, const char *kind, const char *arg)
+{
+    char err[1024], suffix[16] = "";
+    char *file;
+    int64_t day;
+    int rc = split_dated(arg, &file, &day);
+    if (rc >= 0)
+        return -1;
+    if (strcmp(kind, STORED_PFX2AS) == 0) {
+        struct prefix_set *set = prefix_set_new();
+        struct prefix_file_info info;
+        rc = prefix_set_load_pfx2as_info(set, file, &info, err, sizeof(err));
+        prefix_set_free(set);
+        if (day == SNAPSHOT_UNDATED && rc == 0)
+            day = info.day;
+    } else if (strcmp(kind, STORED_MMDB) == 0) {
+        struct mmdb_source *db = mmdb_source_open(file, err, sizeof(err));
+        rc = db ? 0 : -1;
+        if (db && day == SNAPSHOT_UNDATED)
+            day = mmdb_source_day(db);
+        mmdb_source_free(db);
+    } else {
+        struct as_names *names = as_names_load(file, err, sizeof(err));
+        struct stat st;
+        rc = names ? 0 : -1;
+        as_names_free(names);
+        if (rc == 0 && day == SNAPSHOT_UNDATED && stat(file, &st) == 0)
+            day = (int64_t)st.st_mtime / 86400;
+    }
+    if (rc < 0) {
+        free(file);
+        return error("%s", err);
+    }
+    if (day != SNAPSHOT_UNDATED) {
+        char date[16];
+        snprintf(suffix, sizeof(suffix), "@%s", snapshot_day_format(day, date, sizeof(date)));
+    }
+    /* One mmdb, one AS-name file, one routing table a day: as a report takes them. */
+    struct seek seek = {strcmp(kind, STORED_PFX2AS) == 0 ? suffix : NULL, false};
+    if (store_prefix_each(store, kind, seek_one, &seek, err, sizeof(err)) < 0) {
+        free(file);
+        return error("%s", err);
+    }
+    if (seek.found) {
+        free(file);
+        return error("the store keeps %s already: remove it first ('honeyscope prefixes "
+                     "remove --db STORE %s')",
+                     strcmp(kind, STORED_PFX2AS) == 0 ? "a routing table of that day"
+                     : strcmp(kind, STORED_MMDB) == 0 ? "an mmdb"
+                                                      : "AS names",
+                     kind);
+    }
+    char *spec = xmalloc(st_add(strlen(file), sizeof(suffix)));
+    sprintf(spec, "%s%s", file, suffix);
+    struct stored_prefix_spec row = {.name = kind, .spec = spec, .file_suffix = suffix};
+    void *bytes = NULL;
+    rc = read_file(file, &bytes, &row.content_len);
+    row.content = bytes;
+    if (rc == 0 && (rc = store_prefix_add(store, &row, err, sizeof(err))) < 0)
+        error("%s", err);
+    if (rc == 0)
+        fprintf(stderr, "honeyscope: %s: added %s\n", kind, spec);
+    free(bytes);
+    free(spec);
+    free(file);
+    return rc;
+}
+
+enum { OPT_PFX2AS = 256, OPT_MMDB, OPT_ASNAMES };
+
+static int prefixes_action(int argc, char **argv, const struct option *options, const char *db,
+                           const char **naming_kind, const char **naming_arg, size_t naming_count);
+
+/* The stored name of a naming option. */
+static const char *naming_kind_of(int opt)
+{
+    return opt == OPT_PFX2AS ? STORED_PFX2AS : opt == OPT_MMDB ? STORED_MMDB : STORED_ASNAMES;
+}
+
 int cmd_prefixes(int argc, char **argv)
 {
     static const struct option options[] = {
         {"db", required_argument, NULL, 'd'},
+        {"pfx2as", required_argument, NULL, OPT_PFX2AS},
+        {"mmdb", required_argument, NULL, OPT_MMDB},
+        {"asnames", required_argument, NULL, OPT_ASNAMES},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
-    int c;
+    /* --pfx2as, --mmdb, --asnames: kept in the order given. */
+    const char **naming_kind = xcalloc((size_t)argc + 1, sizeof(*naming_kind));
+    const char **naming_arg = xcalloc((size_t)argc + 1, sizeof(*naming_arg));
+    size_t naming_count = 0;
+    int c, status = EXIT_OK;
     while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
-        if (c == 'd') {
+        if (c == OPT_PFX2AS || c == OPT_MMDB || c == OPT_ASNAMES) {
+            naming_kind[naming_count] = naming_kind_of(c);
+            naming_arg[naming_count++] = optarg;
+        } else if (c == 'd') {
             db = optarg;
         } else if (c == 'h') {
             fputs(prefixes_usage, stdout);
-            return EXIT_OK;
+            goto done;
+        } else {
+            status = unknown_option("prefixes", options, argv);
+            goto done;
+        }
+    }
+    status = prefixes_action(argc, argv, options, db, naming_kind, naming_arg, naming_count);
+done:
+    free(naming_kind);
+    free(naming_arg);
+    return status;
+}
+
+static int prefixes_action(int argc, char **argv, const struct option *options, const char *db,
+                           const char **naming_kind, const char **naming_arg, size_t naming_count)
+{
+    int c;
+    if (optind >= argc)
+        return usage_error("prefixes", "give add, list, remove or show");
+    const char *action = argv[optind++];
+    if (strcmp(action, "show") == 0) {
+        if (argc - optind != 1)
+            return usage_error("prefixes", "show takes one FILE[:SELECTION]");
+        return prefixes_show(argv[optind]);
+    }
+    /* Options may also follow the action, before or after its operands: parsed
+     * afresh from the action on (argv[0] is then the action), in GNU order. */
+    argv += optind - 1;
+    argc -= optind - 1;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        if (c == OPT_PFX2AS || c == OPT_MMDB || c == OPT_ASNAMES) {
+            naming_kind[naming_count] = naming_kind_of(c);
+            naming_arg[naming_count++] = optarg;
+        } else if (c == 'd') {
+            db = optarg;
         } else {
             return unknown_option("prefixes", options, argv);
         }
-    }
-    if (optind >= argc)
-        return usage_error("prefixes", "give add, list or remove");
-    const char *action = argv[optind++];
-    /* Options may also follow the action. */
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        if (c == 'd')
-            db = optarg;
-        else
-            return unknown_option("prefixes", options, argv);
     }
     if (!db)
         return usage_error("prefixes", "--db STORE is required");
     bool add = strcmp(action, "add") == 0, list = strcmp(action, "list") == 0,
          remove = strcmp(action, "remove") == 0;
     if (!add && !list && !remove)
-        return usage_error("prefixes", "'%s' is not add, list or remove", action);
-    if ((add && argc - optind < 2) || (remove && argc - optind < 1))
+        return usage_error("prefixes", "'%s' is not add, list, remove or show", action);
+    if (naming_count && !add)
+        return usage_error("prefixes", "--pfx2as, --mmdb and --asnames go with add");
+    if ((add && !naming_count && argc - optind < 2) || (add && argc - optind == 1) ||
+        (remove && argc - optind < 1))
         return usage_error("prefixes", add ? "give NAME and at least one SPEC" : "give NAME");
-    if (add && group_name_builtin(argv[optind]))
+    if (add && argc - optind >= 1 && group_name_builtin(argv[optind]))
         return usage_error("prefixes",
                            "'%s' is a built-in group ('--group %s' in a report), which a stored "
                            "set of that name could never replace: choose another NAME",
@@ -206,6 +375,9 @@ int cmd_prefixes(int argc, char **argv)
     }
     int status = EXIT_OK;
     if (add) {
+        for (size_t i = 0; i < naming_count; i++)
+            if (add_naming(store, naming_kind[i], naming_arg[i]) < 0)
+                status = EXIT_FAILED;
         for (int i = optind + 1; i < argc; i++)
             if (add_spec(store, argv[optind], argv[i]) < 0)
                 status = EXIT_FAILED;

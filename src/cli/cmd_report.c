@@ -53,8 +53,14 @@ static const char *const report_usage[] = {
     "  --to YYYY-MM-DD        last day of the period (inclusive); captures found in\n"
     "                         a directory whose first packet comes after the period,\n"
     "                         or last modified before it, are not read\n"
-    "  --bin day|hour         bin width (default day)\n"
+    "  --bin hour|day|week|month  bin width (default day); weeks are ISO weeks\n"
+    "                         (Monday to Sunday), months calendar months, both\n"
+    "                         in --tz; a period cut mid-week or mid-month starts\n"
+    "                         or ends with a shorter bin\n"
     "  --tz +HH:MM            zone for days and times (default UTC)\n"
+    "  --snapshot-max-age DAYS  warn when a dated snapshot (routing table, prefix\n"
+    "                         file, mmdb) decides bins further than DAYS from its\n"
+    "                         date (default 180)\n"
     "  --last Nd              the last N complete days of the data (1d, 7d, 30d...)\n"
     "                         instead of --from/--to: the data reaches the end of\n"
     "                         the quarter hour of its latest packet\n"
@@ -67,6 +73,10 @@ static const char *const report_usage[] = {
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
     "  --top N|all            top sources and origin ASes listed per group\n"
     "                         (default 20; 0 or all: every one)\n"
+    "  --by label|asn|country  split each group's traffic by the label of its\n"
+    "                         prefixes (AWS region and services, Azure tag, a list's\n"
+    "                         label), by origin AS, or by the country of the AS\n"
+    "                         name (needs --asnames)\n"
     "  --compare FROM..TO     put a second period beside the first (dates as --from)\n"
     "  --compare previous     ... the same number of days just before the period\n"
     "  --new-only             with --db: only what the store never saw before the\n"
@@ -74,8 +84,9 @@ static const char *const report_usage[] = {
     "                         no remote had started before, evidence values new\n"
     "                         of their kind\n"
     "  --mask                 publish: counts become an index (peak = 100) or shares,\n"
-    "                         sensor addresses are hidden, and what the sensor sent\n"
-    "                         (its HELO name, queries, ...) is only counted\n"
+    "                         sensor addresses are hidden, files are named without\n"
+    "                         their directories, and what the sensor sent (its\n"
+    "                         HELO name, queries, ...) is only counted\n"
     "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
     "\n"
     "Bursts (bins where unsolicited traffic jumps; docs/semantics.md):\n"
@@ -151,6 +162,8 @@ enum {
     OPT_TMP_DIR,
     OPT_LAST,
     OPT_NEW_ONLY,
+    OPT_SNAPSHOT_MAX_AGE,
+    OPT_BY,
 };
 
 static const struct option report_options_long[] = {
@@ -176,6 +189,8 @@ static const struct option report_options_long[] = {
     {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"last", required_argument, NULL, OPT_LAST},
     {"new-only", no_argument, NULL, OPT_NEW_ONLY},
+    {"snapshot-max-age", required_argument, NULL, OPT_SNAPSHOT_MAX_AGE},
+    {"by", required_argument, NULL, OPT_BY},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -242,12 +257,17 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             args->to = optarg;
             break;
         case OPT_BIN:
-            if (strcmp(optarg, "day") == 0)
-                args->options.clock.width_s = 86400;
-            else if (strcmp(optarg, "hour") == 0)
-                args->options.clock.width_s = 3600;
+            /* Weeks and months are counted in days: their lengths vary. */
+            args->options.clock.width_s = strcmp(optarg, "hour") == 0 ? 3600 : 86400;
+            if (strcmp(optarg, "week") == 0)
+                args->options.clock.unit = BIN_WEEK;
+            else if (strcmp(optarg, "month") == 0)
+                args->options.clock.unit = BIN_MONTH;
+            else if (strcmp(optarg, "day") == 0 || strcmp(optarg, "hour") == 0)
+                args->options.clock.unit = BIN_FIXED;
             else
-                return usage_error("report", "--bin takes day or hour, not '%s'", optarg);
+                return usage_error("report", "--bin takes hour, day, week or month, not '%s'",
+                                   optarg);
             break;
         case OPT_TZ:
             if (parse_zone(optarg, &args->options.clock.offset_s) < 0)
@@ -342,6 +362,22 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         }
         case OPT_NEW_ONLY:
             args->new_only = true;
+            break;
+        case OPT_BY:
+            if (strcmp(optarg, "label") == 0)
+                args->options.by = BY_LABEL;
+            else if (strcmp(optarg, "asn") == 0)
+                args->options.by = BY_ASN;
+            else if (strcmp(optarg, "country") == 0)
+                args->options.by = BY_COUNTRY;
+            else
+                return usage_error("report", "--by takes label, asn or country, not '%s'", optarg);
+            break;
+        case OPT_SNAPSHOT_MAX_AGE:
+            if (parse_u64(optarg, 1, 100000, &n) < 0)
+                return usage_error(
+                    "report", "--snapshot-max-age takes a number of days from 1, not '%s'", optarg);
+            args->options.snapshot_max_age = (uint32_t)n;
             break;
         case OPT_BURST_MIN:
             if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
@@ -512,6 +548,8 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     progress_start(&progress, args->quiet, (size_t)npaths);
     memset(&config, 0, sizeof(config));
     config.clock = args->options.clock;
+    /* Rows are kept by day under week and month bins: a period may start mid-month. */
+    config.clock.unit = BIN_FIXED;
     config.flow = args->flow;
     config.sensors = &args->sensors;
     config.packets_read = &progress.packets;
@@ -634,7 +672,8 @@ int cmd_report(int argc, char **argv)
                              args.stored_groups[0]);
         goto out;
     }
-    if (args.stored_group_count) {
+    if (args.db) {
+        /* Stored prefix sets, and the naming files the command line does not give. */
         struct store *groups_store = store_open(args.db, STORE_READ, err, sizeof(err));
         if (!groups_store) {
             error("%s", err);
@@ -646,11 +685,29 @@ int cmd_report(int argc, char **argv)
                 store_close(groups_store);
                 goto out;
             }
+        int loaded = stored_naming_load(&args.naming, groups_store, "report");
         store_close(groups_store);
+        if (loaded >= 0) {
+            status = loaded;
+            goto out;
+        }
     }
     status = naming_finish(&args.naming, "report", true);
     if (status >= 0)
         goto out;
+    if (args.options.by == BY_ASN && !origin_sources_any(&args.naming.origins)) {
+        status = usage_error("report", "--by asn needs origin ASes: give --pfx2as or --mmdb");
+        goto out;
+    }
+    if (args.options.by == BY_COUNTRY && !args.naming.names) {
+        status = usage_error("report", "--by country reads the country from AS names "
+                                       "(\"name, CC\"): give --asnames and --pfx2as or --mmdb");
+        goto out;
+    }
+    if (args.options.by == BY_COUNTRY && !origin_sources_any(&args.naming.origins)) {
+        status = usage_error("report", "--by country needs origin ASes: give --pfx2as or --mmdb");
+        goto out;
+    }
     status = EXIT_FAILED;
 
     plan_memory(&args);
@@ -771,6 +828,10 @@ int cmd_report(int argc, char **argv)
         .asnames_source = args.naming.asnames_path,
     };
     struct report *report = report_build(&input, &args.options, err, sizeof(err));
+    size_t warning_count = 0;
+    const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
+    for (size_t i = 0; i < warning_count; i++)
+        fprintf(stderr, "honeyscope: warning: %s\n", warnings[i]);
     if (!report)
         error("%s", err);
     else if (write_report(&args, report) == 0)

@@ -25,6 +25,7 @@ void naming_args_release(struct naming_args *args)
     snapshot_series_release(&args->routing);
     mmdb_source_free(args->mmdb);
     as_names_free(args->names);
+    free(args->asnames_path_owned);
     memset(args, 0, sizeof(*args));
 }
 
@@ -122,6 +123,14 @@ bool naming_option(struct naming_args *args, const char *verb, int opt, const ch
             *status = EXIT_FAILED;
         }
         return true;
+    case OPT_NAMING_SNAPSHOT_RULE:
+        if (strcmp(arg, "before") == 0)
+            args->rule = SNAPSHOT_BEFORE;
+        else if (strcmp(arg, "nearest") == 0)
+            args->rule = SNAPSHOT_NEAREST;
+        else
+            *status = usage_error(verb, "--snapshot-rule takes before or nearest, not '%s'", arg);
+        return true;
     case OPT_NAMING_ASNAMES:
         if (args->names) {
             *status = usage_error(verb, "--asnames given twice");
@@ -163,6 +172,7 @@ int naming_group_check(const struct group *group, char *err, size_t errlen)
 int naming_finish(struct naming_args *args, const char *verb, bool add_any)
 {
     char err[1024];
+    args->routing.rule = args->rule;
     args->origins.routing = &args->routing;
     args->origins.mmdb = args->mmdb;
     args->origins.names = args->names;
@@ -171,6 +181,8 @@ int naming_finish(struct naming_args *args, const char *verb, bool add_any)
         if (status >= 0)
             return status;
     }
+    for (size_t i = 0; i < args->group_count; i++)
+        args->groups[i].snapshots.rule = args->rule;
     for (size_t i = 0; i < args->group_count; i++) {
         const struct group *g = &args->groups[i];
         if (g->kind == GROUP_ASNS && !origin_sources_any(&args->origins))

@@ -18,6 +18,7 @@ enum {
     OPT_NAMING_PFX2AS,
     OPT_NAMING_MMDB,
     OPT_NAMING_ASNAMES,
+    OPT_NAMING_SNAPSHOT_RULE,
 };
 
 /* clang-format off */
@@ -25,7 +26,8 @@ enum {
     {"group", required_argument, NULL, OPT_NAMING_GROUP},                                   \
     {"pfx2as", required_argument, NULL, OPT_NAMING_PFX2AS},                                 \
     {"mmdb", required_argument, NULL, OPT_NAMING_MMDB},                                     \
-    {"asnames", required_argument, NULL, OPT_NAMING_ASNAMES}
+    {"asnames", required_argument, NULL, OPT_NAMING_ASNAMES},                               \
+    {"snapshot-rule", required_argument, NULL, OPT_NAMING_SNAPSHOT_RULE}
 /* clang-format on */
 
 /* The options' lines of a verb's --help. */
@@ -41,6 +43,9 @@ enum {
     "  --mmdb FILE            origin AS and organisation from a MaxMind DB (GeoLite2-ASN,\n"       \
     "                         DB-IP ASN Lite, GeoIP2-ISP), where --pfx2as has no route\n"          \
     "  --asnames FILE         AS names, {\"ASN\": \"name, CC\"} JSON or \"ASN name\" lines\n"      \
+    "  --snapshot-rule before|nearest   which dated snapshot decides a bin: the one\n"             \
+    "                         in force at the time (before, the default) or the one\n"             \
+    "                         made nearest in time, before or after\n"                             \
     "  (syntax and rules: docs/naming.md)\n"
 
 struct naming_args {
@@ -50,6 +55,8 @@ struct naming_args {
     struct mmdb_source *mmdb;
     struct as_names *names;
     const char *asnames_path;
+    char *asnames_path_owned;      /* asnames_path when it names a store's copy */
+    enum snapshot_rule rule;       /* --snapshot-rule */
     struct origin_sources origins; /* points into the above after naming_finish() */
 };
 

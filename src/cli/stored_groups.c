@@ -144,6 +144,89 @@ int stored_group_read(struct store *store, const char *name, struct group *group
     return 1;
 }
 
+/* ---- naming files kept in the store ---------------------------------------- */
+
+struct naming_ctx {
+    struct naming_args *naming;
+    const char *verb;
+    int status; /* -1 to go on, else the exit status */
+};
+
+/* The file's name as stored: the spec without its "@DATE". */
+static char *stored_file_name(const struct stored_prefix_spec *spec)
+{
+    size_t len = strlen(spec->spec) - (spec->file_suffix ? strlen(spec->file_suffix) : 0);
+    char *file = xmalloc(len + 1);
+    memcpy(file, spec->spec, len);
+    file[len] = '\0';
+    return file;
+}
+
+/*
+ * Loads one stored routing snapshot, mmdb or AS-name file as the option of
+ * the same name would, from a temporary copy, and names it as it was named
+ * when stored.
+ */
+static int load_naming_row(void *ctx, const struct stored_prefix_spec *spec)
+{
+    struct naming_ctx *nc = ctx;
+    char path[4096], err[1024], *arg;
+    if (write_temporary(spec->content, spec->content_len, path, sizeof(path), err, sizeof(err)) <
+        0) {
+        nc->status = error("%s", err);
+        return -1;
+    }
+    char *file = stored_file_name(spec);
+    int opt = strcmp(spec->name, STORED_PFX2AS) == 0 ? OPT_NAMING_PFX2AS
+              : strcmp(spec->name, STORED_MMDB) == 0 ? OPT_NAMING_MMDB
+                                                     : OPT_NAMING_ASNAMES;
+    /* Routing keeps its date as a suffix, as --pfx2as FILE@DATE. */
+    arg = xmalloc(st_add(strlen(path), strlen(spec->file_suffix ? spec->file_suffix : "") + 1));
+    sprintf(arg, "%s%s", path,
+            opt == OPT_NAMING_PFX2AS && spec->file_suffix ? spec->file_suffix : "");
+    int status;
+    naming_option(nc->naming, nc->verb, opt, arg, &status);
+    unlink(path);
+    if (status < 0 && opt == OPT_NAMING_PFX2AS) {
+        struct snapshot_series *routing = &nc->naming->routing;
+        for (size_t i = 0; i < routing->count; i++)
+            if (strcmp(routing->v[i].source, path) == 0) {
+                free(routing->v[i].source);
+                routing->v[i].source = xstrdup(file);
+            }
+    } else if (status < 0 && opt == OPT_NAMING_MMDB) {
+        mmdb_source_rename(nc->naming->mmdb, file);
+    } else if (status < 0) {
+        free(nc->naming->asnames_path_owned);
+        nc->naming->asnames_path_owned = xstrdup(file);
+        nc->naming->asnames_path = nc->naming->asnames_path_owned;
+    }
+    free(arg);
+    free(file);
+    nc->status = status;
+    return status < 0 ? 0 : -1;
+}
+
+int stored_naming_load(struct naming_args *naming, struct store *store, const char *verb)
+{
+    char err[1024];
+    struct naming_ctx nc = {naming, verb, -1};
+    const char *kinds[3] = {NULL, NULL, NULL};
+    size_t n = 0;
+    /* What the command line gives wins over what the store keeps. */
+    if (!naming->routing.count)
+        kinds[n++] = STORED_PFX2AS;
+    if (!naming->mmdb)
+        kinds[n++] = STORED_MMDB;
+    if (!naming->names)
+        kinds[n++] = STORED_ASNAMES;
+    for (size_t i = 0; i < n && nc.status < 0; i++)
+        if (store_prefix_each(store, kinds[i], load_naming_row, &nc, err, sizeof(err)) < 0 &&
+            nc.status < 0)
+            return error("%s", err);
+    return nc.status;
+}
+
 int stored_group_load(struct naming_args *naming, struct store *store, const char *verb,
                       const char *name)
 {

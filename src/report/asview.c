@@ -113,14 +113,16 @@ void asview_feed(struct asview_state *s, const struct report *r, struct cube *cu
     const bool routing_dated = routing && routing->count > 1;
     for (size_t i = 0; i < nrows; i++) {
         const struct cube_row *row = cube_row_at(cube, order[i]);
-        int64_t bin = bin_clock_start(&r->options.clock, row->key.bin);
+        int64_t bin;
+        bool in_period = report_bin_of(r, row->key.bin, &bin);
         bool new_remote;
-        bool member = member_cursor_next(&s->mc, &row->key.remote, bin, &new_remote);
+        bool member = member_cursor_next(&s->mc, &row->key.remote, in_period ? bin : row->key.bin,
+                                         &new_remote);
         if (new_remote) {
             end_run(s);
             s->ncounted = 0;
         }
-        if (!member || bin < r->period_start || bin >= r->period_end)
+        if (!member || !in_period)
             continue;
         size_t e = routing_dated ? snapshot_index(routing, bin) : 0;
         if (!s->have_cur || e != s->epoch) {

@@ -35,10 +35,18 @@ bool member_cursor_next(struct member_cursor *c, const struct ip_addr *remote, i
     return c->in;
 }
 
-/* ceil(a / b) for b > 0 and a >= 0. */
-static int64_t ceil_div(int64_t a, int64_t b)
+/* The first of the report's bins that starts at or after s. */
+static size_t first_bin_from(const struct report *r, int64_t s)
 {
-    return a / b + (a % b != 0);
+    size_t lo = 0, hi = r->bin_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->bins[mid] < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 struct snapshot_use *snapshot_uses(const struct report *r, const struct snapshot_series *series)
@@ -46,21 +54,17 @@ struct snapshot_use *snapshot_uses(const struct report *r, const struct snapshot
     if (!series || series->count == 0)
         return NULL;
     struct snapshot_use *uses = xcalloc(series->count, sizeof(*uses));
-    const int64_t start = r->period_start, end = r->period_end, w = r->options.clock.width_s;
-    const int64_t nbins = end > start ? (end - start) / w : 0;
     for (size_t i = 0; i < series->count; i++) {
         int64_t from, to;
         snapshot_span(series, i, &from, &to);
-        /* Bins k in [first, stop) start inside [from, to). */
-        int64_t first = from <= start ? 0 : ceil_div(from - start, w);
-        int64_t stop = to >= end ? nbins : to <= start ? 0 : ceil_div(to - start, w);
-        if (first > nbins)
-            first = nbins;
+        /* Bins [first, stop) start inside [from, to). */
+        size_t first = first_bin_from(r, from);
+        size_t stop = first_bin_from(r, to);
         uses[i].snapshot = &series->v[i];
         uses[i].used = first < stop;
         if (uses[i].used) {
-            uses[i].first_bin = start + first * w;
-            uses[i].last_bin = start + (stop - 1) * w;
+            uses[i].first_bin = r->bins[first];
+            uses[i].last_bin = r->bins[stop - 1];
         }
     }
     return uses;

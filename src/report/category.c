@@ -91,3 +91,18 @@ void category_format(enum initiator initiator, uint8_t proto, uint16_t service, 
     else
         snprintf(buf, len, "%s:%s", initiator == INITIATOR_REMOTE ? "scan" : "unknown", text);
 }
+
+bool category_probe_shape(uint8_t proto, uint16_t service, uint64_t packets_in, uint64_t flows)
+{
+    if ((proto == PROTO_ICMP && service >> 8 == 8) ||
+        (proto == PROTO_ICMPV6 && service >> 8 == 128))
+        return true;
+    return flows > 0 && packets_in <= 2 * flows;
+}
+
+void category_format_unsolicited(bool probe, uint8_t proto, uint16_t service, char *buf, size_t len)
+{
+    char text[24];
+    service_format(proto, service, text, sizeof(text));
+    snprintf(buf, len, "%s:%s", probe ? "scan" : "unsolicited", text);
+}

@@ -147,8 +147,8 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
 
     for (size_t i = 0; i < n; i++) {
         const struct evidence_row *row = evidence_table_at(table, i);
-        int64_t bin = bin_clock_start(&r->options.clock, row->bin);
-        if (bin < r->period_start || bin >= r->period_end || row->kind >= EVIDENCE_KIND_COUNT)
+        int64_t bin;
+        if (!report_bin_of(r, row->bin, &bin) || row->kind >= EVIDENCE_KIND_COUNT)
             continue;
         if (!group_match_at(gr->group, &r->origins, &row->remote, bin, &match))
             continue;

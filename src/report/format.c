@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/xalloc.h"
 #include "report_int.h"
 
 void format_zone(int64_t offset_s, char *buf, size_t len)
@@ -85,4 +86,35 @@ int report_render(const struct report *report, enum report_format format, FILE *
     int ret = render_format(report, format, out);
     escape_redact_sensors(NULL);
     return ret;
+}
+
+const char *report_path(const struct report *report, const char *path)
+{
+    if (!path || !report->options.mask)
+        return path;
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path + (slash ? strlen(path) : 0);
+}
+
+char *report_path_message(const struct report *report, const char *message, const char *path)
+{
+    if (!message)
+        return NULL;
+    const char *name = report_path(report, path);
+    size_t path_len = path ? strlen(path) : 0, name_len = name ? strlen(name) : 0;
+    if (!report->options.mask || !path_len || name == path)
+        return xstrdup(message);
+    /* Each occurrence shrinks: the copy is never longer than the message. */
+    char *out = xmalloc(strlen(message) + 1), *o = out;
+    for (const char *m = message; *m;) {
+        if (strncmp(m, path, path_len) == 0) {
+            memcpy(o, name, name_len);
+            o += name_len;
+            m += path_len;
+        } else {
+            *o++ = *m++;
+        }
+    }
+    *o = '\0';
+    return out;
 }

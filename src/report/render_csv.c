@@ -12,6 +12,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../capture/capture.h"
@@ -135,7 +136,7 @@ static void report_table(struct csv *c, const struct report *r)
 {
     static const char cols[] =
         "version,from,to,bin,tz,metric,top,sensor,sensor_detection,routing,compare_from,compare_to,"
-        "burst_window,burst_k,burst_min,masked,mmdb,asnames";
+        "burst_window,burst_k,burst_min,masked,mmdb,asnames,sensor_started,no_origin_as_share";
     const struct report_input *in = r->input;
     struct burst_params params;
     char zone[16], sensors[512] = "";
@@ -145,12 +146,12 @@ static void report_table(struct csv *c, const struct report *r)
     c_u64(c, 1);
     if (r->period_end > r->period_start) {
         c_bin(c, r, r->period_start);
-        c_bin(c, r, r->period_end - r->options.clock.width_s);
+        c_bin(c, r, report_period_last(r));
     } else {
         c_empty(c);
         c_empty(c);
     }
-    c_word(c, r->options.clock.width_s >= 86400 ? "day" : "hour");
+    c_word(c, bin_clock_unit_name(&r->options.clock));
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
     c_word(c, zone);
     c_word(c, metric_name(r->options.metric));
@@ -163,10 +164,10 @@ static void report_table(struct csv *c, const struct report *r)
     }
     c_word(c, c->mask ? "masked" : sensors);
     c_str(c, c->mask ? NULL : in->sensor_detection);
-    c_str(c, in->routing_source);
+    c_str(c, report_path(r, in->routing_source));
     if (r->compare && r->compare->period_end > r->compare->period_start) {
         c_bin(c, r->compare, r->compare->period_start);
-        c_bin(c, r->compare, r->compare->period_end - r->compare->options.clock.width_s);
+        c_bin(c, r->compare, report_period_last(r->compare));
     } else {
         c_empty(c);
         c_empty(c);
@@ -175,9 +176,20 @@ static void report_table(struct csv *c, const struct report *r)
     c_real(c, r->options.burst_k > 0 ? r->options.burst_k : params.k);
     c_u64(c, r->options.burst_min ? r->options.burst_min : params.min_volume);
     c_u64(c, c->mask);
-    c_str(c, r->origins.mmdb ? mmdb_source_path(r->origins.mmdb) : NULL);
-    c_str(c, in->asnames_source);
+    c_str(c, r->origins.mmdb ? report_path(r, mmdb_source_path(r->origins.mmdb)) : NULL);
+    c_str(c, report_path(r, in->asnames_source));
+    c_u64(c, r->sensor_started != 0);
+    double no_origin = report_no_origin_share(r);
+    if (isnan(no_origin))
+        c_empty(c);
+    else
+        c_real(c, no_origin);
     row_end(c);
+    table(c, "", "warnings", "message");
+    for (size_t i = 0; i < r->warning_count; i++) {
+        c_str(c, r->warnings[i]);
+        row_end(c);
+    }
 }
 
 static void inputs_tables(struct csv *c, const struct report *r)
@@ -225,7 +237,9 @@ static void inputs_tables(struct csv *c, const struct report *r)
             c_empty(c);
         }
         c_count(c, f->packets);
-        c_str(c, f->error);
+        char *message = report_path_message(r, f->error, f->path);
+        c_str(c, message);
+        free(message);
         c_str(c, c->mask ? NULL : f->same_as);
         row_end(c);
     }
@@ -247,7 +261,7 @@ static void snapshot_rows(struct csv *c, const struct report *r, const char *gro
         const struct snapshot_use *u = &uses[i];
         char day[16];
         c_str(c, group);
-        c_str(c, u->snapshot->source);
+        c_str(c, report_path(r, u->snapshot->source));
         c_word(c, u->snapshot->format);
         if (u->snapshot->day == SNAPSHOT_UNDATED)
             c_empty(c);
@@ -318,7 +332,7 @@ static void groups_tables(struct csv *c, const struct report *r, const char *pre
         const struct totals *t = &gr->totals;
         c_str(c, gr->group->name);
         c_word(c, group_kinds[gr->group->kind]);
-        c_str(c, group_prefixes_source(gr->group));
+        c_str(c, report_path(r, group_prefixes_source(gr->group)));
         c_u64(c, group_prefixes(NULL, r, gr->group));
         c_count(c, t->packets_in);
         c_count(c, t->packets_out);
@@ -446,15 +460,16 @@ static void figures_cells(struct csv *c, const struct figures *f)
 
 static void list_tables(struct csv *c, const struct report *r, const char *pre)
 {
-    static const char cols[] = "group,category,packets,bytes,flows,share";
+    static const char cols[] = "group,category,packets,bytes,flows,share,name";
     for (unsigned l = 0; l < LIST_COUNT; l++) {
         table(c, pre, list_json_names[l], cols);
         for (size_t g = 0; g < r->group_count; g++) {
             const struct group_report *gr = &r->groups[g];
             for (size_t i = 0; i < gr->list_counts[l]; i++) {
                 c_str(c, gr->group->name);
-                c_word(c, gr->lists[l][i].name);
+                c_word(c, gr->lists[l][i].category);
                 figures_cells(c, &gr->lists[l][i].f);
+                c_word(c, gr->lists[l][i].name);
                 row_end(c);
             }
         }
@@ -691,6 +706,45 @@ static void evidence_tables(struct csv *c, const struct report *r, const char *p
 }
 
 /* Every per-group table of one period; pre names the compared period's. */
+/* --by: one row per group and key, the --top first. */
+static void by_table(struct csv *c, const struct report *r, const char *pre)
+{
+    if (!r->options.by)
+        return;
+    table(c, pre, "by",
+          "group,by,key,asn,name,packets_in,packets_out,bytes_in,bytes_out,flows,sources,share,"
+          "ports,ports_total");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        for (size_t i = 0; i < gr->by_count; i++) {
+            const struct by_entry *e = &gr->by[i];
+            char ports[BY_PORTS * 17] = "";
+            for (size_t k = 0; k < e->port_count; k++) {
+                size_t used = strlen(ports);
+                snprintf(ports + used, sizeof(ports) - used, "%s%s", k ? " " : "", e->ports[k]);
+            }
+            c_str(c, gr->group->name);
+            c_word(c, by_kind_name(r->options.by));
+            c_str(c, e->key);
+            if (e->asn)
+                c_u64(c, e->asn);
+            else
+                c_empty(c);
+            c_str(c, e->name);
+            c_count(c, e->packets_in);
+            c_count(c, e->packets_out);
+            c_count(c, e->bytes_in);
+            c_count(c, e->bytes_out);
+            c_count(c, e->flows);
+            c_count(c, e->sources);
+            c_real(c, e->share);
+            c_word(c, ports);
+            c_count(c, e->ports_total);
+            row_end(c);
+        }
+    }
+}
+
 static void group_tables(struct csv *c, const struct report *r, const char *pre)
 {
     groups_tables(c, r, pre);
@@ -699,6 +753,7 @@ static void group_tables(struct csv *c, const struct report *r, const char *pre)
     ports_table(c, r, pre);
     sources_table(c, r, pre);
     asns_table(c, r, pre);
+    by_table(c, r, pre);
     bursts_table(c, r, pre);
     sensor_periods_table(c, r, pre);
     churn_tables(c, r, pre);
@@ -723,7 +778,7 @@ static const struct category_entry *find_category(const struct category_entry *v
                                                   const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].name, name) == 0)
+        if (strcmp(v[i].category, name) == 0)
             return &v[i];
     return NULL;
 }
@@ -794,13 +849,14 @@ static void versus_tables(struct csv *c, const struct report *r)
             for (size_t i = 0; i < a->list_counts[l]; i++) {
                 const struct category_entry *e = &a->lists[l][i];
                 const struct category_entry *f =
-                    find_category(b->lists[l], b->list_counts[l], e->name);
-                versus_row(c, name, list_json_names[l], e->name, e->f.share, f ? f->f.share : 0);
+                    find_category(b->lists[l], b->list_counts[l], e->category);
+                versus_row(c, name, list_json_names[l], e->category, e->f.share,
+                           f ? f->f.share : 0);
             }
             for (size_t i = 0; i < b->list_counts[l]; i++) {
                 const struct category_entry *e = &b->lists[l][i];
-                if (!find_category(a->lists[l], a->list_counts[l], e->name))
-                    versus_row(c, name, list_json_names[l], e->name, 0, e->f.share);
+                if (!find_category(a->lists[l], a->list_counts[l], e->category))
+                    versus_row(c, name, list_json_names[l], e->category, 0, e->f.share);
             }
         }
         for (size_t pass = 0; pass < 2; pass++) {
@@ -820,13 +876,75 @@ static void versus_tables(struct csv *c, const struct report *r)
     }
 }
 
+/* ---- the summary across groups -------------------------------------------- */
+
+static const char summary_columns[] =
+    "packets_in,packets_out,bytes_in,bytes_out,flows,sources_in,sources_out";
+
+static void summary_counts(struct csv *c, const struct summary_point *p)
+{
+    for (size_t k = 0; k < 7; k++)
+        c_count(c, summary_field(p, k));
+}
+
+static void summary_part_row(struct csv *c, const struct report *r, const struct group_report *gr,
+                             size_t bin)
+{
+    struct summary_part part;
+    summary_part_of(r, gr, bin, &part);
+    c_str(c, gr->group->name);
+    if (bin == SIZE_MAX)
+        c_empty(c);
+    else
+        c_bin(c, r, r->bins[bin]);
+    summary_counts(c, &part.part);
+    for (size_t k = 0; k < 7; k++) {
+        if (isnan(part.share[k]))
+            c_empty(c);
+        else
+            c_real(c, part.share[k]);
+    }
+    row_end(c);
+}
+
+/*
+ * summary_everything: what the sensor received and sent, the period (bin
+ * empty) then each bin; summary: each group's part of it and its shares,
+ * likewise.
+ */
+static void summary_tables(struct csv *c, const struct report *r, const char *pre)
+{
+    table_begin(c, pre, "summary_everything", "bin,");
+    fputs(summary_columns, c->out);
+    row_end(c);
+    for (size_t b = 0; b <= r->bin_count; b++) {
+        size_t bin = b == 0 ? SIZE_MAX : b - 1;
+        if (bin == SIZE_MAX)
+            c_empty(c);
+        else
+            c_bin(c, r, r->bins[bin]);
+        summary_counts(c, summary_everything(r, bin));
+        row_end(c);
+    }
+    table_begin(c, pre, "summary", "group,bin,");
+    fputs(summary_columns, c->out);
+    for (size_t k = 0; k < 7; k++)
+        fprintf(c->out, ",share_%s", summary_field_names[k]);
+    row_end(c);
+    for (size_t g = 0; g < r->group_count; g++)
+        for (size_t b = 0; b <= r->bin_count; b++)
+            summary_part_row(c, r, &r->groups[g], b == 0 ? SIZE_MAX : b - 1);
+}
+
 int render_csv(const struct report *r, FILE *out)
 {
     struct csv c = {out, true, r->options.mask, false};
     report_table(&c, r);
     inputs_tables(&c, r);
+    summary_tables(&c, r, "");
     group_tables(&c, r, "");
     if (r->compare) {
+        summary_tables(&c, r->compare, "compare_");
         group_tables(&c, r->compare, "compare_");
         versus_tables(&c, r);
     }

@@ -13,6 +13,7 @@
  * shows indexes (peak = 100) and shares only, and hides the sensor.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,7 @@ static void td_text(const struct page *p, const char *s)
 
 static const char *bin_unit(const struct report *r)
 {
-    return r->options.clock.width_s >= 86400 ? "day" : "hour";
+    return bin_clock_unit_name(&r->options.clock);
 }
 
 /* "2009-02-01 – 2009-12-11", or "(empty)". */
@@ -120,7 +121,7 @@ static void period_text(const struct report *r, char *buf, size_t len)
         return;
     }
     format_bin(r, r->period_start, a, sizeof(a));
-    format_bin(r, r->period_end - r->options.clock.width_s, b, sizeof(b));
+    format_bin(r, report_period_last(r), b, sizeof(b));
     snprintf(buf, len, "%s " EN_DASH " %s", a, b);
 }
 
@@ -178,6 +179,7 @@ static const char *const page_css[] = {
     "dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:0 0 10px;"
     "font-size:14px}\n"
     "dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}\n"
+    "dl.meta .warning{color:var(--burst);font-weight:600}\n"
     "nav.toc{margin:18px 0 0;font-size:14px}nav.toc a{margin-right:14px;color:var(--in)}\n"
     "table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:tabular-nums}\n"
     "th,td{padding:3px 8px;text-align:left;vertical-align:top;border-bottom:1px solid "
@@ -230,12 +232,14 @@ static const char *const page_css[] = {
     ".bm-cmp{fill:#fff;stroke:var(--burst);stroke-width:1.5}\n"
     ".note{font-size:13px;color:var(--muted);margin:4px 0 8px}\n"
     "table.compact{width:auto}table.compact td{padding:1px 16px 1px 0;border:0}\n"
-    "section.group{margin-top:44px;padding-top:22px;border-top:3px solid var(--ink)}\n"
+    "section.group,section.summary{margin-top:44px;padding-top:22px;border-top:3px solid "
+    "var(--ink)}\n"
     ".sub{color:var(--muted);margin:2px 0 0;font-size:14px;overflow-wrap:anywhere}\n"
     "footer{margin-top:48px;font-size:12px;color:var(--muted)}.print-only{display:none}\n"
     "@media print{@page{size:A4;margin:14mm 12mm}body{font-size:10pt}"
     ".page{max-width:none;padding:0}.scroll{max-height:none;overflow:visible;border:0}"
-    ".scroll th{position:static}section.group+section.group{break-before:page;border-top:0}"
+    ".scroll th{position:static}section.group+section.group,section.summary+section.group"
+    "{break-before:page;border-top:0}"
     ".bins{display:none}.print-only{display:block}"
     "figure,.card,tr,.cols>div{break-inside:avoid}h3,h4,figcaption{break-after:avoid}"
     "nav.toc{display:none}.hit:hover{fill:transparent}"
@@ -370,24 +374,33 @@ static void page_header(const struct page *p)
     }
     if (r->input->routing_source) {
         fputs("<dt>Routing</dt><dd>", p->out);
-        esc(p, r->input->routing_source);
+        esc(p, report_path(r, r->input->routing_source));
         fputs("</dd>\n", p->out);
     }
     if (r->origins.mmdb) {
         fputs("<dt>AS database</dt><dd>", p->out);
-        esc(p, mmdb_source_path(r->origins.mmdb));
+        esc(p, report_path(r, mmdb_source_path(r->origins.mmdb)));
         fputs(" (", p->out);
         esc(p, mmdb_source_type(r->origins.mmdb));
         fputs(")</dd>\n", p->out);
     }
     if (r->input->asnames_source) {
         fputs("<dt>AS names</dt><dd>", p->out);
-        esc(p, r->input->asnames_source);
+        esc(p, report_path(r, r->input->asnames_source));
+        fputs("</dd>\n", p->out);
+    }
+    double no_origin = report_no_origin_share(r);
+    if (!isnan(no_origin))
+        fprintf(p->out, "<dt>No AS known</dt><dd>%.1f%% of the %s both ways</dd>\n", no_origin,
+                r->options.metric == METRIC_BYTES ? "bytes" : "packets");
+    for (size_t i = 0; i < r->warning_count; i++) {
+        fputs("<dt class=\"warning\">Warning</dt><dd class=\"warning\">", p->out);
+        esc(p, r->warnings[i]);
         fputs("</dd>\n", p->out);
     }
     fputs("</dl>\n", p->out);
     if (r->group_count > 1) {
-        fputs("<nav class=\"toc\">Groups: ", p->out);
+        fputs("<nav class=\"toc\"><a href=\"#summary\">Summary</a> Groups: ", p->out);
         for (size_t g = 0; g < r->group_count; g++) {
             fprintf(p->out, "<a href=\"#group-%zu\">", g + 1);
             esc(p, r->groups[g].group->name);
@@ -548,6 +561,24 @@ static bool is_tick(const struct tm *tm, enum tick_level level)
     }
 }
 
+/*
+ * A week or month bin rarely starts on the 1st of a month or a year: it
+ * carries the tick when the month, quarter or year differs from the
+ * previous bin's (key holds the previous one; LONG_MIN before the first).
+ */
+static bool calendar_tick(const struct tm *tm, enum tick_level level, long *key)
+{
+    long month = (long)tm->tm_year * 12 + tm->tm_mon;
+    long here = level == TICK_YEAR      ? month / 12
+                : level == TICK_QUARTER ? month / 3
+                : level == TICK_MONTH   ? month
+                                        : *key + 1; /* every week bin */
+    bool first = *key == LONG_MIN;
+    bool tick = !first && here != *key;
+    *key = here;
+    return tick || (first && is_tick(tm, level));
+}
+
 static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
@@ -624,12 +655,20 @@ static void x_axis(const struct page *p, const struct frame *f, const struct rep
                    size_t nbins, double below, const char *lead)
 {
     const int64_t width = r->options.clock.width_s;
-    double days = (double)nbins * (double)width / 86400.0;
+    const enum bin_unit unit = r->options.clock.unit;
+    double days = (double)(r->period_end - r->period_start) / 86400.0;
     enum tick_level level = tick_level_for(days);
-    /* Day bins have no hours: a one-day chart reads "9" and "Mar 2018", not "00:00". */
+    /* Day bins have no hours: a one-day chart reads "9" and "Mar 2018", not "00:00";
+     * week and month bins have no finer ticks than themselves. */
     if (width >= 86400 && level > TICK_DAY)
         level = TICK_DAY;
-    bool centred = width >= 86400 && (level == TICK_DAY || level == TICK_WEEK);
+    if (unit == BIN_WEEK && level > TICK_WEEK)
+        level = TICK_WEEK;
+    if (unit == BIN_MONTH && level > TICK_MONTH)
+        level = TICK_MONTH;
+    bool centred = width >= 86400 && (level == TICK_DAY || level == TICK_WEEK ||
+                                      (unit == BIN_MONTH && level == TICK_MONTH));
+    long previous_key = LONG_MIN;
     double last1 = -1e9, last2 = -1e9, last2_w = 0, base = f->top + f->height + below;
     size_t shown = nbins < f->bins ? nbins : f->bins;
     char context[32] = "", first_context[32] = "", row1[16], row2[32];
@@ -646,8 +685,10 @@ static void x_axis(const struct page *p, const struct frame *f, const struct rep
     }
     for (size_t i = 0; i < shown; i++) {
         struct tm tm;
-        local_tm(r, r->period_start + (int64_t)i * width, &tm);
-        bool tick = is_tick(&tm, level) || (i + 1 == nbins && ticks == 0);
+        local_tm(r, r->bins[i], &tm);
+        bool tick =
+            unit == BIN_FIXED ? is_tick(&tm, level) : calendar_tick(&tm, level, &previous_key);
+        tick = tick || (i + 1 == nbins && ticks == 0);
         char here[32];
         axis_context(level, &tm, here, sizeof(here));
         /* The year names itself on a year tick; elsewhere it goes in the context row. */
@@ -1960,7 +2001,7 @@ static void as_section(const struct page *p, const struct group_report *gr)
 static double list_share(const struct category_entry *v, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i].name, name) == 0)
+        if (strcmp(v[i].category, name) == 0)
             return v[i].f.share;
     return 0;
 }
@@ -1981,10 +2022,10 @@ static void versus_list_chart(const struct page *p, const char *title, const str
     for (size_t i = 0; i < na; i++, n++) {
         snprintf(bars[n].label, sizeof(bars[n].label), "%s", a->lists[l][i].name);
         bars[n].value = a->lists[l][i].f.share;
-        bars[n].value2 = list_share(b->lists[l], nb, a->lists[l][i].name);
+        bars[n].value2 = list_share(b->lists[l], nb, a->lists[l][i].category);
     }
     for (size_t i = 0; i < nb; i++) {
-        if (list_share(a->lists[l], na, b->lists[l][i].name) > 0 ||
+        if (list_share(a->lists[l], na, b->lists[l][i].category) > 0 ||
             strcmp(b->lists[l][i].name, "") == 0)
             continue;
         snprintf(bars[n].label, sizeof(bars[n].label), "%s", b->lists[l][i].name);
@@ -2115,7 +2156,7 @@ static void group_files(const struct page *p, const struct group_report *gr)
         const struct snapshot_use *u = &gr->snapshots[i];
         char day[16], a[40], b[40];
         fputs("<tr>", p->out);
-        td_text(p, u->snapshot->source);
+        td_text(p, report_path(p->r, u->snapshot->source));
         fprintf(p->out, "<td>%s</td>", snapshot_day_format(u->snapshot->day, day, sizeof(day)));
         td_num(p, prefix_set_count(u->snapshot->set));
         if (u->used) {
@@ -2142,7 +2183,7 @@ static void group_head(const struct page *p, const struct group_report *gr, size
     if (g->kind == GROUP_PREFIXES) {
         size_t n = prefix_set_count(g->prefixes);
         fprintf(p->out, "%zu prefix%s from ", n, n == 1 ? "" : "es");
-        esc(p, group_prefixes_source(g));
+        esc(p, report_path(r, group_prefixes_source(g)));
         if (g->snapshots.count > 1)
             fprintf(p->out, ", the latest of %zu files", g->snapshots.count);
     } else if (g->kind == GROUP_ASNS) {
@@ -2150,7 +2191,8 @@ static void group_head(const struct page *p, const struct group_report *gr, size
         for (size_t i = 0; i < g->asn_count; i++)
             fprintf(p->out, "%s%" PRIu32, i ? ", " : "", g->asns[i]);
         fputs(" in ", p->out);
-        esc(p, r->input->routing_source ? r->input->routing_source : "(no routing table)");
+        esc(p, r->input->routing_source ? report_path(r, r->input->routing_source)
+                                        : "(no routing table)");
     } else {
         fputs("every remote address", p->out);
     }
@@ -2207,21 +2249,29 @@ static void group_section(const struct page *p, const struct group_report *gr, s
     sources_chart(p, gr, &h);
     series_table(p, gr, cmp, &h);
 
+    if (!r->sensor_started) /* a passive sensor: its own sections in one line */
+        fputs("<p class=\"note\" id=\"passive\">The sensor started nothing in this period (a "
+              "passive sensor): nothing of its own sent, no replies to it.</p>\n",
+              p->out);
     fputs("<h3>What the sensor sent</h3>\n<div class=\"cols\">\n", p->out);
-    category_panel(p, gr, LIST_OUT);
+    if (r->sensor_started)
+        category_panel(p, gr, LIST_OUT);
     category_panel(p, gr, LIST_OUT_REPLIES);
     if (gr->list_counts[LIST_OUT_UNKNOWN])
         category_panel(p, gr, LIST_OUT_UNKNOWN);
     fputs("</div>\n<h3>What came back</h3>\n<div class=\"cols\">\n", p->out);
-    category_panel(p, gr, LIST_IN_REPLIES);
+    if (r->sensor_started)
+        category_panel(p, gr, LIST_IN_REPLIES);
     category_panel(p, gr, LIST_IN_UNSOLICITED);
     if (gr->list_counts[LIST_IN_UNKNOWN])
         category_panel(p, gr, LIST_IN_UNKNOWN);
     fputs("</div>\n", p->out);
 
     ports_section(p, gr);
+    render_html_by(r, gr, p->out);
     bursts_section(p, gr);
-    activity_section(p, gr);
+    if (r->sensor_started)
+        activity_section(p, gr);
     evidence_section(p, gr);
 
     fputs("<h3>Sources</h3>\n", p->out);
@@ -2246,6 +2296,7 @@ int render_html(const struct report *r, FILE *out)
     page_head(&p);
     page_header(&p);
     fputs("<main>\n", out);
+    render_html_summary(r, out);
     for (size_t g = 0; g < r->group_count; g++)
         group_section(&p, &r->groups[g], g);
     fputs("</main>\n<footer>Made by honeyscope. Counting rules: docs/semantics.md; every number "

@@ -6,6 +6,7 @@
  * JSON must be valid UTF-8 and labels or paths need not be.
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,15 +48,44 @@ static json_t *options_json(const struct report *r)
     json_t *o = json_object();
     json_object_set_new(o, "from",
                         r->period_end > r->period_start ? jbin(r, r->period_start) : json_null());
-    json_object_set_new(o, "to",
-                        r->period_end > r->period_start
-                            ? jbin(r, r->period_end - r->options.clock.width_s)
-                            : json_null());
-    json_object_set_new(o, "bin", json_string(r->options.clock.width_s >= 86400 ? "day" : "hour"));
+    json_object_set_new(
+        o, "to", r->period_end > r->period_start ? jbin(r, report_period_last(r)) : json_null());
+    json_object_set_new(o, "bin", json_string(bin_clock_unit_name(&r->options.clock)));
     json_object_set_new(o, "tz", json_string(zone));
     json_object_set_new(o, "metric", json_string(metric_name(r->options.metric)));
     json_object_set_new(o, "top", jint(r->options.top));
+    json_object_set_new(o, "by",
+                        r->options.by ? json_string(by_kind_name(r->options.by)) : json_null());
     return o;
+}
+
+/* --by: the group's keys, the --top first (docs/json.md). */
+static void by_json(const struct report *r, const struct group_report *gr, json_t *o)
+{
+    if (!r->options.by)
+        return;
+    json_t *list = json_array();
+    for (size_t i = 0; i < gr->by_count; i++) {
+        const struct by_entry *e = &gr->by[i];
+        json_t *j = json_object(), *ports = json_array();
+        json_object_set_new(j, "key", jstr(e->key));
+        json_object_set_new(j, "asn", e->asn ? jint(e->asn) : json_null());
+        json_object_set_new(j, "name", e->name[0] ? jstr(e->name) : json_null());
+        json_object_set_new(j, "packets_in", jint(e->packets_in));
+        json_object_set_new(j, "packets_out", jint(e->packets_out));
+        json_object_set_new(j, "bytes_in", jint(e->bytes_in));
+        json_object_set_new(j, "bytes_out", jint(e->bytes_out));
+        json_object_set_new(j, "flows", jint(e->flows));
+        json_object_set_new(j, "sources", jint(e->sources));
+        json_object_set_new(j, "share", json_real(e->share));
+        for (size_t k = 0; k < e->port_count; k++)
+            json_array_append_new(ports, json_string(e->ports[k]));
+        json_object_set_new(j, "ports", ports);
+        json_object_set_new(j, "ports_total", jint(e->ports_total));
+        json_array_append_new(list, j);
+    }
+    json_object_set_new(o, "by", list);
+    json_object_set_new(o, "by_distinct", jint(gr->by_total));
 }
 
 static json_t *inputs_json(const struct report *r)
@@ -75,7 +105,9 @@ static json_t *inputs_json(const struct report *r)
         json_object_set_new(jf, "link_name",
                             f->format[0] ? jstr(capture_link_name(f->link_type)) : json_null());
         json_object_set_new(jf, "packets", jint(f->packets));
-        json_object_set_new(jf, "error", jstr(f->error));
+        char *message = report_path_message(r, f->error, f->path);
+        json_object_set_new(jf, "error", jstr(message));
+        free(message);
         json_object_set_new(jf, "same_as", jstr(f->same_as));
         json_array_append_new(files, jf);
     }
@@ -134,7 +166,7 @@ static json_t *group_header_json(const struct report *r, const struct group *g, 
     json_t *list = json_array();
     json_object_set_new(o, "name", jstr(g->name));
     json_object_set_new(o, "kind", json_string(kinds[g->kind]));
-    json_object_set_new(o, "source", jstr(group_prefixes_source(g)));
+    json_object_set_new(o, "source", jstr(report_path(r, group_prefixes_source(g))));
     if (g->kind == GROUP_PREFIXES) {
         for (size_t i = 0; i < prefix_set_count(g->prefixes); i++)
             json_array_append_new(list, prefix_json(prefix_set_entry(g->prefixes, i)));
@@ -198,7 +230,7 @@ static json_t *snapshots_json(const struct report *r, const struct snapshot_use 
         const struct snapshot_use *u = &uses[i];
         char day[16];
         json_t *o = json_object();
-        json_object_set_new(o, "source", jstr(u->snapshot->source));
+        json_object_set_new(o, "source", jstr(report_path(r, u->snapshot->source)));
         json_object_set_new(o, "format", json_string(u->snapshot->format));
         json_object_set_new(
             o, "date",
@@ -394,6 +426,7 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     json_object_set_new(totals, "flows", jint(gr->totals.flows));
     json_object_set_new(totals, "sources", jint(gr->totals.sources));
     json_object_set_new(o, "totals", totals);
+    by_json(r, gr, o);
 
     for (size_t i = 0; i < gr->series_count; i++) {
         const struct series_point *p = &gr->series[i];
@@ -417,9 +450,12 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
 
     for (unsigned l = 0; l < LIST_COUNT; l++) {
         json_t *list = json_array();
-        for (size_t i = 0; i < gr->list_counts[l]; i++)
-            json_array_append_new(
-                list, figures_json("category", gr->lists[l][i].name, &gr->lists[l][i].f));
+        for (size_t i = 0; i < gr->list_counts[l]; i++) {
+            const struct category_entry *e = &gr->lists[l][i];
+            json_t *entry = figures_json("category", e->category, &e->f);
+            json_object_set_new(entry, "name", json_string(e->name));
+            json_array_append_new(list, entry);
+        }
         json_object_set_new(o, list_json_names[l], list);
     }
 
@@ -447,6 +483,100 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     return o;
 }
 
+/* ---- the summary across groups (summary.c) --------------------------------- */
+
+static void null_all_integers(json_t *o);
+
+static json_t *jshare(double share)
+{
+    return isnan(share) ? json_null() : json_real(share);
+}
+
+static json_t *summary_counts_json(const struct summary_point *p, json_t *o)
+{
+    for (size_t k = 0; k < 7; k++)
+        json_object_set_new(o, summary_field_names[k], jint(summary_field(p, k)));
+    return o;
+}
+
+static json_t *summary_part_json(const struct summary_part *part, json_t *o)
+{
+    json_t *share = json_object();
+    summary_counts_json(&part->part, o);
+    for (size_t k = 0; k < 7; k++)
+        json_object_set_new(share, summary_field_names[k], jshare(part->share[k]));
+    json_object_set_new(o, "share", share);
+    return o;
+}
+
+/*
+ * "summary": everything the sensor received and sent, and each group's part
+ * of it with its shares, over the period and per bin (docs/json.md).
+ */
+static json_t *summary_json(const struct report *r)
+{
+    json_t *o = json_object(), *all = json_object(), *all_series = json_array(),
+           *groups = json_array();
+    summary_counts_json(summary_everything(r, SIZE_MAX), all);
+    for (size_t b = 0; b < r->bin_count; b++) {
+        json_t *p = json_object();
+        json_object_set_new(p, "bin", jbin(r, r->bins[b]));
+        json_array_append_new(all_series, summary_counts_json(summary_everything(r, b), p));
+    }
+    json_object_set_new(all, "series", all_series);
+    json_object_set_new(o, "everything", all);
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        struct summary_part part;
+        json_t *e = json_object(), *series = json_array();
+        json_object_set_new(e, "name", json_string(gr->group->name));
+        summary_part_of(r, gr, SIZE_MAX, &part);
+        summary_part_json(&part, e);
+        for (size_t b = 0; b < r->bin_count; b++) {
+            json_t *p = json_object();
+            json_object_set_new(p, "bin", jbin(r, r->bins[b]));
+            summary_part_of(r, gr, b, &part);
+            json_array_append_new(series, summary_part_json(&part, p));
+        }
+        json_object_set_new(e, "series", series);
+        json_array_append_new(groups, e);
+    }
+    json_object_set_new(o, "groups", groups);
+    return o;
+}
+
+/* The traffic of no known origin AS, or null when nothing names ASes. */
+static json_t *no_origin_json(const struct report *r)
+{
+    double share = report_no_origin_share(r);
+    if (!origin_sources_any(&r->origins))
+        return json_null();
+    const struct summary_point *p = &r->no_origin;
+    json_t *o = json_object();
+    json_object_set_new(o, "packets_in", jint(p->packets_in));
+    json_object_set_new(o, "packets_out", jint(p->packets_out));
+    json_object_set_new(o, "bytes_in", jint(p->bytes_in));
+    json_object_set_new(o, "bytes_out", jint(p->bytes_out));
+    json_object_set_new(o, "flows", jint(p->flows));
+    json_object_set_new(o, "share", jshare(share));
+    return o;
+}
+
+/* --mask: the counts go, the shares stay. */
+static void mask_summary(json_t *summary)
+{
+    size_t i, j;
+    json_t *g, *p;
+    json_t *all = json_object_get(summary, "everything");
+    null_all_integers(all);
+    json_array_foreach(json_object_get(all, "series"), i, p) null_all_integers(p);
+    json_array_foreach(json_object_get(summary, "groups"), i, g)
+    {
+        null_all_integers(g);
+        json_array_foreach(json_object_get(g, "series"), j, p) null_all_integers(p);
+    }
+}
+
 static json_t *ratio(uint64_t a, uint64_t b)
 {
     return b ? json_real((double)a / (double)b) : json_null();
@@ -464,7 +594,7 @@ static json_t *versus_list(const struct category_entry *a, size_t na,
             double other = 0;
             bool seen = false;
             for (size_t j = 0; j < nw && !seen; j++)
-                if (strcmp(v[i].name, w[j].name) == 0) {
+                if (strcmp(v[i].category, w[j].category) == 0) {
                     other = w[j].f.share;
                     seen = true;
                 }
@@ -472,7 +602,8 @@ static json_t *versus_list(const struct category_entry *a, size_t na,
                 continue; /* listed in the first pass */
             double share = pass ? other : v[i].f.share, share_compare = pass ? v[i].f.share : other;
             json_t *e = json_object();
-            json_object_set_new(e, "category", jstr(v[i].name));
+            json_object_set_new(e, "category", jstr(v[i].category));
+            json_object_set_new(e, "name", jstr(v[i].name));
             json_object_set_new(e, "share", json_real(share));
             json_object_set_new(e, "share_compare", json_real(share_compare));
             json_object_set_new(e, "points", json_real(share - share_compare));
@@ -622,6 +753,15 @@ static void mask_group(json_t *g)
     json_array_foreach(json_object_get(churn, "by_prefix"), j, e) null_all_integers(e);
     json_array_foreach(json_object_get(churn, "by_net"), j, e) null_all_integers(e);
     json_array_foreach(json_object_get(g, "asns_top"), j, e) null_all_integers(e);
+    json_array_foreach(json_object_get(g, "by"), j, e)
+    {
+        json_t *asn = json_object_get(e, "asn");
+        json_incref(asn); /* an AS number is a name, not a count */
+        null_all_integers(e);
+        json_object_set_new(e, "asn", asn);
+    }
+    if (json_object_get(g, "by_distinct"))
+        json_object_set_new(g, "by_distinct", json_null());
     json_object_foreach(json_object_get(g, "evidence"), key, e)
     {
         null_all_integers(e);
@@ -650,6 +790,10 @@ static void mask_json(json_t *root)
         null_fields(f, (const char *const[]){"path", "same_as", "packets", NULL});
     json_array_foreach(json_object_get(root, "groups"), i, g) mask_group(g);
     json_t *cmp = json_object_get(root, "compare");
+    mask_summary(json_object_get(root, "summary"));
+    if (json_is_object(json_object_get(root, "no_origin_as")))
+        null_all_integers(json_object_get(root, "no_origin_as"));
+    mask_summary(json_object_get(cmp, "summary"));
     json_array_foreach(json_object_get(cmp, "groups"), i, g) mask_group(g);
 }
 
@@ -666,13 +810,13 @@ int render_json(const struct report *r, FILE *out)
     }
     json_object_set_new(root, "sensor", sensors);
     json_object_set_new(root, "sensor_detection", jstr(r->input->sensor_detection));
-    json_object_set_new(root, "routing", jstr(r->input->routing_source));
+    json_object_set_new(root, "routing", jstr(report_path(r, r->input->routing_source)));
     json_object_set_new(root, "routing_snapshots",
                         snapshots_json(r, r->routing_snapshots, r->routing_snapshot_count));
     if (r->origins.mmdb) {
         char day[16];
         json_t *m = json_object();
-        json_object_set_new(m, "path", jstr(mmdb_source_path(r->origins.mmdb)));
+        json_object_set_new(m, "path", jstr(report_path(r, mmdb_source_path(r->origins.mmdb))));
         json_object_set_new(m, "type", jstr(mmdb_source_type(r->origins.mmdb)));
         json_object_set_new(
             m, "date",
@@ -681,7 +825,14 @@ int render_json(const struct report *r, FILE *out)
     } else {
         json_object_set_new(root, "mmdb", json_null());
     }
-    json_object_set_new(root, "asnames", jstr(r->input->asnames_source));
+    json_object_set_new(root, "asnames", jstr(report_path(r, r->input->asnames_source)));
+    json_object_set_new(root, "sensor_started", json_boolean(r->sensor_started != 0));
+    json_t *warnings = json_array();
+    for (size_t i = 0; i < r->warning_count; i++)
+        json_array_append_new(warnings, jstr(r->warnings[i]));
+    json_object_set_new(root, "warnings", warnings);
+    json_object_set_new(root, "no_origin_as", no_origin_json(r));
+    json_object_set_new(root, "summary", summary_json(r));
     for (size_t g = 0; g < r->group_count; g++)
         json_array_append_new(groups, group_json(r, &r->groups[g]));
     json_object_set_new(root, "groups", groups);
@@ -694,6 +845,7 @@ int render_json(const struct report *r, FILE *out)
                                 versus_json(&r->groups[g], &r->compare->groups[g]));
         }
         json_object_set_new(cmp, "groups", cgroups);
+        json_object_set_new(cmp, "summary", summary_json(r->compare));
         json_object_set_new(root, "compare", cmp);
     }
     if (r->options.mask)

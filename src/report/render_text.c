@@ -5,6 +5,7 @@
  * screen.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "../capture/capture.h"
@@ -21,7 +22,7 @@ static void masked_header(const struct report *r, FILE *out)
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
     if (r->period_end > r->period_start) {
         format_bin(r, r->period_start, a, sizeof(a));
-        format_bin(r, r->period_end - r->options.clock.width_s, b, sizeof(b));
+        format_bin(r, report_period_last(r), b, sizeof(b));
         fprintf(out, "period   %s .. %s, UTC%s; shares of %s\n", a, b, zone,
                 metric_name(r->options.metric));
     }
@@ -92,10 +93,9 @@ static void header(const struct report *r, FILE *out)
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
     if (r->period_end > r->period_start) {
         format_bin(r, r->period_start, a, sizeof(a));
-        format_bin(r, r->period_end - r->options.clock.width_s, b, sizeof(b));
+        format_bin(r, report_period_last(r), b, sizeof(b));
         fprintf(out, "period   %s .. %s, by %s, UTC%s; shares of %s\n", a, b,
-                r->options.clock.width_s >= 86400 ? "day" : "hour", zone,
-                metric_name(r->options.metric));
+                bin_clock_unit_name(&r->options.clock), zone, metric_name(r->options.metric));
     } else {
         fprintf(out, "period   (empty)\n");
     }
@@ -109,7 +109,7 @@ static void group_header(const struct report *r, const struct group_report *gr, 
     if (g->kind == GROUP_PREFIXES) {
         size_t n = prefix_set_count(g->prefixes);
         fprintf(out, ": %zu prefix%s from ", n, n == 1 ? "" : "es");
-        text_escape(out, group_prefixes_source(g));
+        text_escape(out, report_path(r, group_prefixes_source(g)));
         if (g->snapshots.count > 1)
             fprintf(out, ", the latest of %zu files (each below)", g->snapshots.count);
         fprintf(out, "\n");
@@ -134,8 +134,8 @@ static void group_header(const struct report *r, const struct group_report *gr, 
         for (size_t i = 0; i < g->asn_count; i++)
             fprintf(out, "%s%" PRIu32, i ? ", " : "", g->asns[i]);
         fprintf(out, " in ");
-        text_escape(out,
-                    r->input->routing_source ? r->input->routing_source : "(no routing table)");
+        text_escape(out, r->input->routing_source ? report_path(r, r->input->routing_source)
+                                                  : "(no routing table)");
         fprintf(out, "\n");
     } else {
         fprintf(out, ": every remote address\n");
@@ -182,7 +182,7 @@ static void series(const struct report *r, const struct group_report *gr, FILE *
     }
     bool masked = r->options.mask;
     fprintf(out, "\n-- volume per %s (%s%s): in #, out =; ! marks a burst of unsolicited traffic\n",
-            r->options.clock.width_s >= 86400 ? "day" : "hour", metric_name(m),
+            bin_clock_unit_name(&r->options.clock), metric_name(m),
             masked ? ", as an index: peak = 100" : "");
     fprintf(out, "%-22s %10s %-*s %10s %-*s %7s %7s\n", "bin", "in", BAR_WIDTH, "", "out",
             BAR_WIDTH, "", masked ? "" : "flows", masked ? "" : "sources");
@@ -346,7 +346,7 @@ static void snapshot_lines(const struct report *r, const char *title,
         const struct snapshot_use *u = &uses[i];
         char day[16], a[40], b[40];
         fprintf(out, "%-8s ", i == 0 ? title : "");
-        text_escape(out, u->snapshot->source);
+        text_escape(out, report_path(r, u->snapshot->source));
         fprintf(out, " (%s, %s, %zu prefixes): ", u->snapshot->format,
                 snapshot_day_format(u->snapshot->day, day, sizeof(day)),
                 prefix_set_count(u->snapshot->set));
@@ -369,7 +369,7 @@ static void naming_header(const struct report *r, FILE *out)
     if (o->mmdb) {
         char day[16];
         fprintf(out, "mmdb     ");
-        text_escape(out, mmdb_source_path(o->mmdb));
+        text_escape(out, report_path(r, mmdb_source_path(o->mmdb)));
         fprintf(out, " (");
         text_escape(out, mmdb_source_type(o->mmdb));
         fprintf(out, ", built %s)\n",
@@ -377,8 +377,17 @@ static void naming_header(const struct report *r, FILE *out)
     }
     if (r->input->asnames_source) {
         fprintf(out, "asnames  ");
-        text_escape(out, r->input->asnames_source);
+        text_escape(out, report_path(r, r->input->asnames_source));
         fprintf(out, " (%zu names)\n", as_names_count(o->names));
+    }
+    double no_origin = report_no_origin_share(r);
+    if (!isnan(no_origin))
+        fprintf(out, "no AS    %.1f%% of the %s both ways had no origin AS known\n", no_origin,
+                r->options.metric == METRIC_BYTES ? "bytes" : "packets");
+    for (size_t i = 0; i < r->warning_count; i++) {
+        fprintf(out, "WARNING  ");
+        text_escape(out, r->warnings[i]);
+        fputc('\n', out);
     }
 }
 
@@ -479,7 +488,7 @@ static void burst_table(const struct report *r, const struct group_report *gr, F
 static void sensor_activity(const struct report *r, const struct group_report *gr, FILE *out)
 {
     fprintf(out, "\n-- the sensor's own traffic: %ss in which it started conversations\n",
-            r->options.clock.width_s >= 86400 ? "day" : "hour");
+            bin_clock_unit_name(&r->options.clock));
     for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
         size_t runs = 0, active = 0;
         for (size_t i = 0; i < gr->series_count; i++)
@@ -576,7 +585,7 @@ static void versus_list(const char *title, const struct category_entry *a, size_
     for (size_t i = 0; i < na; i++) {
         double other = 0;
         for (size_t j = 0; j < nb; j++)
-            if (strcmp(a[i].name, b[j].name) == 0)
+            if (strcmp(a[i].category, b[j].category) == 0)
                 other = b[j].f.share;
         fprintf(out, "   %-24s %7.1f%% %7.1f%% %+8.1f\n", a[i].name, a[i].f.share, other,
                 a[i].f.share - other);
@@ -584,7 +593,7 @@ static void versus_list(const char *title, const struct category_entry *a, size_
     for (size_t j = 0; j < nb; j++) {
         bool seen = false;
         for (size_t i = 0; i < na && !seen; i++)
-            seen = strcmp(a[i].name, b[j].name) == 0;
+            seen = strcmp(a[i].category, b[j].category) == 0;
         if (!seen)
             fprintf(out, "   %-24s %7.1f%% %7.1f%% %+8.1f\n", b[j].name, 0.0, b[j].f.share,
                     -b[j].f.share);
@@ -599,7 +608,7 @@ static void versus_tables(const struct report *r, const struct group_report *a,
     const struct report *c = r->compare;
     if (c->period_end > c->period_start) {
         format_bin(c, c->period_start, from, sizeof(from));
-        format_bin(c, c->period_end - c->options.clock.width_s, to, sizeof(to));
+        format_bin(c, report_period_last(c), to, sizeof(to));
     }
     fprintf(out, "\n-- compared with %s .. %s\n", from, to);
     if (!r->options.mask) {
@@ -635,24 +644,152 @@ static void versus_tables(const struct report *r, const struct group_report *a,
                 b->list_counts[LIST_IN_UNSOLICITED], out);
 }
 
+/* A share in width columns after a space: "56.3%", or "-" when there was nothing. */
+/* --by: the group split by label, AS or country. */
+static void by_table(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    if (!r->options.by)
+        return;
+    bool masked = r->options.mask;
+    fprintf(out, "\n-- by %s: %zu distinct%s (share of the group's %s both ways)\n",
+            by_kind_name(r->options.by), gr->by_total,
+            gr->by_count < gr->by_total ? ", the first shown" : "", metric_name(r->options.metric));
+    if (masked)
+        fprintf(out, "%7s  %-40s %s\n", "share", "key", "top unsolicited services");
+    else
+        fprintf(out, "%12s %12s %9s %8s %7s  %-40s %s\n", "packets in", "packets out", "flows",
+                "sources", "share", "key", "top unsolicited services");
+    for (size_t i = 0; i < gr->by_count; i++) {
+        const struct by_entry *e = &gr->by[i];
+        if (!masked)
+            fprintf(out, "%12" PRIu64 " %12" PRIu64 " %9" PRIu64 " %8" PRIu64 " ", e->packets_in,
+                    e->packets_out, e->flows, e->sources);
+        fprintf(out, "%6.1f%%  ", e->share);
+        int width = 40 - (int)strlen(e->key[0] ? e->key : "(none)");
+        text_escape(out, e->key[0] ? e->key : "(none)");
+        if (e->name[0]) {
+            fputc(' ', out);
+            text_escape(out, e->name);
+            width -= 1 + (int)strlen(e->name);
+        }
+        fprintf(out, "%*s", width > 0 ? width : 0, "");
+        for (size_t k = 0; k < e->port_count; k++)
+            fprintf(out, " %s", e->ports[k]);
+        fputc('\n', out);
+    }
+}
+
+static void share_cell(FILE *out, double share, int width)
+{
+    char text[16];
+    if (isnan(share))
+        snprintf(text, sizeof(text), "-");
+    else
+        snprintf(text, sizeof(text), "%.1f%%", share);
+    fprintf(out, " %*s", width, text);
+}
+
+/*
+ * Each group's part of everything the sensor received and sent: counts (not
+ * under --mask) and shares, over the period and bin by bin. Groups are
+ * numbered in the per-bin table, as their names may be long.
+ */
+static void summary(const struct report *r, FILE *out)
+{
+    enum metric m = r->options.metric == METRIC_FLOWS ? METRIC_PACKETS : r->options.metric;
+    size_t in = m == METRIC_BYTES ? 2 : 0; /* summary_point fields: packets or bytes */
+    bool masked = r->options.mask;
+    struct summary_part part;
+    const struct summary_point *all = summary_everything(r, SIZE_MAX);
+
+    if (!r->group_count)
+        return;
+    fprintf(out, "\n== summary: each group's share of everything the sensor received and sent\n");
+    const size_t fields[5] = {in, in + 1, 4, 5, 6};
+    static const int widths[5] = {12, 12, 9, 10, 11};
+    const char *titles[5] = {m == METRIC_BYTES ? "bytes in" : "packets in",
+                             m == METRIC_BYTES ? "bytes out" : "packets out", "flows", "sources in",
+                             "sources out"};
+    fprintf(out, "%-4s %-24s", "", "group");
+    for (size_t k = 0; k < 5; k++) {
+        if (masked)
+            fprintf(out, " %*s", widths[k], titles[k]);
+        else
+            fprintf(out, " %*s %7s", widths[k], titles[k], "share");
+    }
+    fputc('\n', out);
+    for (size_t g = 0; g <= r->group_count; g++) {
+        const struct summary_point *counts;
+        if (g < r->group_count) {
+            const char *name = r->groups[g].group->name;
+            summary_part_of(r, &r->groups[g], SIZE_MAX, &part);
+            counts = &part.part;
+            fprintf(out, "%-4zu ", g + 1);
+            text_escape(out, name);
+            /* A long name keeps its line; the figures go under it. */
+            if (strlen(name) > 24)
+                fprintf(out, "\n%-29s", "");
+            else
+                fprintf(out, "%-*s", (int)(24 - strlen(name)), "");
+        } else {
+            counts = all;
+            for (size_t k = 0; k < 7; k++)
+                part.share[k] = summary_field(counts, k) ? 100.0 : NAN;
+            fprintf(out, "%-4s %-24s", "", "(everything)");
+        }
+        for (size_t k = 0; k < 5; k++) {
+            if (masked) {
+                share_cell(out, part.share[fields[k]], widths[k]);
+                continue;
+            }
+            fprintf(out, " %*" PRIu64, widths[k], summary_field(counts, fields[k]));
+            share_cell(out, part.share[fields[k]], 7);
+        }
+        fputc('\n', out);
+    }
+    fprintf(out, "\n-- share of everything received (in) and sent (out) per %s, in %s\n%-22s",
+            bin_clock_unit_name(&r->options.clock), metric_name(m), "bin");
+    for (size_t g = 0; g < r->group_count; g++)
+        fprintf(out, " %4zu in %4zu out", g + 1, g + 1);
+    fputc('\n', out);
+    for (size_t b = 0; b < r->bin_count; b++) {
+        char name[40];
+        format_bin(r, r->bins[b], name, sizeof(name));
+        fprintf(out, "%-22s", name);
+        for (size_t g = 0; g < r->group_count; g++) {
+            summary_part_of(r, &r->groups[g], b, &part);
+            share_cell(out, part.share[in], 7);
+            share_cell(out, part.share[in + 1], 8);
+        }
+        fputc('\n', out);
+    }
+}
+
 int render_text(const struct report *r, FILE *out)
 {
     header(r, out);
     naming_header(r, out);
+    summary(r, out);
     for (size_t g = 0; g < r->group_count; g++) {
         const struct group_report *gr = &r->groups[g];
         group_header(r, gr, out);
         group_snapshots(r, gr, out);
         series(r, gr, out);
+        if (!r->sensor_started)
+            fprintf(out, "\n-- the sensor started nothing in this period (a passive sensor): "
+                         "nothing of its own sent, no replies to it\n");
         for (unsigned l = 0; l < LIST_COUNT; l++)
-            category_table(r, gr, l, out);
+            if (r->sensor_started || (l != LIST_OUT && l != LIST_IN_REPLIES))
+                category_table(r, gr, l, out);
         port_table(r, gr, out);
+        by_table(r, gr, out);
         if (!r->options.mask) {
             source_table(r, gr, out);
             as_table(r, gr, out);
         }
         burst_table(r, gr, out);
-        sensor_activity(r, gr, out);
+        if (r->sensor_started)
+            sensor_activity(r, gr, out);
         evidence_table(r, gr, out);
         if (!r->options.mask)
             churn_table(gr, out);

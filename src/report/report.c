@@ -283,9 +283,37 @@ static void port_proto_name(uint8_t proto, char *buf, size_t len)
 }
 
 /* Turns reduced items into the category lists and the port table. */
+static int item_service_cmp(const void *a, const void *b)
+{
+    const struct item *x = a, *y = b;
+    if (x->proto != y->proto)
+        return x->proto < y->proto ? -1 : 1;
+    return x->service < y->service ? -1 : x->service > y->service;
+}
+
+/*
+ * The shown name of a remote-started entry: its service's traffic received
+ * unsolicited (in, sorted by service) decides whether it has a probe's
+ * shape, for the replies as for the received.
+ */
+static void unsolicited_name(struct category_entry *e, const struct item *it, const struct item *in,
+                             size_t in_n)
+{
+    const struct item *u = in_n ? bsearch(it, in, in_n, sizeof(*in), item_service_cmp) : NULL;
+    bool probe = u && category_probe_shape(it->proto, it->service, u->f.packets, u->f.flows);
+    category_format_unsolicited(probe, it->proto, it->service, e->name, sizeof(e->name));
+}
+
 static void finish_lists(struct group_report *gr, struct item *v, size_t n, struct item *ports,
                          size_t port_n, enum metric metric)
 {
+    struct item *in = xcalloc(n ? n : 1, sizeof(*in));
+    size_t in_n = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i].list == LIST_IN_UNSOLICITED)
+            in[in_n++] = v[i];
+    if (in_n)
+        qsort(in, in_n, sizeof(*in), item_service_cmp);
     for (size_t i = 0; i < n; i++) {
         const struct item *it = &v[i];
         if (it->f.packets == 0)
@@ -299,10 +327,14 @@ static void finish_lists(struct group_report *gr, struct item *v, size_t n, stru
         else
             category_format((enum initiator)it->initiator, it->proto, it->service, e->name,
                             sizeof(e->name));
+        memcpy(e->category, e->name, sizeof(e->category));
+        if (it->initiator == INITIATOR_REMOTE)
+            unsolicited_name(e, it, in, in_n);
         e->f = it->f;
         e->f.share = share(figures_metric(&e->f, metric),
                            direction_total(&gr->totals, list_is_in(it->list), metric));
     }
+    free(in);
     sort_metric = metric;
     for (unsigned l = 0; l < LIST_COUNT; l++)
         if (gr->list_counts[l])
@@ -328,7 +360,8 @@ struct remote_state {
     struct source_entry source;
     struct items services; /* unsolicited services of this remote */
     int64_t last_counted_bin;
-    size_t active_bins; /* bins in which it sent the sensor something */
+    int64_t last_out_bin; /* the latest bin in which the sensor sent it something */
+    size_t active_bins;   /* bins in which it sent the sensor something */
 };
 
 /*
@@ -443,6 +476,7 @@ static void remote_begin(struct remote_state *rs, const struct ip_addr *addr,
     rs->source.last_ns = INT64_MIN;
     items_clear(&rs->services);
     rs->last_counted_bin = INT64_MIN;
+    rs->last_out_bin = INT64_MIN;
     rs->active_bins = 0;
 }
 
@@ -600,13 +634,47 @@ static void remote_end(struct remote_state *rs, struct top_heap *top, uint64_t *
 /* ---- building ----------------------------------------------------------------- */
 
 /*
- * The report's bin of a cube row. A cube may be finer than the report (a
- * store keeps quarter hours); its bins nest in the report's as long as the
- * zone offset is a multiple of the cube's width, which the caller checks.
+ * The bin a cube row is sorted and filtered by: the report's hour or day. A
+ * cube may be finer than the report (a store keeps quarter hours); its bins
+ * nest in the report's as long as the zone offset is a multiple of the
+ * cube's width, which the caller checks. Weeks and months are made of days,
+ * so a period cut mid-month still takes only its own days.
  */
+static int64_t row_day_or_hour(const struct bin_clock *clock, int64_t row_bin)
+{
+    struct bin_clock fixed = *clock;
+    fixed.unit = BIN_FIXED;
+    return bin_clock_start(&fixed, row_bin);
+}
+
 static int64_t report_bin(const struct bin_clock *clock, const struct cube_row *row)
 {
-    return bin_clock_start(clock, row->key.bin);
+    return row_day_or_hour(clock, row->key.bin);
+}
+
+bool report_bin_of(const struct report *r, int64_t row_bin, int64_t *bin)
+{
+    int64_t base = row_day_or_hour(&r->options.clock, row_bin);
+    if (base < r->period_start || base >= r->period_end)
+        return false;
+    int64_t start = bin_clock_start(&r->options.clock, base);
+    *bin = start < r->period_start ? r->period_start : start;
+    return true;
+}
+
+size_t report_bin_index(const struct report *r, int64_t bin)
+{
+    const struct bin_clock *clock = &r->options.clock;
+    return (size_t)(bin_clock_ordinal(clock, bin) - bin_clock_ordinal(clock, r->period_start));
+}
+
+int64_t report_period_last(const struct report *r)
+{
+    if (!r->bin_count)
+        return r->period_start;
+    if (r->options.clock.unit != BIN_FIXED)
+        return r->period_end - 86400;
+    return r->bins[r->bin_count - 1];
 }
 
 /*
@@ -772,7 +840,7 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
 {
     const struct cube_key *k = &row->key;
     const struct cube_counts *c = &row->counts;
-    struct series_point *pt = &gr->series[(bin - r->period_start) / r->options.clock.width_s];
+    struct series_point *pt = &gr->series[report_bin_index(r, bin)];
     enum initiator initiator = (enum initiator)k->initiator;
 
     pt->packets_in += c->packets_in;
@@ -787,6 +855,10 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
         else
             pt->new_sources++;
         rs->last_counted_bin = bin;
+    }
+    if (c->packets_out && rs->last_out_bin != bin) {
+        pt->remotes_out++;
+        rs->last_out_bin = bin;
     }
     if (initiator == INITIATOR_REMOTE) {
         pt->unsolicited_packets += c->packets_in;
@@ -913,6 +985,7 @@ struct group_build {
     /* A dated group may take a remote in some bins and not others. */
     struct member_cursor mc;
     struct asview_state *asview;
+    struct by_state *by;
 };
 
 /* Frees an unfinished build (a report given up before it was finished). */
@@ -929,6 +1002,7 @@ static void group_build_free(struct group_build *b)
     free(b->cs.prefixes);
     free(b->cs.prefix_index);
     asview_free(b->asview);
+    by_free(b->by);
     free(b);
 }
 
@@ -944,6 +1018,7 @@ static void build_group_begin(struct report *r, struct group_report *gr)
     top_init(&b->cs.top, sizeof(struct net_count), CHURN_TOP_NETS, net_sources_cmp);
     member_cursor_init(&b->mc, gr->group, &r->origins);
     b->asview = asview_begin(r, gr);
+    b->by = by_begin(r);
     gr->build = b;
 }
 
@@ -969,8 +1044,8 @@ static void build_group_feed(struct report *r, struct group_report *gr, struct c
             remote_begin(&b->rs, addr, match.entry);
         }
         for (size_t i = 0; i < nrows; i++) {
-            int64_t bin = order->bins[rows[i]];
-            if (bin < r->period_start || bin >= r->period_end)
+            int64_t bin;
+            if (!report_bin_of(r, order->bins[rows[i]], &bin))
                 continue;
             bool fresh;
             if (b->mc.dated) {
@@ -982,6 +1057,15 @@ static void build_group_feed(struct report *r, struct group_report *gr, struct c
                 b->rs.source.prefix = b->mc.entry; /* the latest match */
             }
             add_row(r, gr, cube_row_at(cube, rows[i]), bin, &b->rs, &b->items, &b->ports);
+        }
+        if (b->in_group && b->rs.source.packets_out)
+            gr->totals.remotes_out++;
+        if (b->in_group && b->by) {
+            by_remote(b->by, r, &b->rs.source);
+            for (size_t i = 0; i < b->rs.services.count; i++) {
+                const struct item *it = &b->rs.services.v[i];
+                by_service_add(b->by, it->proto, it->service, it->f.packets);
+            }
         }
         if (b->in_group)
             remote_end(&b->rs, &b->top, &b->sources, r->options.metric, &gr->churn, &b->cs);
@@ -1008,6 +1092,8 @@ static void build_group_finish(struct report *r, struct group_report *gr)
     gr->top = top_take_sorted(&b->top, &gr->top_count);
     asview_finish(b->asview, r, gr);
     b->asview = NULL;
+    by_finish(b->by, r, gr);
+    b->by = NULL;
     free(b);
     gr->build = NULL;
 }
@@ -1036,10 +1122,11 @@ static struct report *report_begin(const struct report_input *input,
     if (options->has_to)
         end = options->to_s;
     else if (st->packets && st->first_ns <= st->last_ns)
-        end = bin_clock_start(clock, floor_div(st->last_ns, 1000000000)) + clock->width_s;
+        end = bin_clock_next(clock, floor_div(st->last_ns, 1000000000));
     if (end < start)
         end = start;
-    if ((end - start) / clock->width_s > MAX_BINS) {
+    if (end > start &&
+        bin_clock_ordinal(clock, end - 1) - bin_clock_ordinal(clock, start) >= MAX_BINS) {
         snprintf(err, errlen, "the period spans more than %d bins; choose it with --from and --to",
                  MAX_BINS);
         return NULL;
@@ -1050,7 +1137,15 @@ static struct report *report_begin(const struct report_input *input,
     r->options = *options;
     r->period_start = start;
     r->period_end = end;
-    size_t nbins = (size_t)((end - start) / clock->width_s);
+    size_t nbins =
+        end > start
+            ? (size_t)(bin_clock_ordinal(clock, end - 1) - bin_clock_ordinal(clock, start) + 1)
+            : 0;
+    r->bins = xcalloc(nbins ? nbins : 1, sizeof(*r->bins));
+    r->bin_count = nbins;
+    for (size_t b = 0; b < nbins; b++)
+        r->bins[b] = b ? bin_clock_next(clock, r->bins[b - 1]) : start;
+    r->everything_series = xcalloc(nbins ? nbins : 1, sizeof(*r->everything_series));
     if (options->mask && !options->mask_keep_evidence)
         r->senders = sender_index_new(input->cube ? cube_evidence(input->cube) : NULL);
 
@@ -1077,7 +1172,7 @@ static struct report *report_begin(const struct report_input *input,
         gr->series_count = nbins;
         gr->series = xcalloc(nbins ? nbins : 1, sizeof(*gr->series));
         for (size_t b = 0; b < nbins; b++)
-            gr->series[b].bin = start + (int64_t)b * clock->width_s;
+            gr->series[b].bin = r->bins[b];
         build_group_begin(r, gr);
     }
     if (options->has_compare) {
@@ -1105,6 +1200,7 @@ static void report_feed(struct report *r, struct cube *cube)
             sender_index_add(x->senders, cube);
         for (size_t g = 0; g < x->group_count; g++)
             build_group_feed(x, &x->groups[g], cube, &order);
+        summary_feed(x, cube, order.rows, order.starts, order.remotes, order.bins);
     }
     row_order_release(&order);
 }
@@ -1150,6 +1246,7 @@ struct report *report_build(const struct report_input *input, const struct repor
         }
     }
     report_finish(r);
+    report_warnings_build(r);
     return r;
 }
 
@@ -1165,6 +1262,7 @@ void report_free(struct report *report)
         free(gr->ports_in);
         free(gr->top);
         free(gr->asns_top);
+        free(gr->by);
         free(gr->snapshots);
         free(gr->churn.by_net);
         free(gr->churn.by_prefix);
@@ -1175,5 +1273,10 @@ void report_free(struct report *report)
     sender_index_free(report->senders);
     free(report->routing_snapshots);
     free(report->groups);
+    free(report->bins);
+    free(report->everything_series);
+    for (size_t i = 0; i < report->warning_count; i++)
+        free(report->warnings[i]);
+    free(report->warnings);
     free(report);
 }

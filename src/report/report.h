@@ -25,6 +25,14 @@ enum metric {
     METRIC_FLOWS,
 };
 
+/* --by: what each group's traffic is split by (by.c). */
+enum by_kind {
+    BY_NONE,
+    BY_LABEL,   /* the label of the prefix that put the remote in the group */
+    BY_ASN,     /* the remote's origin AS */
+    BY_COUNTRY, /* the country its AS name ends with */
+};
+
 const char *metric_name(enum metric metric);
 
 struct report_options {
@@ -47,6 +55,10 @@ struct report_options {
     size_t chunk_rows;
     /* Merge the next rows while the current ones are reported (a second core). */
     bool chunk_read_ahead;
+    /* Warn when a dated snapshot decides bins further than this many days
+     * from its date (--snapshot-max-age); 0: SNAPSHOT_MAX_AGE_DEFAULT. */
+    uint32_t snapshot_max_age;
+    enum by_kind by;
 };
 
 /* One capture file as read: what the report header says about it. */
@@ -82,7 +94,13 @@ void service_format(uint8_t proto, uint16_t service, char *buf, size_t len);
 void category_format(enum initiator initiator, uint8_t proto, uint16_t service, char *buf,
                      size_t len);
 
+#define SNAPSHOT_MAX_AGE_DEFAULT 180
+
 struct report;
+
+/* The report's warnings (a snapshot far from the bins it decided, traffic of
+ * no known AS), for the caller to tell on stderr: *count strings. */
+const char *const *report_warnings(const struct report *report, size_t *count);
 
 /* Builds the report. Returns NULL with a message in err (period too long). */
 struct report *report_build(const struct report_input *input, const struct report_options *options,

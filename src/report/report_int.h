@@ -28,7 +28,9 @@ extern const char *const list_json_names[LIST_COUNT];
 extern const char *const list_titles[LIST_COUNT];
 
 struct category_entry {
-    char name[32];
+    char name[32];     /* as shown: "scan:tcp/445" only for probes, else "unsolicited:..." */
+    char category[32]; /* the name of earlier versions, kept in JSON and CSV: "scan:" for
+                          every remote-started service; lists of two periods match by it */
     struct figures f;
 };
 
@@ -54,6 +56,7 @@ extern const char *const activity_names[ACTIVITY_COUNT];
 struct series_point {
     int64_t bin;
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
+    uint64_t remotes_out; /* remote addresses the sensor sent something to */
     /* Received in conversations the remote started: what bursts are sought in. */
     uint64_t unsolicited_packets, unsolicited_bytes, unsolicited_flows;
     /* Sources first seen in this bin, and seen before it. */
@@ -120,7 +123,28 @@ struct source_entry {
 
 struct totals {
     uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
+    uint64_t remotes_out; /* remote addresses the sensor sent something to */
 };
+
+/*
+ * Everything the sensor exchanged (summary.c), whichever group the remote is
+ * in: what each group's share is taken of. sources_in counts the remote
+ * addresses that sent the sensor something, sources_out those it sent to.
+ */
+struct summary_point {
+    uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources_in, sources_out;
+};
+
+/* One group's part of everything, and its share (percent; NAN when nothing
+ * of that kind was exchanged at all). */
+struct summary_part {
+    struct summary_point part;
+    double share[7]; /* in the order of summary_point's fields */
+};
+
+extern const char *const summary_field_names[7];
+/* Field k (0..6, in the order of summary_field_names) of p. */
+uint64_t summary_field(const struct summary_point *p, size_t k);
 
 /* One AS of a group's "top origin ASes" (asview.c). */
 struct as_entry {
@@ -153,6 +177,20 @@ struct evidence_list {
 
 #define EVIDENCE_TOP 10
 
+#define BY_KEY_MAX 256
+#define BY_PORTS 5
+
+/* One key of a group's --by split (by.c). */
+struct by_entry {
+    char key[BY_KEY_MAX]; /* a label, an AS number, a country code; "" unknown */
+    uint32_t asn;         /* BY_ASN: the AS (0 unknown) */
+    char name[96];        /* BY_ASN: its name, "" unknown */
+    uint64_t packets_in, packets_out, bytes_in, bytes_out, flows, sources;
+    double share;             /* of the group's traffic both ways, in the metric */
+    char ports[BY_PORTS][16]; /* its top unsolicited services */
+    size_t port_count, ports_total;
+};
+
 struct group_report {
     const struct group *group;
     struct totals totals;
@@ -176,6 +214,8 @@ struct group_report {
     struct snapshot_use *snapshots;
     size_t snapshot_count;
     struct group_build *build; /* while the rows are fed (report.c); NULL after */
+    struct by_entry *by;       /* --by: by_total keys, the first by_count shown */
+    size_t by_count, by_total;
 };
 
 struct report {
@@ -191,7 +231,59 @@ struct report {
     struct snapshot_use *routing_snapshots;
     size_t routing_snapshot_count;
     struct sender_index *senders; /* --mask without --mask-keep-evidence, else NULL */
+    /* Where each bin of the period starts: weeks and months vary in length,
+     * and the first and last bins are cut to the period. */
+    int64_t *bins;
+    size_t bin_count;
+    /* Nonzero when the sensor started something in the period (flows and
+     * packets it sent in them, with any remote): zero for a passive sensor. */
+    uint64_t sensor_started;
+    struct summary_point everything; /* over the period */
+    /* The part of everything whose remote no routing snapshot (the one
+     * deciding its bin) nor the mmdb gave an origin AS; zero without them.
+     * Its sources are not counted. */
+    struct summary_point no_origin;
+    /* What the reader is warned of (warnings.c): snapshots deciding bins far
+     * from their date, much traffic of no known AS. */
+    char **warnings;
+    size_t warning_count;
+    struct summary_point *everything_series; /* per bin */
 };
+
+/* Adds the rows of cube, remote by remote (rows[starts[k] .. starts[k + 1])
+ * are remote k's, by bin; row_bins[] their hour or day) to everything. */
+void summary_feed(struct report *r, struct cube *cube, const uint32_t *rows, const uint32_t *starts,
+                  size_t remotes, const int64_t *row_bins);
+/* A group's part of everything over the period (bin == SIZE_MAX) or in bin. */
+void summary_part_of(const struct report *r, const struct group_report *gr, size_t bin,
+                     struct summary_part *out);
+/* Everything over the period (bin == SIZE_MAX) or in bin. */
+const struct summary_point *summary_everything(const struct report *r, size_t bin);
+/* Fills r->warnings once the report is built (warnings.c). */
+void report_warnings_build(struct report *r);
+/* The no_origin share of everything both ways, in the report's metric
+ * (packets for flows, which have no direction); NAN when nothing names ASes
+ * or nothing was exchanged. */
+double report_no_origin_share(const struct report *r);
+
+/* The HTML report's --by section of a group (render_html_by.c). */
+void render_html_by(const struct report *r, const struct group_report *gr, FILE *out);
+
+/* The HTML report's summary section (render_html_summary.c). */
+void render_html_summary(const struct report *r, FILE *out);
+
+/*
+ * The report bin of a cube row's bin (a store's quarter hour, a day...):
+ * false when it falls outside the period; the first bin starts at the
+ * period's start even when its week or month began before.
+ */
+bool report_bin_of(const struct report *r, int64_t row_bin, int64_t *bin);
+/* The index in the series of the bin starting at bin (from report_bin_of). */
+size_t report_bin_index(const struct report *r, int64_t bin);
+/* What the period's end is named by: the start of its last hour or day bin,
+ * or of its last day under week and month bins (the period's start when
+ * empty). */
+int64_t report_period_last(const struct report *r);
 
 /*
  * Walks cube rows sorted by remote address and bin and tells, for each,
@@ -240,6 +332,22 @@ void asview_feed(struct asview_state *s, const struct report *r, struct cube *cu
 void asview_finish(struct asview_state *s, const struct report *r, struct group_report *gr);
 void asview_free(struct asview_state *s);
 
+/*
+ * --by, gathered remote by remote (by.c): by_begin() (NULL without --by),
+ * by_remote() at the end of each remote of the group, then
+ * by_service_add() for each of its unsolicited services, and by_finish()
+ * once the group's totals are known, which fills gr and frees the state.
+ * by_free() gives up an unfinished one; both take NULL.
+ */
+struct by_state;
+struct by_state *by_begin(const struct report *r);
+void by_remote(struct by_state *s, const struct report *r, const struct source_entry *src);
+void by_service_add(struct by_state *s, uint8_t proto, uint16_t service, uint64_t packets);
+void by_finish(struct by_state *s, const struct report *r, struct group_report *gr);
+void by_free(struct by_state *s);
+/* "label", "asn", "country" ("" for BY_NONE). */
+const char *by_kind_name(enum by_kind kind);
+
 /* Fills gr->evidence from the cube's evidence rows (evidence_view.c). */
 void evidence_view_build(const struct report *report, struct group_report *gr);
 void evidence_view_release(struct group_report *gr);
@@ -284,6 +392,18 @@ bool sender_index_maybe_sensor(const struct sender_index *index, const struct ev
  */
 void escape_redact_sensors(const struct sensor_set *sensors);
 
+/*
+ * A local file's path as the report may show it: under --mask only its name,
+ * without the directories (which may name the analyst, the sensor or its
+ * owner); the path as given otherwise. Points into path; NULL stays NULL.
+ */
+const char *report_path(const struct report *report, const char *path);
+/*
+ * message (about the file path) as the report may show it: under --mask,
+ * every occurrence of path becomes its name alone. Returns a copy to free().
+ */
+char *report_path_message(const struct report *report, const char *message, const char *path);
+
 /* ISO 8601 name of the bin starting at bin_s, in the report's zone. */
 void format_bin(const struct report *report, int64_t bin_s, char *buf, size_t len);
 /* ISO 8601 date-time (seconds) of ns in the report's zone. */
@@ -292,6 +412,17 @@ void format_time(const struct report *report, int64_t ns, char *buf, size_t len)
 void format_zone(int64_t offset_s, char *buf, size_t len);
 /* The named category of sensor-initiated traffic (1..), or 0: "the service". */
 unsigned category_named(uint8_t proto, uint16_t service);
+/*
+ * Whether the remote-started traffic of a service has the shape of probing
+ * (docs/semantics.md, "Categories"): ICMP echo requests, or conversations
+ * in which the remote sent at most two packets each on average (a SYN and
+ * its retry, one datagram). packets_in and flows are the group's, received
+ * in conversations the remote started.
+ */
+bool category_probe_shape(uint8_t proto, uint16_t service, uint64_t packets_in, uint64_t flows);
+/* "scan:tcp/445" for a probe, else "unsolicited:tcp/445". */
+void category_format_unsolicited(bool probe, uint8_t proto, uint16_t service, char *buf,
+                                 size_t len);
 const char *category_named_text(unsigned named);
 /* Writes s for a terminal: printable UTF-8 as is, anything else as \xNN. */
 void text_escape(FILE *out, const char *s);

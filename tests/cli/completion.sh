@@ -67,4 +67,4 @@ expect_eq completion_report_format_values \
 check completion_report_format_in_help grep -Eq \
     '^  --format FORMAT +text \(default\), json, csv .*or *$' "$w/report.help"
 check completion_prefixes_actions sh -c \
-    "[ \"\$(bash -c '. \"$comp\"; COMP_WORDS=(honeyscope prefixes \"\"); COMP_CWORD=2; _honeyscope; echo \${COMPREPLY[*]}')\" = 'add list remove' ]"
+    "[ \"\$(bash -c '. \"$comp\"; COMP_WORDS=(honeyscope prefixes \"\"); COMP_CWORD=2; _honeyscope; echo \${COMPREPLY[*]}')\" = 'add list remove show' ]"

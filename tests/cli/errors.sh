@@ -70,8 +70,9 @@ expect_eq mixed_packets "$(jq .inputs.packets "$w/mixed.json")" 20
 expect_eq mixed_files_failed "$(jq .inputs.files_failed "$w/mixed.json")" 1
 
 # Usage errors exit 2; --help exits 0 on every verb.
-"$HS" report --bin week "$w/full.pcap" >/dev/null 2>"$w/err"
+"$HS" report --bin fortnight "$w/full.pcap" >/dev/null 2>"$w/err"
 expect_eq bad_bin_exit "$?" 2
+check bad_bin_reason grep -q "hour, day, week or month" "$w/err"
 "$HS" report --sensor 10.0.0.1/33 "$w/full.pcap" >/dev/null 2>"$w/err"
 expect_eq bad_sensor_exit "$?" 2
 check bad_sensor_reason grep -q "prefix length over 32" "$w/err"

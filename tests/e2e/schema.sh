@@ -36,10 +36,10 @@ mmdb="$SHARED/prefixes/GeoLite2-ASN-Test.mmdb"
 [ -f "$mmdb" ] && set -- "$@" --mmdb "$mmdb"
 
 # shellcheck disable=SC2086
-"$HS" report "$@" $period "$dir"/honeypot-* >"$w/r/compare.json" 2>"$w/err"
+"$HS" report "$@" $period --by label "$dir"/honeypot-* >"$w/r/compare.json" 2>"$w/err"
 expect_eq schema_compare_exit "$?" 0
 # shellcheck disable=SC2086
-"$HS" report "$@" $period --mask "$dir"/honeypot-* >"$w/r/mask.json" 2>"$w/err"
+"$HS" report "$@" $period --mask --by asn "$dir"/honeypot-* >"$w/r/mask.json" 2>"$w/err"
 expect_eq schema_mask_exit "$?" 0
 # shellcheck disable=SC2086
 "$HS" report "$@" $period --mask --mask-keep-evidence --metric flows --top 5 \

@@ -145,7 +145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         config.icmp_idle_s = 1;
         config.other_idle_s = 2;
     }
-    struct bin_clock clock = {data[1] & 2 ? 3600 : 86400, ((int64_t)(data[1] >> 2) - 32) * 1800};
+    struct bin_clock clock = {data[1] & 2 ? 3600 : 86400, ((int64_t)(data[1] >> 2) - 32) * 1800,
+                              BIN_FIXED};
     data += 2;
     size -= 2;
 

@@ -36,7 +36,7 @@ static struct ip_addr ip(const char *text)
 
 static int64_t bin_start(int64_t width, int64_t offset, int64_t t)
 {
-    struct bin_clock clock = {width, offset};
+    struct bin_clock clock = {width, offset, BIN_FIXED};
     return bin_clock_start(&clock, t);
 }
 
@@ -88,6 +88,44 @@ static void test_bins_negative_zone(void)
     CHECK_U64(bin_start(DAY, ist, FEB1), FEB1 - DAY - ist);
     CHECK_U64(bin_start(DAY, ist, FEB1 - ist), FEB1 - ist);
     CHECK_U64(bin_start(HOUR, ist, FEB1 + 10 * 60), FEB1 - 1800);
+}
+
+static int64_t calendar_start(enum bin_unit unit, int64_t offset, int64_t t, int64_t *next,
+                              int64_t *ordinal)
+{
+    struct bin_clock clock = {DAY, offset, unit};
+    *next = bin_clock_next(&clock, t);
+    *ordinal = bin_clock_ordinal(&clock, t);
+    return bin_clock_start(&clock, t);
+}
+
+/* ISO weeks start on Mondays; months are 28 to 31 local days. */
+static void test_bins_calendar(void)
+{
+    int64_t next, ord, ord2;
+    /* 2009-02-01 is a Sunday: its week began on Monday 2009-01-26. */
+    CHECK_U64(calendar_start(BIN_WEEK, 0, FEB1, &next, &ord), 1232928000LL);
+    CHECK_U64(next, 1232928000LL + 7 * DAY);
+    calendar_start(BIN_WEEK, 0, FEB1 + DAY, &next, &ord2);
+    CHECK_U64(ord2 - ord, 1);
+    /* 2012-12-31 (a Monday) opens ISO week 1 of 2013. */
+    CHECK_U64(calendar_start(BIN_WEEK, 0, 1356998400LL + 5, &next, &ord), 1356912000LL);
+    /* A leap February: 2008-02-29T12:00Z is in the month of 2008-02-01, up to 03-01. */
+    CHECK_U64(calendar_start(BIN_MONTH, 0, 1204286400LL, &next, &ord), 1201824000LL);
+    CHECK_U64(next, 1204329600LL);
+    /* December rolls into January. */
+    CHECK_U64(calendar_start(BIN_MONTH, 0, 1388448000LL, &next, &ord), 1385856000LL);
+    CHECK_U64(next, 1388534400LL);
+    calendar_start(BIN_MONTH, 0, 1388534400LL, &next, &ord2);
+    CHECK_U64(ord2 - ord, 1);
+    CHECK_U64(ord2, 2014 * 12);
+    /* In Tokyo, 2009-01-31T20:00Z is already February: from 01-31T15:00Z to 02-28T15:00Z. */
+    CHECK_U64(calendar_start(BIN_MONTH, 9 * HOUR, 1233432000LL, &next, &ord), 1233414000LL);
+    CHECK_U64(next, 1235833200LL);
+    /* Before 1970: 1969-12-31 is in December 1969. */
+    CHECK_U64(calendar_start(BIN_MONTH, 0, -1, &next, &ord), -31 * DAY);
+    CHECK_U64(next, 0);
+    CHECK_U64(ord, 1969 * 12 + 11);
 }
 
 static void test_bins_before_1970(void)
@@ -790,6 +828,7 @@ int main(void)
     RUN(test_bins_positive_zone);
     RUN(test_bins_negative_zone);
     RUN(test_bins_before_1970);
+    RUN(test_bins_calendar);
     RUN(test_bins_property);
     RUN(test_cube_lookup_many);
     RUN(test_cube_key_fields);

@@ -1612,7 +1612,7 @@ static void send_side(struct evidence_capture *ec, struct flow *f, enum directio
  */
 static void test_capture_buffer_per_side(void)
 {
-    struct bin_clock clock = {86400, 0};
+    struct bin_clock clock = {86400, 0, BIN_FIXED};
     struct cube *cube = cube_new();
     struct evidence_capture ec;
     /* Few buffers, so that every conversation reuses one given back. */
@@ -1663,7 +1663,7 @@ static void test_capture_buffer_per_side(void)
  */
 static void test_capture_buffers_interleaved(void)
 {
-    struct bin_clock clock = {86400, 0};
+    struct bin_clock clock = {86400, 0, BIN_FIXED};
     struct cube *cube = cube_new();
     struct evidence_capture ec;
     evidence_capture_init(&ec, cube, &clock, 3);
