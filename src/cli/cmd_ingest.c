@@ -32,12 +32,14 @@
 static const char ingest_usage[] =
     "usage: honeyscope ingest --db STORE [options] CAPTURE|DIR...\n"
     "\n"
-    "Reads capture files into STORE (SQLite; created when missing), one\n"
-    "transaction per file. Files already stored are skipped; changed files\n"
-    "replace their old contribution. Report with 'honeyscope report --db STORE'.\n"
-    "A directory is walked recursively (symbolic links followed, each directory\n"
-    "once); its files are taken when their bytes are a capture, others are\n"
-    "named on stderr as skipped.\n"
+    "Reads capture files, and Zeek conn.logs (flows: docs/flows.md), into STORE\n"
+    "(SQLite; created when missing), one transaction per file. Files already\n"
+    "stored are skipped; changed files replace their old contribution. Report\n"
+    "with 'honeyscope report --db STORE'. A directory is walked recursively\n"
+    "(symbolic links followed, each directory once); its files are taken when\n"
+    "their bytes are a capture or a conn.log, others are named on stderr as\n"
+    "skipped. Flow records that start inside a stored capture's span are left\n"
+    "out: the capture has that traffic.\n"
     "\n"
     "  --db STORE             the store (required)\n"
     "  --sensor CIDR          sensor address or prefix (repeatable); a store keeps\n"
@@ -155,6 +157,24 @@ static int settle_sensors(struct store *store, struct sensor_set *given, char **
     return 0;
 }
 
+/*
+ * Flow logs stored before captures of the same time share traffic with
+ * them: says so, with the remedy (docs/flows.md).
+ */
+static void warn_overlapped(struct store *store, bool quiet)
+{
+    uint64_t n = 0;
+    char err[1024];
+    if (store_flow_logs_overlapped(store, &n, err, sizeof(err)) < 0)
+        error("%s", err);
+    else if (n && !quiet)
+        fprintf(stderr,
+                "honeyscope: %" PRIu64 " flow log%s stored before captures of the same time: "
+                "the traffic they share counts twice until they are forgotten and ingested "
+                "again\n",
+                n, n == 1 ? " was" : "s were");
+}
+
 /* What every batch of one ingest is read with. */
 struct ingest_setup {
     struct store *store;
@@ -241,10 +261,20 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     /* Each thread's file being counted and each file waiting to be stored. */
     config.cube_max_rows = memory_cube_rows(setup->memory, 2 * (uint64_t)setup->threads);
     config.tmp_dir = setup->tmp_dir;
+    /* Flow records in the span of a capture already stored are that capture's traffic. */
+    struct time_spans covered;
+    time_spans_init(&covered);
+    if (store_capture_spans(setup->store, &covered, err, sizeof(err)) < 0) {
+        error("%s", err);
+        unreadable++;
+    }
+    config.covered = &covered;
     progress_start(&progress, quiet, nwork);
     aggregate_stream_files((const char *const *)work, nwork, &config, setup->threads, store_result,
                            &job);
     progress_end(&progress);
+    time_spans_release(&covered);
+    warn_overlapped(setup->store, quiet);
 
     if (!quiet)
         fprintf(stderr,
@@ -288,10 +318,10 @@ static int ingest_watched(void *ctx, char **paths, size_t count)
     for (size_t i = 0; i < count; i++) {
         char err[1024];
         struct capture_file *file = capture_open(paths[i], err, sizeof(err));
-        if (file)
+        if (file || aggregate_is_flowlog(paths[i]))
             captures[n++] = paths[i];
         else if (!job->setup->quiet)
-            fprintf(stderr, "honeyscope: skipped: %s\n", err);
+            fprintf(stderr, "honeyscope: skipped: %s, nor a Zeek conn.log\n", err);
         capture_close(file);
     }
     if (n) {
