@@ -77,6 +77,59 @@ void flowlog_close(struct flowlog_file *file);
 /* Whether an input's format (as flowlog_format() or a store gives it) is flow records. */
 bool flowlog_format_is_flows(const char *format);
 
+/* ---- NetFlow v5, v9 and IPFIX export datagrams (netflow.c) ------------------------ */
+
+/* One direction of a flow as an exporter sends it: orig sent everything. */
+struct netflow_record {
+    struct flow_record flow; /* resp_packets and resp_bytes are 0 */
+    uint8_t tcp_flags;       /* ORed over the flow's packets */
+    bool has_flags;
+};
+
+/* Bounds: a flood of templates or exporters costs no more than this. */
+#define NETFLOW_DOMAINS_MAX 1024        /* exporter and observation domain pairs */
+#define NETFLOW_TEMPLATES_MAX 64        /* templates kept per domain */
+#define NETFLOW_TEMPLATE_FIELDS_MAX 128 /* fields a template may have */
+
+struct netflow_stats {
+    uint64_t datagrams;         /* read */
+    uint64_t records;           /* flow records decoded */
+    uint64_t records_bad;       /* records with no addresses or impossible counts */
+    uint64_t malformed;         /* datagrams or sets with wrong lengths: the rest skipped */
+    uint64_t unsupported;       /* datagrams of another version */
+    uint64_t unknown_template;  /* data sets whose template was not (yet) seen */
+    uint64_t templates;         /* templates kept */
+    uint64_t templates_bad;     /* templates that cannot be (no fields, too many) */
+    uint64_t templates_refused; /* past NETFLOW_TEMPLATES_MAX for their domain */
+    uint64_t exporters_refused; /* past NETFLOW_DOMAINS_MAX */
+    uint64_t lost_packets;      /* NetFlow v9: export packets the sequence skipped */
+    uint64_t lost_records;      /* v5 and IPFIX: flow records the sequence skipped */
+    uint64_t late;              /* datagrams behind the sequence: late or repeated */
+    uint32_t sampling_interval; /* the largest "1 in N" an exporter announced; 0 none */
+};
+
+typedef void (*netflow_emit)(void *ctx, const struct netflow_record *record);
+typedef void (*flowlog_emit)(void *ctx, const struct flow_record *record);
+
+struct netflow_collector;
+struct netflow_collector *netflow_collector_new(void);
+void netflow_collector_free(struct netflow_collector *collector);
+/*
+ * Decodes one export datagram of len bytes from exporter, calling emit for
+ * each flow record; what cannot be read is counted in the stats.
+ */
+void netflow_decode(struct netflow_collector *collector, const struct ip_addr *exporter,
+                    const uint8_t *data, size_t len, netflow_emit emit, void *ctx);
+const struct netflow_stats *netflow_collector_stats(const struct netflow_collector *collector);
+/* Zeroes the counts (templates and sequence numbers are kept): a new interval. */
+void netflow_collector_reset_stats(struct netflow_collector *collector);
+/*
+ * Joins the two directions of each conversation among records (sorting
+ * them) and calls emit with each flow, its opener decided as docs/flows.md
+ * says; a direction without its reverse is a flow of its own.
+ */
+void netflow_pair(struct netflow_record *records, size_t count, flowlog_emit emit, void *ctx);
+
 /*
  * Parses one conn.log line of len bytes (no newline) as the reader does, for
  * tests and fuzzing: state carries the TSV header between lines. Returns 1

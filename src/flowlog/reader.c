@@ -32,7 +32,8 @@ struct flowlog_file {
 
 bool flowlog_format_is_flows(const char *format)
 {
-    return format && strncmp(format, "zeek-", 5) == 0;
+    return format && (strncmp(format, "zeek-", 5) == 0 || strcmp(format, "ipfix") == 0 ||
+                      strncmp(format, "netflow", 7) == 0);
 }
 
 /* Fills the buffer; false at the end of the file or on an error (file->failed). */
