@@ -167,6 +167,15 @@ struct input_stats {
     uint64_t flow_records;
     uint64_t flow_skipped[FLOWLOG_SKIP_COUNT];
     uint64_t flow_covered;
+    /*
+     * Collected flows (ingest --collect): export datagrams read, what their
+     * sequence numbers say was lost (v9 counts export packets, v5 and IPFIX
+     * flow records), datagrams, sets and records skipped (malformed, unknown
+     * template, refused sender...), and the largest sampling interval an
+     * exporter announced (recorded, never applied).
+     */
+    uint64_t export_datagrams, export_lost_packets, export_lost_records, export_skipped;
+    uint64_t sampling_interval;
     /* For the stats of a single file: its format and link type. */
     char format[24];
     int link_type;
@@ -264,6 +273,14 @@ bool aggregate_is_flowlog(const char *path);
 int aggregate_flowlog(struct cube *cube, const struct aggregate_config *config, const char *path,
                       const struct time_spans *covered, struct input_stats *stats, char *err,
                       size_t errlen);
+
+/*
+ * Counts one flow record into cube as aggregate_flowlog() does (a collector
+ * hands its records one by one).
+ */
+void aggregate_flow_record(struct cube *cube, const struct aggregate_config *config,
+                           const struct flow_record *record, const struct time_spans *covered,
+                           struct input_stats *stats);
 
 /* ---- many files, several threads ---------------------------------------------- */
 

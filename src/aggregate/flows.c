@@ -116,9 +116,9 @@ static void decide(const struct flow_record *r, bool orig_is_sensor, struct cube
         key->service = sensor_port < remote_port ? sensor_port : remote_port;
 }
 
-static void count_record(struct cube *cube, const struct aggregate_config *config,
-                         const struct flow_record *r, const struct time_spans *covered,
-                         struct input_stats *stats)
+void aggregate_flow_record(struct cube *cube, const struct aggregate_config *config,
+                           const struct flow_record *r, const struct time_spans *covered,
+                           struct input_stats *stats)
 {
     uint64_t packets = r->orig_packets + r->resp_packets;
     stats->flow_records++;
@@ -178,7 +178,7 @@ int aggregate_flowlog(struct cube *cube, const struct aggregate_config *config, 
     int got, ret = 0;
     uint64_t records = 0;
     while ((got = flowlog_next(file, &r)) == 1) {
-        count_record(cube, config, &r, covered, stats);
+        aggregate_flow_record(cube, config, &r, covered, stats);
         if ((++records & 0xffff) == 0) {
             if (config->tick)
                 config->tick(config->tick_ctx);

@@ -58,6 +58,12 @@ void input_stats_merge(struct input_stats *into, const struct input_stats *from)
     for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
         into->flow_skipped[i] += from->flow_skipped[i];
     into->flow_covered += from->flow_covered;
+    into->export_datagrams += from->export_datagrams;
+    into->export_lost_packets += from->export_lost_packets;
+    into->export_lost_records += from->export_lost_records;
+    into->export_skipped += from->export_skipped;
+    if (from->sampling_interval > into->sampling_interval)
+        into->sampling_interval = from->sampling_interval;
     for (size_t i = 0; i < from->unsupported_link_count; i++)
         count_unsupported_link(into, from->unsupported_links[i].link_type,
                                from->unsupported_links[i].packets);

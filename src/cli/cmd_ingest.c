@@ -19,12 +19,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../aggregate/aggregate.h"
 #include "../capture/capture.h"
 #include "../common/xalloc.h"
 #include "../store/store.h"
 #include "cli.h"
+#include "collect.h"
 #include "suggest.h"
 #include "walk.h"
 #include "watch.h"
@@ -55,6 +58,15 @@ static const char ingest_usage[] =
     "                         watching DIR and the directories below it: a capture\n"
     "                         is stored when its writer closes it or it is moved\n"
     "                         in, until SIGINT or SIGTERM\n"
+    "  --collect HOST:PORT    instead of files, receive NetFlow v5, v9 and IPFIX\n"
+    "                         export datagrams over UDP (e.g. 0.0.0.0:4739) and\n"
+    "                         store them until SIGINT or SIGTERM (docs/flows.md);\n"
+    "                         needs --sensor or a store that has its sensors\n"
+    "  --collect-from CIDR    with --collect: read only exporters in CIDR\n"
+    "                         (repeatable); others are counted and dropped\n"
+    "  --commit-every SECONDS\n"
+    "                         with --collect: store what came every SECONDS\n"
+    "                         (default 60), and at SIGINT or SIGTERM\n"
     "  -q, --quiet            no progress or per-file notes on stderr\n"
     "\n"
     "Exit status: 0 success, 1 some files could not be read or stored (the rest\n"
@@ -300,6 +312,117 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     return status;
 }
 
+/* ---- collecting (--collect) ---------------------------------------------------------- */
+
+struct collect_job {
+    const struct ingest_setup *setup;
+    const char *listen;
+    uint64_t intervals, records, serial;
+    int status;
+};
+
+struct interval_count {
+    struct cube *cube;
+    const struct aggregate_config *config;
+    const struct time_spans *covered;
+    struct input_stats *stats;
+};
+
+static void count_flow(void *ctx, const struct flow_record *record)
+{
+    struct interval_count *ic = ctx;
+    aggregate_flow_record(ic->cube, ic->config, record, ic->covered, ic->stats);
+}
+
+/* The collector's hand-over: the interval's flows, paired, as one stored "file". */
+static int store_interval(void *ctx, const struct collect_interval *in)
+{
+    struct collect_job *job = ctx;
+    const struct ingest_setup *setup = job->setup;
+    char err[1024];
+    struct aggregate_config config;
+    memset(&config, 0, sizeof(config));
+    config.clock.width_s = STORE_BIN_SECONDS;
+    config.flow = setup->flow;
+    config.sensors = setup->sensors;
+    struct time_spans covered;
+    time_spans_init(&covered);
+    if (store_capture_spans(setup->store, &covered, err, sizeof(err)) < 0) {
+        error("%s", err);
+        job->status = EXIT_FAILED;
+    }
+    struct input_stats stats;
+    input_stats_init(&stats);
+    stats.files = 1;
+    static const char *const formats[8] = {"netflow", "netflow-v5", "netflow-v9", "netflow",
+                                           "ipfix",   "netflow",    "netflow",    "netflow"};
+    snprintf(stats.format, sizeof(stats.format), "%s", formats[in->versions & 7]);
+    const struct netflow_stats *ns = &in->stats;
+    stats.export_datagrams = ns->datagrams + in->refused;
+    stats.export_lost_packets = ns->lost_packets;
+    stats.export_lost_records = ns->lost_records;
+    stats.export_skipped = in->refused + ns->malformed + ns->unsupported + ns->unknown_template +
+                           ns->records_bad + ns->templates_bad + ns->templates_refused +
+                           ns->exporters_refused;
+    stats.sampling_interval = ns->sampling_interval;
+    struct cube *cube = cube_new();
+    struct interval_count ic = {cube, &config, &covered, &stats};
+    /* Pairing sorts the records: a copy, as the interval is the collector's. */
+    struct netflow_record *records = xcalloc(in->count ? in->count : 1, sizeof(*records));
+    memcpy(records, in->records, in->count * sizeof(*records));
+    netflow_pair(records, in->count, count_flow, &ic);
+    free(records);
+    time_spans_release(&covered);
+
+    struct file_identity id;
+    memset(&id, 0, sizeof(id));
+    time_t start = (time_t)(in->start_ns / 1000000000);
+    struct tm tm;
+    char when[32];
+    gmtime_r(&start, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* One name per interval: where it was received and when it began. */
+    snprintf(id.path, sizeof(id.path), "udp://%s/%s.%09" PRId64, job->listen, when,
+             in->start_ns % 1000000000);
+    id.size = (int64_t)in->stats.datagrams;
+    id.mtime_ns = in->end_ns;
+    snprintf(id.fingerprint, sizeof(id.fingerprint), "%016" PRIx64 "%016" PRIx64,
+             (uint64_t)in->start_ns, (uint64_t)getpid() << 32 | (job->serial++ & 0xffffffffu));
+    int ret = 0;
+    if (store_put_file(setup->store, &id, &stats, NULL, cube, 0, err, sizeof(err)) < 0) {
+        error("%s", err);
+        job->status = EXIT_FAILED;
+        ret = 1;
+    } else {
+        job->intervals++;
+        job->records += stats.flow_records;
+        if (!setup->quiet)
+            fprintf(stderr,
+                    "honeyscope: stored %s: %" PRIu64 " datagrams, %" PRIu64 " flows, %" PRIu64
+                    " skipped, lost %" PRIu64 " export packets and %" PRIu64 " records%s\n",
+                    id.path, stats.export_datagrams, stats.flows.flows, stats.export_skipped,
+                    stats.export_lost_packets, stats.export_lost_records,
+                    stats.sampling_interval ? " (sampled)" : "");
+    }
+    cube_free(cube);
+    return ret;
+}
+
+static int collect_and_ingest(const struct ingest_setup *setup, const char *listen,
+                              const struct sensor_set *from, unsigned commit_every)
+{
+    char err[1024];
+    struct collect_job job = {setup, listen, 0, 0, 0, EXIT_OK};
+    struct collect_config config = {listen, from, commit_every, &stop_signal};
+    if (!setup->quiet)
+        fprintf(stderr, "honeyscope: collecting flows on udp %s (Ctrl-C to stop)\n", listen);
+    if (collect_flows(&config, store_interval, &job, err, sizeof(err)) < 0) {
+        error("%s", err);
+        return EXIT_FAILED;
+    }
+    return stop_signal && job.status == EXIT_OK ? 128 + stop_signal : job.status;
+}
+
 struct watch_job {
     const struct ingest_setup *setup;
     int status; /* the worst so far: 1 once a file failed */
@@ -357,11 +480,19 @@ static int watch_and_ingest(const struct ingest_setup *setup, const char *dir, c
 int cmd_ingest(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},      {"sensor", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'}, {"max-flows", required_argument, NULL, 'm'},
-        {"memory", required_argument, NULL, 'M'},  {"tmp-dir", required_argument, NULL, 'T'},
-        {"watch", required_argument, NULL, 'W'},   {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"sensor", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'},
+        {"max-flows", required_argument, NULL, 'm'},
+        {"memory", required_argument, NULL, 'M'},
+        {"tmp-dir", required_argument, NULL, 'T'},
+        {"watch", required_argument, NULL, 'W'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"collect", required_argument, NULL, 'C'},
+        {"collect-from", required_argument, NULL, 'F'},
+        {"commit-every", required_argument, NULL, 'E'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
     struct sensor_set sensors;
@@ -369,12 +500,15 @@ int cmd_ingest(int argc, char **argv)
     unsigned threads = default_threads();
     uint64_t memory = 0;
     const char *tmp_dir = default_tmp_dir();
-    const char *watch = NULL;
+    const char *watch = NULL, *collect = NULL;
+    struct sensor_set collect_from;
+    unsigned commit_every = 60;
     bool quiet = false;
     uint64_t n;
     int c, status = EXIT_FAILED;
 
     sensor_set_init(&sensors);
+    sensor_set_init(&collect_from);
     flow_config_default(&flow);
     while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
         switch (c) {
@@ -386,6 +520,7 @@ int cmd_ingest(int argc, char **argv)
             const char *why = "";
             if (prefix_parse(&prefix, optarg, &why) < 0) {
                 sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
                 return usage_error("ingest", "--sensor '%s': %s", optarg, why);
             }
             sensor_set_add(&sensors, &prefix);
@@ -394,6 +529,7 @@ int cmd_ingest(int argc, char **argv)
         case 't':
             if (parse_u64(optarg, 1, 64, &n) < 0) {
                 sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
                 return usage_error("ingest", "--threads takes a number from 1 to 64");
             }
             threads = (unsigned)n;
@@ -401,6 +537,7 @@ int cmd_ingest(int argc, char **argv)
         case 'm':
             if (parse_u64(optarg, 16, 1000000000, &n) < 0) {
                 sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
                 return usage_error("ingest", "--max-flows takes a number from 16");
             }
             flow.max_flows = (size_t)n;
@@ -408,6 +545,7 @@ int cmd_ingest(int argc, char **argv)
         case 'M':
             if (parse_size(optarg, &memory) < 0 || memory < (UINT64_C(1) << 16)) {
                 sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
                 return usage_error("ingest",
                                    "--memory takes a size of 64K or more, e.g. 512M "
                                    "or 2G, not '%s'",
@@ -420,25 +558,61 @@ int cmd_ingest(int argc, char **argv)
         case 'W':
             watch = optarg;
             break;
+        case 'C':
+            collect = optarg;
+            break;
+        case 'F': {
+            struct ip_prefix prefix;
+            const char *why = "";
+            if (prefix_parse(&prefix, optarg, &why) < 0) {
+                sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
+                return usage_error("ingest", "--collect-from '%s': %s", optarg, why);
+            }
+            sensor_set_add(&collect_from, &prefix);
+            break;
+        }
+        case 'E':
+            if (parse_u64(optarg, 1, 86400, &n) < 0) {
+                sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
+                return usage_error("ingest", "--commit-every takes seconds from 1 to 86400");
+            }
+            commit_every = (unsigned)n;
+            break;
         case 'q':
             quiet = true;
             break;
         case 'h':
             sensor_set_release(&sensors);
+            sensor_set_release(&collect_from);
             fputs(ingest_usage, stdout);
             return EXIT_OK;
         default:
             sensor_set_release(&sensors);
+            sensor_set_release(&collect_from);
             return unknown_option("ingest", options, argv);
         }
     }
-    if (!db || (optind >= argc && !watch)) {
+    if (collect && (watch || optind < argc)) {
         sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
+        return usage_error("ingest", "--collect takes no files and no --watch");
+    }
+    if (!collect && (collect_from.count || commit_every != 60)) {
+        sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
+        return usage_error("ingest", "--collect-from and --commit-every go with --collect");
+    }
+    if (!db || (optind >= argc && !watch && !collect)) {
+        sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
         return usage_error("ingest", db ? "no capture files given" : "--db STORE is required");
     }
     char watch_dir[PATH_MAX];
     if (watch && !realpath(watch, watch_dir)) {
         sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
         return usage_error("ingest", "--watch '%s': %s", watch, strerror(errno));
     }
     struct walk_result walked;
@@ -455,9 +629,21 @@ int cmd_ingest(int argc, char **argv)
     struct store *store = store_open(db, STORE_WRITE, err, sizeof(err));
     if (!store) {
         sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
         walk_result_release(&walked);
         error("%s", err);
         return EXIT_FAILED;
+    }
+    if (collect && !sensors.count) {
+        char how[512];
+        if (store_get_sensors(store, &sensors, how, sizeof(how), err, sizeof(err)) < 0) {
+            error("%s", err);
+            goto out;
+        }
+        if (!sensors.count) {
+            error("--collect needs --sensor (flows arrive one by one: nothing to detect from)");
+            goto out;
+        }
     }
     if (settle_sensors(store, &sensors, paths, npaths, quiet) < 0)
         goto out;
@@ -470,12 +656,17 @@ int cmd_ingest(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     struct ingest_setup setup = {store, &sensors, flow, threads, memory, tmp_dir, quiet};
+    if (collect) {
+        status = collect_and_ingest(&setup, collect, &collect_from, commit_every);
+        goto out;
+    }
     status = ingest_batch(&setup, paths, npaths, walked.unreadable);
     if (watch && !stop_signal)
         status = watch_and_ingest(&setup, watch_dir, db, status);
 out:
     store_close(store);
     sensor_set_release(&sensors);
+    sensor_set_release(&collect_from);
     walk_result_release(&walked);
     return status;
 }

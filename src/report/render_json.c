@@ -114,6 +114,13 @@ static json_t *inputs_json(const struct report *r)
                             jint(st->flow_skipped[i]));
     json_object_set_new(logs, "skipped", skipped);
     json_object_set_new(o, "flow_logs", logs);
+    json_t *exp = json_object();
+    json_object_set_new(exp, "datagrams", jint(st->export_datagrams));
+    json_object_set_new(exp, "lost_packets", jint(st->export_lost_packets));
+    json_object_set_new(exp, "lost_records", jint(st->export_lost_records));
+    json_object_set_new(exp, "skipped", jint(st->export_skipped));
+    json_object_set_new(exp, "sampling_interval", jint(st->sampling_interval));
+    json_object_set_new(o, "export", exp);
     bool any = st->packets && st->first_ns <= st->last_ns;
     json_object_set_new(o, "first", any ? jtime(r, st->first_ns) : json_null());
     json_object_set_new(o, "last", any ? jtime(r, st->last_ns) : json_null());

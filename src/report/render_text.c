@@ -48,7 +48,20 @@ static void flow_logs_note(const struct report_input *in, FILE *out)
         if (st->flow_skipped[i])
             fprintf(out, ", %" PRIu64 " %s", st->flow_skipped[i],
                     flowlog_skip_name((enum flowlog_skip)i));
-    fprintf(out, "\n         flows carry no payload: evidence and fingerprints come from "
+    fprintf(out, "\n");
+    if (st->export_datagrams)
+        fprintf(out,
+                "         collected: %" PRIu64 " export datagrams, %" PRIu64
+                " skipped; lost (sequence gaps): %" PRIu64 " export packets, %" PRIu64
+                " flow records\n",
+                st->export_datagrams, st->export_skipped, st->export_lost_packets,
+                st->export_lost_records);
+    if (st->sampling_interval)
+        fprintf(out,
+                "         sampled: an exporter sampled 1 in %" PRIu64
+                " packets; counts are as exported, not scaled\n",
+                st->sampling_interval);
+    fprintf(out, "         flows carry no payload: evidence and fingerprints come from "
                  "captures only\n");
 }
 

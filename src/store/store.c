@@ -64,6 +64,11 @@ static const char schema[] =
     "  flow_records INTEGER NOT NULL DEFAULT 0,"
     "  flow_skipped INTEGER NOT NULL DEFAULT 0,"
     "  flow_covered INTEGER NOT NULL DEFAULT 0,"
+    "  export_datagrams INTEGER NOT NULL DEFAULT 0,"
+    "  export_lost_packets INTEGER NOT NULL DEFAULT 0,"
+    "  export_lost_records INTEGER NOT NULL DEFAULT 0,"
+    "  export_skipped INTEGER NOT NULL DEFAULT 0,"
+    "  sampling_interval INTEGER NOT NULL DEFAULT 0,"
     "  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),"
     "  error TEXT,"
     "  ingested_at TEXT NOT NULL"
@@ -215,7 +220,10 @@ static const struct {
     {2, "evidence_kind", "id, name", false},
     {2, "evidence", "file_id, bin, remote, kind, value, count", false},
     {2, "prefix_spec", "name, seq, spec, file_suffix, content, added_at", false},
-    {3, "capture_file", "flow_records, flow_skipped, flow_covered", true},
+    {3, "capture_file",
+     "flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
+     " export_lost_records, export_skipped, sampling_interval",
+     true},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -308,6 +316,11 @@ static const char migrate_to_3[] =
     "ALTER TABLE capture_file ADD COLUMN flow_records INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE capture_file ADD COLUMN flow_skipped INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE capture_file ADD COLUMN flow_covered INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN export_datagrams INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN export_lost_packets INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN export_lost_records INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN export_skipped INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN sampling_interval INTEGER NOT NULL DEFAULT 0;"
     "PRAGMA user_version = 3;";
 
 static int migrate(struct store *s, int64_t version, char *err, size_t errlen)
@@ -627,13 +640,14 @@ int store_presence(struct store *s, const struct file_identity *id, int64_t *fil
 /* ---- flow logs beside captures (docs/flows.md) ---------------------------------------- */
 
 /* Flow logs are the files whose format names them; captures are the rest. */
-#define FLOW_LOG_FORMAT "format LIKE 'zeek-%'"
+#define IS_FLOW_LOG(column)                                                                        \
+    "(" column " LIKE 'zeek-%' OR " column " LIKE 'netflow%' OR " column " = 'ipfix')"
 
 int store_capture_spans(struct store *s, struct time_spans *spans, char *err, size_t errlen)
 {
     static const char sql[] = "SELECT first_ns, last_ns FROM capture_file"
                               " WHERE first_ns IS NOT NULL AND last_ns IS NOT NULL"
-                              " AND (format IS NULL OR NOT " FLOW_LOG_FORMAT ")";
+                              " AND (format IS NULL OR NOT " IS_FLOW_LOG("format") ")";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot read the captures' spans", err, errlen);
@@ -649,11 +663,12 @@ int store_capture_spans(struct store *s, struct time_spans *spans, char *err, si
 
 int store_flow_logs_overlapped(struct store *s, uint64_t *count, char *err, size_t errlen)
 {
-    static const char sql[] =
-        "SELECT count(*) FROM capture_file f WHERE " FLOW_LOG_FORMAT " AND EXISTS"
-        " (SELECT 1 FROM capture_file c WHERE c.id > f.id AND c.first_ns IS NOT NULL"
-        "  AND (c.format IS NULL OR NOT c." FLOW_LOG_FORMAT ")"
-        "  AND c.first_ns <= f.last_ns AND c.last_ns >= f.first_ns)";
+    static const char sql[] = "SELECT count(*) FROM capture_file f WHERE " IS_FLOW_LOG(
+        "f.format") " AND EXISTS"
+                    " (SELECT 1 FROM capture_file c WHERE c.id > f.id AND c.first_ns IS NOT NULL"
+                    "  AND (c.format IS NULL OR NOT " IS_FLOW_LOG(
+                        "c.format") ")"
+                                    "  AND c.first_ns <= f.last_ns AND c.last_ns >= f.first_ns)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
@@ -674,8 +689,9 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         "INSERT INTO capture_file (path, size, mtime_ns, fingerprint, format, link_type,"
         " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
         " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
-        " fragments_unmatched, flow_records, flow_skipped, flow_covered, status, error,"
-        " ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " fragments_unmatched, flow_records, flow_skipped, flow_covered, export_datagrams,"
+        " export_lost_packets, export_lost_records, export_skipped, sampling_interval, status,"
+        " error, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -721,6 +737,11 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         stats->flow_records,
         flow_skipped,
         stats->flow_covered,
+        stats->export_datagrams,
+        stats->export_lost_packets,
+        stats->export_lost_records,
+        stats->export_skipped,
+        stats->sampling_interval,
     };
     for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
         sqlite3_bind_int64(st, n++, (sqlite3_int64)counts[i]);
@@ -1167,6 +1188,8 @@ enum {
     FILE_FLOW_RECORDS,
     FILE_FLOW_SKIPPED,
     FILE_FLOW_COVERED,
+    FILE_EXPORT_DATAGRAMS, /* then the other export counts, to FILE_SAMPLING_INTERVAL */
+    FILE_SAMPLING_INTERVAL = FILE_EXPORT_DATAGRAMS + 4,
 };
 
 /* Why a capture_file row could not have been written by honeyscope, or NULL. */
@@ -1210,6 +1233,9 @@ static const char *file_row_damage(sqlite3_stmt *st)
         return "flow_skipped";
     if (!int_in(st, FILE_FLOW_COVERED, 0, INT64_MAX))
         return "flow_covered";
+    for (int i = FILE_EXPORT_DATAGRAMS; i <= FILE_SAMPLING_INTERVAL; i++)
+        if (!int_in(st, i, 0, INT64_MAX))
+            return "export counts";
     return NULL;
 }
 
@@ -1242,6 +1268,11 @@ static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
     /* The store keeps the lines skipped, not why: they count as values out of range. */
     one.flow_skipped[FLOWLOG_SKIP_VALUE] = (uint64_t)sqlite3_column_int64(st, FILE_FLOW_SKIPPED);
     one.flow_covered = (uint64_t)sqlite3_column_int64(st, FILE_FLOW_COVERED);
+    one.export_datagrams = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS);
+    one.export_lost_packets = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 1);
+    one.export_lost_records = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 2);
+    one.export_skipped = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 3);
+    one.sampling_interval = (uint64_t)sqlite3_column_int64(st, FILE_SAMPLING_INTERVAL);
     if (counts[3]) {
         one.unsupported_links[0].link_type = sqlite3_column_int(st, FILE_LINK_TYPE);
         one.unsupported_links[0].packets = counts[3];
@@ -1257,7 +1288,11 @@ static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
         fits_u64(stats->flows.fragments_unmatched, one.flows.fragments_unmatched) &&
         fits_u64(stats->flow_records, one.flow_records) &&
         fits_u64(stats->flow_skipped[FLOWLOG_SKIP_VALUE], one.flow_skipped[FLOWLOG_SKIP_VALUE]) &&
-        fits_u64(stats->flow_covered, one.flow_covered);
+        fits_u64(stats->flow_covered, one.flow_covered) &&
+        fits_u64(stats->export_datagrams, one.export_datagrams) &&
+        fits_u64(stats->export_lost_packets, one.export_lost_packets) &&
+        fits_u64(stats->export_lost_records, one.export_lost_records) &&
+        fits_u64(stats->export_skipped, one.export_skipped);
     for (int i = 0; fits && i < DECODE_RESULT_COUNT; i++)
         fits = fits_u64(stats->bad[i], one.bad[i]);
     for (size_t i = 0; fits && i < stats->unsupported_link_count; i++)
@@ -1279,7 +1314,8 @@ static int read_files(struct store *s, struct input_stats *stats, struct stored_
         "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
         " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"
         " flows_expired, flows_evicted, fragments_unmatched, id, flow_records, flow_skipped,"
-        " flow_covered FROM capture_file ORDER BY path";
+        " flow_covered, export_datagrams, export_lost_packets, export_lost_records,"
+        " export_skipped, sampling_interval FROM capture_file ORDER BY path";
     static const char orphans[] =
         "SELECT (SELECT count(path) - count(DISTINCT path) + count(*) - count(DISTINCT id)"
         "   FROM capture_file),"
@@ -1448,12 +1484,14 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
         "INSERT INTO main.capture_file (path, size, mtime_ns, fingerprint, format, link_type,"
         " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
         " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
-        " fragments_unmatched, flow_records, flow_skipped, flow_covered, status, error,"
-        " ingested_at)"
+        " fragments_unmatched, flow_records, flow_skipped, flow_covered, export_datagrams,"
+        " export_lost_packets, export_lost_records, export_skipped, sampling_interval, status,"
+        " error, ingested_at)"
         " SELECT path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns,"
         " packets, truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor,"
         " sensor_to_sensor, flows, flows_expired, flows_evicted, fragments_unmatched,"
-        " flow_records, flow_skipped, flow_covered, status, error, ingested_at"
+        " flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
+        " export_lost_records, export_skipped, sampling_interval, status, error, ingested_at"
         " FROM src.capture_file WHERE id = ?";
     static const char copy_rows[] =
         "INSERT INTO main.traffic SELECT ?, bin, sensor, remote, proto, initiator, service,"
