@@ -20,6 +20,7 @@ The input layouts are those the targets read:
   fuzz_wire         a selector byte (plan or result), then honeyscope-mpi wire bytes
   fuzz_store        a mode byte (0 raw file, 1 SQL edits, 2 byte damage), then its data
   fuzz_connlog      a Zeek conn.log file (TSV or JSON lines, gzip or not)
+  fuzz_netflow      export datagrams, each a 2-byte big-endian length then its bytes
 """
 import gzip
 import json
@@ -584,6 +585,7 @@ def wire_result(rows, evidence, status=0, error=b"", links=((147, 9),), fmt=b"pc
     out += struct.pack("<QQQI", 1, 0, 1234, 5) + struct.pack("<5Q", 0, 3, 1, 0, 2)
     out += struct.pack("<QQqqQQQQQ", 7, 1, -5, 1233446400000000000, 17, 3, 1, 0, 0)
     out += struct.pack("<QI7QQ", 4, 7, 1, 0, 2, 0, 0, 0, 0, 1)  # flow records, skipped, covered
+    out += struct.pack("<5Q", 9, 1, 2, 3, 10)  # export datagrams, lost, skipped, sampling
     out += struct.pack("<I", len(links))
     for lt, packets in links:
         out += struct.pack("<IQ", lt, packets)
@@ -822,6 +824,33 @@ def connlog_seeds():
     }
 
 
+def netflow_seeds():
+    """The crafted datagrams of tests/e2e/collect_datagrams.py, alone and in sequence."""
+    import importlib.util
+    import tempfile
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location(
+        "collect_datagrams", os.path.join(here, "..", "e2e", "collect_datagrams.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.argv = ["collect_datagrams.py", os.path.join(tmp, "d")]
+        mod.main()
+        names = sorted(os.listdir(os.path.join(tmp, "d")))
+        grams = [open(os.path.join(tmp, "d", n), "rb").read() for n in names]
+
+    def framed(items):
+        return b"".join(struct.pack(">H", len(g)) + g for g in items)
+
+    seeds = {"all": framed(grams)}
+    for name, g in zip(names, grams):
+        seeds[name] = framed([g])
+    # The IPFIX template, then its data; the v9 template then data.
+    seeds["ipfix-template-data"] = framed([grams[5], grams[6], grams[7]])
+    seeds["v9-template-data"] = framed([grams[10], grams[11]])
+    return seeds
+
+
 def write(directory, name, data):
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, name), "wb") as f:
@@ -851,7 +880,7 @@ def main():
         write(os.path.join(root, "fuzz_capture"), "seed-" + name, data)
     for target, seeds in (("fuzz_provider", provider_seeds()), ("fuzz_asnames", asnames_seeds()),
                           ("fuzz_wire", wire_seeds()), ("fuzz_store", store_seeds()),
-                          ("fuzz_connlog", connlog_seeds())):
+                          ("fuzz_connlog", connlog_seeds()), ("fuzz_netflow", netflow_seeds())):
         for name, data in seeds.items():
             write(os.path.join(root, target), "seed-" + name, data)
     for i, text in enumerate(MASK_STRINGS):
