@@ -369,7 +369,8 @@ static int store_interval(void *ctx, const struct collect_interval *in)
     struct interval_count ic = {cube, &config, &covered, &stats};
     /* Pairing sorts the records: a copy, as the interval is the collector's. */
     struct netflow_record *records = xcalloc(in->count ? in->count : 1, sizeof(*records));
-    memcpy(records, in->records, in->count * sizeof(*records));
+    if (in->count)
+        memcpy(records, in->records, in->count * sizeof(*records));
     netflow_pair(records, in->count, count_flow, &ic);
     free(records);
     time_spans_release(&covered);
@@ -413,9 +414,7 @@ static int collect_and_ingest(const struct ingest_setup *setup, const char *list
 {
     char err[1024];
     struct collect_job job = {setup, listen, 0, 0, 0, EXIT_OK};
-    struct collect_config config = {listen, from, commit_every, &stop_signal};
-    if (!setup->quiet)
-        fprintf(stderr, "honeyscope: collecting flows on udp %s (Ctrl-C to stop)\n", listen);
+    struct collect_config config = {listen, from, commit_every, &stop_signal, setup->quiet};
     if (collect_flows(&config, store_interval, &job, err, sizeof(err)) < 0) {
         error("%s", err);
         return EXIT_FAILED;

@@ -125,6 +125,10 @@ int collect_flows(const struct collect_config *config,
     int fd = open_socket(config->listen, err, errlen);
     if (fd < 0)
         return -1;
+    /* Said once the socket is bound: a test (or a script) may send from then on. */
+    if (!config->quiet)
+        fprintf(stderr, "honeyscope: collecting flows on udp %s (Ctrl-C to stop)\n",
+                config->listen);
     struct netflow_collector *nc = netflow_collector_new();
     struct pending p;
     memset(&p, 0, sizeof(p));

@@ -6,6 +6,7 @@
 #define HONEYSCOPE_CLI_COLLECT_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,7 @@ struct collect_config {
     const struct sensor_set *from; /* exporters accepted; empty: any */
     unsigned commit_every_s;
     volatile sig_atomic_t *stop;
+    bool quiet; /* else says on stderr when the socket listens */
 };
 
 /*

@@ -755,6 +755,8 @@ static bool first_of_pair(const struct flow_record *a, const struct flow_record 
 
 void netflow_pair(struct netflow_record *records, size_t count, flowlog_emit emit, void *ctx)
 {
+    if (!count)
+        return;
     qsort(records, count, sizeof(*records), record_cmp);
     for (size_t i = 0; i < count; i++) {
         struct netflow_record *a = &records[i];
