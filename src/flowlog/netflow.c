@@ -74,6 +74,9 @@ struct template_field {
 
 #define NETFLOW_VARIABLE 65535u
 
+/* The latest time taken, in milliseconds (2200-01-01, as for logs): in nanoseconds it fits. */
+#define TIME_MAX_MS INT64_C(7258118400000)
+
 struct template
 {
     uint16_t id;
@@ -365,7 +368,7 @@ static void field_value(struct fields *f, uint16_t id, struct rd *v, size_t len)
         break;
     case 152: /* flowStartMilliseconds */
     case 153:
-        if (n < UINT64_C(1) << 50) {
+        if (n <= (uint64_t)TIME_MAX_MS) {
             *(id == 152 ? &f->start_ns : &f->end_ns) = (int64_t)n * 1000000;
             *(id == 152 ? &f->has_start : &f->has_end) = true;
         }
@@ -469,9 +472,9 @@ static bool make_flow(const struct fields *f, const struct export_time *when,
                   : f->has_end_uptime ? uptime_to_ms(when, f->end_uptime) * 1000000
                                       : start;
     /* 1970..2200, as for logs; an end before the start is the start. */
-    if (start < 0 || start > INT64_C(7258118400) * 1000000000)
+    if (start < 0 || start > TIME_MAX_MS * 1000000)
         return false;
-    if (end < start || end > INT64_C(7258118400) * 1000000000)
+    if (end < start || end > TIME_MAX_MS * 1000000)
         end = start;
     r->start_ns = start;
     r->end_ns = end;
@@ -510,8 +513,8 @@ static uint32_t read_data(struct netflow_collector *c, struct domain *d, const s
         n++;
         if (t->options) {
             note_sampling(c, f.sampling);
-            if (f.has_system_init)
-                d->system_init_ms = (int64_t)(f.system_init_ms & ((UINT64_C(1) << 50) - 1));
+            if (f.has_system_init && f.system_init_ms <= (uint64_t)TIME_MAX_MS)
+                d->system_init_ms = (int64_t)f.system_init_ms;
             continue;
         }
         note_sampling(c, f.sampling);
