@@ -105,3 +105,15 @@ expect_eq zeek_json_bad_skipped "$(jq -c '.inputs.flow_logs.skipped' "$w/badj.js
     '{"short":0,"unset":1,"value":2,"protocol":0,"utf8":1,"long":0,"header":0}'
 expect_eq zeek_json_categories "$(jq -c '[.groups[0].in_unsolicited[].category, .groups[0].out[].category]' \
     "$w/badj.json")" '["scan:tcp/22","icmp-scan"]'
+
+# honeyscope-mpi reads conn.logs too: the same report over two ranks.
+if [ -d "$dir" ] && [ -x "$BUILD/honeyscope-mpi" ] && command -v mpirun >/dev/null 2>&1; then
+    timeout 300 mpirun --allow-run-as-root --oversubscribe -np 2 "$BUILD/honeyscope-mpi" report -q \
+        --top all --sensor 10.0.2.15/32 --format json "$dir/test9-conn.log" \
+        "$dir/horizontal-scan-conn.log" >"$w/mpi.json" 2>"$w/mpi.err"
+    "$HS" report -q --top all --sensor 10.0.2.15/32 --format json "$dir/test9-conn.log" \
+        "$dir/horizontal-scan-conn.log" >"$w/single.json" 2>/dev/null
+    expect_eq zeek_mpi_same "$(totals "$w/mpi.json")" "$(totals "$w/single.json")"
+else
+    skip zeek_mpi "honeyscope-mpi is not built or mpirun is missing (make mpi)"
+fi
