@@ -316,6 +316,17 @@ static void files_table(const struct page *p)
                 "only.</p>\n",
                 flow_files, flow_files == 1 ? "" : "s", num(st->flow_records, buf),
                 num(st->flow_covered, buf2));
+        if (st->export_datagrams)
+            fprintf(p->out,
+                    "<p class=\"note\">Collected: %s export datagrams; lost (sequence gaps) "
+                    "%" PRIu64 " export packets and %" PRIu64 " flow records.</p>\n",
+                    num(st->export_datagrams, buf), st->export_lost_packets,
+                    st->export_lost_records);
+        if (st->sampling_interval)
+            fprintf(p->out,
+                    "<p class=\"note\">An exporter sampled 1 in %" PRIu64
+                    " packets: counts are as exported, not scaled.</p>\n",
+                    st->sampling_interval);
     }
     if (in->file_count > FILES_SHOWN)
         fprintf(p->out,
