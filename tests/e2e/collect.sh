@@ -15,9 +15,10 @@ if ! command -v softflowd >/dev/null; then
     skip collect "softflowd is not installed (scripts/deps.sh check installs it)"
     exit 0
 fi
-basic=$(scenario basic) || exit 0
+basic=$(scenario basic) || { fail collect_scenario "the basic scenario could not be generated"; exit 0; }
 flood="$w/flood"
-"$GEN" --scenario flood --sources 3000 --packets 5000 --out "$flood" >/dev/null 2>&1
+"$GEN" --scenario flood --sources 3000 --packets 5000 --out "$flood" >/dev/null 2>&1 ||
+    { fail collect_scenario "the flood scenario could not be generated"; exit 0; }
 
 # A free UDP port for each collector.
 port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
