@@ -50,8 +50,8 @@ static void *worker(void *arg)
             cube_set_budget(r->cube, pool->config->cube_max_rows, pool->config->tmp_dir);
         input_stats_init(&r->stats);
         const char *path = pool->paths[index];
-        r->status = aggregate_capture(r->cube, pool->config, path, &r->stats, r->error,
-                                      sizeof(r->error));
+        r->status =
+            aggregate_capture(r->cube, pool->config, path, &r->stats, r->error, sizeof(r->error));
         /* Not a capture: a flow log, each on its own (captures of the store cover it). */
         if (r->status == -1 && r->stats.packets == 0 && aggregate_is_flowlog(path)) {
             input_stats_init(&r->stats);
