@@ -84,6 +84,7 @@ struct netflow_record {
     struct flow_record flow; /* resp_packets and resp_bytes are 0 */
     uint8_t tcp_flags;       /* ORed over the flow's packets */
     bool has_flags;
+    bool reverse_half; /* the reverse direction of an RFC 5103 biflow */
 };
 
 /* Bounds: a flood of templates or exporters costs no more than this. */

@@ -67,8 +67,12 @@ static struct rd rd_sub(struct rd *c, size_t n)
 
 /* ---- exporters, templates ---------------------------------------------------------- */
 
+/* RFC 5103 reverse information elements (enterprise 29305) keep their number above this. */
+#define REVERSE_IE 0x8000u
+#define REVERSE_PEN 29305u
+
 struct template_field {
-    uint16_t id;  /* information element; 0 for an enterprise-specific one */
+    uint16_t id;  /* information element, REVERSE_IE + element for a reverse one; 0 unknown */
     uint16_t len; /* NETFLOW_VARIABLE: variable length (IPFIX) */
 };
 
@@ -258,8 +262,9 @@ static bool read_template(struct netflow_collector *c, struct domain *d, struct 
         uint16_t id = (uint16_t)rd_n(set, 2);
         uint16_t len = (uint16_t)rd_n(set, 2);
         if (ipfix && (id & 0x8000)) {
-            rd_skip(set, 4); /* enterprise number: a field we do not know */
-            id = 0;
+            /* Enterprise-specific: only RFC 5103's reverse counts are used. */
+            uint32_t pen = (uint32_t)rd_n(set, 4);
+            id = pen == REVERSE_PEN ? (uint16_t)(REVERSE_IE | (id & 0x7fff)) : 0;
         }
         if (!ipfix && len == NETFLOW_VARIABLE)
             len = 0; /* v9 has no variable length: a field that cannot be */
@@ -282,6 +287,8 @@ struct fields {
     bool v4_src, v4_dst, v6_src, v6_dst;
     uint8_t src4[4], dst4[4], src6[16], dst6[16];
     uint64_t src_port, dst_port, proto, tcp_flags, octets, packets;
+    uint64_t reverse_octets, reverse_packets, reverse_tcp_flags; /* RFC 5103 biflows */
+    bool has_reverse, has_reverse_flags;
     bool has_flags, has_icmp, has_icmp_type;
     uint64_t icmp_type_code, icmp_type, icmp_code;
     int64_t start_ns, end_ns; /* absolute */
@@ -325,6 +332,20 @@ static void field_value(struct fields *f, uint16_t id, struct rd *v, size_t len)
     case 2:  /* packetDeltaCount */
     case 86: /* packetTotalCount */
         f->packets = n;
+        break;
+    case REVERSE_IE | 1: /* reverseOctetDeltaCount */
+    case REVERSE_IE | 85:
+        f->reverse_octets = n;
+        f->has_reverse = true;
+        break;
+    case REVERSE_IE | 2: /* reversePacketDeltaCount */
+    case REVERSE_IE | 86:
+        f->reverse_packets = n;
+        f->has_reverse = true;
+        break;
+    case REVERSE_IE | 6: /* reverseTcpControlBits */
+        f->reverse_tcp_flags = n;
+        f->has_reverse_flags = true;
         break;
     case 4:
         f->proto = n;
@@ -452,6 +473,10 @@ static bool make_flow(const struct fields *f, const struct export_time *when,
         f->packets > (UINT64_C(1) << 40) || f->octets > f->packets * 65535 ||
         (f->packets && f->octets < 20 * f->packets) || (!f->packets && f->octets))
         return false;
+    if (f->has_reverse && (f->reverse_packets > (UINT64_C(1) << 40) ||
+                           f->reverse_octets > f->reverse_packets * 65535 ||
+                           f->reverse_octets < 20 * f->reverse_packets))
+        return false;
     r->proto = (uint8_t)f->proto;
     r->orig_port = (uint16_t)f->src_port;
     r->resp_port = (uint16_t)f->dst_port;
@@ -465,6 +490,7 @@ static bool make_flow(const struct fields *f, const struct export_time *when,
     }
     r->orig_packets = f->packets;
     r->orig_bytes = f->octets;
+
     int64_t start = f->has_start          ? f->start_ns
                     : f->has_start_uptime ? uptime_to_ms(when, f->start_uptime) * 1000000
                                           : when->export_ms * 1000000;
@@ -481,6 +507,30 @@ static bool make_flow(const struct fields *f, const struct export_time *when,
     out->tcp_flags = (uint8_t)f->tcp_flags;
     out->has_flags = f->has_flags;
     return true;
+}
+
+/*
+ * The reverse half of an RFC 5103 biflow as a record of its own. Exporters do
+ * not all put the initiator first (softflowd orders by address), so the two
+ * halves are paired and judged like any two directions (netflow_pair()).
+ */
+static void emit_reverse(const struct fields *f, const struct netflow_record *forward,
+                         netflow_emit emit, void *ctx)
+{
+    struct netflow_record rev = *forward;
+    rev.flow.orig = forward->flow.resp;
+    rev.flow.resp = forward->flow.orig;
+    bool icmp = forward->flow.proto == 1 || forward->flow.proto == 58;
+    if (!icmp) {
+        rev.flow.orig_port = forward->flow.resp_port;
+        rev.flow.resp_port = forward->flow.orig_port;
+    }
+    rev.flow.orig_packets = f->reverse_packets;
+    rev.flow.orig_bytes = f->reverse_octets;
+    rev.tcp_flags = (uint8_t)f->reverse_tcp_flags;
+    rev.has_flags = f->has_reverse_flags;
+    rev.reverse_half = true;
+    emit(ctx, &rev);
 }
 
 /* Counts the sampling an exporter announces (largest seen), never applying it. */
@@ -523,8 +573,15 @@ static uint32_t read_data(struct netflow_collector *c, struct domain *d, const s
             c->stats.records_bad++;
             continue;
         }
-        c->stats.records++;
-        emit(ctx, &rec);
+        /* A biflow half without packets is no traffic (softflowd sends such halves). */
+        if (!f.has_reverse || f.packets) {
+            c->stats.records++;
+            emit(ctx, &rec);
+        }
+        if (f.has_reverse && f.reverse_packets) {
+            c->stats.records++;
+            emit_reverse(&f, &rec, emit, ctx);
+        }
     }
     return n;
 }
@@ -746,10 +803,14 @@ static int service_rank(uint16_t port)
  * then the side sending from the port that looks less like a service is
  * taken for the client, and from equal looks the higher port (docs/flows.md).
  */
-static bool first_of_pair(const struct flow_record *a, const struct flow_record *b)
+static bool first_of_pair(const struct netflow_record *x, const struct netflow_record *y)
 {
+    const struct flow_record *a = &x->flow, *b = &y->flow;
     if (a->start_ns != b->start_ns)
         return a->start_ns < b->start_ns;
+    /* ICMP: the type is the forward half's; its sender is the one it names. */
+    if ((a->proto == 1 || a->proto == 58) && x->reverse_half != y->reverse_half)
+        return !x->reverse_half;
     int ra = service_rank(a->orig_port), rb = service_rank(b->orig_port);
     if (ra != rb)
         return ra < rb;
@@ -767,7 +828,7 @@ void netflow_pair(struct netflow_record *records, size_t count, flowlog_emit emi
         r.opener = opener_of(a);
         if (i + 1 < count && reverse_of(&a->flow, &records[i + 1].flow)) {
             struct netflow_record *b = &records[++i];
-            const struct netflow_record *first = first_of_pair(&a->flow, &b->flow) ? a : b;
+            const struct netflow_record *first = first_of_pair(a, b) ? a : b;
             const struct netflow_record *second = first == a ? b : a;
             r = first->flow;
             r.resp_packets = second->flow.orig_packets;

@@ -1,5 +1,6 @@
 # ingest --collect (docs/flows.md): softflowd from Debian replays captures to
-# the collector on 127.0.0.1 in IPFIX, NetFlow v9 and v5, and the store's
+# the collector on 127.0.0.1 in IPFIX (one record a direction, and RFC 5103
+# biflows), NetFlow v9 and v5, and the store's
 # report equals the capture's own in packets each way, flows, sources and the
 # unsolicited port table (packets and flows). Bytes differ by what softflowd
 # counts beyond the IP length (the Ethernet padding of short frames, which
@@ -66,6 +67,7 @@ if command -v tshark >/dev/null; then
     round_trip basic-ipfix "$basic/basic-ether.pcap" 192.0.2.10/32 "$bin" "$bout" -v 10
     round_trip basic-v9 "$basic/basic-ether.pcap" 192.0.2.10/32 "$bin" "$bout" -v 9
     round_trip basic-v5 "$basic/basic-ether.pcap" 192.0.2.10/32 "$bin" "$bout" -v 5
+    round_trip basic-ipfix-biflow "$basic/basic-ether.pcap" 192.0.2.10/32 "$bin" "$bout" -v 10 -b
     round_trip flood-ipfix "$flood/flood.pcap" 198.51.100.0/24 "$fin" "$fout" -v 10
     round_trip flood-v9 "$flood/flood.pcap" 198.51.100.0/24 "$fin" "$fout" -v 9
     expect_eq collect_format "$(jq -r '.inputs.files[0].format + " " + .inputs.files[0].link_name' "$w/basic-v9.json")" "netflow-v9 flows"
