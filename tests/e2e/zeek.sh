@@ -117,3 +117,19 @@ if [ -d "$dir" ] && [ -x "$BUILD/honeyscope-mpi" ] && command -v mpirun >/dev/nu
 else
     skip zeek_mpi "honeyscope-mpi is not built or mpirun is missing (make mpi)"
 fi
+
+# The reports of flow inputs follow docs/report.schema.json.
+if python3 -c 'import jsonschema' 2>/dev/null; then
+    for f in "$w/bad.json" "$w/badj.json" "$w/gz.json"; do
+        [ -f "$f" ] || continue # gz.json: from the shared logs, when present
+        if python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
+            "$HONEYSCOPE_ROOT/docs/report.schema.json" "$f" 2>"$w/schema.err"; then
+            pass "zeek_schema_$(basename "$f" .json)"
+        else
+            fail "zeek_schema_$(basename "$f" .json)" "$(tail -1 "$w/schema.err")"
+        fi
+    done
+else
+    skip zeek_schema "python3-jsonschema is not installed"
+fi
