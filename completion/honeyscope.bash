@@ -12,7 +12,7 @@ _honeyscope_options()
               --burst-window --burst-k --burst-min --db --threads --max-flows --memory
               --tmp-dir --snapshot-rule --snapshot-max-age --by --help" ;;
     ingest)
-        echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch -q --quiet --help" ;;
+        echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch --collect --collect-from --commit-every -q --quiet --help" ;;
     lookup)
         echo "--group --pfx2as --mmdb --asnames --snapshot-rule --at --format --help" ;;
     prefixes)
@@ -75,7 +75,8 @@ _honeyscope()
     --compare) _honeyscope_reply -W "previous"; return ;;
     --last) _honeyscope_reply -W "1d 7d 30d"; return ;;
     --sensor | --from | --to | --at | --threads | --max-flows | --memory | \
-        --burst-window | --burst-k | --burst-min | --group | --snapshot-max-age)
+        --burst-window | --burst-k | --burst-min | --group | --snapshot-max-age | --collect | \
+        --collect-from | --commit-every)
         return ;;
     esac
 

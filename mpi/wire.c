@@ -21,7 +21,7 @@
  * added to one of them must be added here too (then update the sizes).
  */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct input_stats) == 304, "input_stats changed: carry it in mpi/wire.c");
+_Static_assert(sizeof(struct input_stats) == 416, "input_stats changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct flow_config) == 24, "flow_config changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct cube_key) == 56, "cube_key changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct cube_counts) == 56, "cube_counts changed: carry it in mpi/wire.c");
@@ -30,7 +30,7 @@ _Static_assert(sizeof(struct flow_stats) == 32, "flow_stats changed: carry it in
 
 #define PLAN_MAGIC 0x48534d50u   /* "HSMP" */
 #define RESULT_MAGIC 0x48534d52u /* "HSMR" */
-#define WIRE_VERSION 2u
+#define WIRE_VERSION 3u
 
 #define ROW_BYTES (8 + 16 + 16 + 2 + 1 + 1 + 5 * 8 + 2 * 8 + 1)
 #define EVIDENCE_FIXED_BYTES (8 + 16 + 1 + 2 + 8 + 1)
@@ -459,6 +459,16 @@ static void put_stats(struct wire_buf *out, const struct input_stats *s)
     put_u64(out, s->flows.evicted);
     put_u64(out, s->flows.fragments_unmatched);
     put_u64(out, s->evidence_skipped);
+    put_u64(out, s->flow_records);
+    put_u32(out, FLOWLOG_SKIP_COUNT);
+    for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
+        put_u64(out, s->flow_skipped[i]);
+    put_u64(out, s->flow_covered);
+    put_u64(out, s->export_datagrams);
+    put_u64(out, s->export_lost_packets);
+    put_u64(out, s->export_lost_records);
+    put_u64(out, s->export_skipped);
+    put_u64(out, s->sampling_interval);
     put_u32(out, (uint32_t)s->unsupported_link_count);
     for (size_t i = 0; i < s->unsupported_link_count; i++) {
         put_u32(out, (uint32_t)s->unsupported_links[i].link_type);
@@ -487,6 +497,17 @@ static int get_stats(struct wire_reader *r, struct input_stats *s)
     s->flows.evicted = get_u64(r);
     s->flows.fragments_unmatched = get_u64(r);
     s->evidence_skipped = get_u64(r);
+    s->flow_records = get_u64(r);
+    if (get_u32(r) != FLOWLOG_SKIP_COUNT)
+        return -1;
+    for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
+        s->flow_skipped[i] = get_u64(r);
+    s->flow_covered = get_u64(r);
+    s->export_datagrams = get_u64(r);
+    s->export_lost_packets = get_u64(r);
+    s->export_lost_records = get_u64(r);
+    s->export_skipped = get_u64(r);
+    s->sampling_interval = get_u64(r);
     uint32_t links = get_u32(r);
     if (links > sizeof(s->unsupported_links) / sizeof(s->unsupported_links[0]))
         return -1;

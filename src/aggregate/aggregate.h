@@ -19,6 +19,7 @@
 #include "../common/addr.h"
 #include "../decode/decode.h"
 #include "../flow/flow.h"
+#include "../flowlog/flowlog.h"
 
 struct cube_key {
     int64_t bin; /* UTC seconds at which the bin starts */
@@ -178,6 +179,23 @@ struct input_stats {
         uint64_t packets;
     } unsupported_links[8];
     size_t unsupported_link_count;
+    /*
+     * Flow logs (docs/flows.md): records counted, lines skipped by why (enum
+     * flowlog_skip), and records left out because a capture of the same run
+     * or store covers their start.
+     */
+    uint64_t flow_records;
+    uint64_t flow_skipped[FLOWLOG_SKIP_COUNT];
+    uint64_t flow_covered;
+    /*
+     * Collected flows (ingest --collect): export datagrams read, what their
+     * sequence numbers say was lost (v9 counts export packets, v5 and IPFIX
+     * flow records), datagrams, sets and records skipped (malformed, unknown
+     * template, refused sender...), and the largest sampling interval an
+     * exporter announced (recorded, never applied).
+     */
+    uint64_t export_datagrams, export_lost_packets, export_lost_records, export_skipped;
+    uint64_t sampling_interval;
     /* For the stats of a single file: its format and link type. */
     char format[24];
     int link_type;
@@ -199,6 +217,8 @@ struct aggregate_config {
     /* Called about every 65,536 packets and after each file (progress lines); may be NULL. */
     void (*tick)(void *ctx);
     void *tick_ctx;
+    /* Spans covered by captures stored before (a store); may be NULL. */
+    const struct time_spans *covered;
     /* Rows each file's cube keeps in memory before it spills to tmp_dir; 0: no limit. */
     size_t cube_max_rows;
     const char *tmp_dir;
@@ -240,6 +260,47 @@ int aggregate_sample_addresses(struct sensor_detector *detector, const char *pat
  */
 size_t aggregate_detect_sensors(const char *const *paths, size_t count, struct sensor_set *sensors,
                                 char *why, size_t whylen);
+
+/* ---- flow logs --------------------------------------------------------------------- */
+
+/*
+ * Time the captures of a run or a store cover, each from its first to its
+ * last packet: a flow record starting inside is the same traffic seen twice
+ * and is not counted (docs/flows.md).
+ */
+struct time_spans {
+    int64_t (*span)[2]; /* [from_ns, to_ns], sorted and disjoint once sealed */
+    size_t count, alloc;
+};
+
+void time_spans_init(struct time_spans *spans);
+void time_spans_release(struct time_spans *spans);
+void time_spans_add(struct time_spans *spans, int64_t from_ns, int64_t to_ns);
+/* Sorts and joins the spans; call before time_spans_contain(). */
+void time_spans_seal(struct time_spans *spans);
+bool time_spans_contain(const struct time_spans *spans, int64_t ns);
+
+/* Whether path is a flow log (a Zeek conn.log) rather than a capture. */
+bool aggregate_is_flowlog(const char *path);
+
+/*
+ * Reads one flow log into cube: each record one flow, counted whole in the
+ * bin of its start (docs/flows.md), unless covered holds its start (may be
+ * NULL). Fills stats as aggregate_capture() does (packets: those the
+ * records carried). Returns 0, -1 with err (what was read before counts) or
+ * AGGREGATE_INTERRUPTED.
+ */
+int aggregate_flowlog(struct cube *cube, const struct aggregate_config *config, const char *path,
+                      const struct time_spans *covered, struct input_stats *stats, char *err,
+                      size_t errlen);
+
+/*
+ * Counts one flow record into cube as aggregate_flowlog() does (a collector
+ * hands its records one by one).
+ */
+void aggregate_flow_record(struct cube *cube, const struct aggregate_config *config,
+                           const struct flow_record *record, const struct time_spans *covered,
+                           struct input_stats *stats);
 
 /* ---- many files, several threads ---------------------------------------------- */
 

@@ -128,6 +128,15 @@ void file_reader_finish(struct file_reader *r, const struct aggregate_config *co
 enum capture_status read_capture(struct capture_file *file, const struct aggregate_config *config,
                                  struct input_stats *stats, packet_sink deliver, void *ctx);
 
+/* ---- flow logs (flows.c) ----------------------------------------------------- */
+
+/*
+ * As aggregate_sample_addresses() for a flow log: one sample per record, up
+ * to max_records. Returns 0, or -1 with err when path is no flow log either.
+ */
+int flowlog_sample_addresses(struct sensor_detector *detector, const char *path,
+                             uint64_t max_records, char *err, size_t errlen);
+
 /* ---- runs (spill.c) -------------------------------------------------------- */
 
 #define RUN_BUFFER (1 << 16)

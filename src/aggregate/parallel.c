@@ -49,8 +49,16 @@ static void *worker(void *arg)
         if (pool->config->cube_max_rows)
             cube_set_budget(r->cube, pool->config->cube_max_rows, pool->config->tmp_dir);
         input_stats_init(&r->stats);
-        r->status = aggregate_capture(r->cube, pool->config, pool->paths[index], &r->stats,
-                                      r->error, sizeof(r->error));
+        const char *path = pool->paths[index];
+        r->status =
+            aggregate_capture(r->cube, pool->config, path, &r->stats, r->error, sizeof(r->error));
+        /* Not a capture: a flow log, each on its own (captures of the store cover it). */
+        if (r->status == -1 && r->stats.packets == 0 && aggregate_is_flowlog(path)) {
+            input_stats_init(&r->stats);
+            r->error[0] = '\0';
+            r->status = aggregate_flowlog(r->cube, pool->config, path, pool->config->covered,
+                                          &r->stats, r->error, sizeof(r->error));
+        }
 
         pthread_mutex_lock(&pool->lock);
         pool->ready[pool->ready_count++] = r;

@@ -54,6 +54,16 @@ void input_stats_merge(struct input_stats *into, const struct input_stats *from)
     into->flows.evicted += from->flows.evicted;
     into->flows.fragments_unmatched += from->flows.fragments_unmatched;
     into->evidence_skipped += from->evidence_skipped;
+    into->flow_records += from->flow_records;
+    for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
+        into->flow_skipped[i] += from->flow_skipped[i];
+    into->flow_covered += from->flow_covered;
+    into->export_datagrams += from->export_datagrams;
+    into->export_lost_packets += from->export_lost_packets;
+    into->export_lost_records += from->export_lost_records;
+    into->export_skipped += from->export_skipped;
+    if (from->sampling_interval > into->sampling_interval)
+        into->sampling_interval = from->sampling_interval;
     for (size_t i = 0; i < from->unsupported_link_count; i++)
         count_unsupported_link(into, from->unsupported_links[i].link_type,
                                from->unsupported_links[i].packets);
@@ -497,7 +507,7 @@ int aggregate_sample_addresses(struct sensor_detector *detector, const char *pat
 {
     struct capture_file *file = capture_open(path, err, errlen);
     if (!file)
-        return -1;
+        return flowlog_sample_addresses(detector, path, max_packets, err, errlen);
     int link_type = capture_link_type(file);
     struct capture_packet cp;
     struct decoded_packet p;

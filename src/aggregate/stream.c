@@ -446,21 +446,21 @@ static void open_file(struct stream *s, struct merge *m, size_t index, size_t ra
 }
 
 /* Reads every file, merged by packet time, into the workers. */
-static void read_merged(struct stream *s, const struct file_order *order)
+static void read_merged(struct stream *s, const struct file_order *order, size_t ordered)
 {
     struct merge m;
     memset(&m, 0, sizeof(m));
     size_t next = 0;
     while (!s->stopped) {
         /* Opens the files whose first packet is due. */
-        while (next < s->count && m.count < OPEN_FILES_MAX &&
+        while (next < ordered && m.count < OPEN_FILES_MAX &&
                (!m.count || order[next].first_ns <= m.heap[0]->next.ts_ns)) {
             open_file(s, &m, order[next].index, next);
             next++;
             deliver_ready(s);
         }
         if (!m.count) {
-            if (next == s->count)
+            if (next == ordered)
                 break;
             continue;
         }
@@ -486,6 +486,60 @@ static void read_merged(struct stream *s, const struct file_order *order)
         close_file(s, of, CAPTURE_PACKET, true);
     }
     end_input(s);
+}
+
+/* ---- flow logs, after the captures ---------------------------------------------------- */
+
+/*
+ * Reads the flow logs of the run, each whole, into cube (a report) or into a
+ * cube of its own handed to done (a store). Their records start flows of
+ * their own, so they need no merging by time; what the captures of the run
+ * (and, for a store, those stored before) cover is left out.
+ */
+static void read_flowlogs(struct stream *s, struct cube *cube, const bool *flowlog)
+{
+    const struct aggregate_config *config = s->config;
+    struct time_spans covered;
+    time_spans_init(&covered);
+    for (size_t i = 0; config->covered && i < config->covered->count; i++)
+        time_spans_add(&covered, config->covered->span[i][0], config->covered->span[i][1]);
+    for (size_t i = 0; i < s->count; i++)
+        if (!flowlog[i] && s->files[i].stats.packets)
+            time_spans_add(&covered, s->files[i].stats.first_ns, s->files[i].stats.last_ns);
+    time_spans_seal(&covered);
+    for (size_t i = 0; i < s->count; i++) {
+        if (!flowlog[i])
+            continue;
+        if (s->stopped || s->done_status || (config->stop && *config->stop))
+            break;
+        struct stream_file *f = &s->files[i];
+        struct cube *into = cube;
+        if (s->done) {
+            into = cube_new();
+            if (config->cube_max_rows)
+                cube_set_budget(into, config->cube_max_rows, config->tmp_dir);
+        }
+        f->status = aggregate_flowlog(into, config, s->paths[i], &covered, &f->stats, f->error,
+                                      sizeof(f->error));
+        if (config->files_read)
+            ++*config->files_read;
+        if (config->packets_read)
+            atomic_fetch_add(config->packets_read, f->stats.packets);
+        if (config->tick)
+            config->tick(config->tick_ctx);
+        if (!s->done)
+            continue;
+        struct file_result result;
+        memset(&result, 0, sizeof(result));
+        result.index = i;
+        result.cube = into;
+        result.stats = f->stats;
+        result.status = f->status;
+        memcpy(result.error, f->error, sizeof(result.error));
+        s->done_status = s->done(s->ctx, &result);
+        cube_free(result.cube);
+    }
+    time_spans_release(&covered);
 }
 
 /* ---- the stream -------------------------------------------------------------------- */
@@ -588,20 +642,30 @@ static int run_stream(const char *const *paths, size_t count, const struct aggre
         }
     }
 
+    /* Captures are merged by time; flow logs are read after them (read_flowlogs()). */
     struct file_order *order = xcalloc(count ? count : 1, sizeof(*order));
+    bool *flowlog = xcalloc(count ? count : 1, sizeof(*flowlog));
+    size_t ordered = 0;
     for (size_t i = 0; i < count; i++) {
-        order[i].index = i;
-        order[i].first_ns = first_packet_time(paths[i]);
         input_stats_init(&files[i].stats);
         files[i].status = 0;
         files[i].error[0] = '\0';
+        int64_t first_ns = first_packet_time(paths[i]);
+        if (first_ns == INT64_MAX && aggregate_is_flowlog(paths[i])) {
+            flowlog[i] = true;
+            continue;
+        }
+        order[ordered].index = i;
+        order[ordered++].first_ns = first_ns;
     }
-    qsort(order, count, sizeof(*order), file_order_cmp);
+    qsort(order, ordered, sizeof(*order), file_order_cmp);
 
     start_workers(&s, cube);
-    read_merged(&s, order);
+    read_merged(&s, order, ordered);
     stop_workers(&s, cube, total);
     deliver_ready(&s);
+    read_flowlogs(&s, cube, flowlog);
+    free(flowlog);
 
     int failed = 0;
     for (size_t i = 0; i < count; i++) {

@@ -19,12 +19,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../aggregate/aggregate.h"
 #include "../capture/capture.h"
 #include "../common/xalloc.h"
 #include "../store/store.h"
 #include "cli.h"
+#include "collect.h"
 #include "suggest.h"
 #include "walk.h"
 #include "watch.h"
@@ -32,12 +35,14 @@
 static const char ingest_usage[] =
     "usage: honeyscope ingest --db STORE [options] CAPTURE|DIR...\n"
     "\n"
-    "Reads capture files into STORE (SQLite; created when missing), one\n"
-    "transaction per file. Files already stored are skipped; changed files\n"
-    "replace their old contribution. Report with 'honeyscope report --db STORE'.\n"
-    "A directory is walked recursively (symbolic links followed, each directory\n"
-    "once); its files are taken when their bytes are a capture, others are\n"
-    "named on stderr as skipped.\n"
+    "Reads capture files, and Zeek conn.logs (flows: docs/flows.md), into STORE\n"
+    "(SQLite; created when missing), one transaction per file. Files already\n"
+    "stored are skipped; changed files replace their old contribution. Report\n"
+    "with 'honeyscope report --db STORE'. A directory is walked recursively\n"
+    "(symbolic links followed, each directory once); its files are taken when\n"
+    "their bytes are a capture or a conn.log, others are named on stderr as\n"
+    "skipped. Flow records that start inside a stored capture's span are left\n"
+    "out: the capture has that traffic.\n"
     "\n"
     "  --db STORE             the store (required)\n"
     "  --sensor CIDR          sensor address or prefix (repeatable); a store keeps\n"
@@ -53,6 +58,15 @@ static const char ingest_usage[] =
     "                         watching DIR and the directories below it: a capture\n"
     "                         is stored when its writer closes it or it is moved\n"
     "                         in, until SIGINT or SIGTERM\n"
+    "  --collect HOST:PORT    instead of files, receive NetFlow v5, v9 and IPFIX\n"
+    "                         export datagrams over UDP (e.g. 0.0.0.0:4739) and\n"
+    "                         store them until SIGINT or SIGTERM (docs/flows.md);\n"
+    "                         needs --sensor or a store that has its sensors\n"
+    "  --collect-from CIDR    with --collect: read only exporters in CIDR\n"
+    "                         (repeatable); others are counted and dropped\n"
+    "  --commit-every SECONDS\n"
+    "                         with --collect: store what came every SECONDS\n"
+    "                         (default 60), and at SIGINT or SIGTERM\n"
     "  -q, --quiet            no progress or per-file notes on stderr\n"
     "\n"
     "Exit status: 0 success, 1 some files could not be read or stored (the rest\n"
@@ -155,6 +169,24 @@ static int settle_sensors(struct store *store, struct sensor_set *given, char **
     return 0;
 }
 
+/*
+ * Flow logs stored before captures of the same time share traffic with
+ * them: says so, with the remedy (docs/flows.md).
+ */
+static void warn_overlapped(struct store *store, bool quiet)
+{
+    uint64_t n = 0;
+    char err[1024];
+    if (store_flow_logs_overlapped(store, &n, err, sizeof(err)) < 0)
+        error("%s", err);
+    else if (n && !quiet)
+        fprintf(stderr,
+                "honeyscope: %" PRIu64 " flow log%s stored before captures of the same time: "
+                "the traffic they share counts twice until they are forgotten and ingested "
+                "again\n",
+                n, n == 1 ? " was" : "s were");
+}
+
 /* What every batch of one ingest is read with. */
 struct ingest_setup {
     struct store *store;
@@ -241,10 +273,20 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     /* Each thread's file being counted and each file waiting to be stored. */
     config.cube_max_rows = memory_cube_rows(setup->memory, 2 * (uint64_t)setup->threads);
     config.tmp_dir = setup->tmp_dir;
+    /* Flow records in the span of a capture already stored are that capture's traffic. */
+    struct time_spans covered;
+    time_spans_init(&covered);
+    if (store_capture_spans(setup->store, &covered, err, sizeof(err)) < 0) {
+        error("%s", err);
+        unreadable++;
+    }
+    config.covered = &covered;
     progress_start(&progress, quiet, nwork);
     aggregate_stream_files((const char *const *)work, nwork, &config, setup->threads, store_result,
                            &job);
     progress_end(&progress);
+    time_spans_release(&covered);
+    warn_overlapped(setup->store, quiet);
 
     if (!quiet)
         fprintf(stderr,
@@ -270,6 +312,116 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     return status;
 }
 
+/* ---- collecting (--collect) ---------------------------------------------------------- */
+
+struct collect_job {
+    const struct ingest_setup *setup;
+    const char *listen;
+    uint64_t intervals, records, serial;
+    int status;
+};
+
+struct interval_count {
+    struct cube *cube;
+    const struct aggregate_config *config;
+    const struct time_spans *covered;
+    struct input_stats *stats;
+};
+
+static void count_flow(void *ctx, const struct flow_record *record)
+{
+    struct interval_count *ic = ctx;
+    aggregate_flow_record(ic->cube, ic->config, record, ic->covered, ic->stats);
+}
+
+/* The collector's hand-over: the interval's flows, paired, as one stored "file". */
+static int store_interval(void *ctx, const struct collect_interval *in)
+{
+    struct collect_job *job = ctx;
+    const struct ingest_setup *setup = job->setup;
+    char err[1024];
+    struct aggregate_config config;
+    memset(&config, 0, sizeof(config));
+    config.clock.width_s = STORE_BIN_SECONDS;
+    config.flow = setup->flow;
+    config.sensors = setup->sensors;
+    struct time_spans covered;
+    time_spans_init(&covered);
+    if (store_capture_spans(setup->store, &covered, err, sizeof(err)) < 0) {
+        error("%s", err);
+        job->status = EXIT_FAILED;
+    }
+    struct input_stats stats;
+    input_stats_init(&stats);
+    stats.files = 1;
+    static const char *const formats[8] = {"netflow", "netflow-v5", "netflow-v9", "netflow",
+                                           "ipfix",   "netflow",    "netflow",    "netflow"};
+    snprintf(stats.format, sizeof(stats.format), "%s", formats[in->versions & 7]);
+    const struct netflow_stats *ns = &in->stats;
+    stats.export_datagrams = ns->datagrams + in->refused;
+    stats.export_lost_packets = ns->lost_packets;
+    stats.export_lost_records = ns->lost_records;
+    stats.export_skipped = in->refused + ns->malformed + ns->unsupported + ns->unknown_template +
+                           ns->records_bad + ns->templates_bad + ns->templates_refused +
+                           ns->exporters_refused;
+    stats.sampling_interval = ns->sampling_interval;
+    struct cube *cube = cube_new();
+    struct interval_count ic = {cube, &config, &covered, &stats};
+    /* Pairing sorts the records: a copy, as the interval is the collector's. */
+    struct netflow_record *records = xcalloc(in->count ? in->count : 1, sizeof(*records));
+    if (in->count)
+        memcpy(records, in->records, in->count * sizeof(*records));
+    netflow_pair(records, in->count, count_flow, &ic);
+    free(records);
+    time_spans_release(&covered);
+
+    struct file_identity id;
+    memset(&id, 0, sizeof(id));
+    time_t start = (time_t)(in->start_ns / 1000000000);
+    struct tm tm;
+    char when[32];
+    gmtime_r(&start, &tm);
+    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* One name per interval: where it was received and when it began. */
+    snprintf(id.path, sizeof(id.path), "udp://%s/%s.%09" PRId64, job->listen, when,
+             in->start_ns % 1000000000);
+    id.size = (int64_t)in->stats.datagrams;
+    id.mtime_ns = in->end_ns;
+    snprintf(id.fingerprint, sizeof(id.fingerprint), "%016" PRIx64 "%016" PRIx64,
+             (uint64_t)in->start_ns, (uint64_t)getpid() << 32 | (job->serial++ & 0xffffffffu));
+    int ret = 0;
+    if (store_put_file(setup->store, &id, &stats, NULL, cube, 0, err, sizeof(err)) < 0) {
+        error("%s", err);
+        job->status = EXIT_FAILED;
+        ret = 1;
+    } else {
+        job->intervals++;
+        job->records += stats.flow_records;
+        if (!setup->quiet)
+            fprintf(stderr,
+                    "honeyscope: stored %s: %" PRIu64 " datagrams, %" PRIu64 " flows, %" PRIu64
+                    " skipped, lost %" PRIu64 " export packets and %" PRIu64 " records%s\n",
+                    id.path, stats.export_datagrams, stats.flows.flows, stats.export_skipped,
+                    stats.export_lost_packets, stats.export_lost_records,
+                    stats.sampling_interval ? " (sampled)" : "");
+    }
+    cube_free(cube);
+    return ret;
+}
+
+static int collect_and_ingest(const struct ingest_setup *setup, const char *listen,
+                              const struct sensor_set *from, unsigned commit_every)
+{
+    char err[1024];
+    struct collect_job job = {setup, listen, 0, 0, 0, EXIT_OK};
+    struct collect_config config = {listen, from, commit_every, &stop_signal, setup->quiet};
+    if (collect_flows(&config, store_interval, &job, err, sizeof(err)) < 0) {
+        error("%s", err);
+        return EXIT_FAILED;
+    }
+    return stop_signal && job.status == EXIT_OK ? 128 + stop_signal : job.status;
+}
+
 struct watch_job {
     const struct ingest_setup *setup;
     int status; /* the worst so far: 1 once a file failed */
@@ -288,10 +440,10 @@ static int ingest_watched(void *ctx, char **paths, size_t count)
     for (size_t i = 0; i < count; i++) {
         char err[1024];
         struct capture_file *file = capture_open(paths[i], err, sizeof(err));
-        if (file)
+        if (file || aggregate_is_flowlog(paths[i]))
             captures[n++] = paths[i];
         else if (!job->setup->quiet)
-            fprintf(stderr, "honeyscope: skipped: %s\n", err);
+            fprintf(stderr, "honeyscope: skipped: %s, nor a Zeek conn.log\n", err);
         capture_close(file);
     }
     if (n) {
@@ -327,11 +479,19 @@ static int watch_and_ingest(const struct ingest_setup *setup, const char *dir, c
 int cmd_ingest(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},      {"sensor", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'}, {"max-flows", required_argument, NULL, 'm'},
-        {"memory", required_argument, NULL, 'M'},  {"tmp-dir", required_argument, NULL, 'T'},
-        {"watch", required_argument, NULL, 'W'},   {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"sensor", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'},
+        {"max-flows", required_argument, NULL, 'm'},
+        {"memory", required_argument, NULL, 'M'},
+        {"tmp-dir", required_argument, NULL, 'T'},
+        {"watch", required_argument, NULL, 'W'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"collect", required_argument, NULL, 'C'},
+        {"collect-from", required_argument, NULL, 'F'},
+        {"commit-every", required_argument, NULL, 'E'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
     struct sensor_set sensors;
@@ -339,12 +499,15 @@ int cmd_ingest(int argc, char **argv)
     unsigned threads = default_threads();
     uint64_t memory = 0;
     const char *tmp_dir = default_tmp_dir();
-    const char *watch = NULL;
+    const char *watch = NULL, *collect = NULL;
+    struct sensor_set collect_from;
+    unsigned commit_every = 60;
     bool quiet = false;
     uint64_t n;
     int c, status = EXIT_FAILED;
 
     sensor_set_init(&sensors);
+    sensor_set_init(&collect_from);
     flow_config_default(&flow);
     while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
         switch (c) {
@@ -356,6 +519,7 @@ int cmd_ingest(int argc, char **argv)
             const char *why = "";
             if (prefix_parse(&prefix, optarg, &why) < 0) {
                 sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
                 return usage_error("ingest", "--sensor '%s': %s", optarg, why);
             }
             sensor_set_add(&sensors, &prefix);
@@ -364,6 +528,7 @@ int cmd_ingest(int argc, char **argv)
         case 't':
             if (parse_u64(optarg, 1, 64, &n) < 0) {
                 sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
                 return usage_error("ingest", "--threads takes a number from 1 to 64");
             }
             threads = (unsigned)n;
@@ -371,6 +536,7 @@ int cmd_ingest(int argc, char **argv)
         case 'm':
             if (parse_u64(optarg, 16, 1000000000, &n) < 0) {
                 sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
                 return usage_error("ingest", "--max-flows takes a number from 16");
             }
             flow.max_flows = (size_t)n;
@@ -378,6 +544,7 @@ int cmd_ingest(int argc, char **argv)
         case 'M':
             if (parse_size(optarg, &memory) < 0 || memory < (UINT64_C(1) << 16)) {
                 sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
                 return usage_error("ingest",
                                    "--memory takes a size of 64K or more, e.g. 512M "
                                    "or 2G, not '%s'",
@@ -390,25 +557,61 @@ int cmd_ingest(int argc, char **argv)
         case 'W':
             watch = optarg;
             break;
+        case 'C':
+            collect = optarg;
+            break;
+        case 'F': {
+            struct ip_prefix prefix;
+            const char *why = "";
+            if (prefix_parse(&prefix, optarg, &why) < 0) {
+                sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
+                return usage_error("ingest", "--collect-from '%s': %s", optarg, why);
+            }
+            sensor_set_add(&collect_from, &prefix);
+            break;
+        }
+        case 'E':
+            if (parse_u64(optarg, 1, 86400, &n) < 0) {
+                sensor_set_release(&sensors);
+                sensor_set_release(&collect_from);
+                return usage_error("ingest", "--commit-every takes seconds from 1 to 86400");
+            }
+            commit_every = (unsigned)n;
+            break;
         case 'q':
             quiet = true;
             break;
         case 'h':
             sensor_set_release(&sensors);
+            sensor_set_release(&collect_from);
             fputs(ingest_usage, stdout);
             return EXIT_OK;
         default:
             sensor_set_release(&sensors);
+            sensor_set_release(&collect_from);
             return unknown_option("ingest", options, argv);
         }
     }
-    if (!db || (optind >= argc && !watch)) {
+    if (collect && (watch || optind < argc)) {
         sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
+        return usage_error("ingest", "--collect takes no files and no --watch");
+    }
+    if (!collect && (collect_from.count || commit_every != 60)) {
+        sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
+        return usage_error("ingest", "--collect-from and --commit-every go with --collect");
+    }
+    if (!db || (optind >= argc && !watch && !collect)) {
+        sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
         return usage_error("ingest", db ? "no capture files given" : "--db STORE is required");
     }
     char watch_dir[PATH_MAX];
     if (watch && !realpath(watch, watch_dir)) {
         sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
         return usage_error("ingest", "--watch '%s': %s", watch, strerror(errno));
     }
     struct walk_result walked;
@@ -425,9 +628,21 @@ int cmd_ingest(int argc, char **argv)
     struct store *store = store_open(db, STORE_WRITE, err, sizeof(err));
     if (!store) {
         sensor_set_release(&sensors);
+        sensor_set_release(&collect_from);
         walk_result_release(&walked);
         error("%s", err);
         return EXIT_FAILED;
+    }
+    if (collect && !sensors.count) {
+        char how[512];
+        if (store_get_sensors(store, &sensors, how, sizeof(how), err, sizeof(err)) < 0) {
+            error("%s", err);
+            goto out;
+        }
+        if (!sensors.count) {
+            error("--collect needs --sensor (flows arrive one by one: nothing to detect from)");
+            goto out;
+        }
     }
     if (settle_sensors(store, &sensors, paths, npaths, quiet) < 0)
         goto out;
@@ -440,12 +655,17 @@ int cmd_ingest(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
 
     struct ingest_setup setup = {store, &sensors, flow, threads, memory, tmp_dir, quiet};
+    if (collect) {
+        status = collect_and_ingest(&setup, collect, &collect_from, commit_every);
+        goto out;
+    }
     status = ingest_batch(&setup, paths, npaths, walked.unreadable);
     if (watch && !stop_signal)
         status = watch_and_ingest(&setup, watch_dir, db, status);
 out:
     store_close(store);
     sensor_set_release(&sensors);
+    sensor_set_release(&collect_from);
     walk_result_release(&walked);
     return status;
 }

@@ -15,6 +15,7 @@
 
 #include "../capture/capture.h"
 #include "../common/xalloc.h"
+#include "../flowlog/flowlog.h"
 #include "cli.h"
 
 /* The files and directories already met, by device and inode: links and loops end here. */
@@ -89,6 +90,22 @@ static bool outside_period(const struct walk_period *period, const struct captur
     return period->has_from && mtime_s >= first_s && mtime_s < period->from_s - period->margin_s;
 }
 
+/*
+ * Whether path is a flow log; then first->ts_ns is its first record's start
+ * (INT64_MAX when it has none).
+ */
+static bool first_flow_record(const char *path, struct capture_packet *first)
+{
+    char err[256];
+    struct flowlog_file *log = flowlog_open(path, err, sizeof(err));
+    if (!log)
+        return false;
+    struct flow_record record;
+    first->ts_ns = flowlog_next(log, &record) == 1 ? record.start_ns : INT64_MAX;
+    flowlog_close(log);
+    return true;
+}
+
 /* Judges one regular file found in a directory: keeps it, or says why not. */
 static void take_file(const char *path, const struct stat *st, const struct walk_period *period,
                       bool quiet, struct walk_result *result)
@@ -104,17 +121,23 @@ static void take_file(const char *path, const struct stat *st, const struct walk
     }
     close(fd);
     struct capture_file *file = capture_open(path, err, sizeof(err));
-    if (!file) {
+    struct capture_packet first;
+    bool outside = false;
+    if (file) {
+        outside = period && (period->has_from || period->has_to) &&
+                  capture_next(file, &first) == CAPTURE_PACKET &&
+                  outside_period(period, &first, st);
+        capture_close(file);
+    } else if (!first_flow_record(path, &first)) {
         if (!quiet)
-            error("skipped: %s", err);
+            error("skipped: %s, nor a Zeek conn.log", err);
         result->foreign++;
         return;
+    } else {
+        /* A log is written as its flows end: its first record starts about when it does. */
+        outside = period && (period->has_from || period->has_to) && first.ts_ns != INT64_MAX &&
+                  outside_period(period, &first, st);
     }
-    struct capture_packet first;
-    bool outside = period && (period->has_from || period->has_to) &&
-                   capture_next(file, &first) == CAPTURE_PACKET &&
-                   outside_period(period, &first, st);
-    capture_close(file);
     if (outside)
         result->outside++;
     else

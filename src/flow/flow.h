@@ -32,6 +32,14 @@ enum initiator {
 
 const char *initiator_name(enum initiator initiator);
 
+/*
+ * The service of an ICMP or ICMPv6 message of type and code as a flow keeps
+ * it (type << 8 | code; for a reply its request's type, code 0), and whether
+ * its sender started the conversation (a request) rather than answered one
+ * (a reply or an error): for flows known from records, not packets.
+ */
+uint16_t flow_icmp_service(uint8_t proto, uint8_t type, uint8_t code, bool *sender_started);
+
 /* ---- sensor addresses ---------------------------------------------------- */
 
 struct sensor_set {

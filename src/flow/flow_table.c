@@ -458,6 +458,14 @@ static void build_key(struct flow_key *key, const struct decoded_packet *p, enum
     key->remote_port = dir == DIR_OUT ? dst_port : src_port;
 }
 
+uint16_t flow_icmp_service(uint8_t proto, uint8_t type, uint8_t code, bool *sender_started)
+{
+    uint8_t request_type;
+    enum icmp_role role = icmp_role(proto, type, &request_type);
+    *sender_started = role == ICMP_REQUEST;
+    return (uint16_t)(request_type << 8 | (role == ICMP_REPLY ? 0 : code));
+}
+
 static void start_flow(struct flow *f, const struct decoded_packet *p, enum direction dir,
                        bool has_header, enum icmp_role role)
 {

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "../capture/capture.h"
 #include "report_int.h"
 
 static const char *const named_categories[] = {
@@ -47,6 +48,21 @@ const char *category_named_text(unsigned named)
 {
     return named < sizeof(named_categories) / sizeof(named_categories[0]) ? named_categories[named]
                                                                           : NULL;
+}
+
+const char *report_file_link_name(const struct report_file *file)
+{
+    if (flowlog_format_is_flows(file->format))
+        return "flows";
+    return capture_link_name(file->link_type);
+}
+
+size_t report_flow_files(const struct report_input *input)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < input->file_count; i++)
+        n += flowlog_format_is_flows(input->files[i].format);
+    return n;
 }
 
 void service_format(uint8_t proto, uint16_t service, char *buf, size_t len)

@@ -231,7 +231,7 @@ static void inputs_tables(struct csv *c, const struct report *r)
         c_word(c, f->format);
         if (f->format[0]) {
             c_u64(c, (uint64_t)f->link_type);
-            c_word(c, capture_link_name(f->link_type));
+            c_word(c, report_file_link_name(f));
         } else {
             c_empty(c);
             c_empty(c);

@@ -289,7 +289,7 @@ static void sensor_line(const struct page *p)
 static void files_table(const struct page *p)
 {
     const struct report_input *in = p->r->input;
-    char buf[32];
+    char buf[32], buf2[32];
     fputs("<table class=\"compact\">\n", p->out);
     for (size_t i = 0; i < in->file_count && i < FILES_SHOWN; i++) {
         const struct report_file *f = &in->files[i];
@@ -297,7 +297,7 @@ static void files_table(const struct page *p)
         td_text(p, f->path);
         fputs("<td>", p->out);
         if (f->format[0])
-            fprintf(p->out, "%s, %s, %s packets", f->format, capture_link_name(f->link_type),
+            fprintf(p->out, "%s, %s, %s packets", f->format, report_file_link_name(f),
                     num(f->packets, buf));
         if (f->error) {
             fputs(f->format[0] ? "; " : "", p->out);
@@ -311,6 +311,27 @@ static void files_table(const struct page *p)
         fputs("</td></tr>\n", p->out);
     }
     fputs("</table>\n", p->out);
+    size_t flow_files = report_flow_files(in);
+    if (flow_files) {
+        const struct input_stats *st = in->stats;
+        fprintf(p->out,
+                "<p class=\"note\">%zu flow log%s, %s records (%s left out: a capture covers "
+                "them). Flows carry no payload: evidence and fingerprints come from captures "
+                "only.</p>\n",
+                flow_files, flow_files == 1 ? "" : "s", num(st->flow_records, buf),
+                num(st->flow_covered, buf2));
+        if (st->export_datagrams)
+            fprintf(p->out,
+                    "<p class=\"note\">Collected: %s export datagrams; lost (sequence gaps) "
+                    "%" PRIu64 " export packets and %" PRIu64 " flow records.</p>\n",
+                    num(st->export_datagrams, buf), st->export_lost_packets,
+                    st->export_lost_records);
+        if (st->sampling_interval)
+            fprintf(p->out,
+                    "<p class=\"note\">An exporter sampled 1 in %" PRIu64
+                    " packets: counts are as exported, not scaled.</p>\n",
+                    st->sampling_interval);
+    }
     if (in->file_count > FILES_SHOWN)
         fprintf(p->out,
                 "<p class=\"note\">&hellip; and %zu more files (all are in the JSON and "

@@ -101,9 +101,11 @@ static json_t *inputs_json(const struct report *r)
         json_object_set_new(jf, "path", jstr(f->path));
         json_object_set_new(jf, "format", f->format[0] ? json_string(f->format) : json_null());
         json_object_set_new(jf, "link_type",
-                            f->format[0] ? json_integer(f->link_type) : json_null());
+                            f->format[0] && !flowlog_format_is_flows(f->format)
+                                ? json_integer(f->link_type)
+                                : json_null());
         json_object_set_new(jf, "link_name",
-                            f->format[0] ? jstr(capture_link_name(f->link_type)) : json_null());
+                            f->format[0] ? jstr(report_file_link_name(f)) : json_null());
         json_object_set_new(jf, "packets", jint(f->packets));
         char *message = report_path_message(r, f->error, f->path);
         json_object_set_new(jf, "error", jstr(message));
@@ -135,6 +137,22 @@ static json_t *inputs_json(const struct report *r)
     json_object_set_new(flows, "evicted", jint(st->flows.evicted));
     json_object_set_new(flows, "fragments_unmatched", jint(st->flows.fragments_unmatched));
     json_object_set_new(o, "flows", flows);
+    json_t *logs = json_object(), *skipped = json_object();
+    json_object_set_new(logs, "files", jint(report_flow_files(in)));
+    json_object_set_new(logs, "records", jint(st->flow_records));
+    json_object_set_new(logs, "covered", jint(st->flow_covered));
+    for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
+        json_object_set_new(skipped, flowlog_skip_name((enum flowlog_skip)i),
+                            jint(st->flow_skipped[i]));
+    json_object_set_new(logs, "skipped", skipped);
+    json_object_set_new(o, "flow_logs", logs);
+    json_t *exp = json_object();
+    json_object_set_new(exp, "datagrams", jint(st->export_datagrams));
+    json_object_set_new(exp, "lost_packets", jint(st->export_lost_packets));
+    json_object_set_new(exp, "lost_records", jint(st->export_lost_records));
+    json_object_set_new(exp, "skipped", jint(st->export_skipped));
+    json_object_set_new(exp, "sampling_interval", jint(st->sampling_interval));
+    json_object_set_new(o, "export", exp);
     bool any = st->packets && st->first_ns <= st->last_ns;
     json_object_set_new(o, "first", any ? jtime(r, st->first_ns) : json_null());
     json_object_set_new(o, "last", any ? jtime(r, st->last_ns) : json_null());

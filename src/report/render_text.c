@@ -28,6 +28,44 @@ static void masked_header(const struct report *r, FILE *out)
     }
 }
 
+/*
+ * Flow logs among the inputs: what they held, what was skipped, what a
+ * capture covered, and which sections they cannot fill (docs/flows.md).
+ */
+static void flow_logs_note(const struct report_input *in, FILE *out)
+{
+    const struct input_stats *st = in->stats;
+    size_t n = report_flow_files(in);
+    if (!n)
+        return;
+    uint64_t skipped = 0;
+    for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
+        skipped += st->flow_skipped[i];
+    fprintf(out,
+            "flow log %zu file%s of flows, %" PRIu64 " records; %" PRIu64
+            " left out (a capture covers them); %" PRIu64 " lines skipped",
+            n, n == 1 ? "" : "s", st->flow_records, st->flow_covered, skipped);
+    for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
+        if (st->flow_skipped[i])
+            fprintf(out, ", %" PRIu64 " %s", st->flow_skipped[i],
+                    flowlog_skip_name((enum flowlog_skip)i));
+    fprintf(out, "\n");
+    if (st->export_datagrams)
+        fprintf(out,
+                "         collected: %" PRIu64 " export datagrams, %" PRIu64
+                " skipped; lost (sequence gaps): %" PRIu64 " export packets, %" PRIu64
+                " flow records\n",
+                st->export_datagrams, st->export_skipped, st->export_lost_packets,
+                st->export_lost_records);
+    if (st->sampling_interval)
+        fprintf(out,
+                "         sampled: an exporter sampled 1 in %" PRIu64
+                " packets; counts are as exported, not scaled\n",
+                st->sampling_interval);
+    fprintf(out, "         flows carry no payload: evidence and fingerprints come from "
+                 "captures only\n");
+}
+
 static void header(const struct report *r, FILE *out)
 {
     if (r->options.mask) {
@@ -52,8 +90,8 @@ static void header(const struct report *r, FILE *out)
         fprintf(out, "         ");
         text_escape(out, f->path);
         if (f->format[0])
-            fprintf(out, ": %s, %s, %" PRIu64 " packets", f->format,
-                    capture_link_name(f->link_type), f->packets);
+            fprintf(out, ": %s, %s, %" PRIu64 " packets", f->format, report_file_link_name(f),
+                    f->packets);
         if (f->error) {
             fprintf(out, "; FAILED: ");
             text_escape(out, f->error);
@@ -79,6 +117,7 @@ static void header(const struct report *r, FILE *out)
                 st->unsupported_links[i].link_type, st->unsupported_links[i].packets);
     fprintf(out, "flows    %" PRIu64 " started, %" PRIu64 " evicted early (table full)\n",
             st->flows.flows, st->flows.evicted);
+    flow_logs_note(in, out);
     fprintf(out, "sensor   ");
     for (size_t i = 0; i < in->sensors->count; i++) {
         char text[PREFIX_TEXT_MAX];

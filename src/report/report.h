@@ -88,6 +88,11 @@ struct report_input {
     const char *asnames_source; /* the --asnames file, for the report header */
 };
 
+/* A file's link name as reports show it: "flows" for a flow log, else the capture's link type. */
+const char *report_file_link_name(const struct report_file *file);
+/* Files of the input that are flow logs (docs/flows.md). */
+size_t report_flow_files(const struct report_input *input);
+
 /* The service of a cube row in words: "tcp/445", "icmp/3/3", "proto/47". */
 void service_format(uint8_t proto, uint16_t service, char *buf, size_t len);
 /* The category of a cube row (docs/semantics.md), e.g. "spam-smtp". */

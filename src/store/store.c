@@ -29,7 +29,7 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 2
+#define STORE_VERSION 3
 
 struct store {
     sqlite3 *db;
@@ -61,6 +61,14 @@ static const char schema[] =
     "  flows_expired INTEGER NOT NULL,"
     "  flows_evicted INTEGER NOT NULL,"
     "  fragments_unmatched INTEGER NOT NULL,"
+    "  flow_records INTEGER NOT NULL DEFAULT 0,"
+    "  flow_skipped INTEGER NOT NULL DEFAULT 0,"
+    "  flow_covered INTEGER NOT NULL DEFAULT 0,"
+    "  export_datagrams INTEGER NOT NULL DEFAULT 0,"
+    "  export_lost_packets INTEGER NOT NULL DEFAULT 0,"
+    "  export_lost_records INTEGER NOT NULL DEFAULT 0,"
+    "  export_skipped INTEGER NOT NULL DEFAULT 0,"
+    "  sampling_interval INTEGER NOT NULL DEFAULT 0,"
     "  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),"
     "  error TEXT,"
     "  ingested_at TEXT NOT NULL"
@@ -197,18 +205,25 @@ static const struct {
     int64_t since;
     const char *table;
     const char *columns;
+    bool added; /* columns added to a table of an earlier version */
 } schema_uses[] = {
     {1, "capture_file",
      "id, path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns, packets,"
      " truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor,"
-     " flows, flows_expired, flows_evicted, fragments_unmatched, status, error, ingested_at"},
+     " flows, flows_expired, flows_evicted, fragments_unmatched, status, error, ingested_at",
+     false},
     {1, "traffic",
      "file_id, bin, sensor, remote, proto, initiator, service, packets_in, packets_out, bytes_in,"
-     " bytes_out, flows, first_s, last_s"},
-    {1, "sensor", "prefix, how"},
-    {2, "evidence_kind", "id, name"},
-    {2, "evidence", "file_id, bin, remote, kind, value, count"},
-    {2, "prefix_spec", "name, seq, spec, file_suffix, content, added_at"},
+     " bytes_out, flows, first_s, last_s",
+     false},
+    {1, "sensor", "prefix, how", false},
+    {2, "evidence_kind", "id, name", false},
+    {2, "evidence", "file_id, bin, remote, kind, value, count", false},
+    {2, "prefix_spec", "name, seq, spec, file_suffix, content, added_at", false},
+    {3, "capture_file",
+     "flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
+     " export_lost_records, export_skipped, sampling_interval",
+     true},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -219,6 +234,8 @@ static int check_schema(struct store *s, int64_t version, char *err, size_t errl
         /* An older store may hold a later table already (the upgrade keeps it): check it then. */
         if (version < schema_uses[i].since) {
             int64_t present;
+            if (schema_uses[i].added)
+                continue; /* the upgrade adds them */
             snprintf(sql, sizeof(sql),
                      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'",
                      schema_uses[i].table);
@@ -294,11 +311,24 @@ static const char migrate_to_2[] =
     "  PRIMARY KEY (name, seq));"
     "PRAGMA user_version = 2;";
 
+/* Version 3 counts flow logs' records (docs/flows.md): 0 for the captures before. */
+static const char migrate_to_3[] =
+    "ALTER TABLE capture_file ADD COLUMN flow_records INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN flow_skipped INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN flow_covered INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN export_datagrams INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN export_lost_packets INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN export_lost_records INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN export_skipped INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE capture_file ADD COLUMN sampling_interval INTEGER NOT NULL DEFAULT 0;"
+    "PRAGMA user_version = 3;";
+
 static int migrate(struct store *s, int64_t version, char *err, size_t errlen)
 {
     if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
         return -1;
-    if (version < 2 && exec(s, migrate_to_2, err, errlen) < 0) {
+    if ((version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
+        (version < 3 && exec(s, migrate_to_3, err, errlen) < 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -411,6 +441,7 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
         ((empty && create_schema(s, err, errlen) < 0) ||
          exec(s, "BEGIN IMMEDIATE", err, errlen) < 0 ||
          (!empty && version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
+         (!empty && version < 3 && exec(s, migrate_to_3, err, errlen) < 0) ||
          register_kinds(s, err, errlen) < 0 || exec(s, "COMMIT", err, errlen) < 0 ||
          exec(s, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
          exec(s, "PRAGMA synchronous = NORMAL", err, errlen) < 0)) {
@@ -606,6 +637,49 @@ int store_presence(struct store *s, const struct file_identity *id, int64_t *fil
     return 0;
 }
 
+/* ---- flow logs beside captures (docs/flows.md) ---------------------------------------- */
+
+/* Flow logs are the files whose format names them; captures are the rest. */
+#define IS_FLOW_LOG(column)                                                                        \
+    "(" column " LIKE 'zeek-%' OR " column " LIKE 'netflow%' OR " column " = 'ipfix')"
+
+int store_capture_spans(struct store *s, struct time_spans *spans, char *err, size_t errlen)
+{
+    static const char sql[] = "SELECT first_ns, last_ns FROM capture_file"
+                              " WHERE first_ns IS NOT NULL AND last_ns IS NOT NULL"
+                              " AND (format IS NULL OR NOT " IS_FLOW_LOG("format") ")";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the captures' spans", err, errlen);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        time_spans_add(spans, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot read the captures' spans", err, errlen);
+    time_spans_seal(spans);
+    return 0;
+}
+
+int store_flow_logs_overlapped(struct store *s, uint64_t *count, char *err, size_t errlen)
+{
+    static const char sql[] = "SELECT count(*) FROM capture_file f WHERE " IS_FLOW_LOG(
+        "f.format") " AND EXISTS"
+                    " (SELECT 1 FROM capture_file c WHERE c.id > f.id AND c.first_ns IS NOT NULL"
+                    "  AND (c.format IS NULL OR NOT " IS_FLOW_LOG(
+                        "c.format") ")"
+                                    "  AND c.first_ns <= f.last_ns AND c.last_ns >= f.first_ns)";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return fail_db(s, "cannot compare flow logs with captures", err, errlen);
+    }
+    *count = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return 0;
+}
+
 /* ---- writing -------------------------------------------------------------------- */
 
 static int insert_file_row(struct store *s, const struct file_identity *id,
@@ -615,16 +689,19 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         "INSERT INTO capture_file (path, size, mtime_ns, fingerprint, format, link_type,"
         " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
         " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
-        " fragments_unmatched, status, error, ingested_at)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " fragments_unmatched, flow_records, flow_skipped, flow_covered, export_datagrams,"
+        " export_lost_packets, export_lost_records, export_skipped, sampling_interval, status,"
+        " error, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     bool any = stats->packets && stats->first_ns <= stats->last_ns;
-    uint64_t unsupported_link = 0;
+    uint64_t unsupported_link = 0, flow_skipped = 0;
     for (size_t i = 0; i < stats->unsupported_link_count; i++)
         unsupported_link += stats->unsupported_links[i].packets;
+    for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
+        flow_skipped += stats->flow_skipped[i];
     int n = 1;
     sqlite3_bind_text(st, n++, id->path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, n++, id->size);
@@ -657,6 +734,14 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         stats->flows.expired,
         stats->flows.evicted,
         stats->flows.fragments_unmatched,
+        stats->flow_records,
+        flow_skipped,
+        stats->flow_covered,
+        stats->export_datagrams,
+        stats->export_lost_packets,
+        stats->export_lost_records,
+        stats->export_skipped,
+        stats->sampling_interval,
     };
     for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
         sqlite3_bind_int64(st, n++, (sqlite3_int64)counts[i]);
@@ -1100,6 +1185,11 @@ enum {
     FILE_TRUNCATED, /* then the other counts, to FILE_FRAGMENTS_UNMATCHED */
     FILE_FRAGMENTS_UNMATCHED = FILE_TRUNCATED + 10,
     FILE_ID,
+    FILE_FLOW_RECORDS,
+    FILE_FLOW_SKIPPED,
+    FILE_FLOW_COVERED,
+    FILE_EXPORT_DATAGRAMS, /* then the other export counts, to FILE_SAMPLING_INTERVAL */
+    FILE_SAMPLING_INTERVAL = FILE_EXPORT_DATAGRAMS + 4,
 };
 
 /* Why a capture_file row could not have been written by honeyscope, or NULL. */
@@ -1137,6 +1227,15 @@ static const char *file_row_damage(sqlite3_stmt *st)
     for (int i = FILE_TRUNCATED; i <= FILE_FRAGMENTS_UNMATCHED; i++)
         if (!int_in(st, i, 0, INT64_MAX))
             return count_names[i - FILE_TRUNCATED];
+    if (!int_in(st, FILE_FLOW_RECORDS, 0, INT64_MAX))
+        return "flow_records";
+    if (!int_in(st, FILE_FLOW_SKIPPED, 0, INT64_MAX))
+        return "flow_skipped";
+    if (!int_in(st, FILE_FLOW_COVERED, 0, INT64_MAX))
+        return "flow_covered";
+    for (int i = FILE_EXPORT_DATAGRAMS; i <= FILE_SAMPLING_INTERVAL; i++)
+        if (!int_in(st, i, 0, INT64_MAX))
+            return "export counts";
     return NULL;
 }
 
@@ -1165,19 +1264,35 @@ static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
     one.flows.expired = counts[8];
     one.flows.evicted = counts[9];
     one.flows.fragments_unmatched = counts[10];
+    one.flow_records = (uint64_t)sqlite3_column_int64(st, FILE_FLOW_RECORDS);
+    /* The store keeps the lines skipped, not why: they count as values out of range. */
+    one.flow_skipped[FLOWLOG_SKIP_VALUE] = (uint64_t)sqlite3_column_int64(st, FILE_FLOW_SKIPPED);
+    one.flow_covered = (uint64_t)sqlite3_column_int64(st, FILE_FLOW_COVERED);
+    one.export_datagrams = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS);
+    one.export_lost_packets = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 1);
+    one.export_lost_records = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 2);
+    one.export_skipped = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 3);
+    one.sampling_interval = (uint64_t)sqlite3_column_int64(st, FILE_SAMPLING_INTERVAL);
     if (counts[3]) {
         one.unsupported_links[0].link_type = sqlite3_column_int(st, FILE_LINK_TYPE);
         one.unsupported_links[0].packets = counts[3];
         one.unsupported_link_count = 1;
     }
     /* input_stats_merge() adds: check first that no sum wraps. */
-    bool fits = fits_u64(stats->packets, one.packets) &&
-                fits_u64(stats->not_sensor, one.not_sensor) &&
-                fits_u64(stats->sensor_to_sensor, one.sensor_to_sensor) &&
-                fits_u64(stats->flows.flows, one.flows.flows) &&
-                fits_u64(stats->flows.expired, one.flows.expired) &&
-                fits_u64(stats->flows.evicted, one.flows.evicted) &&
-                fits_u64(stats->flows.fragments_unmatched, one.flows.fragments_unmatched);
+    bool fits =
+        fits_u64(stats->packets, one.packets) && fits_u64(stats->not_sensor, one.not_sensor) &&
+        fits_u64(stats->sensor_to_sensor, one.sensor_to_sensor) &&
+        fits_u64(stats->flows.flows, one.flows.flows) &&
+        fits_u64(stats->flows.expired, one.flows.expired) &&
+        fits_u64(stats->flows.evicted, one.flows.evicted) &&
+        fits_u64(stats->flows.fragments_unmatched, one.flows.fragments_unmatched) &&
+        fits_u64(stats->flow_records, one.flow_records) &&
+        fits_u64(stats->flow_skipped[FLOWLOG_SKIP_VALUE], one.flow_skipped[FLOWLOG_SKIP_VALUE]) &&
+        fits_u64(stats->flow_covered, one.flow_covered) &&
+        fits_u64(stats->export_datagrams, one.export_datagrams) &&
+        fits_u64(stats->export_lost_packets, one.export_lost_packets) &&
+        fits_u64(stats->export_lost_records, one.export_lost_records) &&
+        fits_u64(stats->export_skipped, one.export_skipped);
     for (int i = 0; fits && i < DECODE_RESULT_COUNT; i++)
         fits = fits_u64(stats->bad[i], one.bad[i]);
     for (size_t i = 0; fits && i < stats->unsupported_link_count; i++)
@@ -1198,7 +1313,9 @@ static int read_files(struct store *s, struct input_stats *stats, struct stored_
     static const char sql[] =
         "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
         " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"
-        " flows_expired, flows_evicted, fragments_unmatched, id FROM capture_file ORDER BY path";
+        " flows_expired, flows_evicted, fragments_unmatched, id, flow_records, flow_skipped,"
+        " flow_covered, export_datagrams, export_lost_packets, export_lost_records,"
+        " export_skipped, sampling_interval FROM capture_file ORDER BY path";
     static const char orphans[] =
         "SELECT (SELECT count(path) - count(DISTINCT path) + count(*) - count(DISTINCT id)"
         "   FROM capture_file),"
@@ -1367,11 +1484,15 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
         "INSERT INTO main.capture_file (path, size, mtime_ns, fingerprint, format, link_type,"
         " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
         " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
-        " fragments_unmatched, status, error, ingested_at)"
+        " fragments_unmatched, flow_records, flow_skipped, flow_covered, export_datagrams,"
+        " export_lost_packets, export_lost_records, export_skipped, sampling_interval, status,"
+        " error, ingested_at)"
         " SELECT path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns,"
         " packets, truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor,"
-        " sensor_to_sensor, flows, flows_expired, flows_evicted, fragments_unmatched, status,"
-        " error, ingested_at FROM src.capture_file WHERE id = ?";
+        " sensor_to_sensor, flows, flows_expired, flows_evicted, fragments_unmatched,"
+        " flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
+        " export_lost_records, export_skipped, sampling_interval, status, error, ingested_at"
+        " FROM src.capture_file WHERE id = ?";
     static const char copy_rows[] =
         "INSERT INTO main.traffic SELECT ?, bin, sensor, remote, proto, initiator, service,"
         " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s"

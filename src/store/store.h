@@ -134,6 +134,19 @@ int store_load(struct store *store, int64_t from_s, int64_t to_s, struct cube *c
                size_t errlen);
 void store_files_free(struct stored_file *files, size_t count);
 
+/*
+ * Adds the span (first to last packet) of every capture stored, flow logs
+ * left out, to spans and seals them: flow records inside are not counted
+ * (docs/flows.md). Returns 0, or -1 with err.
+ */
+int store_capture_spans(struct store *store, struct time_spans *spans, char *err, size_t errlen);
+/*
+ * Counts the flow logs stored before a capture whose span overlaps theirs:
+ * what they share with it counts twice until they are forgotten and
+ * ingested again. Returns 0, or -1 with err.
+ */
+int store_flow_logs_overlapped(struct store *store, uint64_t *count, char *err, size_t errlen);
+
 struct merge_counts {
     uint64_t added, duplicates, conflicts;
 };

@@ -19,6 +19,8 @@ The input layouts are those the targets read:
   fuzz_asnames      an AS-name file, JSON or lines
   fuzz_wire         a selector byte (plan or result), then honeyscope-mpi wire bytes
   fuzz_store        a mode byte (0 raw file, 1 SQL edits, 2 byte damage), then its data
+  fuzz_connlog      a Zeek conn.log file (TSV or JSON lines, gzip or not)
+  fuzz_netflow      export datagrams, each a 2-byte big-endian length then its bytes
 """
 import gzip
 import json
@@ -566,7 +568,7 @@ def waddr(text):
 
 
 def wire_plan(files, sensors=(("192.0.2.0", 120),), status=-1, verb=1, width=86400, offset=0):
-    out = struct.pack("<IIqBBIqqQIIII", 0x48534D50, 2, status, verb, 1, 2, width, offset, 1000000,
+    out = struct.pack("<IIqBBIqqQIIII", 0x48534D50, 3, status, verb, 1, 2, width, offset, 1000000,
                       300, 120, 60, 60)
     out += struct.pack("<I", len(sensors))
     for text, length in sensors:
@@ -579,9 +581,11 @@ def wire_plan(files, sensors=(("192.0.2.0", 120),), status=-1, verb=1, width=864
 
 
 def wire_result(rows, evidence, status=0, error=b"", links=((147, 9),), fmt=b"pcap+gzip"):
-    out = struct.pack("<IIII", 0x48534D52, 2, 3, status & 0xFFFFFFFF) + wstr(error)
+    out = struct.pack("<IIII", 0x48534D52, 3, 3, status & 0xFFFFFFFF) + wstr(error)
     out += struct.pack("<QQQI", 1, 0, 1234, 5) + struct.pack("<5Q", 0, 3, 1, 0, 2)
     out += struct.pack("<QQqqQQQQQ", 7, 1, -5, 1233446400000000000, 17, 3, 1, 0, 0)
+    out += struct.pack("<QI7QQ", 4, 7, 1, 0, 2, 0, 0, 0, 0, 1)  # flow records, skipped, covered
+    out += struct.pack("<5Q", 9, 1, 2, 3, 10)  # export datagrams, lost, skipped, sampling
     out += struct.pack("<I", len(links))
     for lt, packets in links:
         out += struct.pack("<IQ", lt, packets)
@@ -773,6 +777,80 @@ def store_seeds():
     return seeds
 
 
+# ---- Zeek conn.logs ---------------------------------------------------------
+
+CONN_FIELDS = ("ts uid id.orig_h id.orig_p id.resp_h id.resp_p proto service duration "
+               "orig_bytes resp_bytes conn_state local_orig local_resp missed_bytes history "
+               "orig_pkts orig_ip_bytes resp_pkts resp_ip_bytes tunnel_parents").split()
+CONN_TSV = (b"#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+            b"#path\tconn\n#fields\t" + "\t".join(CONN_FIELDS).encode() + b"\n"
+            b"#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount"
+            b"\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount"
+            b"\tset[string]\n"
+            b"3700.5\tC1\t10.0.0.5\t49168\t198.51.100.1\t80\ttcp\thttp\t0.05\t261\t1077\tSF"
+            b"\t-\t-\t0\tShADadfF\t5\t473\t5\t1281\t(empty)\n"
+            b"9.25\tC2\t198.51.100.2\t4444\t192.0.2.7\t445\ttcp\t-\t-\t-\t-\tS0\t-\t-\t0"
+            b"\tS\t1\t52\t0\t0\t(empty)\n"
+            b"10.5\tC3\t192.0.2.7\t53000\t198.51.100.3\t53\tudp\tdns\t0.01\t37\t87\tSF"
+            b"\t-\t-\t0\tDd\t1\t65\t1\t115\t(empty)\n"
+            b"11\tC4\t198.51.100.4\t8\t192.0.2.7\t0\ticmp\t-\t-\t-\t-\tOTH\t-\t-\t0"
+            b"\t-\t1\t84\t1\t84\t(empty)\n"
+            b"12\tC5\t2001:db8::7\t22\t2001:db8:1::9\t60000\ttcp\t-\t1.0\t0\t0\tOTH\t-\t-"
+            b"\t0\t^hA\t2\t120\t2\t160\t(empty)\n"
+            b"#close\t2024-01-01-00-00-00\n")
+CONN_JSON = (b'{"ts":26.679565,"uid":"C1","id.orig_h":"fe80::1","id.orig_p":57095,'
+             b'"id.resp_h":"ff02::1:3","id.resp_p":5355,"proto":"udp","duration":0.098,'
+             b'"conn_state":"S0","history":"D","orig_pkts":2,"orig_ip_bytes":146,'
+             b'"resp_pkts":0,"resp_ip_bytes":0}\n'
+             b'{"ts":3601.5,"id.orig_h":"192.0.2.9","id.orig_p":5,"id.resp_h":"198.51.100.1",'
+             b'"id.resp_p":443,"proto":"tcp","history":"ShADad","orig_pkts":9,'
+             b'"orig_ip_bytes":900,"resp_pkts":8,"resp_ip_bytes":8000}\n'
+             b'{"ts":7,"id":{"orig_h":"198.51.100.9","orig_p":1,"resp_h":"10.1.1.1","resp_p":23},'
+             b'"proto":"tcp","conn_state":"REJ","orig_pkts":1,"orig_ip_bytes":60,'
+             b'"resp_pkts":1,"resp_ip_bytes":40}\n')
+
+
+def connlog_seeds():
+    return {
+        "tsv": CONN_TSV,
+        "tsv.gz": gzip.compress(CONN_TSV, mtime=0),
+        "json": CONN_JSON,
+        "json.gz": gzip.compress(CONN_JSON, mtime=0),
+        "tsv-cut-gzip": gzip.compress(CONN_TSV, mtime=0)[:-20],
+        "tsv-no-fields": b"#separator \\x09\n#path\tconn\n1\t2\n",
+        "tsv-bad-lines": CONN_TSV.replace(b"\t80\t", b"\t99999\t").replace(b"\t52\t", b"\t-\t")
+        + b"1\t2\n\xff\xfe\n",
+        "json-bad": CONN_JSON + b'{"ts":1e400}\n{"ts":"x"}\nnot json\n{"ts":-1,"id.orig_h":null}\n',
+    }
+
+
+def netflow_seeds():
+    """The crafted datagrams of tests/e2e/collect_datagrams.py, alone and in sequence."""
+    import importlib.util
+    import tempfile
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location(
+        "collect_datagrams", os.path.join(here, "..", "e2e", "collect_datagrams.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.argv = ["collect_datagrams.py", os.path.join(tmp, "d")]
+        mod.main()
+        names = sorted(os.listdir(os.path.join(tmp, "d")))
+        grams = [open(os.path.join(tmp, "d", n), "rb").read() for n in names]
+
+    def framed(items):
+        return b"".join(struct.pack(">H", len(g)) + g for g in items)
+
+    seeds = {"all": framed(grams)}
+    for name, g in zip(names, grams):
+        seeds[name] = framed([g])
+    # The IPFIX template, then its data; the v9 template then data.
+    seeds["ipfix-template-data"] = framed([grams[5], grams[6], grams[7]])
+    seeds["v9-template-data"] = framed([grams[10], grams[11]])
+    return seeds
+
+
 def write(directory, name, data):
     os.makedirs(directory, exist_ok=True)
     with open(os.path.join(directory, name), "wb") as f:
@@ -801,7 +879,8 @@ def main():
     for name, data in capture_seeds().items():
         write(os.path.join(root, "fuzz_capture"), "seed-" + name, data)
     for target, seeds in (("fuzz_provider", provider_seeds()), ("fuzz_asnames", asnames_seeds()),
-                          ("fuzz_wire", wire_seeds()), ("fuzz_store", store_seeds())):
+                          ("fuzz_wire", wire_seeds()), ("fuzz_store", store_seeds()),
+                          ("fuzz_connlog", connlog_seeds()), ("fuzz_netflow", netflow_seeds())):
         for name, data in seeds.items():
             write(os.path.join(root, target), "seed-" + name, data)
     for i, text in enumerate(MASK_STRINGS):
