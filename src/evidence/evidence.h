@@ -82,7 +82,11 @@ typedef void evidence_emit_fn(void *ctx, const struct evidence_item *item);
  * service and by the bytes themselves: DNS on port 53 (UDP: one datagram,
  * or several whole ones back to back; TCP: messages after their 2-byte
  * lengths), else a TLS ClientHello or HTTP/1.x messages on any TCP port,
- * else SMTP on ports 25, 465 and 587. The side only matters to SMTP
+ * else SMTP on ports 25, 465 and 587, and on ports 80 and 8080 after a
+ * client's greeting (EHLO, HELO). On ports 80 and 8080 any
+ * upper-case method opens an HTTP request when a request target ("/", "*",
+ * "http://") follows it; a request line ending in an RTSP or SIP version is
+ * not HTTP. The side only matters to SMTP
  * (commands or replies; judged from the first line when unknown): the other
  * protocols tell requests from responses by their bytes.
  * Calls emit(ctx, item) for each item, in the order found; returns how many.
