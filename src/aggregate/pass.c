@@ -12,6 +12,8 @@
 
 #include "../capture/capture.h"
 #include "../common/xalloc.h"
+#include "../decode/scanner.h"
+#include "../evidence/evidence.h"
 #include "aggregate_int.h"
 
 void input_stats_init(struct input_stats *stats)
@@ -95,6 +97,36 @@ static void account(struct cube *cube, const struct aggregate_config *config, st
         c->first_ns = ts_ns;
     if (ts_ns > c->last_ns)
         c->last_ns = ts_ns;
+}
+
+/*
+ * A probe of a known scanning tool (decode/scanner.h): counted as evidence of
+ * its remote in the packet's bin, "tool proto/port" with the service of its
+ * flow, one row for the probes and one for the flows they opened. Rows share
+ * the evidence table's bound (CUBE_EVIDENCE_MAX; past it they are counted as
+ * dropped), so a flood of tagged sources cannot exhaust memory.
+ */
+static void tag_probe(struct cube *cube, const struct flow *flow, enum scanner_tool tool,
+                      bool started)
+{
+    static const char *const protos[] = {
+        [PROTO_ICMP] = "icmp", [PROTO_TCP] = "tcp", [PROTO_UDP] = "udp", [PROTO_ICMPV6] = "icmp6"};
+    const char *proto =
+        flow->key.proto < sizeof(protos) / sizeof(protos[0]) ? protos[flow->key.proto] : NULL;
+    /* ICMP's service is type << 8 | code; its port, as in the port table, is the type. */
+    bool icmp = flow->key.proto == PROTO_ICMP || flow->key.proto == PROTO_ICMPV6;
+    unsigned port = !proto ? flow->key.proto : icmp ? flow->service >> 8 : flow->service;
+    char value[48];
+    int n = snprintf(value, sizeof(value), "%s %s/%u", scanner_tool_name(tool),
+                     proto ? proto : "proto", port);
+    if (n <= 0 || (size_t)n >= sizeof(value))
+        return;
+    struct evidence_table *evidence = cube_evidence(cube);
+    evidence_table_add(evidence, flow->cube_bin, &flow->key.remote, EVIDENCE_SCANNER_PACKETS, value,
+                       (size_t)n, 1);
+    if (started)
+        evidence_table_add(evidence, flow->cube_bin, &flow->key.remote, EVIDENCE_SCANNER_FLOWS,
+                           value, (size_t)n, 1);
 }
 
 /* ---- files apart (a store) ----------------------------------------------------- */
@@ -288,6 +320,11 @@ void shard_packet(struct shard *shard, const struct aggregate_config *config,
         if (started)
             flow_began(shard, flow, shard->file);
         account(shard->cube, config, flow, started, dir, p->ip_bytes, ts_ns);
+        if (dir == DIR_IN) {
+            enum scanner_tool tool = scanner_tag(p);
+            if (tool != SCANNER_NONE)
+                tag_probe(shard->cube, flow, tool, started);
+        }
         if (p->payload_len && !p->is_fragment)
             evidence_capture_packet(&shard->evidence, flow, dir, p->payload, p->payload_len);
     }

@@ -28,6 +28,8 @@ static const char *const kind_names[EVIDENCE_KIND_COUNT] = {
     [EVIDENCE_HTTP_RESPONSE] = "http-response",
     [EVIDENCE_HTTP_LOCATION] = "http-location",
     [EVIDENCE_TLS_SNI] = "tls-sni",
+    [EVIDENCE_SCANNER_PACKETS] = "scanner-packets",
+    [EVIDENCE_SCANNER_FLOWS] = "scanner-flows",
 };
 
 const char *evidence_kind_name(enum evidence_kind kind)

@@ -54,6 +54,13 @@ enum evidence_kind {
     EVIDENCE_HTTP_LOCATION,   /* a response's Location header (where a redirect leads) */
     /* TLS (RFC 8446, RFC 6066) */
     EVIDENCE_TLS_SNI, /* the server name of a ClientHello */
+    /*
+     * Scanning tools, from header fields rather than payloads (decode/scanner.h):
+     * "zmap tcp/80", the tool and the probed service; count = the probes of the
+     * remote in the bin, or the flows they opened.
+     */
+    EVIDENCE_SCANNER_PACKETS,
+    EVIDENCE_SCANNER_FLOWS,
     EVIDENCE_KIND_COUNT
 };
 

@@ -690,6 +690,41 @@ static void evidence_tables(struct csv *c, const struct report *r, const char *p
     }
 }
 
+/* Scanning tools seen, and the ports each probed (docs/semantics.md, "Scanning tools"). */
+static void scanner_tables(struct csv *c, const struct report *r, const char *pre)
+{
+    table(c, pre, "scanners", "group,tool,sources,packets,flows,share");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        for (size_t i = 0; i < gr->scanner_count; i++) {
+            const struct scanner_entry *e = &gr->scanners[i];
+            c_str(c, gr->group->name);
+            c_word(c, e->tool);
+            c_count(c, e->sources);
+            c_count(c, e->packets);
+            c_count(c, e->flows);
+            c_real(c, e->share);
+            row_end(c);
+        }
+    }
+    table(c, pre, "scanner_ports", "group,tool,proto,port,packets,share");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        for (size_t i = 0; i < gr->scanner_count; i++) {
+            const struct scanner_entry *e = &gr->scanners[i];
+            for (size_t j = 0; j < e->port_count; j++) {
+                c_str(c, gr->group->name);
+                c_word(c, e->tool);
+                c_word(c, e->ports[j].proto_name);
+                c_u64(c, e->ports[j].port);
+                c_count(c, e->ports[j].packets);
+                c_real(c, e->ports[j].share);
+                row_end(c);
+            }
+        }
+    }
+}
+
 /* Every per-group table of one period; pre names the compared period's. */
 static void group_tables(struct csv *c, const struct report *r, const char *pre)
 {
@@ -703,6 +738,7 @@ static void group_tables(struct csv *c, const struct report *r, const char *pre)
     sensor_periods_table(c, r, pre);
     churn_tables(c, r, pre);
     evidence_tables(c, r, pre);
+    scanner_tables(c, r, pre);
 }
 
 /* ---- this period against the compared one ------------------------------------ */

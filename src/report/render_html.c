@@ -1802,6 +1802,47 @@ static void evidence_section(const struct page *p, const struct group_report *gr
     fputs("</div>\n", p->out);
 }
 
+/* Which tools the unsolicited probes came from, and the ports each probed most. */
+static void scanner_section(const struct page *p, const struct group_report *gr)
+{
+    char buf[32];
+    if (!gr->scanner_count)
+        return;
+    fputs("<h3>Scanning tools</h3>\n<p class=\"note\">Probes named by the marks their tools "
+          "leave in IP and TCP header fields; share of the packets received in conversations the "
+          "sensor did not start. A "
+          "source seen with two tools counts for both.</p>\n",
+          p->out);
+    fputs("<table>\n<thead><tr><th>tool</th>", p->out);
+    if (!p->mask)
+        fputs("<th class=\"n\">sources</th><th class=\"n\">packets</th>"
+              "<th class=\"n\">flows</th>",
+              p->out);
+    fputs("<th class=\"n\">share</th><th>most probed ports</th></tr></thead>\n<tbody>\n", p->out);
+    for (size_t i = 0; i < gr->scanner_count; i++) {
+        const struct scanner_entry *e = &gr->scanners[i];
+        fputs("<tr><td class=\"mono\">", p->out);
+        esc(p, e->tool);
+        fputs("</td>", p->out);
+        if (!p->mask) {
+            td_num(p, e->sources);
+            td_num(p, e->packets);
+            td_num(p, e->flows);
+        }
+        td_share(p, e->share);
+        fputs("<td class=\"w mono\">", p->out);
+        for (size_t j = 0; j < e->port_count && j < 5; j++) {
+            snprintf(buf, sizeof(buf), "%s%s/%u", j ? ", " : "", e->ports[j].proto_name,
+                     e->ports[j].port);
+            esc(p, buf);
+        }
+        if (e->port_count > 5)
+            fprintf(p->out, ", %zu more", e->port_count - 5);
+        fputs("</td></tr>\n", p->out);
+    }
+    fputs("</tbody></table>\n", p->out);
+}
+
 /* ---- sources ------------------------------------------------------------------ */
 
 static void churn_section(const struct page *p, const struct group_report *gr)
@@ -2222,6 +2263,7 @@ static void group_section(const struct page *p, const struct group_report *gr, s
     ports_section(p, gr);
     bursts_section(p, gr);
     activity_section(p, gr);
+    scanner_section(p, gr);
     evidence_section(p, gr);
 
     fputs("<h3>Sources</h3>\n", p->out);

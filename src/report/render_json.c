@@ -382,6 +382,33 @@ static json_t *evidence_json(const struct group_report *gr)
     return o;
 }
 
+/* groups[].scanners: [{tool, sources, packets, flows, share, ports: [{proto, port, packets,
+ * share}]}]. */
+static json_t *scanners_json(const struct group_report *gr)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < gr->scanner_count; i++) {
+        const struct scanner_entry *e = &gr->scanners[i];
+        json_t *o = json_object(), *ports = json_array();
+        json_object_set_new(o, "tool", json_string(e->tool));
+        json_object_set_new(o, "sources", jint(e->sources));
+        json_object_set_new(o, "packets", jint(e->packets));
+        json_object_set_new(o, "flows", jint(e->flows));
+        json_object_set_new(o, "share", json_real(e->share));
+        for (size_t j = 0; j < e->port_count; j++) {
+            json_t *p = json_object();
+            json_object_set_new(p, "proto", json_string(e->ports[j].proto_name));
+            json_object_set_new(p, "port", jint(e->ports[j].port));
+            json_object_set_new(p, "packets", jint(e->ports[j].packets));
+            json_object_set_new(p, "share", json_real(e->ports[j].share));
+            json_array_append_new(ports, p);
+        }
+        json_object_set_new(o, "ports", ports);
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 static json_t *group_json(const struct report *r, const struct group_report *gr)
 {
     json_t *o = json_object(), *totals = json_object(), *series = json_array();
@@ -444,6 +471,7 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     json_object_set_new(o, "sensor_state", sensor_state_json(r, gr));
     json_object_set_new(o, "churn", churn_json(gr));
     json_object_set_new(o, "evidence", evidence_json(gr));
+    json_object_set_new(o, "scanners", scanners_json(gr));
     return o;
 }
 
@@ -622,6 +650,11 @@ static void mask_group(json_t *g)
     json_array_foreach(json_object_get(churn, "by_prefix"), j, e) null_all_integers(e);
     json_array_foreach(json_object_get(churn, "by_net"), j, e) null_all_integers(e);
     json_array_foreach(json_object_get(g, "asns_top"), j, e) null_all_integers(e);
+    json_array_foreach(json_object_get(g, "scanners"), j, e)
+    {
+        json_object_set_new(e, "sources", json_null());
+        json_array_foreach(json_object_get(e, "ports"), i, list) null_fields(list, counts);
+    }
     json_object_foreach(json_object_get(g, "evidence"), key, e)
     {
         null_all_integers(e);

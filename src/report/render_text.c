@@ -567,6 +567,37 @@ static void evidence_table(const struct report *r, const struct group_report *gr
     }
 }
 
+/* Ports a tool probed most, with their shares of its probes. */
+enum { SCANNER_PORTS_SHOWN = 5 };
+
+/* Which tools the unsolicited probes came from (docs/semantics.md, "Scanning tools"). */
+static void scanner_table(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    if (!gr->scanner_count)
+        return;
+    fprintf(out, "\n-- scanning tools, from header fields (share of packets received in "
+                 "conversations the sensor did not start)\n");
+    if (r->options.mask)
+        fprintf(out, "%-8s %7s  %s\n", "tool", "share", "most probed ports");
+    else
+        fprintf(out, "%-8s %8s %12s %10s %7s  %s\n", "tool", "sources", "packets", "flows", "share",
+                "most probed ports");
+    for (size_t i = 0; i < gr->scanner_count; i++) {
+        const struct scanner_entry *e = &gr->scanners[i];
+        if (r->options.mask)
+            fprintf(out, "%-8s %6.1f%% ", e->tool, e->share);
+        else
+            fprintf(out, "%-8s %8" PRIu64 " %12" PRIu64 " %10" PRIu64 " %6.1f%% ", e->tool,
+                    e->sources, e->packets, e->flows, e->share);
+        for (size_t j = 0; j < e->port_count && j < SCANNER_PORTS_SHOWN; j++)
+            fprintf(out, "%s %s/%u %.1f%%", j ? "," : "", e->ports[j].proto_name, e->ports[j].port,
+                    e->ports[j].share);
+        if (e->port_count > SCANNER_PORTS_SHOWN)
+            fprintf(out, ", %zu more", e->port_count - SCANNER_PORTS_SHOWN);
+        fputc('\n', out);
+    }
+}
+
 static void versus_list(const char *title, const struct category_entry *a, size_t na,
                         const struct category_entry *b, size_t nb, FILE *out)
 {
@@ -647,6 +678,7 @@ int render_text(const struct report *r, FILE *out)
         for (unsigned l = 0; l < LIST_COUNT; l++)
             category_table(r, gr, l, out);
         port_table(r, gr, out);
+        scanner_table(r, gr, out);
         if (!r->options.mask) {
             source_table(r, gr, out);
             as_table(r, gr, out);

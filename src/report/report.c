@@ -1001,6 +1001,7 @@ static void build_group_finish(struct report *r, struct group_report *gr)
     size_t port_n = reduce_items(b->ports.v, b->ports.count);
     gr->totals.sources = b->sources;
     finish_lists(gr, b->items.v, n, b->ports.v, port_n, r->options.metric);
+    scanner_view_build(r, gr);
     items_release(&b->items);
     items_release(&b->ports);
 
@@ -1169,6 +1170,7 @@ void report_free(struct report *report)
         free(gr->churn.by_net);
         free(gr->churn.by_prefix);
         evidence_view_release(gr);
+        scanner_view_release(gr);
         group_build_free(gr->build);
     }
     report_free(report->compare);

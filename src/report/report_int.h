@@ -153,6 +153,24 @@ struct evidence_list {
 
 #define EVIDENCE_TOP 10
 
+/* One port a scanning tool probed: its probes there. */
+struct scanner_port {
+    uint8_t proto;
+    uint16_t port;
+    char proto_name[8];
+    uint64_t packets;
+    double share; /* percent of the tool's probes */
+};
+
+/* One scanning tool seen in a group's unsolicited traffic (scanner_view.c). */
+struct scanner_entry {
+    const char *tool;                 /* scanner_tool_name() */
+    uint64_t sources, packets, flows; /* distinct remotes, probes, flows they opened */
+    double share; /* percent of the packets received in conversations the sensor did not start */
+    struct scanner_port *ports; /* most probed first */
+    size_t port_count;
+};
+
 struct group_report {
     const struct group *group;
     struct totals totals;
@@ -167,6 +185,8 @@ struct group_report {
     size_t burst_count;
     struct churn churn;
     struct evidence_list evidence[EVIDENCE_KIND_COUNT];
+    struct scanner_entry *scanners; /* tools seen, most probes first */
+    size_t scanner_count;
     char **evidence_owned; /* --mask: the redacted values the lists point to */
     size_t evidence_owned_count, evidence_owned_alloc;
     struct as_entry *asns_top; /* NULL when no source tells ASes */
@@ -243,6 +263,13 @@ void asview_free(struct asview_state *s);
 /* Fills gr->evidence from the cube's evidence rows (evidence_view.c). */
 void evidence_view_build(const struct report *report, struct group_report *gr);
 void evidence_view_release(struct group_report *gr);
+
+/*
+ * Fills gr->scanners from the cube's scanner evidence rows (scanner_view.c),
+ * once gr's lists are finished (shares are of its unsolicited packets).
+ */
+void scanner_view_build(const struct report *report, struct group_report *gr);
+void scanner_view_release(struct group_report *gr);
 
 /* ---- --mask (mask.c) ---------------------------------------------------------- */
 
