@@ -70,18 +70,18 @@ enum scanner_tool scanner_tag(const struct decoded_packet *p)
 {
     if (p->is_fragment)
         return SCANNER_NONE;
-    int v4 = addr_is_v4(&p->dst);
     switch (p->proto) {
     case PROTO_TCP:
         /* A probe opens or pokes; an ACK belongs to a conversation (or answers one). */
         if (p->tcp_flags & TCP_ACK)
             return SCANNER_NONE;
-        return tcp_probe(p, v4);
+        return tcp_probe(p, addr_is_v4(&p->dst));
     case PROTO_UDP:
-        return v4 && p->ip_id == ZMAP_IP_ID ? SCANNER_ZMAP : SCANNER_NONE;
+        /* IPv6 has no identification field: ip_id is 0 there. */
+        return p->ip_id == ZMAP_IP_ID && addr_is_v4(&p->dst) ? SCANNER_ZMAP : SCANNER_NONE;
     case PROTO_ICMP:
         /* ICMP echo request: type 8, code 0 (dst_port is type << 8 | code). */
-        return v4 && p->dst_port == 0x0800 && p->ip_id == ZMAP_IP_ID ? SCANNER_ZMAP : SCANNER_NONE;
+        return p->dst_port == 0x0800 && p->ip_id == ZMAP_IP_ID ? SCANNER_ZMAP : SCANNER_NONE;
     default:
         return SCANNER_NONE;
     }
