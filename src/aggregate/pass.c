@@ -129,6 +129,34 @@ static void tag_probe(struct cube *cube, const struct flow *flow, enum scanner_t
                            value, (size_t)n, 1);
 }
 
+/* Bits of flow->handshake, for the spoofing signs (docs/semantics.md). */
+enum {
+    HANDSHAKE_ANSWERED = 1, /* the sensor sent a SYN-ACK */
+    HANDSHAKE_MORE = 2,     /* the remote sent more than its first packet */
+};
+
+static void follow_handshake(struct flow *flow, const struct decoded_packet *p, enum direction dir,
+                             bool started)
+{
+    if (flow->initiator != INITIATOR_REMOTE || flow->key.proto != PROTO_TCP || p->is_fragment)
+        return;
+    if (dir == DIR_OUT && (p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+        flow->handshake |= HANDSHAKE_ANSWERED;
+    else if (dir == DIR_IN && !started)
+        flow->handshake |= HANDSHAKE_MORE;
+}
+
+/* A conversation the sensor answered and the remote left at its first packet: a sign. */
+static void handshake_ended(struct cube *cube, const struct bin_clock *clock,
+                            const struct flow *flow)
+{
+    if (flow->handshake != HANDSHAKE_ANSWERED || !cube)
+        return;
+    int64_t bin = bin_clock_start(clock, floor_seconds(flow->first_ns));
+    evidence_table_add(cube_evidence(cube), bin, &flow->key.remote, EVIDENCE_SYN_ACK_UNANSWERED, "",
+                       0, 1);
+}
+
 /* ---- files apart (a store) ----------------------------------------------------- */
 
 /* The rows of file, made on first use. */
@@ -165,11 +193,13 @@ static void flow_ended(void *ctx, struct flow *flow, enum flow_end why)
     struct shard *shard = ctx;
     if (!shard->files) {
         evidence_capture_end(&shard->evidence, flow);
+        handshake_ended(shard->evidence.cube, &shard->config->clock, flow);
         return;
     }
     struct shard_file *sf = &shard->files[flow->file];
     shard->evidence.cube = sf->cube;
     evidence_capture_end(&shard->evidence, flow);
+    handshake_ended(sf->cube, &shard->config->clock, flow);
     shard->evidence.cube = shard->cube;
     sf->stats.flows.expired += why == FLOW_END_EXPIRED || why == FLOW_END_INPUT;
     sf->stats.flows.evicted += why == FLOW_END_EVICTED;
@@ -320,6 +350,7 @@ void shard_packet(struct shard *shard, const struct aggregate_config *config,
         if (started)
             flow_began(shard, flow, shard->file);
         account(shard->cube, config, flow, started, dir, p->ip_bytes, ts_ns);
+        follow_handshake(flow, p, dir, started);
         if (dir == DIR_IN) {
             enum scanner_tool tool = scanner_tag(p);
             if (tool != SCANNER_NONE)

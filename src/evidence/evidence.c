@@ -30,6 +30,7 @@ static const char *const kind_names[EVIDENCE_KIND_COUNT] = {
     [EVIDENCE_TLS_SNI] = "tls-sni",
     [EVIDENCE_SCANNER_PACKETS] = "scanner-packets",
     [EVIDENCE_SCANNER_FLOWS] = "scanner-flows",
+    [EVIDENCE_SYN_ACK_UNANSWERED] = "syn-ack-unanswered",
 };
 
 const char *evidence_kind_name(enum evidence_kind kind)

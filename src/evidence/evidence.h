@@ -61,6 +61,12 @@ enum evidence_kind {
      */
     EVIDENCE_SCANNER_PACKETS,
     EVIDENCE_SCANNER_FLOWS,
+    /*
+     * A spoofing sign (docs/semantics.md): a TCP conversation the remote
+     * opened, which the sensor answered with a SYN-ACK and the remote left
+     * at its first packet. Value "", count = such conversations.
+     */
+    EVIDENCE_SYN_ACK_UNANSWERED,
     EVIDENCE_KIND_COUNT
 };
 

@@ -150,8 +150,9 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
         int64_t bin = bin_clock_start(&r->options.clock, row->bin);
         if (bin < r->period_start || bin >= r->period_end || row->kind >= EVIDENCE_KIND_COUNT)
             continue;
-        /* Tool tags have a section of their own (scanner_view.c). */
-        if (row->kind == EVIDENCE_SCANNER_PACKETS || row->kind == EVIDENCE_SCANNER_FLOWS)
+        /* Tool tags and spoofing signs have sections of their own. */
+        if (row->kind == EVIDENCE_SCANNER_PACKETS || row->kind == EVIDENCE_SCANNER_FLOWS ||
+            row->kind == EVIDENCE_SYN_ACK_UNANSWERED)
             continue;
         if (!group_match_at(gr->group, &r->origins, &row->remote, bin, &match))
             continue;

@@ -707,6 +707,14 @@ static void scanner_tables(struct csv *c, const struct report *r, const char *pr
             row_end(c);
         }
     }
+    table(c, pre, "spoofing", "group,spoofed_likely,share");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        c_str(c, gr->group->name);
+        c_count(c, gr->spoofed_likely);
+        c_real(c, gr->spoofed_share);
+        row_end(c);
+    }
     table(c, pre, "scanner_ports", "group,tool,proto,port,packets,share");
     for (size_t g = 0; g < r->group_count; g++) {
         const struct group_report *gr = &r->groups[g];

@@ -1802,10 +1802,30 @@ static void evidence_section(const struct page *p, const struct group_report *gr
     fputs("</div>\n", p->out);
 }
 
+/* Sources that look spoofed (docs/semantics.md, "Spoofing signs"), when there are any. */
+static void spoofing_note(const struct page *p, const struct group_report *gr)
+{
+    char buf[32];
+    if (!gr->spoofed_likely)
+        return;
+    fputs("<h3>Spoofing signs</h3>\n<p>", p->out);
+    if (!p->mask)
+        fprintf(p->out,
+                "%s sources look spoofed (answered by the sensor, never past their first "
+                "packet); they sent ",
+                num(gr->spoofed_likely, buf));
+    else
+        fputs("Sources that look spoofed (answered by the sensor, never past their first "
+              "packet) sent ",
+              p->out);
+    fprintf(p->out, "%.1f%% of the unsolicited packets.</p>\n", gr->spoofed_share);
+}
+
 /* Which tools the unsolicited probes came from, and the ports each probed most. */
 static void scanner_section(const struct page *p, const struct group_report *gr)
 {
     char buf[32];
+    spoofing_note(p, gr);
     if (!gr->scanner_count)
         return;
     fputs("<h3>Scanning tools</h3>\n<p class=\"note\">Probes named by the marks their tools "

@@ -461,6 +461,8 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
 
     json_t *sources = json_object(), *top = json_array();
     json_object_set_new(sources, "distinct", jint(gr->totals.sources));
+    json_object_set_new(sources, "spoofed_likely", jint(gr->spoofed_likely));
+    json_object_set_new(sources, "spoofed_likely_share", json_real(gr->spoofed_share));
     for (size_t i = 0; i < gr->top_count; i++)
         json_array_append_new(top, source_json(r, &gr->top[i]));
     json_object_set_new(sources, "top", top);
@@ -639,6 +641,7 @@ static void mask_group(json_t *g)
     }
     json_t *sources = json_object_get(g, "sources");
     json_object_set_new(sources, "distinct", json_null());
+    json_object_set_new(sources, "spoofed_likely", json_null());
     json_array_foreach(json_object_get(sources, "top"), i, e) null_all_integers(e);
     json_array_foreach(json_object_get(json_object_get(g, "bursts"), "bins"), i, e)
         null_fields(e, burst_counts);

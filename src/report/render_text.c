@@ -598,6 +598,22 @@ static void scanner_table(const struct report *r, const struct group_report *gr,
     }
 }
 
+/* Sources that look spoofed (docs/semantics.md, "Spoofing signs"), when there are any. */
+static void spoofing_line(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    if (!gr->spoofed_likely)
+        return;
+    fprintf(out, "\n-- spoofing signs: answered by the sensor, never past their first packet\n");
+    if (r->options.mask)
+        fprintf(out, "   sources that look spoofed sent %.1f%% of the unsolicited packets\n",
+                gr->spoofed_share);
+    else
+        fprintf(out,
+                "   %" PRIu64
+                " sources look spoofed; they sent %.1f%% of the unsolicited packets\n",
+                gr->spoofed_likely, gr->spoofed_share);
+}
+
 static void versus_list(const char *title, const struct category_entry *a, size_t na,
                         const struct category_entry *b, size_t nb, FILE *out)
 {
@@ -679,6 +695,7 @@ int render_text(const struct report *r, FILE *out)
             category_table(r, gr, l, out);
         port_table(r, gr, out);
         scanner_table(r, gr, out);
+        spoofing_line(r, gr, out);
         if (!r->options.mask) {
             source_table(r, gr, out);
             as_table(r, gr, out);

@@ -174,6 +174,10 @@ struct scanner_entry {
 struct group_report {
     const struct group *group;
     struct totals totals;
+    /* Sources that look spoofed (docs/semantics.md, "Spoofing signs"), and what they sent. */
+    uint64_t spoofed_likely;
+    uint64_t spoofed_packets; /* their packets received in conversations they started */
+    double spoofed_share;     /* percent of the group's unsolicited packets received */
     struct series_point *series;
     size_t series_count;
     struct category_entry *lists[LIST_COUNT];
@@ -211,6 +215,9 @@ struct report {
     struct snapshot_use *routing_snapshots;
     size_t routing_snapshot_count;
     struct sender_index *senders; /* --mask without --mask-keep-evidence, else NULL */
+    /* Remotes with a spoofing sign in the period, sorted (docs/semantics.md). */
+    struct ip_addr *spoof_signs;
+    size_t spoof_sign_count;
 };
 
 /*

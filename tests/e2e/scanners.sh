@@ -49,6 +49,17 @@ expect_eq scanners_mask_json \
 expect_eq scanners_mask_text "$(grep -A2 '^-- scanning tools' "$w/m.txt" | sed -n 2,3p | tr '\n' '|')" \
     'tool       share  most probed ports|zmap       24.0%  tcp/80 33.3%, icmp/8 16.7%, tcp/443 16.7%, tcp/8080 16.7%, udp/53 16.7%|'
 
+# Ranks of honeyscope-mpi own disjoint remotes: the same figures as one process.
+if [ -x "$BUILD/honeyscope-mpi" ] && command -v mpirun >/dev/null 2>&1; then
+    OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none \
+        OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+        mpirun --allow-run-as-root -np 3 "$BUILD/honeyscope-mpi" report --quiet --sensor 192.0.2.10 \
+        --format json "$pcap" >"$w/mpi.json" 2>"$w/err"
+    expect_eq scanners_mpi "$(jq -c '.groups[0].scanners' "$w/mpi.json")" "$(jq -c '.groups[0].scanners' "$w/r.json")"
+else
+    skip scanners_mpi "honeyscope-mpi is not built ('make mpi') or mpirun is missing"
+fi
+
 # Through a store: what ingest keeps, report --db gives back.
 rm -f "$w/s.db"
 "$HS" ingest -q --db "$w/s.db" --sensor 192.0.2.10 "$pcap" 2>"$w/err"

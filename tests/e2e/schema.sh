@@ -83,6 +83,10 @@ expect_eq schema_scanners_exit "$?" 0
 "$HS" report --quiet --format json --mask --sensor 192.0.2.10/32 "$w/scanners.pcap" \
     >"$w/r/scanners-mask.json" 2>"$w/err"
 expect_eq schema_scanners_mask_exit "$?" 0
+python3 "$HONEYSCOPE_ROOT/tests/spoofing_pcap.py" "$w/spoofing.pcap"
+"$HS" report --quiet --format json --sensor 192.0.2.10/32 "$w/spoofing.pcap" \
+    >"$w/r/spoofing.json" 2>"$w/err"
+expect_eq schema_spoofing_exit "$?" 0
 
 # Each real capture alone (the sensor detected), then beside its own period.
 caps=$(find "$SHARED/captures" -name '*.pcap*' -type f 2>/dev/null | sort)
