@@ -11,8 +11,13 @@
 /* ZMap's packet.c: make_ip_header() sets ip_id = 54321, make_tcp_header() th_win = 65535. */
 #define ZMAP_IP_ID 54321u
 #define ZMAP_TCP_WINDOW 65535u
-/* masscan's templ-pkt.c: default_tcp_template "window fixed to 1024". */
+/*
+ * masscan's templ-pkt.c: default_tcp_template "window fixed to 1024" for its
+ * probes; tcp_create_packet() writes 1200 into the packets of its own TCP
+ * stack (the RST it sends to close what it probed).
+ */
 #define MASSCAN_TCP_WINDOW 1024u
+#define MASSCAN_STACK_WINDOW 1200u
 /*
  * nmap's tcpip.cc build_tcp_raw(): th_win 1024 when none is asked for (until
  * June 2011, 1024 * (ttl % 4 + 1): 1024, 2048, 3072 or 4096); nmap.h
@@ -44,7 +49,8 @@ static enum scanner_tool tcp_probe(const struct decoded_packet *p, int v4)
          * and seqno the SYN cookie in the sequence number.
          */
         uint16_t masscan_id = (uint16_t)((dst ^ p->dst_port ^ p->tcp_seq) & 0xffffu);
-        if (p->ip_id == masscan_id && p->tcp_window == MASSCAN_TCP_WINDOW)
+        if (p->ip_id == masscan_id &&
+            (p->tcp_window == MASSCAN_TCP_WINDOW || p->tcp_window == MASSCAN_STACK_WINDOW))
             return SCANNER_MASSCAN;
         /* Mirai's scanner.c: tcph->seq = iph->daddr. */
         if (p->tcp_seq == dst)

@@ -17,7 +17,7 @@
 enum scanner_tool {
     SCANNER_NONE = 0,
     SCANNER_ZMAP,    /* IPv4 identification 54321; TCP window 65535 */
-    SCANNER_MASSCAN, /* IPv4 identification = dst ^ dst port ^ seq; TCP window 1024 */
+    SCANNER_MASSCAN, /* IPv4 identification = dst ^ dst port ^ seq; TCP window 1024 or 1200 */
     SCANNER_MIRAI,   /* TCP sequence number = IPv4 destination address */
     SCANNER_NMAP,    /* TCP window 1024 (to 2011: 1024..4096); SYN: options exactly MSS 1460;
                         FIN, NULL, Xmas: no options */

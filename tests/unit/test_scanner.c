@@ -139,8 +139,15 @@ static void test_masscan(void)
     p.options = mss1460;                    /* 1.3 and later: MSS 1460, which nmap sends too */
     p.options_len = 4;
     CHECK_U64(tag_of(&p), SCANNER_MASSCAN);
-    p.flags = 0x04; /* its RST to an answer: the same identification rule */
+    p.flags = 0x04; /* a RST through its probe template: the same identification rule */
     CHECK_U64(tag_of(&p), SCANNER_MASSCAN);
+    /* The RSTs of its own TCP stack (tcp_create_packet) have a window of 1200. */
+    p = syn(id, seq, 1200);
+    p.flags = 0x04;
+    CHECK_U64(tag_of(&p), SCANNER_MASSCAN);
+    p = syn((uint16_t)(id + 1u), seq, 1200);
+    p.flags = 0x04;
+    CHECK_U64(tag_of(&p), SCANNER_NONE);
     /* Near misses: the identification of another port, or another window. */
     p = syn(id, seq, 1024);
     p.dport = 81;
