@@ -2,7 +2,8 @@
 """Writes a classic pcap of TCP conversations with the sensor 192.0.2.10, which
 answers SYNs, for the spoofing signs (docs/semantics.md, "Spoofing signs").
 
-Usage: spoofing_pcap.py OUT. tests/e2e/spoofing.sh knows what it holds:
+Usage: spoofing_pcap.py OUT [DAYS]: from 2009-02-01 UTC, or DAYS days later.
+tests/e2e/spoofing.sh knows what it holds:
   198.51.100.20  SYNs to 22, 23 and 80, each answered with a SYN-ACK, nothing
                  after them: looks spoofed (3 unsolicited packets)
   198.51.100.21  a SYN answered, then its RST: a live host
@@ -56,7 +57,7 @@ def main():
     frames.append(ip(u, s, 17, query, 1))
     frames.append(ip(s, u, 17, answer, 2))
 
-    t0 = 1233446400  # 2009-02-01T00:00:00Z
+    t0 = 1233446400 + 86400 * (int(sys.argv[2]) if len(sys.argv) > 2 else 0)  # 2009-02-01
     with open(sys.argv[1], "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i, fr in enumerate(frames):

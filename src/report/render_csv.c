@@ -847,6 +847,17 @@ static void versus_tables(struct csv *c, const struct report *r)
                     versus_row(c, name, list_json_names[l], e->name, 0, e->f.share);
             }
         }
+        for (size_t i = 0; i < a->scanner_count; i++) {
+            const struct category_entry *e = &a->scanner_shares[i];
+            const struct category_entry *f =
+                find_category(b->scanner_shares, b->scanner_count, e->name);
+            versus_row(c, name, "scanners", e->name, e->f.share, f ? f->f.share : 0);
+        }
+        for (size_t i = 0; i < b->scanner_count; i++) {
+            const struct category_entry *e = &b->scanner_shares[i];
+            if (!find_category(a->scanner_shares, a->scanner_count, e->name))
+                versus_row(c, name, "scanners", e->name, 0, e->f.share);
+        }
         for (size_t pass = 0; pass < 2; pass++) {
             const struct group_report *v = pass ? b : a, *w = pass ? a : b;
             for (size_t i = 0; i < v->port_count; i++) {

@@ -2034,30 +2034,31 @@ static double port_share(const struct group_report *gr, const struct port_entry 
     return 0;
 }
 
-static void versus_list_chart(const struct page *p, const char *title, const struct group_report *a,
-                              const struct group_report *b, unsigned l)
+/* Shares of the entries of av (this period) and bv (the compared one), side by side. */
+static void versus_list_chart(const struct page *p, const char *title,
+                              const struct category_entry *av, size_t na,
+                              const struct category_entry *bv, size_t nb, const char *cls)
 {
-    size_t n = 0, na = a->list_counts[l], nb = b->list_counts[l];
+    size_t n = 0;
     struct hbar *bars = xcalloc(na + nb + 1, sizeof(*bars));
     for (size_t i = 0; i < na; i++, n++) {
-        snprintf(bars[n].label, sizeof(bars[n].label), "%s", a->lists[l][i].name);
-        bars[n].value = a->lists[l][i].f.share;
-        bars[n].value2 = list_share(b->lists[l], nb, a->lists[l][i].name);
+        snprintf(bars[n].label, sizeof(bars[n].label), "%s", av[i].name);
+        bars[n].value = av[i].f.share;
+        bars[n].value2 = list_share(bv, nb, av[i].name);
     }
     for (size_t i = 0; i < nb; i++) {
-        if (list_share(a->lists[l], na, b->lists[l][i].name) > 0 ||
-            strcmp(b->lists[l][i].name, "") == 0)
+        if (list_share(av, na, bv[i].name) > 0 || strcmp(bv[i].name, "") == 0)
             continue;
-        snprintf(bars[n].label, sizeof(bars[n].label), "%s", b->lists[l][i].name);
+        snprintf(bars[n].label, sizeof(bars[n].label), "%s", bv[i].name);
         bars[n].value = 0;
-        bars[n].value2 = b->lists[l][i].f.share;
+        bars[n].value2 = bv[i].f.share;
         n++;
     }
     fputs("<div>\n<h4>", p->out);
     esc(p, title);
     fputs("</h4>\n", p->out);
     if (n)
-        hbar_chart(p, title, bars, n, is_out_list(l) ? "h-out" : "h-in", true);
+        hbar_chart(p, title, bars, n, cls, true);
     else
         fputs("<p class=\"note\">(none)</p>\n", p->out);
     fputs("</div>\n", p->out);
@@ -2119,7 +2120,9 @@ static void versus_section(const struct page *p, const struct group_report *a,
                 here);
     legend_item(p, "\" style=\"background:var(--cmp);opacity:.55", other);
     fputs("</ul>\n<div class=\"cols\">\n", p->out);
-    versus_list_chart(p, "Sent by the sensor in conversations it started", a, b, LIST_OUT);
+    versus_list_chart(p, "Sent by the sensor in conversations it started", a->lists[LIST_OUT],
+                      a->list_counts[LIST_OUT], b->lists[LIST_OUT], b->list_counts[LIST_OUT],
+                      "h-out");
     {
         size_t n = 0;
         struct hbar *bars = xcalloc(a->port_count + b->port_count + 1, sizeof(*bars));
@@ -2144,6 +2147,10 @@ static void versus_section(const struct page *p, const struct group_report *a,
         fputs("</div>\n", p->out);
         free(bars);
     }
+    if (a->scanner_count || b->scanner_count)
+        versus_list_chart(p, "Scanning tools (share of what the remotes started or sent unasked)",
+                          a->scanner_shares, a->scanner_count, b->scanner_shares, b->scanner_count,
+                          "h-in");
     fputs("</div>\n", p->out);
 }
 

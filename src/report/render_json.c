@@ -483,7 +483,8 @@ static json_t *ratio(uint64_t a, uint64_t b)
 }
 
 /* Share differences of one list, in points: this period's first, then the other's. */
-static json_t *versus_list(const struct category_entry *a, size_t na,
+/* Entries named under key ("category", "tool") with their shares in both periods. */
+static json_t *versus_list(const char *key, const struct category_entry *a, size_t na,
                            const struct category_entry *b, size_t nb)
 {
     json_t *list = json_array();
@@ -502,7 +503,7 @@ static json_t *versus_list(const struct category_entry *a, size_t na,
                 continue; /* listed in the first pass */
             double share = pass ? other : v[i].f.share, share_compare = pass ? v[i].f.share : other;
             json_t *e = json_object();
-            json_object_set_new(e, "category", jstr(v[i].name));
+            json_object_set_new(e, key, jstr(v[i].name));
             json_object_set_new(e, "share", json_real(share));
             json_object_set_new(e, "share_compare", json_real(share_compare));
             json_object_set_new(e, "points", json_real(share - share_compare));
@@ -553,10 +554,13 @@ static json_t *versus_json(const struct group_report *a, const struct group_repo
     json_object_set_new(totals, "sources", ratio(a->totals.sources, b->totals.sources));
     json_object_set_new(o, "ratios", totals);
     for (unsigned l = 0; l < LIST_COUNT; l++)
-        json_object_set_new(
-            o, list_json_names[l],
-            versus_list(a->lists[l], a->list_counts[l], b->lists[l], b->list_counts[l]));
+        json_object_set_new(o, list_json_names[l],
+                            versus_list("category", a->lists[l], a->list_counts[l], b->lists[l],
+                                        b->list_counts[l]));
     json_object_set_new(o, "ports_in", versus_ports(a, b));
+    json_object_set_new(o, "scanners",
+                        versus_list("tool", a->scanner_shares, a->scanner_count, b->scanner_shares,
+                                    b->scanner_count));
     json_object_set_new(bursts, "count", jint(a->burst_count));
     json_object_set_new(bursts, "count_compare", jint(b->burst_count));
     /* Per 30 bins, so periods of different lengths compare. */

@@ -680,6 +680,9 @@ static void versus_tables(const struct report *r, const struct group_report *a,
     versus_list("received unsolicited", a->lists[LIST_IN_UNSOLICITED],
                 a->list_counts[LIST_IN_UNSOLICITED], b->lists[LIST_IN_UNSOLICITED],
                 b->list_counts[LIST_IN_UNSOLICITED], out);
+    versus_list("scanning tools (share of packets received in conversations the sensor did not "
+                "start)",
+                a->scanner_shares, a->scanner_count, b->scanner_shares, b->scanner_count, out);
 }
 
 int render_text(const struct report *r, FILE *out)

@@ -191,6 +191,8 @@ struct group_report {
     struct evidence_list evidence[EVIDENCE_KIND_COUNT];
     struct scanner_entry *scanners; /* tools seen, most probes first */
     size_t scanner_count;
+    /* The same tools as a list of shares, for --compare: name = the tool. */
+    struct category_entry *scanner_shares;
     char **evidence_owned; /* --mask: the redacted values the lists point to */
     size_t evidence_owned_count, evidence_owned_alloc;
     struct as_entry *asns_top; /* NULL when no source tells ASes */

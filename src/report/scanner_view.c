@@ -231,6 +231,14 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
     free(ports);
     if (gr->scanner_count)
         qsort(gr->scanners, gr->scanner_count, sizeof(*gr->scanners), entry_cmp);
+    gr->scanner_shares = xcalloc(SCANNER_TOOL_COUNT, sizeof(*gr->scanner_shares));
+    for (size_t i = 0; i < gr->scanner_count; i++) {
+        struct category_entry *c = &gr->scanner_shares[i];
+        snprintf(c->name, sizeof(c->name), "%s", gr->scanners[i].tool);
+        c->f.packets = gr->scanners[i].packets;
+        c->f.flows = gr->scanners[i].flows;
+        c->f.share = gr->scanners[i].share;
+    }
 }
 
 void scanner_view_release(struct group_report *gr)
@@ -238,6 +246,8 @@ void scanner_view_release(struct group_report *gr)
     for (size_t i = 0; i < gr->scanner_count; i++)
         free(gr->scanners[i].ports);
     free(gr->scanners);
+    free(gr->scanner_shares);
     gr->scanners = NULL;
+    gr->scanner_shares = NULL;
     gr->scanner_count = 0;
 }

@@ -68,6 +68,37 @@ expect_eq scanners_ingest "$?" 0
 expect_eq scanners_store "$(jq -c '.groups[0].scanners' "$w/db.json")" \
     "$(jq -c '.groups[0].scanners' "$w/r.json")"
 
+# A store from before the tags (no such evidence kinds) reads as none, and
+# takes them in place at its next ingest.
+python3 "$HONEYSCOPE_ROOT/tests/tinypcap.py" "$w/tiny.pcap" 10 >/dev/null
+rm -f "$w/old.db"
+"$HS" ingest -q --db "$w/old.db" --sensor 192.0.2.10 "$w/tiny.pcap"
+sqlite3 "$w/old.db" "DELETE FROM evidence_kind WHERE name IN
+    ('scanner-packets', 'scanner-flows', 'syn-ack-unanswered')"
+"$HS" report --quiet --db "$w/old.db" --format json >"$w/old.json" 2>"$w/err"
+expect_eq scanners_store_before "$(jq -c '.groups[0].scanners' "$w/old.json")" '[]'
+"$HS" ingest -q --db "$w/old.db" --sensor 192.0.2.10 "$pcap" 2>"$w/err"
+expect_eq scanners_store_upgraded_ingest "$?" 0
+"$HS" report --quiet --db "$w/old.db" --format json >"$w/old.json" 2>"$w/err"
+expect_eq scanners_store_upgraded \
+    "$(jq -c '[.groups[0].scanners[] | [.tool, .sources, .packets, .flows]]' "$w/old.json")" \
+    '[["zmap",2,6,6],["masscan",1,5,4],["nmap",2,5,5],["hping3",1,2,1],["mirai",1,2,2]]'
+
+# --compare: the tools' shares side by side (the day after has none of them).
+python3 "$HONEYSCOPE_ROOT/tests/spoofing_pcap.py" "$w/day2.pcap" 1
+set -- --quiet --sensor 192.0.2.10 --from 2009-02-02 --to 2009-02-02 --compare 2009-02-01..2009-02-01
+"$HS" report "$@" --format json "$pcap" "$w/day2.pcap" >"$w/cmp.json"
+expect_eq scanners_compare_json \
+    "$(jq -c '[.groups[0].versus.scanners[] | [.tool, .share, .share_compare, .points]]' "$w/cmp.json")" \
+    '[["zmap",0,24,-24],["masscan",0,20,-20],["nmap",0,20,-20],["hping3",0,8,-8],["mirai",0,8,-8]]'
+expect_eq scanners_compare_period "$(jq -c '[.groups[0].scanners, .compare.groups[0].scanners[0].tool]' "$w/cmp.json")" \
+    '[[],"zmap"]'
+"$HS" report "$@" --format csv "$pcap" "$w/day2.pcap" >"$w/cmp.csv"
+expect_eq scanners_compare_csv "$(tr -d '\r' <"$w/cmp.csv" | grep -c '^any,scanners,')" 5
+"$HS" report "$@" --format text "$pcap" "$w/day2.pcap" >"$w/cmp.txt"
+expect_eq scanners_compare_text "$(grep -A3 '^   scanning tools (share' "$w/cmp.txt" | sed -n 3p)" \
+    '   zmap                         0.0%    24.0%    -24.0'
+
 # No tool in the seed scenario.
 seed=$(scenario seed) || exit 0
 "$HS" report --quiet --sensor 192.0.2.10 --format json "$seed"/honeypot-* >"$w/seed.json"
