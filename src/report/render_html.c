@@ -207,6 +207,7 @@ static const char *const page_css[] = {
     ".band{fill:var(--burst);fill-opacity:.12}.bm{fill:var(--burst)}\n"
     ".c-un{fill:var(--in);fill-opacity:.7}.c-burst{fill:var(--burst)}\n"
     ".c-new{fill:var(--new)}.c-ret{fill:var(--ret)}.c-month{fill:var(--burst);fill-opacity:.8}\n"
+    ".t0{fill:#2b6cb0}.t1{fill:#dd6b20}.t2{fill:#2f855a}.t3{fill:#805ad5}.t4{fill:#c53030}\n"
     ".h-out{fill:var(--out)}.h-in{fill:var(--in)}.h-cmp{fill:var(--cmp);fill-opacity:.55}\n"
     ".h-src{fill:var(--new)}.track{fill:var(--soft)}\n"
     ".act0{fill:var(--a0)}.act1{fill:var(--a1)}.act2{fill:var(--a2)}.act3{fill:var(--a3)}"
@@ -1821,6 +1822,49 @@ static void spoofing_note(const struct page *p, const struct group_report *gr)
     fprintf(p->out, "%.1f%% of the unsolicited packets.</p>\n", gr->spoofed_share);
 }
 
+/* The tools' probes per bin, stacked, most probes at the bottom (an index under --mask). */
+static void scanner_chart(const struct page *p, const struct group_report *gr)
+{
+    static const char *const colours[] = {"#2b6cb0", "#dd6b20", "#2f855a", "#805ad5", "#c53030"};
+    size_t n = gr->series_count, tools = gr->scanner_count < 5 ? gr->scanner_count : 5;
+    double *lower = xcalloc(n + 1, sizeof(double)), *v = xcalloc(n + 1, sizeof(double));
+    double peak = 0;
+    char cls[8], style[64];
+    struct frame f;
+    for (size_t b = 0; b < n; b++) {
+        double sum = 0;
+        for (size_t t = 0; t < tools; t++)
+            sum += (double)gr->scanners[t].per_bin[b];
+        if (sum > peak)
+            peak = sum;
+    }
+    double scale = p->mask && peak > 0 ? 100.0 / peak : 1;
+    fprintf(p->out,
+            "<figure>\n<figcaption>Probes per %s by tool <span>(%s)</span></figcaption>\n"
+            "<ul class=\"legend\">",
+            bin_unit(p->r), p->mask ? "index, peak = 100" : "packets");
+    for (size_t t = 0; t < tools; t++) {
+        snprintf(style, sizeof(style), "\" style=\"background:%s", colours[t]);
+        legend_item(p, style, gr->scanners[t].tool);
+    }
+    fputs("</ul>\n", p->out);
+    frame_init(&f, WIDE_W, 170, n, peak * scale, !p->mask);
+    svg_begin(p, f.w, f.h, NULL, "probes per bin by scanning tool");
+    y_axis(p, &f, p->mask ? "index" : "probes");
+    x_axis(p, &f, p->r, n, 0, NULL);
+    for (size_t t = 0; t < tools; t++) {
+        for (size_t b = 0; b < n; b++)
+            v[b] = (double)gr->scanners[t].per_bin[b] * scale;
+        snprintf(cls, sizeof(cls), "t%zu", t);
+        columns(p, &f, lower, v, n, cls, NULL, NULL);
+        for (size_t b = 0; b < n; b++)
+            lower[b] += v[b];
+    }
+    fputs("</svg>\n</figure>\n", p->out);
+    free(lower);
+    free(v);
+}
+
 /* Which tools the unsolicited probes came from, and the ports each probed most. */
 static void scanner_section(const struct page *p, const struct group_report *gr)
 {
@@ -1861,6 +1905,7 @@ static void scanner_section(const struct page *p, const struct group_report *gr)
         fputs("</td></tr>\n", p->out);
     }
     fputs("</tbody></table>\n", p->out);
+    scanner_chart(p, gr);
 }
 
 /* ---- sources ------------------------------------------------------------------ */

@@ -169,6 +169,7 @@ struct scanner_entry {
     double share; /* percent of the packets received in conversations the sensor did not start */
     struct scanner_port *ports; /* most probed first */
     size_t port_count;
+    uint64_t *per_bin; /* its probes in each bin of the period (the group's series_count) */
 };
 
 struct group_report {

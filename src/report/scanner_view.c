@@ -144,6 +144,8 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
     size_t n = evidence_table_count(table);
     struct group_match match;
     uint64_t packets[SCANNER_TOOL_COUNT] = {0}, flows[SCANNER_TOOL_COUNT] = {0};
+    size_t nbins = gr->series_count;
+    uint64_t *per_bin = xcalloc((nbins ? nbins : 1) * SCANNER_TOOL_COUNT, sizeof(*per_bin));
     struct tagged_source *sources = NULL;
     struct tagged_port *ports = NULL;
     size_t source_count = 0, source_alloc = 0, port_count = 0, port_alloc = 0;
@@ -167,6 +169,9 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
             continue;
         }
         packets[tool] += row->count;
+        size_t at_bin = (size_t)((bin - r->period_start) / r->options.clock.width_s);
+        if (at_bin < nbins)
+            per_bin[at_bin * SCANNER_TOOL_COUNT + tool] += row->count;
         ALLOC_GROW(sources, source_count + 1, source_alloc);
         sources[source_count++] = (struct tagged_source){(uint8_t)tool, row->remote};
         ALLOC_GROW(ports, port_count + 1, port_alloc);
@@ -206,6 +211,9 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
         e->packets = packets[t];
         e->flows = flows[t];
         e->share = unsolicited ? 100.0 * (double)packets[t] / (double)unsolicited : 0;
+        e->per_bin = xcalloc(nbins ? nbins : 1, sizeof(*e->per_bin));
+        for (size_t b = 0; b < nbins; b++)
+            e->per_bin[b] = per_bin[b * SCANNER_TOOL_COUNT + t];
         if (e->share > 100.0)
             e->share = 100.0; /* probes of flows whose start the capture missed */
         while (at < port_count && ports[at].tool < t)
@@ -229,6 +237,7 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
             qsort(e->ports, e->port_count, sizeof(*e->ports), port_count_cmp);
     }
     free(ports);
+    free(per_bin);
     if (gr->scanner_count)
         qsort(gr->scanners, gr->scanner_count, sizeof(*gr->scanners), entry_cmp);
     gr->scanner_shares = xcalloc(SCANNER_TOOL_COUNT, sizeof(*gr->scanner_shares));
@@ -243,8 +252,10 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
 
 void scanner_view_release(struct group_report *gr)
 {
-    for (size_t i = 0; i < gr->scanner_count; i++)
+    for (size_t i = 0; i < gr->scanner_count; i++) {
         free(gr->scanners[i].ports);
+        free(gr->scanners[i].per_bin);
+    }
     free(gr->scanners);
     free(gr->scanner_shares);
     gr->scanners = NULL;

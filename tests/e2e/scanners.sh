@@ -40,11 +40,20 @@ expect_eq scanners_csv_ports "$(grep -c '^any,[a-z0-9]*,\(tcp\|udp\|icmp\),' "$w
 expect_eq scanners_text "$(grep -A2 '^-- scanning tools' "$w/r.txt" | sed -n 3p)" \
     'zmap            2            6          6   24.0%  tcp/80 33.3%, icmp/8 16.7%, tcp/443 16.7%, tcp/8080 16.7%, udp/53 16.7%'
 
+# HTML: the table, and the probes per bin stacked by tool (one column each here).
+"$HS" report --quiet --sensor 192.0.2.10 --format html "$pcap" >"$w/r.html"
+expect_eq scanners_html_rows "$(grep -c '^<tr><td class="mono">[a-z0-9]*</td>' "$w/r.html")" 5
+expect_eq scanners_html_chart "$(grep -o '<rect class="t[0-4]"' "$w/r.html" | sort | uniq -c | tr -s ' ' | tr '\n' '|')" \
+    ' 1 <rect class="t0"| 1 <rect class="t1"| 1 <rect class="t2"| 1 <rect class="t3"| 1 <rect class="t4"|'
+
 # --mask: tools, shares and ports stay, counts go.
 "$HS" report --quiet --mask --sensor 192.0.2.10 --format json "$pcap" >"$w/m.json"
 expect_eq scanners_mask_json \
     "$(jq -c '[.groups[0].scanners[] | [.tool, .sources, .packets, .flows, .share, .ports[0].packets, .ports[0].share]][0]' "$w/m.json")" \
     '["zmap",null,null,null,24,null,33.33333333]'
+"$HS" report --quiet --mask --sensor 192.0.2.10 --format html "$pcap" >"$w/m.html"
+expect_eq scanners_mask_html "$(grep -c '<th class="n">packets</th><th class="n">flows</th><th class="n">share</th><th>most probed' "$w/m.html"),$(grep -c 'by tool <span>(index, peak = 100)' "$w/m.html")" \
+    '0,1'
 "$HS" report --quiet --mask --sensor 192.0.2.10 --format text "$pcap" >"$w/m.txt"
 expect_eq scanners_mask_text "$(grep -A2 '^-- scanning tools' "$w/m.txt" | sed -n 2,3p | tr '\n' '|')" \
     'tool       share  most probed ports|zmap       24.0%  tcp/80 33.3%, icmp/8 16.7%, tcp/443 16.7%, tcp/8080 16.7%, udp/53 16.7%|'
