@@ -12,6 +12,8 @@
 
 #include "../capture/capture.h"
 #include "../common/xalloc.h"
+#include "../decode/scanner.h"
+#include "../evidence/evidence.h"
 #include "aggregate_int.h"
 
 void input_stats_init(struct input_stats *stats)
@@ -107,6 +109,64 @@ static void account(struct cube *cube, const struct aggregate_config *config, st
         c->last_ns = ts_ns;
 }
 
+/*
+ * A probe of a known scanning tool (decode/scanner.h): counted as evidence of
+ * its remote in the packet's bin, "tool proto/port" with the service of its
+ * flow, one row for the probes and one for the flows they opened. Rows share
+ * the evidence table's bound (CUBE_EVIDENCE_MAX; past it they are counted as
+ * dropped), so a flood of tagged sources cannot exhaust memory.
+ */
+static void tag_probe(struct cube *cube, const struct flow *flow, enum scanner_tool tool,
+                      bool started)
+{
+    static const char *const protos[] = {
+        [PROTO_ICMP] = "icmp", [PROTO_TCP] = "tcp", [PROTO_UDP] = "udp", [PROTO_ICMPV6] = "icmp6"};
+    const char *proto =
+        flow->key.proto < sizeof(protos) / sizeof(protos[0]) ? protos[flow->key.proto] : NULL;
+    /* ICMP's service is type << 8 | code; its port, as in the port table, is the type. */
+    bool icmp = flow->key.proto == PROTO_ICMP || flow->key.proto == PROTO_ICMPV6;
+    unsigned port = !proto ? flow->key.proto : icmp ? flow->service >> 8 : flow->service;
+    char value[48];
+    int n = snprintf(value, sizeof(value), "%s %s/%u", scanner_tool_name(tool),
+                     proto ? proto : "proto", port);
+    if (n <= 0 || (size_t)n >= sizeof(value))
+        return;
+    struct evidence_table *evidence = cube_evidence(cube);
+    evidence_table_add(evidence, flow->cube_bin, &flow->key.remote, EVIDENCE_SCANNER_PACKETS, value,
+                       (size_t)n, 1);
+    if (started)
+        evidence_table_add(evidence, flow->cube_bin, &flow->key.remote, EVIDENCE_SCANNER_FLOWS,
+                           value, (size_t)n, 1);
+}
+
+/* Bits of flow->handshake, for the spoofing signs (docs/semantics.md). */
+enum {
+    HANDSHAKE_ANSWERED = 1, /* the sensor sent a SYN-ACK */
+    HANDSHAKE_MORE = 2,     /* the remote sent more than its first packet */
+};
+
+static void follow_handshake(struct flow *flow, const struct decoded_packet *p, enum direction dir,
+                             bool started)
+{
+    if (flow->initiator != INITIATOR_REMOTE || flow->key.proto != PROTO_TCP || p->is_fragment)
+        return;
+    if (dir == DIR_OUT && (p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+        flow->handshake |= HANDSHAKE_ANSWERED;
+    else if (dir == DIR_IN && !started)
+        flow->handshake |= HANDSHAKE_MORE;
+}
+
+/* A conversation the sensor answered and the remote left at its first packet: a sign. */
+static void handshake_ended(struct cube *cube, const struct bin_clock *clock,
+                            const struct flow *flow)
+{
+    if (flow->handshake != HANDSHAKE_ANSWERED || !cube)
+        return;
+    int64_t bin = bin_clock_start(clock, floor_seconds(flow->first_ns));
+    evidence_table_add(cube_evidence(cube), bin, &flow->key.remote, EVIDENCE_SYN_ACK_UNANSWERED, "",
+                       0, 1);
+}
+
 /* ---- files apart (a store) ----------------------------------------------------- */
 
 /* The rows of file, made on first use. */
@@ -143,11 +203,13 @@ static void flow_ended(void *ctx, struct flow *flow, enum flow_end why)
     struct shard *shard = ctx;
     if (!shard->files) {
         evidence_capture_end(&shard->evidence, flow);
+        handshake_ended(shard->evidence.cube, &shard->config->clock, flow);
         return;
     }
     struct shard_file *sf = &shard->files[flow->file];
     shard->evidence.cube = sf->cube;
     evidence_capture_end(&shard->evidence, flow);
+    handshake_ended(sf->cube, &shard->config->clock, flow);
     shard->evidence.cube = shard->cube;
     sf->stats.flows.expired += why == FLOW_END_EXPIRED || why == FLOW_END_INPUT;
     sf->stats.flows.evicted += why == FLOW_END_EVICTED;
@@ -298,6 +360,12 @@ void shard_packet(struct shard *shard, const struct aggregate_config *config,
         if (started)
             flow_began(shard, flow, shard->file);
         account(shard->cube, config, flow, started, dir, p->ip_bytes, ts_ns);
+        follow_handshake(flow, p, dir, started);
+        if (dir == DIR_IN) {
+            enum scanner_tool tool = scanner_tag(p);
+            if (tool != SCANNER_NONE)
+                tag_probe(shard->cube, flow, tool, started);
+        }
         if (p->payload_len && !p->is_fragment)
             evidence_capture_packet(&shard->evidence, flow, dir, p->payload, p->payload_len);
     }

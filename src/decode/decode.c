@@ -12,6 +12,8 @@
  */
 #include "decode.h"
 
+#include <string.h>
+
 #include "decode_int.h"
 
 enum {
@@ -69,10 +71,12 @@ static enum decode_result decode_tcp(struct cursor *c, size_t declared, struct d
         return DECODE_TRUNCATED;
     out->src_port = rd_be16(c);
     out->dst_port = rd_be16(c);
-    skip(c, 8); /* sequence and acknowledgment numbers */
+    out->tcp_seq = rd_be32(c);
+    skip(c, 4); /* acknowledgment number */
     size_t header_len = (size_t)(rd_u8(c) >> 4) * 4;
     out->tcp_flags = rd_u8(c);
-    skip(c, 6); /* window, checksum, urgent pointer */
+    out->tcp_window = rd_be16(c);
+    skip(c, 4); /* checksum, urgent pointer */
     if (header_len < 20)
         return DECODE_MALFORMED;
     if (header_len > declared) {
@@ -83,9 +87,15 @@ static enum decode_result decode_tcp(struct cursor *c, size_t declared, struct d
         out->payload_len = 0;
         return DECODE_OK;
     }
+    const uint8_t *options = c->p;
     skip(c, header_len - 20);
     if (c->short_read)
         return DECODE_TRUNCATED;
+    out->tcp_options_whole = 1;
+    out->tcp_options_len = (uint8_t)(header_len - 20); /* at most 60 - 20 */
+    memcpy(out->tcp_options_head, options,
+           header_len - 20 < sizeof(out->tcp_options_head) ? header_len - 20
+                                                           : sizeof(out->tcp_options_head));
     set_payload(out, c);
     return DECODE_OK;
 }
@@ -189,6 +199,7 @@ static enum decode_result decode_ipv4(struct cursor *c, size_t ip_wire, struct d
     skip(c, 1); /* type of service */
     size_t total_len = rd_be16(c);
     uint16_t id = rd_be16(c);
+    out->ip_id = id;
     uint16_t frag = rd_be16(c);
     skip(c, 1); /* time to live */
     out->proto = rd_u8(c);

@@ -58,6 +58,20 @@ struct decoded_packet {
      * length + 40, whatever the link type or snap length.
      */
     uint32_t ip_bytes;
+    /*
+     * Header fields scanning tools leave their marks in (scanner.h): the
+     * innermost IPv4 header's identification (0 for IPv6), and TCP's sequence
+     * number, window and options: their length and first bytes, by value so
+     * that the packet can be queued apart from its capture buffer
+     * (tcp_options_whole is 0 when the options were not all captured, or the
+     * packet is not TCP).
+     */
+    uint16_t ip_id;
+    uint16_t tcp_window;
+    uint32_t tcp_seq;
+    uint8_t tcp_options_whole;
+    uint8_t tcp_options_len;     /* 0 to 40 */
+    uint8_t tcp_options_head[4]; /* the first min(4, len) bytes, zeroes after */
     /* Transport payload present in the capture (may be cut by snaplen). */
     const uint8_t *payload;
     size_t payload_len;

@@ -28,6 +28,9 @@ static const char *const kind_names[EVIDENCE_KIND_COUNT] = {
     [EVIDENCE_HTTP_RESPONSE] = "http-response",
     [EVIDENCE_HTTP_LOCATION] = "http-location",
     [EVIDENCE_TLS_SNI] = "tls-sni",
+    [EVIDENCE_SCANNER_PACKETS] = "scanner-packets",
+    [EVIDENCE_SCANNER_FLOWS] = "scanner-flows",
+    [EVIDENCE_SYN_ACK_UNANSWERED] = "syn-ack-unanswered",
 };
 
 const char *evidence_kind_name(enum evidence_kind kind)
@@ -140,8 +143,9 @@ static int smtp_port(uint16_t service)
  * The parser for a flow side. The port decides for DNS (any bytes to port 53
  * are read as DNS, even those that would pass for TLS); TLS and HTTP are
  * recognised by their first bytes on any TCP port, so that SMTPS on 465 and
- * HTTP on odd ports are read for what they are; SMTP is what is left on the
- * mail ports. *undecided is set when more bytes could change the answer.
+ * HTTP on odd ports are read for what they are, and so is an SMTP client's
+ * greeting; SMTP is also what is left on the mail ports. *undecided is set when more bytes could
+ * change the answer.
  */
 static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, size_t len,
                         int *undecided)
@@ -156,10 +160,19 @@ static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, si
     enum ev_sniff tls = ev_tls_sniff(data, len);
     if (tls == EV_YES)
         return PARSER_TLS;
-    enum ev_sniff http = ev_http_sniff(data, len, service == 80 || service == 8080);
+    int web_port = service == 80 || service == 8080;
+    enum ev_sniff http = ev_http_sniff(data, len, web_port);
     if (http == EV_YES)
         return PARSER_HTTP;
-    *undecided = tls == EV_MAYBE || http == EV_MAYBE;
+    /*
+     * On the web ports, where any upper-case method would otherwise open an
+     * HTTP request, an SMTP client's greeting is SMTP (a spam bot pointed at
+     * port 80 is still one). Other ports keep to what the port says.
+     */
+    enum ev_sniff smtp = web_port ? ev_smtp_client_sniff(data, len) : EV_NO;
+    if (smtp == EV_YES)
+        return PARSER_SMTP;
+    *undecided = tls == EV_MAYBE || http == EV_MAYBE || smtp == EV_MAYBE;
     return smtp_port(service) ? PARSER_SMTP : PARSER_NONE;
 }
 

@@ -54,6 +54,19 @@ enum evidence_kind {
     EVIDENCE_HTTP_LOCATION,   /* a response's Location header (where a redirect leads) */
     /* TLS (RFC 8446, RFC 6066) */
     EVIDENCE_TLS_SNI, /* the server name of a ClientHello */
+    /*
+     * Scanning tools, from header fields rather than payloads (decode/scanner.h):
+     * "zmap tcp/80", the tool and the probed service; count = the probes of the
+     * remote in the bin, or the flows they opened.
+     */
+    EVIDENCE_SCANNER_PACKETS,
+    EVIDENCE_SCANNER_FLOWS,
+    /*
+     * A spoofing sign (docs/semantics.md): a TCP conversation the remote
+     * opened, which the sensor answered with a SYN-ACK and the remote left
+     * at its first packet. Value "", count = such conversations.
+     */
+    EVIDENCE_SYN_ACK_UNANSWERED,
     EVIDENCE_KIND_COUNT
 };
 
@@ -82,7 +95,11 @@ typedef void evidence_emit_fn(void *ctx, const struct evidence_item *item);
  * service and by the bytes themselves: DNS on port 53 (UDP: one datagram,
  * or several whole ones back to back; TCP: messages after their 2-byte
  * lengths), else a TLS ClientHello or HTTP/1.x messages on any TCP port,
- * else SMTP on ports 25, 465 and 587. The side only matters to SMTP
+ * else SMTP on ports 25, 465 and 587, and on ports 80 and 8080 after a
+ * client's greeting (EHLO, HELO). On ports 80 and 8080 any
+ * upper-case method opens an HTTP request when a request target ("/", "*",
+ * "http://") follows it; a request line ending in an RTSP or SIP version is
+ * not HTTP. The side only matters to SMTP
  * (commands or replies; judged from the first line when unknown): the other
  * protocols tell requests from responses by their bytes.
  * Calls emit(ctx, item) for each item, in the order found; returns how many.

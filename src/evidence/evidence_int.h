@@ -157,5 +157,7 @@ void ev_tls(const uint8_t *data, size_t len, struct ev_out *out);
 enum ev_sniff { EV_NO = 0, EV_YES, EV_MAYBE };
 enum ev_sniff ev_http_sniff(const uint8_t *data, size_t len, int any_method);
 enum ev_sniff ev_tls_sniff(const uint8_t *data, size_t len);
+/* Whether the bytes open with an SMTP client's greeting, "EHLO name" or "HELO name". */
+enum ev_sniff ev_smtp_client_sniff(const uint8_t *data, size_t len);
 
 #endif

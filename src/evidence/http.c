@@ -40,7 +40,37 @@ static enum ev_sniff match_prefix(const uint8_t *data, size_t len, const char *p
     return !space || data[k] == ' ' ? EV_YES : EV_NO;
 }
 
-enum ev_sniff ev_http_sniff(const uint8_t *data, size_t len, int any_method)
+/*
+ * Whether the bytes after a method are a request target: origin form ("/"),
+ * asterisk form ("*") or absolute form ("http://", "https://", any case).
+ */
+static enum ev_sniff target_sniff(const uint8_t *t, size_t n)
+{
+    static const char *const forms[] = {"http://", "https://"};
+    if (n == 0)
+        return EV_MAYBE;
+    if (t[0] == '/' || t[0] == '*')
+        return EV_YES;
+    enum ev_sniff best = EV_NO;
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        size_t k = strlen(forms[i]);
+        if (n >= k) {
+            if (ev_starts_nocase(t, n, forms[i]))
+                return EV_YES;
+            continue;
+        }
+        /* Fewer bytes than the scheme: a prefix of it may still become one. */
+        char head[sizeof("https://")];
+        memcpy(head, forms[i], n);
+        head[n] = '\0';
+        if (ev_starts_nocase(t, n, head))
+            best = EV_MAYBE;
+    }
+    return best;
+}
+
+/* Whether the bytes open a request or a status line, judged by the first word alone. */
+static enum ev_sniff method_sniff(const uint8_t *data, size_t len, int any_method)
 {
     enum ev_sniff best = EV_NO;
     if (len == 0)
@@ -58,16 +88,54 @@ enum ev_sniff ev_http_sniff(const uint8_t *data, size_t len, int any_method)
             best = EV_MAYBE;
     }
     if (any_method) {
-        /* On the web ports, any upper-case token and a space opens a request. */
+        /*
+         * On the web ports, any upper-case token, a space and a request target
+         * (RFC 9112 3.2: "/path", "*" or "http://...") opens a request. The
+         * target is what tells "FOO /x" from the commands of line protocols
+         * sent to a web port ("EHLO localhost", "USER anonymous", "INVITE
+         * sip:..."), which are not HTTP and are read as themselves.
+         */
         size_t i = 0;
         while (i < len && i < METHOD_TOKEN_MAX && data[i] >= 'A' && data[i] <= 'Z')
             i++;
-        if (i > 0 && i < len && data[i] == ' ')
-            return EV_YES;
+        if (i > 0 && i < len && data[i] == ' ') {
+            r = target_sniff(data + i + 1, len - i - 1);
+            if (r == EV_YES)
+                return EV_YES;
+            if (r == EV_MAYBE)
+                best = EV_MAYBE;
+        }
         if (i == len && len <= METHOD_TOKEN_MAX)
             best = EV_MAYBE;
     }
     return best;
+}
+
+enum ev_sniff ev_http_sniff(const uint8_t *data, size_t len, int any_method)
+{
+    enum ev_sniff r = method_sniff(data, len, any_method);
+    if (r != EV_YES)
+        return r;
+    /*
+     * RTSP (RFC 7826) and SIP (RFC 3261) borrow HTTP's methods and request
+     * line ("OPTIONS rtsp://cam/ RTSP/1.0"): their version word says what
+     * they are once the line is complete.
+     */
+    const uint8_t *lf = memchr(data, '\n', len);
+    if (!lf)
+        return EV_YES;
+    size_t n = (size_t)(lf - data);
+    if (n > 0 && data[n - 1] == '\r')
+        n--;
+    size_t start = n;
+    while (start > 0 && data[start - 1] != ' ')
+        start--;
+    if (start == 0)
+        return EV_YES;
+    if (ev_starts_nocase(data + start, n - start, "RTSP/") ||
+        ev_starts_nocase(data + start, n - start, "SIP/"))
+        return EV_NO;
+    return EV_YES;
 }
 
 /* ---- one message --------------------------------------------------------------- */

@@ -331,3 +331,27 @@ void ev_smtp(const uint8_t *data, size_t len, int is_server, struct ev_out *out)
     else
         client(data, len, out);
 }
+
+enum ev_sniff ev_smtp_client_sniff(const uint8_t *data, size_t len)
+{
+    /* A client's first command is its greeting (RFC 5321 4.1.1.1), in any case as bots write it. */
+    static const char *const greetings[] = {"EHLO ", "HELO "};
+    enum ev_sniff best = EV_NO;
+    if (len == 0)
+        return EV_MAYBE;
+    for (size_t i = 0; i < sizeof(greetings) / sizeof(greetings[0]); i++) {
+        const char *g = greetings[i];
+        size_t k = strlen(g);
+        if (len >= k) {
+            if (ev_starts_nocase(data, len, g))
+                return EV_YES;
+            continue;
+        }
+        char head[sizeof("EHLO ")];
+        memcpy(head, g, len);
+        head[len] = '\0';
+        if (ev_starts_nocase(data, len, head))
+            best = EV_MAYBE;
+    }
+    return best;
+}

@@ -106,6 +106,8 @@ struct flow {
     uint8_t closed;    /* TCP: RST seen, or FIN from both sides */
     uint8_t fin_seen;  /* bit DIR_IN / DIR_OUT */
     uint8_t evidence_state[2];
+    /* Owned by the aggregate stage: how far a TCP handshake the remote opened went. */
+    uint8_t handshake;
 };
 
 struct flow_config {

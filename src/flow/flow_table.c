@@ -501,6 +501,7 @@ static void start_flow(struct flow *f, const struct decoded_packet *p, enum dire
     f->cube_row = 0;
     f->evidence_slot[0] = f->evidence_slot[1] = 0;
     f->evidence_state[0] = f->evidence_state[1] = 0;
+    f->handshake = 0;
 }
 
 /* ---- fragments ------------------------------------------------------------- */

@@ -705,6 +705,49 @@ static void evidence_tables(struct csv *c, const struct report *r, const char *p
     }
 }
 
+/* Scanning tools seen, and the ports each probed (docs/semantics.md, "Scanning tools"). */
+static void scanner_tables(struct csv *c, const struct report *r, const char *pre)
+{
+    table(c, pre, "scanners", "group,tool,sources,packets,flows,share");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        for (size_t i = 0; i < gr->scanner_count; i++) {
+            const struct scanner_entry *e = &gr->scanners[i];
+            c_str(c, gr->group->name);
+            c_word(c, e->tool);
+            c_count(c, e->sources);
+            c_count(c, e->packets);
+            c_count(c, e->flows);
+            c_real(c, e->share);
+            row_end(c);
+        }
+    }
+    table(c, pre, "spoofing", "group,spoofed_likely,share");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        c_str(c, gr->group->name);
+        c_count(c, gr->spoofed_likely);
+        c_real(c, gr->spoofed_share);
+        row_end(c);
+    }
+    table(c, pre, "scanner_ports", "group,tool,proto,port,packets,share");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        for (size_t i = 0; i < gr->scanner_count; i++) {
+            const struct scanner_entry *e = &gr->scanners[i];
+            for (size_t j = 0; j < e->port_count; j++) {
+                c_str(c, gr->group->name);
+                c_word(c, e->tool);
+                c_word(c, e->ports[j].proto_name);
+                c_u64(c, e->ports[j].port);
+                c_count(c, e->ports[j].packets);
+                c_real(c, e->ports[j].share);
+                row_end(c);
+            }
+        }
+    }
+}
+
 /* Every per-group table of one period; pre names the compared period's. */
 /* --by: one row per group and key, the --top first. */
 static void by_table(struct csv *c, const struct report *r, const char *pre)
@@ -758,6 +801,7 @@ static void group_tables(struct csv *c, const struct report *r, const char *pre)
     sensor_periods_table(c, r, pre);
     churn_tables(c, r, pre);
     evidence_tables(c, r, pre);
+    scanner_tables(c, r, pre);
 }
 
 /* ---- this period against the compared one ------------------------------------ */
@@ -858,6 +902,17 @@ static void versus_tables(struct csv *c, const struct report *r)
                 if (!find_category(a->lists[l], a->list_counts[l], e->category))
                     versus_row(c, name, list_json_names[l], e->category, 0, e->f.share);
             }
+        }
+        for (size_t i = 0; i < a->scanner_count; i++) {
+            const struct category_entry *e = &a->scanner_shares[i];
+            const struct category_entry *f =
+                find_category(b->scanner_shares, b->scanner_count, e->name);
+            versus_row(c, name, "scanners", e->name, e->f.share, f ? f->f.share : 0);
+        }
+        for (size_t i = 0; i < b->scanner_count; i++) {
+            const struct category_entry *e = &b->scanner_shares[i];
+            if (!find_category(a->scanner_shares, a->scanner_count, e->name))
+                versus_row(c, name, "scanners", e->name, 0, e->f.share);
         }
         for (size_t pass = 0; pass < 2; pass++) {
             const struct group_report *v = pass ? b : a, *w = pass ? a : b;

@@ -209,6 +209,7 @@ static const char *const page_css[] = {
     ".band{fill:var(--burst);fill-opacity:.12}.bm{fill:var(--burst)}\n"
     ".c-un{fill:var(--in);fill-opacity:.7}.c-burst{fill:var(--burst)}\n"
     ".c-new{fill:var(--new)}.c-ret{fill:var(--ret)}.c-month{fill:var(--burst);fill-opacity:.8}\n"
+    ".t0{fill:#2b6cb0}.t1{fill:#dd6b20}.t2{fill:#2f855a}.t3{fill:#805ad5}.t4{fill:#c53030}\n"
     ".h-out{fill:var(--out)}.h-in{fill:var(--in)}.h-cmp{fill:var(--cmp);fill-opacity:.55}\n"
     ".h-src{fill:var(--new)}.track{fill:var(--soft)}\n"
     ".act0{fill:var(--a0)}.act1{fill:var(--a1)}.act2{fill:var(--a2)}.act3{fill:var(--a3)}"
@@ -1864,6 +1865,111 @@ static void evidence_section(const struct page *p, const struct group_report *gr
     fputs("</div>\n", p->out);
 }
 
+/* Sources that look spoofed (docs/semantics.md, "Spoofing signs"), when there are any. */
+static void spoofing_note(const struct page *p, const struct group_report *gr)
+{
+    char buf[32];
+    if (!gr->spoofed_likely)
+        return;
+    fputs("<h3>Spoofing signs</h3>\n<p>", p->out);
+    if (!p->mask)
+        fprintf(p->out,
+                "%s sources look spoofed (answered by the sensor, never past their first "
+                "packet); they sent ",
+                num(gr->spoofed_likely, buf));
+    else
+        fputs("Sources that look spoofed (answered by the sensor, never past their first "
+              "packet) sent ",
+              p->out);
+    fprintf(p->out, "%.1f%% of the unsolicited packets.</p>\n", gr->spoofed_share);
+}
+
+/* The tools' probes per bin, stacked, most probes at the bottom (an index under --mask). */
+static void scanner_chart(const struct page *p, const struct group_report *gr)
+{
+    static const char *const colours[] = {"#2b6cb0", "#dd6b20", "#2f855a", "#805ad5", "#c53030"};
+    size_t n = gr->series_count, tools = gr->scanner_count < 5 ? gr->scanner_count : 5;
+    double *lower = xcalloc(n + 1, sizeof(double)), *v = xcalloc(n + 1, sizeof(double));
+    double peak = 0;
+    char cls[8], style[64];
+    struct frame f;
+    for (size_t b = 0; b < n; b++) {
+        double sum = 0;
+        for (size_t t = 0; t < tools; t++)
+            sum += (double)gr->scanners[t].per_bin[b];
+        if (sum > peak)
+            peak = sum;
+    }
+    double scale = p->mask && peak > 0 ? 100.0 / peak : 1;
+    fprintf(p->out,
+            "<figure>\n<figcaption>Probes per %s by tool <span>(%s)</span></figcaption>\n"
+            "<ul class=\"legend\">",
+            bin_unit(p->r), p->mask ? "index, peak = 100" : "packets");
+    for (size_t t = 0; t < tools; t++) {
+        snprintf(style, sizeof(style), "\" style=\"background:%s", colours[t]);
+        legend_item(p, style, gr->scanners[t].tool);
+    }
+    fputs("</ul>\n", p->out);
+    frame_init(&f, WIDE_W, 170, n, peak * scale, !p->mask);
+    svg_begin(p, f.w, f.h, NULL, "probes per bin by scanning tool");
+    y_axis(p, &f, p->mask ? "index" : "probes");
+    x_axis(p, &f, p->r, n, 0, NULL);
+    for (size_t t = 0; t < tools; t++) {
+        for (size_t b = 0; b < n; b++)
+            v[b] = (double)gr->scanners[t].per_bin[b] * scale;
+        snprintf(cls, sizeof(cls), "t%zu", t);
+        columns(p, &f, lower, v, n, cls, NULL, NULL);
+        for (size_t b = 0; b < n; b++)
+            lower[b] += v[b];
+    }
+    fputs("</svg>\n</figure>\n", p->out);
+    free(lower);
+    free(v);
+}
+
+/* Which tools the unsolicited probes came from, and the ports each probed most. */
+static void scanner_section(const struct page *p, const struct group_report *gr)
+{
+    char buf[32];
+    spoofing_note(p, gr);
+    if (!gr->scanner_count)
+        return;
+    fputs("<h3>Scanning tools</h3>\n<p class=\"note\">Probes named by the marks their tools "
+          "leave in IP and TCP header fields; share of the packets received in conversations the "
+          "sensor did not start. A "
+          "source seen with two tools counts for both.</p>\n",
+          p->out);
+    fputs("<table>\n<thead><tr><th>tool</th>", p->out);
+    if (!p->mask)
+        fputs("<th class=\"n\">sources</th><th class=\"n\">packets</th>"
+              "<th class=\"n\">flows</th>",
+              p->out);
+    fputs("<th class=\"n\">share</th><th>most probed ports</th></tr></thead>\n<tbody>\n", p->out);
+    for (size_t i = 0; i < gr->scanner_count; i++) {
+        const struct scanner_entry *e = &gr->scanners[i];
+        fputs("<tr><td class=\"mono\">", p->out);
+        esc(p, e->tool);
+        fputs("</td>", p->out);
+        if (!p->mask) {
+            td_num(p, e->sources);
+            td_num(p, e->packets);
+            td_num(p, e->flows);
+        }
+        td_share(p, e->share);
+        fputs("<td class=\"w mono\">", p->out);
+        for (size_t j = 0; j < e->port_count && j < 5; j++) {
+            snprintf(buf, sizeof(buf), "%s%s/%u", j ? ", " : "", e->ports[j].proto_name,
+                     e->ports[j].port);
+            esc(p, buf);
+        }
+        if (e->port_count > 5)
+            fprintf(p->out, ", %zu more", e->port_count - 5);
+        fputs("</td></tr>\n", p->out);
+    }
+    fputs("</tbody></table>\n", p->out);
+    scanner_chart(p, gr);
+}
+
 /* ---- sources ------------------------------------------------------------------ */
 
 static void churn_section(const struct page *p, const struct group_report *gr)
@@ -2035,30 +2141,31 @@ static double port_share(const struct group_report *gr, const struct port_entry 
     return 0;
 }
 
-static void versus_list_chart(const struct page *p, const char *title, const struct group_report *a,
-                              const struct group_report *b, unsigned l)
+/* Shares of the entries of av (this period) and bv (the compared one), side by side. */
+static void versus_list_chart(const struct page *p, const char *title,
+                              const struct category_entry *av, size_t na,
+                              const struct category_entry *bv, size_t nb, const char *cls)
 {
-    size_t n = 0, na = a->list_counts[l], nb = b->list_counts[l];
+    size_t n = 0;
     struct hbar *bars = xcalloc(na + nb + 1, sizeof(*bars));
     for (size_t i = 0; i < na; i++, n++) {
-        snprintf(bars[n].label, sizeof(bars[n].label), "%s", a->lists[l][i].name);
-        bars[n].value = a->lists[l][i].f.share;
-        bars[n].value2 = list_share(b->lists[l], nb, a->lists[l][i].category);
+        snprintf(bars[n].label, sizeof(bars[n].label), "%s", av[i].name);
+        bars[n].value = av[i].f.share;
+        bars[n].value2 = list_share(bv, nb, av[i].category);
     }
     for (size_t i = 0; i < nb; i++) {
-        if (list_share(a->lists[l], na, b->lists[l][i].category) > 0 ||
-            strcmp(b->lists[l][i].name, "") == 0)
+        if (list_share(av, na, bv[i].category) > 0 || strcmp(bv[i].name, "") == 0)
             continue;
-        snprintf(bars[n].label, sizeof(bars[n].label), "%s", b->lists[l][i].name);
+        snprintf(bars[n].label, sizeof(bars[n].label), "%s", bv[i].name);
         bars[n].value = 0;
-        bars[n].value2 = b->lists[l][i].f.share;
+        bars[n].value2 = bv[i].f.share;
         n++;
     }
     fputs("<div>\n<h4>", p->out);
     esc(p, title);
     fputs("</h4>\n", p->out);
     if (n)
-        hbar_chart(p, title, bars, n, is_out_list(l) ? "h-out" : "h-in", true);
+        hbar_chart(p, title, bars, n, cls, true);
     else
         fputs("<p class=\"note\">(none)</p>\n", p->out);
     fputs("</div>\n", p->out);
@@ -2120,7 +2227,9 @@ static void versus_section(const struct page *p, const struct group_report *a,
                 here);
     legend_item(p, "\" style=\"background:var(--cmp);opacity:.55", other);
     fputs("</ul>\n<div class=\"cols\">\n", p->out);
-    versus_list_chart(p, "Sent by the sensor in conversations it started", a, b, LIST_OUT);
+    versus_list_chart(p, "Sent by the sensor in conversations it started", a->lists[LIST_OUT],
+                      a->list_counts[LIST_OUT], b->lists[LIST_OUT], b->list_counts[LIST_OUT],
+                      "h-out");
     {
         size_t n = 0;
         struct hbar *bars = xcalloc(a->port_count + b->port_count + 1, sizeof(*bars));
@@ -2145,6 +2254,10 @@ static void versus_section(const struct page *p, const struct group_report *a,
         fputs("</div>\n", p->out);
         free(bars);
     }
+    if (a->scanner_count || b->scanner_count)
+        versus_list_chart(p, "Scanning tools (share of what the remotes started or sent unasked)",
+                          a->scanner_shares, a->scanner_count, b->scanner_shares, b->scanner_count,
+                          "h-in");
     fputs("</div>\n", p->out);
 }
 
@@ -2293,6 +2406,7 @@ static void group_section(const struct page *p, const struct group_report *gr, s
     bursts_section(p, gr);
     if (r->sensor_started)
         activity_section(p, gr);
+    scanner_section(p, gr);
     evidence_section(p, gr);
 
     fputs("<h3>Sources</h3>\n", p->out);

@@ -432,6 +432,33 @@ static json_t *evidence_json(const struct group_report *gr)
     return o;
 }
 
+/* groups[].scanners: [{tool, sources, packets, flows, share, ports: [{proto, port, packets,
+ * share}]}]. */
+static json_t *scanners_json(const struct group_report *gr)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < gr->scanner_count; i++) {
+        const struct scanner_entry *e = &gr->scanners[i];
+        json_t *o = json_object(), *ports = json_array();
+        json_object_set_new(o, "tool", json_string(e->tool));
+        json_object_set_new(o, "sources", jint(e->sources));
+        json_object_set_new(o, "packets", jint(e->packets));
+        json_object_set_new(o, "flows", jint(e->flows));
+        json_object_set_new(o, "share", json_real(e->share));
+        for (size_t j = 0; j < e->port_count; j++) {
+            json_t *p = json_object();
+            json_object_set_new(p, "proto", json_string(e->ports[j].proto_name));
+            json_object_set_new(p, "port", jint(e->ports[j].port));
+            json_object_set_new(p, "packets", jint(e->ports[j].packets));
+            json_object_set_new(p, "share", json_real(e->ports[j].share));
+            json_array_append_new(ports, p);
+        }
+        json_object_set_new(o, "ports", ports);
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 static json_t *group_json(const struct report *r, const struct group_report *gr)
 {
     json_t *o = json_object(), *totals = json_object(), *series = json_array();
@@ -488,6 +515,8 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
 
     json_t *sources = json_object(), *top = json_array();
     json_object_set_new(sources, "distinct", jint(gr->totals.sources));
+    json_object_set_new(sources, "spoofed_likely", jint(gr->spoofed_likely));
+    json_object_set_new(sources, "spoofed_likely_share", json_real(gr->spoofed_share));
     for (size_t i = 0; i < gr->top_count; i++)
         json_array_append_new(top, source_json(r, &gr->top[i]));
     json_object_set_new(sources, "top", top);
@@ -498,6 +527,7 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     json_object_set_new(o, "sensor_state", sensor_state_json(r, gr));
     json_object_set_new(o, "churn", churn_json(gr));
     json_object_set_new(o, "evidence", evidence_json(gr));
+    json_object_set_new(o, "scanners", scanners_json(gr));
     return o;
 }
 
@@ -601,7 +631,8 @@ static json_t *ratio(uint64_t a, uint64_t b)
 }
 
 /* Share differences of one list, in points: this period's first, then the other's. */
-static json_t *versus_list(const struct category_entry *a, size_t na,
+/* Entries named under key ("category", "tool") with their shares in both periods. */
+static json_t *versus_list(const char *key, const struct category_entry *a, size_t na,
                            const struct category_entry *b, size_t nb)
 {
     json_t *list = json_array();
@@ -620,8 +651,12 @@ static json_t *versus_list(const struct category_entry *a, size_t na,
                 continue; /* listed in the first pass */
             double share = pass ? other : v[i].f.share, share_compare = pass ? v[i].f.share : other;
             json_t *e = json_object();
-            json_object_set_new(e, "category", jstr(v[i].category));
-            json_object_set_new(e, "name", jstr(v[i].name));
+            if (strcmp(key, "category") == 0) {
+                json_object_set_new(e, "category", jstr(v[i].category));
+                json_object_set_new(e, "name", jstr(v[i].name));
+            } else {
+                json_object_set_new(e, key, jstr(v[i].name));
+            }
             json_object_set_new(e, "share", json_real(share));
             json_object_set_new(e, "share_compare", json_real(share_compare));
             json_object_set_new(e, "points", json_real(share - share_compare));
@@ -672,10 +707,13 @@ static json_t *versus_json(const struct group_report *a, const struct group_repo
     json_object_set_new(totals, "sources", ratio(a->totals.sources, b->totals.sources));
     json_object_set_new(o, "ratios", totals);
     for (unsigned l = 0; l < LIST_COUNT; l++)
-        json_object_set_new(
-            o, list_json_names[l],
-            versus_list(a->lists[l], a->list_counts[l], b->lists[l], b->list_counts[l]));
+        json_object_set_new(o, list_json_names[l],
+                            versus_list("category", a->lists[l], a->list_counts[l], b->lists[l],
+                                        b->list_counts[l]));
     json_object_set_new(o, "ports_in", versus_ports(a, b));
+    json_object_set_new(o, "scanners",
+                        versus_list("tool", a->scanner_shares, a->scanner_count, b->scanner_shares,
+                                    b->scanner_count));
     json_object_set_new(bursts, "count", jint(a->burst_count));
     json_object_set_new(bursts, "count_compare", jint(b->burst_count));
     /* Per 30 bins, so periods of different lengths compare. */
@@ -760,6 +798,7 @@ static void mask_group(json_t *g)
     }
     json_t *sources = json_object_get(g, "sources");
     json_object_set_new(sources, "distinct", json_null());
+    json_object_set_new(sources, "spoofed_likely", json_null());
     json_array_foreach(json_object_get(sources, "top"), i, e) null_all_integers(e);
     json_array_foreach(json_object_get(json_object_get(g, "bursts"), "bins"), i, e)
         null_fields(e, burst_counts);
@@ -780,6 +819,11 @@ static void mask_group(json_t *g)
     }
     if (json_object_get(g, "by_distinct"))
         json_object_set_new(g, "by_distinct", json_null());
+    json_array_foreach(json_object_get(g, "scanners"), j, e)
+    {
+        json_object_set_new(e, "sources", json_null());
+        json_array_foreach(json_object_get(e, "ports"), i, list) null_fields(list, counts);
+    }
     json_object_foreach(json_object_get(g, "evidence"), key, e)
     {
         null_all_integers(e);

@@ -615,6 +615,53 @@ static void evidence_table(const struct report *r, const struct group_report *gr
     }
 }
 
+/* Ports a tool probed most, with their shares of its probes. */
+enum { SCANNER_PORTS_SHOWN = 5 };
+
+/* Which tools the unsolicited probes came from (docs/semantics.md, "Scanning tools"). */
+static void scanner_table(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    if (!gr->scanner_count)
+        return;
+    fprintf(out, "\n-- scanning tools, from header fields (share of packets received in "
+                 "conversations the sensor did not start)\n");
+    if (r->options.mask)
+        fprintf(out, "%-8s %7s  %s\n", "tool", "share", "most probed ports");
+    else
+        fprintf(out, "%-8s %8s %12s %10s %7s  %s\n", "tool", "sources", "packets", "flows", "share",
+                "most probed ports");
+    for (size_t i = 0; i < gr->scanner_count; i++) {
+        const struct scanner_entry *e = &gr->scanners[i];
+        if (r->options.mask)
+            fprintf(out, "%-8s %6.1f%% ", e->tool, e->share);
+        else
+            fprintf(out, "%-8s %8" PRIu64 " %12" PRIu64 " %10" PRIu64 " %6.1f%% ", e->tool,
+                    e->sources, e->packets, e->flows, e->share);
+        for (size_t j = 0; j < e->port_count && j < SCANNER_PORTS_SHOWN; j++)
+            fprintf(out, "%s %s/%u %.1f%%", j ? "," : "", e->ports[j].proto_name, e->ports[j].port,
+                    e->ports[j].share);
+        if (e->port_count > SCANNER_PORTS_SHOWN)
+            fprintf(out, ", %zu more", e->port_count - SCANNER_PORTS_SHOWN);
+        fputc('\n', out);
+    }
+}
+
+/* Sources that look spoofed (docs/semantics.md, "Spoofing signs"), when there are any. */
+static void spoofing_line(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    if (!gr->spoofed_likely)
+        return;
+    fprintf(out, "\n-- spoofing signs: answered by the sensor, never past their first packet\n");
+    if (r->options.mask)
+        fprintf(out, "   sources that look spoofed sent %.1f%% of the unsolicited packets\n",
+                gr->spoofed_share);
+    else
+        fprintf(out,
+                "   %" PRIu64
+                " sources look spoofed; they sent %.1f%% of the unsolicited packets\n",
+                gr->spoofed_likely, gr->spoofed_share);
+}
+
 static void versus_list(const char *title, const struct category_entry *a, size_t na,
                         const struct category_entry *b, size_t nb, FILE *out)
 {
@@ -681,6 +728,9 @@ static void versus_tables(const struct report *r, const struct group_report *a,
     versus_list("received unsolicited", a->lists[LIST_IN_UNSOLICITED],
                 a->list_counts[LIST_IN_UNSOLICITED], b->lists[LIST_IN_UNSOLICITED],
                 b->list_counts[LIST_IN_UNSOLICITED], out);
+    versus_list("scanning tools (share of packets received in conversations the sensor did not "
+                "start)",
+                a->scanner_shares, a->scanner_count, b->scanner_shares, b->scanner_count, out);
 }
 
 /* A share in width columns after a space: "56.3%", or "-" when there was nothing. */
@@ -822,6 +872,8 @@ int render_text(const struct report *r, FILE *out)
                 category_table(r, gr, l, out);
         port_table(r, gr, out);
         by_table(r, gr, out);
+        scanner_table(r, gr, out);
+        spoofing_line(r, gr, out);
         if (!r->options.mask) {
             source_table(r, gr, out);
             as_table(r, gr, out);

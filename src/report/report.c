@@ -362,7 +362,68 @@ struct remote_state {
     int64_t last_counted_bin;
     int64_t last_out_bin; /* the latest bin in which the sensor sent it something */
     size_t active_bins;   /* bins in which it sent the sensor something */
+    /*
+     * Against the spoofing signs (docs/semantics.md): more than one packet
+     * in a TCP conversation it opened, or an answer to the sensor's traffic.
+     */
+    bool spoof_denied;
+    uint64_t unsolicited_packets;
 };
+
+/*
+ * Reads one cube row for what speaks against a spoofed source. Rows add up
+ * the conversations of one (bin, service): more packets received than
+ * conversations opened means some conversation went past its first packet
+ * (or ran into the next bin, which is no single packet either).
+ */
+static void spoof_denials(struct remote_state *rs, const struct cube_key *k,
+                          const struct cube_counts *c)
+{
+    if (k->initiator == INITIATOR_REMOTE) {
+        rs->unsolicited_packets += c->packets_in;
+        if (k->proto == PROTO_TCP && c->packets_in > c->flows)
+            rs->spoof_denied = true;
+    } else if (k->initiator == INITIATOR_SENSOR && c->packets_in > 0) {
+        rs->spoof_denied = true; /* it answered the sensor */
+    }
+}
+
+static int addr_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, sizeof(struct ip_addr));
+}
+
+/* The remotes with a sign (a SYN-ACK left unanswered) in the period, sorted and once each. */
+static void gather_spoof_signs(struct report *r)
+{
+    struct evidence_table *table = r->input->cube ? cube_evidence(r->input->cube) : NULL;
+    size_t n = evidence_table_count(table), count = 0, alloc = 0;
+    struct ip_addr *v = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct evidence_row *row = evidence_table_at(table, i);
+        if (row->kind != EVIDENCE_SYN_ACK_UNANSWERED)
+            continue;
+        int64_t bin = bin_clock_start(&r->options.clock, row->bin);
+        if (bin < r->period_start || bin >= r->period_end)
+            continue;
+        ALLOC_GROW(v, count + 1, alloc);
+        v[count++] = row->remote;
+    }
+    if (count)
+        qsort(v, count, sizeof(*v), addr_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++)
+        if (kept == 0 || addr_cmp(&v[kept - 1], &v[i]) != 0)
+            v[kept++] = v[i];
+    r->spoof_signs = v;
+    r->spoof_sign_count = kept;
+}
+
+static bool has_spoof_sign(const struct report *r, const struct ip_addr *addr)
+{
+    return r->spoof_sign_count &&
+           bsearch(addr, r->spoof_signs, r->spoof_sign_count, sizeof(*addr), addr_cmp);
+}
 
 /*
  * The cap best of what is offered (best first by cmp), kept as it comes: a
@@ -478,6 +539,8 @@ static void remote_begin(struct remote_state *rs, const struct ip_addr *addr,
     rs->last_counted_bin = INT64_MIN;
     rs->last_out_bin = INT64_MIN;
     rs->active_bins = 0;
+    rs->spoof_denied = false;
+    rs->unsolicited_packets = 0;
 }
 
 static int service_item_cmp(const void *a, const void *b)
@@ -888,6 +951,7 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     item_add(items, out_list, initiator, k->proto, k->service, c->packets_out, c->bytes_out,
              c->flows);
 
+    spoof_denials(rs, k, c);
     struct source_entry *s = &rs->source;
     s->packets_in += c->packets_in;
     s->packets_out += c->packets_out;
@@ -1067,8 +1131,13 @@ static void build_group_feed(struct report *r, struct group_report *gr, struct c
                 by_service_add(b->by, it->proto, it->service, it->f.packets);
             }
         }
-        if (b->in_group)
+        if (b->in_group) {
+            if (b->rs.source.packets_in && !b->rs.spoof_denied && has_spoof_sign(r, addr)) {
+                gr->spoofed_likely++;
+                gr->spoofed_packets += b->rs.unsolicited_packets;
+            }
             remote_end(&b->rs, &b->top, &b->sources, r->options.metric, &gr->churn, &b->cs);
+        }
     }
     asview_feed(b->asview, r, cube, order->rows, order->starts[order->remotes]);
 }
@@ -1085,6 +1154,11 @@ static void build_group_finish(struct report *r, struct group_report *gr)
     size_t port_n = reduce_items(b->ports.v, b->ports.count);
     gr->totals.sources = b->sources;
     finish_lists(gr, b->items.v, n, b->ports.v, port_n, r->options.metric);
+    scanner_view_build(r, gr);
+    uint64_t unsolicited = 0;
+    for (size_t i = 0; i < gr->list_counts[LIST_IN_UNSOLICITED]; i++)
+        unsolicited += gr->lists[LIST_IN_UNSOLICITED][i].f.packets;
+    gr->spoofed_share = unsolicited ? 100.0 * (double)gr->spoofed_packets / (double)unsolicited : 0;
     items_release(&b->items);
     items_release(&b->ports);
 
@@ -1148,6 +1222,7 @@ static struct report *report_begin(const struct report_input *input,
     r->everything_series = xcalloc(nbins ? nbins : 1, sizeof(*r->everything_series));
     if (options->mask && !options->mask_keep_evidence)
         r->senders = sender_index_new(input->cube ? cube_evidence(input->cube) : NULL);
+    gather_spoof_signs(r);
 
     if (input->origins) {
         r->origins = *input->origins;
@@ -1267,10 +1342,12 @@ void report_free(struct report *report)
         free(gr->churn.by_net);
         free(gr->churn.by_prefix);
         evidence_view_release(gr);
+        scanner_view_release(gr);
         group_build_free(gr->build);
     }
     report_free(report->compare);
     sender_index_free(report->senders);
+    free(report->spoof_signs);
     free(report->routing_snapshots);
     free(report->groups);
     free(report->bins);

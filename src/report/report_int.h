@@ -191,9 +191,32 @@ struct by_entry {
     size_t port_count, ports_total;
 };
 
+/* One port a scanning tool probed: its probes there. */
+struct scanner_port {
+    uint8_t proto;
+    uint16_t port;
+    char proto_name[8];
+    uint64_t packets;
+    double share; /* percent of the tool's probes */
+};
+
+/* One scanning tool seen in a group's unsolicited traffic (scanner_view.c). */
+struct scanner_entry {
+    const char *tool;                 /* scanner_tool_name() */
+    uint64_t sources, packets, flows; /* distinct remotes, probes, flows they opened */
+    double share; /* percent of the packets received in conversations the sensor did not start */
+    struct scanner_port *ports; /* most probed first */
+    size_t port_count;
+    uint64_t *per_bin; /* its probes in each bin of the period (the group's series_count) */
+};
+
 struct group_report {
     const struct group *group;
     struct totals totals;
+    /* Sources that look spoofed (docs/semantics.md, "Spoofing signs"), and what they sent. */
+    uint64_t spoofed_likely;
+    uint64_t spoofed_packets; /* their packets received in conversations they started */
+    double spoofed_share;     /* percent of the group's unsolicited packets received */
     struct series_point *series;
     size_t series_count;
     struct category_entry *lists[LIST_COUNT];
@@ -205,6 +228,10 @@ struct group_report {
     size_t burst_count;
     struct churn churn;
     struct evidence_list evidence[EVIDENCE_KIND_COUNT];
+    struct scanner_entry *scanners; /* tools seen, most probes first */
+    size_t scanner_count;
+    /* The same tools as a list of shares, for --compare: name = the tool. */
+    struct category_entry *scanner_shares;
     char **evidence_owned; /* --mask: the redacted values the lists point to */
     size_t evidence_owned_count, evidence_owned_alloc;
     struct as_entry *asns_top; /* NULL when no source tells ASes */
@@ -248,6 +275,9 @@ struct report {
     char **warnings;
     size_t warning_count;
     struct summary_point *everything_series; /* per bin */
+    /* Remotes with a spoofing sign in the period, sorted (docs/semantics.md). */
+    struct ip_addr *spoof_signs;
+    size_t spoof_sign_count;
 };
 
 /* Adds the rows of cube, remote by remote (rows[starts[k] .. starts[k + 1])
@@ -351,6 +381,13 @@ const char *by_kind_name(enum by_kind kind);
 /* Fills gr->evidence from the cube's evidence rows (evidence_view.c). */
 void evidence_view_build(const struct report *report, struct group_report *gr);
 void evidence_view_release(struct group_report *gr);
+
+/*
+ * Fills gr->scanners from the cube's scanner evidence rows (scanner_view.c),
+ * once gr's lists are finished (shares are of its unsolicited packets).
+ */
+void scanner_view_build(const struct report *report, struct group_report *gr);
+void scanner_view_release(struct group_report *gr);
 
 /* ---- --mask (mask.c) ---------------------------------------------------------- */
 

@@ -75,6 +75,24 @@ echo 'not a capture' >"$w/text.pcap"
 expect_eq schema_inputs_exit "$?" 1
 check schema_inputs_unsupported_link grep -q '"link_name": "IEEE802_11"' "$w/r/inputs.json"
 
+# Every scanning tool's probes (tests/scanners_pcap.py), plain and masked.
+python3 "$HONEYSCOPE_ROOT/tests/scanners_pcap.py" "$w/scanners.pcap"
+"$HS" report --quiet --format json --sensor 192.0.2.10/32 "$w/scanners.pcap" \
+    >"$w/r/scanners.json" 2>"$w/err"
+expect_eq schema_scanners_exit "$?" 0
+"$HS" report --quiet --format json --mask --sensor 192.0.2.10/32 "$w/scanners.pcap" \
+    >"$w/r/scanners-mask.json" 2>"$w/err"
+expect_eq schema_scanners_mask_exit "$?" 0
+python3 "$HONEYSCOPE_ROOT/tests/spoofing_pcap.py" "$w/spoofing.pcap"
+"$HS" report --quiet --format json --sensor 192.0.2.10/32 "$w/spoofing.pcap" \
+    >"$w/r/spoofing.json" 2>"$w/err"
+expect_eq schema_spoofing_exit "$?" 0
+python3 "$HONEYSCOPE_ROOT/tests/spoofing_pcap.py" "$w/day2.pcap" 1
+"$HS" report --quiet --format json --sensor 192.0.2.10/32 --from 2009-02-02 --to 2009-02-02 \
+    --compare 2009-02-01..2009-02-01 "$w/scanners.pcap" "$w/day2.pcap" >"$w/r/scanners-compare.json" \
+    2>"$w/err"
+expect_eq schema_scanners_compare_exit "$?" 0
+
 # Each real capture alone (the sensor detected), then beside its own period.
 caps=$(find "$SHARED/captures" -name '*.pcap*' -type f 2>/dev/null | sort)
 n=0 detected=0 bad_exit=

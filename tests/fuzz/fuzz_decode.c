@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../../src/decode/decode.h"
+#include "../../src/decode/scanner.h"
 #include "fuzz.h"
 
 /*
@@ -74,6 +75,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(out.src_port == 0 && out.dst_port == 0 && out.tcp_flags == 0);
         if (out.proto != PROTO_TCP)
             FUZZ_CHECK(out.tcp_flags == 0);
+        /* TCP options: at most 40 bytes, known only when all were captured. */
+        FUZZ_CHECK(out.tcp_options_whole <= 1 && out.tcp_options_len <= 40);
+        if (out.proto != PROTO_TCP || out.is_fragment)
+            FUZZ_CHECK(!out.tcp_options_whole);
+        /* Tags are read from the decoded fields alone; a fragment is never a probe. */
+        enum scanner_tool tool = scanner_tag(&out);
+        FUZZ_CHECK((unsigned)tool < SCANNER_TOOL_COUNT);
+        FUZZ_CHECK(strcmp(scanner_tool_name(tool), "") != 0);
+        if (out.is_fragment)
+            FUZZ_CHECK(tool == SCANNER_NONE);
         /* Touch every payload byte: an out-of-bounds pointer shows here. */
         unsigned sum = 0;
         for (size_t i = 0; i < out.payload_len; i++)

@@ -1236,6 +1236,64 @@ static void test_http_ports_and_methods(void)
     CHECK_U64(parse(UDP, 80, INIT, http_request, strlen(http_request), &it), 0);
 }
 
+static void test_web_ports_other_protocols(void)
+{
+    struct items it;
+    /* An SMTP client on a web port is SMTP, not an HTTP request "EHLO localhost". */
+    static const char smtp[] = "EHLO localhost\r\nMAIL FROM:<a@example.com>\r\n"
+                               "RCPT TO:<b@example.net>\r\nQUIT\r\n";
+    parse(TCP, 80, INIT, smtp, strlen(smtp), &it);
+    CHECK_STR(render(&it), "smtp-helo=localhost\n"
+                           "smtp-mail-from=a@example.com\n"
+                           "smtp-mail-from-domain=example.com\n"
+                           "smtp-rcpt-to=b@example.net\n"
+                           "smtp-rcpt-to-domain=example.net\n");
+    parse(TCP, 8080, UNKN, smtp, strlen(smtp), &it);
+    CHECK(find(&it, EVIDENCE_SMTP_HELO, "localhost") >= 0);
+    CHECK_U64(count_kind(&it, EVIDENCE_HTTP_REQUEST), 0);
+    /* Lower-case greeting, HELO; on a port that is neither web nor mail it says nothing. */
+    static const char helo[] = "helo bot\r\n";
+    parse(TCP, 8080, INIT, helo, strlen(helo), &it);
+    CHECK_STR(render(&it), "smtp-helo=bot\n");
+    CHECK_U64(parse(TCP, 4444, INIT, helo, strlen(helo), &it), 0);
+    /* Near misses: no space after the verb, or a longer word, is no greeting. */
+    static const char ehlox[] = "EHLOX a\r\n";
+    CHECK_U64(parse(TCP, 80, INIT, ehlox, strlen(ehlox), &it), 0);
+    /* Other line protocols on a web port: not HTTP, and no parser of their own here. */
+    static const char *const others[] = {
+        "USER anonymous\r\n",
+        "NICK bot\r\nUSER bot 0 * :bot\r\n",
+        "INVITE sip:100@192.0.2.1 SIP/2.0\r\n\r\n",
+        "DESCRIBE rtsp://192.0.2.1/ RTSP/1.0\r\n\r\n",
+        "OPTIONS rtsp://192.0.2.1/ RTSP/1.0\r\nCSeq: 1\r\n\r\n",
+        "OPTIONS sip:100@192.0.2.1 SIP/2.0\r\n\r\n",
+    };
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        CHECK_U64(parse(TCP, 80, INIT, others[i], strlen(others[i]), &it), 0);
+        CHECK_U64(parse(TCP, 8080, UNKN, others[i], strlen(others[i]), &it), 0);
+    }
+    /* Near misses the other way: real requests with unknown methods still are HTTP. */
+    static const char star[] = "FOO * HTTP/1.1\r\n\r\n";
+    parse(TCP, 80, INIT, star, strlen(star), &it);
+    CHECK_STR(render(&it), "http-request=FOO *\n");
+    static const char absolute[] = "BAR HTTP://h.example/x HTTP/1.0\r\n\r\n";
+    parse(TCP, 8080, INIT, absolute, strlen(absolute), &it);
+    CHECK(find(&it, EVIDENCE_HTTP_URL, "h.example/x") >= 0);
+    /* A known method is HTTP on any port while its line is incomplete, or ends in HTTP/. */
+    static const char options[] = "OPTIONS * HTTP/1.1\r\n\r\n";
+    parse(TCP, 8888, INIT, options, strlen(options), &it);
+    CHECK_STR(render(&it), "http-request=OPTIONS *\n");
+    /* Undecided while the target or greeting could still come. */
+    CHECK(evidence_wanted(TCP, 80, (const uint8_t *)"FOO ", 4));
+    CHECK(evidence_wanted(TCP, 80, (const uint8_t *)"FOO ht", 6));
+    CHECK(!evidence_wanted(TCP, 80, (const uint8_t *)"FOO hx", 6));
+    CHECK(!evidence_wanted(TCP, 80, (const uint8_t *)"FOO l", 5));
+    CHECK(evidence_wanted(TCP, 80, (const uint8_t *)"ehl", 3));
+    CHECK(evidence_wanted(TCP, 80, (const uint8_t *)"ehlo x", 6));
+    CHECK(!evidence_wanted(TCP, 80, (const uint8_t *)"ehlx", 4));
+    CHECK(!evidence_wanted(TCP, 4444, (const uint8_t *)"EHLO x", 6));
+}
+
 static void test_http_long_request_line(void)
 {
     /* An exploit URI longer than a value: the same value cut or whole. */
@@ -1459,7 +1517,7 @@ static void test_wanted(void)
     CHECK(evidence_wanted(TCP, 8080, (const uint8_t *)"FOOBAR", 6));
     CHECK(!evidence_wanted(TCP, 8080, (const uint8_t *)"foo", 3));
     /* Method tokens of up to 20 letters: undecided until the space, or the 21st letter. */
-    static const char token[] = "ABCDEFGHIJKLMNOPQRST U";
+    static const char token[] = "ABCDEFGHIJKLMNOPQRST /";
     CHECK(evidence_wanted(TCP, 8080, (const uint8_t *)token, 20));
     CHECK(evidence_wanted(TCP, 8080, (const uint8_t *)token, 22));
     CHECK(!evidence_wanted(TCP, 8080, (const uint8_t *)"ABCDEFGHIJKLMNOPQRSTU", 21));
@@ -1733,6 +1791,7 @@ int main(void)
     RUN(test_http_absolute_form);
     RUN(test_http_header_without_crlf);
     RUN(test_http_ports_and_methods);
+    RUN(test_web_ports_other_protocols);
     RUN(test_http_long_request_line);
     RUN(test_http_raw_values);
     RUN(test_tls_sni);
