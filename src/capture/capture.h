@@ -44,6 +44,28 @@ int capture_link_type(const struct capture_file *file);
 const char *capture_link_name(int link_type);
 /* "pcap", "pcap-ns", "pcapng", each with "+gzip" or "+zstd" when compressed. */
 const char *capture_format(const struct capture_file *file);
+/* The snap length the file declares (0 when it declares none). */
+uint32_t capture_snaplen(const struct capture_file *file);
 void capture_close(struct capture_file *file);
+
+/* ---- writing (writer.c) ---------------------------------------------------- */
+
+struct capture_writer;
+
+/*
+ * Creates path (truncating it) for packets of link_type, in format as
+ * capture_format() names formats ("pcap", "pcap-ns" or "pcapng", each
+ * optionally "+gzip" or "+zstd"), so that a rewritten capture keeps the form
+ * it came in. Returns NULL with a message naming the file in err.
+ */
+struct capture_writer *capture_writer_open(const char *path, const char *format, int link_type,
+                                           uint32_t snaplen, char *err, size_t errlen);
+/* Appends one packet (caplen bytes of data). Returns 0, or -1 (see capture_writer_close). */
+int capture_writer_put(struct capture_writer *writer, const struct capture_packet *packet);
+/*
+ * Finishes the file (compressed streams flushed, the file synced) and frees
+ * writer. Returns 0, or -1 with a message in err when any write failed.
+ */
+int capture_writer_close(struct capture_writer *writer, char *err, size_t errlen);
 
 #endif
