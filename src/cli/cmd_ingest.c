@@ -25,12 +25,15 @@
 #include "../common/xalloc.h"
 #include "../store/store.h"
 #include "cli.h"
+#include "live.h"
 #include "suggest.h"
 #include "walk.h"
 #include "watch.h"
 
 static const char ingest_usage[] =
     "usage: honeyscope ingest --db STORE [options] CAPTURE|DIR...\n"
+    "       honeyscope ingest --db STORE --live IFACE [--filter BPF] [--commit-every S]\n"
+    "                         [--sensor CIDR]... [options]\n"
     "\n"
     "Reads capture files into STORE (SQLite; created when missing), one\n"
     "transaction per file. Files already stored are skipped; changed files\n"
@@ -53,11 +56,20 @@ static const char ingest_usage[] =
     "                         watching DIR and the directories below it: a capture\n"
     "                         is stored when its writer closes it or it is moved\n"
     "                         in, until SIGINT or SIGTERM\n"
+    "  --live IFACE           capture from interface IFACE instead of files, until\n"
+    "                         SIGINT or SIGTERM (needs CAP_NET_RAW); the store\n"
+    "                         lists it as live:IFACE@START\n"
+    "  --filter BPF           with --live: capture only what the filter passes\n"
+    "                         (tcpdump syntax, e.g. 'not port 22')\n"
+    "  --commit-every S       with --live: commit every S seconds (default 60), or\n"
+    "                         sooner when 200,000 rows wait; open flows carry over\n"
     "  -q, --quiet            no progress or per-file notes on stderr\n"
     "\n"
     "Exit status: 0 success, 1 some files could not be read or stored (the rest\n"
-    "are), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM after committing\n"
-    "the files already read (the way --watch ends).\n";
+    "are), or the interface cannot be captured on, 2 usage error, 130/143\n"
+    "interrupted by SIGINT/SIGTERM after committing the files already read (the\n"
+    "way --watch ends). --live ends with 0 on SIGINT/SIGTERM, all it captured\n"
+    "committed.\n";
 
 static volatile sig_atomic_t stop_signal;
 
@@ -324,15 +336,63 @@ static int watch_and_ingest(const struct ingest_setup *setup, const char *dir, c
     return stop_signal ? 128 + stop_signal : job.status;
 }
 
+/* ingest --live: the store, its sensors, then the capture. Returns the exit status. */
+static int ingest_live_into(const char *db, struct sensor_set *sensors, struct flow_config flow,
+                            const char *interface, const char *filter, unsigned commit_every,
+                            uint64_t memory, const char *tmp_dir, bool quiet)
+{
+    char err[1024], how[512];
+    struct store *store = store_open(db, STORE_WRITE, err, sizeof(err));
+    if (!store) {
+        sensor_set_release(sensors);
+        error("%s", err);
+        return EXIT_FAILED;
+    }
+    int status = EXIT_FAILED;
+    struct sensor_set stored;
+    sensor_set_init(&stored);
+    /* Detection samples files: a live capture on a new store is told its sensors. */
+    if (sensors->count == 0 &&
+        (store_get_sensors(store, &stored, how, sizeof(how), err, sizeof(err)) < 0 ||
+         stored.count == 0)) {
+        error("--live on a store without sensor addresses: give --sensor CIDR");
+    } else if (settle_sensors(store, sensors, NULL, 0, quiet) == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal; /* no SA_RESTART: the wait for packets ends at once */
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        struct live_setup setup = {store,     sensors, flow,
+                                   interface, filter,  commit_every ? commit_every : 60,
+                                   memory,    tmp_dir, quiet};
+        status = ingest_live(&setup, &stop_signal);
+    }
+    sensor_set_release(&stored);
+    store_close(store);
+    sensor_set_release(sensors);
+    return status;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},      {"sensor", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'}, {"max-flows", required_argument, NULL, 'm'},
-        {"memory", required_argument, NULL, 'M'},  {"tmp-dir", required_argument, NULL, 'T'},
-        {"watch", required_argument, NULL, 'W'},   {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"sensor", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'},
+        {"max-flows", required_argument, NULL, 'm'},
+        {"memory", required_argument, NULL, 'M'},
+        {"tmp-dir", required_argument, NULL, 'T'},
+        {"watch", required_argument, NULL, 'W'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"live", required_argument, NULL, 'L'},
+        {"filter", required_argument, NULL, 'F'},
+        {"commit-every", required_argument, NULL, 'C'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
+    const char *live = NULL, *filter = NULL;
+    unsigned commit_every = 0;
     const char *db = NULL;
     struct sensor_set sensors;
     struct flow_config flow;
@@ -393,6 +453,19 @@ int cmd_ingest(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case 'L':
+            live = optarg;
+            break;
+        case 'F':
+            filter = optarg;
+            break;
+        case 'C':
+            if (parse_u64(optarg, 1, 86400, &n) < 0) {
+                sensor_set_release(&sensors);
+                return usage_error("ingest", "--commit-every takes seconds, from 1 to 86400");
+            }
+            commit_every = (unsigned)n;
+            break;
         case 'h':
             sensor_set_release(&sensors);
             fputs(ingest_usage, stdout);
@@ -402,6 +475,22 @@ int cmd_ingest(int argc, char **argv)
             return unknown_option("ingest", options, argv);
         }
     }
+    const char *live_problem = NULL;
+    if (live && optind < argc)
+        live_problem = "--live reads an interface: give no capture files";
+    else if (live && watch)
+        live_problem = "--live and --watch do not go together";
+    else if (!live && (filter || commit_every))
+        live_problem = "--filter and --commit-every go with --live";
+    else if (live && !live[0])
+        live_problem = "--live takes an interface name";
+    if (live_problem) {
+        sensor_set_release(&sensors);
+        return usage_error("ingest", "%s", live_problem);
+    }
+    if (db && live)
+        return ingest_live_into(db, &sensors, flow, live, filter, commit_every, memory, tmp_dir,
+                                quiet);
     if (!db || (optind >= argc && !watch)) {
         sensor_set_release(&sensors);
         return usage_error("ingest", db ? "no capture files given" : "--db STORE is required");

@@ -722,6 +722,7 @@ int cmd_report(int argc, char **argv)
             report_files[i].link_type = stored[i].link_type;
             report_files[i].packets = stored[i].packets;
             report_files[i].error = stored[i].error ? xstrdup(stored[i].error) : NULL;
+            report_files[i].live = stored[i].live;
         }
     } else {
         int nfiles = 0;

@@ -304,6 +304,10 @@ static void files_table(const struct page *p)
             fputs("skipped: same content as ", p->out);
             esc(p, f->same_as);
         }
+        if (f->live) {
+            fputs("; ", p->out);
+            esc(p, f->live);
+        }
         fputs("</td></tr>\n", p->out);
     }
     fputs("</table>\n", p->out);
@@ -365,6 +369,12 @@ static void page_header(const struct page *p)
                 " unsupported, %" PRIu64 " not IP; %" PRIu64 " not to or from the sensor</dd>\n",
                 st->bad[DECODE_TRUNCATED], st->bad[DECODE_MALFORMED], st->bad[DECODE_UNSUPPORTED],
                 st->bad[DECODE_NOT_IP], st->not_sensor);
+        if (st->live_captures)
+            fprintf(p->out,
+                    "<dt>Live</dt><dd>%" PRIu64 " capture%s; dropped by the kernel: %" PRIu64
+                    ", by the interface: %" PRIu64 "</dd>\n",
+                    st->live_captures, st->live_captures == 1 ? "" : "s", st->kernel_drops,
+                    st->interface_drops);
         fprintf(p->out, "<dt>Flows</dt><dd>%s started", num(st->flows.flows, buf));
         fprintf(p->out, ", %" PRIu64 " evicted early (table full)</dd>\n", st->flows.evicted);
     }

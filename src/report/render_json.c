@@ -77,6 +77,8 @@ static json_t *inputs_json(const struct report *r)
         json_object_set_new(jf, "packets", jint(f->packets));
         json_object_set_new(jf, "error", jstr(f->error));
         json_object_set_new(jf, "same_as", jstr(f->same_as));
+        if (f->live)
+            json_object_set_new(jf, "live", json_string(f->live));
         json_array_append_new(files, jf);
     }
     json_object_set_new(o, "files", files);
@@ -97,6 +99,13 @@ static json_t *inputs_json(const struct report *r)
     }
     json_object_set_new(o, "unsupported_links", links);
     json_object_set_new(o, "not_sensor", jint(st->not_sensor));
+    if (st->live_captures) {
+        json_t *live = json_object();
+        json_object_set_new(live, "captures", jint(st->live_captures));
+        json_object_set_new(live, "kernel_drops", jint(st->kernel_drops));
+        json_object_set_new(live, "interface_drops", jint(st->interface_drops));
+        json_object_set_new(o, "live", live);
+    }
     json_object_set_new(o, "sensor_to_sensor", jint(st->sensor_to_sensor));
     json_object_set_new(flows, "started", jint(st->flows.flows));
     json_object_set_new(flows, "expired", jint(st->flows.expired));

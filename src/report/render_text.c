@@ -61,6 +61,10 @@ static void header(const struct report *r, FILE *out)
             fprintf(out, ": skipped: same content as ");
             text_escape(out, f->same_as);
         }
+        if (f->live) {
+            fprintf(out, "; ");
+            text_escape(out, f->live);
+        }
         fprintf(out, "\n");
         if (i == 9 && in->file_count > 11) {
             fprintf(out, "         ... and %zu more files\n", in->file_count - 10);
@@ -76,6 +80,12 @@ static void header(const struct report *r, FILE *out)
         fprintf(out, "         link type %s (%d) not decoded: %" PRIu64 " packets\n",
                 capture_link_name(st->unsupported_links[i].link_type),
                 st->unsupported_links[i].link_type, st->unsupported_links[i].packets);
+    if (st->live_captures)
+        fprintf(out,
+                "live     %" PRIu64 " capture%s; dropped by the kernel: %" PRIu64
+                ", by the interface: %" PRIu64 "\n",
+                st->live_captures, st->live_captures == 1 ? "" : "s", st->kernel_drops,
+                st->interface_drops);
     fprintf(out, "flows    %" PRIu64 " started, %" PRIu64 " evicted early (table full)\n",
             st->flows.flows, st->flows.evicted);
     fprintf(out, "sensor   ");

@@ -55,6 +55,7 @@ struct report_file {
     uint64_t packets;
     const char *error;   /* NULL when read to the end */
     const char *same_as; /* not read: the same capture as this file; else NULL */
+    const char *live;    /* a live capture's interface, start and last commit; else NULL */
 };
 
 struct report_input {
