@@ -21,12 +21,27 @@
 #include "../common/hash.h"
 #include "../common/xalloc.h"
 
-/* Addresses remembered: a direct-mapped table, a slot per hash value. */
-#define CACHE_SLOTS (1u << 16)
+/* Addresses remembered: a direct-mapped table, a slot per hash value (10 MiB). */
+#define CACHE_SLOTS (1u << 18)
 
 struct cache_slot {
     struct ip_addr in, out;
     bool used;
+};
+
+/*
+ * The flips of an address's first bits depend only on the bits before them:
+ * the flips of the first 24 bits (IPv4) or 64 bits (IPv6) are remembered by
+ * those bits, so a new address in a known /24 or /64 costs 8 or 64 AES
+ * blocks instead of 32 or 128 (a scan or flood of one block costs little).
+ */
+#define HEAD_SLOTS (1u << 14)
+#define HEAD_BITS_V4 24
+#define HEAD_BITS_V6 64
+
+struct head_slot {
+    uint8_t head[8], flips[8];
+    uint8_t family; /* 0 unused, 4, 6 */
 };
 
 struct anonymizer {
@@ -36,6 +51,7 @@ struct anonymizer {
     size_t keep_count, keep_alloc;
     struct hash_key cache_key; /* random: addresses come from packets */
     struct cache_slot *cache;
+    struct head_slot *heads;
 };
 
 static int hex_digit(int c)
@@ -101,6 +117,7 @@ struct anonymizer *anonymizer_new(const uint8_t key[CRYPTOPAN_KEY_BYTES])
     aes128_encrypt(&anon->aes, AES_BLOCK_SIZE, anon->pad, key + 16);
     hash_key_init(&anon->cache_key);
     anon->cache = xcalloc(CACHE_SLOTS, sizeof(*anon->cache));
+    anon->heads = xcalloc(HEAD_SLOTS, sizeof(*anon->heads));
     return anon;
 }
 
@@ -110,6 +127,7 @@ void anonymizer_free(struct anonymizer *anon)
         return;
     free(anon->keep);
     free(anon->cache);
+    free(anon->heads);
     /* The key schedule is the secret: leave none of it in freed memory. */
     volatile uint8_t *p = (volatile uint8_t *)anon;
     for (size_t i = 0; i < sizeof(*anon); i++)
@@ -124,15 +142,18 @@ void anonymizer_keep(struct anonymizer *anon, const struct ip_prefix *prefix)
 }
 
 /*
- * The flips for the first bits bits of addr (bytes, network order): bit i
- * of the result is the first bit of AES(addr's first i bits, then the pad).
+ * The flips for bits from..bits-1 of addr (bytes, network order; from a
+ * multiple of 8, the bytes before it in out already filled): bit i of the
+ * result is the first bit of AES(addr's first i bits, then the pad).
  */
-static void flips(const struct anonymizer *anon, const uint8_t *addr, unsigned bits, uint8_t *out)
+static void flips_from(const struct anonymizer *anon, const uint8_t *addr, unsigned from,
+                       unsigned bits, uint8_t *out)
 {
     uint8_t block[AES_BLOCK_SIZE], cipher[AES_BLOCK_SIZE];
-    memset(out, 0, bits / 8);
+    memset(out + from / 8, 0, (bits - from) / 8);
     memcpy(block, anon->pad, sizeof(block));
-    for (unsigned i = 0; i < bits; i++) {
+    memcpy(block, addr, from / 8);
+    for (unsigned i = from; i < bits; i++) {
         aes128_encrypt(&anon->aes, AES_BLOCK_SIZE, cipher, block);
         out[i / 8] |= (uint8_t)((cipher[0] >> 7) << (7 - i % 8));
         /* The next block takes one more bit of the address in place of the pad's. */
@@ -144,7 +165,7 @@ static void flips(const struct anonymizer *anon, const uint8_t *addr, unsigned b
 void anonymizer_map_v4(const struct anonymizer *anon, const uint8_t in[4], uint8_t out[4])
 {
     uint8_t f[4];
-    flips(anon, in, 32, f);
+    flips_from(anon, in, 0, 32, f);
     for (int i = 0; i < 4; i++)
         out[i] = in[i] ^ f[i];
 }
@@ -152,8 +173,29 @@ void anonymizer_map_v4(const struct anonymizer *anon, const uint8_t in[4], uint8
 void anonymizer_map_v6(const struct anonymizer *anon, const uint8_t in[16], uint8_t out[16])
 {
     uint8_t f[16];
-    flips(anon, in, 128, f);
+    flips_from(anon, in, 0, 128, f);
     for (int i = 0; i < 16; i++)
+        out[i] = in[i] ^ f[i];
+}
+
+/* As anonymizer_map_v4/v6, the flips of the address's head looked up first. */
+static void map_cached(struct anonymizer *anon, const uint8_t *in, unsigned bits, uint8_t *out)
+{
+    unsigned head_bits = bits == 32 ? HEAD_BITS_V4 : HEAD_BITS_V6;
+    uint8_t family = bits == 32 ? 4 : 6;
+    struct head_slot *slot =
+        &anon->heads[hash_bytes(&anon->cache_key, in, head_bits / 8) & (HEAD_SLOTS - 1)];
+    uint8_t f[16];
+    if (slot->family == family && memcmp(slot->head, in, head_bits / 8) == 0) {
+        memcpy(f, slot->flips, head_bits / 8);
+        flips_from(anon, in, head_bits, bits, f);
+    } else {
+        flips_from(anon, in, 0, bits, f);
+        slot->family = family;
+        memcpy(slot->head, in, head_bits / 8);
+        memcpy(slot->flips, f, head_bits / 8);
+    }
+    for (unsigned i = 0; i < bits / 8; i++)
         out[i] = in[i] ^ f[i];
 }
 
@@ -178,10 +220,10 @@ void anonymizer_addr(struct anonymizer *anon, struct ip_addr *addr)
     if (!kept(anon, addr)) {
         uint8_t out[16];
         if (addr_is_v4(addr)) {
-            anonymizer_map_v4(anon, addr->b + 12, out);
+            map_cached(anon, addr->b + 12, 32, out);
             addr_from_v4(addr, out);
         } else {
-            anonymizer_map_v6(anon, addr->b, out);
+            map_cached(anon, addr->b, 128, out);
             addr_from_v6(addr, out);
         }
     }
