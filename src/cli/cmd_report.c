@@ -77,6 +77,10 @@ static const char *const report_usage[] = {
     "                         sensor addresses are hidden, and what the sensor sent\n"
     "                         (its HELO name, queries, ...) is only counted\n"
     "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
+    "  --anonymize KEYFILE    write every address (sources, sensors, prefixes, and\n"
+    "                         those inside evidence, labels and paths) replaced by\n"
+    "                         Crypto-PAn under KEYFILE, as 'honeyscope anonymize'\n"
+    "                         does: prefixes preserved, the same in every report\n"
     "\n"
     "Bursts (bins where unsolicited traffic jumps; docs/semantics.md):\n"
     "  --burst-window N       the baseline is the median of the N latest earlier\n"
@@ -124,9 +128,10 @@ struct report_args {
     bool new_only;              /* --new-only */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
-    uint64_t memory;     /* --memory, bytes */
-    const char *tmp_dir; /* --tmp-dir */
-    size_t cube_rows;    /* rows each cube keeps in memory (from --memory) */
+    uint64_t memory;           /* --memory, bytes */
+    const char *tmp_dir;       /* --tmp-dir */
+    size_t cube_rows;          /* rows each cube keeps in memory (from --memory) */
+    const char *anonymize_key; /* --anonymize KEYFILE */
 };
 
 enum {
@@ -144,6 +149,7 @@ enum {
     OPT_COMPARE,
     OPT_MASK,
     OPT_MASK_KEEP_EVIDENCE,
+    OPT_ANONYMIZE,
     OPT_BURST_WINDOW,
     OPT_BURST_K,
     OPT_BURST_MIN,
@@ -169,6 +175,7 @@ static const struct option report_options_long[] = {
     {"compare", required_argument, NULL, OPT_COMPARE},
     {"mask", no_argument, NULL, OPT_MASK},
     {"mask-keep-evidence", no_argument, NULL, OPT_MASK_KEEP_EVIDENCE},
+    {"anonymize", required_argument, NULL, OPT_ANONYMIZE},
     {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
     {"burst-k", required_argument, NULL, OPT_BURST_K},
     {"burst-min", required_argument, NULL, OPT_BURST_MIN},
@@ -300,6 +307,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             break;
         case OPT_MASK_KEEP_EVIDENCE:
             args->options.mask_keep_evidence = true;
+            break;
+        case OPT_ANONYMIZE:
+            args->anonymize_key = optarg;
             break;
         case OPT_BURST_WINDOW:
             if (parse_u64(optarg, 3, 100000, &n) < 0)
@@ -626,6 +636,15 @@ int cmd_report(int argc, char **argv)
         goto out;
     status = EXIT_FAILED;
 
+    if (args.anonymize_key) {
+        uint8_t key[CRYPTOPAN_KEY_BYTES];
+        if (cryptopan_key_load(args.anonymize_key, key, err, sizeof(err)) < 0) {
+            error("%s", err);
+            goto out;
+        }
+        args.options.anonymizer = anonymizer_new(key);
+        memset(key, 0, sizeof(key));
+    }
     if (args.stored_group_count && !args.db) {
         status = usage_error("report",
                              "--group %s names a stored prefix set: give --db STORE "
@@ -790,6 +809,7 @@ out_cube:
     store_files_free(stored, stored ? file_count : 0);
     cube_free(cube);
 out:
+    anonymizer_free(args.options.anonymizer);
     naming_args_release(&args.naming);
     free(args.stored_groups);
     sensor_set_release(&args.sensors);

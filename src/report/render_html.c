@@ -271,7 +271,7 @@ static void sensor_line(const struct page *p)
     }
     for (size_t i = 0; i < in->sensors->count; i++) {
         char text[PREFIX_TEXT_MAX];
-        fprintf(p->out, "%s%s", i ? ", " : "", prefix_format(&in->sensors->prefixes[i], text));
+        fprintf(p->out, "%s%s", i ? ", " : "", render_prefix(&in->sensors->prefixes[i], text));
     }
     if (!in->sensors->count)
         fputs("(none)", p->out);
@@ -1859,7 +1859,7 @@ static void churn_section(const struct page *p, const struct group_report *gr)
         fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
         for (size_t i = 0; i < c->prefix_count && i < TABLE_ROWS_MAX; i++) {
             const struct net_count *e = &c->by_prefix[i];
-            fprintf(p->out, "<tr><td class=\"k\">%s</td>", prefix_format(&e->net, text));
+            fprintf(p->out, "<tr><td class=\"k\">%s</td>", render_prefix(&e->net, text));
             td_text(p, e->entry ? e->entry->label : "");
             if (!p->mask)
                 td_num(p, e->sources);
@@ -1877,7 +1877,7 @@ static void churn_section(const struct page *p, const struct group_report *gr)
         fputs("<th class=\"n\">sources</th>", p->out);
     fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
     for (size_t i = 0; i < c->net_count && i < 10; i++) {
-        fprintf(p->out, "<tr><td class=\"k\">%s</td>", prefix_format(&c->by_net[i].net, text));
+        fprintf(p->out, "<tr><td class=\"k\">%s</td>", render_prefix(&c->by_net[i].net, text));
         if (!p->mask)
             td_num(p, c->by_net[i].sources);
         td_share(p, share_of(c->by_net[i].sources, total));
@@ -1913,12 +1913,12 @@ static void top_sources(const struct page *p, const struct group_report *gr)
         char addr[ADDR_TEXT_MAX], pfx[PREFIX_TEXT_MAX] = "", first[40], last[40];
         enum metric m = volume_metric(r);
         if (s->prefix)
-            prefix_format(&s->prefix->prefix, pfx);
+            render_prefix(&s->prefix->prefix, pfx);
         short_time(r, s->first_ns, first, sizeof(first));
         short_time(r, s->last_ns, last, sizeof(last));
         fprintf(p->out,
                 "<tr><td class=\"n\">%zu</td><td class=\"k\">%s</td><td class=\"k\">%s</td>", i + 1,
-                addr_format(&s->addr, addr), pfx);
+                render_addr(&s->addr, addr), pfx);
         td_text(p, s->prefix ? s->prefix->label : "");
         td_num(p, m == METRIC_BYTES ? s->bytes_in : s->packets_in);
         td_num(p, m == METRIC_BYTES ? s->bytes_out : s->packets_out);
@@ -2171,7 +2171,7 @@ static void group_head(const struct page *p, const struct group_report *gr, size
         for (size_t i = 0; i < n && i < 12; i++) {
             const struct prefix_entry *e = prefix_set_entry(g->prefixes, i);
             char text[PREFIX_TEXT_MAX];
-            fprintf(p->out, "<tr><td>%s</td>", prefix_format(&e->prefix, text));
+            fprintf(p->out, "<tr><td>%s</td>", render_prefix(&e->prefix, text));
             td_text(p, e->label);
             fputs("</tr>\n", p->out);
         }

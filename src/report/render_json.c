@@ -122,7 +122,7 @@ static json_t *prefix_json(const struct prefix_entry *e)
 {
     char text[PREFIX_TEXT_MAX];
     json_t *o = json_object();
-    json_object_set_new(o, "prefix", json_string(prefix_format(&e->prefix, text)));
+    json_object_set_new(o, "prefix", json_string(render_prefix(&e->prefix, text)));
     json_object_set_new(o, "label", jstr(e->label));
     if (e->asn)
         json_object_set_new(o, "asn", jint(e->asn));
@@ -180,9 +180,9 @@ static json_t *source_json(const struct report *r, const struct source_entry *s)
 {
     char addr[ADDR_TEXT_MAX], text[PREFIX_TEXT_MAX];
     json_t *o = json_object(), *ports = json_array();
-    json_object_set_new(o, "address", json_string(addr_format(&s->addr, addr)));
+    json_object_set_new(o, "address", json_string(render_addr(&s->addr, addr)));
     json_object_set_new(o, "prefix",
-                        s->prefix ? json_string(prefix_format(&s->prefix->prefix, text))
+                        s->prefix ? json_string(render_prefix(&s->prefix->prefix, text))
                                   : json_null());
     json_object_set_new(o, "label", s->prefix ? jstr(s->prefix->label) : json_null());
     json_object_set_new(o, "packets_in", jint(s->packets_in));
@@ -351,7 +351,7 @@ static json_t *churn_json(const struct group_report *gr)
     json_object_set_new(o, "lifetime", life);
     for (size_t i = 0; i < c->prefix_count; i++) {
         json_t *e = json_object();
-        json_object_set_new(e, "prefix", json_string(prefix_format(&c->by_prefix[i].net, text)));
+        json_object_set_new(e, "prefix", json_string(render_prefix(&c->by_prefix[i].net, text)));
         json_object_set_new(e, "label", jstr(c->by_prefix[i].entry->label));
         json_object_set_new(e, "sources", jint(c->by_prefix[i].sources));
         json_array_append_new(pfx, e);
@@ -360,7 +360,7 @@ static json_t *churn_json(const struct group_report *gr)
     json_object_set_new(o, "nets", jint(c->net_total));
     for (size_t i = 0; i < c->net_count; i++) {
         json_t *e = json_object();
-        json_object_set_new(e, "net", json_string(prefix_format(&c->by_net[i].net, text)));
+        json_object_set_new(e, "net", json_string(render_prefix(&c->by_net[i].net, text)));
         json_object_set_new(e, "sources", jint(c->by_net[i].sources));
         json_array_append_new(nets, e);
     }
@@ -671,7 +671,7 @@ int render_json(const struct report *r, FILE *out)
     for (size_t i = 0; i < r->input->sensors->count; i++) {
         char text[PREFIX_TEXT_MAX];
         json_array_append_new(sensors,
-                              json_string(prefix_format(&r->input->sensors->prefixes[i], text)));
+                              json_string(render_prefix(&r->input->sensors->prefixes[i], text)));
     }
     json_object_set_new(root, "sensor", sensors);
     json_object_set_new(root, "sensor_detection", jstr(r->input->sensor_detection));

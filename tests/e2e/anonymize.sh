@@ -182,3 +182,42 @@ head -c $((size - 10)) "$dir/basic-ether.pcap" >"$w/cut.pcap"
 expect_eq anonymize_cut_exit "$?" 1
 check anonymize_cut_no_output sh -c "! ls '$w' | grep -q cut-out"
 check anonymize_cut_message grep -q "cut.pcap" "$w/cut.err"
+
+# --- report --anonymize ------------------------------------------------------------
+# The report of the captures, anonymised, is the report of the anonymised
+# captures (every address rewritten, the sensors' too): same sources, sensors
+# and counts, address for address.
+mkdir -p "$w/whole"
+for f in "$dir"/*.pcap*; do
+    "$HS" anonymize -q --key "$key" --keep-unparsed "$f" "$w/whole/$(basename "$f")"
+done
+printf '192.0.2.10\n2001:db8::10\n' | "$HS" anonymize --key "$key" --addresses >"$w/sensors.mapped"
+AS="--sensor $(sed -n 1p "$w/sensors.mapped")/32 --sensor $(sed -n 2p "$w/sensors.mapped")/128"
+# shellcheck disable=SC2086
+"$HS" report --quiet --format json --anonymize "$key" $S "$dir"/*.pcap* >"$w/ra.json"
+expect_eq report_anonymize_exit "$?" 0
+# shellcheck disable=SC2086
+"$HS" report --quiet --format json $AS "$w/whole"/*.pcap* >"$w/rw.json"
+# (Sources of equal counts are listed in address order: the real one, or the images'.)
+for part in .sensor '.groups[0].sources.top | sort_by(.address)' '.groups[0].sources.distinct' \
+    '.groups[0].totals' '.groups[0].ports_in'; do
+    expect_eq "report_anonymize_same_$(echo "$part" | cut -d' ' -f1 | tr -dc 'a-z_')" \
+        "$(jq -c "$part" "$w/ra.json")" "$(jq -c "$part" "$w/rw.json")"
+done
+
+# No address of the original is written in any format, evidence included:
+# a capture whose evidence spells the sensor's address in every way.
+python3 "$HONEYSCOPE_ROOT/tests/mask_capture.py" "$w/forms.pcap" >/dev/null
+MS="--sensor 192.0.2.10/32 --sensor 2001:db8:0:1::10/128"
+for f in text json csv html; do
+    # shellcheck disable=SC2086
+    "$HS" report --quiet --format $f --anonymize "$key" $MS "$w/forms.pcap" >"$w/forms.$f" 2>/dev/null
+    # shellcheck disable=SC2086
+    "$HS" report --quiet --format $f $MS "$w/forms.pcap" >"$w/forms-plain.$f" 2>/dev/null
+    check "report_anonymize_${f}_plain_has_addresses" grep -qF '192.0.2.10' "$w/forms-plain.$f"
+    check "report_anonymize_${f}_no_sensor_v4" sh -c "! grep -qE '(^|[^0-9.])192\\.0\\.2\\.10([^0-9]|\$)' '$w/forms.$f'"
+    check "report_anonymize_${f}_no_sensor_v6" sh -c "! grep -qiE '2001:db8:0:1::10([^0-9a-f]|\$)' '$w/forms.$f'"
+    check "report_anonymize_${f}_no_remote" sh -c "! grep -qE '(^|[^0-9.])198\\.51\\.100\\.[0-9]+([^0-9]|\$)' '$w/forms.$f'"
+done
+"$HS" report --quiet --anonymize "$w/short.key" $MS "$w/forms.pcap" >/dev/null 2>"$w/report-key.err"
+expect_eq report_anonymize_bad_key_exit "$?" 1
