@@ -19,7 +19,7 @@
 
 static const char anonymize_usage[] =
     "usage: honeyscope anonymize --key KEYFILE [options] IN.pcap OUT.pcap\n"
-    "       honeyscope anonymize --key KEYFILE [--keep CIDR]... --addresses\n"
+    "       honeyscope anonymize --key KEYFILE --addresses [options]\n"
     "\n"
     "Replaces IPv4 and IPv6 addresses with Crypto-PAn, which preserves prefixes:\n"
     "two addresses sharing their first k bits are replaced by two sharing exactly\n"

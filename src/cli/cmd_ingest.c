@@ -32,8 +32,7 @@
 
 static const char ingest_usage[] =
     "usage: honeyscope ingest --db STORE [options] CAPTURE|DIR...\n"
-    "       honeyscope ingest --db STORE --live IFACE [--filter BPF] [--commit-every S]\n"
-    "                         [--sensor CIDR]... [options]\n"
+    "       honeyscope ingest --db STORE --live IFACE [options]\n"
     "\n"
     "Reads capture files into STORE (SQLite; created when missing), one\n"
     "transaction per file. Files already stored are skipped; changed files\n"
