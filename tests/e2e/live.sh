@@ -56,8 +56,6 @@ inB ip addr add 192.0.2.66/24 dev hsb0
 inA ip link set hsa0 up
 inB ip link set hsb0 up
 inA ip link set lo up
-# Settle ARP first: the capture filters it out anyway.
-inB ping -c 1 -W 2 192.0.2.10 >/dev/null 2>&1
 
 db="$w/sensor.db"
 start_capture() { # extra options...
