@@ -14,6 +14,7 @@
 
 #include "../anonymize/anonymize.h"
 #include "../capture/capture.h"
+#include "../common/xalloc.h"
 #include "cli.h"
 #include "suggest.h"
 
@@ -102,9 +103,7 @@ static int rewrite_capture(struct anonymizer *anon, const char *in_path, const c
         if (cp.caplen > buf_size) {
             buf_size = cp.caplen;
             free(buf);
-            buf = malloc(buf_size);
-            if (!buf)
-                abort();
+            buf = xmalloc(buf_size);
         }
         memcpy(buf, cp.data, cp.caplen);
         size_t caplen = cp.caplen;
@@ -133,9 +132,7 @@ static int rewrite_capture(struct anonymizer *anon, const char *in_path, const c
 static int temporary_beside(const char *out_path, char **tmp_path)
 {
     size_t n = strlen(out_path);
-    *tmp_path = malloc(n + sizeof(".tmp.XXXXXX"));
-    if (!*tmp_path)
-        abort();
+    *tmp_path = xmalloc(n + sizeof(".tmp.XXXXXX"));
     memcpy(*tmp_path, out_path, n);
     memcpy(*tmp_path + n, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
     int fd = mkstemp(*tmp_path);
@@ -155,7 +152,7 @@ int cmd_anonymize(int argc, char **argv)
     };
     const char *key_path = NULL;
     struct ip_prefix *keep = NULL;
-    size_t keep_count = 0;
+    size_t keep_count = 0, keep_alloc = 0;
     struct rewrite_options opt = {false, false, false};
     bool addresses = false;
     int c;
@@ -171,10 +168,7 @@ int cmd_anonymize(int argc, char **argv)
                 free(keep);
                 return usage_error("anonymize", "--keep '%s': %s", optarg, why);
             }
-            struct ip_prefix *grown = realloc(keep, (keep_count + 1) * sizeof(*keep));
-            if (!grown)
-                abort();
-            keep = grown;
+            ALLOC_GROW(keep, keep_count + 1, keep_alloc);
             keep[keep_count++] = prefix;
             break;
         }
