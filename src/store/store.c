@@ -995,7 +995,9 @@ int store_forget(struct store *s, const char *path, uint64_t *packets, char *err
 {
     char resolved[PATH_MAX], cwd[PATH_MAX];
     const char *key = path;
-    if (realpath(path, resolved))
+    if (strncmp(path, "live:", 5) == 0)
+        key = path; /* a live capture's name (store_put_live) is no path */
+    else if (realpath(path, resolved))
         key = resolved;
     else if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) &&
              (size_t)snprintf(resolved, sizeof(resolved), "%s/%s", cwd, path) < sizeof(resolved))

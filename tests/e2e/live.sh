@@ -146,6 +146,12 @@ pid=
 expect_eq live_kill9_integrity "$(sqlite3 "$db" 'PRAGMA integrity_check')" ok
 expect_eq live_kill9_kept "$(packets_in)" 100
 expect_eq live_two_captures "$(sqlite3 "$db" 'SELECT count(*) FROM live_capture')" 2
+# forget takes a live capture by the name reports give it.
+second=$(sqlite3 "$db" 'SELECT f.path FROM capture_file f JOIN live_capture l ON l.file_id = f.id
+    ORDER BY f.id DESC LIMIT 1')
+"$HS" forget --db "$db" "$second" 2>/dev/null
+expect_eq live_forget_exit "$?" 0
+expect_eq live_forget_rows "$(packets_in) $(sqlite3 "$db" 'SELECT count(*) FROM live_capture')" "80 1"
 
 # Without CAP_NET_RAW: a clear refusal naming the interface.
 if command -v setpriv >/dev/null 2>&1; then
