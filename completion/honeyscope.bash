@@ -9,10 +9,13 @@ _honeyscope_options()
     report)
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --last --format
               -o --output -q --quiet --metric --top --compare --new-only --mask --mask-keep-evidence
-              --burst-window --burst-k --burst-min --db --threads --max-flows --memory
+              --anonymize --burst-window --burst-k --burst-min --db --threads --max-flows --memory
               --tmp-dir --snapshot-rule --snapshot-max-age --by --help" ;;
     ingest)
-        echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch --collect --collect-from --commit-every -q --quiet --help" ;;
+        echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch --collect --collect-from
+              --live --filter --commit-every -q --quiet --help" ;;
+    anonymize)
+        echo "--key --keep --strip-payload --keep-unparsed --addresses -q --quiet --help" ;;
     lookup)
         echo "--group --pfx2as --mmdb --asnames --snapshot-rule --at --format --help" ;;
     prefixes)
@@ -41,7 +44,7 @@ _honeyscope()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local cmd=${COMP_WORDS[0]##*/} verb="" i
-    local verbs="report ingest forget merge prefixes lookup"
+    local verbs="report ingest forget merge prefixes lookup anonymize"
     [ "$cmd" = honeyscope-mpi ] && verbs="ingest report"
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
@@ -70,13 +73,16 @@ _honeyscope()
     --top) _honeyscope_reply -W "all 0 10 20 50 100"; return ;;
     --tz) _honeyscope_reply -W "+00:00"; return ;;
     --tmp-dir | --watch) _honeyscope_reply -d; return ;;
-    --db | -o | --output | --pfx2as | --mmdb | --asnames)
+    --db | -o | --output | --pfx2as | --mmdb | --asnames | --key | --anonymize)
         _honeyscope_reply -f; return ;;
+    --live)
+        _honeyscope_reply -W "$(ls /sys/class/net 2>/dev/null)"; return ;;
+    --commit-every) _honeyscope_reply -W "10 60 300"; return ;;
     --compare) _honeyscope_reply -W "previous"; return ;;
     --last) _honeyscope_reply -W "1d 7d 30d"; return ;;
     --sensor | --from | --to | --at | --threads | --max-flows | --memory | \
         --burst-window | --burst-k | --burst-min | --group | --snapshot-max-age | --collect | \
-        --collect-from | --commit-every)
+        --collect-from | --commit-every | --keep | --filter)
         return ;;
     esac
 

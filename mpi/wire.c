@@ -21,7 +21,12 @@
  * added to one of them must be added here too (then update the sizes).
  */
 #if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct input_stats) == 416, "input_stats changed: carry it in mpi/wire.c");
+/*
+ * input_stats' live_captures, kernel_drops and interface_drops are not
+ * carried: only a store's live captures (ingest --live) set them, and ranks
+ * read capture files.
+ */
+_Static_assert(sizeof(struct input_stats) == 440, "input_stats changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct flow_config) == 24, "flow_config changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct cube_key) == 56, "cube_key changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct cube_counts) == 56, "cube_counts changed: carry it in mpi/wire.c");

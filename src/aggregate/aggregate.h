@@ -196,6 +196,10 @@ struct input_stats {
      */
     uint64_t export_datagrams, export_lost_packets, export_lost_records, export_skipped;
     uint64_t sampling_interval;
+    /* Live captures (ingest --live): how many, and the packets libpcap says were lost. */
+    uint64_t live_captures;
+    uint64_t kernel_drops;    /* no room in the kernel's buffer (pcap_stats ps_drop) */
+    uint64_t interface_drops; /* dropped by the interface or its driver (ps_ifdrop) */
     /* For the stats of a single file: its format and link type. */
     char format[24];
     int link_type;
@@ -361,5 +365,31 @@ int aggregate_stream(const char *const *paths, size_t count, const struct aggreg
 int aggregate_stream_files(const char *const *paths, size_t count,
                            const struct aggregate_config *config, unsigned workers,
                            int (*done)(void *ctx, struct file_result *result), void *ctx);
+
+/* ---- a live capture: counted as it comes, handed over in pieces ---------------- */
+
+struct capture_packet;
+struct aggregate_live;
+
+/*
+ * Counts packets of link type link_type as a capture file's would be
+ * counted (one flow table, one thread: a live interface is read as it
+ * comes), into pieces that aggregate_live_take() hands over, so that a
+ * store can commit them while the capture goes on. Flows still open at a
+ * hand-over stay open: their later packets count in the next piece, their
+ * evidence in the piece during which they end.
+ */
+struct aggregate_live *aggregate_live_new(const struct aggregate_config *config, int link_type,
+                                          const char *format);
+void aggregate_live_packet(struct aggregate_live *live, const struct capture_packet *packet);
+/* Rows counted since the last piece. */
+size_t aggregate_live_rows(const struct aggregate_live *live);
+/*
+ * Hands over what was counted since the last call: the rows (the caller
+ * frees the cube) and the counts into *stats. With end, every flow ends
+ * first (the input's end: their evidence joins this piece).
+ */
+struct cube *aggregate_live_take(struct aggregate_live *live, bool end, struct input_stats *stats);
+void aggregate_live_free(struct aggregate_live *live);
 
 #endif

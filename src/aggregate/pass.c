@@ -66,6 +66,9 @@ void input_stats_merge(struct input_stats *into, const struct input_stats *from)
     into->export_skipped += from->export_skipped;
     if (from->sampling_interval > into->sampling_interval)
         into->sampling_interval = from->sampling_interval;
+    into->live_captures += from->live_captures;
+    into->kernel_drops += from->kernel_drops;
+    into->interface_drops += from->interface_drops;
     for (size_t i = 0; i < from->unsupported_link_count; i++)
         count_unsupported_link(into, from->unsupported_links[i].link_type,
                                from->unsupported_links[i].packets);

@@ -250,6 +250,12 @@ const char *capture_format(const struct capture_file *file)
     return file->format_name;
 }
 
+uint32_t capture_snaplen(const struct capture_file *file)
+{
+    int snaplen = pcap_snapshot(file->pcap);
+    return snaplen > 0 ? (uint32_t)snaplen : 0;
+}
+
 void capture_close(struct capture_file *file)
 {
     if (!file)

@@ -5,8 +5,8 @@
  * resolution, pcapng); this stage adds transparent gzip and zstd
  * decompression, recognised from the file's first bytes rather than its
  * name, and turns libpcap's failures into messages that name the file and the
- * byte offset where reading stopped. This is the only file set that includes
- * <pcap.h>.
+ * byte offset where reading stopped; live capture from an interface, and
+ * writing capture files. This is the only file set that includes <pcap.h>.
  */
 #ifndef HONEYSCOPE_CAPTURE_H
 #define HONEYSCOPE_CAPTURE_H
@@ -44,6 +44,54 @@ int capture_link_type(const struct capture_file *file);
 const char *capture_link_name(int link_type);
 /* "pcap", "pcap-ns", "pcapng", each with "+gzip" or "+zstd" when compressed. */
 const char *capture_format(const struct capture_file *file);
+/* The snap length the file declares (0 when it declares none). */
+uint32_t capture_snaplen(const struct capture_file *file);
 void capture_close(struct capture_file *file);
+
+/* ---- live capture (live.c) -------------------------------------------------- */
+
+struct capture_live;
+
+/*
+ * Starts capturing on interface iface: promiscuous, immediate delivery (no
+ * waiting for a buffer to fill), a kernel buffer of buffer_bytes, nanosecond
+ * timestamps where the system gives them, and the BPF filter when not NULL.
+ * Returns NULL with a message naming the interface in err: one that does not
+ * exist, a missing permission (CAP_NET_RAW), a filter that does not compile.
+ */
+struct capture_live *capture_live_open(const char *iface, const char *filter, size_t buffer_bytes,
+                                       char *err, size_t errlen);
+/*
+ * Waits up to timeout_ms for packets and hands each to each(ctx, packet)
+ * (at most max_packets of them). Returns the packets handed, 0 on a timeout
+ * or an interrupting signal, or -1 with capture_live_error().
+ */
+int capture_live_read(struct capture_live *live, int timeout_ms, int max_packets,
+                      void (*each)(void *ctx, const struct capture_packet *packet), void *ctx);
+int capture_live_link_type(const struct capture_live *live);
+/* Packets dropped since the capture started, by the kernel and by the interface. */
+int capture_live_drops(struct capture_live *live, uint64_t *kernel, uint64_t *interface);
+const char *capture_live_error(const struct capture_live *live);
+void capture_live_close(struct capture_live *live);
+
+/* ---- writing (writer.c) ---------------------------------------------------- */
+
+struct capture_writer;
+
+/*
+ * Creates path (truncating it) for packets of link_type, in format as
+ * capture_format() names formats ("pcap", "pcap-ns" or "pcapng", each
+ * optionally "+gzip" or "+zstd"), so that a rewritten capture keeps the form
+ * it came in. Returns NULL with a message naming the file in err.
+ */
+struct capture_writer *capture_writer_open(const char *path, const char *format, int link_type,
+                                           uint32_t snaplen, char *err, size_t errlen);
+/* Appends one packet (caplen bytes of data). Returns 0, or -1 (see capture_writer_close). */
+int capture_writer_put(struct capture_writer *writer, const struct capture_packet *packet);
+/*
+ * Finishes the file (compressed streams flushed, the file synced) and frees
+ * writer. Returns 0, or -1 with a message in err when any write failed.
+ */
+int capture_writer_close(struct capture_writer *writer, char *err, size_t errlen);
 
 #endif

@@ -25,6 +25,7 @@ int cmd_ingest(int argc, char **argv);
 int cmd_forget(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_prefixes(int argc, char **argv);
+int cmd_anonymize(int argc, char **argv);
 
 /* Lets gcc and clang check the format strings of the message functions. */
 #if defined(__GNUC__)

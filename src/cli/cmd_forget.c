@@ -20,7 +20,8 @@ static const char forget_usage[] =
     "Removes what each capture FILE contributed to STORE (its traffic rows and its\n"
     "record). FILE is named as it was ingested, or by any other name of it ('./',\n"
     "'..', symbolic links: ingest keeps the absolute name with links resolved); it\n"
-    "need not exist any more.\n"
+    "need not exist any more. A live capture (ingest --live) is named as reports\n"
+    "list it, live:IFACE@START.\n"
     "\n"
     "Exit status: 0 success, 1 some FILE was not in the store or could not be\n"
     "removed, 2 usage error.\n";
@@ -150,7 +151,10 @@ int cmd_forget(int argc, char **argv)
     int status = EXIT_OK;
     for (int i = optind; i < argc; i++) {
         char name[PATH_MAX];
-        if (stored_name(argv[i], name) < 0) {
+        /* A live capture's name is no path: taken as written. */
+        if (strncmp(argv[i], "live:", 5) == 0 && strlen(argv[i]) < sizeof(name)) {
+            memcpy(name, argv[i], strlen(argv[i]) + 1);
+        } else if (stored_name(argv[i], name) < 0) {
             error("cannot tell the absolute name of '%s': %s", argv[i], strerror(errno));
             status = EXIT_FAILED;
             continue;

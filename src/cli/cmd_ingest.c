@@ -28,12 +28,14 @@
 #include "../store/store.h"
 #include "cli.h"
 #include "collect.h"
+#include "live.h"
 #include "suggest.h"
 #include "walk.h"
 #include "watch.h"
 
 static const char ingest_usage[] =
     "usage: honeyscope ingest --db STORE [options] CAPTURE|DIR...\n"
+    "       honeyscope ingest --db STORE --live IFACE [options]\n"
     "\n"
     "Reads capture files, and Zeek conn.logs (flows: docs/flows.md), into STORE\n"
     "(SQLite; created when missing), one transaction per file. Files already\n"
@@ -64,14 +66,23 @@ static const char ingest_usage[] =
     "                         needs --sensor or a store that has its sensors\n"
     "  --collect-from CIDR    with --collect: read only exporters in CIDR\n"
     "                         (repeatable); others are counted and dropped\n"
+    "  --live IFACE           capture from interface IFACE instead of files, until\n"
+    "                         SIGINT or SIGTERM (needs CAP_NET_RAW); the store\n"
+    "                         lists it as live:IFACE@START\n"
+    "  --filter BPF           with --live: capture only what the filter passes\n"
+    "                         (tcpdump syntax, e.g. 'not port 22')\n"
     "  --commit-every SECONDS\n"
-    "                         with --collect: store what came every SECONDS\n"
-    "                         (default 60), and at SIGINT or SIGTERM\n"
+    "                         with --collect or --live: store what came every\n"
+    "                         SECONDS (default 60), and at SIGINT or SIGTERM;\n"
+    "                         --live commits sooner when 200,000 rows wait, and\n"
+    "                         open flows carry over\n"
     "  -q, --quiet            no progress or per-file notes on stderr\n"
     "\n"
     "Exit status: 0 success, 1 some files could not be read or stored (the rest\n"
-    "are), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM after committing\n"
-    "the files already read (the way --watch ends).\n";
+    "are), or the interface cannot be captured on, 2 usage error, 130/143\n"
+    "interrupted by SIGINT/SIGTERM after committing the files already read (the\n"
+    "way --watch ends). --live ends with 0 on SIGINT/SIGTERM, all it captured\n"
+    "committed.\n";
 
 static volatile sig_atomic_t stop_signal;
 
@@ -476,6 +487,44 @@ static int watch_and_ingest(const struct ingest_setup *setup, const char *dir, c
     return stop_signal ? 128 + stop_signal : job.status;
 }
 
+/* ingest --live: the store, its sensors, then the capture. Returns the exit status. */
+static int ingest_live_into(const char *db, struct sensor_set *sensors, struct flow_config flow,
+                            const char *interface, const char *filter, unsigned commit_every,
+                            uint64_t memory, const char *tmp_dir, bool quiet)
+{
+    char err[1024], how[512];
+    struct store *store = store_open(db, STORE_WRITE, err, sizeof(err));
+    if (!store) {
+        sensor_set_release(sensors);
+        error("%s", err);
+        return EXIT_FAILED;
+    }
+    int status = EXIT_FAILED;
+    struct sensor_set stored;
+    sensor_set_init(&stored);
+    /* Detection samples files: a live capture on a new store is told its sensors. */
+    if (sensors->count == 0 &&
+        (store_get_sensors(store, &stored, how, sizeof(how), err, sizeof(err)) < 0 ||
+         stored.count == 0)) {
+        error("--live on a store without sensor addresses: give --sensor CIDR");
+    } else if (settle_sensors(store, sensors, NULL, 0, quiet) == 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_signal; /* no SA_RESTART: the wait for packets ends at once */
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        struct live_setup setup = {store,     sensors, flow,
+                                   interface, filter,  commit_every ? commit_every : 60,
+                                   memory,    tmp_dir, quiet};
+        status = ingest_live(&setup, &stop_signal);
+    }
+    sensor_set_release(&stored);
+    store_close(store);
+    sensor_set_release(sensors);
+    return status;
+}
+
 int cmd_ingest(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -490,9 +539,12 @@ int cmd_ingest(int argc, char **argv)
         {"collect", required_argument, NULL, 'C'},
         {"collect-from", required_argument, NULL, 'F'},
         {"commit-every", required_argument, NULL, 'E'},
+        {"live", required_argument, NULL, 'L'},
+        {"filter", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const char *live = NULL, *filter = NULL;
     const char *db = NULL;
     struct sensor_set sensors;
     struct flow_config flow;
@@ -501,7 +553,7 @@ int cmd_ingest(int argc, char **argv)
     const char *tmp_dir = default_tmp_dir();
     const char *watch = NULL, *collect = NULL;
     struct sensor_set collect_from;
-    unsigned commit_every = 60;
+    unsigned commit_every = 0; /* not given: 60 */
     bool quiet = false;
     uint64_t n;
     int c, status = EXIT_FAILED;
@@ -582,6 +634,12 @@ int cmd_ingest(int argc, char **argv)
         case 'q':
             quiet = true;
             break;
+        case 'L':
+            live = optarg;
+            break;
+        case 'B':
+            filter = optarg;
+            break;
         case 'h':
             sensor_set_release(&sensors);
             sensor_set_release(&collect_from);
@@ -593,16 +651,35 @@ int cmd_ingest(int argc, char **argv)
             return unknown_option("ingest", options, argv);
         }
     }
-    if (collect && (watch || optind < argc)) {
+    const char *problem = NULL;
+    if (live && collect)
+        problem = "--live and --collect do not go together";
+    else if (live && optind < argc)
+        problem = "--live reads an interface: give no capture files";
+    else if (live && watch)
+        problem = "--live and --watch do not go together";
+    else if (live && !live[0])
+        problem = "--live takes an interface name";
+    else if (filter && !live)
+        problem = "--filter goes with --live";
+    else if (collect && (watch || optind < argc))
+        problem = "--collect takes no files and no --watch";
+    else if (collect_from.count && !collect)
+        problem = "--collect-from goes with --collect";
+    else if (commit_every && !collect && !live)
+        problem = "--commit-every goes with --collect or --live";
+    if (problem) {
         sensor_set_release(&sensors);
         sensor_set_release(&collect_from);
-        return usage_error("ingest", "--collect takes no files and no --watch");
+        return usage_error("ingest", "%s", problem);
     }
-    if (!collect && (collect_from.count || commit_every != 60)) {
-        sensor_set_release(&sensors);
+    if (db && live) {
         sensor_set_release(&collect_from);
-        return usage_error("ingest", "--collect-from and --commit-every go with --collect");
+        return ingest_live_into(db, &sensors, flow, live, filter, commit_every, memory, tmp_dir,
+                                quiet);
     }
+    if (!commit_every)
+        commit_every = 60;
     if (!db || (optind >= argc && !watch && !collect)) {
         sensor_set_release(&sensors);
         sensor_set_release(&collect_from);

@@ -91,6 +91,10 @@ static const char *const report_usage[] = {
     "                         their directories, and what the sensor sent (its\n"
     "                         HELO name, queries, ...) is only counted\n"
     "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
+    "  --anonymize KEYFILE    write every address (sources, sensors, prefixes, and\n"
+    "                         those inside evidence, labels and paths) replaced by\n"
+    "                         Crypto-PAn under KEYFILE, as 'honeyscope anonymize'\n"
+    "                         does: prefixes preserved, the same in every report\n"
     "\n"
     "Bursts (bins where unsolicited traffic jumps; docs/semantics.md):\n"
     "  --burst-window N       the baseline is the median of the N latest earlier\n"
@@ -138,9 +142,10 @@ struct report_args {
     bool new_only;              /* --new-only */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
-    uint64_t memory;     /* --memory, bytes */
-    const char *tmp_dir; /* --tmp-dir */
-    size_t cube_rows;    /* rows each cube keeps in memory (from --memory) */
+    uint64_t memory;           /* --memory, bytes */
+    const char *tmp_dir;       /* --tmp-dir */
+    size_t cube_rows;          /* rows each cube keeps in memory (from --memory) */
+    const char *anonymize_key; /* --anonymize KEYFILE */
 };
 
 enum {
@@ -158,6 +163,7 @@ enum {
     OPT_COMPARE,
     OPT_MASK,
     OPT_MASK_KEEP_EVIDENCE,
+    OPT_ANONYMIZE,
     OPT_BURST_WINDOW,
     OPT_BURST_K,
     OPT_BURST_MIN,
@@ -185,6 +191,7 @@ static const struct option report_options_long[] = {
     {"compare", required_argument, NULL, OPT_COMPARE},
     {"mask", no_argument, NULL, OPT_MASK},
     {"mask-keep-evidence", no_argument, NULL, OPT_MASK_KEEP_EVIDENCE},
+    {"anonymize", required_argument, NULL, OPT_ANONYMIZE},
     {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
     {"burst-k", required_argument, NULL, OPT_BURST_K},
     {"burst-min", required_argument, NULL, OPT_BURST_MIN},
@@ -323,6 +330,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             break;
         case OPT_MASK_KEEP_EVIDENCE:
             args->options.mask_keep_evidence = true;
+            break;
+        case OPT_ANONYMIZE:
+            args->anonymize_key = optarg;
             break;
         case OPT_BURST_WINDOW:
             if (parse_u64(optarg, 3, 100000, &n) < 0)
@@ -668,6 +678,15 @@ int cmd_report(int argc, char **argv)
         goto out;
     status = EXIT_FAILED;
 
+    if (args.anonymize_key) {
+        uint8_t key[CRYPTOPAN_KEY_BYTES];
+        if (cryptopan_key_load(args.anonymize_key, key, err, sizeof(err)) < 0) {
+            error("%s", err);
+            goto out;
+        }
+        args.options.anonymizer = anonymizer_new(key);
+        memset(key, 0, sizeof(key));
+    }
     if (args.stored_group_count && !args.db) {
         status = usage_error("report",
                              "--group %s names a stored prefix set: give --db STORE "
@@ -783,6 +802,7 @@ int cmd_report(int argc, char **argv)
             report_files[i].link_type = stored[i].link_type;
             report_files[i].packets = stored[i].packets;
             report_files[i].error = stored[i].error ? xstrdup(stored[i].error) : NULL;
+            report_files[i].live = stored[i].live;
         }
     } else {
         int nfiles = 0;
@@ -854,6 +874,7 @@ out_cube:
     store_files_free(stored, stored ? file_count : 0);
     cube_free(cube);
 out:
+    anonymizer_free(args.options.anonymizer);
     naming_args_release(&args.naming);
     free(args.stored_groups);
     sensor_set_release(&args.sensors);

@@ -24,6 +24,7 @@ static const struct verb verbs[] = {
     {"merge", cmd_merge, "add stores from other machines into one"},
     {"prefixes", cmd_prefixes, "keep named prefix sets in a store: add, list, remove"},
     {"lookup", cmd_lookup, "name addresses: groups, prefixes, labels, origin AS"},
+    {"anonymize", cmd_anonymize, "replace addresses in captures, prefix-preservingly"},
 };
 
 static void usage(FILE *out)

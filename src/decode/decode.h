@@ -84,6 +84,14 @@ struct decoded_packet {
  */
 enum decode_result decode_packet(int link_type, const uint8_t *data, size_t caplen,
                                  uint32_t wirelen, struct decoded_packet *out);
+/*
+ * Finds where the network header starts in a packet of link type link_type:
+ * *offset bytes into data, *ip_version 4 or 6 (0 when the link layer does
+ * not tell: read the version nibble). For callers that rewrite IP headers
+ * in place (anonymisation). Returns DECODE_OK or why not.
+ */
+enum decode_result decode_network_offset(int link_type, const uint8_t *data, size_t caplen,
+                                         size_t *offset, unsigned *ip_version);
 /* Whether decode_packet() knows link_type at all. */
 int decode_link_supported(int link_type);
 /* "ok", "truncated", "malformed", "unsupported", "not-ip". */

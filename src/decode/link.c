@@ -304,6 +304,18 @@ enum decode_result link_decode(int link_type, struct cursor *c, unsigned *ip_ver
     }
 }
 
+enum decode_result decode_network_offset(int link_type, const uint8_t *data, size_t caplen,
+                                         size_t *offset, unsigned *ip_version)
+{
+    struct cursor c = cursor_make(data, caplen);
+    *ip_version = 0;
+    enum decode_result result = link_decode(link_type, &c, ip_version);
+    if (result == DECODE_OK && c.short_read)
+        result = DECODE_TRUNCATED;
+    *offset = caplen - c.left;
+    return result;
+}
+
 int decode_link_supported(int link_type)
 {
     switch (link_type) {

@@ -21,10 +21,48 @@ void escape_redact_sensors(const struct sensor_set *sensors)
     redact_sensors = sensors;
 }
 
-/* s, or its redacted copy in *own (to free) while a masked report is written. */
+/* The key --anonymize rewrites addresses with while a report is written. */
+static _Thread_local struct anonymizer *render_anonymizer;
+
+void escape_anonymize(struct anonymizer *anon)
+{
+    render_anonymizer = anon;
+}
+
+char *render_addr(const struct ip_addr *addr, char buf[ADDR_TEXT_MAX])
+{
+    struct ip_addr shown = *addr;
+    if (render_anonymizer)
+        anonymizer_addr(render_anonymizer, &shown);
+    return addr_format(&shown, buf);
+}
+
+/* A prefix's image: its address anonymised, cut to its length again (prefixes are preserved). */
+char *render_prefix(const struct ip_prefix *prefix, char buf[PREFIX_TEXT_MAX])
+{
+    struct ip_prefix shown = *prefix;
+    if (render_anonymizer) {
+        anonymizer_addr(render_anonymizer, &shown.addr);
+        addr_mask(&shown.addr, shown.len);
+    }
+    return prefix_format(&shown, buf);
+}
+
+/*
+ * s, or its redacted copy in *own (to free) while a masked report is
+ * written, with its addresses anonymised under --anonymize.
+ */
 static const char *redacted(const char *s, char **own)
 {
     *own = redact_sensors ? mask_redact(redact_sensors, s, strlen(s)) : NULL;
+    if (render_anonymizer) {
+        const char *from = *own ? *own : s;
+        char *anonymized = anonymize_text(render_anonymizer, from, strlen(from));
+        if (anonymized) {
+            free(*own);
+            *own = anonymized;
+        }
+    }
     return *own ? *own : s;
 }
 

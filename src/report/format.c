@@ -83,7 +83,9 @@ int report_render(const struct report *report, enum report_format format, FILE *
     /* Under --mask every foreign string the renderers escape is redacted on
      * its way out, whichever table or header it lands in. */
     escape_redact_sensors(report->options.mask ? report->input->sensors : NULL);
+    escape_anonymize(report->options.anonymizer);
     int ret = render_format(report, format, out);
+    escape_anonymize(NULL);
     escape_redact_sensors(NULL);
     return ret;
 }

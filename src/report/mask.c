@@ -338,8 +338,12 @@ static size_t integer(const struct sensor_set *sensors, const char *s, size_t le
     return 0;
 }
 
-/* The length of a sensor address written at s + i, or 0. */
-static size_t form_at(const struct sensor_set *sensors, const char *s, size_t i, size_t len)
+/*
+ * The length of a sensor address written at s + i, or 0. plain: only the
+ * usual forms (dotted quad, IPv6 text), not addresses written as one number.
+ */
+static size_t form_at(const struct sensor_set *sensors, const char *s, size_t i, size_t len,
+                      bool plain)
 {
     char prev = i ? s[i - 1] : ' ';
     size_t n;
@@ -352,7 +356,7 @@ static size_t form_at(const struct sensor_set *sensors, const char *s, size_t i,
         return n;
     if (is_digit(s[i]) && (n = quad(sensors, s + i, len - i)))
         return n;
-    if (!is_alnum(prev) && hex_value(s[i]) >= 0 && (n = integer(sensors, s + i, len - i)))
+    if (!plain && !is_alnum(prev) && hex_value(s[i]) >= 0 && (n = integer(sensors, s + i, len - i)))
         return n;
     return 0;
 }
@@ -375,8 +379,29 @@ struct span {
     size_t a, b;
 };
 
-/* One pass of mask_redact(): the forms found in s as it is. */
-static char *redact_once(const struct sensor_set *sensors, const char *s, size_t len)
+/*
+ * What a form found becomes: written into out (at most REPLACEMENT_MAX bytes)
+ * from the form's text (len bytes at form, brackets included); returns the
+ * bytes written.
+ */
+#define REPLACEMENT_MAX (ADDR_TEXT_MAX + 8)
+typedef size_t (*replace_form)(void *ctx, const char *form, size_t len, char *out);
+
+static size_t sensor_mark(void *ctx, const char *form, size_t len, char *out)
+{
+    (void)ctx;
+    (void)form;
+    (void)len;
+    memcpy(out, MASK_SENSOR, strlen(MASK_SENSOR));
+    return strlen(MASK_SENSOR);
+}
+
+/*
+ * One pass of mask_redact(): the forms found in s as it is, each replaced by
+ * what replace writes. plain: dotted quads and IPv6 text only.
+ */
+static char *redact_once(const struct sensor_set *sensors, const char *s, size_t len, bool plain,
+                         replace_form replace, void *ctx)
 {
     struct span *spans = NULL;
     size_t count = 0, alloc = 0;
@@ -384,8 +409,8 @@ static char *redact_once(const struct sensor_set *sensors, const char *s, size_t
         return NULL;
     for (size_t i = 0; i < len;) {
         size_t a = i, b = 0;
-        if (ascii_prefix(s + i, len - i, "in-addr.arpa") ||
-            ascii_prefix(s + i, len - i, "ip6.arpa")) {
+        if (!plain && (ascii_prefix(s + i, len - i, "in-addr.arpa") ||
+                       ascii_prefix(s + i, len - i, "ip6.arpa"))) {
             bool v6 = s[i + 2] == '6';
             size_t start = reverse_name(sensors, s, i, v6);
             if (start != SIZE_MAX) {
@@ -398,7 +423,7 @@ static char *redact_once(const struct sensor_set *sensors, const char *s, size_t
             }
         }
         if (!b) {
-            size_t n = form_at(sensors, s, i, len);
+            size_t n = form_at(sensors, s, i, len, plain);
             if (n)
                 b = i + n;
         }
@@ -415,13 +440,12 @@ static char *redact_once(const struct sensor_set *sensors, const char *s, size_t
     }
     if (!count)
         return NULL;
-    size_t out_len = len + count * strlen(MASK_SENSOR) + 1, o = 0, from = 0;
+    size_t out_len = len + count * REPLACEMENT_MAX + 1, o = 0, from = 0;
     char *out = xmalloc(out_len);
     for (size_t k = 0; k < count; k++) {
         memcpy(out + o, s + from, spans[k].a - from);
         o += spans[k].a - from;
-        memcpy(out + o, MASK_SENSOR, strlen(MASK_SENSOR));
-        o += strlen(MASK_SENSOR);
+        o += replace(ctx, s + spans[k].a, spans[k].b - spans[k].a, out + o);
         from = spans[k].b;
     }
     memcpy(out + o, s + from, len - from);
@@ -440,11 +464,60 @@ char *mask_redact(const struct sensor_set *sensors, const char *s, size_t len)
      * found. Each pass turns a run of address characters into one "[sensor]",
      * so the passes end.
      */
-    char *out = redact_once(sensors, s, len);
-    for (char *next; out && (next = redact_once(sensors, out, strlen(out)));) {
+    char *out = redact_once(sensors, s, len, false, sensor_mark, NULL);
+    for (char *next;
+         out && (next = redact_once(sensors, out, strlen(out), false, sensor_mark, NULL));) {
         free(out);
         out = next;
     }
+    return out;
+}
+
+/* ---- --anonymize: every address written in a string ------------------------- */
+
+/* An address form found: its anonymised text (brackets kept), or ANONYMIZED_FORM. */
+static size_t anonymized_form(void *ctx, const char *form, size_t len, char *out)
+{
+    struct anonymizer *anon = ctx;
+    size_t head = 0, tail = 0;
+    if (len >= 2 && form[0] == '[' && form[len - 1] == ']') {
+        head = len > 7 && ascii_prefix(form + 1, len - 2, "ipv6:") ? 6 : 1;
+        tail = 1;
+    }
+    char text[ADDR_TEXT_MAX];
+    struct ip_addr addr;
+    size_t n = len - head - tail;
+    if (n < sizeof(text)) {
+        memcpy(text, form + head, n);
+        text[n] = '\0';
+    }
+    if (n >= sizeof(text) || addr_parse(&addr, text) < 0) {
+        memcpy(out, ANONYMIZED_FORM, strlen(ANONYMIZED_FORM));
+        return strlen(ANONYMIZED_FORM);
+    }
+    anonymizer_addr(anon, &addr);
+    addr_format(&addr, text);
+    size_t o = head;
+    memcpy(out, form, head);
+    memcpy(out + o, text, strlen(text));
+    o += strlen(text);
+    memcpy(out + o, form + len - tail, tail);
+    return o + tail;
+}
+
+char *anonymize_text(struct anonymizer *anon, const char *s, size_t len)
+{
+    struct sensor_set every;
+    struct ip_prefix all;
+    const char *why;
+    sensor_set_init(&every);
+    prefix_parse(&all, "0.0.0.0/0", &why);
+    sensor_set_add(&every, &all);
+    prefix_parse(&all, "::/0", &why);
+    sensor_set_add(&every, &all);
+    /* One pass: what it writes are addresses again. */
+    char *out = redact_once(&every, s, len, true, anonymized_form, anon);
+    sensor_set_release(&every);
     return out;
 }
 

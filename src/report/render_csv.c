@@ -160,7 +160,7 @@ static void report_table(struct csv *c, const struct report *r)
         char text[PREFIX_TEXT_MAX];
         size_t used = strlen(sensors);
         snprintf(sensors + used, sizeof(sensors) - used, "%s%s", i ? " " : "",
-                 prefix_format(&in->sensors->prefixes[i], text));
+                 render_prefix(&in->sensors->prefixes[i], text));
     }
     c_word(c, c->mask ? "masked" : sensors);
     c_str(c, c->mask ? NULL : in->sensor_detection);
@@ -308,7 +308,7 @@ static size_t group_prefixes(struct csv *c, const struct report *r, const struct
         if (!c)
             continue;
         c_str(c, g->name);
-        c_word(c, prefix_format(&e->prefix, text));
+        c_word(c, render_prefix(&e->prefix, text));
         c_str(c, e->label);
         if (e->asn)
             c_u64(c, e->asn);
@@ -506,9 +506,9 @@ static void sources_table(struct csv *c, const struct report *r, const char *pre
             char addr[ADDR_TEXT_MAX], pfx[PREFIX_TEXT_MAX], ports[5 * 17 + 1] = "";
             c_str(c, gr->group->name);
             c_u64(c, i + 1);
-            c_word(c, addr_format(&s->addr, addr));
+            c_word(c, render_addr(&s->addr, addr));
             if (s->prefix)
-                c_word(c, prefix_format(&s->prefix->prefix, pfx));
+                c_word(c, render_prefix(&s->prefix->prefix, pfx));
             else
                 c_empty(c);
             c_str(c, s->prefix ? s->prefix->label : NULL);
@@ -647,7 +647,7 @@ static void churn_tables(struct csv *c, const struct report *r, const char *pre)
         for (size_t i = 0; i < gr->churn.prefix_count; i++) {
             const struct net_count *e = &gr->churn.by_prefix[i];
             c_str(c, gr->group->name);
-            c_word(c, prefix_format(&e->net, text));
+            c_word(c, render_prefix(&e->net, text));
             c_str(c, e->entry ? e->entry->label : NULL);
             c_count(c, e->sources);
             c_real(c, share_of(e->sources, gr->totals.sources));
@@ -660,7 +660,7 @@ static void churn_tables(struct csv *c, const struct report *r, const char *pre)
         for (size_t i = 0; i < gr->churn.net_count; i++) {
             const struct net_count *e = &gr->churn.by_net[i];
             c_str(c, gr->group->name);
-            c_word(c, prefix_format(&e->net, text));
+            c_word(c, render_prefix(&e->net, text));
             c_count(c, e->sources);
             c_real(c, share_of(e->sources, gr->totals.sources));
             row_end(c);

@@ -276,7 +276,7 @@ static void sensor_line(const struct page *p)
     }
     for (size_t i = 0; i < in->sensors->count; i++) {
         char text[PREFIX_TEXT_MAX];
-        fprintf(p->out, "%s%s", i ? ", " : "", prefix_format(&in->sensors->prefixes[i], text));
+        fprintf(p->out, "%s%s", i ? ", " : "", render_prefix(&in->sensors->prefixes[i], text));
     }
     if (!in->sensors->count)
         fputs("(none)", p->out);
@@ -308,6 +308,10 @@ static void files_table(const struct page *p)
         if (f->same_as) {
             fputs("skipped: same content as ", p->out);
             esc(p, f->same_as);
+        }
+        if (f->live) {
+            fputs("; ", p->out);
+            esc(p, f->live);
         }
         fputs("</td></tr>\n", p->out);
     }
@@ -391,6 +395,12 @@ static void page_header(const struct page *p)
                 " unsupported, %" PRIu64 " not IP; %" PRIu64 " not to or from the sensor</dd>\n",
                 st->bad[DECODE_TRUNCATED], st->bad[DECODE_MALFORMED], st->bad[DECODE_UNSUPPORTED],
                 st->bad[DECODE_NOT_IP], st->not_sensor);
+        if (st->live_captures)
+            fprintf(p->out,
+                    "<dt>Live</dt><dd>%" PRIu64 " capture%s; dropped by the kernel: %" PRIu64
+                    ", by the interface: %" PRIu64 "</dd>\n",
+                    st->live_captures, st->live_captures == 1 ? "" : "s", st->kernel_drops,
+                    st->interface_drops);
         fprintf(p->out, "<dt>Flows</dt><dd>%s started", num(st->flows.flows, buf));
         fprintf(p->out, ", %" PRIu64 " evicted early (table full)</dd>\n", st->flows.evicted);
     }
@@ -2017,7 +2027,7 @@ static void churn_section(const struct page *p, const struct group_report *gr)
         fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
         for (size_t i = 0; i < c->prefix_count && i < TABLE_ROWS_MAX; i++) {
             const struct net_count *e = &c->by_prefix[i];
-            fprintf(p->out, "<tr><td class=\"k\">%s</td>", prefix_format(&e->net, text));
+            fprintf(p->out, "<tr><td class=\"k\">%s</td>", render_prefix(&e->net, text));
             td_text(p, e->entry ? e->entry->label : "");
             if (!p->mask)
                 td_num(p, e->sources);
@@ -2035,7 +2045,7 @@ static void churn_section(const struct page *p, const struct group_report *gr)
         fputs("<th class=\"n\">sources</th>", p->out);
     fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
     for (size_t i = 0; i < c->net_count && i < 10; i++) {
-        fprintf(p->out, "<tr><td class=\"k\">%s</td>", prefix_format(&c->by_net[i].net, text));
+        fprintf(p->out, "<tr><td class=\"k\">%s</td>", render_prefix(&c->by_net[i].net, text));
         if (!p->mask)
             td_num(p, c->by_net[i].sources);
         td_share(p, share_of(c->by_net[i].sources, total));
@@ -2071,12 +2081,12 @@ static void top_sources(const struct page *p, const struct group_report *gr)
         char addr[ADDR_TEXT_MAX], pfx[PREFIX_TEXT_MAX] = "", first[40], last[40];
         enum metric m = volume_metric(r);
         if (s->prefix)
-            prefix_format(&s->prefix->prefix, pfx);
+            render_prefix(&s->prefix->prefix, pfx);
         short_time(r, s->first_ns, first, sizeof(first));
         short_time(r, s->last_ns, last, sizeof(last));
         fprintf(p->out,
                 "<tr><td class=\"n\">%zu</td><td class=\"k\">%s</td><td class=\"k\">%s</td>", i + 1,
-                addr_format(&s->addr, addr), pfx);
+                render_addr(&s->addr, addr), pfx);
         td_text(p, s->prefix ? s->prefix->label : "");
         td_num(p, m == METRIC_BYTES ? s->bytes_in : s->packets_in);
         td_num(p, m == METRIC_BYTES ? s->bytes_out : s->packets_out);
@@ -2337,7 +2347,7 @@ static void group_head(const struct page *p, const struct group_report *gr, size
         for (size_t i = 0; i < n && i < 12; i++) {
             const struct prefix_entry *e = prefix_set_entry(g->prefixes, i);
             char text[PREFIX_TEXT_MAX];
-            fprintf(p->out, "<tr><td>%s</td>", prefix_format(&e->prefix, text));
+            fprintf(p->out, "<tr><td>%s</td>", render_prefix(&e->prefix, text));
             td_text(p, e->label);
             fputs("</tr>\n", p->out);
         }

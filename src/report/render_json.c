@@ -111,6 +111,8 @@ static json_t *inputs_json(const struct report *r)
         json_object_set_new(jf, "error", jstr(message));
         free(message);
         json_object_set_new(jf, "same_as", jstr(f->same_as));
+        if (f->live)
+            json_object_set_new(jf, "live", json_string(f->live));
         json_array_append_new(files, jf);
     }
     json_object_set_new(o, "files", files);
@@ -131,6 +133,13 @@ static json_t *inputs_json(const struct report *r)
     }
     json_object_set_new(o, "unsupported_links", links);
     json_object_set_new(o, "not_sensor", jint(st->not_sensor));
+    if (st->live_captures) {
+        json_t *live = json_object();
+        json_object_set_new(live, "captures", jint(st->live_captures));
+        json_object_set_new(live, "kernel_drops", jint(st->kernel_drops));
+        json_object_set_new(live, "interface_drops", jint(st->interface_drops));
+        json_object_set_new(o, "live", live);
+    }
     json_object_set_new(o, "sensor_to_sensor", jint(st->sensor_to_sensor));
     json_object_set_new(flows, "started", jint(st->flows.flows));
     json_object_set_new(flows, "expired", jint(st->flows.expired));
@@ -163,7 +172,7 @@ static json_t *prefix_json(const struct prefix_entry *e)
 {
     char text[PREFIX_TEXT_MAX];
     json_t *o = json_object();
-    json_object_set_new(o, "prefix", json_string(prefix_format(&e->prefix, text)));
+    json_object_set_new(o, "prefix", json_string(render_prefix(&e->prefix, text)));
     json_object_set_new(o, "label", jstr(e->label));
     if (e->asn)
         json_object_set_new(o, "asn", jint(e->asn));
@@ -221,9 +230,9 @@ static json_t *source_json(const struct report *r, const struct source_entry *s)
 {
     char addr[ADDR_TEXT_MAX], text[PREFIX_TEXT_MAX];
     json_t *o = json_object(), *ports = json_array();
-    json_object_set_new(o, "address", json_string(addr_format(&s->addr, addr)));
+    json_object_set_new(o, "address", json_string(render_addr(&s->addr, addr)));
     json_object_set_new(o, "prefix",
-                        s->prefix ? json_string(prefix_format(&s->prefix->prefix, text))
+                        s->prefix ? json_string(render_prefix(&s->prefix->prefix, text))
                                   : json_null());
     json_object_set_new(o, "label", s->prefix ? jstr(s->prefix->label) : json_null());
     json_object_set_new(o, "packets_in", jint(s->packets_in));
@@ -392,7 +401,7 @@ static json_t *churn_json(const struct group_report *gr)
     json_object_set_new(o, "lifetime", life);
     for (size_t i = 0; i < c->prefix_count; i++) {
         json_t *e = json_object();
-        json_object_set_new(e, "prefix", json_string(prefix_format(&c->by_prefix[i].net, text)));
+        json_object_set_new(e, "prefix", json_string(render_prefix(&c->by_prefix[i].net, text)));
         json_object_set_new(e, "label", jstr(c->by_prefix[i].entry->label));
         json_object_set_new(e, "sources", jint(c->by_prefix[i].sources));
         json_array_append_new(pfx, e);
@@ -401,7 +410,7 @@ static json_t *churn_json(const struct group_report *gr)
     json_object_set_new(o, "nets", jint(c->net_total));
     for (size_t i = 0; i < c->net_count; i++) {
         json_t *e = json_object();
-        json_object_set_new(e, "net", json_string(prefix_format(&c->by_net[i].net, text)));
+        json_object_set_new(e, "net", json_string(render_prefix(&c->by_net[i].net, text)));
         json_object_set_new(e, "sources", jint(c->by_net[i].sources));
         json_array_append_new(nets, e);
     }
@@ -868,7 +877,7 @@ int render_json(const struct report *r, FILE *out)
     for (size_t i = 0; i < r->input->sensors->count; i++) {
         char text[PREFIX_TEXT_MAX];
         json_array_append_new(sensors,
-                              json_string(prefix_format(&r->input->sensors->prefixes[i], text)));
+                              json_string(render_prefix(&r->input->sensors->prefixes[i], text)));
     }
     json_object_set_new(root, "sensor", sensors);
     json_object_set_new(root, "sensor_detection", jstr(r->input->sensor_detection));

@@ -100,6 +100,10 @@ static void header(const struct report *r, FILE *out)
             fprintf(out, ": skipped: same content as ");
             text_escape(out, f->same_as);
         }
+        if (f->live) {
+            fprintf(out, "; ");
+            text_escape(out, f->live);
+        }
         fprintf(out, "\n");
         if (i == 9 && in->file_count > 11) {
             fprintf(out, "         ... and %zu more files\n", in->file_count - 10);
@@ -115,13 +119,19 @@ static void header(const struct report *r, FILE *out)
         fprintf(out, "         link type %s (%d) not decoded: %" PRIu64 " packets\n",
                 capture_link_name(st->unsupported_links[i].link_type),
                 st->unsupported_links[i].link_type, st->unsupported_links[i].packets);
+    if (st->live_captures)
+        fprintf(out,
+                "live     %" PRIu64 " capture%s; dropped by the kernel: %" PRIu64
+                ", by the interface: %" PRIu64 "\n",
+                st->live_captures, st->live_captures == 1 ? "" : "s", st->kernel_drops,
+                st->interface_drops);
     fprintf(out, "flows    %" PRIu64 " started, %" PRIu64 " evicted early (table full)\n",
             st->flows.flows, st->flows.evicted);
     flow_logs_note(in, out);
     fprintf(out, "sensor   ");
     for (size_t i = 0; i < in->sensors->count; i++) {
         char text[PREFIX_TEXT_MAX];
-        fprintf(out, "%s%s", i ? ", " : "", prefix_format(&in->sensors->prefixes[i], text));
+        fprintf(out, "%s%s", i ? ", " : "", render_prefix(&in->sensors->prefixes[i], text));
     }
     fprintf(out, "%s\n", in->sensors->count ? "" : "(none)");
     if (in->sensor_detection) {
@@ -156,13 +166,13 @@ static void group_header(const struct report *r, const struct group_report *gr, 
         int width = 20;
         for (size_t i = 0; i < n && i < 20; i++) {
             char text[PREFIX_TEXT_MAX];
-            int len = (int)strlen(prefix_format(&prefix_set_entry(g->prefixes, i)->prefix, text));
+            int len = (int)strlen(render_prefix(&prefix_set_entry(g->prefixes, i)->prefix, text));
             width = len > width ? len : width;
         }
         for (size_t i = 0; i < n && i < 20; i++) {
             const struct prefix_entry *e = prefix_set_entry(g->prefixes, i);
             char text[PREFIX_TEXT_MAX];
-            fprintf(out, "   %-*s ", width, prefix_format(&e->prefix, text));
+            fprintf(out, "   %-*s ", width, render_prefix(&e->prefix, text));
             text_escape(out, e->label);
             fprintf(out, "\n");
         }
@@ -319,10 +329,10 @@ struct source_cells {
 static void source_cells(const struct report *r, const struct source_entry *s,
                          struct source_cells *c)
 {
-    addr_format(&s->addr, c->addr);
+    render_addr(&s->addr, c->addr);
     snprintf(c->prefix, sizeof(c->prefix), "-");
     if (s->prefix)
-        prefix_format(&s->prefix->prefix, c->prefix);
+        render_prefix(&s->prefix->prefix, c->prefix);
     format_time(r, s->first_ns, c->first, sizeof(c->first));
     format_time(r, s->last_ns, c->last, sizeof(c->last));
 }
@@ -572,14 +582,14 @@ static void churn_table(const struct group_report *gr, FILE *out)
     if (c->prefix_count) {
         fprintf(out, "   sources per prefix:");
         for (size_t i = 0; i < c->prefix_count && i < 10; i++) {
-            fprintf(out, "%s %s %" PRIu64, i ? "," : "", prefix_format(&c->by_prefix[i].net, text),
+            fprintf(out, "%s %s %" PRIu64, i ? "," : "", render_prefix(&c->by_prefix[i].net, text),
                     c->by_prefix[i].sources);
         }
         fputc('\n', out);
     }
     fprintf(out, "   %zu distinct /24 (IPv6: /48) networks; most sources:", c->net_total);
     for (size_t i = 0; i < c->net_count && i < 10; i++)
-        fprintf(out, "%s %s %" PRIu64, i ? "," : "", prefix_format(&c->by_net[i].net, text),
+        fprintf(out, "%s %s %" PRIu64, i ? "," : "", render_prefix(&c->by_net[i].net, text),
                 c->by_net[i].sources);
     fputc('\n', out);
 }

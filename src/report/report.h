@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "../aggregate/aggregate.h"
+#include "../anonymize/anonymize.h"
 #include "../attrib/attrib.h"
 #include "../flow/flow.h"
 
@@ -44,6 +45,8 @@ struct report_options {
     size_t top;              /* sources (and origin ASes) listed; 0: every one */
     bool mask;               /* publish without absolute numbers or sensor addresses */
     bool mask_keep_evidence; /* with mask: show what the sensor sent, redacted */
+    /* --anonymize: every address written replaced (Crypto-PAn); NULL: as it is. */
+    struct anonymizer *anonymizer;
     /* Burst detection (report_int.h, bursts.c); zero means the defaults. */
     size_t burst_window;
     double burst_k;
@@ -69,6 +72,7 @@ struct report_file {
     uint64_t packets;
     const char *error;   /* NULL when read to the end */
     const char *same_as; /* not read: the same capture as this file; else NULL */
+    const char *live;    /* a live capture's interface, start and last commit; else NULL */
 };
 
 struct report_input {

@@ -422,6 +422,27 @@ void sender_index_free(struct sender_index *index);
  * conversation with that remote, of that protocol, started in that bin. */
 bool sender_index_maybe_sensor(const struct sender_index *index, const struct evidence_row *row);
 
+/* What an address form --anonymize cannot read back as an address becomes. */
+#define ANONYMIZED_FORM "[address]"
+
+/*
+ * Copies s (len bytes) with every IPv4 dotted quad and IPv6 address text in
+ * it anonymised (brackets kept), and forms it cannot read back as one
+ * address (dashed quads) replaced by ANONYMIZED_FORM. Returns a copy for the
+ * caller to free(), or NULL when s holds no address.
+ */
+char *anonymize_text(struct anonymizer *anon, const char *s, size_t len);
+
+/*
+ * While a report with --anonymize is rendered, the escapers below also
+ * anonymise the addresses in what they write, and render_addr() and
+ * render_prefix() write addresses anonymised. NULL ends it.
+ */
+void escape_anonymize(struct anonymizer *anon);
+/* addr_format() and prefix_format() as the report being rendered writes them. */
+char *render_addr(const struct ip_addr *addr, char buf[ADDR_TEXT_MAX]);
+char *render_prefix(const struct ip_prefix *prefix, char buf[PREFIX_TEXT_MAX]);
+
 /*
  * While a masked report is rendered, the escapers below also redact what
  * they write (mask_redact), so that group names, labels and paths that

@@ -29,14 +29,31 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 3
+#define STORE_VERSION 4
 
 struct store {
     sqlite3 *db;
     char *path;
     sqlite3_stmt *insert_row;
-    bool batch; /* store_batch_begin() opened a transaction that is not over */
+    sqlite3_stmt *add_row; /* a live capture's rows: added to those of earlier commits */
+    bool batch;            /* store_batch_begin() opened a transaction that is not over */
 };
+
+/*
+ * Live captures (version 4): each is one capture_file row whose counts and
+ * rows grow at every commit; these say which interface, since when, and
+ * what each commit brought and the kernel dropped.
+ */
+#define LIVE_TABLES                                                                                \
+    "CREATE TABLE IF NOT EXISTS live_capture ("                                                    \
+    "  file_id INTEGER PRIMARY KEY REFERENCES capture_file(id) ON DELETE CASCADE,"                 \
+    "  interface TEXT NOT NULL, filter TEXT, started_at TEXT NOT NULL,"                            \
+    "  last_commit_at TEXT NOT NULL, commits INTEGER NOT NULL, stopped_at TEXT);"                  \
+    "CREATE TABLE IF NOT EXISTS live_commit ("                                                     \
+    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"                    \
+    "  seq INTEGER NOT NULL, committed_at TEXT NOT NULL, packets INTEGER NOT NULL,"                \
+    "  kernel_drops INTEGER NOT NULL, interface_drops INTEGER NOT NULL,"                           \
+    "  PRIMARY KEY (file_id, seq));"
 
 static const char schema[] =
     "CREATE TABLE capture_file ("
@@ -110,7 +127,7 @@ static const char schema[] =
     "  added_at TEXT NOT NULL,"
     "  PRIMARY KEY (name, seq)"
     ");"
-    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);"
+    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES
     "CREATE VIEW traffic_named AS SELECT"
     "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"
     "  CASE proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' WHEN 1 THEN 'icmp'"
@@ -224,6 +241,9 @@ static const struct {
      "flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
      " export_lost_records, export_skipped, sampling_interval",
      true},
+    {4, "live_capture",
+     "file_id, interface, filter, started_at, last_commit_at, commits, stopped_at", false},
+    {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -297,7 +317,8 @@ static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_
 
 /*
  * Upgrades, version by version, in one transaction. Version 2 added the
- * evidence tables (present in some version 1 stores) and named prefix sets.
+ * evidence tables (present in some version 1 stores) and named prefix sets,
+ * version 3 the counts of flow logs, version 4 the live capture tables.
  */
 static const char migrate_to_2[] =
     "CREATE TABLE IF NOT EXISTS evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
@@ -310,25 +331,46 @@ static const char migrate_to_2[] =
     "  spec TEXT NOT NULL, file_suffix TEXT, content BLOB NOT NULL, added_at TEXT NOT NULL,"
     "  PRIMARY KEY (name, seq));"
     "PRAGMA user_version = 2;";
+/*
+ * Version 3 counts flow logs' records (docs/flows.md): 0 for the captures
+ * before. A column already there (a store whose version was set back by
+ * hand, or made by a build between versions) is kept as it is.
+ */
+static const char *const flow_count_columns[] = {
+    "flow_records",        "flow_skipped",        "flow_covered",   "export_datagrams",
+    "export_lost_packets", "export_lost_records", "export_skipped", "sampling_interval",
+};
 
-/* Version 3 counts flow logs' records (docs/flows.md): 0 for the captures before. */
-static const char migrate_to_3[] =
-    "ALTER TABLE capture_file ADD COLUMN flow_records INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE capture_file ADD COLUMN flow_skipped INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE capture_file ADD COLUMN flow_covered INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE capture_file ADD COLUMN export_datagrams INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE capture_file ADD COLUMN export_lost_packets INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE capture_file ADD COLUMN export_lost_records INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE capture_file ADD COLUMN export_skipped INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE capture_file ADD COLUMN sampling_interval INTEGER NOT NULL DEFAULT 0;"
-    "PRAGMA user_version = 3;";
+static int migrate_to_3(struct store *s, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(flow_count_columns) / sizeof(flow_count_columns[0]); i++) {
+        char sql[160];
+        int64_t present;
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM pragma_table_info('capture_file') WHERE name = '%s'",
+                 flow_count_columns[i]);
+        if (pragma_int(s, sql, &present, err, errlen) < 0)
+            return -1;
+        if (present)
+            continue;
+        snprintf(sql, sizeof(sql),
+                 "ALTER TABLE capture_file ADD COLUMN %s INTEGER NOT NULL DEFAULT 0",
+                 flow_count_columns[i]);
+        if (exec(s, sql, err, errlen) < 0)
+            return -1;
+    }
+    return exec(s, "PRAGMA user_version = 3", err, errlen);
+}
+
+static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
 
 static int migrate(struct store *s, int64_t version, char *err, size_t errlen)
 {
     if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
         return -1;
     if ((version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
-        (version < 3 && exec(s, migrate_to_3, err, errlen) < 0)) {
+        (version < 3 && migrate_to_3(s, err, errlen) < 0) ||
+        (version < 4 && exec(s, migrate_to_4, err, errlen) < 0)) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -441,7 +483,8 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
         ((empty && create_schema(s, err, errlen) < 0) ||
          exec(s, "BEGIN IMMEDIATE", err, errlen) < 0 ||
          (!empty && version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
-         (!empty && version < 3 && exec(s, migrate_to_3, err, errlen) < 0) ||
+         (!empty && version < 3 && migrate_to_3(s, err, errlen) < 0) ||
+         (!empty && version < 4 && exec(s, migrate_to_4, err, errlen) < 0) ||
          register_kinds(s, err, errlen) < 0 || exec(s, "COMMIT", err, errlen) < 0 ||
          exec(s, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
          exec(s, "PRAGMA synchronous = NORMAL", err, errlen) < 0)) {
@@ -461,6 +504,7 @@ void store_close(struct store *s)
     if (!s)
         return;
     sqlite3_finalize(s->insert_row);
+    sqlite3_finalize(s->add_row);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -761,11 +805,17 @@ static int64_t floor_seconds(int64_t ns)
     return ns / 1000000000 - (ns % 1000000000 < 0);
 }
 
-static int insert_evidence(struct store *s, int64_t file_id, struct cube *cube)
+static int insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add)
 {
-    static const char sql[] =
+    static const char insert_sql[] =
         "INSERT INTO evidence (file_id, bin, remote, kind, value, count)"
         " VALUES (?, ?, ?, (SELECT id FROM evidence_kind WHERE name = ?), ?, ?)";
+    static const char add_sql[] =
+        "INSERT INTO evidence (file_id, bin, remote, kind, value, count)"
+        " VALUES (?, ?, ?, (SELECT id FROM evidence_kind WHERE name = ?), ?, ?)"
+        " ON CONFLICT (file_id, bin, remote, kind, value) DO UPDATE SET"
+        " count = count + excluded.count";
+    const char *sql = add ? add_sql : insert_sql;
     const struct evidence_table *table = cube_evidence(cube);
     size_t n = evidence_table_count(table);
     sqlite3_stmt *st;
@@ -794,9 +844,8 @@ static int insert_evidence(struct store *s, int64_t file_id, struct cube *cube)
     return 0;
 }
 
-static int insert_cube_rows(struct store *s, int64_t file_id, const struct cube *cube)
+static int insert_cube_rows(sqlite3_stmt *st, int64_t file_id, const struct cube *cube)
 {
-    sqlite3_stmt *st = s->insert_row;
     size_t rows = cube_row_count(cube);
     for (size_t i = 0; i < rows; i++) {
         const struct cube_row *row = cube_row_at((struct cube *)cube, (uint32_t)i);
@@ -828,24 +877,36 @@ static int insert_cube_rows(struct store *s, int64_t file_id, const struct cube 
 /* Rows of a cube that spilled are read back merged, a range of remotes at a time. */
 #define STORE_CHUNK_ROWS 65536
 
-static int insert_rows(struct store *s, int64_t file_id, struct cube *cube, char *err,
+/* Inserts cube's rows for file_id; add: onto rows of the same key already there (live). */
+static int insert_rows(struct store *s, int64_t file_id, struct cube *cube, bool add, char *err,
                        size_t errlen)
 {
     static const char sql[] =
         "INSERT INTO traffic (file_id, bin, sensor, remote, proto, initiator, service,"
         " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    if (!s->insert_row && sqlite3_prepare_v2(s->db, sql, -1, &s->insert_row, NULL) != SQLITE_OK)
+    static const char add_sql[] =
+        "INSERT INTO traffic (file_id, bin, sensor, remote, proto, initiator, service,"
+        " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT (file_id, bin, sensor, remote, proto, initiator, service) DO UPDATE SET"
+        " packets_in = packets_in + excluded.packets_in,"
+        " packets_out = packets_out + excluded.packets_out,"
+        " bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out,"
+        " flows = flows + excluded.flows, first_s = min(first_s, excluded.first_s),"
+        " last_s = max(last_s, excluded.last_s)";
+    sqlite3_stmt **st = add ? &s->add_row : &s->insert_row;
+    if (!*st && sqlite3_prepare_v2(s->db, add ? add_sql : sql, -1, st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot store a capture file", err, errlen);
     if (!cube_spilled(cube))
-        return insert_cube_rows(s, file_id, cube) < 0
+        return insert_cube_rows(*st, file_id, cube) < 0
                    ? fail_db(s, "cannot store a capture file", err, errlen)
                    : 0;
     struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, false, err, errlen);
     struct cube *chunk;
     int status = chunks ? 0 : -1;
     while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))
-        if (insert_cube_rows(s, file_id, chunk) < 0)
+        if (insert_cube_rows(*st, file_id, chunk) < 0)
             status = fail_db(s, "cannot store a capture file", err, errlen);
     cube_chunks_close(chunks);
     return status;
@@ -866,11 +927,11 @@ int store_put_file(struct store *s, const struct file_identity *id, const struct
         tx_rollback(s);
         return -1;
     }
-    if (insert_rows(s, file_id, (struct cube *)cube, err, errlen) < 0) {
+    if (insert_rows(s, file_id, (struct cube *)cube, false, err, errlen) < 0) {
         tx_rollback(s);
         return -1;
     }
-    if (insert_evidence(s, file_id, (struct cube *)cube) < 0) {
+    if (insert_evidence(s, file_id, (struct cube *)cube, false) < 0) {
         fail_db(s, "cannot store a capture file", err, errlen);
         tx_rollback(s);
         return -1;
@@ -882,11 +943,165 @@ int store_put_file(struct store *s, const struct file_identity *id, const struct
     return 0;
 }
 
+/* Adds a live commit's counts to the capture's row. */
+static int add_to_file_row(struct store *s, int64_t file_id, const struct input_stats *stats)
+{
+    static const char sql[] =
+        "UPDATE capture_file SET packets = packets + ?, truncated = truncated + ?,"
+        " malformed = malformed + ?, unsupported = unsupported + ?,"
+        " unsupported_link = unsupported_link + ?, not_ip = not_ip + ?,"
+        " not_sensor = not_sensor + ?, sensor_to_sensor = sensor_to_sensor + ?,"
+        " flows = flows + ?, flows_expired = flows_expired + ?,"
+        " flows_evicted = flows_evicted + ?, fragments_unmatched = fragments_unmatched + ?,"
+        " first_ns = CASE WHEN ?13 IS NULL THEN first_ns WHEN first_ns IS NULL THEN ?13"
+        "   ELSE min(first_ns, ?13) END,"
+        " last_ns = CASE WHEN ?14 IS NULL THEN last_ns WHEN last_ns IS NULL THEN ?14"
+        "   ELSE max(last_ns, ?14) END,"
+        " ingested_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+        " WHERE id = ?15";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    uint64_t unsupported_link = 0;
+    for (size_t i = 0; i < stats->unsupported_link_count; i++)
+        unsupported_link += stats->unsupported_links[i].packets;
+    const uint64_t counts[] = {
+        stats->packets,
+        stats->bad[DECODE_TRUNCATED],
+        stats->bad[DECODE_MALFORMED],
+        stats->bad[DECODE_UNSUPPORTED],
+        unsupported_link,
+        stats->bad[DECODE_NOT_IP],
+        stats->not_sensor,
+        stats->sensor_to_sensor,
+        stats->flows.flows,
+        stats->flows.expired,
+        stats->flows.evicted,
+        stats->flows.fragments_unmatched,
+    };
+    int n = 1;
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+        sqlite3_bind_int64(st, n++, (sqlite3_int64)counts[i]);
+    if (stats->packets && stats->first_ns <= stats->last_ns) {
+        sqlite3_bind_int64(st, 13, stats->first_ns);
+        sqlite3_bind_int64(st, 14, stats->last_ns);
+    }
+    sqlite3_bind_int64(st, 15, file_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE && sqlite3_changes(s->db) == 1 ? 0 : -1;
+}
+
+/* "2026-12-01T20:40:05Z" for ns since 1970 (UTC). */
+static void iso_time(int64_t ns, char *out, size_t outlen)
+{
+    time_t t = (time_t)(ns / 1000000000 - (ns % 1000000000 < 0));
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, outlen, "%lld", (long long)t);
+}
+
+/* The capture_file row of a live capture, made at its first commit. */
+static int new_live_row(struct store *s, const struct live_capture_info *info,
+                        const struct input_stats *stats, int64_t *file_id)
+{
+    struct file_identity id;
+    char started[32];
+    memset(&id, 0, sizeof(id));
+    iso_time(info->started_ns, started, sizeof(started));
+    snprintf(id.path, sizeof(id.path), "live:%s@%s", info->interface, started);
+    id.mtime_ns = info->started_ns;
+    /* No content to sample: the name stands for it, so that merges tell captures apart. */
+    unsigned char hash[STORE_FINGERPRINT_LEN / 2];
+    crypto_generichash(hash, sizeof(hash), (const unsigned char *)id.path, strlen(id.path), NULL,
+                       0);
+    to_hex(hash, sizeof(hash), id.fingerprint);
+    if (insert_file_row(s, &id, stats, NULL, file_id) < 0)
+        return -1;
+    static const char sql[] = "INSERT INTO live_capture (file_id, interface, filter, started_at,"
+                              " last_commit_at, commits) VALUES (?, ?, ?, ?, ?, 0)";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, *file_id);
+    sqlite3_bind_text(st, 2, info->interface, -1, SQLITE_STATIC);
+    if (info->filter)
+        sqlite3_bind_text(st, 3, info->filter, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, started, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, started, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Records one commit: what it brought and lost, and the capture's last commit. */
+static int record_commit(struct store *s, int64_t file_id, uint64_t packets, uint64_t kernel_drops,
+                         uint64_t interface_drops, bool stopped)
+{
+    static const char commit_sql[] =
+        "INSERT INTO live_commit (file_id, seq, committed_at, packets, kernel_drops,"
+        " interface_drops) VALUES (?1, (SELECT commits + 1 FROM live_capture WHERE file_id = ?1),"
+        " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?2, ?3, ?4)";
+    static const char capture_sql[] =
+        "UPDATE live_capture SET commits = commits + 1,"
+        " last_commit_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+        " stopped_at = CASE WHEN ?2 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END"
+        " WHERE file_id = ?1";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, commit_sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)packets);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)kernel_drops);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)interface_drops);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE || sqlite3_prepare_v2(s->db, capture_sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int(st, 2, stopped);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_put_live(struct store *s, const struct live_capture_info *info, int64_t *file_id,
+                   const struct input_stats *stats, struct cube *cube, uint64_t kernel_drops,
+                   uint64_t interface_drops, bool stopped, char *err, size_t errlen)
+{
+    int64_t id = *file_id;
+    if (tx_begin(s, err, errlen) < 0)
+        return -1;
+    if ((id == 0 ? new_live_row(s, info, stats, &id) : add_to_file_row(s, id, stats)) < 0) {
+        fail_db(s, "cannot store the live capture", err, errlen);
+        tx_rollback(s);
+        return -1;
+    }
+    if (insert_rows(s, id, cube, true, err, errlen) < 0) {
+        tx_rollback(s);
+        return -1;
+    }
+    if (insert_evidence(s, id, cube, true) < 0 ||
+        record_commit(s, id, stats->packets, kernel_drops, interface_drops, stopped) < 0) {
+        fail_db(s, "cannot store the live capture", err, errlen);
+        tx_rollback(s);
+        return -1;
+    }
+    if (tx_commit(s, err, errlen) < 0) {
+        tx_rollback(s);
+        return -1;
+    }
+    *file_id = id;
+    return 0;
+}
+
 int store_forget(struct store *s, const char *path, uint64_t *packets, char *err, size_t errlen)
 {
     char resolved[PATH_MAX], cwd[PATH_MAX];
     const char *key = path;
-    if (realpath(path, resolved))
+    if (strncmp(path, "live:", 5) == 0)
+        key = path; /* a live capture's name (store_put_live) is no path */
+    else if (realpath(path, resolved))
         key = resolved;
     else if (path[0] != '/' && getcwd(cwd, sizeof(cwd)) &&
              (size_t)snprintf(resolved, sizeof(resolved), "%s/%s", cwd, path) < sizeof(resolved))
@@ -1372,6 +1587,59 @@ static int read_files(struct store *s, struct input_stats *stats, struct stored_
     return 0;
 }
 
+/*
+ * The live captures: their count and drops into stats, and a line for each
+ * in the list of files (interface, start, last commit). A version 2 store
+ * opened for reading was upgraded, so the tables are there.
+ */
+static int read_live(struct store *s, struct input_stats *stats, struct stored_file *files,
+                     size_t file_count, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT f.path, l.interface, l.started_at, l.last_commit_at, l.commits, l.stopped_at,"
+        " (SELECT coalesce(sum(kernel_drops), 0) FROM live_commit c WHERE c.file_id = l.file_id),"
+        " (SELECT coalesce(sum(interface_drops), 0) FROM live_commit c"
+        "   WHERE c.file_id = l.file_id)"
+        " FROM live_capture l JOIN capture_file f ON f.id = l.file_id";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the live captures", err, errlen);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 0);
+        int64_t kernel = sqlite3_column_int64(st, 6), iface = sqlite3_column_int64(st, 7);
+        if (kernel < 0 || iface < 0) {
+            sqlite3_finalize(st);
+            return damaged(s, "live_commit", 0, "kernel_drops", err, errlen);
+        }
+        stats->live_captures++;
+        stats->kernel_drops += (uint64_t)kernel;
+        stats->interface_drops += (uint64_t)iface;
+        for (size_t i = 0; path && i < file_count; i++) {
+            if (strcmp(files[i].path, path) != 0)
+                continue;
+            const char *text[4];
+            for (int c = 0; c < 4; c++) {
+                text[c] = (const char *)sqlite3_column_text(st, c == 3 ? 5 : c + 1);
+                if (!text[c])
+                    text[c] = "";
+            }
+            char line[512];
+            snprintf(line, sizeof(line),
+                     "live on %s since %s, last commit %s (%lld commits%s%s), %lld dropped by "
+                     "the kernel",
+                     text[0], text[1], text[2], (long long)sqlite3_column_int64(st, 4),
+                     text[3][0] ? ", stopped " : ", running or killed", text[3], (long long)kernel);
+            free(files[i].live);
+            files[i].live = xstrdup(line);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot read the live captures", err, errlen);
+    return 0;
+}
+
 int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
                struct input_stats *stats, struct stored_file **files, size_t *file_count, char *err,
                size_t errlen)
@@ -1382,6 +1650,8 @@ int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
     if (exec(s, "BEGIN", err, errlen) < 0)
         return -1;
     int ret = read_files(s, stats, files, file_count, err, errlen);
+    if (ret == 0)
+        ret = read_live(s, stats, *files, *file_count, err, errlen);
     if (ret == 0)
         ret = load_rows(s, from_s, to_s, cube, err, errlen);
     if (ret == 0)
@@ -1437,6 +1707,7 @@ void store_files_free(struct stored_file *files, size_t count)
     for (size_t i = 0; i < count; i++) {
         free(files[i].path);
         free(files[i].error);
+        free(files[i].live);
     }
     free(files);
 }

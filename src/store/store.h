@@ -106,6 +106,25 @@ int store_batch_begin(struct store *store, char *err, size_t errlen);
 int store_batch_commit(struct store *store, char *err, size_t errlen);
 void store_batch_rollback(struct store *store);
 
+/* A live capture as the store keeps it (ingest --live). */
+struct live_capture_info {
+    const char *interface;
+    const char *filter; /* NULL: none */
+    int64_t started_ns;
+};
+
+/*
+ * Stores one commit of a live capture in one transaction. At the first
+ * (*file_id 0) the capture gets its capture_file row, named
+ * "live:IFACE@START" (UTC), and *file_id is set; later commits add their
+ * counts and rows to it (rows of one key add up). kernel_drops and
+ * interface_drops are what this commit's period lost; stopped marks the
+ * capture's end. Returns 0, or -1 with err (and the store as before).
+ */
+int store_put_live(struct store *store, const struct live_capture_info *info, int64_t *file_id,
+                   const struct input_stats *stats, struct cube *cube, uint64_t kernel_drops,
+                   uint64_t interface_drops, bool stopped, char *err, size_t errlen);
+
 /* Removes a file's contribution. Returns 1 when found, 0 when not, -1 on error. */
 int store_forget(struct store *store, const char *path, uint64_t *packets, char *err,
                  size_t errlen);
@@ -123,6 +142,7 @@ struct stored_file {
     int link_type;
     uint64_t packets;
     char *error; /* NULL when read to its end */
+    char *live;  /* a live capture: interface, start, last commit; else NULL */
 };
 
 /*

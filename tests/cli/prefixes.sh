@@ -41,5 +41,5 @@ cp "$w/s.db" "$w/old.db"
 sqlite3 "$w/old.db" 'DROP TABLE prefix_spec; PRAGMA user_version = 1;'
 "$HS" report --quiet --db "$w/old.db" --format json >/dev/null
 expect_eq old_store_report_exit "$?" 0
-expect_eq old_store_upgraded "$(sqlite3 "$w/old.db" 'PRAGMA user_version')" 2
+expect_eq old_store_upgraded "$(sqlite3 "$w/old.db" 'PRAGMA user_version')" 4
 check old_store_has_sets sqlite3 "$w/old.db" 'SELECT count(*) FROM prefix_spec'

@@ -58,6 +58,20 @@ expect_eq schema_store_new_only_exit "$?" 0
     --from 2009-03-01 --to 2009-04-30 --compare previous >"$w/r/store-previous.json" 2>"$w/err"
 expect_eq schema_store_previous_exit "$?" 0
 check schema_hour_bins_named grep -q '"bin": "2009-03-18T09:00+09:00"' "$w/r/hour.json"
+# A store holding a live capture (ingest --live, docs/live.md): its rows as
+# a commit leaves them, made here from a file's rows (capturing needs root).
+cp "$w/s.db" "$w/live.db"
+sqlite3 "$w/live.db" "PRAGMA foreign_keys = ON;
+    UPDATE capture_file SET path = 'live:eth1@2009-01-01T00:00:00Z', format = 'live'
+      WHERE id = (SELECT min(id) FROM capture_file);
+    INSERT INTO live_capture VALUES ((SELECT min(id) FROM capture_file), 'eth1', 'not port 22',
+      '2009-01-01T00:00:00Z', '2009-01-31T23:59:00Z', 2, NULL);
+    INSERT INTO live_commit VALUES ((SELECT min(id) FROM capture_file), 1, '2009-01-01T00:00:00Z',
+      0, 0, 0), ((SELECT min(id) FROM capture_file), 2, '2009-01-31T23:59:00Z', 1000, 5, 1);"
+"$HS" report --quiet --format json --db "$w/live.db" --group aws="$aws" >"$w/r/store-live.json" 2>"$w/err"
+expect_eq schema_store_live_exit "$?" 0
+expect_eq schema_store_live_drops "$(jq -c '.inputs.live' "$w/r/store-live.json")" \
+    '{"captures":1,"kernel_drops":5,"interface_drops":1}'
 
 # A capture of a link type honeyscope does not decode (IEEE 802.11, 105),
 # a cut one, one that is no capture, and one named twice.
