@@ -364,13 +364,21 @@ static int migrate_to_3(struct store *s, char *err, size_t errlen)
 
 static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
 
+/* Every step from version on, inside the caller's transaction: the one list of upgrades. */
+static int migrate_steps(struct store *s, int64_t version, char *err, size_t errlen)
+{
+    if ((version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
+        (version < 3 && migrate_to_3(s, err, errlen) < 0) ||
+        (version < 4 && exec(s, migrate_to_4, err, errlen) < 0))
+        return -1;
+    return 0;
+}
+
 static int migrate(struct store *s, int64_t version, char *err, size_t errlen)
 {
     if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
         return -1;
-    if ((version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
-        (version < 3 && migrate_to_3(s, err, errlen) < 0) ||
-        (version < 4 && exec(s, migrate_to_4, err, errlen) < 0)) {
+    if (migrate_steps(s, version, err, errlen) < 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -482,9 +490,7 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
     if (mode == STORE_WRITE &&
         ((empty && create_schema(s, err, errlen) < 0) ||
          exec(s, "BEGIN IMMEDIATE", err, errlen) < 0 ||
-         (!empty && version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
-         (!empty && version < 3 && migrate_to_3(s, err, errlen) < 0) ||
-         (!empty && version < 4 && exec(s, migrate_to_4, err, errlen) < 0) ||
+         (!empty && migrate_steps(s, version, err, errlen) < 0) ||
          register_kinds(s, err, errlen) < 0 || exec(s, "COMMIT", err, errlen) < 0 ||
          exec(s, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
          exec(s, "PRAGMA synchronous = NORMAL", err, errlen) < 0)) {

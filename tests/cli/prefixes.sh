@@ -43,3 +43,22 @@ sqlite3 "$w/old.db" 'DROP TABLE prefix_spec; PRAGMA user_version = 1;'
 expect_eq old_store_report_exit "$?" 0
 expect_eq old_store_upgraded "$(sqlite3 "$w/old.db" 'PRAGMA user_version')" 4
 check old_store_has_sets sqlite3 "$w/old.db" 'SELECT count(*) FROM prefix_spec'
+
+# A store of version 3 (flow-log counts, no live capture tables) is upgraded
+# when opened, for reading (a report, the same as before) and for writing.
+"$HS" report --quiet --db "$w/s.db" --format json >"$w/v4.json" 2>/dev/null
+for mode in read write; do
+    cp "$w/s.db" "$w/v3-$mode.db"
+    sqlite3 "$w/v3-$mode.db" 'DROP TABLE live_commit; DROP TABLE live_capture; PRAGMA user_version = 3;'
+    if [ "$mode" = read ]; then
+        "$HS" report --quiet --db "$w/v3-$mode.db" --format json >"$w/v3.json" 2>/dev/null
+        expect_eq v3_store_report_same "$(jq -c 'del(.input.db)' "$w/v3.json" | cksum)" \
+            "$(jq -c 'del(.input.db)' "$w/v4.json" | cksum)"
+    else
+        "$HS" prefixes remove --db "$w/v3-$mode.db" amazon 2>/dev/null
+        expect_eq v3_store_write_exit "$?" 0
+    fi
+    expect_eq "v3_store_upgraded_$mode" "$(sqlite3 "$w/v3-$mode.db" 'PRAGMA user_version')" 4
+    expect_eq "v3_store_live_tables_$mode" "$(sqlite3 "$w/v3-$mode.db" \
+        "SELECT count(*) FROM sqlite_schema WHERE name IN ('live_capture', 'live_commit')")" 2
+done
