@@ -192,6 +192,43 @@ static void report_table(struct csv *c, const struct report *r)
     }
 }
 
+/*
+ * What only some inputs have, as JSON's inputs.live, inputs.flow_logs and
+ * inputs.export: each table only when the report read such an input.
+ */
+static void input_source_tables(struct csv *c, const struct report *r)
+{
+    const struct input_stats *st = r->input->stats;
+    if (st->live_captures) {
+        table(c, "", "live", "captures,kernel_drops,interface_drops");
+        c_u64(c, st->live_captures);
+        c_count(c, st->kernel_drops);
+        c_count(c, st->interface_drops);
+        row_end(c);
+    }
+    size_t flow_files = report_flow_files(r->input);
+    if (flow_files || st->flow_records) {
+        uint64_t skipped = 0;
+        for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
+            skipped += st->flow_skipped[i];
+        table(c, "", "flow_logs", "files,records,covered,skipped");
+        c_u64(c, flow_files);
+        c_count(c, st->flow_records);
+        c_count(c, st->flow_covered);
+        c_count(c, skipped);
+        row_end(c);
+    }
+    if (st->export_datagrams) {
+        table(c, "", "export", "datagrams,lost_packets,lost_records,skipped,sampling_interval");
+        c_count(c, st->export_datagrams);
+        c_count(c, st->export_lost_packets);
+        c_count(c, st->export_lost_records);
+        c_count(c, st->export_skipped);
+        c_u64(c, st->sampling_interval);
+        row_end(c);
+    }
+}
+
 static void inputs_tables(struct csv *c, const struct report *r)
 {
     static const char cols[] =
@@ -251,6 +288,7 @@ static void inputs_tables(struct csv *c, const struct report *r)
         c_count(c, st->unsupported_links[i].packets);
         row_end(c);
     }
+    input_source_tables(c, r);
 }
 
 /* The routing snapshots (group empty), after the groups' own files. */

@@ -120,6 +120,11 @@ expect_eq live_ports "$(jq -c '[.groups[0].ports_in[] | [.proto, .port, .packets
 # 50 TCP and 30 UDP conversations, and one of the port-unreachable answers
 # (ICMP errors count as the sensor's answers to the remote, docs/semantics.md).
 expect_eq live_flows "$(jq '.groups[0].totals.flows' "$w/report.json")" 81
+# CSV's live table gives JSON's inputs.live.
+"$HS" report --db "$db" --quiet --format csv >"$w/report.csv"
+expect_eq live_csv_table "$(tr -d '\r' <"$w/report.csv" | sed -n '/^# table: live$/,/^$/p' | sed -n 3p)" \
+    "$(jq -r '.inputs.live | [.captures, .kernel_drops, .interface_drops] | join(",")' "$w/report.json")"
+expect_eq live_csv_captures "$(tr -d '\r' <"$w/report.csv" | sed -n '/^# table: live$/,/^$/p' | sed -n 3p | cut -d, -f1)" 1
 sleep 0.5
 kill -INT "$tcpdump_pid" 2>/dev/null
 wait "$tcpdump_ip" 2>/dev/null

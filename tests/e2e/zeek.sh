@@ -85,6 +85,10 @@ expect_eq zeek_bad_skipped "$(jq -c '.inputs.flow_logs.skipped' "$w/bad.json")" 
     '{"short":1,"unset":1,"value":3,"protocol":1,"utf8":1,"long":1,"header":0}'
 expect_eq zeek_bad_records "$(jq -c '[.inputs.flow_logs.records, .groups[0].totals.flows,
     .groups[0].totals.packets_in, .groups[0].totals.bytes_in]' "$w/bad.json")" '[2,2,3,260]'
+# CSV carries the same figures in its flow_logs table (the skipped lines summed).
+"$HS" report -q --sensor 192.0.2.0/24 --format csv "$w/bad.log" >"$w/bad.csv" 2>/dev/null
+expect_eq zeek_csv_flow_logs "$(tr -d '\r' <"$w/bad.csv" | sed -n '/^# table: flow_logs$/,/^$/p' | tr '\n' '|')" \
+    '# table: flow_logs|files,records,covered,skipped|1,2,0,8||'
 expect_eq zeek_bad_split "$(jq -c '[.groups[0].in_unsolicited[].category, .groups[0].in_unknown[].category]' \
     "$w/bad.json")" '["scan:tcp/23","unknown:tcp/445"]'
 # A long flow counts whole in the bin of its start.
