@@ -732,6 +732,34 @@ int store_flow_logs_overlapped(struct store *s, uint64_t *count, char *err, size
 
 /* ---- writing -------------------------------------------------------------------- */
 
+/*
+ * A file's packet counts in capture_file's column order (packets through
+ * fragments_unmatched): stored whole for a file, added for a live commit.
+ */
+#define PACKET_COUNTS 12
+
+static void packet_counts_of(const struct input_stats *stats, uint64_t out[PACKET_COUNTS])
+{
+    uint64_t unsupported_link = 0;
+    for (size_t i = 0; i < stats->unsupported_link_count; i++)
+        unsupported_link += stats->unsupported_links[i].packets;
+    const uint64_t counts[PACKET_COUNTS] = {
+        stats->packets,
+        stats->bad[DECODE_TRUNCATED],
+        stats->bad[DECODE_MALFORMED],
+        stats->bad[DECODE_UNSUPPORTED],
+        unsupported_link,
+        stats->bad[DECODE_NOT_IP],
+        stats->not_sensor,
+        stats->sensor_to_sensor,
+        stats->flows.flows,
+        stats->flows.expired,
+        stats->flows.evicted,
+        stats->flows.fragments_unmatched,
+    };
+    memcpy(out, counts, sizeof(counts));
+}
+
 static int insert_file_row(struct store *s, const struct file_identity *id,
                            const struct input_stats *stats, const char *error, int64_t *new_id)
 {
@@ -747,9 +775,7 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     bool any = stats->packets && stats->first_ns <= stats->last_ns;
-    uint64_t unsupported_link = 0, flow_skipped = 0;
-    for (size_t i = 0; i < stats->unsupported_link_count; i++)
-        unsupported_link += stats->unsupported_links[i].packets;
+    uint64_t flow_skipped = 0;
     for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
         flow_skipped += stats->flow_skipped[i];
     int n = 1;
@@ -771,27 +797,15 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         sqlite3_bind_null(st, n++);
         sqlite3_bind_null(st, n++);
     }
+    uint64_t packet_counts[PACKET_COUNTS];
+    packet_counts_of(stats, packet_counts);
+    for (size_t i = 0; i < PACKET_COUNTS; i++)
+        sqlite3_bind_int64(st, n++, (sqlite3_int64)packet_counts[i]);
     const uint64_t counts[] = {
-        stats->packets,
-        stats->bad[DECODE_TRUNCATED],
-        stats->bad[DECODE_MALFORMED],
-        stats->bad[DECODE_UNSUPPORTED],
-        unsupported_link,
-        stats->bad[DECODE_NOT_IP],
-        stats->not_sensor,
-        stats->sensor_to_sensor,
-        stats->flows.flows,
-        stats->flows.expired,
-        stats->flows.evicted,
-        stats->flows.fragments_unmatched,
-        stats->flow_records,
-        flow_skipped,
-        stats->flow_covered,
-        stats->export_datagrams,
-        stats->export_lost_packets,
-        stats->export_lost_records,
-        stats->export_skipped,
-        stats->sampling_interval,
+        stats->flow_records,        flow_skipped,
+        stats->flow_covered,        stats->export_datagrams,
+        stats->export_lost_packets, stats->export_lost_records,
+        stats->export_skipped,      stats->sampling_interval,
     };
     for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
         sqlite3_bind_int64(st, n++, (sqlite3_int64)counts[i]);
@@ -968,26 +982,10 @@ static int add_to_file_row(struct store *s, int64_t file_id, const struct input_
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
-    uint64_t unsupported_link = 0;
-    for (size_t i = 0; i < stats->unsupported_link_count; i++)
-        unsupported_link += stats->unsupported_links[i].packets;
-    const uint64_t counts[] = {
-        stats->packets,
-        stats->bad[DECODE_TRUNCATED],
-        stats->bad[DECODE_MALFORMED],
-        stats->bad[DECODE_UNSUPPORTED],
-        unsupported_link,
-        stats->bad[DECODE_NOT_IP],
-        stats->not_sensor,
-        stats->sensor_to_sensor,
-        stats->flows.flows,
-        stats->flows.expired,
-        stats->flows.evicted,
-        stats->flows.fragments_unmatched,
-    };
-    int n = 1;
-    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-        sqlite3_bind_int64(st, n++, (sqlite3_int64)counts[i]);
+    uint64_t counts[PACKET_COUNTS];
+    packet_counts_of(stats, counts);
+    for (size_t i = 0; i < PACKET_COUNTS; i++)
+        sqlite3_bind_int64(st, (int)i + 1, (sqlite3_int64)counts[i]);
     if (stats->packets && stats->first_ns <= stats->last_ns) {
         sqlite3_bind_int64(st, 13, stats->first_ns);
         sqlite3_bind_int64(st, 14, stats->last_ns);
