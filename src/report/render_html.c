@@ -21,6 +21,7 @@
 
 #include "../capture/capture.h"
 #include "../common/xalloc.h"
+#include "render_html_int.h"
 #include "report_int.h"
 
 #define EN_DASH "\xe2\x80\x93"
@@ -28,27 +29,12 @@
 
 /* Time charts share one geometry, so their x axes line up down the page. */
 #define WIDE_W 960
-#define PLOT_LEFT 104
-#define PLOT_RIGHT 24
-#define AXIS_BELOW 40
 #define HOVER_MAX_BINS 2000 /* per-bin tooltips up to this many bins */
-#define HBAR_ROWS 15        /* rows of a share bar chart */
 #define FILES_SHOWN 12
-/* A bin at least this wide (px) is drawn as bars: a line through one or two
- * bins is a point nobody sees. */
-#define BAR_MIN_BIN_W 12.0
-#define BAR_MAX_W 56.0
-#define BAR_VALUES_MAX_BINS 4 /* bars this few carry their values */
-#define COMPARE_AXIS_H 40     /* room under a chart for the compared period's axis */
+#define COMPARE_AXIS_H 40 /* room under a chart for the compared period's axis */
 /* Rows of a table on the page; the JSON and CSV reports have every row. */
 #define TABLE_ROWS_MAX 100
 #define SERIES_ROWS_MAX 400 /* rows of the numbers per bin before they are summed */
-
-struct page {
-    FILE *out;
-    const struct report *r;
-    bool mask;
-};
 
 static const char *const activity_titles[ACTIVITY_COUNT] = {
     "spam (SMTP)", "DNS", "ICMP scan", "HTTP download", "other",
@@ -63,30 +49,10 @@ static const char *const list_headings[LIST_COUNT] = {
 
 /* ---- small writers -------------------------------------------------------- */
 
-static void esc(const struct page *p, const char *s)
-{
-    html_escape(p->out, s ? s : "");
-}
-
-/* 1234567 as "1,234,567". */
-static const char *num(uint64_t v, char buf[32])
-{
-    char digits[24];
-    int n = snprintf(digits, sizeof(digits), "%" PRIu64, v);
-    size_t o = 0;
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 static void td_num(const struct page *p, uint64_t v)
 {
     char buf[32];
-    fprintf(p->out, "<td class=\"n\">%s</td>", num(v, buf));
+    fprintf(p->out, "<td class=\"n\">%s</td>", page_num(v, buf));
 }
 
 static void td_share(const struct page *p, double share)
@@ -103,7 +69,7 @@ static void td_index(const struct page *p, double v)
 static void td_text(const struct page *p, const char *s)
 {
     fputs("<td class=\"w\">", p->out);
-    esc(p, s);
+    page_esc(p, s);
     fputs("</td>", p->out);
 }
 
@@ -259,7 +225,7 @@ static void page_head(const struct page *p)
           p->out);
     for (size_t g = 0; g < r->group_count; g++) {
         fputs(g ? ", " : "", p->out);
-        esc(p, r->groups[g].group->name);
+        page_esc(p, r->groups[g].group->name);
     }
     fprintf(p->out, ", %s</title>\n<style>\n", period);
     for (size_t i = 0; page_css[i]; i++)
@@ -282,7 +248,7 @@ static void sensor_line(const struct page *p)
         fputs("(none)", p->out);
     if (in->sensor_detection) {
         fputs("<br><span class=\"note\">", p->out);
-        esc(p, in->sensor_detection);
+        page_esc(p, in->sensor_detection);
         fputs("</span>", p->out);
     }
 }
@@ -299,19 +265,19 @@ static void files_table(const struct page *p)
         fputs("<td>", p->out);
         if (f->format[0])
             fprintf(p->out, "%s, %s, %s packets", f->format, report_file_link_name(f),
-                    num(f->packets, buf));
+                    page_num(f->packets, buf));
         if (f->error) {
             fputs(f->format[0] ? "; " : "", p->out);
             fputs("<b>failed:</b> ", p->out);
-            esc(p, f->error);
+            page_esc(p, f->error);
         }
         if (f->same_as) {
             fputs("skipped: same content as ", p->out);
-            esc(p, f->same_as);
+            page_esc(p, f->same_as);
         }
         if (f->live) {
             fputs("; ", p->out);
-            esc(p, f->live);
+            page_esc(p, f->live);
         }
         fputs("</td></tr>\n", p->out);
     }
@@ -323,13 +289,13 @@ static void files_table(const struct page *p)
                 "<p class=\"note\">%zu flow log%s, %s records (%s left out: a capture covers "
                 "them). Flows carry no payload: evidence and fingerprints come from captures "
                 "only.</p>\n",
-                flow_files, flow_files == 1 ? "" : "s", num(st->flow_records, buf),
-                num(st->flow_covered, buf2));
+                flow_files, flow_files == 1 ? "" : "s", page_num(st->flow_records, buf),
+                page_num(st->flow_covered, buf2));
         if (st->export_datagrams)
             fprintf(p->out,
                     "<p class=\"note\">Collected: %s export datagrams; lost (sequence gaps) "
                     "%" PRIu64 " export packets and %" PRIu64 " flow records.</p>\n",
-                    num(st->export_datagrams, buf), st->export_lost_packets,
+                    page_num(st->export_datagrams, buf), st->export_lost_packets,
                     st->export_lost_records);
         if (st->sampling_interval)
             fprintf(p->out,
@@ -355,7 +321,7 @@ static void page_header(const struct page *p)
     fputs("<header>\n<h1>What the sensor exchanged with ", p->out);
     for (size_t g = 0; g < r->group_count; g++) {
         fputs(g == 0 ? "" : g + 1 == r->group_count ? " and " : ", ", p->out);
-        esc(p, r->groups[g].group->name);
+        page_esc(p, r->groups[g].group->name);
     }
     fprintf(p->out, "</h1>\n<p class=\"lead\">%s, by %s (UTC%s); shares of %s</p>\n", period,
             bin_unit(r), zone, metric_name(r->options.metric));
@@ -378,7 +344,7 @@ static void page_header(const struct page *p)
         fprintf(p->out, "%" PRIu64 " capture file%s", st->files, st->files == 1 ? "" : "s");
     } else {
         fprintf(p->out, "%" PRIu64 " file%s, ", st->files, st->files == 1 ? "" : "s");
-        fprintf(p->out, "%s packets", num(st->packets, buf));
+        fprintf(p->out, "%s packets", page_num(st->packets, buf));
         if (st->packets && st->first_ns <= st->last_ns) {
             format_time(r, st->first_ns, a, sizeof(a));
             format_time(r, st->last_ns, b, sizeof(b));
@@ -401,24 +367,24 @@ static void page_header(const struct page *p)
                     ", by the interface: %" PRIu64 "</dd>\n",
                     st->live_captures, st->live_captures == 1 ? "" : "s", st->kernel_drops,
                     st->interface_drops);
-        fprintf(p->out, "<dt>Flows</dt><dd>%s started", num(st->flows.flows, buf));
+        fprintf(p->out, "<dt>Flows</dt><dd>%s started", page_num(st->flows.flows, buf));
         fprintf(p->out, ", %" PRIu64 " evicted early (table full)</dd>\n", st->flows.evicted);
     }
     if (r->input->routing_source) {
         fputs("<dt>Routing</dt><dd>", p->out);
-        esc(p, report_path(r, r->input->routing_source));
+        page_esc(p, report_path(r, r->input->routing_source));
         fputs("</dd>\n", p->out);
     }
     if (r->origins.mmdb) {
         fputs("<dt>AS database</dt><dd>", p->out);
-        esc(p, report_path(r, mmdb_source_path(r->origins.mmdb)));
+        page_esc(p, report_path(r, mmdb_source_path(r->origins.mmdb)));
         fputs(" (", p->out);
-        esc(p, mmdb_source_type(r->origins.mmdb));
+        page_esc(p, mmdb_source_type(r->origins.mmdb));
         fputs(")</dd>\n", p->out);
     }
     if (r->input->asnames_source) {
         fputs("<dt>AS names</dt><dd>", p->out);
-        esc(p, report_path(r, r->input->asnames_source));
+        page_esc(p, report_path(r, r->input->asnames_source));
         fputs("</dd>\n", p->out);
     }
     double no_origin = report_no_origin_share(r);
@@ -427,7 +393,7 @@ static void page_header(const struct page *p)
                 r->options.metric == METRIC_BYTES ? "bytes" : "packets");
     for (size_t i = 0; i < r->warning_count; i++) {
         fputs("<dt class=\"warning\">Warning</dt><dd class=\"warning\">", p->out);
-        esc(p, r->warnings[i]);
+        page_esc(p, r->warnings[i]);
         fputs("</dd>\n", p->out);
     }
     fputs("</dl>\n", p->out);
@@ -435,7 +401,7 @@ static void page_header(const struct page *p)
         fputs("<nav class=\"toc\"><a href=\"#summary\">Summary</a> Groups: ", p->out);
         for (size_t g = 0; g < r->group_count; g++) {
             fprintf(p->out, "<a href=\"#group-%zu\">", g + 1);
-            esc(p, r->groups[g].group->name);
+            page_esc(p, r->groups[g].group->name);
             fputs("</a>", p->out);
         }
         fputs("</nav>\n", p->out);
@@ -443,450 +409,19 @@ static void page_header(const struct page *p)
     fputs("</header>\n", p->out);
 }
 
-/* ---- chart geometry -------------------------------------------------------- */
-
-struct frame {
-    int w, h;                        /* the SVG's viewBox */
-    double left, top, width, height; /* the plot area */
-    size_t bins;                     /* x domain: bins 0..bins-1 */
-    double ymax, ystep;
-};
-
-/* A round step and top for an axis from 0 to max, about five steps. */
-static void nice_scale(double max, bool integers, double *top, double *step)
-{
-    if (!(max > 0))
-        max = integers ? 4 : 1;
-    /* max > 0 here, so raw > 0 (cppcheck takes max / 5 for integer division). */
-    // cppcheck-suppress invalidFunctionArg
-    double raw = max / 5, mag = pow(10, floor(log10(raw))), norm = raw / mag, s;
-    if (norm <= 1)
-        s = 1;
-    else if (norm <= 2)
-        s = 2;
-    else if (norm <= 2.5 && (!integers || mag >= 10))
-        s = 2.5;
-    else if (norm <= 5)
-        s = 5;
-    else
-        s = 10;
-    s *= mag;
-    if (integers && s < 1)
-        s = 1;
-    *step = s;
-    *top = ceil(max / s - 1e-9) * s;
-}
-
-static void frame_init(struct frame *f, int w, int h, size_t bins, double max, bool integers)
-{
-    f->w = w;
-    f->h = h;
-    f->left = PLOT_LEFT;
-    f->top = 10;
-    f->width = w - PLOT_LEFT - PLOT_RIGHT;
-    f->height = h - 10 - AXIS_BELOW;
-    f->bins = bins ? bins : 1;
-    nice_scale(max, integers, &f->ymax, &f->ystep);
-}
-
-static double bin_w(const struct frame *f)
-{
-    return f->width / (double)f->bins;
-}
-
-static double fx(const struct frame *f, size_t i) /* centre of bin i */
-{
-    return f->left + ((double)i + 0.5) * bin_w(f);
-}
-
-static double fy(const struct frame *f, double v)
-{
-    double t = f->ymax > 0 ? v / f->ymax : 0;
-    if (t > 1)
-        t = 1;
-    return f->top + f->height - t * f->height;
-}
-
-static void svg_begin(const struct page *p, int w, int h, const char *cls, const char *label)
-{
-    fprintf(p->out, "<svg class=\"chart%s%s\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"",
-            cls ? " " : "", cls ? cls : "", w, h);
-    esc(p, label);
-    fputs("\">\n", p->out);
-}
-
-/* Axis numbers: 1500, 15k, 2.5M. */
-static void axis_number(double v, char *buf, size_t len)
-{
-    double a = fabs(v);
-    if (a >= 1e9)
-        snprintf(buf, len, "%gG", v / 1e9);
-    else if (a >= 1e6)
-        snprintf(buf, len, "%gM", v / 1e6);
-    else if (a >= 1e4)
-        snprintf(buf, len, "%gk", v / 1e3);
-    else
-        snprintf(buf, len, "%g", v);
-}
-
-static void y_axis(const struct page *p, const struct frame *f, const char *title)
-{
-    char buf[32];
-    for (int i = 0;; i++) {
-        double v = i * f->ystep;
-        if (v > f->ymax + f->ystep * 1e-6)
-            break;
-        double y = fy(f, v);
-        fprintf(p->out, "<line class=\"%s\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
-                i ? "gl" : "ax", f->left, f->left + f->width, y, y);
-        axis_number(v, buf, sizeof(buf));
-        fprintf(p->out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", f->left - 8,
-                y + 4, buf);
-    }
-    fprintf(p->out,
-            "<text class=\"t\" transform=\"translate(%d %.1f) rotate(-90)\" "
-            "text-anchor=\"middle\">",
-            (int)f->left - 50, f->top + f->height / 2);
-    esc(p, title);
-    fputs("</text>\n", p->out);
-}
-
-/* ---- the time axis ---------------------------------------------------------- */
-
-enum tick_level { TICK_YEAR, TICK_QUARTER, TICK_MONTH, TICK_WEEK, TICK_DAY, TICK_6H, TICK_3H };
-
-static enum tick_level tick_level_for(double days)
-{
-    if (days > 1500)
-        return TICK_YEAR;
-    if (days > 500)
-        return TICK_QUARTER;
-    if (days > 80)
-        return TICK_MONTH;
-    if (days > 15)
-        return TICK_WEEK;
-    if (days > 3)
-        return TICK_DAY;
-    if (days > 1)
-        return TICK_6H;
-    return TICK_3H;
-}
-
-static bool is_tick(const struct tm *tm, enum tick_level level)
-{
-    bool midnight = tm->tm_hour == 0 && tm->tm_min == 0;
-    switch (level) {
-    case TICK_YEAR:
-        return midnight && tm->tm_mday == 1 && tm->tm_mon == 0;
-    case TICK_QUARTER:
-        return midnight && tm->tm_mday == 1 && tm->tm_mon % 3 == 0;
-    case TICK_MONTH:
-        return midnight && tm->tm_mday == 1;
-    case TICK_WEEK:
-        return midnight && (tm->tm_mday - 1) % 7 == 0 && tm->tm_mday < 29;
-    case TICK_DAY:
-        return midnight;
-    case TICK_6H:
-        return tm->tm_min == 0 && tm->tm_hour % 6 == 0;
-    default:
-        return tm->tm_min == 0 && tm->tm_hour % 3 == 0;
-    }
-}
-
-/*
- * A week or month bin rarely starts on the 1st of a month or a year: it
- * carries the tick when the month, quarter or year differs from the
- * previous bin's (key holds the previous one; LONG_MIN before the first).
- */
-static bool calendar_tick(const struct tm *tm, enum tick_level level, long *key)
-{
-    long month = (long)tm->tm_year * 12 + tm->tm_mon;
-    long here = level == TICK_YEAR      ? month / 12
-                : level == TICK_QUARTER ? month / 3
-                : level == TICK_MONTH   ? month
-                                        : *key + 1; /* every week bin */
-    bool first = *key == LONG_MIN;
-    bool tick = !first && here != *key;
-    *key = here;
-    return tick || (first && is_tick(tm, level));
-}
-
-static const char *const month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-static void local_tm(const struct report *r, int64_t s, struct tm *tm)
-{
-    time_t t = (time_t)(s + r->options.clock.offset_s);
-    if (!gmtime_r(&t, tm))
-        memset(tm, 0, sizeof(*tm));
-}
-
-/* The context row under a tick row: the year, month or day the ticks sit in. */
-static void axis_context(enum tick_level level, const struct tm *tm, char *buf, size_t len)
-{
-    switch (level) {
-    case TICK_YEAR:
-    case TICK_QUARTER:
-    case TICK_MONTH:
-        snprintf(buf, len, "%d", tm->tm_year + 1900);
-        break;
-    case TICK_WEEK:
-    case TICK_DAY:
-        snprintf(buf, len, "%s %d", month_names[tm->tm_mon], tm->tm_year + 1900);
-        break;
-    default:
-        snprintf(buf, len, "%s %d, %d", month_names[tm->tm_mon], tm->tm_mday, tm->tm_year + 1900);
-        break;
-    }
-}
-
-/* The short label of a tick: a year, a month, a day of the month or an hour. */
-static void axis_tick(enum tick_level level, const struct tm *tm, char *buf, size_t len)
-{
-    switch (level) {
-    case TICK_YEAR:
-        snprintf(buf, len, "%d", tm->tm_year + 1900);
-        break;
-    case TICK_QUARTER:
-    case TICK_MONTH:
-        snprintf(buf, len, "%s", month_names[tm->tm_mon]);
-        break;
-    case TICK_WEEK:
-    case TICK_DAY:
-        snprintf(buf, len, "%d", tm->tm_mday);
-        break;
-    default:
-        snprintf(buf, len, "%02d:00", tm->tm_hour);
-        break;
-    }
-}
-
-/* About how wide a context label is, with the space it keeps from the next. */
-static double context_width(const char *text)
-{
-    return 10.0 + 7.0 * (double)strlen(text);
-}
-
-static void context_label(const struct page *p, double x, double base, const char *text,
-                          double *last, double *last_w)
-{
-    fprintf(p->out, "<text class=\"t\" x=\"%.1f\" y=\"%.1f\">%s</text>", x, base + 32, text);
-    *last = x;
-    *last_w = context_width(text);
-}
-
-/*
- * Ticks and labels for the period of r, its nbins bins from the left of the
- * plot, `below` px under the plot: one row of short labels (years, months,
- * days or hours) and, under it, the wider context (the year, the month, the
- * date) at the first bin and wherever it changes, so every year the axis
- * spans is named. lead, when not NULL, names the period in the margin.
- * Labels that would collide are left out.
- */
-static void x_axis(const struct page *p, const struct frame *f, const struct report *r,
-                   size_t nbins, double below, const char *lead)
-{
-    const int64_t width = r->options.clock.width_s;
-    const enum bin_unit unit = r->options.clock.unit;
-    double days = (double)(r->period_end - r->period_start) / 86400.0;
-    enum tick_level level = tick_level_for(days);
-    /* Day bins have no hours: a one-day chart reads "9" and "Mar 2018", not "00:00";
-     * week and month bins have no finer ticks than themselves. */
-    if (width >= 86400 && level > TICK_DAY)
-        level = TICK_DAY;
-    if (unit == BIN_WEEK && level > TICK_WEEK)
-        level = TICK_WEEK;
-    if (unit == BIN_MONTH && level > TICK_MONTH)
-        level = TICK_MONTH;
-    bool centred = width >= 86400 && (level == TICK_DAY || level == TICK_WEEK ||
-                                      (unit == BIN_MONTH && level == TICK_MONTH));
-    long previous_key = LONG_MIN;
-    double last1 = -1e9, last2 = -1e9, last2_w = 0, base = f->top + f->height + below;
-    size_t shown = nbins < f->bins ? nbins : f->bins;
-    char context[32] = "", first_context[32] = "", row1[16], row2[32];
-    int ticks = 0;
-
-    fprintf(p->out, "<line class=\"ax\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>\n",
-            f->left, below > 0 ? f->left + (double)shown * bin_w(f) : f->left + f->width, base,
-            base);
-    if (lead) { /* on the context row, clear of a tick label at the plot's edge */
-        fprintf(p->out, "<text class=\"t\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", f->left - 8,
-                base + 32);
-        esc(p, lead);
-        fputs("</text>\n", p->out);
-    }
-    for (size_t i = 0; i < shown; i++) {
-        struct tm tm;
-        local_tm(r, r->bins[i], &tm);
-        bool tick =
-            unit == BIN_FIXED ? is_tick(&tm, level) : calendar_tick(&tm, level, &previous_key);
-        tick = tick || (i + 1 == nbins && ticks == 0);
-        char here[32];
-        axis_context(level, &tm, here, sizeof(here));
-        /* The year names itself on a year tick; elsewhere it goes in the context row. */
-        bool new_context = strcmp(here, context) != 0 && !(tick && level == TICK_YEAR);
-        if (!tick && !(i == 0 && new_context))
-            continue;
-        double x = centred ? fx(f, i) : f->left + (double)i * bin_w(f);
-        row1[0] = row2[0] = '\0';
-        if (tick)
-            axis_tick(level, &tm, row1, sizeof(row1));
-        if (new_context)
-            snprintf(row2, sizeof(row2), "%s", here);
-        snprintf(context, sizeof(context), "%s", here);
-        if (tick) {
-            ticks++;
-            fprintf(p->out, "<line class=\"ax\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>",
-                    x, x, base, base + 4);
-            bool room = x - last1 >= 8.0 + 6.5 * (double)strlen(row1);
-            if (i && room && below == 0) /* a faint guide up the plot at each labelled tick */
-                fprintf(p->out,
-                        "<line class=\"gl\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", x,
-                        x, f->top, base);
-            if (room) {
-                fprintf(p->out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>", x,
-                        base + 16, row1);
-                last1 = x;
-            }
-        }
-        double x2 = x - (centred ? bin_w(f) / 2 : 0);
-        if (row2[0] && i == 0 && !tick) {
-            /* The first bin's context gives way if the next one comes too soon. */
-            snprintf(first_context, sizeof(first_context), "%s", row2);
-            continue;
-        }
-        if (row2[0] && first_context[0]) {
-            if (x2 - f->left >= context_width(first_context))
-                context_label(p, f->left, base, first_context, &last2, &last2_w);
-            first_context[0] = '\0';
-        }
-        if (row2[0] && x2 - last2 >= last2_w)
-            context_label(p, x2, base, row2, &last2, &last2_w);
-        fputc('\n', p->out);
-    }
-    if (first_context[0])
-        context_label(p, f->left, base, first_context, &last2, &last2_w);
-}
-
-/* ---- chart marks ------------------------------------------------------------ */
-
-static void polyline(const struct page *p, const struct frame *f, const double *v, size_t n,
-                     const char *cls)
-{
-    if (!n)
-        return;
-    fprintf(p->out, "<polyline class=\"%s\" points=\"", cls);
-    for (size_t i = 0; i < n && i < f->bins; i++)
-        fprintf(p->out, "%s%.1f,%.1f", i ? " " : "", fx(f, i), fy(f, v[i]));
-    fputs("\"/>\n", p->out);
-}
-
-static void area(const struct page *p, const struct frame *f, const double *v, size_t n,
-                 const char *cls)
-{
-    if (!n)
-        return;
-    size_t m = n < f->bins ? n : f->bins;
-    fprintf(p->out, "<path class=\"%s\" d=\"M%.1f,%.1f", cls, fx(f, 0), fy(f, 0));
-    for (size_t i = 0; i < m; i++)
-        fprintf(p->out, "L%.1f,%.1f", fx(f, i), fy(f, v[i]));
-    fprintf(p->out, "L%.1f,%.1fZ\"/>\n", fx(f, m - 1), fy(f, 0));
-}
-
-/* Columns from lower[i] (NULL: 0) to lower[i] + v[i]; cls_of picks a class per bin. */
-static void columns(const struct page *p, const struct frame *f, const double *lower,
-                    const double *v, size_t n, const char *cls, const unsigned char *alt,
-                    const char *alt_cls)
-{
-    double w = bin_w(f), gap = w > 4 ? w * 0.18 : w > 1.6 ? 0.4 : 0;
-    /* A few bins make columns, not walls: no wider than the two bars of a bin. */
-    if (w - gap > 2 * BAR_MAX_W)
-        gap = w - 2 * BAR_MAX_W;
-    for (size_t i = 0; i < n && i < f->bins; i++) {
-        double lo = lower ? lower[i] : 0;
-        if (!(v[i] > 0))
-            continue;
-        double y1 = fy(f, lo + v[i]), y0 = fy(f, lo);
-        fprintf(p->out, "<rect class=\"%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"/>",
-                alt && alt[i] ? alt_cls : cls, f->left + (double)i * w + gap / 2, y1,
-                w - gap > 0.5 ? w - gap : 0.5, y0 - y1 > 0.6 ? y0 - y1 : 0.6);
-    }
-    fputc('\n', p->out);
-}
-
 /* Burst bins: a pale band up the plot and a mark above it. */
 static void burst_bands(const struct page *p, const struct frame *f, const struct group_report *gr)
 {
-    double w = bin_w(f), bw = w > 3 ? w : 3;
+    double w = chart_bin_w(f), bw = w > 3 ? w : 3;
     for (size_t i = 0; i < gr->series_count && i < f->bins; i++) {
         if (!gr->series[i].burst)
             continue;
-        double x = fx(f, i);
+        double x = chart_x(f, i);
         fprintf(p->out,
                 "<rect class=\"band\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\"/>"
                 "<path class=\"bm\" d=\"M%.1f,%.1fl-4,-7h8z\"/>\n",
                 x - bw / 2, f->top, bw, f->height, x, f->top);
     }
-}
-
-/* Whether bins are wide enough to be drawn as bars. */
-static bool bars_fit(const struct frame *f)
-{
-    return bin_w(f) >= BAR_MIN_BIN_W;
-}
-
-/* A bar's width: two share a bin, and one bin of a period stays a bar, not a wall. */
-static double bar_w(const struct frame *f)
-{
-    double w = bin_w(f) * 0.4;
-    return w < BAR_MAX_W ? w : BAR_MAX_W;
-}
-
-/* Where the bar of series 0 (left) or 1 (right) of bin i starts. */
-static double bar_x(const struct frame *f, size_t i, int side)
-{
-    return fx(f, i) - bar_w(f) + side * bar_w(f);
-}
-
-/* One bar from 0 to v; at least a pixel high, so no bin with traffic looks empty. */
-static void bar_rect(const struct page *p, const struct frame *f, size_t i, int side, double v,
-                     const char *cls)
-{
-    if (!(v > 0))
-        return;
-    double y = fy(f, v), h = f->top + f->height - y;
-    if (h < 1) {
-        h = 1;
-        y = f->top + f->height - 1;
-    }
-    fprintf(p->out, "<rect class=\"%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"/>",
-            cls, bar_x(f, i, side), y, bar_w(f), h);
-}
-
-/* The value over a bar, when there are few enough bars to read them. */
-static void bar_value(const struct page *p, const struct frame *f, size_t i, int side, double v)
-{
-    char buf[32];
-    if (f->bins > BAR_VALUES_MAX_BINS || !(v > 0))
-        return;
-    if (p->mask)
-        snprintf(buf, sizeof(buf), "%.1f", v);
-    else
-        num((uint64_t)v, buf);
-    fprintf(p->out, "<text class=\"v\" x=\"%.2f\" y=\"%.2f\" text-anchor=\"middle\">%s</text>",
-            bar_x(f, i, side) + bar_w(f) / 2, fy(f, v) - 4, buf);
-}
-
-/*
- * A burst marker pointing down at the value it belongs to, at the x where
- * that period's received traffic is drawn: filled for this period, hollow
- * for the compared one, so neither sits on the other's spike.
- */
-static void burst_marker(const struct page *p, const struct frame *f, size_t i, double v,
-                         const char *cls)
-{
-    double x = bars_fit(f) ? bar_x(f, i, 0) + bar_w(f) / 2 : fx(f, i);
-    fprintf(p->out, "<path class=\"%s\" d=\"M%.1f,%.1fl-4,-7h8z\"/>", cls, x, fy(f, v) - 2);
 }
 
 /* ---- per-bin hover titles ------------------------------------------------------ */
@@ -911,8 +446,8 @@ static void hover_values(const struct hover *h, size_t i, int what)
             fprintf(p->out, ": received %.1f, sent %.1f (index)",
                     volume(pt, m, true) * h->scale_volume, volume(pt, m, false) * h->scale_volume);
         else
-            fprintf(p->out, ": received %s, sent %s %s", num((uint64_t)volume(pt, m, true), a),
-                    num((uint64_t)volume(pt, m, false), b), metric_name(m));
+            fprintf(p->out, ": received %s, sent %s %s", page_num((uint64_t)volume(pt, m, true), a),
+                    page_num((uint64_t)volume(pt, m, false), b), metric_name(m));
         if (h->cmp && i < h->cmp->series_count) {
             const struct series_point *c = &h->cmp->series[i];
             format_bin(p->r->compare, c->bin, name, sizeof(name));
@@ -922,8 +457,8 @@ static void hover_values(const struct hover *h, size_t i, int what)
                         volume(c, m, false) * h->scale_volume);
             else
                 fprintf(p->out, "; compared (%s): received %s, sent %s", name,
-                        num((uint64_t)volume(c, m, true), a),
-                        num((uint64_t)volume(c, m, false), b));
+                        page_num((uint64_t)volume(c, m, true), a),
+                        page_num((uint64_t)volume(c, m, false), b));
         }
     } else if (what == 1) {
         double v = unsolicited(r, pt);
@@ -931,9 +466,9 @@ static void hover_values(const struct hover *h, size_t i, int what)
             fprintf(p->out, ": unsolicited %.1f (index)", v * h->scale_unsolicited);
         else if (isnan(pt->baseline))
             fprintf(p->out, ": unsolicited %s %s, not judged (too little history)",
-                    num((uint64_t)v, a), metric_name(r->options.metric));
+                    page_num((uint64_t)v, a), metric_name(r->options.metric));
         else
-            fprintf(p->out, ": unsolicited %s %s, baseline %.1f", num((uint64_t)v, a),
+            fprintf(p->out, ": unsolicited %s %s, baseline %.1f", page_num((uint64_t)v, a),
                     metric_name(r->options.metric), pt->baseline);
     } else {
         if (p->mask)
@@ -956,7 +491,7 @@ static void hover_rects(const struct hover *h, const struct frame *f, int what)
     for (size_t i = 0; i < gr->series_count && i < f->bins; i++) {
         fprintf(h->p->out,
                 "<rect class=\"hit\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\"><title>",
-                f->left + (double)i * bin_w(f), f->top, bin_w(f), f->height);
+                f->left + (double)i * chart_bin_w(f), f->top, chart_bin_w(f), f->height);
         hover_values(h, i, what);
         fputs("</title></rect>\n", h->p->out);
     }
@@ -968,7 +503,7 @@ static void hover_rects(const struct hover *h, const struct frame *f, int what)
 static void legend_item(const struct page *p, const char *swatch_style, const char *text)
 {
     fprintf(p->out, "<li><span class=\"sw%s\"></span>", swatch_style);
-    esc(p, text);
+    page_esc(p, text);
     fputs("</li>", p->out);
 }
 
@@ -992,25 +527,25 @@ static void volume_marks(const struct page *p, const struct frame *f, const doub
                          const double *out, size_t n, const double *cin, const double *cout,
                          size_t nc)
 {
-    if (!bars_fit(f)) {
-        area(p, f, in, n, "a-in");
+    if (!chart_bars_fit(f)) {
+        chart_area(p, f, in, n, "a-in");
         if (nc) {
-            polyline(p, f, cin, nc, "l-cin");
-            polyline(p, f, cout, nc, "l-cout");
+            chart_polyline(p, f, cin, nc, "l-cin");
+            chart_polyline(p, f, cout, nc, "l-cout");
         }
-        polyline(p, f, out, n, "l-out");
-        polyline(p, f, in, n, "l-in");
+        chart_polyline(p, f, out, n, "l-out");
+        chart_polyline(p, f, in, n, "l-in");
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        bar_rect(p, f, i, 0, in[i], "b-in");
-        bar_rect(p, f, i, 1, out[i], "b-out");
-        bar_value(p, f, i, 0, in[i]);
-        bar_value(p, f, i, 1, out[i]);
+        chart_bar(p, f, i, 0, in[i], "b-in");
+        chart_bar(p, f, i, 1, out[i], "b-out");
+        chart_bar_value(p, f, i, 0, in[i]);
+        chart_bar_value(p, f, i, 1, out[i]);
     }
     for (size_t i = 0; i < nc; i++) {
-        bar_rect(p, f, i, 0, cin[i], "b-cin");
-        bar_rect(p, f, i, 1, cout[i], "b-cout");
+        chart_bar(p, f, i, 0, cin[i], "b-cin");
+        chart_bar(p, f, i, 1, cout[i], "b-cout");
     }
     fputc('\n', p->out);
 }
@@ -1081,25 +616,25 @@ static void volume_chart(const struct page *p, const struct group_report *gr,
             metric_name(m), bin_unit(r), p->mask ? "; index: the highest bin = 100" : "");
     volume_legend(p, gr, cmp);
 
-    frame_init(&f, WIDE_W, 300, domain, peak, !p->mask);
+    chart_frame(&f, WIDE_W, 300, domain, peak, !p->mask);
     if (cmp)
         f.h += COMPARE_AXIS_H; /* the compared period's own axis under this one */
     snprintf(title, sizeof(title), "%s per %s, received and sent", metric_name(m), bin_unit(r));
-    svg_begin(p, f.w, f.h, NULL, title);
+    chart_svg_begin(p, f.w, f.h, NULL, title);
     snprintf(title, sizeof(title), p->mask ? "index" : "%s per %s", metric_name(m), bin_unit(r));
-    y_axis(p, &f, title);
+    chart_y_axis(p, &f, title);
     if (!cmp)
         burst_bands(p, &f, gr);
-    x_axis(p, &f, r, n, 0, cmp ? "this period" : NULL);
+    chart_time_axis(p, &f, r, n, 0, cmp ? "this period" : NULL);
     if (cmp)
-        x_axis(p, &f, r->compare, nc, COMPARE_AXIS_H, "compared");
+        chart_time_axis(p, &f, r->compare, nc, COMPARE_AXIS_H, "compared");
     volume_marks(p, &f, in, out, n, cmp ? cin : NULL, cmp ? cout : NULL, nc);
     for (size_t i = 0; cmp && i < n; i++)
         if (gr->series[i].burst)
-            burst_marker(p, &f, i, in[i], "bm");
+            chart_burst_marker(p, &f, i, in[i], "bm");
     for (size_t i = 0; cmp && i < nc; i++)
         if (cmp->series[i].burst)
-            burst_marker(p, &f, i, cin[i], "bm-cmp");
+            chart_burst_marker(p, &f, i, cin[i], "bm-cmp");
     hover_rects(h, &f, 0);
     fputs("</svg>\n</figure>\n", p->out);
     free(in);
@@ -1136,13 +671,13 @@ static void unsolicited_chart(const struct page *p, const struct group_report *g
     legend_item(p, " dot", "usual level (median of the earlier bins that are not bursts)");
     legend_item(p, "\" style=\"background:var(--burst)", "burst");
     fputs("</ul>\n", p->out);
-    frame_init(&f, WIDE_W, 210, n, peak, !p->mask);
+    chart_frame(&f, WIDE_W, 210, n, peak, !p->mask);
     snprintf(title, sizeof(title), "unsolicited %s per %s with the burst baseline",
              metric_name(r->options.metric), bin_unit(r));
-    svg_begin(p, f.w, f.h, NULL, title);
-    y_axis(p, &f, p->mask ? "index" : metric_name(r->options.metric));
-    x_axis(p, &f, r, n, 0, NULL);
-    columns(p, &f, NULL, v, n, "c-un", burst, "c-burst");
+    chart_svg_begin(p, f.w, f.h, NULL, title);
+    chart_y_axis(p, &f, p->mask ? "index" : metric_name(r->options.metric));
+    chart_time_axis(p, &f, r, n, 0, NULL);
+    chart_columns(p, &f, NULL, v, n, "c-un", burst, "c-burst");
     /* The baseline as a step across each judged bin: visible for one bin too,
      * and absent where the detector had too little history to judge. */
     bool any_judged = false;
@@ -1155,8 +690,8 @@ static void unsolicited_chart(const struct page *p, const struct group_report *g
             while (i + run < n && i + run < f.bins && !isnan(base[i]) && base[i + run] == base[i])
                 run++;
             if (!isnan(base[i]))
-                fprintf(p->out, "M%.1f,%.1fh%.2f", f.left + (double)i * bin_w(&f), fy(&f, base[i]),
-                        (double)run * bin_w(&f));
+                fprintf(p->out, "M%.1f,%.1fh%.2f", f.left + (double)i * chart_bin_w(&f),
+                        chart_y(&f, base[i]), (double)run * chart_bin_w(&f));
             i += run;
         }
         fputs("\"/>\n", p->out);
@@ -1194,12 +729,12 @@ static void sources_chart(const struct page *p, const struct group_report *gr, s
     legend_item(p, "\" style=\"background:var(--new)", "first seen in that bin");
     legend_item(p, "\" style=\"background:var(--ret)", "seen before");
     fputs("</ul>\n", p->out);
-    frame_init(&f, WIDE_W, 190, n, peak, !p->mask);
-    svg_begin(p, f.w, f.h, NULL, "distinct sources per bin, new and returning");
-    y_axis(p, &f, p->mask ? "index" : "sources");
-    x_axis(p, &f, r, n, 0, NULL);
-    columns(p, &f, NULL, fresh, n, "c-new", NULL, NULL);
-    columns(p, &f, fresh, back, n, "c-ret", NULL, NULL);
+    chart_frame(&f, WIDE_W, 190, n, peak, !p->mask);
+    chart_svg_begin(p, f.w, f.h, NULL, "distinct sources per bin, new and returning");
+    chart_y_axis(p, &f, p->mask ? "index" : "sources");
+    chart_time_axis(p, &f, r, n, 0, NULL);
+    chart_columns(p, &f, NULL, fresh, n, "c-new", NULL, NULL);
+    chart_columns(p, &f, fresh, back, n, "c-ret", NULL, NULL);
     hover_rects(h, &f, 2);
     fputs("</svg>\n</figure>\n", p->out);
     free(fresh);
@@ -1215,12 +750,12 @@ static void activity_chart(const struct page *p, const struct group_report *gr)
     size_t n = gr->series_count;
     int h = 10 + ACTIVITY_COUNT * (lane + lane_gap) + AXIS_BELOW;
     struct frame f;
-    frame_init(&f, WIDE_W, h, n, 1, false);
+    chart_frame(&f, WIDE_W, h, n, 1, false);
     fprintf(p->out,
             "<figure>\n<figcaption>The sensor's own activity <span>(%ss in which it started "
             "conversations with the group, by kind; darker: more packets)</span></figcaption>\n",
             bin_unit(r));
-    svg_begin(p, f.w, f.h, NULL, "timeline of the sensor's own activity by kind");
+    chart_svg_begin(p, f.w, f.h, NULL, "timeline of the sensor's own activity by kind");
     for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
         double y = f.top + a * (lane + lane_gap);
         uint64_t max = 0;
@@ -1236,21 +771,21 @@ static void activity_chart(const struct page *p, const struct group_report *gr)
             if (!v)
                 continue;
             double k = max > 1 ? log1p((double)v) / log1p((double)max) : 1;
-            double w = bin_w(&f) > 1 ? bin_w(&f) : 1;
+            double w = chart_bin_w(&f) > 1 ? chart_bin_w(&f) : 1;
             char name[40], buf[32];
             format_bin(r, gr->series[i].bin, name, sizeof(name));
             fprintf(p->out,
                     "<rect class=\"act%u\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%d\" "
                     "fill-opacity=\"%.2f\"><title>%s: %s",
-                    a, f.left + (double)i * bin_w(&f), y, w, lane, 0.25 + 0.75 * k, name,
+                    a, f.left + (double)i * chart_bin_w(&f), y, w, lane, 0.25 + 0.75 * k, name,
                     activity_titles[a]);
             if (!p->mask)
-                fprintf(p->out, ", %s packets sent", num(v, buf));
+                fprintf(p->out, ", %s packets sent", page_num(v, buf));
             fputs("</title></rect>", p->out);
         }
         fputc('\n', p->out);
     }
-    x_axis(p, &f, r, n, 0, NULL);
+    chart_time_axis(p, &f, r, n, 0, NULL);
     fputs("</svg>\n</figure>\n", p->out);
 }
 
@@ -1463,61 +998,6 @@ static void rows_left_note(const struct page *p, size_t n, const char *what)
                 TABLE_ROWS_MAX, n, what);
 }
 
-/* ---- share bar charts -------------------------------------------------------- */
-
-struct hbar {
-    char label[40];
-    double value, value2; /* value2: the compared period's, or < 0 */
-};
-
-/* Horizontal bars of shares (percent), each labelled with its value; two
- * bars a row when value2 is set. */
-static void hbar_chart(const struct page *p, const char *aria, const struct hbar *bars, size_t n,
-                       const char *cls, bool paired)
-{
-    const int w = 480, label_w = 150, value_w = 56;
-    const double row = paired ? 32 : 24, bar = paired ? 12 : 15;
-    double max = 0;
-    if (n > HBAR_ROWS)
-        n = HBAR_ROWS;
-    for (size_t i = 0; i < n; i++) {
-        if (bars[i].value > max)
-            max = bars[i].value;
-        if (paired && bars[i].value2 > max)
-            max = bars[i].value2;
-    }
-    if (!(max > 0))
-        max = 1;
-    int h = (int)(row * (double)n) + 6;
-    double x0 = label_w, span = w - label_w - value_w;
-    svg_begin(p, w, h, "bars", aria);
-    for (size_t i = 0; i < n; i++) {
-        double y = 3 + row * (double)i;
-        fprintf(p->out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", label_w - 8,
-                y + (paired ? row / 2 - 1 : bar / 2) + 4);
-        esc(p, bars[i].label);
-        fputs("</text>", p->out);
-        for (int k = 0; k < (paired ? 2 : 1); k++) {
-            double v = k ? bars[i].value2 : bars[i].value;
-            double by = y + (paired ? 2 + k * (bar + 2) : 0);
-            double bw = v > 0 ? span * v / max : 0;
-            fprintf(p->out,
-                    "<rect class=\"track\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
-                    x0, by, span, bar);
-            fprintf(p->out,
-                    "<rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\">"
-                    "<title>",
-                    k ? "h-cmp" : cls, x0, by, bw > 0.5 || v <= 0 ? bw : 0.5, bar);
-            esc(p, bars[i].label);
-            fprintf(p->out, "%s: %.1f%%</title></rect>", k ? " (compared)" : "", v);
-            fprintf(p->out, "<text class=\"v\" x=\"%.1f\" y=\"%.1f\">%.1f%%</text>", x0 + span + 6,
-                    by + bar / 2 + 4, v);
-        }
-        fputc('\n', p->out);
-    }
-    fputs("</svg>\n", p->out);
-}
-
 static bool is_out_list(unsigned l)
 {
     return l == LIST_OUT || l == LIST_OUT_REPLIES || l == LIST_OUT_UNKNOWN;
@@ -1537,7 +1017,7 @@ static void category_panel(const struct page *p, const struct group_report *gr, 
         bars[i].value = gr->lists[l][i].f.share;
         bars[i].value2 = -1;
     }
-    hbar_chart(p, list_titles[l], bars, n, is_out_list(l) ? "h-out" : "h-in", false);
+    chart_hbars(p, list_titles[l], bars, n, is_out_list(l) ? "h-out" : "h-in", false);
     free(bars);
     if (n > HBAR_ROWS)
         fprintf(p->out, "<p class=\"note\">The chart shows the first %d of %zu.</p>\n", HBAR_ROWS,
@@ -1602,8 +1082,8 @@ static void ports_section(const struct page *p, const struct group_report *gr)
     fputs("<div class=\"cols\">\n<div>\n<figure>\n<figcaption>Share of all traffic received "
           "<span>(first ports)</span></figcaption>\n",
           p->out);
-    hbar_chart(p, "unsolicited inbound by port, share of all traffic received", bars, n, "h-in",
-               false);
+    chart_hbars(p, "unsolicited inbound by port, share of all traffic received", bars, n, "h-in",
+                false);
     fputs("</figure>\n</div>\n<div>\n", p->out);
     free(bars);
     fprintf(p->out, "<div%s><table>\n<thead><tr><th>proto</th><th class=\"n\">port</th>",
@@ -1667,9 +1147,9 @@ static void bursts_section(const struct page *p, const struct group_report *gr)
         const int w = 560, h = 170, left = 36, bottom = 34;
         double top_v, step;
         double most = max_of(counts, months);
-        nice_scale(most < 4 ? 4 : most, true, &top_v, &step); /* a single burst is no wall */
+        chart_nice_scale(most < 4 ? 4 : most, true, &top_v, &step); /* a single burst is no wall */
         double pw = w - left - 8, ph = h - 8 - bottom, cw = pw / (double)months;
-        svg_begin(p, w, h, "bars", "bursts per month");
+        chart_svg_begin(p, w, h, "bars", "bursts per month");
         for (double v = 0; v <= top_v + 1e-9; v += step) {
             double y = 8 + ph - v / top_v * ph;
             fprintf(p->out,
@@ -1687,7 +1167,7 @@ static void bursts_section(const struct page *p, const struct group_report *gr)
                         x + cw * 0.15, 8 + ph - bh, cw * 0.7, bh, names[i], counts[i]);
             if (cw >= 22 || mon % 3 == 1)
                 fprintf(p->out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
-                        x + cw / 2, 8 + ph + 15, mon >= 1 && mon <= 12 ? month_names[mon - 1] : "");
+                        x + cw / 2, 8 + ph + 15, chart_month_name(mon));
             if (i == 0 || mon == 1)
                 fprintf(p->out, "<text class=\"t\" x=\"%.1f\" y=\"%.1f\">%.4s</text>", x + 2,
                         8 + ph + 30, names[i]);
@@ -1848,13 +1328,13 @@ static void evidence_section(const struct page *p, const struct group_report *gr
             /* a count with no value, such as messages sent */
             if (!p->mask)
                 fprintf(p->out, "<div>\n<h4>%s: %s</h4>\n</div>\n", evidence_title(k),
-                        num(list->total, buf));
+                        page_num(list->total, buf));
             continue;
         }
         fprintf(p->out, "<div>\n<h4>%s", evidence_title(k));
         if (!p->mask) {
-            fprintf(p->out, " <span class=\"note\">(%s in all, ", num(list->total, buf));
-            fprintf(p->out, "%s distinct)</span>", num(list->distinct, buf));
+            fprintf(p->out, " <span class=\"note\">(%s in all, ", page_num(list->total, buf));
+            fprintf(p->out, "%s distinct)</span>", page_num(list->distinct, buf));
         }
         fputs("</h4>\n", p->out);
         fputs("<table>\n<thead><tr><th>value</th>", p->out);
@@ -1863,7 +1343,7 @@ static void evidence_section(const struct page *p, const struct group_report *gr
         fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
         for (size_t i = 0; i < list->count; i++) {
             fputs("<tr><td class=\"w mono\">", p->out);
-            esc(p, list->top[i].value);
+            page_esc(p, list->top[i].value);
             fputs("</td>", p->out);
             if (!p->mask)
                 td_num(p, list->top[i].count);
@@ -1886,7 +1366,7 @@ static void spoofing_note(const struct page *p, const struct group_report *gr)
         fprintf(p->out,
                 "%s sources look spoofed (answered by the sensor, never past their first "
                 "packet); they sent ",
-                num(gr->spoofed_likely, buf));
+                page_num(gr->spoofed_likely, buf));
     else
         fputs("Sources that look spoofed (answered by the sensor, never past their first "
               "packet) sent ",
@@ -1920,15 +1400,15 @@ static void scanner_chart(const struct page *p, const struct group_report *gr)
         legend_item(p, style, gr->scanners[t].tool);
     }
     fputs("</ul>\n", p->out);
-    frame_init(&f, WIDE_W, 170, n, peak * scale, !p->mask);
-    svg_begin(p, f.w, f.h, NULL, "probes per bin by scanning tool");
-    y_axis(p, &f, p->mask ? "index" : "probes");
-    x_axis(p, &f, p->r, n, 0, NULL);
+    chart_frame(&f, WIDE_W, 170, n, peak * scale, !p->mask);
+    chart_svg_begin(p, f.w, f.h, NULL, "probes per bin by scanning tool");
+    chart_y_axis(p, &f, p->mask ? "index" : "probes");
+    chart_time_axis(p, &f, p->r, n, 0, NULL);
     for (size_t t = 0; t < tools; t++) {
         for (size_t b = 0; b < n; b++)
             v[b] = (double)gr->scanners[t].per_bin[b] * scale;
         snprintf(cls, sizeof(cls), "t%zu", t);
-        columns(p, &f, lower, v, n, cls, NULL, NULL);
+        chart_columns(p, &f, lower, v, n, cls, NULL, NULL);
         for (size_t b = 0; b < n; b++)
             lower[b] += v[b];
     }
@@ -1958,7 +1438,7 @@ static void scanner_section(const struct page *p, const struct group_report *gr)
     for (size_t i = 0; i < gr->scanner_count; i++) {
         const struct scanner_entry *e = &gr->scanners[i];
         fputs("<tr><td class=\"mono\">", p->out);
-        esc(p, e->tool);
+        page_esc(p, e->tool);
         fputs("</td>", p->out);
         if (!p->mask) {
             td_num(p, e->sources);
@@ -1970,7 +1450,7 @@ static void scanner_section(const struct page *p, const struct group_report *gr)
         for (size_t j = 0; j < e->port_count && j < 5; j++) {
             snprintf(buf, sizeof(buf), "%s%s/%u", j ? ", " : "", e->ports[j].proto_name,
                      e->ports[j].port);
-            esc(p, buf);
+            page_esc(p, buf);
         }
         if (e->port_count > 5)
             fprintf(p->out, ", %zu more", e->port_count - 5);
@@ -1999,7 +1479,7 @@ static void churn_section(const struct page *p, const struct group_report *gr)
         bars[i].value = share_of(c->lifetime[i], total);
         bars[i].value2 = -1;
     }
-    hbar_chart(p, "source lifetimes, share of sources", bars, LIFETIME_COUNT, "h-src", false);
+    chart_hbars(p, "source lifetimes, share of sources", bars, LIFETIME_COUNT, "h-src", false);
     fputs("<table>\n<thead><tr><th>lifetime</th>", p->out);
     if (!p->mask)
         fputs("<th class=\"n\">sources</th>", p->out);
@@ -2039,7 +1519,8 @@ static void churn_section(const struct page *p, const struct group_report *gr)
     }
     fprintf(p->out, "<h4>Networks (/24, IPv6 /48) with the most sources</h4>\n");
     if (!p->mask)
-        fprintf(p->out, "<p class=\"note\">%s distinct networks.</p>\n", num(c->net_total, buf));
+        fprintf(p->out, "<p class=\"note\">%s distinct networks.</p>\n",
+                page_num(c->net_total, buf));
     fputs("<table>\n<thead><tr><th>network</th>", p->out);
     if (!p->mask)
         fputs("<th class=\"n\">sources</th>", p->out);
@@ -2172,10 +1653,10 @@ static void versus_list_chart(const struct page *p, const char *title,
         n++;
     }
     fputs("<div>\n<h4>", p->out);
-    esc(p, title);
+    page_esc(p, title);
     fputs("</h4>\n", p->out);
     if (n)
-        hbar_chart(p, title, bars, n, cls, true);
+        chart_hbars(p, title, bars, n, cls, true);
     else
         fputs("<p class=\"note\">(none)</p>\n", p->out);
     fputs("</div>\n", p->out);
@@ -2258,7 +1739,7 @@ static void versus_section(const struct page *p, const struct group_report *a,
         }
         fputs("<div>\n<h4>Unsolicited by port (share of all received)</h4>\n", p->out);
         if (n)
-            hbar_chart(p, "unsolicited by port, both periods", bars, n, "h-in", true);
+            chart_hbars(p, "unsolicited by port, both periods", bars, n, "h-in", true);
         else
             fputs("<p class=\"note\">(none)</p>\n", p->out);
         fputs("</div>\n", p->out);
@@ -2276,7 +1757,7 @@ static void versus_section(const struct page *p, const struct group_report *a,
 static void card(const struct page *p, const char *value, const char *what)
 {
     fprintf(p->out, "<div class=\"card\"><b>%s</b><span>", value);
-    esc(p, what);
+    page_esc(p, what);
     fputs("</span></div>\n", p->out);
 }
 
@@ -2322,12 +1803,12 @@ static void group_head(const struct page *p, const struct group_report *gr, size
     char buf[48], what[64];
 
     fprintf(p->out, "<section class=\"group\" id=\"group-%zu\">\n<h2>", index + 1);
-    esc(p, g->name);
+    page_esc(p, g->name);
     fputs("</h2>\n<p class=\"sub\">", p->out);
     if (g->kind == GROUP_PREFIXES) {
         size_t n = prefix_set_count(g->prefixes);
         fprintf(p->out, "%zu prefix%s from ", n, n == 1 ? "" : "es");
-        esc(p, report_path(r, group_prefixes_source(g)));
+        page_esc(p, report_path(r, group_prefixes_source(g)));
         if (g->snapshots.count > 1)
             fprintf(p->out, ", the latest of %zu files", g->snapshots.count);
     } else if (g->kind == GROUP_ASNS) {
@@ -2335,8 +1816,8 @@ static void group_head(const struct page *p, const struct group_report *gr, size
         for (size_t i = 0; i < g->asn_count; i++)
             fprintf(p->out, "%s%" PRIu32, i ? ", " : "", g->asns[i]);
         fputs(" in ", p->out);
-        esc(p, r->input->routing_source ? report_path(r, r->input->routing_source)
-                                        : "(no routing table)");
+        page_esc(p, r->input->routing_source ? report_path(r, r->input->routing_source)
+                                             : "(no routing table)");
     } else {
         fputs("every remote address", p->out);
     }
@@ -2362,11 +1843,11 @@ static void group_head(const struct page *p, const struct group_report *gr, size
     if (!p->mask) {
         enum metric m = volume_metric(r);
         snprintf(what, sizeof(what), "%s received", metric_name(m));
-        card(p, num(m == METRIC_BYTES ? t->bytes_in : t->packets_in, buf), what);
+        card(p, page_num(m == METRIC_BYTES ? t->bytes_in : t->packets_in, buf), what);
         snprintf(what, sizeof(what), "%s sent", metric_name(m));
-        card(p, num(m == METRIC_BYTES ? t->bytes_out : t->packets_out, buf), what);
-        card(p, num(t->flows, buf), "flows");
-        card(p, num(t->sources, buf), "distinct sources");
+        card(p, page_num(m == METRIC_BYTES ? t->bytes_out : t->packets_out, buf), what);
+        card(p, page_num(t->flows, buf), "flows");
+        card(p, page_num(t->sources, buf), "distinct sources");
     }
     snprintf(buf, sizeof(buf), "%.1f%%", list_total_share(gr, LIST_IN_REPLIES));
     card(p, buf, "of received: replies to the sensor");
@@ -2425,7 +1906,7 @@ static void group_section(const struct page *p, const struct group_report *gr, s
         fprintf(p->out,
                 "<p class=\"note\">%s distinct remote addresses of the group sent the "
                 "sensor something.</p>\n",
-                num(gr->totals.sources, buf));
+                page_num(gr->totals.sources, buf));
     }
     churn_section(p, gr);
     top_sources(p, gr);
