@@ -21,26 +21,6 @@
 #define BAR_MAX_W 56.0
 #define BAR_VALUES_MAX_BINS 4 /* bars this few carry their values */
 
-void page_esc(const struct page *p, const char *s)
-{
-    html_escape(p->out, s ? s : "");
-}
-
-/* 1234567 as "1,234,567". */
-const char *page_num(uint64_t v, char buf[32])
-{
-    char digits[24];
-    int n = snprintf(digits, sizeof(digits), "%" PRIu64, v);
-    size_t o = 0;
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 /* ---- chart geometry -------------------------------------------------------- */
 
 /* A round step and top for an axis from 0 to max, about five steps. */
@@ -518,4 +498,20 @@ void chart_hbars(const struct page *p, const char *aria, const struct hbar *bars
         fputc('\n', p->out);
     }
     fputs("</svg>\n", p->out);
+}
+
+void chart_legend_item(const struct page *p, const char *swatch_style, const char *text)
+{
+    fprintf(p->out, "<li><span class=\"sw%s\"></span>", swatch_style);
+    page_esc(p, text);
+    fputs("</li>", p->out);
+}
+
+double chart_max_of(const double *v, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] > m)
+            m = v[i];
+    return m;
 }

@@ -12,7 +12,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct report;
+#include "report.h"
+
+struct group_report;
+struct port_entry;
+struct series_point;
 
 #define AXIS_BELOW 40
 #define HBAR_ROWS 15 /* rows of a share bar chart */
@@ -27,6 +31,32 @@ struct page {
 void page_esc(const struct page *p, const char *s);
 /* 1234567 as "1,234,567" in buf; returns buf. */
 const char *page_num(uint64_t v, char buf[32]);
+
+#define EN_DASH "\xe2\x80\x93"
+#define TIMES "\xc3\x97"
+/* Time charts share one geometry, so their x axes line up down the page. */
+#define WIDE_W 960
+/* Rows of a table on the page; the JSON and CSV reports have every row. */
+#define TABLE_ROWS_MAX 100
+
+/* "spam (SMTP)", "DNS", ...: the sensor's activity kinds in words. */
+const char *page_activity_title(unsigned activity);
+void page_td_num(const struct page *p, uint64_t v);
+void page_td_share(const struct page *p, double share);
+void page_td_index(const struct page *p, double v);
+/* A cell of foreign text: escaped, and allowed to break anywhere. */
+void page_td_text(const struct page *p, const char *s);
+const char *page_bin_unit(const struct report *r);
+/* "2009-02-01 – 2009-12-11", or "(empty)". */
+void page_period_text(const struct report *r, char *buf, size_t len);
+/* The traffic of a bin each way in the metric (flows have no direction: packets). */
+enum metric page_volume_metric(const struct report *r);
+double page_volume(const struct series_point *pt, enum metric m, bool in);
+/* What bursts are sought in: unsolicited inbound, in the report's metric. */
+double page_unsolicited(const struct report *r, const struct series_point *pt);
+double page_ratio_of(double v, double baseline);
+/* "TCP 80", "ICMP type 8", "GRE". */
+void page_port_label(const struct port_entry *e, char *buf, size_t len);
 
 /* The plot of a time chart: bins along x, 0..ymax up y. */
 struct frame {
@@ -80,5 +110,16 @@ void chart_burst_marker(const struct page *p, const struct frame *f, size_t i, d
 /* Horizontal bars of shares (percent), at most HBAR_ROWS; two a row when paired. */
 void chart_hbars(const struct page *p, const char *aria, const struct hbar *bars, size_t n,
                  const char *cls, bool paired);
+void chart_legend_item(const struct page *p, const char *swatch_style, const char *text);
+double chart_max_of(const double *v, size_t n);
+
+/* The group's time charts and numbers per bin (render_html_series.c). */
+void html_series_section(const struct page *p, const struct group_report *gr,
+                         const struct group_report *cmp);
+/* The lanes of the sensor's own activity per bin. */
+void html_activity_chart(const struct page *p, const struct group_report *gr);
+/* The group's period against the compared one (render_html_compare.c). */
+void html_versus_section(const struct page *p, const struct group_report *a,
+                         const struct group_report *b);
 
 #endif
