@@ -4,41 +4,11 @@
  * reads them, talks to the user and writes the store or the report.
  */
 #include <mpi.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../src/common/version.h"
 #include "dist.h"
-
-int dist_error(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("honeyscope-mpi: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
-
-int dist_usage_error(const char *verb, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "honeyscope-mpi %s: ", verb);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry 'honeyscope-mpi %s --help'.\n", verb);
-    return EXIT_USAGE;
-}
-
-size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_t count, char *why,
-                           size_t whylen)
-{
-    /* The same sample and rule as 'honeyscope', so that the ranks agree with it. */
-    return aggregate_detect_sensors((const char *const *)paths, count, sensors, why, whylen);
-}
 
 static void usage(FILE *out)
 {
