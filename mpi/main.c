@@ -54,6 +54,7 @@ static int run_verb(int argc, char **argv, int rank, int ranks)
 int main(int argc, char **argv)
 {
     int provided = 0, rank = 0, ranks = 1, status;
+    program_name = "honeyscope-mpi";
     /* Before MPI_Init: asking the version needs no MPI runtime, nor mpirun. */
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
         printf("honeyscope-mpi %s\n", honeyscope_version());
@@ -65,7 +66,7 @@ int main(int argc, char **argv)
     if (provided < MPI_THREAD_FUNNELED) {
         /* Reader threads run beside MPI calls made by the main thread. */
         if (rank == 0)
-            dist_error("this MPI library does not allow threads (MPI_THREAD_FUNNELED)");
+            error("this MPI library does not allow threads (MPI_THREAD_FUNNELED)");
         status = EXIT_FAILED;
     } else {
         status = run_verb(argc, argv, rank, ranks);
