@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../src/cli/sensors.h"
 #include "../src/common/xalloc.h"
 #include "../src/store/store.h"
 #include "dist.h"
@@ -108,42 +109,6 @@ static int parse_args(struct ingest_args *args, int argc, char **argv)
     if (optind >= argc)
         return usage_error("ingest", "no capture files given");
     return -1;
-}
-
-/* The store's sensors, the user's, or detected (and then written, inside the batch). */
-static int settle_sensors(struct store *store, struct sensor_set *given, char **paths,
-                          size_t npaths, bool quiet)
-{
-    struct sensor_set stored;
-    char how[512], err[1024];
-    sensor_set_init(&stored);
-    if (store_get_sensors(store, &stored, how, sizeof(how), err, sizeof(err)) < 0) {
-        sensor_set_release(&stored);
-        return error("%s", err);
-    }
-    if (stored.count) {
-        bool ok = given->count == 0 || sensor_set_equal(given, &stored);
-        if (ok && given->count == 0)
-            for (size_t i = 0; i < stored.count; i++)
-                sensor_set_add(given, &stored.prefixes[i]);
-        sensor_set_release(&stored);
-        if (!ok)
-            return error("the store was made with other sensor addresses; give the same "
-                         "--sensor, or none, or use another store");
-        return 0;
-    }
-    sensor_set_release(&stored);
-    const char *source = "given";
-    if (given->count == 0) {
-        if (dist_detect_sensors(given, paths, npaths, how, sizeof(how)) == 0)
-            return error("cannot tell the sensor: %s", how);
-        if (!quiet)
-            fprintf(stderr, "honeyscope-mpi: sensor %s\n", how);
-        source = how;
-    }
-    if (store_set_sensors(store, given, source, err, sizeof(err)) < 0)
-        return error("%s", err);
-    return 0;
 }
 
 /*
