@@ -20,7 +20,14 @@
  *    most NETFLOW_TEMPLATES_MAX (the caller bounds the sessions);
  *  - which fields a record has: libfixbuf writes zero for a field the
  *    exporter's template lacks, so the callback notes, once per template,
- *    which of ours it carries.
+ *    which of ours it carries;
+ *  - checking template records before libfixbuf sees them (a data template
+ *    id, fields that fit, a record of at least one byte): libfixbuf leaks
+ *    a template whose id it refuses, and would loop on a record of no
+ *    bytes;
+ *  - after an error inside a message, fBufRewind() (declared in libfixbuf's
+ *    private.h, exported by the library): libfixbuf otherwise goes on
+ *    reading the next buffer as the rest of the failed message.
  * libfixbuf's own log lines (GLib warnings on damaged input) are dropped:
  * what they report is counted in the stats.
  */
@@ -31,6 +38,8 @@
 #include <string.h>
 
 #include <fixbuf/public.h>
+/* fBufRewind(): the one way to drop a half-read message after an error. */
+#include <fixbuf/private.h>
 
 #include "../common/xalloc.h"
 #include "flowlog_int.h"
@@ -379,6 +388,71 @@ static void put_be32(uint8_t *p, uint32_t v)
     put_be16(p + 2, v & 0xffff);
 }
 
+static uint32_t be16(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+/*
+ * The length of the template record at body (len bytes left in its set),
+ * checked as RFC 7011 3.4.1 and 3.4.2 describe it; 0 when it is not one
+ * libfixbuf should read: an id below 256 (a withdrawal of all templates,
+ * set 2 or 3 with no fields, is not followed), more fields than
+ * NETFLOW_TEMPLATE_FIELDS_MAX, fields past the set, data records of no
+ * bytes. A withdrawal (a data template id without fields) is one.
+ */
+static size_t template_record_len(const uint8_t *body, size_t len, bool options, bool *bad)
+{
+    uint32_t tid = be16(body), count = be16(body + 2);
+    size_t at = 4, record_min = 0;
+    *bad = false;
+    if (count == 0)
+        return tid >= 256 ? at : 0;
+    if (tid < 256 || count > NETFLOW_TEMPLATE_FIELDS_MAX)
+        goto bad;
+    if (options) {
+        if (len - at < 2 || be16(body + at) == 0) /* the scope count */
+            goto bad;
+        at += 2;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        if (len - at < 4)
+            goto bad;
+        uint32_t id = be16(body + at), field_len = be16(body + at + 2);
+        at += 4;
+        if (id & 0x8000) { /* an enterprise number follows */
+            if (len - at < 4)
+                goto bad;
+            at += 4;
+        }
+        record_min += field_len == 65535 ? 1 : field_len; /* variable length: 1 byte or more */
+    }
+    if (record_min == 0)
+        goto bad;
+    return at;
+bad:
+    *bad = true;
+    return 0;
+}
+
+/* How many bytes of a template set's body (after its header) libfixbuf may read. */
+static size_t template_set_prefix(const uint8_t *body, size_t len, bool options,
+                                  struct netflow_stats *stats)
+{
+    size_t at = 0;
+    /* Fewer bytes than a record header: padding (RFC 7011 3.3.1). */
+    while (len - at >= 4) {
+        bool bad;
+        size_t n = template_record_len(body + at, len - at, options, &bad);
+        if (!n) {
+            stats->templates_bad += bad;
+            break;
+        }
+        at += n;
+    }
+    return at;
+}
+
 /* Whether libfixbuf's error only says that the message is read. */
 static bool end_of_message(const GError *err)
 {
@@ -401,6 +475,7 @@ static uint32_t feed_set(struct ipfix_session *s, const struct ipfix_header *h, 
     put_be32(m + 8, h->sequence); /* libfixbuf checks it only to log */
     put_be32(m + 12, h->domain);
     memcpy(m + 16, set, set_len);
+    put_be16(m + 18, (uint32_t)set_len); /* a template set may have been cut short */
     fBufSetBuffer(s->fbuf, m, 16 + set_len);
     uint32_t records = 0;
     for (;;) {
@@ -408,8 +483,10 @@ static uint32_t feed_set(struct ipfix_session *s, const struct ipfix_header *h, 
         size_t len = sizeof(r);
         GError *err = NULL;
         if (!fBufNext(s->fbuf, (uint8_t *)&r, &len, &err)) {
-            if (!end_of_message(err))
+            if (!end_of_message(err)) {
                 s->stats->malformed++;
+                fBufRewind(s->fbuf);
+            }
             g_clear_error(&err);
             break;
         }
@@ -460,8 +537,11 @@ uint32_t ipfix_decode_sets(struct ipfix_session *s, const struct ipfix_header *h
         const uint8_t *set = sets + at;
         at += set_len;
         if (set_id == 2 || set_id == 3) {
-            feed_set(s, header, set, set_len, system_init_ms, emit, ctx);
-            drop_templates(s);
+            size_t body = template_set_prefix(set + 4, set_len - 4, set_id == 3, stats);
+            if (body) {
+                feed_set(s, header, set, 4 + body, system_init_ms, emit, ctx);
+                drop_templates(s);
+            }
         } else if (set_id >= 256) {
             GError *err = NULL;
             if (!fbSessionGetTemplate(s->session, FALSE, set_id, &err)) {
