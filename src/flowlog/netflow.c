@@ -104,6 +104,7 @@ struct netflow_collector {
     struct domain *domains;
     size_t domain_count;
     struct ipfix_model *ipfix_model;
+    size_t ipfix_sessions;
     struct netflow_stats stats;
 };
 
@@ -645,8 +646,15 @@ static void decode_ipfix(struct netflow_collector *c, const struct ip_addr *expo
         c->stats.exporters_refused++;
         return;
     }
-    if (!d->ipfix)
+    if (!d->ipfix) {
+        /* libfixbuf's buffers make a session cost far more than a domain of ours. */
+        if (c->ipfix_sessions == NETFLOW_IPFIX_SESSIONS_MAX) {
+            c->stats.exporters_refused++;
+            return;
+        }
         d->ipfix = ipfix_session_new(c->ipfix_model);
+        c->ipfix_sessions++;
+    }
     uint32_t data_records = ipfix_decode_sets(d->ipfix, &header, in->p, in->left, &c->stats,
                                               &d->system_init_ms, emit, ctx);
     /* IPFIX sequence numbers count data records (RFC 7011 3.1). */
