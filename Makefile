@@ -16,7 +16,7 @@ ifeq ($(origin CC),default)
 CC = cc
 endif
 
-PKGS := libpcap jansson libsodium zlib libzstd sqlite3 libmaxminddb nettle
+PKGS := libpcap jansson libsodium zlib libzstd sqlite3 libmaxminddb nettle libfixbuf
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
