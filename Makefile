@@ -70,8 +70,10 @@ tools: $(TOOL_BIN)
 deps:
 	@scripts/deps.sh check
 
-# The plain build's tests, then the same suite under ASan+UBSan built by clang.
+# The house style first (make lint), then the plain build's tests, then the
+# same suite under ASan+UBSan built by clang.
 check: deps
+	$(MAKE) lint
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	@scripts/summarize-tests.sh $(BUILD)/test-results.txt $(BUILD)/asan/test-results.txt
