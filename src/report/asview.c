@@ -30,14 +30,8 @@ static _Thread_local enum metric as_sort_metric;
 
 static uint64_t as_metric(const struct as_entry *e, enum metric metric)
 {
-    switch (metric) {
-    case METRIC_BYTES:
-        return e->bytes_in + e->bytes_out;
-    case METRIC_FLOWS:
-        return e->flows;
-    default:
-        return e->packets_in + e->packets_out;
-    }
+    return metric_pick(metric, e->packets_in + e->packets_out, e->bytes_in + e->bytes_out,
+                       e->flows);
 }
 
 static int as_rank_cmp(const void *a, const void *b)

@@ -187,14 +187,7 @@ static enum metric by_sort_metric;
 
 static uint64_t both_ways(const struct by_entry *e, enum metric m)
 {
-    switch (m) {
-    case METRIC_BYTES:
-        return e->bytes_in + e->bytes_out;
-    case METRIC_FLOWS:
-        return e->flows;
-    default:
-        return e->packets_in + e->packets_out;
-    }
+    return metric_pick(m, e->packets_in + e->packets_out, e->bytes_in + e->bytes_out, e->flows);
 }
 
 static int entry_cmp(const void *x, const void *y)

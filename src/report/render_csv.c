@@ -118,18 +118,6 @@ static double share_of(uint64_t part, uint64_t whole)
     return whole ? 100.0 * (double)part / (double)whole : 0;
 }
 
-static uint64_t unsolicited_metric(const struct report *r, const struct series_point *p)
-{
-    switch (r->options.metric) {
-    case METRIC_BYTES:
-        return p->unsolicited_bytes;
-    case METRIC_FLOWS:
-        return p->unsolicited_flows;
-    default:
-        return p->unsolicited_packets;
-    }
-}
-
 /* ---- the report as a whole --------------------------------------------------- */
 
 static void report_table(struct csv *c, const struct report *r)
@@ -463,8 +451,8 @@ static void series_table(struct csv *c, const struct report *r, const char *pre)
         /* The baseline is in the unit of the series bursts are sought in. */
         uint64_t base_peak = 0;
         for (size_t i = 0; i < gr->series_count; i++)
-            if (unsolicited_metric(r, &gr->series[i]) > base_peak)
-                base_peak = unsolicited_metric(r, &gr->series[i]);
+            if (series_unsolicited(&gr->series[i], r->options.metric) > base_peak)
+                base_peak = series_unsolicited(&gr->series[i], r->options.metric);
         for (size_t i = 0; i < gr->series_count; i++) {
             const struct series_point *p = &gr->series[i];
             c_str(c, gr->group->name);
@@ -608,7 +596,7 @@ static void bursts_table(struct csv *c, const struct report *r, const char *pre)
             const struct series_point *p = &gr->series[i];
             if (!p->burst)
                 continue;
-            uint64_t v = unsolicited_metric(r, p);
+            uint64_t v = series_unsolicited(p, r->options.metric);
             c_str(c, gr->group->name);
             c_bin(c, r, p->bin);
             c_count(c, v);

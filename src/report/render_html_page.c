@@ -97,14 +97,7 @@ double page_volume(const struct series_point *pt, enum metric m, bool in)
 /* What bursts are sought in: unsolicited inbound, in the report's metric. */
 double page_unsolicited(const struct report *r, const struct series_point *pt)
 {
-    switch (r->options.metric) {
-    case METRIC_BYTES:
-        return (double)pt->unsolicited_bytes;
-    case METRIC_FLOWS:
-        return (double)pt->unsolicited_flows;
-    default:
-        return (double)pt->unsolicited_packets;
-    }
+    return (double)series_unsolicited(pt, r->options.metric);
 }
 
 double page_ratio_of(double v, double baseline)

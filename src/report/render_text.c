@@ -200,14 +200,8 @@ static void group_header(const struct report *r, const struct group_report *gr, 
 
 static uint64_t point_value(const struct series_point *p, enum metric m, bool in)
 {
-    switch (m) {
-    case METRIC_BYTES:
-        return in ? p->bytes_in : p->bytes_out;
-    case METRIC_FLOWS:
-        return p->flows;
-    default:
-        return in ? p->packets_in : p->packets_out;
-    }
+    return metric_pick(m, in ? p->packets_in : p->packets_out, in ? p->bytes_in : p->bytes_out,
+                       p->flows);
 }
 
 static void bar(FILE *out, uint64_t v, uint64_t max, char c)

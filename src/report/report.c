@@ -219,14 +219,7 @@ static int port_cmp(const void *a, const void *b)
 
 static uint64_t source_metric(const struct source_entry *s, enum metric metric)
 {
-    switch (metric) {
-    case METRIC_BYTES:
-        return s->bytes_in;
-    case METRIC_FLOWS:
-        return s->flows;
-    default:
-        return s->packets_in;
-    }
+    return metric_pick(metric, s->packets_in, s->bytes_in, s->flows);
 }
 
 static int source_cmp(const void *a, const void *b)
@@ -245,14 +238,8 @@ static double share(uint64_t part, uint64_t whole)
 
 static uint64_t direction_total(const struct totals *t, bool in, enum metric metric)
 {
-    switch (metric) {
-    case METRIC_BYTES:
-        return in ? t->bytes_in : t->bytes_out;
-    case METRIC_FLOWS:
-        return t->flows;
-    default:
-        return in ? t->packets_in : t->packets_out;
-    }
+    return metric_pick(metric, in ? t->packets_in : t->packets_out, in ? t->bytes_in : t->bytes_out,
+                       t->flows);
 }
 
 static bool list_is_in(unsigned list)
@@ -998,18 +985,6 @@ static void finish_churn(struct churn *churn, struct churn_state *cs)
     free(cs->prefix_index);
 }
 
-static uint64_t unsolicited_metric(const struct series_point *p, enum metric metric)
-{
-    switch (metric) {
-    case METRIC_BYTES:
-        return p->unsolicited_bytes;
-    case METRIC_FLOWS:
-        return p->unsolicited_flows;
-    default:
-        return p->unsolicited_packets;
-    }
-}
-
 /* Bursts of unsolicited traffic: days when the attack volume jumps. */
 static void find_bursts(struct report *r, struct group_report *gr)
 {
@@ -1026,7 +1001,7 @@ static void find_bursts(struct report *r, struct group_report *gr)
     double *baseline = xcalloc(n ? n : 1, sizeof(*baseline));
     unsigned char *flags = xcalloc(n ? n : 1, 1);
     for (size_t i = 0; i < n; i++)
-        values[i] = (double)unsolicited_metric(&gr->series[i], r->options.metric);
+        values[i] = (double)series_unsolicited(&gr->series[i], r->options.metric);
     gr->burst_count = bursts_detect(values, n, &params, flags, baseline);
     for (size_t i = 0; i < n; i++) {
         gr->series[i].burst = flags[i];

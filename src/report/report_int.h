@@ -68,6 +68,18 @@ struct series_point {
                         judged (too little history) */
 };
 
+/* Of a packet, byte and flow count, the one the metric names. */
+static inline uint64_t metric_pick(enum metric m, uint64_t packets, uint64_t bytes, uint64_t flows)
+{
+    return m == METRIC_BYTES ? bytes : m == METRIC_FLOWS ? flows : packets;
+}
+
+/* A bin's unsolicited inbound traffic in the metric (what bursts are sought in). */
+static inline uint64_t series_unsolicited(const struct series_point *p, enum metric m)
+{
+    return metric_pick(m, p->unsolicited_packets, p->unsolicited_bytes, p->unsolicited_flows);
+}
+
 struct burst_params {
     size_t window;       /* latest non-burst bins the baseline is taken from */
     double k;            /* how many robust deviations above the median */
