@@ -54,17 +54,6 @@ struct anonymizer {
     struct head_slot *heads;
 };
 
-static int hex_digit(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int cryptopan_key_load(const char *path, uint8_t key[CRYPTOPAN_KEY_BYTES], char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "rb");
@@ -92,7 +81,7 @@ int cryptopan_key_load(const char *path, uint8_t key[CRYPTOPAN_KEY_BYTES], char 
         digits--;
     if (digits == 2 * CRYPTOPAN_KEY_BYTES) {
         for (size_t i = 0; i < CRYPTOPAN_KEY_BYTES; i++) {
-            int hi = hex_digit(bytes[2 * i]), lo = hex_digit(bytes[2 * i + 1]);
+            int hi = hex_digit_value(bytes[2 * i]), lo = hex_digit_value(bytes[2 * i + 1]);
             if (hi < 0 || lo < 0) {
                 snprintf(err, errlen,
                          "key file '%s': 64 characters but not hexadecimal digits (at %zu)", path,

@@ -91,6 +91,17 @@ int addr_unpack(struct ip_addr *addr, const uint8_t in[ADDR_PACKED_BYTES]);
 
 /* Parses dotted-quad IPv4 or any RFC 4291 IPv6 text. Returns 0, or -1. */
 int addr_parse(struct ip_addr *addr, const char *text);
+/* The value of a hexadecimal digit ('0'-'9', 'a'-'f', 'A'-'F'), or -1. */
+static inline int hex_digit_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
 /* Writes the address in its family's usual text form; returns buf. */
 char *addr_format(const struct ip_addr *addr, char buf[ADDR_TEXT_MAX]);
 

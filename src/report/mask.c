@@ -30,17 +30,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool is_alnum(char c)
 {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -80,8 +69,8 @@ static int parse_v6(const char *s, size_t n, uint8_t out[16])
     for (;;) {
         size_t start = i;
         unsigned v = 0;
-        while (i < n && i - start < 4 && hex_value(s[i]) >= 0)
-            v = v << 4 | (unsigned)hex_value(s[i++]);
+        while (i < n && i - start < 4 && hex_digit_value(s[i]) >= 0)
+            v = v << 4 | (unsigned)hex_digit_value(s[i++]);
         if (i < n && s[i] == '.') {
             /* a dotted IPv4 tail takes the last two groups */
             unsigned parts[4], k = 0;
@@ -194,10 +183,10 @@ static size_t reverse_name(const struct sensor_set *sensors, const char *s, size
         size_t k = start - 1, digits = 0;
         unsigned v = 0, scale = 1;
         while (k > 0 && digits < (v6 ? 1u : 3u) &&
-               (v6 ? hex_value(s[k - 1]) >= 0 : is_digit(s[k - 1]))) {
+               (v6 ? hex_digit_value(s[k - 1]) >= 0 : is_digit(s[k - 1]))) {
             k--;
             digits++;
-            v += (unsigned)hex_value(s[k]) * scale;
+            v += (unsigned)hex_digit_value(s[k]) * scale;
             scale *= 10;
         }
         if (!digits || v > 255 || (k > 0 && (is_alnum(s[k - 1]) || s[k - 1] == '-')))
@@ -258,11 +247,12 @@ static size_t six(const struct sensor_set *sensors, const char *s, size_t left)
     char buf[64];
     size_t n = 0, colons = 0;
     bool dashed = false;
-    while (n < left && n < sizeof(buf) && (hex_value(s[n]) >= 0 || s[n] == ':' || s[n] == '.'))
+    while (n < left && n < sizeof(buf) &&
+           (hex_digit_value(s[n]) >= 0 || s[n] == ':' || s[n] == '.'))
         colons += s[n++] == ':';
     if (colons < 2) {
         n = 0;
-        while (n < left && n < sizeof(buf) && (hex_value(s[n]) >= 0 || s[n] == '-'))
+        while (n < left && n < sizeof(buf) && (hex_digit_value(s[n]) >= 0 || s[n] == '-'))
             colons += s[n++] == '-';
         dashed = true;
         if (colons < 2)
@@ -311,12 +301,12 @@ static size_t integer(const struct sensor_set *sensors, const char *s, size_t le
 {
     size_t i = ascii_prefix(s, left, "0x") ? 2 : 0, n = 0;
     uint64_t v = 0;
-    while (i + n < left && hex_value(s[i + n]) >= 0 && n < 11)
+    while (i + n < left && hex_digit_value(s[i + n]) >= 0 && n < 11)
         n++;
     uint64_t hex = 0;
     bool decimal = i == 0;
     for (size_t k = 0; k < n; k++) {
-        hex = hex << 4 | (uint64_t)hex_value(s[i + k]);
+        hex = hex << 4 | (uint64_t)hex_digit_value(s[i + k]);
         decimal = decimal && is_digit(s[i + k]);
         v = v * 10 + (uint64_t)(s[i + k] - '0');
     }
@@ -352,11 +342,12 @@ static size_t form_at(const struct sensor_set *sensors, const char *s, size_t i,
      * too ("20a2001:db8::10", "1192.0.2.10"): glued to other characters an
      * address is still readable, and hiding errs on the safe side.
      */
-    if ((hex_value(s[i]) >= 0 || s[i] == ':') && (n = six(sensors, s + i, len - i)))
+    if ((hex_digit_value(s[i]) >= 0 || s[i] == ':') && (n = six(sensors, s + i, len - i)))
         return n;
     if (is_digit(s[i]) && (n = quad(sensors, s + i, len - i)))
         return n;
-    if (!plain && !is_alnum(prev) && hex_value(s[i]) >= 0 && (n = integer(sensors, s + i, len - i)))
+    if (!plain && !is_alnum(prev) && hex_digit_value(s[i]) >= 0 &&
+        (n = integer(sensors, s + i, len - i)))
         return n;
     return 0;
 }
