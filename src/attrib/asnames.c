@@ -24,22 +24,7 @@ struct as_names {
  * in real tables, but never an origin). */
 static int parse_asn_text(const char *s, size_t len, uint32_t *asn)
 {
-    if (len >= 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's')) {
-        s += 2;
-        len -= 2;
-    }
-    if (len == 0 || len > 10)
-        return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    if (v > UINT32_MAX)
-        return -1;
-    *asn = (uint32_t)v;
-    return 0;
+    return attrib_parse_asn(s, len, true, asn);
 }
 
 static void names_add(struct as_names *names, uint32_t asn, const char *name, size_t len)

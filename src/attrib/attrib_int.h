@@ -44,6 +44,13 @@ int attrib_read_file(const char *path, char **data, size_t *len, char *err, size
  * the date is not one (month 13, February 30, before 1970). */
 int64_t attrib_days(unsigned year, unsigned month, unsigned day);
 
+/*
+ * An AS number of len bytes: plain decimal, or after "AS" (any case) when
+ * as_prefix is set; 0..4294967295. Returns 0, or -1 when it is not one. The
+ * callers refuse 0 where an origin is meant.
+ */
+int attrib_parse_asn(const char *text, size_t len, bool as_prefix, uint32_t *asn);
+
 /* origin_lookup(), without the name when with_name is false (the cheaper
  * question group membership asks). */
 bool origin_find(const struct origin_sources *sources, const struct ip_addr *addr, int64_t unix_s,

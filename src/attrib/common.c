@@ -121,3 +121,24 @@ char *snapshot_day_format(int64_t days, char *buf, size_t len)
     snprintf(buf, len, "%04lld-%02u-%02u", (long long)(y + (m <= 2)), m, d);
     return buf;
 }
+
+int attrib_parse_asn(const char *text, size_t len, bool as_prefix, uint32_t *asn)
+{
+    if (as_prefix && len >= 2 && (text[0] == 'A' || text[0] == 'a') &&
+        (text[1] == 'S' || text[1] == 's')) {
+        text += 2;
+        len -= 2;
+    }
+    if (len == 0 || len > 10)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(text[i] - '0');
+    }
+    if (v > UINT32_MAX)
+        return -1;
+    *asn = (uint32_t)v;
+    return 0;
+}

@@ -49,22 +49,7 @@ static int looks_like_asns(const char *value)
 /* "AS14618", "as14618" or "14618", len bytes; 1..4294967295. */
 static int parse_one_asn(const char *text, size_t len, uint32_t *asn)
 {
-    if (len >= 2 && (text[0] == 'A' || text[0] == 'a') && (text[1] == 'S' || text[1] == 's')) {
-        text += 2;
-        len -= 2;
-    }
-    if (len == 0 || len > 10)
-        return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] < '0' || text[i] > '9')
-            return -1;
-        v = v * 10 + (uint64_t)(text[i] - '0');
-    }
-    if (v == 0 || v > UINT32_MAX)
-        return -1;
-    *asn = (uint32_t)v;
-    return 0;
+    return attrib_parse_asn(text, len, true, asn) < 0 || *asn == 0 ? -1 : 0;
 }
 
 static int compare_u32(const void *a, const void *b)

@@ -183,18 +183,7 @@ int prefix_set_load_list(struct prefix_set *set, const char *path, char *err, si
 /* A plain decimal AS number, 1..4294967295, of len bytes. */
 static int parse_asn(const char *text, size_t len, uint32_t *asn)
 {
-    if (len == 0 || len > 10)
-        return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] < '0' || text[i] > '9')
-            return -1;
-        v = v * 10 + (uint64_t)(text[i] - '0');
-    }
-    if (v == 0 || v > UINT32_MAX)
-        return -1;
-    *asn = (uint32_t)v;
-    return 0;
+    return attrib_parse_asn(text, len, false, asn) < 0 || *asn == 0 ? -1 : 0;
 }
 
 static void format_as_label(char buf[16], uint32_t asn)
