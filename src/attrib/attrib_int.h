@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <zlib.h>
 
 #include "attrib.h"
 
@@ -38,6 +39,8 @@ char *attrib_quote(const char *s, size_t max, char *buf, size_t len);
  * after the last byte; free() it). Returns 0, or -1 with "cannot open 'path':
  * reason" or "path: read error: reason" in err.
  */
+/* Opens path for reading through zlib (plain or gzip), or sets err and returns NULL. */
+gzFile attrib_gzopen(const char *path, char *err, size_t errlen);
 int attrib_read_file(const char *path, char **data, size_t *len, char *err, size_t errlen);
 
 /* Days since 1970-01-01 of a valid Gregorian date, or SNAPSHOT_UNDATED when

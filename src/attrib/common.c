@@ -35,17 +35,23 @@ char *attrib_quote(const char *s, size_t max, char *buf, size_t len)
     return buf;
 }
 
+gzFile attrib_gzopen(const char *path, char *err, size_t errlen)
+{
+    errno = 0;
+    gzFile gz = gzopen(path, "rb");
+    if (!gz)
+        attrib_err(err, errlen, "cannot open '%s': %s", path,
+                   errno ? strerror(errno) : "out of memory");
+    return gz;
+}
+
 int attrib_read_file(const char *path, char **data, size_t *len, char *err, size_t errlen)
 {
     *data = NULL;
     *len = 0;
-    errno = 0;
-    gzFile gz = gzopen(path, "rb");
-    if (!gz) {
-        attrib_err(err, errlen, "cannot open '%s': %s", path,
-                   errno ? strerror(errno) : "out of memory");
+    gzFile gz = attrib_gzopen(path, err, errlen);
+    if (!gz)
         return -1;
-    }
     gzbuffer(gz, 131072);
     size_t used = 0, alloc = 65536;
     char *buf = xmalloc(alloc + 1);

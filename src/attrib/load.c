@@ -36,13 +36,9 @@ static int reader_open(struct line_reader *r, const char *path, char *err, size_
 {
     memset(r, 0, sizeof(*r));
     r->path = path;
-    errno = 0;
-    r->gz = gzopen(path, "rb");
-    if (!r->gz) {
-        attrib_err(err, errlen, "cannot open '%s': %s", path,
-                   errno ? strerror(errno) : "out of memory");
+    r->gz = attrib_gzopen(path, err, errlen);
+    if (!r->gz)
         return -1;
-    }
     gzbuffer(r->gz, 131072);
     r->buf = xmalloc(READ_BUF_BYTES + 1);
     return 0;

@@ -597,13 +597,9 @@ out:
 static int looks_like_json(const char *path, char *err, size_t errlen)
 {
     char buf[PEEK_BYTES];
-    errno = 0;
-    gzFile gz = gzopen(path, "rb");
-    if (!gz) {
-        attrib_err(err, errlen, "cannot open '%s': %s", path,
-                   errno ? strerror(errno) : "out of memory");
+    gzFile gz = attrib_gzopen(path, err, errlen);
+    if (!gz)
         return -1;
-    }
     int found = 0;
     for (;;) {
         int n = gzread(gz, buf, sizeof(buf));
