@@ -618,21 +618,13 @@ static void sensor_periods_table(struct csv *c, const struct report *r, const ch
     for (size_t g = 0; g < r->group_count; g++) {
         const struct group_report *gr = &r->groups[g];
         for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
-            for (size_t i = 0; i < gr->series_count;) {
-                if (!gr->series[i].activity[a]) {
-                    i++;
-                    continue;
-                }
-                size_t j = i;
-                while (j + 1 < gr->series_count && gr->series[j + 1].activity[a])
-                    j++;
+            for (size_t at = 0, i, j; activity_run_next(gr, a, &at, &i, &j);) {
                 c_str(c, gr->group->name);
                 c_word(c, activity_names[a]);
                 c_bin(c, r, gr->series[i].bin);
                 c_bin(c, r, gr->series[j].bin);
                 c_u64(c, j - i + 1);
                 row_end(c);
-                i = j + 1;
             }
         }
     }

@@ -368,20 +368,12 @@ static json_t *sensor_state_json(const struct report *r, const struct group_repo
     }
     for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
         json_t *runs = json_array();
-        for (size_t i = 0; i < gr->series_count;) {
-            if (!gr->series[i].activity[a]) {
-                i++;
-                continue;
-            }
-            size_t j = i;
-            while (j + 1 < gr->series_count && gr->series[j + 1].activity[a])
-                j++;
+        for (size_t at = 0, i, j; activity_run_next(gr, a, &at, &i, &j);) {
             json_t *run = json_object();
             json_object_set_new(run, "from", jbin(r, gr->series[i].bin));
             json_object_set_new(run, "to", jbin(r, gr->series[j].bin));
             json_object_set_new(run, "bins", jint(j - i + 1));
             json_array_append_new(runs, run);
-            i = j + 1;
         }
         json_object_set_new(periods, activity_names[a], runs);
     }

@@ -539,20 +539,12 @@ static void sensor_activity(const struct report *r, const struct group_report *g
         if (!active)
             continue;
         fprintf(out, "   %-14s %zu bins:", activity_names[a], active);
-        for (size_t i = 0; i < gr->series_count;) {
-            if (!gr->series[i].activity[a]) {
-                i++;
-                continue;
-            }
-            size_t j = i;
-            while (j + 1 < gr->series_count && gr->series[j + 1].activity[a])
-                j++;
+        for (size_t at = 0, i, j; activity_run_next(gr, a, &at, &i, &j);) {
             char from[40], to[40];
             format_bin(r, gr->series[i].bin, from, sizeof(from));
             format_bin(r, gr->series[j].bin, to, sizeof(to));
             if (runs++ < 12)
                 fprintf(out, i == j ? " %s" : " %s..%s", from, to);
-            i = j + 1;
         }
         if (runs > 12)
             fprintf(out, " (+%zu more)", runs - 12);

@@ -1331,3 +1331,22 @@ void report_free(struct report *report)
     free(report->warnings);
     free(report);
 }
+
+bool activity_run_next(const struct group_report *gr, unsigned activity, size_t *at, size_t *first,
+                       size_t *last)
+{
+    size_t i = *at;
+    while (i < gr->series_count && !gr->series[i].activity[activity])
+        i++;
+    if (i >= gr->series_count) {
+        *at = i;
+        return false;
+    }
+    size_t j = i;
+    while (j + 1 < gr->series_count && gr->series[j + 1].activity[activity])
+        j++;
+    *first = i;
+    *last = j;
+    *at = j + 1;
+    return true;
+}

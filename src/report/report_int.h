@@ -257,6 +257,14 @@ struct group_report {
     size_t by_count, by_total;
 };
 
+/*
+ * The runs of consecutive bins of gr in which the sensor started traffic of
+ * the activity: from *at, finds the next run, sets its first and last bins'
+ * indexes, moves *at past it and returns true; false when none is left.
+ */
+bool activity_run_next(const struct group_report *gr, unsigned activity, size_t *at, size_t *first,
+                       size_t *last);
+
 struct report {
     const struct report_input *input;
     struct report_options options;
