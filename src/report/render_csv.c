@@ -862,36 +862,26 @@ static void versus_tables(struct csv *c, const struct report *r)
     table(c, "", "versus_totals", total_cols);
     for (size_t g = 0; g < r->group_count && g < o->group_count; g++) {
         const struct group_report *a = &r->groups[g], *b = &o->groups[g];
-        const struct {
-            const char *name;
-            uint64_t x, y;
-        } rows[] = {
-            {"packets_in", a->totals.packets_in, b->totals.packets_in},
-            {"packets_out", a->totals.packets_out, b->totals.packets_out},
-            {"bytes_in", a->totals.bytes_in, b->totals.bytes_in},
-            {"bytes_out", a->totals.bytes_out, b->totals.bytes_out},
-            {"flows", a->totals.flows, b->totals.flows},
-            {"sources", a->totals.sources, b->totals.sources},
-            {"bursts", a->burst_count, b->burst_count},
-        };
-        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct versus_total rows[VERSUS_TOTAL_COUNT];
+        versus_totals(a, b, rows);
+        for (size_t i = 0; i < VERSUS_TOTAL_COUNT; i++) {
             c_str(c, a->group->name);
-            c_word(c, rows[i].name);
-            if (c->mask && i + 1 < sizeof(rows) / sizeof(rows[0])) {
+            c_word(c, rows[i].key);
+            if (c->mask && i + 1 < VERSUS_TOTAL_COUNT) {
                 c_empty(c);
                 c_empty(c);
             } else {
-                c_u64(c, rows[i].x);
-                c_u64(c, rows[i].y);
+                c_u64(c, rows[i].value);
+                c_u64(c, rows[i].compared);
             }
-            if (rows[i].y)
-                c_real(c, (double)rows[i].x / (double)rows[i].y);
+            if (rows[i].compared)
+                c_real(c, (double)rows[i].value / (double)rows[i].compared);
             else
                 c_empty(c);
             row_end(c);
         }
-        double pa = a->series_count ? 30.0 * (double)a->burst_count / (double)a->series_count : 0;
-        double pb = b->series_count ? 30.0 * (double)b->burst_count / (double)b->series_count : 0;
+        double pa = bursts_per_30_bins(a);
+        double pb = bursts_per_30_bins(b);
         c_str(c, a->group->name);
         c_word(c, "bursts_per_30_bins");
         c_real(c, pa);

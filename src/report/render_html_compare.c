@@ -72,32 +72,22 @@ void html_versus_section(const struct page *p, const struct group_report *a,
     if (!p->mask)
         fprintf(p->out, "<th class=\"n\">%s</th><th class=\"n\">%s</th>", here, other);
     fputs("<th class=\"n\">ratio</th></tr></thead>\n<tbody>\n", p->out);
-    const struct {
-        const char *name;
-        uint64_t x, y;
-    } rows[] = {
-        {"packets received", a->totals.packets_in, b->totals.packets_in},
-        {"packets sent", a->totals.packets_out, b->totals.packets_out},
-        {"bytes received", a->totals.bytes_in, b->totals.bytes_in},
-        {"bytes sent", a->totals.bytes_out, b->totals.bytes_out},
-        {"flows", a->totals.flows, b->totals.flows},
-        {"distinct sources", a->totals.sources, b->totals.sources},
-        {"bursts", a->burst_count, b->burst_count},
-    };
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        fprintf(p->out, "<tr><td>%s</td>", rows[i].name);
+    struct versus_total rows[VERSUS_TOTAL_COUNT];
+    versus_totals(a, b, rows);
+    for (size_t i = 0; i < VERSUS_TOTAL_COUNT; i++) {
+        fprintf(p->out, "<tr><td>%s</td>", rows[i].words);
         if (!p->mask) {
-            page_td_num(p, rows[i].x);
-            page_td_num(p, rows[i].y);
+            page_td_num(p, rows[i].value);
+            page_td_num(p, rows[i].compared);
         }
-        if (rows[i].y)
+        if (rows[i].compared)
             fprintf(p->out, "<td class=\"n\">%.2f</td></tr>\n",
-                    (double)rows[i].x / (double)rows[i].y);
+                    (double)rows[i].value / (double)rows[i].compared);
         else
             fputs("<td class=\"n\">&ndash;</td></tr>\n", p->out);
     }
-    double pa = a->series_count ? 30.0 * (double)a->burst_count / (double)a->series_count : 0;
-    double pb = b->series_count ? 30.0 * (double)b->burst_count / (double)b->series_count : 0;
+    double pa = bursts_per_30_bins(a);
+    double pb = bursts_per_30_bins(b);
     fprintf(p->out, "<tr><td>bursts per 30 %ss</td>", page_bin_unit(r));
     if (!p->mask)
         fprintf(p->out, "<td class=\"n\">%.2f</td><td class=\"n\">%.2f</td>", pa, pb);

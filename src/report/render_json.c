@@ -700,12 +700,11 @@ static json_t *versus_ports(const struct group_report *a, const struct group_rep
 static json_t *versus_json(const struct group_report *a, const struct group_report *b)
 {
     json_t *o = json_object(), *totals = json_object(), *bursts = json_object();
-    json_object_set_new(totals, "packets_in", ratio(a->totals.packets_in, b->totals.packets_in));
-    json_object_set_new(totals, "packets_out", ratio(a->totals.packets_out, b->totals.packets_out));
-    json_object_set_new(totals, "bytes_in", ratio(a->totals.bytes_in, b->totals.bytes_in));
-    json_object_set_new(totals, "bytes_out", ratio(a->totals.bytes_out, b->totals.bytes_out));
-    json_object_set_new(totals, "flows", ratio(a->totals.flows, b->totals.flows));
-    json_object_set_new(totals, "sources", ratio(a->totals.sources, b->totals.sources));
+    struct versus_total rows[VERSUS_TOTAL_COUNT];
+    versus_totals(a, b, rows);
+    for (size_t i = 0; i < VERSUS_TOTAL_COUNT; i++)
+        if (strcmp(rows[i].key, "bursts") != 0) /* bursts have an object of their own */
+            json_object_set_new(totals, rows[i].key, ratio(rows[i].value, rows[i].compared));
     json_object_set_new(o, "ratios", totals);
     for (unsigned l = 0; l < LIST_COUNT; l++)
         json_object_set_new(o, list_json_names[l],
@@ -718,12 +717,8 @@ static json_t *versus_json(const struct group_report *a, const struct group_repo
     json_object_set_new(bursts, "count", jint(a->burst_count));
     json_object_set_new(bursts, "count_compare", jint(b->burst_count));
     /* Per 30 bins, so periods of different lengths compare. */
-    json_object_set_new(
-        bursts, "per_30_bins",
-        json_real(a->series_count ? 30.0 * (double)a->burst_count / (double)a->series_count : 0));
-    json_object_set_new(
-        bursts, "per_30_bins_compare",
-        json_real(b->series_count ? 30.0 * (double)b->burst_count / (double)b->series_count : 0));
+    json_object_set_new(bursts, "per_30_bins", json_real(bursts_per_30_bins(a)));
+    json_object_set_new(bursts, "per_30_bins_compare", json_real(bursts_per_30_bins(b)));
     json_object_set_new(o, "bursts", bursts);
     return o;
 }

@@ -695,30 +695,20 @@ static void versus_tables(const struct report *r, const struct group_report *a,
     fprintf(out, "\n-- compared with %s .. %s\n", from, to);
     if (!r->options.mask) {
         fprintf(out, "   %-14s %14s %14s %8s\n", "", "this period", "compared", "ratio");
-        const struct {
-            const char *name;
-            uint64_t x, y;
-        } rows[] = {
-            {"packets in", a->totals.packets_in, b->totals.packets_in},
-            {"packets out", a->totals.packets_out, b->totals.packets_out},
-            {"bytes in", a->totals.bytes_in, b->totals.bytes_in},
-            {"bytes out", a->totals.bytes_out, b->totals.bytes_out},
-            {"flows", a->totals.flows, b->totals.flows},
-            {"sources", a->totals.sources, b->totals.sources},
-            {"bursts", a->burst_count, b->burst_count},
-        };
+        struct versus_total rows[VERSUS_TOTAL_COUNT];
+        versus_totals(a, b, rows);
         /* A ratio to nothing has no value: "-", as JSON and CSV say null. */
-        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-            if (rows[i].y)
-                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8.2f\n", rows[i].name,
-                        rows[i].x, rows[i].y, (double)rows[i].x / (double)rows[i].y);
+        for (size_t i = 0; i < VERSUS_TOTAL_COUNT; i++)
+            if (rows[i].compared)
+                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8.2f\n", rows[i].label,
+                        rows[i].value, rows[i].compared,
+                        (double)rows[i].value / (double)rows[i].compared);
             else
-                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8s\n", rows[i].name, rows[i].x,
-                        rows[i].y, "-");
+                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8s\n", rows[i].label,
+                        rows[i].value, rows[i].compared, "-");
     }
-    fprintf(out, "   bursts per 30 bins: %.2f against %.2f\n",
-            a->series_count ? 30.0 * (double)a->burst_count / (double)a->series_count : 0.0,
-            b->series_count ? 30.0 * (double)b->burst_count / (double)b->series_count : 0.0);
+    fprintf(out, "   bursts per 30 bins: %.2f against %.2f\n", bursts_per_30_bins(a),
+            bursts_per_30_bins(b));
     versus_list("sent by the sensor (conversations it started)", a->lists[LIST_OUT],
                 a->list_counts[LIST_OUT], b->lists[LIST_OUT], b->list_counts[LIST_OUT], out);
     versus_list("received unsolicited", a->lists[LIST_IN_UNSOLICITED],

@@ -265,6 +265,19 @@ struct group_report {
 bool activity_run_next(const struct group_report *gr, unsigned activity, size_t *at, size_t *first,
                        size_t *last);
 
+/* The totals a comparison puts side by side (versus.c), in one order for every format. */
+enum { VERSUS_TOTAL_COUNT = 7 };
+struct versus_total {
+    const char *key;   /* "packets_in": CSV and JSON */
+    const char *label; /* "packets in": text */
+    const char *words; /* "packets received": HTML */
+    uint64_t value, compared;
+};
+void versus_totals(const struct group_report *a, const struct group_report *b,
+                   struct versus_total rows[VERSUS_TOTAL_COUNT]);
+/* Bursts per 30 bins of the group's period: comparable across periods of other lengths. */
+double bursts_per_30_bins(const struct group_report *gr);
+
 struct report {
     const struct report_input *input;
     struct report_options options;
