@@ -33,13 +33,6 @@ struct wire_buf {
 void wire_buf_init(struct wire_buf *buf);
 void wire_buf_release(struct wire_buf *buf);
 
-/* A cursor over received bytes: reads past the end set bad and yield zeros. */
-struct wire_reader {
-    const uint8_t *p;
-    size_t left;
-    bool bad;
-};
-
 /* The largest plan and the largest file result one rank accepts from another. */
 #define WIRE_PLAN_MAX ((uint64_t)1 << 30)
 #define WIRE_RESULT_MAX ((uint64_t)1 << 36)

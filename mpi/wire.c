@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../src/common/cursor.h"
 #include "../src/common/xalloc.h"
 #include "../src/evidence/evidence.h"
 #include "dist.h"
@@ -174,59 +175,35 @@ static int addr_from_wire(struct ip_addr *addr, const uint8_t *b, unsigned mappe
 
 /* ---- reading ------------------------------------------------------------------------ */
 
-static const uint8_t *take(struct wire_reader *r, size_t n)
+static uint8_t get_u8(struct cursor *r)
 {
-    if (r->bad || n > r->left) {
-        r->bad = true;
-        r->left = 0;
-        return NULL;
-    }
-    const uint8_t *p = r->p;
-    r->p += n;
-    r->left -= n;
-    return p;
+    return (uint8_t)rd_le(r, 1);
 }
 
-static uint64_t get_le(struct wire_reader *r, unsigned bytes)
+static uint16_t get_u16(struct cursor *r)
 {
-    const uint8_t *p = take(r, bytes);
-    uint64_t v = 0;
-    if (!p)
-        return 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
+    return (uint16_t)rd_le(r, 2);
 }
 
-static uint8_t get_u8(struct wire_reader *r)
+static uint32_t get_u32(struct cursor *r)
 {
-    return (uint8_t)get_le(r, 1);
+    return (uint32_t)rd_le(r, 4);
 }
 
-static uint16_t get_u16(struct wire_reader *r)
+static uint64_t get_u64(struct cursor *r)
 {
-    return (uint16_t)get_le(r, 2);
+    return rd_le(r, 8);
 }
 
-static uint32_t get_u32(struct wire_reader *r)
+static int64_t get_i64(struct cursor *r)
 {
-    return (uint32_t)get_le(r, 4);
-}
-
-static uint64_t get_u64(struct wire_reader *r)
-{
-    return get_le(r, 8);
-}
-
-static int64_t get_i64(struct wire_reader *r)
-{
-    uint64_t v = get_le(r, 8);
+    uint64_t v = rd_le(r, 8);
     int64_t s;
     memcpy(&s, &v, sizeof(s)); /* two's complement, without implementation-defined casts */
     return s;
 }
 
-static int32_t get_i32(struct wire_reader *r)
+static int32_t get_i32(struct cursor *r)
 {
     uint32_t v = get_u32(r);
     int32_t s;
@@ -234,9 +211,9 @@ static int32_t get_i32(struct wire_reader *r)
     return s;
 }
 
-static void get_bytes(struct wire_reader *r, void *out, size_t n)
+static void get_bytes(struct cursor *r, void *out, size_t n)
 {
-    const uint8_t *p = take(r, n);
+    const uint8_t *p = cursor_take(r, n);
     if (p)
         memcpy(out, p, n);
     else
@@ -247,17 +224,17 @@ static void get_bytes(struct wire_reader *r, void *out, size_t n)
  * A string of at most max bytes with no NUL inside, into out (outlen bytes,
  * more than max). Returns 0, or -1 (and marks the reader bad).
  */
-static int get_str(struct wire_reader *r, char *out, size_t outlen, size_t max)
+static int get_str(struct cursor *r, char *out, size_t outlen, size_t max)
 {
     uint32_t n = get_u32(r);
     out[0] = '\0';
-    if (r->bad || n > max || n >= outlen || n > r->left) {
-        r->bad = true;
+    if (r->short_read || n > max || n >= outlen || n > r->left) {
+        cursor_fail(r);
         return -1;
     }
-    const uint8_t *p = take(r, n);
+    const uint8_t *p = cursor_take(r, n);
     if (n && memchr(p, '\0', n)) {
-        r->bad = true;
+        cursor_fail(r);
         return -1;
     }
     if (n)
@@ -267,9 +244,9 @@ static int get_str(struct wire_reader *r, char *out, size_t outlen, size_t max)
 }
 
 /* Whether count items of at least item_bytes each can still be in the reader. */
-static bool fits(const struct wire_reader *r, uint64_t count, size_t item_bytes)
+static bool fits(const struct cursor *r, uint64_t count, size_t item_bytes)
 {
-    return !r->bad && count <= r->left / item_bytes;
+    return !r->short_read && count <= r->left / item_bytes;
 }
 
 static int fail(char *err, size_t errlen, const char *what)
@@ -377,7 +354,7 @@ void wire_plan_encode(const struct dist_plan *plan, struct wire_buf *out)
 int wire_plan_decode(struct dist_plan *plan, const uint8_t *data, size_t len, unsigned ranks,
                      char *err, size_t errlen)
 {
-    struct wire_reader r = {data, len, false};
+    struct cursor r = cursor_make(data, len);
     dist_plan_init(plan);
     if (get_u32(&r) != PLAN_MAGIC || get_u32(&r) != WIRE_VERSION)
         return fail(err, errlen, "the plan is not from this version of honeyscope-mpi");
@@ -395,7 +372,7 @@ int wire_plan_decode(struct dist_plan *plan, const uint8_t *data, size_t len, un
     plan->flow.udp_idle_s = get_u32(&r);
     plan->flow.icmp_idle_s = get_u32(&r);
     plan->flow.other_idle_s = get_u32(&r);
-    if (r.bad || (plan->verb != DIST_INGEST && plan->verb != DIST_REPORT) || check > 1 ||
+    if (r.short_read || (plan->verb != DIST_INGEST && plan->verb != DIST_REPORT) || check > 1 ||
         plan->threads > 1024 || plan->clock.width_s <= 0 || plan->clock.width_s > 86400 * 366 ||
         plan->clock.offset_s <= -86400 || plan->clock.offset_s >= 86400 || max_flows < 1 ||
         max_flows > SIZE_MAX / 2)
@@ -412,7 +389,7 @@ int wire_plan_decode(struct dist_plan *plan, const uint8_t *data, size_t len, un
         get_bytes(&r, bytes, 16);
         prefix.len = get_u8(&r);
         unsigned mapped_v6 = get_u8(&r);
-        if (r.bad || prefix.len > 128 || addr_from_wire(&prefix.addr, bytes, mapped_v6) < 0)
+        if (r.short_read || prefix.len > 128 || addr_from_wire(&prefix.addr, bytes, mapped_v6) < 0)
             goto bad;
         addr_mask(&prefix.addr, prefix.len);
         sensor_set_add(&plan->sensors, &prefix);
@@ -429,7 +406,7 @@ int wire_plan_decode(struct dist_plan *plan, const uint8_t *data, size_t len, un
         }
         int64_t size = get_i64(&r), mtime = get_i64(&r);
         uint32_t rank = get_u32(&r);
-        if (r.bad || rank >= ranks || size < 0) {
+        if (r.short_read || rank >= ranks || size < 0) {
             free(path);
             goto bad;
         }
@@ -483,7 +460,7 @@ static void put_stats(struct wire_buf *out, const struct input_stats *s)
     put_u32(out, (uint32_t)s->link_type);
 }
 
-static int get_stats(struct wire_reader *r, struct input_stats *s)
+static int get_stats(struct cursor *r, struct input_stats *s)
 {
     input_stats_init(s);
     s->files = get_u64(r);
@@ -524,7 +501,7 @@ static int get_stats(struct wire_reader *r, struct input_stats *s)
     if (get_str(r, s->format, sizeof(s->format), sizeof(s->format) - 1) < 0)
         return -1;
     s->link_type = get_i32(r);
-    return r->bad ? -1 : 0;
+    return r->short_read ? -1 : 0;
 }
 
 void wire_result_encode(const struct file_result *res, uint32_t file, struct wire_buf *out)
@@ -572,13 +549,13 @@ void wire_result_encode(const struct file_result *res, uint32_t file, struct wir
     }
 }
 
-static int get_rows(struct wire_reader *r, struct cube *cube)
+static int get_rows(struct cursor *r, struct cube *cube)
 {
     uint64_t rows = get_u64(r);
     if (!fits(r, rows, ROW_BYTES))
         return -1;
     /* Every row is ROW_BYTES: all of them are in the reader, so read in place. */
-    const uint8_t *p = rows ? take(r, (size_t)rows * ROW_BYTES) : NULL;
+    const uint8_t *p = rows ? cursor_take(r, (size_t)rows * ROW_BYTES) : NULL;
     if (rows && !p)
         return -1;
     for (uint64_t i = 0; i < rows; i++, p += ROW_BYTES) {
@@ -618,7 +595,7 @@ static int get_rows(struct wire_reader *r, struct cube *cube)
     return 0;
 }
 
-static int get_evidence(struct wire_reader *r, struct cube *cube)
+static int get_evidence(struct cursor *r, struct cube *cube)
 {
     uint64_t n = get_u64(r);
     if (!fits(r, n, EVIDENCE_FIXED_BYTES))
@@ -632,12 +609,12 @@ static int get_evidence(struct wire_reader *r, struct cube *cube)
         uint8_t kind = get_u8(r);
         uint16_t len = get_u16(r);
         unsigned mapped_v6 = get_u8(r);
-        if (r->bad || kind >= EVIDENCE_KIND_COUNT || len > EVIDENCE_VALUE_MAX)
+        if (r->short_read || kind >= EVIDENCE_KIND_COUNT || len > EVIDENCE_VALUE_MAX)
             return -1;
         get_bytes(r, value, len);
         uint64_t count = get_u64(r);
         /* Values are NUL-terminated in the table: a NUL inside would cut them. */
-        if (r->bad || memchr(value, '\0', len) ||
+        if (r->short_read || memchr(value, '\0', len) ||
             addr_from_wire(&remote, remote_bytes, mapped_v6) < 0)
             return -1;
         value[len] = '\0';
@@ -650,7 +627,7 @@ static int get_evidence(struct wire_reader *r, struct cube *cube)
 int wire_result_decode(struct file_result *res, const uint8_t *data, size_t len, struct cube *into,
                        char *err, size_t errlen)
 {
-    struct wire_reader r = {data, len, false};
+    struct cursor r = cursor_make(data, len);
     memset(res, 0, sizeof(*res));
     if (get_u32(&r) != RESULT_MAGIC || get_u32(&r) != WIRE_VERSION)
         return fail(err, errlen, "a result is not from this version of honeyscope-mpi");
@@ -659,12 +636,12 @@ int wire_result_decode(struct file_result *res, const uint8_t *data, size_t len,
     int32_t s;
     memcpy(&s, &status, sizeof(s));
     res->status = s;
-    if (r.bad || (s != 0 && s != -1 && s != AGGREGATE_INTERRUPTED && s != DIST_REFUSED) ||
+    if (r.short_read || (s != 0 && s != -1 && s != AGGREGATE_INTERRUPTED && s != DIST_REFUSED) ||
         get_str(&r, res->error, sizeof(res->error), sizeof(res->error) - 1) < 0 ||
         (s != 0 && res->error[0] == '\0') || get_stats(&r, &res->stats) < 0)
         return fail(err, errlen, "a result's header or counts are malformed");
     /* Checked whole first, so that nothing of a malformed result reaches a cube. */
-    struct wire_reader rows = r;
+    struct cursor rows = r;
     if (get_rows(&r, NULL) < 0 || get_evidence(&r, NULL) < 0 || r.left != 0)
         return fail(err, errlen, "a result's cube is malformed");
     res->cube = into ? NULL : cube_new();

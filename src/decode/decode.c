@@ -72,11 +72,11 @@ static enum decode_result decode_tcp(struct cursor *c, size_t declared, struct d
     out->src_port = rd_be16(c);
     out->dst_port = rd_be16(c);
     out->tcp_seq = rd_be32(c);
-    skip(c, 4); /* acknowledgment number */
+    cursor_skip(c, 4); /* acknowledgment number */
     size_t header_len = (size_t)(rd_u8(c) >> 4) * 4;
     out->tcp_flags = rd_u8(c);
     out->tcp_window = rd_be16(c);
-    skip(c, 4); /* checksum, urgent pointer */
+    cursor_skip(c, 4); /* checksum, urgent pointer */
     if (header_len < 20)
         return DECODE_MALFORMED;
     if (header_len > declared) {
@@ -88,7 +88,7 @@ static enum decode_result decode_tcp(struct cursor *c, size_t declared, struct d
         return DECODE_OK;
     }
     const uint8_t *options = c->p;
-    skip(c, header_len - 20);
+    cursor_skip(c, header_len - 20);
     if (c->short_read)
         return DECODE_TRUNCATED;
     out->tcp_options_whole = 1;
@@ -110,7 +110,7 @@ static enum decode_result decode_udp(struct cursor *c, size_t declared, struct d
     out->src_port = rd_be16(c);
     out->dst_port = rd_be16(c);
     size_t udp_len = rd_be16(c);
-    skip(c, 2); /* checksum */
+    cursor_skip(c, 2); /* checksum */
     /* A first fragment's UDP length covers the fragments still to come. */
     if (udp_len < 8 || (udp_len > declared && !out->first_fragment))
         return DECODE_MALFORMED;
@@ -132,7 +132,7 @@ static enum decode_result decode_icmp(struct cursor *c, size_t declared, int v6,
         return DECODE_TRUNCATED;
     unsigned type = rd_u8(c);
     unsigned code = rd_u8(c);
-    skip(c, 2); /* checksum */
+    cursor_skip(c, 2); /* checksum */
     out->dst_port = (uint16_t)(type << 8 | code);
     int has_id = v6 ? type == ICMPV6_ECHO_REQUEST || type == ICMPV6_ECHO_REPLY
                     : type < 32 && (ICMP_ID_TYPES >> type & 1u);
@@ -178,7 +178,7 @@ static enum decode_result skip_ah(struct cursor *c, size_t *declared, struct dec
         return DECODE_TRUNCATED;
     if (len > *declared)
         return DECODE_MALFORMED;
-    skip(c, len - 2);
+    cursor_skip(c, len - 2);
     if (c->short_read)
         return DECODE_TRUNCATED;
     *declared -= len;
@@ -191,19 +191,19 @@ static enum decode_result decode_ipv4(struct cursor *c, size_t ip_wire, struct d
 {
     if (c->left < 1)
         return DECODE_TRUNCATED;
-    if (peek_u8(c) >> 4 != 4)
+    if (cursor_peek_u8(c) >> 4 != 4)
         return DECODE_MALFORMED;
     if (c->left < 20)
         return DECODE_TRUNCATED;
     size_t header_len = (size_t)(rd_u8(c) & 0x0f) * 4;
-    skip(c, 1); /* type of service */
+    cursor_skip(c, 1); /* type of service */
     size_t total_len = rd_be16(c);
     uint16_t id = rd_be16(c);
     out->ip_id = id;
     uint16_t frag = rd_be16(c);
-    skip(c, 1); /* time to live */
+    cursor_skip(c, 1); /* time to live */
     out->proto = rd_u8(c);
-    skip(c, 2); /* header checksum */
+    cursor_skip(c, 2); /* header checksum */
     uint8_t a[4];
     rd_bytes(c, a, 4);
     addr_from_v4(&out->src, a);
@@ -221,7 +221,7 @@ static enum decode_result decode_ipv4(struct cursor *c, size_t ip_wire, struct d
         return DECODE_MALFORMED;
     if (total_len < header_len)
         return DECODE_MALFORMED;
-    skip(c, header_len - 20); /* options */
+    cursor_skip(c, header_len - 20); /* options */
     if (c->short_read)
         return DECODE_TRUNCATED;
     out->ip_bytes = (uint32_t)total_len;
@@ -252,14 +252,14 @@ static enum decode_result decode_ipv6(struct cursor *c, size_t ip_wire, struct d
 {
     if (c->left < 1)
         return DECODE_TRUNCATED;
-    if (peek_u8(c) >> 4 != 6)
+    if (cursor_peek_u8(c) >> 4 != 6)
         return DECODE_MALFORMED;
     if (c->left < 40)
         return DECODE_TRUNCATED;
-    skip(c, 4); /* version, traffic class, flow label */
+    cursor_skip(c, 4); /* version, traffic class, flow label */
     size_t payload_len = rd_be16(c);
     unsigned next = rd_u8(c);
-    skip(c, 1); /* hop limit */
+    cursor_skip(c, 1); /* hop limit */
     uint8_t a[16];
     rd_bytes(c, a, 16);
     addr_from_v6(&out->src, a);
@@ -310,7 +310,7 @@ static enum decode_result decode_ipv6(struct cursor *c, size_t ip_wire, struct d
             if (declared < 8)
                 return DECODE_MALFORMED;
             unsigned frag_next = rd_u8(c);
-            skip(c, 1); /* reserved */
+            cursor_skip(c, 1); /* reserved */
             unsigned frag = rd_be16(c);
             uint32_t id = rd_be32(c);
             if (c->short_read)
@@ -341,7 +341,7 @@ static enum decode_result decode_ipv6(struct cursor *c, size_t ip_wire, struct d
             return DECODE_TRUNCATED;
         if (len > declared)
             return DECODE_MALFORMED;
-        skip(c, len - 2);
+        cursor_skip(c, len - 2);
         if (c->short_read)
             return DECODE_TRUNCATED;
         declared -= len;
@@ -366,7 +366,7 @@ enum decode_result decode_packet(int link_type, const uint8_t *data, size_t capl
     if (version == 0) {
         if (c.left < 1)
             return DECODE_TRUNCATED;
-        version = peek_u8(&c) >> 4u;
+        version = cursor_peek_u8(&c) >> 4u;
     }
     *out = (struct decoded_packet){0};
     if (version == 4)

@@ -95,8 +95,8 @@ static enum decode_result ppp_protocol(struct cursor *c, unsigned *ip_version)
  */
 static enum decode_result ppp_hdlc(struct cursor *c, unsigned *ip_version)
 {
-    if (peek_u8(c) == 0xff) {
-        skip(c, 1);
+    if (cursor_peek_u8(c) == 0xff) {
+        cursor_skip(c, 1);
         unsigned control = rd_u8(c);
         if (c->short_read)
             return DECODE_TRUNCATED;
@@ -111,7 +111,7 @@ static enum decode_result pppoe_session(struct cursor *c, unsigned *ip_version)
 {
     unsigned ver_type = rd_u8(c);
     unsigned code = rd_u8(c);
-    skip(c, 4); /* session id, length */
+    cursor_skip(c, 4); /* session id, length */
     if (c->short_read)
         return DECODE_TRUNCATED;
     if (ver_type != 0x11 || code != 0)
@@ -122,7 +122,7 @@ static enum decode_result pppoe_session(struct cursor *c, unsigned *ip_version)
 /* Cisco HDLC: address, control, then an Ethernet type (libpcap LINKTYPE_C_HDLC). */
 static enum decode_result cisco_hdlc(struct cursor *c, unsigned *ip_version)
 {
-    skip(c, 2);
+    cursor_skip(c, 2);
     unsigned type = rd_be16(c);
     if (c->short_read)
         return DECODE_TRUNCATED;
@@ -136,7 +136,7 @@ static enum decode_result ethertype_dispatch(struct cursor *c, unsigned type, un
          type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD; tags++) {
         if (tags == MAX_VLAN_TAGS)
             return DECODE_UNSUPPORTED;
-        skip(c, 2); /* priority, DEI, VLAN id */
+        cursor_skip(c, 2); /* priority, DEI, VLAN id */
         type = rd_be16(c);
         if (c->short_read)
             return DECODE_TRUNCATED;
@@ -163,7 +163,7 @@ static enum decode_result ethertype_dispatch(struct cursor *c, unsigned type, un
 /* Ethernet II / IEEE 802.3 header: destination, source, type or length. */
 static enum decode_result ethernet(struct cursor *c, unsigned *ip_version)
 {
-    skip(c, 12);
+    cursor_skip(c, 12);
     unsigned type = rd_be16(c);
     if (c->short_read)
         return DECODE_TRUNCATED;
@@ -173,9 +173,9 @@ static enum decode_result ethernet(struct cursor *c, unsigned *ip_version)
 /* Linux cooked capture v1 (libpcap LINKTYPE_LINUX_SLL): 16 bytes. */
 static enum decode_result linux_sll(struct cursor *c, unsigned *ip_version)
 {
-    skip(c, 2); /* packet type */
+    cursor_skip(c, 2); /* packet type */
     unsigned hatype = rd_be16(c);
-    skip(c, 10); /* address length, address */
+    cursor_skip(c, 10); /* address length, address */
     unsigned type = rd_be16(c);
     if (c->short_read)
         return DECODE_TRUNCATED;
@@ -188,9 +188,9 @@ static enum decode_result linux_sll(struct cursor *c, unsigned *ip_version)
 static enum decode_result linux_sll2(struct cursor *c, unsigned *ip_version)
 {
     unsigned type = rd_be16(c);
-    skip(c, 6); /* reserved, interface index */
+    cursor_skip(c, 6); /* reserved, interface index */
     unsigned hatype = rd_be16(c);
-    skip(c, 10); /* packet type, address length, address */
+    cursor_skip(c, 10); /* packet type, address length, address */
     if (c->short_read)
         return DECODE_TRUNCATED;
     if (hatype == ARPHRD_NETLINK)
@@ -238,7 +238,7 @@ static enum decode_result bsd_loopback(struct cursor *c, unsigned *ip_version)
 static enum decode_result ppi(struct cursor *c, unsigned *ip_version)
 {
     uint8_t version = rd_u8(c);
-    skip(c, 1); /* flags */
+    cursor_skip(c, 1); /* flags */
     unsigned len = rd_u8(c);
     len |= (unsigned)rd_u8(c) << 8;
     uint32_t inner = rd_u8(c);
@@ -249,7 +249,7 @@ static enum decode_result ppi(struct cursor *c, unsigned *ip_version)
         return DECODE_TRUNCATED;
     if (version != 0 || len < 8)
         return DECODE_MALFORMED;
-    skip(c, len - 8);
+    cursor_skip(c, len - 8);
     if (c->short_read)
         return DECODE_TRUNCATED;
     if (inner == LINK_PPI || inner > INT32_MAX)
@@ -283,11 +283,11 @@ enum decode_result link_decode(int link_type, struct cursor *c, unsigned *ip_ver
     case LINK_PPP:
         return ppp_hdlc(c, ip_version);
     case LINK_PPP_WITH_DIR:
-        skip(c, 1); /* direction */
+        cursor_skip(c, 1); /* direction */
         return ppp_hdlc(c, ip_version);
     case LINK_PPP_SERIAL:
         /* libpcap files PPP-in-HDLC and Cisco HDLC framing under one type. */
-        if (peek_u8(c) == 0x0f || peek_u8(c) == 0x8f)
+        if (cursor_peek_u8(c) == 0x0f || cursor_peek_u8(c) == 0x8f)
             return cisco_hdlc(c, ip_version);
         return ppp_hdlc(c, ip_version);
     case LINK_PPP_ETHER:
@@ -295,7 +295,7 @@ enum decode_result link_decode(int link_type, struct cursor *c, unsigned *ip_ver
     case LINK_C_HDLC:
         return cisco_hdlc(c, ip_version);
     case LINK_C_HDLC_WITH_DIR:
-        skip(c, 1); /* direction */
+        cursor_skip(c, 1); /* direction */
         return cisco_hdlc(c, ip_version);
     case LINK_PPI:
         return ppi(c, ip_version);
