@@ -187,7 +187,8 @@ static void count_backscatter_minute(struct cube *cube, const struct flow *flow,
     unsigned port = flow->service;
     if (p == PROTO_ICMP || p == PROTO_ICMPV6) {
         /* The type received: a reply's flow is named by its request's type. */
-        static const uint8_t reply_of[256] = {[8] = 0, [13] = 14, [15] = 16, [17] = 18, [128] = 129};
+        static const uint8_t reply_of[256] = {
+            [8] = 0, [13] = 14, [15] = 16, [17] = 18, [128] = 129};
         port = flow->service >> 8u;
         if (port == 8 || port == 13 || port == 15 || port == 17 || port == 128)
             port = reply_of[port];

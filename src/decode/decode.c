@@ -122,7 +122,7 @@ static enum decode_result decode_udp(struct cursor *c, size_t declared, struct d
 static int icmp_is_error(int v6, unsigned type)
 {
     if (v6)
-        return type >= 1 && type <= 4; /* RFC 4443 section 3 */
+        return type >= 1 && type <= 4;                                      /* RFC 4443 section 3 */
     return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; /* RFC 792 */
 }
 

@@ -95,21 +95,23 @@ void service_format(uint8_t proto, uint16_t service, char *buf, size_t len)
  * (a TCP SYN-ACK or RST), or the ICMP message, whose service is the type
  * and code (a reply's, its request's type).
  */
-static void backscatter_format(enum initiator initiator, uint8_t proto, uint16_t service,
-                               char *buf, size_t len)
+static void backscatter_format(enum initiator initiator, uint8_t proto, uint16_t service, char *buf,
+                               size_t len)
 {
     const char *kind = NULL;
     unsigned type = service >> 8;
     if (proto == PROTO_TCP)
         kind = initiator == INITIATOR_BACKSCATTER_RST ? "rst" : "syn-ack";
     else if (proto == PROTO_ICMP)
-        kind = type == 3 ? "icmp-unreachable" : type == 11 ? "icmp-time-exceeded"
-                                            : type == 8    ? "icmp-echo-reply"
-                                                           : NULL;
+        kind = type == 3    ? "icmp-unreachable"
+               : type == 11 ? "icmp-time-exceeded"
+               : type == 8  ? "icmp-echo-reply"
+                            : NULL;
     else if (proto == PROTO_ICMPV6)
-        kind = type == 1 ? "icmp-unreachable" : type == 3 ? "icmp-time-exceeded"
-                                            : type == 128  ? "icmp-echo-reply"
-                                                           : NULL;
+        kind = type == 1     ? "icmp-unreachable"
+               : type == 3   ? "icmp-time-exceeded"
+               : type == 128 ? "icmp-echo-reply"
+                             : NULL;
     if (kind) {
         snprintf(buf, len, "backscatter:%s", kind);
         return;

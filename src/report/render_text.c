@@ -664,8 +664,7 @@ static void attack_table(const struct report *r, const struct group_report *gr, 
         return;
     fprintf(out, "\n-- attacks on others, from their backscatter (");
     if (r->options.mask)
-        fprintf(out, "largest first)\n%-39s %-25s %-25s  %s\n", "victim", "first", "last",
-                "ports");
+        fprintf(out, "largest first)\n%-39s %-25s %-25s  %s\n", "victim", "first", "last", "ports");
     else
         fprintf(out, "%zu in all, largest first)\n%-39s %-25s %-25s %10s %12s %8s  %s\n",
                 gr->attack_total, "victim", "first", "last", "packets", "bytes", "peak/min",

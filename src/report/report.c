@@ -952,7 +952,8 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     unsigned out_list = initiator == INITIATOR_SENSOR                  ? LIST_OUT
                         : initiator == INITIATOR_REMOTE || backscatter ? LIST_OUT_REPLIES
                                                                        : LIST_OUT_UNKNOWN;
-    uint16_t service = backscatter ? category_backscatter_service(k->proto, k->service) : k->service;
+    uint16_t service =
+        backscatter ? category_backscatter_service(k->proto, k->service) : k->service;
     item_add(items, in_list, initiator, k->proto, service, c->packets_in, c->bytes_in, c->flows);
     item_add(items, out_list, initiator, k->proto, service, c->packets_out, c->bytes_out, c->flows);
 

@@ -142,8 +142,7 @@ static const char schema[] =
     "  added_at TEXT NOT NULL,"
     "  PRIMARY KEY (name, seq)"
     ");"
-    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES
-    TRAFFIC_NAMED;
+    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES TRAFFIC_NAMED;
 
 static int fail_db(struct store *s, const char *what, char *err, size_t errlen)
 {
@@ -372,8 +371,8 @@ static int migrate_to_3(struct store *s, char *err, size_t errlen)
 static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
 
 /* Version 5: backscatter initiators (3, 4) in traffic rows, named by the view. */
-static const char migrate_to_5[] = "DROP VIEW IF EXISTS traffic_named;" TRAFFIC_NAMED
-                                   "PRAGMA user_version = 5;";
+static const char migrate_to_5[] =
+    "DROP VIEW IF EXISTS traffic_named;" TRAFFIC_NAMED "PRAGMA user_version = 5;";
 
 /* Every step from version on, inside the caller's transaction: the one list of upgrades. */
 static int migrate_steps(struct store *s, int64_t version, char *err, size_t errlen)
