@@ -19,6 +19,10 @@ Not backscatter:
   198.51.100.62  the sensor's UDP to port 53, answered with a port unreachable
   198.51.100.63  the sensor's echo request, its reply
   198.51.100.64  a router's time exceeded about the sensor's UDP to 198.51.100.62
+  198.51.100.65  a SYN-ACK from port 443, then its data: a conversation whose sensor
+                 side the capture does not hold
+  198.51.100.66  a RST-ACK from port 8080 with a sequence number: the end of a
+                 conversation, not a closed port's answer to a SYN (which has 0)
 """
 import os
 import struct
@@ -84,6 +88,11 @@ def main():
     at(720.02, icmp(h, s, 11, 0, body=quote(query)))
     at(730, icmp(s, g, 8, 0, struct.pack("!HH", 9, 1)))
     at(730.01, icmp(g, s, 0, 0, struct.pack("!HH", 9, 1)))
+
+    j, k = addr(65), addr(66)
+    at(740, tcp(j, s, 443, 40002, 800, SYN | ACK, 8192, ack=518))
+    at(740.2, tcp(j, s, 443, 40002, 801, PSH | ACK, 8192, ack=518, payload=bytes(100)))
+    at(750, tcp(k, s, 8080, 50000, 12345, RST | ACK, 0, ack=99))
 
     frames.sort(key=lambda x: x[0])
     with open(sys.argv[1], "wb") as out:

@@ -754,9 +754,15 @@ static enum initiator backscatter_candidate(struct flow_table *t, const struct d
     if (dir != DIR_IN || !has_header || p->is_fragment)
         return 0;
     if (p->proto == PROTO_TCP) {
-        if ((p->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK))
+        uint8_t flags = p->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST);
+        if (flags == (TCP_SYN | TCP_ACK))
             return INITIATOR_BACKSCATTER;
-        return p->tcp_flags & TCP_RST ? INITIATOR_BACKSCATTER_RST : 0;
+        /*
+         * A closed port's answer to a SYN: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+         * (RFC 9293 section 3.10.7.1). A RST with a sequence number ends a
+         * conversation, maybe one begun before the capture.
+         */
+        return flags == (TCP_RST | TCP_ACK) && p->tcp_seq == 0 ? INITIATOR_BACKSCATTER_RST : 0;
     }
     if (!is_icmp(p->proto) || role == ICMP_REQUEST)
         return 0;
@@ -768,14 +774,20 @@ static enum initiator backscatter_candidate(struct flow_table *t, const struct d
 /*
  * Whether p, in a flow that may be backscatter, shows it is not: the sensor
  * sent it (but a RST: a host's stack answers a SYN-ACK it did not ask for
- * with one, RFC 9293 section 3.10.7.1), or it is an error answering the
- * sensor.
+ * with one, RFC 9293 section 3.10.7.1), the remote sent TCP that is no
+ * SYN-ACK or RST, or data (a capture that holds one direction only), or it
+ * is an error answering the sensor.
  */
 static bool answers_backscatter(struct flow_table *t, const struct decoded_packet *p,
                                 enum direction dir, bool has_header, enum icmp_role role)
 {
     if (dir == DIR_OUT)
         return p->proto != PROTO_TCP || p->is_fragment || !(p->tcp_flags & TCP_RST);
+    /* A victim repeats its SYN-ACK or resets; anything else is a conversation going on. */
+    if (p->proto == PROTO_TCP)
+        return p->is_fragment || p->payload_len ||
+               !(p->tcp_flags & TCP_RST ||
+                 (p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK));
     return has_header && is_icmp(p->proto) && role == ICMP_ERROR && error_answers_sensor(t, p);
 }
 

@@ -5,7 +5,8 @@
 # minutes inside one attack), beside the sensor's own look-alikes: a SYN-ACK
 # answering its SYN, a conversation first seen at its SYN-ACK that the sensor
 # goes on with, a port unreachable and a router's time exceeded answering its
-# UDP, an echo reply to its request. Categories and attack records in JSON,
+# UDP, an echo reply to its request, a SYN-ACK followed by the remote's data
+# (one direction captured), a RST-ACK ending a conversation. Categories and attack records in JSON,
 # text, CSV, under --mask, with spilled rows, threads, MPI and a store.
 . "$(dirname "$0")/../lib.sh"
 w="$TEST_WORK/backscatter"
@@ -27,16 +28,18 @@ expect_eq backscatter_out_replies \
 # its SYN-ACK is the sensor's mail (its EHLO is evidence).
 expect_eq backscatter_in_replies \
     "$(jq -c '[.groups[0].in_replies[] | [.category, .packets]]' "$w/r.json")" \
-    '[["spam-smtp",2],["http-download",1],["icmp-scan",1],["icmp/11",1],["icmp/3/3",1]]'
+    '[["https",2],["spam-smtp",2],["http-download",1],["icmp-scan",1],["icmp/11",1],["icmp/3/3",1]]'
 expect_eq backscatter_out \
     "$(jq -c '[.groups[0].out[] | [.category, .packets]]' "$w/r.json")" \
     '[["http-download",2],["spam-smtp",2],["dns",1],["icmp-scan",1]]'
-expect_eq backscatter_unknown "$(jq -c '[.groups[0].in_unknown, .groups[0].out_unknown]' "$w/r.json")" '[[],[]]'
+expect_eq backscatter_unknown \
+    "$(jq -c '[.groups[0].in_unknown[], .groups[0].out_unknown[] | [.category, .packets]]' "$w/r.json")" \
+    '[["unknown:tcp/8080",1]]'
 expect_eq backscatter_sensor_evidence \
     "$(jq -c '.groups[0].evidence["smtp-helo"].top' "$w/r.json")" '[{"value":"x","count":1}]'
 expect_eq backscatter_not_ports_in "$(jq -c '.groups[0].ports_in' "$w/r.json")" '[]'
 expect_eq backscatter_totals \
-    "$(jq -c '.groups[0].totals | [.packets_in, .packets_out, .flows]' "$w/r.json")" '[31,7,27]'
+    "$(jq -c '.groups[0].totals | [.packets_in, .packets_out, .flows]' "$w/r.json")" '[34,7,29]'
 
 attacks='[{"victim":"198.51.100.50","first":"2009-02-01T00:00:00+00:00","last":"2009-02-01T00:04:00+00:00","packets":12,"bytes":480,"peak_packets_per_minute":4,"ports":[{"proto":"tcp","port":80,"packets":11},{"proto":"tcp","port":443,"packets":1}]},{"victim":"198.51.100.52","first":"2009-02-01T00:10:00+00:00","last":"2009-02-01T00:11:00+00:00","packets":5,"bytes":224,"peak_packets_per_minute":5,"ports":[{"proto":"icmp","port":3,"packets":3},{"proto":"icmp","port":0,"packets":2}]},{"victim":"198.51.100.50","first":"2009-02-01T00:20:00+00:00","last":"2009-02-01T00:21:00+00:00","packets":5,"bytes":200,"peak_packets_per_minute":5,"ports":[{"proto":"tcp","port":80,"packets":5}]},{"victim":"198.51.100.51","first":"2009-02-01T00:05:00+00:00","last":"2009-02-01T00:09:00+00:00","packets":3,"bytes":120,"peak_packets_per_minute":2,"ports":[{"proto":"tcp","port":22,"packets":3}]}]'
 expect_eq backscatter_attacks "$(jq -c '.groups[0].attacks' "$w/r.json")" "$attacks"
@@ -85,4 +88,4 @@ expect_eq backscatter_ingest "$?" 0
 expect_eq backscatter_store "$(jq -c '.groups' "$w/db.json")" "$(jq -c '.groups' "$w/r.json")"
 expect_eq backscatter_store_view \
     "$(sqlite3 "$w/s.db" "SELECT initiator_name, SUM(packets_in) FROM traffic_named GROUP BY 1 ORDER BY 1")" \
-    "$(printf 'backscatter|25\nsensor|6')"
+    "$(printf 'backscatter|25\nsensor|8\nunknown|1')"
