@@ -257,7 +257,8 @@ static void release_held(struct cube *cube, const struct aggregate_config *confi
     int64_t first_s = floor_seconds(flow->first_ns);
     int64_t bin = bin_clock_start(&config->clock, first_s);
     /* flow->last_ns may be a later packet's, of the next bin: the row's stays in its own. */
-    int64_t bin_last_ns = bin_clock_next(&config->clock, first_s) * 1000000000 - 1;
+    int64_t next_s = bin_clock_next(&config->clock, first_s);
+    int64_t bin_last_ns = next_s > INT64_MAX / 1000000000 ? INT64_MAX : next_s * 1000000000 - 1;
     struct cube_key key;
     memset(&key, 0, sizeof(key));
     key.bin = bin;

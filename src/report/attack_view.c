@@ -79,6 +79,9 @@ static int parse_value(const char *v, size_t len, int64_t *minute, uint8_t *prot
     if (!digits || i >= len || v[i] != ' ')
         return -1;
     *minute = negative ? -m : m;
+    /* Its start and the end of the minute after it must be times in nanoseconds. */
+    if (*minute < INT64_MIN / 1000000000 + 120 || *minute > INT64_MAX / 1000000000 - 120)
+        return -1;
     const char *rest = v + i + 1;
     size_t rest_n = len - i - 1;
     const char *slash = memchr(rest, '/', rest_n);
