@@ -10,6 +10,8 @@ Backscatter (victims answering packets forged with the sensor's address):
                  attack 2, minute 20 (17 silent minutes later): 5 RST-ACKs from port 80
   198.51.100.51  one attack: SYN-ACKs from port 22 in minutes 5 (two) and 8 (one):
                  3 silent minutes do not cut it
+  198.51.100.53  a SYN-ACK at 00:59:58 sent again at 01:00:01 (its conversation crosses
+                 an hour), another at 01:00:30
   198.51.100.52  minute 10: 3 ICMP port unreachables quoting UDP from the sensor to its
                  port 53 that the sensor never sent, then 2 echo replies to no request
 Not backscatter:
@@ -68,6 +70,10 @@ def main():
     at(300, tcp(b, s, 22, 4000, 1, SYN | ACK, 8192, ack=9))
     at(301, tcp(b, s, 22, 4001, 1, SYN | ACK, 8192, ack=9))
     at(480, tcp(b, s, 22, 4002, 1, SYN | ACK, 8192, ack=9))
+    late = addr(53)
+    at(3598, tcp(late, s, 80, 4100, 1, SYN | ACK, 8192, ack=9))
+    at(3601, tcp(late, s, 80, 4100, 1, SYN | ACK, 8192, ack=9))
+    at(3630, tcp(late, s, 80, 4101, 1, SYN | ACK, 8192, ack=9))
     never_sent = udp(s, c, 5000, 53, ip_id=0x4444)
     for k in range(3):
         at(600 + k, icmp(c, s, 3, 3, body=quote(never_sent)))

@@ -1,8 +1,8 @@
 # Backscatter end to end (docs/semantics.md, "Backscatter"): a capture
 # (tests/backscatter_pcap.py) of SYN-ACKs, RSTs, ICMP unreachables and echo
-# replies answering packets the sensor never sent, from three victims in four
+# replies answering packets the sensor never sent, from four victims in five
 # attacks (one victim twice, 17 silent minutes apart; one with 3 silent
-# minutes inside one attack), beside the sensor's own look-alikes: a SYN-ACK
+# minutes inside one attack; one whose conversation crosses an hour), beside the sensor's own look-alikes: a SYN-ACK
 # answering its SYN, a conversation first seen at its SYN-ACK that the sensor
 # goes on with, a port unreachable and a router's time exceeded answering its
 # UDP, an echo reply to its request, a SYN-ACK followed by the remote's data
@@ -16,11 +16,11 @@ python3 "$HONEYSCOPE_ROOT/tests/backscatter_pcap.py" "$pcap"
 
 "$HS" report --quiet --sensor 192.0.2.10 --format json "$pcap" >"$w/r.json" 2>"$w/err"
 expect_eq backscatter_exit "$?" 0
-# 12 + 3 SYN-ACKs in 11 + 3 conversations, 5 RSTs, 3 unreachables and 2 echo replies (one
+# 12 + 3 + 3 SYN-ACKs in 11 + 3 + 2 conversations, 5 RSTs, 3 unreachables and 2 echo replies (one
 # ICMP conversation each); the sensor's stack reset one of the SYN-ACKs.
 expect_eq backscatter_in_unsolicited \
     "$(jq -c '[.groups[0].in_unsolicited[] | [.category, .packets, .bytes, .flows]]' "$w/r.json")" \
-    '[["backscatter:syn-ack",15,600,14],["backscatter:rst",5,200,5],["backscatter:icmp-unreachable",3,168,1],["backscatter:icmp-echo-reply",2,56,1]]'
+    '[["backscatter:syn-ack",18,720,16],["backscatter:rst",5,200,5],["backscatter:icmp-unreachable",3,168,1],["backscatter:icmp-echo-reply",2,56,1]]'
 expect_eq backscatter_out_replies \
     "$(jq -c '[.groups[0].out_replies[] | [.category, .packets]]' "$w/r.json")" \
     '[["backscatter:syn-ack",1]]'
@@ -39,25 +39,29 @@ expect_eq backscatter_sensor_evidence \
     "$(jq -c '.groups[0].evidence["smtp-helo"].top' "$w/r.json")" '[{"value":"x","count":1}]'
 expect_eq backscatter_not_ports_in "$(jq -c '.groups[0].ports_in' "$w/r.json")" '[]'
 expect_eq backscatter_totals \
-    "$(jq -c '.groups[0].totals | [.packets_in, .packets_out, .flows]' "$w/r.json")" '[34,7,29]'
+    "$(jq -c '.groups[0].totals | [.packets_in, .packets_out, .flows]' "$w/r.json")" '[37,7,31]'
 
-attacks='[{"victim":"198.51.100.50","first":"2009-02-01T00:00:00+00:00","last":"2009-02-01T00:04:00+00:00","packets":12,"bytes":480,"peak_packets_per_minute":4,"ports":[{"proto":"tcp","port":80,"packets":11},{"proto":"tcp","port":443,"packets":1}]},{"victim":"198.51.100.52","first":"2009-02-01T00:10:00+00:00","last":"2009-02-01T00:11:00+00:00","packets":5,"bytes":224,"peak_packets_per_minute":5,"ports":[{"proto":"icmp","port":3,"packets":3},{"proto":"icmp","port":0,"packets":2}]},{"victim":"198.51.100.50","first":"2009-02-01T00:20:00+00:00","last":"2009-02-01T00:21:00+00:00","packets":5,"bytes":200,"peak_packets_per_minute":5,"ports":[{"proto":"tcp","port":80,"packets":5}]},{"victim":"198.51.100.51","first":"2009-02-01T00:05:00+00:00","last":"2009-02-01T00:09:00+00:00","packets":3,"bytes":120,"peak_packets_per_minute":2,"ports":[{"proto":"tcp","port":22,"packets":3}]}]'
+attacks='[{"victim":"198.51.100.50","first":"2009-02-01T00:00:00+00:00","last":"2009-02-01T00:04:00+00:00","packets":12,"bytes":480,"peak_packets_per_minute":4,"ports":[{"proto":"tcp","port":80,"packets":11},{"proto":"tcp","port":443,"packets":1}]},{"victim":"198.51.100.52","first":"2009-02-01T00:10:00+00:00","last":"2009-02-01T00:11:00+00:00","packets":5,"bytes":224,"peak_packets_per_minute":5,"ports":[{"proto":"icmp","port":3,"packets":3},{"proto":"icmp","port":0,"packets":2}]},{"victim":"198.51.100.50","first":"2009-02-01T00:20:00+00:00","last":"2009-02-01T00:21:00+00:00","packets":5,"bytes":200,"peak_packets_per_minute":5,"ports":[{"proto":"tcp","port":80,"packets":5}]},{"victim":"198.51.100.51","first":"2009-02-01T00:05:00+00:00","last":"2009-02-01T00:09:00+00:00","packets":3,"bytes":120,"peak_packets_per_minute":2,"ports":[{"proto":"tcp","port":22,"packets":3}]},{"victim":"198.51.100.53","first":"2009-02-01T00:59:00+00:00","last":"2009-02-01T01:01:00+00:00","packets":3,"bytes":120,"peak_packets_per_minute":2,"ports":[{"proto":"tcp","port":80,"packets":3}]}]'
 expect_eq backscatter_attacks "$(jq -c '.groups[0].attacks' "$w/r.json")" "$attacks"
-expect_eq backscatter_attacks_total "$(jq '.groups[0].attacks_total' "$w/r.json")" 4
+expect_eq backscatter_attacks_total "$(jq '.groups[0].attacks_total' "$w/r.json")" 5
 "$HS" report --quiet --sensor 192.0.2.10 --format json --top 2 "$pcap" >"$w/top.json"
 expect_eq backscatter_attacks_bounded \
     "$(jq -c '.groups[0] | [(.attacks | length), .attacks_total, .attacks[1].victim]' "$w/top.json")" \
-    '[2,4,"198.51.100.52"]'
+    '[2,5,"198.51.100.52"]'
 
-# Hourly bins, spilled rows, threads: the same records.
+# Hourly bins (the conversation crossing an hour is decided there: its first SYN-ACK
+# counts in its own minute, not with the repeat), spilled rows, threads: the same records.
 "$HS" report --quiet --sensor 192.0.2.10 --format json --bin hour --memory 64K --threads 3 "$pcap" \
     >"$w/spill.json"
 expect_eq backscatter_spilled "$(jq -c '.groups[0].attacks' "$w/spill.json")" "$attacks"
+expect_eq backscatter_hour_series \
+    "$(jq -c '[.groups[0].series[] | [.bin, .packets_in, .flows]]' "$w/spill.json")" \
+    '[["2009-02-01T00:00+00:00",35,30],["2009-02-01T01:00+00:00",2,1]]'
 
 "$HS" report --quiet --sensor 192.0.2.10 --format csv "$pcap" >"$w/r.csv"
 expect_eq backscatter_csv "$(tr -d '\r' <"$w/r.csv" | sed -n '/^# table: attacks$/,/^$/p' | sed -n 2,3p | tr '\n' '|')" \
     'group,rank,victim,first,last,packets,bytes,peak_packets_per_minute|any,1,198.51.100.50,2009-02-01T00:00:00+00:00,2009-02-01T00:04:00+00:00,12,480,4|'
-expect_eq backscatter_csv_ports "$(tr -d '\r' <"$w/r.csv" | sed -n '/^# table: attack_ports$/,/^$/p' | grep -c '^any,')" 6
+expect_eq backscatter_csv_ports "$(tr -d '\r' <"$w/r.csv" | sed -n '/^# table: attack_ports$/,/^$/p' | grep -c '^any,')" 7
 "$HS" report --quiet --sensor 192.0.2.10 --format text "$pcap" >"$w/r.txt"
 expect_eq backscatter_text "$(grep -A2 '^-- attacks on others' "$w/r.txt" | sed -n 3p | tr -s ' ')" \
     '198.51.100.50 2009-02-01T00:00:00+00:00 2009-02-01T00:04:00+00:00 12 480 4 tcp/80, tcp/443'
@@ -88,4 +92,4 @@ expect_eq backscatter_ingest "$?" 0
 expect_eq backscatter_store "$(jq -c '.groups' "$w/db.json")" "$(jq -c '.groups' "$w/r.json")"
 expect_eq backscatter_store_view \
     "$(sqlite3 "$w/s.db" "SELECT initiator_name, SUM(packets_in) FROM traffic_named GROUP BY 1 ORDER BY 1")" \
-    "$(printf 'backscatter|25\nsensor|8\nunknown|1')"
+    "$(printf 'backscatter|28\nsensor|8\nunknown|1')"
