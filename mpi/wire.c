@@ -559,7 +559,7 @@ static int get_rows(struct cursor *r, struct cube *cube)
     if (rows && !p)
         return -1;
     for (uint64_t i = 0; i < rows; i++, p += ROW_BYTES) {
-        if (p[ROW_INITIATOR] > INITIATOR_REMOTE || p[ROW_FLAGS] > 3)
+        if (p[ROW_INITIATOR] >= INITIATOR_COUNT || p[ROW_FLAGS] > 3)
             return -1;
         if (!cube)
             continue;

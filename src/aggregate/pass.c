@@ -170,6 +170,141 @@ static void handshake_ended(struct cube *cube, const struct bin_clock *clock,
                        0, 1);
 }
 
+/* ---- backscatter (docs/semantics.md) ------------------------------------------ */
+
+/*
+ * Counts what a victim sent in the minute holding ts_ns, for its attack
+ * records: "MINUTE proto/port" evidence of the row's bin, packets and
+ * bytes. Rows share the evidence table's bound, as the tool tags do.
+ */
+static void count_backscatter_minute(struct cube *cube, const struct flow *flow, int64_t bin,
+                                     int64_t ts_ns, uint64_t packets, uint64_t bytes)
+{
+    static const char *const protos[] = {
+        [PROTO_ICMP] = "icmp", [PROTO_TCP] = "tcp", [PROTO_UDP] = "udp", [PROTO_ICMPV6] = "icmp6"};
+    uint8_t p = flow->key.proto;
+    const char *proto = p < sizeof(protos) / sizeof(protos[0]) && protos[p] ? protos[p] : "proto";
+    unsigned port = flow->service;
+    if (p == PROTO_ICMP || p == PROTO_ICMPV6) {
+        /* The type received: a reply's flow is named by its request's type. */
+        static const uint8_t reply_of[256] = {
+            [8] = 0, [13] = 14, [15] = 16, [17] = 18, [128] = 129};
+        port = flow->service >> 8u;
+        if (port == 8 || port == 13 || port == 15 || port == 17 || port == 128)
+            port = reply_of[port];
+    }
+    int64_t s = floor_seconds(ts_ns);
+    int64_t minute = s - (s % 60 + 60) % 60;
+    char value[48];
+    int n = snprintf(value, sizeof(value), "%lld %s/%u", (long long)minute, proto, port);
+    if (n <= 0 || (size_t)n >= sizeof(value) || !cube)
+        return;
+    struct evidence_table *evidence = cube_evidence(cube);
+    evidence_table_add(evidence, bin, &flow->key.remote, EVIDENCE_BACKSCATTER_PACKETS, value,
+                       (size_t)n, packets);
+    evidence_table_add(evidence, bin, &flow->key.remote, EVIDENCE_BACKSCATTER_BYTES, value,
+                       (size_t)n, bytes);
+}
+
+/*
+ * Holds a packet of a flow that may be backscatter, instead of counting it,
+ * until the flow stage tells whose the flow is. Returns false, holding
+ * nothing, when the packet falls in another bin than the flow's first or
+ * the counts are full: the caller then settles the flow as backscatter.
+ */
+static bool hold_packet(struct flow *flow, const struct aggregate_config *config, bool started,
+                        enum direction dir, uint32_t ip_bytes, int64_t ts_ns)
+{
+    if (started) {
+        flow->held = 1;
+        flow->held_bytes_in = flow->held_bytes_out = 0;
+        flow->held_packets_in = flow->held_packets_out = 0;
+    } else if (bin_clock_start(&config->clock, floor_seconds(ts_ns)) !=
+               bin_clock_start(&config->clock, floor_seconds(flow->first_ns))) {
+        return false;
+    }
+    uint16_t *packets = dir == DIR_IN ? &flow->held_packets_in : &flow->held_packets_out;
+    uint32_t *bytes = dir == DIR_IN ? &flow->held_bytes_in : &flow->held_bytes_out;
+    if (*packets == UINT16_MAX || ip_bytes > UINT32_MAX - *bytes)
+        return false;
+    ++*packets;
+    *bytes += ip_bytes;
+    return true;
+}
+
+/*
+ * Counts a flow's held packets, in the bin of its first packet, as
+ * backscatter or as the initiator the flow stage gave it, and ends the
+ * holding: the flow counts packet by packet from now on.
+ */
+static void release_held(struct cube *cube, const struct aggregate_config *config,
+                         struct flow *flow, bool backscatter)
+{
+    uint64_t packets_in = flow->held_packets_in, packets_out = flow->held_packets_out;
+    uint64_t bytes_in = flow->held_bytes_in, bytes_out = flow->held_bytes_out;
+    flow->held = 0;
+    if (backscatter) {
+        flow->initiator = flow->backscatter;
+        /* The victim's port: the service it was attacked on. */
+        if (flow->key.proto == PROTO_TCP || flow->key.proto == PROTO_UDP)
+            flow->service = flow->key.remote_port;
+    }
+    flow->backscatter = 0;
+    flow->cube_bin = INT64_MIN;
+    flow->cube_row = flow->cube_gen = 0;
+    if (!cube)
+        return;
+    int64_t first_s = floor_seconds(flow->first_ns);
+    int64_t bin = bin_clock_start(&config->clock, first_s);
+    /* flow->last_ns may be a later packet's, of the next bin: the row's stays in its own. */
+    int64_t next_s = bin_clock_next(&config->clock, first_s);
+    int64_t bin_last_ns = next_s > INT64_MAX / 1000000000 ? INT64_MAX : next_s * 1000000000 - 1;
+    struct cube_key key;
+    memset(&key, 0, sizeof(key));
+    key.bin = bin;
+    key.sensor = flow->key.sensor;
+    key.remote = flow->key.remote;
+    key.service = flow->service;
+    key.proto = flow->key.proto;
+    key.initiator = flow->initiator;
+    struct cube_counts *c = &cube_row_at(cube, cube_lookup(cube, &key))->counts;
+    c->packets_in += packets_in;
+    c->packets_out += packets_out;
+    c->bytes_in += bytes_in;
+    c->bytes_out += bytes_out;
+    c->flows++;
+    if (flow->first_ns < c->first_ns)
+        c->first_ns = flow->first_ns;
+    int64_t last = flow->last_ns < bin_last_ns ? flow->last_ns : bin_last_ns;
+    if (last > c->last_ns)
+        c->last_ns = last;
+    if (backscatter && packets_in)
+        count_backscatter_minute(cube, flow, bin, flow->first_ns, packets_in, bytes_in);
+}
+
+/*
+ * Counts a packet of flow: held while the flow may still be backscatter,
+ * else in its row. Returns whether it was held (then it is no probe and no
+ * evidence: its flow's fate is not known).
+ */
+static bool count_packet(struct cube *cube, const struct aggregate_config *config,
+                         struct flow *flow, bool started, enum direction dir, uint32_t ip_bytes,
+                         int64_t ts_ns)
+{
+    if (flow->backscatter && (started || flow->held)) {
+        if (hold_packet(flow, config, started, dir, ip_bytes, ts_ns))
+            return true;
+        release_held(cube, config, flow, true);
+    } else if (flow->held) {
+        release_held(cube, config, flow, false); /* the sensor went on: its own */
+    }
+    account(cube, config, flow, started && !initiator_is_backscatter(flow->initiator), dir,
+            ip_bytes, ts_ns);
+    if (dir == DIR_IN && initiator_is_backscatter(flow->initiator))
+        count_backscatter_minute(cube, flow, flow->cube_bin, ts_ns, 1, ip_bytes);
+    return false;
+}
+
 /* ---- files apart (a store) ----------------------------------------------------- */
 
 /* The rows of file, made on first use. */
@@ -204,6 +339,10 @@ static void unpin(struct shard *shard, uint32_t file)
 static void flow_ended(void *ctx, struct flow *flow, enum flow_end why)
 {
     struct shard *shard = ctx;
+    /* The sensor never went on: backscatter, decided at the flow's end. */
+    if (flow->held)
+        release_held(shard->files ? shard->files[flow->file].cube : shard->cube, shard->config,
+                     flow, true);
     if (!shard->files) {
         evidence_capture_end(&shard->evidence, flow);
         handshake_ended(shard->evidence.cube, &shard->config->clock, flow);
@@ -252,8 +391,8 @@ static void account_released(struct shard *shard, const struct aggregate_config 
         }
         if (started)
             flow_began(shard, flow, fragment.tag);
-        account(cube, config, flow, started, (enum direction)fragment.dir, fragment.ip_bytes,
-                fragment.ts_ns);
+        count_packet(cube, config, flow, started, (enum direction)fragment.dir, fragment.ip_bytes,
+                     fragment.ts_ns);
         if (shard->files)
             unpin(shard, fragment.tag);
     }
@@ -362,14 +501,15 @@ void shard_packet(struct shard *shard, const struct aggregate_config *config,
     if (flow) {
         if (started)
             flow_began(shard, flow, shard->file);
-        account(shard->cube, config, flow, started, dir, p->ip_bytes, ts_ns);
+        bool held = count_packet(shard->cube, config, flow, started, dir, p->ip_bytes, ts_ns);
         follow_handshake(flow, p, dir, started);
-        if (dir == DIR_IN) {
+        if (dir == DIR_IN && !held && !initiator_is_backscatter(flow->initiator)) {
             enum scanner_tool tool = scanner_tag(p);
             if (tool != SCANNER_NONE)
                 tag_probe(shard->cube, flow, tool, started);
         }
-        if (p->payload_len && !p->is_fragment)
+        if (p->payload_len && !p->is_fragment && !held &&
+            !initiator_is_backscatter(flow->initiator))
             evidence_capture_packet(&shard->evidence, flow, dir, p->payload, p->payload_len);
     }
     if (shard->files) {

@@ -119,6 +119,70 @@ static enum decode_result decode_udp(struct cursor *c, size_t declared, struct d
     return DECODE_OK;
 }
 
+static int icmp_is_error(int v6, unsigned type)
+{
+    if (v6)
+        return type >= 1 && type <= 4;                                      /* RFC 4443 section 3 */
+    return type == 3 || type == 4 || type == 5 || type == 11 || type == 12; /* RFC 792 */
+}
+
+/*
+ * The packet an ICMP error quotes, behind the error's 4 unused (or MTU,
+ * pointer) bytes: an IPv4 header and at least 8 bytes of its payload (RFC
+ * 792, RFC 1812 section 4.3.2.3), or as much of an IPv6 packet as fits (RFC
+ * 4443 section 2.4). Only the quoted header's own next header is read: a
+ * quote whose IPv6 extension headers hide the transport keeps ports 0.
+ * Fills out->quoted_* when the addresses and protocol were captured.
+ */
+static void decode_icmp_quote(struct cursor c, int v6, struct decoded_packet *out)
+{
+    uint8_t src[16], dst[16];
+    unsigned proto;
+    skip(&c, 4);
+    if (v6) {
+        unsigned version = rd_u8(&c) >> 4;
+        skip(&c, 5);
+        proto = rd_u8(&c);
+        skip(&c, 1);
+        rd_bytes(&c, src, 16);
+        rd_bytes(&c, dst, 16);
+        if (c.short_read || version != 6)
+            return;
+        addr_from_v6(&out->quoted_src, src);
+        addr_from_v6(&out->quoted_dst, dst);
+    } else {
+        unsigned first = rd_u8(&c);
+        size_t header_len = (size_t)(first & 0x0f) * 4;
+        skip(&c, 8);
+        proto = rd_u8(&c);
+        skip(&c, 2);
+        rd_bytes(&c, src, 4);
+        rd_bytes(&c, dst, 4);
+        if (c.short_read || first >> 4 != 4 || header_len < 20)
+            return;
+        skip(&c, header_len - 20);
+        addr_from_v4(&out->quoted_src, src);
+        addr_from_v4(&out->quoted_dst, dst);
+    }
+    out->quoted = 1;
+    out->quoted_proto = (uint8_t)proto;
+    if (proto == PROTO_TCP || proto == PROTO_UDP) {
+        uint16_t src_port = rd_be16(&c), dst_port = rd_be16(&c);
+        if (!c.short_read) {
+            out->quoted_src_port = src_port;
+            out->quoted_dst_port = dst_port;
+        }
+    } else if (proto == PROTO_ICMP || proto == PROTO_ICMPV6) {
+        unsigned type = rd_u8(&c), code = rd_u8(&c);
+        skip(&c, 2);
+        uint16_t id = rd_be16(&c);
+        if (!c.short_read) {
+            out->quoted_dst_port = (uint16_t)(type << 8 | code);
+            out->quoted_src_port = id;
+        }
+    }
+}
+
 /*
  * ICMP header, RFC 792, and ICMPv6 header, RFC 4443 section 2.1: type, code,
  * checksum. The payload starts after those four bytes.
@@ -141,6 +205,8 @@ static enum decode_result decode_icmp(struct cursor *c, size_t declared, int v6,
         struct cursor ahead = *c;
         out->src_port = rd_be16(&ahead);
     }
+    if (icmp_is_error(v6, type))
+        decode_icmp_quote(*c, v6, out);
     set_payload(out, c);
     return DECODE_OK;
 }

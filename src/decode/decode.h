@@ -72,6 +72,17 @@ struct decoded_packet {
     uint8_t tcp_options_whole;
     uint8_t tcp_options_len;     /* 0 to 40 */
     uint8_t tcp_options_head[4]; /* the first min(4, len) bytes, zeroes after */
+    /*
+     * ICMP and ICMPv6 errors (destination unreachable, time exceeded, ...):
+     * the packet they quote, as far as it was captured (RFC 792; RFC 4443
+     * section 2.4). quoted is 1 when its addresses and protocol were read;
+     * its ports are 0 when cut off, and follow the convention above for a
+     * quoted ICMP message.
+     */
+    uint8_t quoted;
+    uint8_t quoted_proto;
+    uint16_t quoted_src_port, quoted_dst_port;
+    struct ip_addr quoted_src, quoted_dst;
     /* Transport payload present in the capture (may be cut by snaplen). */
     const uint8_t *payload;
     size_t payload_len;

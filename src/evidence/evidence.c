@@ -31,6 +31,8 @@ static const char *const kind_names[EVIDENCE_KIND_COUNT] = {
     [EVIDENCE_SCANNER_PACKETS] = "scanner-packets",
     [EVIDENCE_SCANNER_FLOWS] = "scanner-flows",
     [EVIDENCE_SYN_ACK_UNANSWERED] = "syn-ack-unanswered",
+    [EVIDENCE_BACKSCATTER_PACKETS] = "backscatter-packets",
+    [EVIDENCE_BACKSCATTER_BYTES] = "backscatter-bytes",
 };
 
 const char *evidence_kind_name(enum evidence_kind kind)

@@ -67,6 +67,14 @@ enum evidence_kind {
      * at its first packet. Value "", count = such conversations.
      */
     EVIDENCE_SYN_ACK_UNANSWERED,
+    /*
+     * Backscatter (docs/semantics.md), per minute for its attack records:
+     * "MINUTE proto/port", the UTC second the minute starts and the
+     * victim's port (for ICMP, the type); count = the packets, or the
+     * bytes, the victim sent the sensor in that minute.
+     */
+    EVIDENCE_BACKSCATTER_PACKETS,
+    EVIDENCE_BACKSCATTER_BYTES,
     EVIDENCE_KIND_COUNT
 };
 

@@ -28,7 +28,23 @@ enum initiator {
     INITIATOR_UNKNOWN = 0, /* started before the capture, or cannot tell */
     INITIATOR_SENSOR = 1,  /* the sensor's own traffic */
     INITIATOR_REMOTE = 2,  /* unsolicited: scans, attacks */
+    /*
+     * Backscatter (docs/semantics.md): neither side started it; a third
+     * party forged the sensor's address, and the remote, its victim,
+     * answered. The victim's first answer names the kind: a SYN-ACK (or,
+     * for ICMP, the reply or error the service names), or a RST.
+     */
+    INITIATOR_BACKSCATTER = 3,
+    INITIATOR_BACKSCATTER_RST = 4,
 };
+
+#define INITIATOR_COUNT 5
+
+/* Whether a flow of initiator is backscatter. */
+static inline bool initiator_is_backscatter(unsigned initiator)
+{
+    return initiator == INITIATOR_BACKSCATTER || initiator == INITIATOR_BACKSCATTER_RST;
+}
 
 const char *initiator_name(enum initiator initiator);
 
@@ -90,14 +106,35 @@ struct flow_key {
 struct flow {
     struct flow_key key;
     int64_t first_ns, last_ns;
-    /* Owned by the aggregate stage: the cube row of the flow's current bin,
-     * valid while the cube's generation is cube_gen (a spill empties it). */
-    int64_t cube_bin;
-    uint32_t cube_row, cube_gen;
+    /*
+     * Owned by the aggregate stage: the cube row of the flow's current bin,
+     * valid while the cube's generation is cube_gen (a spill empties it);
+     * or, while held is set, the flow's counts held until the flow stage
+     * tells whose it is (all in the bin of first_ns).
+     */
+    union {
+        struct {
+            int64_t cube_bin;
+            uint32_t cube_row, cube_gen;
+        };
+        struct {
+            uint32_t held_bytes_in, held_bytes_out;
+            uint16_t held_packets_in, held_packets_out;
+        };
+    };
     /* Owned by the aggregate stage: first payload bytes kept per direction. */
     uint32_t evidence_slot[2];
     /* Owned by the aggregate stage: the file the flow started in (a store). */
     uint32_t file;
+    /*
+     * Set by the flow stage when the flow began as backscatter may (an
+     * inbound SYN-ACK, RST, ICMP reply or error that answers nothing the
+     * sensor sent): the initiator it takes if it ends so; cleared, for
+     * good, when the sensor continues it or an error answers the sensor.
+     */
+    uint8_t backscatter;
+    uint8_t sensor_sent; /* the sensor sent a packet in it */
+    uint8_t held;        /* owned by the aggregate stage: see the union above */
     /* Table internals. */
     uint64_t hash;
     uint32_t lru_prev, lru_next;

@@ -118,6 +118,9 @@ const char *initiator_name(enum initiator initiator)
         return "sensor";
     case INITIATOR_REMOTE:
         return "remote";
+    case INITIATOR_BACKSCATTER:
+    case INITIATOR_BACKSCATTER_RST:
+        return "backscatter";
     default:
         return "unknown";
     }
@@ -502,6 +505,9 @@ static void start_flow(struct flow *f, const struct decoded_packet *p, enum dire
     f->evidence_slot[0] = f->evidence_slot[1] = 0;
     f->evidence_state[0] = f->evidence_state[1] = 0;
     f->handshake = 0;
+    f->backscatter = 0;
+    f->sensor_sent = 0;
+    f->held = 0;
 }
 
 /* ---- fragments ------------------------------------------------------------- */
@@ -706,6 +712,85 @@ static uint32_t find(struct flow_table *t, const struct flow_key *key, uint64_t 
     return found;
 }
 
+/* ---- backscatter (docs/semantics.md) ---------------------------------------- */
+
+/*
+ * Whether the ICMP error p answers something the sensor sent: its quote
+ * cannot be read, quotes another sender than the sensor, or quotes a
+ * conversation in which the sensor sent a packet. Only a quote of a packet
+ * sent to the error's own sender is looked up: a router's error about
+ * another address (time exceeded on a traceroute) concerns a conversation
+ * that another thread may hold, so it is taken as an answer, whatever the
+ * number of threads.
+ */
+static bool error_answers_sensor(struct flow_table *t, const struct decoded_packet *p)
+{
+    if (!p->quoted || !addr_equal(&p->quoted_src, &p->dst))
+        return true;
+    if (!addr_equal(&p->quoted_dst, &p->src))
+        return true;
+    struct decoded_packet sent;
+    memset(&sent, 0, sizeof(sent));
+    sent.src = p->quoted_src;
+    sent.dst = p->quoted_dst;
+    sent.proto = p->quoted_proto;
+    struct flow_key key;
+    enum icmp_role role;
+    build_key(&key, &sent, DIR_OUT, true, p->quoted_src_port, p->quoted_dst_port, &role);
+    uint64_t hash;
+    uint32_t i = find(t, &key, &hash);
+    return i != NONE && t->flows[i].sensor_sent;
+}
+
+/*
+ * The initiator a flow starting with p takes if it ends as backscatter, or
+ * 0: an inbound SYN-ACK, RST, ICMP reply, or ICMP error quoting a packet
+ * the sensor never sent.
+ */
+static enum initiator backscatter_candidate(struct flow_table *t, const struct decoded_packet *p,
+                                            enum direction dir, bool has_header,
+                                            enum icmp_role role)
+{
+    if (dir != DIR_IN || !has_header || p->is_fragment)
+        return 0;
+    if (p->proto == PROTO_TCP) {
+        uint8_t flags = p->tcp_flags & (TCP_SYN | TCP_ACK | TCP_RST);
+        if (flags == (TCP_SYN | TCP_ACK))
+            return INITIATOR_BACKSCATTER;
+        /*
+         * A closed port's answer to a SYN: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+         * (RFC 9293 section 3.10.7.1). A RST with a sequence number ends a
+         * conversation, maybe one begun before the capture.
+         */
+        return flags == (TCP_RST | TCP_ACK) && p->tcp_seq == 0 ? INITIATOR_BACKSCATTER_RST : 0;
+    }
+    if (!is_icmp(p->proto) || role == ICMP_REQUEST)
+        return 0;
+    if (role == ICMP_ERROR && error_answers_sensor(t, p))
+        return 0;
+    return INITIATOR_BACKSCATTER;
+}
+
+/*
+ * Whether p, in a flow that may be backscatter, shows it is not: the sensor
+ * sent it (but a RST: a host's stack answers a SYN-ACK it did not ask for
+ * with one, RFC 9293 section 3.10.7.1), the remote sent TCP that is no
+ * SYN-ACK or RST, or data (a capture that holds one direction only), or it
+ * is an error answering the sensor.
+ */
+static bool answers_backscatter(struct flow_table *t, const struct decoded_packet *p,
+                                enum direction dir, bool has_header, enum icmp_role role)
+{
+    if (dir == DIR_OUT)
+        return p->proto != PROTO_TCP || p->is_fragment || !(p->tcp_flags & TCP_RST);
+    /* A victim repeats its SYN-ACK or resets; anything else is a conversation going on. */
+    if (p->proto == PROTO_TCP)
+        return p->is_fragment || p->payload_len ||
+               !(p->tcp_flags & TCP_RST ||
+                 (p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK));
+    return has_header && is_icmp(p->proto) && role == ICMP_ERROR && error_answers_sensor(t, p);
+}
+
 /* Whether this packet ends the flow it matched and begins another. */
 static bool starts_over(const struct flow_table *t, const struct flow *f,
                         const struct decoded_packet *p, int64_t ts_ns)
@@ -760,6 +845,12 @@ static struct flow *lookup(struct flow_table *t, const struct decoded_packet *p,
     if (ts_ns > f->last_ns)
         f->last_ns = ts_ns;
     lru_append(t, i);
+    /* After the flow is indexed: the quote's lookup may rehash the table. */
+    if (*started)
+        f->backscatter = (uint8_t)backscatter_candidate(t, p, dir, has_header, role);
+    else if (f->backscatter && answers_backscatter(t, p, dir, has_header, role))
+        f->backscatter = 0;
+    f->sensor_sent |= dir == DIR_OUT;
 
     if (p->proto == PROTO_TCP && !p->is_fragment) {
         if (p->tcp_flags & TCP_RST)

@@ -90,10 +90,51 @@ void service_format(uint8_t proto, uint16_t service, char *buf, size_t len)
     }
 }
 
+/*
+ * Backscatter by what the victim answered: the first packet of its flows
+ * (a TCP SYN-ACK or RST), or the ICMP message, whose service is the type
+ * and code (a reply's, its request's type).
+ */
+static void backscatter_format(enum initiator initiator, uint8_t proto, uint16_t service, char *buf,
+                               size_t len)
+{
+    const char *kind = NULL;
+    unsigned type = service >> 8;
+    if (proto == PROTO_TCP)
+        kind = initiator == INITIATOR_BACKSCATTER_RST ? "rst" : "syn-ack";
+    else if (proto == PROTO_ICMP)
+        kind = type == 3    ? "icmp-unreachable"
+               : type == 11 ? "icmp-time-exceeded"
+               : type == 8  ? "icmp-echo-reply"
+                            : NULL;
+    else if (proto == PROTO_ICMPV6)
+        kind = type == 1     ? "icmp-unreachable"
+               : type == 3   ? "icmp-time-exceeded"
+               : type == 128 ? "icmp-echo-reply"
+                             : NULL;
+    if (kind) {
+        snprintf(buf, len, "backscatter:%s", kind);
+        return;
+    }
+    char text[24];
+    service_format(proto, service, text, sizeof(text));
+    snprintf(buf, len, "backscatter:%s", text);
+}
+
+uint16_t category_backscatter_service(uint8_t proto, uint16_t service)
+{
+    /* A kind per ICMP type; TCP's kind is its initiator. */
+    return proto == PROTO_ICMP || proto == PROTO_ICMPV6 ? (uint16_t)(service & 0xff00) : 0;
+}
+
 void category_format(enum initiator initiator, uint8_t proto, uint16_t service, char *buf,
                      size_t len)
 {
     char text[24];
+    if (initiator_is_backscatter(initiator)) {
+        backscatter_format(initiator, proto, service, buf, len);
+        return;
+    }
     if (initiator == INITIATOR_SENSOR) {
         unsigned named = category_named(proto, service);
         if (named) {

@@ -150,9 +150,10 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
         int64_t bin;
         if (!report_bin_of(r, row->bin, &bin) || row->kind >= EVIDENCE_KIND_COUNT)
             continue;
-        /* Tool tags and spoofing signs have sections of their own. */
+        /* Tool tags, spoofing signs and backscatter have sections of their own. */
         if (row->kind == EVIDENCE_SCANNER_PACKETS || row->kind == EVIDENCE_SCANNER_FLOWS ||
-            row->kind == EVIDENCE_SYN_ACK_UNANSWERED)
+            row->kind == EVIDENCE_SYN_ACK_UNANSWERED || row->kind == EVIDENCE_BACKSCATTER_PACKETS ||
+            row->kind == EVIDENCE_BACKSCATTER_BYTES)
             continue;
         if (!group_match_at(gr->group, &r->origins, &row->remote, bin, &match))
             continue;

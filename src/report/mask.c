@@ -555,6 +555,8 @@ static int sender_cmp(const void *a, const void *b)
 static uint16_t talk_bits(const struct cube_key *k)
 {
     uint16_t bits = 0, one = (uint16_t)(1u << (k->initiator % 3));
+    if (initiator_is_backscatter(k->initiator))
+        return 0; /* no evidence is kept of backscatter */
     if (k->proto == PROTO_TCP) {
         bits |= (uint16_t)(one << (3 * TALK_TCP));
         if (k->service == 25 || k->service == 465 || k->service == 587)

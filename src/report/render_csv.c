@@ -766,6 +766,43 @@ static void scanner_tables(struct csv *c, const struct report *r, const char *pr
     }
 }
 
+/* Attacks on others, from their backscatter (docs/semantics.md, "Backscatter"). */
+static void attack_tables(struct csv *c, const struct report *r, const char *pre)
+{
+    char addr[ADDR_TEXT_MAX];
+    table(c, pre, "attacks", "group,rank,victim,first,last,packets,bytes,peak_packets_per_minute");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        for (size_t i = 0; i < gr->attack_count; i++) {
+            const struct attack_entry *a = &gr->attacks[i];
+            c_str(c, gr->group->name);
+            c_u64(c, i + 1);
+            c_word(c, render_addr(&a->victim, addr));
+            c_time(c, r, a->first_s * 1000000000);
+            c_time(c, r, a->last_s * 1000000000);
+            c_count(c, a->packets);
+            c_count(c, a->bytes);
+            c_count(c, a->peak_packets_per_minute);
+            row_end(c);
+        }
+    }
+    table(c, pre, "attack_ports", "group,rank,proto,port,packets");
+    for (size_t g = 0; g < r->group_count; g++) {
+        const struct group_report *gr = &r->groups[g];
+        for (size_t i = 0; i < gr->attack_count; i++) {
+            const struct attack_entry *a = &gr->attacks[i];
+            for (size_t j = 0; j < a->port_count; j++) {
+                c_str(c, gr->group->name);
+                c_u64(c, i + 1);
+                c_word(c, a->ports[j].proto_name);
+                c_u64(c, a->ports[j].port);
+                c_count(c, a->ports[j].packets);
+                row_end(c);
+            }
+        }
+    }
+}
+
 /* Every per-group table of one period; pre names the compared period's. */
 /* --by: one row per group and key, the --top first. */
 static void by_table(struct csv *c, const struct report *r, const char *pre)
@@ -820,6 +857,7 @@ static void group_tables(struct csv *c, const struct report *r, const char *pre)
     churn_tables(c, r, pre);
     evidence_tables(c, r, pre);
     scanner_tables(c, r, pre);
+    attack_tables(c, r, pre);
 }
 
 /* ---- this period against the compared one ------------------------------------ */

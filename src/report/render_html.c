@@ -775,6 +775,55 @@ static void scanner_section(const struct page *p, const struct group_report *gr)
     scanner_chart(p, gr);
 }
 
+/* Attacks on others, seen through their backscatter (docs/semantics.md, "Backscatter"). */
+static void attack_section(const struct page *p, const struct report *r,
+                           const struct group_report *gr)
+{
+    char buf[40], addr[ADDR_TEXT_MAX];
+    if (!gr->attack_count)
+        return;
+    fputs("<h3>Attacks on others (backscatter)</h3>\n<p class=\"note\">Answers of hosts under "
+          "attack to packets forged with the sensor's address: SYN-ACKs, RSTs, ICMP errors and "
+          "replies that answer nothing the sensor sent. A victim's attack ends after 5 minutes "
+          "without any; times to the minute.",
+          p->out);
+    if (!p->mask)
+        fprintf(p->out, " %zu in all, the largest first.", gr->attack_total);
+    fputs("</p>\n<table>\n<thead><tr><th>victim</th><th>first</th><th>last</th>", p->out);
+    if (!p->mask)
+        fputs("<th class=\"n\">packets</th><th class=\"n\">bytes</th>"
+              "<th class=\"n\">peak per minute</th>",
+              p->out);
+    fputs("<th>ports</th></tr></thead>\n<tbody>\n", p->out);
+    for (size_t i = 0; i < gr->attack_count && i < 100; i++) {
+        const struct attack_entry *a = &gr->attacks[i];
+        fputs("<tr><td class=\"mono\">", p->out);
+        esc(p, render_addr(&a->victim, addr));
+        fputs("</td><td>", p->out);
+        format_time(r, a->first_s * 1000000000, buf, sizeof(buf));
+        esc(p, buf);
+        fputs("</td><td>", p->out);
+        format_time(r, a->last_s * 1000000000, buf, sizeof(buf));
+        esc(p, buf);
+        fputs("</td>", p->out);
+        if (!p->mask) {
+            td_num(p, a->packets);
+            td_num(p, a->bytes);
+            td_num(p, a->peak_packets_per_minute);
+        }
+        fputs("<td class=\"w mono\">", p->out);
+        for (size_t j = 0; j < a->port_count && j < 5; j++) {
+            snprintf(buf, sizeof(buf), "%s%s/%u", j ? ", " : "", a->ports[j].proto_name,
+                     a->ports[j].port);
+            esc(p, buf);
+        }
+        if (a->port_count > 5)
+            fprintf(p->out, ", %zu more", a->port_count - 5);
+        fputs("</td></tr>\n", p->out);
+    }
+    fputs("</tbody></table>\n", p->out);
+}
+
 /* ---- sources ------------------------------------------------------------------ */
 
 static void churn_section(const struct page *p, const struct group_report *gr)
@@ -1070,6 +1119,7 @@ static void group_section(const struct page *p, const struct group_report *gr, s
     if (r->sensor_started)
         activity_section(p, gr);
     scanner_section(p, gr);
+    attack_section(p, r, gr);
     evidence_section(p, gr);
 
     fputs("<h3>Sources</h3>\n", p->out);

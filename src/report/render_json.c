@@ -460,6 +460,36 @@ static json_t *scanners_json(const struct group_report *gr)
     return list;
 }
 
+/*
+ * groups[].attacks: [{victim, first, last, packets, bytes, peak_packets_per_minute,
+ * ports: [{proto, port, packets}]}], the largest first; attacks_total counts them all.
+ */
+static json_t *attacks_json(const struct report *r, const struct group_report *gr)
+{
+    json_t *list = json_array();
+    char addr[ADDR_TEXT_MAX];
+    for (size_t i = 0; i < gr->attack_count; i++) {
+        const struct attack_entry *a = &gr->attacks[i];
+        json_t *o = json_object(), *ports = json_array();
+        json_object_set_new(o, "victim", json_string(render_addr(&a->victim, addr)));
+        json_object_set_new(o, "first", jtime(r, a->first_s * 1000000000));
+        json_object_set_new(o, "last", jtime(r, a->last_s * 1000000000));
+        json_object_set_new(o, "packets", jint(a->packets));
+        json_object_set_new(o, "bytes", jint(a->bytes));
+        json_object_set_new(o, "peak_packets_per_minute", jint(a->peak_packets_per_minute));
+        for (size_t j = 0; j < a->port_count; j++) {
+            json_t *p = json_object();
+            json_object_set_new(p, "proto", json_string(a->ports[j].proto_name));
+            json_object_set_new(p, "port", jint(a->ports[j].port));
+            json_object_set_new(p, "packets", jint(a->ports[j].packets));
+            json_array_append_new(ports, p);
+        }
+        json_object_set_new(o, "ports", ports);
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
 static json_t *group_json(const struct report *r, const struct group_report *gr)
 {
     json_t *o = json_object(), *totals = json_object(), *series = json_array();
@@ -529,6 +559,8 @@ static json_t *group_json(const struct report *r, const struct group_report *gr)
     json_object_set_new(o, "churn", churn_json(gr));
     json_object_set_new(o, "evidence", evidence_json(gr));
     json_object_set_new(o, "scanners", scanners_json(gr));
+    json_object_set_new(o, "attacks", attacks_json(r, gr));
+    json_object_set_new(o, "attacks_total", jint(gr->attack_total));
     return o;
 }
 
@@ -815,6 +847,13 @@ static void mask_group(json_t *g)
     }
     if (json_object_get(g, "by_distinct"))
         json_object_set_new(g, "by_distinct", json_null());
+    static const char *const attack_counts[] = {"peak_packets_per_minute", NULL};
+    json_array_foreach(json_object_get(g, "attacks"), j, e)
+    {
+        null_fields(e, attack_counts);
+        json_array_foreach(json_object_get(e, "ports"), i, list) null_fields(list, counts);
+    }
+    json_object_set_new(g, "attacks_total", json_null());
     json_array_foreach(json_object_get(g, "scanners"), j, e)
     {
         json_object_set_new(e, "sources", json_null());

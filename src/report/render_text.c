@@ -642,6 +642,37 @@ static void scanner_table(const struct report *r, const struct group_report *gr,
     }
 }
 
+/* Attacks on others seen through their backscatter (docs/semantics.md, "Backscatter"). */
+static void attack_table(const struct report *r, const struct group_report *gr, FILE *out)
+{
+    char addr[ADDR_TEXT_MAX], first[40], last[40];
+    if (!gr->attack_count)
+        return;
+    fprintf(out, "\n-- attacks on others, from their backscatter (");
+    if (r->options.mask)
+        fprintf(out, "largest first)\n%-39s %-25s %-25s  %s\n", "victim", "first", "last", "ports");
+    else
+        fprintf(out, "%zu in all, largest first)\n%-39s %-25s %-25s %10s %12s %8s  %s\n",
+                gr->attack_total, "victim", "first", "last", "packets", "bytes", "peak/min",
+                "ports");
+    for (size_t i = 0; i < gr->attack_count; i++) {
+        const struct attack_entry *a = &gr->attacks[i];
+        format_time(r, a->first_s * 1000000000, first, sizeof(first));
+        format_time(r, a->last_s * 1000000000, last, sizeof(last));
+        fprintf(out, "%-39s %-25s %-25s ", render_addr(&a->victim, addr), first, last);
+        if (!r->options.mask)
+            fprintf(out, "%10" PRIu64 " %12" PRIu64 " %8" PRIu64 " ", a->packets, a->bytes,
+                    a->peak_packets_per_minute);
+        for (size_t j = 0; j < a->port_count && j < SCANNER_PORTS_SHOWN; j++)
+            fprintf(out, "%s %s/%u", j ? "," : "", a->ports[j].proto_name, a->ports[j].port);
+        if (a->port_count > SCANNER_PORTS_SHOWN)
+            fprintf(out, ", %zu more", a->port_count - SCANNER_PORTS_SHOWN);
+        fputc('\n', out);
+    }
+    if (gr->attack_total > gr->attack_count)
+        fprintf(out, "   ... %zu more\n", gr->attack_total - gr->attack_count);
+}
+
 /* Sources that look spoofed (docs/semantics.md, "Spoofing signs"), when there are any. */
 static void spoofing_line(const struct report *r, const struct group_report *gr, FILE *out)
 {
@@ -860,6 +891,7 @@ int render_text(const struct report *r, FILE *out)
         by_table(r, gr, out);
         scanner_table(r, gr, out);
         spoofing_line(r, gr, out);
+        attack_table(r, gr, out);
         if (!r->options.mask) {
             source_table(r, gr, out);
             as_table(r, gr, out);

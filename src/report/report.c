@@ -927,15 +927,21 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     gr->totals.bytes_out += c->bytes_out;
     gr->totals.flows += c->flows;
 
-    unsigned in_list = initiator == INITIATOR_SENSOR   ? LIST_IN_REPLIES
-                       : initiator == INITIATOR_REMOTE ? LIST_IN_UNSOLICITED
-                                                       : LIST_IN_UNKNOWN;
-    unsigned out_list = initiator == INITIATOR_SENSOR   ? LIST_OUT
-                        : initiator == INITIATOR_REMOTE ? LIST_OUT_REPLIES
-                                                        : LIST_OUT_UNKNOWN;
-    item_add(items, in_list, initiator, k->proto, k->service, c->packets_in, c->bytes_in, c->flows);
-    item_add(items, out_list, initiator, k->proto, k->service, c->packets_out, c->bytes_out,
-             c->flows);
+    /*
+     * Backscatter is unsolicited (the sensor asked for none of it), listed
+     * by kind; what the sensor sent in it (its stack's RSTs) answers it.
+     */
+    bool backscatter = initiator_is_backscatter(initiator);
+    unsigned in_list = initiator == INITIATOR_SENSOR                  ? LIST_IN_REPLIES
+                       : initiator == INITIATOR_REMOTE || backscatter ? LIST_IN_UNSOLICITED
+                                                                      : LIST_IN_UNKNOWN;
+    unsigned out_list = initiator == INITIATOR_SENSOR                  ? LIST_OUT
+                        : initiator == INITIATOR_REMOTE || backscatter ? LIST_OUT_REPLIES
+                                                                       : LIST_OUT_UNKNOWN;
+    uint16_t service =
+        backscatter ? category_backscatter_service(k->proto, k->service) : k->service;
+    item_add(items, in_list, initiator, k->proto, service, c->packets_in, c->bytes_in, c->flows);
+    item_add(items, out_list, initiator, k->proto, service, c->packets_out, c->bytes_out, c->flows);
 
     spoof_denials(rs, k, c);
     struct source_entry *s = &rs->source;
@@ -1129,6 +1135,7 @@ static void build_group_finish(struct report *r, struct group_report *gr)
     gr->totals.sources = b->sources;
     finish_lists(gr, b->items.v, n, b->ports.v, port_n, r->options.metric);
     scanner_view_build(r, gr);
+    attack_view_build(r, gr);
     uint64_t unsolicited = 0;
     for (size_t i = 0; i < gr->list_counts[LIST_IN_UNSOLICITED]; i++)
         unsolicited += gr->lists[LIST_IN_UNSOLICITED][i].f.packets;
@@ -1317,6 +1324,7 @@ void report_free(struct report *report)
         free(gr->churn.by_prefix);
         evidence_view_release(gr);
         scanner_view_release(gr);
+        attack_view_release(gr);
         group_build_free(gr->build);
     }
     report_free(report->compare);

@@ -222,6 +222,28 @@ struct scanner_entry {
     uint64_t *per_bin; /* its probes in each bin of the period (the group's series_count) */
 };
 
+/* A victim's port in an attack's backscatter: for ICMP, the type. */
+struct attack_port {
+    uint8_t proto;
+    uint16_t port;
+    char proto_name[8];
+    uint64_t packets;
+};
+
+/*
+ * One attack on another host seen through its backscatter (attack_view.c):
+ * the victim's minutes with backscatter, none 5 or more silent minutes
+ * from the next (docs/semantics.md, "Backscatter").
+ */
+struct attack_entry {
+    struct ip_addr victim;
+    int64_t first_s, last_s; /* the start of its first minute, the end of its last */
+    uint64_t packets, bytes;
+    uint64_t peak_packets_per_minute;
+    struct attack_port *ports; /* most packets first */
+    size_t port_count;
+};
+
 struct group_report {
     const struct group *group;
     struct totals totals;
@@ -242,6 +264,8 @@ struct group_report {
     struct evidence_list evidence[EVIDENCE_KIND_COUNT];
     struct scanner_entry *scanners; /* tools seen, most probes first */
     size_t scanner_count;
+    struct attack_entry *attacks; /* the largest first, at most report_top_rows() */
+    size_t attack_count, attack_total;
     /* The same tools as a list of shares, for --compare: name = the tool. */
     struct category_entry *scanner_shares;
     char **evidence_owned; /* --mask: the redacted values the lists point to */
@@ -421,6 +445,12 @@ void evidence_view_release(struct group_report *gr);
  */
 void scanner_view_build(const struct report *report, struct group_report *gr);
 void scanner_view_release(struct group_report *gr);
+/*
+ * Fills gr->attacks from the cube's backscatter evidence rows (per victim,
+ * minute and port): the attack records of docs/semantics.md.
+ */
+void attack_view_build(const struct report *report, struct group_report *gr);
+void attack_view_release(struct group_report *gr);
 
 /* ---- --mask (mask.c) ---------------------------------------------------------- */
 
@@ -511,6 +541,11 @@ unsigned category_named(uint8_t proto, uint16_t service);
  * in conversations the remote started.
  */
 bool category_probe_shape(uint8_t proto, uint16_t service, uint64_t packets_in, uint64_t flows);
+/*
+ * The service backscatter of proto and service is listed under: one entry
+ * per kind (docs/semantics.md), whatever the victim's port.
+ */
+uint16_t category_backscatter_service(uint8_t proto, uint16_t service);
 /* "scan:tcp/445" for a probe, else "unsolicited:tcp/445". */
 void category_format_unsolicited(bool probe, uint8_t proto, uint16_t service, char *buf,
                                  size_t len);

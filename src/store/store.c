@@ -30,7 +30,7 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 4
+#define STORE_VERSION 5
 
 struct store {
     sqlite3 *db;
@@ -55,6 +55,21 @@ struct store {
     "  seq INTEGER NOT NULL, committed_at TEXT NOT NULL, packets INTEGER NOT NULL,"                \
     "  kernel_drops INTEGER NOT NULL, interface_drops INTEGER NOT NULL,"                           \
     "  PRIMARY KEY (file_id, seq));"
+
+/*
+ * A view naming the traffic's codes. Initiators 3 and 4 are backscatter
+ * (store version 5; flow.h): SYN-ACK (or ICMP) and RST.
+ */
+#define TRAFFIC_NAMED                                                                              \
+    "CREATE VIEW traffic_named AS SELECT"                                                          \
+    "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"               \
+    "  CASE proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' WHEN 1 THEN 'icmp'"                         \
+    "    WHEN 58 THEN 'icmp6' ELSE 'ip' || proto END AS proto_name,"                               \
+    "  CASE initiator WHEN 1 THEN 'sensor' WHEN 2 THEN 'remote' WHEN 3 THEN 'backscatter'"         \
+    "    WHEN 4 THEN 'backscatter' ELSE 'unknown' END AS initiator_name,"                          \
+    "  CASE WHEN proto IN (1, 58) THEN service >> 8 ELSE service END AS port,"                     \
+    "  packets_in, packets_out, bytes_in, bytes_out, flows, file_id, bin"                          \
+    "  FROM traffic;"
 
 static const char schema[] =
     "CREATE TABLE capture_file ("
@@ -128,16 +143,7 @@ static const char schema[] =
     "  added_at TEXT NOT NULL,"
     "  PRIMARY KEY (name, seq)"
     ");"
-    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES
-    "CREATE VIEW traffic_named AS SELECT"
-    "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"
-    "  CASE proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' WHEN 1 THEN 'icmp'"
-    "    WHEN 58 THEN 'icmp6' ELSE 'ip' || proto END AS proto_name,"
-    "  CASE initiator WHEN 1 THEN 'sensor' WHEN 2 THEN 'remote' ELSE 'unknown' END"
-    "    AS initiator_name,"
-    "  CASE WHEN proto IN (1, 58) THEN service >> 8 ELSE service END AS port,"
-    "  packets_in, packets_out, bytes_in, bytes_out, flows, file_id, bin"
-    "  FROM traffic;";
+    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES TRAFFIC_NAMED;
 
 static int fail_db(struct store *s, const char *what, char *err, size_t errlen)
 {
@@ -365,12 +371,17 @@ static int migrate_to_3(struct store *s, char *err, size_t errlen)
 
 static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
 
+/* Version 5: backscatter initiators (3, 4) in traffic rows, named by the view. */
+static const char migrate_to_5[] =
+    "DROP VIEW IF EXISTS traffic_named;" TRAFFIC_NAMED "PRAGMA user_version = 5;";
+
 /* Every step from version on, inside the caller's transaction: the one list of upgrades. */
 static int migrate_steps(struct store *s, int64_t version, char *err, size_t errlen)
 {
     if ((version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
         (version < 3 && migrate_to_3(s, err, errlen) < 0) ||
-        (version < 4 && exec(s, migrate_to_4, err, errlen) < 0))
+        (version < 4 && exec(s, migrate_to_4, err, errlen) < 0) ||
+        (version < 5 && exec(s, migrate_to_5, err, errlen) < 0))
         return -1;
     return 0;
 }
@@ -1292,7 +1303,7 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
             bad = 2;
         else if (!int_in(st, 3, 0, UINT8_MAX))
             bad = 3;
-        else if (!int_in(st, 4, INITIATOR_UNKNOWN, INITIATOR_REMOTE))
+        else if (!int_in(st, 4, INITIATOR_UNKNOWN, INITIATOR_COUNT - 1))
             bad = 4;
         else if (!int_in(st, 5, 0, UINT16_MAX))
             bad = 5;

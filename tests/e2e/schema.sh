@@ -2,7 +2,7 @@
 # docs/lookup.schema.json; draft 2020-12, python3-jsonschema): reports of the
 # seed scenario with every section (groups of prefixes, of ASes and of every
 # address, routing, AS names, --compare, --mask, hourly bins, a store,
-# --new-only, --compare previous), of
+# --new-only, --compare previous), of backscatter, of
 # the real captures in ../shared/data/captures (sensor detected, a damaged,
 # a repeated and an unsupported-link file), and lookup's answers. Each must
 # be valid; valid with every object closed (a field the schema does not
@@ -97,6 +97,14 @@ expect_eq schema_scanners_exit "$?" 0
 "$HS" report --quiet --format json --mask --sensor 192.0.2.10/32 "$w/scanners.pcap" \
     >"$w/r/scanners-mask.json" 2>"$w/err"
 expect_eq schema_scanners_mask_exit "$?" 0
+
+# Backscatter and its attack records (tests/backscatter_pcap.py), plain and masked.
+python3 "$HONEYSCOPE_ROOT/tests/backscatter_pcap.py" "$w/backscatter.pcap"
+for m in "" --mask; do
+    "$HS" report --quiet --format json $m --sensor 192.0.2.10/32 "$w/backscatter.pcap" \
+        >"$w/r/backscatter$m.json" 2>"$w/err"
+    expect_eq "schema_backscatter${m}_exit" "$?" 0
+done
 python3 "$HONEYSCOPE_ROOT/tests/spoofing_pcap.py" "$w/spoofing.pcap"
 "$HS" report --quiet --format json --sensor 192.0.2.10/32 "$w/spoofing.pcap" \
     >"$w/r/spoofing.json" 2>"$w/err"

@@ -1040,6 +1040,60 @@ static void test_icmp_other_types(void)
     CHECK_U64(d.dst_port, 200 << 8 | 3);
 }
 
+/* The packet an ICMP error quotes (RFC 792, RFC 4443 2.4), cut at every length. */
+static void test_icmp_quote(void)
+{
+    struct pkt p = {.n = 0};
+    struct decoded_packet d;
+    eth(&p, 0x0800);
+    size_t ip = ipv4(&p, 1, 0, 0, 1);
+    icmp(&p, 3, 3, 0);
+    size_t inner = ipv4(&p, 17, 4, 0, 2); /* with 4 bytes of options */
+    size_t u = udp(&p, 5000, 53);
+    udp_end(&p, u);
+    ipv4_end(&p, inner);
+    ipv4_end(&p, ip);
+    CHECK_U64(dec_pkt(DLT_EN10MB_, &p, &d), DECODE_OK);
+    CHECK_U64(d.quoted, 1);
+    CHECK_U64(d.quoted_proto, 17);
+    CHECK_U64(d.quoted_src_port, 5000);
+    CHECK_U64(d.quoted_dst_port, 53);
+    CHECK(memcmp(d.quoted_src.b + 12, v4_src, 4) == 0);
+    CHECK(memcmp(d.quoted_dst.b + 12, v4_dst, 4) == 0);
+    /* Cut inside the quoted ports: addresses, no ports; inside the addresses: nothing. */
+    size_t whole = p.n;
+    for (size_t cut = 14 + 20 + 8; cut <= whole; cut++) {
+        p.n = cut;
+        set16(&p, ip + 2, cut - 14);
+        CHECK_U64(dec_pkt(DLT_EN10MB_, &p, &d), DECODE_OK);
+        CHECK_U64(d.quoted, cut >= 14 + 20 + 8 + 20);
+        CHECK_U64(d.quoted_dst_port, cut >= whole - 4 ? 53 : 0);
+    }
+    /* An echo request (not an error) quotes nothing. */
+    p.n = 0;
+    eth(&p, 0x0800);
+    ip = ipv4(&p, 1, 0, 0, 1);
+    icmp(&p, 8, 0, 7);
+    payload(&p, 40);
+    ipv4_end(&p, ip);
+    CHECK_U64(dec_pkt(DLT_EN10MB_, &p, &d), DECODE_OK);
+    CHECK_U64(d.quoted, 0);
+    /* ICMPv6 time exceeded quoting an echo request: its id and type. */
+    p.n = 0;
+    eth(&p, 0x86dd);
+    ip = ipv6(&p, 58);
+    icmp(&p, 3, 0, 0);
+    size_t inner6 = ipv6(&p, 58);
+    icmp(&p, 128, 0, 0x99);
+    ipv6_end(&p, inner6);
+    ipv6_end(&p, ip);
+    CHECK_U64(dec_pkt(DLT_EN10MB_, &p, &d), DECODE_OK);
+    CHECK_U64(d.quoted, 1);
+    CHECK_U64(d.quoted_proto, 58);
+    CHECK_U64(d.quoted_src_port, 0x99);
+    CHECK_U64(d.quoted_dst_port, 128 << 8);
+}
+
 static void test_icmp_short(void)
 {
     struct pkt p = {.n = 0};
@@ -1439,6 +1493,7 @@ int main(void)
     RUN(test_icmp_echo);
     RUN(test_icmp_other_types);
     RUN(test_icmp_short);
+    RUN(test_icmp_quote);
     RUN(test_icmpv6);
     RUN(test_ipv6_tcp);
     RUN(test_ipv6_extension_chain);

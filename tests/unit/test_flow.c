@@ -1199,6 +1199,85 @@ static void test_churn_small_table(void)
     flow_table_free(t);
 }
 
+/* A port unreachable from r quoting UDP from s:sport to r:dport. */
+static struct decoded_packet unreachable(const struct ip_addr *r, const struct ip_addr *s,
+                                         uint16_t sport, uint16_t dport)
+{
+    struct decoded_packet p = icmp(PROTO_ICMP, r, s, 0, 3, 3);
+    p.quoted = 1;
+    p.quoted_src = *s;
+    p.quoted_dst = *r;
+    p.quoted_proto = PROTO_UDP;
+    p.quoted_src_port = sport;
+    p.quoted_dst_port = dport;
+    return p;
+}
+
+/* Which flows may be backscatter (docs/semantics.md, "Backscatter"), and what clears it. */
+static void test_backscatter_candidates(void)
+{
+    struct flow_table *t = table_with(0);
+    struct ip_addr s = ip(S4), r = ip(R4), router = ip("198.51.100.1");
+
+    /* A SYN-ACK: may be; the sensor's RST keeps it so, its ACK clears it. */
+    struct decoded_packet p = tcp(&r, &s, 80, 1024, TCP_SYN | TCP_ACK);
+    CHECK_U64(feed(t, &p, DIR_IN, T0).flow.backscatter, INITIATOR_BACKSCATTER);
+    p = tcp(&s, &r, 1024, 80, TCP_RST);
+    CHECK_U64(feed(t, &p, DIR_OUT, T0 + NS).flow.backscatter, INITIATOR_BACKSCATTER);
+    p = tcp(&r, &s, 80, 1025, TCP_SYN | TCP_ACK);
+    feed(t, &p, DIR_IN, T0 + 2 * NS);
+    p = tcp(&s, &r, 1025, 80, TCP_ACK);
+    struct seen seen = feed(t, &p, DIR_OUT, T0 + 3 * NS);
+    CHECK_U64(seen.flow.backscatter, 0);
+    CHECK_U64(seen.flow.initiator, INITIATOR_SENSOR);
+    /* The remote's data after its SYN-ACK: a conversation. */
+    p = tcp(&r, &s, 443, 1026, TCP_SYN | TCP_ACK);
+    feed(t, &p, DIR_IN, T0 + 4 * NS);
+    p = tcp(&r, &s, 443, 1026, TCP_ACK);
+    p.payload_len = 10;
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 5 * NS).flow.backscatter, 0);
+
+    /* RST-ACK with sequence 0: a closed port's answer; with another, an end. */
+    p = tcp(&r, &s, 80, 2000, TCP_RST | TCP_ACK);
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 6 * NS).flow.backscatter, INITIATOR_BACKSCATTER_RST);
+    p = tcp(&r, &s, 80, 2001, TCP_RST | TCP_ACK);
+    p.tcp_seq = 12345;
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 7 * NS).flow.backscatter, 0);
+    p = tcp(&r, &s, 80, 2002, TCP_RST);
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 8 * NS).flow.backscatter, 0);
+    /* A SYN from the remote is a scan, not backscatter. */
+    p = tcp(&r, &s, 5000, 22, TCP_SYN);
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 9 * NS).flow.backscatter, 0);
+
+    /* An echo reply to no request may be; the sensor's request clears it. */
+    p = icmp(PROTO_ICMP, &r, &s, 77, 0, 0);
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 10 * NS).flow.backscatter, INITIATOR_BACKSCATTER);
+    p = icmp(PROTO_ICMP, &s, &r, 77, 8, 0);
+    CHECK_U64(feed(t, &p, DIR_OUT, T0 + 11 * NS).flow.backscatter, 0);
+
+    /* Errors: quoting nothing the sensor sent may be; quoting its UDP is not. */
+    p = unreachable(&r, &s, 5000, 53);
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 12 * NS).flow.backscatter, INITIATOR_BACKSCATTER);
+    struct ip_addr other = ip("203.0.113.78");
+    p = udp(&s, &other, 5353, 53);
+    feed(t, &p, DIR_OUT, T0 + 13 * NS);
+    p = unreachable(&other, &s, 5353, 53);
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 14 * NS).flow.backscatter, 0);
+    /* Unreadable quote, or a router's error about another address: an answer. */
+    p = icmp(PROTO_ICMP, &router, &s, 0, 3, 1);
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 15 * NS).flow.backscatter, 0);
+    p = unreachable(&router, &s, 6000, 53);
+    p.dst_port = 11 << 8;
+    p.quoted_dst = r;
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 16 * NS).flow.backscatter, 0);
+    /* A later error of a flow that may be, answering the sensor's UDP, clears it. */
+    p = udp(&s, &r, 7000, 123);
+    feed(t, &p, DIR_OUT, T0 + 17 * NS);
+    p = unreachable(&r, &s, 7000, 123);
+    CHECK_U64(feed(t, &p, DIR_IN, T0 + 18 * NS).flow.backscatter, 0);
+    flow_table_free(t);
+}
+
 int main(void)
 {
     RUN(test_defaults_and_names);
@@ -1229,5 +1308,6 @@ int main(void)
     RUN(test_expiry_before_eviction_mixed);
     RUN(test_many_flows_expire);
     RUN(test_churn_small_table);
+    RUN(test_backscatter_candidates);
     CHECK_EXIT();
 }

@@ -221,10 +221,10 @@ static void test_result_hostile_values(void)
     put_u64_at(buf.data + count_at, UINT64_MAX / 2);
     CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) < 0);
 
-    /* An initiator past "remote". */
+    /* An initiator past the last (backscatter RST). */
     buf.len = 0;
     wire_result_encode(&r, 0, &buf);
-    buf.data[row_at + 8 + 16 + 16 + 2 + 1] = 3;
+    buf.data[row_at + 8 + 16 + 16 + 2 + 1] = INITIATOR_COUNT;
     CHECK(wire_result_decode(&back, buf.data, buf.len, NULL, err, sizeof(err)) < 0);
     cube_free(r.cube);
 
