@@ -138,12 +138,12 @@ static void decode_icmp_quote(struct cursor c, int v6, struct decoded_packet *ou
 {
     uint8_t src[16], dst[16];
     unsigned proto;
-    skip(&c, 4);
+    cursor_skip(&c, 4);
     if (v6) {
         unsigned version = rd_u8(&c) >> 4;
-        skip(&c, 5);
+        cursor_skip(&c, 5);
         proto = rd_u8(&c);
-        skip(&c, 1);
+        cursor_skip(&c, 1);
         rd_bytes(&c, src, 16);
         rd_bytes(&c, dst, 16);
         if (c.short_read || version != 6)
@@ -153,14 +153,14 @@ static void decode_icmp_quote(struct cursor c, int v6, struct decoded_packet *ou
     } else {
         unsigned first = rd_u8(&c);
         size_t header_len = (size_t)(first & 0x0f) * 4;
-        skip(&c, 8);
+        cursor_skip(&c, 8);
         proto = rd_u8(&c);
-        skip(&c, 2);
+        cursor_skip(&c, 2);
         rd_bytes(&c, src, 4);
         rd_bytes(&c, dst, 4);
         if (c.short_read || first >> 4 != 4 || header_len < 20)
             return;
-        skip(&c, header_len - 20);
+        cursor_skip(&c, header_len - 20);
         addr_from_v4(&out->quoted_src, src);
         addr_from_v4(&out->quoted_dst, dst);
     }
@@ -174,7 +174,7 @@ static void decode_icmp_quote(struct cursor c, int v6, struct decoded_packet *ou
         }
     } else if (proto == PROTO_ICMP || proto == PROTO_ICMPV6) {
         unsigned type = rd_u8(&c), code = rd_u8(&c);
-        skip(&c, 2);
+        cursor_skip(&c, 2);
         uint16_t id = rd_be16(&c);
         if (!c.short_read) {
             out->quoted_dst_port = (uint16_t)(type << 8 | code);

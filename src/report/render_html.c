@@ -798,24 +798,24 @@ static void attack_section(const struct page *p, const struct report *r,
     for (size_t i = 0; i < gr->attack_count && i < 100; i++) {
         const struct attack_entry *a = &gr->attacks[i];
         fputs("<tr><td class=\"mono\">", p->out);
-        esc(p, render_addr(&a->victim, addr));
+        page_esc(p, render_addr(&a->victim, addr));
         fputs("</td><td>", p->out);
         format_time(r, a->first_s * 1000000000, buf, sizeof(buf));
-        esc(p, buf);
+        page_esc(p, buf);
         fputs("</td><td>", p->out);
         format_time(r, a->last_s * 1000000000, buf, sizeof(buf));
-        esc(p, buf);
+        page_esc(p, buf);
         fputs("</td>", p->out);
         if (!p->mask) {
-            td_num(p, a->packets);
-            td_num(p, a->bytes);
-            td_num(p, a->peak_packets_per_minute);
+            page_td_num(p, a->packets);
+            page_td_num(p, a->bytes);
+            page_td_num(p, a->peak_packets_per_minute);
         }
         fputs("<td class=\"w mono\">", p->out);
         for (size_t j = 0; j < a->port_count && j < 5; j++) {
             snprintf(buf, sizeof(buf), "%s%s/%u", j ? ", " : "", a->ports[j].proto_name,
                      a->ports[j].port);
-            esc(p, buf);
+            page_esc(p, buf);
         }
         if (a->port_count > 5)
             fprintf(p->out, ", %zu more", a->port_count - 5);
