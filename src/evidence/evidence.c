@@ -28,6 +28,10 @@ static const char *const kind_names[EVIDENCE_KIND_COUNT] = {
     [EVIDENCE_HTTP_RESPONSE] = "http-response",
     [EVIDENCE_HTTP_LOCATION] = "http-location",
     [EVIDENCE_TLS_SNI] = "tls-sni",
+    [EVIDENCE_TLS_JA4] = "tls-ja4",
+    [EVIDENCE_SSH_CLIENT] = "ssh-client",
+    [EVIDENCE_SSH_HASSH] = "ssh-hassh",
+    [EVIDENCE_SSH_HASSH_SERVER] = "ssh-hassh-server",
     [EVIDENCE_SCANNER_PACKETS] = "scanner-packets",
     [EVIDENCE_SCANNER_FLOWS] = "scanner-flows",
     [EVIDENCE_SYN_ACK_UNANSWERED] = "syn-ack-unanswered",
@@ -132,7 +136,15 @@ void ev_trim(const uint8_t **s, size_t *n)
 
 /* ---- which parser ------------------------------------------------------------------ */
 
-enum parser { PARSER_NONE, PARSER_DNS_UDP, PARSER_DNS_TCP, PARSER_SMTP, PARSER_HTTP, PARSER_TLS };
+enum parser {
+    PARSER_NONE,
+    PARSER_DNS_UDP,
+    PARSER_DNS_TCP,
+    PARSER_SMTP,
+    PARSER_HTTP,
+    PARSER_TLS,
+    PARSER_SSH
+};
 
 static int smtp_port(uint16_t service)
 {
@@ -141,11 +153,11 @@ static int smtp_port(uint16_t service)
 
 /*
  * The parser for a flow side. The port decides for DNS (any bytes to port 53
- * are read as DNS, even those that would pass for TLS); TLS and HTTP are
- * recognised by their first bytes on any TCP port, so that SMTPS on 465 and
- * HTTP on odd ports are read for what they are, and so is an SMTP client's
- * greeting; SMTP is also what is left on the mail ports. *undecided is set when more bytes could
- * change the answer.
+ * are read as DNS, even those that would pass for TLS); TLS, SSH and HTTP
+ * are recognised by their first bytes on any TCP port, so that SMTPS on 465,
+ * SSH on 2222 and HTTP on odd ports are read for what they are, and so is an
+ * SMTP client's greeting; SMTP is also what is left on the mail ports.
+ * *undecided is set when more bytes could change the answer.
  */
 static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, size_t len,
                         int *undecided)
@@ -160,6 +172,9 @@ static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, si
     enum ev_sniff tls = ev_tls_sniff(data, len);
     if (tls == EV_YES)
         return PARSER_TLS;
+    enum ev_sniff ssh = ev_ssh_sniff(data, len);
+    if (ssh == EV_YES)
+        return PARSER_SSH;
     int web_port = service == 80 || service == 8080;
     enum ev_sniff http = ev_http_sniff(data, len, web_port);
     if (http == EV_YES)
@@ -172,7 +187,7 @@ static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, si
     enum ev_sniff smtp = web_port ? ev_smtp_client_sniff(data, len) : EV_NO;
     if (smtp == EV_YES)
         return PARSER_SMTP;
-    *undecided = tls == EV_MAYBE || http == EV_MAYBE || smtp == EV_MAYBE;
+    *undecided = tls == EV_MAYBE || ssh == EV_MAYBE || http == EV_MAYBE || smtp == EV_MAYBE;
     return smtp_port(service) ? PARSER_SMTP : PARSER_NONE;
 }
 
@@ -195,6 +210,11 @@ size_t evidence_parse(uint8_t proto, uint16_t service, enum evidence_side side, 
         break;
     case PARSER_HTTP:
         ev_http(data, len, &out);
+        break;
+    case PARSER_SSH:
+        /* Client and server are told apart by who opened the conversation, not guessed. */
+        if (side != EVIDENCE_SIDE_UNKNOWN)
+            ev_ssh(data, len, side == EVIDENCE_SIDE_RESPONDER, &out);
         break;
     case PARSER_SMTP: {
         int is_server = side == EVIDENCE_SIDE_RESPONDER ||
