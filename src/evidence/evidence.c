@@ -235,3 +235,13 @@ int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t
         len = 0;
     return pick(proto, service, data, len, &undecided) != PARSER_NONE || undecided;
 }
+
+int evidence_wants_long(uint8_t proto, uint16_t service, const uint8_t *data, size_t len)
+{
+    if (proto != IPPROTO_TCP_)
+        return 0;
+    if (!data)
+        len = 0;
+    enum ev_sniff ssh = ev_ssh_sniff(data, len);
+    return ssh == EV_YES || (ssh == EV_MAYBE && (service == 22 || service == 2222));
+}

@@ -126,6 +126,14 @@ size_t evidence_parse(uint8_t proto, uint16_t service, enum evidence_side side, 
  */
 int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t len);
 
+/*
+ * Whether a side whose first len bytes are data is SSH, by its bytes ("SSH-")
+ * or, while too few bytes tell, by the service port (22, 2222): its KEXINIT
+ * follows the identification line and takes 1-2 KiB, more than the first
+ * messages of the other protocols, so the caller keeps more of it.
+ */
+int evidence_wants_long(uint8_t proto, uint16_t service, const uint8_t *data, size_t len);
+
 /* "smtp-rcpt-to", "dns-query", "http-url", "tls-sni", ...; "unknown" when out of range. */
 const char *evidence_kind_name(enum evidence_kind kind);
 

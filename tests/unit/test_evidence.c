@@ -1674,7 +1674,7 @@ static void test_capture_buffer_per_side(void)
     struct cube *cube = cube_new();
     struct evidence_capture ec;
     /* Few buffers, so that every conversation reuses one given back. */
-    evidence_capture_init(&ec, cube, &clock, 3);
+    evidence_capture_init(&ec, cube, &clock, 3, 0);
     enum { FLOWS = 40 };
     for (unsigned i = 1; i <= FLOWS; i++) {
         struct flow f;
@@ -1707,7 +1707,7 @@ static void test_capture_buffer_per_side(void)
         CHECK_U64(kind_total(t, i, EVIDENCE_HTTP_RESPONSE), 1);
     }
     CHECK_U64(ec.skipped, 0);
-    CHECK_U64(ec.used, 2); /* two sides at a time, buffers given back and taken again */
+    CHECK_U64(ec.pools[EVIDENCE_POOL_SHORT].used, 2); /* two sides at a time, buffers given back and taken again */
     evidence_capture_release(&ec);
     cube_free(cube);
 }
@@ -1724,7 +1724,7 @@ static void test_capture_buffers_interleaved(void)
     struct bin_clock clock = {86400, 0, BIN_FIXED};
     struct cube *cube = cube_new();
     struct evidence_capture ec;
-    evidence_capture_init(&ec, cube, &clock, 3);
+    evidence_capture_init(&ec, cube, &clock, 3, 0);
     struct flow a, b, c;
     int64_t t0 = 1233446400LL * 1000000000;
     http_flow(&a, 1, t0);
