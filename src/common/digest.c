@@ -13,7 +13,7 @@
 void digest_sha256(const void *data, size_t len, uint8_t out[DIGEST_SHA256_SIZE])
 {
     static const uint8_t nothing[1];
-    /* As where the tables draw their keys (hash.c): libsodium wants it once, and it is idempotent. */
+    /* As where the tables draw their keys (hash.c): wanted once, and idempotent. */
     if (sodium_init() < 0)
         abort();
     crypto_hash_sha256(out, len ? data : nothing, (unsigned long long)len);

@@ -102,12 +102,12 @@ void ev_ssh(const uint8_t *data, size_t len, int is_server, struct ev_out *out)
     const uint8_t *line;
     size_t n;
     size_t before = c.left;
-    if (!ev_line(&c, &line, &n) || before - c.left > BANNER_MAX ||
-        ev_ssh_sniff(line, n) != EV_YES)
+    if (!ev_line(&c, &line, &n) || before - c.left > BANNER_MAX || ev_ssh_sniff(line, n) != EV_YES)
         return;
     if (!is_server)
         ev_emit(out, EVIDENCE_SSH_CLIENT, line, n);
     /* SSH 1 (RFC 4253 5: "SSH-1.x") has no KEXINIT; "SSH-1.99" means 2.0 too. */
-    if ((n >= 8 && memcmp(line, "SSH-2.0-", 8) == 0) || (n >= 9 && memcmp(line, "SSH-1.99-", 9) == 0))
+    if ((n >= 8 && memcmp(line, "SSH-2.0-", 8) == 0) ||
+        (n >= 9 && memcmp(line, "SSH-1.99-", 9) == 0))
         kexinit(c, is_server, out);
 }

@@ -23,8 +23,8 @@ static const struct {
     uint8_t proto;
     uint16_t service;
 } services[16] = {
-    {6, 25},   {6, 465},  {6, 587}, {6, 80}, {6, 8080}, {6, 443}, {6, 53},   {17, 53},
-    {6, 4444}, {6, 3128}, {6, 22},  {6, 2222}, {6, 443}, {17, 53}, {17, 123}, {1, 0x0800},
+    {6, 25},   {6, 465},  {6, 587}, {6, 80},   {6, 8080}, {6, 443}, {6, 53},   {17, 53},
+    {6, 4444}, {6, 3128}, {6, 22},  {6, 2222}, {6, 443},  {17, 53}, {17, 123}, {1, 0x0800},
 };
 static const enum evidence_side sides[4] = {EVIDENCE_SIDE_INITIATOR, EVIDENCE_SIDE_RESPONDER,
                                             EVIDENCE_SIDE_UNKNOWN, EVIDENCE_SIDE_UNKNOWN};

@@ -1357,7 +1357,8 @@ static void test_tls_sni(void)
     parse(TCP, 443, INIT, b.b, b.n, &it);
     CHECK(!it.bad);
     /* 3 suites, 4 extensions, h2; hashes of "1301,1302,c02f" and "000a,002b" (hashlib) */
-    CHECK_STR(render(&it), "tls-sni=www.example.com\ntls-ja4=t13d0304h2_40b44b994229_b0ac53b37fa7\n");
+    CHECK_STR(render(&it),
+              "tls-sni=www.example.com\ntls-ja4=t13d0304h2_40b44b994229_b0ac53b37fa7\n");
     /* Any port; SMTPS on 465 is TLS from the first byte. */
     struct items other;
     parse(TCP, 465, INIT, b.b, b.n, &other);
@@ -1492,11 +1493,11 @@ static void test_tls_lengths_that_overflow(void)
     CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 0);
     tls_broken(TLS_FIRST_EXT + 2, 2, 0xffff, &it);
     CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 0);
-    /* A broken server_name list is the name's loss; JA4 only asks whether the extension is there. */
+    /* A broken server_name list is the name's loss; JA4 only asks whether the extension is there.
+     */
     tls_broken(TLS_SNI_EXT + 4, 2, 0xffff, &it);
     CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 1);
 }
-
 
 /* ---- JA4 -------------------------------------------------------------------------- */
 
@@ -1589,16 +1590,16 @@ static void spec_extensions(struct buf *e, int sni, int alpn, int versions, size
     static const unsigned order[] = {0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017,
                                      0x002d, 0x000d, 0x0005, 0x0023, 0x0012, 0x002b,
                                      0xff01, 0x000b, 0x000a, 0x0015};
-    static const unsigned sig[] = {0x0403, 0x0804, 0x0401, 0x0503,
-                                   0x0805, 0x0501, 0x0806, 0x0601};
+    static const unsigned sig[] = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601};
     static const unsigned version_list[] = {0x6a6a, 0x0304, 0x0303};
     tls_ext(e, 0x0a0a, "", 0);
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         unsigned t = order[i];
         if (t == 0x0000 && sni)
-            tls_ext(e, t, "\x00\x0e\x00\x00\x0b"
-                          "example.com",
-                        16);
+            tls_ext(e, t,
+                    "\x00\x0e\x00\x00\x0b"
+                    "example.com",
+                    16);
         else if (t == 0x0010 && alpn)
             tls_ext_alpn(e, "h2", 2);
         else if (t == 0x000d)
@@ -1876,7 +1877,8 @@ static void test_ssh_hassh(void)
     CHECK_U64(parse(TCP, 53, INIT, c.b, c.n, &other), 0);
     CHECK_U64(parse(UDP, 22, INIT, c.b, c.n, &other), 0);
     /* Every prefix: the line once it is whole, the HASSH once the packet is. */
-    size_t early = 0, line_end = strlen("SSH-2.0-Cyberduck/6.7.1.28683 (Mac OS X/10.13.6) (x86_64)\r\n");
+    size_t early = 0,
+           line_end = strlen("SSH-2.0-Cyberduck/6.7.1.28683 (Mac OS X/10.13.6) (x86_64)\r\n");
     for (size_t n = 0; n < c.n; n++) {
         parse(TCP, 22, INIT, c.b, n, &it);
         early += it.bad || count_kind(&it, EVIDENCE_SSH_HASSH) != 0 ||
@@ -1946,7 +1948,8 @@ static void test_ssh_malformed(void)
     c.n = 0;
     puts_(&c, "SSH-2.0-<script>alert(1)</script>\x1b[2J,=cmd|' /C calc'!A0\r\n");
     parse(TCP, 22, INIT, c.b, c.n, &it);
-    CHECK_STR(render(&it), "ssh-client=SSH-2.0-<script>alert(1)</script>\x1b[2J,=cmd|' /C calc'!A0\n");
+    CHECK_STR(render(&it),
+              "ssh-client=SSH-2.0-<script>alert(1)</script>\x1b[2J,=cmd|' /C calc'!A0\n");
 }
 
 static void test_ssh_wants_long(void)
@@ -2191,7 +2194,8 @@ static void test_capture_buffer_per_side(void)
         CHECK_U64(kind_total(t, i, EVIDENCE_HTTP_RESPONSE), 1);
     }
     CHECK_U64(ec.skipped, 0);
-    CHECK_U64(ec.pools[EVIDENCE_POOL_SHORT].used, 2); /* two sides at a time, buffers given back and taken again */
+    CHECK_U64(ec.pools[EVIDENCE_POOL_SHORT].used,
+              2); /* two sides at a time, buffers given back and taken again */
     evidence_capture_release(&ec);
     cube_free(cube);
 }
