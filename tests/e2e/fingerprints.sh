@@ -58,6 +58,11 @@ check store_kinds_registered sh -c "sqlite3 '$w/fp.db' \"SELECT name FROM eviden
     grep -c '^tls-ja4\$\\|^ssh-client\$\\|^ssh-hassh\$\\|^ssh-hassh-server\$' | grep -qx 4"
 "$HS" report --quiet --group any --db "$w/fp.db" --format text >"$w/db.txt"
 "$HS" report --quiet --group any --db "$w/fp.db" --format csv >"$w/db.csv"
+# The kinds are in docs/report.schema.json's list (the schema names every kind it allows).
+if python3 -c "import jsonschema" 2>/dev/null; then
+    python3 "$HONEYSCOPE_ROOT/tests/e2e/schema_check.py" tests "$HONEYSCOPE_ROOT/docs/report.schema.json" \
+        fingerprints_schema "$w/db.json"
+fi
 check text_shows_ja4 grep -q "t13d1715h2_5b57614c22b0_3d5424432f57" "$w/db.txt"
 check text_shows_hassh_server grep -q "f430cd6761697a6a658ee1d45ed22e49" "$w/db.txt"
 check csv_shows_client grep -q ",ssh-client,.*SSH-2.0-OpenSSH_5.3" "$w/db.csv"
