@@ -3,19 +3,16 @@
  * (already the source of the tables' keyed hashes) and MD5 from nettle
  * (already the source of Crypto-PAn's AES).
  */
-#include <stdlib.h>
-
 #include <nettle/md5.h>
 #include <sodium.h>
 
 #include "digest.h"
+#include "hash.h"
 
 void digest_sha256(const void *data, size_t len, uint8_t out[DIGEST_SHA256_SIZE])
 {
     static const uint8_t nothing[1];
-    /* As where the tables draw their keys (hash.c): wanted once, and idempotent. */
-    if (sodium_init() < 0)
-        abort();
+    crypto_library_init(); /* libsodium's one start (hash.h) */
     crypto_hash_sha256(out, len ? data : nothing, (unsigned long long)len);
 }
 
