@@ -2287,6 +2287,56 @@ static void test_capture_ssh_long_buffer(void)
     }
 }
 
+/*
+ * A ClientHello of exactly the 1024 bytes a TLS side keeps gives its JA4; one
+ * byte more, and the hello is cut: its server name still, no JA4.
+ */
+static void test_capture_ja4_limit(void)
+{
+    struct bin_clock clock = {86400, 0, BIN_FIXED};
+    static const unsigned suites[] = {0x1301, 0x1302};
+    for (size_t total = EVIDENCE_SIDE_BYTES; total <= EVIDENCE_SIDE_BYTES + 1; total++) {
+        struct buf e = {{0}, 0}, b = {{0}, 0};
+        tls_ext(&e, 0,
+                "\x00\x0c\x00\x00\x09"
+                "a.example",
+                14);
+        tls_hello(&b, 0x0303, suites, 2, &e);
+        size_t base = b.n + 4; /* with a padding extension's header */
+        static const uint8_t zeroes[EVIDENCE_SIDE_BYTES];
+        e.n = 0;
+        tls_ext(&e, 0,
+                "\x00\x0c\x00\x00\x09"
+                "a.example",
+                14);
+        tls_ext(&e, 0x0015, zeroes, total - base);
+        b.n = 0;
+        tls_hello(&b, 0x0303, suites, 2, &e);
+        CHECK_U64(b.n, total);
+        struct cube *cube = cube_new();
+        struct evidence_capture ec;
+        evidence_capture_init(&ec, cube, &clock, 3, 3);
+        struct flow f;
+        http_flow(&f, 9, 1233446400LL * 1000000000);
+        f.service = 443;
+        f.key.sensor_port = 443;
+        f.key.remote_port = 50000;
+        f.initiator = INITIATOR_REMOTE; /* DIR_IN: the client's side */
+        for (size_t at = 0; at < b.n; at += 400) {
+            size_t n = b.n - at < 400 ? b.n - at : 400;
+            evidence_capture_packet(&ec, &f, DIR_IN, b.b + at, n);
+        }
+        evidence_capture_end(&ec, &f);
+        const struct evidence_table *t = cube_evidence(cube);
+        CHECK_U64(row_count(t, 9, EVIDENCE_TLS_SNI, "a.example"), 1);
+        CHECK_U64(kind_total(t, 9, EVIDENCE_TLS_JA4), total == EVIDENCE_SIDE_BYTES);
+        /* TLS takes an ordinary buffer: the long ones are for SSH. */
+        CHECK_U64(ec.pools[EVIDENCE_POOL_LONG].used, 0);
+        evidence_capture_release(&ec);
+        cube_free(cube);
+    }
+}
+
 int main(void)
 {
     RUN(test_smtp_client_session);
@@ -2334,5 +2384,6 @@ int main(void)
     RUN(test_capture_buffer_per_side);
     RUN(test_capture_buffers_interleaved);
     RUN(test_capture_ssh_long_buffer);
+    RUN(test_capture_ja4_limit);
     CHECK_EXIT();
 }
