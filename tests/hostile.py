@@ -12,7 +12,7 @@ Writes into OUTDIR:
   <script>alert(1)</script>.pcap             the other half (in the folder "<script>alert(1)<")
 and prints the list's file name. Traffic: each labelled /28 sends the sensor
 192.0.2.10 a few UDP packets (so every label is a source's label), and the
-sensor talks HTTP, SMTP and DNS with the first /28 carrying the same strings
+sensor talks HTTP, SMTP, SSH and DNS with the first /28 carrying the same strings
 in its payloads, where the evidence parsers read them.
 
 To test a new place where foreign strings land, add the string to HOSTILE or
@@ -101,6 +101,9 @@ def conversations():
             b"RCPT TO:<" + formula + b"@" + quote + b">\r\nDATA\r\nSubject: " + esc + utf8 +
             b"\r\n\r\nhi\r\n.\r\nQUIT\r\n")
     pkts += tcp_conversation(peer, 40002, 25, smtp, smtp_banner, 200)
+    # An SSH client's identification line is shown as sent (ssh-client evidence).
+    ssh = b"SSH-2.0-" + script + esc + utf8 + b"\r\n"
+    pkts += tcp_conversation(peer, 40004, 22, ssh, b"", 400)
     query = dns_query([b"<script>", b"=cmd", esc[:20], b"example"], 0x1234)
     pkts.append(udp(SENSOR, peer, 40003, 53, query, 300))
     return pkts

@@ -11,22 +11,37 @@
 #include "../capture/capture.h"
 #include "aggregate.h"
 
-/* Bytes kept per direction of a conversation, and buffers per file. */
+/*
+ * Bytes kept per direction of a conversation, and buffers per file; SSH
+ * sides get longer buffers from a pool of their own, as the key exchange
+ * offer that follows the identification line takes 1-2 KiB.
+ */
 #define EVIDENCE_SIDE_BYTES 1024
 #define EVIDENCE_BUFFERS 32768
+#define EVIDENCE_LONG_SIDE_BYTES 4096
+#define EVIDENCE_LONG_BUFFERS 4096
+
+/* Buffers of side_bytes each, allocated as needed up to capacity. */
+struct evidence_pool {
+    size_t side_bytes;
+    uint8_t *bytes;
+    uint16_t *lengths;    /* bytes held per buffer */
+    uint32_t *free_slots; /* buffers given back (1-based) */
+    size_t free_count, used, allocated, capacity;
+};
+
+enum { EVIDENCE_POOL_SHORT, EVIDENCE_POOL_LONG, EVIDENCE_POOLS };
 
 struct evidence_capture {
     struct cube *cube;
     const struct bin_clock *clock;
-    uint8_t *bytes;       /* allocated buffers of EVIDENCE_SIDE_BYTES each */
-    uint16_t *lengths;    /* bytes held per buffer */
-    uint32_t *free_slots; /* buffers given back (1-based) */
-    size_t free_count, used, allocated, capacity;
+    struct evidence_pool pools[EVIDENCE_POOLS];
     uint64_t skipped; /* conversation sides that found the pool spent */
 };
 
+/* buffers of EVIDENCE_SIDE_BYTES, long_buffers of EVIDENCE_LONG_SIDE_BYTES at most. */
 void evidence_capture_init(struct evidence_capture *ec, struct cube *cube,
-                           const struct bin_clock *clock, size_t buffers);
+                           const struct bin_clock *clock, size_t buffers, size_t long_buffers);
 void evidence_capture_release(struct evidence_capture *ec);
 /* Keeps (or, for UDP DNS, parses) one packet's payload of flow in direction dir. */
 void evidence_capture_packet(struct evidence_capture *ec, struct flow *flow, enum direction dir,

@@ -2,7 +2,8 @@
  * Keeping the first payload bytes of conversations for the evidence parsers.
  *
  * Each direction of a TCP conversation that may carry evidence (SMTP, HTTP,
- * TLS, DNS over TCP) gets a buffer of its first EVIDENCE_SIDE_BYTES bytes,
+ * TLS, SSH, DNS over TCP) gets a buffer of its first EVIDENCE_SIDE_BYTES
+ * bytes (EVIDENCE_LONG_SIDE_BYTES for SSH, from a smaller pool of its own),
  * parsed once when it is full or when the flow ends. UDP DNS messages are
  * parsed packet by packet, with no buffer. Buffers come from a fixed pool,
  * so memory stays bounded whatever the capture holds; conversations that
@@ -19,24 +20,30 @@
 
 enum {
     STATE_UNDECIDED = 0,
-    STATE_COLLECTING = 1,
+    STATE_COLLECTING = 1, /* in a buffer of the short pool */
     STATE_DONE = 2,
+    STATE_COLLECTING_LONG = 3, /* in a buffer of the long pool */
 };
 
 void evidence_capture_init(struct evidence_capture *ec, struct cube *cube,
-                           const struct bin_clock *clock, size_t buffers)
+                           const struct bin_clock *clock, size_t buffers, size_t long_buffers)
 {
     memset(ec, 0, sizeof(*ec));
     ec->cube = cube;
     ec->clock = clock;
-    ec->capacity = buffers;
+    ec->pools[EVIDENCE_POOL_SHORT].side_bytes = EVIDENCE_SIDE_BYTES;
+    ec->pools[EVIDENCE_POOL_SHORT].capacity = buffers;
+    ec->pools[EVIDENCE_POOL_LONG].side_bytes = EVIDENCE_LONG_SIDE_BYTES;
+    ec->pools[EVIDENCE_POOL_LONG].capacity = long_buffers;
 }
 
 void evidence_capture_release(struct evidence_capture *ec)
 {
-    free(ec->bytes);
-    free(ec->lengths);
-    free(ec->free_slots);
+    for (size_t i = 0; i < EVIDENCE_POOLS; i++) {
+        free(ec->pools[i].bytes);
+        free(ec->pools[i].lengths);
+        free(ec->pools[i].free_slots);
+    }
     memset(ec, 0, sizeof(*ec));
 }
 
@@ -46,26 +53,26 @@ void evidence_capture_release(struct evidence_capture *ec)
  * changes hands, so the new side starts at byte 0 instead of taking the
  * buffer as already full and parsing the previous side's bytes as its own.
  */
-static uint32_t take_buffer(struct evidence_capture *ec)
+static uint32_t take_buffer(struct evidence_pool *pool)
 {
-    if (ec->free_count) {
-        uint32_t slot = ec->free_slots[--ec->free_count];
-        ec->lengths[slot - 1] = 0;
+    if (pool->free_count) {
+        uint32_t slot = pool->free_slots[--pool->free_count];
+        pool->lengths[slot - 1] = 0;
         return slot;
     }
-    if (ec->used == ec->capacity)
+    if (pool->used == pool->capacity)
         return 0;
-    if (ec->used == ec->allocated) {
-        size_t grow = ec->allocated ? ec->allocated * 2 : 64;
-        if (grow > ec->capacity)
-            grow = ec->capacity;
-        ec->bytes = xreallocarray(ec->bytes, grow, EVIDENCE_SIDE_BYTES);
-        ec->lengths = xreallocarray(ec->lengths, grow, sizeof(*ec->lengths));
-        ec->free_slots = xreallocarray(ec->free_slots, grow, sizeof(*ec->free_slots));
-        ec->allocated = grow;
+    if (pool->used == pool->allocated) {
+        size_t grow = pool->allocated ? pool->allocated * 2 : 64;
+        if (grow > pool->capacity)
+            grow = pool->capacity;
+        pool->bytes = xreallocarray(pool->bytes, grow, pool->side_bytes);
+        pool->lengths = xreallocarray(pool->lengths, grow, sizeof(*pool->lengths));
+        pool->free_slots = xreallocarray(pool->free_slots, grow, sizeof(*pool->free_slots));
+        pool->allocated = grow;
     }
-    uint32_t slot = (uint32_t)++ec->used;
-    ec->lengths[slot - 1] = 0;
+    uint32_t slot = (uint32_t)++pool->used;
+    pool->lengths[slot - 1] = 0;
     return slot;
 }
 
@@ -99,13 +106,19 @@ static void parse(struct evidence_capture *ec, const struct flow *flow, enum dir
     evidence_parse(flow->key.proto, flow->service, side_of(flow, dir), data, len, emit, &e);
 }
 
+static struct evidence_pool *pool_of(struct evidence_capture *ec, uint8_t state)
+{
+    return &ec->pools[state == STATE_COLLECTING_LONG ? EVIDENCE_POOL_LONG : EVIDENCE_POOL_SHORT];
+}
+
 static void flush(struct evidence_capture *ec, struct flow *flow, enum direction dir)
 {
     uint32_t slot = flow->evidence_slot[dir];
     if (slot) {
-        parse(ec, flow, dir, ec->bytes + (size_t)(slot - 1) * EVIDENCE_SIDE_BYTES,
-              ec->lengths[slot - 1]);
-        ec->free_slots[ec->free_count++] = slot;
+        struct evidence_pool *pool = pool_of(ec, flow->evidence_state[dir]);
+        parse(ec, flow, dir, pool->bytes + (size_t)(slot - 1) * pool->side_bytes,
+              pool->lengths[slot - 1]);
+        pool->free_slots[pool->free_count++] = slot;
         flow->evidence_slot[dir] = 0;
     }
     flow->evidence_state[dir] = STATE_DONE;
@@ -132,22 +145,33 @@ void evidence_capture_packet(struct evidence_capture *ec, struct flow *flow, enu
             flow->evidence_state[dir] = STATE_DONE;
             return;
         }
-        uint32_t slot = take_buffer(ec);
+        /* A long buffer when the protocol needs one and one is left, else a short one. */
+        uint32_t slot = 0;
+        uint8_t state = STATE_COLLECTING;
+        if (evidence_wants_long(flow->key.proto, flow->service, payload, len)) {
+            slot = take_buffer(&ec->pools[EVIDENCE_POOL_LONG]);
+            state = STATE_COLLECTING_LONG;
+        }
+        if (!slot) {
+            slot = take_buffer(&ec->pools[EVIDENCE_POOL_SHORT]);
+            state = STATE_COLLECTING;
+        }
         if (!slot) {
             ec->skipped++;
             flow->evidence_state[dir] = STATE_DONE;
             return;
         }
         flow->evidence_slot[dir] = slot;
-        flow->evidence_state[dir] = STATE_COLLECTING;
+        flow->evidence_state[dir] = state;
     }
+    struct evidence_pool *pool = pool_of(ec, flow->evidence_state[dir]);
     uint32_t slot = flow->evidence_slot[dir];
-    uint16_t *have = &ec->lengths[slot - 1];
-    size_t room = EVIDENCE_SIDE_BYTES - *have;
+    uint16_t *have = &pool->lengths[slot - 1];
+    size_t room = pool->side_bytes - *have;
     size_t take = len < room ? len : room;
-    memcpy(ec->bytes + (size_t)(slot - 1) * EVIDENCE_SIDE_BYTES + *have, payload, take);
+    memcpy(pool->bytes + (size_t)(slot - 1) * pool->side_bytes + *have, payload, take);
     *have = (uint16_t)(*have + take);
-    if (*have == EVIDENCE_SIDE_BYTES)
+    if (*have == pool->side_bytes)
         flush(ec, flow, dir);
 }
 
@@ -155,6 +179,7 @@ void evidence_capture_end(void *ctx, struct flow *flow)
 {
     struct evidence_capture *ec = ctx;
     for (unsigned dir = 0; dir < 2; dir++)
-        if (flow->evidence_state[dir] == STATE_COLLECTING)
+        if (flow->evidence_state[dir] == STATE_COLLECTING ||
+            flow->evidence_state[dir] == STATE_COLLECTING_LONG)
             flush(ec, flow, (enum direction)dir);
 }

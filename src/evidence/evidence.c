@@ -28,6 +28,10 @@ static const char *const kind_names[EVIDENCE_KIND_COUNT] = {
     [EVIDENCE_HTTP_RESPONSE] = "http-response",
     [EVIDENCE_HTTP_LOCATION] = "http-location",
     [EVIDENCE_TLS_SNI] = "tls-sni",
+    [EVIDENCE_TLS_JA4] = "tls-ja4",
+    [EVIDENCE_SSH_CLIENT] = "ssh-client",
+    [EVIDENCE_SSH_HASSH] = "ssh-hassh",
+    [EVIDENCE_SSH_HASSH_SERVER] = "ssh-hassh-server",
     [EVIDENCE_SCANNER_PACKETS] = "scanner-packets",
     [EVIDENCE_SCANNER_FLOWS] = "scanner-flows",
     [EVIDENCE_SYN_ACK_UNANSWERED] = "syn-ack-unanswered",
@@ -134,7 +138,15 @@ void ev_trim(const uint8_t **s, size_t *n)
 
 /* ---- which parser ------------------------------------------------------------------ */
 
-enum parser { PARSER_NONE, PARSER_DNS_UDP, PARSER_DNS_TCP, PARSER_SMTP, PARSER_HTTP, PARSER_TLS };
+enum parser {
+    PARSER_NONE,
+    PARSER_DNS_UDP,
+    PARSER_DNS_TCP,
+    PARSER_SMTP,
+    PARSER_HTTP,
+    PARSER_TLS,
+    PARSER_SSH
+};
 
 static int smtp_port(uint16_t service)
 {
@@ -143,11 +155,11 @@ static int smtp_port(uint16_t service)
 
 /*
  * The parser for a flow side. The port decides for DNS (any bytes to port 53
- * are read as DNS, even those that would pass for TLS); TLS and HTTP are
- * recognised by their first bytes on any TCP port, so that SMTPS on 465 and
- * HTTP on odd ports are read for what they are, and so is an SMTP client's
- * greeting; SMTP is also what is left on the mail ports. *undecided is set when more bytes could
- * change the answer.
+ * are read as DNS, even those that would pass for TLS); TLS, SSH and HTTP
+ * are recognised by their first bytes on any TCP port, so that SMTPS on 465,
+ * SSH on 2222 and HTTP on odd ports are read for what they are, and so is an
+ * SMTP client's greeting; SMTP is also what is left on the mail ports.
+ * *undecided is set when more bytes could change the answer.
  */
 static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, size_t len,
                         int *undecided)
@@ -162,6 +174,9 @@ static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, si
     enum ev_sniff tls = ev_tls_sniff(data, len);
     if (tls == EV_YES)
         return PARSER_TLS;
+    enum ev_sniff ssh = ev_ssh_sniff(data, len);
+    if (ssh == EV_YES)
+        return PARSER_SSH;
     int web_port = service == 80 || service == 8080;
     enum ev_sniff http = ev_http_sniff(data, len, web_port);
     if (http == EV_YES)
@@ -174,7 +189,7 @@ static enum parser pick(uint8_t proto, uint16_t service, const uint8_t *data, si
     enum ev_sniff smtp = web_port ? ev_smtp_client_sniff(data, len) : EV_NO;
     if (smtp == EV_YES)
         return PARSER_SMTP;
-    *undecided = tls == EV_MAYBE || http == EV_MAYBE || smtp == EV_MAYBE;
+    *undecided = tls == EV_MAYBE || ssh == EV_MAYBE || http == EV_MAYBE || smtp == EV_MAYBE;
     return smtp_port(service) ? PARSER_SMTP : PARSER_NONE;
 }
 
@@ -198,6 +213,11 @@ size_t evidence_parse(uint8_t proto, uint16_t service, enum evidence_side side, 
     case PARSER_HTTP:
         ev_http(data, len, &out);
         break;
+    case PARSER_SSH:
+        /* Client and server are told apart by who opened the conversation, not guessed. */
+        if (side != EVIDENCE_SIDE_UNKNOWN)
+            ev_ssh(data, len, side == EVIDENCE_SIDE_RESPONDER, &out);
+        break;
     case PARSER_SMTP: {
         int is_server = side == EVIDENCE_SIDE_RESPONDER ||
                         (side == EVIDENCE_SIDE_UNKNOWN && ev_smtp_looks_server(data, len));
@@ -216,4 +236,14 @@ int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t
     if (!data)
         len = 0;
     return pick(proto, service, data, len, &undecided) != PARSER_NONE || undecided;
+}
+
+int evidence_wants_long(uint8_t proto, uint16_t service, const uint8_t *data, size_t len)
+{
+    if (proto != IPPROTO_TCP_)
+        return 0;
+    if (!data)
+        len = 0;
+    enum ev_sniff ssh = ev_ssh_sniff(data, len);
+    return ssh == EV_YES || (ssh == EV_MAYBE && (service == 22 || service == 2222));
 }

@@ -54,6 +54,14 @@ enum evidence_kind {
     EVIDENCE_HTTP_LOCATION,   /* a response's Location header (where a redirect leads) */
     /* TLS (RFC 8446, RFC 6066) */
     EVIDENCE_TLS_SNI, /* the server name of a ClientHello */
+    /* "t13d1516h2_8daaf6152771_e5627efa2ab1": FoxIO's JA4 of a whole ClientHello over TCP */
+    EVIDENCE_TLS_JA4,
+    /* SSH (RFC 4253) */
+    EVIDENCE_SSH_CLIENT, /* "SSH-2.0-OpenSSH_9.2p1": the client's identification line */
+    /* Salesforce's HASSH: MD5 of the client's "kex;enc_c2s;mac_c2s;cmp_c2s" name-lists */
+    EVIDENCE_SSH_HASSH,
+    /* and hasshServer: MD5 of the server's "kex;enc_s2c;mac_s2c;cmp_s2c" */
+    EVIDENCE_SSH_HASSH_SERVER,
     /*
      * Scanning tools, from header fields rather than payloads (decode/scanner.h):
      * "zmap tcp/80", the tool and the probed service; count = the probes of the
@@ -102,14 +110,16 @@ typedef void evidence_emit_fn(void *ctx, const struct evidence_item *item);
  * docs/semantics.md), side who sent them. The protocol is chosen by the
  * service and by the bytes themselves: DNS on port 53 (UDP: one datagram,
  * or several whole ones back to back; TCP: messages after their 2-byte
- * lengths), else a TLS ClientHello or HTTP/1.x messages on any TCP port,
+ * lengths), else a TLS ClientHello, an SSH identification line and
+ * KEXINIT, or HTTP/1.x messages on any TCP port,
  * else SMTP on ports 25, 465 and 587, and on ports 80 and 8080 after a
  * client's greeting (EHLO, HELO). On ports 80 and 8080 any
  * upper-case method opens an HTTP request when a request target ("/", "*",
  * "http://") follows it; a request line ending in an RTSP or SIP version is
- * not HTTP. The side only matters to SMTP
- * (commands or replies; judged from the first line when unknown): the other
- * protocols tell requests from responses by their bytes.
+ * not HTTP. The side matters to SMTP (commands or replies; judged from the
+ * first line when unknown) and to SSH (the client's line and HASSH, or the
+ * server's hasshServer; nothing when unknown): the other protocols tell
+ * requests from responses by their bytes.
  * Calls emit(ctx, item) for each item, in the order found; returns how many.
  * data may be NULL when len is 0.
  */
@@ -123,6 +133,14 @@ size_t evidence_parse(uint8_t proto, uint16_t service, enum evidence_side side, 
  * not change that).
  */
 int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t len);
+
+/*
+ * Whether a side whose first len bytes are data is SSH, by its bytes ("SSH-")
+ * or, while too few bytes tell, by the service port (22, 2222): its KEXINIT
+ * follows the identification line and takes 1-2 KiB, more than the first
+ * messages of the other protocols, so the caller keeps more of it.
+ */
+int evidence_wants_long(uint8_t proto, uint16_t service, const uint8_t *data, size_t len);
 
 /* "smtp-rcpt-to", "dns-query", "http-url", "tls-sni", ...; "unknown" when out of range. */
 const char *evidence_kind_name(enum evidence_kind kind);

@@ -73,6 +73,19 @@ static inline uint32_t ev_be24(struct ev_cursor *c)
     return v;
 }
 
+static inline uint32_t ev_be32(struct ev_cursor *c)
+{
+    if (c->left < 4) {
+        ev_fail(c);
+        return 0;
+    }
+    uint32_t v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 |
+                 (uint32_t)c->p[3];
+    c->p += 4;
+    c->left -= 4;
+    return v;
+}
+
 static inline void ev_skip(struct ev_cursor *c, size_t n)
 {
     if (n > c->left) {
@@ -150,13 +163,20 @@ int ev_smtp_looks_server(const uint8_t *data, size_t len);
 void ev_dns(const uint8_t *data, size_t len, int tcp, struct ev_out *out);
 /* RFC 9112 requests or responses, one after another while bodies have known lengths. */
 void ev_http(const uint8_t *data, size_t len, struct ev_out *out);
-/* RFC 8446 records carrying a ClientHello. */
+/* RFC 8446 records carrying a ClientHello: its server names and its JA4. */
 void ev_tls(const uint8_t *data, size_t len, struct ev_out *out);
+/*
+ * RFC 4253 identification line and KEXINIT of one side: the client's line
+ * and HASSH, or the server's hasshServer (is_server).
+ */
+void ev_ssh(const uint8_t *data, size_t len, int is_server, struct ev_out *out);
 
 /* Sniffing results: the bytes so far match, cannot match, or are too few to tell. */
 enum ev_sniff { EV_NO = 0, EV_YES, EV_MAYBE };
 enum ev_sniff ev_http_sniff(const uint8_t *data, size_t len, int any_method);
 enum ev_sniff ev_tls_sniff(const uint8_t *data, size_t len);
+/* Whether the bytes open with an SSH identification line ("SSH-"). */
+enum ev_sniff ev_ssh_sniff(const uint8_t *data, size_t len);
 /* Whether the bytes open with an SMTP client's greeting, "EHLO name" or "HELO name". */
 enum ev_sniff ev_smtp_client_sniff(const uint8_t *data, size_t len);
 

@@ -672,8 +672,15 @@ bool sender_index_maybe_sensor(const struct sender_index *x, const struct eviden
     case EVIDENCE_HTTP_USER_AGENT:
     case EVIDENCE_HTTP_URL:
     case EVIDENCE_TLS_SNI:
+    case EVIDENCE_TLS_JA4:
+    case EVIDENCE_SSH_CLIENT:
+    case EVIDENCE_SSH_HASSH:
         talk = TALK_TCP;
         client = true;
+        break;
+    case EVIDENCE_SSH_HASSH_SERVER:
+        talk = TALK_TCP;
+        client = false;
         break;
     default: /* the SMTP client's commands and message */
         talk = TALK_SMTP;

@@ -617,6 +617,14 @@ static const char *evidence_title(unsigned kind)
         return "HTTP: redirects (Location)";
     case EVIDENCE_TLS_SNI:
         return "TLS: server names";
+    case EVIDENCE_TLS_JA4:
+        return "TLS: client fingerprints (JA4)";
+    case EVIDENCE_SSH_CLIENT:
+        return "SSH: client versions";
+    case EVIDENCE_SSH_HASSH:
+        return "SSH: client fingerprints (HASSH)";
+    case EVIDENCE_SSH_HASSH_SERVER:
+        return "SSH: server fingerprints (hasshServer)";
     default:
         return evidence_kind_name((enum evidence_kind)kind);
     }

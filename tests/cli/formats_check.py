@@ -334,6 +334,8 @@ def check_hostile(name, fmt, path):
                "the labels are not shown as text")
         result(name + "_evidence_as_text", "GET /<script>alert(1)</script>" in shown,
                "the HTTP request line is not shown as text")
+        result(name + "_ssh_client_as_text", "SSH-2.0-<script>alert(1)</script>\\x1b[31mred" in shown,
+               "the SSH client line is not shown as text")
         return
     result(name, False, "unknown format " + fmt)
 

@@ -1,7 +1,8 @@
 /*
  * Fuzz target for the evidence parsers (evidence_parse, evidence_wanted):
  * the first payload bytes of one side of a conversation, DNS, HTTP/1.x, TLS
- * or SMTP, all attacker-controlled.
+ * (server names, JA4), SSH (client line, HASSH) or SMTP, all
+ * attacker-controlled.
  *
  * Input: byte 0 picks the protocol and service (low 4 bits, from services[])
  * and the side that sent the bytes (bits 4-5); the rest is the payload. Each
@@ -22,8 +23,8 @@ static const struct {
     uint8_t proto;
     uint16_t service;
 } services[16] = {
-    {6, 25},   {6, 465},  {6, 587}, {6, 80}, {6, 8080}, {6, 443}, {6, 53},   {17, 53},
-    {6, 4444}, {6, 3128}, {6, 25},  {6, 80}, {6, 443},  {17, 53}, {17, 123}, {1, 0x0800},
+    {6, 25},   {6, 465},  {6, 587}, {6, 80},   {6, 8080}, {6, 443}, {6, 53},   {17, 53},
+    {6, 4444}, {6, 3128}, {6, 22},  {6, 2222}, {6, 443},  {17, 53}, {17, 123}, {1, 0x0800},
 };
 static const enum evidence_side sides[4] = {EVIDENCE_SIDE_INITIATOR, EVIDENCE_SIDE_RESPONDER,
                                             EVIDENCE_SIDE_UNKNOWN, EVIDENCE_SIDE_UNKNOWN};
@@ -70,9 +71,9 @@ static void parse(uint8_t proto, uint16_t service, enum evidence_side side, cons
     it->bytes = len;
     size_t r = evidence_parse(proto, service, side, len ? copy : NULL, len, collect, it);
     FUZZ_CHECK(r == it->n);
-    /* What evidence_wanted() turns away yields nothing. */
+    /* What evidence_wanted() turns away yields nothing, and needs no long buffer. */
     if (!evidence_wanted(proto, service, copy, len))
-        FUZZ_CHECK(r == 0);
+        FUZZ_CHECK(r == 0 && !evidence_wants_long(proto, service, copy, len));
     free(copy);
 }
 

@@ -21,6 +21,8 @@ The input layouts are those the targets read:
   fuzz_store        a mode byte (0 raw file, 1 SQL edits, 2 byte damage), then its data
   fuzz_connlog      a Zeek conn.log file (TSV or JSON lines, gzip or not)
   fuzz_netflow      export datagrams, each a 2-byte big-endian length then its bytes
+  fuzz_evidence     a service/side selector byte, then one side's first payload bytes
+                    (only the TLS ClientHello and SSH seeds are written here)
 """
 import gzip
 import json
@@ -857,6 +859,86 @@ def write(directory, name, data):
         f.write(data)
 
 
+# ---- fuzz_evidence: JA4 and HASSH inputs -------------------------------------------------
+
+# Selector bytes of fuzz_evidence.c: low 4 bits the service, bits 4-5 the side.
+EV_TLS_443, EV_TCP_4444, EV_SSH_22, EV_SSH_2222 = 5, 8, 10, 11
+EV_CLIENT, EV_SERVER, EV_UNKNOWN = 0x00, 0x10, 0x20
+
+
+def tls_ext(kind, data):
+    return struct.pack("!HH", kind, len(data)) + data
+
+
+def u16_list(values, len_bytes=2):
+    body = b"".join(struct.pack("!H", v) for v in values)
+    return (struct.pack("!B", len(body)) if len_bytes == 1 else struct.pack("!H", len(body))) + body
+
+
+def tls_hello(suites, exts, version=0x0303, record=16384):
+    """A ClientHello with these suites and extension bytes (None: no extensions at all)."""
+    body = struct.pack("!H", version) + bytes(range(32)) + b"\0" + u16_list(suites) + b"\x01\0"
+    if exts is not None:
+        body += struct.pack("!H", len(exts)) + exts
+    hs = b"\x01" + struct.pack("!I", len(body))[1:] + body
+    out = b""
+    for at in range(0, len(hs), record):
+        frag = hs[at:at + record]
+        out += b"\x16\x03\x01" + struct.pack("!H", len(frag)) + frag
+    return out
+
+
+def browser_extensions(alpn=b"h2", sni=b"example.com"):
+    name = b"\0" + struct.pack("!H", len(sni)) + sni
+    return (tls_ext(0x0A0A, b"") +
+            tls_ext(0, struct.pack("!H", len(name)) + name) +
+            tls_ext(0x0017, b"") + tls_ext(0xFF01, b"\0") +
+            tls_ext(0x000A, u16_list([0x2A2A, 0x001D, 0x0017])) +
+            tls_ext(0x0010, struct.pack("!HB", len(alpn) + 1, len(alpn)) + alpn) +
+            tls_ext(0x000D, u16_list([0x0403, 0x0804, 0x0401, 0x0503])) +
+            tls_ext(0x002B, u16_list([0x6A6A, 0x0304, 0x0303], 1)) +
+            tls_ext(0x1A1A, b"\0"))
+
+
+def ssh_side(line, lists):
+    payload = b"\x14" + bytes(range(16))
+    for item in lists:
+        payload += struct.pack("!I", len(item)) + item
+    payload += b"\0\0\0\0\0"
+    padding = 8 - (5 + len(payload)) % 8
+    padding += 8 if padding < 4 else 0
+    return (line + b"\r\n" + struct.pack("!IB", 1 + len(payload) + padding, padding) + payload +
+            bytes(padding))
+
+
+SSH_LISTS = [b"curve25519-sha256,ecdh-sha2-nistp256,ext-info-c", b"ssh-ed25519,rsa-sha2-512",
+             b"chacha20-poly1305@openssh.com,aes128-ctr", b"aes128-ctr",
+             b"umac-64-etm@openssh.com,hmac-sha2-256", b"hmac-sha2-256", b"none,zlib@openssh.com",
+             b"none", b"", b""]
+
+
+def evidence_seeds():
+    suites = [0x2A2A, 0x1301, 0x1302, 0x1303, 0xC02B, 0xC02F, 0x009C, 0x0035]
+    return {
+        "ja4-browser": bytes([EV_TLS_443 | EV_CLIENT]) + tls_hello(suites, browser_extensions()),
+        "ja4-split-records": bytes([EV_TCP_4444 | EV_UNKNOWN]) +
+        tls_hello(suites, browser_extensions(), record=9),
+        "ja4-alpn-hex": bytes([EV_TLS_443 | EV_CLIENT]) +
+        tls_hello(suites, browser_extensions(alpn=b"\xba\xad")),
+        "ja4-alpn-empty": bytes([EV_TLS_443 | EV_CLIENT]) +
+        tls_hello(suites, browser_extensions(alpn=b"")),
+        "ja4-no-extensions": bytes([EV_TLS_443 | EV_CLIENT]) + tls_hello([0x002F, 0x0035], None),
+        "ja4-grease-only": bytes([EV_TLS_443 | EV_CLIENT]) +
+        tls_hello([0x0A0A], tls_ext(0x2B2B, b"") + tls_ext(0x002B, u16_list([0x1A1A], 1))),
+        "ssh-client": bytes([EV_SSH_22 | EV_CLIENT]) +
+        ssh_side(b"SSH-2.0-OpenSSH_9.2p1 Debian-2", SSH_LISTS),
+        "ssh-server": bytes([EV_SSH_2222 | EV_SERVER]) +
+        ssh_side(b"SSH-2.0-OpenSSH_9.2p1", SSH_LISTS),
+        "ssh-any-port": bytes([EV_TCP_4444 | EV_CLIENT]) + ssh_side(b"SSH-1.99-libssh", SSH_LISTS),
+        "ssh-v1": bytes([EV_SSH_22 | EV_CLIENT]) + b"SSH-1.5-1.2.26\n",
+    }
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -880,7 +962,8 @@ def main():
         write(os.path.join(root, "fuzz_capture"), "seed-" + name, data)
     for target, seeds in (("fuzz_provider", provider_seeds()), ("fuzz_asnames", asnames_seeds()),
                           ("fuzz_wire", wire_seeds()), ("fuzz_store", store_seeds()),
-                          ("fuzz_connlog", connlog_seeds()), ("fuzz_netflow", netflow_seeds())):
+                          ("fuzz_connlog", connlog_seeds()), ("fuzz_netflow", netflow_seeds()),
+                          ("fuzz_evidence", evidence_seeds())):
         for name, data in seeds.items():
             write(os.path.join(root, target), "seed-" + name, data)
     for i, text in enumerate(MASK_STRINGS):

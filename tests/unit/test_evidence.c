@@ -595,7 +595,8 @@ static void test_smtp_starttls_sni(void)
     struct items it;
     parse(TCP, 587, INIT, b.b, b.n, &it);
     CHECK(!it.bad);
-    CHECK_STR(render(&it), "smtp-helo=bot.example\ntls-sni=mx.example.org\n");
+    CHECK_STR(render(&it), "smtp-helo=bot.example\ntls-sni=mx.example.org\n"
+                           "tls-ja4=t13d0304h2_40b44b994229_b0ac53b37fa7\n");
     CHECK_U64(check_prefixes(TCP, 587, INIT, b.b, b.n), 0);
 }
 
@@ -1355,7 +1356,9 @@ static void test_tls_sni(void)
     struct items it;
     parse(TCP, 443, INIT, b.b, b.n, &it);
     CHECK(!it.bad);
-    CHECK_STR(render(&it), "tls-sni=www.example.com\n");
+    /* 3 suites, 4 extensions, h2; hashes of "1301,1302,c02f" and "000a,002b" (hashlib) */
+    CHECK_STR(render(&it),
+              "tls-sni=www.example.com\ntls-ja4=t13d0304h2_40b44b994229_b0ac53b37fa7\n");
     /* Any port; SMTPS on 465 is TLS from the first byte. */
     struct items other;
     parse(TCP, 465, INIT, b.b, b.n, &other);
@@ -1375,7 +1378,8 @@ static void test_tls_split_records(void)
         struct items it;
         parse(TCP, 443, INIT, b.b, b.n, &it);
         CHECK(!it.bad);
-        CHECK_STR(render(&it), "tls-sni=split.example.org\n");
+        CHECK_STR(render(&it),
+                  "tls-sni=split.example.org\ntls-ja4=t13d0304h2_40b44b994229_b0ac53b37fa7\n");
         if (record == 8)
             CHECK_U64(check_prefixes(TCP, 443, INIT, b.b, b.n), 0);
     }
@@ -1396,7 +1400,8 @@ static void test_tls_raw_name(void)
     client_hello(&b, "<img src=x onerror=\"alert(1)\">\x1b[5m", 16384);
     struct items it;
     parse(TCP, 443, INIT, b.b, b.n, &it);
-    CHECK_STR(render(&it), "tls-sni=<img src=x onerror=\"alert(1)\">\x1b[5m\n");
+    CHECK_STR(render(&it), "tls-sni=<img src=x onerror=\"alert(1)\">\x1b[5m\n"
+                           "tls-ja4=t13d0304h2_40b44b994229_b0ac53b37fa7\n");
 }
 
 /* Offsets in client_hello()'s output (one record) of the fields the next test breaks. */
@@ -1411,6 +1416,7 @@ enum {
     TLS_SNI_EXT = TLS_FIRST_EXT + 8,
 };
 
+/* The server names the hello gives with the field at `at` set to value (JA4 items are in *it). */
 static size_t tls_broken(size_t at, unsigned width, unsigned value, struct items *it)
 {
     struct buf b = {{0}, 0};
@@ -1421,10 +1427,10 @@ static size_t tls_broken(size_t at, unsigned width, unsigned value, struct items
         set16(&b, at, value);
     else
         set24(&b, at, value);
-    size_t n = parse(TCP, 443, INIT, b.b, b.n, it);
+    parse(TCP, 443, INIT, b.b, b.n, it);
     if (it->bad)
         return 999;
-    return n;
+    return count_kind(it, EVIDENCE_TLS_SNI);
 }
 
 static void test_tls_lengths_that_overflow(void)
@@ -1475,6 +1481,487 @@ static void test_tls_lengths_that_overflow(void)
     CHECK_U64(tls_broken(1, 1, 2, &it), 0);
     CHECK_U64(tls_broken(2, 1, 5, &it), 0);
     CHECK_U64(tls_broken(2, 1, 0, &it), 1); /* SSL 3.0 record version */
+    CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 1);
+
+    /* A record longer than the data, with the hello whole inside: its JA4 stands. */
+    tls_broken(TLS_REC_LEN, 2, 0xffff, &it);
+    CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 1);
+    /* JA4 wants the whole hello: none from one cut short, as its counts would be wrong. */
+    tls_broken(TLS_HS_LEN, 3, 0xffffff, &it);
+    CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 0);
+    tls_broken(TLS_EXT_LEN, 2, 0xffff, &it);
+    CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 0);
+    tls_broken(TLS_FIRST_EXT + 2, 2, 0xffff, &it);
+    CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 0);
+    /* A broken server_name list is the name's loss; JA4 only asks whether the extension is there.
+     */
+    tls_broken(TLS_SNI_EXT + 4, 2, 0xffff, &it);
+    CHECK_U64(count_kind(&it, EVIDENCE_TLS_JA4), 1);
+}
+
+/* ---- JA4 -------------------------------------------------------------------------- */
+
+/* Appends an extension of type with the n bytes at data. */
+static void tls_ext(struct buf *e, unsigned type, const void *data, size_t n)
+{
+    put16(e, type);
+    put16(e, (unsigned)n);
+    putn(e, data, n);
+}
+
+/* An extension holding a list of two-byte values after a length of len_bytes (1 or 2). */
+static void tls_ext_u16(struct buf *e, unsigned type, size_t len_bytes, const unsigned *v, size_t n)
+{
+    put16(e, type);
+    put16(e, (unsigned)(len_bytes + 2 * n));
+    if (len_bytes == 1)
+        put8(e, (unsigned)(2 * n));
+    else
+        put16(e, (unsigned)(2 * n));
+    for (size_t i = 0; i < n; i++)
+        put16(e, v[i]);
+}
+
+/* An ALPN extension whose one value is the n bytes at value. */
+static void tls_ext_alpn(struct buf *e, const void *value, size_t n)
+{
+    put16(e, 16);
+    put16(e, (unsigned)(n + 3));
+    put16(e, (unsigned)(n + 1));
+    put8(e, (unsigned)n);
+    putn(e, value, n);
+}
+
+/*
+ * A ClientHello in one record: legacy_version, the cipher suites, and the
+ * extension bytes in exts (none at all, not even their length, when exts is
+ * NULL).
+ */
+static void tls_hello(struct buf *p, unsigned version, const unsigned *suites, size_t n,
+                      const struct buf *exts)
+{
+    struct buf hs = {{0}, 0};
+    put8(&hs, 1);
+    put24(&hs, 0);
+    put16(&hs, version);
+    for (unsigned i = 0; i < 32; i++)
+        put8(&hs, i);
+    put8(&hs, 0); /* session id */
+    put16(&hs, (unsigned)(2 * n));
+    for (size_t i = 0; i < n; i++)
+        put16(&hs, suites[i]);
+    put8(&hs, 1);
+    put8(&hs, 0);
+    if (exts) {
+        put16(&hs, (unsigned)exts->n);
+        putn(&hs, exts->b, exts->n);
+    }
+    set24(&hs, 1, hs.n - 4);
+    put8(p, 22);
+    put16(p, 0x0301);
+    put16(p, (unsigned)hs.n);
+    putn(p, hs.b, hs.n);
+}
+
+/* The JA4 the bytes give (parsed on port 443, client side), or "" when none. */
+static const char *ja4_of(const struct buf *b)
+{
+    static struct items it;
+    parse(TCP, 443, INIT, b->b, b->n, &it);
+    for (size_t i = 0; i < it.n; i++)
+        if (it.item[i].kind == EVIDENCE_TLS_JA4)
+            return it.item[i].value;
+    return "";
+}
+
+/* The cipher suites of the specification's example, a GREASE value first (as Chrome sends). */
+static const unsigned spec_suites[] = {0x2a2a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f,
+                                       0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014,
+                                       0x009c, 0x009d, 0x002f, 0x0035};
+
+/*
+ * The extensions of the specification's example in its order, with GREASE
+ * extensions around them: sni and alpn say whether server_name and ALPN (h2)
+ * are there, versions whether supported_versions is, sigs how many of the
+ * example's signature algorithms signature_algorithms holds.
+ */
+static void spec_extensions(struct buf *e, int sni, int alpn, int versions, size_t sigs)
+{
+    static const unsigned order[] = {0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017,
+                                     0x002d, 0x000d, 0x0005, 0x0023, 0x0012, 0x002b,
+                                     0xff01, 0x000b, 0x000a, 0x0015};
+    static const unsigned sig[] = {0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601};
+    static const unsigned version_list[] = {0x6a6a, 0x0304, 0x0303};
+    tls_ext(e, 0x0a0a, "", 0);
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        unsigned t = order[i];
+        if (t == 0x0000 && sni)
+            tls_ext(e, t,
+                    "\x00\x0e\x00\x00\x0b"
+                    "example.com",
+                    16);
+        else if (t == 0x0010 && alpn)
+            tls_ext_alpn(e, "h2", 2);
+        else if (t == 0x000d)
+            tls_ext_u16(e, t, 2, sig, sigs);
+        else if (t == 0x002b && versions)
+            tls_ext_u16(e, t, 1, version_list, 3);
+        else if (t != 0x0000 && t != 0x0010 && t != 0x002b)
+            tls_ext(e, t, "\x00", t == 0x0017 || t == 0x0023 ? 0 : 1);
+    }
+    tls_ext(e, 0xfafa, "\x00", 1);
+}
+
+/*
+ * The specification's worked example (technical_details/JA4.md): 15 suites,
+ * 16 extensions, h2, its sorted lists hashing to 8daaf6152771 and
+ * e5627efa2ab1; GREASE suites, extensions and versions left out.
+ */
+static void test_ja4_spec_example(void)
+{
+    struct buf e = {{0}, 0}, b = {{0}, 0};
+    spec_extensions(&e, 1, 1, 1, 8);
+    tls_hello(&b, 0x0303, spec_suites, 16, &e);
+    CHECK_STR(ja4_of(&b), "t13d1516h2_8daaf6152771_e5627efa2ab1");
+    struct items it;
+    parse(TCP, 443, INIT, b.b, b.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "tls-sni=example.com\ntls-ja4=t13d1516h2_8daaf6152771_e5627efa2ab1\n");
+
+    /* No SNI, no ALPN: "i", two extensions fewer, "00"; the hashes never held them. */
+    struct buf e2 = {{0}, 0}, b2 = {{0}, 0};
+    spec_extensions(&e2, 0, 0, 1, 8);
+    tls_hello(&b2, 0x0303, spec_suites, 16, &e2);
+    CHECK_STR(ja4_of(&b2), "t13i151400_8daaf6152771_e5627efa2ab1");
+
+    /* signature_algorithms empty: no '_' after the extensions (the spec's 6d807ffa2a79). */
+    struct buf e3 = {{0}, 0}, b3 = {{0}, 0};
+    spec_extensions(&e3, 1, 1, 1, 0);
+    tls_hello(&b3, 0x0303, spec_suites, 16, &e3);
+    CHECK_STR(ja4_of(&b3), "t13d1516h2_8daaf6152771_6d807ffa2a79");
+
+    /* No supported_versions: the hello's own version; one extension fewer (hashlib). */
+    struct buf e4 = {{0}, 0}, b4 = {{0}, 0};
+    spec_extensions(&e4, 1, 1, 0, 8);
+    tls_hello(&b4, 0x0303, spec_suites, 16, &e4);
+    CHECK_STR(ja4_of(&b4), "t12d1515h2_8daaf6152771_8d4582d59f63");
+    tls_hello(&b4, 0x0301, spec_suites, 16, &e4);
+    b4.n = 0;
+    tls_hello(&b4, 0x0301, spec_suites, 16, &e4);
+    CHECK_STR(ja4_of(&b4), "t10d1515h2_8daaf6152771_8d4582d59f63");
+    b4.n = 0;
+    tls_hello(&b4, 0x0300, spec_suites, 16, &e4);
+    CHECK_STR(ja4_of(&b4), "ts3d1515h2_8daaf6152771_8d4582d59f63");
+    b4.n = 0;
+    tls_hello(&b4, 0x7f1c, spec_suites, 16, &e4);
+    CHECK_STR(ja4_of(&b4), "t00d1515h2_8daaf6152771_8d4582d59f63");
+
+    /* Every prefix: no JA4 until the hello is whole, and the same one then. */
+    size_t failures = 0;
+    for (size_t n = 0; n < b.n; n++) {
+        struct buf cut = {{0}, 0};
+        putn(&cut, b.b, n);
+        failures += ja4_of(&cut)[0] != '\0';
+    }
+    CHECK_U64(failures, 0);
+    CHECK_U64(check_prefixes(TCP, 443, INIT, b.b, b.n), 0);
+}
+
+/* The ALPN mark for a first value of n bytes, per the specification's examples. */
+static const char *alpn_mark(const void *value, size_t n)
+{
+    static char mark[3];
+    static const unsigned suites[] = {0x1301};
+    struct buf e = {{0}, 0}, b = {{0}, 0};
+    tls_ext_alpn(&e, value, n);
+    tls_hello(&b, 0x0303, suites, 1, &e);
+    const char *j = ja4_of(&b);
+    if (strlen(j) != 36)
+        return "none";
+    memcpy(mark, j + 8, 2);
+    mark[2] = '\0';
+    return mark;
+}
+
+static void test_ja4_alpn(void)
+{
+    CHECK_STR(alpn_mark("h2", 2), "h2");
+    CHECK_STR(alpn_mark("http/1.1", 8), "h1");
+    CHECK_STR(alpn_mark("h3", 2), "h3");
+    /* One character is first and last. */
+    CHECK_STR(alpn_mark("x", 1), "xx");
+    /* Not letters or digits at either end: the hex form's first and last digits. */
+    CHECK_STR(alpn_mark("\xab", 1), "ab");
+    CHECK_STR(alpn_mark("\x20", 1), "20");
+    CHECK_STR(alpn_mark("\xab\xcd", 2), "ad");
+    CHECK_STR(alpn_mark("\x20\x61", 2), "21");
+    CHECK_STR(alpn_mark("\x30\xab", 2), "3b");
+    CHECK_STR(alpn_mark("\x61\x20", 2), "60");
+    CHECK_STR(alpn_mark("\x30\x31\xab\xcd", 4), "3d");
+    CHECK_STR(alpn_mark("\x30\xab\xcd\x31", 4), "01");
+    CHECK_STR(alpn_mark("\xba\xad", 2), "bd");
+    /* An empty first value, or an empty list: "00". */
+    CHECK_STR(alpn_mark("", 0), "00");
+    static const unsigned suites[] = {0x1301};
+    struct buf e = {{0}, 0}, b = {{0}, 0};
+    tls_ext(&e, 16, "\x00\x00", 2);
+    tls_hello(&b, 0x0303, suites, 1, &e);
+    CHECK_STR(ja4_of(&b), "t12i010100_0f2cb44170f4_000000000000");
+    /* A value running past its list: malformed, no JA4. */
+    struct buf e2 = {{0}, 0}, b2 = {{0}, 0};
+    tls_ext(&e2, 16, "\x00\x03\x05h2x", 5);
+    tls_hello(&b2, 0x0303, suites, 1, &e2);
+    CHECK_STR(ja4_of(&b2), "");
+}
+
+static void test_ja4_edges(void)
+{
+    /* No extensions at all (SSL 3.0 style): zero counts and twelve zeroes. */
+    static const unsigned three[] = {0x1301, 0x1302, 0xc02f};
+    struct buf b = {{0}, 0};
+    tls_hello(&b, 0x0303, three, 3, NULL);
+    CHECK_STR(ja4_of(&b), "t12i030000_40b44b994229_000000000000");
+    /* Only GREASE suites: none counted, twelve zeroes. */
+    static const unsigned grease_only[] = {0x0a0a, 0xfafa};
+    b.n = 0;
+    tls_hello(&b, 0x0303, grease_only, 2, NULL);
+    CHECK_STR(ja4_of(&b), "t12i000000_000000000000_000000000000");
+    /* More than 99 suites or extensions: "99". */
+    unsigned many[120];
+    for (unsigned i = 0; i < 120; i++)
+        many[i] = i + 1;
+    b.n = 0;
+    tls_hello(&b, 0x0303, many, 120, NULL);
+    CHECK_STR(ja4_of(&b), "t12i990000_0f8860b09f90_000000000000");
+    struct buf e = {{0}, 0};
+    for (unsigned i = 0; i < 120; i++)
+        tls_ext(&e, 0x1000 + i, "", 0);
+    b.n = 0;
+    tls_hello(&b, 0x0303, three, 3, &e);
+    CHECK(strncmp(ja4_of(&b), "t12i039900_40b44b994229_", 24) == 0);
+    /* supported_versions only GREASE: unknown version "00". */
+    static const unsigned grease_version[] = {0x1a1a};
+    struct buf e2 = {{0}, 0};
+    tls_ext_u16(&e2, 0x002b, 1, grease_version, 1);
+    b.n = 0;
+    tls_hello(&b, 0x0303, three, 3, &e2);
+    CHECK(strncmp(ja4_of(&b), "t00i030100_", 11) == 0);
+    /* supported_versions with an odd list length, or past its extension: malformed. */
+    struct buf e3 = {{0}, 0};
+    tls_ext(&e3, 0x002b, "\x03\x03\x04\x03", 4);
+    b.n = 0;
+    tls_hello(&b, 0x0303, three, 3, &e3);
+    CHECK_STR(ja4_of(&b), "");
+    struct buf e4 = {{0}, 0};
+    tls_ext(&e4, 0x002b, "\x04\x03\x04", 3);
+    b.n = 0;
+    tls_hello(&b, 0x0303, three, 3, &e4);
+    CHECK_STR(ja4_of(&b), "");
+    /* signature_algorithms with GREASE in it: left out, as everywhere. */
+    static const unsigned sigs_grease[] = {0x0403, 0x0a0a, 0x0804};
+    static const unsigned sigs[] = {0x0403, 0x0804};
+    struct buf e5 = {{0}, 0}, e6 = {{0}, 0}, b6 = {{0}, 0};
+    tls_ext_u16(&e5, 0x000d, 2, sigs_grease, 3);
+    tls_ext_u16(&e6, 0x000d, 2, sigs, 2);
+    b.n = 0;
+    tls_hello(&b, 0x0303, three, 3, &e5);
+    tls_hello(&b6, 0x0303, three, 3, &e6);
+    CHECK(ja4_of(&b)[0] != '\0');
+    CHECK_STR(ja4_of(&b), ja4_of(&b6));
+    /* The hello split over records of 7 bytes gives the same JA4 as in one record. */
+    struct buf whole = {{0}, 0}, split = {{0}, 0}, ee = {{0}, 0};
+    spec_extensions(&ee, 1, 1, 1, 8);
+    tls_hello(&whole, 0x0303, spec_suites, 16, &ee);
+    for (size_t at = 5; at < whole.n; at += 7) {
+        size_t n = whole.n - at < 7 ? whole.n - at : 7;
+        put8(&split, 22);
+        put16(&split, 0x0303);
+        put16(&split, (unsigned)n);
+        putn(&split, whole.b + at, n);
+    }
+    CHECK_STR(ja4_of(&split), "t13d1516h2_8daaf6152771_e5627efa2ab1");
+}
+
+/* ---- SSH -------------------------------------------------------------------------- */
+
+/* Salesforce's HASSH README: the Cyberduck 6.7.1 client's lists, hassh 8a8ae540... */
+static const char *const cyberduck_lists[10] = {
+    "curve25519-sha256@libssh.org,diffie-hellman-group-exchange-sha256,ecdh-sha2-nistp521,"
+    "ecdh-sha2-nistp384,ecdh-sha2-nistp256,diffie-hellman-group-exchange-sha1,"
+    "diffie-hellman-group1-sha1,diffie-hellman-group14-sha1,diffie-hellman-group14-sha256,"
+    "diffie-hellman-group15-sha512,diffie-hellman-group16-sha512,diffie-hellman-group17-sha512,"
+    "diffie-hellman-group18-sha512,diffie-hellman-group14-sha256@ssh.com,"
+    "diffie-hellman-group15-sha256,diffie-hellman-group15-sha256@ssh.com,"
+    "diffie-hellman-group15-sha384@ssh.com,diffie-hellman-group16-sha256,"
+    "diffie-hellman-group16-sha384@ssh.com,diffie-hellman-group16-sha512@ssh.com,"
+    "diffie-hellman-group18-sha512@ssh.com",
+    "ssh-rsa,ssh-dss",
+    "aes128-cbc,aes128-ctr,aes192-cbc,aes192-ctr,aes256-cbc,aes256-ctr,blowfish-cbc,blowfish-ctr,"
+    "cast128-cbc,cast128-ctr,idea-cbc,idea-ctr,serpent128-cbc,serpent128-ctr,serpent192-cbc,"
+    "serpent192-ctr,serpent256-cbc,serpent256-ctr,3des-cbc,3des-ctr,twofish128-cbc,"
+    "twofish128-ctr,twofish192-cbc,twofish192-ctr,twofish256-cbc,twofish256-ctr,twofish-cbc,"
+    "arcfour,arcfour128,arcfour256",
+    "aes256-ctr",
+    "hmac-sha1,hmac-sha1-96,hmac-md5,hmac-md5-96,hmac-sha2-256,hmac-sha2-512",
+    "hmac-sha2-512",
+    "zlib@openssh.com,zlib,none",
+    "none",
+    "",
+    "",
+};
+
+/* The same README's OpenSSH 5.3 server lists (server to client), in the s2c places. */
+static const char *const openssh53_server_lists[10] = {
+    "diffie-hellman-group-exchange-sha256,diffie-hellman-group-exchange-sha1,"
+    "diffie-hellman-group14-sha1,diffie-hellman-group1-sha1",
+    "ssh-rsa,ssh-dss",
+    "aes128-cbc",
+    "aes128-ctr,aes192-ctr,aes256-ctr,arcfour256,arcfour128,aes128-cbc,3des-cbc,blowfish-cbc,"
+    "cast128-cbc,aes192-cbc,aes256-cbc,arcfour,rijndael-cbc@lysator.liu.se",
+    "hmac-sha1",
+    "hmac-md5,hmac-sha1,umac-64@openssh.com,hmac-ripemd160,hmac-ripemd160@openssh.com,"
+    "hmac-sha1-96,hmac-md5-96",
+    "zlib",
+    "none,zlib@openssh.com",
+    "",
+    "",
+};
+
+/* An identification line (with CR LF) and a KEXINIT packet of the ten lists. */
+static void ssh_side(struct buf *p, const char *banner, const char *const lists[10])
+{
+    puts_(p, banner);
+    puts_(p, "\r\n");
+    struct buf payload = {{0}, 0};
+    put8(&payload, 20);
+    for (unsigned i = 0; i < 16; i++)
+        put8(&payload, 0x40 + i);
+    for (unsigned i = 0; i < 10; i++) {
+        put32(&payload, (uint32_t)strlen(lists[i]));
+        puts_(&payload, lists[i]);
+    }
+    put8(&payload, 0);  /* first_kex_packet_follows */
+    put32(&payload, 0); /* reserved */
+    size_t padding = 8 - (5 + payload.n) % 8;
+    if (padding < 4)
+        padding += 8;
+    put32(p, (uint32_t)(1 + payload.n + padding));
+    put8(p, (unsigned)padding);
+    putn(p, payload.b, payload.n);
+    for (size_t i = 0; i < padding; i++)
+        put8(p, 0);
+}
+
+static void test_ssh_hassh(void)
+{
+    struct buf c = {{0}, 0}, s = {{0}, 0};
+    ssh_side(&c, "SSH-2.0-Cyberduck/6.7.1.28683 (Mac OS X/10.13.6) (x86_64)", cyberduck_lists);
+    ssh_side(&s, "SSH-2.0-OpenSSH_5.3", openssh53_server_lists);
+    struct items it;
+    parse(TCP, 22, INIT, c.b, c.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "ssh-client=SSH-2.0-Cyberduck/6.7.1.28683 (Mac OS X/10.13.6) (x86_64)\n"
+                           "ssh-hassh=8a8ae540028bf433cd68356c1b9e8d5b\n");
+    /* The server's side: its hasshServer (MD5 by Python's hashlib), no client line. */
+    parse(TCP, 22, RESP, s.b, s.n, &it);
+    CHECK(!it.bad);
+    CHECK_STR(render(&it), "ssh-hassh-server=b1c6c0d56317555b85c7005a3de29325\n");
+    /* Who opened the conversation unknown: nothing is guessed. */
+    CHECK_U64(parse(TCP, 22, UNKN, c.b, c.n, &it), 0);
+    /* Any TCP port; not port 53, which is DNS. */
+    struct items other;
+    parse(TCP, 2222, INIT, c.b, c.n, &it);
+    parse(TCP, 443, INIT, c.b, c.n, &other);
+    CHECK_STR(render(&other), render(&it));
+    CHECK_U64(count_kind(&it, EVIDENCE_SSH_HASSH), 1);
+    CHECK_U64(parse(TCP, 53, INIT, c.b, c.n, &other), 0);
+    CHECK_U64(parse(UDP, 22, INIT, c.b, c.n, &other), 0);
+    /* Every prefix: the line once it is whole, the HASSH once the packet is. */
+    size_t early = 0,
+           line_end = strlen("SSH-2.0-Cyberduck/6.7.1.28683 (Mac OS X/10.13.6) (x86_64)\r\n");
+    for (size_t n = 0; n < c.n; n++) {
+        parse(TCP, 22, INIT, c.b, n, &it);
+        early += it.bad || count_kind(&it, EVIDENCE_SSH_HASSH) != 0 ||
+                 count_kind(&it, EVIDENCE_SSH_CLIENT) != (n >= line_end);
+    }
+    CHECK_U64(early, 0);
+    for (size_t n = 0; n < s.n; n++) {
+        parse(TCP, 22, RESP, s.b, n, &it);
+        early += it.bad || it.n != 0;
+    }
+    CHECK_U64(early, 0);
+    CHECK_U64(check_prefixes(TCP, 22, INIT, c.b, c.n), 0);
+    CHECK_U64(check_prefixes(TCP, 22, RESP, s.b, s.n), 0);
+}
+
+/* The client side of test_ssh_hassh with the byte at `at` set to value: the items it gives. */
+static size_t ssh_broken(size_t at, unsigned width, uint32_t value, struct items *it)
+{
+    struct buf c = {{0}, 0};
+    ssh_side(&c, "SSH-2.0-x", cyberduck_lists);
+    if (width == 1)
+        c.b[at] = (uint8_t)value;
+    else
+        for (unsigned i = 0; i < 4; i++)
+            c.b[at + i] = (uint8_t)(value >> (24 - 8 * i));
+    size_t n = parse(TCP, 22, INIT, c.b, c.n, it);
+    return it->bad ? 999 : n;
+}
+
+static void test_ssh_malformed(void)
+{
+    struct items it;
+    enum { PACKET = 11, PADDING = 15, TYPE = 16, FIRST_LIST = 33 };
+    CHECK_U64(ssh_broken(0, 1, 'S', &it), 2);
+    /* Packet lengths past the data, past RFC 4253's 35000, zero; padding past the packet. */
+    CHECK_U64(ssh_broken(PACKET, 4, 0xffffffff, &it), 1);
+    CHECK_U64(ssh_broken(PACKET, 4, 35001, &it), 1);
+    CHECK_U64(ssh_broken(PACKET, 4, 0, &it), 1);
+    CHECK_U64(ssh_broken(PADDING, 1, 255, &it), 1);
+    /* Not a KEXINIT. */
+    CHECK_U64(ssh_broken(TYPE, 1, 21, &it), 1);
+    /* A name-list past its packet, or past everything. */
+    CHECK_U64(ssh_broken(FIRST_LIST, 4, 0xffffffff, &it), 1);
+    CHECK_U64(ssh_broken(FIRST_LIST, 4, 0x10000, &it), 1);
+    CHECK_STR(it.item[0].value, "SSH-2.0-x");
+    /* An identification line of more than 255 bytes, or a NUL in it. */
+    struct buf c = {{0}, 0};
+    puts_(&c, "SSH-2.0-");
+    for (int i = 0; i < 250; i++)
+        put8(&c, 'a');
+    puts_(&c, "\r\n");
+    CHECK_U64(parse(TCP, 22, INIT, c.b, c.n, &it), 0);
+    c.n = 0;
+    ssh_side(&c, "SSH-2.0-nul", cyberduck_lists);
+    c.b[9] = 0;
+    CHECK_U64(parse(TCP, 22, INIT, c.b, c.n, &it), 1);
+    CHECK_STR(render(&it), "ssh-hassh=8a8ae540028bf433cd68356c1b9e8d5b\n");
+    /* SSH 1 has no KEXINIT: the line only; SSH-1.99 speaks 2.0. */
+    c.n = 0;
+    ssh_side(&c, "SSH-1.5-1.2.26", cyberduck_lists);
+    parse(TCP, 22, INIT, c.b, c.n, &it);
+    CHECK_STR(render(&it), "ssh-client=SSH-1.5-1.2.26\n");
+    c.n = 0;
+    ssh_side(&c, "SSH-1.99-x", cyberduck_lists);
+    CHECK_U64(parse(TCP, 22, INIT, c.b, c.n, &it), 2);
+    /* Attacker text in the line is kept as sent. */
+    c.n = 0;
+    puts_(&c, "SSH-2.0-<script>alert(1)</script>\x1b[2J,=cmd|' /C calc'!A0\r\n");
+    parse(TCP, 22, INIT, c.b, c.n, &it);
+    CHECK_STR(render(&it),
+              "ssh-client=SSH-2.0-<script>alert(1)</script>\x1b[2J,=cmd|' /C calc'!A0\n");
+}
+
+static void test_ssh_wants_long(void)
+{
+    CHECK(evidence_wants_long(TCP, 4444, (const uint8_t *)"SSH-2.0-x\r\n", 11));
+    CHECK(evidence_wants_long(TCP, 22, (const uint8_t *)"SS", 2));
+    CHECK(!evidence_wants_long(TCP, 4444, (const uint8_t *)"SS", 2));
+    CHECK(!evidence_wants_long(TCP, 22, (const uint8_t *)"GET /", 5));
+    CHECK(!evidence_wants_long(UDP, 22, (const uint8_t *)"SSH-2.0-x\r\n", 11));
+    CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"SSH-", 4));
+    CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"SS", 2));
+    CHECK(!evidence_wanted(TCP, 4444, (const uint8_t *)"SSX", 3));
 }
 
 /* ---- API ---------------------------------------------------------------------------- */
@@ -1674,7 +2161,7 @@ static void test_capture_buffer_per_side(void)
     struct cube *cube = cube_new();
     struct evidence_capture ec;
     /* Few buffers, so that every conversation reuses one given back. */
-    evidence_capture_init(&ec, cube, &clock, 3);
+    evidence_capture_init(&ec, cube, &clock, 3, 0);
     enum { FLOWS = 40 };
     for (unsigned i = 1; i <= FLOWS; i++) {
         struct flow f;
@@ -1707,7 +2194,8 @@ static void test_capture_buffer_per_side(void)
         CHECK_U64(kind_total(t, i, EVIDENCE_HTTP_RESPONSE), 1);
     }
     CHECK_U64(ec.skipped, 0);
-    CHECK_U64(ec.used, 2); /* two sides at a time, buffers given back and taken again */
+    CHECK_U64(ec.pools[EVIDENCE_POOL_SHORT].used,
+              2); /* two sides at a time, buffers given back and taken again */
     evidence_capture_release(&ec);
     cube_free(cube);
 }
@@ -1724,7 +2212,7 @@ static void test_capture_buffers_interleaved(void)
     struct bin_clock clock = {86400, 0, BIN_FIXED};
     struct cube *cube = cube_new();
     struct evidence_capture ec;
-    evidence_capture_init(&ec, cube, &clock, 3);
+    evidence_capture_init(&ec, cube, &clock, 3, 0);
     struct flow a, b, c;
     int64_t t0 = 1233446400LL * 1000000000;
     http_flow(&a, 1, t0);
@@ -1763,6 +2251,92 @@ static void test_capture_buffers_interleaved(void)
     cube_free(cube);
 }
 
+/*
+ * Banner and KEXINIT of 2.6 KiB through the capture buffers: whole in a
+ * long buffer; with the long pool spent, a short buffer keeps the line only.
+ */
+static void test_capture_ssh_long_buffer(void)
+{
+    struct bin_clock clock = {86400, 0, BIN_FIXED};
+    struct buf c = {{0}, 0};
+    ssh_side(&c, "SSH-2.0-Cyberduck", cyberduck_lists);
+    CHECK(c.n > EVIDENCE_SIDE_BYTES && c.n < EVIDENCE_LONG_SIDE_BYTES);
+    for (size_t long_buffers = 0; long_buffers <= 1; long_buffers++) {
+        struct cube *cube = cube_new();
+        struct evidence_capture ec;
+        evidence_capture_init(&ec, cube, &clock, 3, long_buffers);
+        struct flow f;
+        http_flow(&f, 7, 1233446400LL * 1000000000);
+        f.service = 22;
+        f.key.sensor_port = 22;
+        f.key.remote_port = 50000;
+        f.initiator = INITIATOR_REMOTE; /* DIR_IN: the client's side */
+        for (size_t at = 0; at < c.n; at += 500) {
+            size_t n = c.n - at < 500 ? c.n - at : 500;
+            evidence_capture_packet(&ec, &f, DIR_IN, c.b + at, n);
+        }
+        evidence_capture_end(&ec, &f);
+        const struct evidence_table *t = cube_evidence(cube);
+        CHECK_U64(row_count(t, 7, EVIDENCE_SSH_CLIENT, "SSH-2.0-Cyberduck"), 1);
+        CHECK_U64(row_count(t, 7, EVIDENCE_SSH_HASSH, "8a8ae540028bf433cd68356c1b9e8d5b"),
+                  long_buffers);
+        CHECK_U64(ec.pools[EVIDENCE_POOL_LONG].used, long_buffers);
+        CHECK_U64(ec.pools[EVIDENCE_POOL_SHORT].used, 1 - long_buffers);
+        evidence_capture_release(&ec);
+        cube_free(cube);
+    }
+}
+
+/*
+ * A ClientHello of exactly the 1024 bytes a TLS side keeps gives its JA4; one
+ * byte more, and the hello is cut: its server name still, no JA4.
+ */
+static void test_capture_ja4_limit(void)
+{
+    struct bin_clock clock = {86400, 0, BIN_FIXED};
+    static const unsigned suites[] = {0x1301, 0x1302};
+    for (size_t total = EVIDENCE_SIDE_BYTES; total <= EVIDENCE_SIDE_BYTES + 1; total++) {
+        struct buf e = {{0}, 0}, b = {{0}, 0};
+        tls_ext(&e, 0,
+                "\x00\x0c\x00\x00\x09"
+                "a.example",
+                14);
+        tls_hello(&b, 0x0303, suites, 2, &e);
+        size_t base = b.n + 4; /* with a padding extension's header */
+        static const uint8_t zeroes[EVIDENCE_SIDE_BYTES];
+        e.n = 0;
+        tls_ext(&e, 0,
+                "\x00\x0c\x00\x00\x09"
+                "a.example",
+                14);
+        tls_ext(&e, 0x0015, zeroes, total - base);
+        b.n = 0;
+        tls_hello(&b, 0x0303, suites, 2, &e);
+        CHECK_U64(b.n, total);
+        struct cube *cube = cube_new();
+        struct evidence_capture ec;
+        evidence_capture_init(&ec, cube, &clock, 3, 3);
+        struct flow f;
+        http_flow(&f, 9, 1233446400LL * 1000000000);
+        f.service = 443;
+        f.key.sensor_port = 443;
+        f.key.remote_port = 50000;
+        f.initiator = INITIATOR_REMOTE; /* DIR_IN: the client's side */
+        for (size_t at = 0; at < b.n; at += 400) {
+            size_t n = b.n - at < 400 ? b.n - at : 400;
+            evidence_capture_packet(&ec, &f, DIR_IN, b.b + at, n);
+        }
+        evidence_capture_end(&ec, &f);
+        const struct evidence_table *t = cube_evidence(cube);
+        CHECK_U64(row_count(t, 9, EVIDENCE_TLS_SNI, "a.example"), 1);
+        CHECK_U64(kind_total(t, 9, EVIDENCE_TLS_JA4), total == EVIDENCE_SIDE_BYTES);
+        /* TLS takes an ordinary buffer: the long ones are for SSH. */
+        CHECK_U64(ec.pools[EVIDENCE_POOL_LONG].used, 0);
+        evidence_capture_release(&ec);
+        cube_free(cube);
+    }
+}
+
 int main(void)
 {
     RUN(test_smtp_client_session);
@@ -1798,10 +2372,18 @@ int main(void)
     RUN(test_tls_split_records);
     RUN(test_tls_raw_name);
     RUN(test_tls_lengths_that_overflow);
+    RUN(test_ja4_spec_example);
+    RUN(test_ja4_alpn);
+    RUN(test_ja4_edges);
+    RUN(test_ssh_hassh);
+    RUN(test_ssh_malformed);
+    RUN(test_ssh_wants_long);
     RUN(test_kind_names);
     RUN(test_wanted);
     RUN(test_mutations_never_crash);
     RUN(test_capture_buffer_per_side);
     RUN(test_capture_buffers_interleaved);
+    RUN(test_capture_ssh_long_buffer);
+    RUN(test_capture_ja4_limit);
     CHECK_EXIT();
 }
