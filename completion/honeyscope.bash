@@ -28,7 +28,7 @@ _honeyscope_options()
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --metric
               --top --compare --mask --mask-keep-evidence --burst-window --burst-k
               --burst-min --format -o --output -q --quiet --threads --max-flows
-              --snapshot-rule --help" ;;
+              --snapshot-rule --snapshot-max-age --by --help" ;;
     mpi-ingest)
         echo "--db --sensor --threads --max-flows -q --quiet --help" ;;
     esac

@@ -16,6 +16,7 @@
 
 #include "../src/cli/inputs.h"
 #include "../src/cli/naming.h"
+#include "../src/cli/report_view.h"
 #include "../src/common/xalloc.h"
 #include "../src/report/report.h"
 #include "dist.h"
@@ -41,10 +42,12 @@ static const char report_usage[] =
     "                         in --tz; a period cut mid-week or mid-month starts\n"
     "                         or ends with a shorter bin\n"
     "  --tz +HH:MM            zone for days and times (default UTC)\n"
+    REPORT_VIEW_MAX_AGE_USAGE
     "\n"
     "Output:\n"
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
     "  --top N|all            sources listed per group (default 20; 0 or all: every one)\n"
+    REPORT_VIEW_BY_USAGE
     "  --compare FROM..TO     put a second period beside the first\n"
     "  --mask                 publish without absolute numbers or sensor addresses\n"
     "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
@@ -96,6 +99,7 @@ enum {
 static const struct option long_options[] = {
     {"sensor", required_argument, NULL, OPT_SENSOR},
     NAMING_LONG_OPTIONS,
+    REPORT_VIEW_LONG_OPTIONS,
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
     {"bin", required_argument, NULL, OPT_BIN},
@@ -257,7 +261,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:qh", long_options, NULL)) != -1) {
         int status;
-        if (naming_option(&args->naming, "report", c, optarg, &status)) {
+        if (naming_option(&args->naming, "report", c, optarg, &status) ||
+            report_view_option(&args->options, "report", c, optarg, &status)) {
             if (status >= 0)
                 return status;
             continue;
@@ -287,7 +292,10 @@ static int parse_args(struct report_args *args, int argc, char **argv)
     if (compare && parse_compare(o, compare) < 0)
         return dist_usage_error("report", "--compare takes FROM..TO with FROM <= TO, not '%s'",
                                 compare);
-    return naming_finish(&args->naming, "report", true);
+    int status = naming_finish(&args->naming, "report", true);
+    if (status >= 0)
+        return status;
+    return report_view_check(&args->options, &args->naming, "report");
 }
 
 struct merge {
@@ -363,6 +371,10 @@ static int build_and_write(struct report_args *args, struct merge *m, size_t nfi
     };
     struct report *report = report_build(&input, &args->options, err, sizeof(err));
     int status = EXIT_FAILED;
+    size_t warning_count = 0;
+    const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
+    for (size_t i = 0; i < warning_count; i++)
+        fprintf(stderr, "honeyscope-mpi: warning: %s\n", warnings[i]);
     if (!report)
         dist_error("%s", err);
     else if (write_report(args, report) == 0)

@@ -27,6 +27,7 @@
 #include "inputs.h"
 #include "naming.h"
 #include "report_history.h"
+#include "report_view.h"
 #include "stored_groups.h"
 #include "suggest.h"
 #include "walk.h"
@@ -60,10 +61,7 @@ static const char *const report_usage[] = {
     "                         (Monday to Sunday), months calendar months, both\n"
     "                         in --tz; a period cut mid-week or mid-month starts\n"
     "                         or ends with a shorter bin\n"
-    "  --tz +HH:MM            zone for days and times (default UTC)\n"
-    "  --snapshot-max-age DAYS  warn when a dated snapshot (routing table, prefix\n"
-    "                         file, mmdb) decides bins further than DAYS from its\n"
-    "                         date (default 180)\n"
+    "  --tz +HH:MM            zone for days and times (default UTC)\n" REPORT_VIEW_MAX_AGE_USAGE
     "  --last Nd              the last N complete days of the data (1d, 7d, 30d...)\n"
     "                         instead of --from/--to: the data reaches the end of\n"
     "                         the quarter hour of its latest packet\n"
@@ -75,11 +73,7 @@ static const char *const report_usage[] = {
     "  -q, --quiet            no progress on stderr\n"
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
     "  --top N|all            top sources and origin ASes listed per group\n"
-    "                         (default 20; 0 or all: every one)\n"
-    "  --by label|asn|country  split each group's traffic by the label of its\n"
-    "                         prefixes (AWS region and services, Azure tag, a list's\n"
-    "                         label), by origin AS, or by the country of the AS\n"
-    "                         name (needs --asnames)\n"
+    "                         (default 20; 0 or all: every one)\n" REPORT_VIEW_BY_USAGE
     "  --compare FROM..TO     put a second period beside the first (dates as --from)\n"
     "  --compare previous     ... the same number of days just before the period\n"
     "  --new-only             with --db: only what the store never saw before the\n"
@@ -171,8 +165,6 @@ enum {
     OPT_TMP_DIR,
     OPT_LAST,
     OPT_NEW_ONLY,
-    OPT_SNAPSHOT_MAX_AGE,
-    OPT_BY,
 };
 
 static const struct option report_options_long[] = {
@@ -199,8 +191,7 @@ static const struct option report_options_long[] = {
     {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"last", required_argument, NULL, OPT_LAST},
     {"new-only", no_argument, NULL, OPT_NEW_ONLY},
-    {"snapshot-max-age", required_argument, NULL, OPT_SNAPSHOT_MAX_AGE},
-    {"by", required_argument, NULL, OPT_BY},
+    REPORT_VIEW_LONG_OPTIONS,
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -246,7 +237,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             args->stored_groups[args->stored_group_count++] = optarg;
             continue;
         }
-        if (naming_option(&args->naming, "report", c, optarg, &naming_status)) {
+        if (naming_option(&args->naming, "report", c, optarg, &naming_status) ||
+            report_view_option(&args->options, "report", c, optarg, &naming_status)) {
             if (naming_status >= 0)
                 return naming_status;
             continue;
@@ -375,22 +367,6 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         }
         case OPT_NEW_ONLY:
             args->new_only = true;
-            break;
-        case OPT_BY:
-            if (strcmp(optarg, "label") == 0)
-                args->options.by = BY_LABEL;
-            else if (strcmp(optarg, "asn") == 0)
-                args->options.by = BY_ASN;
-            else if (strcmp(optarg, "country") == 0)
-                args->options.by = BY_COUNTRY;
-            else
-                return usage_error("report", "--by takes label, asn or country, not '%s'", optarg);
-            break;
-        case OPT_SNAPSHOT_MAX_AGE:
-            if (parse_u64(optarg, 1, 100000, &n) < 0)
-                return usage_error(
-                    "report", "--snapshot-max-age takes a number of days from 1, not '%s'", optarg);
-            args->options.snapshot_max_age = (uint32_t)n;
             break;
         case OPT_BURST_MIN:
             if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
@@ -717,19 +693,9 @@ int cmd_report(int argc, char **argv)
     status = naming_finish(&args.naming, "report", true);
     if (status >= 0)
         goto out;
-    if (args.options.by == BY_ASN && !origin_sources_any(&args.naming.origins)) {
-        status = usage_error("report", "--by asn needs origin ASes: give --pfx2as or --mmdb");
+    status = report_view_check(&args.options, &args.naming, "report");
+    if (status >= 0)
         goto out;
-    }
-    if (args.options.by == BY_COUNTRY && !args.naming.names) {
-        status = usage_error("report", "--by country reads the country from AS names "
-                                       "(\"name, CC\"): give --asnames and --pfx2as or --mmdb");
-        goto out;
-    }
-    if (args.options.by == BY_COUNTRY && !origin_sources_any(&args.naming.origins)) {
-        status = usage_error("report", "--by country needs origin ASes: give --pfx2as or --mmdb");
-        goto out;
-    }
     status = EXIT_FAILED;
 
     plan_memory(&args);
