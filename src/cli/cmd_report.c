@@ -100,6 +100,9 @@ static const char *const report_usage[] = {
     "Input:\n"
     "  --db STORE             report from a store made by 'honeyscope ingest'\n"
     "                         instead of reading captures\n"
+    "  --skip-overlapping     read no capture that holds packets of an earlier one\n"
+    "                         (a capture and its own splits): it is listed as\n"
+    "                         skipped; without it both count and the report warns\n"
     "  --threads N            threads counting (default: the cores); one more reads\n"
     "\n"
     "Limits:\n"
@@ -134,6 +137,7 @@ struct report_args {
     bool compare_previous;      /* --compare previous */
     unsigned last_days;         /* --last Nd; 0 when not given */
     bool new_only;              /* --new-only */
+    bool skip_overlapping;      /* --skip-overlapping */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
     uint64_t memory;           /* --memory, bytes */
@@ -165,6 +169,7 @@ enum {
     OPT_TMP_DIR,
     OPT_LAST,
     OPT_NEW_ONLY,
+    OPT_SKIP_OVERLAPPING,
 };
 
 static const struct option report_options_long[] = {
@@ -191,6 +196,7 @@ static const struct option report_options_long[] = {
     {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"last", required_argument, NULL, OPT_LAST},
     {"new-only", no_argument, NULL, OPT_NEW_ONLY},
+    {"skip-overlapping", no_argument, NULL, OPT_SKIP_OVERLAPPING},
     REPORT_VIEW_LONG_OPTIONS,
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
@@ -221,6 +227,31 @@ static int settle_last_days(struct report_args *args, bool found, int64_t last_n
     if (args->compare_previous)
         compare_previous_period(o);
     return 0;
+}
+
+/*
+ * The store's overlapping captures whose common span meets [from_s, to_s),
+ * as the report lists them (none skipped: both are stored).
+ */
+static void store_overlaps_listed(const struct store_overlap *stored, size_t count, int64_t from_s,
+                                  int64_t to_s, struct report_overlap **overlaps,
+                                  size_t *overlap_count)
+{
+    size_t n = 0;
+    *overlaps = xcalloc(count ? count : 1, sizeof(**overlaps));
+    for (size_t i = 0; i < count; i++) {
+        const struct capture_overlap *o = &stored[i].overlap;
+        if (o->last_ns / 1000000000 < from_s || o->first_ns / 1000000000 >= to_s)
+            continue;
+        (*overlaps)[n++] = (struct report_overlap){
+            .file = xstrdup(stored[i].file),
+            .overlaps_with = xstrdup(stored[i].overlaps_with),
+            .first_ns = o->first_ns,
+            .last_ns = o->last_ns,
+            .share = o->share,
+        };
+    }
+    *overlap_count = n;
 }
 
 /* Parses the options; returns -1 to go on, or the exit status to end with. */
@@ -368,6 +399,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         case OPT_NEW_ONLY:
             args->new_only = true;
             break;
+        case OPT_SKIP_OVERLAPPING:
+            args->skip_overlapping = true;
+            break;
         case OPT_BURST_MIN:
             if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
                 return usage_error("report", "--burst-min takes a positive number, not '%s'",
@@ -415,6 +449,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         return usage_error("report", "--to is before --from");
     if (args->last_days && (args->from || args->to))
         return usage_error("report", "give --last or --from/--to, not both");
+    if (args->skip_overlapping && args->db)
+        return usage_error("report", "--skip-overlapping chooses among captures read now; in a "
+                                     "store, 'honeyscope forget' the file that overlaps");
     if (args->new_only && !args->db)
         return usage_error("report", "--new-only compares with a store's history: give --db STORE");
     if (args->new_only && !args->from && !args->last_days)
@@ -704,6 +741,10 @@ int cmd_report(int argc, char **argv)
     struct input_stats total;
     struct report_file *report_files = NULL;
     struct stored_file *stored = NULL;
+    struct report_overlap *overlaps = NULL;
+    size_t overlap_count = 0;
+    struct store_overlap *store_overlaps_of = NULL;
+    size_t stored_overlap_count = 0;
     size_t file_count = 0;
     const char *detection = NULL;
     struct walk_result walked = {NULL, 0, 0, 0, 0, 0};
@@ -744,7 +785,9 @@ int cmd_report(int argc, char **argv)
         }
         if (!store ||
             store_get_sensors(store, &args.sensors, why, sizeof(why), err, sizeof(err)) < 0 ||
-            store_load(store, from, to, cube, &total, &stored, &file_count, err, sizeof(err)) < 0) {
+            store_load(store, from, to, cube, &total, &stored, &file_count, err, sizeof(err)) < 0 ||
+            store_overlaps(store, &store_overlaps_of, &stored_overlap_count, err, sizeof(err)) <
+                0) {
             error("%s", err);
             store_close(store);
             goto out_cube;
@@ -770,13 +813,16 @@ int cmd_report(int argc, char **argv)
             report_files[i].error = stored[i].error ? xstrdup(stored[i].error) : NULL;
             report_files[i].live = stored[i].live;
         }
+        store_overlaps_listed(store_overlaps_of, stored_overlap_count, from, to, &overlaps,
+                              &overlap_count);
     } else {
         int nfiles = 0;
         struct walk_period period = report_period(&args);
         walk_inputs(argv + optind, (size_t)(argc - optind), &period, args.quiet, &walked);
         failed |= walked.unreadable != 0;
         char **files =
-            capture_list_distinct(walked.paths, walked.count, &nfiles, &report_files, &file_count);
+            capture_list_distinct(walked.paths, walked.count, args.skip_overlapping, &nfiles,
+                                  &report_files, &file_count, &overlaps, &overlap_count);
         if (args.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
             detection = why;
@@ -815,6 +861,8 @@ int cmd_report(int argc, char **argv)
         .cube = cube,
         .origins = &args.naming.origins,
         .asnames_source = args.naming.asnames_path,
+        .overlaps = overlaps,
+        .overlap_count = overlap_count,
     };
     struct report *report = report_build(&input, &args.options, err, sizeof(err));
     size_t warning_count = 0;
@@ -832,9 +880,12 @@ out_cube:
         if (!args.db) {
             free((char *)report_files[i].path);
             free((char *)report_files[i].same_as);
+            free((char *)report_files[i].overlaps_with);
         }
     }
     free(report_files);
+    report_overlaps_free(overlaps, overlap_count);
+    store_overlaps_free(store_overlaps_of, stored_overlap_count);
     walk_result_release(&walked);
     store_history_close(history);
     store_files_free(stored, stored ? file_count : 0);

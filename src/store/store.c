@@ -29,7 +29,7 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 4
+#define STORE_VERSION 5
 
 struct store {
     sqlite3 *db;
@@ -54,6 +54,16 @@ struct store {
     "  seq INTEGER NOT NULL, committed_at TEXT NOT NULL, packets INTEGER NOT NULL,"                \
     "  kernel_drops INTEGER NOT NULL, interface_drops INTEGER NOT NULL,"                           \
     "  PRIMARY KEY (file_id, seq));"
+
+/*
+ * Packet samples (version 5): each capture's content-defined sample of packet
+ * fingerprints (capture.h), so that a later ingest or report can tell files
+ * holding the same packets; spans are capture_file's.
+ */
+#define SAMPLE_TABLE                                                                               \
+    "CREATE TABLE IF NOT EXISTS packet_sample ("                                                   \
+    "  file_id INTEGER PRIMARY KEY REFERENCES capture_file(id) ON DELETE CASCADE,"                 \
+    "  level INTEGER NOT NULL, fingerprints BLOB NOT NULL);"
 
 static const char schema[] =
     "CREATE TABLE capture_file ("
@@ -127,7 +137,7 @@ static const char schema[] =
     "  added_at TEXT NOT NULL,"
     "  PRIMARY KEY (name, seq)"
     ");"
-    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES
+    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES SAMPLE_TABLE
     "CREATE VIEW traffic_named AS SELECT"
     "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"
     "  CASE proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' WHEN 1 THEN 'icmp'"
@@ -244,6 +254,7 @@ static const struct {
     {4, "live_capture",
      "file_id, interface, filter, started_at, last_commit_at, commits, stopped_at", false},
     {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false},
+    {5, "packet_sample", "file_id, level, fingerprints", false},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -318,7 +329,8 @@ static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_
 /*
  * Upgrades, version by version, in one transaction. Version 2 added the
  * evidence tables (present in some version 1 stores) and named prefix sets,
- * version 3 the counts of flow logs, version 4 the live capture tables.
+ * version 3 the counts of flow logs, version 4 the live capture tables,
+ * version 5 the packet samples (none for the captures stored before).
  */
 static const char migrate_to_2[] =
     "CREATE TABLE IF NOT EXISTS evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
@@ -363,13 +375,15 @@ static int migrate_to_3(struct store *s, char *err, size_t errlen)
 }
 
 static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
+static const char migrate_to_5[] = SAMPLE_TABLE "PRAGMA user_version = 5;";
 
 /* Every step from version on, inside the caller's transaction: the one list of upgrades. */
 static int migrate_steps(struct store *s, int64_t version, char *err, size_t errlen)
 {
     if ((version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
         (version < 3 && migrate_to_3(s, err, errlen) < 0) ||
-        (version < 4 && exec(s, migrate_to_4, err, errlen) < 0))
+        (version < 4 && exec(s, migrate_to_4, err, errlen) < 0) ||
+        (version < 5 && exec(s, migrate_to_5, err, errlen) < 0))
         return -1;
     return 0;
 }
@@ -820,6 +834,27 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The file's packet sample, when it has one (a capture with packets). */
+static int insert_sample(struct store *s, int64_t file_id, const struct capture_sample *sample)
+{
+    if (!sample || !sample->count)
+        return 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(
+            s->db, "INSERT INTO packet_sample (file_id, level, fingerprints) VALUES (?,?,?)", -1,
+            &st, NULL) != SQLITE_OK)
+        return -1;
+    unsigned char *bytes = xmalloc(8 * sample->count);
+    capture_sample_encode(sample, bytes);
+    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int64(st, 2, sample->level);
+    sqlite3_bind_blob(st, 3, bytes, (int)(8 * sample->count), SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    free(bytes);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int64_t floor_seconds(int64_t ns)
 {
     return ns / 1000000000 - (ns % 1000000000 < 0);
@@ -951,7 +986,8 @@ int store_put_file(struct store *s, const struct file_identity *id, const struct
         tx_rollback(s);
         return -1;
     }
-    if (insert_evidence(s, file_id, (struct cube *)cube, false) < 0) {
+    if (insert_evidence(s, file_id, (struct cube *)cube, false) < 0 ||
+        insert_sample(s, file_id, id->sample) < 0) {
         fail_db(s, "cannot store a capture file", err, errlen);
         tx_rollback(s);
         return -1;
@@ -961,6 +997,132 @@ int store_put_file(struct store *s, const struct file_identity *id, const struct
         return -1;
     }
     return 0;
+}
+
+/* ---- packet samples: captures holding the same packets ---------------------------------- */
+
+/* A reader's check: a stored sample honeyscope could have written, else the store is damaged. */
+static int sample_from_row(struct store *s, sqlite3_stmt *st, int column,
+                           struct capture_sample *sample, char *err, size_t errlen)
+{
+    int64_t level = sqlite3_column_int64(st, column);
+    const void *bytes = sqlite3_column_blob(st, column + 1);
+    int len = sqlite3_column_bytes(st, column + 1);
+    if (level < 0 || level > 64 || len < 0 ||
+        capture_sample_decode(sample, bytes, (size_t)len, (unsigned)level,
+                              sqlite3_column_int64(st, column + 2),
+                              sqlite3_column_int64(st, column + 3)) < 0) {
+        snprintf(err, errlen,
+                 "'%s' is a damaged store: table packet_sample, file %lld: not a sample", s->path,
+                 (long long)sqlite3_column_int64(st, 0));
+        return -1;
+    }
+    return 0;
+}
+
+int store_find_overlap(struct store *s, const struct capture_sample *sample, const char *path,
+                       char *other, size_t othlen, struct capture_overlap *overlap, bool *found,
+                       char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT f.id, f.path, p.level, p.fingerprints, f.first_ns, f.last_ns"
+        " FROM packet_sample p JOIN capture_file f ON f.id = p.file_id"
+        " WHERE f.first_ns <= ? AND f.last_ns >= ? AND f.path <> ? ORDER BY f.first_ns, f.id";
+    sqlite3_stmt *st;
+    *found = false;
+    if (!sample->count)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the packet samples", err, errlen);
+    sqlite3_bind_int64(st, 1, sample->last_ns);
+    sqlite3_bind_int64(st, 2, sample->first_ns);
+    sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
+    struct capture_sample *stored = xmalloc(sizeof(*stored));
+    int rc, ret = 0;
+    while (!*found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sample_from_row(s, st, 2, stored, err, errlen) < 0) {
+            ret = -1;
+            break;
+        }
+        if (capture_sample_overlap(stored, sample, overlap)) {
+            const char *p = (const char *)sqlite3_column_text(st, 1);
+            snprintf(other, othlen, "%s", p ? p : "");
+            *found = true;
+        }
+    }
+    if (ret == 0 && !*found && rc != SQLITE_DONE)
+        ret = fail_db(s, "cannot read the packet samples", err, errlen);
+    sqlite3_finalize(st);
+    free(stored);
+    return ret;
+}
+
+int store_overlaps(struct store *s, struct store_overlap **list, size_t *count, char *err,
+                   size_t errlen)
+{
+    static const char sql[] =
+        "SELECT f.id, f.path, p.level, p.fingerprints, f.first_ns, f.last_ns"
+        " FROM packet_sample p JOIN capture_file f ON f.id = p.file_id"
+        " WHERE f.first_ns IS NOT NULL AND f.last_ns IS NOT NULL ORDER BY f.first_ns, f.id";
+    sqlite3_stmt *st;
+    *list = NULL;
+    *count = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the packet samples", err, errlen);
+    struct capture_sample **samples = NULL;
+    char **paths = NULL;
+    size_t n = 0, alloc = 0, found_alloc = 0;
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == alloc) {
+            alloc = alloc ? 2 * alloc : 16;
+            samples = xreallocarray(samples, alloc, sizeof(*samples));
+            paths = xreallocarray(paths, alloc, sizeof(*paths));
+        }
+        samples[n] = xmalloc(sizeof(*samples[n]));
+        const char *p = (const char *)sqlite3_column_text(st, 1);
+        paths[n] = xstrdup(p ? p : "");
+        if (sample_from_row(s, st, 2, samples[n], err, errlen) < 0) {
+            n++;
+            ret = -1;
+            break;
+        }
+        n++;
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = fail_db(s, "cannot read the packet samples", err, errlen);
+    sqlite3_finalize(st);
+    /* In order of first packet (then of storing): each file against those before it. */
+    for (size_t j = 0; ret == 0 && j < n; j++)
+        for (size_t i = 0; i < j; i++) {
+            struct capture_overlap o;
+            if (!capture_sample_overlap(samples[i], samples[j], &o))
+                continue;
+            ALLOC_GROW(*list, *count + 1, found_alloc);
+            (*list)[(*count)++] = (struct store_overlap){xstrdup(paths[j]), xstrdup(paths[i]), o};
+            break;
+        }
+    for (size_t i = 0; i < n; i++) {
+        free(samples[i]);
+        free(paths[i]);
+    }
+    free(samples);
+    free(paths);
+    if (ret < 0) {
+        store_overlaps_free(*list, *count);
+        *list = NULL;
+        *count = 0;
+    }
+    return ret;
+}
+
+void store_overlaps_free(struct store_overlap *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free(list[i].file);
+        free(list[i].overlaps_with);
+    }
+    free(list);
 }
 
 /* Adds a live commit's counts to the capture's row. */
