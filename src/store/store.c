@@ -1864,6 +1864,13 @@ static int check_rows(struct store *s, char *err, size_t errlen)
         ret = check_sums(s, err, errlen);
     if (ret == 0)
         ret = load_evidence(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
+    if (ret == 0) {
+        /* Reading every sample checks it. */
+        struct store_overlap *overlaps;
+        size_t count;
+        ret = store_overlaps(s, &overlaps, &count, err, errlen);
+        store_overlaps_free(overlaps, count);
+    }
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return ret;
 }
@@ -1957,6 +1964,16 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
         " FROM src.evidence e JOIN src.evidence_kind sk ON sk.id = e.kind"
         " JOIN main.evidence_kind mk ON mk.name = sk.name WHERE e.file_id = ?";
     if (sqlite3_prepare_v2(s->db, copy_evidence, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, *new_id);
+    sqlite3_bind_int64(st, 2, src_id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    static const char copy_sample[] = "INSERT INTO main.packet_sample SELECT ?, level, fingerprints"
+                                      " FROM src.packet_sample WHERE file_id = ?";
+    if (sqlite3_prepare_v2(s->db, copy_sample, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, *new_id);
     sqlite3_bind_int64(st, 2, src_id);

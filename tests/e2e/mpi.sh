@@ -69,6 +69,23 @@ for opts in "--by label" "--by label --snapshot-rule nearest"; do
     check "report_${tag}_warns" test -s "$w/by-np2.warn"
     check "report_${tag}_same_warnings" cmp "$w/by-one.warn" "$w/by-np2.warn"
 done
+# Captures holding the same packets (tests/e2e/overlap_pcap.py): found and
+# skipped as honeyscope report does.
+mkdir -p "$w/overlap"
+python3 "$HONEYSCOPE_ROOT/tests/e2e/overlap_pcap.py" "$w/overlap" >/dev/null
+for skip in "" --skip-overlapping; do
+    tag=${skip:+_skip}
+    # shellcheck disable=SC2086
+    "$HS" report --quiet --sensor 192.0.2.10/32 --format json $skip "$w"/overlap/[abc].pcap \
+        >"$w/ov-one.json" 2>/dev/null
+    # shellcheck disable=SC2086
+    run 2 report --quiet --sensor 192.0.2.10/32 --format json $skip "$w"/overlap/[abc].pcap \
+        >"$w/ov-np2.json" 2>/dev/null
+    check "report_overlap${tag}_identical" cmp "$w/ov-one.json" "$w/ov-np2.json"
+    expect_eq "report_overlap${tag}_found" "$(jq '.inputs.overlaps | length' "$w/ov-np2.json")" 1
+done
+expect_eq report_overlap_skip_packets "$(jq .inputs.packets "$w/ov-np2.json")" 800
+
 # The same checks refuse the same mistakes.
 run 1 report --sensor 192.0.2.10/32 --by asn "$seed"/honeypot-* >/dev/null 2>"$w/by-asn.err"
 expect_eq report_by_asn_refused "$?" 2

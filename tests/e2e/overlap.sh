@@ -87,6 +87,11 @@ expect_eq db_report_both_stored "$(jq .inputs.packets "$w/s1.json")" \
     "$(($(truth .a.packets) + $(truth .b.packets) + $(truth .c.packets) + $(truth .d.packets)))"
 "$HS" report --quiet --db "$w/s1.db" --from 2009-03-01 --to 2009-03-02 --format json >"$w/s1-march.json" 2>/dev/null
 expect_eq db_report_other_period "$(jq '.inputs.overlaps | length' "$w/s1-march.json")" 0
+# merge carries the samples: the merged store warns the same.
+"$HS" merge "$w/merged.db" "$w/s1.db" >/dev/null 2>&1
+"$HS" report --quiet --db "$w/merged.db" --format json >"$w/merged.json" 2>/dev/null
+expect_eq merge_keeps_samples "$(jq -c '[.inputs.overlaps[] | [.file, .shared_share]]' "$w/merged.json")" \
+    "[[\"$b\",$share10]]"
 "$HS" forget --db "$w/s1.db" "$b" >/dev/null 2>&1
 "$HS" report --quiet --db "$w/s1.db" --format json >"$w/s1f.json" 2>/dev/null
 expect_eq db_forget_clears "$(jq '.inputs.overlaps | length' "$w/s1f.json")" 0
