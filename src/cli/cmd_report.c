@@ -229,6 +229,16 @@ static int settle_last_days(struct report_args *args, bool found, int64_t last_n
     return 0;
 }
 
+/* Seconds to nanoseconds, the ends of time kept as they are. */
+static int64_t ns_of(int64_t s)
+{
+    if (s <= INT64_MIN / 1000000000)
+        return INT64_MIN;
+    if (s >= INT64_MAX / 1000000000)
+        return INT64_MAX;
+    return s * 1000000000;
+}
+
 /*
  * The store's overlapping captures whose common span meets [from_s, to_s),
  * as the report lists them (none skipped: both are stored).
@@ -786,8 +796,8 @@ int cmd_report(int argc, char **argv)
         if (!store ||
             store_get_sensors(store, &args.sensors, why, sizeof(why), err, sizeof(err)) < 0 ||
             store_load(store, from, to, cube, &total, &stored, &file_count, err, sizeof(err)) < 0 ||
-            store_overlaps(store, &store_overlaps_of, &stored_overlap_count, err, sizeof(err)) <
-                0) {
+            store_overlaps(store, ns_of(from), ns_of(to), &store_overlaps_of, &stored_overlap_count,
+                           err, sizeof(err)) < 0) {
             error("%s", err);
             store_close(store);
             goto out_cube;

@@ -1057,57 +1057,73 @@ int store_find_overlap(struct store *s, const struct capture_sample *sample, con
     return ret;
 }
 
-int store_overlaps(struct store *s, struct store_overlap **list, size_t *count, char *err,
-                   size_t errlen)
+/* A stored sample still in reach of the files after it (its span not over). */
+struct active_sample {
+    struct capture_sample *sample;
+    char *path;
+};
+
+int store_overlaps(struct store *s, int64_t from_ns, int64_t to_ns, struct store_overlap **list,
+                   size_t *count, char *err, size_t errlen)
 {
-    static const char sql[] =
-        "SELECT f.id, f.path, p.level, p.fingerprints, f.first_ns, f.last_ns"
-        " FROM packet_sample p JOIN capture_file f ON f.id = p.file_id"
-        " WHERE f.first_ns IS NOT NULL AND f.last_ns IS NOT NULL ORDER BY f.first_ns, f.id";
+    static const char sql[] = "SELECT f.id, f.path, p.level, p.fingerprints, f.first_ns, f.last_ns"
+                              " FROM packet_sample p JOIN capture_file f ON f.id = p.file_id"
+                              " WHERE f.first_ns IS NOT NULL AND f.last_ns IS NOT NULL"
+                              " AND f.last_ns >= ? AND f.first_ns <= ? ORDER BY f.first_ns, f.id";
     sqlite3_stmt *st;
     *list = NULL;
     *count = 0;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot read the packet samples", err, errlen);
-    struct capture_sample **samples = NULL;
-    char **paths = NULL;
-    size_t n = 0, alloc = 0, found_alloc = 0;
+    sqlite3_bind_int64(st, 1, from_ns);
+    sqlite3_bind_int64(st, 2, to_ns);
+    /*
+     * In order of first packet (then of storing), each file against those
+     * before it whose span is not over: only those are held, so memory
+     * follows the files that overlap in time, not the store's size.
+     */
+    struct active_sample *active = NULL;
+    size_t nactive = 0, active_alloc = 0, found_alloc = 0;
+    struct capture_sample *next = xmalloc(sizeof(*next));
     int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == alloc) {
-            alloc = alloc ? 2 * alloc : 16;
-            samples = xreallocarray(samples, alloc, sizeof(*samples));
-            paths = xreallocarray(paths, alloc, sizeof(*paths));
-        }
-        samples[n] = xmalloc(sizeof(*samples[n]));
-        const char *p = (const char *)sqlite3_column_text(st, 1);
-        paths[n] = xstrdup(p ? p : "");
-        if (sample_from_row(s, st, 2, samples[n], err, errlen) < 0) {
-            n++;
+        if (sample_from_row(s, st, 2, next, err, errlen) < 0) {
             ret = -1;
             break;
         }
-        n++;
+        const char *p = (const char *)sqlite3_column_text(st, 1);
+        size_t kept = 0;
+        for (size_t i = 0; i < nactive; i++) {
+            if (active[i].sample->last_ns < next->first_ns) {
+                free(active[i].sample);
+                free(active[i].path);
+                continue;
+            }
+            active[kept++] = active[i];
+        }
+        nactive = kept;
+        for (size_t i = 0; i < nactive; i++) {
+            struct capture_overlap o;
+            if (!capture_sample_overlap(active[i].sample, next, &o))
+                continue;
+            ALLOC_GROW(*list, *count + 1, found_alloc);
+            (*list)[(*count)++] =
+                (struct store_overlap){xstrdup(p ? p : ""), xstrdup(active[i].path), o};
+            break;
+        }
+        ALLOC_GROW(active, nactive + 1, active_alloc);
+        active[nactive++] = (struct active_sample){next, xstrdup(p ? p : "")};
+        next = xmalloc(sizeof(*next));
     }
     if (ret == 0 && rc != SQLITE_DONE)
         ret = fail_db(s, "cannot read the packet samples", err, errlen);
     sqlite3_finalize(st);
-    /* In order of first packet (then of storing): each file against those before it. */
-    for (size_t j = 0; ret == 0 && j < n; j++)
-        for (size_t i = 0; i < j; i++) {
-            struct capture_overlap o;
-            if (!capture_sample_overlap(samples[i], samples[j], &o))
-                continue;
-            ALLOC_GROW(*list, *count + 1, found_alloc);
-            (*list)[(*count)++] = (struct store_overlap){xstrdup(paths[j]), xstrdup(paths[i]), o};
-            break;
-        }
-    for (size_t i = 0; i < n; i++) {
-        free(samples[i]);
-        free(paths[i]);
+    for (size_t i = 0; i < nactive; i++) {
+        free(active[i].sample);
+        free(active[i].path);
     }
-    free(samples);
-    free(paths);
+    free(active);
+    free(next);
     if (ret < 0) {
         store_overlaps_free(*list, *count);
         *list = NULL;
@@ -1868,7 +1884,7 @@ static int check_rows(struct store *s, char *err, size_t errlen)
         /* Reading every sample checks it. */
         struct store_overlap *overlaps;
         size_t count;
-        ret = store_overlaps(s, &overlaps, &count, err, errlen);
+        ret = store_overlaps(s, INT64_MIN, INT64_MAX, &overlaps, &count, err, errlen);
         store_overlaps_free(overlaps, count);
     }
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);

@@ -187,12 +187,13 @@ struct store_overlap {
 };
 
 /*
- * Every stored capture that holds packets of one stored before it in time
- * (by first packet, then by id), each with the first such. Free with
- * store_overlaps_free(). Returns 0, or -1 with err.
+ * Among the stored captures whose span meets [from_ns, to_ns], every one that
+ * holds packets of one before it in time (by first packet, then as stored),
+ * each with the first such. Free with store_overlaps_free(). Returns 0, or -1
+ * with err (a damaged sample among them is refused).
  */
-int store_overlaps(struct store *store, struct store_overlap **list, size_t *count, char *err,
-                   size_t errlen);
+int store_overlaps(struct store *store, int64_t from_ns, int64_t to_ns, struct store_overlap **list,
+                   size_t *count, char *err, size_t errlen);
 void store_overlaps_free(struct store_overlap *list, size_t count);
 
 struct merge_counts {
