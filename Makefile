@@ -16,7 +16,7 @@ ifeq ($(origin CC),default)
 CC = cc
 endif
 
-PKGS := libpcap jansson libsodium zlib libzstd sqlite3 libmaxminddb nettle
+PKGS := libpcap jansson libsodium zlib libzstd sqlite3 libmaxminddb nettle libfixbuf
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -70,8 +70,10 @@ tools: $(TOOL_BIN)
 deps:
 	@scripts/deps.sh check
 
-# The plain build's tests, then the same suite under ASan+UBSan built by clang.
+# The house style first (make lint), then the plain build's tests, then the
+# same suite under ASan+UBSan built by clang.
 check: deps
+	$(MAKE) lint
 	$(MAKE) check-plain
 	$(MAKE) check-asan
 	@scripts/summarize-tests.sh $(BUILD)/test-results.txt $(BUILD)/asan/test-results.txt
@@ -244,10 +246,10 @@ fuzz-campaign: $(FUZZ_BIN)
 MPICC ?= mpicc
 MPI_SRC := $(sort $(wildcard mpi/*.c))
 MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/obj/%.o)
-# The pieces of the CLI it shares with honeyscope: dates and numbers, naming and
-# analysis options, the input list.
+# The pieces of the CLI it shares with honeyscope: messages, dates and numbers, naming and
+# analysis options, inputs, settling the sensors.
 MPI_CLI_OBJ := $(BUILD)/obj/src/cli/util.o $(BUILD)/obj/src/cli/naming.o \
-    $(BUILD)/obj/src/cli/report_view.o $(BUILD)/obj/src/cli/inputs.o
+	$(BUILD)/obj/src/cli/report_view.o $(BUILD)/obj/src/cli/inputs.o $(BUILD)/obj/src/cli/sensors.o
 
 .PHONY: mpi
 

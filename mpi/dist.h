@@ -147,10 +147,6 @@ int dist_share_plan(struct dist_plan *plan, int rank, int ranks, char *err, size
 int dist_ingest(int argc, char **argv, int rank, int ranks);
 int dist_report(int argc, char **argv, int rank, int ranks);
 
-/* Messages on stderr, "honeyscope-mpi: " first; each returns -1 / EXIT_USAGE. */
-int dist_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
-int dist_usage_error(const char *verb, const char *fmt, ...) PRINTF_LIKE(2, 3);
-
 /*
  * Detects the sensor from a sample of the files' packets, as honeyscope does
  * (the same files in the same order give the same answer). Returns the number

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../src/cli/sensors.h"
 #include "../src/common/xalloc.h"
 #include "../src/store/store.h"
 #include "dist.h"
@@ -79,18 +80,18 @@ static int parse_args(struct ingest_args *args, int argc, char **argv)
             struct ip_prefix prefix;
             const char *why = "";
             if (prefix_parse(&prefix, optarg, &why) < 0)
-                return dist_usage_error("ingest", "--sensor '%s': %s", optarg, why);
+                return usage_error("ingest", "--sensor '%s': %s", optarg, why);
             sensor_set_add(&args->sensors, &prefix);
             break;
         }
         case 't':
             if (parse_u64(optarg, 1, 64, &n) < 0)
-                return dist_usage_error("ingest", "--threads takes a number from 1 to 64");
+                return usage_error("ingest", "--threads takes a number from 1 to 64");
             args->threads = (unsigned)n;
             break;
         case 'm':
             if (parse_u64(optarg, 16, 1000000000, &n) < 0)
-                return dist_usage_error("ingest", "--max-flows takes a number from 16");
+                return usage_error("ingest", "--max-flows takes a number from 16");
             args->flow.max_flows = (size_t)n;
             break;
         case 'q':
@@ -100,50 +101,14 @@ static int parse_args(struct ingest_args *args, int argc, char **argv)
             fputs(ingest_usage, stdout);
             return EXIT_OK;
         default:
-            return dist_usage_error("ingest", "unknown option");
+            return usage_error("ingest", "unknown option");
         }
     }
     if (!args->db)
-        return dist_usage_error("ingest", "--db STORE is required");
+        return usage_error("ingest", "--db STORE is required");
     if (optind >= argc)
-        return dist_usage_error("ingest", "no capture files given");
+        return usage_error("ingest", "no capture files given");
     return -1;
-}
-
-/* The store's sensors, the user's, or detected (and then written, inside the batch). */
-static int settle_sensors(struct store *store, struct sensor_set *given, char **paths,
-                          size_t npaths, bool quiet)
-{
-    struct sensor_set stored;
-    char how[512], err[1024];
-    sensor_set_init(&stored);
-    if (store_get_sensors(store, &stored, how, sizeof(how), err, sizeof(err)) < 0) {
-        sensor_set_release(&stored);
-        return dist_error("%s", err);
-    }
-    if (stored.count) {
-        bool ok = given->count == 0 || sensor_set_equal(given, &stored);
-        if (ok && given->count == 0)
-            for (size_t i = 0; i < stored.count; i++)
-                sensor_set_add(given, &stored.prefixes[i]);
-        sensor_set_release(&stored);
-        if (!ok)
-            return dist_error("the store was made with other sensor addresses; give the same "
-                              "--sensor, or none, or use another store");
-        return 0;
-    }
-    sensor_set_release(&stored);
-    const char *source = "given";
-    if (given->count == 0) {
-        if (dist_detect_sensors(given, paths, npaths, how, sizeof(how)) == 0)
-            return dist_error("cannot tell the sensor: %s", how);
-        if (!quiet)
-            fprintf(stderr, "honeyscope-mpi: sensor %s\n", how);
-        source = how;
-    }
-    if (store_set_sensors(store, given, source, err, sizeof(err)) < 0)
-        return dist_error("%s", err);
-    return 0;
 }
 
 /*
@@ -201,12 +166,12 @@ static int store_result(void *ctx, struct file_result *r)
     struct batch *b = ctx;
     char err[1024];
     if (r->status != 0) {
-        dist_error("%s", r->error);
+        error("%s", r->error);
         b->damaged++;
     }
     if (store_put_file(b->store, &b->ids[r->index], &r->stats, r->status ? r->error : NULL, r->cube,
                        b->replace[r->index], err, sizeof(err)) < 0) {
-        dist_error("%s", err);
+        error("%s", err);
         return 1;
     }
     b->stored++;
@@ -224,7 +189,7 @@ static void prepare(struct ingest_args *args, char **paths, size_t npaths, struc
     char err[1024];
     b->store = store_open(args->db, STORE_WRITE, err, sizeof(err));
     if (!b->store || store_batch_begin(b->store, err, sizeof(err)) < 0) {
-        dist_error("%s", err);
+        error("%s", err);
         plan->status = EXIT_FAILED;
         return;
     }
@@ -244,7 +209,7 @@ static void prepare(struct ingest_args *args, char **paths, size_t npaths, struc
         int64_t replace = 0;
         char other[4096];
         if (!id.path[0] && store_identify(paths[i], &id, err, sizeof(err)) < 0) {
-            dist_error("%s", err);
+            error("%s", err);
             (*unreadable)++;
             continue;
         }
@@ -256,7 +221,7 @@ static void prepare(struct ingest_args *args, char **paths, size_t npaths, struc
             continue;
         }
         if (store_presence(b->store, &id, &replace, other, sizeof(other), &presence) < 0) {
-            dist_error("cannot look up '%s' in the store", paths[i]);
+            error("cannot look up '%s' in the store", paths[i]);
             (*unreadable)++;
             continue;
         }
@@ -313,7 +278,7 @@ int dist_ingest(int argc, char **argv, int rank, int ranks)
     }
     int shared = dist_share_plan(&plan, rank, ranks, err, sizeof(err));
     if (shared < 0)
-        dist_error("rank %d: %s", rank, err);
+        error("rank %d: %s", rank, err);
     int status = plan.status;
     if (status >= 0)
         goto out;
@@ -328,14 +293,14 @@ int dist_ingest(int argc, char **argv, int rank, int ranks)
     if (ran < 0) {
         catch_signals(false);
         store_batch_rollback(b.store);
-        dist_error("%s", err);
-        dist_error("nothing was stored: the store is as it was before this ingest; run it again");
+        error("%s", err);
+        error("nothing was stored: the store is as it was before this ingest; run it again");
         status = EXIT_FAILED;
         goto out;
     }
     if (commit(b.store, err, sizeof(err)) < 0) {
-        dist_error("%s", err);
-        dist_error("nothing was stored: the store is as it was before this ingest");
+        error("%s", err);
+        error("nothing was stored: the store is as it was before this ingest");
         status = EXIT_FAILED;
         goto out;
     }

@@ -4,41 +4,11 @@
  * reads them, talks to the user and writes the store or the report.
  */
 #include <mpi.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../src/common/version.h"
 #include "dist.h"
-
-int dist_error(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("honeyscope-mpi: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return -1;
-}
-
-int dist_usage_error(const char *verb, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "honeyscope-mpi %s: ", verb);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry 'honeyscope-mpi %s --help'.\n", verb);
-    return EXIT_USAGE;
-}
-
-size_t dist_detect_sensors(struct sensor_set *sensors, char *const *paths, size_t count, char *why,
-                           size_t whylen)
-{
-    /* The same sample and rule as 'honeyscope', so that the ranks agree with it. */
-    return aggregate_detect_sensors((const char *const *)paths, count, sensors, why, whylen);
-}
 
 static void usage(FILE *out)
 {
@@ -84,6 +54,7 @@ static int run_verb(int argc, char **argv, int rank, int ranks)
 int main(int argc, char **argv)
 {
     int provided = 0, rank = 0, ranks = 1, status;
+    program_name = "honeyscope-mpi";
     /* Before MPI_Init: asking the version needs no MPI runtime, nor mpirun. */
     if (argc == 2 && strcmp(argv[1], "--version") == 0) {
         printf("honeyscope-mpi %s\n", honeyscope_version());
@@ -95,7 +66,7 @@ int main(int argc, char **argv)
     if (provided < MPI_THREAD_FUNNELED) {
         /* Reader threads run beside MPI calls made by the main thread. */
         if (rank == 0)
-            dist_error("this MPI library does not allow threads (MPI_THREAD_FUNNELED)");
+            error("this MPI library does not allow threads (MPI_THREAD_FUNNELED)");
         status = EXIT_FAILED;
     } else {
         status = run_verb(argc, argv, rank, ranks);

@@ -168,7 +168,7 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         struct ip_prefix prefix;
         const char *why = "";
         if (prefix_parse(&prefix, arg, &why) < 0)
-            return dist_usage_error("report", "--sensor '%s': %s", arg, why);
+            return usage_error("report", "--sensor '%s': %s", arg, why);
         sensor_set_add(&args->sensors, &prefix);
         return -1;
     }
@@ -180,19 +180,18 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         return -1;
     case OPT_BIN:
         if ((i = pick(arg, bins)) < 0)
-            return dist_usage_error("report", "--bin takes hour, day, week or month, not '%s'",
-                                    arg);
+            return usage_error("report", "--bin takes hour, day, week or month, not '%s'", arg);
         /* Weeks and months are counted in days: their lengths vary. */
         o->clock.width_s = i == 1 ? 3600 : 86400;
         o->clock.unit = i == 2 ? BIN_WEEK : i == 3 ? BIN_MONTH : BIN_FIXED;
         return -1;
     case OPT_TZ:
         if (parse_zone(arg, &o->clock.offset_s) < 0)
-            return dist_usage_error("report", "--tz takes +HH:MM or -HH:MM, not '%s'", arg);
+            return usage_error("report", "--tz takes +HH:MM or -HH:MM, not '%s'", arg);
         return -1;
     case OPT_METRIC:
         if ((i = pick(arg, metrics)) < 0)
-            return dist_usage_error("report", "--metric takes packets, bytes or flows");
+            return usage_error("report", "--metric takes packets, bytes or flows");
         o->metric = i == 0 ? METRIC_PACKETS : i == 1 ? METRIC_BYTES : METRIC_FLOWS;
         return -1;
     case OPT_TOP:
@@ -200,21 +199,21 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         if (strcmp(arg, "all") == 0)
             n = 0;
         else if (parse_u64(arg, 0, 1000000, &n) < 0)
-            return dist_usage_error("report", "--top takes a number or 'all', not '%s'", arg);
+            return usage_error("report", "--top takes a number or 'all', not '%s'", arg);
         o->top = (size_t)n;
         return -1;
     case OPT_FORMAT:
         if (report_format_parse(arg, &args->format) < 0)
-            return dist_usage_error("report", "--format takes text, json, csv or html");
+            return usage_error("report", "--format takes text, json, csv or html");
         return -1;
     case OPT_MAX_FLOWS:
         if (parse_u64(arg, 16, 1000000000, &n) < 0)
-            return dist_usage_error("report", "--max-flows takes a number from 16");
+            return usage_error("report", "--max-flows takes a number from 16");
         args->flow.max_flows = (size_t)n;
         return -1;
     case OPT_THREADS:
         if (parse_u64(arg, 1, 64, &n) < 0)
-            return dist_usage_error("report", "--threads takes a number from 1 to 64");
+            return usage_error("report", "--threads takes a number from 1 to 64");
         args->threads = (unsigned)n;
         return -1;
     case OPT_COMPARE:
@@ -228,20 +227,20 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         return -1;
     case OPT_BURST_WINDOW:
         if (parse_u64(arg, 3, 100000, &n) < 0)
-            return dist_usage_error("report", "--burst-window takes a number of bins from 3");
+            return usage_error("report", "--burst-window takes a number of bins from 3");
         o->burst_window = (size_t)n;
         return -1;
     case OPT_BURST_K: {
         char *end;
         double k = strtod(arg, &end);
         if (*end || !(k > 0 && k < 1000))
-            return dist_usage_error("report", "--burst-k takes a positive number");
+            return usage_error("report", "--burst-k takes a positive number");
         o->burst_k = k;
         return -1;
     }
     case OPT_BURST_MIN:
         if (parse_u64(arg, 1, UINT64_MAX / 2, &n) < 0)
-            return dist_usage_error("report", "--burst-min takes a positive number");
+            return usage_error("report", "--burst-min takes a positive number");
         o->burst_min = n;
         return -1;
     case OPT_SKIP_OVERLAPPING:
@@ -257,7 +256,7 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         fputs(report_usage, stdout);
         return EXIT_OK;
     default:
-        return dist_usage_error("report", "unknown option");
+        return usage_error("report", "unknown option");
     }
 }
 
@@ -279,26 +278,25 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             return status;
     }
     if (optind >= argc)
-        return dist_usage_error("report", "no capture files given");
+        return usage_error("report", "no capture files given");
     struct report_options *o = &args->options;
     int64_t days;
     if (from) {
         if (parse_date(from, &days) < 0)
-            return dist_usage_error("report", "--from takes YYYY-MM-DD, not '%s'", from);
+            return usage_error("report", "--from takes YYYY-MM-DD, not '%s'", from);
         o->has_from = true;
         o->from_s = days * 86400 - o->clock.offset_s;
     }
     if (to) {
         if (parse_date(to, &days) < 0)
-            return dist_usage_error("report", "--to takes YYYY-MM-DD, not '%s'", to);
+            return usage_error("report", "--to takes YYYY-MM-DD, not '%s'", to);
         o->has_to = true;
         o->to_s = (days + 1) * 86400 - o->clock.offset_s;
     }
     if (o->has_from && o->has_to && o->to_s <= o->from_s)
-        return dist_usage_error("report", "--to is before --from");
+        return usage_error("report", "--to is before --from");
     if (compare && parse_compare(o, compare) < 0)
-        return dist_usage_error("report", "--compare takes FROM..TO with FROM <= TO, not '%s'",
-                                compare);
+        return usage_error("report", "--compare takes FROM..TO with FROM <= TO, not '%s'", compare);
     int status = naming_finish(&args->naming, "report", true);
     if (status >= 0)
         return status;
@@ -321,7 +319,7 @@ static int merge_result(void *ctx, struct file_result *r)
     f->link_type = r->stats.link_type;
     memcpy(f->format, r->stats.format, sizeof(f->format));
     if (r->status != 0) {
-        dist_error("%s", r->error);
+        error("%s", r->error);
         f->error = xstrdup(r->error);
         m->failed = 1;
     }
@@ -342,7 +340,7 @@ static int write_report(const struct report_args *args, const struct report *rep
     if (args->output) {
         out = fopen(args->output, "w");
         if (!out)
-            return dist_error("cannot open '%s' for writing: %s", args->output, strerror(errno));
+            return error("cannot open '%s' for writing: %s", args->output, strerror(errno));
     }
     int ret = report_render(report, args->format, out);
     if (fflush(out) != 0)
@@ -350,8 +348,7 @@ static int write_report(const struct report_args *args, const struct report *rep
     if (args->output && fclose(out) != 0)
         ret = -1;
     if (ret < 0)
-        return dist_error("cannot write the report to '%s'",
-                          args->output ? args->output : "stdout");
+        return error("cannot write the report to '%s'", args->output ? args->output : "stdout");
     return 0;
 }
 
@@ -384,9 +381,9 @@ static int build_and_write(struct report_args *args, struct merge *m, size_t nfi
     size_t warning_count = 0;
     const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
     for (size_t i = 0; i < warning_count; i++)
-        fprintf(stderr, "honeyscope-mpi: warning: %s\n", warnings[i]);
+        fprintf(stderr, "%s: warning: %s\n", program_name, warnings[i]);
     if (!report)
-        dist_error("%s", err);
+        error("%s", err);
     else if (write_report(args, report) == 0)
         status = m->failed ? EXIT_FAILED : EXIT_OK;
     report_free(report);
@@ -428,7 +425,7 @@ int dist_report(int argc, char **argv, int rank, int ranks)
             if (dist_detect_sensors(&args.sensors, paths, npaths, why, sizeof(why)) == 0) {
                 /* As honeyscope report: every file is still read and listed, and the
                  * report says why it is empty; the exit status says it failed. */
-                dist_error("cannot tell the sensor: %s", why);
+                error("cannot tell the sensor: %s", why);
                 undetected = true;
             } else if (!args.quiet) {
                 fprintf(stderr, "honeyscope-mpi: sensor %s\n", why);
@@ -450,7 +447,7 @@ int dist_report(int argc, char **argv, int rank, int ranks)
         dist_plan_assign(&plan, (unsigned)ranks);
     }
     if (dist_share_plan(&plan, rank, ranks, err, sizeof(err)) < 0)
-        dist_error("rank %d: %s", rank, err);
+        error("rank %d: %s", rank, err);
     int status = plan.status;
     if (status >= 0)
         goto out;
@@ -464,8 +461,8 @@ int dist_report(int argc, char **argv, int rank, int ranks)
     if (rank != 0) {
         status = EXIT_OK; /* rank 0 says what went wrong, and ends with the status */
     } else if (ran < 0) {
-        dist_error("%s", err);
-        dist_error("no report: a rank failed");
+        error("%s", err);
+        error("no report: a rank failed");
         status = EXIT_FAILED;
     } else {
         status = build_and_write(&args, &m, nfiles, overlaps, overlap_count, detection);

@@ -5,10 +5,10 @@
 set -eu
 
 build="build-essential pkg-config libpcap-dev libjansson-dev libsodium-dev zlib1g-dev
-libzstd-dev libsqlite3-dev libmaxminddb-dev nettle-dev"
+libzstd-dev libsqlite3-dev libmaxminddb-dev nettle-dev libfixbuf-dev"
 check="$build clang python3 jq sqlite3 tshark tcpdump nfdump argus-client gzip zstd chromium
 openmpi-bin libopenmpi-dev groff-base python3-jsonschema bash-completion dpkg-dev softflowd iproute2
-zmap masscan nmap hping3"
+zmap masscan nmap hping3 clang-format cppcheck"
 bench="$check time"
 # make deb: debian/control's Build-Depends, and lintian to check the result.
 package="$build openmpi-bin libopenmpi-dev debhelper dpkg-dev lintian"

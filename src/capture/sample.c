@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
 #include "capture.h"
 
 /* Fixed, so that samples made by other runs and kept in stores compare. */
@@ -26,6 +27,7 @@ static uint64_t level_mask(unsigned level)
 
 void capture_sample_init(struct capture_sample *s)
 {
+    crypto_library_init(); /* before the first crypto_shorthash() */
     s->first_ns = INT64_MAX;
     s->last_ns = INT64_MIN;
     s->packets = 0;

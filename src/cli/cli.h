@@ -34,7 +34,10 @@ int cmd_anonymize(int argc, char **argv);
 #define PRINTF_LIKE(fmt, args)
 #endif
 
-/* Prints "honeyscope: " and the message to stderr; returns -1. */
+/* The program the messages name: "honeyscope", or "honeyscope-mpi" (set by its main). */
+extern const char *program_name;
+
+/* Prints program_name, ": " and the message to stderr; returns -1. */
 int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Like error(), then returns EXIT_USAGE with a hint to --help. */
 int usage_error(const char *verb, const char *fmt, ...) PRINTF_LIKE(2, 3);

@@ -30,6 +30,7 @@
 #include "collect.h"
 #include "inputs.h"
 #include "live.h"
+#include "sensors.h"
 #include "suggest.h"
 #include "walk.h"
 #include "watch.h"
@@ -145,44 +146,6 @@ static int store_result(void *ctx, struct file_result *r)
 static void ingest_tick(void *ctx)
 {
     progress_tick(((struct ingest_job *)ctx)->progress);
-}
-
-/* Settles the sensors: the store's, the user's, or detected. Returns 0 or -1. */
-static int settle_sensors(struct store *store, struct sensor_set *given, char **paths,
-                          size_t npaths, bool quiet)
-{
-    struct sensor_set stored;
-    char how[512], err[1024];
-    sensor_set_init(&stored);
-    if (store_get_sensors(store, &stored, how, sizeof(how), err, sizeof(err)) < 0) {
-        sensor_set_release(&stored);
-        return error("%s", err);
-    }
-    if (stored.count) {
-        bool ok = given->count == 0 || sensor_set_equal(given, &stored);
-        if (ok && given->count == 0) {
-            for (size_t i = 0; i < stored.count; i++)
-                sensor_set_add(given, &stored.prefixes[i]);
-        }
-        sensor_set_release(&stored);
-        if (!ok)
-            return error("the store was made with other sensor addresses; give the same "
-                         "--sensor, or none, or use another store");
-        return 0;
-    }
-    sensor_set_release(&stored);
-    const char *source = "given";
-    if (given->count == 0) {
-        aggregate_detect_sensors((const char *const *)paths, npaths, given, how, sizeof(how));
-        if (given->count == 0)
-            return error("cannot tell the sensor: %s", how);
-        if (!quiet)
-            fprintf(stderr, "honeyscope: sensor %s\n", how);
-        source = how;
-    }
-    if (store_set_sensors(store, given, source, err, sizeof(err)) < 0)
-        return error("%s", err);
-    return 0;
 }
 
 /*

@@ -878,7 +878,7 @@ int cmd_report(int argc, char **argv)
     size_t warning_count = 0;
     const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
     for (size_t i = 0; i < warning_count; i++)
-        fprintf(stderr, "honeyscope: warning: %s\n", warnings[i]);
+        fprintf(stderr, "%s: warning: %s\n", program_name, warnings[i]);
     if (!report)
         error("%s", err);
     else if (write_report(&args, report) == 0)

@@ -8,10 +8,12 @@
 
 #include "cli.h"
 
+const char *program_name = "honeyscope";
+
 int error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("honeyscope: ", stderr);
+    fprintf(stderr, "%s: ", program_name);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -22,11 +24,11 @@ int error(const char *fmt, ...)
 int usage_error(const char *verb, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "honeyscope %s: ", verb);
+    fprintf(stderr, "%s %s: ", program_name, verb);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'honeyscope %s --help'.\n", verb);
+    fprintf(stderr, "\nTry '%s %s --help'.\n", program_name, verb);
     return EXIT_USAGE;
 }
 

@@ -64,10 +64,16 @@ static uint64_t hash_fast(const uint64_t seed[2], const unsigned char *p, size_t
     return mum(seed[1] ^ len, mum(a ^ seed[1], b ^ state) ^ odd_constant);
 }
 
-void hash_key_init(struct hash_key *key)
+void crypto_library_init(void)
 {
+    /* sodium_init() is thread-safe and returns 1 once it has run. */
     if (sodium_init() < 0)
         abort();
+}
+
+void hash_key_init(struct hash_key *key)
+{
+    crypto_library_init();
     randombytes_buf(key->seed, sizeof(key->seed));
     memset(key->sip, 0, sizeof(key->sip));
     key->strong = false;
@@ -75,8 +81,7 @@ void hash_key_init(struct hash_key *key)
 
 void hash_key_init_fixed(struct hash_key *key, uint64_t seed)
 {
-    if (sodium_init() < 0)
-        abort();
+    crypto_library_init();
     key->seed[0] = seed;
     key->seed[1] = seed * 0x9e3779b97f4a7c15u + 1;
     memset(key->sip, 0, sizeof(key->sip));
@@ -85,6 +90,7 @@ void hash_key_init_fixed(struct hash_key *key, uint64_t seed)
 
 void hash_key_strengthen(struct hash_key *key)
 {
+    crypto_library_init();
     randombytes_buf(key->sip, sizeof(key->sip));
     key->strong = true;
 }
@@ -96,4 +102,12 @@ uint64_t hash_bytes(const struct hash_key *key, const void *bytes, size_t len)
     unsigned char out[crypto_shorthash_BYTES];
     crypto_shorthash(out, bytes, len, key->sip);
     return read64(out);
+}
+
+uint64_t hash_random_seed(void)
+{
+    crypto_library_init();
+    uint64_t seed;
+    randombytes_buf(&seed, sizeof(seed));
+    return seed | 1;
 }

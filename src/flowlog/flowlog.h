@@ -77,7 +77,7 @@ void flowlog_close(struct flowlog_file *file);
 /* Whether an input's format (as flowlog_format() or a store gives it) is flow records. */
 bool flowlog_format_is_flows(const char *format);
 
-/* ---- NetFlow v5, v9 and IPFIX export datagrams (netflow.c) ------------------------ */
+/* ---- NetFlow v5, v9 (netflow.c) and IPFIX (ipfix.c, libfixbuf) export datagrams ---- */
 
 /* One direction of a flow as an exporter sends it: orig sent everything. */
 struct netflow_record {
@@ -89,6 +89,7 @@ struct netflow_record {
 
 /* Bounds: a flood of templates or exporters costs no more than this. */
 #define NETFLOW_DOMAINS_MAX 1024        /* exporter and observation domain pairs */
+#define NETFLOW_IPFIX_SESSIONS_MAX 256  /* of them IPFIX ones: libfixbuf's buffers, 88 KiB each */
 #define NETFLOW_TEMPLATES_MAX 64        /* templates kept per domain */
 #define NETFLOW_TEMPLATE_FIELDS_MAX 128 /* fields a template may have */
 
@@ -99,10 +100,10 @@ struct netflow_stats {
     uint64_t malformed;         /* datagrams or sets with wrong lengths: the rest skipped */
     uint64_t unsupported;       /* datagrams of another version */
     uint64_t unknown_template;  /* data sets whose template was not (yet) seen */
-    uint64_t templates;         /* templates kept */
+    uint64_t templates;         /* templates received and kept */
     uint64_t templates_bad;     /* templates that cannot be (no fields, too many) */
     uint64_t templates_refused; /* past NETFLOW_TEMPLATES_MAX for their domain */
-    uint64_t exporters_refused; /* past NETFLOW_DOMAINS_MAX */
+    uint64_t exporters_refused; /* past NETFLOW_DOMAINS_MAX or NETFLOW_IPFIX_SESSIONS_MAX */
     uint64_t lost_packets;      /* NetFlow v9: export packets the sequence skipped */
     uint64_t lost_records;      /* v5 and IPFIX: flow records the sequence skipped */
     uint64_t late;              /* datagrams behind the sequence: late or repeated */

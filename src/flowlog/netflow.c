@@ -1,18 +1,23 @@
 /*
  * NetFlow v5, NetFlow v9 and IPFIX export datagrams into flow records.
  *
- * A small decoder of our own rather than libfixbuf (docs/flows.md says
- * why): every read goes through a bounds-checked cursor, templates are kept
- * per exporter and observation domain (source id) with a bound on how many,
- * sequence numbers are followed per exporter and domain to count what was
- * lost, and the sampling an exporter announces is recorded, never applied.
+ * Which decoder does what (docs/flows.md says why):
+ *  - IPFIX (RFC 7011): libfixbuf (ipfix.c) keeps the templates and decodes
+ *    the template and data records; this file reads the 16-byte message
+ *    header first, bounds-checked, for the exporter's domain and its
+ *    sequence number.
+ *  - NetFlow v9 (RFC 3954, template and options template FlowSets 0 and
+ *    1): our own decoder, here. libfixbuf translates v9 only in the UDP
+ *    listener that owns its socket; fed from memory its v9 reader fails.
+ *  - NetFlow v5: our own decoder, here (Cisco's fixed 48-byte records after
+ *    a 24-byte header); libfixbuf has no v5.
  *
- *  - NetFlow v5: Cisco's fixed 48-byte records after a 24-byte header.
- *  - NetFlow v9: RFC 3954 (template and options template FlowSets 0 and 1).
- *  - IPFIX: RFC 7011 (template and options template Sets 2 and 3,
- *    enterprise-specific and variable-length fields skipped by length).
- *
- * Records are unidirectional: the caller pairs them (flowlog_pair()).
+ * Every read of ours goes through a bounds-checked cursor; templates are
+ * kept per exporter and observation domain (source id) with a bound on how
+ * many, sequence numbers are followed per exporter and domain to count what
+ * was lost, and the sampling an exporter announces is recorded, never
+ * applied. Records are unidirectional: the caller pairs them
+ * (netflow_pair()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -67,19 +72,10 @@ static struct rd rd_sub(struct rd *c, size_t n)
 
 /* ---- exporters, templates ---------------------------------------------------------- */
 
-/* RFC 5103 reverse information elements (enterprise 29305) keep their number above this. */
-#define REVERSE_IE 0x8000u
-#define REVERSE_PEN 29305u
-
 struct template_field {
-    uint16_t id;  /* information element, REVERSE_IE + element for a reverse one; 0 unknown */
-    uint16_t len; /* NETFLOW_VARIABLE: variable length (IPFIX) */
+    uint16_t id; /* field type */
+    uint16_t len;
 };
-
-#define NETFLOW_VARIABLE 65535u
-
-/* The latest time taken, in milliseconds (2200-01-01, as for logs): in nanoseconds it fits. */
-#define TIME_MAX_MS INT64_C(7258118400000)
 
 struct template
 {
@@ -94,33 +90,41 @@ struct domain {
     struct ip_addr exporter;
     uint32_t id;
     uint8_t version;
-    bool seen;              /* a sequence number was seen */
-    uint32_t next_sequence; /* expected */
-    uint32_t last_sequence; /* IPFIX: the last one, for exporters that count inclusively */
-    uint8_t counting;       /* IPFIX: 0 not known yet, 1 as RFC 7011, 2 inclusive */
-    int64_t system_init_ms; /* IPFIX: systemInitTimeMilliseconds, 0 unknown */
-    struct template *templates;
-    size_t template_count;
+    bool seen;                   /* a sequence number was seen */
+    uint32_t next_sequence;      /* expected */
+    uint32_t last_sequence;      /* IPFIX: the last one, for exporters that count inclusively */
+    uint8_t counting;            /* IPFIX: 0 not known yet, 1 as RFC 7011, 2 inclusive */
+    int64_t system_init_ms;      /* IPFIX: systemInitTimeMilliseconds, 0 unknown */
+    struct template *templates;  /* v9 */
+    size_t template_count;       /* v9 */
+    struct ipfix_session *ipfix; /* IPFIX: libfixbuf's session, made at the first message */
 };
 
 struct netflow_collector {
     struct domain *domains;
     size_t domain_count;
+    struct ipfix_model *ipfix_model;
+    size_t ipfix_sessions;
     struct netflow_stats stats;
 };
 
 struct netflow_collector *netflow_collector_new(void)
 {
-    return xcalloc(1, sizeof(struct netflow_collector));
+    struct netflow_collector *c = xcalloc(1, sizeof(struct netflow_collector));
+    c->ipfix_model = ipfix_model_new();
+    return c;
 }
 
 void netflow_collector_free(struct netflow_collector *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->domain_count; i++)
+    for (size_t i = 0; i < c->domain_count; i++) {
         free(c->domains[i].templates);
+        ipfix_session_free(c->domains[i].ipfix);
+    }
     free(c->domains);
+    ipfix_model_free(c->ipfix_model);
     free(c);
 }
 
@@ -218,20 +222,11 @@ static void keep_template(struct netflow_collector *c, struct domain *d, const s
     c->stats.templates++;
 }
 
-static void withdraw_template(struct domain *d, uint16_t id)
-{
-    struct template *t = find_template(d, id);
-    if (t) {
-        *t = d->templates[d->template_count - 1];
-        d->template_count--;
-    }
-}
-
 /*
- * One template record (v9 FlowSet 0/1, IPFIX Set 2/3). Returns false when
- * the set cannot be read on.
+ * One template record (v9 FlowSet 0 or 1). Returns false when the set
+ * cannot be read on.
  */
-static bool read_template(struct netflow_collector *c, struct domain *d, struct rd *set, bool ipfix,
+static bool read_template(struct netflow_collector *c, struct domain *d, struct rd *set,
                           bool options)
 {
     struct template t;
@@ -239,21 +234,15 @@ static bool read_template(struct netflow_collector *c, struct domain *d, struct 
     t.options = options;
     t.id = (uint16_t)rd_n(set, 2);
     uint32_t count;
-    if (!ipfix && options) {
-        /* RFC 3954 5.1: scope and option lengths in bytes, 4 per field. */
+    if (options) {
+        /* RFC 3954 6.1: scope and option lengths in bytes, 4 per field. */
         uint32_t scope_len = (uint32_t)rd_n(set, 2), option_len = (uint32_t)rd_n(set, 2);
         count = scope_len / 4 + option_len / 4;
     } else {
         count = (uint32_t)rd_n(set, 2);
-        if (options && count)
-            rd_skip(set, 2); /* scope field count: scopes are fields like the others */
     }
     if (set->bad)
         return false;
-    if (ipfix && count == 0) { /* RFC 7011 8.1: a withdrawal */
-        withdraw_template(d, t.id);
-        return true;
-    }
     if (t.id < 256 || count > NETFLOW_TEMPLATE_FIELDS_MAX) {
         c->stats.templates_bad++;
         return false;
@@ -261,13 +250,6 @@ static bool read_template(struct netflow_collector *c, struct domain *d, struct 
     for (uint32_t i = 0; i < count; i++) {
         uint16_t id = (uint16_t)rd_n(set, 2);
         uint16_t len = (uint16_t)rd_n(set, 2);
-        if (ipfix && (id & 0x8000)) {
-            /* Enterprise-specific: only RFC 5103's reverse counts are used. */
-            uint32_t pen = (uint32_t)rd_n(set, 4);
-            id = pen == REVERSE_PEN ? (uint16_t)(REVERSE_IE | (id & 0x7fff)) : 0;
-        }
-        if (!ipfix && len == NETFLOW_VARIABLE)
-            len = 0; /* v9 has no variable length: a field that cannot be */
         t.fields[i].id = id;
         t.fields[i].len = len;
     }
@@ -282,32 +264,14 @@ static bool read_template(struct netflow_collector *c, struct domain *d, struct 
 
 /* ---- data records ------------------------------------------------------------------- */
 
-/* What the fields of one data record said. */
-struct fields {
-    bool v4_src, v4_dst, v6_src, v6_dst;
-    uint8_t src4[4], dst4[4], src6[16], dst6[16];
-    uint64_t src_port, dst_port, proto, tcp_flags, octets, packets;
-    uint64_t reverse_octets, reverse_packets, reverse_tcp_flags; /* RFC 5103 biflows */
-    bool has_reverse, has_reverse_flags;
-    bool has_flags, has_icmp, has_icmp_type;
-    uint64_t icmp_type_code, icmp_type, icmp_code;
-    int64_t start_ns, end_ns; /* absolute */
-    bool has_start, has_end;
-    uint64_t start_uptime, end_uptime; /* relative to the exporter's uptime (ms) */
-    bool has_start_uptime, has_end_uptime;
-    uint64_t sampling;
-    uint64_t system_init_ms;
-    bool has_system_init;
-};
-
 /* NTP time (RFC 5905 era 0) in nanoseconds since 1970. */
-static int64_t ntp_ns(uint64_t ntp)
+int64_t netflow_ntp_ns(uint64_t ntp)
 {
     int64_t secs = (int64_t)(ntp >> 32) - INT64_C(2208988800);
     return secs * 1000000000 + (int64_t)(((ntp & 0xffffffffu) * 1000000000) >> 32);
 }
 
-static void field_value(struct fields *f, uint16_t id, struct rd *v, size_t len)
+static void field_value(struct export_fields *f, uint16_t id, struct rd *v, size_t len)
 {
     /* Addresses as bytes; every other field we use is an unsigned number of up to 8 bytes. */
     if ((id == 8 || id == 12) && len == 4) {
@@ -332,20 +296,6 @@ static void field_value(struct fields *f, uint16_t id, struct rd *v, size_t len)
     case 2:  /* packetDeltaCount */
     case 86: /* packetTotalCount */
         f->packets = n;
-        break;
-    case REVERSE_IE | 1: /* reverseOctetDeltaCount */
-    case REVERSE_IE | 85:
-        f->reverse_octets = n;
-        f->has_reverse = true;
-        break;
-    case REVERSE_IE | 2: /* reversePacketDeltaCount */
-    case REVERSE_IE | 86:
-        f->reverse_packets = n;
-        f->has_reverse = true;
-        break;
-    case REVERSE_IE | 6: /* reverseTcpControlBits */
-        f->reverse_tcp_flags = n;
-        f->has_reverse_flags = true;
         break;
     case 4:
         f->proto = n;
@@ -389,7 +339,7 @@ static void field_value(struct fields *f, uint16_t id, struct rd *v, size_t len)
         break;
     case 152: /* flowStartMilliseconds */
     case 153:
-        if (n <= (uint64_t)TIME_MAX_MS) {
+        if (n <= (uint64_t)NETFLOW_TIME_MAX_MS) {
             *(id == 152 ? &f->start_ns : &f->end_ns) = (int64_t)n * 1000000;
             *(id == 152 ? &f->has_start : &f->has_end) = true;
         }
@@ -400,7 +350,7 @@ static void field_value(struct fields *f, uint16_t id, struct rd *v, size_t len)
     case 157:
         if (len == 8 && (n >> 32) >= UINT64_C(2208988800)) {
             bool start = id == 154 || id == 156;
-            *(start ? &f->start_ns : &f->end_ns) = ntp_ns(n);
+            *(start ? &f->start_ns : &f->end_ns) = netflow_ntp_ns(n);
             *(start ? &f->has_start : &f->has_end) = true;
         }
         break;
@@ -420,16 +370,11 @@ static void field_value(struct fields *f, uint16_t id, struct rd *v, size_t len)
 }
 
 /* Reads one data record of template t; false when the set ends inside it. */
-static bool read_fields(const struct template *t, struct rd *set, bool ipfix, struct fields *f)
+static bool read_fields(const struct template *t, struct rd *set, struct export_fields *f)
 {
     memset(f, 0, sizeof(*f));
     for (uint16_t i = 0; i < t->count; i++) {
         size_t len = t->fields[i].len;
-        if (ipfix && len == NETFLOW_VARIABLE) { /* RFC 7011 7: 1 byte, or 255 and 2 bytes */
-            len = (size_t)rd_n(set, 1);
-            if (len == 255)
-                len = (size_t)rd_n(set, 2);
-        }
         struct rd value = rd_sub(set, len);
         if (set->bad)
             return false;
@@ -437,13 +382,6 @@ static bool read_fields(const struct template *t, struct rd *set, bool ipfix, st
     }
     return true;
 }
-
-/* Context of the datagram a record is in: its times, for relative ones. */
-struct export_time {
-    int64_t export_ms; /* the header's time */
-    int64_t uptime_ms; /* v9: the exporter's uptime at export; -1 unknown */
-    int64_t init_ms;   /* IPFIX: the exporter's start, 0 unknown */
-};
 
 static int64_t uptime_to_ms(const struct export_time *when, uint64_t uptime)
 {
@@ -455,7 +393,7 @@ static int64_t uptime_to_ms(const struct export_time *when, uint64_t uptime)
 }
 
 /* Makes a record from the fields; false when it is no flow we can count. */
-static bool make_flow(const struct fields *f, const struct export_time *when,
+static bool make_flow(const struct export_fields *f, const struct export_time *when,
                       struct netflow_record *out)
 {
     struct flow_record *r = &out->flow;
@@ -498,9 +436,9 @@ static bool make_flow(const struct fields *f, const struct export_time *when,
                   : f->has_end_uptime ? uptime_to_ms(when, f->end_uptime) * 1000000
                                       : start;
     /* 1970..2200, as for logs; an end before the start is the start. */
-    if (start < 0 || start > TIME_MAX_MS * 1000000)
+    if (start < 0 || start > NETFLOW_TIME_MAX_MS * 1000000)
         return false;
-    if (end < start || end > TIME_MAX_MS * 1000000)
+    if (end < start || end > NETFLOW_TIME_MAX_MS * 1000000)
         end = start;
     r->start_ns = start;
     r->end_ns = end;
@@ -514,7 +452,7 @@ static bool make_flow(const struct fields *f, const struct export_time *when,
  * not all put the initiator first (softflowd orders by address), so the two
  * halves are paired and judged like any two directions (netflow_pair()).
  */
-static void emit_reverse(const struct fields *f, const struct netflow_record *forward,
+static void emit_reverse(const struct export_fields *f, const struct netflow_record *forward,
                          netflow_emit emit, void *ctx)
 {
     struct netflow_record rev = *forward;
@@ -534,56 +472,58 @@ static void emit_reverse(const struct fields *f, const struct netflow_record *fo
 }
 
 /* Counts the sampling an exporter announces (largest seen), never applying it. */
-static void note_sampling(struct netflow_collector *c, uint64_t interval)
+static void note_sampling(struct netflow_stats *stats, uint64_t interval)
 {
-    if (interval > 1 && interval > c->stats.sampling_interval)
-        c->stats.sampling_interval = interval > UINT32_MAX ? UINT32_MAX : (uint32_t)interval;
+    if (interval > 1 && interval > stats->sampling_interval)
+        stats->sampling_interval = interval > UINT32_MAX ? UINT32_MAX : (uint32_t)interval;
 }
 
-/* The records of one data set; returns the data records read. */
-static uint32_t read_data(struct netflow_collector *c, struct domain *d, const struct template *t,
-                          struct rd *set, bool ipfix, const struct export_time *when,
-                          netflow_emit emit, void *ctx)
+void netflow_take_fields(struct netflow_stats *stats, int64_t *system_init_ms, bool options,
+                         const struct export_fields *f, const struct export_time *when,
+                         netflow_emit emit, void *ctx)
 {
-    uint32_t n = 0;
+    note_sampling(stats, f->sampling);
+    if (options) {
+        if (f->has_system_init && f->system_init_ms <= (uint64_t)NETFLOW_TIME_MAX_MS)
+            *system_init_ms = (int64_t)f->system_init_ms;
+        return;
+    }
+    struct netflow_record rec;
+    if (!make_flow(f, when, &rec)) {
+        stats->records_bad++;
+        return;
+    }
+    /* A biflow half without packets is no traffic (softflowd sends such halves). */
+    if (!f->has_reverse || f->packets) {
+        stats->records++;
+        emit(ctx, &rec);
+    }
+    if (f->has_reverse && f->reverse_packets) {
+        stats->records++;
+        emit_reverse(f, &rec, emit, ctx);
+    }
+}
+
+/* The records of one v9 data FlowSet. */
+static void read_data(struct netflow_collector *c, struct domain *d, const struct template *t,
+                      struct rd *set, const struct export_time *when, netflow_emit emit, void *ctx)
+{
     size_t min = 0;
     for (uint16_t i = 0; i < t->count; i++)
-        min += t->fields[i].len == NETFLOW_VARIABLE ? 1 : t->fields[i].len;
+        min += t->fields[i].len;
     if (min == 0) {
         c->stats.templates_bad++;
-        return 0;
+        return;
     }
-    /* What is left shorter than a record is padding (RFC 3954 5.3, RFC 7011 3.3.1). */
+    /* What is left shorter than a record is padding (RFC 3954 5.3). */
     while (set->left >= min) {
-        struct fields f;
-        if (!read_fields(t, set, ipfix, &f)) {
+        struct export_fields f;
+        if (!read_fields(t, set, &f)) {
             c->stats.malformed++;
             break;
         }
-        n++;
-        if (t->options) {
-            note_sampling(c, f.sampling);
-            if (f.has_system_init && f.system_init_ms <= (uint64_t)TIME_MAX_MS)
-                d->system_init_ms = (int64_t)f.system_init_ms;
-            continue;
-        }
-        note_sampling(c, f.sampling);
-        struct netflow_record rec;
-        if (!make_flow(&f, when, &rec)) {
-            c->stats.records_bad++;
-            continue;
-        }
-        /* A biflow half without packets is no traffic (softflowd sends such halves). */
-        if (!f.has_reverse || f.packets) {
-            c->stats.records++;
-            emit(ctx, &rec);
-        }
-        if (f.has_reverse && f.reverse_packets) {
-            c->stats.records++;
-            emit_reverse(&f, &rec, emit, ctx);
-        }
+        netflow_take_fields(&c->stats, &d->system_init_ms, t->options, &f, when, emit, ctx);
     }
-    return n;
 }
 
 /* ---- the three formats -------------------------------------------------------------- */
@@ -608,10 +548,10 @@ static void decode_v5(struct netflow_collector *c, const struct ip_addr *exporte
         return;
     }
     follow_sequence(c, d, sequence, count, &c->stats.lost_records);
-    note_sampling(c, sampling & 0x3fff);
+    note_sampling(&c->stats, sampling & 0x3fff);
     struct export_time when = {(int64_t)secs * 1000 + nsecs / 1000000, uptime, 0};
     for (uint32_t i = 0; i < count; i++) {
-        struct fields f;
+        struct export_fields f;
         memset(&f, 0, sizeof(f));
         memcpy(f.src4, in->p, 4);
         memcpy(f.dst4, in->p + 4, 4);
@@ -640,40 +580,25 @@ static void decode_v5(struct netflow_collector *c, const struct ip_addr *exporte
     }
 }
 
-/* NetFlow v9 (RFC 3954) and IPFIX (RFC 7011): a header, then sets. */
-static void decode_sets(struct netflow_collector *c, const struct ip_addr *exporter, struct rd *in,
-                        bool ipfix, netflow_emit emit, void *ctx)
+/* NetFlow v9 (RFC 3954): a 20-byte header, then FlowSets. */
+static void decode_v9(struct netflow_collector *c, const struct ip_addr *exporter, struct rd *in,
+                      netflow_emit emit, void *ctx)
 {
     struct export_time when = {0, -1, 0};
-    uint32_t sequence, domain_id;
-    if (ipfix) {
-        uint32_t length = (uint32_t)rd_n(in, 2);
-        when.export_ms = (int64_t)rd_n(in, 4) * 1000;
-        sequence = (uint32_t)rd_n(in, 4);
-        domain_id = (uint32_t)rd_n(in, 4);
-        /* RFC 7011 3.1: the length covers the message, header included. */
-        if (in->bad || length != in->left + 16) {
-            c->stats.malformed++;
-            return;
-        }
-    } else {
-        rd_skip(in, 2); /* count: records, templates included; sets are read by length */
-        when.uptime_ms = (int64_t)rd_n(in, 4);
-        when.export_ms = (int64_t)rd_n(in, 4) * 1000;
-        sequence = (uint32_t)rd_n(in, 4);
-        domain_id = (uint32_t)rd_n(in, 4);
-        if (in->bad) {
-            c->stats.malformed++;
-            return;
-        }
+    rd_skip(in, 2); /* count: records, templates included; FlowSets are read by length */
+    when.uptime_ms = (int64_t)rd_n(in, 4);
+    when.export_ms = (int64_t)rd_n(in, 4) * 1000;
+    uint32_t sequence = (uint32_t)rd_n(in, 4);
+    uint32_t source_id = (uint32_t)rd_n(in, 4);
+    if (in->bad) {
+        c->stats.malformed++;
+        return;
     }
-    struct domain *d = find_domain(c, exporter, domain_id, ipfix ? 10 : 9);
+    struct domain *d = find_domain(c, exporter, source_id, 9);
     if (!d) {
         c->stats.exporters_refused++;
         return;
     }
-    when.init_ms = d->system_init_ms;
-    uint32_t data_records = 0;
     while (in->left) {
         uint16_t set_id = (uint16_t)rd_n(in, 2);
         uint16_t set_len = (uint16_t)rd_n(in, 2);
@@ -682,11 +607,9 @@ static void decode_sets(struct netflow_collector *c, const struct ip_addr *expor
             break;
         }
         struct rd set = rd_sub(in, set_len - 4u);
-        bool template_set = ipfix ? set_id == 2 : set_id == 0;
-        bool options_set = ipfix ? set_id == 3 : set_id == 1;
-        if (template_set || options_set) {
+        if (set_id == 0 || set_id == 1) {
             /* Padding after the last template: fewer bytes than a header. */
-            while (set.left >= 4 && read_template(c, d, &set, ipfix, options_set))
+            while (set.left >= 4 && read_template(c, d, &set, set_id == 1))
                 ;
         } else if (set_id >= 256) {
             const struct template *t = find_template(d, set_id);
@@ -694,15 +617,48 @@ static void decode_sets(struct netflow_collector *c, const struct ip_addr *expor
                 c->stats.unknown_template++;
                 continue;
             }
-            data_records += read_data(c, d, t, &set, ipfix, &when, emit, ctx);
-            when.init_ms = d->system_init_ms;
+            read_data(c, d, t, &set, &when, emit, ctx);
         }
     }
-    /* IPFIX counts data records, v9 export packets (RFC 7011 3.1, RFC 3954 5.1). */
-    if (ipfix)
-        ipfix_sequence(c, d, sequence, data_records);
-    else
-        follow_sequence(c, d, sequence, 1, &c->stats.lost_packets);
+    /* v9 sequence numbers count export packets (RFC 3954 5.1). */
+    follow_sequence(c, d, sequence, 1, &c->stats.lost_packets);
+}
+
+/*
+ * IPFIX (RFC 7011): the 16-byte message header is read here, for the domain
+ * and the sequence number; libfixbuf decodes the sets (ipfix.c).
+ */
+static void decode_ipfix(struct netflow_collector *c, const struct ip_addr *exporter, struct rd *in,
+                         netflow_emit emit, void *ctx)
+{
+    struct ipfix_header header;
+    uint32_t length = (uint32_t)rd_n(in, 2);
+    header.export_time = (uint32_t)rd_n(in, 4);
+    header.sequence = (uint32_t)rd_n(in, 4);
+    header.domain = (uint32_t)rd_n(in, 4);
+    /* RFC 7011 3.1: the length covers the message, header included. */
+    if (in->bad || length != in->left + 16) {
+        c->stats.malformed++;
+        return;
+    }
+    struct domain *d = find_domain(c, exporter, header.domain, 10);
+    if (!d) {
+        c->stats.exporters_refused++;
+        return;
+    }
+    if (!d->ipfix) {
+        /* libfixbuf's buffers make a session cost far more than a domain of ours. */
+        if (c->ipfix_sessions == NETFLOW_IPFIX_SESSIONS_MAX) {
+            c->stats.exporters_refused++;
+            return;
+        }
+        d->ipfix = ipfix_session_new(c->ipfix_model);
+        c->ipfix_sessions++;
+    }
+    uint32_t data_records = ipfix_decode_sets(d->ipfix, &header, in->p, in->left, &c->stats,
+                                              &d->system_init_ms, emit, ctx);
+    /* IPFIX sequence numbers count data records (RFC 7011 3.1). */
+    ipfix_sequence(c, d, header.sequence, data_records);
 }
 
 void netflow_decode(struct netflow_collector *c, const struct ip_addr *exporter,
@@ -720,10 +676,10 @@ void netflow_decode(struct netflow_collector *c, const struct ip_addr *exporter,
         decode_v5(c, exporter, &in, emit, ctx);
         break;
     case 9:
-        decode_sets(c, exporter, &in, false, emit, ctx);
+        decode_v9(c, exporter, &in, emit, ctx);
         break;
     case 10:
-        decode_sets(c, exporter, &in, true, emit, ctx);
+        decode_ipfix(c, exporter, &in, emit, ctx);
         break;
     default:
         c->stats.unsupported++;

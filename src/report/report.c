@@ -10,7 +10,6 @@
  * counted as the address-ordered remotes pass, so a flood of ten million
  * sources sorts nothing but its addresses (by radix).
  */
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,8 +150,8 @@ static void item_add(struct items *items, unsigned list, enum initiator initiato
         probe.proto = proto;
         probe.service = service;
     }
-    if (items_seed == 0 && sodium_init() >= 0)
-        items_seed = randombytes_random() | (uint64_t)randombytes_random() << 32 | 1;
+    if (items_seed == 0)
+        items_seed = hash_random_seed();
     if ((items->count + 1) * 2 > items->mask)
         items_reindex(items);
     uint64_t key = item_key(&probe);

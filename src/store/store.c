@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "../evidence/evidence.h"
 
@@ -559,8 +560,7 @@ int store_identify(const char *path, struct file_identity *id, char *err, size_t
     id->size = (int64_t)st.st_size;
     id->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 
-    if (sodium_init() < 0)
-        abort();
+    crypto_library_init();
     crypto_generichash_state state;
     unsigned char digest[STORE_FINGERPRINT_LEN / 2];
     unsigned char *buf = xmalloc(FINGERPRINT_SAMPLE);

@@ -6,8 +6,9 @@
 # counts beyond the IP length (the Ethernet padding of short frames, which
 # tshark measures), asserted exactly. Then: SIGTERM
 # commits and exits 143; --collect-from drops other senders; damaged
-# datagrams, unknown templates, a template flood and a sequence gap are
-# counted, never a crash.
+# datagrams, unknown templates, a template flood, an IPFIX withdrawal, a bad
+# template id, a set longer than its message and a sequence gap are counted,
+# never a crash, and sampling from an IPFIX options record is recorded.
 . "$(dirname "$0")/../lib.sh"
 w="$TEST_WORK/collect"
 rm -rf "$w"

@@ -97,15 +97,38 @@ def main():
             "198.51.100.7", "192.0.2.9", 8, 53, 17, 1, 60)]),
         # v5 with a record of fewer bytes than an IP header: skipped.
         "13-v5-bad-record": v5(11, [("198.51.100.8", "192.0.2.9", 1, 2, 6, 2, 1, 5)]),
+        # IPFIX, domain 3: a template and a record, then its withdrawal (RFC 7011 8.1)
+        # and a record for it: an unknown template.
+        "14-ipfix-template-and-data": ipfix(0, 3, [
+            ipfix_set(2, ipfix_template(301, IPFIX_FIELDS)),
+            ipfix_set(301, ipfix_record("198.51.100.10", "192.0.2.9", 1, 445, 6, 2, 1, 40, ms))]),
+        "15-ipfix-withdrawn": ipfix(1, 3, [
+            ipfix_set(2, struct.pack(">HH", 301, 0)),
+            ipfix_set(301, ipfix_record("198.51.100.10", "192.0.2.9", 1, 139, 6, 2, 1, 40, ms))]),
+        # Domain 4: a good template, then one with a set's id (bad; the set ends there),
+        # then a record of the good one.
+        "16-ipfix-bad-template-id": ipfix(1, 4, [
+            ipfix_set(2, ipfix_template(302, IPFIX_FIELDS) + ipfix_template(11, [(8, 4)])),
+            ipfix_set(302, ipfix_record("198.51.100.11", "192.0.2.9", 1, 1433, 6, 2, 1, 40, ms))]),
+        # A set longer than its message: the rest of the message is skipped.
+        "17-ipfix-set-too-long": ipfix(2, 4, [struct.pack(">HH", 302, 200) + bytes(20)]),
+        # After the flood of 09: a record for a refused template (unknown) and one for
+        # a kept one, whose template has no destination (a bad record).
+        "18-ipfix-after-flood": ipfix(0, 2, [ipfix_set(325, ip("198.51.100.12")),
+                                             ipfix_set(256, ip("198.51.100.12"))]),
+        # An options template (scope: observationDomainId) announcing sampling 1 in 1000.
+        "19-ipfix-options-sampling": ipfix(2, 4, [
+            ipfix_set(3, struct.pack(">HHHHHHH", 303, 2, 1, 149, 4, 34, 4)),
+            ipfix_set(303, struct.pack(">II", 4, 1000))]),
     }
     for name, data in d.items():
         with open(os.path.join(out, name), "wb") as f:
             f.write(data)
     with open(out + ".expect", "w") as f:
-        f.write('{"datagrams":13,"lost_packets":2,"lost_records":11,"skipped":11,'
-                '"sampling_interval":100}\n')
+        f.write('{"datagrams":19,"lost_packets":2,"lost_records":11,"skipped":16,'
+                '"sampling_interval":1000}\n')
     with open(out + ".flows", "w") as f:
-        f.write("[7,7]\n")
+        f.write("[9,9]\n")
 
 
 if __name__ == "__main__":
