@@ -10,10 +10,10 @@ _honeyscope_options()
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --last --format
               -o --output -q --quiet --metric --top --compare --new-only --mask --mask-keep-evidence
               --anonymize --burst-window --burst-k --burst-min --db --threads --max-flows --memory
-              --tmp-dir --snapshot-rule --snapshot-max-age --by --help" ;;
+              --tmp-dir --snapshot-rule --snapshot-max-age --by --skip-overlapping --help" ;;
     ingest)
         echo "--db --sensor --threads --max-flows --memory --tmp-dir --watch --collect --collect-from
-              --live --filter --commit-every -q --quiet --help" ;;
+              --live --filter --commit-every --skip-overlapping -q --quiet --help" ;;
     anonymize)
         echo "--key --keep --strip-payload --keep-unparsed --addresses -q --quiet --help" ;;
     lookup)
@@ -28,7 +28,7 @@ _honeyscope_options()
         echo "--sensor --group --pfx2as --mmdb --asnames --from --to --bin --tz --metric
               --top --compare --mask --mask-keep-evidence --burst-window --burst-k
               --burst-min --format -o --output -q --quiet --threads --max-flows
-              --snapshot-rule --help" ;;
+              --snapshot-rule --snapshot-max-age --by --skip-overlapping --help" ;;
     mpi-ingest)
         echo "--db --sensor --threads --max-flows -q --quiet --help" ;;
     esac

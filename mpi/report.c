@@ -16,6 +16,7 @@
 
 #include "../src/cli/inputs.h"
 #include "../src/cli/naming.h"
+#include "../src/cli/report_view.h"
 #include "../src/common/xalloc.h"
 #include "../src/report/report.h"
 #include "dist.h"
@@ -41,10 +42,12 @@ static const char report_usage[] =
     "                         in --tz; a period cut mid-week or mid-month starts\n"
     "                         or ends with a shorter bin\n"
     "  --tz +HH:MM            zone for days and times (default UTC)\n"
+    REPORT_VIEW_MAX_AGE_USAGE
     "\n"
     "Output:\n"
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
     "  --top N|all            sources listed per group (default 20; 0 or all: every one)\n"
+    REPORT_VIEW_BY_USAGE
     "  --compare FROM..TO     put a second period beside the first\n"
     "  --mask                 publish without absolute numbers or sensor addresses\n"
     "  --mask-keep-evidence   with --mask: show what the sensor sent, addresses hidden\n"
@@ -57,6 +60,7 @@ static const char report_usage[] =
     "  --threads N            files read at once per rank (default: the node's cores\n"
     "                         shared among the node's ranks)\n"
     "  --max-flows N          flows held at once per file (default 1000000)\n"
+    "  --skip-overlapping     read no capture that holds packets of an earlier one\n"
     "\n"
     "Exit status: 0 success, 1 some input could not be read (the report covers\n"
     "what was read), the sensor could not be detected (the report says why) or a\n"
@@ -72,6 +76,7 @@ struct report_args {
     bool quiet;
     struct flow_config flow;
     unsigned threads;
+    bool skip_overlapping;
 };
 
 enum {
@@ -91,11 +96,13 @@ enum {
     OPT_BURST_WINDOW,
     OPT_BURST_K,
     OPT_BURST_MIN,
+    OPT_SKIP_OVERLAPPING,
 };
 
 static const struct option long_options[] = {
     {"sensor", required_argument, NULL, OPT_SENSOR},
     NAMING_LONG_OPTIONS,
+    REPORT_VIEW_LONG_OPTIONS,
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
     {"bin", required_argument, NULL, OPT_BIN},
@@ -111,6 +118,7 @@ static const struct option long_options[] = {
     {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
     {"burst-k", required_argument, NULL, OPT_BURST_K},
     {"burst-min", required_argument, NULL, OPT_BURST_MIN},
+    {"skip-overlapping", no_argument, NULL, OPT_SKIP_OVERLAPPING},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -235,6 +243,9 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
             return usage_error("report", "--burst-min takes a positive number");
         o->burst_min = n;
         return -1;
+    case OPT_SKIP_OVERLAPPING:
+        args->skip_overlapping = true;
+        return -1;
     case 'o':
         args->output = arg;
         return -1;
@@ -256,7 +267,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "o:qh", long_options, NULL)) != -1) {
         int status;
-        if (naming_option(&args->naming, "report", c, optarg, &status)) {
+        if (naming_option(&args->naming, "report", c, optarg, &status) ||
+            report_view_option(&args->options, "report", c, optarg, &status)) {
             if (status >= 0)
                 return status;
             continue;
@@ -285,7 +297,10 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         return usage_error("report", "--to is before --from");
     if (compare && parse_compare(o, compare) < 0)
         return usage_error("report", "--compare takes FROM..TO with FROM <= TO, not '%s'", compare);
-    return naming_finish(&args->naming, "report", true);
+    int status = naming_finish(&args->naming, "report", true);
+    if (status >= 0)
+        return status;
+    return report_view_check(&args->options, &args->naming, "report");
 }
 
 struct merge {
@@ -339,6 +354,7 @@ static int write_report(const struct report_args *args, const struct report *rep
 
 /* Rank 0 after the pass: the report from the merged cube. */
 static int build_and_write(struct report_args *args, struct merge *m, size_t nfiles,
+                           const struct report_overlap *overlaps, size_t overlap_count,
                            const char *detection)
 {
     char err[1024];
@@ -357,9 +373,15 @@ static int build_and_write(struct report_args *args, struct merge *m, size_t nfi
         .cube = m->cube,
         .origins = &args->naming.origins,
         .asnames_source = args->naming.asnames_path,
+        .overlaps = overlaps,
+        .overlap_count = overlap_count,
     };
     struct report *report = report_build(&input, &args->options, err, sizeof(err));
     int status = EXIT_FAILED;
+    size_t warning_count = 0;
+    const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
+    for (size_t i = 0; i < warning_count; i++)
+        fprintf(stderr, "%s: warning: %s\n", program_name, warnings[i]);
     if (!report)
         error("%s", err);
     else if (write_report(args, report) == 0)
@@ -377,7 +399,8 @@ int dist_report(int argc, char **argv, int rank, int ranks)
     const char *detection = NULL;
     bool undetected = false;
     char **paths = NULL;
-    size_t npaths = 0, nfiles = 0;
+    size_t npaths = 0, nfiles = 0, overlap_count = 0;
+    struct report_overlap *overlaps = NULL;
 
     memset(&args, 0, sizeof(args));
     memset(&m, 0, sizeof(m));
@@ -392,8 +415,9 @@ int dist_report(int argc, char **argv, int rank, int ranks)
         plan.status = parse_args(&args, argc, argv);
         if (plan.status < 0) {
             int nread = 0;
-            paths = capture_list_distinct(argv + optind, (size_t)(argc - optind), &nread, &m.files,
-                                          &nfiles);
+            paths =
+                capture_list_distinct(argv + optind, (size_t)(argc - optind), args.skip_overlapping,
+                                      &nread, &m.files, &nfiles, &overlaps, &overlap_count);
             npaths = (size_t)nread;
         }
         if (plan.status < 0 && args.sensors.count == 0) {
@@ -441,15 +465,17 @@ int dist_report(int argc, char **argv, int rank, int ranks)
         error("no report: a rank failed");
         status = EXIT_FAILED;
     } else {
-        status = build_and_write(&args, &m, nfiles, detection);
+        status = build_and_write(&args, &m, nfiles, overlaps, overlap_count, detection);
     }
 out:
     for (size_t i = 0; m.files && i < nfiles; i++) {
         free((char *)m.files[i].error);
         free((char *)m.files[i].path);
         free((char *)m.files[i].same_as);
+        free((char *)m.files[i].overlaps_with);
     }
     free(m.files);
+    report_overlaps_free(overlaps, overlap_count);
     free(paths);
     cube_free(m.cube);
     dist_plan_release(&plan);

@@ -11,6 +11,7 @@
 #ifndef HONEYSCOPE_CAPTURE_H
 #define HONEYSCOPE_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -93,5 +94,68 @@ int capture_writer_put(struct capture_writer *writer, const struct capture_packe
  * writer. Returns 0, or -1 with a message in err when any write failed.
  */
 int capture_writer_close(struct capture_writer *writer, char *err, size_t errlen);
+
+/* ---- packet samples: do two captures hold the same packets? (sample.c) ------- */
+
+/*
+ * A bounded, content-defined sample of a capture's packets, to tell files
+ * that hold some of the same packets (a capture and its own splits, a
+ * rotation written twice) from files that only share a time span (two
+ * sensors, two interfaces). Each packet's fingerprint is SipHash-2-4, under
+ * a key fixed in the code so that samples compare across runs and stores,
+ * of its capture time in microseconds, its length on the wire and its first
+ * CAPTURE_SAMPLE_BYTES bytes. A packet is in the sample when the low level
+ * bits of its fingerprint are 0; level starts at 0 (every packet) and rises
+ * by one whenever the sample would pass CAPTURE_SAMPLE_MAX, so the sample is
+ * the same rule applied to every file, whatever its size, and never holds
+ * more than CAPTURE_SAMPLE_MAX fingerprints.
+ */
+#define CAPTURE_SAMPLE_MAX 1024
+#define CAPTURE_SAMPLE_BYTES 128
+
+struct capture_sample {
+    int64_t first_ns, last_ns; /* span of the packets read; first > last when none */
+    uint64_t packets;          /* packets read */
+    unsigned level;            /* fingerprints kept have their low level bits 0 */
+    size_t count;
+    uint64_t fingerprints[CAPTURE_SAMPLE_MAX]; /* ascending, each once, after _finish() */
+};
+
+void capture_sample_init(struct capture_sample *sample);
+void capture_sample_add(struct capture_sample *sample, const struct capture_packet *packet);
+/* Sorts the fingerprints and keeps each once: call before comparing or storing. */
+void capture_sample_finish(struct capture_sample *sample);
+/*
+ * Samples the capture at path into sample (initialised here). Returns 0, or
+ * -1 with err when the file is no capture libpcap can open (a flow log); a
+ * capture damaged part-way is sampled up to the damage.
+ */
+int capture_sample_file(const char *path, struct capture_sample *sample, char *err, size_t errlen);
+
+/* Two captures' overlap: when their spans meet and they share packets. */
+struct capture_overlap {
+    int64_t first_ns, last_ns; /* where the two spans meet */
+    uint64_t shared;           /* fingerprints of later found in earlier, at the common level */
+    uint64_t sampled;          /* later's fingerprints at the common level */
+    double share;              /* shared over sampled, in percent */
+};
+
+/*
+ * Whether later holds packets of earlier: their spans meet and some of
+ * later's sampled packets are in earlier's sample, compared at the higher of
+ * the two levels (both samples then follow the same rule). Fills overlap.
+ */
+bool capture_sample_overlap(const struct capture_sample *earlier,
+                            const struct capture_sample *later, struct capture_overlap *overlap);
+/*
+ * Restores a sample from stored fingerprints (little-endian, 8 bytes each,
+ * len bytes) and its level and span. Returns 0, or -1 when the bytes are not
+ * such a sample: a length not a multiple of 8 or past the bound, fingerprints
+ * not ascending or not of the level.
+ */
+int capture_sample_decode(struct capture_sample *sample, const void *bytes, size_t len,
+                          unsigned level, int64_t first_ns, int64_t last_ns);
+/* Writes the fingerprints as capture_sample_decode() reads them (8 * count bytes). */
+void capture_sample_encode(const struct capture_sample *sample, unsigned char *out);
 
 #endif

@@ -28,6 +28,7 @@
 #include "../store/store.h"
 #include "cli.h"
 #include "collect.h"
+#include "inputs.h"
 #include "live.h"
 #include "sensors.h"
 #include "suggest.h"
@@ -77,6 +78,10 @@ static const char ingest_usage[] =
     "                         SECONDS (default 60), and at SIGINT or SIGTERM;\n"
     "                         --live commits sooner when 200,000 rows wait, and\n"
     "                         open flows carry over\n"
+    "  --skip-overlapping     store no capture that holds packets of one stored\n"
+    "                         before or of an earlier one of the run (a capture\n"
+    "                         and its own splits); without it both are stored and\n"
+    "                         the overlap is named on stderr and in reports\n"
     "  -q, --quiet            no progress or per-file notes on stderr\n"
     "\n"
     "Exit status: 0 success, 1 some files could not be read or stored (the rest\n"
@@ -170,7 +175,85 @@ struct ingest_setup {
     uint64_t memory;
     const char *tmp_dir;
     bool quiet;
+    bool skip_overlapping; /* --skip-overlapping */
 };
+
+/* "2009-02-01T00:00:50Z": an overlap's ends, as ingest names them. */
+static void utc_time(int64_t ns, char *buf, size_t len)
+{
+    time_t t = (time_t)(ns / 1000000000 - (ns % 1000000000 < 0));
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void say_overlap(const char *later, const char *earlier, const struct capture_overlap *o,
+                        bool skipped)
+{
+    char a[32], b[32];
+    utc_time(o->first_ns, a, sizeof(a));
+    utc_time(o->last_ns, b, sizeof(b));
+    fprintf(stderr,
+            "honeyscope: warning: '%s' holds packets of '%s' (%.1f%% of its sampled packets; the "
+            "two overlap from %s to %s): %s\n",
+            later, earlier, o->share, a, b,
+            skipped ? "skipped (--skip-overlapping)"
+                    : "both stored (--skip-overlapping would store the earlier only)");
+}
+
+/*
+ * The captures of work[0..*nwork) that hold packets of one stored before or
+ * of an earlier one of the run (capture_overlaps_find()'s rule), each named
+ * on stderr; with --skip-overlapping they leave the work. Each file left is
+ * given its sample to store (samples[i], freed by the caller). Returns how
+ * many were skipped.
+ */
+static uint64_t find_overlapping(const struct ingest_setup *setup, char **work,
+                                 struct file_identity *work_ids, int64_t *work_replace,
+                                 size_t *nwork, struct capture_sample **samples)
+{
+    size_t n = *nwork;
+    bool *skipped = xcalloc(n ? n : 1, sizeof(*skipped));
+    char other[4096], err[1024];
+    uint64_t count = 0;
+    /* Whatever is stored came first. */
+    for (size_t i = 0; i < n; i++) {
+        struct capture_overlap o;
+        bool found = false;
+        if (!samples[i])
+            continue;
+        if (store_find_overlap(setup->store, samples[i], work_ids[i].path, other, sizeof(other), &o,
+                               &found, err, sizeof(err)) < 0) {
+            error("%s", err);
+            continue;
+        }
+        if (!found)
+            continue;
+        skipped[i] = setup->skip_overlapping;
+        say_overlap(work[i], other, &o, skipped[i]);
+    }
+    struct input_overlap *found;
+    size_t nfound = capture_overlaps_find(samples, n, setup->skip_overlapping, skipped, &found);
+    for (size_t f = 0; f < nfound; f++)
+        say_overlap(work[found[f].later], work[found[f].earlier], &found[f].overlap,
+                    skipped[found[f].later]);
+    free(found);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (skipped[i]) {
+            count++;
+            continue;
+        }
+        work[kept] = work[i];
+        work_ids[kept] = work_ids[i];
+        work_ids[kept].sample = samples[i];
+        work_replace[kept] = work_replace[i];
+        kept++;
+    }
+    *nwork = kept;
+    free(skipped);
+    return count;
+}
 
 /*
  * Reads paths into the store as one run (files continue each other), after
@@ -232,6 +315,11 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
         nwork++;
     }
 
+    /* Holding packets of another capture is only known from the packets: a sampling read. */
+    size_t sampled = nwork;
+    struct capture_sample **samples = capture_samples_take((const char *const *)work, nwork);
+    uint64_t overlapping = find_overlapping(setup, work, work_ids, work_replace, &nwork, samples);
+
     struct progress progress;
     struct aggregate_config config;
     struct ingest_job job = {setup->store, work_ids, work_replace, &progress, quiet, 0, 0, 0, 0, 0};
@@ -265,9 +353,11 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     if (!quiet)
         fprintf(stderr,
                 "honeyscope: stored %" PRIu64 " file%s (%" PRIu64 " packets), %" PRIu64
-                " already stored, %" PRIu64 " failed\n",
+                " already stored, %" PRIu64 " failed",
                 job.stored, job.stored == 1 ? "" : "s", job.packets, skipped,
                 job.failed + unreadable);
+    if (!quiet)
+        fprintf(stderr, overlapping ? ", %" PRIu64 " overlapping skipped\n" : "\n", overlapping);
     if (stop_signal) {
         error("interrupted: %" PRIu64 " files stored, %zu left for the next ingest", job.stored,
               nwork - (size_t)job.stored);
@@ -283,6 +373,7 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     free(work);
     free(work_ids);
     free(work_replace);
+    capture_samples_free(samples, sampled);
     return status;
 }
 
@@ -504,6 +595,7 @@ int cmd_ingest(int argc, char **argv)
         {"commit-every", required_argument, NULL, 'E'},
         {"live", required_argument, NULL, 'L'},
         {"filter", required_argument, NULL, 'B'},
+        {"skip-overlapping", no_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -517,7 +609,7 @@ int cmd_ingest(int argc, char **argv)
     const char *watch = NULL, *collect = NULL;
     struct sensor_set collect_from;
     unsigned commit_every = 0; /* not given: 60 */
-    bool quiet = false;
+    bool quiet = false, skip_overlapping = false;
     uint64_t n;
     int c, status = EXIT_FAILED;
 
@@ -596,6 +688,9 @@ int cmd_ingest(int argc, char **argv)
             break;
         case 'q':
             quiet = true;
+            break;
+        case 'O':
+            skip_overlapping = true;
             break;
         case 'L':
             live = optarg;
@@ -694,7 +789,8 @@ int cmd_ingest(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    struct ingest_setup setup = {store, &sensors, flow, threads, memory, tmp_dir, quiet};
+    struct ingest_setup setup = {store,  &sensors, flow,  threads,
+                                 memory, tmp_dir,  quiet, skip_overlapping};
     if (collect) {
         status = collect_and_ingest(&setup, collect, &collect_from, commit_every);
         goto out;

@@ -27,6 +27,7 @@
 #include "inputs.h"
 #include "naming.h"
 #include "report_history.h"
+#include "report_view.h"
 #include "stored_groups.h"
 #include "suggest.h"
 #include "walk.h"
@@ -60,10 +61,7 @@ static const char *const report_usage[] = {
     "                         (Monday to Sunday), months calendar months, both\n"
     "                         in --tz; a period cut mid-week or mid-month starts\n"
     "                         or ends with a shorter bin\n"
-    "  --tz +HH:MM            zone for days and times (default UTC)\n"
-    "  --snapshot-max-age DAYS  warn when a dated snapshot (routing table, prefix\n"
-    "                         file, mmdb) decides bins further than DAYS from its\n"
-    "                         date (default 180)\n"
+    "  --tz +HH:MM            zone for days and times (default UTC)\n" REPORT_VIEW_MAX_AGE_USAGE
     "  --last Nd              the last N complete days of the data (1d, 7d, 30d...)\n"
     "                         instead of --from/--to: the data reaches the end of\n"
     "                         the quarter hour of its latest packet\n"
@@ -75,11 +73,7 @@ static const char *const report_usage[] = {
     "  -q, --quiet            no progress on stderr\n"
     "  --metric packets|bytes|flows   what shares and rankings count (default packets)\n"
     "  --top N|all            top sources and origin ASes listed per group\n"
-    "                         (default 20; 0 or all: every one)\n"
-    "  --by label|asn|country  split each group's traffic by the label of its\n"
-    "                         prefixes (AWS region and services, Azure tag, a list's\n"
-    "                         label), by origin AS, or by the country of the AS\n"
-    "                         name (needs --asnames)\n"
+    "                         (default 20; 0 or all: every one)\n" REPORT_VIEW_BY_USAGE
     "  --compare FROM..TO     put a second period beside the first (dates as --from)\n"
     "  --compare previous     ... the same number of days just before the period\n"
     "  --new-only             with --db: only what the store never saw before the\n"
@@ -106,6 +100,9 @@ static const char *const report_usage[] = {
     "Input:\n"
     "  --db STORE             report from a store made by 'honeyscope ingest'\n"
     "                         instead of reading captures\n"
+    "  --skip-overlapping     read no capture that holds packets of an earlier one\n"
+    "                         (a capture and its own splits): it is listed as\n"
+    "                         skipped; without it both count and the report warns\n"
     "  --threads N            threads counting (default: the cores); one more reads\n"
     "\n"
     "Limits:\n"
@@ -140,6 +137,7 @@ struct report_args {
     bool compare_previous;      /* --compare previous */
     unsigned last_days;         /* --last Nd; 0 when not given */
     bool new_only;              /* --new-only */
+    bool skip_overlapping;      /* --skip-overlapping */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
     uint64_t memory;           /* --memory, bytes */
@@ -171,8 +169,7 @@ enum {
     OPT_TMP_DIR,
     OPT_LAST,
     OPT_NEW_ONLY,
-    OPT_SNAPSHOT_MAX_AGE,
-    OPT_BY,
+    OPT_SKIP_OVERLAPPING,
 };
 
 static const struct option report_options_long[] = {
@@ -199,8 +196,8 @@ static const struct option report_options_long[] = {
     {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"last", required_argument, NULL, OPT_LAST},
     {"new-only", no_argument, NULL, OPT_NEW_ONLY},
-    {"snapshot-max-age", required_argument, NULL, OPT_SNAPSHOT_MAX_AGE},
-    {"by", required_argument, NULL, OPT_BY},
+    {"skip-overlapping", no_argument, NULL, OPT_SKIP_OVERLAPPING},
+    REPORT_VIEW_LONG_OPTIONS,
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -232,6 +229,41 @@ static int settle_last_days(struct report_args *args, bool found, int64_t last_n
     return 0;
 }
 
+/* Seconds to nanoseconds, the ends of time kept as they are. */
+static int64_t ns_of(int64_t s)
+{
+    if (s <= INT64_MIN / 1000000000)
+        return INT64_MIN;
+    if (s >= INT64_MAX / 1000000000)
+        return INT64_MAX;
+    return s * 1000000000;
+}
+
+/*
+ * The store's overlapping captures whose common span meets [from_s, to_s),
+ * as the report lists them (none skipped: both are stored).
+ */
+static void store_overlaps_listed(const struct store_overlap *stored, size_t count, int64_t from_s,
+                                  int64_t to_s, struct report_overlap **overlaps,
+                                  size_t *overlap_count)
+{
+    size_t n = 0;
+    *overlaps = xcalloc(count ? count : 1, sizeof(**overlaps));
+    for (size_t i = 0; i < count; i++) {
+        const struct capture_overlap *o = &stored[i].overlap;
+        if (o->last_ns / 1000000000 < from_s || o->first_ns / 1000000000 >= to_s)
+            continue;
+        (*overlaps)[n++] = (struct report_overlap){
+            .file = xstrdup(stored[i].file),
+            .overlaps_with = xstrdup(stored[i].overlaps_with),
+            .first_ns = o->first_ns,
+            .last_ns = o->last_ns,
+            .share = o->share,
+        };
+    }
+    *overlap_count = n;
+}
+
 /* Parses the options; returns -1 to go on, or the exit status to end with. */
 static int parse_args(struct report_args *args, int argc, char **argv)
 {
@@ -246,7 +278,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             args->stored_groups[args->stored_group_count++] = optarg;
             continue;
         }
-        if (naming_option(&args->naming, "report", c, optarg, &naming_status)) {
+        if (naming_option(&args->naming, "report", c, optarg, &naming_status) ||
+            report_view_option(&args->options, "report", c, optarg, &naming_status)) {
             if (naming_status >= 0)
                 return naming_status;
             continue;
@@ -376,21 +409,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         case OPT_NEW_ONLY:
             args->new_only = true;
             break;
-        case OPT_BY:
-            if (strcmp(optarg, "label") == 0)
-                args->options.by = BY_LABEL;
-            else if (strcmp(optarg, "asn") == 0)
-                args->options.by = BY_ASN;
-            else if (strcmp(optarg, "country") == 0)
-                args->options.by = BY_COUNTRY;
-            else
-                return usage_error("report", "--by takes label, asn or country, not '%s'", optarg);
-            break;
-        case OPT_SNAPSHOT_MAX_AGE:
-            if (parse_u64(optarg, 1, 100000, &n) < 0)
-                return usage_error(
-                    "report", "--snapshot-max-age takes a number of days from 1, not '%s'", optarg);
-            args->options.snapshot_max_age = (uint32_t)n;
+        case OPT_SKIP_OVERLAPPING:
+            args->skip_overlapping = true;
             break;
         case OPT_BURST_MIN:
             if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
@@ -439,6 +459,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         return usage_error("report", "--to is before --from");
     if (args->last_days && (args->from || args->to))
         return usage_error("report", "give --last or --from/--to, not both");
+    if (args->skip_overlapping && args->db)
+        return usage_error("report", "--skip-overlapping chooses among captures read now; in a "
+                                     "store, 'honeyscope forget' the file that overlaps");
     if (args->new_only && !args->db)
         return usage_error("report", "--new-only compares with a store's history: give --db STORE");
     if (args->new_only && !args->from && !args->last_days)
@@ -717,19 +740,9 @@ int cmd_report(int argc, char **argv)
     status = naming_finish(&args.naming, "report", true);
     if (status >= 0)
         goto out;
-    if (args.options.by == BY_ASN && !origin_sources_any(&args.naming.origins)) {
-        status = usage_error("report", "--by asn needs origin ASes: give --pfx2as or --mmdb");
+    status = report_view_check(&args.options, &args.naming, "report");
+    if (status >= 0)
         goto out;
-    }
-    if (args.options.by == BY_COUNTRY && !args.naming.names) {
-        status = usage_error("report", "--by country reads the country from AS names "
-                                       "(\"name, CC\"): give --asnames and --pfx2as or --mmdb");
-        goto out;
-    }
-    if (args.options.by == BY_COUNTRY && !origin_sources_any(&args.naming.origins)) {
-        status = usage_error("report", "--by country needs origin ASes: give --pfx2as or --mmdb");
-        goto out;
-    }
     status = EXIT_FAILED;
 
     plan_memory(&args);
@@ -738,6 +751,10 @@ int cmd_report(int argc, char **argv)
     struct input_stats total;
     struct report_file *report_files = NULL;
     struct stored_file *stored = NULL;
+    struct report_overlap *overlaps = NULL;
+    size_t overlap_count = 0;
+    struct store_overlap *store_overlaps_of = NULL;
+    size_t stored_overlap_count = 0;
     size_t file_count = 0;
     const char *detection = NULL;
     struct walk_result walked = {NULL, 0, 0, 0, 0, 0};
@@ -778,7 +795,9 @@ int cmd_report(int argc, char **argv)
         }
         if (!store ||
             store_get_sensors(store, &args.sensors, why, sizeof(why), err, sizeof(err)) < 0 ||
-            store_load(store, from, to, cube, &total, &stored, &file_count, err, sizeof(err)) < 0) {
+            store_load(store, from, to, cube, &total, &stored, &file_count, err, sizeof(err)) < 0 ||
+            store_overlaps(store, ns_of(from), ns_of(to), &store_overlaps_of, &stored_overlap_count,
+                           err, sizeof(err)) < 0) {
             error("%s", err);
             store_close(store);
             goto out_cube;
@@ -804,13 +823,16 @@ int cmd_report(int argc, char **argv)
             report_files[i].error = stored[i].error ? xstrdup(stored[i].error) : NULL;
             report_files[i].live = stored[i].live;
         }
+        store_overlaps_listed(store_overlaps_of, stored_overlap_count, from, to, &overlaps,
+                              &overlap_count);
     } else {
         int nfiles = 0;
         struct walk_period period = report_period(&args);
         walk_inputs(argv + optind, (size_t)(argc - optind), &period, args.quiet, &walked);
         failed |= walked.unreadable != 0;
         char **files =
-            capture_list_distinct(walked.paths, walked.count, &nfiles, &report_files, &file_count);
+            capture_list_distinct(walked.paths, walked.count, args.skip_overlapping, &nfiles,
+                                  &report_files, &file_count, &overlaps, &overlap_count);
         if (args.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
             detection = why;
@@ -849,12 +871,14 @@ int cmd_report(int argc, char **argv)
         .cube = cube,
         .origins = &args.naming.origins,
         .asnames_source = args.naming.asnames_path,
+        .overlaps = overlaps,
+        .overlap_count = overlap_count,
     };
     struct report *report = report_build(&input, &args.options, err, sizeof(err));
     size_t warning_count = 0;
     const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
     for (size_t i = 0; i < warning_count; i++)
-        fprintf(stderr, "honeyscope: warning: %s\n", warnings[i]);
+        fprintf(stderr, "%s: warning: %s\n", program_name, warnings[i]);
     if (!report)
         error("%s", err);
     else if (write_report(&args, report) == 0)
@@ -866,9 +890,12 @@ out_cube:
         if (!args.db) {
             free((char *)report_files[i].path);
             free((char *)report_files[i].same_as);
+            free((char *)report_files[i].overlaps_with);
         }
     }
     free(report_files);
+    report_overlaps_free(overlaps, overlap_count);
+    store_overlaps_free(store_overlaps_of, stored_overlap_count);
     walk_result_release(&walked);
     store_history_close(history);
     store_files_free(stored, stored ? file_count : 0);

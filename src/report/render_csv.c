@@ -222,7 +222,8 @@ static void inputs_tables(struct csv *c, const struct report *r)
     static const char cols[] =
         "files,files_failed,packets,truncated,malformed,unsupported,not_ip,not_sensor,sensor_to_"
         "sensor,flows_started,flows_expired,flows_evicted,fragments_unmatched,first,last";
-    static const char file_cols[] = "path,format,link_type,link_name,packets,error,same_as";
+    static const char file_cols[] =
+        "path,format,link_type,link_name,packets,error,same_as,overlaps_with";
     static const char link_cols[] = "link_type,link_name,packets";
     const struct input_stats *st = r->input->stats;
 
@@ -266,6 +267,7 @@ static void inputs_tables(struct csv *c, const struct report *r)
         c_str(c, message);
         free(message);
         c_str(c, c->mask ? NULL : f->same_as);
+        c_str(c, c->mask ? NULL : f->overlaps_with);
         row_end(c);
     }
 

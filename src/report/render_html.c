@@ -187,6 +187,10 @@ static void files_table(const struct page *p)
             fputs("skipped: same content as ", p->out);
             page_esc(p, f->same_as);
         }
+        if (f->overlaps_with) {
+            fputs("skipped: holds packets of ", p->out);
+            page_esc(p, f->overlaps_with);
+        }
         if (f->live) {
             fputs("; ", p->out);
             page_esc(p, f->live);

@@ -111,11 +111,25 @@ static json_t *inputs_json(const struct report *r)
         json_object_set_new(jf, "error", jstr(message));
         free(message);
         json_object_set_new(jf, "same_as", jstr(f->same_as));
+        json_object_set_new(jf, "overlaps_with", jstr(f->overlaps_with));
         if (f->live)
             json_object_set_new(jf, "live", json_string(f->live));
         json_array_append_new(files, jf);
     }
     json_object_set_new(o, "files", files);
+    json_t *overlaps = json_array();
+    for (size_t i = 0; i < in->overlap_count; i++) {
+        const struct report_overlap *ov = &in->overlaps[i];
+        json_t *jo = json_object();
+        json_object_set_new(jo, "file", jstr(ov->file));
+        json_object_set_new(jo, "overlaps_with", jstr(ov->overlaps_with));
+        json_object_set_new(jo, "first", jtime(r, ov->first_ns));
+        json_object_set_new(jo, "last", jtime(r, ov->last_ns));
+        json_object_set_new(jo, "shared_share", json_real(ov->share));
+        json_object_set_new(jo, "skipped", json_boolean(ov->skipped));
+        json_array_append_new(overlaps, jo);
+    }
+    json_object_set_new(o, "overlaps", overlaps);
     json_object_set_new(o, "files_failed", jint(st->files_failed));
     json_object_set_new(o, "packets", jint(st->packets));
     json_object_set_new(bad, "truncated", jint(st->bad[DECODE_TRUNCATED]));
@@ -884,7 +898,9 @@ static void mask_json(json_t *root)
     null_all_integers(json_object_get(inputs, "bad"));
     null_all_integers(json_object_get(inputs, "flows"));
     json_array_foreach(json_object_get(inputs, "files"), i, f)
-        null_fields(f, (const char *const[]){"path", "same_as", "packets", NULL});
+        null_fields(f, (const char *const[]){"path", "same_as", "overlaps_with", "packets", NULL});
+    json_array_foreach(json_object_get(inputs, "overlaps"), i, f)
+        null_fields(f, (const char *const[]){"file", "overlaps_with", NULL});
     json_array_foreach(json_object_get(root, "groups"), i, g) mask_group(g);
     json_t *cmp = json_object_get(root, "compare");
     mask_summary(json_object_get(root, "summary"));

@@ -100,6 +100,10 @@ static void header(const struct report *r, FILE *out)
             fprintf(out, ": skipped: same content as ");
             text_escape(out, f->same_as);
         }
+        if (f->overlaps_with) {
+            fprintf(out, ": skipped: holds packets of ");
+            text_escape(out, f->overlaps_with);
+        }
         if (f->live) {
             fprintf(out, "; ");
             text_escape(out, f->live);

@@ -73,6 +73,21 @@ struct report_file {
     const char *error;   /* NULL when read to the end */
     const char *same_as; /* not read: the same capture as this file; else NULL */
     const char *live;    /* a live capture's interface, start and last commit; else NULL */
+    /* not read (--skip-overlapping): holds packets of this file; else NULL */
+    const char *overlaps_with;
+};
+
+/*
+ * Two captures that hold some of the same packets (docs/semantics.md,
+ * "Overlapping captures"): file, the later, shares sampled packets with
+ * overlaps_with, the earlier.
+ */
+struct report_overlap {
+    const char *file;
+    const char *overlaps_with;
+    int64_t first_ns, last_ns; /* where the two files' spans meet */
+    double share;              /* of file's sampled packets found in overlaps_with, percent */
+    bool skipped;              /* file was not read (--skip-overlapping) */
 };
 
 struct report_input {
@@ -90,6 +105,8 @@ struct report_input {
      * When given, its routing series replaces routing. */
     const struct origin_sources *origins;
     const char *asnames_source; /* the --asnames file, for the report header */
+    const struct report_overlap *overlaps;
+    size_t overlap_count;
 };
 
 /* A file's link name as reports show it: "flows" for a flow log, else the capture's link type. */

@@ -122,8 +122,29 @@ static void period_warnings(struct report *to, const struct report *r)
              r->options.metric == METRIC_BYTES ? "bytes" : "packets");
 }
 
+/* Captures holding the same packets: counted twice unless the later was skipped. */
+static void overlap_warnings(struct report *r)
+{
+    for (size_t i = 0; i < r->input->overlap_count; i++) {
+        const struct report_overlap *o = &r->input->overlaps[i];
+        char a[48], b[48], names[600];
+        format_time(r, o->first_ns, a, sizeof(a));
+        format_time(r, o->last_ns, b, sizeof(b));
+        /* A masked report names no capture (its header lists none). */
+        if (r->options.mask)
+            snprintf(names, sizeof(names), "a capture holds packets of another");
+        else
+            snprintf(names, sizeof(names), "'%s' holds packets of '%s'", o->file, o->overlaps_with);
+        warn(r, "%s (%.1f%% of its sampled packets; the two overlap from %s to %s): %s", names,
+             o->share, a, b,
+             o->skipped ? "the later skipped (--skip-overlapping)"
+                        : "both counted (--skip-overlapping would read the earlier only)");
+    }
+}
+
 void report_warnings_build(struct report *r)
 {
+    overlap_warnings(r);
     period_warnings(r, r);
     if (r->compare)
         period_warnings(r, r->compare);

@@ -30,7 +30,7 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 5
+#define STORE_VERSION 6
 
 struct store {
     sqlite3 *db;
@@ -70,6 +70,16 @@ struct store {
     "  CASE WHEN proto IN (1, 58) THEN service >> 8 ELSE service END AS port,"                     \
     "  packets_in, packets_out, bytes_in, bytes_out, flows, file_id, bin"                          \
     "  FROM traffic;"
+
+/*
+ * Packet samples (version 6): each capture's content-defined sample of packet
+ * fingerprints (capture.h), so that a later ingest or report can tell files
+ * holding the same packets; spans are capture_file's.
+ */
+#define SAMPLE_TABLE                                                                               \
+    "CREATE TABLE IF NOT EXISTS packet_sample ("                                                   \
+    "  file_id INTEGER PRIMARY KEY REFERENCES capture_file(id) ON DELETE CASCADE,"                 \
+    "  level INTEGER NOT NULL, fingerprints BLOB NOT NULL);"
 
 static const char schema[] =
     "CREATE TABLE capture_file ("
@@ -143,7 +153,8 @@ static const char schema[] =
     "  added_at TEXT NOT NULL,"
     "  PRIMARY KEY (name, seq)"
     ");"
-    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES TRAFFIC_NAMED;
+    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES SAMPLE_TABLE
+        TRAFFIC_NAMED;
 
 static int fail_db(struct store *s, const char *what, char *err, size_t errlen)
 {
@@ -251,6 +262,7 @@ static const struct {
     {4, "live_capture",
      "file_id, interface, filter, started_at, last_commit_at, commits, stopped_at", false},
     {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false},
+    {6, "packet_sample", "file_id, level, fingerprints", false},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -325,7 +337,9 @@ static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_
 /*
  * Upgrades, version by version, in one transaction. Version 2 added the
  * evidence tables (present in some version 1 stores) and named prefix sets,
- * version 3 the counts of flow logs, version 4 the live capture tables.
+ * version 3 the counts of flow logs, version 4 the live capture tables,
+ * version 5 the backscatter initiators, version 6 the packet samples (none
+ * for the captures stored before).
  */
 static const char migrate_to_2[] =
     "CREATE TABLE IF NOT EXISTS evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
@@ -370,10 +384,10 @@ static int migrate_to_3(struct store *s, char *err, size_t errlen)
 }
 
 static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
-
 /* Version 5: backscatter initiators (3, 4) in traffic rows, named by the view. */
 static const char migrate_to_5[] =
     "DROP VIEW IF EXISTS traffic_named;" TRAFFIC_NAMED "PRAGMA user_version = 5;";
+static const char migrate_to_6[] = SAMPLE_TABLE "PRAGMA user_version = 6;";
 
 /* Every step from version on, inside the caller's transaction: the one list of upgrades. */
 static int migrate_steps(struct store *s, int64_t version, char *err, size_t errlen)
@@ -381,7 +395,8 @@ static int migrate_steps(struct store *s, int64_t version, char *err, size_t err
     if ((version < 2 && exec(s, migrate_to_2, err, errlen) < 0) ||
         (version < 3 && migrate_to_3(s, err, errlen) < 0) ||
         (version < 4 && exec(s, migrate_to_4, err, errlen) < 0) ||
-        (version < 5 && exec(s, migrate_to_5, err, errlen) < 0))
+        (version < 5 && exec(s, migrate_to_5, err, errlen) < 0) ||
+        (version < 6 && exec(s, migrate_to_6, err, errlen) < 0))
         return -1;
     return 0;
 }
@@ -831,6 +846,27 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The file's packet sample, when it has one (a capture with packets). */
+static int insert_sample(struct store *s, int64_t file_id, const struct capture_sample *sample)
+{
+    if (!sample || !sample->count)
+        return 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(
+            s->db, "INSERT INTO packet_sample (file_id, level, fingerprints) VALUES (?,?,?)", -1,
+            &st, NULL) != SQLITE_OK)
+        return -1;
+    unsigned char *bytes = xmalloc(8 * sample->count);
+    capture_sample_encode(sample, bytes);
+    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int64(st, 2, sample->level);
+    sqlite3_bind_blob(st, 3, bytes, (int)(8 * sample->count), SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    free(bytes);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int64_t floor_seconds(int64_t ns)
 {
     return ns / 1000000000 - (ns % 1000000000 < 0);
@@ -962,7 +998,8 @@ int store_put_file(struct store *s, const struct file_identity *id, const struct
         tx_rollback(s);
         return -1;
     }
-    if (insert_evidence(s, file_id, (struct cube *)cube, false) < 0) {
+    if (insert_evidence(s, file_id, (struct cube *)cube, false) < 0 ||
+        insert_sample(s, file_id, id->sample) < 0) {
         fail_db(s, "cannot store a capture file", err, errlen);
         tx_rollback(s);
         return -1;
@@ -972,6 +1009,148 @@ int store_put_file(struct store *s, const struct file_identity *id, const struct
         return -1;
     }
     return 0;
+}
+
+/* ---- packet samples: captures holding the same packets ---------------------------------- */
+
+/* A reader's check: a stored sample honeyscope could have written, else the store is damaged. */
+static int sample_from_row(struct store *s, sqlite3_stmt *st, int column,
+                           struct capture_sample *sample, char *err, size_t errlen)
+{
+    int64_t level = sqlite3_column_int64(st, column);
+    const void *bytes = sqlite3_column_blob(st, column + 1);
+    int len = sqlite3_column_bytes(st, column + 1);
+    if (level < 0 || level > 64 || len < 0 ||
+        capture_sample_decode(sample, bytes, (size_t)len, (unsigned)level,
+                              sqlite3_column_int64(st, column + 2),
+                              sqlite3_column_int64(st, column + 3)) < 0) {
+        snprintf(err, errlen,
+                 "'%s' is a damaged store: table packet_sample, file %lld: not a sample", s->path,
+                 (long long)sqlite3_column_int64(st, 0));
+        return -1;
+    }
+    return 0;
+}
+
+int store_find_overlap(struct store *s, const struct capture_sample *sample, const char *path,
+                       char *other, size_t othlen, struct capture_overlap *overlap, bool *found,
+                       char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT f.id, f.path, p.level, p.fingerprints, f.first_ns, f.last_ns"
+        " FROM packet_sample p JOIN capture_file f ON f.id = p.file_id"
+        " WHERE f.first_ns <= ? AND f.last_ns >= ? AND f.path <> ? ORDER BY f.first_ns, f.id";
+    sqlite3_stmt *st;
+    *found = false;
+    if (!sample->count)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the packet samples", err, errlen);
+    sqlite3_bind_int64(st, 1, sample->last_ns);
+    sqlite3_bind_int64(st, 2, sample->first_ns);
+    sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
+    struct capture_sample *stored = xmalloc(sizeof(*stored));
+    int rc, ret = 0;
+    while (!*found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sample_from_row(s, st, 2, stored, err, errlen) < 0) {
+            ret = -1;
+            break;
+        }
+        if (capture_sample_overlap(stored, sample, overlap)) {
+            const char *p = (const char *)sqlite3_column_text(st, 1);
+            snprintf(other, othlen, "%s", p ? p : "");
+            *found = true;
+        }
+    }
+    if (ret == 0 && !*found && rc != SQLITE_DONE)
+        ret = fail_db(s, "cannot read the packet samples", err, errlen);
+    sqlite3_finalize(st);
+    free(stored);
+    return ret;
+}
+
+/* A stored sample still in reach of the files after it (its span not over). */
+struct active_sample {
+    struct capture_sample *sample;
+    char *path;
+};
+
+int store_overlaps(struct store *s, int64_t from_ns, int64_t to_ns, struct store_overlap **list,
+                   size_t *count, char *err, size_t errlen)
+{
+    static const char sql[] = "SELECT f.id, f.path, p.level, p.fingerprints, f.first_ns, f.last_ns"
+                              " FROM packet_sample p JOIN capture_file f ON f.id = p.file_id"
+                              " WHERE f.first_ns IS NOT NULL AND f.last_ns IS NOT NULL"
+                              " AND f.last_ns >= ? AND f.first_ns <= ? ORDER BY f.first_ns, f.id";
+    sqlite3_stmt *st;
+    *list = NULL;
+    *count = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail_db(s, "cannot read the packet samples", err, errlen);
+    sqlite3_bind_int64(st, 1, from_ns);
+    sqlite3_bind_int64(st, 2, to_ns);
+    /*
+     * In order of first packet (then of storing), each file against those
+     * before it whose span is not over: only those are held, so memory
+     * follows the files that overlap in time, not the store's size.
+     */
+    struct active_sample *active = NULL;
+    size_t nactive = 0, active_alloc = 0, found_alloc = 0;
+    struct capture_sample *next = xmalloc(sizeof(*next));
+    int rc, ret = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sample_from_row(s, st, 2, next, err, errlen) < 0) {
+            ret = -1;
+            break;
+        }
+        const char *p = (const char *)sqlite3_column_text(st, 1);
+        size_t kept = 0;
+        for (size_t i = 0; i < nactive; i++) {
+            if (active[i].sample->last_ns < next->first_ns) {
+                free(active[i].sample);
+                free(active[i].path);
+                continue;
+            }
+            active[kept++] = active[i];
+        }
+        nactive = kept;
+        for (size_t i = 0; i < nactive; i++) {
+            struct capture_overlap o;
+            if (!capture_sample_overlap(active[i].sample, next, &o))
+                continue;
+            ALLOC_GROW(*list, *count + 1, found_alloc);
+            (*list)[(*count)++] =
+                (struct store_overlap){xstrdup(p ? p : ""), xstrdup(active[i].path), o};
+            break;
+        }
+        ALLOC_GROW(active, nactive + 1, active_alloc);
+        active[nactive++] = (struct active_sample){next, xstrdup(p ? p : "")};
+        next = xmalloc(sizeof(*next));
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = fail_db(s, "cannot read the packet samples", err, errlen);
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < nactive; i++) {
+        free(active[i].sample);
+        free(active[i].path);
+    }
+    free(active);
+    free(next);
+    if (ret < 0) {
+        store_overlaps_free(*list, *count);
+        *list = NULL;
+        *count = 0;
+    }
+    return ret;
+}
+
+void store_overlaps_free(struct store_overlap *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free(list[i].file);
+        free(list[i].overlaps_with);
+    }
+    free(list);
 }
 
 /* Adds a live commit's counts to the capture's row. */
@@ -1713,6 +1892,13 @@ static int check_rows(struct store *s, char *err, size_t errlen)
         ret = check_sums(s, err, errlen);
     if (ret == 0)
         ret = load_evidence(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
+    if (ret == 0) {
+        /* Reading every sample checks it. */
+        struct store_overlap *overlaps;
+        size_t count;
+        ret = store_overlaps(s, INT64_MIN, INT64_MAX, &overlaps, &count, err, errlen);
+        store_overlaps_free(overlaps, count);
+    }
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return ret;
 }
@@ -1806,6 +1992,16 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
         " FROM src.evidence e JOIN src.evidence_kind sk ON sk.id = e.kind"
         " JOIN main.evidence_kind mk ON mk.name = sk.name WHERE e.file_id = ?";
     if (sqlite3_prepare_v2(s->db, copy_evidence, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, *new_id);
+    sqlite3_bind_int64(st, 2, src_id);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    static const char copy_sample[] = "INSERT INTO main.packet_sample SELECT ?, level, fingerprints"
+                                      " FROM src.packet_sample WHERE file_id = ?";
+    if (sqlite3_prepare_v2(s->db, copy_sample, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, *new_id);
     sqlite3_bind_int64(st, 2, src_id);

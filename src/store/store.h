@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../aggregate/aggregate.h"
+#include "../capture/capture.h"
 #include "../flow/flow.h"
 
 #define STORE_BIN_SECONDS 900
@@ -43,6 +44,8 @@ struct file_identity {
     int64_t size;
     int64_t mtime_ns;
     char fingerprint[STORE_FINGERPRINT_LEN + 1];
+    /* Its packet sample, stored with it when not NULL (store_put_file). */
+    const struct capture_sample *sample;
 };
 
 /*
@@ -166,6 +169,32 @@ int store_capture_spans(struct store *store, struct time_spans *spans, char *err
  * ingested again. Returns 0, or -1 with err.
  */
 int store_flow_logs_overlapped(struct store *store, uint64_t *count, char *err, size_t errlen);
+
+/*
+ * The first stored capture, other than path, whose span meets the sample's
+ * and which holds some of its packets (capture_sample_overlap()): *found,
+ * its path in other and the overlap. Captures stored without a sample (by
+ * a version before 5) are never found. Returns 0, or -1 with err.
+ */
+int store_find_overlap(struct store *store, const struct capture_sample *sample, const char *path,
+                       char *other, size_t othlen, struct capture_overlap *overlap, bool *found,
+                       char *err, size_t errlen);
+
+/* Two stored captures holding the same packets: file, the later, and the earlier. */
+struct store_overlap {
+    char *file, *overlaps_with;
+    struct capture_overlap overlap;
+};
+
+/*
+ * Among the stored captures whose span meets [from_ns, to_ns], every one that
+ * holds packets of one before it in time (by first packet, then as stored),
+ * each with the first such. Free with store_overlaps_free(). Returns 0, or -1
+ * with err (a damaged sample among them is refused).
+ */
+int store_overlaps(struct store *store, int64_t from_ns, int64_t to_ns, struct store_overlap **list,
+                   size_t *count, char *err, size_t errlen);
+void store_overlaps_free(struct store_overlap *list, size_t count);
 
 struct merge_counts {
     uint64_t added, duplicates, conflicts;

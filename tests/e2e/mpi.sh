@@ -49,6 +49,54 @@ run 2 report $R --top all --sensor 192.0.2.10/32 "$seed"/honeypot-* >"$w/np2-all
 expect_eq report_top_all_exit "$?" 0
 check report_top_all_identical cmp "$w/one-all.json" "$w/np2-all.json"
 
+# The analysis options shared with honeyscope report: --by splits each group
+# by label, as the serial report does; a dated group far from the bins is
+# warned of under --snapshot-max-age, and --snapshot-rule nearest picks the
+# later file for the bins before it.
+V="--quiet --sensor 192.0.2.10/32 --from 2008-02-01 --to 2009-12-11 --format json --top all"
+V="$V --group aws=$aws@2007-01-01 --group aws=$aws@2009-06-01 --snapshot-max-age 30"
+for opts in "--by label" "--by label --snapshot-rule nearest"; do
+    tag=$(echo "$opts" | sed 's/--//g; s/[^a-z]/_/g')
+    # shellcheck disable=SC2086
+    "$HS" report $V $opts "$seed"/honeypot-* >"$w/by-one.json" 2>"$w/by-one.err"
+    # shellcheck disable=SC2086
+    run 2 report $V $opts "$seed"/honeypot-* >"$w/by-np2.json" 2>"$w/by-np2.err"
+    expect_eq "report_${tag}_exit" "$?" 0
+    check "report_${tag}_identical" cmp "$w/by-one.json" "$w/by-np2.json"
+    check "report_${tag}_has_by" grep -q '"by_distinct": [1-9]' "$w/by-np2.json"
+    grep 'warning:' "$w/by-one.err" | sed 's/^honeyscope: //' >"$w/by-one.warn"
+    grep 'warning:' "$w/by-np2.err" | sed 's/^honeyscope-mpi: //' >"$w/by-np2.warn"
+    check "report_${tag}_warns" test -s "$w/by-np2.warn"
+    check "report_${tag}_same_warnings" cmp "$w/by-one.warn" "$w/by-np2.warn"
+done
+# Captures holding the same packets (tests/e2e/overlap_pcap.py): found and
+# skipped as honeyscope report does. Counted both, their shared conversations
+# are one flow in one stream and two across ranks (docs/mpi.md), so only the
+# overlap itself is compared; skipped, the whole report is the same.
+mkdir -p "$w/overlap"
+python3 "$HONEYSCOPE_ROOT/tests/e2e/overlap_pcap.py" "$w/overlap" >/dev/null
+for skip in "" --skip-overlapping; do
+    tag=${skip:+_skip}
+    # shellcheck disable=SC2086
+    "$HS" report --quiet --sensor 192.0.2.10/32 --format json $skip "$w"/overlap/[abc].pcap \
+        >"$w/ov-one$tag.json" 2>/dev/null
+    # shellcheck disable=SC2086
+    run 2 report --quiet --sensor 192.0.2.10/32 --format json $skip "$w"/overlap/[abc].pcap \
+        >"$w/ov-np2$tag.json" 2>/dev/null
+    expect_eq "report_overlap${tag}_same" "$(jq -c '[.inputs.overlaps, .warnings]' "$w/ov-np2$tag.json")" \
+        "$(jq -c '[.inputs.overlaps, .warnings]' "$w/ov-one$tag.json")"
+    expect_eq "report_overlap${tag}_found" "$(jq '.inputs.overlaps | length' "$w/ov-np2$tag.json")" 1
+done
+check report_overlap_skip_identical cmp "$w/ov-one_skip.json" "$w/ov-np2_skip.json"
+expect_eq report_overlap_skip_packets "$(jq .inputs.packets "$w/ov-np2_skip.json")" 800
+
+# The same checks refuse the same mistakes.
+run 1 report --sensor 192.0.2.10/32 --by asn "$seed"/honeypot-* >/dev/null 2>"$w/by-asn.err"
+expect_eq report_by_asn_refused "$?" 2
+check report_by_asn_says_why grep -q -- "--by asn needs origin ASes" "$w/by-asn.err"
+run 1 report --snapshot-max-age 0 "$seed"/honeypot-* >/dev/null 2>"$w/age0.err"
+expect_eq report_max_age_0_refused "$?" 2
+
 # Sensor detection on rank 0, text output, hour bins in a zone: still identical.
 T="--group aws=$aws --bin hour --tz +09:00 --from 2009-03-01 --to 2009-03-31"
 # shellcheck disable=SC2086

@@ -4,7 +4,8 @@
 # address, routing, AS names, --compare, --mask, hourly bins, a store,
 # --new-only, --compare previous), of backscatter, of
 # the real captures in ../shared/data/captures (sensor detected, a damaged,
-# a repeated and an unsupported-link file), and lookup's answers. Each must
+# a repeated and an unsupported-link file), of overlapping captures, and
+# lookup's answers. Each must
 # be valid; valid with every object closed (a field the schema does not
 # describe fails); and together they must fill every field the schema
 # describes. Broken documents must fail, so the check can fail.
@@ -88,6 +89,12 @@ echo 'not a capture' >"$w/text.pcap"
     >"$w/r/inputs.json" 2>"$w/err"
 expect_eq schema_inputs_exit "$?" 1
 check schema_inputs_unsupported_link grep -q '"link_name": "IEEE802_11"' "$w/r/inputs.json"
+# Captures holding the same packets (tests/e2e/overlap_pcap.py), the later skipped.
+mkdir -p "$w/overlap"
+python3 "$HONEYSCOPE_ROOT/tests/e2e/overlap_pcap.py" "$w/overlap" >/dev/null
+"$HS" report --quiet --format json --sensor 192.0.2.10/32 --skip-overlapping "$w/overlap/a.pcap" \
+    "$w/overlap/b.pcap" >"$w/r/overlap.json" 2>"$w/err"
+expect_eq schema_overlap_exit "$?" 0
 
 # Every scanning tool's probes (tests/scanners_pcap.py), plain and masked.
 python3 "$HONEYSCOPE_ROOT/tests/scanners_pcap.py" "$w/scanners.pcap"

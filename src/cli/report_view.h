@@ -1,0 +1,54 @@
+/*
+ * cli/report_view: the options that shape a report's analysis beyond the
+ * period and bins, shared by 'honeyscope report' and 'honeyscope-mpi report'
+ * so that both take them alike: --by and --snapshot-max-age. A verb lists
+ * REPORT_VIEW_LONG_OPTIONS in its getopt table, hands every option to
+ * report_view_option(), and calls report_view_check() once the naming
+ * options are settled.
+ */
+#ifndef HONEYSCOPE_CLI_REPORT_VIEW_H
+#define HONEYSCOPE_CLI_REPORT_VIEW_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "../report/report.h"
+#include "naming.h"
+
+enum {
+    OPT_VIEW_BY = 0x4100, /* apart from each verb's own and the naming codes */
+    OPT_VIEW_SNAPSHOT_MAX_AGE,
+};
+
+/* clang-format off */
+#define REPORT_VIEW_LONG_OPTIONS                                                             \
+    {"by", required_argument, NULL, OPT_VIEW_BY},                                           \
+    {"snapshot-max-age", required_argument, NULL, OPT_VIEW_SNAPSHOT_MAX_AGE}
+/* clang-format on */
+
+/* The options' lines of a verb's --help. */
+#define REPORT_VIEW_BY_USAGE                                                                       \
+    "  --by label|asn|country  split each group's traffic by the label of its\n"                   \
+    "                         prefixes (AWS region and services, Azure tag, a list's\n"            \
+    "                         label), by origin AS, or by the country of the AS\n"                 \
+    "                         name (needs --asnames)\n"
+#define REPORT_VIEW_MAX_AGE_USAGE                                                                  \
+    "  --snapshot-max-age DAYS  warn when a dated snapshot (routing table, prefix\n"               \
+    "                         file, mmdb) decides bins further than DAYS from its\n"               \
+    "                         date (default 180)\n"
+
+/*
+ * Takes option opt (getopt_long's answer) with its argument into options
+ * when it is one of these: returns true, with *status -1 to go on or the exit
+ * status to end with (the message printed). Returns false for any other.
+ */
+bool report_view_option(struct report_options *options, const char *verb, int opt, const char *arg,
+                        int *status);
+/*
+ * After naming_finish(): whether the naming options give what --by needs.
+ * Returns -1 to go on, or the exit status to end with (the message printed).
+ */
+int report_view_check(const struct report_options *options, const struct naming_args *naming,
+                      const char *verb);
+
+#endif
