@@ -98,7 +98,7 @@ void ev_emit(struct ev_out *out, enum evidence_kind kind, const uint8_t *bytes, 
 
 /* ---- lines ---------------------------------------------------------------------- */
 
-int ev_line(struct ev_cursor *c, const uint8_t **line, size_t *n)
+int ev_line(struct cursor *c, const uint8_t **line, size_t *n)
 {
     const uint8_t *lf = c->left ? memchr(c->p, '\n', c->left) : NULL;
     if (!lf)
@@ -106,7 +106,7 @@ int ev_line(struct ev_cursor *c, const uint8_t **line, size_t *n)
     size_t len = (size_t)(lf - c->p);
     *line = c->p;
     *n = len > 0 && c->p[len - 1] == '\r' ? len - 1 : len;
-    ev_skip(c, len + 1);
+    cursor_skip(c, len + 1);
     return 1;
 }
 
