@@ -59,6 +59,13 @@ struct bin_clock {
 
 /* The UTC second at which the bin holding unix_s starts. */
 int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s);
+
+/* The whole second a nanosecond time falls in (rounded down, before 1970 too). */
+static inline int64_t seconds_floor(int64_t ns)
+{
+    int64_t s = ns / 1000000000;
+    return ns % 1000000000 < 0 ? s - 1 : s;
+}
 /* The UTC second at which the bin after the one holding unix_s starts. */
 int64_t bin_clock_next(const struct bin_clock *clock, int64_t unix_s);
 /* The number of the bin holding unix_s, counted from 1970 (hours, days, ISO

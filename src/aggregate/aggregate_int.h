@@ -189,4 +189,13 @@ struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, siz
 int run_merge_next(struct run_merge *merge, struct cube_row *row, char *err, size_t errlen);
 void run_merge_close(struct run_merge *merge);
 
+/*
+ * Counts one packet of flow (dir, ip_bytes, at ts_ns; started: it opened a
+ * conversation) into the cube row of its bin, cached in the flow until the
+ * bin or the cube's generation changes. pass.c calls it for every packet;
+ * the flow fuzz target calls it too, so that it checks the shipped code.
+ */
+void aggregate_account(struct cube *cube, const struct bin_clock *clock, struct flow *flow,
+                       bool started, enum direction dir, uint32_t ip_bytes, int64_t ts_ns);
+
 #endif
