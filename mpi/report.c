@@ -304,7 +304,7 @@ int dist_report(int argc, char **argv, int rank, int ranks)
             int nread = 0;
             paths =
                 capture_list_distinct(argv + optind, (size_t)(argc - optind), args.skip_overlapping,
-                                      &nread, &m.files, &nfiles, &overlaps, &overlap_count);
+                                      true, &nread, &m.files, &nfiles, &overlaps, &overlap_count);
             npaths = (size_t)nread;
         }
         if (plan.status < 0 && args.sensors.count == 0) {

@@ -123,6 +123,7 @@ struct file_reader {
     int link_type;
     bool supported;
     uint64_t unsupported;
+    struct capture_sample *sample; /* set after file_reader_start() to sample the packets */
 };
 
 void file_reader_start(struct file_reader *r, struct capture_file *file, struct input_stats *stats);

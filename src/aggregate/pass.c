@@ -581,6 +581,7 @@ void file_reader_start(struct file_reader *r, struct capture_file *file, struct 
     r->link_type = capture_link_type(file);
     r->supported = decode_link_supported(r->link_type);
     r->unsupported = 0;
+    r->sample = NULL;
     stats->link_type = r->link_type;
     snprintf(stats->format, sizeof(stats->format), "%s", capture_format(file));
 }
@@ -591,6 +592,8 @@ bool file_reader_packet(struct file_reader *r, const struct aggregate_config *co
     struct input_stats *stats = r->stats;
     bool go_on = true;
     stats->packets++;
+    if (r->sample)
+        capture_sample_add(r->sample, cp);
     if ((stats->packets & 0xffff) == 0) {
         if (config->packets_read)
             atomic_fetch_add(config->packets_read, 0x10000);
@@ -622,6 +625,9 @@ void file_reader_finish(struct file_reader *r, const struct aggregate_config *co
 {
     count_unsupported(r->stats, r->link_type, r->unsupported);
     r->unsupported = 0;
+    if (r->sample)
+        capture_sample_finish(r->sample);
+    r->sample = NULL;
     if (config->packets_read)
         atomic_fetch_add(config->packets_read, r->stats->packets & 0xffff);
 }

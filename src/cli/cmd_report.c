@@ -463,7 +463,8 @@ static void say_spilled(const struct report_args *args, const struct cube *cube)
  * Returns 1 when some file failed.
  */
 static int read_captures(struct report_args *args, char **paths, int npaths, struct cube *cube,
-                         struct input_stats *total, struct report_file *files, size_t nfiles)
+                         struct input_stats *total, struct report_file *files, size_t nfiles,
+                         struct report_overlap **overlaps, size_t *noverlaps)
 {
     struct aggregate_config config;
     struct progress progress;
@@ -483,9 +484,22 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.tick_ctx = &progress;
     config.cube_max_rows = args->cube_rows;
     config.tmp_dir = args->tmp_dir;
+    /* Overlapping captures are found from samples taken in this read (with
+     * --skip-overlapping they were sampled before, to leave some out). */
+    config.sample_packets = !args->skip_overlapping && npaths > 1;
     aggregate_stream((const char *const *)paths, (size_t)npaths, &config, args->threads, cube, got,
                      total);
     progress_end(&progress);
+    if (config.sample_packets) {
+        struct capture_sample **samples = xcalloc((size_t)npaths, sizeof(*samples));
+        for (int i = 0; i < npaths; i++)
+            samples[i] = got[i].sample;
+        report_overlaps_free(*overlaps, *noverlaps);
+        capture_overlaps_of_samples(samples, files, (size_t)npaths, overlaps, noverlaps);
+        for (int i = 0; i < npaths; i++)
+            free(got[i].sample);
+        free(samples);
+    }
     for (int i = 0; i < npaths; i++) {
         struct report_file *f = &files[i];
         f->packets = got[i].stats.packets;
@@ -720,7 +734,7 @@ int cmd_report(int argc, char **argv)
         walk_inputs(argv + optind, (size_t)(argc - optind), &period, args.quiet, &walked);
         failed |= walked.unreadable != 0;
         char **files =
-            capture_list_distinct(walked.paths, walked.count, args.skip_overlapping, &nfiles,
+            capture_list_distinct(walked.paths, walked.count, args.skip_overlapping, false, &nfiles,
                                   &report_files, &file_count, &overlaps, &overlap_count);
         if (args.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
@@ -733,7 +747,8 @@ int cmd_report(int argc, char **argv)
                 fprintf(stderr, "honeyscope: sensor %s\n", why);
             }
         }
-        failed |= read_captures(&args, files, nfiles, cube, &total, report_files, file_count);
+        failed |= read_captures(&args, files, nfiles, cube, &total, report_files, file_count,
+                                &overlaps, &overlap_count);
         free(files);
         /* The captures' own end: known once they are read. */
         if (args.last_days && settle_last_days(&args, total.packets > 0, total.last_ns) < 0)
