@@ -311,36 +311,38 @@ static const struct {
     int64_t since;
     const char *table;
     const char *columns;
-    bool added; /* columns added to a table of an earlier version */
+    bool added;    /* columns added to a table of an earlier version */
+    int64_t until; /* the last version the code reads it in, 0 for the current one */
 } schema_uses[] = {
     {1, "capture_file",
      "id, path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns, packets,"
      " truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor,"
      " flows, flows_expired, flows_evicted, fragments_unmatched, status, error, ingested_at",
-     false},
+     false, 0},
+    /* The tables of version 6 that version 7 made views: read by its upgrade. */
     {1, "traffic",
      "file_id, bin, sensor, remote, proto, initiator, service, packets_in, packets_out, bytes_in,"
      " bytes_out, flows, first_s, last_s",
-     false},
-    {1, "sensor", "prefix, how", false},
-    {2, "evidence_kind", "id, name", false},
-    {2, "evidence", "file_id, bin, remote, kind, value, count", false},
-    {2, "prefix_spec", "name, seq, spec, file_suffix, content, added_at", false},
+     false, 6},
+    {1, "sensor", "prefix, how", false, 0},
+    {2, "evidence_kind", "id, name", false, 0},
+    {2, "evidence", "file_id, bin, remote, kind, value, count", false, 6},
+    {2, "prefix_spec", "name, seq, spec, file_suffix, content, added_at", false, 0},
     {3, "capture_file",
      "flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
      " export_lost_records, export_skipped, sampling_interval",
-     true},
+     true, 0},
     {4, "live_capture",
-     "file_id, interface, filter, started_at, last_commit_at, commits, stopped_at", false},
-    {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false},
-    {6, "packet_sample", "file_id, level, fingerprints", false},
-    {7, "sensor_address", "id, address", false},
+     "file_id, interface, filter, started_at, last_commit_at, commits, stopped_at", false, 0},
+    {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false, 0},
+    {6, "packet_sample", "file_id, level, fingerprints", false, 0},
+    {7, "sensor_address", "id, address", false, 0},
     {7, "traffic_row",
      "file_id, bin, sensor_id, remote, proto, initiator, service, packets_in, packets_out,"
      " bytes_in, bytes_out, flows, first_off, last_off",
-     false},
-    {7, "evidence_value", "id, kind, value", false},
-    {7, "evidence_row", "file_id, bin, remote, value_id, count", false},
+     false, 0},
+    {7, "evidence_value", "id, kind, value", false, 0},
+    {7, "evidence_row", "file_id, bin, remote, value_id, count", false, 0},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -348,6 +350,8 @@ static int check_schema(struct store *s, int64_t version, char *err, size_t errl
     for (size_t i = 0; i < sizeof(schema_uses) / sizeof(schema_uses[0]); i++) {
         char sql[512];
         sqlite3_stmt *st;
+        if (schema_uses[i].until && version > schema_uses[i].until)
+            continue;
         /* An older store may hold a later table already (the upgrade keeps it): check it then. */
         if (version < schema_uses[i].since) {
             int64_t present;
