@@ -38,6 +38,11 @@
 #define STORE_APPLICATION_ID 0x68736331
 #define STORE_VERSION 7
 
+struct sensor_id {
+    struct ip_addr addr;
+    int64_t id;
+};
+
 struct store {
     sqlite3 *db;
     char *path;
@@ -48,10 +53,7 @@ struct store {
      * sensor_address ids of the sensor addresses written, so that a row
      * costs no lookup; forgotten at every rollback, which may undo an id.
      */
-    struct sensor_id {
-        struct ip_addr addr;
-        int64_t id;
-    } *sensor_ids;
+    struct sensor_id *sensor_ids;
     size_t sensor_id_count, sensor_id_alloc;
     int64_t kind_ids[EVIDENCE_KIND_COUNT]; /* evidence_kind ids, by enum evidence_kind */
 };
@@ -78,19 +80,24 @@ struct store {
  * dotted quad; IPv6 is written without the :: compression
  * (2001:db8:0:0:0:0:0:1), each group without leading zeros.
  */
+/* clang-format off */
 #define HEX_DIGIT(h, at) "(instr('0123456789ABCDEF', substr(" h ", " at ", 1)) - 1)"
 #define HEX_BYTE(h, hi, lo) HEX_DIGIT(h, hi) " * 16 + " HEX_DIGIT(h, lo)
 #define HEX_GROUP(h, at) "coalesce(nullif(ltrim(substr(" h ", " at ", 4), '0'), ''), '0')"
 #define ADDR_TEXT_V4(h)                                                                            \
-    "printf('%d.%d.%d.%d', " HEX_BYTE(h, "1", "2") ", " HEX_BYTE(h, "3", "4") ", " HEX_BYTE(      \
-        h, "5", "6") ", " HEX_BYTE(h, "7", "8") ")"
+    "printf('%d.%d.%d.%d', "                                                                       \
+        HEX_BYTE(h, "1", "2") ", " HEX_BYTE(h, "3", "4") ", "                                      \
+        HEX_BYTE(h, "5", "6") ", " HEX_BYTE(h, "7", "8") ")"
 #define ADDR_TEXT_V6(h)                                                                            \
-    "lower(" HEX_GROUP(h, "1") " || ':' || " HEX_GROUP(h, "5") " || ':' || " HEX_GROUP(            \
-        h, "9") " || ':' || " HEX_GROUP(h, "13") " || ':' || " HEX_GROUP(h, "17") " || ':' || "    \
-        HEX_GROUP(h, "21") " || ':' || " HEX_GROUP(h, "25") " || ':' || " HEX_GROUP(h, "29") ")"
+    "lower("                                                                                       \
+        HEX_GROUP(h, "1") " || ':' || " HEX_GROUP(h, "5") " || ':' || "                            \
+        HEX_GROUP(h, "9") " || ':' || " HEX_GROUP(h, "13") " || ':' || "                           \
+        HEX_GROUP(h, "17") " || ':' || " HEX_GROUP(h, "21") " || ':' || "                          \
+        HEX_GROUP(h, "25") " || ':' || " HEX_GROUP(h, "29") ")"
 #define ADDR_TEXT(col)                                                                             \
-    "CASE length(" col ") WHEN 4 THEN " ADDR_TEXT_V4("hex(" col ")") " WHEN 16 THEN " ADDR_TEXT_V6( \
-        "hex(" col ")") " END"
+    "CASE length(" col ")"                                                                         \
+    " WHEN 4 THEN " ADDR_TEXT_V4("hex(" col ")")                                                   \
+    " WHEN 16 THEN " ADDR_TEXT_V6("hex(" col ")") " END"
 
 /*
  * Version 7: compact rows. Remote addresses are 4 bytes (IPv4) or 16
@@ -102,9 +109,10 @@ struct store {
  * work as before.
  */
 #define SENSOR_ADDRESS_TABLE                                                                       \
-    "CREATE TABLE IF NOT EXISTS sensor_address (id INTEGER PRIMARY KEY, address BLOB NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS sensor_address ("                                                  \
+    "  id INTEGER PRIMARY KEY, address BLOB NOT NULL UNIQUE);"
 #define TRAFFIC_ROW_TABLE                                                                          \
-    "CREATE TABLE IF NOT EXISTS traffic_row ("                                                                   \
+    "CREATE TABLE IF NOT EXISTS traffic_row ("                                                     \
     "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"                    \
     "  bin INTEGER NOT NULL, sensor_id INTEGER NOT NULL, remote BLOB NOT NULL,"                    \
     "  proto INTEGER NOT NULL, initiator INTEGER NOT NULL, service INTEGER NOT NULL,"              \
@@ -117,7 +125,7 @@ struct store {
     "CREATE TABLE IF NOT EXISTS evidence_value (id INTEGER PRIMARY KEY,"                           \
     "  kind INTEGER NOT NULL REFERENCES evidence_kind(id), value BLOB NOT NULL);"
 #define EVIDENCE_ROW_TABLE                                                                         \
-    "CREATE TABLE IF NOT EXISTS evidence_row ("                                                                  \
+    "CREATE TABLE IF NOT EXISTS evidence_row ("                                                    \
     "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"                    \
     "  bin INTEGER NOT NULL, remote BLOB NOT NULL, value_id INTEGER NOT NULL,"                     \
     "  count INTEGER NOT NULL, PRIMARY KEY (file_id, bin, remote, value_id)) WITHOUT ROWID;"
@@ -150,6 +158,7 @@ struct store {
     "  CASE WHEN proto IN (1, 58) THEN service >> 8 ELSE service END AS port,"                     \
     "  packets_in, packets_out, bytes_in, bytes_out, flows, file_id, bin"                          \
     "  FROM traffic;"
+/* clang-format on */
 
 /*
  * Packet samples (version 6): each capture's content-defined sample of packet
@@ -161,6 +170,7 @@ struct store {
     "  file_id INTEGER PRIMARY KEY REFERENCES capture_file(id) ON DELETE CASCADE,"                 \
     "  level INTEGER NOT NULL, fingerprints BLOB NOT NULL);"
 
+/* clang-format off */
 static const char schema[] =
     "CREATE TABLE capture_file ("
     "  id INTEGER PRIMARY KEY,"
@@ -210,6 +220,7 @@ static const char schema[] =
     "  PRIMARY KEY (name, seq)"
     ");"
     "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES SAMPLE_TABLE;
+/* clang-format on */
 
 /* The views, each run on its own (C11 promises string literals of 4095 bytes, no more). */
 static const char *const views[] = {TRAFFIC_VIEW, EVIDENCE_VIEW, TRAFFIC_NAMED};
@@ -334,7 +345,8 @@ static const struct {
      true, 0},
     {4, "live_capture",
      "file_id, interface, filter, started_at, last_commit_at, commits, stopped_at", false, 0},
-    {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false, 0},
+    {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false,
+     0},
     {6, "packet_sample", "file_id, level, fingerprints", false, 0},
     {7, "sensor_address", "id, address", false, 0},
     {7, "traffic_row",
@@ -489,6 +501,7 @@ static void addr_bytes_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_blob(ctx, bytes, (int)store_addr_bytes(&addr, bytes), SQLITE_TRANSIENT);
 }
 
+/* clang-format off */
 static const char migrate_traffic_to_7[] =
     SENSOR_ADDRESS_TABLE
     "INSERT OR IGNORE INTO sensor_address (address)"
@@ -499,6 +512,7 @@ static const char migrate_traffic_to_7[] =
     " honeyscope_addr_bytes(remote), proto, initiator, service, packets_in, packets_out,"
     " bytes_in, bytes_out, flows, first_s - bin, last_s - bin FROM traffic;"
     "DROP VIEW IF EXISTS traffic_named; DROP TABLE traffic;";
+/* clang-format on */
 
 /*
  * Evidence values (version 7) are kept once each, under an id taken from
@@ -515,9 +529,9 @@ static int value_ids_open(sqlite3 *db, struct value_ids *v)
     v->find = v->add = NULL;
     return sqlite3_prepare_v2(db, "SELECT kind, value FROM evidence_value WHERE id = ?", -1,
                               &v->find, NULL) == SQLITE_OK &&
-                   sqlite3_prepare_v2(db,
-                                      "INSERT INTO evidence_value (id, kind, value) VALUES (?, ?, ?)",
-                                      -1, &v->add, NULL) == SQLITE_OK
+                   sqlite3_prepare_v2(
+                       db, "INSERT INTO evidence_value (id, kind, value) VALUES (?, ?, ?)", -1,
+                       &v->add, NULL) == SQLITE_OK
                ? 0
                : -1;
 }
@@ -611,9 +625,12 @@ static int migrate_evidence_to_7(struct store *s, char *err, size_t errlen)
         return fail_db(s, "cannot upgrade the evidence", err, errlen);
     return exec(s, "DROP TABLE evidence", err, errlen);
 }
+/* clang-format off */
 static const char migrate_tables_to_7[] =
-    "DROP VIEW IF EXISTS traffic_named; DROP VIEW IF EXISTS traffic; DROP VIEW IF EXISTS evidence;"
+    "DROP VIEW IF EXISTS traffic_named; DROP VIEW IF EXISTS traffic;"
+    " DROP VIEW IF EXISTS evidence;"
     SENSOR_ADDRESS_TABLE TRAFFIC_ROW_TABLE EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE;
+/* clang-format on */
 
 /* Rows already compact (a store whose version was set back by hand) are kept as they are. */
 static int migrate_to_7(struct store *s, char *err, size_t errlen)
@@ -1651,8 +1668,7 @@ int store_forget(struct store *s, const char *path, uint64_t *packets, char *err
     snprintf(del, sizeof(del), "DELETE FROM capture_file WHERE id = %lld", (long long)id);
     /* Evidence values no row names any more go too: one pass over the rows. */
     if (exec(s, del, err, errlen) < 0 ||
-        exec(s,
-             "DELETE FROM evidence_value WHERE id NOT IN (SELECT value_id FROM evidence_row)",
+        exec(s, "DELETE FROM evidence_value WHERE id NOT IN (SELECT value_id FROM evidence_row)",
              err, errlen) < 0 ||
         exec(s, "COMMIT", err, errlen) < 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1780,7 +1796,7 @@ static bool add_u64(uint64_t *sum, uint64_t v)
 }
 
 static const char *const traffic_columns[] = {
-    "bin",         "sensor",   "remote",    "proto", "initiator", "service", "packets_in",
+    "bin",         "sensor",   "remote",    "proto", "initiator", "service",  "packets_in",
     "packets_out", "bytes_in", "bytes_out", "flows", "first_off", "last_off",
 };
 
@@ -1873,7 +1889,8 @@ static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct c
 {
     static const char sql[] =
         "SELECT e.bin, e.remote, k.name, v.value, e.count, e.file_id FROM evidence_row e"
-        " LEFT JOIN evidence_value v ON v.id = e.value_id LEFT JOIN evidence_kind k ON k.id = v.kind"
+        " LEFT JOIN evidence_value v ON v.id = e.value_id"
+        " LEFT JOIN evidence_kind k ON k.id = v.kind"
         " WHERE e.bin >= ?1 AND e.bin < ?2 OR typeof(e.bin) <> 'integer'"
         " OR e.bin NOT BETWEEN -?3 AND ?3";
     sqlite3_stmt *st;
