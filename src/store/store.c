@@ -1666,7 +1666,12 @@ int store_forget(struct store *s, const char *path, uint64_t *packets, char *err
     }
     char del[64];
     snprintf(del, sizeof(del), "DELETE FROM capture_file WHERE id = %lld", (long long)id);
-    /* Evidence values no row names any more go too: one pass over the rows. */
+    /*
+     * Evidence values no row names any more go too: one pass over the rows.
+     * A value whose id had been taken by one removed here is no longer found
+     * by evidence_value_id(), which may then add it again under a second id:
+     * readers join by id and compare values, so that costs room, not sense.
+     */
     if (exec(s, del, err, errlen) < 0 ||
         exec(s, "DELETE FROM evidence_value WHERE id NOT IN (SELECT value_id FROM evidence_row)",
              err, errlen) < 0 ||
