@@ -401,6 +401,8 @@ static void close_file(struct stream *s, struct open_file *of, enum capture_stat
 {
     struct stream_file *f = &s->files[of->index];
     file_reader_finish(&of->reader, s->config);
+    if (f->sample) /* kept until every file is read: only as large as it is */
+        f->sample = capture_sample_shrink(f->sample);
     if (stopped && status == CAPTURE_PACKET) {
         snprintf(f->error, sizeof(f->error), "'%s': interrupted", s->paths[of->index]);
         f->status = AGGREGATE_INTERRUPTED;
@@ -438,8 +440,7 @@ static void open_file(struct stream *s, struct merge *m, size_t index, size_t ra
     of->index = index;
     file_reader_start(&of->reader, file, &f->stats);
     if (s->config->sample_packets) {
-        f->sample = xmalloc(sizeof(*f->sample));
-        capture_sample_init(f->sample);
+        f->sample = capture_sample_new();
         of->reader.sample = f->sample;
     }
     enum capture_status status = capture_next(file, &of->next);

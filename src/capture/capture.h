@@ -118,9 +118,13 @@ struct capture_sample {
     uint64_t packets;          /* packets read */
     unsigned level;            /* fingerprints kept have their low level bits 0 */
     size_t count;
-    uint64_t fingerprints[CAPTURE_SAMPLE_MAX]; /* ascending, each once, after _finish() */
+    uint64_t fingerprints[]; /* ascending, each once, after _finish() */
 };
 
+/* A sample with room for CAPTURE_SAMPLE_MAX fingerprints, initialised; free() it. */
+struct capture_sample *capture_sample_new(void);
+/* A finished sample with room for its own fingerprints only: many are kept at once. */
+struct capture_sample *capture_sample_shrink(struct capture_sample *sample);
 void capture_sample_init(struct capture_sample *sample);
 void capture_sample_add(struct capture_sample *sample, const struct capture_packet *packet);
 /* Sorts the fingerprints and keeps each once: call before comparing or storing. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../common/hash.h"
+#include "../common/xalloc.h"
 #include "capture.h"
 
 /* Fixed, so that samples made by other runs and kept in stores compare. */
@@ -23,6 +24,19 @@ static const unsigned char sample_key[crypto_shorthash_KEYBYTES] = "hs-packet-sa
 static uint64_t level_mask(unsigned level)
 {
     return level >= 64 ? UINT64_MAX : (UINT64_C(1) << level) - 1;
+}
+
+struct capture_sample *capture_sample_new(void)
+{
+    struct capture_sample *s =
+        xmalloc(sizeof(*s) + CAPTURE_SAMPLE_MAX * sizeof(s->fingerprints[0]));
+    capture_sample_init(s);
+    return s;
+}
+
+struct capture_sample *capture_sample_shrink(struct capture_sample *s)
+{
+    return xrealloc(s, sizeof(*s) + s->count * sizeof(s->fingerprints[0]));
 }
 
 void capture_sample_init(struct capture_sample *s)

@@ -17,11 +17,13 @@ struct capture_sample **capture_samples_take(const char *const *paths, size_t co
     struct capture_sample **samples = xcalloc(count ? count : 1, sizeof(*samples));
     char err[1024];
     for (size_t i = 0; i < count; i++) {
-        samples[i] = xmalloc(sizeof(*samples[i]));
+        samples[i] = capture_sample_new();
         /* Not a capture (a flow log, a file gone): the pass says what it is. */
         if (capture_sample_file(paths[i], samples[i], err, sizeof(err)) < 0) {
             free(samples[i]);
             samples[i] = NULL;
+        } else {
+            samples[i] = capture_sample_shrink(samples[i]);
         }
     }
     return samples;
@@ -57,8 +59,21 @@ size_t capture_overlaps_find(struct capture_sample *const *samples, size_t count
         if (samples[i] && samples[i]->count)
             order[n++] = (struct sample_ref){samples[i], i};
     qsort(order, n, sizeof(*order), compare_by_first);
-    for (size_t k = 0; k < n; k++)
-        for (size_t m = 0; m < k && !(skip && skipped[order[k].index]); m++) {
+    /*
+     * A sweep in order of first packet: the earlier captures still open at
+     * this one's first packet (their last packet is not before it) are the
+     * only ones it can overlap, so rotated captures that follow each other
+     * cost one comparison each, not one per pair.
+     */
+    size_t *open_ones = xcalloc(n ? n : 1, sizeof(*open_ones)), nopen = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t kept = 0;
+        for (size_t a = 0; a < nopen; a++)
+            if (order[open_ones[a]].sample->last_ns >= order[k].sample->first_ns)
+                open_ones[kept++] = open_ones[a];
+        nopen = kept;
+        for (size_t a = 0; a < nopen && !(skip && skipped[order[k].index]); a++) {
+            size_t m = open_ones[a];
             struct capture_overlap o;
             if (skip && skipped[order[m].index])
                 continue;
@@ -70,6 +85,9 @@ size_t capture_overlaps_find(struct capture_sample *const *samples, size_t count
                 skipped[order[k].index] = true;
             break;
         }
+        open_ones[nopen++] = k;
+    }
+    free(open_ones);
     free(order);
     return nfound;
 }

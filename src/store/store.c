@@ -1392,7 +1392,7 @@ int store_find_overlap(struct store *s, const struct capture_sample *sample, con
     sqlite3_bind_int64(st, 1, sample->last_ns);
     sqlite3_bind_int64(st, 2, sample->first_ns);
     sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
-    struct capture_sample *stored = xmalloc(sizeof(*stored));
+    struct capture_sample *stored = capture_sample_new();
     int rc, ret = 0;
     while (!*found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sample_from_row(s, st, 2, stored, err, errlen) < 0) {
@@ -1439,7 +1439,7 @@ int store_overlaps(struct store *s, int64_t from_ns, int64_t to_ns, struct store
      */
     struct active_sample *active = NULL;
     size_t nactive = 0, active_alloc = 0, found_alloc = 0;
-    struct capture_sample *next = xmalloc(sizeof(*next));
+    struct capture_sample *next = capture_sample_new();
     int rc, ret = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sample_from_row(s, st, 2, next, err, errlen) < 0) {
@@ -1467,8 +1467,9 @@ int store_overlaps(struct store *s, int64_t from_ns, int64_t to_ns, struct store
             break;
         }
         ALLOC_GROW(active, nactive + 1, active_alloc);
-        active[nactive++] = (struct active_sample){next, xstrdup(p ? p : "")};
-        next = xmalloc(sizeof(*next));
+        active[nactive++] =
+            (struct active_sample){capture_sample_shrink(next), xstrdup(p ? p : "")};
+        next = capture_sample_new();
     }
     if (ret == 0 && rc != SQLITE_DONE)
         ret = fail_db(s, "cannot read the packet samples", err, errlen);

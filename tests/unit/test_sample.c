@@ -22,7 +22,7 @@ static void packet(uint32_t i, uint32_t salt, struct capture_packet *p, uint8_t 
 /* A sample of packets [from, to) of the stream salt. */
 static struct capture_sample *sample_of(uint32_t from, uint32_t to, uint32_t salt)
 {
-    struct capture_sample *s = malloc(sizeof(*s));
+    struct capture_sample *s = capture_sample_new();
     struct capture_packet p;
     uint8_t buf[64];
     capture_sample_init(s);
@@ -99,27 +99,27 @@ static void test_spans_apart(void)
 
 static void test_microseconds(void)
 {
-    struct capture_sample a, b;
+    struct capture_sample *a = capture_sample_new(), *b = capture_sample_new();
     struct capture_packet p;
     uint8_t buf[64];
-    capture_sample_init(&a);
-    capture_sample_init(&b);
     packet(7, 0, &p, buf);
     p.ts_ns += 100; /* a nanosecond copy of a microsecond capture */
-    capture_sample_add(&a, &p);
+    capture_sample_add(a, &p);
     p.ts_ns += 800;
-    capture_sample_add(&b, &p);
-    CHECK_U64(a.fingerprints[0], b.fingerprints[0]);
+    capture_sample_add(b, &p);
+    CHECK_U64(a->fingerprints[0], b->fingerprints[0]);
     p.ts_ns += 1000; /* another microsecond: another packet */
-    capture_sample_add(&b, &p);
-    capture_sample_finish(&b);
-    CHECK_U64(b.count, 2);
+    capture_sample_add(b, &p);
+    capture_sample_finish(b);
+    CHECK_U64(b->count, 2);
+    free(a);
+    free(b);
 }
 
 static void test_decode(void)
 {
     struct capture_sample *a = sample_of(0, 40000, 0);
-    struct capture_sample *back = malloc(sizeof(*back));
+    struct capture_sample *back = capture_sample_new();
     unsigned char *bytes = malloc(8 * a->count);
     capture_sample_encode(a, bytes);
     CHECK(capture_sample_decode(back, bytes, 8 * a->count, a->level, a->first_ns, a->last_ns) == 0);
