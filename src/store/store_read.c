@@ -1,0 +1,549 @@
+/*
+ * Reading: the rows and evidence of a period into a cube, the files and
+ * their counts, with every value checked, since a store may come from
+ * elsewhere.
+ */
+#define _DEFAULT_SOURCE /* realpath() */
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/hash.h"
+#include "../common/xalloc.h"
+#include "../evidence/evidence.h"
+#include "store_int.h"
+
+/* ---- reading -------------------------------------------------------------------------- */
+
+/*
+ * A store may come from another machine (merge) or be edited by hand, so
+ * every value read is checked against what honeyscope writes: a row that
+ * could not have been written is damage, and the store is refused with the
+ * row named rather than read into wrong numbers (or, for a count cast to
+ * unsigned, numbers near 2^64).
+ */
+
+/* Seconds whose nanoseconds fit in int64_t: the span any capture time has. */
+#define SECONDS_MAX (INT64_MAX / 1000000000)
+
+static int damaged(struct store *s, const char *what, int64_t row, const char *column, char *err,
+                   size_t errlen)
+{
+    snprintf(err, errlen, "'%s' is a damaged store: %s row %lld has a bad %s", s->path, what,
+             (long long)row, column);
+    return -1;
+}
+
+/* Column i holds an integer in [min, max]. */
+static bool int_in(sqlite3_stmt *st, int i, int64_t min, int64_t max)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_INTEGER)
+        return false;
+    int64_t v = sqlite3_column_int64(st, i);
+    return v >= min && v <= max;
+}
+
+/* Column i holds an address as honeyscope writes it: 4 or 16 bytes. */
+static bool addr_in(sqlite3_stmt *st, int i, struct ip_addr *addr)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_BLOB)
+        return false;
+    const void *bytes = sqlite3_column_blob(st, i);
+    return store_addr_from_bytes(addr, bytes, (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* Whether a + b fits in 64 bits. */
+static bool fits_u64(uint64_t a, uint64_t b)
+{
+    return b <= UINT64_MAX - a;
+}
+
+/* *sum += v, unless the sum would wrap around. */
+static bool add_u64(uint64_t *sum, uint64_t v)
+{
+    if (!fits_u64(*sum, v))
+        return false;
+    *sum += v;
+    return true;
+}
+
+static const char *const traffic_columns[] = {
+    "bin",         "sensor",   "remote",    "proto", "initiator", "service",  "packets_in",
+    "packets_out", "bytes_in", "bytes_out", "flows", "first_off", "last_off",
+};
+
+/*
+ * Reads the traffic rows with bins in [from_s, to_s) into cube, or only
+ * checks them when cube is NULL.
+ */
+static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube, char *err,
+                     size_t errlen)
+{
+    static const char sql[] =
+        "SELECT t.bin, a.address, t.remote, t.proto, t.initiator, t.service, t.packets_in,"
+        " t.packets_out, t.bytes_in, t.bytes_out, t.flows, t.first_off, t.last_off, t.file_id"
+        " FROM traffic_row t LEFT JOIN sensor_address a ON a.id = t.sensor_id"
+        " WHERE t.bin >= ?1 AND t.bin < ?2 OR typeof(t.bin) <> 'integer'"
+        " OR t.bin NOT BETWEEN -?3 AND ?3";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail_db(s, "cannot read traffic", err, errlen);
+    /* Bins no period can hold are read too: they are damage, not data outside the period. */
+    sqlite3_bind_int64(st, 1, from_s);
+    sqlite3_bind_int64(st, 2, to_s);
+    sqlite3_bind_int64(st, 3, SECONDS_MAX);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct cube_key key;
+        memset(&key, 0, sizeof(key));
+        int bad = -1;
+        if (!int_in(st, 0, -SECONDS_MAX, SECONDS_MAX))
+            bad = 0;
+        else if (!addr_in(st, 1, &key.sensor))
+            bad = 1;
+        else if (!addr_in(st, 2, &key.remote))
+            bad = 2;
+        else if (!int_in(st, 3, 0, UINT8_MAX))
+            bad = 3;
+        else if (!int_in(st, 4, INITIATOR_UNKNOWN, INITIATOR_COUNT - 1))
+            bad = 4;
+        else if (!int_in(st, 5, 0, UINT16_MAX))
+            bad = 5;
+        for (int i = 6; bad < 0 && i <= 10; i++)
+            if (!int_in(st, i, 0, INT64_MAX))
+                bad = i;
+        /* Seconds from the bin: their sum must be a time too (no overflow: both are bounded). */
+        for (int i = 11; bad < 0 && i <= 12; i++)
+            if (!int_in(st, i, -SECONDS_MAX, SECONDS_MAX) ||
+                sqlite3_column_int64(st, 0) + sqlite3_column_int64(st, i) < -SECONDS_MAX ||
+                sqlite3_column_int64(st, 0) + sqlite3_column_int64(st, i) > SECONDS_MAX)
+                bad = i;
+        if (bad < 0 && cube) {
+            key.bin = sqlite3_column_int64(st, 0);
+            key.proto = (uint8_t)sqlite3_column_int(st, 3);
+            key.initiator = (uint8_t)sqlite3_column_int(st, 4);
+            key.service = (uint16_t)sqlite3_column_int(st, 5);
+            struct cube_counts *c = &cube_row_at(cube, cube_lookup(cube, &key))->counts;
+            /* Rows of one key add up: their sums must not wrap either. */
+            if (!add_u64(&c->packets_in, (uint64_t)sqlite3_column_int64(st, 6)) ||
+                !add_u64(&c->packets_out, (uint64_t)sqlite3_column_int64(st, 7)) ||
+                !add_u64(&c->bytes_in, (uint64_t)sqlite3_column_int64(st, 8)) ||
+                !add_u64(&c->bytes_out, (uint64_t)sqlite3_column_int64(st, 9)) ||
+                !add_u64(&c->flows, (uint64_t)sqlite3_column_int64(st, 10)))
+                bad = 6;
+            int64_t first = (key.bin + sqlite3_column_int64(st, 11)) * 1000000000;
+            int64_t last = (key.bin + sqlite3_column_int64(st, 12)) * 1000000000;
+            if (first < c->first_ns)
+                c->first_ns = first;
+            if (last > c->last_ns)
+                c->last_ns = last;
+        }
+        if (bad >= 0) {
+            char what[64];
+            snprintf(what, sizeof(what), "a traffic_row of file %lld (bin %lld)",
+                     (long long)sqlite3_column_int64(st, 13),
+                     (long long)sqlite3_column_int64(st, 0));
+            sqlite3_finalize(st);
+            snprintf(err, errlen, "'%s' is a damaged store: %s has a bad %s%s", s->path, what,
+                     traffic_columns[bad], bad == 6 ? " (the counts overflow)" : "");
+            return -1;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail_db(s, "cannot read traffic", err, errlen);
+    return 0;
+}
+
+/* As load_rows(), for the evidence rows; rows of kinds this version does not know are skipped. */
+static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
+                         char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT e.bin, e.remote, k.name, v.value, e.count, e.file_id FROM evidence_row e"
+        " LEFT JOIN evidence_value v ON v.id = e.value_id"
+        " LEFT JOIN evidence_kind k ON k.id = v.kind"
+        " WHERE e.bin >= ?1 AND e.bin < ?2 OR typeof(e.bin) <> 'integer'"
+        " OR e.bin NOT BETWEEN -?3 AND ?3";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail_db(s, "cannot read evidence", err, errlen);
+    sqlite3_bind_int64(st, 1, from_s);
+    sqlite3_bind_int64(st, 2, to_s);
+    sqlite3_bind_int64(st, 3, SECONDS_MAX);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct ip_addr remote;
+        const char *bad = NULL;
+        int value_type = sqlite3_column_type(st, 3);
+        if (!int_in(st, 0, -SECONDS_MAX, SECONDS_MAX))
+            bad = "bin";
+        else if (!addr_in(st, 1, &remote))
+            bad = "remote";
+        else if (value_type != SQLITE_BLOB && value_type != SQLITE_TEXT)
+            bad = "value";
+        else if (!int_in(st, 4, 0, INT64_MAX))
+            bad = "count";
+        if (bad) {
+            snprintf(err, errlen,
+                     "'%s' is a damaged store: an evidence_row of file %lld has a bad %s", s->path,
+                     (long long)sqlite3_column_int64(st, 5), bad);
+            sqlite3_finalize(st);
+            return -1;
+        }
+        const char *kind_name = (const char *)sqlite3_column_text(st, 2);
+        unsigned kind = EVIDENCE_KIND_COUNT;
+        for (unsigned k = 0; kind_name && k < EVIDENCE_KIND_COUNT; k++)
+            if (strcmp(kind_name, evidence_kind_name((enum evidence_kind)k)) == 0)
+                kind = k;
+        if (kind == EVIDENCE_KIND_COUNT || !cube)
+            continue; /* a kind this version does not know */
+        const void *value = sqlite3_column_blob(st, 3);
+        int len = sqlite3_column_bytes(st, 3);
+        evidence_table_put(cube_evidence(cube), sqlite3_column_int64(st, 0), &remote, kind,
+                           value ? value : "", (size_t)len, (uint64_t)sqlite3_column_int64(st, 4));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail_db(s, "cannot read evidence", err, errlen);
+    return 0;
+}
+
+/* The capture_file columns read, in the order of read_files()'s SELECT. */
+enum {
+    FILE_PATH,
+    FILE_FORMAT,
+    FILE_LINK_TYPE,
+    FILE_ERROR,
+    FILE_PACKETS,
+    FILE_STATUS,
+    FILE_FIRST_NS,
+    FILE_LAST_NS,
+    FILE_TRUNCATED, /* then the other counts, to FILE_FRAGMENTS_UNMATCHED */
+    FILE_FRAGMENTS_UNMATCHED = FILE_TRUNCATED + 10,
+    FILE_ID,
+    FILE_FLOW_RECORDS,
+    FILE_FLOW_SKIPPED,
+    FILE_FLOW_COVERED,
+    FILE_EXPORT_DATAGRAMS, /* then the other export counts, to FILE_SAMPLING_INTERVAL */
+    FILE_SAMPLING_INTERVAL = FILE_EXPORT_DATAGRAMS + 4,
+};
+
+/* Why a capture_file row could not have been written by honeyscope, or NULL. */
+static const char *file_row_damage(sqlite3_stmt *st)
+{
+    static const char *const count_names[] = {
+        "truncated",     "malformed",     "unsupported",         "unsupported_link",
+        "not_ip",        "not_sensor",    "sensor_to_sensor",    "flows",
+        "flows_expired", "flows_evicted", "fragments_unmatched",
+    };
+    const char *status = (const char *)sqlite3_column_text(st, FILE_STATUS);
+    if (!int_in(st, FILE_ID, 1, INT64_MAX))
+        return "id";
+    int first = sqlite3_column_type(st, FILE_FIRST_NS),
+        last = sqlite3_column_type(st, FILE_LAST_NS);
+    if (sqlite3_column_type(st, FILE_PATH) != SQLITE_TEXT)
+        return "path";
+    if (sqlite3_column_type(st, FILE_STATUS) != SQLITE_TEXT ||
+        (strcmp(status, "ok") != 0 && strcmp(status, "failed") != 0))
+        return "status";
+    if (sqlite3_column_type(st, FILE_FORMAT) != SQLITE_NULL &&
+        sqlite3_column_type(st, FILE_FORMAT) != SQLITE_TEXT)
+        return "format";
+    if (sqlite3_column_type(st, FILE_LINK_TYPE) != SQLITE_NULL &&
+        !int_in(st, FILE_LINK_TYPE, INT32_MIN, INT32_MAX))
+        return "link_type";
+    if (sqlite3_column_type(st, FILE_ERROR) != SQLITE_NULL &&
+        sqlite3_column_type(st, FILE_ERROR) != SQLITE_TEXT)
+        return "error";
+    if (!int_in(st, FILE_PACKETS, 0, INT64_MAX))
+        return "packets";
+    if (!(first == SQLITE_NULL && last == SQLITE_NULL) &&
+        !(first == SQLITE_INTEGER && last == SQLITE_INTEGER))
+        return "first_ns";
+    for (int i = FILE_TRUNCATED; i <= FILE_FRAGMENTS_UNMATCHED; i++)
+        if (!int_in(st, i, 0, INT64_MAX))
+            return count_names[i - FILE_TRUNCATED];
+    if (!int_in(st, FILE_FLOW_RECORDS, 0, INT64_MAX))
+        return "flow_records";
+    if (!int_in(st, FILE_FLOW_SKIPPED, 0, INT64_MAX))
+        return "flow_skipped";
+    if (!int_in(st, FILE_FLOW_COVERED, 0, INT64_MAX))
+        return "flow_covered";
+    for (int i = FILE_EXPORT_DATAGRAMS; i <= FILE_SAMPLING_INTERVAL; i++)
+        if (!int_in(st, i, 0, INT64_MAX))
+            return "export counts";
+    return NULL;
+}
+
+/* Adds a capture_file row's counts to stats; false when a sum would wrap. */
+static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
+{
+    struct input_stats one;
+    input_stats_init(&one);
+    one.files = 1;
+    one.files_failed = strcmp((const char *)sqlite3_column_text(st, FILE_STATUS), "failed") == 0;
+    one.packets = (uint64_t)sqlite3_column_int64(st, FILE_PACKETS);
+    if (sqlite3_column_type(st, FILE_FIRST_NS) != SQLITE_NULL) {
+        one.first_ns = sqlite3_column_int64(st, FILE_FIRST_NS);
+        one.last_ns = sqlite3_column_int64(st, FILE_LAST_NS);
+    }
+    uint64_t counts[11];
+    for (int i = 0; i < 11; i++)
+        counts[i] = (uint64_t)sqlite3_column_int64(st, FILE_TRUNCATED + i);
+    one.bad[DECODE_TRUNCATED] = counts[0];
+    one.bad[DECODE_MALFORMED] = counts[1];
+    one.bad[DECODE_UNSUPPORTED] = counts[2];
+    one.bad[DECODE_NOT_IP] = counts[4];
+    one.not_sensor = counts[5];
+    one.sensor_to_sensor = counts[6];
+    one.flows.flows = counts[7];
+    one.flows.expired = counts[8];
+    one.flows.evicted = counts[9];
+    one.flows.fragments_unmatched = counts[10];
+    one.flow_records = (uint64_t)sqlite3_column_int64(st, FILE_FLOW_RECORDS);
+    /* The store keeps the lines skipped, not why: they count as values out of range. */
+    one.flow_skipped[FLOWLOG_SKIP_VALUE] = (uint64_t)sqlite3_column_int64(st, FILE_FLOW_SKIPPED);
+    one.flow_covered = (uint64_t)sqlite3_column_int64(st, FILE_FLOW_COVERED);
+    one.export_datagrams = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS);
+    one.export_lost_packets = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 1);
+    one.export_lost_records = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 2);
+    one.export_skipped = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 3);
+    one.sampling_interval = (uint64_t)sqlite3_column_int64(st, FILE_SAMPLING_INTERVAL);
+    if (counts[3]) {
+        one.unsupported_links[0].link_type = sqlite3_column_int(st, FILE_LINK_TYPE);
+        one.unsupported_links[0].packets = counts[3];
+        one.unsupported_link_count = 1;
+    }
+    /* input_stats_merge() adds: check first that no sum wraps. */
+    bool fits =
+        fits_u64(stats->packets, one.packets) && fits_u64(stats->not_sensor, one.not_sensor) &&
+        fits_u64(stats->sensor_to_sensor, one.sensor_to_sensor) &&
+        fits_u64(stats->flows.flows, one.flows.flows) &&
+        fits_u64(stats->flows.expired, one.flows.expired) &&
+        fits_u64(stats->flows.evicted, one.flows.evicted) &&
+        fits_u64(stats->flows.fragments_unmatched, one.flows.fragments_unmatched) &&
+        fits_u64(stats->flow_records, one.flow_records) &&
+        fits_u64(stats->flow_skipped[FLOWLOG_SKIP_VALUE], one.flow_skipped[FLOWLOG_SKIP_VALUE]) &&
+        fits_u64(stats->flow_covered, one.flow_covered) &&
+        fits_u64(stats->export_datagrams, one.export_datagrams) &&
+        fits_u64(stats->export_lost_packets, one.export_lost_packets) &&
+        fits_u64(stats->export_lost_records, one.export_lost_records) &&
+        fits_u64(stats->export_skipped, one.export_skipped);
+    for (int i = 0; fits && i < DECODE_RESULT_COUNT; i++)
+        fits = fits_u64(stats->bad[i], one.bad[i]);
+    for (size_t i = 0; fits && i < stats->unsupported_link_count; i++)
+        fits = fits_u64(stats->unsupported_links[i].packets, counts[3]);
+    if (fits)
+        input_stats_merge(stats, &one);
+    return fits;
+}
+
+/*
+ * Reads the capture files: their counts into stats and the list into
+ * *files, or only checks them when stats is NULL. Two files with one path,
+ * and rows of a file that is not there, are damage too.
+ */
+static int read_files(struct store *s, struct input_stats *stats, struct stored_file **files,
+                      size_t *file_count, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
+        " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"
+        " flows_expired, flows_evicted, fragments_unmatched, id, flow_records, flow_skipped,"
+        " flow_covered, export_datagrams, export_lost_packets, export_lost_records,"
+        " export_skipped, sampling_interval FROM capture_file ORDER BY path";
+    static const char orphans[] =
+        "SELECT (SELECT count(path) - count(DISTINCT path) + count(*) - count(DISTINCT id)"
+        "   FROM capture_file),"
+        " (SELECT count(*) FROM traffic_row t WHERE NOT EXISTS"
+        "   (SELECT 1 FROM capture_file f WHERE f.id = t.file_id)),"
+        " (SELECT count(*) FROM evidence_row e WHERE NOT EXISTS"
+        "   (SELECT 1 FROM capture_file f WHERE f.id = e.file_id))";
+    sqlite3_stmt *st;
+    size_t alloc = 0;
+    if (sqlite3_prepare_v2(s->db, orphans, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return store_fail_db(s, "cannot read the capture files", err, errlen);
+    }
+    int64_t paths = sqlite3_column_int64(st, 0);
+    int64_t rows = sqlite3_column_int64(st, 1) + sqlite3_column_int64(st, 2);
+    sqlite3_finalize(st);
+    if (paths || rows) {
+        snprintf(err, errlen,
+                 "'%s' is a damaged store: %lld capture files share a path or an id (or have "
+                 "none), %lld rows belong to no capture file",
+                 s->path, (long long)paths, (long long)rows);
+        return -1;
+    }
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail_db(s, "cannot read the capture files", err, errlen);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *bad = file_row_damage(st);
+        if (!bad && stats && !add_file_stats(st, stats))
+            bad = "count (the sums overflow)";
+        if (bad) {
+            int64_t id = sqlite3_column_int64(st, FILE_ID);
+            sqlite3_finalize(st);
+            return damaged(s, "capture_file", id, bad, err, errlen);
+        }
+        if (!files)
+            continue;
+        ALLOC_GROW(*files, *file_count + 1, alloc);
+        struct stored_file *f = &(*files)[(*file_count)++];
+        memset(f, 0, sizeof(*f));
+        f->path = xstrdup((const char *)sqlite3_column_text(st, FILE_PATH));
+        if (sqlite3_column_type(st, FILE_FORMAT) != SQLITE_NULL)
+            snprintf(f->format, sizeof(f->format), "%s",
+                     (const char *)sqlite3_column_text(st, FILE_FORMAT));
+        f->link_type = sqlite3_column_int(st, FILE_LINK_TYPE);
+        if (sqlite3_column_type(st, FILE_ERROR) != SQLITE_NULL)
+            f->error = xstrdup((const char *)sqlite3_column_text(st, FILE_ERROR));
+        f->packets = (uint64_t)sqlite3_column_int64(st, FILE_PACKETS);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail_db(s, "cannot read the capture files", err, errlen);
+    return 0;
+}
+
+/*
+ * The live captures: their count and drops into stats, and a line for each
+ * in the list of files (interface, start, last commit). A version 2 store
+ * opened for reading was upgraded, so the tables are there.
+ */
+static int read_live(struct store *s, struct input_stats *stats, struct stored_file *files,
+                     size_t file_count, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT f.path, l.interface, l.started_at, l.last_commit_at, l.commits, l.stopped_at,"
+        " (SELECT coalesce(sum(kernel_drops), 0) FROM live_commit c WHERE c.file_id = l.file_id),"
+        " (SELECT coalesce(sum(interface_drops), 0) FROM live_commit c"
+        "   WHERE c.file_id = l.file_id)"
+        " FROM live_capture l JOIN capture_file f ON f.id = l.file_id";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail_db(s, "cannot read the live captures", err, errlen);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 0);
+        int64_t kernel = sqlite3_column_int64(st, 6), iface = sqlite3_column_int64(st, 7);
+        if (kernel < 0 || iface < 0) {
+            sqlite3_finalize(st);
+            return damaged(s, "live_commit", 0, "kernel_drops", err, errlen);
+        }
+        stats->live_captures++;
+        stats->kernel_drops += (uint64_t)kernel;
+        stats->interface_drops += (uint64_t)iface;
+        for (size_t i = 0; path && i < file_count; i++) {
+            if (strcmp(files[i].path, path) != 0)
+                continue;
+            const char *text[4];
+            for (int c = 0; c < 4; c++) {
+                text[c] = (const char *)sqlite3_column_text(st, c == 3 ? 5 : c + 1);
+                if (!text[c])
+                    text[c] = "";
+            }
+            char line[512];
+            snprintf(line, sizeof(line),
+                     "live on %s since %s, last commit %s (%lld commits%s%s), %lld dropped by "
+                     "the kernel",
+                     text[0], text[1], text[2], (long long)sqlite3_column_int64(st, 4),
+                     text[3][0] ? ", stopped " : ", running or killed", text[3], (long long)kernel);
+            free(files[i].live);
+            files[i].live = xstrdup(line);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail_db(s, "cannot read the live captures", err, errlen);
+    return 0;
+}
+
+int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
+               struct input_stats *stats, struct stored_file **files, size_t *file_count, char *err,
+               size_t errlen)
+{
+    *files = NULL;
+    *file_count = 0;
+    /* One read transaction, so rows and files agree while an ingest writes. */
+    if (store_exec(s, "BEGIN", err, errlen) < 0)
+        return -1;
+    int ret = read_files(s, stats, files, file_count, err, errlen);
+    if (ret == 0)
+        ret = read_live(s, stats, *files, *file_count, err, errlen);
+    if (ret == 0)
+        ret = load_rows(s, from_s, to_s, cube, err, errlen);
+    if (ret == 0)
+        ret = load_evidence(s, from_s, to_s, cube, err, errlen);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return ret;
+}
+
+/*
+ * Whether the counts of the rows of each cube key add up without wrapping
+ * (SQLite's sum() stops at 2^63, short of the 2^64 a load allows: no real
+ * capture comes near either).
+ */
+static int check_sums(struct store *s, char *err, size_t errlen)
+{
+    static const char sql[] =
+        "SELECT sum(packets_in), sum(packets_out), sum(bytes_in), sum(bytes_out), sum(flows)"
+        " FROM traffic_row GROUP BY bin, sensor_id, remote, proto, initiator, service";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail_db(s, "cannot read traffic", err, errlen);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, errlen, "'%s' is a damaged store: the traffic counts overflow (%s)", s->path,
+             sqlite3_errmsg(s->db));
+    return -1;
+}
+
+/* Checks every row of the store as store_load() would read it, keeping nothing. */
+int store_check_rows(struct store *s, char *err, size_t errlen)
+{
+    struct input_stats sums;
+    input_stats_init(&sums);
+    if (store_exec(s, "BEGIN", err, errlen) < 0)
+        return -1;
+    int ret = read_files(s, &sums, NULL, NULL, err, errlen);
+    if (ret == 0)
+        ret = load_rows(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
+    if (ret == 0)
+        ret = check_sums(s, err, errlen);
+    if (ret == 0)
+        ret = load_evidence(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
+    if (ret == 0) {
+        /* Reading every sample checks it. */
+        struct store_overlap *overlaps;
+        size_t count;
+        ret = store_overlaps(s, INT64_MIN, INT64_MAX, &overlaps, &count, err, errlen);
+        store_overlaps_free(overlaps, count);
+    }
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    return ret;
+}
+
+void store_files_free(struct stored_file *files, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        free(files[i].path);
+        free(files[i].error);
+        free(files[i].live);
+    }
+    free(files);
+}
