@@ -405,7 +405,7 @@ static void shard_start(struct shard *shard, struct cube *cube,
     shard->config = config;
     shard->flows = flow_table_new(&config->flow);
     evidence_capture_init(&shard->evidence, cube, &config->clock, EVIDENCE_BUFFERS,
-                          EVIDENCE_LONG_BUFFERS);
+                          EVIDENCE_LONG_BUFFERS, EVIDENCE_RECORD_BUFFERS);
     flow_table_on_end(shard->flows, flow_ended, shard);
 }
 
