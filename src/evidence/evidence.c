@@ -240,7 +240,8 @@ int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t
 
 size_t evidence_bytes_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t len)
 {
-    if (proto != IPPROTO_TCP_)
+    /* Port 53 is DNS whatever its bytes (pick()): its messages ask for nothing more. */
+    if (proto != IPPROTO_TCP_ || service == 53)
         return 0;
     if (!data)
         len = 0;

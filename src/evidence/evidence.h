@@ -141,7 +141,7 @@ int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t
 /*
  * How many of a side's first bytes its parser needs, as far as its first len
  * bytes (data) tell, or 0 when they tell nothing and whatever the caller
- * keeps will do:
+ * keeps will do (always for UDP and for TCP port 53, which is DNS):
  * - SSH, by its bytes ("SSH-") or, while too few bytes tell, by the service
  *   port (22, 2222): EVIDENCE_SSH_BYTES, as the KEXINIT that follows the
  *   identification line takes 1-2 KiB;

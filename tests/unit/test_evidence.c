@@ -2003,7 +2003,8 @@ static void test_tls_bytes_wanted(void)
     static const uint8_t tiny_records[] = {22, 3, 1, 0, 1, 1, 0x01, 0x00, 0x00};
     CHECK_U64(evidence_bytes_wanted(TCP, 443, tiny_records, sizeof(tiny_records)),
               EVIDENCE_TLS_BYTES);
-    /* DNS over TCP on port 53 is DNS, whatever its bytes: it asks for nothing more. */
+    /* DNS over TCP on port 53 is DNS, whatever its bytes: it asks for nothing more; nor UDP. */
+    CHECK_U64(evidence_bytes_wanted(TCP, 53, b.b, b.n), 0);
     CHECK_U64(evidence_bytes_wanted(UDP, 443, b.b, b.n), 0);
 }
 
