@@ -83,19 +83,10 @@ enum {
     OPT_SENSOR = 256,
     OPT_FROM,
     OPT_TO,
-    OPT_BIN,
-    OPT_TZ,
-    OPT_METRIC,
-    OPT_TOP,
     OPT_FORMAT,
     OPT_MAX_FLOWS,
     OPT_THREADS,
     OPT_COMPARE,
-    OPT_MASK,
-    OPT_MASK_KEEP_EVIDENCE,
-    OPT_BURST_WINDOW,
-    OPT_BURST_K,
-    OPT_BURST_MIN,
     OPT_SKIP_OVERLAPPING,
 };
 
@@ -105,19 +96,10 @@ static const struct option long_options[] = {
     REPORT_VIEW_LONG_OPTIONS,
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
-    {"bin", required_argument, NULL, OPT_BIN},
-    {"tz", required_argument, NULL, OPT_TZ},
-    {"metric", required_argument, NULL, OPT_METRIC},
-    {"top", required_argument, NULL, OPT_TOP},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"compare", required_argument, NULL, OPT_COMPARE},
-    {"mask", no_argument, NULL, OPT_MASK},
-    {"mask-keep-evidence", no_argument, NULL, OPT_MASK_KEEP_EVIDENCE},
-    {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
-    {"burst-k", required_argument, NULL, OPT_BURST_K},
-    {"burst-min", required_argument, NULL, OPT_BURST_MIN},
     {"skip-overlapping", no_argument, NULL, OPT_SKIP_OVERLAPPING},
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
@@ -125,44 +107,11 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-/* Picks text from names (NULL-terminated); returns its index, or -1. */
-static int pick(const char *text, const char *const *names)
-{
-    for (int i = 0; names[i]; i++)
-        if (strcmp(text, names[i]) == 0)
-            return i;
-    return -1;
-}
-
-/* "FROM..TO" into the options' comparison period. Returns 0, or -1. */
-static int parse_compare(struct report_options *o, const char *text)
-{
-    char from[16], to[16];
-    int64_t first, last;
-    const char *dots = strstr(text, "..");
-    size_t len = dots ? (size_t)(dots - text) : 0;
-    if (!dots || len >= sizeof(from) || strlen(dots + 2) >= sizeof(to))
-        return -1;
-    memcpy(from, text, len);
-    from[len] = '\0';
-    snprintf(to, sizeof(to), "%s", dots + 2);
-    if (parse_date(from, &first) < 0 || parse_date(to, &last) < 0 || last < first)
-        return -1;
-    o->has_compare = true;
-    o->compare_from_s = first * 86400 - o->clock.offset_s;
-    o->compare_to_s = (last + 1) * 86400 - o->clock.offset_s;
-    return 0;
-}
-
 /* One option of the report's own; returns -1 to go on, or the exit status. */
 static int take_option(struct report_args *args, int c, const char *arg, const char **from,
                        const char **to, const char **compare)
 {
-    static const char *const bins[] = {"day", "hour", "week", "month", NULL};
-    static const char *const metrics[] = {"packets", "bytes", "flows", NULL};
-    struct report_options *o = &args->options;
     uint64_t n;
-    int i;
     switch (c) {
     case OPT_SENSOR: {
         struct ip_prefix prefix;
@@ -177,30 +126,6 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         return -1;
     case OPT_TO:
         *to = arg;
-        return -1;
-    case OPT_BIN:
-        if ((i = pick(arg, bins)) < 0)
-            return usage_error("report", "--bin takes hour, day, week or month, not '%s'", arg);
-        /* Weeks and months are counted in days: their lengths vary. */
-        o->clock.width_s = i == 1 ? 3600 : 86400;
-        o->clock.unit = i == 2 ? BIN_WEEK : i == 3 ? BIN_MONTH : BIN_FIXED;
-        return -1;
-    case OPT_TZ:
-        if (parse_zone(arg, &o->clock.offset_s) < 0)
-            return usage_error("report", "--tz takes +HH:MM or -HH:MM, not '%s'", arg);
-        return -1;
-    case OPT_METRIC:
-        if ((i = pick(arg, metrics)) < 0)
-            return usage_error("report", "--metric takes packets, bytes or flows");
-        o->metric = i == 0 ? METRIC_PACKETS : i == 1 ? METRIC_BYTES : METRIC_FLOWS;
-        return -1;
-    case OPT_TOP:
-        /* As honeyscope report: 0 and "all" both list every source. */
-        if (strcmp(arg, "all") == 0)
-            n = 0;
-        else if (parse_u64(arg, 0, 1000000, &n) < 0)
-            return usage_error("report", "--top takes a number or 'all', not '%s'", arg);
-        o->top = (size_t)n;
         return -1;
     case OPT_FORMAT:
         if (report_format_parse(arg, &args->format) < 0)
@@ -218,30 +143,6 @@ static int take_option(struct report_args *args, int c, const char *arg, const c
         return -1;
     case OPT_COMPARE:
         *compare = arg;
-        return -1;
-    case OPT_MASK:
-        o->mask = true;
-        return -1;
-    case OPT_MASK_KEEP_EVIDENCE:
-        o->mask_keep_evidence = true;
-        return -1;
-    case OPT_BURST_WINDOW:
-        if (parse_u64(arg, 3, 100000, &n) < 0)
-            return usage_error("report", "--burst-window takes a number of bins from 3");
-        o->burst_window = (size_t)n;
-        return -1;
-    case OPT_BURST_K: {
-        char *end;
-        double k = strtod(arg, &end);
-        if (*end || !(k > 0 && k < 1000))
-            return usage_error("report", "--burst-k takes a positive number");
-        o->burst_k = k;
-        return -1;
-    }
-    case OPT_BURST_MIN:
-        if (parse_u64(arg, 1, UINT64_MAX / 2, &n) < 0)
-            return usage_error("report", "--burst-min takes a positive number");
-        o->burst_min = n;
         return -1;
     case OPT_SKIP_OVERLAPPING:
         args->skip_overlapping = true;
@@ -279,25 +180,11 @@ static int parse_args(struct report_args *args, int argc, char **argv)
     }
     if (optind >= argc)
         return usage_error("report", "no capture files given");
-    struct report_options *o = &args->options;
-    int64_t days;
-    if (from) {
-        if (parse_date(from, &days) < 0)
-            return usage_error("report", "--from takes YYYY-MM-DD, not '%s'", from);
-        o->has_from = true;
-        o->from_s = days * 86400 - o->clock.offset_s;
-    }
-    if (to) {
-        if (parse_date(to, &days) < 0)
-            return usage_error("report", "--to takes YYYY-MM-DD, not '%s'", to);
-        o->has_to = true;
-        o->to_s = (days + 1) * 86400 - o->clock.offset_s;
-    }
-    if (o->has_from && o->has_to && o->to_s <= o->from_s)
-        return usage_error("report", "--to is before --from");
-    if (compare && parse_compare(o, compare) < 0)
-        return usage_error("report", "--compare takes FROM..TO with FROM <= TO, not '%s'", compare);
-    int status = naming_finish(&args->naming, "report", true);
+    int status = report_view_dates(&args->options, from, to, "report");
+    if (status < 0 && compare)
+        status = report_view_compare(&args->options, compare, "report");
+    if (status < 0)
+        status = naming_finish(&args->naming, "report", true);
     if (status >= 0)
         return status;
     return report_view_check(&args->options, &args->naming, "report");
@@ -417,7 +304,7 @@ int dist_report(int argc, char **argv, int rank, int ranks)
             int nread = 0;
             paths =
                 capture_list_distinct(argv + optind, (size_t)(argc - optind), args.skip_overlapping,
-                                      &nread, &m.files, &nfiles, &overlaps, &overlap_count);
+                                      true, &nread, &m.files, &nfiles, &overlaps, &overlap_count);
             npaths = (size_t)nread;
         }
         if (plan.status < 0 && args.sensors.count == 0) {

@@ -43,5 +43,26 @@ fi
 # tshark asks whether non-root users may capture; the answer does not matter here.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+# The tests run their own sshd inside a network namespace: a server package
+# installed for them must not start a daemon on this machine. policy-rc.d
+# keeps every package of this install from starting one (Debian's
+# invoke-rc.d asks it), and the ssh units it enabled for the next boot are
+# disabled again.
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy" &&
+        own_policy=1
+fi
 # shellcheck disable=SC2086
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+status=0
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing \
+    >/dev/null || status=$?
+[ -n "$own_policy" ] && $sudo rm -f "$policy"
+case " $missing " in
+*" openssh-server "*)
+    command -v systemctl >/dev/null 2>&1 &&
+        $sudo systemctl disable ssh.service ssh.socket >/dev/null 2>&1 || true
+    ;;
+esac
+exit $status

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../capture/capture.h"
 #include "../common/addr.h"
 #include "../decode/decode.h"
 #include "../flow/flow.h"
@@ -59,6 +60,13 @@ struct bin_clock {
 
 /* The UTC second at which the bin holding unix_s starts. */
 int64_t bin_clock_start(const struct bin_clock *clock, int64_t unix_s);
+
+/* The whole second a nanosecond time falls in (rounded down, before 1970 too). */
+static inline int64_t seconds_floor(int64_t ns)
+{
+    int64_t s = ns / 1000000000;
+    return ns % 1000000000 < 0 ? s - 1 : s;
+}
 /* The UTC second at which the bin after the one holding unix_s starts. */
 int64_t bin_clock_next(const struct bin_clock *clock, int64_t unix_s);
 /* The number of the bin holding unix_s, counted from 1970 (hours, days, ISO
@@ -212,6 +220,13 @@ struct aggregate_config {
     struct bin_clock clock;
     struct flow_config flow;
     const struct sensor_set *sensors;
+    /*
+     * Take each capture's packet sample (capture_sample_add()) as it is read,
+     * into stream_file.sample / file_result.sample: overlapping captures are
+     * then found without a read of their own (aggregate_stream() and
+     * aggregate_stream_files() only).
+     */
+    bool sample_packets;
     /* Packets read, added to every 2^16 packets for progress lines; may be NULL. */
     _Atomic uint64_t *packets_read;
     /* Set (by a signal handler) to stop early; may be NULL. */
@@ -313,6 +328,8 @@ struct file_result {
     size_t index;      /* into the paths given */
     struct cube *cube; /* the file's own cube; the callback may keep it (set NULL) */
     struct input_stats stats;
+    /* Its packet sample with config->sample_packets, else NULL; valid during the call. */
+    const struct capture_sample *sample;
     int status; /* as aggregate_capture() returned */
     char error[1024];
 };
@@ -333,7 +350,10 @@ int aggregate_files(const char *const *paths, size_t count, const struct aggrega
 /* One file as the stream read it. */
 struct stream_file {
     struct input_stats stats; /* its packets, format, link type, what was skipped */
-    int status;               /* 0, or -1 with error */
+    /* With config->sample_packets, its packet sample (NULL for a flow log or
+     * a file that did not open); the caller of aggregate_stream() frees it. */
+    struct capture_sample *sample;
+    int status; /* 0, or -1 with error */
     char error[1024];
 };
 

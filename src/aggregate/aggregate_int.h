@@ -134,6 +134,7 @@ struct file_reader {
     int link_type;
     bool supported;
     uint64_t unsupported;
+    struct capture_sample *sample; /* set after file_reader_start() to sample the packets */
 };
 
 void file_reader_start(struct file_reader *r, struct capture_file *file, struct input_stats *stats);
@@ -199,5 +200,14 @@ struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, siz
 /* The next row: returns 0, 1 when no rows are left, -1 with err. */
 int run_merge_next(struct run_merge *merge, struct cube_row *row, char *err, size_t errlen);
 void run_merge_close(struct run_merge *merge);
+
+/*
+ * Counts one packet of flow (dir, ip_bytes, at ts_ns; started: it opened a
+ * conversation) into the cube row of its bin, cached in the flow until the
+ * bin or the cube's generation changes. pass.c calls it for every packet;
+ * the flow fuzz target calls it too, so that it checks the shipped code.
+ */
+void aggregate_account(struct cube *cube, const struct bin_clock *clock, struct flow *flow,
+                       bool started, enum direction dir, uint32_t ip_bytes, int64_t ts_ns);
 
 #endif

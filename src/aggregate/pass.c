@@ -74,16 +74,10 @@ void input_stats_merge(struct input_stats *into, const struct input_stats *from)
                                from->unsupported_links[i].packets);
 }
 
-static int64_t floor_seconds(int64_t ns)
+void aggregate_account(struct cube *cube, const struct bin_clock *clock, struct flow *flow,
+                       bool started, enum direction dir, uint32_t ip_bytes, int64_t ts_ns)
 {
-    int64_t s = ns / 1000000000;
-    return ns % 1000000000 < 0 ? s - 1 : s;
-}
-
-static void account(struct cube *cube, const struct aggregate_config *config, struct flow *flow,
-                    bool started, enum direction dir, uint32_t ip_bytes, int64_t ts_ns)
-{
-    int64_t bin = bin_clock_start(&config->clock, floor_seconds(ts_ns));
+    int64_t bin = bin_clock_start(clock, seconds_floor(ts_ns));
     if (flow->cube_bin != bin || flow->cube_gen != cube_generation(cube)) {
         struct cube_key key;
         memset(&key, 0, sizeof(key));
@@ -188,7 +182,7 @@ static void handshake_ended(struct cube *cube, const struct bin_clock *clock,
 {
     if (flow->handshake != HANDSHAKE_ANSWERED || !cube)
         return;
-    int64_t bin = bin_clock_start(clock, floor_seconds(flow->first_ns));
+    int64_t bin = bin_clock_start(clock, seconds_floor(flow->first_ns));
     evidence_table_add(cube_evidence(cube), bin, &flow->key.remote, EVIDENCE_SYN_ACK_UNANSWERED, "",
                        0, 1);
 }
@@ -216,7 +210,7 @@ static void count_backscatter_minute(struct cube *cube, const struct flow *flow,
         if (port == 8 || port == 13 || port == 15 || port == 17 || port == 128)
             port = reply_of[port];
     }
-    int64_t s = floor_seconds(ts_ns);
+    int64_t s = seconds_floor(ts_ns);
     int64_t minute = s - (s % 60 + 60) % 60;
     char value[48];
     int n = snprintf(value, sizeof(value), "%lld %s/%u", (long long)minute, proto, port);
@@ -242,8 +236,8 @@ static bool hold_packet(struct flow *flow, const struct aggregate_config *config
         flow->held = 1;
         flow->held_bytes_in = flow->held_bytes_out = 0;
         flow->held_packets_in = flow->held_packets_out = 0;
-    } else if (bin_clock_start(&config->clock, floor_seconds(ts_ns)) !=
-               bin_clock_start(&config->clock, floor_seconds(flow->first_ns))) {
+    } else if (bin_clock_start(&config->clock, seconds_floor(ts_ns)) !=
+               bin_clock_start(&config->clock, seconds_floor(flow->first_ns))) {
         return false;
     }
     uint16_t *packets = dir == DIR_IN ? &flow->held_packets_in : &flow->held_packets_out;
@@ -277,7 +271,7 @@ static void release_held(struct cube *cube, const struct aggregate_config *confi
     flow->cube_row = flow->cube_gen = 0;
     if (!cube)
         return;
-    int64_t first_s = floor_seconds(flow->first_ns);
+    int64_t first_s = seconds_floor(flow->first_ns);
     int64_t bin = bin_clock_start(&config->clock, first_s);
     /* flow->last_ns may be a later packet's, of the next bin: the row's stays in its own. */
     int64_t next_s = bin_clock_next(&config->clock, first_s);
@@ -321,8 +315,8 @@ static bool count_packet(struct cube *cube, const struct aggregate_config *confi
     } else if (flow->held) {
         release_held(cube, config, flow, false); /* the sensor went on: its own */
     }
-    account(cube, config, flow, started && !initiator_is_backscatter(flow->initiator), dir,
-            ip_bytes, ts_ns);
+    aggregate_account(cube, &config->clock, flow,
+                      started && !initiator_is_backscatter(flow->initiator), dir, ip_bytes, ts_ns);
     if (dir == DIR_IN && initiator_is_backscatter(flow->initiator))
         count_backscatter_minute(cube, flow, flow->cube_bin, ts_ns, 1, ip_bytes);
     return false;
@@ -610,6 +604,7 @@ void file_reader_start(struct file_reader *r, struct capture_file *file, struct 
     r->link_type = capture_link_type(file);
     r->supported = decode_link_supported(r->link_type);
     r->unsupported = 0;
+    r->sample = NULL;
     stats->link_type = r->link_type;
     snprintf(stats->format, sizeof(stats->format), "%s", capture_format(file));
 }
@@ -620,6 +615,8 @@ bool file_reader_packet(struct file_reader *r, const struct aggregate_config *co
     struct input_stats *stats = r->stats;
     bool go_on = true;
     stats->packets++;
+    if (r->sample)
+        capture_sample_add(r->sample, cp);
     if ((stats->packets & 0xffff) == 0) {
         if (config->packets_read)
             atomic_fetch_add(config->packets_read, 0x10000);
@@ -651,6 +648,9 @@ void file_reader_finish(struct file_reader *r, const struct aggregate_config *co
 {
     count_unsupported(r->stats, r->link_type, r->unsupported);
     r->unsupported = 0;
+    if (r->sample)
+        capture_sample_finish(r->sample);
+    r->sample = NULL;
     if (config->packets_read)
         atomic_fetch_add(config->packets_read, r->stats->packets & 0xffff);
 }

@@ -309,6 +309,7 @@ static void deliver_ready(struct stream *s)
         result.cube = part->cube ? part->cube : cube_new();
         part->cube = NULL;
         result.stats = s->files[file].stats;
+        result.sample = s->files[file].sample;
         input_stats_merge(&result.stats, &part->flows);
         result.status = s->files[file].status;
         memcpy(result.error, s->files[file].error, sizeof(result.error));
@@ -436,6 +437,11 @@ static void open_file(struct stream *s, struct merge *m, size_t index, size_t ra
     of->rank = rank;
     of->index = index;
     file_reader_start(&of->reader, file, &f->stats);
+    if (s->config->sample_packets) {
+        f->sample = xmalloc(sizeof(*f->sample));
+        capture_sample_init(f->sample);
+        of->reader.sample = f->sample;
+    }
     enum capture_status status = capture_next(file, &of->next);
     if (status != CAPTURE_PACKET) {
         close_file(s, of, status, false);
@@ -650,6 +656,7 @@ static int run_stream(const char *const *paths, size_t count, const struct aggre
         input_stats_init(&files[i].stats);
         files[i].status = 0;
         files[i].error[0] = '\0';
+        files[i].sample = NULL;
         int64_t first_ns = first_packet_time(paths[i]);
         if (first_ns == INT64_MAX && aggregate_is_flowlog(paths[i])) {
             flowlog[i] = true;
@@ -697,6 +704,8 @@ int aggregate_stream_files(const char *const *paths, size_t count,
 {
     struct stream_file *files = xcalloc(count ? count : 1, sizeof(*files));
     int ret = run_stream(paths, count, config, workers, NULL, files, NULL, done, ctx);
+    for (size_t i = 0; i < count; i++)
+        free(files[i].sample);
     free(files);
     return ret;
 }

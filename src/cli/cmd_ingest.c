@@ -99,6 +99,7 @@ static void on_signal(int sig)
 
 struct ingest_job {
     struct store *store;
+    char **paths; /* as given, for messages */
     struct file_identity *ids;
     int64_t *replace;
     struct progress *progress;
@@ -106,6 +107,29 @@ struct ingest_job {
     uint64_t stored, packets, failed, interrupted;
     int store_failed;
 };
+
+/* "2009-02-01T00:00:50Z": an overlap's ends, as ingest names them. */
+static void utc_time(int64_t ns, char *buf, size_t len)
+{
+    time_t t = (time_t)(ns / 1000000000 - (ns % 1000000000 < 0));
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void say_overlap(const char *later, const char *earlier, const struct capture_overlap *o,
+                        bool skipped)
+{
+    char a[32], b[32];
+    utc_time(o->first_ns, a, sizeof(a));
+    utc_time(o->last_ns, b, sizeof(b));
+    fprintf(stderr,
+            "honeyscope: warning: '%s' holds packets of '%s' (%.1f%% of its sampled packets; the "
+            "two overlap from %s to %s): %s\n",
+            later, earlier, o->share, a, b,
+            skipped ? "skipped (--skip-overlapping)"
+                    : "both stored (--skip-overlapping would store the earlier only)");
+}
 
 static int store_result(void *ctx, struct file_result *r)
 {
@@ -128,6 +152,18 @@ static int store_result(void *ctx, struct file_result *r)
               job->ids[r->index].path, cube_error(r->cube));
         job->failed++;
         return 0;
+    }
+    if (r->sample) {
+        /* Sampled in this read: whatever is stored (earlier files of the run too) came first. */
+        struct capture_overlap o;
+        bool found = false;
+        char other[4096];
+        job->ids[r->index].sample = r->sample;
+        if (store_find_overlap(job->store, r->sample, job->ids[r->index].path, other, sizeof(other),
+                               &o, &found, err, sizeof(err)) < 0)
+            error("%s", err);
+        else if (found)
+            say_overlap(job->paths[r->index], other, &o, false);
     }
     if (store_put_file(job->store, &job->ids[r->index], &r->stats, r->status ? r->error : NULL,
                        r->cube, job->replace[r->index], err, sizeof(err)) < 0) {
@@ -177,29 +213,6 @@ struct ingest_setup {
     bool quiet;
     bool skip_overlapping; /* --skip-overlapping */
 };
-
-/* "2009-02-01T00:00:50Z": an overlap's ends, as ingest names them. */
-static void utc_time(int64_t ns, char *buf, size_t len)
-{
-    time_t t = (time_t)(ns / 1000000000 - (ns % 1000000000 < 0));
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static void say_overlap(const char *later, const char *earlier, const struct capture_overlap *o,
-                        bool skipped)
-{
-    char a[32], b[32];
-    utc_time(o->first_ns, a, sizeof(a));
-    utc_time(o->last_ns, b, sizeof(b));
-    fprintf(stderr,
-            "honeyscope: warning: '%s' holds packets of '%s' (%.1f%% of its sampled packets; the "
-            "two overlap from %s to %s): %s\n",
-            later, earlier, o->share, a, b,
-            skipped ? "skipped (--skip-overlapping)"
-                    : "both stored (--skip-overlapping would store the earlier only)");
-}
 
 /*
  * The captures of work[0..*nwork) that hold packets of one stored before or
@@ -315,19 +328,28 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
         nwork++;
     }
 
-    /* Holding packets of another capture is only known from the packets: a sampling read. */
-    size_t sampled = nwork;
-    struct capture_sample **samples = capture_samples_take((const char *const *)work, nwork);
-    uint64_t overlapping = find_overlapping(setup, work, work_ids, work_replace, &nwork, samples);
+    /*
+     * Holding packets of another capture is only known from the packets: with
+     * --skip-overlapping a sampling read first, to leave the later ones out;
+     * otherwise the samples are taken as the files are counted, and each
+     * file is compared with what is stored when it is stored.
+     */
+    size_t sampled = setup->skip_overlapping ? nwork : 0;
+    struct capture_sample **samples =
+        setup->skip_overlapping ? capture_samples_take((const char *const *)work, nwork) : NULL;
+    uint64_t overlapping =
+        samples ? find_overlapping(setup, work, work_ids, work_replace, &nwork, samples) : 0;
 
     struct progress progress;
     struct aggregate_config config;
-    struct ingest_job job = {setup->store, work_ids, work_replace, &progress, quiet, 0, 0, 0, 0, 0};
+    struct ingest_job job = {
+        setup->store, work, work_ids, work_replace, &progress, quiet, 0, 0, 0, 0, 0};
     memset(&config, 0, sizeof(config));
     config.clock.width_s = STORE_BIN_SECONDS;
     config.clock.offset_s = 0;
     config.flow = setup->flow;
     config.sensors = setup->sensors;
+    config.sample_packets = !setup->skip_overlapping;
     config.packets_read = &progress.packets;
     config.stop = &stop_signal;
     config.tick = ingest_tick;

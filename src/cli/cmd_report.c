@@ -150,21 +150,12 @@ enum {
     OPT_SENSOR = 256,
     OPT_FROM,
     OPT_TO,
-    OPT_BIN,
-    OPT_TZ,
-    OPT_METRIC,
-    OPT_TOP,
     OPT_FORMAT,
     OPT_MAX_FLOWS,
     OPT_THREADS,
     OPT_DB,
     OPT_COMPARE,
-    OPT_MASK,
-    OPT_MASK_KEEP_EVIDENCE,
     OPT_ANONYMIZE,
-    OPT_BURST_WINDOW,
-    OPT_BURST_K,
-    OPT_BURST_MIN,
     OPT_MEMORY,
     OPT_TMP_DIR,
     OPT_LAST,
@@ -177,27 +168,18 @@ static const struct option report_options_long[] = {
     NAMING_LONG_OPTIONS,
     {"from", required_argument, NULL, OPT_FROM},
     {"to", required_argument, NULL, OPT_TO},
-    {"bin", required_argument, NULL, OPT_BIN},
-    {"tz", required_argument, NULL, OPT_TZ},
-    {"metric", required_argument, NULL, OPT_METRIC},
-    {"top", required_argument, NULL, OPT_TOP},
+    REPORT_VIEW_LONG_OPTIONS,
     {"format", required_argument, NULL, OPT_FORMAT},
     {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"db", required_argument, NULL, OPT_DB},
     {"compare", required_argument, NULL, OPT_COMPARE},
-    {"mask", no_argument, NULL, OPT_MASK},
-    {"mask-keep-evidence", no_argument, NULL, OPT_MASK_KEEP_EVIDENCE},
     {"anonymize", required_argument, NULL, OPT_ANONYMIZE},
-    {"burst-window", required_argument, NULL, OPT_BURST_WINDOW},
-    {"burst-k", required_argument, NULL, OPT_BURST_K},
-    {"burst-min", required_argument, NULL, OPT_BURST_MIN},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"last", required_argument, NULL, OPT_LAST},
     {"new-only", no_argument, NULL, OPT_NEW_ONLY},
     {"skip-overlapping", no_argument, NULL, OPT_SKIP_OVERLAPPING},
-    REPORT_VIEW_LONG_OPTIONS,
     {"output", required_argument, NULL, 'o'},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
@@ -299,42 +281,6 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         case OPT_TO:
             args->to = optarg;
             break;
-        case OPT_BIN:
-            /* Weeks and months are counted in days: their lengths vary. */
-            args->options.clock.width_s = strcmp(optarg, "hour") == 0 ? 3600 : 86400;
-            if (strcmp(optarg, "week") == 0)
-                args->options.clock.unit = BIN_WEEK;
-            else if (strcmp(optarg, "month") == 0)
-                args->options.clock.unit = BIN_MONTH;
-            else if (strcmp(optarg, "day") == 0 || strcmp(optarg, "hour") == 0)
-                args->options.clock.unit = BIN_FIXED;
-            else
-                return usage_error("report", "--bin takes hour, day, week or month, not '%s'",
-                                   optarg);
-            break;
-        case OPT_TZ:
-            if (parse_zone(optarg, &args->options.clock.offset_s) < 0)
-                return usage_error("report", "--tz takes +HH:MM or -HH:MM, not '%s'", optarg);
-            break;
-        case OPT_METRIC:
-            if (strcmp(optarg, "packets") == 0)
-                args->options.metric = METRIC_PACKETS;
-            else if (strcmp(optarg, "bytes") == 0)
-                args->options.metric = METRIC_BYTES;
-            else if (strcmp(optarg, "flows") == 0)
-                args->options.metric = METRIC_FLOWS;
-            else
-                return usage_error("report", "--metric takes packets, bytes or flows, not '%s'",
-                                   optarg);
-            break;
-        case OPT_TOP:
-            /* 0 and "all" both list every source: a top of none is no question. */
-            if (strcmp(optarg, "all") == 0)
-                n = 0;
-            else if (parse_u64(optarg, 0, 1000000, &n) < 0)
-                return usage_error("report", "--top takes a number or 'all', not '%s'", optarg);
-            args->options.top = (size_t)n;
-            break;
         case OPT_FORMAT:
             if (report_format_parse(optarg, &args->format) < 0)
                 return usage_error("report", "--format takes text, json, csv or html, not '%s'",
@@ -358,31 +304,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         case OPT_COMPARE:
             args->compare = optarg;
             break;
-        case OPT_MASK:
-            args->options.mask = true;
-            break;
-        case OPT_MASK_KEEP_EVIDENCE:
-            args->options.mask_keep_evidence = true;
-            break;
         case OPT_ANONYMIZE:
             args->anonymize_key = optarg;
             break;
-        case OPT_BURST_WINDOW:
-            if (parse_u64(optarg, 3, 100000, &n) < 0)
-                return usage_error("report",
-                                   "--burst-window takes a number of bins from 3 to 100000, "
-                                   "not '%s'",
-                                   optarg);
-            args->options.burst_window = (size_t)n;
-            break;
-        case OPT_BURST_K: {
-            char *end;
-            double k = strtod(optarg, &end);
-            if (*end || !(k > 0 && k < 1000))
-                return usage_error("report", "--burst-k takes a positive number, not '%s'", optarg);
-            args->options.burst_k = k;
-            break;
-        }
         case OPT_MEMORY:
             if (parse_size(optarg, &args->memory) < 0 || args->memory < (UINT64_C(1) << 16))
                 return usage_error("report",
@@ -412,12 +336,6 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         case OPT_SKIP_OVERLAPPING:
             args->skip_overlapping = true;
             break;
-        case OPT_BURST_MIN:
-            if (parse_u64(optarg, 1, UINT64_MAX / 2, &n) < 0)
-                return usage_error("report", "--burst-min takes a positive number, not '%s'",
-                                   optarg);
-            args->options.burst_min = n;
-            break;
         case 'o':
             args->output = optarg;
             break;
@@ -440,23 +358,9 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         return usage_error("report",
                            "a store keeps quarter hours: --tz must be a multiple of 15 minutes");
 
-    int64_t days;
-    const int64_t offset = args->options.clock.offset_s;
-    if (args->from) {
-        if (parse_date(args->from, &days) < 0)
-            return usage_error("report", "--from takes YYYY-MM-DD, not '%s'", args->from);
-        args->options.has_from = true;
-        args->options.from_s = days * 86400 - offset;
-    }
-    if (args->to) {
-        if (parse_date(args->to, &days) < 0)
-            return usage_error("report", "--to takes YYYY-MM-DD, not '%s'", args->to);
-        args->options.has_to = true;
-        args->options.to_s = (days + 1) * 86400 - offset;
-    }
-    if (args->options.has_from && args->options.has_to &&
-        args->options.to_s <= args->options.from_s)
-        return usage_error("report", "--to is before --from");
+    int status = report_view_dates(&args->options, args->from, args->to, "report");
+    if (status >= 0)
+        return status;
     if (args->last_days && (args->from || args->to))
         return usage_error("report", "give --last or --from/--to, not both");
     if (args->skip_overlapping && args->db)
@@ -473,23 +377,8 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         return usage_error("report", "--compare previous needs --last, or --from and --to");
     if (args->compare_previous && !args->last_days)
         compare_previous_period(&args->options);
-    if (args->compare && !args->compare_previous) {
-        char from[16], to[16];
-        int64_t first, last;
-        const char *dots = strstr(args->compare, "..");
-        size_t len = dots ? (size_t)(dots - args->compare) : 0;
-        if (!dots || len >= sizeof(from) || strlen(dots + 2) >= sizeof(to))
-            return usage_error("report", "--compare takes FROM..TO, e.g. 2008-02-01..2008-12-11");
-        memcpy(from, args->compare, len);
-        from[len] = '\0';
-        snprintf(to, sizeof(to), "%s", dots + 2);
-        if (parse_date(from, &first) < 0 || parse_date(to, &last) < 0 || last < first)
-            return usage_error("report", "--compare takes FROM..TO with FROM <= TO, not '%s'",
-                               args->compare);
-        args->options.has_compare = true;
-        args->options.compare_from_s = first * 86400 - offset;
-        args->options.compare_to_s = (last + 1) * 86400 - offset;
-    }
+    if (args->compare && !args->compare_previous)
+        return report_view_compare(&args->options, args->compare, "report");
     return -1;
 }
 
@@ -574,7 +463,8 @@ static void say_spilled(const struct report_args *args, const struct cube *cube)
  * Returns 1 when some file failed.
  */
 static int read_captures(struct report_args *args, char **paths, int npaths, struct cube *cube,
-                         struct input_stats *total, struct report_file *files, size_t nfiles)
+                         struct input_stats *total, struct report_file *files, size_t nfiles,
+                         struct report_overlap **overlaps, size_t *noverlaps)
 {
     struct aggregate_config config;
     struct progress progress;
@@ -594,9 +484,22 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.tick_ctx = &progress;
     config.cube_max_rows = args->cube_rows;
     config.tmp_dir = args->tmp_dir;
+    /* Overlapping captures are found from samples taken in this read (with
+     * --skip-overlapping they were sampled before, to leave some out). */
+    config.sample_packets = !args->skip_overlapping && npaths > 1;
     aggregate_stream((const char *const *)paths, (size_t)npaths, &config, args->threads, cube, got,
                      total);
     progress_end(&progress);
+    if (config.sample_packets) {
+        struct capture_sample **samples = xcalloc((size_t)npaths, sizeof(*samples));
+        for (int i = 0; i < npaths; i++)
+            samples[i] = got[i].sample;
+        report_overlaps_free(*overlaps, *noverlaps);
+        capture_overlaps_of_samples(samples, files, (size_t)npaths, overlaps, noverlaps);
+        for (int i = 0; i < npaths; i++)
+            free(got[i].sample);
+        free(samples);
+    }
     for (int i = 0; i < npaths; i++) {
         struct report_file *f = &files[i];
         f->packets = got[i].stats.packets;
@@ -831,7 +734,7 @@ int cmd_report(int argc, char **argv)
         walk_inputs(argv + optind, (size_t)(argc - optind), &period, args.quiet, &walked);
         failed |= walked.unreadable != 0;
         char **files =
-            capture_list_distinct(walked.paths, walked.count, args.skip_overlapping, &nfiles,
+            capture_list_distinct(walked.paths, walked.count, args.skip_overlapping, false, &nfiles,
                                   &report_files, &file_count, &overlaps, &overlap_count);
         if (args.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
@@ -844,7 +747,8 @@ int cmd_report(int argc, char **argv)
                 fprintf(stderr, "honeyscope: sensor %s\n", why);
             }
         }
-        failed |= read_captures(&args, files, nfiles, cube, &total, report_files, file_count);
+        failed |= read_captures(&args, files, nfiles, cube, &total, report_files, file_count,
+                                &overlaps, &overlap_count);
         free(files);
         /* The captures' own end: known once they are read. */
         if (args.last_days && settle_last_days(&args, total.packets > 0, total.last_ns) < 0)

@@ -74,8 +74,8 @@ size_t capture_overlaps_find(struct capture_sample *const *samples, size_t count
     return nfound;
 }
 
-char **capture_list_distinct(char **paths, size_t npaths, bool skip_overlapping, int *nread,
-                             struct report_file **files, size_t *nfiles,
+char **capture_list_distinct(char **paths, size_t npaths, bool skip_overlapping, bool sample,
+                             int *nread, struct report_file **files, size_t *nfiles,
                              struct report_overlap **overlaps, size_t *noverlaps)
 {
     size_t slots = npaths ? npaths : 1;
@@ -97,7 +97,7 @@ char **capture_list_distinct(char **paths, size_t npaths, bool skip_overlapping,
     /* One capture cannot overlap another: sampling it would be a read for nothing. */
     struct input_overlap *found = NULL;
     size_t nfound = 0;
-    if (ndistinct > 1) {
+    if (ndistinct > 1 && (sample || skip_overlapping)) {
         struct capture_sample **samples =
             capture_samples_take((const char *const *)distinct, ndistinct);
         nfound = capture_overlaps_find(samples, ndistinct, skip_overlapping, skipped, &found);
@@ -150,4 +150,26 @@ void report_overlaps_free(struct report_overlap *overlaps, size_t count)
         free((char *)overlaps[i].overlaps_with);
     }
     free(overlaps);
+}
+
+void capture_overlaps_of_samples(struct capture_sample *const *samples,
+                                 const struct report_file *files, size_t count,
+                                 struct report_overlap **overlaps, size_t *noverlaps)
+{
+    bool *skipped = xcalloc(count ? count : 1, sizeof(*skipped));
+    struct input_overlap *found = NULL;
+    size_t nfound = capture_overlaps_find(samples, count, false, skipped, &found);
+    *overlaps = xcalloc(nfound ? nfound : 1, sizeof(**overlaps));
+    for (size_t f = 0; f < nfound; f++)
+        (*overlaps)[f] = (struct report_overlap){
+            .file = xstrdup(files[found[f].later].path),
+            .overlaps_with = xstrdup(files[found[f].earlier].path),
+            .first_ns = found[f].overlap.first_ns,
+            .last_ns = found[f].overlap.last_ns,
+            .share = found[f].overlap.share,
+            .skipped = false,
+        };
+    *noverlaps = nfound;
+    free(found);
+    free(skipped);
 }

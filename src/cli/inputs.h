@@ -46,11 +46,23 @@ size_t capture_overlaps_find(struct capture_sample *const *samples, size_t count
  * then the repeats (same_as set). Paths are made absolute where the file can
  * be found, as the store keeps them. Free each file's path, same_as and
  * overlaps_with, then *files. The overlaps found (*overlaps, *noverlaps; free
- * with report_overlaps_free()) name the files as the list does.
+ * with report_overlaps_free()) name the files as the list does. Without
+ * sample (and without skip_overlapping, which needs it) the captures are not
+ * sampled here: the caller finds overlaps from the samples its read takes
+ * (capture_overlaps_of_samples()), which spares a read of every file.
  */
-char **capture_list_distinct(char **paths, size_t npaths, bool skip_overlapping, int *nread,
-                             struct report_file **files, size_t *nfiles,
+char **capture_list_distinct(char **paths, size_t npaths, bool skip_overlapping, bool sample,
+                             int *nread, struct report_file **files, size_t *nfiles,
                              struct report_overlap **overlaps, size_t *noverlaps);
+/*
+ * The overlaps among captures read with their samples taken in the same pass
+ * (aggregate_config.sample_packets): samples[i] is the sample of the file
+ * listed as files[i] (NULL for none). Fills *overlaps and *noverlaps as
+ * capture_list_distinct() does, none skipped.
+ */
+void capture_overlaps_of_samples(struct capture_sample *const *samples,
+                                 const struct report_file *files, size_t count,
+                                 struct report_overlap **overlaps, size_t *noverlaps);
 void report_overlaps_free(struct report_overlap *overlaps, size_t count);
 
 #endif

@@ -5,6 +5,8 @@
 #include "report_view.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -15,6 +17,69 @@ bool report_view_option(struct report_options *options, const char *verb, int op
     uint64_t n;
     *status = -1;
     switch (opt) {
+    case OPT_VIEW_BIN:
+        /* Weeks and months are counted in days: their lengths vary. */
+        options->clock.width_s = strcmp(arg, "hour") == 0 ? 3600 : 86400;
+        if (strcmp(arg, "week") == 0)
+            options->clock.unit = BIN_WEEK;
+        else if (strcmp(arg, "month") == 0)
+            options->clock.unit = BIN_MONTH;
+        else if (strcmp(arg, "day") == 0 || strcmp(arg, "hour") == 0)
+            options->clock.unit = BIN_FIXED;
+        else
+            *status = usage_error(verb, "--bin takes hour, day, week or month, not '%s'", arg);
+        return true;
+    case OPT_VIEW_TZ:
+        if (parse_zone(arg, &options->clock.offset_s) < 0)
+            *status = usage_error(verb, "--tz takes +HH:MM or -HH:MM, not '%s'", arg);
+        return true;
+    case OPT_VIEW_METRIC:
+        if (strcmp(arg, "packets") == 0)
+            options->metric = METRIC_PACKETS;
+        else if (strcmp(arg, "bytes") == 0)
+            options->metric = METRIC_BYTES;
+        else if (strcmp(arg, "flows") == 0)
+            options->metric = METRIC_FLOWS;
+        else
+            *status = usage_error(verb, "--metric takes packets, bytes or flows, not '%s'", arg);
+        return true;
+    case OPT_VIEW_TOP:
+        /* 0 and "all" both list every source: a top of none is no question. */
+        if (strcmp(arg, "all") == 0)
+            options->top = 0;
+        else if (parse_u64(arg, 0, 1000000, &n) < 0)
+            *status = usage_error(verb, "--top takes a number or 'all', not '%s'", arg);
+        else
+            options->top = (size_t)n;
+        return true;
+    case OPT_VIEW_MASK:
+        options->mask = true;
+        return true;
+    case OPT_VIEW_MASK_KEEP_EVIDENCE:
+        options->mask_keep_evidence = true;
+        return true;
+    case OPT_VIEW_BURST_WINDOW:
+        if (parse_u64(arg, 3, 100000, &n) < 0)
+            *status = usage_error(
+                verb, "--burst-window takes a number of bins from 3 to 100000, not '%s'", arg);
+        else
+            options->burst_window = (size_t)n;
+        return true;
+    case OPT_VIEW_BURST_K: {
+        char *end;
+        double k = strtod(arg, &end);
+        if (*end || !(k > 0 && k < 1000))
+            *status = usage_error(verb, "--burst-k takes a positive number, not '%s'", arg);
+        else
+            options->burst_k = k;
+        return true;
+    }
+    case OPT_VIEW_BURST_MIN:
+        if (parse_u64(arg, 1, UINT64_MAX / 2, &n) < 0)
+            *status = usage_error(verb, "--burst-min takes a positive number, not '%s'", arg);
+        else
+            options->burst_min = n;
+        return true;
     case OPT_VIEW_BY:
         if (strcmp(arg, "label") == 0)
             options->by = BY_LABEL;
@@ -47,5 +112,44 @@ int report_view_check(const struct report_options *options, const struct naming_
                                  "(\"name, CC\"): give --asnames and --pfx2as or --mmdb");
     if (options->by == BY_COUNTRY && !origin_sources_any(&naming->origins))
         return usage_error(verb, "--by country needs origin ASes: give --pfx2as or --mmdb");
+    return -1;
+}
+
+int report_view_dates(struct report_options *o, const char *from, const char *to, const char *verb)
+{
+    int64_t days;
+    if (from) {
+        if (parse_date(from, &days) < 0)
+            return usage_error(verb, "--from takes YYYY-MM-DD, not '%s'", from);
+        o->has_from = true;
+        o->from_s = days * 86400 - o->clock.offset_s;
+    }
+    if (to) {
+        if (parse_date(to, &days) < 0)
+            return usage_error(verb, "--to takes YYYY-MM-DD, not '%s'", to);
+        o->has_to = true;
+        o->to_s = (days + 1) * 86400 - o->clock.offset_s;
+    }
+    if (o->has_from && o->has_to && o->to_s <= o->from_s)
+        return usage_error(verb, "--to is before --from");
+    return -1;
+}
+
+int report_view_compare(struct report_options *o, const char *compare, const char *verb)
+{
+    char from[16], to[16];
+    int64_t first, last;
+    const char *dots = strstr(compare, "..");
+    size_t len = dots ? (size_t)(dots - compare) : 0;
+    if (!dots || len >= sizeof(from) || strlen(dots + 2) >= sizeof(to))
+        return usage_error(verb, "--compare takes FROM..TO, e.g. 2008-02-01..2008-12-11");
+    memcpy(from, compare, len);
+    from[len] = '\0';
+    snprintf(to, sizeof(to), "%s", dots + 2);
+    if (parse_date(from, &first) < 0 || parse_date(to, &last) < 0 || last < first)
+        return usage_error(verb, "--compare takes FROM..TO with FROM <= TO, not '%s'", compare);
+    o->has_compare = true;
+    o->compare_from_s = first * 86400 - o->clock.offset_s;
+    o->compare_to_s = (last + 1) * 86400 - o->clock.offset_s;
     return -1;
 }

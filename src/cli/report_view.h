@@ -1,7 +1,8 @@
 /*
- * cli/report_view: the options that shape a report's analysis beyond the
- * period and bins, shared by 'honeyscope report' and 'honeyscope-mpi report'
- * so that both take them alike: --by and --snapshot-max-age. A verb lists
+ * cli/report_view: the options that shape a report's analysis, shared by
+ * 'honeyscope report' and 'honeyscope-mpi report' so that both take them
+ * alike: --bin, --tz, --metric, --top, --mask, --mask-keep-evidence, the
+ * burst options, --by and --snapshot-max-age. A verb lists
  * REPORT_VIEW_LONG_OPTIONS in its getopt table, hands every option to
  * report_view_option(), and calls report_view_check() once the naming
  * options are settled.
@@ -18,10 +19,28 @@
 enum {
     OPT_VIEW_BY = 0x4100, /* apart from each verb's own and the naming codes */
     OPT_VIEW_SNAPSHOT_MAX_AGE,
+    OPT_VIEW_BIN,
+    OPT_VIEW_TZ,
+    OPT_VIEW_METRIC,
+    OPT_VIEW_TOP,
+    OPT_VIEW_MASK,
+    OPT_VIEW_MASK_KEEP_EVIDENCE,
+    OPT_VIEW_BURST_WINDOW,
+    OPT_VIEW_BURST_K,
+    OPT_VIEW_BURST_MIN,
 };
 
 /* clang-format off */
 #define REPORT_VIEW_LONG_OPTIONS                                                             \
+    {"bin", required_argument, NULL, OPT_VIEW_BIN},                                         \
+    {"tz", required_argument, NULL, OPT_VIEW_TZ},                                           \
+    {"metric", required_argument, NULL, OPT_VIEW_METRIC},                                   \
+    {"top", required_argument, NULL, OPT_VIEW_TOP},                                         \
+    {"mask", no_argument, NULL, OPT_VIEW_MASK},                                             \
+    {"mask-keep-evidence", no_argument, NULL, OPT_VIEW_MASK_KEEP_EVIDENCE},                 \
+    {"burst-window", required_argument, NULL, OPT_VIEW_BURST_WINDOW},                       \
+    {"burst-k", required_argument, NULL, OPT_VIEW_BURST_K},                                 \
+    {"burst-min", required_argument, NULL, OPT_VIEW_BURST_MIN},                             \
     {"by", required_argument, NULL, OPT_VIEW_BY},                                           \
     {"snapshot-max-age", required_argument, NULL, OPT_VIEW_SNAPSHOT_MAX_AGE}
 /* clang-format on */
@@ -50,5 +69,13 @@ bool report_view_option(struct report_options *options, const char *verb, int op
  */
 int report_view_check(const struct report_options *options, const struct naming_args *naming,
                       const char *verb);
+
+/*
+ * After every option (--tz may come last): --from and --to (YYYY-MM-DD,
+ * NULL when not given) into the period, and --compare FROM..TO into the
+ * compared one. Each returns -1 to go on, or the exit status to end with.
+ */
+int report_view_dates(struct report_options *o, const char *from, const char *to, const char *verb);
+int report_view_compare(struct report_options *o, const char *compare, const char *verb);
 
 #endif

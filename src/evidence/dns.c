@@ -256,15 +256,15 @@ static size_t message(const uint8_t *base, size_t len, struct ev_out *out)
 
 void ev_dns(const uint8_t *data, size_t len, int tcp, struct ev_out *out)
 {
-    struct ev_cursor c = ev_cursor_make(data, len);
+    struct cursor c = cursor_make(data, len);
     while (c.left > 0) {
         if (tcp) {
             /* RFC 1035 4.2.2: each message follows its length in two bytes. */
-            size_t n = ev_be16(&c);
+            size_t n = rd_be16(&c);
             if (c.short_read)
                 return;
             int cut;
-            struct ev_cursor msg = ev_sub(&c, n, &cut);
+            struct cursor msg = cursor_sub(&c, n, &cut);
             message(msg.p, msg.left, out);
             if (cut)
                 return;
@@ -273,7 +273,7 @@ void ev_dns(const uint8_t *data, size_t len, int tcp, struct ev_out *out)
             size_t n = message(c.p, c.left, out);
             if (n == 0)
                 return;
-            ev_skip(&c, n);
+            cursor_skip(&c, n);
         }
     }
 }

@@ -1,11 +1,8 @@
 /*
- * Private to the evidence stage: the bounds-checked cursor the parsers read
- * through, the value builder every item is made with, line splitting for the
- * text protocols, and the parsers' entry points.
- *
- * As in the decode stage, a read past the end returns zeroes and sets a
- * sticky flag instead of reading on, and lengths are compared with what is
- * left (n > left), never by forming p + n, which can overflow.
+ * Private to the evidence stage: the value builder every item is made with,
+ * line splitting for the text protocols, and the parsers' entry points. The
+ * parsers read through the bounds-checked cursor of common/cursor.h, as the
+ * decode stage does.
  */
 #ifndef HONEYSCOPE_EVIDENCE_INT_H
 #define HONEYSCOPE_EVIDENCE_INT_H
@@ -14,107 +11,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../common/cursor.h"
 #include "evidence.h"
-
-/* ---- cursor ---------------------------------------------------------------- */
-
-struct ev_cursor {
-    const uint8_t *p;
-    size_t left;
-    int short_read; /* sticky: some read or skip ran past the end */
-};
-
-static inline struct ev_cursor ev_cursor_make(const uint8_t *data, size_t len)
-{
-    struct ev_cursor c = {data, len, 0};
-    return c;
-}
-
-static inline void ev_fail(struct ev_cursor *c)
-{
-    c->p += c->left;
-    c->left = 0;
-    c->short_read = 1;
-}
-
-static inline uint8_t ev_u8(struct ev_cursor *c)
-{
-    if (c->left < 1) {
-        ev_fail(c);
-        return 0;
-    }
-    uint8_t v = c->p[0];
-    c->p += 1;
-    c->left -= 1;
-    return v;
-}
-
-static inline uint16_t ev_be16(struct ev_cursor *c)
-{
-    if (c->left < 2) {
-        ev_fail(c);
-        return 0;
-    }
-    uint16_t v = (uint16_t)(c->p[0] << 8 | c->p[1]);
-    c->p += 2;
-    c->left -= 2;
-    return v;
-}
-
-static inline uint32_t ev_be24(struct ev_cursor *c)
-{
-    if (c->left < 3) {
-        ev_fail(c);
-        return 0;
-    }
-    uint32_t v = (uint32_t)c->p[0] << 16 | (uint32_t)c->p[1] << 8 | (uint32_t)c->p[2];
-    c->p += 3;
-    c->left -= 3;
-    return v;
-}
-
-static inline uint32_t ev_be32(struct ev_cursor *c)
-{
-    if (c->left < 4) {
-        ev_fail(c);
-        return 0;
-    }
-    uint32_t v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 |
-                 (uint32_t)c->p[3];
-    c->p += 4;
-    c->left -= 4;
-    return v;
-}
-
-static inline void ev_skip(struct ev_cursor *c, size_t n)
-{
-    if (n > c->left) {
-        ev_fail(c);
-        return;
-    }
-    c->p += n;
-    c->left -= n;
-}
-
-/*
- * Splits off the next n bytes as a cursor of their own and steps over them.
- * When fewer are left, the sub-cursor gets what there is, *cut is set and c
- * is used up, so that a caller can still read the part of a record that the
- * end of the data cut off.
- */
-static inline struct ev_cursor ev_sub(struct ev_cursor *c, size_t n, int *cut)
-{
-    struct ev_cursor s = {c->p, n, 0};
-    *cut = n > c->left;
-    if (*cut) {
-        s.left = c->left;
-        ev_fail(c);
-        return s;
-    }
-    c->p += n;
-    c->left -= n;
-    return s;
-}
 
 /* ---- values and their emission --------------------------------------------- */
 
@@ -146,7 +44,7 @@ void ev_emit(struct ev_out *out, enum evidence_kind kind, const uint8_t *bytes, 
  * a CR before it. Returns 1, or 0 (and consumes nothing) when no LF is left:
  * an unterminated last line is cut by the end of the buffer, not finished.
  */
-int ev_line(struct ev_cursor *c, const uint8_t **line, size_t *n);
+int ev_line(struct cursor *c, const uint8_t **line, size_t *n);
 
 /* Whether the n bytes at s start with prefix, ignoring ASCII case. */
 int ev_starts_nocase(const uint8_t *s, size_t n, const char *prefix);

@@ -368,7 +368,7 @@ static void long_request_line(const uint8_t *p, size_t n, struct ev_out *out)
 }
 
 /* Steps over a message body; returns 1 when the next message can follow it. */
-static int skip_body(const struct http_msg *h, struct ev_cursor *c)
+static int skip_body(const struct http_msg *h, struct cursor *c)
 {
     if (h->response) {
         unsigned code = (unsigned)(h->status[0] - '0') * 100 + (unsigned)(h->status[1] - '0') * 10 +
@@ -386,12 +386,12 @@ static int skip_body(const struct http_msg *h, struct ev_cursor *c)
     size_t n = length_value(h->length, h->length_n);
     if (n > c->left)
         return 0;
-    ev_skip(c, n);
+    cursor_skip(c, n);
     return 1;
 }
 
 /* Reads one message at c; returns 1 when the cursor stands at the next one. */
-static int message(struct ev_cursor *c, struct ev_out *out)
+static int message(struct cursor *c, struct ev_out *out)
 {
     struct http_msg h;
     const uint8_t *line;
@@ -423,7 +423,7 @@ static int message(struct ev_cursor *c, struct ev_out *out)
 
 void ev_http(const uint8_t *data, size_t len, struct ev_out *out)
 {
-    struct ev_cursor c = ev_cursor_make(data, len);
+    struct cursor c = cursor_make(data, len);
     /* The first message was recognised by the caller; later ones must be as plain. */
     if (!message(&c, out))
         return;

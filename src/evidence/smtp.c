@@ -167,7 +167,7 @@ struct smtp_client {
 };
 
 /* "BDAT <size> [LAST]": steps over the chunk, which follows the command line. */
-static void bdat(struct smtp_client *s, const uint8_t *line, size_t n, struct ev_cursor *c)
+static void bdat(struct smtp_client *s, const uint8_t *line, size_t n, struct cursor *c)
 {
     const uint8_t *arg = line + 4;
     size_t left = n - 4;
@@ -189,10 +189,10 @@ static void bdat(struct smtp_client *s, const uint8_t *line, size_t n, struct ev
         s->state = STOPPED;
         return;
     }
-    ev_skip(c, (size_t)size);
+    cursor_skip(c, (size_t)size);
 }
 
-static void command(struct smtp_client *s, const uint8_t *line, size_t n, struct ev_cursor *c,
+static void command(struct smtp_client *s, const uint8_t *line, size_t n, struct cursor *c,
                     struct ev_out *out)
 {
     const uint8_t *arg;
@@ -248,7 +248,7 @@ static void message_line(struct smtp_client *s, const uint8_t *line, size_t n, s
 static void client(const uint8_t *data, size_t len, struct ev_out *out)
 {
     struct smtp_client s = {IN_COMMANDS, 0, 0, 0};
-    struct ev_cursor c = ev_cursor_make(data, len);
+    struct cursor c = cursor_make(data, len);
     const uint8_t *line;
     size_t n;
     while (s.state != STOPPED && ev_line(&c, &line, &n)) {
@@ -293,7 +293,7 @@ static int reply_line(const uint8_t *line, size_t n, int *more)
 
 int ev_smtp_looks_server(const uint8_t *data, size_t len)
 {
-    struct ev_cursor c = ev_cursor_make(data, len);
+    struct cursor c = cursor_make(data, len);
     const uint8_t *line;
     size_t n;
     int more;
@@ -302,7 +302,7 @@ int ev_smtp_looks_server(const uint8_t *data, size_t len)
 
 static void server(const uint8_t *data, size_t len, struct ev_out *out)
 {
-    struct ev_cursor c = ev_cursor_make(data, len);
+    struct cursor c = cursor_make(data, len);
     const uint8_t *line;
     size_t n;
     int more, first = 1;

@@ -54,24 +54,24 @@ enum ev_sniff ev_ssh_sniff(const uint8_t *data, size_t len)
  * for HASSH (the client's or the server's, as is_server says) are hashed
  * and emitted. Anything malformed or cut gives nothing.
  */
-static void kexinit(struct ev_cursor c, int is_server, struct ev_out *out)
+static void kexinit(struct cursor c, int is_server, struct ev_out *out)
 {
     int cut;
-    size_t packet_n = ev_be32(&c);
+    size_t packet_n = rd_be32(&c);
     if (c.short_read || packet_n < 1 || packet_n > PACKET_MAX)
         return;
-    struct ev_cursor packet = ev_sub(&c, packet_n, &cut);
-    size_t padding_n = ev_u8(&packet);
+    struct cursor packet = cursor_sub(&c, packet_n, &cut);
+    size_t padding_n = rd_u8(&packet);
     if (cut || padding_n >= packet.left)
         return;
-    struct ev_cursor payload = ev_sub(&packet, packet.left - padding_n, &cut);
-    if (ev_u8(&payload) != MSG_KEXINIT)
+    struct cursor payload = cursor_sub(&packet, packet.left - padding_n, &cut);
+    if (rd_u8(&payload) != MSG_KEXINIT)
         return;
-    ev_skip(&payload, COOKIE_LEN);
-    struct ev_cursor lists[NAME_LISTS];
+    cursor_skip(&payload, COOKIE_LEN);
+    struct cursor lists[NAME_LISTS];
     for (size_t i = 0; i < NAME_LISTS; i++) {
-        size_t n = ev_be32(&payload);
-        lists[i] = ev_sub(&payload, n, &cut);
+        size_t n = rd_be32(&payload);
+        lists[i] = cursor_sub(&payload, n, &cut);
         if (payload.short_read || cut)
             return;
     }
@@ -98,7 +98,7 @@ static void kexinit(struct ev_cursor c, int is_server, struct ev_out *out)
 
 void ev_ssh(const uint8_t *data, size_t len, int is_server, struct ev_out *out)
 {
-    struct ev_cursor c = ev_cursor_make(data, len);
+    struct cursor c = cursor_make(data, len);
     const uint8_t *line;
     size_t n;
     size_t before = c.left;

@@ -68,17 +68,17 @@ size_t ev_tls_hello_bytes(const uint8_t *data, size_t len)
 }
 
 /* The server_name extension's data: a list of (type, name); host names are reported. */
-static void server_name(struct ev_cursor ext, struct ev_out *out)
+static void server_name(struct cursor ext, struct ev_out *out)
 {
     int cut;
-    size_t list_n = ev_be16(&ext);
-    struct ev_cursor list = ev_sub(&ext, list_n, &cut);
+    size_t list_n = rd_be16(&ext);
+    struct cursor list = cursor_sub(&ext, list_n, &cut);
     if (ext.short_read || cut)
         return;
     while (list.left > 0) {
-        uint8_t type = ev_u8(&list);
-        size_t n = ev_be16(&list);
-        struct ev_cursor name = ev_sub(&list, n, &cut);
+        uint8_t type = rd_u8(&list);
+        size_t n = rd_be16(&list);
+        struct cursor name = cursor_sub(&list, n, &cut);
         if (list.short_read || cut)
             return;
         if (type == NAME_TYPE_HOST && n > 0)
@@ -144,20 +144,20 @@ static int alnum(uint8_t b)
  * 0xCD gives "ad"); a one-byte value is both first and last. Returns 0 when
  * the extension is malformed.
  */
-static int ja4_alpn(struct ev_cursor ext, struct ja4 *j)
+static int ja4_alpn(struct cursor ext, struct ja4 *j)
 {
     static const char hex[] = "0123456789abcdef";
     int cut;
-    size_t list_n = ev_be16(&ext);
-    struct ev_cursor list = ev_sub(&ext, list_n, &cut);
+    size_t list_n = rd_be16(&ext);
+    struct cursor list = cursor_sub(&ext, list_n, &cut);
     if (ext.short_read || cut)
         return 0;
     j->has_alpn = 1;
     j->alpn[0] = j->alpn[1] = '0';
     if (list.left == 0)
         return 1;
-    size_t n = ev_u8(&list);
-    struct ev_cursor value = ev_sub(&list, n, &cut);
+    size_t n = rd_u8(&list);
+    struct cursor value = cursor_sub(&list, n, &cut);
     if (list.short_read || cut)
         return 0;
     if (n == 0)
@@ -177,16 +177,15 @@ static int ja4_alpn(struct ev_cursor ext, struct ja4 *j)
  * A list of two-byte values after a length of len_bytes (1 or 2), GREASE
  * left out, appended to out (room for max) at *n. Returns 0 when malformed.
  */
-static int ja4_u16_list(struct ev_cursor ext, size_t len_bytes, uint16_t *out, size_t max,
-                        size_t *n)
+static int ja4_u16_list(struct cursor ext, size_t len_bytes, uint16_t *out, size_t max, size_t *n)
 {
     int cut;
-    size_t list_n = len_bytes == 1 ? ev_u8(&ext) : ev_be16(&ext);
-    struct ev_cursor list = ev_sub(&ext, list_n, &cut);
+    size_t list_n = len_bytes == 1 ? rd_u8(&ext) : rd_be16(&ext);
+    struct cursor list = cursor_sub(&ext, list_n, &cut);
     if (ext.short_read || cut || list_n % 2 != 0)
         return 0;
     while (list.left > 0) {
-        uint16_t v = ev_be16(&list);
+        uint16_t v = rd_be16(&list);
         if (!grease(v) && *n < max)
             out[(*n)++] = v;
     }
@@ -194,7 +193,7 @@ static int ja4_u16_list(struct ev_cursor ext, size_t len_bytes, uint16_t *out, s
 }
 
 /* Reads one extension into j; returns 0 when its data is malformed. */
-static int ja4_extension(uint16_t type, struct ev_cursor ext, struct ja4 *j)
+static int ja4_extension(uint16_t type, struct cursor ext, struct ja4 *j)
 {
     if (grease(type))
         return 1;
@@ -314,49 +313,49 @@ static void client_hello(const uint8_t *hs, size_t len, struct ev_out *out)
 {
     struct ja4 ja4; /* the lists are filled as far as they are read */
     struct ja4 *j = &ja4;
-    struct ev_cursor c = ev_cursor_make(hs, len);
+    struct cursor c = cursor_make(hs, len);
     int cut, hello_cut;
-    if (ev_u8(&c) != HANDSHAKE_CLIENT_HELLO)
+    if (rd_u8(&c) != HANDSHAKE_CLIENT_HELLO)
         return;
-    size_t body_n = ev_be24(&c);
+    size_t body_n = rd_be24(&c);
     if (c.short_read)
         return;
     memset(j, 0, offsetof(struct ja4, ciphers));
     /* A ClientHello cut by the end of the data still gives the extensions it holds. */
-    struct ev_cursor body = ev_sub(&c, body_n, &hello_cut);
-    j->legacy_version = ev_be16(&body);
-    ev_skip(&body, 32); /* random */
-    size_t session_id_n = ev_u8(&body);
+    struct cursor body = cursor_sub(&c, body_n, &hello_cut);
+    j->legacy_version = rd_be16(&body);
+    cursor_skip(&body, 32); /* random */
+    size_t session_id_n = rd_u8(&body);
     if (session_id_n > SESSION_ID_MAX)
         return;
-    ev_skip(&body, session_id_n);
-    size_t suites_n = ev_be16(&body);
+    cursor_skip(&body, session_id_n);
+    size_t suites_n = rd_be16(&body);
     if (suites_n < 2 || suites_n % 2 != 0)
         return;
-    struct ev_cursor suites = ev_sub(&body, suites_n, &cut);
+    struct cursor suites = cursor_sub(&body, suites_n, &cut);
     while (!cut && suites.left > 0) {
-        uint16_t suite = ev_be16(&suites);
+        uint16_t suite = rd_be16(&suites);
         if (!grease(suite) && j->cipher_n < JA4_LIST_MAX)
             j->ciphers[j->cipher_n++] = suite;
     }
-    size_t compression_n = ev_u8(&body);
+    size_t compression_n = rd_u8(&body);
     if (compression_n < 1)
         return;
-    ev_skip(&body, compression_n);
+    cursor_skip(&body, compression_n);
     if (body.short_read)
         return;
     int well_formed = !hello_cut;
     /* SSL 3.0 and some old clients end the hello here, without extensions. */
     if (body.left > 0) {
-        size_t extensions_n = ev_be16(&body);
+        size_t extensions_n = rd_be16(&body);
         if (body.short_read)
             return;
-        struct ev_cursor exts = ev_sub(&body, extensions_n, &cut);
+        struct cursor exts = cursor_sub(&body, extensions_n, &cut);
         well_formed = well_formed && !cut;
         while (exts.left > 0) {
-            uint16_t type = ev_be16(&exts);
-            size_t n = ev_be16(&exts);
-            struct ev_cursor ext = ev_sub(&exts, n, &cut);
+            uint16_t type = rd_be16(&exts);
+            size_t n = rd_be16(&exts);
+            struct cursor ext = cursor_sub(&exts, n, &cut);
             if (exts.short_read || cut)
                 return; /* this extension is not all there, and nothing after it is */
             if (type == EXT_SERVER_NAME)
@@ -373,16 +372,16 @@ void ev_tls(const uint8_t *data, size_t len, struct ev_out *out)
 {
     uint8_t hs[HANDSHAKE_BUF];
     size_t hs_n = 0;
-    struct ev_cursor c = ev_cursor_make(data, len);
+    struct cursor c = cursor_make(data, len);
     while (c.left > 0 && hs_n < sizeof(hs)) {
-        uint8_t type = ev_u8(&c);
-        uint8_t major = ev_u8(&c);
-        ev_u8(&c); /* minor: any, as record versions vary */
-        size_t n = ev_be16(&c);
+        uint8_t type = rd_u8(&c);
+        uint8_t major = rd_u8(&c);
+        rd_u8(&c); /* minor: any, as record versions vary */
+        size_t n = rd_be16(&c);
         if (c.short_read || type != CONTENT_HANDSHAKE || major != 3)
             break;
         int cut;
-        struct ev_cursor fragment = ev_sub(&c, n, &cut);
+        struct cursor fragment = cursor_sub(&c, n, &cut);
         size_t take = fragment.left < sizeof(hs) - hs_n ? fragment.left : sizeof(hs) - hs_n;
         if (take > 0)
             memcpy(hs + hs_n, fragment.p, take);

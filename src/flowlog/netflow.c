@@ -22,51 +22,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/cursor.h"
 #include "../common/xalloc.h"
 #include "flowlog_int.h"
 
-/* A read past the end yields zeroes and marks the cursor; test once per header. */
-struct rd {
-    const uint8_t *p;
-    size_t left;
-    bool bad;
-};
-
-static uint64_t rd_n(struct rd *c, size_t n)
+/* The cursor over the next n bytes of c, which skips them; empty and failed when c has fewer. */
+static struct cursor rd_sub(struct cursor *c, size_t n)
 {
-    uint64_t v = 0;
-    if (c->bad || n > c->left) {
-        c->bad = true;
-        c->left = 0;
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++)
-        v = v << 8 | c->p[i];
-    c->p += n;
-    c->left -= n;
-    return v;
-}
-
-static void rd_skip(struct rd *c, size_t n)
-{
-    if (c->bad || n > c->left) {
-        c->bad = true;
-        c->left = 0;
-        return;
-    }
-    c->p += n;
-    c->left -= n;
-}
-
-/* The cursor over the next n bytes of c, which skips them. */
-static struct rd rd_sub(struct rd *c, size_t n)
-{
-    struct rd sub = {c->p, n, false};
-    if (c->bad || n > c->left) {
-        sub.left = 0;
-        sub.bad = true;
-    }
-    rd_skip(c, n);
+    int cut;
+    struct cursor sub = cursor_sub(c, n, &cut);
+    if (cut || c->short_read)
+        cursor_fail(&sub);
     return sub;
 }
 
@@ -226,34 +192,34 @@ static void keep_template(struct netflow_collector *c, struct domain *d, const s
  * One template record (v9 FlowSet 0 or 1). Returns false when the set
  * cannot be read on.
  */
-static bool read_template(struct netflow_collector *c, struct domain *d, struct rd *set,
+static bool read_template(struct netflow_collector *c, struct domain *d, struct cursor *set,
                           bool options)
 {
     struct template t;
     memset(&t, 0, sizeof(t));
     t.options = options;
-    t.id = (uint16_t)rd_n(set, 2);
+    t.id = (uint16_t)rd_be(set, 2);
     uint32_t count;
     if (options) {
         /* RFC 3954 6.1: scope and option lengths in bytes, 4 per field. */
-        uint32_t scope_len = (uint32_t)rd_n(set, 2), option_len = (uint32_t)rd_n(set, 2);
+        uint32_t scope_len = (uint32_t)rd_be(set, 2), option_len = (uint32_t)rd_be(set, 2);
         count = scope_len / 4 + option_len / 4;
     } else {
-        count = (uint32_t)rd_n(set, 2);
+        count = (uint32_t)rd_be(set, 2);
     }
-    if (set->bad)
+    if (set->short_read)
         return false;
     if (t.id < 256 || count > NETFLOW_TEMPLATE_FIELDS_MAX) {
         c->stats.templates_bad++;
         return false;
     }
     for (uint32_t i = 0; i < count; i++) {
-        uint16_t id = (uint16_t)rd_n(set, 2);
-        uint16_t len = (uint16_t)rd_n(set, 2);
+        uint16_t id = (uint16_t)rd_be(set, 2);
+        uint16_t len = (uint16_t)rd_be(set, 2);
         t.fields[i].id = id;
         t.fields[i].len = len;
     }
-    if (set->bad) {
+    if (set->short_read) {
         c->stats.templates_bad++;
         return false;
     }
@@ -271,7 +237,7 @@ int64_t netflow_ntp_ns(uint64_t ntp)
     return secs * 1000000000 + (int64_t)(((ntp & 0xffffffffu) * 1000000000) >> 32);
 }
 
-static void field_value(struct export_fields *f, uint16_t id, struct rd *v, size_t len)
+static void field_value(struct export_fields *f, uint16_t id, struct cursor *v, size_t len)
 {
     /* Addresses as bytes; every other field we use is an unsigned number of up to 8 bytes. */
     if ((id == 8 || id == 12) && len == 4) {
@@ -286,8 +252,8 @@ static void field_value(struct export_fields *f, uint16_t id, struct rd *v, size
     }
     if (len == 0 || len > 8)
         return;
-    struct rd copy = *v;
-    uint64_t n = rd_n(&copy, len);
+    struct cursor copy = *v;
+    uint64_t n = rd_be(&copy, len);
     switch (id) {
     case 1:  /* octetDeltaCount */
     case 85: /* octetTotalCount */
@@ -370,13 +336,13 @@ static void field_value(struct export_fields *f, uint16_t id, struct rd *v, size
 }
 
 /* Reads one data record of template t; false when the set ends inside it. */
-static bool read_fields(const struct template *t, struct rd *set, struct export_fields *f)
+static bool read_fields(const struct template *t, struct cursor *set, struct export_fields *f)
 {
     memset(f, 0, sizeof(*f));
     for (uint16_t i = 0; i < t->count; i++) {
         size_t len = t->fields[i].len;
-        struct rd value = rd_sub(set, len);
-        if (set->bad)
+        struct cursor value = rd_sub(set, len);
+        if (set->short_read)
             return false;
         field_value(f, t->fields[i].id, &value, len);
     }
@@ -506,7 +472,8 @@ void netflow_take_fields(struct netflow_stats *stats, int64_t *system_init_ms, b
 
 /* The records of one v9 data FlowSet. */
 static void read_data(struct netflow_collector *c, struct domain *d, const struct template *t,
-                      struct rd *set, const struct export_time *when, netflow_emit emit, void *ctx)
+                      struct cursor *set, const struct export_time *when, netflow_emit emit,
+                      void *ctx)
 {
     size_t min = 0;
     for (uint16_t i = 0; i < t->count; i++)
@@ -529,16 +496,16 @@ static void read_data(struct netflow_collector *c, struct domain *d, const struc
 /* ---- the three formats -------------------------------------------------------------- */
 
 /* NetFlow v5: header 24 bytes, then count records of 48 bytes. */
-static void decode_v5(struct netflow_collector *c, const struct ip_addr *exporter, struct rd *in,
-                      netflow_emit emit, void *ctx)
+static void decode_v5(struct netflow_collector *c, const struct ip_addr *exporter,
+                      struct cursor *in, netflow_emit emit, void *ctx)
 {
-    uint32_t count = (uint32_t)rd_n(in, 2);
-    uint32_t uptime = (uint32_t)rd_n(in, 4);
-    uint32_t secs = (uint32_t)rd_n(in, 4), nsecs = (uint32_t)rd_n(in, 4);
-    uint32_t sequence = (uint32_t)rd_n(in, 4);
-    uint32_t engine = (uint32_t)rd_n(in, 2);
-    uint32_t sampling = (uint32_t)rd_n(in, 2);
-    if (in->bad || count == 0 || count > 30 || in->left != (size_t)count * 48) {
+    uint32_t count = (uint32_t)rd_be(in, 2);
+    uint32_t uptime = (uint32_t)rd_be(in, 4);
+    uint32_t secs = (uint32_t)rd_be(in, 4), nsecs = (uint32_t)rd_be(in, 4);
+    uint32_t sequence = (uint32_t)rd_be(in, 4);
+    uint32_t engine = (uint32_t)rd_be(in, 2);
+    uint32_t sampling = (uint32_t)rd_be(in, 2);
+    if (in->short_read || count == 0 || count > 30 || in->left != (size_t)count * 48) {
         c->stats.malformed++;
         return;
     }
@@ -556,20 +523,20 @@ static void decode_v5(struct netflow_collector *c, const struct ip_addr *exporte
         memcpy(f.src4, in->p, 4);
         memcpy(f.dst4, in->p + 4, 4);
         f.v4_src = f.v4_dst = true;
-        rd_skip(in, 12); /* addresses, next hop */
-        rd_skip(in, 4);  /* interfaces */
-        f.packets = rd_n(in, 4);
-        f.octets = rd_n(in, 4);
-        f.start_uptime = rd_n(in, 4);
-        f.end_uptime = rd_n(in, 4);
+        cursor_skip(in, 12); /* addresses, next hop */
+        cursor_skip(in, 4);  /* interfaces */
+        f.packets = rd_be(in, 4);
+        f.octets = rd_be(in, 4);
+        f.start_uptime = rd_be(in, 4);
+        f.end_uptime = rd_be(in, 4);
         f.has_start_uptime = f.has_end_uptime = true;
-        f.src_port = rd_n(in, 2);
-        f.dst_port = rd_n(in, 2);
-        rd_skip(in, 1);
-        f.tcp_flags = rd_n(in, 1);
+        f.src_port = rd_be(in, 2);
+        f.dst_port = rd_be(in, 2);
+        cursor_skip(in, 1);
+        f.tcp_flags = rd_be(in, 1);
         f.has_flags = true;
-        f.proto = rd_n(in, 1);
-        rd_skip(in, 9); /* tos, AS numbers, masks, padding */
+        f.proto = rd_be(in, 1);
+        cursor_skip(in, 9); /* tos, AS numbers, masks, padding */
         struct netflow_record rec;
         if (!make_flow(&f, &when, &rec)) {
             c->stats.records_bad++;
@@ -581,16 +548,16 @@ static void decode_v5(struct netflow_collector *c, const struct ip_addr *exporte
 }
 
 /* NetFlow v9 (RFC 3954): a 20-byte header, then FlowSets. */
-static void decode_v9(struct netflow_collector *c, const struct ip_addr *exporter, struct rd *in,
-                      netflow_emit emit, void *ctx)
+static void decode_v9(struct netflow_collector *c, const struct ip_addr *exporter,
+                      struct cursor *in, netflow_emit emit, void *ctx)
 {
     struct export_time when = {0, -1, 0};
-    rd_skip(in, 2); /* count: records, templates included; FlowSets are read by length */
-    when.uptime_ms = (int64_t)rd_n(in, 4);
-    when.export_ms = (int64_t)rd_n(in, 4) * 1000;
-    uint32_t sequence = (uint32_t)rd_n(in, 4);
-    uint32_t source_id = (uint32_t)rd_n(in, 4);
-    if (in->bad) {
+    cursor_skip(in, 2); /* count: records, templates included; FlowSets are read by length */
+    when.uptime_ms = (int64_t)rd_be(in, 4);
+    when.export_ms = (int64_t)rd_be(in, 4) * 1000;
+    uint32_t sequence = (uint32_t)rd_be(in, 4);
+    uint32_t source_id = (uint32_t)rd_be(in, 4);
+    if (in->short_read) {
         c->stats.malformed++;
         return;
     }
@@ -600,13 +567,13 @@ static void decode_v9(struct netflow_collector *c, const struct ip_addr *exporte
         return;
     }
     while (in->left) {
-        uint16_t set_id = (uint16_t)rd_n(in, 2);
-        uint16_t set_len = (uint16_t)rd_n(in, 2);
-        if (in->bad || set_len < 4 || set_len - 4u > in->left) {
+        uint16_t set_id = (uint16_t)rd_be(in, 2);
+        uint16_t set_len = (uint16_t)rd_be(in, 2);
+        if (in->short_read || set_len < 4 || set_len - 4u > in->left) {
             c->stats.malformed++;
             break;
         }
-        struct rd set = rd_sub(in, set_len - 4u);
+        struct cursor set = rd_sub(in, set_len - 4u);
         if (set_id == 0 || set_id == 1) {
             /* Padding after the last template: fewer bytes than a header. */
             while (set.left >= 4 && read_template(c, d, &set, set_id == 1))
@@ -628,16 +595,16 @@ static void decode_v9(struct netflow_collector *c, const struct ip_addr *exporte
  * IPFIX (RFC 7011): the 16-byte message header is read here, for the domain
  * and the sequence number; libfixbuf decodes the sets (ipfix.c).
  */
-static void decode_ipfix(struct netflow_collector *c, const struct ip_addr *exporter, struct rd *in,
-                         netflow_emit emit, void *ctx)
+static void decode_ipfix(struct netflow_collector *c, const struct ip_addr *exporter,
+                         struct cursor *in, netflow_emit emit, void *ctx)
 {
     struct ipfix_header header;
-    uint32_t length = (uint32_t)rd_n(in, 2);
-    header.export_time = (uint32_t)rd_n(in, 4);
-    header.sequence = (uint32_t)rd_n(in, 4);
-    header.domain = (uint32_t)rd_n(in, 4);
+    uint32_t length = (uint32_t)rd_be(in, 2);
+    header.export_time = (uint32_t)rd_be(in, 4);
+    header.sequence = (uint32_t)rd_be(in, 4);
+    header.domain = (uint32_t)rd_be(in, 4);
     /* RFC 7011 3.1: the length covers the message, header included. */
-    if (in->bad || length != in->left + 16) {
+    if (in->short_read || length != in->left + 16) {
         c->stats.malformed++;
         return;
     }
@@ -664,10 +631,10 @@ static void decode_ipfix(struct netflow_collector *c, const struct ip_addr *expo
 void netflow_decode(struct netflow_collector *c, const struct ip_addr *exporter,
                     const uint8_t *data, size_t len, netflow_emit emit, void *ctx)
 {
-    struct rd in = {data, len, false};
+    struct cursor in = cursor_make(data, len);
     c->stats.datagrams++;
-    uint32_t version = (uint32_t)rd_n(&in, 2);
-    if (in.bad) {
+    uint32_t version = (uint32_t)rd_be(&in, 2);
+    if (in.short_read) {
         c->stats.malformed++;
         return;
     }

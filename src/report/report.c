@@ -411,108 +411,6 @@ static bool has_spoof_sign(const struct report *r, const struct ip_addr *addr)
            bsearch(addr, r->spoof_signs, r->spoof_sign_count, sizeof(*addr), addr_cmp);
 }
 
-/*
- * The cap best of what is offered (best first by cmp), kept as it comes: a
- * heap whose root is the worst kept, so the cost follows what is shown, not
- * what is offered (the top sources, the top /24s of a flood).
- */
-struct top_heap {
-    unsigned char *v; /* count elements of size bytes, then a spare for swaps */
-    size_t size, count, alloc, cap;
-    int (*cmp)(const void *, const void *);
-};
-
-static void top_init(struct top_heap *h, size_t size, size_t cap,
-                     int (*cmp)(const void *, const void *))
-{
-    memset(h, 0, sizeof(*h));
-    h->size = size;
-    h->cap = cap;
-    h->cmp = cmp;
-}
-
-static void *top_at(const struct top_heap *h, size_t i)
-{
-    return h->v + i * h->size;
-}
-
-static void top_swap(struct top_heap *h, size_t a, size_t b)
-{
-    void *spare = top_at(h, h->alloc);
-    memcpy(spare, top_at(h, a), h->size);
-    memcpy(top_at(h, a), top_at(h, b), h->size);
-    memcpy(top_at(h, b), spare, h->size);
-}
-
-/* Whether e would be kept: there is room, or it ranks before the worst kept. */
-static bool top_wants(const struct top_heap *h, const void *e)
-{
-    return h->count < h->cap || (h->count && h->cmp(e, top_at(h, 0)) < 0);
-}
-
-static void top_offer(struct top_heap *h, const void *e)
-{
-    if (!top_wants(h, e))
-        return;
-    size_t i = 0;
-    if (h->count < h->cap) {
-        if (h->count == h->alloc) {
-            size_t alloc = h->alloc ? 2 * h->alloc : 16;
-            h->alloc = alloc < h->cap ? alloc : h->cap;
-            h->v = xreallocarray(h->v, h->alloc + 1, h->size);
-        }
-        i = h->count++;
-        memcpy(top_at(h, i), e, h->size);
-        for (; i && h->cmp(top_at(h, (i - 1) / 2), top_at(h, i)) < 0; i = (i - 1) / 2)
-            top_swap(h, i, (i - 1) / 2);
-        return;
-    }
-    memcpy(top_at(h, 0), e, h->size);
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < h->count && h->cmp(top_at(h, l), top_at(h, m)) > 0)
-            m = l;
-        if (r < h->count && h->cmp(top_at(h, r), top_at(h, m)) > 0)
-            m = r;
-        if (m == i)
-            return;
-        top_swap(h, i, m);
-        i = m;
-    }
-}
-
-/* The kept elements best first, handed over (free them; NULL when none): the heap is emptied. */
-static void *top_take_sorted(struct top_heap *h, size_t *count)
-{
-    void *v = h->v;
-    *count = h->count;
-    if (h->count)
-        qsort(v, h->count, h->size, h->cmp);
-    h->v = NULL;
-    h->count = h->alloc = 0;
-    return v;
-}
-
-/*
- * What the group's sources look like together, gathered remote by remote.
- * Remotes come in address order, so the sources of one IPv4 /24 arrive in
- * one run and are counted as they pass; IPv6 /48s (where the mapped and
- * unmapped ::/48 can meet twice) are gathered and summed by sorting, and
- * labelled prefixes, bounded by the group's lists, are summed by a table.
- * Only the CHURN_TOP_NETS largest nets are kept.
- */
-struct churn_state {
-    struct net_count run; /* the IPv4 /24 being counted; sources 0 = none */
-    struct top_heap top;  /* the CHURN_TOP_NETS largest nets */
-    uint64_t net_total;
-    struct net_count *nets6; /* IPv6 /48s, one entry per source until summed */
-    size_t net6_count, net6_alloc;
-    struct net_count *prefixes; /* distinct labelled prefixes */
-    size_t prefix_count, prefix_alloc;
-    uint32_t *prefix_index; /* prefix + 1, or 0; open addressing */
-    size_t prefix_mask;
-};
-
 static void remote_begin(struct remote_state *rs, const struct ip_addr *addr,
                          const struct prefix_entry *prefix)
 {
@@ -538,125 +436,6 @@ static int service_item_cmp(const void *a, const void *b)
     return item_cmp(a, b);
 }
 
-static enum lifetime_bucket lifetime_of(int64_t ns)
-{
-    const int64_t hour = INT64_C(3600000000000);
-    if (ns < hour)
-        return LIFETIME_HOUR;
-    if (ns < 24 * hour)
-        return LIFETIME_DAY;
-    if (ns < 7 * 24 * hour)
-        return LIFETIME_WEEK;
-    if (ns < 30 * 24 * hour)
-        return LIFETIME_MONTH;
-    return LIFETIME_LONGER;
-}
-
-static int net_addr_cmp(const void *a, const void *b)
-{
-    const struct net_count *x = a, *y = b;
-    int c = addr_compare(&x->net.addr, &y->net.addr);
-    if (c)
-        return c;
-    return x->net.len < y->net.len ? -1 : x->net.len > y->net.len;
-}
-
-/* Most sources first, then by net: a total order, so any way of choosing the top agrees. */
-static int net_sources_cmp(const void *a, const void *b)
-{
-    const struct net_count *x = a, *y = b;
-    if (x->sources != y->sources)
-        return x->sources > y->sources ? -1 : 1;
-    return net_addr_cmp(a, b);
-}
-
-#define CHURN_TOP_NETS 20
-
-/* Offers one distinct net with its sources to the top list. */
-static void churn_offer(struct churn_state *cs, const struct net_count *net)
-{
-    cs->net_total++;
-    top_offer(&cs->top, net);
-}
-
-static void churn_end_run(struct churn_state *cs)
-{
-    if (cs->run.sources)
-        churn_offer(cs, &cs->run);
-    cs->run.sources = 0;
-}
-
-static uint64_t prefix_hash(const struct ip_prefix *p)
-{
-    uint64_t a, b;
-    memcpy(&a, p->addr.b, 8);
-    memcpy(&b, p->addr.b + 8, 8);
-    uint64_t h = (a ^ items_seed) * 0x9e3779b97f4a7c15u;
-    h ^= (b + p->len + ((uint64_t)p->addr.mapped_v6 << 8)) * 0xbf58476d1ce4e5b9u;
-    h ^= h >> 31;
-    return h * 0x94d049bb133111ebu;
-}
-
-/* One more source in the labelled prefix p. */
-static void churn_add_prefix(struct churn_state *cs, const struct prefix_entry *entry)
-{
-    if (2 * (cs->prefix_count + 1) > cs->prefix_mask) {
-        size_t mask = cs->prefix_mask ? cs->prefix_mask * 2 + 1 : 63;
-        uint32_t *index = xcalloc(mask + 1, sizeof(*index));
-        for (size_t i = 0; i < cs->prefix_count; i++) {
-            size_t slot = prefix_hash(&cs->prefixes[i].net) & mask;
-            while (index[slot])
-                slot = (slot + 1) & mask;
-            index[slot] = (uint32_t)i + 1;
-        }
-        free(cs->prefix_index);
-        cs->prefix_index = index;
-        cs->prefix_mask = mask;
-    }
-    size_t slot = prefix_hash(&entry->prefix) & cs->prefix_mask;
-    for (; cs->prefix_index[slot]; slot = (slot + 1) & cs->prefix_mask) {
-        struct net_count *n = &cs->prefixes[cs->prefix_index[slot] - 1];
-        if (n->net.len == entry->prefix.len &&
-            addr_compare(&n->net.addr, &entry->prefix.addr) == 0) {
-            n->sources++;
-            return;
-        }
-    }
-    ALLOC_GROW(cs->prefixes, cs->prefix_count + 1, cs->prefix_alloc);
-    struct net_count *n = &cs->prefixes[cs->prefix_count++];
-    memset(n, 0, sizeof(*n));
-    n->entry = entry;
-    n->net = entry->prefix;
-    n->sources = 1;
-    cs->prefix_index[slot] = (uint32_t)cs->prefix_count;
-}
-
-static void churn_add(struct churn *churn, struct churn_state *cs, const struct remote_state *rs)
-{
-    const struct source_entry *s = &rs->source;
-    churn->one_bin += rs->active_bins == 1;
-    churn->lifetime[lifetime_of(s->last_ns - s->first_ns)]++;
-    struct net_count n;
-    memset(&n, 0, sizeof(n));
-    n.net.addr = s->addr;
-    n.net.len = addr_is_v4(&s->addr) ? 96 + 24 : 48;
-    addr_mask(&n.net.addr, n.net.len);
-    n.sources = 1;
-    if (addr_is_v4(&s->addr)) {
-        if (cs->run.sources && net_addr_cmp(&cs->run, &n) == 0) {
-            cs->run.sources++;
-        } else {
-            churn_end_run(cs);
-            cs->run = n;
-        }
-    } else {
-        ALLOC_GROW(cs->nets6, cs->net6_count + 1, cs->net6_alloc);
-        cs->nets6[cs->net6_count++] = n;
-    }
-    if (s->prefix)
-        churn_add_prefix(cs, s->prefix);
-}
-
 /* Files the finished remote as a source when it sent the sensor anything. */
 static void remote_end(struct remote_state *rs, struct top_heap *top, uint64_t *sources,
                        enum metric metric, struct churn *churn, struct churn_state *cs)
@@ -664,7 +443,7 @@ static void remote_end(struct remote_state *rs, struct top_heap *top, uint64_t *
     struct source_entry *s = &rs->source;
     if (s->packets_in == 0)
         return;
-    churn_add(churn, cs, rs);
+    churn_add(churn, cs, &rs->source, rs->active_bins);
     ++*sources;
     sort_metric = metric;
     if (!top_wants(top, s))
@@ -969,28 +748,6 @@ static void add_row(struct report *r, struct group_report *gr, const struct cube
     }
 }
 
-static void finish_churn(struct churn *churn, struct churn_state *cs)
-{
-    churn_end_run(cs);
-    if (cs->net6_count) {
-        qsort(cs->nets6, cs->net6_count, sizeof(*cs->nets6), net_addr_cmp);
-        for (size_t i = 0; i < cs->net6_count; i++) {
-            cs->run = cs->nets6[i];
-            while (i + 1 < cs->net6_count && net_addr_cmp(&cs->nets6[i + 1], &cs->run) == 0)
-                cs->run.sources += cs->nets6[++i].sources;
-            churn_end_run(cs);
-        }
-    }
-    free(cs->nets6);
-    churn->net_total = cs->net_total;
-    churn->by_net = top_take_sorted(&cs->top, &churn->net_count);
-    if (cs->prefix_count)
-        qsort(cs->prefixes, cs->prefix_count, sizeof(*cs->prefixes), net_sources_cmp);
-    churn->prefix_count = cs->prefix_count;
-    churn->by_prefix = cs->prefixes;
-    free(cs->prefix_index);
-}
-
 /* Bursts of unsolicited traffic: days when the attack volume jumps. */
 static void find_bursts(struct report *r, struct group_report *gr)
 {
@@ -1041,10 +798,7 @@ static void group_build_free(struct group_build *b)
     items_release(&b->ports);
     items_release(&b->rs.services);
     free(b->top.v);
-    free(b->cs.top.v);
-    free(b->cs.nets6);
-    free(b->cs.prefixes);
-    free(b->cs.prefix_index);
+    churn_state_release(&b->cs);
     asview_free(b->asview);
     by_free(b->by);
     free(b);
@@ -1059,7 +813,7 @@ static void build_group_begin(struct report *r, struct group_report *gr)
 {
     struct group_build *b = xcalloc(1, sizeof(*b));
     top_init(&b->top, sizeof(struct source_entry), report_top_rows(r), source_cmp);
-    top_init(&b->cs.top, sizeof(struct net_count), CHURN_TOP_NETS, net_sources_cmp);
+    churn_state_init(&b->cs);
     member_cursor_init(&b->mc, gr->group, &r->origins);
     b->asview = asview_begin(r, gr);
     b->by = by_begin(r);
@@ -1126,7 +880,7 @@ static void build_group_finish(struct report *r, struct group_report *gr)
 {
     struct group_build *b = gr->build;
     items_release(&b->rs.services);
-    finish_churn(&gr->churn, &b->cs);
+    churn_finish(&gr->churn, &b->cs);
     find_bursts(r, gr);
     evidence_view_build(r, gr);
 

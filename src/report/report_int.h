@@ -573,4 +573,57 @@ void csv_escape(FILE *out, const char *s);
 void html_escape(FILE *out, const char *s);
 uint64_t figures_metric(const struct figures *f, enum metric metric);
 
+/* ---- report building's pieces (top_heap.c, churn.c) ------------------------- */
+
+/*
+ * The cap best of what is offered (best first by cmp), kept as it comes: a
+ * heap whose root is the worst kept, so the cost follows what is shown, not
+ * what is offered (the top sources, the top /24s of a flood).
+ */
+struct top_heap {
+    unsigned char *v; /* count elements of size bytes, then a spare for swaps */
+    size_t size, count, alloc, cap;
+    int (*cmp)(const void *, const void *);
+};
+
+void top_init(struct top_heap *h, size_t size, size_t cap, int (*cmp)(const void *, const void *));
+/* Whether e would be kept: there is room, or it ranks before the worst kept. */
+bool top_wants(const struct top_heap *h, const void *e);
+void top_offer(struct top_heap *h, const void *e);
+/* The kept elements best first, handed over (free them; NULL when none): the heap is emptied. */
+void *top_take_sorted(struct top_heap *h, size_t *count);
+
+#define CHURN_TOP_NETS 20
+
+/*
+ * What the group's sources look like together, gathered remote by remote.
+ * Remotes come in address order, so the sources of one IPv4 /24 arrive in
+ * one run and are counted as they pass; IPv6 /48s (where the mapped and
+ * unmapped ::/48 can meet twice) are gathered and summed by sorting, and
+ * labelled prefixes, bounded by the group's lists, are summed by a table.
+ * Only the CHURN_TOP_NETS largest nets are kept.
+ */
+struct churn_state {
+    struct net_count run; /* the IPv4 /24 being counted; sources 0 = none */
+    struct top_heap top;  /* the CHURN_TOP_NETS largest nets */
+    uint64_t net_total;
+    struct net_count *nets6; /* IPv6 /48s, one entry per source until summed */
+    size_t net6_count, net6_alloc;
+    struct net_count *prefixes; /* distinct labelled prefixes */
+    size_t prefix_count, prefix_alloc;
+    uint32_t *prefix_index; /* prefix + 1, or 0; open addressing */
+    size_t prefix_mask;
+    uint64_t seed; /* of the prefix index: prefixes come from the remotes */
+};
+
+void churn_state_init(struct churn_state *cs);
+void churn_state_release(struct churn_state *cs);
+/* Counts one finished source (active_bins: the bins it sent something in). */
+void churn_add(struct churn *churn, struct churn_state *cs, const struct source_entry *s,
+               size_t active_bins);
+/* Fills churn from what was gathered, handing it over: cs is left empty. */
+void churn_finish(struct churn *churn, struct churn_state *cs);
+/* Most sources first, then by net: a total order. */
+int net_sources_cmp(const void *a, const void *b);
+
 #endif

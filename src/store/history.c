@@ -12,6 +12,7 @@
 
 #include "../common/xalloc.h"
 #include "../evidence/evidence.h"
+#include "store.h"
 
 struct store_history {
     sqlite3 *db;
@@ -111,7 +112,7 @@ int store_history_remotes_seen(struct store_history *h, int64_t before_s,
         seen[i] = false;
     if (run(h,
             "CREATE TEMP TABLE IF NOT EXISTS history_remote (i INTEGER PRIMARY KEY,"
-            " remote TEXT NOT NULL UNIQUE); DELETE FROM history_remote; BEGIN",
+            " remote BLOB NOT NULL UNIQUE); DELETE FROM history_remote; BEGIN",
             err, errlen) < 0)
         return -1;
     if (sqlite3_prepare_v2(h->db, "INSERT OR IGNORE INTO history_remote VALUES (?, ?)", -1, &st,
@@ -121,16 +122,17 @@ int store_history_remotes_seen(struct store_history *h, int64_t before_s,
         return -1;
     }
     for (size_t i = 0; i < count; i++) {
-        char text[ADDR_TEXT_MAX];
+        uint8_t bytes[STORE_ADDR_MAX];
         sqlite3_bind_int64(st, 1, (sqlite3_int64)i);
-        sqlite3_bind_text(st, 2, addr_format(&remotes[i], text), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(st, 2, bytes, (int)store_addr_bytes(&remotes[i], bytes),
+                          SQLITE_TRANSIENT);
         sqlite3_step(st);
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     /* The stored rows outside, the candidates looked up by their index. */
     return collect_seen(h,
-                        "SELECT DISTINCT c.i FROM traffic t CROSS JOIN temp.history_remote c"
+                        "SELECT DISTINCT c.i FROM traffic_row t CROSS JOIN temp.history_remote c"
                         " ON c.remote = t.remote WHERE t.bin < ?1",
                         before_s, count, seen, err, errlen);
 }
@@ -163,7 +165,7 @@ int store_history_services_seen(struct store_history *h, int64_t before_s,
     }
     sqlite3_finalize(st);
     return collect_seen(h,
-                        "SELECT DISTINCT c.i FROM traffic t CROSS JOIN temp.history_service c"
+                        "SELECT DISTINCT c.i FROM traffic_row t CROSS JOIN temp.history_service c"
                         " ON c.proto = t.proto AND c.service = t.service"
                         " WHERE t.bin < ?1 AND t.initiator = 2",
                         before_s, count, seen, err, errlen);
@@ -200,9 +202,9 @@ int store_history_evidence_seen(struct store_history *h, int64_t before_s,
     /* Kinds are matched by name: ids are each store's own. */
     return collect_seen(
         h,
-        "SELECT DISTINCT c.i FROM evidence e"
-        " JOIN evidence_kind k ON k.id = e.kind"
-        " CROSS JOIN temp.history_evidence c ON c.kind = k.name AND c.value = e.value"
+        "SELECT DISTINCT c.i FROM evidence_row e"
+        " JOIN evidence_value v ON v.id = e.value_id JOIN evidence_kind k ON k.id = v.kind"
+        " CROSS JOIN temp.history_evidence c ON c.kind = k.name AND c.value = v.value"
         " WHERE e.bin < ?1",
         before_s, count, seen, err, errlen);
 }

@@ -1,10 +1,16 @@
 /*
- * The SQLite store. Schema version 1 (docs/store.md):
+ * The SQLite store (docs/store.md):
  *
  *   capture_file  one row per capture file: identity, format, span, counts,
  *                 status and error
- *   traffic       the cube rows each file contributed (ON DELETE CASCADE)
+ *   traffic_row   the cube rows each file contributed (ON DELETE CASCADE),
+ *                 addresses as bytes, the sensor by its sensor_address id
+ *   evidence_row  the evidence each file contributed, each value once in
+ *                 evidence_value
  *   sensor        the sensor prefixes the store was made with
+ *
+ * The views traffic and evidence give the rows with text addresses, as
+ * stores before version 7 held them, for plain SQL.
  *
  * Every write to a file's contribution is one transaction, so a crash or a
  * signal leaves each file either wholly stored or absent. WAL mode lets a
@@ -30,7 +36,12 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 6
+#define STORE_VERSION 7
+
+struct sensor_id {
+    struct ip_addr addr;
+    int64_t id;
+};
 
 struct store {
     sqlite3 *db;
@@ -38,6 +49,13 @@ struct store {
     sqlite3_stmt *insert_row;
     sqlite3_stmt *add_row; /* a live capture's rows: added to those of earlier commits */
     bool batch;            /* store_batch_begin() opened a transaction that is not over */
+    /*
+     * sensor_address ids of the sensor addresses written, so that a row
+     * costs no lookup; forgotten at every rollback, which may undo an id.
+     */
+    struct sensor_id *sensor_ids;
+    size_t sensor_id_count, sensor_id_alloc;
+    int64_t kind_ids[EVIDENCE_KIND_COUNT]; /* evidence_kind ids, by enum evidence_kind */
 };
 
 /*
@@ -57,6 +75,76 @@ struct store {
     "  PRIMARY KEY (file_id, seq));"
 
 /*
+ * Text forms of the address bytes in pure SQL, so that the plain sqlite3
+ * shell reads the store: hex() and instr() give each byte, printf() the
+ * dotted quad; IPv6 is written without the :: compression
+ * (2001:db8:0:0:0:0:0:1), each group without leading zeros.
+ */
+/* clang-format off */
+#define HEX_DIGIT(h, at) "(instr('0123456789ABCDEF', substr(" h ", " at ", 1)) - 1)"
+#define HEX_BYTE(h, hi, lo) HEX_DIGIT(h, hi) " * 16 + " HEX_DIGIT(h, lo)
+#define HEX_GROUP(h, at) "coalesce(nullif(ltrim(substr(" h ", " at ", 4), '0'), ''), '0')"
+#define ADDR_TEXT_V4(h)                                                                            \
+    "printf('%d.%d.%d.%d', "                                                                       \
+        HEX_BYTE(h, "1", "2") ", " HEX_BYTE(h, "3", "4") ", "                                      \
+        HEX_BYTE(h, "5", "6") ", " HEX_BYTE(h, "7", "8") ")"
+#define ADDR_TEXT_V6(h)                                                                            \
+    "lower("                                                                                       \
+        HEX_GROUP(h, "1") " || ':' || " HEX_GROUP(h, "5") " || ':' || "                            \
+        HEX_GROUP(h, "9") " || ':' || " HEX_GROUP(h, "13") " || ':' || "                           \
+        HEX_GROUP(h, "17") " || ':' || " HEX_GROUP(h, "21") " || ':' || "                          \
+        HEX_GROUP(h, "25") " || ':' || " HEX_GROUP(h, "29") ")"
+#define ADDR_TEXT(col)                                                                             \
+    "CASE length(" col ")"                                                                         \
+    " WHEN 4 THEN " ADDR_TEXT_V4("hex(" col ")")                                                   \
+    " WHEN 16 THEN " ADDR_TEXT_V6("hex(" col ")") " END"
+
+/*
+ * Version 7: compact rows. Remote addresses are 4 bytes (IPv4) or 16
+ * (IPv6), the sensor a sensor_address id, first and last packet seconds
+ * counted from the bin (they fit in two bytes where the epoch takes four),
+ * each evidence value kept once, under an id derived from its hash
+ * (evidence_value_id()), which needs no index beside the table. The keys
+ * are those of version 6, so the upserts of live captures and the readers
+ * work as before.
+ */
+#define SENSOR_ADDRESS_TABLE                                                                       \
+    "CREATE TABLE IF NOT EXISTS sensor_address ("                                                  \
+    "  id INTEGER PRIMARY KEY, address BLOB NOT NULL UNIQUE);"
+#define TRAFFIC_ROW_TABLE                                                                          \
+    "CREATE TABLE IF NOT EXISTS traffic_row ("                                                     \
+    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"                    \
+    "  bin INTEGER NOT NULL, sensor_id INTEGER NOT NULL, remote BLOB NOT NULL,"                    \
+    "  proto INTEGER NOT NULL, initiator INTEGER NOT NULL, service INTEGER NOT NULL,"              \
+    "  packets_in INTEGER NOT NULL, packets_out INTEGER NOT NULL, bytes_in INTEGER NOT NULL,"      \
+    "  bytes_out INTEGER NOT NULL, flows INTEGER NOT NULL,"                                        \
+    "  first_off INTEGER NOT NULL, last_off INTEGER NOT NULL,"                                     \
+    "  PRIMARY KEY (file_id, bin, sensor_id, remote, proto, initiator, service)"                   \
+    ") WITHOUT ROWID;"
+#define EVIDENCE_VALUE_TABLE                                                                       \
+    "CREATE TABLE IF NOT EXISTS evidence_value (id INTEGER PRIMARY KEY,"                           \
+    "  kind INTEGER NOT NULL REFERENCES evidence_kind(id), value BLOB NOT NULL);"
+#define EVIDENCE_ROW_TABLE                                                                         \
+    "CREATE TABLE IF NOT EXISTS evidence_row ("                                                    \
+    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"                    \
+    "  bin INTEGER NOT NULL, remote BLOB NOT NULL, value_id INTEGER NOT NULL,"                     \
+    "  count INTEGER NOT NULL, PRIMARY KEY (file_id, bin, remote, value_id)) WITHOUT ROWID;"
+
+/* The rows as version 6 named them, addresses as text. */
+#define TRAFFIC_VIEW                                                                               \
+    "CREATE VIEW traffic AS SELECT t.file_id AS file_id, t.bin AS bin,"                            \
+    " " ADDR_TEXT("a.address") " AS sensor, " ADDR_TEXT("t.remote") " AS remote,"                  \
+    " t.proto AS proto, t.initiator AS initiator, t.service AS service,"                           \
+    " t.packets_in AS packets_in, t.packets_out AS packets_out, t.bytes_in AS bytes_in,"           \
+    " t.bytes_out AS bytes_out, t.flows AS flows, t.bin + t.first_off AS first_s,"                 \
+    " t.bin + t.last_off AS last_s"                                                                \
+    " FROM traffic_row t JOIN sensor_address a ON a.id = t.sensor_id;"
+#define EVIDENCE_VIEW                                                                              \
+    "CREATE VIEW evidence AS SELECT e.file_id AS file_id, e.bin AS bin,"                           \
+    " " ADDR_TEXT("e.remote") " AS remote, v.kind AS kind, v.value AS value, e.count AS count"     \
+    " FROM evidence_row e JOIN evidence_value v ON v.id = e.value_id;"
+
+/*
  * A view naming the traffic's codes. Initiators 3 and 4 are backscatter
  * (store version 5; flow.h): SYN-ACK (or ICMP) and RST.
  */
@@ -70,6 +158,7 @@ struct store {
     "  CASE WHEN proto IN (1, 58) THEN service >> 8 ELSE service END AS port,"                     \
     "  packets_in, packets_out, bytes_in, bytes_out, flows, file_id, bin"                          \
     "  FROM traffic;"
+/* clang-format on */
 
 /*
  * Packet samples (version 6): each capture's content-defined sample of packet
@@ -81,6 +170,7 @@ struct store {
     "  file_id INTEGER PRIMARY KEY REFERENCES capture_file(id) ON DELETE CASCADE,"                 \
     "  level INTEGER NOT NULL, fingerprints BLOB NOT NULL);"
 
+/* clang-format off */
 static const char schema[] =
     "CREATE TABLE capture_file ("
     "  id INTEGER PRIMARY KEY,"
@@ -117,33 +207,9 @@ static const char schema[] =
     "  ingested_at TEXT NOT NULL"
     ");"
     "CREATE INDEX capture_file_fingerprint ON capture_file(fingerprint);"
-    "CREATE TABLE traffic ("
-    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"
-    "  bin INTEGER NOT NULL,"
-    "  sensor TEXT NOT NULL,"
-    "  remote TEXT NOT NULL,"
-    "  proto INTEGER NOT NULL,"
-    "  initiator INTEGER NOT NULL,"
-    "  service INTEGER NOT NULL,"
-    "  packets_in INTEGER NOT NULL,"
-    "  packets_out INTEGER NOT NULL,"
-    "  bytes_in INTEGER NOT NULL,"
-    "  bytes_out INTEGER NOT NULL,"
-    "  flows INTEGER NOT NULL,"
-    "  first_s INTEGER NOT NULL,"
-    "  last_s INTEGER NOT NULL,"
-    "  PRIMARY KEY (file_id, bin, sensor, remote, proto, initiator, service)"
-    ") WITHOUT ROWID;"
+    SENSOR_ADDRESS_TABLE TRAFFIC_ROW_TABLE
     "CREATE TABLE evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
-    "CREATE TABLE evidence ("
-    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"
-    "  bin INTEGER NOT NULL,"
-    "  remote TEXT NOT NULL,"
-    "  kind INTEGER NOT NULL REFERENCES evidence_kind(id),"
-    "  value BLOB NOT NULL,"
-    "  count INTEGER NOT NULL,"
-    "  PRIMARY KEY (file_id, bin, remote, kind, value)"
-    ") WITHOUT ROWID;"
+    EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE
     "CREATE TABLE prefix_spec ("
     "  name TEXT NOT NULL,"
     "  seq INTEGER NOT NULL,"
@@ -153,8 +219,21 @@ static const char schema[] =
     "  added_at TEXT NOT NULL,"
     "  PRIMARY KEY (name, seq)"
     ");"
-    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES SAMPLE_TABLE
-        TRAFFIC_NAMED;
+    "CREATE TABLE sensor (prefix TEXT PRIMARY KEY, how TEXT NOT NULL);" LIVE_TABLES SAMPLE_TABLE;
+/* clang-format on */
+
+/* The views, each run on its own (C11 promises string literals of 4095 bytes, no more). */
+static const char *const views[] = {TRAFFIC_VIEW, EVIDENCE_VIEW, TRAFFIC_NAMED};
+
+static int exec(struct store *s, const char *sql, char *err, size_t errlen);
+
+static int create_views(struct store *s, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+        if (exec(s, views[i], err, errlen) < 0)
+            return -1;
+    return 0;
+}
 
 static int fail_db(struct store *s, const char *what, char *err, size_t errlen)
 {
@@ -185,6 +264,7 @@ static int tx_commit(struct store *s, char *err, size_t errlen)
 
 static void tx_rollback(struct store *s)
 {
+    s->sensor_id_count = 0;
     sqlite3_exec(s->db, s->batch ? "ROLLBACK TO put; RELEASE put" : "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -204,6 +284,7 @@ int store_batch_commit(struct store *s, char *err, size_t errlen)
 {
     s->batch = false;
     if (exec(s, "COMMIT", err, errlen) < 0) {
+        s->sensor_id_count = 0;
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -215,6 +296,7 @@ void store_batch_rollback(struct store *s)
     if (s->batch)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->batch = false;
+    s->sensor_id_count = 0;
 }
 
 static int pragma_int(struct store *s, const char *sql, int64_t *value, char *err, size_t errlen)
@@ -240,29 +322,39 @@ static const struct {
     int64_t since;
     const char *table;
     const char *columns;
-    bool added; /* columns added to a table of an earlier version */
+    bool added;    /* columns added to a table of an earlier version */
+    int64_t until; /* the last version the code reads it in, 0 for the current one */
 } schema_uses[] = {
     {1, "capture_file",
      "id, path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns, packets,"
      " truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor,"
      " flows, flows_expired, flows_evicted, fragments_unmatched, status, error, ingested_at",
-     false},
+     false, 0},
+    /* The tables of version 6 that version 7 made views: read by its upgrade. */
     {1, "traffic",
      "file_id, bin, sensor, remote, proto, initiator, service, packets_in, packets_out, bytes_in,"
      " bytes_out, flows, first_s, last_s",
-     false},
-    {1, "sensor", "prefix, how", false},
-    {2, "evidence_kind", "id, name", false},
-    {2, "evidence", "file_id, bin, remote, kind, value, count", false},
-    {2, "prefix_spec", "name, seq, spec, file_suffix, content, added_at", false},
+     false, 6},
+    {1, "sensor", "prefix, how", false, 0},
+    {2, "evidence_kind", "id, name", false, 0},
+    {2, "evidence", "file_id, bin, remote, kind, value, count", false, 6},
+    {2, "prefix_spec", "name, seq, spec, file_suffix, content, added_at", false, 0},
     {3, "capture_file",
      "flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
      " export_lost_records, export_skipped, sampling_interval",
-     true},
+     true, 0},
     {4, "live_capture",
-     "file_id, interface, filter, started_at, last_commit_at, commits, stopped_at", false},
-    {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false},
-    {6, "packet_sample", "file_id, level, fingerprints", false},
+     "file_id, interface, filter, started_at, last_commit_at, commits, stopped_at", false, 0},
+    {4, "live_commit", "file_id, seq, committed_at, packets, kernel_drops, interface_drops", false,
+     0},
+    {6, "packet_sample", "file_id, level, fingerprints", false, 0},
+    {7, "sensor_address", "id, address", false, 0},
+    {7, "traffic_row",
+     "file_id, bin, sensor_id, remote, proto, initiator, service, packets_in, packets_out,"
+     " bytes_in, bytes_out, flows, first_off, last_off",
+     false, 0},
+    {7, "evidence_value", "id, kind, value", false, 0},
+    {7, "evidence_row", "file_id, bin, remote, value_id, count", false, 0},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -270,6 +362,8 @@ static int check_schema(struct store *s, int64_t version, char *err, size_t errl
     for (size_t i = 0; i < sizeof(schema_uses) / sizeof(schema_uses[0]); i++) {
         char sql[512];
         sqlite3_stmt *st;
+        if (schema_uses[i].until && version > schema_uses[i].until)
+            continue;
         /* An older store may hold a later table already (the upgrade keeps it): check it then. */
         if (version < schema_uses[i].since) {
             int64_t present;
@@ -339,7 +433,7 @@ static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_
  * evidence tables (present in some version 1 stores) and named prefix sets,
  * version 3 the counts of flow logs, version 4 the live capture tables,
  * version 5 the backscatter initiators, version 6 the packet samples (none
- * for the captures stored before).
+ * for the captures stored before), version 7 compact rows.
  */
 static const char migrate_to_2[] =
     "CREATE TABLE IF NOT EXISTS evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
@@ -389,6 +483,178 @@ static const char migrate_to_5[] =
     "DROP VIEW IF EXISTS traffic_named;" TRAFFIC_NAMED "PRAGMA user_version = 5;";
 static const char migrate_to_6[] = SAMPLE_TABLE "PRAGMA user_version = 6;";
 
+/*
+ * Version 7, compact rows: text addresses become their bytes through
+ * honeyscope_addr_bytes(), which fails on a text honeyscope never wrote, so
+ * that a damaged store fails its upgrade and stays as it was.
+ */
+static void addr_bytes_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct ip_addr addr;
+    uint8_t bytes[STORE_ADDR_MAX];
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT ||
+        addr_parse(&addr, (const char *)sqlite3_value_text(argv[0])) != 0) {
+        sqlite3_result_error(ctx, "a stored address is not one honeyscope writes", -1);
+        return;
+    }
+    sqlite3_result_blob(ctx, bytes, (int)store_addr_bytes(&addr, bytes), SQLITE_TRANSIENT);
+}
+
+/* clang-format off */
+static const char migrate_traffic_to_7[] =
+    SENSOR_ADDRESS_TABLE
+    "INSERT OR IGNORE INTO sensor_address (address)"
+    " SELECT honeyscope_addr_bytes(sensor) FROM (SELECT DISTINCT sensor FROM traffic) ORDER BY 1;"
+    TRAFFIC_ROW_TABLE
+    "INSERT INTO traffic_row SELECT file_id, bin,"
+    " (SELECT id FROM sensor_address WHERE address = honeyscope_addr_bytes(sensor)),"
+    " honeyscope_addr_bytes(remote), proto, initiator, service, packets_in, packets_out,"
+    " bytes_in, bytes_out, flows, first_s - bin, last_s - bin FROM traffic;"
+    "DROP VIEW IF EXISTS traffic_named; DROP TABLE traffic;";
+/* clang-format on */
+
+/*
+ * Evidence values (version 7) are kept once each, under an id taken from
+ * BLAKE2b of kind and value: 47 bits, which SQLite stores in 6 bytes, and
+ * the next free id when another value has it. The lookup needs no index of
+ * the values, which would hold each of them a second time.
+ */
+struct value_ids {
+    sqlite3_stmt *find, *add;
+};
+
+static int value_ids_open(sqlite3 *db, struct value_ids *v)
+{
+    v->find = v->add = NULL;
+    return sqlite3_prepare_v2(db, "SELECT kind, value FROM evidence_value WHERE id = ?", -1,
+                              &v->find, NULL) == SQLITE_OK &&
+                   sqlite3_prepare_v2(
+                       db, "INSERT INTO evidence_value (id, kind, value) VALUES (?, ?, ?)", -1,
+                       &v->add, NULL) == SQLITE_OK
+               ? 0
+               : -1;
+}
+
+static void value_ids_close(struct value_ids *v)
+{
+    sqlite3_finalize(v->find);
+    sqlite3_finalize(v->add);
+}
+
+#define VALUE_ID_MASK ((INT64_C(1) << 47) - 1)
+
+/* The id of (kind, value), added when new. */
+static int evidence_value_id(struct value_ids *v, int64_t kind, const void *value, size_t len,
+                             int64_t *id)
+{
+    unsigned char digest[8];
+    uint8_t kind_bytes[8];
+    crypto_generichash_state state;
+    for (int i = 0; i < 8; i++)
+        kind_bytes[i] = (uint8_t)((uint64_t)kind >> (8 * i));
+    crypto_generichash_init(&state, NULL, 0, sizeof(digest));
+    crypto_generichash_update(&state, kind_bytes, sizeof(kind_bytes));
+    crypto_generichash_update(&state, value, len);
+    crypto_generichash_final(&state, digest, sizeof(digest));
+    int64_t candidate = (int64_t)(addr_be64(digest) & VALUE_ID_MASK);
+    for (;;) {
+        sqlite3_bind_int64(v->find, 1, candidate);
+        int rc = sqlite3_step(v->find);
+        if (rc == SQLITE_ROW) {
+            const void *stored = sqlite3_column_blob(v->find, 1);
+            size_t stored_len = (size_t)sqlite3_column_bytes(v->find, 1);
+            bool same = sqlite3_column_int64(v->find, 0) == kind && stored_len == len &&
+                        (len == 0 || memcmp(stored, value, len) == 0);
+            sqlite3_reset(v->find);
+            if (same)
+                break;
+            candidate = (candidate + 1) & VALUE_ID_MASK; /* another value's id: the next */
+            continue;
+        }
+        sqlite3_reset(v->find);
+        if (rc != SQLITE_DONE)
+            return -1;
+        sqlite3_bind_int64(v->add, 1, candidate);
+        sqlite3_bind_int64(v->add, 2, kind);
+        sqlite3_bind_blob(v->add, 3, len ? value : "", (int)len, SQLITE_STATIC);
+        rc = sqlite3_step(v->add);
+        sqlite3_reset(v->add);
+        if (rc != SQLITE_DONE)
+            return -1;
+        break;
+    }
+    *id = candidate;
+    return 0;
+}
+
+/* Version 6's evidence rows, each value into evidence_value. */
+static int migrate_evidence_to_7(struct store *s, char *err, size_t errlen)
+{
+    static const char rows_sql[] =
+        "SELECT file_id, bin, honeyscope_addr_bytes(remote), kind, value, count FROM evidence";
+    static const char insert_sql[] = "INSERT INTO evidence_row VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt *rows = NULL, *insert = NULL;
+    struct value_ids ids;
+    int rc = SQLITE_ERROR;
+    if (exec(s, EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE, err, errlen) < 0)
+        return -1;
+    if (value_ids_open(s->db, &ids) == 0 &&
+        sqlite3_prepare_v2(s->db, rows_sql, -1, &rows, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(s->db, insert_sql, -1, &insert, NULL) == SQLITE_OK) {
+        while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+            int64_t id;
+            const void *value = sqlite3_column_blob(rows, 4);
+            if (evidence_value_id(&ids, sqlite3_column_int64(rows, 3), value,
+                                  (size_t)sqlite3_column_bytes(rows, 4), &id) < 0)
+                break;
+            for (int c = 0; c < 3; c++)
+                sqlite3_bind_value(insert, c + 1, sqlite3_column_value(rows, c));
+            sqlite3_bind_int64(insert, 4, id);
+            sqlite3_bind_value(insert, 5, sqlite3_column_value(rows, 5));
+            int done = sqlite3_step(insert);
+            sqlite3_reset(insert);
+            if (done != SQLITE_DONE)
+                break;
+        }
+    }
+    value_ids_close(&ids);
+    sqlite3_finalize(rows);
+    sqlite3_finalize(insert);
+    if (rc != SQLITE_DONE)
+        return fail_db(s, "cannot upgrade the evidence", err, errlen);
+    return exec(s, "DROP TABLE evidence", err, errlen);
+}
+/* clang-format off */
+static const char migrate_tables_to_7[] =
+    "DROP VIEW IF EXISTS traffic_named; DROP VIEW IF EXISTS traffic;"
+    " DROP VIEW IF EXISTS evidence;"
+    SENSOR_ADDRESS_TABLE TRAFFIC_ROW_TABLE EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE;
+/* clang-format on */
+
+/* Rows already compact (a store whose version was set back by hand) are kept as they are. */
+static int migrate_to_7(struct store *s, char *err, size_t errlen)
+{
+    int64_t traffic_table, evidence_table;
+    if (sqlite3_create_function(s->db, "honeyscope_addr_bytes", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, addr_bytes_sql, NULL,
+                                NULL) != SQLITE_OK)
+        return fail_db(s, "cannot upgrade", err, errlen);
+    if (pragma_int(s,
+                   "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'traffic'",
+                   &traffic_table, err, errlen) < 0 ||
+        pragma_int(s,
+                   "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'evidence'",
+                   &evidence_table, err, errlen) < 0)
+        return -1;
+    if ((traffic_table && exec(s, migrate_traffic_to_7, err, errlen) < 0) ||
+        (evidence_table && migrate_evidence_to_7(s, err, errlen) < 0))
+        return -1;
+    if (exec(s, migrate_tables_to_7, err, errlen) < 0 || create_views(s, err, errlen) < 0)
+        return -1;
+    return exec(s, "PRAGMA user_version = 7", err, errlen);
+}
+
 /* Every step from version on, inside the caller's transaction: the one list of upgrades. */
 static int migrate_steps(struct store *s, int64_t version, char *err, size_t errlen)
 {
@@ -396,7 +662,8 @@ static int migrate_steps(struct store *s, int64_t version, char *err, size_t err
         (version < 3 && migrate_to_3(s, err, errlen) < 0) ||
         (version < 4 && exec(s, migrate_to_4, err, errlen) < 0) ||
         (version < 5 && exec(s, migrate_to_5, err, errlen) < 0) ||
-        (version < 6 && exec(s, migrate_to_6, err, errlen) < 0))
+        (version < 6 && exec(s, migrate_to_6, err, errlen) < 0) ||
+        (version < 7 && migrate_to_7(s, err, errlen) < 0))
         return -1;
     return 0;
 }
@@ -442,7 +709,8 @@ static int create_schema(struct store *s, char *err, size_t errlen)
     if (exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
         return -1;
     snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
-    if (exec(s, schema, err, errlen) < 0 || exec(s, sql, err, errlen) < 0) {
+    if (exec(s, schema, err, errlen) < 0 || create_views(s, err, errlen) < 0 ||
+        exec(s, sql, err, errlen) < 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -469,6 +737,19 @@ static int register_kinds(struct store *s, char *err, size_t errlen)
             sqlite3_finalize(st);
             return fail_db(s, "cannot write evidence kinds", err, errlen);
         }
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_prepare_v2(s->db, "SELECT id FROM evidence_kind WHERE name = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return fail_db(s, "cannot prepare evidence kinds", err, errlen);
+    for (unsigned k = 0; k < EVIDENCE_KIND_COUNT; k++) {
+        sqlite3_bind_text(st, 1, evidence_kind_name((enum evidence_kind)k), -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            sqlite3_finalize(st);
+            return fail_db(s, "cannot read evidence kinds", err, errlen);
+        }
+        s->kind_ids[k] = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
     }
     sqlite3_finalize(st);
     return 0;
@@ -538,6 +819,7 @@ void store_close(struct store *s)
         return;
     sqlite3_finalize(s->insert_row);
     sqlite3_finalize(s->add_row);
+    free(s->sensor_ids);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -872,56 +1154,117 @@ static int64_t floor_seconds(int64_t ns)
     return ns / 1000000000 - (ns % 1000000000 < 0);
 }
 
-static int insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add)
+size_t store_addr_bytes(const struct ip_addr *addr, uint8_t out[STORE_ADDR_MAX])
 {
-    static const char insert_sql[] =
-        "INSERT INTO evidence (file_id, bin, remote, kind, value, count)"
-        " VALUES (?, ?, ?, (SELECT id FROM evidence_kind WHERE name = ?), ?, ?)";
-    static const char add_sql[] =
-        "INSERT INTO evidence (file_id, bin, remote, kind, value, count)"
-        " VALUES (?, ?, ?, (SELECT id FROM evidence_kind WHERE name = ?), ?, ?)"
-        " ON CONFLICT (file_id, bin, remote, kind, value) DO UPDATE SET"
-        " count = count + excluded.count";
-    const char *sql = add ? add_sql : insert_sql;
-    const struct evidence_table *table = cube_evidence(cube);
-    size_t n = evidence_table_count(table);
-    sqlite3_stmt *st;
-    if (n == 0)
-        return 0;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        const struct evidence_row *row = evidence_table_at(table, i);
-        char remote[ADDR_TEXT_MAX];
-        sqlite3_bind_int64(st, 1, file_id);
-        sqlite3_bind_int64(st, 2, row->bin);
-        sqlite3_bind_text(st, 3, addr_format(&row->remote, remote), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, evidence_kind_name((enum evidence_kind)row->kind), -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_blob(st, 5, row->value, row->len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 6, (sqlite3_int64)row->count);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            sqlite3_finalize(st);
-            return -1;
-        }
+    if (addr_is_v4(addr)) {
+        memcpy(out, addr->b + 12, 4);
+        return 4;
     }
-    sqlite3_finalize(st);
+    memcpy(out, addr->b, 16);
+    return 16;
+}
+
+bool store_addr_from_bytes(struct ip_addr *addr, const void *bytes, size_t len)
+{
+    if (len == 4)
+        addr_from_v4(addr, bytes);
+    else if (len == 16)
+        addr_from_v6(addr, bytes);
+    else
+        return false;
+    return true;
+}
+
+/* The sensor_address id of a sensor address, added when new. */
+static int sensor_id(struct store *s, const struct ip_addr *addr, int64_t *id)
+{
+    for (size_t i = 0; i < s->sensor_id_count; i++)
+        if (addr_compare(&s->sensor_ids[i].addr, addr) == 0) {
+            *id = s->sensor_ids[i].id;
+            return 0;
+        }
+    static const char add[] = "INSERT INTO sensor_address (address) VALUES (?1)"
+                              " ON CONFLICT (address) DO NOTHING";
+    static const char find[] = "SELECT id FROM sensor_address WHERE address = ?1";
+    uint8_t bytes[STORE_ADDR_MAX];
+    size_t len = store_addr_bytes(addr, bytes);
+    sqlite3_stmt *st;
+    int rc = SQLITE_ERROR;
+    for (int step = 0; step < 2; step++) {
+        if (sqlite3_prepare_v2(s->db, step ? find : add, -1, &st, NULL) != SQLITE_OK)
+            return -1;
+        sqlite3_bind_blob(st, 1, bytes, (int)len, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (step)
+            *id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (rc != (step ? SQLITE_ROW : SQLITE_DONE))
+            return -1;
+    }
+    ALLOC_GROW(s->sensor_ids, s->sensor_id_count + 1, s->sensor_id_alloc);
+    s->sensor_ids[s->sensor_id_count].addr = *addr;
+    s->sensor_ids[s->sensor_id_count++].id = *id;
     return 0;
 }
 
-static int insert_cube_rows(sqlite3_stmt *st, int64_t file_id, const struct cube *cube)
+/* Each evidence value once in evidence_value, the rows naming it by id. */
+static int insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add)
+{
+    static const char insert_sql[] =
+        "INSERT INTO evidence_row (file_id, bin, remote, value_id, count) VALUES (?, ?, ?, ?, ?)";
+    static const char add_sql[] =
+        "INSERT INTO evidence_row (file_id, bin, remote, value_id, count) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (file_id, bin, remote, value_id) DO UPDATE SET"
+        " count = count + excluded.count";
+    const struct evidence_table *table = cube_evidence(cube);
+    size_t n = evidence_table_count(table);
+    struct value_ids ids;
+    sqlite3_stmt *st = NULL;
+    if (n == 0)
+        return 0;
+    int rc = SQLITE_ERROR;
+    if (value_ids_open(s->db, &ids) == 0 &&
+        sqlite3_prepare_v2(s->db, add ? add_sql : insert_sql, -1, &st, NULL) == SQLITE_OK) {
+        rc = SQLITE_DONE;
+        for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
+            const struct evidence_row *row = evidence_table_at(table, i);
+            uint8_t remote[STORE_ADDR_MAX];
+            int64_t id;
+            if (evidence_value_id(&ids, s->kind_ids[row->kind], row->value, row->len, &id) < 0) {
+                rc = SQLITE_ERROR;
+                break;
+            }
+            sqlite3_bind_int64(st, 1, file_id);
+            sqlite3_bind_int64(st, 2, row->bin);
+            sqlite3_bind_blob(st, 3, remote, (int)store_addr_bytes(&row->remote, remote),
+                              SQLITE_TRANSIENT);
+            sqlite3_bind_int64(st, 4, id);
+            sqlite3_bind_int64(st, 5, (sqlite3_int64)row->count);
+            rc = sqlite3_step(st);
+            sqlite3_reset(st);
+        }
+    }
+    value_ids_close(&ids);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int insert_cube_rows(struct store *s, sqlite3_stmt *st, int64_t file_id,
+                            const struct cube *cube)
 {
     size_t rows = cube_row_count(cube);
     for (size_t i = 0; i < rows; i++) {
         const struct cube_row *row = cube_row_at((struct cube *)cube, (uint32_t)i);
-        char sensor[ADDR_TEXT_MAX], remote[ADDR_TEXT_MAX];
+        uint8_t remote[STORE_ADDR_MAX];
+        int64_t sensor;
         const struct cube_counts *c = &row->counts;
+        if (sensor_id(s, &row->key.sensor, &sensor) < 0)
+            return -1;
         sqlite3_bind_int64(st, 1, file_id);
         sqlite3_bind_int64(st, 2, row->key.bin);
-        sqlite3_bind_text(st, 3, addr_format(&row->key.sensor, sensor), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, addr_format(&row->key.remote, remote), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 3, sensor);
+        sqlite3_bind_blob(st, 4, remote, (int)store_addr_bytes(&row->key.remote, remote),
+                          SQLITE_TRANSIENT);
         sqlite3_bind_int(st, 5, row->key.proto);
         sqlite3_bind_int(st, 6, row->key.initiator);
         sqlite3_bind_int(st, 7, row->key.service);
@@ -931,8 +1274,8 @@ static int insert_cube_rows(sqlite3_stmt *st, int64_t file_id, const struct cube
         sqlite3_bind_int64(st, 11, (sqlite3_int64)c->bytes_out);
         sqlite3_bind_int64(st, 12, (sqlite3_int64)c->flows);
         /* Seconds are what reports show: the store keeps no finer times. */
-        sqlite3_bind_int64(st, 13, floor_seconds(c->first_ns));
-        sqlite3_bind_int64(st, 14, floor_seconds(c->last_ns));
+        sqlite3_bind_int64(st, 13, floor_seconds(c->first_ns) - row->key.bin);
+        sqlite3_bind_int64(st, 14, floor_seconds(c->last_ns) - row->key.bin);
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
@@ -949,31 +1292,31 @@ static int insert_rows(struct store *s, int64_t file_id, struct cube *cube, bool
                        size_t errlen)
 {
     static const char sql[] =
-        "INSERT INTO traffic (file_id, bin, sensor, remote, proto, initiator, service,"
-        " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s)"
+        "INSERT INTO traffic_row (file_id, bin, sensor_id, remote, proto, initiator, service,"
+        " packets_in, packets_out, bytes_in, bytes_out, flows, first_off, last_off)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     static const char add_sql[] =
-        "INSERT INTO traffic (file_id, bin, sensor, remote, proto, initiator, service,"
-        " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s)"
+        "INSERT INTO traffic_row (file_id, bin, sensor_id, remote, proto, initiator, service,"
+        " packets_in, packets_out, bytes_in, bytes_out, flows, first_off, last_off)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT (file_id, bin, sensor, remote, proto, initiator, service) DO UPDATE SET"
+        " ON CONFLICT (file_id, bin, sensor_id, remote, proto, initiator, service) DO UPDATE SET"
         " packets_in = packets_in + excluded.packets_in,"
         " packets_out = packets_out + excluded.packets_out,"
         " bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out,"
-        " flows = flows + excluded.flows, first_s = min(first_s, excluded.first_s),"
-        " last_s = max(last_s, excluded.last_s)";
+        " flows = flows + excluded.flows, first_off = min(first_off, excluded.first_off),"
+        " last_off = max(last_off, excluded.last_off)";
     sqlite3_stmt **st = add ? &s->add_row : &s->insert_row;
     if (!*st && sqlite3_prepare_v2(s->db, add ? add_sql : sql, -1, st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot store a capture file", err, errlen);
     if (!cube_spilled(cube))
-        return insert_cube_rows(*st, file_id, cube) < 0
+        return insert_cube_rows(s, *st, file_id, cube) < 0
                    ? fail_db(s, "cannot store a capture file", err, errlen)
                    : 0;
     struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, false, err, errlen);
     struct cube *chunk;
     int status = chunks ? 0 : -1;
     while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))
-        if (insert_cube_rows(*st, file_id, chunk) < 0)
+        if (insert_cube_rows(s, *st, file_id, chunk) < 0)
             status = fail_db(s, "cannot store a capture file", err, errlen);
     cube_chunks_close(chunks);
     return status;
@@ -1323,7 +1666,16 @@ int store_forget(struct store *s, const char *path, uint64_t *packets, char *err
     }
     char del[64];
     snprintf(del, sizeof(del), "DELETE FROM capture_file WHERE id = %lld", (long long)id);
-    if (exec(s, del, err, errlen) < 0 || exec(s, "COMMIT", err, errlen) < 0) {
+    /*
+     * Evidence values no row names any more go too: one pass over the rows.
+     * A value whose id had been taken by one removed here is no longer found
+     * by evidence_value_id(), which may then add it again under a second id:
+     * readers join by id and compare values, so that costs room, not sense.
+     */
+    if (exec(s, del, err, errlen) < 0 ||
+        exec(s, "DELETE FROM evidence_value WHERE id NOT IN (SELECT value_id FROM evidence_row)",
+             err, errlen) < 0 ||
+        exec(s, "COMMIT", err, errlen) < 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -1424,11 +1776,13 @@ static bool int_in(sqlite3_stmt *st, int i, int64_t min, int64_t max)
     return v >= min && v <= max;
 }
 
-/* Column i holds an address as honeyscope writes it. */
+/* Column i holds an address as honeyscope writes it: 4 or 16 bytes. */
 static bool addr_in(sqlite3_stmt *st, int i, struct ip_addr *addr)
 {
-    return sqlite3_column_type(st, i) == SQLITE_TEXT &&
-           addr_parse(addr, (const char *)sqlite3_column_text(st, i)) == 0;
+    if (sqlite3_column_type(st, i) != SQLITE_BLOB)
+        return false;
+    const void *bytes = sqlite3_column_blob(st, i);
+    return store_addr_from_bytes(addr, bytes, (size_t)sqlite3_column_bytes(st, i));
 }
 
 /* Whether a + b fits in 64 bits. */
@@ -1447,8 +1801,8 @@ static bool add_u64(uint64_t *sum, uint64_t v)
 }
 
 static const char *const traffic_columns[] = {
-    "bin",         "sensor",   "remote",    "proto", "initiator", "service", "packets_in",
-    "packets_out", "bytes_in", "bytes_out", "flows", "first_s",   "last_s",
+    "bin",         "sensor",   "remote",    "proto", "initiator", "service",  "packets_in",
+    "packets_out", "bytes_in", "bytes_out", "flows", "first_off", "last_off",
 };
 
 /*
@@ -1459,9 +1813,11 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
                      size_t errlen)
 {
     static const char sql[] =
-        "SELECT bin, sensor, remote, proto, initiator, service, packets_in, packets_out,"
-        " bytes_in, bytes_out, flows, first_s, last_s, file_id FROM traffic"
-        " WHERE bin >= ?1 AND bin < ?2 OR typeof(bin) <> 'integer' OR bin NOT BETWEEN -?3 AND ?3";
+        "SELECT t.bin, a.address, t.remote, t.proto, t.initiator, t.service, t.packets_in,"
+        " t.packets_out, t.bytes_in, t.bytes_out, t.flows, t.first_off, t.last_off, t.file_id"
+        " FROM traffic_row t LEFT JOIN sensor_address a ON a.id = t.sensor_id"
+        " WHERE t.bin >= ?1 AND t.bin < ?2 OR typeof(t.bin) <> 'integer'"
+        " OR t.bin NOT BETWEEN -?3 AND ?3";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot read traffic", err, errlen);
@@ -1489,8 +1845,11 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
         for (int i = 6; bad < 0 && i <= 10; i++)
             if (!int_in(st, i, 0, INT64_MAX))
                 bad = i;
+        /* Seconds from the bin: their sum must be a time too (no overflow: both are bounded). */
         for (int i = 11; bad < 0 && i <= 12; i++)
-            if (!int_in(st, i, -SECONDS_MAX, SECONDS_MAX))
+            if (!int_in(st, i, -SECONDS_MAX, SECONDS_MAX) ||
+                sqlite3_column_int64(st, 0) + sqlite3_column_int64(st, i) < -SECONDS_MAX ||
+                sqlite3_column_int64(st, 0) + sqlite3_column_int64(st, i) > SECONDS_MAX)
                 bad = i;
         if (bad < 0 && cube) {
             key.bin = sqlite3_column_int64(st, 0);
@@ -1505,8 +1864,8 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
                 !add_u64(&c->bytes_out, (uint64_t)sqlite3_column_int64(st, 9)) ||
                 !add_u64(&c->flows, (uint64_t)sqlite3_column_int64(st, 10)))
                 bad = 6;
-            int64_t first = sqlite3_column_int64(st, 11) * 1000000000;
-            int64_t last = sqlite3_column_int64(st, 12) * 1000000000;
+            int64_t first = (key.bin + sqlite3_column_int64(st, 11)) * 1000000000;
+            int64_t last = (key.bin + sqlite3_column_int64(st, 12)) * 1000000000;
             if (first < c->first_ns)
                 c->first_ns = first;
             if (last > c->last_ns)
@@ -1514,7 +1873,7 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
         }
         if (bad >= 0) {
             char what[64];
-            snprintf(what, sizeof(what), "a traffic row of file %lld (bin %lld)",
+            snprintf(what, sizeof(what), "a traffic_row of file %lld (bin %lld)",
                      (long long)sqlite3_column_int64(st, 13),
                      (long long)sqlite3_column_int64(st, 0));
             sqlite3_finalize(st);
@@ -1534,9 +1893,11 @@ static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct c
                          char *err, size_t errlen)
 {
     static const char sql[] =
-        "SELECT e.bin, e.remote, k.name, e.value, e.count, e.file_id FROM evidence e"
-        " JOIN evidence_kind k ON k.id = e.kind WHERE e.bin >= ?1 AND e.bin < ?2"
-        " OR typeof(e.bin) <> 'integer' OR e.bin NOT BETWEEN -?3 AND ?3";
+        "SELECT e.bin, e.remote, k.name, v.value, e.count, e.file_id FROM evidence_row e"
+        " LEFT JOIN evidence_value v ON v.id = e.value_id"
+        " LEFT JOIN evidence_kind k ON k.id = v.kind"
+        " WHERE e.bin >= ?1 AND e.bin < ?2 OR typeof(e.bin) <> 'integer'"
+        " OR e.bin NOT BETWEEN -?3 AND ?3";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot read evidence", err, errlen);
@@ -1558,7 +1919,7 @@ static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct c
             bad = "count";
         if (bad) {
             snprintf(err, errlen,
-                     "'%s' is a damaged store: an evidence row of file %lld has a bad %s", s->path,
+                     "'%s' is a damaged store: an evidence_row of file %lld has a bad %s", s->path,
                      (long long)sqlite3_column_int64(st, 5), bad);
             sqlite3_finalize(st);
             return -1;
@@ -1728,9 +2089,9 @@ static int read_files(struct store *s, struct input_stats *stats, struct stored_
     static const char orphans[] =
         "SELECT (SELECT count(path) - count(DISTINCT path) + count(*) - count(DISTINCT id)"
         "   FROM capture_file),"
-        " (SELECT count(*) FROM traffic t WHERE NOT EXISTS"
+        " (SELECT count(*) FROM traffic_row t WHERE NOT EXISTS"
         "   (SELECT 1 FROM capture_file f WHERE f.id = t.file_id)),"
-        " (SELECT count(*) FROM evidence e WHERE NOT EXISTS"
+        " (SELECT count(*) FROM evidence_row e WHERE NOT EXISTS"
         "   (SELECT 1 FROM capture_file f WHERE f.id = e.file_id))";
     sqlite3_stmt *st;
     size_t alloc = 0;
@@ -1863,7 +2224,7 @@ static int check_sums(struct store *s, char *err, size_t errlen)
 {
     static const char sql[] =
         "SELECT sum(packets_in), sum(packets_out), sum(bytes_in), sum(bytes_out), sum(flows)"
-        " FROM traffic GROUP BY bin, sensor, remote, proto, initiator, service";
+        " FROM traffic_row GROUP BY bin, sensor_id, remote, proto, initiator, service";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail_db(s, "cannot read traffic", err, errlen);
@@ -1950,6 +2311,44 @@ static int same_sensors(struct store *s, char *err, size_t errlen, bool *main_em
     return differ && !*main_empty ? 1 : 0;
 }
 
+/* A file's evidence rows, each value looked up (or added) in this store's evidence_value. */
+static int merge_evidence(struct store *s, int64_t src_id, int64_t new_id)
+{
+    static const char rows_sql[] =
+        "SELECT e.bin, e.remote, mk.id, v.value, e.count"
+        " FROM src.evidence_row e JOIN src.evidence_value v ON v.id = e.value_id"
+        " JOIN src.evidence_kind sk ON sk.id = v.kind"
+        " JOIN main.evidence_kind mk ON mk.name = sk.name WHERE e.file_id = ?";
+    static const char insert_sql[] = "INSERT INTO main.evidence_row VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt *rows = NULL, *insert = NULL;
+    struct value_ids ids;
+    int rc = SQLITE_ERROR;
+    if (value_ids_open(s->db, &ids) == 0 &&
+        sqlite3_prepare_v2(s->db, rows_sql, -1, &rows, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(s->db, insert_sql, -1, &insert, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(rows, 1, src_id);
+        while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+            int64_t id;
+            if (evidence_value_id(&ids, sqlite3_column_int64(rows, 2), sqlite3_column_blob(rows, 3),
+                                  (size_t)sqlite3_column_bytes(rows, 3), &id) < 0)
+                break;
+            sqlite3_bind_int64(insert, 1, new_id);
+            sqlite3_bind_value(insert, 2, sqlite3_column_value(rows, 0));
+            sqlite3_bind_value(insert, 3, sqlite3_column_value(rows, 1));
+            sqlite3_bind_int64(insert, 4, id);
+            sqlite3_bind_value(insert, 5, sqlite3_column_value(rows, 4));
+            int done = sqlite3_step(insert);
+            sqlite3_reset(insert);
+            if (done != SQLITE_DONE)
+                break;
+        }
+    }
+    value_ids_close(&ids);
+    sqlite3_finalize(rows);
+    sqlite3_finalize(insert);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
 {
     static const char copy_file[] =
@@ -1965,10 +2364,15 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
         " flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
         " export_lost_records, export_skipped, sampling_interval, status, error, ingested_at"
         " FROM src.capture_file WHERE id = ?";
+    /* Sensor and evidence value ids are each store's own: matched by address and value. */
+    static const char copy_sensors[] =
+        "INSERT INTO main.sensor_address (address) SELECT address FROM src.sensor_address"
+        " WHERE true ON CONFLICT (address) DO NOTHING";
     static const char copy_rows[] =
-        "INSERT INTO main.traffic SELECT ?, bin, sensor, remote, proto, initiator, service,"
-        " packets_in, packets_out, bytes_in, bytes_out, flows, first_s, last_s"
-        " FROM src.traffic WHERE file_id = ?";
+        "INSERT INTO main.traffic_row SELECT ?1, t.bin, m.id, t.remote, t.proto, t.initiator,"
+        " t.service, t.packets_in, t.packets_out, t.bytes_in, t.bytes_out, t.flows, t.first_off,"
+        " t.last_off FROM src.traffic_row t JOIN src.sensor_address a ON a.id = t.sensor_id"
+        " JOIN main.sensor_address m ON m.address = a.address WHERE t.file_id = ?2";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, copy_file, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -1979,6 +2383,9 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
     if (rc != SQLITE_DONE || sqlite3_changes(s->db) != 1)
         return -1;
     *new_id = sqlite3_last_insert_rowid(s->db);
+    if (sqlite3_exec(s->db, copy_sensors, NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    s->sensor_id_count = 0; /* ids added here: looked up again by the next write */
     if (sqlite3_prepare_v2(s->db, copy_rows, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, *new_id);
@@ -1987,17 +2394,7 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return -1;
-    static const char copy_evidence[] =
-        "INSERT INTO main.evidence SELECT ?, e.bin, e.remote, mk.id, e.value, e.count"
-        " FROM src.evidence e JOIN src.evidence_kind sk ON sk.id = e.kind"
-        " JOIN main.evidence_kind mk ON mk.name = sk.name WHERE e.file_id = ?";
-    if (sqlite3_prepare_v2(s->db, copy_evidence, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, *new_id);
-    sqlite3_bind_int64(st, 2, src_id);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (merge_evidence(s, src_id, *new_id) < 0)
         return -1;
     static const char copy_sample[] = "INSERT INTO main.packet_sample SELECT ?, level, fingerprints"
                                       " FROM src.packet_sample WHERE file_id = ?";

@@ -23,6 +23,13 @@
 #define STORE_BIN_SECONDS 900
 #define STORE_FINGERPRINT_LEN 32 /* hex digits */
 
+/* An address as the store keeps it: 4 bytes for IPv4, 16 for IPv6 (docs/store.md). */
+#define STORE_ADDR_MAX 16
+/* Writes addr's bytes to out; returns how many (4 or 16). */
+size_t store_addr_bytes(const struct ip_addr *addr, uint8_t out[STORE_ADDR_MAX]);
+/* Reads len bytes back into addr; false unless len is 4 or 16. */
+bool store_addr_from_bytes(struct ip_addr *addr, const void *bytes, size_t len);
+
 struct store;
 
 enum store_mode {

@@ -73,8 +73,10 @@ expect_eq budgets_evict_totals "$(jq -c '.groups[0].totals | [.packets_in, .byte
     "$(jq -c '[.packets, .bytes]' "$flood/truth.json")"
 # shellcheck disable=SC2086
 set -- $(peak_mib "$HS" report --quiet $sensors --format json --threads 1 "$flood/flood.pcap")
+# Both runs peak at about the same size (the cube, not the flow table, sets
+# it), so allow the few MiB by which one run's peak wanders from another's.
 if [ "$sanitized" -eq 0 ]; then
-    check budgets_evict_memory_flat test "$small_peak" -le "$2"
+    check budgets_evict_memory_flat test "$small_peak" -le $(($2 + $2 / 20))
 fi
 
 # Long gaps: packets 100 days apart and 30 years apart, in hour bins.

@@ -23,35 +23,43 @@ import shutil
 import sqlite3
 import sys
 
-# One row of traffic: the key of the first one in key order.
-ONE_ROW = ("(file_id, bin, sensor, remote, proto, initiator, service) IN (SELECT file_id, bin,"
-           " sensor, remote, proto, initiator, service FROM traffic ORDER BY file_id, bin, remote"
-           " LIMIT 1)")
+# One row of traffic: the key of the first one in key order (store version 7's compact rows).
+ONE_ROW = ("(file_id, bin, sensor_id, remote, proto, initiator, service) IN (SELECT file_id, bin,"
+           " sensor_id, remote, proto, initiator, service FROM traffic_row"
+           " ORDER BY file_id, bin, remote LIMIT 1)")
+# An evidence value for rows to name.
+VALUE = "INSERT INTO evidence_value VALUES (5, 1, CAST('x' AS BLOB)); "
 
 ROWS = {
-    "remote-blob": "UPDATE traffic SET remote = x'c0000207' WHERE " + ONE_ROW,
-    "sensor-blob": "UPDATE traffic SET sensor = x'00000000000000000000ffffc000020a' WHERE " + ONE_ROW,
-    "remote-integer": "UPDATE traffic SET remote = 3325256711 WHERE " + ONE_ROW,
-    "remote-not-an-address": "UPDATE traffic SET remote = '198.51.100.999' WHERE " + ONE_ROW,
-    "bin-int64-min": "UPDATE traffic SET bin = -9223372036854775808 WHERE " + ONE_ROW,
-    "bin-int64-max": "UPDATE traffic SET bin = 9223372036854775807 WHERE " + ONE_ROW,
-    "bin-text": "UPDATE traffic SET bin = 'noon' WHERE " + ONE_ROW,
-    "first-s-overflow": "UPDATE traffic SET first_s = 9300000000 WHERE " + ONE_ROW,
-    "initiator-7": "UPDATE traffic SET initiator = 7 WHERE " + ONE_ROW,
-    "service-70000": "UPDATE traffic SET service = 70000 WHERE " + ONE_ROW,
-    "proto-negative": "UPDATE traffic SET proto = -6 WHERE " + ONE_ROW,
-    "packets-negative": "UPDATE traffic SET packets_in = -1 WHERE " + ONE_ROW,
-    "bytes-real": "UPDATE traffic SET bytes_in = 1e300 WHERE " + ONE_ROW,
+    "remote-5-bytes": "UPDATE traffic_row SET remote = x'c000020701' WHERE " + ONE_ROW,
+    "remote-text": "UPDATE traffic_row SET remote = '198.51.100.7' WHERE " + ONE_ROW,
+    "remote-integer": "UPDATE traffic_row SET remote = 3325256711 WHERE " + ONE_ROW,
+    "sensor-id-unknown": "UPDATE traffic_row SET sensor_id = 99 WHERE " + ONE_ROW,
+    "sensor-address-3-bytes": "UPDATE sensor_address SET address = x'c00002'",
+    "sensor-address-text": "UPDATE sensor_address SET address = '192.0.2.10'",
+    "bin-int64-min": "UPDATE traffic_row SET bin = -9223372036854775808 WHERE " + ONE_ROW,
+    "bin-int64-max": "UPDATE traffic_row SET bin = 9223372036854775807 WHERE " + ONE_ROW,
+    "bin-text": "UPDATE traffic_row SET bin = 'noon' WHERE " + ONE_ROW,
+    "first-off-overflow": "UPDATE traffic_row SET first_off = 9300000000 WHERE " + ONE_ROW,
+    "last-off-past-time": "UPDATE traffic_row SET last_off = 9223372037 - bin WHERE " + ONE_ROW,
+    "first-off-text": "UPDATE traffic_row SET first_off = 'soon' WHERE " + ONE_ROW,
+    "initiator-7": "UPDATE traffic_row SET initiator = 7 WHERE " + ONE_ROW,
+    "service-70000": "UPDATE traffic_row SET service = 70000 WHERE " + ONE_ROW,
+    "proto-negative": "UPDATE traffic_row SET proto = -6 WHERE " + ONE_ROW,
+    "packets-negative": "UPDATE traffic_row SET packets_in = -1 WHERE " + ONE_ROW,
+    "bytes-real": "UPDATE traffic_row SET bytes_in = 1e300 WHERE " + ONE_ROW,
     # Every file has rows of the same keys: their sums wrap.
-    "packets-overflow": "UPDATE traffic SET packets_in = 9223372036854775807",
+    "packets-overflow": "UPDATE traffic_row SET packets_in = 9223372036854775807",
     "file-packets-negative": "UPDATE capture_file SET packets = -5 WHERE path LIKE '%/cap10.pcap'",
     "file-flows-overflow": "UPDATE capture_file SET flows = 9223372036854775807",
     "file-status-other": "UPDATE capture_file SET status = 'maybe' WHERE path LIKE '%/cap10.pcap'",
     "file-path-blob": "UPDATE capture_file SET path = x'2f746d70' WHERE path LIKE '%/cap14.pcap'",
-    "orphan-rows": "UPDATE traffic SET file_id = 99 WHERE " + ONE_ROW,
-    "evidence-remote-blob": "INSERT INTO evidence VALUES (1, 1233446400, x'00', 1, 'x', 1)",
+    "orphan-rows": "UPDATE traffic_row SET file_id = 99 WHERE " + ONE_ROW,
+    "evidence-remote-1-byte":
+        VALUE + "INSERT INTO evidence_row VALUES (1, 1233446400, x'00', 5, 1)",
     "evidence-count-negative":
-        "INSERT INTO evidence VALUES (1, 1233446400, '198.51.100.7', 1, 'x', -3)",
+        VALUE + "INSERT INTO evidence_row VALUES (1, 1233446400, x'c6336407', 5, -3)",
+    "evidence-value-missing": "INSERT INTO evidence_row VALUES (1, 1233446400, x'c6336407', 77, 1)",
 }
 SENSOR = {
     "sensor-prefix-bad": "UPDATE sensor SET prefix = '192.0.2.10/33'",
@@ -59,16 +67,18 @@ SENSOR = {
 }
 WHOLE = {
     "drop-capture_file": "DROP TABLE capture_file",
-    "drop-traffic": "DROP TABLE traffic",
+    "drop-traffic_row": "DROP TABLE traffic_row",
+    "drop-sensor_address": "DROP TABLE sensor_address",
     "drop-sensor": "DROP TABLE sensor",
-    "drop-evidence": "DROP TABLE evidence",
+    "drop-evidence_row": "DROP TABLE evidence_row",
+    "drop-evidence_value": "DROP TABLE evidence_value",
     "drop-evidence_kind": "DROP TABLE evidence_kind",
     "drop-prefix_spec": "DROP TABLE prefix_spec",
     # The table rebuilt without its primary key (the rows keep their ids), and a file with none.
     "capture_file-no-key": "CREATE TABLE copy AS SELECT * FROM capture_file;"
                            " DROP TABLE capture_file; ALTER TABLE copy RENAME TO capture_file;"
                            " UPDATE capture_file SET id = NULL WHERE path LIKE '%/cap14.pcap'",
-    "traffic-column-renamed": "ALTER TABLE traffic RENAME COLUMN flows TO flow_count",
+    "traffic-column-renamed": "ALTER TABLE traffic_row RENAME COLUMN flows TO flow_count",
     "user-version-99": "PRAGMA user_version = 99",
     "user-version-0": "PRAGMA user_version = 0",
     "user-version-negative": "PRAGMA user_version = -1",

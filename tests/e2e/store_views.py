@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Compares a version 6 store's rows with the rows of the same store upgraded
+to version 7, read through the views (tests/e2e/store_upgrade.sh).
+
+Usage: store_views.py OLD.db NEW.db
+
+Addresses are compared as Python's ipaddress reads them (the views write
+IPv6 uncompressed, version 6 held inet_ntop's form); IPv4 text must be the
+same text, and IPv6 text the views' form: eight groups, no leading zeros.
+Prints "traffic N" and "evidence N", the rows found equal; exits 1 at the
+first difference.
+"""
+import ipaddress
+import re
+import sqlite3
+import sys
+
+V6_FORM = re.compile(r"^(0|[1-9a-f][0-9a-f]{0,3})(:(0|[1-9a-f][0-9a-f]{0,3})){7}$")
+
+
+def address(text, view):
+    if view and ":" in text and not V6_FORM.match(text):
+        sys.exit("store_views.py: '%s' is not the views' IPv6 form" % text)
+    return ipaddress.ip_address(text)
+
+
+def rows(path, sql, addr_columns, view):
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    out = []
+    for row in db.execute(sql):
+        row = list(row)
+        for c in addr_columns:
+            parsed = address(row[c], view)
+            if parsed.version == 4 and str(parsed) != row[c]:
+                sys.exit("store_views.py: IPv4 '%s' is not a dotted quad" % row[c])
+            row[c] = (parsed.version, parsed.packed)
+        out.append(tuple(row))
+    db.close()
+    return sorted(out, key=repr)
+
+
+def compare(name, old_path, new_path, sql, addr_columns):
+    old = rows(old_path, sql, addr_columns, False)
+    new = rows(new_path, sql, addr_columns, True)
+    if old != new:
+        for a, b in zip(old, new):
+            if a != b:
+                sys.exit("store_views.py: %s: %r became %r" % (name, a, b))
+        sys.exit("store_views.py: %s: %d rows became %d" % (name, len(old), len(new)))
+    print(name, len(new))
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    compare("traffic", sys.argv[1], sys.argv[2],
+            "SELECT file_id, bin, sensor, remote, proto, initiator, service, packets_in,"
+            " packets_out, bytes_in, bytes_out, flows, first_s, last_s FROM traffic", [2, 3])
+    compare("evidence", sys.argv[1], sys.argv[2],
+            "SELECT file_id, bin, remote, kind, CAST(value AS BLOB), count FROM evidence", [2])
+
+
+main()
