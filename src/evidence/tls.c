@@ -47,16 +47,16 @@ enum ev_sniff ev_tls_sniff(const uint8_t *data, size_t len)
 
 size_t ev_tls_hello_bytes(const uint8_t *data, size_t len)
 {
-    struct ev_cursor c = ev_cursor_make(data, len);
-    uint8_t type = ev_u8(&c);
-    uint8_t major = ev_u8(&c);
-    ev_u8(&c); /* minor */
-    size_t record = ev_be16(&c);
-    uint8_t handshake = ev_u8(&c);
+    struct cursor c = cursor_make(data, len);
+    uint8_t type = rd_u8(&c);
+    uint8_t major = rd_u8(&c);
+    rd_u8(&c); /* minor */
+    size_t record = rd_be16(&c);
+    uint8_t handshake = rd_u8(&c);
     if (c.short_read || type != CONTENT_HANDSHAKE || major != 3 || record == 0 ||
         handshake != HANDSHAKE_CLIENT_HELLO)
         return 0;
-    size_t hello = ev_be24(&c);
+    size_t hello = rd_be24(&c);
     if (c.short_read) /* its length is still to come: this record at least */
         return RECORD_HEADER + record;
     hello += HANDSHAKE_HEADER;
