@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes a classic pcap of backscatter, and of look-alikes that are the sensor's own,
 received by the sensor 192.0.2.10 from 2009-02-01 00:00 UTC (docs/semantics.md,
-"Backscatter"). Usage: backscatter_pcap.py OUT. tests/e2e/backscatter.sh knows what it holds:
+"Backscatter"). Usage: backscatter_pcap.py OUT [DAYS] (DAYS later, for --compare; default 0).
+tests/e2e/backscatter.sh knows what it holds:
 
 Backscatter (victims answering packets forged with the sensor's address):
   198.51.100.50  attack 1, minutes 0-3: SYN-ACKs from port 80 to sensor ports 1024-1033,
@@ -101,11 +102,12 @@ def main():
     at(750, tcp(k, s, 8080, 50000, 12345, RST | ACK, 0, ack=99))
 
     frames.sort(key=lambda x: x[0])
+    t0 = T0 + 86400 * (int(sys.argv[2]) if len(sys.argv) > 2 else 0)
     with open(sys.argv[1], "wb") as out:
         out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for t, fr in frames:
             usec = round(t * 1000000)
-            out.write(struct.pack("<IIII", T0 + usec // 1000000, usec % 1000000, len(fr),
+            out.write(struct.pack("<IIII", t0 + usec // 1000000, usec % 1000000, len(fr),
                                   len(fr)))
             out.write(fr)
 

@@ -9,28 +9,35 @@
 #include <stdio.h>
 
 #include "../capture/capture.h"
+#include "../evidence/evidence.h"
 #include "aggregate.h"
 
 /*
- * Bytes kept per direction of a conversation, and buffers per file; SSH
- * sides get longer buffers from a pool of their own, as the key exchange
- * offer that follows the identification line takes 1-2 KiB.
+ * Bytes kept per direction of a conversation, and buffers per file. Sides
+ * whose first bytes announce more (evidence_bytes_wanted()) get longer
+ * buffers from pools of their own: SSH, whose key exchange offer follows the
+ * identification line and takes 1-2 KiB, and TLS ClientHellos past 1 KiB
+ * (browsers offering post-quantum key shares send about 1.8 KB): 4 KiB, or,
+ * for a hello longer than that, one whole TLS record of up to 16 KiB.
  */
 #define EVIDENCE_SIDE_BYTES 1024
 #define EVIDENCE_BUFFERS 32768
 #define EVIDENCE_LONG_SIDE_BYTES 4096
 #define EVIDENCE_LONG_BUFFERS 4096
+#define EVIDENCE_RECORD_SIDE_BYTES EVIDENCE_TLS_BYTES
+#define EVIDENCE_RECORD_BUFFERS 1024
 
 /* Buffers of side_bytes each, allocated as needed up to capacity. */
 struct evidence_pool {
     size_t side_bytes;
     uint8_t *bytes;
     uint16_t *lengths;    /* bytes held per buffer */
+    uint16_t *limits;     /* bytes wanted per buffer, at most side_bytes: parsed when reached */
     uint32_t *free_slots; /* buffers given back (1-based) */
     size_t free_count, used, allocated, capacity;
 };
 
-enum { EVIDENCE_POOL_SHORT, EVIDENCE_POOL_LONG, EVIDENCE_POOLS };
+enum { EVIDENCE_POOL_SHORT, EVIDENCE_POOL_LONG, EVIDENCE_POOL_RECORD, EVIDENCE_POOLS };
 
 struct evidence_capture {
     struct cube *cube;
@@ -39,9 +46,13 @@ struct evidence_capture {
     uint64_t skipped; /* conversation sides that found the pool spent */
 };
 
-/* buffers of EVIDENCE_SIDE_BYTES, long_buffers of EVIDENCE_LONG_SIDE_BYTES at most. */
+/*
+ * buffers of EVIDENCE_SIDE_BYTES, long_buffers of EVIDENCE_LONG_SIDE_BYTES
+ * and record_buffers of EVIDENCE_RECORD_SIDE_BYTES at most.
+ */
 void evidence_capture_init(struct evidence_capture *ec, struct cube *cube,
-                           const struct bin_clock *clock, size_t buffers, size_t long_buffers);
+                           const struct bin_clock *clock, size_t buffers, size_t long_buffers,
+                           size_t record_buffers);
 void evidence_capture_release(struct evidence_capture *ec);
 /* Keeps (or, for UDP DNS, parses) one packet's payload of flow in direction dir. */
 void evidence_capture_packet(struct evidence_capture *ec, struct flow *flow, enum direction dir,

@@ -3,8 +3,11 @@
  *
  * Each direction of a TCP conversation that may carry evidence (SMTP, HTTP,
  * TLS, SSH, DNS over TCP) gets a buffer of its first EVIDENCE_SIDE_BYTES
- * bytes (EVIDENCE_LONG_SIDE_BYTES for SSH, from a smaller pool of its own),
- * parsed once when it is full or when the flow ends. UDP DNS messages are
+ * bytes, parsed once when it is full or when the flow ends. Sides whose
+ * first bytes announce more (SSH, a long TLS ClientHello) get a longer
+ * buffer from a smaller pool of its own, parsed as soon as it holds what was
+ * announced, so that it goes back to the pool without waiting for the flow's
+ * end. UDP DNS messages are
  * parsed packet by packet, with no buffer. Buffers come from a fixed pool,
  * so memory stays bounded whatever the capture holds; conversations that
  * find the pool empty are counted and go without evidence. Segments are
@@ -22,11 +25,13 @@ enum {
     STATE_UNDECIDED = 0,
     STATE_COLLECTING = 1, /* in a buffer of the short pool */
     STATE_DONE = 2,
-    STATE_COLLECTING_LONG = 3, /* in a buffer of the long pool */
+    STATE_COLLECTING_LONG = 3,   /* in a buffer of the long pool */
+    STATE_COLLECTING_RECORD = 4, /* in a buffer of the record pool */
 };
 
 void evidence_capture_init(struct evidence_capture *ec, struct cube *cube,
-                           const struct bin_clock *clock, size_t buffers, size_t long_buffers)
+                           const struct bin_clock *clock, size_t buffers, size_t long_buffers,
+                           size_t record_buffers)
 {
     memset(ec, 0, sizeof(*ec));
     ec->cube = cube;
@@ -35,6 +40,8 @@ void evidence_capture_init(struct evidence_capture *ec, struct cube *cube,
     ec->pools[EVIDENCE_POOL_SHORT].capacity = buffers;
     ec->pools[EVIDENCE_POOL_LONG].side_bytes = EVIDENCE_LONG_SIDE_BYTES;
     ec->pools[EVIDENCE_POOL_LONG].capacity = long_buffers;
+    ec->pools[EVIDENCE_POOL_RECORD].side_bytes = EVIDENCE_RECORD_SIDE_BYTES;
+    ec->pools[EVIDENCE_POOL_RECORD].capacity = record_buffers;
 }
 
 void evidence_capture_release(struct evidence_capture *ec)
@@ -42,22 +49,26 @@ void evidence_capture_release(struct evidence_capture *ec)
     for (size_t i = 0; i < EVIDENCE_POOLS; i++) {
         free(ec->pools[i].bytes);
         free(ec->pools[i].lengths);
+        free(ec->pools[i].limits);
         free(ec->pools[i].free_slots);
     }
     memset(ec, 0, sizeof(*ec));
 }
 
 /*
- * An empty buffer (1-based), or 0 when the pool is spent. A buffer given back
+ * An empty buffer (1-based) that is parsed once it holds limit bytes (at most
+ * the pool's side_bytes), or 0 when the pool is spent. A buffer given back
  * still holds the length of the side it served: it is cleared here, as it
  * changes hands, so the new side starts at byte 0 instead of taking the
  * buffer as already full and parsing the previous side's bytes as its own.
  */
-static uint32_t take_buffer(struct evidence_pool *pool)
+static uint32_t take_buffer(struct evidence_pool *pool, size_t limit)
 {
+    uint32_t slot;
     if (pool->free_count) {
-        uint32_t slot = pool->free_slots[--pool->free_count];
+        slot = pool->free_slots[--pool->free_count];
         pool->lengths[slot - 1] = 0;
+        pool->limits[slot - 1] = (uint16_t)limit;
         return slot;
     }
     if (pool->used == pool->capacity)
@@ -68,11 +79,13 @@ static uint32_t take_buffer(struct evidence_pool *pool)
             grow = pool->capacity;
         pool->bytes = xreallocarray(pool->bytes, grow, pool->side_bytes);
         pool->lengths = xreallocarray(pool->lengths, grow, sizeof(*pool->lengths));
+        pool->limits = xreallocarray(pool->limits, grow, sizeof(*pool->limits));
         pool->free_slots = xreallocarray(pool->free_slots, grow, sizeof(*pool->free_slots));
         pool->allocated = grow;
     }
-    uint32_t slot = (uint32_t)++pool->used;
+    slot = (uint32_t)++pool->used;
     pool->lengths[slot - 1] = 0;
+    pool->limits[slot - 1] = (uint16_t)limit;
     return slot;
 }
 
@@ -106,9 +119,54 @@ static void parse(struct evidence_capture *ec, const struct flow *flow, enum dir
     evidence_parse(flow->key.proto, flow->service, side_of(flow, dir), data, len, emit, &e);
 }
 
+static int collecting(uint8_t state)
+{
+    return state == STATE_COLLECTING || state == STATE_COLLECTING_LONG ||
+           state == STATE_COLLECTING_RECORD;
+}
+
 static struct evidence_pool *pool_of(struct evidence_capture *ec, uint8_t state)
 {
+    if (state == STATE_COLLECTING_RECORD)
+        return &ec->pools[EVIDENCE_POOL_RECORD];
     return &ec->pools[state == STATE_COLLECTING_LONG ? EVIDENCE_POOL_LONG : EVIDENCE_POOL_SHORT];
+}
+
+/*
+ * Gives the side a buffer: from the pool that holds the bytes its parser
+ * wants, else from the next shorter one that has a buffer left (a hello cut
+ * there still gives its server name). Returns 0 when every pool is spent.
+ */
+static int take_side_buffer(struct evidence_capture *ec, struct flow *flow, enum direction dir,
+                            size_t wanted)
+{
+    static const uint8_t states[EVIDENCE_POOLS] = {
+        [EVIDENCE_POOL_SHORT] = STATE_COLLECTING,
+        [EVIDENCE_POOL_LONG] = STATE_COLLECTING_LONG,
+        [EVIDENCE_POOL_RECORD] = STATE_COLLECTING_RECORD,
+    };
+    size_t first = EVIDENCE_POOL_SHORT;
+    if (wanted > EVIDENCE_LONG_SIDE_BYTES)
+        first = EVIDENCE_POOL_RECORD;
+    else if (wanted > EVIDENCE_SIDE_BYTES)
+        first = EVIDENCE_POOL_LONG;
+    for (size_t i = first + 1; i-- > 0;) {
+        struct evidence_pool *pool = &ec->pools[i];
+        /*
+         * A long buffer is parsed once it holds what was announced; a short
+         * one keeps what comes until it is full, as it always has.
+         */
+        size_t limit = pool->side_bytes;
+        if (i != EVIDENCE_POOL_SHORT && wanted < limit)
+            limit = wanted;
+        uint32_t slot = take_buffer(pool, limit);
+        if (slot) {
+            flow->evidence_slot[dir] = slot;
+            flow->evidence_state[dir] = states[i];
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void flush(struct evidence_capture *ec, struct flow *flow, enum direction dir)
@@ -145,33 +203,21 @@ void evidence_capture_packet(struct evidence_capture *ec, struct flow *flow, enu
             flow->evidence_state[dir] = STATE_DONE;
             return;
         }
-        /* A long buffer when the protocol needs one and one is left, else a short one. */
-        uint32_t slot = 0;
-        uint8_t state = STATE_COLLECTING;
-        if (evidence_wants_long(flow->key.proto, flow->service, payload, len)) {
-            slot = take_buffer(&ec->pools[EVIDENCE_POOL_LONG]);
-            state = STATE_COLLECTING_LONG;
-        }
-        if (!slot) {
-            slot = take_buffer(&ec->pools[EVIDENCE_POOL_SHORT]);
-            state = STATE_COLLECTING;
-        }
-        if (!slot) {
+        size_t wanted = evidence_bytes_wanted(flow->key.proto, flow->service, payload, len);
+        if (!take_side_buffer(ec, flow, dir, wanted)) {
             ec->skipped++;
             flow->evidence_state[dir] = STATE_DONE;
             return;
         }
-        flow->evidence_slot[dir] = slot;
-        flow->evidence_state[dir] = state;
     }
     struct evidence_pool *pool = pool_of(ec, flow->evidence_state[dir]);
     uint32_t slot = flow->evidence_slot[dir];
     uint16_t *have = &pool->lengths[slot - 1];
-    size_t room = pool->side_bytes - *have;
+    size_t room = pool->limits[slot - 1] - *have;
     size_t take = len < room ? len : room;
     memcpy(pool->bytes + (size_t)(slot - 1) * pool->side_bytes + *have, payload, take);
     *have = (uint16_t)(*have + take);
-    if (*have == pool->side_bytes)
+    if (*have == pool->limits[slot - 1])
         flush(ec, flow, dir);
 }
 
@@ -179,7 +225,6 @@ void evidence_capture_end(void *ctx, struct flow *flow)
 {
     struct evidence_capture *ec = ctx;
     for (unsigned dir = 0; dir < 2; dir++)
-        if (flow->evidence_state[dir] == STATE_COLLECTING ||
-            flow->evidence_state[dir] == STATE_COLLECTING_LONG)
+        if (collecting(flow->evidence_state[dir]))
             flush(ec, flow, (enum direction)dir);
 }

@@ -113,6 +113,32 @@ void aggregate_account(struct cube *cube, const struct bin_clock *clock, struct 
  * the evidence table's bound (CUBE_EVIDENCE_MAX; past it they are counted as
  * dropped), so a flood of tagged sources cannot exhaust memory.
  */
+/*
+ * Writes "tool proto/port" and a NUL into value (room for 32: names of at
+ * most 7 and 5 letters, a port of at most 5 digits) and returns its length.
+ * By hand rather than with snprintf, as a flood tags every packet.
+ */
+static size_t tag_value(char *value, const char *tool, const char *proto, unsigned port)
+{
+    size_t n = 0;
+    for (; *tool && n < 8; tool++)
+        value[n++] = *tool;
+    value[n++] = ' ';
+    for (; *proto && n < 15; proto++)
+        value[n++] = *proto;
+    value[n++] = '/';
+    char digits[10];
+    size_t d = 0;
+    do {
+        digits[d++] = (char)('0' + port % 10);
+        port /= 10;
+    } while (port);
+    while (d)
+        value[n++] = digits[--d];
+    value[n] = '\0';
+    return n;
+}
+
 static void tag_probe(struct cube *cube, const struct flow *flow, enum scanner_tool tool,
                       bool started)
 {
@@ -123,17 +149,14 @@ static void tag_probe(struct cube *cube, const struct flow *flow, enum scanner_t
     /* ICMP's service is type << 8 | code; its port, as in the port table, is the type. */
     bool icmp = flow->key.proto == PROTO_ICMP || flow->key.proto == PROTO_ICMPV6;
     unsigned port = !proto ? flow->key.proto : icmp ? flow->service >> 8 : flow->service;
-    char value[48];
-    int n = snprintf(value, sizeof(value), "%s %s/%u", scanner_tool_name(tool),
-                     proto ? proto : "proto", port);
-    if (n <= 0 || (size_t)n >= sizeof(value))
-        return;
+    char value[32];
+    size_t n = tag_value(value, scanner_tool_name(tool), proto ? proto : "proto", port);
     struct evidence_table *evidence = cube_evidence(cube);
     evidence_table_add(evidence, flow->cube_bin, &flow->key.remote, EVIDENCE_SCANNER_PACKETS, value,
-                       (size_t)n, 1);
+                       n, 1);
     if (started)
         evidence_table_add(evidence, flow->cube_bin, &flow->key.remote, EVIDENCE_SCANNER_FLOWS,
-                           value, (size_t)n, 1);
+                           value, n, 1);
 }
 
 /* Bits of flow->handshake, for the spoofing signs (docs/semantics.md). */
@@ -399,7 +422,7 @@ static void shard_start(struct shard *shard, struct cube *cube,
     shard->config = config;
     shard->flows = flow_table_new(&config->flow);
     evidence_capture_init(&shard->evidence, cube, &config->clock, EVIDENCE_BUFFERS,
-                          EVIDENCE_LONG_BUFFERS);
+                          EVIDENCE_LONG_BUFFERS, EVIDENCE_RECORD_BUFFERS);
     flow_table_on_end(shard->flows, flow_ended, shard);
 }
 

@@ -149,12 +149,19 @@ int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t
     return pick(proto, service, data, len, &undecided) != PARSER_NONE || undecided;
 }
 
-int evidence_wants_long(uint8_t proto, uint16_t service, const uint8_t *data, size_t len)
+size_t evidence_bytes_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t len)
 {
-    if (proto != IPPROTO_TCP_)
+    /* Port 53 is DNS whatever its bytes (pick()): its messages ask for nothing more. */
+    if (proto != IPPROTO_TCP_ || service == 53)
         return 0;
     if (!data)
         len = 0;
     enum ev_sniff ssh = ev_ssh_sniff(data, len);
-    return ssh == EV_YES || (ssh == EV_MAYBE && (service == 22 || service == 2222));
+    if (ssh == EV_YES || (ssh == EV_MAYBE && (service == 22 || service == 2222)))
+        return EVIDENCE_SSH_BYTES;
+    if (ev_tls_sniff(data, len) == EV_YES) {
+        size_t hello = ev_tls_hello_bytes(data, len);
+        return hello < EVIDENCE_TLS_BYTES ? hello : EVIDENCE_TLS_BYTES;
+    }
+    return 0;
 }

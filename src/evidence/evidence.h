@@ -134,13 +134,25 @@ size_t evidence_parse(uint8_t proto, uint16_t service, enum evidence_side side, 
  */
 int evidence_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t len);
 
+/* The most bytes evidence_bytes_wanted() asks for an SSH side, and for a TLS side. */
+#define EVIDENCE_SSH_BYTES 4096
+#define EVIDENCE_TLS_BYTES (5 + 16384)
+
 /*
- * Whether a side whose first len bytes are data is SSH, by its bytes ("SSH-")
- * or, while too few bytes tell, by the service port (22, 2222): its KEXINIT
- * follows the identification line and takes 1-2 KiB, more than the first
- * messages of the other protocols, so the caller keeps more of it.
+ * How many of a side's first bytes its parser needs, as far as its first len
+ * bytes (data) tell, or 0 when they tell nothing and whatever the caller
+ * keeps will do (always for UDP and for TCP port 53, which is DNS):
+ * - SSH, by its bytes ("SSH-") or, while too few bytes tell, by the service
+ *   port (22, 2222): EVIDENCE_SSH_BYTES, as the KEXINIT that follows the
+ *   identification line takes 1-2 KiB;
+ * - a TLS handshake record opening a ClientHello (at least its 6 first
+ *   bytes there): the bytes of the records that carry the whole hello, from
+ *   the lengths its record and handshake headers announce (when the hello
+ *   spans several records, taking the others to be as long as the first),
+ *   at most EVIDENCE_TLS_BYTES, the largest record (RFC 8446 5.1) with its
+ *   header. A hello longer than that gets cut.
  */
-int evidence_wants_long(uint8_t proto, uint16_t service, const uint8_t *data, size_t len);
+size_t evidence_bytes_wanted(uint8_t proto, uint16_t service, const uint8_t *data, size_t len);
 
 /* "smtp-rcpt-to", "dns-query", "http-url", "tls-sni", ...; "unknown" when out of range. */
 const char *evidence_kind_name(enum evidence_kind kind);

@@ -73,6 +73,12 @@ void ev_ssh(const uint8_t *data, size_t len, int is_server, struct ev_out *out);
 enum ev_sniff { EV_NO = 0, EV_YES, EV_MAYBE };
 enum ev_sniff ev_http_sniff(const uint8_t *data, size_t len, int any_method);
 enum ev_sniff ev_tls_sniff(const uint8_t *data, size_t len);
+/*
+ * The bytes of the records that carry the ClientHello the first len bytes
+ * open (a handshake record header and the hello's type at least), from the
+ * lengths announced; 0 when the bytes do not open one, or too few are there.
+ */
+size_t ev_tls_hello_bytes(const uint8_t *data, size_t len);
 /* Whether the bytes open with an SSH identification line ("SSH-"). */
 enum ev_sniff ev_ssh_sniff(const uint8_t *data, size_t len);
 /* Whether the bytes open with an SMTP client's greeting, "EHLO name" or "HELO name". */

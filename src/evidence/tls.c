@@ -22,8 +22,14 @@ enum {
     EXT_SERVER_NAME = 0,
     NAME_TYPE_HOST = 0,
     SESSION_ID_MAX = 32,
-    /* Handshake bytes gathered from the records: more than a first flight holds. */
-    HANDSHAKE_BUF = 8192,
+    RECORD_HEADER = 5,
+    HANDSHAKE_HEADER = 4,
+    /*
+     * Handshake bytes gathered from the records: what the longest record
+     * holds (RFC 8446 5.1), as the capture stage keeps at most one such
+     * record and its header of a side (EVIDENCE_TLS_BYTES).
+     */
+    HANDSHAKE_BUF = 16384,
 };
 
 enum ev_sniff ev_tls_sniff(const uint8_t *data, size_t len)
@@ -37,6 +43,28 @@ enum ev_sniff ev_tls_sniff(const uint8_t *data, size_t len)
             return EV_NO;
     }
     return EV_YES;
+}
+
+size_t ev_tls_hello_bytes(const uint8_t *data, size_t len)
+{
+    struct cursor c = cursor_make(data, len);
+    uint8_t type = rd_u8(&c);
+    uint8_t major = rd_u8(&c);
+    rd_u8(&c); /* minor */
+    size_t record = rd_be16(&c);
+    uint8_t handshake = rd_u8(&c);
+    if (c.short_read || type != CONTENT_HANDSHAKE || major != 3 || record == 0 ||
+        handshake != HANDSHAKE_CLIENT_HELLO)
+        return 0;
+    size_t hello = rd_be24(&c);
+    if (c.short_read) /* its length is still to come: this record at least */
+        return RECORD_HEADER + record;
+    hello += HANDSHAKE_HEADER;
+    if (hello <= record)
+        return RECORD_HEADER + hello;
+    /* Split over records: as many as it takes when each is as long as the first. */
+    size_t records = hello / record + (hello % record != 0);
+    return hello + records * RECORD_HEADER;
 }
 
 /* The server_name extension's data: a list of (type, name); host names are reported. */

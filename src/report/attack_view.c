@@ -214,6 +214,12 @@ void attack_view_build(const struct report *r, struct group_report *gr)
             add_port(a, &port_alloc, m->proto, m->port, m->packets);
     }
     free(v);
+    /* Records come victim by victim: a victim starts where the one before differs. */
+    gr->attack_victims = gr->attack_packets = 0;
+    for (size_t i = 0; i < count; i++) {
+        gr->attack_victims += i == 0 || !addr_equal(&attacks[i - 1].victim, &attacks[i].victim);
+        gr->attack_packets += attacks[i].packets;
+    }
     for (size_t i = 0; i < count; i++)
         if (attacks[i].port_count)
             qsort(attacks[i].ports, attacks[i].port_count, sizeof(*attacks[i].ports),
@@ -237,4 +243,5 @@ void attack_view_release(struct group_report *gr)
     free(gr->attacks);
     gr->attacks = NULL;
     gr->attack_count = gr->attack_total = 0;
+    gr->attack_victims = gr->attack_packets = 0;
 }

@@ -920,6 +920,24 @@ static void versus_tables(struct csv *c, const struct report *r)
                 c_empty(c);
             row_end(c);
         }
+        struct versus_total attacks[VERSUS_ATTACK_COUNT];
+        versus_attacks(a, b, attacks);
+        for (size_t i = 0; i < VERSUS_ATTACK_COUNT; i++) {
+            c_str(c, a->group->name);
+            c_word(c, attacks[i].key);
+            if (c->mask) {
+                c_empty(c);
+                c_empty(c);
+            } else {
+                c_u64(c, attacks[i].value);
+                c_u64(c, attacks[i].compared);
+            }
+            if (attacks[i].compared)
+                c_real(c, (double)attacks[i].value / (double)attacks[i].compared);
+            else
+                c_empty(c);
+            row_end(c);
+        }
         double pa = bursts_per_30_bins(a);
         double pb = bursts_per_30_bins(b);
         c_str(c, a->group->name);

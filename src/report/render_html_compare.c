@@ -86,6 +86,20 @@ void html_versus_section(const struct page *p, const struct group_report *a,
         else
             fputs("<td class=\"n\">&ndash;</td></tr>\n", p->out);
     }
+    struct versus_total attacks[VERSUS_ATTACK_COUNT];
+    versus_attacks(a, b, attacks);
+    for (size_t i = 0; i < VERSUS_ATTACK_COUNT; i++) {
+        fprintf(p->out, "<tr><td>%s</td>", attacks[i].words);
+        if (!p->mask) {
+            page_td_num(p, attacks[i].value);
+            page_td_num(p, attacks[i].compared);
+        }
+        if (attacks[i].compared)
+            fprintf(p->out, "<td class=\"n\">%.2f</td></tr>\n",
+                    (double)attacks[i].value / (double)attacks[i].compared);
+        else
+            fputs("<td class=\"n\">&ndash;</td></tr>\n", p->out);
+    }
     double pa = bursts_per_30_bins(a);
     double pb = bursts_per_30_bins(b);
     fprintf(p->out, "<tr><td>bursts per 30 %ss</td>", page_bin_unit(r));

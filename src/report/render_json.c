@@ -760,6 +760,19 @@ static json_t *versus_json(const struct group_report *a, const struct group_repo
     json_object_set_new(o, "scanners",
                         versus_list("tool", a->scanner_shares, a->scanner_count, b->scanner_shares,
                                     b->scanner_count));
+    json_t *attacks = json_object(), *attack_ratios = json_object();
+    struct versus_total attack_rows[VERSUS_ATTACK_COUNT];
+    versus_attacks(a, b, attack_rows);
+    static const char *const attack_keys[VERSUS_ATTACK_COUNT][2] = {
+        {"count", "count_compare"}, {"victims", "victims_compare"}, {"packets", "packets_compare"}};
+    for (size_t i = 0; i < VERSUS_ATTACK_COUNT; i++) {
+        json_object_set_new(attacks, attack_keys[i][0], jint(attack_rows[i].value));
+        json_object_set_new(attacks, attack_keys[i][1], jint(attack_rows[i].compared));
+        json_object_set_new(attack_ratios, attack_keys[i][0],
+                            ratio(attack_rows[i].value, attack_rows[i].compared));
+    }
+    json_object_set_new(attacks, "ratios", attack_ratios);
+    json_object_set_new(o, "attacks", attacks);
     json_object_set_new(bursts, "count", jint(a->burst_count));
     json_object_set_new(bursts, "count_compare", jint(b->burst_count));
     /* Per 30 bins, so periods of different lengths compare. */
@@ -868,6 +881,7 @@ static void mask_group(json_t *g)
         json_array_foreach(json_object_get(e, "ports"), i, list) null_fields(list, counts);
     }
     json_object_set_new(g, "attacks_total", json_null());
+    null_all_integers(json_object_get(json_object_get(g, "versus"), "attacks"));
     json_array_foreach(json_object_get(g, "scanners"), j, e)
     {
         json_object_set_new(e, "sources", json_null());

@@ -742,6 +742,22 @@ static void versus_tables(const struct report *r, const struct group_report *a,
                 fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8s\n", rows[i].label,
                         rows[i].value, rows[i].compared, "-");
     }
+    if (a->attack_total || b->attack_total) {
+        struct versus_total rows[VERSUS_ATTACK_COUNT];
+        versus_attacks(a, b, rows);
+        fprintf(out, "   attacks seen through backscatter (ratio: this period over the other)\n");
+        for (size_t i = 0; i < VERSUS_ATTACK_COUNT; i++) {
+            char ratio_text[16] = "-";
+            if (rows[i].compared)
+                snprintf(ratio_text, sizeof(ratio_text), "%.2f",
+                         (double)rows[i].value / (double)rows[i].compared);
+            if (r->options.mask)
+                fprintf(out, "   %-14s %14s %14s %8s\n", rows[i].label, "", "", ratio_text);
+            else
+                fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8s\n", rows[i].label,
+                        rows[i].value, rows[i].compared, ratio_text);
+        }
+    }
     fprintf(out, "   bursts per 30 bins: %.2f against %.2f\n", bursts_per_30_bins(a),
             bursts_per_30_bins(b));
     versus_list("sent by the sensor (conversations it started)", a->lists[LIST_OUT],

@@ -266,6 +266,7 @@ struct group_report {
     size_t scanner_count;
     struct attack_entry *attacks; /* the largest first, at most report_top_rows() */
     size_t attack_count, attack_total;
+    uint64_t attack_victims, attack_packets; /* over all attack_total records */
     /* The same tools as a list of shares, for --compare: name = the tool. */
     struct category_entry *scanner_shares;
     char **evidence_owned; /* --mask: the redacted values the lists point to */
@@ -299,6 +300,13 @@ struct versus_total {
 };
 void versus_totals(const struct group_report *a, const struct group_report *b,
                    struct versus_total rows[VERSUS_TOTAL_COUNT]);
+/*
+ * The attack records side by side: how many, their distinct victims and
+ * their backscatter packets (docs/semantics.md, "Backscatter").
+ */
+enum { VERSUS_ATTACK_COUNT = 3 };
+void versus_attacks(const struct group_report *a, const struct group_report *b,
+                    struct versus_total rows[VERSUS_ATTACK_COUNT]);
 /* Bursts per 30 bins of the group's period: comparable across periods of other lengths. */
 double bursts_per_30_bins(const struct group_report *gr);
 

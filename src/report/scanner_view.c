@@ -5,43 +5,98 @@
  * distinct sources, probes, flows and probed ports of each.
  *
  * A source tagged with two tools counts once for each: the sources of the
- * tools need not add up to the group's. Distinct sources and port sums come
- * from sorting the period's rows, which are bounded by the evidence table.
+ * tools need not add up to the group's. Distinct sources come from putting
+ * each tool's remotes in address order (radix sorted, as a flood tags
+ * millions of them) and port sums from a small table of (tool, proto, port);
+ * both are bounded by the evidence table's rows.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash.h"
+#include "../common/sort.h"
 #include "../common/xalloc.h"
 #include "../decode/scanner.h"
 #include "report_int.h"
 
-struct tagged_source {
-    uint8_t tool;
-    struct ip_addr remote;
+/* The remotes tagged with one tool, one per row (repeated across bins and ports). */
+struct tool_sources {
+    struct ip_addr *remotes;
+    size_t count, alloc;
 };
 
+static const struct ip_addr *source_at(const void *ctx, size_t i)
+{
+    return &((const struct ip_addr *)ctx)[i];
+}
+
+/* Distinct addresses among the n at remotes. */
+static uint64_t distinct_remotes(const struct ip_addr *remotes, size_t n)
+{
+    if (n == 0)
+        return 0;
+    uint32_t *order = xreallocarray(NULL, n, sizeof(*order));
+    address_order(n, source_at, remotes, order);
+    uint64_t distinct = 1;
+    for (size_t i = 1; i < n; i++)
+        distinct += !addr_equal(&remotes[order[i - 1]], &remotes[order[i]]);
+    free(order);
+    return distinct;
+}
+
+/*
+ * Probes summed per (tool, proto, port), in a table indexed by a seeded
+ * multiplicative hash of the three (ports are the sender's choice), at most
+ * half full.
+ */
 struct tagged_port {
-    uint8_t tool, proto;
-    uint16_t port;
+    uint32_t key; /* tool << 24 | proto << 16 | port */
     uint64_t packets;
 };
 
-static int source_cmp(const void *a, const void *b)
+struct port_table {
+    struct tagged_port *v;
+    uint32_t *index; /* 1-based positions in v; 0 is empty */
+    size_t count, alloc, mask;
+    uint64_t seed;
+};
+
+static size_t port_slot(const struct port_table *t, uint32_t key)
 {
-    const struct tagged_source *x = a, *y = b;
-    if (x->tool != y->tool)
-        return x->tool < y->tool ? -1 : 1;
-    return memcmp(&x->remote, &y->remote, sizeof(x->remote));
+    uint64_t h = ((uint64_t)key ^ t->seed) * 0x9e3779b97f4a7c15u;
+    return (size_t)(h >> 32) & t->mask;
 }
 
-static int port_key_cmp(const void *a, const void *b)
+static void port_table_reindex(struct port_table *t)
 {
-    const struct tagged_port *x = a, *y = b;
-    if (x->tool != y->tool)
-        return x->tool < y->tool ? -1 : 1;
-    if (x->proto != y->proto)
-        return x->proto < y->proto ? -1 : 1;
-    return x->port < y->port ? -1 : x->port > y->port;
+    t->mask = t->mask ? t->mask * 2 + 1 : 255;
+    free(t->index);
+    t->index = xcalloc(t->mask + 1, sizeof(*t->index));
+    for (size_t i = 0; i < t->count; i++) {
+        size_t slot = port_slot(t, t->v[i].key);
+        while (t->index[slot])
+            slot = (slot + 1) & t->mask;
+        t->index[slot] = (uint32_t)(i + 1);
+    }
+}
+
+static void port_table_add(struct port_table *t, unsigned tool, uint8_t proto, uint16_t port,
+                           uint64_t packets)
+{
+    uint32_t key = (uint32_t)tool << 24 | (uint32_t)proto << 16 | port;
+    if ((t->count + 1) * 2 > t->mask)
+        port_table_reindex(t);
+    size_t slot = port_slot(t, key);
+    for (; t->index[slot]; slot = (slot + 1) & t->mask) {
+        struct tagged_port *p = &t->v[t->index[slot] - 1];
+        if (p->key == key) {
+            p->packets += packets;
+            return;
+        }
+    }
+    ALLOC_GROW(t->v, t->count + 1, t->alloc);
+    t->v[t->count++] = (struct tagged_port){key, packets};
+    t->index[slot] = (uint32_t)t->count;
 }
 
 static int port_count_cmp(const void *a, const void *b)
@@ -146,9 +201,18 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
     uint64_t packets[SCANNER_TOOL_COUNT] = {0}, flows[SCANNER_TOOL_COUNT] = {0};
     size_t nbins = gr->series_count;
     uint64_t *per_bin = xcalloc((nbins ? nbins : 1) * SCANNER_TOOL_COUNT, sizeof(*per_bin));
-    struct tagged_source *sources = NULL;
-    struct tagged_port *ports = NULL;
-    size_t source_count = 0, source_alloc = 0, port_count = 0, port_alloc = 0;
+    struct tool_sources sources[SCANNER_TOOL_COUNT];
+    struct port_table ports;
+    memset(sources, 0, sizeof(sources));
+    memset(&ports, 0, sizeof(ports));
+    ports.seed = hash_random_seed();
+    /* The last value read: rows of one tool and port follow each other in a flood. */
+    const char *last_value = NULL;
+    size_t last_len = 0;
+    int last_ok = -1;
+    unsigned tool = SCANNER_NONE;
+    uint8_t proto = 0;
+    uint16_t port = 0;
 
     for (size_t i = 0; i < n; i++) {
         const struct evidence_row *row = evidence_table_at(table, i);
@@ -157,10 +221,12 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
         int64_t bin = bin_clock_start(&r->options.clock, row->bin);
         if (bin < r->period_start || bin >= r->period_end)
             continue;
-        unsigned tool;
-        uint8_t proto;
-        uint16_t port;
-        if (parse_value(row->value, row->len, &tool, &proto, &port) < 0)
+        if (!last_value || row->len != last_len || memcmp(row->value, last_value, last_len) != 0) {
+            last_ok = parse_value(row->value, row->len, &tool, &proto, &port);
+            last_value = row->value;
+            last_len = row->len;
+        }
+        if (last_ok < 0)
             continue;
         if (!group_match_at(gr->group, &r->origins, &row->remote, bin, &match))
             continue;
@@ -172,19 +238,17 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
         size_t at_bin = (size_t)((bin - r->period_start) / r->options.clock.width_s);
         if (at_bin < nbins)
             per_bin[at_bin * SCANNER_TOOL_COUNT + tool] += row->count;
-        ALLOC_GROW(sources, source_count + 1, source_alloc);
-        sources[source_count++] = (struct tagged_source){(uint8_t)tool, row->remote};
-        ALLOC_GROW(ports, port_count + 1, port_alloc);
-        ports[port_count++] = (struct tagged_port){(uint8_t)tool, proto, port, row->count};
+        struct tool_sources *ts = &sources[tool];
+        ALLOC_GROW(ts->remotes, ts->count + 1, ts->alloc);
+        ts->remotes[ts->count++] = row->remote;
+        port_table_add(&ports, tool, proto, port, row->count);
     }
 
     uint64_t distinct[SCANNER_TOOL_COUNT] = {0};
-    if (source_count)
-        qsort(sources, source_count, sizeof(*sources), source_cmp);
-    for (size_t i = 0; i < source_count; i++)
-        if (i == 0 || source_cmp(&sources[i - 1], &sources[i]) != 0)
-            distinct[sources[i].tool]++;
-    free(sources);
+    for (unsigned t = 0; t < SCANNER_TOOL_COUNT; t++) {
+        distinct[t] = distinct_remotes(sources[t].remotes, sources[t].count);
+        free(sources[t].remotes);
+    }
 
     /*
      * The share is of what the sensor received in conversations it did not
@@ -199,9 +263,6 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
 
     gr->scanners = xcalloc(SCANNER_TOOL_COUNT, sizeof(*gr->scanners));
     gr->scanner_count = 0;
-    if (port_count)
-        qsort(ports, port_count, sizeof(*ports), port_key_cmp);
-    size_t at = 0;
     for (unsigned t = SCANNER_NONE + 1; t < SCANNER_TOOL_COUNT; t++) {
         if (!packets[t])
             continue;
@@ -216,27 +277,24 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
             e->per_bin[b] = per_bin[b * SCANNER_TOOL_COUNT + t];
         if (e->share > 100.0)
             e->share = 100.0; /* probes of flows whose start the capture missed */
-        while (at < port_count && ports[at].tool < t)
-            at++;
-        for (; at < port_count && ports[at].tool == t; at++) {
-            struct scanner_port *p = e->port_count ? &e->ports[e->port_count - 1] : NULL;
-            if (p && p->proto == ports[at].proto && p->port == ports[at].port) {
-                p->packets += ports[at].packets;
+        for (size_t i = 0; i < ports.count; i++) {
+            if (ports.v[i].key >> 24 != t)
                 continue;
-            }
             e->ports = xreallocarray(e->ports, e->port_count + 1, sizeof(*e->ports));
-            p = &e->ports[e->port_count++];
-            p->proto = ports[at].proto;
-            p->port = ports[at].port;
-            p->packets = ports[at].packets;
+            struct scanner_port *p = &e->ports[e->port_count++];
+            p->proto = (uint8_t)(ports.v[i].key >> 16);
+            p->port = (uint16_t)ports.v[i].key;
+            p->packets = ports.v[i].packets;
             proto_word(p->proto, p->proto_name, sizeof(p->proto_name));
         }
         for (size_t i = 0; i < e->port_count; i++)
             e->ports[i].share = 100.0 * (double)e->ports[i].packets / (double)e->packets;
+        /* Largest first, then by protocol and port: the order does not depend on the table's. */
         if (e->port_count)
             qsort(e->ports, e->port_count, sizeof(*e->ports), port_count_cmp);
     }
-    free(ports);
+    free(ports.v);
+    free(ports.index);
     free(per_bin);
     if (gr->scanner_count)
         qsort(gr->scanners, gr->scanner_count, sizeof(*gr->scanners), entry_cmp);

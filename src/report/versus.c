@@ -1,6 +1,7 @@
 /*
  * What a comparison with the --compare period shows, decided once for the
- * renderers: the totals side by side and the rate of bursts.
+ * renderers: the totals side by side, the attack records and the rate of
+ * bursts.
  */
 #include "report_int.h"
 
@@ -19,6 +20,19 @@ void versus_totals(const struct group_report *a, const struct group_report *b,
         {"bursts", "bursts", "bursts", a->burst_count, b->burst_count},
     };
     for (size_t i = 0; i < VERSUS_TOTAL_COUNT; i++)
+        rows[i] = all[i];
+}
+
+void versus_attacks(const struct group_report *a, const struct group_report *b,
+                    struct versus_total rows[VERSUS_ATTACK_COUNT])
+{
+    const struct versus_total all[VERSUS_ATTACK_COUNT] = {
+        {"attacks", "attacks", "attack records", a->attack_total, b->attack_total},
+        {"attack_victims", "victims", "victims of attacks", a->attack_victims, b->attack_victims},
+        {"attack_packets", "backscatter", "backscatter packets of attacks", a->attack_packets,
+         b->attack_packets},
+    };
+    for (size_t i = 0; i < VERSUS_ATTACK_COUNT; i++)
         rows[i] = all[i];
 }
 

@@ -74,6 +74,50 @@ expect_eq backscatter_mask \
     "$(jq -c '.groups[0] | [.attacks[0].victim, .attacks[0].packets, .attacks[0].peak_packets_per_minute, .attacks[0].ports[0], .attacks_total]' "$w/m.json")" \
     '["198.51.100.50",null,null,{"proto":"tcp","port":80,"packets":null},null]'
 
+# --compare: a day later, the conversations with .50 and .51 alone again (the capture's
+# packets to or from them, a day on): 3 attacks on 2 victims, 12 + 5 + 3 = 20 packets,
+# against 5 attacks on 4 victims with 28 packets (backscatter_attacks above).
+python3 - "$pcap" "$w/next-day.pcap" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+out, at = [data[:24]], 24
+keep = {bytes([198, 51, 100, 50]), bytes([198, 51, 100, 51])}
+while at + 16 <= len(data):
+    sec, usec, incl, orig = struct.unpack("<IIII", data[at:at + 16])
+    frame = data[at + 16:at + 16 + incl]
+    at += 16 + incl
+    if frame[12:14] == b"\x08\x00" and (frame[26:30] in keep or frame[30:34] in keep):
+        out.append(struct.pack("<IIII", sec + 86400, usec, incl, orig) + frame)
+open(sys.argv[2], "wb").write(b"".join(out))
+PY
+"$HS" report --quiet --sensor 192.0.2.10 --format json --from 2009-02-01 --to 2009-02-01 \
+    --compare 2009-02-02..2009-02-02 "$pcap" "$w/next-day.pcap" >"$w/cmp.json" 2>"$w/err"
+expect_eq backscatter_compare_json "$(jq -c '.groups[0].versus.attacks' "$w/cmp.json")" \
+    '{"count":5,"count_compare":3,"victims":4,"victims_compare":2,"packets":28,"packets_compare":20,"ratios":{"count":1.666666667,"victims":2,"packets":1.4}}'
+expect_eq backscatter_compare_records "$(jq '.compare.groups[0].attacks_total' "$w/cmp.json")" 3
+"$HS" report --quiet --sensor 192.0.2.10 --format csv --from 2009-02-01 --to 2009-02-01 \
+    --compare 2009-02-02..2009-02-02 "$pcap" "$w/next-day.pcap" >"$w/cmp.csv" 2>"$w/err"
+expect_eq backscatter_compare_csv "$(tr -d '\r' <"$w/cmp.csv" | grep -E '^any,attack' | tr '\n' '|')" \
+    'any,attacks,5,3,1.666666667|any,attack_victims,4,2,2|any,attack_packets,28,20,1.4|'
+"$HS" report --quiet --sensor 192.0.2.10 --format text --from 2009-02-01 --to 2009-02-01 \
+    --compare 2009-02-02..2009-02-02 "$pcap" "$w/next-day.pcap" >"$w/cmp.txt" 2>"$w/err"
+expect_eq backscatter_compare_text \
+    "$(grep -A3 '^   attacks seen through backscatter' "$w/cmp.txt" | sed 1d | tr -s ' ' | tr '\n' '|')" \
+    ' attacks 5 3 1.67| victims 4 2 2.00| backscatter 28 20 1.40|'
+"$HS" report --quiet --sensor 192.0.2.10 --format html -o "$w/cmp.html" --from 2009-02-01 \
+    --to 2009-02-01 --compare 2009-02-02..2009-02-02 "$pcap" "$w/next-day.pcap" 2>"$w/err"
+expect_eq backscatter_compare_html \
+    "$(grep -o '<tr><td>victims of attacks</td><td class="n">[^<]*</td><td class="n">[^<]*</td><td class="n">[^<]*</td>' "$w/cmp.html")" \
+    '<tr><td>victims of attacks</td><td class="n">4</td><td class="n">2</td><td class="n">2.00</td>'
+"$HS" report --quiet --mask --sensor 192.0.2.10 --format json --from 2009-02-01 --to 2009-02-01 \
+    --compare 2009-02-02..2009-02-02 "$pcap" "$w/next-day.pcap" >"$w/cmp-mask.json" 2>"$w/err"
+expect_eq backscatter_compare_mask "$(jq -c '.groups[0].versus.attacks' "$w/cmp-mask.json")" \
+    '{"count":null,"count_compare":null,"victims":null,"victims_compare":null,"packets":null,"packets_compare":null,"ratios":{"count":1.666666667,"victims":2,"packets":1.4}}'
+if python3 -c "import jsonschema" 2>/dev/null; then
+    python3 "$HONEYSCOPE_ROOT/tests/e2e/schema_check.py" tests "$HONEYSCOPE_ROOT/docs/report.schema.json" \
+        backscatter_compare_schema "$w/cmp.json" "$w/cmp-mask.json"
+fi
+
 if [ -x "$BUILD/honeyscope-mpi" ] && command -v mpirun >/dev/null 2>&1; then
     OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none \
         OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \

@@ -86,6 +86,13 @@ ip netns exec "$cli" openssl s_client -connect 10.78.0.2:4433 -servername fp.exa
     -alpn h2,http/1.1 </dev/null >"$w/s_client1.out" 2>&1
 ip netns exec "$cli" openssl s_client -connect 10.78.0.2:4433 -noservername -tls1_2 \
     </dev/null >"$w/s_client2.out" 2>&1
+# A hello longer than an ordinary side's 1024 bytes, as browsers with post-quantum key shares send:
+# Debian 12's OpenSSL 3.0 has no X25519MLKEM768, so eight long ALPN values make it 1.8 KB, sent in
+# two segments.
+long_alpn="h2,http/1.1"
+for i in 1 2 3 4 5 6 7 8; do long_alpn="$long_alpn,p$i-$(printf '%0190d' 0)"; done
+ip netns exec "$cli" openssl s_client -connect 10.78.0.2:4433 -servername long.example \
+    -alpn "$long_alpn" </dev/null >"$w/s_client3.out" 2>&1
 ip netns exec "$cli" curl -sk --resolve fp.example:4433:10.78.0.2 https://fp.example:4433/ \
     >"$w/curl.out" 2>&1
 sleep 1
@@ -117,11 +124,17 @@ check real_fingerprints_hassh_equal cmp "$w/hassh.tshark" "$w/hassh.hs"
 python3 "$HONEYSCOPE_ROOT/tests/e2e/ja4_tshark.py" "$w/fp.pcap" | awk '{print $2}' | sort |
     uniq -c | awk '{print "tls-ja4", $2, $1}' | sort >"$w/ja4.tshark"
 evidence tls-ja4 >"$w/ja4.hs"
-expect_eq real_fingerprints_ja4_hellos "$(awk '{n += $3} END {print n}' "$w/ja4.tshark")" 3
+expect_eq real_fingerprints_ja4_hellos "$(awk '{n += $3} END {print n}' "$w/ja4.tshark")" 4
 check real_fingerprints_ja4_equal cmp "$w/ja4.tshark" "$w/ja4.hs"
 check real_fingerprints_ja4_no_sni grep -q "^tls-ja4 t12i" "$w/ja4.hs"
 check real_fingerprints_ja4_alpn grep -q "^tls-ja4 t13d....h2_" "$w/ja4.hs"
-expect_eq real_fingerprints_sni "$(evidence tls-sni)" "tls-sni fp.example 2"
+expect_eq real_fingerprints_sni "$(evidence tls-sni)" "tls-sni fp.example 2
+tls-sni long.example 1"
+# The long hello: one record longer than 1,448 bytes (so two segments), and a JA4 of its own.
+long_record=$(tshark -r "$w/fp.pcap" -Y "tls.handshake.extensions_server_name == \"long.example\"" \
+    -T fields -e tls.record.length 2>/dev/null | head -n 1)
+check real_fingerprints_long_hello test "${long_record:-0}" -gt 1448
+expect_eq real_fingerprints_long_ja4 "$(grep -c '^tls-ja4 t13d....h2_' "$w/ja4.hs")" 2
 
 # The figures, for the record: the client's line and KEXINIT in bytes (what an SSH side needs kept).
 kexinit=$(tshark -r "$w/fp.pcap" -Y "ssh.message_code == 20 && tcp.dstport == 22" -T fields \
@@ -129,5 +142,5 @@ kexinit=$(tshark -r "$w/fp.pcap" -Y "ssh.message_code == 20 && tcp.dstport == 22
 {
     echo "# ssh: $(cat "$w/hassh.hs" | tr '\n' ';')"
     echo "# client line $((${#version} + 10)) bytes, KEXINIT packet $((kexinit + 4)) bytes"
-    echo "# tls: $(tr '\n' ';' <"$w/ja4.hs")"
+    echo "# tls: $(tr '\n' ';' <"$w/ja4.hs") long hello record $long_record bytes"
 } >&2

@@ -112,6 +112,12 @@ for m in "" --mask; do
         >"$w/r/backscatter$m.json" 2>"$w/err"
     expect_eq "schema_backscatter${m}_exit" "$?" 0
 done
+# Beside the same a day later: the attacks compared.
+python3 "$HONEYSCOPE_ROOT/tests/backscatter_pcap.py" "$w/backscatter-day2.pcap" 1
+"$HS" report --quiet --format json --sensor 192.0.2.10/32 --from 2009-02-02 --to 2009-02-02 \
+    --compare 2009-02-01..2009-02-01 "$w/backscatter.pcap" "$w/backscatter-day2.pcap" \
+    >"$w/r/backscatter-compare.json" 2>"$w/err"
+expect_eq schema_backscatter_compare_exit "$?" 0
 python3 "$HONEYSCOPE_ROOT/tests/spoofing_pcap.py" "$w/spoofing.pcap"
 "$HS" report --quiet --format json --sensor 192.0.2.10/32 "$w/spoofing.pcap" \
     >"$w/r/spoofing.json" 2>"$w/err"

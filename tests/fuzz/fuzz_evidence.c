@@ -1,5 +1,6 @@
 /*
- * Fuzz target for the evidence parsers (evidence_parse, evidence_wanted):
+ * Fuzz target for the evidence parsers (evidence_parse, evidence_wanted,
+ * evidence_bytes_wanted):
  * the first payload bytes of one side of a conversation, DNS, HTTP/1.x, TLS
  * (server names, JA4), SSH (client line, HASSH) or SMTP, all
  * attacker-controlled.
@@ -71,9 +72,14 @@ static void parse(uint8_t proto, uint16_t service, enum evidence_side side, cons
     it->bytes = len;
     size_t r = evidence_parse(proto, service, side, len ? copy : NULL, len, collect, it);
     FUZZ_CHECK(r == it->n);
-    /* What evidence_wanted() turns away yields nothing, and needs no long buffer. */
+    /*
+     * What evidence_wanted() turns away yields nothing, and asks for no bytes;
+     * what is asked for stays within the longest buffer.
+     */
+    size_t asked = evidence_bytes_wanted(proto, service, len ? copy : NULL, len);
+    FUZZ_CHECK(asked <= EVIDENCE_TLS_BYTES);
     if (!evidence_wanted(proto, service, copy, len))
-        FUZZ_CHECK(r == 0 && !evidence_wants_long(proto, service, copy, len));
+        FUZZ_CHECK(r == 0 && asked == 0);
     free(copy);
 }
 

@@ -930,6 +930,15 @@ def evidence_seeds():
         "ja4-no-extensions": bytes([EV_TLS_443 | EV_CLIENT]) + tls_hello([0x002F, 0x0035], None),
         "ja4-grease-only": bytes([EV_TLS_443 | EV_CLIENT]) +
         tls_hello([0x0A0A], tls_ext(0x2B2B, b"") + tls_ext(0x002B, u16_list([0x1A1A], 1))),
+        # Past the 1024 bytes of an ordinary buffer: padded to 1.8 KB as post-quantum key shares
+        # make browsers' hellos, in one record and in records of 1000 bytes, and one whole
+        # record of 16 KiB, the longest buffer.
+        "ja4-long-hello": bytes([EV_TLS_443 | EV_CLIENT]) +
+        tls_hello(suites, browser_extensions() + tls_ext(0x0015, bytes(1645))),
+        "ja4-long-hello-records": bytes([EV_TLS_443 | EV_CLIENT]) +
+        tls_hello(suites, browser_extensions() + tls_ext(0x0015, bytes(1645)), record=1000),
+        "ja4-record-16k": bytes([EV_TCP_4444 | EV_CLIENT]) +
+        tls_hello(suites, browser_extensions() + tls_ext(0x0015, bytes(16384 - 149))),
         "ssh-client": bytes([EV_SSH_22 | EV_CLIENT]) +
         ssh_side(b"SSH-2.0-OpenSSH_9.2p1 Debian-2", SSH_LISTS),
         "ssh-server": bytes([EV_SSH_2222 | EV_SERVER]) +

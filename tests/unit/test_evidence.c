@@ -179,7 +179,7 @@ static size_t check_prefixes(uint8_t proto, uint16_t service, enum evidence_side
 /* ---- building binary payloads ------------------------------------------------------ */
 
 struct buf {
-    uint8_t b[8192];
+    uint8_t b[20480]; /* a TLS record of 16 KiB and its header, with room */
     size_t n;
 };
 
@@ -1954,14 +1954,58 @@ static void test_ssh_malformed(void)
 
 static void test_ssh_wants_long(void)
 {
-    CHECK(evidence_wants_long(TCP, 4444, (const uint8_t *)"SSH-2.0-x\r\n", 11));
-    CHECK(evidence_wants_long(TCP, 22, (const uint8_t *)"SS", 2));
-    CHECK(!evidence_wants_long(TCP, 4444, (const uint8_t *)"SS", 2));
-    CHECK(!evidence_wants_long(TCP, 22, (const uint8_t *)"GET /", 5));
-    CHECK(!evidence_wants_long(UDP, 22, (const uint8_t *)"SSH-2.0-x\r\n", 11));
+    CHECK_U64(evidence_bytes_wanted(TCP, 4444, (const uint8_t *)"SSH-2.0-x\r\n", 11),
+              EVIDENCE_SSH_BYTES);
+    CHECK_U64(evidence_bytes_wanted(TCP, 22, (const uint8_t *)"SS", 2), EVIDENCE_SSH_BYTES);
+    CHECK_U64(evidence_bytes_wanted(TCP, 4444, (const uint8_t *)"SS", 2), 0);
+    CHECK_U64(evidence_bytes_wanted(TCP, 22, (const uint8_t *)"GET /", 5), 0);
+    CHECK_U64(evidence_bytes_wanted(UDP, 22, (const uint8_t *)"SSH-2.0-x\r\n", 11), 0);
     CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"SSH-", 4));
     CHECK(evidence_wanted(TCP, 4444, (const uint8_t *)"SS", 2));
     CHECK(!evidence_wanted(TCP, 4444, (const uint8_t *)"SSX", 3));
+}
+
+/*
+ * The bytes a TLS side asks for: the records of its ClientHello as their
+ * headers announce them, from its first 6 bytes on, and at most a whole
+ * record of 16 KiB with its header.
+ */
+static void test_tls_bytes_wanted(void)
+{
+    static const unsigned suites[] = {0x1301, 0x1302};
+    struct buf e = {{0}, 0}, b = {{0}, 0}, split = {{0}, 0};
+    static const uint8_t zeroes[1800];
+    tls_ext(&e, 0x0015, zeroes, sizeof(zeroes));
+    tls_hello(&b, 0x0303, suites, 2, &e);
+    CHECK_U64(evidence_bytes_wanted(TCP, 443, b.b, b.n), b.n);
+    CHECK_U64(evidence_bytes_wanted(TCP, 4444, b.b, 9), b.n);
+    /* Before the hello's length comes: its record at least, the same here. */
+    CHECK_U64(evidence_bytes_wanted(TCP, 443, b.b, 6), b.n);
+    CHECK_U64(evidence_bytes_wanted(TCP, 443, b.b, 5), 0);
+    /* Records of 700 bytes: the hello's bytes and a header for each of its three records. */
+    for (size_t at = 5; at < b.n; at += 700) {
+        size_t n = b.n - at < 700 ? b.n - at : 700;
+        put8(&split, 22);
+        put16(&split, 0x0301);
+        put16(&split, (unsigned)n);
+        putn(&split, b.b + at, n);
+    }
+    CHECK_U64(split.n, b.n + 2 * 5);
+    CHECK_U64(evidence_bytes_wanted(TCP, 443, split.b, 9), split.n);
+    /* Not a ClientHello (a ServerHello), an empty record: nothing asked. */
+    static const uint8_t server_hello[] = {22, 3, 3, 0, 50, 2, 0, 0, 46};
+    static const uint8_t empty[] = {22, 3, 1, 0, 0, 1, 0, 0, 0};
+    CHECK_U64(evidence_bytes_wanted(TCP, 443, server_hello, sizeof(server_hello)), 0);
+    CHECK_U64(evidence_bytes_wanted(TCP, 443, empty, sizeof(empty)), 0);
+    /* Announcing more than a record holds: the largest record and its header. */
+    static const uint8_t huge[] = {22, 3, 1, 0x40, 0, 1, 0xff, 0xff, 0xff};
+    CHECK_U64(evidence_bytes_wanted(TCP, 443, huge, sizeof(huge)), EVIDENCE_TLS_BYTES);
+    static const uint8_t tiny_records[] = {22, 3, 1, 0, 1, 1, 0x01, 0x00, 0x00};
+    CHECK_U64(evidence_bytes_wanted(TCP, 443, tiny_records, sizeof(tiny_records)),
+              EVIDENCE_TLS_BYTES);
+    /* DNS over TCP on port 53 is DNS, whatever its bytes: it asks for nothing more; nor UDP. */
+    CHECK_U64(evidence_bytes_wanted(TCP, 53, b.b, b.n), 0);
+    CHECK_U64(evidence_bytes_wanted(UDP, 443, b.b, b.n), 0);
 }
 
 /* ---- API ---------------------------------------------------------------------------- */
@@ -2161,7 +2205,7 @@ static void test_capture_buffer_per_side(void)
     struct cube *cube = cube_new();
     struct evidence_capture ec;
     /* Few buffers, so that every conversation reuses one given back. */
-    evidence_capture_init(&ec, cube, &clock, 3, 0);
+    evidence_capture_init(&ec, cube, &clock, 3, 0, 0);
     enum { FLOWS = 40 };
     for (unsigned i = 1; i <= FLOWS; i++) {
         struct flow f;
@@ -2212,7 +2256,7 @@ static void test_capture_buffers_interleaved(void)
     struct bin_clock clock = {86400, 0, BIN_FIXED};
     struct cube *cube = cube_new();
     struct evidence_capture ec;
-    evidence_capture_init(&ec, cube, &clock, 3, 0);
+    evidence_capture_init(&ec, cube, &clock, 3, 0, 0);
     struct flow a, b, c;
     int64_t t0 = 1233446400LL * 1000000000;
     http_flow(&a, 1, t0);
@@ -2264,7 +2308,7 @@ static void test_capture_ssh_long_buffer(void)
     for (size_t long_buffers = 0; long_buffers <= 1; long_buffers++) {
         struct cube *cube = cube_new();
         struct evidence_capture ec;
-        evidence_capture_init(&ec, cube, &clock, 3, long_buffers);
+        evidence_capture_init(&ec, cube, &clock, 3, long_buffers, 0);
         struct flow f;
         http_flow(&f, 7, 1233446400LL * 1000000000);
         f.service = 22;
@@ -2287,54 +2331,160 @@ static void test_capture_ssh_long_buffer(void)
     }
 }
 
+/* A ClientHello of total bytes in one record, with server name a.example and padding. */
+static void padded_hello(struct buf *b, size_t total)
+{
+    static const unsigned suites[] = {0x1301, 0x1302};
+    static const uint8_t zeroes[EVIDENCE_TLS_BYTES];
+    struct buf e = {{0}, 0};
+    tls_ext(&e, 0,
+            "\x00\x0c\x00\x00\x09"
+            "a.example",
+            14);
+    b->n = 0;
+    tls_hello(b, 0x0303, suites, 2, &e);
+    size_t base = b->n + 4; /* with a padding extension's header */
+    tls_ext(&e, 0x0015, zeroes, total - base);
+    b->n = 0;
+    tls_hello(b, 0x0303, suites, 2, &e);
+}
+
 /*
- * A ClientHello of exactly the 1024 bytes a TLS side keeps gives its JA4; one
- * byte more, and the hello is cut: its server name still, no JA4.
+ * Feeds the n bytes at data as the client's side of a conversation to port
+ * 443 of remote host, in segments of at most seg bytes; ends the flow only
+ * when end is set.
  */
-static void test_capture_ja4_limit(void)
+static void tls_client_side(struct evidence_capture *ec, struct flow *f, unsigned host,
+                            const uint8_t *data, size_t n, size_t seg, int end)
+{
+    http_flow(f, host, 1233446400LL * 1000000000);
+    f->service = 443;
+    f->key.sensor_port = 443;
+    f->key.remote_port = 50000;
+    f->initiator = INITIATOR_REMOTE; /* DIR_IN: the client's side */
+    for (size_t at = 0; at < n; at += seg)
+        evidence_capture_packet(ec, f, DIR_IN, data + at, n - at < seg ? n - at : seg);
+    if (end)
+        evidence_capture_end(ec, f);
+}
+
+/*
+ * A ClientHello longer than the 1024 bytes a side keeps takes a buffer as
+ * long as its record announces, from the 4 KiB pool or, past 4 KiB, the pool
+ * of whole records, and gives its JA4 as soon as its bytes are in: the
+ * buffer goes back before the conversation ends. Up to 1024 bytes, an
+ * ordinary buffer.
+ */
+static void test_capture_ja4_long_hello(void)
 {
     struct bin_clock clock = {86400, 0, BIN_FIXED};
-    static const unsigned suites[] = {0x1301, 0x1302};
-    for (size_t total = EVIDENCE_SIDE_BYTES; total <= EVIDENCE_SIDE_BYTES + 1; total++) {
-        struct buf e = {{0}, 0}, b = {{0}, 0};
-        tls_ext(&e, 0,
-                "\x00\x0c\x00\x00\x09"
-                "a.example",
-                14);
-        tls_hello(&b, 0x0303, suites, 2, &e);
-        size_t base = b.n + 4; /* with a padding extension's header */
-        static const uint8_t zeroes[EVIDENCE_SIDE_BYTES];
-        e.n = 0;
-        tls_ext(&e, 0,
-                "\x00\x0c\x00\x00\x09"
-                "a.example",
-                14);
-        tls_ext(&e, 0x0015, zeroes, total - base);
-        b.n = 0;
-        tls_hello(&b, 0x0303, suites, 2, &e);
-        CHECK_U64(b.n, total);
+    static const struct {
+        size_t total;
+        int pool;
+    } cases[] = {
+        {EVIDENCE_SIDE_BYTES, EVIDENCE_POOL_SHORT},
+        {EVIDENCE_SIDE_BYTES + 1, EVIDENCE_POOL_LONG},
+        {1800, EVIDENCE_POOL_LONG},
+        {EVIDENCE_LONG_SIDE_BYTES, EVIDENCE_POOL_LONG},
+        {EVIDENCE_LONG_SIDE_BYTES + 1, EVIDENCE_POOL_RECORD},
+        {EVIDENCE_TLS_BYTES, EVIDENCE_POOL_RECORD},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        static struct buf b;
+        padded_hello(&b, cases[k].total);
+        CHECK_U64(b.n, cases[k].total);
+        char want[64];
+        snprintf(want, sizeof(want), "%s", ja4_of(&b));
+        CHECK(want[0] != '\0');
         struct cube *cube = cube_new();
         struct evidence_capture ec;
-        evidence_capture_init(&ec, cube, &clock, 3, 3);
+        evidence_capture_init(&ec, cube, &clock, 3, 3, 3);
         struct flow f;
-        http_flow(&f, 9, 1233446400LL * 1000000000);
-        f.service = 443;
-        f.key.sensor_port = 443;
-        f.key.remote_port = 50000;
-        f.initiator = INITIATOR_REMOTE; /* DIR_IN: the client's side */
-        for (size_t at = 0; at < b.n; at += 400) {
-            size_t n = b.n - at < 400 ? b.n - at : 400;
-            evidence_capture_packet(&ec, &f, DIR_IN, b.b + at, n);
-        }
-        evidence_capture_end(&ec, &f);
+        tls_client_side(&ec, &f, 9, b.b, b.n, 1448, 0);
         const struct evidence_table *t = cube_evidence(cube);
+        /* Parsed with its last byte, the conversation still open. */
         CHECK_U64(row_count(t, 9, EVIDENCE_TLS_SNI, "a.example"), 1);
-        CHECK_U64(kind_total(t, 9, EVIDENCE_TLS_JA4), total == EVIDENCE_SIDE_BYTES);
-        /* TLS takes an ordinary buffer: the long ones are for SSH. */
-        CHECK_U64(ec.pools[EVIDENCE_POOL_LONG].used, 0);
+        CHECK_U64(row_count(t, 9, EVIDENCE_TLS_JA4, want), 1);
+        for (int p = 0; p < EVIDENCE_POOLS; p++) {
+            CHECK_U64(ec.pools[p].used, p == cases[k].pool);
+            CHECK_U64(ec.pools[p].free_count, p == cases[k].pool);
+        }
+        /* Bytes after the hello (a client's next records) change nothing. */
+        evidence_capture_packet(&ec, &f, DIR_IN, b.b, 100);
+        evidence_capture_end(&ec, &f);
+        CHECK_U64(kind_total(t, 9, EVIDENCE_TLS_JA4), 1);
         evidence_capture_release(&ec);
         cube_free(cube);
     }
+}
+
+/*
+ * When the pool a hello needs is spent, the next shorter one serves: the
+ * hello is cut there and gives its server name, not its JA4. With no long
+ * buffers at all, a hello of 1025 bytes is cut at 1024.
+ */
+static void test_capture_ja4_pool_spent(void)
+{
+    struct bin_clock clock = {86400, 0, BIN_FIXED};
+    static const struct {
+        size_t total, long_buffers, record_buffers;
+        int pool;
+    } cases[] = {
+        {EVIDENCE_SIDE_BYTES + 1, 0, 3, EVIDENCE_POOL_SHORT},
+        {EVIDENCE_LONG_SIDE_BYTES + 1, 3, 0, EVIDENCE_POOL_LONG},
+        {EVIDENCE_LONG_SIDE_BYTES + 1, 0, 0, EVIDENCE_POOL_SHORT},
+    };
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        static struct buf b;
+        padded_hello(&b, cases[k].total);
+        struct cube *cube = cube_new();
+        struct evidence_capture ec;
+        evidence_capture_init(&ec, cube, &clock, 3, cases[k].long_buffers, cases[k].record_buffers);
+        struct flow f;
+        tls_client_side(&ec, &f, 9, b.b, b.n, 400, 1);
+        const struct evidence_table *t = cube_evidence(cube);
+        CHECK_U64(row_count(t, 9, EVIDENCE_TLS_SNI, "a.example"), 1);
+        CHECK_U64(kind_total(t, 9, EVIDENCE_TLS_JA4), 0);
+        for (int p = 0; p < EVIDENCE_POOLS; p++)
+            CHECK_U64(ec.pools[p].used, p == cases[k].pool);
+        CHECK_U64(ec.skipped, 0);
+        evidence_capture_release(&ec);
+        cube_free(cube);
+    }
+}
+
+/*
+ * A 1.8 KB hello in records of 1000 bytes, over two segments: the buffer
+ * holds both records (and their headers) and gives the JA4 of the hello
+ * sent in one record.
+ */
+static void test_capture_ja4_hello_in_records(void)
+{
+    struct bin_clock clock = {86400, 0, BIN_FIXED};
+    static struct buf b, split;
+    padded_hello(&b, 1800);
+    char want[64];
+    snprintf(want, sizeof(want), "%s", ja4_of(&b));
+    split.n = 0;
+    for (size_t at = 5; at < b.n; at += 1000) {
+        size_t n = b.n - at < 1000 ? b.n - at : 1000;
+        put8(&split, 22);
+        put16(&split, 0x0301);
+        put16(&split, (unsigned)n);
+        putn(&split, b.b + at, n);
+    }
+    CHECK_U64(split.n, 1805);
+    struct cube *cube = cube_new();
+    struct evidence_capture ec;
+    evidence_capture_init(&ec, cube, &clock, 3, 3, 3);
+    struct flow f;
+    tls_client_side(&ec, &f, 9, split.b, split.n, 1448, 0);
+    const struct evidence_table *t = cube_evidence(cube);
+    CHECK_U64(row_count(t, 9, EVIDENCE_TLS_JA4, want), 1);
+    CHECK_U64(ec.pools[EVIDENCE_POOL_LONG].free_count, 1);
+    evidence_capture_end(&ec, &f);
+    evidence_capture_release(&ec);
+    cube_free(cube);
 }
 
 int main(void)
@@ -2378,12 +2528,15 @@ int main(void)
     RUN(test_ssh_hassh);
     RUN(test_ssh_malformed);
     RUN(test_ssh_wants_long);
+    RUN(test_tls_bytes_wanted);
     RUN(test_kind_names);
     RUN(test_wanted);
     RUN(test_mutations_never_crash);
     RUN(test_capture_buffer_per_side);
     RUN(test_capture_buffers_interleaved);
     RUN(test_capture_ssh_long_buffer);
-    RUN(test_capture_ja4_limit);
+    RUN(test_capture_ja4_long_hello);
+    RUN(test_capture_ja4_pool_spent);
+    RUN(test_capture_ja4_hello_in_records);
     CHECK_EXIT();
 }
