@@ -17,20 +17,14 @@ Usage: scanners_pcap.py OUT. tests/e2e/scanners.sh knows what it holds:
 """
 import struct
 import sys
+import os
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "."))
+from tinypcap import checksum  # noqa: E402
 
 SENSOR = bytes([192, 0, 2, 10])
 SYN, RST, ACK, FIN, PSH = 0x02, 0x04, 0x10, 0x01, 0x08
 MSS1460 = b"\x02\x04\x05\xb4"
 LINUX = b"\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x01\x02\x03\x00\x00\x00\x00\x01\x03\x03\x07"
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return ~s & 0xFFFF
 
 
 def addr(last, net=(198, 51, 100)):

@@ -21,6 +21,9 @@ honeyscope.
 import hashlib
 import struct
 import sys
+import os
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tinypcap import checksum  # noqa: E402
 
 SENSOR, REMOTE = bytes([192, 0, 2, 10]), bytes([198, 51, 100, 7])
 T0 = 1233446400  # 2009-02-01T00:00:00Z
@@ -96,15 +99,6 @@ def ja4(exts):
     listed += "_" + ",".join("%04x" % s for s in SIGS)
     return "t13d%02d%02dh2_%s_%s" % (min(len(suites), 99), min(len(types), 99),
                                      h(",".join("%04x" % s for s in sorted(suites))), h(listed))
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return ~s & 0xFFFF
 
 
 def packet(src, dst, sport, dport, seq, ack, flags, payload=b""):

@@ -18,17 +18,10 @@ import json
 import os
 import struct
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tinypcap import checksum  # noqa: E402
 
 T0 = 1233446400  # 2009-02-01T00:00:00Z
-
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    s = (s >> 16) + (s & 0xFFFF)
-    s += s >> 16
-    return ~s & 0xFFFF
 
 
 def frame(i, sensor, remote, port, inbound):
