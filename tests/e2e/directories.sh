@@ -93,7 +93,12 @@ if [ -x /usr/bin/time ]; then
         --threads 2 "$w/many" >"$w/many.json"
     expect_eq many_exit "$?" 0
     rss=$(cat "$w/many.rss")
-    check many_memory_under_200M test "$rss" -lt 204800
+    # AddressSanitizer holds freed memory in its quarantine (256 MiB by
+    # default): under it the peak is the sanitizer's, not the program's.
+    case "$BUILD" in
+    */asan) skip many_memory_under_200M "memory under AddressSanitizer is not the program's" ;;
+    *) check many_memory_under_200M test "$rss" -lt 204800 ;;
+    esac
 else
     "$HS" report -q --sensor 192.0.2.10/32 --format json --threads 2 "$w/many" >"$w/many.json"
     expect_eq many_exit "$?" 0
