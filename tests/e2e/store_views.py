@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Compares a version 6 store's rows with the rows of the same store upgraded
-to version 7, read through the views (tests/e2e/store_upgrade.sh).
+"""Compares the rows of a store of version 2 to 6 (text addresses, the
+tables traffic and evidence) with the rows of the same store upgraded to
+version 7 or later, read through the views (tests/e2e/store_upgrade.sh,
+store_upgrade_v2.sh).
 
 Usage: store_views.py OLD.db NEW.db
 
 Addresses are compared as Python's ipaddress reads them (the views write
-IPv6 uncompressed, version 6 held inet_ntop's form); IPv4 text must be the
+IPv6 uncompressed, versions 2 to 6 held inet_ntop's form); IPv4 text must be the
 same text, and IPv6 text the views' form: eight groups, no leading zeros.
 Prints "traffic N" and "evidence N", the rows found equal; exits 1 at the
 first difference.
