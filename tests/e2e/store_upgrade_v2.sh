@@ -72,7 +72,9 @@ reports() {
 
 # Opened for reading: upgraded through a second connection, then read.
 cp "$w/v2.db" "$w/read.db"
+inode=$(stat -c %i "$w/read.db")
 reports "$w/read.db" read
+expect_eq upgrade_v2_read_in_place "$(stat -c %i "$w/read.db")" "$inode"
 expect_eq upgrade_v2_read_version "$(sqlite3 "$w/read.db" 'PRAGMA user_version')" "$current"
 check upgrade_v2_read_integrity sh -c "sqlite3 '$w/read.db' 'PRAGMA integrity_check' | grep -qx ok"
 # The views hold the rows of version 2's tables, row by row and in count and sums.
