@@ -64,7 +64,7 @@ static bool row_has_key(const struct hash_index *index, const void *rows, uint32
     unsigned char scratch[HASH_INDEX_SCRATCH];
     size_t row_len;
     const void *row_key = index->key_of(rows, row, scratch, &row_len);
-    return row_len == len && memcmp(row_key, key, len) == 0;
+    return row_len == len && (len == 0 || memcmp(row_key, key, len) == 0);
 }
 
 /*
