@@ -30,8 +30,6 @@ struct hash_key {
  * sodium_init(). Aborts when the system has no source of randomness.
  */
 void crypto_library_init(void);
-/* A random odd 64-bit seed, for a small table that mixes its keys itself. */
-uint64_t hash_random_seed(void);
 /* A random key; the fast hash until hash_key_strengthen(). */
 void hash_key_init(struct hash_key *key);
 /* A known key, for tests that build colliding keys on purpose. */
