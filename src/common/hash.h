@@ -40,6 +40,16 @@ void hash_key_strengthen(struct hash_key *key);
 uint64_t hash_bytes(const struct hash_key *key, const void *bytes, size_t len);
 
 /*
+ * The rule every table of the tree follows: whether a probe run of probes
+ * keys compared has passed HASH_PROBE_LIMIT under the fast hash (key: a
+ * struct hash_key *), so that the table must switch to SipHash
+ * (hash_key_strengthen) and rehash. A macro, not an inline function: the
+ * flow table's lookup, run on every packet, compiled to more instructions
+ * through the function (cachegrind), and compiles as before through this.
+ */
+#define HASH_PROBE_RUN_TOO_LONG(probes, key) ((probes) > HASH_PROBE_LIMIT && !(key)->strong)
+
+/*
  * Whether two keys of size bytes (a multiple of 8, no padding) are equal,
  * a word at a time: the keys of the flow table and the cube are compared on
  * every packet, and a library memcmp call costs more than the comparison.

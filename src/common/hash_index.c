@@ -84,7 +84,7 @@ again:
             continue;
         size_t slot = row_hash(index, rows, old[i] - 1) & mask;
         for (size_t run = 0; fresh[slot]; slot = (slot + 1) & mask) {
-            if (++run > HASH_PROBE_LIMIT && !index->key.strong) {
+            if (HASH_PROBE_RUN_TOO_LONG(++run, &index->key)) {
                 hash_key_strengthen(&index->key);
                 memset(fresh, 0, slots * sizeof(*fresh));
                 goto again;
@@ -107,13 +107,14 @@ static size_t probe(struct hash_index *index, const void *rows, const void *key,
 {
     for (;;) {
         size_t slot = hash_bytes(&index->key, key, len) & index->mask, run = 0;
+        bool too_long = false;
         for (; index->slots[slot]; slot = (slot + 1) & index->mask) {
             if (row_has_key(index, rows, index->slots[slot] - 1, key, len))
                 break;
-            if (++run > HASH_PROBE_LIMIT && !index->key.strong)
+            if ((too_long = HASH_PROBE_RUN_TOO_LONG(++run, &index->key)))
                 break;
         }
-        if (run > HASH_PROBE_LIMIT && !index->key.strong) {
+        if (too_long) {
             hash_key_strengthen(&index->key);
             rehash(index, rows, index->mask + 1);
             continue;
