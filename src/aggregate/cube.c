@@ -331,7 +331,7 @@ uint32_t cube_lookup(struct cube *cube, const struct cube_key *key)
     size_t slot = hash & cube->index_mask, probes = 0;
     uint64_t tag = hash & 0xffffffff00000000u;
     for (; cube->index[slot]; slot = (slot + 1) & cube->index_mask) {
-        if (++probes > HASH_PROBE_LIMIT && !cube->hash_key.strong) {
+        if (HASH_PROBE_RUN_TOO_LONG(++probes, &cube->hash_key)) {
             strengthen(cube);
             return cube_lookup(cube, key);
         }

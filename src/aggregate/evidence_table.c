@@ -131,7 +131,7 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
     uint64_t hash = row_hash(t, bin, remote, kind, value, len);
     size_t slot = hash & t->mask, probes = 0;
     for (; t->index[slot]; slot = (slot + 1) & t->mask) {
-        if (++probes > HASH_PROBE_LIMIT && !t->key.strong) {
+        if (HASH_PROBE_RUN_TOO_LONG(++probes, &t->key)) {
             strengthen(t);
             add(t, bin, remote, kind, value, len, count, bounded);
             return;

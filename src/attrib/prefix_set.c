@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "../common/hash_index.h"
 #include "../common/xalloc.h"
 
 #define NO_ENTRY UINT32_MAX
@@ -86,11 +87,10 @@ struct label_store {
     char **chunks; /* each chunk stays where it is once allocated */
     size_t chunk_count, chunk_alloc;
     size_t chunk_used, chunk_size; /* of the last chunk */
-    const char **slots;            /* open addressing; NULL = free */
-    uint32_t *hashes;
-    size_t slot_count; /* a power of two */
-    size_t used;
-    const char *last; /* the last label interned: tables repeat it line after line */
+    const char **labels;           /* each distinct label once, in the chunks */
+    size_t count, alloc;
+    struct hash_index index; /* over labels; empty until the first label */
+    const char *last;        /* the last label interned: tables repeat it line after line */
 };
 
 struct prefix_set {
@@ -207,14 +207,12 @@ static struct trie_key key_masked(struct trie_key k, unsigned len)
 
 /* ---- labels --------------------------------------------------------------- */
 
-static uint32_t label_hash(const char *s, size_t len)
+static const void *label_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++) {
-        h ^= (uint8_t)s[i];
-        h *= 16777619u;
-    }
-    return h;
+    const char *label = ((const char *const *)rows)[row];
+    (void)scratch;
+    *len = strlen(label);
+    return label;
 }
 
 static const char *label_copy(struct label_store *st, const char *s, size_t len)
@@ -234,27 +232,6 @@ static const char *label_copy(struct label_store *st, const char *s, size_t len)
     return p;
 }
 
-static void label_rehash(struct label_store *st)
-{
-    size_t count = st->slot_count ? st->slot_count * 2 : 256;
-    const char **slots = xcalloc(count, sizeof(*slots));
-    uint32_t *hashes = xcalloc(count, sizeof(*hashes));
-    for (size_t i = 0; i < st->slot_count; i++) {
-        if (!st->slots[i])
-            continue;
-        size_t j = st->hashes[i] & (count - 1);
-        while (slots[j])
-            j = (j + 1) & (count - 1);
-        slots[j] = st->slots[i];
-        hashes[j] = st->hashes[i];
-    }
-    free(st->slots);
-    free(st->hashes);
-    st->slots = slots;
-    st->hashes = hashes;
-    st->slot_count = count;
-}
-
 static const char *label_intern(struct label_store *st, const char *s)
 {
     if (!s || !*s)
@@ -262,19 +239,14 @@ static const char *label_intern(struct label_store *st, const char *s)
     if (st->last && strcmp(st->last, s) == 0)
         return st->last;
     size_t len = strlen(s);
-    uint32_t h = label_hash(s, len);
-    if ((st->used + 1) * 2 > st->slot_count)
-        label_rehash(st);
-    size_t j = h & (st->slot_count - 1);
-    while (st->slots[j]) {
-        if (st->hashes[j] == h && strcmp(st->slots[j], s) == 0)
-            return st->last = st->slots[j];
-        j = (j + 1) & (st->slot_count - 1);
+    if (!st->index.slots)
+        hash_index_init(&st->index, label_key_of, 0);
+    uint32_t at = hash_index_find_or_add(&st->index, st->labels, s, len, (uint32_t)st->count);
+    if (at == st->count) {
+        ALLOC_GROW(st->labels, st->count + 1, st->alloc);
+        st->labels[st->count++] = label_copy(st, s, len);
     }
-    st->slots[j] = label_copy(st, s, len);
-    st->hashes[j] = h;
-    st->used++;
-    return st->last = st->slots[j];
+    return st->last = st->labels[at];
 }
 
 static void label_store_release(struct label_store *st)
@@ -282,8 +254,8 @@ static void label_store_release(struct label_store *st)
     for (size_t i = 0; i < st->chunk_count; i++)
         free(st->chunks[i]);
     free(st->chunks);
-    free(st->slots);
-    free(st->hashes);
+    free(st->labels);
+    hash_index_release(&st->index);
 }
 
 /* ---- the trie ------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../capture/capture.h"
+#include "../common/hash_index.h"
 #include "../common/xalloc.h"
 #include "../flowlog/flowlog.h"
 #include "cli.h"
@@ -22,40 +23,29 @@
 struct seen_set {
     struct seen_entry {
         uint64_t dev, ino;
-        bool used;
-    } * slots;
-    size_t count, size; /* size: a power of two */
+    } * v;
+    size_t count, alloc;
+    struct hash_index index;
 };
 
-static size_t seen_slot(const struct seen_set *set, uint64_t dev, uint64_t ino)
+static const void *seen_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
 {
-    /* Inode numbers come from the file system, not from an attacker's packets. */
-    uint64_t h = (ino ^ (dev * UINT64_C(0x9E3779B97F4A7C15))) * UINT64_C(0xBF58476D1CE4E5B9);
-    size_t i = (size_t)(h >> 32) & (set->size - 1);
-    while (set->slots[i].used && (set->slots[i].dev != dev || set->slots[i].ino != ino))
-        i = (i + 1) & (set->size - 1);
-    return i;
+    (void)scratch;
+    *len = sizeof(struct seen_entry);
+    return &((const struct seen_entry *)rows)[row];
 }
 
 /* Adds (dev, ino); returns false when it was there already. */
 static bool seen_add(struct seen_set *set, const struct stat *st)
 {
-    if (2 * (set->count + 1) > set->size) {
-        struct seen_set bigger = {xcalloc(set->size ? 2 * set->size : 64, sizeof(*set->slots)), 0,
-                                  set->size ? 2 * set->size : 64};
-        for (size_t i = 0; i < set->size; i++)
-            if (set->slots[i].used)
-                bigger.slots[seen_slot(&bigger, set->slots[i].dev, set->slots[i].ino)] =
-                    set->slots[i];
-        bigger.count = set->count;
-        free(set->slots);
-        *set = bigger;
-    }
-    size_t i = seen_slot(set, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
-    if (set->slots[i].used)
+    struct seen_entry e = {(uint64_t)st->st_dev, (uint64_t)st->st_ino};
+    if (!set->index.slots)
+        hash_index_init(&set->index, seen_key_of, 0);
+    if (hash_index_find_or_add(&set->index, set->v, &e, sizeof(e), (uint32_t)set->count) !=
+        set->count)
         return false;
-    set->slots[i] = (struct seen_entry){(uint64_t)st->st_dev, (uint64_t)st->st_ino, true};
-    set->count++;
+    ALLOC_GROW(set->v, set->count + 1, set->alloc);
+    set->v[set->count++] = e;
     return true;
 }
 
@@ -232,7 +222,8 @@ static void walk_directory(const char *root, const struct walk_period *period, b
 void walk_inputs(char *const *args, size_t count, const struct walk_period *period, bool quiet,
                  struct walk_result *result)
 {
-    struct seen_set seen = {NULL, 0, 0};
+    struct seen_set seen;
+    memset(&seen, 0, sizeof(seen));
     memset(result, 0, sizeof(*result));
     for (size_t i = 0; i < count; i++) {
         struct stat st;
@@ -247,7 +238,8 @@ void walk_inputs(char *const *args, size_t count, const struct walk_period *peri
             seen_add(&seen, &st);
         result_add(result, args[i]);
     }
-    free(seen.slots);
+    free(seen.v);
+    hash_index_release(&seen.index);
     if (!quiet && result->outside)
         fprintf(stderr, "honeyscope: %zu capture%s outside the period not read\n", result->outside,
                 result->outside == 1 ? "" : "s");

@@ -103,11 +103,3 @@ uint64_t hash_bytes(const struct hash_key *key, const void *bytes, size_t len)
     crypto_shorthash(out, bytes, len, key->sip);
     return read64(out);
 }
-
-uint64_t hash_random_seed(void)
-{
-    crypto_library_init();
-    uint64_t seed;
-    randombytes_buf(&seed, sizeof(seed));
-    return seed | 1;
-}

@@ -30,8 +30,6 @@ struct hash_key {
  * sodium_init(). Aborts when the system has no source of randomness.
  */
 void crypto_library_init(void);
-/* A random odd 64-bit seed, for a small table that mixes its keys itself. */
-uint64_t hash_random_seed(void);
 /* A random key; the fast hash until hash_key_strengthen(). */
 void hash_key_init(struct hash_key *key);
 /* A known key, for tests that build colliding keys on purpose. */
@@ -40,6 +38,16 @@ void hash_key_init_fixed(struct hash_key *key, uint64_t seed);
 void hash_key_strengthen(struct hash_key *key);
 /* The hash of len bytes. */
 uint64_t hash_bytes(const struct hash_key *key, const void *bytes, size_t len);
+
+/*
+ * The rule every table of the tree follows: whether a probe run of probes
+ * keys compared has passed HASH_PROBE_LIMIT under the fast hash (key: a
+ * struct hash_key *), so that the table must switch to SipHash
+ * (hash_key_strengthen) and rehash. A macro, not an inline function: the
+ * flow table's lookup, run on every packet, compiled to more instructions
+ * through the function (cachegrind), and compiles as before through this.
+ */
+#define HASH_PROBE_RUN_TOO_LONG(probes, key) ((probes) > HASH_PROBE_LIMIT && !(key)->strong)
 
 /*
  * Whether two keys of size bytes (a multiple of 8, no padding) are equal,

@@ -702,7 +702,7 @@ static uint32_t find(struct flow_table *t, const struct flow_key *key, uint64_t 
             found = i;
             break;
         }
-        if (++probes > HASH_PROBE_LIMIT && !t->hash_key.strong) {
+        if (HASH_PROBE_RUN_TOO_LONG(++probes, &t->hash_key)) {
             strengthen(t);
             return find(t, key, hash);
         }

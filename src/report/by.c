@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hash.h"
+#include "../common/hash_index.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
 
@@ -30,9 +30,7 @@ struct by_state {
     enum by_kind kind;
     struct by_acc *v;
     size_t count, alloc;
-    uint32_t *index; /* acc + 1, or 0; mask + 1 slots */
-    size_t mask;
-    struct hash_key key;
+    struct hash_index index;
     struct by_acc *current; /* the key of the remote being added */
 };
 
@@ -42,51 +40,36 @@ const char *by_kind_name(enum by_kind kind)
     return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "";
 }
 
+static const void *acc_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
+{
+    const struct by_acc *a = &((const struct by_acc *)rows)[row];
+    (void)scratch;
+    *len = strlen(a->e.key);
+    return a->e.key;
+}
+
 struct by_state *by_begin(const struct report *r)
 {
     if (r->options.by == BY_NONE)
         return NULL;
     struct by_state *s = xcalloc(1, sizeof(*s));
     s->kind = r->options.by;
-    s->mask = 63;
-    s->index = xcalloc(s->mask + 1, sizeof(*s->index));
-    hash_key_init(&s->key);
+    hash_index_init(&s->index, acc_key_of, 0);
     return s;
 }
 
-static void reindex(struct by_state *s)
-{
-    s->mask = s->mask * 2 + 1;
-    free(s->index);
-    s->index = xcalloc(s->mask + 1, sizeof(*s->index));
-    for (size_t i = 0; i < s->count; i++) {
-        size_t slot = hash_bytes(&s->key, s->v[i].e.key, strlen(s->v[i].e.key)) & s->mask;
-        while (s->index[slot])
-            slot = (slot + 1) & s->mask;
-        s->index[slot] = (uint32_t)i + 1;
-    }
-}
-
-/* The accumulator of key (made when absent). Keys come from the naming
- * files, not from packets; the table is sized at twice the keys. */
+/* The accumulator of key (made when absent). */
 static struct by_acc *find(struct by_state *s, const char *key, uint32_t asn)
 {
-    size_t len = strlen(key);
-    size_t slot = hash_bytes(&s->key, key, len) & s->mask;
-    for (; s->index[slot]; slot = (slot + 1) & s->mask) {
-        struct by_acc *a = &s->v[s->index[slot] - 1];
-        if (strcmp(a->e.key, key) == 0)
-            return a;
+    uint32_t at = hash_index_find_or_add(&s->index, s->v, key, strlen(key), (uint32_t)s->count);
+    if (at == s->count) {
+        ALLOC_GROW(s->v, s->count + 1, s->alloc);
+        struct by_acc *a = &s->v[s->count++];
+        memset(a, 0, sizeof(*a));
+        snprintf(a->e.key, sizeof(a->e.key), "%s", key);
+        a->e.asn = asn;
     }
-    ALLOC_GROW(s->v, s->count + 1, s->alloc);
-    struct by_acc *a = &s->v[s->count];
-    memset(a, 0, sizeof(*a));
-    snprintf(a->e.key, sizeof(a->e.key), "%s", key);
-    a->e.asn = asn;
-    s->index[slot] = (uint32_t)++s->count;
-    if (2 * s->count > s->mask)
-        reindex(s);
-    return &s->v[s->count - 1];
+    return &s->v[at];
 }
 
 /* "Amazon.com, Inc., US" -> "US"; "" when the name ends otherwise. */
@@ -236,6 +219,6 @@ void by_free(struct by_state *s)
     for (size_t i = 0; i < s->count; i++)
         free(s->v[i].services);
     free(s->v);
-    free(s->index);
+    hash_index_release(&s->index);
     free(s);
 }

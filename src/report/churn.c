@@ -6,15 +6,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
+
+/* Prefixes compare and hash as their bytes: an address (no padding, hash.h) and a length. */
+_Static_assert(sizeof(struct ip_prefix) == sizeof(struct ip_addr) + 1, "padding in ip_prefix");
+
+static const void *prefix_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
+{
+    (void)scratch;
+    *len = sizeof(struct ip_prefix);
+    return &((const struct net_count *)rows)[row].net;
+}
 
 void churn_state_init(struct churn_state *cs)
 {
     memset(cs, 0, sizeof(*cs));
     top_init(&cs->top, sizeof(struct net_count), CHURN_TOP_NETS, net_sources_cmp);
-    cs->seed = hash_random_seed();
+    hash_index_init(&cs->prefix_index, prefix_key_of, 0);
 }
 
 void churn_state_release(struct churn_state *cs)
@@ -22,7 +31,7 @@ void churn_state_release(struct churn_state *cs)
     free(cs->top.v);
     free(cs->nets6);
     free(cs->prefixes);
-    free(cs->prefix_index);
+    hash_index_release(&cs->prefix_index);
     memset(cs, 0, sizeof(*cs));
 }
 
@@ -72,41 +81,14 @@ static void churn_end_run(struct churn_state *cs)
     cs->run.sources = 0;
 }
 
-static uint64_t prefix_hash(const struct ip_prefix *p, uint64_t seed)
-{
-    uint64_t a, b;
-    memcpy(&a, p->addr.b, 8);
-    memcpy(&b, p->addr.b + 8, 8);
-    uint64_t h = (a ^ seed) * 0x9e3779b97f4a7c15u;
-    h ^= (b + p->len + ((uint64_t)p->addr.mapped_v6 << 8)) * 0xbf58476d1ce4e5b9u;
-    h ^= h >> 31;
-    return h * 0x94d049bb133111ebu;
-}
-
 /* One more source in the labelled prefix p. */
 static void churn_add_prefix(struct churn_state *cs, const struct prefix_entry *entry)
 {
-    if (2 * (cs->prefix_count + 1) > cs->prefix_mask) {
-        size_t mask = cs->prefix_mask ? cs->prefix_mask * 2 + 1 : 63;
-        uint32_t *index = xcalloc(mask + 1, sizeof(*index));
-        for (size_t i = 0; i < cs->prefix_count; i++) {
-            size_t slot = prefix_hash(&cs->prefixes[i].net, cs->seed) & mask;
-            while (index[slot])
-                slot = (slot + 1) & mask;
-            index[slot] = (uint32_t)i + 1;
-        }
-        free(cs->prefix_index);
-        cs->prefix_index = index;
-        cs->prefix_mask = mask;
-    }
-    size_t slot = prefix_hash(&entry->prefix, cs->seed) & cs->prefix_mask;
-    for (; cs->prefix_index[slot]; slot = (slot + 1) & cs->prefix_mask) {
-        struct net_count *n = &cs->prefixes[cs->prefix_index[slot] - 1];
-        if (n->net.len == entry->prefix.len &&
-            addr_compare(&n->net.addr, &entry->prefix.addr) == 0) {
-            n->sources++;
-            return;
-        }
+    uint32_t at = hash_index_find_or_add(&cs->prefix_index, cs->prefixes, &entry->prefix,
+                                         sizeof(entry->prefix), (uint32_t)cs->prefix_count);
+    if (at < cs->prefix_count) {
+        cs->prefixes[at].sources++;
+        return;
     }
     ALLOC_GROW(cs->prefixes, cs->prefix_count + 1, cs->prefix_alloc);
     struct net_count *n = &cs->prefixes[cs->prefix_count++];
@@ -114,7 +96,6 @@ static void churn_add_prefix(struct churn_state *cs, const struct prefix_entry *
     n->entry = entry;
     n->net = entry->prefix;
     n->sources = 1;
-    cs->prefix_index[slot] = (uint32_t)cs->prefix_count;
 }
 
 void churn_add(struct churn *churn, struct churn_state *cs, const struct source_entry *s,
@@ -162,8 +143,7 @@ void churn_finish(struct churn *churn, struct churn_state *cs)
         qsort(cs->prefixes, cs->prefix_count, sizeof(*cs->prefixes), net_sources_cmp);
     churn->prefix_count = cs->prefix_count;
     churn->by_prefix = cs->prefixes;
-    free(cs->prefix_index);
+    hash_index_release(&cs->prefix_index);
     cs->nets6 = NULL;
     cs->prefixes = NULL; /* handed over to churn */
-    cs->prefix_index = NULL;
 }

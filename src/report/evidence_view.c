@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hash.h"
+#include "../common/hash_index.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
 
@@ -36,54 +36,32 @@ static int entry_count_cmp(const void *a, const void *b)
 }
 
 /*
- * Equal values summed in a hash table, keyed under a random key (the values
- * come from packets: a probe run past HASH_PROBE_LIMIT switches to SipHash),
- * rather than every row sorted: a long period holds hundreds of thousands.
+ * Equal values summed in an index per kind (hash_index.h: the values come
+ * from packets), rather than every row sorted: a long period holds hundreds
+ * of thousands.
  */
 struct sums {
     struct evidence_entry *entries;
     uint8_t *kinds;
     size_t count, alloc;
-    uint32_t *index; /* entry + 1, 0 empty */
-    size_t mask;
-    struct hash_key key;
+    struct hash_index index[EVIDENCE_KIND_COUNT];
 };
 
-static uint64_t value_hash(const struct sums *s, unsigned kind, const char *value, size_t len)
+static const void *entry_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
 {
-    return hash_bytes(&s->key, value, len) ^ ((uint64_t)kind * 0x9e3779b97f4a7c15u);
-}
-
-static void sums_reindex(struct sums *s, size_t mask)
-{
-    free(s->index);
-    s->mask = mask;
-    s->index = xcalloc(mask + 1, sizeof(*s->index));
-    for (size_t i = 0; i < s->count; i++) {
-        const struct evidence_entry *e = &s->entries[i];
-        size_t slot = value_hash(s, s->kinds[i], e->value, e->len) & s->mask;
-        while (s->index[slot])
-            slot = (slot + 1) & s->mask;
-        s->index[slot] = (uint32_t)i + 1;
-    }
+    const struct evidence_entry *e = &((const struct evidence_entry *)rows)[row];
+    (void)scratch;
+    *len = e->len;
+    return e->value;
 }
 
 static void sums_add(struct sums *s, const struct pick *p)
 {
-    size_t slot = value_hash(s, p->kind, p->value, p->len) & s->mask, probes = 0;
-    for (; s->index[slot]; slot = (slot + 1) & s->mask) {
-        size_t i = s->index[slot] - 1;
-        struct evidence_entry *e = &s->entries[i];
-        if (s->kinds[i] == p->kind && e->len == p->len && !memcmp(e->value, p->value, p->len)) {
-            e->count += p->count;
-            return;
-        }
-        if (++probes > HASH_PROBE_LIMIT && !s->key.strong) {
-            hash_key_strengthen(&s->key);
-            sums_reindex(s, s->mask);
-            sums_add(s, p);
-            return;
-        }
+    uint32_t at = hash_index_find_or_add(&s->index[p->kind], s->entries, p->value, p->len,
+                                         (uint32_t)s->count);
+    if (at < s->count) {
+        s->entries[at].count += p->count;
+        return;
     }
     if (s->count == s->alloc) {
         s->alloc = s->alloc ? 2 * s->alloc : 1024;
@@ -92,9 +70,7 @@ static void sums_add(struct sums *s, const struct pick *p)
     }
     s->entries[s->count] = (struct evidence_entry){p->value, p->len, p->count};
     s->kinds[s->count] = p->kind;
-    s->index[slot] = (uint32_t)++s->count;
-    if (s->count * 2 > s->mask)
-        sums_reindex(s, s->mask * 2 + 1);
+    s->count++;
 }
 
 /* Keeps e among the EVIDENCE_TOP first by entry_count_cmp in list->top (sorted). */
@@ -142,8 +118,8 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
     struct sums sums;
     struct group_match match;
     memset(&sums, 0, sizeof(sums));
-    hash_key_init(&sums.key);
-    sums_reindex(&sums, 1023);
+    for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
+        hash_index_init(&sums.index[kind], entry_key_of, 0);
 
     for (size_t i = 0; i < n; i++) {
         const struct evidence_row *row = evidence_table_at(table, i);
@@ -174,7 +150,8 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
     }
     free(sums.entries);
     free(sums.kinds);
-    free(sums.index);
+    for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
+        hash_index_release(&sums.index[kind]);
 }
 
 void evidence_view_release(struct group_report *gr)

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hash.h"
+#include "../common/hash_index.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
 
@@ -532,9 +532,9 @@ struct sender_index {
     size_t count, alloc;
     /* The (bin, remote) pairs evidence was kept for: only their
      * conversations are looked up, so a flood costs no memory here. */
-    struct sender_key *keys; /* open addressing; bin INT64_MIN when empty */
-    size_t key_mask;
-    struct hash_key hash_key;
+    struct sender_key *keys;
+    size_t key_count, key_alloc;
+    struct hash_index key_index;
 };
 
 struct sender_key {
@@ -567,37 +567,35 @@ static uint16_t talk_bits(const struct cube_key *k)
     return bits;
 }
 
-static size_t sender_slot(const struct sender_index *x, int64_t bin, const struct ip_addr *remote)
+static const void *sender_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
+{
+    (void)scratch;
+    *len = sizeof(struct sender_key);
+    return &((const struct sender_key *)rows)[row];
+}
+
+static struct sender_key sender_key_make(int64_t bin, const struct ip_addr *remote)
 {
     struct sender_key k;
     memset(&k, 0, sizeof(k));
     k.bin = bin;
     k.remote = *remote;
-    size_t slot = hash_bytes(&x->hash_key, &k, sizeof(k)) & x->key_mask;
-    /* Values are the attacker's, but the set is built once from a bounded table. */
-    while (x->keys[slot].bin != INT64_MIN &&
-           (x->keys[slot].bin != bin || !addr_equal(&x->keys[slot].remote, remote)))
-        slot = (slot + 1) & x->key_mask;
-    return slot;
+    return k;
 }
 
 struct sender_index *sender_index_new(const struct evidence_table *evidence)
 {
     struct sender_index *x = xcalloc(1, sizeof(*x));
     size_t n = evidence ? evidence_table_count(evidence) : 0;
-    x->key_mask = 63;
-    while (x->key_mask + 1 < 2 * n + 2)
-        x->key_mask = x->key_mask * 2 + 1;
-    x->keys = xcalloc(x->key_mask + 1, sizeof(*x->keys));
-    for (size_t i = 0; i <= x->key_mask; i++)
-        x->keys[i].bin = INT64_MIN;
-    hash_key_init(&x->hash_key);
-    hash_key_strengthen(&x->hash_key);
+    hash_index_init(&x->key_index, sender_key_of, n);
     for (size_t i = 0; i < n; i++) {
         const struct evidence_row *row = evidence_table_at(evidence, i);
-        size_t slot = sender_slot(x, row->bin, &row->remote);
-        x->keys[slot].bin = row->bin;
-        x->keys[slot].remote = row->remote;
+        struct sender_key k = sender_key_make(row->bin, &row->remote);
+        if (hash_index_find_or_add(&x->key_index, x->keys, &k, sizeof(k), (uint32_t)x->key_count) ==
+            x->key_count) {
+            ALLOC_GROW(x->keys, x->key_count + 1, x->key_alloc);
+            x->keys[x->key_count++] = k;
+        }
     }
     return x;
 }
@@ -610,7 +608,8 @@ void sender_index_add(struct sender_index *x, struct cube *cube)
         uint16_t bits = talk_bits(&row->key);
         if (!row->counts.flows || !bits)
             continue;
-        if (x->keys[sender_slot(x, row->key.bin, &row->key.remote)].bin == INT64_MIN)
+        struct sender_key k = sender_key_make(row->key.bin, &row->key.remote);
+        if (hash_index_find(&x->key_index, x->keys, &k, sizeof(k)) == HASH_INDEX_NONE)
             continue; /* no evidence to judge for this conversation's remote and bin */
         ALLOC_GROW(x->v, x->count + 1, x->alloc);
         x->v[x->count].bin = row->key.bin;
@@ -639,6 +638,7 @@ void sender_index_free(struct sender_index *x)
     if (!x)
         return;
     free(x->keys);
+    hash_index_release(&x->key_index);
     free(x->v);
     free(x);
 }

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hash.h"
+#include "../common/hash_index.h"
 #include "../common/sort.h"
 #include "../common/xalloc.h"
 #include "report_int.h"
@@ -79,17 +79,14 @@ struct item {
 /*
  * Items summed by key as they are added: an array of distinct items and an
  * open-addressing index over it, so memory grows with the distinct
- * categories and ports, not with the rows. Keys hold attacker-chosen ports,
- * so the index hash is seeded per process.
+ * categories and ports, not with the rows. Keys hold attacker-chosen ports:
+ * the index is keyed and watches its probe runs (hash_index.h).
  */
 struct items {
     struct item *v;
     size_t count, alloc;
-    uint32_t *index; /* item + 1, or 0 */
-    size_t mask;
+    struct hash_index index; /* empty until the first item */
 };
-
-static uint64_t items_seed;
 
 static uint64_t item_key(const struct item *it)
 {
@@ -97,44 +94,26 @@ static uint64_t item_key(const struct item *it)
            (uint64_t)it->initiator << 16 | it->service;
 }
 
-static size_t item_slot(const struct items *items, uint64_t key)
+static const void *item_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
 {
-    uint64_t h = (key ^ items_seed) * 0x9e3779b97f4a7c15u;
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9u;
-    h ^= h >> 32;
-    return (size_t)h & items->mask;
-}
-
-static void items_reindex(struct items *items)
-{
-    free(items->index);
-    items->mask = items->mask ? items->mask * 2 + 1 : 63;
-    items->index = xcalloc(items->mask + 1, sizeof(*items->index));
-    for (size_t i = 0; i < items->count; i++) {
-        size_t slot = item_slot(items, item_key(&items->v[i]));
-        while (items->index[slot])
-            slot = (slot + 1) & items->mask;
-        items->index[slot] = (uint32_t)(i + 1);
-    }
+    uint64_t key = item_key(&((const struct item *)rows)[row]);
+    memcpy(scratch, &key, sizeof(key));
+    *len = sizeof(key);
+    return scratch;
 }
 
 /* Empties items, keeping the memory: cheap when few items were added. */
 static void items_clear(struct items *items)
 {
-    for (size_t i = 0; i < items->count; i++) {
-        size_t slot = item_slot(items, item_key(&items->v[i]));
-        while (items->index[slot] != i + 1)
-            slot = (slot + 1) & items->mask;
-        items->index[slot] = 0;
-    }
+    if (items->index.slots)
+        hash_index_clear(&items->index, items->v, (uint32_t)items->count);
     items->count = 0;
 }
 
 static void items_release(struct items *items)
 {
     free(items->v);
-    free(items->index);
+    hash_index_release(&items->index);
     memset(items, 0, sizeof(*items));
 }
 
@@ -150,27 +129,19 @@ static void item_add(struct items *items, unsigned list, enum initiator initiato
         probe.proto = proto;
         probe.service = service;
     }
-    if (items_seed == 0)
-        items_seed = hash_random_seed();
-    if ((items->count + 1) * 2 > items->mask)
-        items_reindex(items);
+    if (!items->index.slots)
+        hash_index_init(&items->index, item_key_of, 0);
     uint64_t key = item_key(&probe);
-    size_t slot = item_slot(items, key);
-    for (; items->index[slot]; slot = (slot + 1) & items->mask) {
-        struct item *it = &items->v[items->index[slot] - 1];
-        if (item_key(it) == key) {
-            it->f.packets += packets;
-            it->f.bytes += bytes;
-            it->f.flows += flows;
-            return;
-        }
+    uint32_t at =
+        hash_index_find_or_add(&items->index, items->v, &key, sizeof(key), (uint32_t)items->count);
+    if (at == items->count) {
+        ALLOC_GROW(items->v, items->count + 1, items->alloc);
+        items->v[items->count++] = probe;
     }
-    ALLOC_GROW(items->v, items->count + 1, items->alloc);
-    probe.f.packets = packets;
-    probe.f.bytes = bytes;
-    probe.f.flows = flows;
-    items->v[items->count++] = probe;
-    items->index[slot] = (uint32_t)items->count;
+    struct item *it = &items->v[at];
+    it->f.packets += packets;
+    it->f.bytes += bytes;
+    it->f.flows += flows;
 }
 
 static int item_cmp(const void *a, const void *b)
@@ -556,35 +527,32 @@ static uint32_t *rank_remotes(struct cube *cube, const uint32_t *first_row, size
     return rank;
 }
 
-/*
- * Numbers the remotes of the cube's rows through index (mask + 1 slots,
- * empty): ids[row] is its remote's number, first_row[number] one of its
- * rows, *remotes how many. Returns false, unfinished, when a probe run
- * passes HASH_PROBE_LIMIT under the fast hash.
- */
-static bool number_remotes(struct cube *cube, const struct hash_key *key, uint32_t *index,
-                           size_t mask, uint32_t *first_row, uint32_t *ids, size_t *remotes)
+static const void *remote_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
 {
-    size_t n = cube_row_count(cube);
-    *remotes = 0;
+    (void)scratch;
+    *len = sizeof(struct ip_addr);
+    return remote_addr(rows, row);
+}
+
+/*
+ * Numbers the remotes of the cube's rows: ids[row] is its remote's number,
+ * first_row[number] one of its rows. Returns how many remotes.
+ */
+static size_t number_remotes(struct cube *cube, uint32_t *first_row, uint32_t *ids)
+{
+    size_t n = cube_row_count(cube), remotes = 0;
+    struct remotes ctx = {cube, first_row};
+    struct hash_index index;
+    hash_index_init(&index, remote_key_of, n);
     for (size_t i = 0; i < n; i++) {
         const struct cube_row *row = cube_row_at(cube, (uint32_t)i);
-        size_t slot = hash_bytes(key, &row->key.remote, sizeof(row->key.remote)) & mask;
-        for (size_t probes = 0;; slot = (slot + 1) & mask) {
-            if (!index[slot]) {
-                first_row[*remotes] = (uint32_t)i;
-                index[slot] = (uint32_t)++ * remotes;
-                break;
-            }
-            const struct cube_row *other = cube_row_at(cube, first_row[index[slot] - 1]);
-            if (addr_equal(&other->key.remote, &row->key.remote))
-                break;
-            if (++probes > HASH_PROBE_LIMIT && !key->strong)
-                return false;
-        }
-        ids[i] = index[slot] - 1;
+        ids[i] = hash_index_find_or_add(&index, &ctx, &row->key.remote, sizeof(row->key.remote),
+                                        (uint32_t)remotes);
+        if (ids[i] == remotes)
+            first_row[remotes++] = (uint32_t)i;
     }
-    return true;
+    hash_index_release(&index);
+    return remotes;
 }
 
 /* A chunk of a spilled cube is in order already: its remotes are its runs of rows. */
@@ -614,24 +582,12 @@ static void order_rows(struct cube *cube, const struct bin_clock *clock, struct 
         return;
     }
     size_t n = cube_row_count(cube);
-    struct hash_key key;
-    size_t mask = 63;
-    while (mask + 1 < 2 * n)
-        mask = mask * 2 + 1;
-    uint32_t *index = xcalloc(mask + 1, sizeof(*index)); /* remote id + 1 */
     uint32_t *first_row = xcalloc(n ? n : 1, sizeof(*first_row));
     uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
     o->bins = xcalloc(n ? n : 1, sizeof(*o->bins));
     for (size_t i = 0; i < n; i++)
         o->bins[i] = report_bin(clock, cube_row_at(cube, (uint32_t)i));
-    hash_key_init(&key);
-    if (!number_remotes(cube, &key, index, mask, first_row, ids, &o->remotes)) {
-        /* Addresses chosen to collide: again under SipHash. */
-        hash_key_strengthen(&key);
-        memset(index, 0, (mask + 1) * sizeof(*index));
-        number_remotes(cube, &key, index, mask, first_row, ids, &o->remotes);
-    }
-    free(index);
+    o->remotes = number_remotes(cube, first_row, ids);
     /* Remote ids become ranks in address order. */
     uint32_t *rank = rank_remotes(cube, first_row, o->remotes);
     for (size_t i = 0; i < n; i++)

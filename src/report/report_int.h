@@ -5,6 +5,7 @@
 #ifndef HONEYSCOPE_REPORT_INT_H
 #define HONEYSCOPE_REPORT_INT_H
 
+#include "../common/hash_index.h"
 #include "../evidence/evidence.h"
 #include "report.h"
 
@@ -611,9 +612,7 @@ struct churn_state {
     size_t net6_count, net6_alloc;
     struct net_count *prefixes; /* distinct labelled prefixes */
     size_t prefix_count, prefix_alloc;
-    uint32_t *prefix_index; /* prefix + 1, or 0; open addressing */
-    size_t prefix_mask;
-    uint64_t seed; /* of the prefix index: prefixes come from the remotes */
+    struct hash_index prefix_index; /* over prefixes: they come from the remotes */
 };
 
 void churn_state_init(struct churn_state *cs);

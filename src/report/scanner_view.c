@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/hash.h"
+#include "../common/hash_index.h"
 #include "../common/sort.h"
 #include "../common/xalloc.h"
 #include "../decode/scanner.h"
@@ -44,11 +44,7 @@ static uint64_t distinct_remotes(const struct ip_addr *remotes, size_t n)
     return distinct;
 }
 
-/*
- * Probes summed per (tool, proto, port), in a table indexed by a seeded
- * multiplicative hash of the three (ports are the sender's choice), at most
- * half full.
- */
+/* Probes summed per (tool, proto, port): ports are the sender's choice. */
 struct tagged_port {
     uint32_t key; /* tool << 24 | proto << 16 | port */
     uint64_t packets;
@@ -56,47 +52,27 @@ struct tagged_port {
 
 struct port_table {
     struct tagged_port *v;
-    uint32_t *index; /* 1-based positions in v; 0 is empty */
-    size_t count, alloc, mask;
-    uint64_t seed;
+    size_t count, alloc;
+    struct hash_index index;
 };
 
-static size_t port_slot(const struct port_table *t, uint32_t key)
+static const void *port_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
 {
-    uint64_t h = ((uint64_t)key ^ t->seed) * 0x9e3779b97f4a7c15u;
-    return (size_t)(h >> 32) & t->mask;
-}
-
-static void port_table_reindex(struct port_table *t)
-{
-    t->mask = t->mask ? t->mask * 2 + 1 : 255;
-    free(t->index);
-    t->index = xcalloc(t->mask + 1, sizeof(*t->index));
-    for (size_t i = 0; i < t->count; i++) {
-        size_t slot = port_slot(t, t->v[i].key);
-        while (t->index[slot])
-            slot = (slot + 1) & t->mask;
-        t->index[slot] = (uint32_t)(i + 1);
-    }
+    (void)scratch;
+    *len = sizeof(uint32_t);
+    return &((const struct tagged_port *)rows)[row].key;
 }
 
 static void port_table_add(struct port_table *t, unsigned tool, uint8_t proto, uint16_t port,
                            uint64_t packets)
 {
     uint32_t key = (uint32_t)tool << 24 | (uint32_t)proto << 16 | port;
-    if ((t->count + 1) * 2 > t->mask)
-        port_table_reindex(t);
-    size_t slot = port_slot(t, key);
-    for (; t->index[slot]; slot = (slot + 1) & t->mask) {
-        struct tagged_port *p = &t->v[t->index[slot] - 1];
-        if (p->key == key) {
-            p->packets += packets;
-            return;
-        }
+    uint32_t at = hash_index_find_or_add(&t->index, t->v, &key, sizeof(key), (uint32_t)t->count);
+    if (at == t->count) {
+        ALLOC_GROW(t->v, t->count + 1, t->alloc);
+        t->v[t->count++] = (struct tagged_port){key, 0};
     }
-    ALLOC_GROW(t->v, t->count + 1, t->alloc);
-    t->v[t->count++] = (struct tagged_port){key, packets};
-    t->index[slot] = (uint32_t)t->count;
+    t->v[at].packets += packets;
 }
 
 static int port_count_cmp(const void *a, const void *b)
@@ -205,7 +181,7 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
     struct port_table ports;
     memset(sources, 0, sizeof(sources));
     memset(&ports, 0, sizeof(ports));
-    ports.seed = hash_random_seed();
+    hash_index_init(&ports.index, port_key_of, 0);
     /* The last value read: rows of one tool and port follow each other in a flood. */
     const char *last_value = NULL;
     size_t last_len = 0;
@@ -294,7 +270,7 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
             qsort(e->ports, e->port_count, sizeof(*e->ports), port_count_cmp);
     }
     free(ports.v);
-    free(ports.index);
+    hash_index_release(&ports.index);
     free(per_bin);
     if (gr->scanner_count)
         qsort(gr->scanners, gr->scanner_count, sizeof(*gr->scanners), entry_cmp);
