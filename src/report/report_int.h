@@ -529,14 +529,19 @@ char *anonymize_text(struct anonymizer *anon, const char *s, size_t len);
  * render_prefix() write addresses anonymised. NULL ends it.
  */
 void escape_anonymize(struct anonymizer *anon);
-/* addr_format() and prefix_format() as the report being rendered writes them. */
+/*
+ * addr_format() and prefix_format() as the report being rendered writes them:
+ * redacted (escape_redact_sensors) when the text spells a sensor address,
+ * else anonymised under --anonymize.
+ */
 char *render_addr(const struct ip_addr *addr, char buf[ADDR_TEXT_MAX]);
 char *render_prefix(const struct ip_prefix *prefix, char buf[PREFIX_TEXT_MAX]);
 
 /*
  * While a masked report is rendered, the escapers below also redact what
- * they write (mask_redact), so that group names, labels and paths that
- * spell a sensor address are hidden in every format. NULL ends it.
+ * they write (mask_redact), and render_addr() and render_prefix() what they
+ * format, so that group names, labels, paths and remote addresses that spell
+ * a sensor address are hidden in every format. NULL ends it.
  */
 void escape_redact_sensors(const struct sensor_set *sensors);
 
