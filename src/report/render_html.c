@@ -715,7 +715,7 @@ static void scanner_chart(const struct page *p, const struct group_report *gr)
         if (sum > peak)
             peak = sum;
     }
-    double scale = !p->counts && peak > 0 ? 100.0 / peak : 1;
+    double scale = !p->counts && peak > 0 ? report_index(1, peak) : 1;
     fprintf(p->out,
             "<figure>\n<figcaption>Probes per %s by tool <span>(%s)</span></figcaption>\n"
             "<ul class=\"legend\">",

@@ -199,7 +199,7 @@ static void volume_chart(const struct page *p, const struct group_report *gr,
     peak = peak > o ? peak : o;
     peak = peak > ci ? peak : ci;
     peak = peak > co ? peak : co;
-    h->scale_volume = peak > 0 ? 100.0 / peak : 0;
+    h->scale_volume = report_index(1, peak); /* the index of one unit */
     if (!p->counts) {
         scale_all(in, n, h->scale_volume);
         scale_all(out, n, h->scale_volume);
@@ -256,7 +256,7 @@ static void unsolicited_chart(const struct page *p, const struct group_report *g
         burst[i] = gr->series[i].burst;
     }
     double peak = chart_max_of(v, n);
-    h->scale_unsolicited = peak > 0 ? 100.0 / peak : 0;
+    h->scale_unsolicited = report_index(1, peak); /* the index of one unit */
     if (!p->counts) {
         scale_all(v, n, h->scale_unsolicited);
         scale_all(base, n, h->scale_unsolicited);
@@ -315,7 +315,7 @@ static void sources_chart(const struct page *p, const struct group_report *gr, s
         if ((double)gr->series[i].sources > peak)
             peak = (double)gr->series[i].sources;
     }
-    h->scale_sources = peak > 0 ? 100.0 / peak : 0;
+    h->scale_sources = report_index(1, peak); /* the index of one unit */
     if (!p->counts) {
         scale_all(fresh, n, h->scale_sources);
         scale_all(back, n, h->scale_sources);

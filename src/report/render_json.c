@@ -832,7 +832,7 @@ static void index_series(json_t *series)
         json_array_foreach(series, i, p)
         {
             json_int_t v = json_integer_value(json_object_get(p, *k));
-            json_object_set_new(p, *k, json_real(peak ? 100.0 * (double)v / (double)peak : 0));
+            json_object_set_new(p, *k, json_real(report_index((double)v, (double)peak)));
         }
     }
 }

@@ -247,12 +247,12 @@ static void series(const struct report *r, const struct group_report *gr, FILE *
         uint64_t vi = point_value(p, m, true), vo = point_value(p, m, false);
         format_bin(r, p->bin, name, sizeof(name));
         if (!counts)
-            fprintf(out, "%-22s %10.1f ", name, max ? 100.0 * (double)vi / (double)max : 0.0);
+            fprintf(out, "%-22s %10.1f ", name, report_index((double)vi, (double)max));
         else
             fprintf(out, "%-22s %10" PRIu64 " ", name, vi);
         bar(out, vi, max, '#');
         if (!counts)
-            fprintf(out, " %10.1f ", max ? 100.0 * (double)vo / (double)max : 0.0);
+            fprintf(out, " %10.1f ", report_index((double)vo, (double)max));
         else
             fprintf(out, " %10" PRIu64 " ", vo);
         bar(out, vo, max, '=');
