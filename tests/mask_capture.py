@@ -214,4 +214,5 @@ def main():
     print("\n".join(FORMS))
 
 
-main()
+if __name__ == "__main__":
+    main()

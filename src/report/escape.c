@@ -29,9 +29,28 @@ void escape_anonymize(struct anonymizer *anon)
     render_anonymizer = anon;
 }
 
+/*
+ * Whether the address or prefix text in buf (size bytes) spells a sensor's
+ * address while a masked report is written, and if so buf redacted: a remote
+ * can (the other sensor of two, a 6to4 or NAT64 address carrying it, its
+ * bytes reversed), and an address table is as public as any string.
+ */
+static bool redact_in_place(char *buf, size_t size)
+{
+    char *redacted = redact_sensors ? mask_redact(redact_sensors, buf, strlen(buf)) : NULL;
+    if (!redacted)
+        return false;
+    /* should the text grow past buf ("::" becomes "[sensor]"), all of it goes */
+    snprintf(buf, size, "%s", strlen(redacted) < size ? redacted : MASK_SENSOR);
+    free(redacted);
+    return true;
+}
+
 char *render_addr(const struct ip_addr *addr, char buf[ADDR_TEXT_MAX])
 {
     struct ip_addr shown = *addr;
+    if (redact_in_place(addr_format(addr, buf), ADDR_TEXT_MAX))
+        return buf;
     if (render_anonymizer)
         anonymizer_addr(render_anonymizer, &shown);
     return addr_format(&shown, buf);
@@ -41,6 +60,8 @@ char *render_addr(const struct ip_addr *addr, char buf[ADDR_TEXT_MAX])
 char *render_prefix(const struct ip_prefix *prefix, char buf[PREFIX_TEXT_MAX])
 {
     struct ip_prefix shown = *prefix;
+    if (redact_in_place(prefix_format(prefix, buf), PREFIX_TEXT_MAX))
+        return buf;
     if (render_anonymizer) {
         anonymizer_addr(render_anonymizer, &shown.addr);
         addr_mask(&shown.addr, shown.len);

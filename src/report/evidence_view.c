@@ -100,7 +100,7 @@ static void mask_value(const struct report *r, struct group_report *gr,
         p->len = (uint16_t)strlen(MASK_WITHHELD);
         return;
     }
-    char *masked = mask_redact(r->input->sensors, row->value, row->len);
+    char *masked = mask_redact(r->shown.redact, row->value, row->len);
     if (!masked)
         return;
     /* at most 255 bytes, each address (2 bytes or more) growing to 8: fits 16 bits */
@@ -134,7 +134,7 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
         if (!group_match_at(gr->group, &r->origins, &row->remote, bin, &match))
             continue;
         struct pick p = {row->kind, row->len, row->value, row->count};
-        if (r->options.mask)
+        if (r->shown.redact)
             mask_value(r, gr, row, &p);
         sums_add(&sums, &p);
     }

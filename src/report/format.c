@@ -1,11 +1,8 @@
 /* Times, bins and zones in ISO 8601, in the zone the report was asked for. */
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
-#include "../common/xalloc.h"
 #include "report_int.h"
 
 void format_zone(int64_t offset_s, char *buf, size_t len)
@@ -51,35 +48,4 @@ void format_time(const struct report *report, int64_t ns, char *buf, size_t len)
     format_zone(report->options.clock.offset_s, zone, sizeof(zone));
     snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
-}
-
-const char *report_path(const struct report *report, const char *path)
-{
-    if (!path || !report->options.mask)
-        return path;
-    const char *slash = strrchr(path, '/');
-    return slash && slash[1] ? slash + 1 : path + (slash ? strlen(path) : 0);
-}
-
-char *report_path_message(const struct report *report, const char *message, const char *path)
-{
-    if (!message)
-        return NULL;
-    const char *name = report_path(report, path);
-    size_t path_len = path ? strlen(path) : 0, name_len = name ? strlen(name) : 0;
-    if (!report->options.mask || !path_len || name == path)
-        return xstrdup(message);
-    /* Each occurrence shrinks: the copy is never longer than the message. */
-    char *out = xmalloc(strlen(message) + 1), *o = out;
-    for (const char *m = message; *m;) {
-        if (strncmp(m, path, path_len) == 0) {
-            memcpy(o, name, name_len);
-            o += name_len;
-            m += path_len;
-        } else {
-            *o++ = *m++;
-        }
-    }
-    *o = '\0';
-    return out;
 }

@@ -35,9 +35,9 @@ static int render_format(const struct report *report, enum report_format format,
 
 int report_render(const struct report *report, enum report_format format, FILE *out)
 {
-    /* Under --mask every foreign string the renderers escape is redacted on
-     * its way out, whichever table or header it lands in. */
-    escape_redact_sensors(report->options.mask ? report->input->sensors : NULL);
+    /* Where the view hides the sensor, every foreign string the renderers
+     * escape is redacted on its way out, whichever table or header it lands in. */
+    escape_redact_sensors(report->shown.redact);
     escape_anonymize(report->options.anonymizer);
     int ret = render_format(report, format, out);
     escape_anonymize(NULL);

@@ -7,8 +7,8 @@
  * --compare the same tables follow for the compared period, named
  * "compare_" + the table. Every string that comes from a file, a packet or
  * the command line goes through csv_escape(): quoted as needed, and never
- * readable as a formula. With --mask, counts are left empty and series
- * become indexes, as in the JSON report.
+ * readable as a formula. Counts the report's view hides (report_shown) are
+ * left empty and series become indexes, as in the JSON report.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -21,7 +21,7 @@
 struct csv {
     FILE *out;
     bool first_table;
-    bool mask;
+    bool counts;  /* absolute counts shown (report_shown) */
     bool started; /* a cell is written on the current row */
 };
 
@@ -67,10 +67,10 @@ static void c_u64(struct csv *c, uint64_t v)
     fprintf(c->out, "%" PRIu64, v);
 }
 
-/* An absolute count: left empty under --mask. */
+/* An absolute count: left empty where the view hides counts. */
 static void c_count(struct csv *c, uint64_t v)
 {
-    if (c->mask)
+    if (!c->counts)
         c_empty(c);
     else
         c_u64(c, v);
@@ -144,14 +144,14 @@ static void report_table(struct csv *c, const struct report *r)
     c_word(c, zone);
     c_word(c, metric_name(r->options.metric));
     c_u64(c, r->options.top);
-    for (size_t i = 0; i < in->sensors->count && !c->mask; i++) {
-        char text[PREFIX_TEXT_MAX];
+    char text[PREFIX_TEXT_MAX];
+    const char *name;
+    for (size_t i = 0; (name = report_sensor_name(r, i, text)); i++) {
         size_t used = strlen(sensors);
-        snprintf(sensors + used, sizeof(sensors) - used, "%s%s", i ? " " : "",
-                 render_prefix(&in->sensors->prefixes[i], text));
+        snprintf(sensors + used, sizeof(sensors) - used, "%s%s", i ? " " : "", name);
     }
-    c_word(c, c->mask ? "masked" : sensors);
-    c_str(c, c->mask ? NULL : in->sensor_detection);
+    c_word(c, sensors);
+    c_str(c, report_sensor_detection(r));
     c_str(c, report_path(r, in->routing_source));
     if (r->compare && r->compare->period_end > r->compare->period_start) {
         c_bin(c, r->compare, r->compare->period_start);
@@ -163,7 +163,7 @@ static void report_table(struct csv *c, const struct report *r)
     c_u64(c, r->options.burst_window ? r->options.burst_window : params.window);
     c_real(c, r->options.burst_k > 0 ? r->options.burst_k : params.k);
     c_u64(c, r->options.burst_min ? r->options.burst_min : params.min_volume);
-    c_u64(c, c->mask);
+    c_u64(c, !c->counts); /* masked: 1 when the view hides counts */
     c_str(c, r->origins.mmdb ? report_path(r, mmdb_source_path(r->origins.mmdb)) : NULL);
     c_str(c, report_path(r, in->asnames_source));
     c_u64(c, r->sensor_started != 0);
@@ -253,7 +253,7 @@ static void inputs_tables(struct csv *c, const struct report *r)
     table(c, "", "files", file_cols);
     for (size_t i = 0; i < r->input->file_count; i++) {
         const struct report_file *f = &r->input->files[i];
-        c_str(c, c->mask ? NULL : f->path); /* a path may name the sensor or its owner */
+        c_str(c, report_capture_path(r, f->path));
         c_word(c, f->format);
         if (f->format[0]) {
             c_u64(c, (uint64_t)f->link_type);
@@ -266,8 +266,8 @@ static void inputs_tables(struct csv *c, const struct report *r)
         char *message = report_path_message(r, f->error, f->path);
         c_str(c, message);
         free(message);
-        c_str(c, c->mask ? NULL : f->same_as);
-        c_str(c, c->mask ? NULL : f->overlaps_with);
+        c_str(c, report_capture_path(r, f->same_as));
+        c_str(c, report_capture_path(r, f->overlaps_with));
         row_end(c);
     }
 
@@ -461,16 +461,16 @@ static void series_table(struct csv *c, const struct report *r, const char *pre)
             c_bin(c, r, p->bin);
             for (unsigned k = 0; k < SC_COUNT; k++) {
                 uint64_t v = series_value(p, k);
-                if (c->mask)
-                    c_real(c, peak[k] ? 100.0 * (double)v / (double)peak[k] : 0);
+                if (!c->counts)
+                    c_real(c, report_index((double)v, (double)peak[k]));
                 else
                     c_u64(c, v);
             }
             c_u64(c, p->burst ? 1 : 0);
             if (isnan(p->baseline)) /* not judged: no usual level is known */
                 c_empty(c);
-            else if (c->mask)
-                c_real(c, base_peak ? 100.0 * p->baseline / (double)base_peak : 0);
+            else if (!c->counts)
+                c_real(c, report_index(p->baseline, (double)base_peak));
             else
                 c_real(c, p->baseline);
             row_end(c);
@@ -602,7 +602,7 @@ static void bursts_table(struct csv *c, const struct report *r, const char *pre)
             c_str(c, gr->group->name);
             c_bin(c, r, p->bin);
             c_count(c, v);
-            if (c->mask)
+            if (!c->counts)
                 c_empty(c);
             else
                 c_real(c, p->baseline);
@@ -907,7 +907,7 @@ static void versus_tables(struct csv *c, const struct report *r)
         for (size_t i = 0; i < VERSUS_TOTAL_COUNT; i++) {
             c_str(c, a->group->name);
             c_word(c, rows[i].key);
-            if (c->mask && i + 1 < VERSUS_TOTAL_COUNT) {
+            if (!c->counts && i + 1 < VERSUS_TOTAL_COUNT) {
                 c_empty(c);
                 c_empty(c);
             } else {
@@ -925,7 +925,7 @@ static void versus_tables(struct csv *c, const struct report *r)
         for (size_t i = 0; i < VERSUS_ATTACK_COUNT; i++) {
             c_str(c, a->group->name);
             c_word(c, attacks[i].key);
-            if (c->mask) {
+            if (!c->counts) {
                 c_empty(c);
                 c_empty(c);
             } else {
@@ -1059,7 +1059,7 @@ static void summary_tables(struct csv *c, const struct report *r, const char *pr
 
 int render_csv(const struct report *r, FILE *out)
 {
-    struct csv c = {out, true, r->options.mask, false};
+    struct csv c = {out, true, r->shown.counts, false};
     report_table(&c, r);
     inputs_tables(&c, r);
     summary_tables(&c, r, "");

@@ -9,8 +9,9 @@
  * the same offline, years later. Each chart has a table of its numbers below.
  *
  * Every string from a file, a packet or the command line goes through
- * html_escape(); attribute values are always quoted. With --mask the page
- * shows indexes (peak = 100) and shares only, and hides the sensor.
+ * html_escape(); attribute values are always quoted. Where the report's view
+ * hides counts (report_shown) the page shows indexes (peak = 100) and shares
+ * only, and the sensor as the view names it.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -147,20 +148,16 @@ static void page_head(const struct page *p)
 
 static void sensor_line(const struct page *p)
 {
-    const struct report_input *in = p->r->input;
-    if (p->mask) {
-        fputs("masked", p->out);
-        return;
-    }
-    for (size_t i = 0; i < in->sensors->count; i++) {
-        char text[PREFIX_TEXT_MAX];
-        fprintf(p->out, "%s%s", i ? ", " : "", render_prefix(&in->sensors->prefixes[i], text));
-    }
-    if (!in->sensors->count)
+    char text[PREFIX_TEXT_MAX];
+    const char *name, *detection = report_sensor_detection(p->r);
+    size_t i = 0;
+    for (; (name = report_sensor_name(p->r, i, text)); i++)
+        fprintf(p->out, "%s%s", i ? ", " : "", name);
+    if (!i)
         fputs("(none)", p->out);
-    if (in->sensor_detection) {
+    if (detection) {
         fputs("<br><span class=\"note\">", p->out);
-        page_esc(p, in->sensor_detection);
+        page_esc(p, detection);
         fputs("</span>", p->out);
     }
 }
@@ -241,7 +238,7 @@ static void page_header(const struct page *p)
     }
     fprintf(p->out, "</h1>\n<p class=\"lead\">%s, by %s (UTC%s); shares of %s</p>\n", period,
             page_bin_unit(r), zone, metric_name(r->options.metric));
-    if (p->mask)
+    if (!p->counts)
         fputs("<p class=\"masked\">Masked for publication: volumes are indexes (the highest bin "
               "= 100) or shares; the sensor is hidden.</p>\n",
               p->out);
@@ -256,7 +253,7 @@ static void page_header(const struct page *p)
     fputs("</dd>\n<dt>Sensor</dt><dd>", p->out);
     sensor_line(p);
     fputs("</dd>\n<dt>Inputs</dt><dd>", p->out);
-    if (p->mask) {
+    if (!p->counts) {
         fprintf(p->out, "%" PRIu64 " capture file%s", st->files, st->files == 1 ? "" : "s");
     } else {
         fprintf(p->out, "%" PRIu64 " file%s, ", st->files, st->files == 1 ? "" : "s");
@@ -271,7 +268,7 @@ static void page_header(const struct page *p)
         files_table(p);
     }
     fputs("</dd>\n", p->out);
-    if (!p->mask) {
+    if (p->counts) {
         fprintf(p->out,
                 "<dt>Skipped</dt><dd>%" PRIu64 " truncated, %" PRIu64 " malformed, %" PRIu64
                 " unsupported, %" PRIu64 " not IP; %" PRIu64 " not to or from the sensor</dd>\n",
@@ -360,7 +357,7 @@ static void category_panel(const struct page *p, const struct group_report *gr, 
                 n);
     fprintf(p->out, "<div%s><table>\n<thead><tr><th>category</th>",
             n > 12 ? " class=\"scroll\"" : "");
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">packets</th><th class=\"n\">bytes</th><th class=\"n\">flows</th>",
               p->out);
     fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
@@ -368,7 +365,7 @@ static void category_panel(const struct page *p, const struct group_report *gr, 
         const struct category_entry *e = &gr->lists[l][i];
         fputs("<tr>", p->out);
         page_td_text(p, e->name);
-        if (!p->mask) {
+        if (p->counts) {
             page_td_num(p, e->f.packets);
             page_td_num(p, e->f.bytes);
             page_td_num(p, e->f.flows);
@@ -407,14 +404,14 @@ static void ports_section(const struct page *p, const struct group_report *gr)
     free(bars);
     fprintf(p->out, "<div%s><table>\n<thead><tr><th>proto</th><th class=\"n\">port</th>",
             n > 14 ? " class=\"scroll\"" : "");
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">packets</th><th class=\"n\">bytes</th><th class=\"n\">flows</th>",
               p->out);
     fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
     for (size_t i = 0; i < n && i < TABLE_ROWS_MAX; i++) {
         const struct port_entry *e = &gr->ports_in[i];
         fprintf(p->out, "<tr><td>%s</td><td class=\"n\">%u</td>", e->proto_name, e->port);
-        if (!p->mask) {
+        if (p->counts) {
             page_td_num(p, e->f.packets);
             page_td_num(p, e->f.bytes);
             page_td_num(p, e->f.flows);
@@ -500,7 +497,7 @@ static void bursts_section(const struct page *p, const struct group_report *gr)
 
     fprintf(p->out, "<div%s><table>\n<thead><tr><th>%s</th>",
             gr->burst_count > 12 ? " class=\"scroll\"" : "", page_bin_unit(r));
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">unsolicited</th><th class=\"n\">baseline</th>", p->out);
     fputs("<th class=\"n\">ratio</th></tr></thead>\n<tbody>\n", p->out);
     for (size_t i = 0, shown = 0; i < gr->series_count && shown < TABLE_ROWS_MAX; i++) {
@@ -511,7 +508,7 @@ static void bursts_section(const struct page *p, const struct group_report *gr)
         shown++;
         format_bin(r, pt->bin, name, sizeof(name));
         fprintf(p->out, "<tr><td>%s</td>", name);
-        if (!p->mask) {
+        if (p->counts) {
             page_td_num(p, (uint64_t)page_unsolicited(r, pt));
             fprintf(p->out, "<td class=\"n\">%.1f</td>", pt->baseline);
         }
@@ -537,7 +534,7 @@ static void activity_section(const struct page *p, const struct group_report *gr
             "<table>\n<thead><tr><th>activity</th><th class=\"n\">active %ss</th>"
             "<th class=\"n\">periods</th><th>first</th><th>last</th>",
             page_bin_unit(r));
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">packets sent</th>", p->out);
     fputs("</tr></thead>\n<tbody>\n", p->out);
     for (unsigned a = 0; a < ACTIVITY_COUNT; a++) {
@@ -566,7 +563,7 @@ static void activity_section(const struct page *p, const struct group_report *gr
         } else {
             fputs("<td></td><td></td>", p->out);
         }
-        if (!p->mask)
+        if (p->counts)
             page_td_num(p, packets);
         fputs("</tr>\n", p->out);
     }
@@ -653,26 +650,26 @@ static void evidence_section(const struct page *p, const struct group_report *gr
             continue;
         if (list->distinct == 1 && list->top[0].len == 0) {
             /* a count with no value, such as messages sent */
-            if (!p->mask)
+            if (p->counts)
                 fprintf(p->out, "<div>\n<h4>%s: %s</h4>\n</div>\n", evidence_title(k),
                         page_num(list->total, buf));
             continue;
         }
         fprintf(p->out, "<div>\n<h4>%s", evidence_title(k));
-        if (!p->mask) {
+        if (p->counts) {
             fprintf(p->out, " <span class=\"note\">(%s in all, ", page_num(list->total, buf));
             fprintf(p->out, "%s distinct)</span>", page_num(list->distinct, buf));
         }
         fputs("</h4>\n", p->out);
         fputs("<table>\n<thead><tr><th>value</th>", p->out);
-        if (!p->mask)
+        if (p->counts)
             fputs("<th class=\"n\">count</th>", p->out);
         fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
         for (size_t i = 0; i < list->count; i++) {
             fputs("<tr><td class=\"w mono\">", p->out);
             page_esc(p, list->top[i].value);
             fputs("</td>", p->out);
-            if (!p->mask)
+            if (p->counts)
                 page_td_num(p, list->top[i].count);
             page_td_share(p, share_of(list->top[i].count, list->total));
             fputs("</tr>\n", p->out);
@@ -689,7 +686,7 @@ static void spoofing_note(const struct page *p, const struct group_report *gr)
     if (!gr->spoofed_likely)
         return;
     fputs("<h3>Spoofing signs</h3>\n<p>", p->out);
-    if (!p->mask)
+    if (p->counts)
         fprintf(p->out,
                 "%s sources look spoofed (answered by the sensor, never past their first "
                 "packet); they sent ",
@@ -701,7 +698,8 @@ static void spoofing_note(const struct page *p, const struct group_report *gr)
     fprintf(p->out, "%.1f%% of the unsolicited packets.</p>\n", gr->spoofed_share);
 }
 
-/* The tools' probes per bin, stacked, most probes at the bottom (an index under --mask). */
+/* The tools' probes per bin, stacked, most probes at the bottom (indexes when counts are hidden).
+ */
 static void scanner_chart(const struct page *p, const struct group_report *gr)
 {
     static const char *const colours[] = {"#2b6cb0", "#dd6b20", "#2f855a", "#805ad5", "#c53030"};
@@ -717,19 +715,19 @@ static void scanner_chart(const struct page *p, const struct group_report *gr)
         if (sum > peak)
             peak = sum;
     }
-    double scale = p->mask && peak > 0 ? 100.0 / peak : 1;
+    double scale = !p->counts && peak > 0 ? report_index(1, peak) : 1;
     fprintf(p->out,
             "<figure>\n<figcaption>Probes per %s by tool <span>(%s)</span></figcaption>\n"
             "<ul class=\"legend\">",
-            page_bin_unit(p->r), p->mask ? "index, peak = 100" : "packets");
+            page_bin_unit(p->r), !p->counts ? "index, peak = 100" : "packets");
     for (size_t t = 0; t < tools; t++) {
         snprintf(style, sizeof(style), "\" style=\"background:%s", colours[t]);
         chart_legend_item(p, style, gr->scanners[t].tool);
     }
     fputs("</ul>\n", p->out);
-    chart_frame(&f, WIDE_W, 170, n, peak * scale, !p->mask);
+    chart_frame(&f, WIDE_W, 170, n, peak * scale, p->counts);
     chart_svg_begin(p, f.w, f.h, NULL, "probes per bin by scanning tool");
-    chart_y_axis(p, &f, p->mask ? "index" : "probes");
+    chart_y_axis(p, &f, !p->counts ? "index" : "probes");
     chart_time_axis(p, &f, p->r, n, 0, NULL);
     for (size_t t = 0; t < tools; t++) {
         for (size_t b = 0; b < n; b++)
@@ -757,7 +755,7 @@ static void scanner_section(const struct page *p, const struct group_report *gr)
           "source seen with two tools counts for both.</p>\n",
           p->out);
     fputs("<table>\n<thead><tr><th>tool</th>", p->out);
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">sources</th><th class=\"n\">packets</th>"
               "<th class=\"n\">flows</th>",
               p->out);
@@ -767,7 +765,7 @@ static void scanner_section(const struct page *p, const struct group_report *gr)
         fputs("<tr><td class=\"mono\">", p->out);
         page_esc(p, e->tool);
         fputs("</td>", p->out);
-        if (!p->mask) {
+        if (p->counts) {
             page_td_num(p, e->sources);
             page_td_num(p, e->packets);
             page_td_num(p, e->flows);
@@ -799,10 +797,10 @@ static void attack_section(const struct page *p, const struct report *r,
           "replies that answer nothing the sensor sent. A victim's attack ends after 5 minutes "
           "without any; times to the minute.",
           p->out);
-    if (!p->mask)
+    if (p->counts)
         fprintf(p->out, " %zu in all, the largest first.", gr->attack_total);
     fputs("</p>\n<table>\n<thead><tr><th>victim</th><th>first</th><th>last</th>", p->out);
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">packets</th><th class=\"n\">bytes</th>"
               "<th class=\"n\">peak per minute</th>",
               p->out);
@@ -818,7 +816,7 @@ static void attack_section(const struct page *p, const struct report *r,
         format_time(r, a->last_s * 1000000000, buf, sizeof(buf));
         page_esc(p, buf);
         fputs("</td>", p->out);
-        if (!p->mask) {
+        if (p->counts) {
             page_td_num(p, a->packets);
             page_td_num(p, a->bytes);
             page_td_num(p, a->peak_packets_per_minute);
@@ -857,18 +855,18 @@ static void churn_section(const struct page *p, const struct group_report *gr)
     }
     chart_hbars(p, "source lifetimes, share of sources", bars, LIFETIME_COUNT, "h-src", false);
     fputs("<table>\n<thead><tr><th>lifetime</th>", p->out);
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">sources</th>", p->out);
     fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
     for (unsigned i = 0; i < LIFETIME_COUNT; i++) {
         fprintf(p->out, "<tr><td>%s</td>", lifetime_names[i]);
-        if (!p->mask)
+        if (p->counts)
             page_td_num(p, c->lifetime[i]);
         page_td_share(p, bars[i].value);
         fputs("</tr>\n", p->out);
     }
     fprintf(p->out, "<tr><td>seen in one %s only</td>", page_bin_unit(p->r));
-    if (!p->mask)
+    if (p->counts)
         page_td_num(p, c->one_bin);
     page_td_share(p, share_of(c->one_bin, total));
     fputs("</tr>\n</tbody></table>\n</div>\n<div>\n", p->out);
@@ -878,14 +876,14 @@ static void churn_section(const struct page *p, const struct group_report *gr)
                 "<h4>Sources per prefix</h4>\n<div%s><table>\n<thead><tr><th>prefix</th>"
                 "<th>label</th>",
                 c->prefix_count > 10 ? " class=\"scroll\"" : "");
-        if (!p->mask)
+        if (p->counts)
             fputs("<th class=\"n\">sources</th>", p->out);
         fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
         for (size_t i = 0; i < c->prefix_count && i < TABLE_ROWS_MAX; i++) {
             const struct net_count *e = &c->by_prefix[i];
             fprintf(p->out, "<tr><td class=\"k\">%s</td>", render_prefix(&e->net, text));
             page_td_text(p, e->entry ? e->entry->label : "");
-            if (!p->mask)
+            if (p->counts)
                 page_td_num(p, e->sources);
             page_td_share(p, share_of(e->sources, total));
             fputs("</tr>\n", p->out);
@@ -894,16 +892,16 @@ static void churn_section(const struct page *p, const struct group_report *gr)
         rows_left_note(p, c->prefix_count, "prefixes");
     }
     fprintf(p->out, "<h4>Networks (/24, IPv6 /48) with the most sources</h4>\n");
-    if (!p->mask)
+    if (p->counts)
         fprintf(p->out, "<p class=\"note\">%s distinct networks.</p>\n",
                 page_num(c->net_total, buf));
     fputs("<table>\n<thead><tr><th>network</th>", p->out);
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">sources</th>", p->out);
     fputs("<th class=\"n\">share</th></tr></thead>\n<tbody>\n", p->out);
     for (size_t i = 0; i < c->net_count && i < 10; i++) {
         fprintf(p->out, "<tr><td class=\"k\">%s</td>", render_prefix(&c->by_net[i].net, text));
-        if (!p->mask)
+        if (p->counts)
             page_td_num(p, c->by_net[i].sources);
         page_td_share(p, share_of(c->by_net[i].sources, total));
         fputs("</tr>\n", p->out);
@@ -924,7 +922,7 @@ static void short_time(const struct report *r, int64_t ns, char *buf, size_t len
 static void top_sources(const struct page *p, const struct group_report *gr)
 {
     const struct report *r = p->r;
-    if (!gr->top_count || p->mask)
+    if (!gr->top_count || !p->counts)
         return;
     fprintf(p->out,
             "<h4>Top %zu sources <span class=\"note\">(by %s received)</span></h4>\n"
@@ -967,7 +965,7 @@ static void as_section(const struct page *p, const struct group_report *gr)
             "<h3>Origin ASes</h3>\n<p class=\"note\">%zu distinct; the first by %s, "
             "both ways.</p>\n<table>\n<thead><tr><th>AS</th><th>name</th>",
             gr->asn_count, metric_name(p->r->options.metric));
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">sources</th><th class=\"n\">received</th>"
               "<th class=\"n\">sent</th>",
               p->out);
@@ -979,7 +977,7 @@ static void as_section(const struct page *p, const struct group_report *gr)
         else
             fputs("<tr><td>&ndash;</td>", p->out);
         page_td_text(p, e->asn ? (e->name[0] ? e->name : "(no name)") : "(no AS known)");
-        if (!p->mask) {
+        if (p->counts) {
             page_td_num(p, e->sources);
             page_td_num(p, page_volume_metric(p->r) == METRIC_BYTES ? e->bytes_in : e->packets_in);
             page_td_num(p,
@@ -1079,7 +1077,7 @@ static void group_head(const struct page *p, const struct group_report *gr, size
         group_files(p, gr);
 
     fputs("<div class=\"cards\">\n", p->out);
-    if (!p->mask) {
+    if (p->counts) {
         enum metric m = page_volume_metric(r);
         snprintf(what, sizeof(what), "%s received", metric_name(m));
         card(p, page_num(m == METRIC_BYTES ? t->bytes_in : t->packets_in, buf), what);
@@ -1135,7 +1133,7 @@ static void group_section(const struct page *p, const struct group_report *gr, s
     evidence_section(p, gr);
 
     fputs("<h3>Sources</h3>\n", p->out);
-    if (!p->mask) {
+    if (p->counts) {
         char buf[32];
         fprintf(p->out,
                 "<p class=\"note\">%s distinct remote addresses of the group sent the "
@@ -1152,7 +1150,7 @@ static void group_section(const struct page *p, const struct group_report *gr, s
 
 int render_html(const struct report *r, FILE *out)
 {
-    struct page p = {out, r, r->options.mask};
+    struct page p = {out, r, r->shown.counts};
     page_head(&p);
     page_header(&p);
     fputs("<main>\n", out);

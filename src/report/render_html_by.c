@@ -1,7 +1,7 @@
 /*
  * The HTML report's --by section of a group: its traffic split by label,
  * origin AS or country, as bars of each key's share and a table (counts
- * only without --mask). Kept apart from render_html.c, which holds the rest
+ * only where the report's view shows counts). Kept apart from render_html.c, which holds the rest
  * of the group's sections.
  */
 #include <inttypes.h>
@@ -58,7 +58,7 @@ static void bars(const struct report *r, const struct group_report *gr, FILE *ou
 
 void render_html_by(const struct report *r, const struct group_report *gr, FILE *out)
 {
-    bool masked = r->options.mask;
+    bool counts = r->shown.counts;
     if (!r->options.by)
         return;
     fprintf(out, "<h3>By %s</h3>\n<p class=\"note\">%zu distinct", by_kind_name(r->options.by),
@@ -68,7 +68,7 @@ void render_html_by(const struct report *r, const struct group_report *gr, FILE 
     fputs(".</p>\n", out);
     bars(r, gr, out);
     fputs("<div class=\"scroll\"><table>\n<thead><tr><th>key</th>", out);
-    if (!masked)
+    if (counts)
         fputs("<th class=\"n\">packets in</th><th class=\"n\">packets out</th>"
               "<th class=\"n\">flows</th><th class=\"n\">sources</th>",
               out);
@@ -79,7 +79,7 @@ void render_html_by(const struct report *r, const struct group_report *gr, FILE 
         fputs("<tr><td class=\"w\">", out);
         key_text(out, e);
         fputs("</td>", out);
-        if (!masked)
+        if (counts)
             fprintf(out,
                     "<td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64
                     "</td><td class=\"n\">%" PRIu64 "</td><td class=\"n\">%" PRIu64 "</td>",

@@ -430,7 +430,7 @@ void chart_bar_value(const struct page *p, const struct frame *f, size_t i, int 
     char buf[32];
     if (f->bins > BAR_VALUES_MAX_BINS || !(v > 0))
         return;
-    if (p->mask)
+    if (!p->counts)
         snprintf(buf, sizeof(buf), "%.1f", v);
     else
         page_num((uint64_t)v, buf);

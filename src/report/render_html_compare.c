@@ -69,14 +69,14 @@ void html_versus_section(const struct page *p, const struct group_report *a,
     fputs("<h3>Compared with ", p->out);
     fputs(other, p->out);
     fputs("</h3>\n<table class=\"narrow\">\n<thead><tr><th></th>", p->out);
-    if (!p->mask)
+    if (p->counts)
         fprintf(p->out, "<th class=\"n\">%s</th><th class=\"n\">%s</th>", here, other);
     fputs("<th class=\"n\">ratio</th></tr></thead>\n<tbody>\n", p->out);
     struct versus_total rows[VERSUS_TOTAL_COUNT];
     versus_totals(a, b, rows);
     for (size_t i = 0; i < VERSUS_TOTAL_COUNT; i++) {
         fprintf(p->out, "<tr><td>%s</td>", rows[i].words);
-        if (!p->mask) {
+        if (p->counts) {
             page_td_num(p, rows[i].value);
             page_td_num(p, rows[i].compared);
         }
@@ -90,7 +90,7 @@ void html_versus_section(const struct page *p, const struct group_report *a,
     versus_attacks(a, b, attacks);
     for (size_t i = 0; i < VERSUS_ATTACK_COUNT; i++) {
         fprintf(p->out, "<tr><td>%s</td>", attacks[i].words);
-        if (!p->mask) {
+        if (p->counts) {
             page_td_num(p, attacks[i].value);
             page_td_num(p, attacks[i].compared);
         }
@@ -103,7 +103,7 @@ void html_versus_section(const struct page *p, const struct group_report *a,
     double pa = bursts_per_30_bins(a);
     double pb = bursts_per_30_bins(b);
     fprintf(p->out, "<tr><td>bursts per 30 %ss</td>", page_bin_unit(r));
-    if (!p->mask)
+    if (p->counts)
         fprintf(p->out, "<td class=\"n\">%.2f</td><td class=\"n\">%.2f</td>", pa, pb);
     if (pb > 0)
         fprintf(p->out, "<td class=\"n\">%.2f</td></tr>\n", pa / pb);

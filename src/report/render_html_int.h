@@ -24,7 +24,7 @@ struct series_point;
 struct page {
     FILE *out;
     const struct report *r;
-    bool mask;
+    bool counts; /* absolute counts shown (report_shown) */
 };
 
 /* Writes s (NULL: nothing) escaped for HTML text and attributes. */

@@ -39,7 +39,7 @@ static void burst_bands(const struct page *p, const struct frame *f, const struc
 struct hover {
     const struct page *p;
     const struct group_report *gr, *cmp;
-    double scale_volume, scale_sources, scale_unsolicited; /* mask: index factors */
+    double scale_volume, scale_sources, scale_unsolicited; /* counts hidden: index factors */
 };
 
 static void hover_values(const struct hover *h, size_t i, int what)
@@ -52,7 +52,7 @@ static void hover_values(const struct hover *h, size_t i, int what)
     format_bin(r, pt->bin, name, sizeof(name));
     fputs(name, p->out);
     if (what == 0) {
-        if (p->mask)
+        if (!p->counts)
             fprintf(p->out, ": received %.1f, sent %.1f (index)",
                     page_volume(pt, m, true) * h->scale_volume,
                     page_volume(pt, m, false) * h->scale_volume);
@@ -63,7 +63,7 @@ static void hover_values(const struct hover *h, size_t i, int what)
         if (h->cmp && i < h->cmp->series_count) {
             const struct series_point *c = &h->cmp->series[i];
             format_bin(p->r->compare, c->bin, name, sizeof(name));
-            if (p->mask)
+            if (!p->counts)
                 fprintf(p->out, "; compared (%s): received %.1f, sent %.1f", name,
                         page_volume(c, m, true) * h->scale_volume,
                         page_volume(c, m, false) * h->scale_volume);
@@ -74,7 +74,7 @@ static void hover_values(const struct hover *h, size_t i, int what)
         }
     } else if (what == 1) {
         double v = page_unsolicited(r, pt);
-        if (p->mask)
+        if (!p->counts)
             fprintf(p->out, ": unsolicited %.1f (index)", v * h->scale_unsolicited);
         else if (isnan(pt->baseline))
             fprintf(p->out, ": unsolicited %s %s, not judged (too little history)",
@@ -83,7 +83,7 @@ static void hover_values(const struct hover *h, size_t i, int what)
             fprintf(p->out, ": unsolicited %s %s, baseline %.1f", page_num((uint64_t)v, a),
                     metric_name(r->options.metric), pt->baseline);
     } else {
-        if (p->mask)
+        if (!p->counts)
             fprintf(p->out, ": sources %.1f (index)", (double)pt->sources * h->scale_sources);
         else
             fprintf(p->out, ": %" PRIu64 " sources, %" PRIu64 " new, %" PRIu64 " returning",
@@ -199,8 +199,8 @@ static void volume_chart(const struct page *p, const struct group_report *gr,
     peak = peak > o ? peak : o;
     peak = peak > ci ? peak : ci;
     peak = peak > co ? peak : co;
-    h->scale_volume = peak > 0 ? 100.0 / peak : 0;
-    if (p->mask) {
+    h->scale_volume = report_index(1, peak); /* the index of one unit */
+    if (!p->counts) {
         scale_all(in, n, h->scale_volume);
         scale_all(out, n, h->scale_volume);
         scale_all(cin, nc, h->scale_volume);
@@ -210,16 +210,16 @@ static void volume_chart(const struct page *p, const struct group_report *gr,
 
     fprintf(p->out,
             "<figure>\n<figcaption>Received and sent <span>(%s per %s%s)</span></figcaption>\n",
-            metric_name(m), page_bin_unit(r), p->mask ? "; index: the highest bin = 100" : "");
+            metric_name(m), page_bin_unit(r), !p->counts ? "; index: the highest bin = 100" : "");
     volume_legend(p, gr, cmp);
 
-    chart_frame(&f, WIDE_W, 300, domain, peak, !p->mask);
+    chart_frame(&f, WIDE_W, 300, domain, peak, p->counts);
     if (cmp)
         f.h += COMPARE_AXIS_H; /* the compared period's own axis under this one */
     snprintf(title, sizeof(title), "%s per %s, received and sent", metric_name(m),
              page_bin_unit(r));
     chart_svg_begin(p, f.w, f.h, NULL, title);
-    snprintf(title, sizeof(title), p->mask ? "index" : "%s per %s", metric_name(m),
+    snprintf(title, sizeof(title), !p->counts ? "index" : "%s per %s", metric_name(m),
              page_bin_unit(r));
     chart_y_axis(p, &f, title);
     if (!cmp)
@@ -256,8 +256,8 @@ static void unsolicited_chart(const struct page *p, const struct group_report *g
         burst[i] = gr->series[i].burst;
     }
     double peak = chart_max_of(v, n);
-    h->scale_unsolicited = peak > 0 ? 100.0 / peak : 0;
-    if (p->mask) {
+    h->scale_unsolicited = report_index(1, peak); /* the index of one unit */
+    if (!p->counts) {
         scale_all(v, n, h->scale_unsolicited);
         scale_all(base, n, h->scale_unsolicited);
         peak = peak > 0 ? 100 : 0;
@@ -265,16 +265,16 @@ static void unsolicited_chart(const struct page *p, const struct group_report *g
     fprintf(p->out,
             "<figure>\n<figcaption>Unsolicited traffic received per %s, and bursts "
             "<span>(%s%s)</span></figcaption>\n<ul class=\"legend\">",
-            page_bin_unit(r), metric_name(r->options.metric), p->mask ? ", index" : "");
+            page_bin_unit(r), metric_name(r->options.metric), !p->counts ? ", index" : "");
     chart_legend_item(p, "\" style=\"background:var(--in);opacity:.7", "unsolicited");
     chart_legend_item(p, " dot", "usual level (median of the earlier bins that are not bursts)");
     chart_legend_item(p, "\" style=\"background:var(--burst)", "burst");
     fputs("</ul>\n", p->out);
-    chart_frame(&f, WIDE_W, 210, n, peak, !p->mask);
+    chart_frame(&f, WIDE_W, 210, n, peak, p->counts);
     snprintf(title, sizeof(title), "unsolicited %s per %s with the burst baseline",
              metric_name(r->options.metric), page_bin_unit(r));
     chart_svg_begin(p, f.w, f.h, NULL, title);
-    chart_y_axis(p, &f, p->mask ? "index" : metric_name(r->options.metric));
+    chart_y_axis(p, &f, !p->counts ? "index" : metric_name(r->options.metric));
     chart_time_axis(p, &f, r, n, 0, NULL);
     chart_columns(p, &f, NULL, v, n, "c-un", burst, "c-burst");
     /* The baseline as a step across each judged bin: visible for one bin too,
@@ -315,8 +315,8 @@ static void sources_chart(const struct page *p, const struct group_report *gr, s
         if ((double)gr->series[i].sources > peak)
             peak = (double)gr->series[i].sources;
     }
-    h->scale_sources = peak > 0 ? 100.0 / peak : 0;
-    if (p->mask) {
+    h->scale_sources = report_index(1, peak); /* the index of one unit */
+    if (!p->counts) {
         scale_all(fresh, n, h->scale_sources);
         scale_all(back, n, h->scale_sources);
         peak = peak > 0 ? 100 : 0;
@@ -324,13 +324,13 @@ static void sources_chart(const struct page *p, const struct group_report *gr, s
     fprintf(p->out,
             "<figure>\n<figcaption>Distinct sources per %s <span>(remote addresses that sent "
             "the sensor something%s)</span></figcaption>\n<ul class=\"legend\">",
-            page_bin_unit(r), p->mask ? "; index" : "");
+            page_bin_unit(r), !p->counts ? "; index" : "");
     chart_legend_item(p, "\" style=\"background:var(--new)", "first seen in that bin");
     chart_legend_item(p, "\" style=\"background:var(--ret)", "seen before");
     fputs("</ul>\n", p->out);
-    chart_frame(&f, WIDE_W, 190, n, peak, !p->mask);
+    chart_frame(&f, WIDE_W, 190, n, peak, p->counts);
     chart_svg_begin(p, f.w, f.h, NULL, "distinct sources per bin, new and returning");
-    chart_y_axis(p, &f, p->mask ? "index" : "sources");
+    chart_y_axis(p, &f, !p->counts ? "index" : "sources");
     chart_time_axis(p, &f, r, n, 0, NULL);
     chart_columns(p, &f, NULL, fresh, n, "c-new", NULL, NULL);
     chart_columns(p, &f, fresh, back, n, "c-ret", NULL, NULL);
@@ -378,7 +378,7 @@ void html_activity_chart(const struct page *p, const struct group_report *gr)
                     "fill-opacity=\"%.2f\"><title>%s: %s",
                     a, f.left + (double)i * chart_bin_w(&f), y, w, lane, 0.25 + 0.75 * k, name,
                     page_activity_title(a));
-            if (!p->mask)
+            if (p->counts)
                 fprintf(p->out, ", %s packets sent", page_num(v, buf));
             fputs("</title></rect>", p->out);
         }
@@ -396,7 +396,7 @@ static void series_row(const struct page *p, const struct series_point *pt, cons
     char name[40];
     format_bin(r, pt->bin, name, sizeof(name));
     fprintf(p->out, "<tr%s><td>%s</td>", pt->burst ? " class=\"burst\"" : "", name);
-    if (p->mask) {
+    if (!p->counts) {
         page_td_index(p, page_volume(pt, m, true) * h->scale_volume);
         page_td_index(p, page_volume(pt, m, false) * h->scale_volume);
         page_td_index(p, (double)pt->sources * h->scale_sources);
@@ -457,7 +457,7 @@ static void bin_sum_row(const struct page *p, const char *name, const struct bin
 {
     fprintf(p->out, "<tr><td>%s</td>", name);
     page_td_num(p, sum->bins);
-    if (p->mask) {
+    if (!p->counts) {
         page_td_share(p, total->in > 0 ? 100.0 * sum->in / total->in : 0);
         page_td_share(p, total->out > 0 ? 100.0 * sum->out / total->out : 0);
         page_td_share(p,
@@ -496,13 +496,13 @@ static void series_sums_table(const struct page *p, const struct group_report *g
             "<div class=\"scroll\"><table>\n<thead><tr><th>%s</th><th class=\"n\">%ss</th>"
             "<th class=\"n\">received%s</th><th class=\"n\">sent%s</th>",
             page_bin_unit(r), unit, gr->series_count, page_bin_unit(r), unit, page_bin_unit(r),
-            unit, page_bin_unit(r), p->mask ? " (share)" : "", p->mask ? " (share)" : "");
-    if (!p->mask)
+            unit, page_bin_unit(r), !p->counts ? " (share)" : "", !p->counts ? " (share)" : "");
+    if (p->counts)
         fputs("<th class=\"n\">flows</th>", p->out);
     fprintf(p->out,
             "<th class=\"n\">unsolicited%s</th><th class=\"n\">bursts</th></tr></thead>\n"
             "<tbody>\n",
-            p->mask ? " (share)" : "");
+            !p->counts ? " (share)" : "");
     char current[40] = "", name[40] = "";
     for (size_t i = 0; i <= gr->series_count; i++) {
         if (i < gr->series_count) {
@@ -548,13 +548,13 @@ static void series_table(const struct page *p, const struct group_report *gr,
             "<div class=\"bins\">\n<h4>The numbers per %s</h4>\n<div class=\"scroll\"><table>\n"
             "<thead><tr><th>%s</th><th class=\"n\">received</th><th class=\"n\">sent</th>",
             page_bin_unit(r), page_bin_unit(r), page_bin_unit(r));
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">flows</th>", p->out);
     fputs("<th class=\"n\">sources</th>", p->out);
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">new</th><th class=\"n\">returning</th>", p->out);
     fputs("<th class=\"n\">unsolicited</th>", p->out);
-    if (!p->mask)
+    if (p->counts)
         fputs("<th class=\"n\">baseline</th>", p->out);
     fputs("<th>burst</th>", p->out);
     if (cmp)
@@ -566,14 +566,14 @@ static void series_table(const struct page *p, const struct group_report *gr,
         } else {
             /* only the compared period, longer, has this bin */
             fprintf(p->out, "<tr><td></td><td></td><td></td>%s<td></td>%s<td></td><td></td>",
-                    p->mask ? "" : "<td></td>", p->mask ? "" : "<td></td><td></td><td></td>");
+                    !p->counts ? "" : "<td></td>", !p->counts ? "" : "<td></td><td></td><td></td>");
         }
         if (cmp && i < cmp->series_count) {
             const struct series_point *c = &cmp->series[i];
             char name[40];
             format_bin(r->compare, c->bin, name, sizeof(name));
             fprintf(p->out, "<td>%s</td>", name);
-            if (p->mask) {
+            if (!p->counts) {
                 page_td_index(p, page_volume(c, m, true) * h->scale_volume);
                 page_td_index(p, page_volume(c, m, false) * h->scale_volume);
             } else {

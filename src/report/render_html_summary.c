@@ -2,7 +2,7 @@
  * The HTML report's summary across groups: a table of each group's part of
  * everything the sensor received and sent, with its shares, and a chart of
  * those shares bin by bin (one line per group, received and sent side by
- * side). Under --mask the counts go and the shares stay, as in the JSON.
+ * side). Where the report's view hides counts they go and the shares stay.
  * Kept apart from render_html.c, which holds the per-group sections.
  */
 #include <inttypes.h>
@@ -39,15 +39,15 @@ static void summary_table(const struct report *r, FILE *out, size_t in)
 {
     static const char *const titles[5] = {"in", "out", "flows", "sources in", "sources out"};
     const size_t fields[5] = {in, in + 1, 4, 5, 6};
-    bool masked = r->options.mask;
+    bool with_counts = r->shown.counts;
     struct summary_part part;
 
     fputs("<table class=\"narrow\">\n<tr><th>group</th>", out);
     for (size_t k = 0; k < 5; k++) {
-        if (!masked)
+        if (with_counts)
             fprintf(out, "<th class=\"n\">%s%s</th>", k < 2 ? (in ? "bytes " : "packets ") : "",
                     titles[k]);
-        fprintf(out, "<th class=\"n\">%sshare</th>", masked ? titles[k] : "");
+        fprintf(out, "<th class=\"n\">%sshare</th>", !with_counts ? titles[k] : "");
     }
     fputs("</tr>\n", out);
     for (size_t g = 0; g <= r->group_count; g++) {
@@ -65,7 +65,7 @@ static void summary_table(const struct report *r, FILE *out, size_t in)
         }
         fputs("</td>", out);
         for (size_t k = 0; k < 5; k++) {
-            if (!masked)
+            if (with_counts)
                 count_cell(out, summary_field(counts, fields[k]));
             share_cell(out, part.share[fields[k]]);
         }

@@ -98,7 +98,7 @@ static json_t *inputs_json(const struct report *r)
     for (size_t i = 0; i < in->file_count; i++) {
         const struct report_file *f = &in->files[i];
         json_t *jf = json_object();
-        json_object_set_new(jf, "path", jstr(f->path));
+        json_object_set_new(jf, "path", jstr(report_capture_path(r, f->path)));
         json_object_set_new(jf, "format", f->format[0] ? json_string(f->format) : json_null());
         json_object_set_new(jf, "link_type",
                             f->format[0] && !flowlog_format_is_flows(f->format)
@@ -110,8 +110,8 @@ static json_t *inputs_json(const struct report *r)
         char *message = report_path_message(r, f->error, f->path);
         json_object_set_new(jf, "error", jstr(message));
         free(message);
-        json_object_set_new(jf, "same_as", jstr(f->same_as));
-        json_object_set_new(jf, "overlaps_with", jstr(f->overlaps_with));
+        json_object_set_new(jf, "same_as", jstr(report_capture_path(r, f->same_as)));
+        json_object_set_new(jf, "overlaps_with", jstr(report_capture_path(r, f->overlaps_with)));
         if (f->live)
             json_object_set_new(jf, "live", json_string(f->live));
         json_array_append_new(files, jf);
@@ -121,8 +121,8 @@ static json_t *inputs_json(const struct report *r)
     for (size_t i = 0; i < in->overlap_count; i++) {
         const struct report_overlap *ov = &in->overlaps[i];
         json_t *jo = json_object();
-        json_object_set_new(jo, "file", jstr(ov->file));
-        json_object_set_new(jo, "overlaps_with", jstr(ov->overlaps_with));
+        json_object_set_new(jo, "file", jstr(report_capture_path(r, ov->file)));
+        json_object_set_new(jo, "overlaps_with", jstr(report_capture_path(r, ov->overlaps_with)));
         json_object_set_new(jo, "first", jtime(r, ov->first_ns));
         json_object_set_new(jo, "last", jtime(r, ov->last_ns));
         json_object_set_new(jo, "shared_share", json_real(ov->share));
@@ -657,8 +657,8 @@ static json_t *no_origin_json(const struct report *r)
     return o;
 }
 
-/* --mask: the counts go, the shares stay. */
-static void mask_summary(json_t *summary)
+/* Counts hidden: the counts go, the shares stay. */
+static void summary_without_counts(json_t *summary)
 {
     size_t i, j;
     json_t *g, *p;
@@ -782,7 +782,7 @@ static json_t *versus_json(const struct group_report *a, const struct group_repo
     return o;
 }
 
-/* ---- --mask ------------------------------------------------------------------ */
+/* ---- counts hidden by the report's view (report_shown) ------------------------ */
 
 static void null_fields(json_t *o, const char *const *keys)
 {
@@ -832,12 +832,12 @@ static void index_series(json_t *series)
         json_array_foreach(series, i, p)
         {
             json_int_t v = json_integer_value(json_object_get(p, *k));
-            json_object_set_new(p, *k, json_real(peak ? 100.0 * (double)v / (double)peak : 0));
+            json_object_set_new(p, *k, json_real(report_index((double)v, (double)peak)));
         }
     }
 }
 
-static void mask_group(json_t *g)
+static void group_without_counts(json_t *g)
 {
     static const char *const counts[] = {"packets", "bytes", "flows", NULL};
     static const char *const burst_counts[] = {"value", "baseline", NULL};
@@ -895,33 +895,27 @@ static void mask_group(json_t *g)
 }
 
 /*
- * --mask: absolute numbers go, shapes and shares stay, as the study
- * published them. Series become indexes (peak = 100), other counts null,
- * shares and ratios are kept; the sensor's addresses are hidden.
+ * Counts hidden by the report's view: absolute numbers go, shapes and
+ * shares stay, as the study published them. Series become indexes (peak =
+ * 100), other counts null, shares and ratios are kept.
  */
-static void mask_json(json_t *root)
+static void json_without_counts(json_t *root)
 {
     size_t i;
     json_t *g, *f;
-    json_t *sensors = json_array();
-    json_array_append_new(sensors, json_string("masked"));
-    json_object_set_new(root, "sensor", sensors);
-    json_object_set_new(root, "sensor_detection", json_null());
     json_t *inputs = json_object_get(root, "inputs");
     null_all_integers(inputs);
     null_all_integers(json_object_get(inputs, "bad"));
     null_all_integers(json_object_get(inputs, "flows"));
     json_array_foreach(json_object_get(inputs, "files"), i, f)
-        null_fields(f, (const char *const[]){"path", "same_as", "overlaps_with", "packets", NULL});
-    json_array_foreach(json_object_get(inputs, "overlaps"), i, f)
-        null_fields(f, (const char *const[]){"file", "overlaps_with", NULL});
-    json_array_foreach(json_object_get(root, "groups"), i, g) mask_group(g);
+        null_fields(f, (const char *const[]){"packets", NULL});
+    json_array_foreach(json_object_get(root, "groups"), i, g) group_without_counts(g);
     json_t *cmp = json_object_get(root, "compare");
-    mask_summary(json_object_get(root, "summary"));
+    summary_without_counts(json_object_get(root, "summary"));
     if (json_is_object(json_object_get(root, "no_origin_as")))
         null_all_integers(json_object_get(root, "no_origin_as"));
-    mask_summary(json_object_get(cmp, "summary"));
-    json_array_foreach(json_object_get(cmp, "groups"), i, g) mask_group(g);
+    summary_without_counts(json_object_get(cmp, "summary"));
+    json_array_foreach(json_object_get(cmp, "groups"), i, g) group_without_counts(g);
 }
 
 int render_json(const struct report *r, FILE *out)
@@ -930,13 +924,12 @@ int render_json(const struct report *r, FILE *out)
     json_object_set_new(root, "version", json_integer(1));
     json_object_set_new(root, "options", options_json(r));
     json_object_set_new(root, "inputs", inputs_json(r));
-    for (size_t i = 0; i < r->input->sensors->count; i++) {
-        char text[PREFIX_TEXT_MAX];
-        json_array_append_new(sensors,
-                              json_string(render_prefix(&r->input->sensors->prefixes[i], text)));
-    }
+    char text[PREFIX_TEXT_MAX];
+    const char *name;
+    for (size_t i = 0; (name = report_sensor_name(r, i, text)); i++)
+        json_array_append_new(sensors, json_string(name));
     json_object_set_new(root, "sensor", sensors);
-    json_object_set_new(root, "sensor_detection", jstr(r->input->sensor_detection));
+    json_object_set_new(root, "sensor_detection", jstr(report_sensor_detection(r)));
     json_object_set_new(root, "routing", jstr(report_path(r, r->input->routing_source)));
     json_object_set_new(root, "routing_snapshots",
                         snapshots_json(r, r->routing_snapshots, r->routing_snapshot_count));
@@ -975,8 +968,8 @@ int render_json(const struct report *r, FILE *out)
         json_object_set_new(cmp, "summary", summary_json(r->compare));
         json_object_set_new(root, "compare", cmp);
     }
-    if (r->options.mask)
-        mask_json(root);
+    if (!r->shown.counts)
+        json_without_counts(root);
 
     int ret = json_dumpf(root, out, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
     fputc('\n', out);

@@ -13,12 +13,25 @@
 
 #define BAR_WIDTH 24
 
-/* --mask: what the header may say when published. */
-static void masked_header(const struct report *r, FILE *out)
+/* The sensor line: the names the report's view gives, "(none)" for none. */
+static void sensor_line(const struct report *r, FILE *out)
+{
+    char text[PREFIX_TEXT_MAX];
+    const char *name;
+    size_t i = 0;
+    fprintf(out, "sensor   ");
+    for (; (name = report_sensor_name(r, i, text)); i++)
+        fprintf(out, "%s%s", i ? ", " : "", name);
+    fprintf(out, "%s\n", i ? "" : "(none)");
+}
+
+/* The header of a report whose view hides counts (and the sensor with them). */
+static void header_without_counts(const struct report *r, FILE *out)
 {
     char a[40], b[40], zone[16];
     fprintf(out, "honeyscope report (masked: counts are indexes or shares, sensor hidden)\n\n");
-    fprintf(out, "inputs   %" PRIu64 " files\nsensor   masked\n", r->input->stats->files);
+    fprintf(out, "inputs   %" PRIu64 " files\n", r->input->stats->files);
+    sensor_line(r, out);
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
     if (r->period_end > r->period_start) {
         format_bin(r, r->period_start, a, sizeof(a));
@@ -68,8 +81,8 @@ static void flow_logs_note(const struct report_input *in, FILE *out)
 
 static void header(const struct report *r, FILE *out)
 {
-    if (r->options.mask) {
-        masked_header(r, out);
+    if (!r->shown.counts) {
+        header_without_counts(r, out);
         return;
     }
     const struct report_input *in = r->input;
@@ -132,15 +145,10 @@ static void header(const struct report *r, FILE *out)
     fprintf(out, "flows    %" PRIu64 " started, %" PRIu64 " evicted early (table full)\n",
             st->flows.flows, st->flows.evicted);
     flow_logs_note(in, out);
-    fprintf(out, "sensor   ");
-    for (size_t i = 0; i < in->sensors->count; i++) {
-        char text[PREFIX_TEXT_MAX];
-        fprintf(out, "%s%s", i ? ", " : "", render_prefix(&in->sensors->prefixes[i], text));
-    }
-    fprintf(out, "%s\n", in->sensors->count ? "" : "(none)");
-    if (in->sensor_detection) {
+    sensor_line(r, out);
+    if (report_sensor_detection(r)) {
         fprintf(out, "         ");
-        text_escape(out, in->sensor_detection);
+        text_escape(out, report_sensor_detection(r));
         fprintf(out, "\n");
     }
     format_zone(r->options.clock.offset_s, zone, sizeof(zone));
@@ -194,7 +202,7 @@ static void group_header(const struct report *r, const struct group_report *gr, 
         fprintf(out, ": every remote address\n");
     }
     const struct totals *t = &gr->totals;
-    if (r->options.mask)
+    if (!r->shown.counts)
         return;
     fprintf(out,
             "totals   in %" PRIu64 " packets, %" PRIu64 " bytes; out %" PRIu64 " packets, %" PRIu64
@@ -227,28 +235,28 @@ static void series(const struct report *r, const struct group_report *gr, FILE *
         if (vo > max)
             max = vo;
     }
-    bool masked = r->options.mask;
+    bool counts = r->shown.counts;
     fprintf(out, "\n-- volume per %s (%s%s): in #, out =; ! marks a burst of unsolicited traffic\n",
             bin_clock_unit_name(&r->options.clock), metric_name(m),
-            masked ? ", as an index: peak = 100" : "");
+            !counts ? ", as an index: peak = 100" : "");
     fprintf(out, "%-22s %10s %-*s %10s %-*s %7s %7s\n", "bin", "in", BAR_WIDTH, "", "out",
-            BAR_WIDTH, "", masked ? "" : "flows", masked ? "" : "sources");
+            BAR_WIDTH, "", !counts ? "" : "flows", !counts ? "" : "sources");
     for (size_t i = 0; i < gr->series_count; i++) {
         const struct series_point *p = &gr->series[i];
         char name[40];
         uint64_t vi = point_value(p, m, true), vo = point_value(p, m, false);
         format_bin(r, p->bin, name, sizeof(name));
-        if (masked)
-            fprintf(out, "%-22s %10.1f ", name, max ? 100.0 * (double)vi / (double)max : 0.0);
+        if (!counts)
+            fprintf(out, "%-22s %10.1f ", name, report_index((double)vi, (double)max));
         else
             fprintf(out, "%-22s %10" PRIu64 " ", name, vi);
         bar(out, vi, max, '#');
-        if (masked)
-            fprintf(out, " %10.1f ", max ? 100.0 * (double)vo / (double)max : 0.0);
+        if (!counts)
+            fprintf(out, " %10.1f ", report_index((double)vo, (double)max));
         else
             fprintf(out, " %10" PRIu64 " ", vo);
         bar(out, vo, max, '=');
-        if (masked)
+        if (!counts)
             fprintf(out, " %7s %7s", "", "");
         else
             fprintf(out, " %7" PRIu64 " %7" PRIu64, p->flows, p->sources);
@@ -270,7 +278,7 @@ static void category_table(const struct report *r, const struct group_report *gr
         fprintf(out, "   (none)\n");
         return;
     }
-    if (r->options.mask) {
+    if (!r->shown.counts) {
         fprintf(out, "%-24s %7s\n", "category", "share");
         for (size_t i = 0; i < gr->list_counts[list]; i++)
             fprintf(out, "%-24s %6.1f%%\n", gr->lists[list][i].name, gr->lists[list][i].f.share);
@@ -292,7 +300,7 @@ static void port_table(const struct report *r, const struct group_report *gr, FI
         fprintf(out, "   (none)\n");
         return;
     }
-    if (r->options.mask) {
+    if (!r->shown.counts) {
         fprintf(out, "%-6s %6s %7s\n", "proto", "port", "share");
         for (size_t i = 0; i < gr->port_count; i++)
             fprintf(out, "%-6s %6u %6.1f%%\n", gr->ports_in[i].proto_name, gr->ports_in[i].port,
@@ -503,7 +511,7 @@ static void burst_table(const struct report *r, const struct group_report *gr, F
         uint64_t v = r->options.metric == METRIC_BYTES   ? p->unsolicited_bytes
                      : r->options.metric == METRIC_FLOWS ? p->unsolicited_flows
                                                          : p->unsolicited_packets;
-        if (r->options.mask)
+        if (!r->shown.counts)
             fprintf(out, "   %-22s x%.1f the baseline\n", bin,
                     p->baseline > 0 ? (double)v / p->baseline : (double)v);
         else
@@ -597,7 +605,7 @@ static void evidence_table(const struct report *r, const struct group_report *gr
         const struct evidence_list *list = &gr->evidence[k];
         if (!list->distinct)
             continue;
-        if (r->options.mask)
+        if (!r->shown.counts)
             fprintf(out, "   %s:\n", evidence_kind_name((enum evidence_kind)k));
         else
             fprintf(out, "   %s: %" PRIu64 " in all, %zu distinct\n",
@@ -605,7 +613,7 @@ static void evidence_table(const struct report *r, const struct group_report *gr
         if (list->distinct == 1 && list->top[0].len == 0)
             continue; /* a count with no value, such as messages sent */
         for (size_t i = 0; i < list->count; i++) {
-            if (r->options.mask)
+            if (!r->shown.counts)
                 fprintf(out, "      ");
             else
                 fprintf(out, "   %8" PRIu64 "  ", list->top[i].count);
@@ -625,14 +633,14 @@ static void scanner_table(const struct report *r, const struct group_report *gr,
         return;
     fprintf(out, "\n-- scanning tools, from header fields (share of packets received in "
                  "conversations the sensor did not start)\n");
-    if (r->options.mask)
+    if (!r->shown.counts)
         fprintf(out, "%-8s %7s  %s\n", "tool", "share", "most probed ports");
     else
         fprintf(out, "%-8s %8s %12s %10s %7s  %s\n", "tool", "sources", "packets", "flows", "share",
                 "most probed ports");
     for (size_t i = 0; i < gr->scanner_count; i++) {
         const struct scanner_entry *e = &gr->scanners[i];
-        if (r->options.mask)
+        if (!r->shown.counts)
             fprintf(out, "%-8s %6.1f%% ", e->tool, e->share);
         else
             fprintf(out, "%-8s %8" PRIu64 " %12" PRIu64 " %10" PRIu64 " %6.1f%% ", e->tool,
@@ -653,7 +661,7 @@ static void attack_table(const struct report *r, const struct group_report *gr, 
     if (!gr->attack_count)
         return;
     fprintf(out, "\n-- attacks on others, from their backscatter (");
-    if (r->options.mask)
+    if (!r->shown.counts)
         fprintf(out, "largest first)\n%-39s %-25s %-25s  %s\n", "victim", "first", "last", "ports");
     else
         fprintf(out, "%zu in all, largest first)\n%-39s %-25s %-25s %10s %12s %8s  %s\n",
@@ -664,7 +672,7 @@ static void attack_table(const struct report *r, const struct group_report *gr, 
         format_time(r, a->first_s * 1000000000, first, sizeof(first));
         format_time(r, a->last_s * 1000000000, last, sizeof(last));
         fprintf(out, "%-39s %-25s %-25s ", render_addr(&a->victim, addr), first, last);
-        if (!r->options.mask)
+        if (r->shown.counts)
             fprintf(out, "%10" PRIu64 " %12" PRIu64 " %8" PRIu64 " ", a->packets, a->bytes,
                     a->peak_packets_per_minute);
         for (size_t j = 0; j < a->port_count && j < SCANNER_PORTS_SHOWN; j++)
@@ -683,7 +691,7 @@ static void spoofing_line(const struct report *r, const struct group_report *gr,
     if (!gr->spoofed_likely)
         return;
     fprintf(out, "\n-- spoofing signs: answered by the sensor, never past their first packet\n");
-    if (r->options.mask)
+    if (!r->shown.counts)
         fprintf(out, "   sources that look spoofed sent %.1f%% of the unsolicited packets\n",
                 gr->spoofed_share);
     else
@@ -728,7 +736,7 @@ static void versus_tables(const struct report *r, const struct group_report *a,
         format_bin(c, report_period_last(c), to, sizeof(to));
     }
     fprintf(out, "\n-- compared with %s .. %s\n", from, to);
-    if (!r->options.mask) {
+    if (r->shown.counts) {
         fprintf(out, "   %-14s %14s %14s %8s\n", "", "this period", "compared", "ratio");
         struct versus_total rows[VERSUS_TOTAL_COUNT];
         versus_totals(a, b, rows);
@@ -751,7 +759,7 @@ static void versus_tables(const struct report *r, const struct group_report *a,
             if (rows[i].compared)
                 snprintf(ratio_text, sizeof(ratio_text), "%.2f",
                          (double)rows[i].value / (double)rows[i].compared);
-            if (r->options.mask)
+            if (!r->shown.counts)
                 fprintf(out, "   %-14s %14s %14s %8s\n", rows[i].label, "", "", ratio_text);
             else
                 fprintf(out, "   %-14s %14" PRIu64 " %14" PRIu64 " %8s\n", rows[i].label,
@@ -776,18 +784,18 @@ static void by_table(const struct report *r, const struct group_report *gr, FILE
 {
     if (!r->options.by)
         return;
-    bool masked = r->options.mask;
+    bool counts = r->shown.counts;
     fprintf(out, "\n-- by %s: %zu distinct%s (share of the group's %s both ways)\n",
             by_kind_name(r->options.by), gr->by_total,
             gr->by_count < gr->by_total ? ", the first shown" : "", metric_name(r->options.metric));
-    if (masked)
+    if (!counts)
         fprintf(out, "%7s  %-40s %s\n", "share", "key", "top unsolicited services");
     else
         fprintf(out, "%12s %12s %9s %8s %7s  %-40s %s\n", "packets in", "packets out", "flows",
                 "sources", "share", "key", "top unsolicited services");
     for (size_t i = 0; i < gr->by_count; i++) {
         const struct by_entry *e = &gr->by[i];
-        if (!masked)
+        if (counts)
             fprintf(out, "%12" PRIu64 " %12" PRIu64 " %9" PRIu64 " %8" PRIu64 " ", e->packets_in,
                     e->packets_out, e->flows, e->sources);
         fprintf(out, "%6.1f%%  ", e->share);
@@ -816,15 +824,15 @@ static void share_cell(FILE *out, double share, int width)
 }
 
 /*
- * Each group's part of everything the sensor received and sent: counts (not
- * under --mask) and shares, over the period and bin by bin. Groups are
+ * Each group's part of everything the sensor received and sent: counts (where
+ * the report's view shows them) and shares, over the period and bin by bin. Groups are
  * numbered in the per-bin table, as their names may be long.
  */
 static void summary(const struct report *r, FILE *out)
 {
     enum metric m = r->options.metric == METRIC_FLOWS ? METRIC_PACKETS : r->options.metric;
     size_t in = m == METRIC_BYTES ? 2 : 0; /* summary_point fields: packets or bytes */
-    bool masked = r->options.mask;
+    bool with_counts = r->shown.counts;
     struct summary_part part;
     const struct summary_point *all = summary_everything(r, SIZE_MAX);
 
@@ -838,7 +846,7 @@ static void summary(const struct report *r, FILE *out)
                              "sources out"};
     fprintf(out, "%-4s %-24s", "", "group");
     for (size_t k = 0; k < 5; k++) {
-        if (masked)
+        if (!with_counts)
             fprintf(out, " %*s", widths[k], titles[k]);
         else
             fprintf(out, " %*s %7s", widths[k], titles[k], "share");
@@ -864,7 +872,7 @@ static void summary(const struct report *r, FILE *out)
             fprintf(out, "%-4s %-24s", "", "(everything)");
         }
         for (size_t k = 0; k < 5; k++) {
-            if (masked) {
+            if (!with_counts) {
                 share_cell(out, part.share[fields[k]], widths[k]);
                 continue;
             }
@@ -912,7 +920,7 @@ int render_text(const struct report *r, FILE *out)
         scanner_table(r, gr, out);
         spoofing_line(r, gr, out);
         attack_table(r, gr, out);
-        if (!r->options.mask) {
+        if (r->shown.counts) {
             source_table(r, gr, out);
             as_table(r, gr, out);
         }
@@ -920,7 +928,7 @@ int render_text(const struct report *r, FILE *out)
         if (r->sensor_started)
             sensor_activity(r, gr, out);
         evidence_table(r, gr, out);
-        if (!r->options.mask)
+        if (r->shown.counts)
             churn_table(gr, out);
         if (r->compare)
             versus_tables(r, gr, &r->compare->groups[g], out);

@@ -900,6 +900,7 @@ static struct report *report_begin(const struct report_input *input,
     struct report *r = xcalloc(1, sizeof(*r));
     r->input = input;
     r->options = *options;
+    report_shown_settle(r);
     r->period_start = start;
     r->period_end = end;
     size_t nbins =

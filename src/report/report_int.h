@@ -311,6 +311,24 @@ void versus_attacks(const struct group_report *a, const struct group_report *b,
 /* Bursts per 30 bins of the group's period: comparable across periods of other lengths. */
 double bursts_per_30_bins(const struct group_report *gr);
 
+/* ---- what a report may show (publish.c) ------------------------------------ */
+
+/*
+ * The report's view, settled once by report_build(): under --mask
+ * (docs/semantics.md, "Masking") the sensor, capture paths, the directories
+ * of other files and absolute counts are hidden. Renderers read it and the
+ * accessors below; they apply no rule of their own.
+ */
+struct report_shown {
+    /* Absolute counts. False: series are indexes (peak = 100, report_index()),
+     * other counts are left out (null in JSON, empty in CSV, no column in
+     * text and HTML); shares and ratios stay. */
+    bool counts;
+    /* The sensors whose addresses, in any written form, every string and
+     * address the report writes hides (mask_redact()), or NULL. */
+    const struct sensor_set *redact;
+};
+
 struct report {
     const struct report_input *input;
     struct report_options options;
@@ -324,6 +342,7 @@ struct report {
     struct snapshot_use *routing_snapshots;
     size_t routing_snapshot_count;
     struct sender_index *senders; /* --mask without --mask-keep-evidence, else NULL */
+    struct report_shown shown;
     /* Where each bin of the period starts: weeks and months vary in length,
      * and the first and last bins are cut to the period. */
     int64_t *bins;
@@ -511,28 +530,48 @@ char *anonymize_text(struct anonymizer *anon, const char *s, size_t len);
  * render_prefix() write addresses anonymised. NULL ends it.
  */
 void escape_anonymize(struct anonymizer *anon);
-/* addr_format() and prefix_format() as the report being rendered writes them. */
+/*
+ * addr_format() and prefix_format() as the report being rendered writes them:
+ * redacted (escape_redact_sensors) when the text spells a sensor address,
+ * else anonymised under --anonymize.
+ */
 char *render_addr(const struct ip_addr *addr, char buf[ADDR_TEXT_MAX]);
 char *render_prefix(const struct ip_prefix *prefix, char buf[PREFIX_TEXT_MAX]);
 
 /*
  * While a masked report is rendered, the escapers below also redact what
- * they write (mask_redact), so that group names, labels and paths that
- * spell a sensor address are hidden in every format. NULL ends it.
+ * they write (mask_redact), and render_addr() and render_prefix() what they
+ * format, so that group names, labels, paths and remote addresses that spell
+ * a sensor address are hidden in every format. NULL ends it.
  */
 void escape_redact_sensors(const struct sensor_set *sensors);
 
+/* Settles report->shown from its options (report_build() calls it). */
+void report_shown_settle(struct report *report);
 /*
- * A local file's path as the report may show it: under --mask only its name,
- * without the directories (which may name the analyst, the sensor or its
- * owner); the path as given otherwise. Points into path; NULL stays NULL.
+ * The i-th name of the sensor list the report shows, NULL past the last: the
+ * sensor prefixes (in buf), or the one word "masked" when they are hidden.
+ */
+const char *report_sensor_name(const struct report *report, size_t i, char buf[PREFIX_TEXT_MAX]);
+/* How the sensor was detected, or NULL when not detected or hidden. */
+const char *report_sensor_detection(const struct report *report);
+/* A capture's path as the report shows it: NULL when paths are hidden. */
+const char *report_capture_path(const struct report *report, const char *path);
+/*
+ * Another local file's path as the report shows it: when paths are hidden
+ * only its name, without the directories (which may name the analyst, the
+ * sensor or its owner); the path as given otherwise. Points into path; NULL
+ * stays NULL.
  */
 const char *report_path(const struct report *report, const char *path);
 /*
- * message (about the file path) as the report may show it: under --mask,
- * every occurrence of path becomes its name alone. Returns a copy to free().
+ * message (about the file path) as the report shows it: when paths are
+ * hidden, every occurrence of path becomes its name alone. Returns a copy to
+ * free().
  */
 char *report_path_message(const struct report *report, const char *message, const char *path);
+/* value as an index of peak (peak = 100; 0 when peak is 0). */
+double report_index(double value, double peak);
 
 /* ISO 8601 name of the bin starting at bin_s, in the report's zone. */
 void format_bin(const struct report *report, int64_t bin_s, char *buf, size_t len);

@@ -131,7 +131,7 @@ static void overlap_warnings(struct report *r)
         format_time(r, o->first_ns, a, sizeof(a));
         format_time(r, o->last_ns, b, sizeof(b));
         /* A masked report names no capture (its header lists none). */
-        if (r->options.mask)
+        if (r->shown.redact)
             snprintf(names, sizeof(names), "a capture holds packets of another");
         else
             snprintf(names, sizeof(names), "'%s' holds packets of '%s'", o->file, o->overlaps_with);

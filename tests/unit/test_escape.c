@@ -63,11 +63,44 @@ static void test_html(void)
     CHECK_ESCAPED(html_escape, "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac");
 }
 
+/* Under --mask, addresses and prefixes whose text spells a sensor's are "[sensor]". */
+static void test_addresses_redacted(void)
+{
+    struct sensor_set sensors;
+    struct ip_prefix sensor;
+    const char *why = "";
+    sensor_set_init(&sensors);
+    CHECK(prefix_parse(&sensor, "192.0.2.10/32", &why) == 0);
+    sensor_set_add(&sensors, &sensor);
+
+    static const char *const spelled[] = {"192.0.2.10", "2002:c000:20a::1", "64:ff9b::c000:20a",
+                                          "::ffff:192.0.2.10", "10.2.0.192"};
+    char buf[ADDR_TEXT_MAX], pbuf[PREFIX_TEXT_MAX];
+    struct ip_addr a;
+    struct ip_prefix p;
+    escape_redact_sensors(&sensors);
+    for (size_t i = 0; i < sizeof(spelled) / sizeof(spelled[0]); i++) {
+        CHECK(addr_parse(&a, spelled[i]) == 0);
+        CHECK_STR(render_addr(&a, buf), "[sensor]");
+    }
+    CHECK(addr_parse(&a, "192.0.2.100") == 0);
+    CHECK_STR(render_addr(&a, buf), "192.0.2.100");
+    CHECK(prefix_parse(&p, "2002:c000:20a::/48", &why) == 0);
+    CHECK_STR(render_prefix(&p, pbuf), "[sensor]/48");
+    CHECK(prefix_parse(&p, "192.0.2.0/24", &why) == 0);
+    CHECK_STR(render_prefix(&p, pbuf), "192.0.2.0/24");
+    escape_redact_sensors(NULL);
+    CHECK(addr_parse(&a, "2002:c000:20a::1") == 0);
+    CHECK_STR(render_addr(&a, buf), "2002:c000:20a::1");
+    sensor_set_release(&sensors);
+}
+
 int main(void)
 {
     RUN(test_csv_plain_and_quoted);
     RUN(test_csv_no_formula);
     RUN(test_csv_bytes);
     RUN(test_html);
+    RUN(test_addresses_redacted);
     CHECK_EXIT();
 }
