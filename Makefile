@@ -257,10 +257,11 @@ fuzz-campaign: $(FUZZ_BIN)
 MPICC ?= mpicc
 MPI_SRC := $(sort $(wildcard mpi/*.c))
 MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/obj/%.o)
-# The pieces of the CLI it shares with honeyscope: messages, dates and numbers, naming and
-# analysis options, inputs, settling the sensors.
+# The pieces of the CLI it shares with honeyscope: messages, dates and numbers, naming,
+# report and ingest options, inputs, settling the sensors.
 MPI_CLI_OBJ := $(BUILD)/obj/src/cli/util.o $(BUILD)/obj/src/cli/naming.o \
-	$(BUILD)/obj/src/cli/report_view.o $(BUILD)/obj/src/cli/inputs.o $(BUILD)/obj/src/cli/sensors.o
+	$(BUILD)/obj/src/cli/report_view.o $(BUILD)/obj/src/cli/ingest_options.o \
+	$(BUILD)/obj/src/cli/inputs.o $(BUILD)/obj/src/cli/sensors.o
 
 .PHONY: mpi
 
