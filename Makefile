@@ -38,8 +38,13 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOL_SRC := $(sort $(wildcard tools/*.c))
-TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
+# A tool is one file, tools/NAME.c, or a folder of files, tools/NAME/*.c
+# sharing tools/NAME/*_int.h; either way the program is build/tools/NAME.
+TOOL_SRC := $(sort $(wildcard tools/*.c tools/*/*.c))
+TOOL_HEADERS := $(sort $(wildcard tools/*/*.h))
+TOOL_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/*.c))))
+TOOL_BIN := $(patsubst tools/%.c,$(BUILD)/tools/%,$(wildcard tools/*.c)) \
+	$(TOOL_DIRS:tools/%=$(BUILD)/tools/%)
 
 .PHONY: all deps check check-plain check-asan asan demo bench fuzz lint clean tests tools
 
@@ -63,6 +68,12 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libhoneyscope.a
 $(BUILD)/tools/%: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
+# tools/NAME/*.c, compiled one by one like the library, linked as NAME
+.SECONDEXPANSION:
+$(TOOL_DIRS:tools/%=$(BUILD)/tools/%): $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tools/$$(@F)/*.c))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 tests: $(UNIT_BIN)
 tools: $(TOOL_BIN)
@@ -113,7 +124,7 @@ $(BUILD)/bench/attrib_bench: bench/attrib_bench.c $(BUILD)/libhoneyscope.a
 # Every header compiles on its own (nothing it needs comes from the file
 # that includes it), checked by compiling each one alone.
 HEADERS := $(sort $(wildcard src/*/*.h))
-HDR_CHECK := $(HEADERS:%.h=$(BUILD)/hdr-check/%.ok)
+HDR_CHECK := $(HEADERS:%.h=$(BUILD)/hdr-check/%.ok) $(TOOL_HEADERS:%.h=$(BUILD)/hdr-check/%.ok)
 
 .PHONY: hdr-check
 hdr-check: $(HDR_CHECK)
@@ -124,7 +135,7 @@ $(BUILD)/hdr-check/%.ok: %.h
 	@touch $@
 
 lint: hdr-check
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(HEADERS) $(TOOL_SRC) \
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(HEADERS) $(TOOL_SRC) $(TOOL_HEADERS) \
 	    $(UNIT_SRC) tests/unit/check.h $(wildcard tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --suppress=missingIncludeSystem --inline-suppr --library=scripts/cppcheck.cfg \
@@ -246,10 +257,11 @@ fuzz-campaign: $(FUZZ_BIN)
 MPICC ?= mpicc
 MPI_SRC := $(sort $(wildcard mpi/*.c))
 MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/obj/%.o)
-# The pieces of the CLI it shares with honeyscope: messages, dates and numbers, naming and
-# analysis options, inputs, settling the sensors.
+# The pieces of the CLI it shares with honeyscope: messages, dates and numbers, naming,
+# report and ingest options, inputs, settling the sensors.
 MPI_CLI_OBJ := $(BUILD)/obj/src/cli/util.o $(BUILD)/obj/src/cli/naming.o \
-	$(BUILD)/obj/src/cli/report_view.o $(BUILD)/obj/src/cli/inputs.o $(BUILD)/obj/src/cli/sensors.o
+	$(BUILD)/obj/src/cli/report_view.o $(BUILD)/obj/src/cli/ingest_options.o \
+	$(BUILD)/obj/src/cli/inputs.o $(BUILD)/obj/src/cli/sensors.o
 
 .PHONY: mpi
 

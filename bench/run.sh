@@ -106,9 +106,9 @@ dir_bytes() {
     done | awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 
-# What identifies the generator's output: its source, when present.
+# What identifies the generator's output: its sources, when present.
 gen_id() {
-    if [ -f tools/gen_scenario.c ]; then cksum <tools/gen_scenario.c; else cksum <"$gen"; fi
+    if [ -d tools/gen_scenario ]; then cat tools/gen_scenario/*.[ch] | cksum; else cksum <"$gen"; fi
 }
 
 # generate SCALE DIR: the seed scenario into DIR/gen, as the generator writes

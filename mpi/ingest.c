@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../src/cli/ingest_options.h"
 #include "../src/cli/sensors.h"
 #include "../src/common/xalloc.h"
 #include "../src/store/store.h"
@@ -49,60 +50,27 @@ static const char ingest_usage[] =
     "Exit status: 0 success, 1 some files were damaged (stored as failed, the rest\n"
     "committed) or the batch failed (nothing committed), 2 usage error.\n";
 
-struct ingest_args {
-    const char *db;
-    struct sensor_set sensors;
-    struct flow_config flow;
-    unsigned threads;
-    bool quiet;
-};
-
 /* Parses the options; returns -1 to go on, or the exit status to end with. */
-static int parse_args(struct ingest_args *args, int argc, char **argv)
+static int parse_args(struct ingest_options *args, int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"sensor", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'},
-        {"max-flows", required_argument, NULL, 'm'},
-        {"quiet", no_argument, NULL, 'q'},
+        INGEST_LONG_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    uint64_t n;
     int c;
     while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            args->db = optarg;
-            break;
-        case 's': {
-            struct ip_prefix prefix;
-            const char *why = "";
-            if (prefix_parse(&prefix, optarg, &why) < 0)
-                return usage_error("ingest", "--sensor '%s': %s", optarg, why);
-            sensor_set_add(&args->sensors, &prefix);
-            break;
+        int status;
+        if (ingest_option(args, "ingest", c, optarg, &status)) {
+            if (status >= 0)
+                return status;
+            continue;
         }
-        case 't':
-            if (parse_u64(optarg, 1, 64, &n) < 0)
-                return usage_error("ingest", "--threads takes a number from 1 to 64");
-            args->threads = (unsigned)n;
-            break;
-        case 'm':
-            if (parse_u64(optarg, 16, 1000000000, &n) < 0)
-                return usage_error("ingest", "--max-flows takes a number from 16");
-            args->flow.max_flows = (size_t)n;
-            break;
-        case 'q':
-            args->quiet = true;
-            break;
-        case 'h':
+        if (c == 'h') {
             fputs(ingest_usage, stdout);
             return EXIT_OK;
-        default:
-            return usage_error("ingest", "unknown option");
         }
+        return usage_error("ingest", "unknown option");
     }
     if (!args->db)
         return usage_error("ingest", "--db STORE is required");
@@ -183,8 +151,9 @@ static int store_result(void *ctx, struct file_result *r)
  * Rank 0 before the pass: store, batch, sensors, and the files to read.
  * Fills plan (status set when the command ends here) and batch.
  */
-static void prepare(struct ingest_args *args, char **paths, size_t npaths, struct dist_plan *plan,
-                    struct batch *b, uint64_t *skipped, uint64_t *unreadable)
+static void prepare(struct ingest_options *args, char **paths, size_t npaths,
+                    struct dist_plan *plan, struct batch *b, uint64_t *skipped,
+                    uint64_t *unreadable)
 {
     char err[1024];
     b->store = store_open(args->db, STORE_WRITE, err, sizeof(err));
@@ -248,7 +217,7 @@ static void prepare(struct ingest_args *args, char **paths, size_t npaths, struc
 
 int dist_ingest(int argc, char **argv, int rank, int ranks)
 {
-    struct ingest_args args;
+    struct ingest_options args;
     struct dist_plan plan;
     struct batch b;
     uint64_t skipped = 0, unreadable = 0;
@@ -256,9 +225,7 @@ int dist_ingest(int argc, char **argv, int rank, int ranks)
 
     dist_plan_init(&plan);
     memset(&b, 0, sizeof(b));
-    memset(&args, 0, sizeof(args));
-    sensor_set_init(&args.sensors);
-    flow_config_default(&args.flow);
+    ingest_options_init(&args, 0); /* threads: the node's cores among its ranks */
     if (rank == 0) {
         plan.status = parse_args(&args, argc, argv);
         if (plan.status < 0) {
@@ -319,6 +286,6 @@ out:
     free(b.ids);
     free(b.replace);
     dist_plan_release(&plan);
-    sensor_set_release(&args.sensors);
+    ingest_options_release(&args);
     return status;
 }

@@ -68,121 +68,42 @@ static const char report_usage[] =
 /* clang-format on */
 
 struct report_args {
-    struct sensor_set sensors;
     struct naming_args naming;
     struct report_options options;
-    enum report_format format;
-    const char *output;
-    bool quiet;
-    struct flow_config flow;
-    unsigned threads;
-    bool skip_overlapping;
-};
-
-enum {
-    OPT_SENSOR = 256,
-    OPT_FROM,
-    OPT_TO,
-    OPT_FORMAT,
-    OPT_MAX_FLOWS,
-    OPT_THREADS,
-    OPT_COMPARE,
-    OPT_SKIP_OVERLAPPING,
+    struct report_view_args common; /* the options shared with honeyscope report */
 };
 
 static const struct option long_options[] = {
-    {"sensor", required_argument, NULL, OPT_SENSOR},
     NAMING_LONG_OPTIONS,
     REPORT_VIEW_LONG_OPTIONS,
-    {"from", required_argument, NULL, OPT_FROM},
-    {"to", required_argument, NULL, OPT_TO},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
-    {"threads", required_argument, NULL, OPT_THREADS},
-    {"compare", required_argument, NULL, OPT_COMPARE},
-    {"skip-overlapping", no_argument, NULL, OPT_SKIP_OVERLAPPING},
-    {"output", required_argument, NULL, 'o'},
-    {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-/* One option of the report's own; returns -1 to go on, or the exit status. */
-static int take_option(struct report_args *args, int c, const char *arg, const char **from,
-                       const char **to, const char **compare)
-{
-    uint64_t n;
-    switch (c) {
-    case OPT_SENSOR: {
-        struct ip_prefix prefix;
-        const char *why = "";
-        if (prefix_parse(&prefix, arg, &why) < 0)
-            return usage_error("report", "--sensor '%s': %s", arg, why);
-        sensor_set_add(&args->sensors, &prefix);
-        return -1;
-    }
-    case OPT_FROM:
-        *from = arg;
-        return -1;
-    case OPT_TO:
-        *to = arg;
-        return -1;
-    case OPT_FORMAT:
-        if (report_format_parse(arg, &args->format) < 0)
-            return usage_error("report", "--format takes text, json, csv or html");
-        return -1;
-    case OPT_MAX_FLOWS:
-        if (parse_u64(arg, 16, 1000000000, &n) < 0)
-            return usage_error("report", "--max-flows takes a number from 16");
-        args->flow.max_flows = (size_t)n;
-        return -1;
-    case OPT_THREADS:
-        if (parse_u64(arg, 1, 64, &n) < 0)
-            return usage_error("report", "--threads takes a number from 1 to 64");
-        args->threads = (unsigned)n;
-        return -1;
-    case OPT_COMPARE:
-        *compare = arg;
-        return -1;
-    case OPT_SKIP_OVERLAPPING:
-        args->skip_overlapping = true;
-        return -1;
-    case 'o':
-        args->output = arg;
-        return -1;
-    case 'q':
-        args->quiet = true;
-        return -1;
-    case 'h':
-        fputs(report_usage, stdout);
-        return EXIT_OK;
-    default:
-        return usage_error("report", "unknown option");
-    }
-}
-
 /* Parses the options; returns -1 to go on, or the exit status to end with. */
 static int parse_args(struct report_args *args, int argc, char **argv)
 {
-    const char *from = NULL, *to = NULL, *compare = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "o:qh", long_options, NULL)) != -1) {
         int status;
         if (naming_option(&args->naming, "report", c, optarg, &status) ||
-            report_view_option(&args->options, "report", c, optarg, &status)) {
+            report_view_option(&args->options, &args->common, "report", c, optarg, &status)) {
             if (status >= 0)
                 return status;
             continue;
         }
-        status = take_option(args, c, optarg, &from, &to, &compare);
-        if (status >= 0)
-            return status;
+        if (c == 'h') {
+            fputs(report_usage, stdout);
+            return EXIT_OK;
+        }
+        return usage_error("report", "unknown option");
     }
     if (optind >= argc)
         return usage_error("report", "no capture files given");
-    int status = report_view_dates(&args->options, from, to, "report");
-    if (status < 0 && compare)
-        status = report_view_compare(&args->options, compare, "report");
+    const struct report_view_args *in = &args->common;
+    int status = report_view_dates(&args->options, in->from, in->to, "report");
+    if (status < 0 && in->compare)
+        status = report_view_compare(&args->options, in->compare, "report");
     if (status < 0)
         status = naming_finish(&args->naming, "report", true);
     if (status >= 0)
@@ -224,18 +145,19 @@ static int compare_files(const void *a, const void *b)
 static int write_report(const struct report_args *args, const struct report *report)
 {
     FILE *out = stdout;
-    if (args->output) {
-        out = fopen(args->output, "w");
+    if (args->common.output) {
+        out = fopen(args->common.output, "w");
         if (!out)
-            return error("cannot open '%s' for writing: %s", args->output, strerror(errno));
+            return error("cannot open '%s' for writing: %s", args->common.output, strerror(errno));
     }
-    int ret = report_render(report, args->format, out);
+    int ret = report_render(report, args->common.format, out);
     if (fflush(out) != 0)
         ret = -1;
-    if (args->output && fclose(out) != 0)
+    if (args->common.output && fclose(out) != 0)
         ret = -1;
     if (ret < 0)
-        return error("cannot write the report to '%s'", args->output ? args->output : "stdout");
+        return error("cannot write the report to '%s'",
+                     args->common.output ? args->common.output : "stdout");
     return 0;
 }
 
@@ -244,14 +166,13 @@ static int build_and_write(struct report_args *args, struct merge *m, size_t nfi
                            const struct report_overlap *overlaps, size_t overlap_count,
                            const char *detection)
 {
-    char err[1024];
     /* Files are listed by name, as honeyscope report lists them. */
     qsort(m->files, nfiles, sizeof(*m->files), compare_files);
     struct report_input input = {
         .stats = &m->total,
         .files = m->files,
         .file_count = nfiles,
-        .sensors = &args->sensors,
+        .sensors = &args->common.sensors,
         .sensor_detection = detection,
         .groups = args->naming.groups,
         .group_count = args->naming.group_count,
@@ -263,15 +184,9 @@ static int build_and_write(struct report_args *args, struct merge *m, size_t nfi
         .overlaps = overlaps,
         .overlap_count = overlap_count,
     };
-    struct report *report = report_build(&input, &args->options, err, sizeof(err));
+    struct report *report = report_view_build(&input, &args->options);
     int status = EXIT_FAILED;
-    size_t warning_count = 0;
-    const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
-    for (size_t i = 0; i < warning_count; i++)
-        fprintf(stderr, "%s: warning: %s\n", program_name, warnings[i]);
-    if (!report)
-        error("%s", err);
-    else if (write_report(args, report) == 0)
+    if (report && write_report(args, report) == 0)
         status = m->failed ? EXIT_FAILED : EXIT_OK;
     report_free(report);
     return status;
@@ -292,39 +207,38 @@ int dist_report(int argc, char **argv, int rank, int ranks)
     memset(&args, 0, sizeof(args));
     memset(&m, 0, sizeof(m));
     naming_args_init(&args.naming);
-    sensor_set_init(&args.sensors);
     args.options.clock.width_s = 86400;
     args.options.top = 20;
-    flow_config_default(&args.flow);
+    report_view_args_init(&args.common, 0); /* threads: the node's cores among its ranks */
     dist_plan_init(&plan);
 
     if (rank == 0) {
         plan.status = parse_args(&args, argc, argv);
         if (plan.status < 0) {
             int nread = 0;
-            paths =
-                capture_list_distinct(argv + optind, (size_t)(argc - optind), args.skip_overlapping,
-                                      true, &nread, &m.files, &nfiles, &overlaps, &overlap_count);
+            paths = capture_list_distinct(argv + optind, (size_t)(argc - optind),
+                                          args.common.skip_overlapping, true, &nread, &m.files,
+                                          &nfiles, &overlaps, &overlap_count);
             npaths = (size_t)nread;
         }
-        if (plan.status < 0 && args.sensors.count == 0) {
+        if (plan.status < 0 && args.common.sensors.count == 0) {
             detection = why;
-            if (dist_detect_sensors(&args.sensors, paths, npaths, why, sizeof(why)) == 0) {
+            if (dist_detect_sensors(&args.common.sensors, paths, npaths, why, sizeof(why)) == 0) {
                 /* As honeyscope report: every file is still read and listed, and the
                  * report says why it is empty; the exit status says it failed. */
                 error("cannot tell the sensor: %s", why);
                 undetected = true;
-            } else if (!args.quiet) {
+            } else if (!args.common.quiet) {
                 fprintf(stderr, "honeyscope-mpi: sensor %s\n", why);
             }
         }
         plan.verb = DIST_REPORT;
-        plan.threads = args.threads;
+        plan.threads = args.common.threads;
         plan.clock = args.options.clock;
         plan.clock.unit = BIN_FIXED; /* rows by day under week and month bins */
-        plan.flow = args.flow;
-        for (size_t i = 0; i < args.sensors.count; i++)
-            sensor_set_add(&plan.sensors, &args.sensors.prefixes[i]);
+        plan.flow = args.common.flow;
+        for (size_t i = 0; i < args.common.sensors.count; i++)
+            sensor_set_add(&plan.sensors, &args.common.sensors.prefixes[i]);
         for (size_t i = 0; plan.status < 0 && i < npaths; i++) {
             struct stat st;
             /* A file that cannot be seen costs nothing; the pass reports it. */
@@ -344,7 +258,8 @@ int dist_report(int argc, char **argv, int rank, int ranks)
         input_stats_init(&m.total);
         m.failed = undetected;
     }
-    int ran = dist_run(&plan, rank, ranks, merge_result, &m, m.cube, args.quiet, err, sizeof(err));
+    int ran =
+        dist_run(&plan, rank, ranks, merge_result, &m, m.cube, args.common.quiet, err, sizeof(err));
     if (rank != 0) {
         status = EXIT_OK; /* rank 0 says what went wrong, and ends with the status */
     } else if (ran < 0) {
@@ -367,6 +282,6 @@ out:
     cube_free(m.cube);
     dist_plan_release(&plan);
     naming_args_release(&args.naming);
-    sensor_set_release(&args.sensors);
+    report_view_args_release(&args.common);
     return status;
 }

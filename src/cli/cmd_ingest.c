@@ -28,6 +28,7 @@
 #include "../store/store.h"
 #include "cli.h"
 #include "collect.h"
+#include "ingest_options.h"
 #include "inputs.h"
 #include "live.h"
 #include "sensors.h"
@@ -604,14 +605,10 @@ static int ingest_live_into(const char *db, struct sensor_set *sensors, struct f
 int cmd_ingest(int argc, char **argv)
 {
     static const struct option options[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"sensor", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'},
-        {"max-flows", required_argument, NULL, 'm'},
+        INGEST_LONG_OPTIONS,
         {"memory", required_argument, NULL, 'M'},
         {"tmp-dir", required_argument, NULL, 'T'},
         {"watch", required_argument, NULL, 'W'},
-        {"quiet", no_argument, NULL, 'q'},
         {"collect", required_argument, NULL, 'C'},
         {"collect-from", required_argument, NULL, 'F'},
         {"commit-every", required_argument, NULL, 'E'},
@@ -622,57 +619,32 @@ int cmd_ingest(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *live = NULL, *filter = NULL;
-    const char *db = NULL;
-    struct sensor_set sensors;
-    struct flow_config flow;
-    unsigned threads = default_threads();
+    struct ingest_options in;
     uint64_t memory = 0;
     const char *tmp_dir = default_tmp_dir();
     const char *watch = NULL, *collect = NULL;
     struct sensor_set collect_from;
     unsigned commit_every = 0; /* not given: 60 */
-    bool quiet = false, skip_overlapping = false;
+    bool skip_overlapping = false;
     uint64_t n;
     int c, status = EXIT_FAILED;
 
-    sensor_set_init(&sensors);
+    ingest_options_init(&in, default_threads());
     sensor_set_init(&collect_from);
-    flow_config_default(&flow);
     while ((c = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 's': {
-            struct ip_prefix prefix;
-            const char *why = "";
-            if (prefix_parse(&prefix, optarg, &why) < 0) {
-                sensor_set_release(&sensors);
+        int shared_status;
+        if (ingest_option(&in, "ingest", c, optarg, &shared_status)) {
+            if (shared_status >= 0) {
+                ingest_options_release(&in);
                 sensor_set_release(&collect_from);
-                return usage_error("ingest", "--sensor '%s': %s", optarg, why);
+                return shared_status;
             }
-            sensor_set_add(&sensors, &prefix);
-            break;
+            continue;
         }
-        case 't':
-            if (parse_u64(optarg, 1, 64, &n) < 0) {
-                sensor_set_release(&sensors);
-                sensor_set_release(&collect_from);
-                return usage_error("ingest", "--threads takes a number from 1 to 64");
-            }
-            threads = (unsigned)n;
-            break;
-        case 'm':
-            if (parse_u64(optarg, 16, 1000000000, &n) < 0) {
-                sensor_set_release(&sensors);
-                sensor_set_release(&collect_from);
-                return usage_error("ingest", "--max-flows takes a number from 16");
-            }
-            flow.max_flows = (size_t)n;
-            break;
+        switch (c) {
         case 'M':
             if (parse_size(optarg, &memory) < 0 || memory < (UINT64_C(1) << 16)) {
-                sensor_set_release(&sensors);
+                ingest_options_release(&in);
                 sensor_set_release(&collect_from);
                 return usage_error("ingest",
                                    "--memory takes a size of 64K or more, e.g. 512M "
@@ -693,7 +665,7 @@ int cmd_ingest(int argc, char **argv)
             struct ip_prefix prefix;
             const char *why = "";
             if (prefix_parse(&prefix, optarg, &why) < 0) {
-                sensor_set_release(&sensors);
+                ingest_options_release(&in);
                 sensor_set_release(&collect_from);
                 return usage_error("ingest", "--collect-from '%s': %s", optarg, why);
             }
@@ -702,14 +674,11 @@ int cmd_ingest(int argc, char **argv)
         }
         case 'E':
             if (parse_u64(optarg, 1, 86400, &n) < 0) {
-                sensor_set_release(&sensors);
+                ingest_options_release(&in);
                 sensor_set_release(&collect_from);
                 return usage_error("ingest", "--commit-every takes seconds from 1 to 86400");
             }
             commit_every = (unsigned)n;
-            break;
-        case 'q':
-            quiet = true;
             break;
         case 'O':
             skip_overlapping = true;
@@ -721,12 +690,12 @@ int cmd_ingest(int argc, char **argv)
             filter = optarg;
             break;
         case 'h':
-            sensor_set_release(&sensors);
+            ingest_options_release(&in);
             sensor_set_release(&collect_from);
             fputs(ingest_usage, stdout);
             return EXIT_OK;
         default:
-            sensor_set_release(&sensors);
+            ingest_options_release(&in);
             sensor_set_release(&collect_from);
             return unknown_option("ingest", options, argv);
         }
@@ -749,59 +718,59 @@ int cmd_ingest(int argc, char **argv)
     else if (commit_every && !collect && !live)
         problem = "--commit-every goes with --collect or --live";
     if (problem) {
-        sensor_set_release(&sensors);
+        ingest_options_release(&in);
         sensor_set_release(&collect_from);
         return usage_error("ingest", "%s", problem);
     }
-    if (db && live) {
+    if (in.db && live) {
         sensor_set_release(&collect_from);
-        return ingest_live_into(db, &sensors, flow, live, filter, commit_every, memory, tmp_dir,
-                                quiet);
+        return ingest_live_into(in.db, &in.sensors, in.flow, live, filter, commit_every, memory,
+                                tmp_dir, in.quiet);
     }
     if (!commit_every)
         commit_every = 60;
-    if (!db || (optind >= argc && !watch && !collect)) {
-        sensor_set_release(&sensors);
+    if (!in.db || (optind >= argc && !watch && !collect)) {
+        ingest_options_release(&in);
         sensor_set_release(&collect_from);
-        return usage_error("ingest", db ? "no capture files given" : "--db STORE is required");
+        return usage_error("ingest", in.db ? "no capture files given" : "--db STORE is required");
     }
     char watch_dir[PATH_MAX];
     if (watch && !realpath(watch, watch_dir)) {
-        sensor_set_release(&sensors);
+        ingest_options_release(&in);
         sensor_set_release(&collect_from);
         return usage_error("ingest", "--watch '%s': %s", watch, strerror(errno));
     }
     struct walk_result walked;
     if (watch && optind >= argc) {
         char *dir_only[] = {watch_dir};
-        walk_inputs(dir_only, 1, NULL, quiet, &walked);
+        walk_inputs(dir_only, 1, NULL, in.quiet, &walked);
     } else {
-        walk_inputs(argv + optind, (size_t)(argc - optind), NULL, quiet, &walked);
+        walk_inputs(argv + optind, (size_t)(argc - optind), NULL, in.quiet, &walked);
     }
     char **paths = walked.paths;
     size_t npaths = walked.count;
     char err[1024];
 
-    struct store *store = store_open(db, STORE_WRITE, err, sizeof(err));
+    struct store *store = store_open(in.db, STORE_WRITE, err, sizeof(err));
     if (!store) {
-        sensor_set_release(&sensors);
+        ingest_options_release(&in);
         sensor_set_release(&collect_from);
         walk_result_release(&walked);
         error("%s", err);
         return EXIT_FAILED;
     }
-    if (collect && !sensors.count) {
+    if (collect && !in.sensors.count) {
         char how[512];
-        if (store_get_sensors(store, &sensors, how, sizeof(how), err, sizeof(err)) < 0) {
+        if (store_get_sensors(store, &in.sensors, how, sizeof(how), err, sizeof(err)) < 0) {
             error("%s", err);
             goto out;
         }
-        if (!sensors.count) {
+        if (!in.sensors.count) {
             error("--collect needs --sensor (flows arrive one by one: nothing to detect from)");
             goto out;
         }
     }
-    if (settle_sensors(store, &sensors, paths, npaths, quiet) < 0)
+    if (settle_sensors(store, &in.sensors, paths, npaths, in.quiet) < 0)
         goto out;
 
     struct sigaction sa;
@@ -811,18 +780,18 @@ int cmd_ingest(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    struct ingest_setup setup = {store,  &sensors, flow,  threads,
-                                 memory, tmp_dir,  quiet, skip_overlapping};
+    struct ingest_setup setup = {store,  &in.sensors, in.flow,  in.threads,
+                                 memory, tmp_dir,     in.quiet, skip_overlapping};
     if (collect) {
         status = collect_and_ingest(&setup, collect, &collect_from, commit_every);
         goto out;
     }
     status = ingest_batch(&setup, paths, npaths, walked.unreadable);
     if (watch && !stop_signal)
-        status = watch_and_ingest(&setup, watch_dir, db, status);
+        status = watch_and_ingest(&setup, watch_dir, in.db, status);
 out:
     store_close(store);
-    sensor_set_release(&sensors);
+    ingest_options_release(&in);
     sensor_set_release(&collect_from);
     walk_result_release(&walked);
     return status;

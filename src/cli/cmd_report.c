@@ -123,21 +123,14 @@ static const char *const report_usage[] = {
 };
 
 struct report_args {
-    struct sensor_set sensors;
     struct naming_args naming; /* --group, --pfx2as, --mmdb, --asnames */
     struct report_options options;
-    const char *from, *to;
-    enum report_format format;
-    const char *output;
-    bool quiet;
-    struct flow_config flow;
-    unsigned threads;
+    struct report_view_args common; /* the options shared with honeyscope-mpi report;
+                                       --compare also takes "previous" */
     const char *db;
-    const char *compare;        /* FROM..TO, or "previous" */
     bool compare_previous;      /* --compare previous */
     unsigned last_days;         /* --last Nd; 0 when not given */
     bool new_only;              /* --new-only */
-    bool skip_overlapping;      /* --skip-overlapping */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
     uint64_t memory;           /* --memory, bytes */
@@ -147,41 +140,23 @@ struct report_args {
 };
 
 enum {
-    OPT_SENSOR = 256,
-    OPT_FROM,
-    OPT_TO,
-    OPT_FORMAT,
-    OPT_MAX_FLOWS,
-    OPT_THREADS,
-    OPT_DB,
-    OPT_COMPARE,
+    OPT_DB = 256,
     OPT_ANONYMIZE,
     OPT_MEMORY,
     OPT_TMP_DIR,
     OPT_LAST,
     OPT_NEW_ONLY,
-    OPT_SKIP_OVERLAPPING,
 };
 
 static const struct option report_options_long[] = {
-    {"sensor", required_argument, NULL, OPT_SENSOR},
     NAMING_LONG_OPTIONS,
-    {"from", required_argument, NULL, OPT_FROM},
-    {"to", required_argument, NULL, OPT_TO},
     REPORT_VIEW_LONG_OPTIONS,
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
-    {"threads", required_argument, NULL, OPT_THREADS},
     {"db", required_argument, NULL, OPT_DB},
-    {"compare", required_argument, NULL, OPT_COMPARE},
     {"anonymize", required_argument, NULL, OPT_ANONYMIZE},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"tmp-dir", required_argument, NULL, OPT_TMP_DIR},
     {"last", required_argument, NULL, OPT_LAST},
     {"new-only", no_argument, NULL, OPT_NEW_ONLY},
-    {"skip-overlapping", no_argument, NULL, OPT_SKIP_OVERLAPPING},
-    {"output", required_argument, NULL, 'o'},
-    {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -261,48 +236,15 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             continue;
         }
         if (naming_option(&args->naming, "report", c, optarg, &naming_status) ||
-            report_view_option(&args->options, "report", c, optarg, &naming_status)) {
+            report_view_option(&args->options, &args->common, "report", c, optarg,
+                               &naming_status)) {
             if (naming_status >= 0)
                 return naming_status;
             continue;
         }
         switch (c) {
-        case OPT_SENSOR: {
-            struct ip_prefix prefix;
-            const char *why = "";
-            if (prefix_parse(&prefix, optarg, &why) < 0)
-                return usage_error("report", "--sensor '%s': %s", optarg, why);
-            sensor_set_add(&args->sensors, &prefix);
-            break;
-        }
-        case OPT_FROM:
-            args->from = optarg;
-            break;
-        case OPT_TO:
-            args->to = optarg;
-            break;
-        case OPT_FORMAT:
-            if (report_format_parse(optarg, &args->format) < 0)
-                return usage_error("report", "--format takes text, json, csv or html, not '%s'",
-                                   optarg);
-            break;
-        case OPT_MAX_FLOWS:
-            if (parse_u64(optarg, 16, 1000000000, &n) < 0)
-                return usage_error("report", "--max-flows takes a number from 16, not '%s'",
-                                   optarg);
-            args->flow.max_flows = (size_t)n;
-            break;
-        case OPT_THREADS:
-            if (parse_u64(optarg, 1, 64, &n) < 0)
-                return usage_error("report", "--threads takes a number from 1 to 64, not '%s'",
-                                   optarg);
-            args->threads = (unsigned)n;
-            break;
         case OPT_DB:
             args->db = optarg;
-            break;
-        case OPT_COMPARE:
-            args->compare = optarg;
             break;
         case OPT_ANONYMIZE:
             args->anonymize_key = optarg;
@@ -333,15 +275,6 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         case OPT_NEW_ONLY:
             args->new_only = true;
             break;
-        case OPT_SKIP_OVERLAPPING:
-            args->skip_overlapping = true;
-            break;
-        case 'o':
-            args->output = optarg;
-            break;
-        case 'q':
-            args->quiet = true;
-            break;
         case 'h':
             for (size_t i = 0; report_usage[i]; i++)
                 fputs(report_usage[i], stdout);
@@ -358,27 +291,27 @@ static int parse_args(struct report_args *args, int argc, char **argv)
         return usage_error("report",
                            "a store keeps quarter hours: --tz must be a multiple of 15 minutes");
 
-    int status = report_view_dates(&args->options, args->from, args->to, "report");
+    int status = report_view_dates(&args->options, args->common.from, args->common.to, "report");
     if (status >= 0)
         return status;
-    if (args->last_days && (args->from || args->to))
+    if (args->last_days && (args->common.from || args->common.to))
         return usage_error("report", "give --last or --from/--to, not both");
-    if (args->skip_overlapping && args->db)
+    if (args->common.skip_overlapping && args->db)
         return usage_error("report", "--skip-overlapping chooses among captures read now; in a "
                                      "store, 'honeyscope forget' the file that overlaps");
     if (args->new_only && !args->db)
         return usage_error("report", "--new-only compares with a store's history: give --db STORE");
-    if (args->new_only && !args->from && !args->last_days)
+    if (args->new_only && !args->common.from && !args->last_days)
         return usage_error("report", "--new-only needs a period that starts: --from or --last");
-    if (args->new_only && args->compare)
+    if (args->new_only && args->common.compare)
         return usage_error("report", "--new-only and --compare do not go together");
-    args->compare_previous = args->compare && strcmp(args->compare, "previous") == 0;
-    if (args->compare_previous && !args->last_days && !(args->from && args->to))
+    args->compare_previous = args->common.compare && strcmp(args->common.compare, "previous") == 0;
+    if (args->compare_previous && !args->last_days && !(args->common.from && args->common.to))
         return usage_error("report", "--compare previous needs --last, or --from and --to");
     if (args->compare_previous && !args->last_days)
         compare_previous_period(&args->options);
-    if (args->compare && !args->compare_previous)
-        return report_view_compare(&args->options, args->compare, "report");
+    if (args->common.compare && !args->compare_previous)
+        return report_view_compare(&args->options, args->common.compare, "report");
     return -1;
 }
 
@@ -390,7 +323,7 @@ static int parse_args(struct report_args *args, int argc, char **argv)
 static struct walk_period report_period(const struct report_args *args)
 {
     const struct report_options *o = &args->options;
-    const struct flow_config *f = &args->flow;
+    const struct flow_config *f = &args->common.flow;
     struct walk_period period = {o->has_from, o->has_to, o->from_s, o->to_s, 0};
     uint32_t idle = f->tcp_idle_s;
     idle = f->udp_idle_s > idle ? f->udp_idle_s : idle;
@@ -410,7 +343,7 @@ static void detect_sensors(struct report_args *args, char **files, int nfiles, c
                            size_t whylen)
 {
     /* Errors are reported by the real pass; a bad file just adds no sample. */
-    aggregate_detect_sensors((const char *const *)files, (size_t)nfiles, &args->sensors, why,
+    aggregate_detect_sensors((const char *const *)files, (size_t)nfiles, &args->common.sensors, why,
                              whylen);
 }
 
@@ -437,10 +370,10 @@ static int compare_files(const void *a, const void *b)
 static void plan_memory(struct report_args *args)
 {
     uint64_t memory = args->memory ? args->memory : DEFAULT_MEMORY;
-    args->cube_rows = memory_cube_rows(memory, (uint64_t)args->threads + 1);
+    args->cube_rows = memory_cube_rows(memory, (uint64_t)args->common.threads + 1);
     uint64_t chunk = memory / 4 / ROW_BYTES_REPORTED;
     args->options.chunk_rows = chunk ? (size_t)chunk : 1;
-    args->options.chunk_read_ahead = args->threads > 1;
+    args->options.chunk_read_ahead = args->common.threads > 1;
     if (!args->tmp_dir)
         args->tmp_dir = default_tmp_dir();
 }
@@ -449,7 +382,7 @@ static void plan_memory(struct report_args *args)
 static void say_spilled(const struct report_args *args, const struct cube *cube)
 {
     struct cube_spill_stats st = cube_spill_stats(cube);
-    if (args->quiet || !st.runs)
+    if (args->common.quiet || !st.runs)
         return;
     fprintf(stderr,
             "honeyscope: beyond --memory: %" PRIu64 " spills of %" PRIu64 " rows (%" PRIu64
@@ -458,7 +391,7 @@ static void say_spilled(const struct report_args *args, const struct cube *cube)
 }
 
 /*
- * Reads every file into cube as one stream (args->threads counting); fills
+ * Reads every file into cube as one stream (args->common.threads counting); fills
  * the report's file list (files[0..npaths) are the paths read, in order).
  * Returns 1 when some file failed.
  */
@@ -471,13 +404,13 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     struct stream_file *got = xcalloc(npaths ? (size_t)npaths : 1, sizeof(*got));
     int failed = 0;
 
-    progress_start(&progress, args->quiet, (size_t)npaths);
+    progress_start(&progress, args->common.quiet, (size_t)npaths);
     memset(&config, 0, sizeof(config));
     config.clock = args->options.clock;
     /* Rows are kept by day under week and month bins: a period may start mid-month. */
     config.clock.unit = BIN_FIXED;
-    config.flow = args->flow;
-    config.sensors = &args->sensors;
+    config.flow = args->common.flow;
+    config.sensors = &args->common.sensors;
     config.packets_read = &progress.packets;
     config.files_read = &progress.files_done;
     config.tick = read_tick;
@@ -486,9 +419,9 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.tmp_dir = args->tmp_dir;
     /* Overlapping captures are found from samples taken in this read (with
      * --skip-overlapping they were sampled before, to leave some out). */
-    config.sample_packets = !args->skip_overlapping && npaths > 1;
-    aggregate_stream((const char *const *)paths, (size_t)npaths, &config, args->threads, cube, got,
-                     total);
+    config.sample_packets = !args->common.skip_overlapping && npaths > 1;
+    aggregate_stream((const char *const *)paths, (size_t)npaths, &config, args->common.threads,
+                     cube, got, total);
     progress_end(&progress);
     if (config.sample_packets) {
         struct capture_sample **samples = xcalloc((size_t)npaths, sizeof(*samples));
@@ -537,18 +470,19 @@ static int write_report(const struct report_args *args, const struct report *rep
 {
     FILE *out = stdout;
     struct stat st;
-    if (args->output && stat(args->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (args->common.output && stat(args->common.output, &st) == 0 && !S_ISREG(st.st_mode)) {
         /* A device or a pipe (-o /dev/stdout) is written as it is. */
-        out = fopen(args->output, "w");
+        out = fopen(args->common.output, "w");
         if (!out)
-            return error("cannot open '%s' for writing: %s", args->output, strerror(errno));
-        int ret = report_render(report, args->format, out);
+            return error("cannot open '%s' for writing: %s", args->common.output, strerror(errno));
+        int ret = report_render(report, args->common.format, out);
         if (fclose(out) != 0 || ret < 0)
-            return error("cannot write the report to '%s'", args->output);
+            return error("cannot write the report to '%s'", args->common.output);
         return 0;
     }
-    if (args->output) {
-        int n = snprintf(partial_path, sizeof(partial_path), "%s.partial-XXXXXX", args->output);
+    if (args->common.output) {
+        int n =
+            snprintf(partial_path, sizeof(partial_path), "%s.partial-XXXXXX", args->common.output);
         int fd = n > 0 && (size_t)n < sizeof(partial_path) ? mkstemp(partial_path) : -1;
         if (fd < 0 || !(out = fdopen(fd, "w"))) {
             int saved = errno;
@@ -557,22 +491,22 @@ static int write_report(const struct report_args *args, const struct report *rep
                 unlink(partial_path);
             }
             partial_path[0] = '\0';
-            return error("cannot open '%s' for writing: %s", args->output, strerror(saved));
+            return error("cannot open '%s' for writing: %s", args->common.output, strerror(saved));
         }
         signal(SIGINT, remove_partial);
         signal(SIGTERM, remove_partial);
     }
-    int ret = report_render(report, args->format, out);
+    int ret = report_render(report, args->common.format, out);
     if (fflush(out) != 0)
         ret = -1;
-    if (args->output) {
+    if (args->common.output) {
         if (fclose(out) != 0)
             ret = -1;
         /* The umask decides, as for a file fopen() makes. */
         mode_t mask = umask(0);
         umask(mask);
-        if (ret == 0 &&
-            (chmod(partial_path, 0666 & ~mask) != 0 || rename(partial_path, args->output) != 0))
+        if (ret == 0 && (chmod(partial_path, 0666 & ~mask) != 0 ||
+                         rename(partial_path, args->common.output) != 0))
             ret = -1;
         if (ret < 0)
             unlink(partial_path);
@@ -581,7 +515,8 @@ static int write_report(const struct report_args *args, const struct report *rep
         partial_path[0] = '\0';
     }
     if (ret < 0)
-        return error("cannot write the report to '%s'", args->output ? args->output : "stdout");
+        return error("cannot write the report to '%s'",
+                     args->common.output ? args->common.output : "stdout");
     return 0;
 }
 
@@ -593,11 +528,9 @@ int cmd_report(int argc, char **argv)
 
     memset(&args, 0, sizeof(args));
     naming_args_init(&args.naming);
-    sensor_set_init(&args.sensors);
     args.options.clock.width_s = 86400;
     args.options.top = 20;
-    args.threads = default_threads();
-    flow_config_default(&args.flow);
+    report_view_args_init(&args.common, default_threads());
 
     status = parse_args(&args, argc, argv);
     if (status >= 0)
@@ -666,7 +599,7 @@ int cmd_report(int argc, char **argv)
     input_stats_init(&total);
 
     if (args.db) {
-        if (args.sensors.count) {
+        if (args.common.sensors.count) {
             status = usage_error("report", "a store reports on the sensors it was made with: "
                                            "drop --sensor");
             goto out_cube;
@@ -697,7 +630,8 @@ int cmd_report(int argc, char **argv)
                 to = args.options.compare_to_s;
         }
         if (!store ||
-            store_get_sensors(store, &args.sensors, why, sizeof(why), err, sizeof(err)) < 0 ||
+            store_get_sensors(store, &args.common.sensors, why, sizeof(why), err, sizeof(err)) <
+                0 ||
             store_load(store, from, to, cube, &total, &stored, &file_count, err, sizeof(err)) < 0 ||
             store_overlaps(store, ns_of(from), ns_of(to), &store_overlaps_of, &stored_overlap_count,
                            err, sizeof(err)) < 0) {
@@ -731,19 +665,19 @@ int cmd_report(int argc, char **argv)
     } else {
         int nfiles = 0;
         struct walk_period period = report_period(&args);
-        walk_inputs(argv + optind, (size_t)(argc - optind), &period, args.quiet, &walked);
+        walk_inputs(argv + optind, (size_t)(argc - optind), &period, args.common.quiet, &walked);
         failed |= walked.unreadable != 0;
         char **files =
-            capture_list_distinct(walked.paths, walked.count, args.skip_overlapping, false, &nfiles,
-                                  &report_files, &file_count, &overlaps, &overlap_count);
-        if (args.sensors.count == 0) {
+            capture_list_distinct(walked.paths, walked.count, args.common.skip_overlapping, false,
+                                  &nfiles, &report_files, &file_count, &overlaps, &overlap_count);
+        if (args.common.sensors.count == 0) {
             detect_sensors(&args, files, nfiles, why, sizeof(why));
             detection = why;
-            if (args.sensors.count == 0) {
+            if (args.common.sensors.count == 0) {
                 /* Still read and list every file: the report says why it is empty. */
                 error("cannot tell the sensor: %s", why);
                 failed = 1;
-            } else if (!args.quiet) {
+            } else if (!args.common.quiet) {
                 fprintf(stderr, "honeyscope: sensor %s\n", why);
             }
         }
@@ -766,7 +700,7 @@ int cmd_report(int argc, char **argv)
         .stats = &total,
         .files = report_files,
         .file_count = file_count,
-        .sensors = &args.sensors,
+        .sensors = &args.common.sensors,
         .sensor_detection = detection,
         .groups = args.naming.groups,
         .group_count = args.naming.group_count,
@@ -778,14 +712,8 @@ int cmd_report(int argc, char **argv)
         .overlaps = overlaps,
         .overlap_count = overlap_count,
     };
-    struct report *report = report_build(&input, &args.options, err, sizeof(err));
-    size_t warning_count = 0;
-    const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
-    for (size_t i = 0; i < warning_count; i++)
-        fprintf(stderr, "%s: warning: %s\n", program_name, warnings[i]);
-    if (!report)
-        error("%s", err);
-    else if (write_report(&args, report) == 0)
+    struct report *report = report_view_build(&input, &args.options);
+    if (report && write_report(&args, report) == 0)
         status = failed ? EXIT_FAILED : EXIT_OK;
     report_free(report);
 out_cube:
@@ -808,6 +736,6 @@ out:
     anonymizer_free(args.options.anonymizer);
     naming_args_release(&args.naming);
     free(args.stored_groups);
-    sensor_set_release(&args.sensors);
+    report_view_args_release(&args.common);
     return status;
 }

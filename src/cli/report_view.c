@@ -1,5 +1,5 @@
 /*
- * The analysis options shared by honeyscope report and honeyscope-mpi report
+ * The options shared by honeyscope report and honeyscope-mpi report
  * (report_view.h): one parser, so that the two verbs cannot drift apart.
  */
 #include "report_view.h"
@@ -10,9 +10,23 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sensors.h"
 
-bool report_view_option(struct report_options *options, const char *verb, int opt, const char *arg,
-                        int *status)
+void report_view_args_init(struct report_view_args *args, unsigned threads)
+{
+    memset(args, 0, sizeof(*args));
+    sensor_set_init(&args->sensors);
+    flow_config_default(&args->flow);
+    args->threads = threads;
+}
+
+void report_view_args_release(struct report_view_args *args)
+{
+    sensor_set_release(&args->sensors);
+}
+
+bool report_view_option(struct report_options *options, struct report_view_args *args,
+                        const char *verb, int opt, const char *arg, int *status)
 {
     uint64_t n;
     *status = -1;
@@ -97,6 +111,43 @@ bool report_view_option(struct report_options *options, const char *verb, int op
         else
             options->snapshot_max_age = (uint32_t)n;
         return true;
+    case OPT_VIEW_FROM:
+        args->from = arg;
+        return true;
+    case OPT_VIEW_TO:
+        args->to = arg;
+        return true;
+    case OPT_VIEW_COMPARE:
+        args->compare = arg;
+        return true;
+    case OPT_VIEW_FORMAT:
+        if (report_format_parse(arg, &args->format) < 0)
+            *status = usage_error(verb, "--format takes text, json, csv or html, not '%s'", arg);
+        return true;
+    case OPT_VIEW_MAX_FLOWS:
+        if (parse_u64(arg, 16, 1000000000, &n) < 0)
+            *status = usage_error(verb, "--max-flows takes a number from 16, not '%s'", arg);
+        else
+            args->flow.max_flows = (size_t)n;
+        return true;
+    case OPT_VIEW_THREADS:
+        if (parse_u64(arg, 1, 64, &n) < 0)
+            *status = usage_error(verb, "--threads takes a number from 1 to 64, not '%s'", arg);
+        else
+            args->threads = (unsigned)n;
+        return true;
+    case OPT_VIEW_SENSOR:
+        *status = sensor_option(&args->sensors, verb, arg);
+        return true;
+    case OPT_VIEW_SKIP_OVERLAPPING:
+        args->skip_overlapping = true;
+        return true;
+    case 'o':
+        args->output = arg;
+        return true;
+    case 'q':
+        args->quiet = true;
+        return true;
     default:
         return false;
     }
@@ -133,6 +184,20 @@ int report_view_dates(struct report_options *o, const char *from, const char *to
     if (o->has_from && o->has_to && o->to_s <= o->from_s)
         return usage_error(verb, "--to is before --from");
     return -1;
+}
+
+struct report *report_view_build(const struct report_input *input,
+                                 const struct report_options *options)
+{
+    char err[1024];
+    struct report *report = report_build(input, options, err, sizeof(err));
+    size_t warning_count = 0;
+    const char *const *warnings = report ? report_warnings(report, &warning_count) : NULL;
+    for (size_t i = 0; i < warning_count; i++)
+        fprintf(stderr, "%s: warning: %s\n", program_name, warnings[i]);
+    if (!report)
+        error("%s", err);
+    return report;
 }
 
 int report_view_compare(struct report_options *o, const char *compare, const char *verb)

@@ -6,6 +6,16 @@
 #include "cli.h"
 #include "sensors.h"
 
+int sensor_option(struct sensor_set *set, const char *verb, const char *arg)
+{
+    struct ip_prefix prefix;
+    const char *why = "";
+    if (prefix_parse(&prefix, arg, &why) < 0)
+        return usage_error(verb, "--sensor '%s': %s", arg, why);
+    sensor_set_add(set, &prefix);
+    return -1;
+}
+
 int settle_sensors(struct store *store, struct sensor_set *given, char **paths, size_t npaths,
                    bool quiet)
 {
