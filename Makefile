@@ -65,6 +65,23 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/libhoneyscope.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhoneyscope.a $(LDFLAGS) $(LDLIBS)
 
+# A stage whose unit tests are split by concern, tests/unit/test_STAGE_*.c,
+# shares their helpers in tests/unit/STAGE_fixture.c (declared in
+# STAGE_fixture.h), compiled once and linked into each of those programs;
+# helpers that CHECK stay static inline in a header (tests/unit/STAGE_*.h),
+# since check.h keeps the running test's state in each program.
+UNIT_FIXTURES := $(sort $(wildcard tests/unit/*_fixture.c))
+UNIT_HEADERS := $(sort $(wildcard tests/unit/*.h))
+define unit_fixture_rule
+$(filter $(BUILD)/tests/test_$(1)_%,$(UNIT_BIN)): $(BUILD)/tests/%: tests/unit/%.c \
+		$(wildcard tests/unit/$(1)_*.h) tests/unit/check.h $(BUILD)/obj/tests/unit/$(1)_fixture.o \
+		$(BUILD)/libhoneyscope.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $$(CFLAGS) -o $$@ $$< $(BUILD)/obj/tests/unit/$(1)_fixture.o \
+	    $(BUILD)/libhoneyscope.a $$(LDFLAGS) $$(LDLIBS)
+endef
+$(foreach s,$(UNIT_FIXTURES:tests/unit/%_fixture.c=%),$(eval $(call unit_fixture_rule,$(s))))
+
 $(BUILD)/tools/%: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
@@ -136,7 +153,7 @@ $(BUILD)/hdr-check/%.ok: %.h
 
 lint: hdr-check
 	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(HEADERS) $(TOOL_SRC) $(TOOL_HEADERS) \
-	    $(UNIT_SRC) tests/unit/check.h $(wildcard tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
+	    $(UNIT_SRC) $(UNIT_FIXTURES) $(UNIT_HEADERS) $(wildcard tests/fuzz/*.c tests/fuzz/*.h bench/*.c)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	    --suppress=missingIncludeSystem --inline-suppr --library=scripts/cppcheck.cfg \
 	    -Isrc $(LIB_SRC) $(CLI_SRC)
