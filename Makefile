@@ -93,6 +93,10 @@ $(TOOL_DIRS:tools/%=$(BUILD)/tools/%): $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildc
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 tests: $(UNIT_BIN)
+	@# tests/run.sh runs every $(BUILD)/tests/test_*: drop the programs (and
+	@# their .d) of unit tests whose source is gone, split or removed, so that
+	@# an older build directory does not run them twice.
+	@rm -f $(filter-out $(UNIT_BIN) $(UNIT_BIN:=.d),$(wildcard $(BUILD)/tests/test_*))
 tools: $(TOOL_BIN)
 
 deps:
