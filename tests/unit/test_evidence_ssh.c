@@ -16,7 +16,7 @@
 
 /* ---- SSH -------------------------------------------------------------------------- */
 
-/* The same README's OpenSSH 5.3 server lists (server to client), in the s2c places. */
+/* Salesforce's HASSH README: the OpenSSH 5.3 server lists (server to client), in the s2c places. */
 static const char *const openssh53_server_lists[10] = {
     "diffie-hellman-group-exchange-sha256,diffie-hellman-group-exchange-sha1,"
     "diffie-hellman-group14-sha1,diffie-hellman-group1-sha1",
