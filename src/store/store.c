@@ -790,8 +790,9 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
-    sqlite3_finalize(s->insert_row);
-    sqlite3_finalize(s->add_row);
+    store_rows_release(s);
+    sqlite3_finalize(s->insert_file);
+    sqlite3_finalize(s->insert_sample);
     free(s->sensor_ids);
     sqlite3_close(s->db);
     free(s->path);
