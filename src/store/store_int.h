@@ -35,10 +35,11 @@ struct store {
     /*
      * Statements of the writer, prepared at their first use and kept until
      * the store is closed: row_inserts[table][add][many] (store_rows.c), the
-     * capture_file and packet_sample rows, and the evidence value lookup.
+     * capture_file and packet_sample rows, the sensor ids and the evidence
+     * value lookup.
      */
     sqlite3_stmt *row_inserts[2][2][2];
-    sqlite3_stmt *insert_file, *insert_sample;
+    sqlite3_stmt *insert_file, *insert_sample, *add_sensor, *find_sensor;
     struct value_ids value_ids;
     bool batch; /* store_batch_begin() opened a transaction that is not over */
     /*
@@ -79,6 +80,12 @@ int store_insert_traffic(struct store *s, int64_t file_id, struct cube *cube,
 int store_insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add);
 /* Finalizes the statements of store_rows.c. */
 void store_rows_release(struct store *s);
+/*
+ * Copies evidence rows into evidence_row, each value looked up (or added) in
+ * evidence_value: rows yields (file_id, bin, remote, kind id, value, count)
+ * (an upgrade, a merge). Returns 0, or -1 when a step failed.
+ */
+int store_copy_evidence(struct store *s, sqlite3_stmt *rows);
 void store_to_hex(const unsigned char *bytes, size_t n, char *out);
 /* Checks every row of the store as store_load() would read it, keeping nothing. */
 int store_check_rows(struct store *s, char *err, size_t errlen);

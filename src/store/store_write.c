@@ -196,16 +196,16 @@ int store_sensor_id(struct store *s, const struct ip_addr *addr, int64_t *id)
     static const char find[] = "SELECT id FROM sensor_address WHERE address = ?1";
     uint8_t bytes[STORE_ADDR_MAX];
     size_t len = store_addr_bytes(addr, bytes);
-    sqlite3_stmt *st;
-    int rc = SQLITE_ERROR;
     for (int step = 0; step < 2; step++) {
-        if (sqlite3_prepare_v2(s->db, step ? find : add, -1, &st, NULL) != SQLITE_OK)
+        sqlite3_stmt *st =
+            store_statement(s, step ? &s->find_sensor : &s->add_sensor, step ? find : add);
+        if (!st)
             return -1;
         sqlite3_bind_blob(st, 1, bytes, (int)len, SQLITE_STATIC);
-        rc = sqlite3_step(st);
+        int rc = sqlite3_step(st);
         if (step)
             *id = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         if (rc != (step ? SQLITE_ROW : SQLITE_DONE))
             return -1;
     }
