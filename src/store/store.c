@@ -369,6 +369,22 @@ static int check_schema(struct store *s, int64_t version, char *err, size_t errl
         }
         sqlite3_finalize(st);
     }
+    /*
+     * Rows name their file by capture_file's id, which the writer takes from
+     * the row it inserts (its rowid) without checking each row's reference
+     * (store_put_file()): the id must be the table's INTEGER PRIMARY KEY.
+     */
+    int64_t keyed;
+    if (pragma_int(s,
+                   "SELECT count(*) FROM pragma_table_info('capture_file')"
+                   " WHERE name = 'id' AND pk = 1 AND upper(type) = 'INTEGER'",
+                   &keyed, err, errlen) < 0)
+        return -1;
+    if (!keyed) {
+        snprintf(err, errlen, "'%s' is a damaged store: table capture_file: id is not its key",
+                 s->path);
+        return -1;
+    }
     return 0;
 }
 

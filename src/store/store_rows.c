@@ -132,13 +132,9 @@ struct row_writer {
     size_t count;
 };
 
-/* The store's statement of rows rows for table (add: the upsert), made at its first use. */
-static sqlite3_stmt *rows_statement(struct store *s, enum row_table table, bool add, size_t rows)
+/* "INSERT ... VALUES (?,...,?),...": rows rows for table (add: the upsert); the caller frees it. */
+static char *rows_sql_text(const struct row_sql *sql, bool add, size_t rows)
 {
-    sqlite3_stmt **slot = &s->row_inserts[table][add][rows > 1];
-    if (*slot)
-        return *slot;
-    const struct row_sql *sql = &row_sql[table];
     size_t row_len = 2 * sql->columns + 2; /* "(?,?,...,?)," */
     size_t len = strlen(sql->head) + rows * row_len + strlen(sql->upsert) + 1;
     char *text = xmalloc(len);
@@ -153,9 +149,18 @@ static sqlite3_stmt *rows_statement(struct store *s, enum row_table table, bool 
         }
     }
     strcpy(at, add ? sql->upsert : "");
-    if (sqlite3_prepare_v3(s->db, text, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK)
-        *slot = NULL;
-    free(text);
+    return text;
+}
+
+/* The store's statement of rows rows for table (add: the upsert), made at its first use. */
+static sqlite3_stmt *rows_statement(struct store *s, enum row_table table, bool add, size_t rows)
+{
+    sqlite3_stmt **slot = &s->row_inserts[table][add][rows > 1];
+    if (!*slot) {
+        char *text = rows_sql_text(&row_sql[table], add, rows);
+        store_statement(s, slot, text);
+        free(text);
+    }
     return *slot;
 }
 
