@@ -392,8 +392,11 @@ int aggregate_stream(const char *const *paths, size_t count, const struct aggreg
 
 /*
  * As aggregate_stream(), the flows carried from file to file, but each file
- * counted into its own cube, handed to done(ctx, result) in the calling
- * thread once every worker is past its end (a store keeps files apart). A
+ * counted into its own cube, handed to done(ctx, result) once every worker
+ * is past its end (a store keeps files apart), one file at a time in the
+ * order they were settled, by a writer thread of the stream's own, so that
+ * reading goes on while done writes (done need not be reentrant, but must
+ * not touch what the calling thread's config->tick does without a lock). A
  * packet counts in its file; what a flow leaves when it ends (evidence, an
  * expiry) counts in the file being counted then, the flows the input's end
  * ends in the last file read. When config->stop is raised the open files
