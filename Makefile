@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test (plain and ASan+UBSan)
 #   make asan       build everything with ASan+UBSan under build/asan
 #   make bench      benchmarks against a bare libpcap loop and the peers installed
+#   make bench-store  only the store's bench: ingest against nfpcapd -z (size, wall, threads)
 #   make fuzz       run every fuzz target for FUZZ_SECONDS each (clang, libFuzzer)
 #   make lint       clang-format check, every header compiled alone, cppcheck
 #   make install    install under PREFIX (default /usr/local), DESTDIR honoured; make uninstall
@@ -131,6 +132,13 @@ bench: deps
 	@scripts/deps.sh bench
 	$(MAKE) all tools
 	@bench/run.sh $(BUILD)
+
+# The store's bench alone (bench/run.sh: BENCH_ONLY=store).
+.PHONY: bench-store
+bench-store: deps
+	@scripts/deps.sh bench
+	$(MAKE) all tools
+	@BENCH_ONLY=store bench/run.sh $(BUILD)
 
 # Load time and lookup rate of the attribution stage on the largest routing
 # table of ../shared/data (prints, never fails on speed).

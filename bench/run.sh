@@ -12,11 +12,17 @@
 #            --threads 1 and --threads 2
 #   flood    one darknet day of BENCH_FLOOD_SOURCES distinct sources, every
 #            packet its own flow, beside nfpcapd
+#   store    honeyscope ingest against nfpcapd -z (LZO flow files) on the seed
+#            set and on the flood: store size against the flow files' size,
+#            ingest wall against nfpcapd's (1 thread), and a batch of 8 files
+#            ingested with --threads 1 and --threads 2 (BENCH_ONLY=store runs
+#            it alone; needs nfpcapd for the comparisons, editcap for the
+#            flood's batch)
 #
 # Usage: bench/run.sh [BUILD]          (make bench runs it after make all tools)
 #
 # Environment:
-#   BENCH_ONLY      benches to run, of "seed bigfile flood" (all)
+#   BENCH_ONLY      benches to run, of "seed bigfile flood store" (all)
 #   BENCH_SCALE     --scale for the seed scenario (default: chosen so the set is
 #                   about BENCH_BYTES of uncompressed pcap, from a scale-1 probe)
 #   BENCH_BYTES     target size of the seed set when BENCH_SCALE is not given (1e9)
@@ -52,7 +58,7 @@ target_bytes=${BENCH_BYTES:-1000000000}
 big_bytes=${BENCH_BIG_BYTES:-2000000000}
 flood_sources=${BENCH_FLOOD_SOURCES:-10000000}
 peers=${BENCH_PEERS:-tshark tcpdump nfpcapd}
-only=${BENCH_ONLY:-seed bigfile flood}
+only=${BENCH_ONLY:-seed bigfile flood store}
 honeyscope=$BUILD/honeyscope
 gen=$BUILD/tools/gen_scenario
 loop=$bench/pcap_loop
@@ -67,16 +73,16 @@ die() {
 
 for b in $only; do
     case "$b" in
-    seed | bigfile | flood) ;;
+    seed | bigfile | flood | store) ;;
     *)
-        say "BENCH_ONLY: unknown bench '$b' (of: seed bigfile flood)"
+        say "BENCH_ONLY: unknown bench '$b' (of: seed bigfile flood store)"
         exit 2
         ;;
     esac
 done
 # shellcheck disable=SC2086
 [ -n "$(printf '%s' $only)" ] || {
-    say "BENCH_ONLY is empty (of: seed bigfile flood)"
+    say "BENCH_ONLY is empty (of: seed bigfile flood store)"
     exit 2
 }
 wanted() { case " $only " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
@@ -568,18 +574,179 @@ bench_flood() {
     note "nfpcapd (flows to disk): $(nfpcapd_version)"
 }
 
+# --- bench: store, ingest against nfpcapd -z ----------------------------------------
+
+# Sum of the sizes of the files under a directory, in bytes.
+tree_bytes() {
+    find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
+# store_line SET WHAT A B: one line of the store table, A against B (honeyscope
+# against nfpcapd, or --threads 1 against --threads 2). Sizes are bytes, times
+# seconds; the ratio is A / B.
+store_line() {
+    printf '%s\t%s\t%s\t%s\n' "$@" >>"$tmp/store-rows"
+}
+: >"$tmp/store-rows"
+
+# hs_ingest NAME DB THREADS SENSORS FILES...: best of $runs ingests, each into a
+# fresh DB; sets b_secs and b_status.
+hs_ingest() {
+    i_name=$1 i_db=$2 i_threads=$3 i_sensors=$4
+    shift 4
+    b_secs='' b_status=0
+    i=0
+    while [ "$i" -lt "$runs" ]; do
+        rm -f "$i_db" "$i_db-wal" "$i_db-shm"
+        # shellcheck disable=SC2086
+        timed "$i_name" "$honeyscope" ingest --quiet --threads "$i_threads" --db "$i_db" \
+            $i_sensors "$@"
+        if [ "$t_status" -ne 0 ]; then
+            b_status=$t_status
+            say "honeyscope ingest failed (status $t_status):"
+            sed 's/^/    /' "$tmp/$i_name.err" | tail -n 10 >&2
+            failed=1
+            return
+        fi
+        if [ -z "$b_secs" ] || awk -v a="$t_secs" -v b="$b_secs" 'BEGIN { exit !(a < b) }'; then
+            b_secs=$t_secs
+        fi
+        i=$((i + 1))
+    done
+}
+
+# nf_flows NAME DIR FILES...: nfpcapd -z over each file, daily flow files into DIR
+# (one directory per capture, as nfpcapd names its files by time); sets n_secs
+# (summed) and n_status.
+nf_flows() {
+    n_name=$1 n_dir=$2
+    shift 2
+    n_secs=0 n_status=0
+    rm -rf "$n_dir"
+    k=0
+    for f in "$@"; do
+        k=$((k + 1))
+        mkdir -p "$n_dir/$k"
+        timed "$n_name" nfpcapd -z -w "$n_dir/$k" -t 86400 -r "$f"
+        if [ "$t_status" -ne 0 ]; then
+            n_status=$t_status
+            say "nfpcapd -z failed on $f (status $t_status):"
+            sed 's/^/    /' "$tmp/$n_name.err" | tail -n 5 >&2
+            return
+        fi
+        n_secs=$(awk -v a="$n_secs" -v b="$t_secs" 'BEGIN { print a + b }')
+    done
+}
+
+# store_set LABEL SENSORS BATCH_LIST FILES...: the store bench on one set of captures.
+store_set() {
+    s_label=$1 s_sensors=$2 s_batch=$3
+    shift 3
+    # shellcheck disable=SC2068
+    cat $@ >/dev/null
+    db=$tmp/store-$s_label.db
+    say "store/$s_label: honeyscope ingest --threads 1 ($runs runs)"
+    hs_ingest "ingest_$s_label" "$db" 1 "$s_sensors" "$@"
+    [ "$b_status" -eq 0 ] || return
+    hs_secs_1=$b_secs
+    db_bytes=$(wc -c <"$db")
+    sqlite3 "$db" "VACUUM INTO '$tmp/store-$s_label-vacuum.db'" ||
+        say "store/$s_label: VACUUM INTO failed"
+    vacuum_bytes=$(wc -c <"$tmp/store-$s_label-vacuum.db" 2>/dev/null || echo 0)
+    rows=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM traffic_row) || ' traffic rows, ' ||
+        (SELECT count(*) FROM evidence_row) || ' evidence rows'")
+    store_line "$s_label" "store bytes ($rows)" "$db_bytes" -
+    store_line "$s_label" "store bytes after VACUUM" "$vacuum_bytes" -
+    if command -v nfpcapd >/dev/null 2>&1; then
+        say "store/$s_label: nfpcapd -z over the same $# file(s)"
+        best_nf=''
+        i=0
+        while [ "$i" -lt "$runs" ]; do
+            nf_flows "nfpcapd_$s_label" "$tmp/nf-$s_label" "$@"
+            [ "$n_status" -eq 0 ] || break
+            if [ -z "$best_nf" ] || awk -v a="$n_secs" -v b="$best_nf" 'BEGIN { exit !(a < b) }'; then
+                best_nf=$n_secs
+            fi
+            i=$((i + 1))
+        done
+        if [ "$n_status" -eq 0 ]; then
+            nf_bytes=$(tree_bytes "$tmp/nf-$s_label")
+            nf_files=$(find "$tmp/nf-$s_label" -type f | wc -l)
+            store_line "$s_label" "size: store / nfpcapd -z flow files ($nf_files)" "$db_bytes" \
+                "$nf_bytes"
+            store_line "$s_label" "size: store after VACUUM / nfpcapd -z" "$vacuum_bytes" \
+                "$nf_bytes"
+            store_line "$s_label" "ingest wall s, 1 thread / nfpcapd -z" "$hs_secs_1" "$best_nf"
+            note "nfpcapd -z (store bench): $(nfpcapd_version)"
+        else
+            note "nfpcapd -z: failed on store/$s_label, left out"
+        fi
+    else
+        note "nfpcapd: not installed, the store bench's comparisons skipped"
+        store_line "$s_label" "ingest wall s, 1 thread" "$hs_secs_1" -
+    fi
+    if [ -z "$s_batch" ]; then
+        store_line "$s_label" "batch of 8 files: skipped ($batch_skip)" - -
+        return
+    fi
+    # shellcheck disable=SC2046
+    cat $(cat "$s_batch") >/dev/null
+    for t in 1 2; do
+        say "store/$s_label: ingest of $(wc -l <"$s_batch") files, --threads $t ($runs runs)"
+        # shellcheck disable=SC2046
+        hs_ingest "batch_${s_label}_$t" "$tmp/batch-$s_label.db" "$t" "$s_sensors" \
+            $(cat "$s_batch")
+        [ "$b_status" -eq 0 ] || return
+        eval "batch_secs_$t=\$b_secs"
+    done
+    # shellcheck disable=SC2154
+    store_line "$s_label" "batch of 8 files, wall s: --threads 1 / --threads 2" "$batch_secs_1" \
+        "$batch_secs_2"
+}
+
+bench_store() {
+    # The seed set: all its files, and a batch of the 8 of median size.
+    seed_n=$(wc -l <"$tmp/all")
+    first8=$(((seed_n - 8) / 2 + 1))
+    [ "$first8" -lt 1 ] && first8=1
+    # shellcheck disable=SC2012
+    ls -S "$plain" | sed -n "$first8,$((first8 + 7))p" | sort | sed "s|^|$plain/|" \
+        >"$tmp/store-seed-batch"
+    batch_skip=
+    # shellcheck disable=SC2046
+    store_set seed "--sensor $sensor" "$tmp/store-seed-batch" $(cat "$tmp/all")
+    # The flood: one file, and the same packets cut into 8 files by editcap.
+    flood_batch=
+    if command -v editcap >/dev/null 2>&1; then
+        flood_packets_n=$(jq -r '.packets' "$flood_dir/truth.json" 2>/dev/null)
+        case "$flood_packets_n" in '' | null | *[!0-9]*) flood_packets_n=$flood_sources ;; esac
+        flood_packets=${flood_packets:-$flood_packets_n}
+        mkdir -p "$tmp/flood8"
+        if editcap -c $(((flood_packets_n + 7) / 8)) "$flood" "$tmp/flood8/flood.pcap"; then
+            for f in "$tmp/flood8"/*; do echo "$f"; done | sort >"$tmp/store-flood-batch"
+            flood_batch=$tmp/store-flood-batch
+        else
+            batch_skip="editcap failed"
+        fi
+    else
+        batch_skip="needs editcap (Debian package wireshark-common)"
+    fi
+    store_set flood "$flood_sensors" "$flood_batch" "$flood"
+}
+
 # --- run ------------------------------------------------------------------------
 
 # Every capture is made (or found cached) before anything is timed, so that
 # generating one does not weigh on the timing of another.
-wanted seed && prepare_seed
+if wanted seed || wanted store; then prepare_seed; fi
 wanted bigfile && prepare_bigfile
-wanted flood && prepare_flood
+if wanted flood || wanted store; then prepare_flood; fi
 # Other work on the machine skews the wall times: the load is shown with them.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 wanted seed && bench_seed
 wanted bigfile && bench_bigfile
 wanted flood && bench_flood
+wanted store && bench_store
 
 # --- the table ----------------------------------------------------------------
 
@@ -594,11 +761,11 @@ print_report() {
     mem_gib=$(awk -v k="${mem_kib:-0}" 'BEGIN { printf "%.1f", k / 1048576 }')
     echo "machine: $(nproc) cores, ${model:-unknown CPU}, $mem_gib GiB memory;" \
         "load average ${load_before:-?} before, ${load_after:-?} after"
-    if wanted seed; then
+    if wanted seed || wanted store; then
         echo "seed: the seed scenario at scale $scale ($scale_how)"
-        echo "  $nfiles files, $packets packets, $(mib "$plain_bytes") MiB uncompressed" \
+        echo "  $nfiles files, ${packets:-?} packets, $(mib "$plain_bytes") MiB uncompressed" \
             "($(mib "$gen_bytes") MiB as generated), in $plain"
-        echo "  peers: one run per file over the $subset_n files of median size"
+        wanted seed && echo "  peers: one run per file over the $subset_n files of median size"
     fi
     if wanted bigfile; then
         if [ -n "$big" ]; then
@@ -608,12 +775,14 @@ print_report() {
             echo "bigfile: $big_skip"
         fi
     fi
-    if wanted flood; then
+    if wanted flood || wanted store; then
         echo "flood: gen_scenario --scenario flood --sources $flood_sources${flood_gen:+, $flood_gen}"
         echo "  1 file, ${flood_packets:-?} packets, $(mib "$flood_size") MiB, $flood"
     fi
-    echo "bare loop and honeyscope: best of $runs run(s); every ratio is against the bare" \
-        "loop on the same files in this run"
+    if wanted seed || wanted bigfile || wanted flood; then
+        echo "bare loop and honeyscope: best of $runs run(s); every ratio is against the bare" \
+            "loop on the same files in this run"
+    fi
     awk -F '\t' '
     function rate(p, s) { return s > 0 ? p / s / 1e6 : 0 }
     BEGIN {
@@ -671,6 +840,17 @@ print_report() {
     fi
     if wanted flood && [ -n "${flood_truth:-}" ]; then
         echo "flood: honeyscope's report $flood_truth"
+    fi
+    if wanted store; then
+        echo
+        echo "store: honeyscope ingest against nfpcapd -z -t 86400 (LZO, daily flow files, one"
+        echo "  nfpcapd run per capture); best of $runs run(s); ratio = first / second"
+        awk -F '\t' '
+        BEGIN { fmt = "%-6s %-58s %14s %14s %8s\n"; printf fmt, "set", "what", "first", "second", "ratio" }
+        {
+            ratio = ($3 != "-" && $4 != "-" && $4 > 0) ? sprintf("%.2fx", $3 / $4) : "-"
+            printf fmt, $1, $2, $3, $4, ratio
+        }' "$tmp/store-rows"
     fi
 
     echo

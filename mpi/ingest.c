@@ -138,7 +138,7 @@ static int store_result(void *ctx, struct file_result *r)
         b->damaged++;
     }
     if (store_put_file(b->store, &b->ids[r->index], &r->stats, r->status ? r->error : NULL, r->cube,
-                       b->replace[r->index], err, sizeof(err)) < 0) {
+                       r->sorted, b->replace[r->index], err, sizeof(err)) < 0) {
         error("%s", err);
         return 1;
     }

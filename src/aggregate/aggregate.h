@@ -241,6 +241,15 @@ struct aggregate_config {
     /* Rows each file's cube keeps in memory before it spills to tmp_dir; 0: no limit. */
     size_t cube_max_rows;
     const char *tmp_dir;
+    /*
+     * When set, each file's rows are sorted with it (a qsort() comparator of
+     * const struct cube_row pointers, such as store_row_order()) by the
+     * thread that finished counting the file, into file_result.sorted, so
+     * that the thread that takes the results (a store's writer) need not
+     * (aggregate_files() and aggregate_stream_files(); not for a cube that
+     * spilled).
+     */
+    int (*row_order)(const void *a, const void *b);
 };
 
 /* aggregate_capture()'s return when config->stop was raised mid-file. */
@@ -330,9 +339,18 @@ struct file_result {
     struct input_stats stats;
     /* Its packet sample with config->sample_packets, else NULL; valid during the call. */
     const struct capture_sample *sample;
+    /* With config->row_order: the cube's rows in that order, else NULL; valid during the call. */
+    const struct cube_row *const *sorted;
     int status; /* as aggregate_capture() returned */
     char error[1024];
 };
+
+/*
+ * The cube's rows in config->row_order, or NULL when there is none or the
+ * cube spilled (its rows are not all in memory). The caller frees the array.
+ */
+const struct cube_row **aggregate_sort_rows(const struct aggregate_config *config,
+                                            struct cube *cube);
 
 /*
  * Reads files with threads worker threads, each file into its own cube, and
@@ -374,8 +392,11 @@ int aggregate_stream(const char *const *paths, size_t count, const struct aggreg
 
 /*
  * As aggregate_stream(), the flows carried from file to file, but each file
- * counted into its own cube, handed to done(ctx, result) in the calling
- * thread once every worker is past its end (a store keeps files apart). A
+ * counted into its own cube, handed to done(ctx, result) once every worker
+ * is past its end (a store keeps files apart), one file at a time in the
+ * order they were settled, by a writer thread of the stream's own, so that
+ * reading goes on while done writes (done need not be reentrant, but must
+ * not touch what the calling thread's config->tick does without a lock). A
  * packet counts in its file; what a flow leaves when it ends (evidence, an
  * expiry) counts in the file being counted then, the flows the input's end
  * ends in the last file read. When config->stop is raised the open files

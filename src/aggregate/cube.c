@@ -377,6 +377,18 @@ size_t cube_row_count(const struct cube *cube)
     return cube->count;
 }
 
+const struct cube_row **aggregate_sort_rows(const struct aggregate_config *config,
+                                            struct cube *cube)
+{
+    if (!config->row_order || cube_spilled(cube))
+        return NULL;
+    const struct cube_row **rows = xmalloc(st_mult(cube->count ? cube->count : 1, sizeof(*rows)));
+    for (size_t i = 0; i < cube->count; i++)
+        rows[i] = &cube->rows[i];
+    qsort(rows, cube->count, sizeof(*rows), config->row_order);
+    return rows;
+}
+
 void cube_add_row(struct cube *cube, const struct cube_row *row)
 {
     uint32_t j = cube_lookup(cube, &row->key);

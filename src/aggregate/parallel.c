@@ -60,6 +60,9 @@ static void *worker(void *arg)
                                           &r->stats, r->error, sizeof(r->error));
         }
 
+        /* Sorted here, in parallel, rather than by the one thread that takes the results. */
+        r->sorted = aggregate_sort_rows(pool->config, r->cube);
+
         pthread_mutex_lock(&pool->lock);
         pool->ready[pool->ready_count++] = r;
         pthread_cond_broadcast(&pool->changed);
@@ -69,6 +72,7 @@ static void *worker(void *arg)
 
 static void free_result(struct file_result *r)
 {
+    free((void *)r->sorted);
     cube_free(r->cube);
     free(r);
 }

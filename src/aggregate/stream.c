@@ -20,9 +20,13 @@
  * packet counts in the file it was read from; what a flow leaves when it
  * ends (its evidence, an expiry) counts in the file whose packet was being
  * counted then, or in the last file read for the flows the end of the input
- * ends. A file is handed to the caller once every worker is past its end.
+ * ends. A file is handed to the caller once every worker is past its end:
+ * the worker that finishes it last sorts its rows (config->row_order), and
+ * a writer thread of its own hands it to the caller, so that reading and
+ * counting go on while the store writes.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +73,25 @@ struct file_part {
     struct cube *cube;
     struct input_stats flows; /* flow and evidence counts */
     unsigned parts_left;
+    const struct cube_row **sorted; /* the cube's rows, sorted once the parts are in */
+};
+
+/*
+ * Files settled and waiting for the writer thread, which hands them to the
+ * caller in the order they came. The reader waits while WRITER_WAITING are
+ * there, so that no more files than that wait in memory beside the one
+ * being written.
+ */
+#define WRITER_WAITING 1
+
+struct writer {
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    struct file_result *queue[WRITER_WAITING];
+    size_t head, count;
+    bool closed; /* nothing more will come */
 };
 
 struct stream;
@@ -102,7 +125,8 @@ struct stream {
     /* A store: each file handed to done once its parts are in. */
     int (*done)(void *ctx, struct file_result *result);
     void *ctx;
-    int done_status; /* the first nonzero return of done: stop */
+    _Atomic int done_status; /* the first nonzero return of done: stop */
+    struct writer writer;
     pthread_mutex_t parts_lock;
     struct file_part *parts;
     size_t *ready, ready_count;
@@ -139,8 +163,15 @@ static void hand_part(void *ctx, uint32_t file, struct shard_file *sf)
         cube_absorb(part->cube, cube);
     }
     input_stats_merge(&part->flows, &sf->stats);
-    if (--part->parts_left == 0)
-        s->ready[s->ready_count++] = file;
+    bool last = --part->parts_left == 0;
+    pthread_mutex_unlock(&s->parts_lock);
+    if (!last)
+        return;
+    /* Every part is in and no other worker touches the file: its rows are sorted here. */
+    const struct cube_row **sorted = part->cube ? aggregate_sort_rows(s->config, part->cube) : NULL;
+    pthread_mutex_lock(&s->parts_lock);
+    part->sorted = sorted;
+    s->ready[s->ready_count++] = file;
     pthread_mutex_unlock(&s->parts_lock);
 }
 
@@ -291,7 +322,83 @@ static void end_input(struct stream *s)
         push(&s->workers[i], &none, INPUT_END, 0, s->stopped);
 }
 
-/* Hands the files whose parts are all in to done (store mode, in the reader's thread). */
+/* ---- the writer (store mode) ------------------------------------------------------- */
+
+static void free_result(struct file_result *r)
+{
+    free((void *)r->sorted);
+    cube_free(r->cube);
+    free(r);
+}
+
+/* Hands each result to done, in order, until the queue is closed and empty. */
+static void *write_results(void *arg)
+{
+    struct stream *s = arg;
+    struct writer *w = &s->writer;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        while (!w->count && !w->closed)
+            pthread_cond_wait(&w->changed, &w->lock);
+        if (!w->count) {
+            pthread_mutex_unlock(&w->lock);
+            return NULL;
+        }
+        struct file_result *r = w->queue[w->head];
+        w->head = (w->head + 1) % WRITER_WAITING;
+        w->count--;
+        pthread_cond_broadcast(&w->changed);
+        pthread_mutex_unlock(&w->lock);
+        /* After a refusal nothing more is handed on: the caller stops. */
+        if (!atomic_load(&s->done_status))
+            atomic_store(&s->done_status, s->done(s->ctx, r));
+        free_result(r);
+    }
+}
+
+static void writer_start(struct stream *s)
+{
+    struct writer *w = &s->writer;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->changed, NULL);
+    w->running = pthread_create(&w->thread, NULL, write_results, s) == 0;
+}
+
+/* Gives r to the writer, waiting for room; without a writer thread, writes it here. */
+static void writer_push(struct stream *s, struct file_result *r)
+{
+    struct writer *w = &s->writer;
+    if (!w->running) {
+        if (!atomic_load(&s->done_status))
+            atomic_store(&s->done_status, s->done(s->ctx, r));
+        free_result(r);
+        return;
+    }
+    pthread_mutex_lock(&w->lock);
+    while (w->count == WRITER_WAITING)
+        pthread_cond_wait(&w->changed, &w->lock);
+    w->queue[(w->head + w->count) % WRITER_WAITING] = r;
+    w->count++;
+    pthread_cond_broadcast(&w->changed);
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* Waits until every result given was written. */
+static void writer_stop(struct stream *s)
+{
+    struct writer *w = &s->writer;
+    if (w->running) {
+        pthread_mutex_lock(&w->lock);
+        w->closed = true;
+        pthread_cond_broadcast(&w->changed);
+        pthread_mutex_unlock(&w->lock);
+        pthread_join(w->thread, NULL);
+    }
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->changed);
+}
+
+/* Hands the files whose parts are all in to the writer (store mode, in the reader's thread). */
 static void deliver_ready(struct stream *s)
 {
     if (!s->done)
@@ -303,19 +410,18 @@ static void deliver_ready(struct stream *s)
         if (file == NO_FILE)
             return;
         struct file_part *part = &s->parts[file];
-        struct file_result result;
-        memset(&result, 0, sizeof(result));
-        result.index = file;
-        result.cube = part->cube ? part->cube : cube_new();
+        struct file_result *result = xcalloc(1, sizeof(*result));
+        result->index = file;
+        result->cube = part->cube ? part->cube : cube_new();
+        result->sorted = part->sorted;
         part->cube = NULL;
-        result.stats = s->files[file].stats;
-        result.sample = s->files[file].sample;
-        input_stats_merge(&result.stats, &part->flows);
-        result.status = s->files[file].status;
-        memcpy(result.error, s->files[file].error, sizeof(result.error));
-        if (!s->done_status)
-            s->done_status = s->done(s->ctx, &result);
-        cube_free(result.cube);
+        part->sorted = NULL;
+        result->stats = s->files[file].stats;
+        result->sample = s->files[file].sample;
+        input_stats_merge(&result->stats, &part->flows);
+        result->status = s->files[file].status;
+        memcpy(result->error, s->files[file].error, sizeof(result->error));
+        writer_push(s, result);
     }
 }
 
@@ -476,7 +582,7 @@ static void read_merged(struct stream *s, const struct file_order *order, size_t
         s->stopped = !file_reader_packet(&of->reader, s->config, &of->next, deliver, s);
         if ((of->reader.stats->packets & 0xffff) == 0)
             deliver_ready(s);
-        s->stopped |= s->done_status != 0;
+        s->stopped |= atomic_load(&s->done_status) != 0;
         enum capture_status status = capture_next(of->file, &of->next);
         if (status == CAPTURE_PACKET) {
             sift_down(&m, 0);
@@ -517,7 +623,7 @@ static void read_flowlogs(struct stream *s, struct cube *cube, const bool *flowl
     for (size_t i = 0; i < s->count; i++) {
         if (!flowlog[i])
             continue;
-        if (s->stopped || s->done_status || (config->stop && *config->stop))
+        if (s->stopped || atomic_load(&s->done_status) || (config->stop && *config->stop))
             break;
         struct stream_file *f = &s->files[i];
         struct cube *into = cube;
@@ -536,15 +642,14 @@ static void read_flowlogs(struct stream *s, struct cube *cube, const bool *flowl
             config->tick(config->tick_ctx);
         if (!s->done)
             continue;
-        struct file_result result;
-        memset(&result, 0, sizeof(result));
-        result.index = i;
-        result.cube = into;
-        result.stats = f->stats;
-        result.status = f->status;
-        memcpy(result.error, f->error, sizeof(result.error));
-        s->done_status = s->done(s->ctx, &result);
-        cube_free(result.cube);
+        struct file_result *result = xcalloc(1, sizeof(*result));
+        result->index = i;
+        result->cube = into;
+        result->sorted = aggregate_sort_rows(config, into);
+        result->stats = f->stats;
+        result->status = f->status;
+        memcpy(result->error, f->error, sizeof(result->error));
+        writer_push(s, result);
     }
     time_spans_release(&covered);
 }
@@ -630,6 +735,7 @@ static int run_stream(const char *const *paths, size_t count, const struct aggre
 {
     struct stream s;
     memset(&s, 0, sizeof(s));
+    atomic_init(&s.done_status, 0);
     s.config = config;
     s.paths = paths;
     s.count = count;
@@ -668,11 +774,15 @@ static int run_stream(const char *const *paths, size_t count, const struct aggre
     }
     qsort(order, ordered, sizeof(*order), file_order_cmp);
 
+    if (done)
+        writer_start(&s);
     start_workers(&s, cube);
     read_merged(&s, order, ordered);
     stop_workers(&s, cube, total);
     deliver_ready(&s);
     read_flowlogs(&s, cube, flowlog);
+    if (done)
+        writer_stop(&s);
     free(flowlog);
 
     int failed = 0;
@@ -681,14 +791,16 @@ static int run_stream(const char *const *paths, size_t count, const struct aggre
         if (total)
             input_stats_merge(total, &files[i].stats);
     }
-    for (size_t i = 0; done && i < count; i++)
+    for (size_t i = 0; done && i < count; i++) {
         cube_free(s.parts[i].cube);
+        free((void *)s.parts[i].sorted);
+    }
     free(s.parts);
     free(s.ready);
     free(order);
     pthread_mutex_destroy(&s.parts_lock);
     if (done)
-        return s.done_status;
+        return atomic_load(&s.done_status);
     return failed ? -1 : 0;
 }
 

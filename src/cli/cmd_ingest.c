@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,8 @@ static const char ingest_usage[] =
     "  --sensor CIDR          sensor address or prefix (repeatable); a store keeps\n"
     "                         the sensors of its first ingest, detected when not given\n"
     "  --threads N            threads counting (default: the cores); one reads,\n"
-    "                         and one big file uses them all\n"
+    "                         one more writes the store, and one big file uses\n"
+    "                         them all\n"
     "  --max-flows N          flows held at once per thread (default 1000000)\n"
     "  --memory SIZE          memory for the traffic rows, e.g. 512M, 2G (default\n"
     "                         512M); beyond it rows spill, sorted, to temporary\n"
@@ -107,6 +109,11 @@ struct ingest_job {
     bool quiet;
     uint64_t stored, packets, failed, interrupted;
     int store_failed;
+    /*
+     * Held by store_result(), which runs in the stream's writer thread, while
+     * the reading thread's progress lines wait or are left out.
+     */
+    pthread_mutex_t lock;
 };
 
 /* "2009-02-01T00:00:50Z": an overlap's ends, as ingest names them. */
@@ -132,9 +139,19 @@ static void say_overlap(const char *later, const char *earlier, const struct cap
                     : "both stored (--skip-overlapping would store the earlier only)");
 }
 
+static int store_file(struct ingest_job *job, struct file_result *r);
+
 static int store_result(void *ctx, struct file_result *r)
 {
     struct ingest_job *job = ctx;
+    pthread_mutex_lock(&job->lock);
+    int ret = store_file(job, r);
+    pthread_mutex_unlock(&job->lock);
+    return ret;
+}
+
+static int store_file(struct ingest_job *job, struct file_result *r)
+{
     char err[1024];
     job->progress->files_done++;
     if (r->status == AGGREGATE_INTERRUPTED) {
@@ -167,7 +184,7 @@ static int store_result(void *ctx, struct file_result *r)
             say_overlap(job->paths[r->index], other, &o, false);
     }
     if (store_put_file(job->store, &job->ids[r->index], &r->stats, r->status ? r->error : NULL,
-                       r->cube, job->replace[r->index], err, sizeof(err)) < 0) {
+                       r->cube, r->sorted, job->replace[r->index], err, sizeof(err)) < 0) {
         if (job->progress->on)
             fputc('\n', stderr);
         error("%s", err);
@@ -180,9 +197,14 @@ static int store_result(void *ctx, struct file_result *r)
     return 0;
 }
 
+/* A progress line from the reading thread; none while a file is stored, which draws its own. */
 static void ingest_tick(void *ctx)
 {
-    progress_tick(((struct ingest_job *)ctx)->progress);
+    struct ingest_job *job = ctx;
+    if (pthread_mutex_trylock(&job->lock) != 0)
+        return;
+    progress_tick(job->progress);
+    pthread_mutex_unlock(&job->lock);
 }
 
 /*
@@ -343,8 +365,13 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
 
     struct progress progress;
     struct aggregate_config config;
-    struct ingest_job job = {
-        setup->store, work, work_ids, work_replace, &progress, quiet, 0, 0, 0, 0, 0};
+    struct ingest_job job = {.store = setup->store,
+                             .paths = work,
+                             .ids = work_ids,
+                             .replace = work_replace,
+                             .progress = &progress,
+                             .quiet = quiet,
+                             .lock = PTHREAD_MUTEX_INITIALIZER};
     memset(&config, 0, sizeof(config));
     config.clock.width_s = STORE_BIN_SECONDS;
     config.clock.offset_s = 0;
@@ -358,6 +385,8 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     /* Each thread's file being counted and each file waiting to be stored. */
     config.cube_max_rows = memory_cube_rows(setup->memory, 2 * (uint64_t)setup->threads);
     config.tmp_dir = setup->tmp_dir;
+    /* Rows reach the store sorted in its key order, by the threads that counted them. */
+    config.row_order = store_row_order;
     /* Flow records in the span of a capture already stored are that capture's traffic. */
     struct time_spans covered;
     time_spans_init(&covered);
@@ -370,6 +399,7 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     aggregate_stream_files((const char *const *)work, nwork, &config, setup->threads, store_result,
                            &job);
     progress_end(&progress);
+    pthread_mutex_destroy(&job.lock);
     time_spans_release(&covered);
     warn_overlapped(setup->store, quiet);
 
@@ -478,7 +508,7 @@ static int store_interval(void *ctx, const struct collect_interval *in)
     snprintf(id.fingerprint, sizeof(id.fingerprint), "%016" PRIx64 "%016" PRIx64,
              (uint64_t)in->start_ns, (uint64_t)getpid() << 32 | (job->serial++ & 0xffffffffu));
     int ret = 0;
-    if (store_put_file(setup->store, &id, &stats, NULL, cube, 0, err, sizeof(err)) < 0) {
+    if (store_put_file(setup->store, &id, &stats, NULL, cube, NULL, 0, err, sizeof(err)) < 0) {
         error("%s", err);
         job->status = EXIT_FAILED;
         ret = 1;

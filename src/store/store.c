@@ -369,6 +369,22 @@ static int check_schema(struct store *s, int64_t version, char *err, size_t errl
         }
         sqlite3_finalize(st);
     }
+    /*
+     * Rows name their file by capture_file's id, which the writer takes from
+     * the row it inserts (its rowid) without checking each row's reference
+     * (store_put_file()): the id must be the table's INTEGER PRIMARY KEY.
+     */
+    int64_t keyed;
+    if (pragma_int(s,
+                   "SELECT count(*) FROM pragma_table_info('capture_file')"
+                   " WHERE name = 'id' AND pk = 1 AND upper(type) = 'INTEGER'",
+                   &keyed, err, errlen) < 0)
+        return -1;
+    if (!keyed) {
+        snprintf(err, errlen, "'%s' is a damaged store: table capture_file: id is not its key",
+                 s->path);
+        return -1;
+    }
     return 0;
 }
 
@@ -561,40 +577,52 @@ int store_evidence_value_id(struct value_ids *v, int64_t kind, const void *value
     return 0;
 }
 
-/* Version 6's evidence rows, each value into evidence_value. */
-static int migrate_evidence_to_7(struct store *s, char *err, size_t errlen)
+int store_copy_evidence(struct store *s, sqlite3_stmt *rows)
 {
-    static const char rows_sql[] =
-        "SELECT file_id, bin, honeyscope_addr_bytes(remote), kind, value, count FROM evidence";
-    static const char insert_sql[] = "INSERT INTO evidence_row VALUES (?, ?, ?, ?, ?)";
-    sqlite3_stmt *rows = NULL, *insert = NULL;
+    static const char insert_sql[] = "INSERT INTO main.evidence_row VALUES (?, ?, ?, ?, ?)";
+    sqlite3_stmt *insert = NULL;
     struct value_ids ids;
     int rc = SQLITE_ERROR;
-    if (store_exec(s, EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE, err, errlen) < 0)
-        return -1;
     if (store_value_ids_open(s->db, &ids) == 0 &&
-        sqlite3_prepare_v2(s->db, rows_sql, -1, &rows, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(s->db, insert_sql, -1, &insert, NULL) == SQLITE_OK) {
         while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
             int64_t id;
             const void *value = sqlite3_column_blob(rows, 4);
             if (store_evidence_value_id(&ids, sqlite3_column_int64(rows, 3), value,
-                                        (size_t)sqlite3_column_bytes(rows, 4), &id) < 0)
+                                        (size_t)sqlite3_column_bytes(rows, 4), &id) < 0) {
+                rc = SQLITE_ERROR;
                 break;
+            }
             for (int c = 0; c < 3; c++)
                 sqlite3_bind_value(insert, c + 1, sqlite3_column_value(rows, c));
             sqlite3_bind_int64(insert, 4, id);
             sqlite3_bind_value(insert, 5, sqlite3_column_value(rows, 5));
             int done = sqlite3_step(insert);
             sqlite3_reset(insert);
-            if (done != SQLITE_DONE)
+            if (done != SQLITE_DONE) {
+                rc = SQLITE_ERROR;
                 break;
+            }
         }
     }
     store_value_ids_close(&ids);
-    sqlite3_finalize(rows);
     sqlite3_finalize(insert);
-    if (rc != SQLITE_DONE)
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Version 6's evidence rows, each value into evidence_value. */
+static int migrate_evidence_to_7(struct store *s, char *err, size_t errlen)
+{
+    static const char rows_sql[] =
+        "SELECT file_id, bin, honeyscope_addr_bytes(remote), kind, value, count FROM evidence";
+    sqlite3_stmt *rows = NULL;
+    if (store_exec(s, EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE, err, errlen) < 0)
+        return -1;
+    int status = sqlite3_prepare_v2(s->db, rows_sql, -1, &rows, NULL) == SQLITE_OK
+                     ? store_copy_evidence(s, rows)
+                     : -1;
+    sqlite3_finalize(rows);
+    if (status < 0)
         return store_fail_db(s, "cannot upgrade the evidence", err, errlen);
     return store_exec(s, "DROP TABLE evidence", err, errlen);
 }
@@ -790,8 +818,11 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
-    sqlite3_finalize(s->insert_row);
-    sqlite3_finalize(s->add_row);
+    store_rows_release(s);
+    sqlite3_finalize(s->insert_file);
+    sqlite3_finalize(s->insert_sample);
+    sqlite3_finalize(s->add_sensor);
+    sqlite3_finalize(s->find_sensor);
     free(s->sensor_ids);
     sqlite3_close(s->db);
     free(s->path);

@@ -100,7 +100,20 @@ int store_presence(struct store *store, const struct file_identity *identity, in
  */
 int store_put_file(struct store *store, const struct file_identity *identity,
                    const struct input_stats *stats, const char *error, const struct cube *cube,
-                   int64_t replace_id, char *err, size_t errlen);
+                   const struct cube_row *const *sorted, int64_t replace_id, char *err,
+                   size_t errlen);
+
+/*
+ * The order of the store's traffic keys, for qsort() of const struct
+ * cube_row pointers: rows sorted with it (store_sort_rows()) are written in
+ * key order, which is what makes writing fast (store_rows.c). Sorting can
+ * be done before the store is reached, in the thread that counted the file
+ * (aggregate_config.row_order), and the result given to store_put_file() as
+ * sorted (NULL: sorted there).
+ */
+int store_row_order(const void *a, const void *b);
+/* The cube's rows in store_row_order(), *count of them; the caller frees the array. */
+const struct cube_row **store_sort_rows(struct cube *cube, size_t *count);
 
 /*
  * A batch: one transaction around many store_put_file() and

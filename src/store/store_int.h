@@ -14,26 +14,6 @@
 #include "../evidence/evidence.h"
 #include "store.h"
 
-struct sensor_id {
-    struct ip_addr addr;
-    int64_t id;
-};
-
-struct store {
-    sqlite3 *db;
-    char *path;
-    sqlite3_stmt *insert_row;
-    sqlite3_stmt *add_row; /* a live capture's rows: added to those of earlier commits */
-    bool batch;            /* store_batch_begin() opened a transaction that is not over */
-    /*
-     * sensor_address ids of the sensor addresses written, so that a row
-     * costs no lookup; forgotten at every rollback, which may undo an id.
-     */
-    struct sensor_id *sensor_ids;
-    size_t sensor_id_count, sensor_id_alloc;
-    int64_t kind_ids[EVIDENCE_KIND_COUNT]; /* evidence_kind ids, by enum evidence_kind */
-};
-
 /*
  * Evidence values (version 7) are kept once each, under an id taken from
  * BLAKE2b of kind and value: 47 bits, which SQLite stores in 6 bytes, and
@@ -42,6 +22,33 @@ struct store {
  */
 struct value_ids {
     sqlite3_stmt *find, *add;
+};
+
+struct sensor_id {
+    struct ip_addr addr;
+    int64_t id;
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    /*
+     * Statements of the writer, prepared at their first use and kept until
+     * the store is closed: row_inserts[table][add][many] (store_rows.c), the
+     * capture_file and packet_sample rows, the sensor ids and the evidence
+     * value lookup.
+     */
+    sqlite3_stmt *row_inserts[2][2][2];
+    sqlite3_stmt *insert_file, *insert_sample, *add_sensor, *find_sensor;
+    struct value_ids value_ids;
+    bool batch; /* store_batch_begin() opened a transaction that is not over */
+    /*
+     * sensor_address ids of the sensor addresses written, so that a row
+     * costs no lookup; forgotten at every rollback, which may undo an id.
+     */
+    struct sensor_id *sensor_ids;
+    size_t sensor_id_count, sensor_id_alloc;
+    int64_t kind_ids[EVIDENCE_KIND_COUNT]; /* evidence_kind ids, by enum evidence_kind */
 };
 
 int store_exec(struct store *s, const char *sql, char *err, size_t errlen);
@@ -58,6 +65,27 @@ void store_value_ids_close(struct value_ids *v);
 /* The id of (kind, value), added when new. */
 int store_evidence_value_id(struct value_ids *v, int64_t kind, const void *value, size_t len,
                             int64_t *id);
+/* The sensor_address id of a sensor address, added when new. */
+int store_sensor_id(struct store *s, const struct ip_addr *addr, int64_t *id);
+/* The statement of sql kept in *slot, prepared when *slot is NULL; NULL when it cannot be. */
+sqlite3_stmt *store_statement(struct store *s, sqlite3_stmt **slot, const char *sql);
+/*
+ * Inserts the cube's traffic rows (add: onto the rows of the same key, for a
+ * live capture) for file_id in traffic_row's key order: sorted is the cube's
+ * rows in store_row_order(), or NULL to sort them here. Returns 0, or -1 with err.
+ */
+int store_insert_traffic(struct store *s, int64_t file_id, struct cube *cube,
+                         const struct cube_row *const *sorted, bool add, char *err, size_t errlen);
+/* Inserts the cube's evidence rows for file_id, each value by its id. Returns 0 or -1. */
+int store_insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add);
+/* Finalizes the statements of store_rows.c. */
+void store_rows_release(struct store *s);
+/*
+ * Copies evidence rows into evidence_row, each value looked up (or added) in
+ * evidence_value: rows yields (file_id, bin, remote, kind id, value, count)
+ * (an upgrade, a merge). Returns 0, or -1 when a step failed.
+ */
+int store_copy_evidence(struct store *s, sqlite3_stmt *rows);
 void store_to_hex(const unsigned char *bytes, size_t n, char *out);
 /* Checks every row of the store as store_load() would read it, keeping nothing. */
 int store_check_rows(struct store *s, char *err, size_t errlen);

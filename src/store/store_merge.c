@@ -59,39 +59,19 @@ static int same_sensors(struct store *s, char *err, size_t errlen, bool *main_em
 static int merge_evidence(struct store *s, int64_t src_id, int64_t new_id)
 {
     static const char rows_sql[] =
-        "SELECT e.bin, e.remote, mk.id, v.value, e.count"
+        "SELECT ?2, e.bin, e.remote, mk.id, v.value, e.count"
         " FROM src.evidence_row e JOIN src.evidence_value v ON v.id = e.value_id"
         " JOIN src.evidence_kind sk ON sk.id = v.kind"
-        " JOIN main.evidence_kind mk ON mk.name = sk.name WHERE e.file_id = ?";
-    static const char insert_sql[] = "INSERT INTO main.evidence_row VALUES (?, ?, ?, ?, ?)";
-    sqlite3_stmt *rows = NULL, *insert = NULL;
-    struct value_ids ids;
-    int rc = SQLITE_ERROR;
-    if (store_value_ids_open(s->db, &ids) == 0 &&
-        sqlite3_prepare_v2(s->db, rows_sql, -1, &rows, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(s->db, insert_sql, -1, &insert, NULL) == SQLITE_OK) {
+        " JOIN main.evidence_kind mk ON mk.name = sk.name WHERE e.file_id = ?1";
+    sqlite3_stmt *rows = NULL;
+    int status = -1;
+    if (sqlite3_prepare_v2(s->db, rows_sql, -1, &rows, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(rows, 1, src_id);
-        while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
-            int64_t id;
-            if (store_evidence_value_id(&ids, sqlite3_column_int64(rows, 2),
-                                        sqlite3_column_blob(rows, 3),
-                                        (size_t)sqlite3_column_bytes(rows, 3), &id) < 0)
-                break;
-            sqlite3_bind_int64(insert, 1, new_id);
-            sqlite3_bind_value(insert, 2, sqlite3_column_value(rows, 0));
-            sqlite3_bind_value(insert, 3, sqlite3_column_value(rows, 1));
-            sqlite3_bind_int64(insert, 4, id);
-            sqlite3_bind_value(insert, 5, sqlite3_column_value(rows, 4));
-            int done = sqlite3_step(insert);
-            sqlite3_reset(insert);
-            if (done != SQLITE_DONE)
-                break;
-        }
+        sqlite3_bind_int64(rows, 2, new_id);
+        status = store_copy_evidence(s, rows);
     }
-    store_value_ids_close(&ids);
     sqlite3_finalize(rows);
-    sqlite3_finalize(insert);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return status;
 }
 
 static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)

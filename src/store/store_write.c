@@ -60,8 +60,8 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         " export_lost_packets, export_lost_records, export_skipped, sampling_interval, status,"
         " error, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st = store_statement(s, &s->insert_file, sql);
+    if (!st)
         return -1;
     bool any = stats->packets && stats->first_ns <= stats->last_ns;
     uint64_t flow_skipped = 0;
@@ -104,7 +104,7 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
     else
         sqlite3_bind_null(st, n++);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     *new_id = sqlite3_last_insert_rowid(s->db);
     return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -114,25 +114,28 @@ static int insert_sample(struct store *s, int64_t file_id, const struct capture_
 {
     if (!sample || !sample->count)
         return 0;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(
-            s->db, "INSERT INTO packet_sample (file_id, level, fingerprints) VALUES (?,?,?)", -1,
-            &st, NULL) != SQLITE_OK)
+    sqlite3_stmt *st =
+        store_statement(s, &s->insert_sample,
+                        "INSERT INTO packet_sample (file_id, level, fingerprints) VALUES (?,?,?)");
+    if (!st)
         return -1;
     unsigned char *bytes = xmalloc(8 * sample->count);
     capture_sample_encode(sample, bytes);
     sqlite3_bind_int64(st, 1, file_id);
     sqlite3_bind_int64(st, 2, sample->level);
-    sqlite3_bind_blob(st, 3, bytes, (int)(8 * sample->count), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 3, bytes, (int)(8 * sample->count), SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     free(bytes);
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int64_t floor_seconds(int64_t ns)
+sqlite3_stmt *store_statement(struct store *s, sqlite3_stmt **slot, const char *sql)
 {
-    return ns / 1000000000 - (ns % 1000000000 < 0);
+    if (!*slot &&
+        sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) != SQLITE_OK)
+        *slot = NULL;
+    return *slot;
 }
 
 size_t store_addr_bytes(const struct ip_addr *addr, uint8_t out[STORE_ADDR_MAX])
@@ -156,184 +159,124 @@ bool store_addr_from_bytes(struct ip_addr *addr, const void *bytes, size_t len)
     return true;
 }
 
-/* The sensor_address id of a sensor address, added when new. */
-static int sensor_id(struct store *s, const struct ip_addr *addr, int64_t *id)
+/*
+ * The sensor ids known, kept in address order: a darknet's /24 is 256
+ * sensor addresses, and every row asks for one (a binary search, where a
+ * scan of them all cost more than the rest of the row's writing).
+ */
+static size_t sensor_slot(const struct store *s, const struct ip_addr *addr, bool *found)
 {
-    for (size_t i = 0; i < s->sensor_id_count; i++)
-        if (addr_compare(&s->sensor_ids[i].addr, addr) == 0) {
-            *id = s->sensor_ids[i].id;
-            return 0;
+    size_t lo = 0, hi = s->sensor_id_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = addr_compare(&s->sensor_ids[mid].addr, addr);
+        if (c == 0) {
+            *found = true;
+            return mid;
         }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *found = false;
+    return lo;
+}
+
+int store_sensor_id(struct store *s, const struct ip_addr *addr, int64_t *id)
+{
+    bool found;
+    size_t slot = sensor_slot(s, addr, &found);
+    if (found) {
+        *id = s->sensor_ids[slot].id;
+        return 0;
+    }
     static const char add[] = "INSERT INTO sensor_address (address) VALUES (?1)"
                               " ON CONFLICT (address) DO NOTHING";
     static const char find[] = "SELECT id FROM sensor_address WHERE address = ?1";
     uint8_t bytes[STORE_ADDR_MAX];
     size_t len = store_addr_bytes(addr, bytes);
-    sqlite3_stmt *st;
-    int rc = SQLITE_ERROR;
     for (int step = 0; step < 2; step++) {
-        if (sqlite3_prepare_v2(s->db, step ? find : add, -1, &st, NULL) != SQLITE_OK)
+        sqlite3_stmt *st =
+            store_statement(s, step ? &s->find_sensor : &s->add_sensor, step ? find : add);
+        if (!st)
             return -1;
         sqlite3_bind_blob(st, 1, bytes, (int)len, SQLITE_STATIC);
-        rc = sqlite3_step(st);
+        int rc = sqlite3_step(st);
         if (step)
             *id = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         if (rc != (step ? SQLITE_ROW : SQLITE_DONE))
             return -1;
     }
     ALLOC_GROW(s->sensor_ids, s->sensor_id_count + 1, s->sensor_id_alloc);
-    s->sensor_ids[s->sensor_id_count].addr = *addr;
-    s->sensor_ids[s->sensor_id_count++].id = *id;
+    memmove(&s->sensor_ids[slot + 1], &s->sensor_ids[slot],
+            (s->sensor_id_count - slot) * sizeof(s->sensor_ids[0]));
+    s->sensor_ids[slot].addr = *addr;
+    s->sensor_ids[slot].id = *id;
+    s->sensor_id_count++;
     return 0;
 }
 
-/* Each evidence value once in evidence_value, the rows naming it by id. */
-static int insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add)
+/*
+ * A file's or a live commit's rows, evidence and sample, inside the
+ * caller's transaction; what failed is said in err.
+ */
+static int put_contribution(struct store *s, int64_t file_id, struct cube *cube,
+                            const struct cube_row *const *sorted, bool add,
+                            const struct capture_sample *sample, const char *what, char *err,
+                            size_t errlen)
 {
-    static const char insert_sql[] =
-        "INSERT INTO evidence_row (file_id, bin, remote, value_id, count) VALUES (?, ?, ?, ?, ?)";
-    static const char add_sql[] =
-        "INSERT INTO evidence_row (file_id, bin, remote, value_id, count) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (file_id, bin, remote, value_id) DO UPDATE SET"
-        " count = count + excluded.count";
-    const struct evidence_table *table = cube_evidence(cube);
-    size_t n = evidence_table_count(table);
-    struct value_ids ids;
-    sqlite3_stmt *st = NULL;
-    if (n == 0)
+    if (store_insert_traffic(s, file_id, cube, sorted, add, err, errlen) < 0)
+        return -1;
+    if (store_insert_evidence(s, file_id, cube, add) < 0 || insert_sample(s, file_id, sample) < 0)
+        return store_fail_db(s, what, err, errlen);
+    return 0;
+}
+
+/* Ends a write's transaction: committed when status is 0, else rolled back. */
+static int tx_end(struct store *s, int status, char *err, size_t errlen)
+{
+    if (status == 0 && store_tx_commit(s, err, errlen) == 0)
         return 0;
-    int rc = SQLITE_ERROR;
-    if (store_value_ids_open(s->db, &ids) == 0 &&
-        sqlite3_prepare_v2(s->db, add ? add_sql : insert_sql, -1, &st, NULL) == SQLITE_OK) {
-        rc = SQLITE_DONE;
-        for (size_t i = 0; i < n && rc == SQLITE_DONE; i++) {
-            const struct evidence_row *row = evidence_table_at(table, i);
-            uint8_t remote[STORE_ADDR_MAX];
-            int64_t id;
-            if (store_evidence_value_id(&ids, s->kind_ids[row->kind], row->value, row->len, &id) <
-                0) {
-                rc = SQLITE_ERROR;
-                break;
-            }
-            sqlite3_bind_int64(st, 1, file_id);
-            sqlite3_bind_int64(st, 2, row->bin);
-            sqlite3_bind_blob(st, 3, remote, (int)store_addr_bytes(&row->remote, remote),
-                              SQLITE_TRANSIENT);
-            sqlite3_bind_int64(st, 4, id);
-            sqlite3_bind_int64(st, 5, (sqlite3_int64)row->count);
-            rc = sqlite3_step(st);
-            sqlite3_reset(st);
-        }
-    }
-    store_value_ids_close(&ids);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int insert_cube_rows(struct store *s, sqlite3_stmt *st, int64_t file_id,
-                            const struct cube *cube)
-{
-    size_t rows = cube_row_count(cube);
-    for (size_t i = 0; i < rows; i++) {
-        const struct cube_row *row = cube_row_at((struct cube *)cube, (uint32_t)i);
-        uint8_t remote[STORE_ADDR_MAX];
-        int64_t sensor;
-        const struct cube_counts *c = &row->counts;
-        if (sensor_id(s, &row->key.sensor, &sensor) < 0)
-            return -1;
-        sqlite3_bind_int64(st, 1, file_id);
-        sqlite3_bind_int64(st, 2, row->key.bin);
-        sqlite3_bind_int64(st, 3, sensor);
-        sqlite3_bind_blob(st, 4, remote, (int)store_addr_bytes(&row->key.remote, remote),
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_int(st, 5, row->key.proto);
-        sqlite3_bind_int(st, 6, row->key.initiator);
-        sqlite3_bind_int(st, 7, row->key.service);
-        sqlite3_bind_int64(st, 8, (sqlite3_int64)c->packets_in);
-        sqlite3_bind_int64(st, 9, (sqlite3_int64)c->packets_out);
-        sqlite3_bind_int64(st, 10, (sqlite3_int64)c->bytes_in);
-        sqlite3_bind_int64(st, 11, (sqlite3_int64)c->bytes_out);
-        sqlite3_bind_int64(st, 12, (sqlite3_int64)c->flows);
-        /* Seconds are what reports show: the store keeps no finer times. */
-        sqlite3_bind_int64(st, 13, floor_seconds(c->first_ns) - row->key.bin);
-        sqlite3_bind_int64(st, 14, floor_seconds(c->last_ns) - row->key.bin);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return -1;
-    }
-    return 0;
-}
-
-/* Rows of a cube that spilled are read back merged, a range of remotes at a time. */
-#define STORE_CHUNK_ROWS 65536
-
-/* Inserts cube's rows for file_id; add: onto rows of the same key already there (live). */
-static int insert_rows(struct store *s, int64_t file_id, struct cube *cube, bool add, char *err,
-                       size_t errlen)
-{
-    static const char sql[] =
-        "INSERT INTO traffic_row (file_id, bin, sensor_id, remote, proto, initiator, service,"
-        " packets_in, packets_out, bytes_in, bytes_out, flows, first_off, last_off)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    static const char add_sql[] =
-        "INSERT INTO traffic_row (file_id, bin, sensor_id, remote, proto, initiator, service,"
-        " packets_in, packets_out, bytes_in, bytes_out, flows, first_off, last_off)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT (file_id, bin, sensor_id, remote, proto, initiator, service) DO UPDATE SET"
-        " packets_in = packets_in + excluded.packets_in,"
-        " packets_out = packets_out + excluded.packets_out,"
-        " bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out,"
-        " flows = flows + excluded.flows, first_off = min(first_off, excluded.first_off),"
-        " last_off = max(last_off, excluded.last_off)";
-    sqlite3_stmt **st = add ? &s->add_row : &s->insert_row;
-    if (!*st && sqlite3_prepare_v2(s->db, add ? add_sql : sql, -1, st, NULL) != SQLITE_OK)
-        return store_fail_db(s, "cannot store a capture file", err, errlen);
-    if (!cube_spilled(cube))
-        return insert_cube_rows(s, *st, file_id, cube) < 0
-                   ? store_fail_db(s, "cannot store a capture file", err, errlen)
-                   : 0;
-    struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, false, err, errlen);
-    struct cube *chunk;
-    int status = chunks ? 0 : -1;
-    while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))
-        if (insert_cube_rows(s, *st, file_id, chunk) < 0)
-            status = store_fail_db(s, "cannot store a capture file", err, errlen);
-    cube_chunks_close(chunks);
-    return status;
+    store_tx_rollback(s);
+    return -1;
 }
 
 int store_put_file(struct store *s, const struct file_identity *id, const struct input_stats *stats,
-                   const char *error, const struct cube *cube, int64_t replace_id, char *err,
-                   size_t errlen)
+                   const char *error, const struct cube *cube, const struct cube_row *const *sorted,
+                   int64_t replace_id, char *err, size_t errlen)
 {
+    static const char what[] = "cannot store a capture file";
     int64_t file_id;
     char del[64];
-    if (store_tx_begin(s, err, errlen) < 0)
+    /*
+     * Every row written here names the capture_file row just inserted, so
+     * checking each row's file_id against it (a lookup per row, 5 % of the
+     * writing) proves nothing: the check is off for the transaction. It
+     * stays on to replace a file, whose old rows go by ON DELETE CASCADE,
+     * and inside a batch, where it cannot change.
+     */
+    bool unchecked =
+        replace_id <= 0 && !s->batch &&
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) == SQLITE_OK;
+    if (store_tx_begin(s, err, errlen) < 0) {
+        if (unchecked)
+            sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
         return -1;
+    }
     snprintf(del, sizeof(del), "DELETE FROM capture_file WHERE id = %lld", (long long)replace_id);
+    int status;
     if ((replace_id > 0 && sqlite3_exec(s->db, del, NULL, NULL, NULL) != SQLITE_OK) ||
-        insert_file_row(s, id, stats, error, &file_id) < 0) {
-        store_fail_db(s, "cannot store a capture file", err, errlen);
-        store_tx_rollback(s);
-        return -1;
-    }
-    if (insert_rows(s, file_id, (struct cube *)cube, false, err, errlen) < 0) {
-        store_tx_rollback(s);
-        return -1;
-    }
-    if (insert_evidence(s, file_id, (struct cube *)cube, false) < 0 ||
-        insert_sample(s, file_id, id->sample) < 0) {
-        store_fail_db(s, "cannot store a capture file", err, errlen);
-        store_tx_rollback(s);
-        return -1;
-    }
-    if (store_tx_commit(s, err, errlen) < 0) {
-        store_tx_rollback(s);
-        return -1;
-    }
-    return 0;
+        insert_file_row(s, id, stats, error, &file_id) < 0)
+        status = store_fail_db(s, what, err, errlen);
+    else
+        status = put_contribution(s, file_id, (struct cube *)cube, sorted, false, id->sample, what,
+                                  err, errlen);
+    status = tx_end(s, status, err, errlen);
+    if (unchecked && sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
+        status = store_fail_db(s, "cannot check references again", err, errlen);
+    return status;
 }
 
 /* Adds a live commit's counts to the capture's row. */
@@ -446,28 +389,18 @@ int store_put_live(struct store *s, const struct live_capture_info *info, int64_
                    const struct input_stats *stats, struct cube *cube, uint64_t kernel_drops,
                    uint64_t interface_drops, bool stopped, char *err, size_t errlen)
 {
+    static const char what[] = "cannot store the live capture";
     int64_t id = *file_id;
     if (store_tx_begin(s, err, errlen) < 0)
         return -1;
-    if ((id == 0 ? new_live_row(s, info, stats, &id) : add_to_file_row(s, id, stats)) < 0) {
-        store_fail_db(s, "cannot store the live capture", err, errlen);
-        store_tx_rollback(s);
+    int status;
+    if ((id == 0 ? new_live_row(s, info, stats, &id) : add_to_file_row(s, id, stats)) < 0)
+        status = store_fail_db(s, what, err, errlen);
+    else if ((status = put_contribution(s, id, cube, NULL, true, NULL, what, err, errlen)) == 0 &&
+             record_commit(s, id, stats->packets, kernel_drops, interface_drops, stopped) < 0)
+        status = store_fail_db(s, what, err, errlen);
+    if (tx_end(s, status, err, errlen) < 0)
         return -1;
-    }
-    if (insert_rows(s, id, cube, true, err, errlen) < 0) {
-        store_tx_rollback(s);
-        return -1;
-    }
-    if (insert_evidence(s, id, cube, true) < 0 ||
-        record_commit(s, id, stats->packets, kernel_drops, interface_drops, stopped) < 0) {
-        store_fail_db(s, "cannot store the live capture", err, errlen);
-        store_tx_rollback(s);
-        return -1;
-    }
-    if (store_tx_commit(s, err, errlen) < 0) {
-        store_tx_rollback(s);
-        return -1;
-    }
     *file_id = id;
     return 0;
 }

@@ -176,8 +176,8 @@ static void put_file(struct store *store, const char *name, int64_t bin, bool fa
     evidence_table_add(cube_evidence(cube), bin, &remote, EVIDENCE_SMTP_HELO, "mx.example.com", 14,
                        2);
     evidence_table_add(cube_evidence(cube), bin, &remote, EVIDENCE_SMTP_REPLY, "250", 3, 5);
-    if (store_put_file(store, &id, &stats, failed ? "truncated at byte offset 4000" : NULL, cube, 0,
-                       err, sizeof(err)) < 0)
+    if (store_put_file(store, &id, &stats, failed ? "truncated at byte offset 4000" : NULL, cube,
+                       NULL, 0, err, sizeof(err)) < 0)
         die("cannot make the template store", err);
     cube_free(cube);
 }

@@ -1,0 +1,399 @@
+/*
+ * Writing a file's traffic and evidence rows fast: in the order of the
+ * tables' keys, many rows to a statement, with statements kept for the
+ * life of the store.
+ *
+ * traffic_row and evidence_row are WITHOUT ROWID tables whose keys begin
+ * with file_id, so a new file's rows all go after every row stored. In key
+ * order each row lands on the last leaf of the tree, which stays in the
+ * page cache, and SQLite fills the pages it splits off at the right edge
+ * to the brim: in the order the counting left them (a hash table's), the
+ * rows fell all over the file's range of leaves, which outgrew the cache
+ * and were left half full. Several rows to one INSERT pay the statement's
+ * own cost (cursor, seek from the root, halt) once for all of them.
+ */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/xalloc.h"
+#include "store_int.h"
+
+/* The bytes the store keeps of an address (4 for IPv4, 16 for IPv6), in place. */
+static const uint8_t *stored_bytes(const struct ip_addr *addr, size_t *len)
+{
+    if (addr_is_v4(addr)) {
+        *len = 4;
+        return addr->b + 12;
+    }
+    *len = 16;
+    return addr->b;
+}
+
+/* SQLite's order of two BLOBs: their common length's bytes, then the shorter first. */
+static int blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c)
+        return c;
+    return (alen > blen) - (alen < blen);
+}
+
+static int addr_order(const struct ip_addr *a, const struct ip_addr *b)
+{
+    size_t alen, blen;
+    const uint8_t *ab = stored_bytes(a, &alen), *bb = stored_bytes(b, &blen);
+    return blob_order(ab, alen, bb, blen);
+}
+
+int store_row_order(const void *a, const void *b)
+{
+    const struct cube_key *x = &(*(const struct cube_row *const *)a)->key;
+    const struct cube_key *y = &(*(const struct cube_row *const *)b)->key;
+    int c;
+    if (x->bin != y->bin)
+        return x->bin < y->bin ? -1 : 1;
+    /*
+     * The store keys rows by the sensor's id, given to a file's sensors in
+     * this order when they are new (store_write.c): the same order for the
+     * first file, close to it later (a store rarely has more than one).
+     */
+    if ((c = addr_order(&x->sensor, &y->sensor)) || (c = addr_order(&x->remote, &y->remote)))
+        return c;
+    if (x->proto != y->proto)
+        return x->proto < y->proto ? -1 : 1;
+    if (x->initiator != y->initiator)
+        return x->initiator < y->initiator ? -1 : 1;
+    return (x->service > y->service) - (x->service < y->service);
+}
+
+const struct cube_row **store_sort_rows(struct cube *cube, size_t *count)
+{
+    size_t n = cube_row_count(cube);
+    const struct cube_row **rows = xmalloc(st_mult(n ? n : 1, sizeof(*rows)));
+    for (size_t i = 0; i < n; i++)
+        rows[i] = cube_row_at(cube, (uint32_t)i);
+    qsort(rows, n, sizeof(*rows), store_row_order);
+    *count = n;
+    return rows;
+}
+
+/* ---- many rows to a statement ----------------------------------------------------- */
+
+/* Rows of one INSERT: 64 of traffic_row's 14 columns are 896 parameters, far below
+ * SQLite's limit (32,766), and the statement's own cost is under 2 % of its rows'. */
+#define ROWS_PER_INSERT 64
+#define ROW_COLUMNS_MAX 14
+
+enum row_table { ROWS_TRAFFIC, ROWS_EVIDENCE };
+
+static const struct row_sql {
+    const char *head;   /* INSERT ... VALUES */
+    const char *upsert; /* what a row of a key already there does (live captures) */
+    size_t columns;
+    size_t blob_column; /* the remote address, the one column that is no integer */
+} row_sql[] = {
+    [ROWS_TRAFFIC] =
+        {
+            "INSERT INTO traffic_row (file_id, bin, sensor_id, remote, proto, initiator,"
+            " service, packets_in, packets_out, bytes_in, bytes_out, flows, first_off,"
+            " last_off) VALUES ",
+            " ON CONFLICT (file_id, bin, sensor_id, remote, proto, initiator, service) DO UPDATE"
+            " SET packets_in = packets_in + excluded.packets_in,"
+            " packets_out = packets_out + excluded.packets_out,"
+            " bytes_in = bytes_in + excluded.bytes_in, bytes_out = bytes_out + excluded.bytes_out,"
+            " flows = flows + excluded.flows, first_off = min(first_off, excluded.first_off),"
+            " last_off = max(last_off, excluded.last_off)",
+            14,
+            3,
+        },
+    [ROWS_EVIDENCE] =
+        {
+            "INSERT INTO evidence_row (file_id, bin, remote, value_id, count) VALUES ",
+            " ON CONFLICT (file_id, bin, remote, value_id) DO UPDATE SET"
+            " count = count + excluded.count",
+            5,
+            2,
+        },
+};
+
+/* One row waiting for its INSERT: the integer columns, and the blob's bytes. */
+struct pending_row {
+    int64_t value[ROW_COLUMNS_MAX];
+    uint8_t blob[STORE_ADDR_MAX];
+    size_t blob_len;
+};
+
+struct row_writer {
+    struct store *store;
+    const struct row_sql *sql;
+    sqlite3_stmt *one, *many;
+    struct pending_row pending[ROWS_PER_INSERT];
+    size_t count;
+};
+
+/* "INSERT ... VALUES (?,...,?),...": rows rows for table (add: the upsert); the caller frees it. */
+static char *rows_sql_text(const struct row_sql *sql, bool add, size_t rows)
+{
+    size_t row_len = 2 * sql->columns + 2; /* "(?,?,...,?)," */
+    size_t len = strlen(sql->head) + rows * row_len + strlen(sql->upsert) + 1;
+    char *text = xmalloc(len);
+    char *at = text + strlen(strcpy(text, sql->head));
+    for (size_t r = 0; r < rows; r++) {
+        *at++ = r ? ',' : '(';
+        if (r)
+            *at++ = '(';
+        for (size_t c = 0; c < sql->columns; c++) {
+            *at++ = '?';
+            *at++ = c + 1 < sql->columns ? ',' : ')';
+        }
+    }
+    strcpy(at, add ? sql->upsert : "");
+    return text;
+}
+
+/* The store's statement of rows rows for table (add: the upsert), made at its first use. */
+static sqlite3_stmt *rows_statement(struct store *s, enum row_table table, bool add, size_t rows)
+{
+    sqlite3_stmt **slot = &s->row_inserts[table][add][rows > 1];
+    if (!*slot) {
+        char *text = rows_sql_text(&row_sql[table], add, rows);
+        store_statement(s, slot, text);
+        free(text);
+    }
+    return *slot;
+}
+
+static void row_writer_init(struct row_writer *w, struct store *s, enum row_table table, bool add)
+{
+    w->store = s;
+    w->sql = &row_sql[table];
+    w->one = rows_statement(s, table, add, 1);
+    w->many = rows_statement(s, table, add, ROWS_PER_INSERT);
+    w->count = 0;
+}
+
+static void bind_row(sqlite3_stmt *st, const struct row_sql *sql, int first,
+                     const struct pending_row *row)
+{
+    for (size_t c = 0; c < sql->columns; c++) {
+        int at = first + (int)c;
+        if (c == sql->blob_column)
+            sqlite3_bind_blob(st, at, row->blob, (int)row->blob_len, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(st, at, row->value[c]);
+    }
+}
+
+static int step_once(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Inserts the rows waiting: a full set in one statement, fewer one by one. */
+static int row_writer_flush(struct row_writer *w)
+{
+    int ret = 0;
+    if (!w->one || !w->many)
+        ret = -1;
+    else if (w->count == ROWS_PER_INSERT) {
+        for (size_t r = 0; r < w->count; r++)
+            bind_row(w->many, w->sql, (int)(r * w->sql->columns) + 1, &w->pending[r]);
+        ret = step_once(w->many);
+    } else {
+        for (size_t r = 0; r < w->count && ret == 0; r++) {
+            bind_row(w->one, w->sql, 1, &w->pending[r]);
+            ret = step_once(w->one);
+        }
+    }
+    w->count = 0;
+    return ret;
+}
+
+/* The next row to fill in, after inserting the full set when there is one. */
+static struct pending_row *row_writer_next(struct row_writer *w, int *status)
+{
+    if (w->count == ROWS_PER_INSERT && row_writer_flush(w) < 0)
+        *status = -1;
+    return &w->pending[w->count++];
+}
+
+/* ---- traffic rows ------------------------------------------------------------------ */
+
+static int64_t floor_seconds(int64_t ns)
+{
+    return ns / 1000000000 - (ns % 1000000000 < 0);
+}
+
+/* Rows of a cube that spilled are read back merged, a range of remotes at a time. */
+#define STORE_CHUNK_ROWS 65536
+
+static int write_traffic(struct row_writer *w, int64_t file_id, const struct cube_row *const *rows,
+                         size_t n)
+{
+    int status = 0;
+    for (size_t i = 0; i < n && status == 0; i++) {
+        const struct cube_row *row = rows[i];
+        const struct cube_counts *c = &row->counts;
+        int64_t sensor;
+        if (store_sensor_id(w->store, &row->key.sensor, &sensor) < 0)
+            return -1;
+        struct pending_row *p = row_writer_next(w, &status);
+        const int64_t values[] = {
+            file_id,
+            row->key.bin,
+            sensor,
+            0, /* the remote: the blob */
+            row->key.proto,
+            row->key.initiator,
+            row->key.service,
+            (int64_t)c->packets_in,
+            (int64_t)c->packets_out,
+            (int64_t)c->bytes_in,
+            (int64_t)c->bytes_out,
+            (int64_t)c->flows,
+            /* Seconds are what reports show: the store keeps no finer times. */
+            floor_seconds(c->first_ns) - row->key.bin,
+            floor_seconds(c->last_ns) - row->key.bin,
+        };
+        memcpy(p->value, values, sizeof(values));
+        p->blob_len = store_addr_bytes(&row->key.remote, p->blob);
+    }
+    return status;
+}
+
+/* A chunk's rows (or a cube's that was not sorted), sorted here. */
+static int write_cube(struct row_writer *w, int64_t file_id, struct cube *cube)
+{
+    size_t n;
+    const struct cube_row **rows = store_sort_rows(cube, &n);
+    int status = write_traffic(w, file_id, rows, n);
+    free(rows);
+    return status;
+}
+
+int store_insert_traffic(struct store *s, int64_t file_id, struct cube *cube,
+                         const struct cube_row *const *sorted, bool add, char *err, size_t errlen)
+{
+    struct row_writer w;
+    int status;
+    row_writer_init(&w, s, ROWS_TRAFFIC, add);
+    if (!w.one || !w.many)
+        return store_fail_db(s, "cannot store a capture file", err, errlen);
+    if (!cube_spilled(cube)) {
+        status = sorted ? write_traffic(&w, file_id, sorted, cube_row_count(cube))
+                        : write_cube(&w, file_id, cube);
+    } else {
+        struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, false, err, errlen);
+        struct cube *chunk;
+        status = chunks ? 0 : -1;
+        while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))
+            if (write_cube(&w, file_id, chunk) < 0)
+                status = store_fail_db(s, "cannot store a capture file", err, errlen);
+        cube_chunks_close(chunks);
+        if (status < 0)
+            return -1;
+    }
+    if (status < 0 || row_writer_flush(&w) < 0)
+        return store_fail_db(s, "cannot store a capture file", err, errlen);
+    return 0;
+}
+
+/* ---- evidence rows ----------------------------------------------------------------- */
+
+/* An evidence row as stored, its value by id: sorted by evidence_row's key. */
+struct stored_evidence {
+    int64_t bin, value_id, count;
+    uint8_t remote[STORE_ADDR_MAX];
+    size_t remote_len;
+};
+
+static int evidence_order(const void *a, const void *b)
+{
+    const struct stored_evidence *x = a, *y = b;
+    int c;
+    if (x->bin != y->bin)
+        return x->bin < y->bin ? -1 : 1;
+    if ((c = blob_order(x->remote, x->remote_len, y->remote, y->remote_len)))
+        return c;
+    return (x->value_id > y->value_id) - (x->value_id < y->value_id);
+}
+
+/* Evidence rows by kind and value, so that each value's rows are next to each other. */
+static int value_order(const void *a, const void *b)
+{
+    const struct evidence_row *x = *(const struct evidence_row *const *)a;
+    const struct evidence_row *y = *(const struct evidence_row *const *)b;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->value, y->value, x->len);
+}
+
+static bool same_value(const struct evidence_row *x, const struct evidence_row *y)
+{
+    return x->kind == y->kind && x->len == y->len && memcmp(x->value, y->value, x->len) == 0;
+}
+
+int store_insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add)
+{
+    const struct evidence_table *table = cube_evidence(cube);
+    size_t n = evidence_table_count(table);
+    if (n == 0)
+        return 0;
+    if (!s->value_ids.find && store_value_ids_open(s->db, &s->value_ids) < 0)
+        return -1;
+    /*
+     * A value's id costs a hash and a lookup; a file's rows repeat few values
+     * (a flood's 31,874 rows hold 52), so the rows are taken value by value
+     * and each value is looked up once.
+     */
+    const struct evidence_row **by_value = xmalloc(st_mult(n, sizeof(*by_value)));
+    for (size_t i = 0; i < n; i++)
+        by_value[i] = evidence_table_at(table, i);
+    qsort(by_value, n, sizeof(*by_value), value_order);
+    struct stored_evidence *rows = xmalloc(st_mult(n, sizeof(*rows)));
+    int status = 0;
+    int64_t value_id = 0;
+    for (size_t i = 0; i < n && status == 0; i++) {
+        const struct evidence_row *row = by_value[i];
+        if (i == 0 || !same_value(by_value[i - 1], row))
+            status = store_evidence_value_id(&s->value_ids, s->kind_ids[row->kind], row->value,
+                                             row->len, &value_id);
+        rows[i].bin = row->bin;
+        rows[i].count = (int64_t)row->count;
+        rows[i].remote_len = store_addr_bytes(&row->remote, rows[i].remote);
+        rows[i].value_id = value_id;
+    }
+    free(by_value);
+    if (status == 0)
+        qsort(rows, n, sizeof(*rows), evidence_order);
+    struct row_writer w;
+    row_writer_init(&w, s, ROWS_EVIDENCE, add);
+    for (size_t i = 0; i < n && status == 0; i++) {
+        struct pending_row *p = row_writer_next(&w, &status);
+        const int64_t values[] = {file_id, rows[i].bin, 0, rows[i].value_id, rows[i].count};
+        memcpy(p->value, values, sizeof(values));
+        memcpy(p->blob, rows[i].remote, rows[i].remote_len);
+        p->blob_len = rows[i].remote_len;
+    }
+    if (status == 0)
+        status = row_writer_flush(&w);
+    free(rows);
+    return status;
+}
+
+void store_rows_release(struct store *s)
+{
+    for (size_t t = 0; t < 2; t++)
+        for (size_t a = 0; a < 2; a++)
+            for (size_t m = 0; m < 2; m++) {
+                sqlite3_finalize(s->row_inserts[t][a][m]);
+                s->row_inserts[t][a][m] = NULL;
+            }
+    store_value_ids_close(&s->value_ids);
+    s->value_ids.find = s->value_ids.add = NULL;
+}
