@@ -149,6 +149,12 @@ struct evidence_row {
     uint64_t count;
 };
 
+/*
+ * qsort() order of pointers to evidence rows by kind, then value (shorter
+ * first): the rows of one value come together, whatever their bin or remote.
+ */
+int evidence_row_value_order(const void *a, const void *b);
+
 struct evidence_table;
 struct evidence_table *evidence_table_new(void);
 /* A table hashing under a known key, for tests that build colliding values. */

@@ -167,6 +167,17 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
         reindex(t);
 }
 
+int evidence_row_value_order(const void *a, const void *b)
+{
+    const struct evidence_row *x = *(const struct evidence_row *const *)a;
+    const struct evidence_row *y = *(const struct evidence_row *const *)b;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->value, y->value, x->len);
+}
+
 void evidence_table_add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
                         unsigned kind, const char *value, size_t len, uint64_t count)
 {

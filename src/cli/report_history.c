@@ -36,17 +36,6 @@ static int compare_services(const void *a, const void *b)
     return x->service < y->service ? -1 : x->service > y->service;
 }
 
-static int compare_values(const void *a, const void *b)
-{
-    const struct evidence_row *x = *(const struct evidence_row *const *)a;
-    const struct evidence_row *y = *(const struct evidence_row *const *)b;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->len != y->len)
-        return x->len < y->len ? -1 : 1;
-    return memcmp(x->value, y->value, x->len);
-}
-
 /* Sorts and drops repeats; returns the count left. */
 static size_t sort_unique(void *items, size_t count, size_t size,
                           int (*compare)(const void *, const void *))
@@ -90,7 +79,7 @@ int cube_keep_new(struct cube **cube, struct store_history *history, int64_t fro
         values[nvalues++] = evidence_table_at(evidence, i);
     nremotes = sort_unique(remotes, nremotes, sizeof(*remotes), compare_addrs);
     nservices = sort_unique(services, nservices, sizeof(*services), compare_services);
-    nvalues = sort_unique(values, nvalues, sizeof(*values), compare_values);
+    nvalues = sort_unique(values, nvalues, sizeof(*values), evidence_row_value_order);
 
     bool *remote_seen = xcalloc(nremotes + 1, sizeof(bool));
     bool *service_seen = xcalloc(nservices + 1, sizeof(bool));
@@ -119,7 +108,7 @@ int cube_keep_new(struct cube **cube, struct store_history *history, int64_t fro
     struct evidence_table *fresh_evidence = cube_evidence(fresh);
     for (size_t i = 0; i < values_count; i++) {
         const struct evidence_row *row = evidence_table_at(evidence, i);
-        if (!was_seen(&row, values, nvalues, sizeof(*values), compare_values, value_seen))
+        if (!was_seen(&row, values, nvalues, sizeof(*values), evidence_row_value_order, value_seen))
             evidence_table_put(fresh_evidence, row->bin, &row->remote, row->kind, row->value,
                                row->len, row->count);
     }

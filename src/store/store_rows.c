@@ -321,18 +321,6 @@ static int evidence_order(const void *a, const void *b)
     return (x->value_id > y->value_id) - (x->value_id < y->value_id);
 }
 
-/* Evidence rows by kind and value, so that each value's rows are next to each other. */
-static int value_order(const void *a, const void *b)
-{
-    const struct evidence_row *x = *(const struct evidence_row *const *)a;
-    const struct evidence_row *y = *(const struct evidence_row *const *)b;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->len != y->len)
-        return x->len < y->len ? -1 : 1;
-    return memcmp(x->value, y->value, x->len);
-}
-
 static bool same_value(const struct evidence_row *x, const struct evidence_row *y)
 {
     return x->kind == y->kind && x->len == y->len && memcmp(x->value, y->value, x->len) == 0;
@@ -354,7 +342,8 @@ int store_insert_evidence(struct store *s, int64_t file_id, struct cube *cube, b
     const struct evidence_row **by_value = xmalloc(st_mult(n, sizeof(*by_value)));
     for (size_t i = 0; i < n; i++)
         by_value[i] = evidence_table_at(table, i);
-    qsort(by_value, n, sizeof(*by_value), value_order);
+    /* Each value's rows next to each other: its id is looked up once. */
+    qsort(by_value, n, sizeof(*by_value), evidence_row_value_order);
     struct stored_evidence *rows = xmalloc(st_mult(n, sizeof(*rows)));
     int status = 0;
     int64_t value_id = 0;
