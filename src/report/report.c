@@ -18,7 +18,14 @@
 #include "../common/xalloc.h"
 #include "report_int.h"
 
-#define MAX_BINS 1000000
+/*
+ * The longest period a report enumerates: 34 years of hour bins (over 800 of
+ * day bins). Every bin is a point of every series, and a JSON report holds
+ * about a kilobyte per bin while it is written, so a stored or captured time
+ * far from the others (a tampered store, a crafted timestamp) must not make a
+ * report of millions of empty bins; --from and --to narrow the period.
+ */
+#define MAX_BINS 300000
 
 const char *const list_json_names[LIST_COUNT] = {
     "out", "in_replies", "in_unsolicited", "out_replies", "in_unknown", "out_unknown",

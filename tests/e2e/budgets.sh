@@ -99,6 +99,16 @@ expect_eq budgets_gaps_packets "$(jq .inputs.packets "$w/gaps.json")" 3
 expect_eq budgets_gaps_span "$(jq -r '[.inputs.first, .inputs.last] | join(" ")' "$w/gaps.json")" \
     "2009-02-01T00:00:00+00:00 2039-01-25T00:00:00+00:00"
 
+# A period of more than 300,000 bins is refused before any bin is made, naming
+# the bound; the same period in day bins is reported.
+timeout 20 "$HS" report --quiet --sensor 192.0.2.10/32 --bin hour --from 2000-01-01 --to 2040-01-01 \
+    --format json "$w/gaps.pcap" >"$w/long.json" 2>"$w/long.err"
+expect_eq budgets_period_too_long_exit "$?" 1
+check budgets_period_too_long_says_why grep -q "more than 300000 bins" "$w/long.err"
+timeout 20 "$HS" report --quiet --sensor 192.0.2.10/32 --bin day --from 2000-01-01 --to 2040-01-01 \
+    --format json "$w/gaps.pcap" >"$w/long.json" 2>"$w/long.err"
+expect_eq budgets_period_in_days_exit "$?" 0
+
 # A capture header, then 10 GB of zeros (a sparse file): refused at the
 # first record, not read as hundreds of millions of empty ones.
 python3 -c "
