@@ -37,12 +37,19 @@ for t in "$@"; do
     finds_before=$(find "$fuzz/artifacts" -name "$t-*" | wc -l)
     echo "fuzz-campaign: $t for $seconds s ($log)"
     start=$(date +%s)
+    times >"$fuzz/campaign/times.before"
     # Not -jobs/-workers: one in-process fuzzer is one core; the targets run one after another.
     # shellcheck disable=SC2086
-    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    "$bin" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$fuzz/artifacts/$t-" $dict "$work" >"$log" 2>&1
     # A find ends the run early: the row says how long it really ran.
     elapsed=$(($(date +%s) - start))
+    # Wall time overstates the work when the fuzzer shares its core: the
+    # row also gives the processor seconds the target really had.
+    times >"$fuzz/campaign/times.after"
+    cpu=$(awk 'FNR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
+        if (FILENAME ~ /before$/) b = t; else a = t } END { printf "%d", a - b + 0.5 }' \
+        "$fuzz/campaign/times.before" "$fuzz/campaign/times.after")
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
     finds=$(($(find "$fuzz/artifacts" -name "$t-*" | wc -l) - finds_before))
@@ -52,8 +59,8 @@ for t in "$@"; do
         echo "fuzz-campaign: $t: merge failed, see $fuzz/campaign/$t.merge.log" >&2
     added=$(($(find "$committed" -type f | wc -l) - inputs_before))
     # shellcheck disable=SC2016
-    row=$(printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |' "$(date -u +%Y-%m-%d)" "$t" \
-        "$elapsed" "${execs:-?}" "$(echo "${cov:-? ?}" | awk '{ print $2 }')" \
+    row=$(printf '| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |' "$(date -u +%Y-%m-%d)" "$t" \
+        "$elapsed" "$cpu" "${execs:-?}" "$(echo "${cov:-? ?}" | awk '{ print $2 }')" \
         "$(echo "${cov:-? ? ? ?}" | awk '{ print $4 }')" "$added" "$finds")
     echo "$row"
     awk -v row="$row" -v marker="$marker" '$0 == marker { print row } { print }' "$doc" \
