@@ -37,7 +37,7 @@ for t in "$@"; do
     finds_before=$(find "$fuzz/artifacts" -name "$t-*" | wc -l)
     echo "fuzz-campaign: $t for $seconds s ($log)"
     start=$(date +%s)
-    times >"$fuzz/campaign/times.before"
+    times >"$fuzz/campaign/$t.times.before"
     # Not -jobs/-workers: one in-process fuzzer is one core; the targets run one after another.
     # shellcheck disable=SC2086
     "$bin" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 \
@@ -46,10 +46,10 @@ for t in "$@"; do
     elapsed=$(($(date +%s) - start))
     # Wall time overstates the work when the fuzzer shares its core: the
     # row also gives the processor seconds the target really had.
-    times >"$fuzz/campaign/times.after"
+    times >"$fuzz/campaign/$t.times.after"
     cpu=$(awk 'FNR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
         if (FILENAME ~ /before$/) b = t; else a = t } END { printf "%d", a - b + 0.5 }' \
-        "$fuzz/campaign/times.before" "$fuzz/campaign/times.after")
+        "$fuzz/campaign/$t.times.before" "$fuzz/campaign/$t.times.after")
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
     finds=$(($(find "$fuzz/artifacts" -name "$t-*" | wc -l) - finds_before))
