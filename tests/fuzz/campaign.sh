@@ -22,6 +22,12 @@ fi
 seconds=$(awk -v h="$hours" -v n=$# 'BEGIN { if (h + 0 <= 0) exit 1; s = int(h * 3600 / n + 0.5);
     print s < 1 ? 1 : s }') || { echo "$0: HOURS must be a positive number, not '$hours'" >&2; exit 2; }
 
+# Crashes, leaks, timeouts and memory blow-ups; not libFuzzer's slow-unit notes.
+count_finds() {
+    find "$fuzz/artifacts" \( -name "$1-crash-*" -o -name "$1-leak-*" -o -name "$1-timeout-*" \
+        -o -name "$1-oom-*" \) | wc -l
+}
+
 mkdir -p "$fuzz/artifacts" "$fuzz/campaign"
 found=0
 for t in "$@"; do
@@ -34,7 +40,7 @@ for t in "$@"; do
     cp -R "$committed/." "$work/"
     dict=
     [ -f "$root/tests/fuzz/$t.dict" ] && dict="-dict=$root/tests/fuzz/$t.dict"
-    finds_before=$(find "$fuzz/artifacts" -name "$t-*" | wc -l)
+    finds_before=$(count_finds "$t")
     echo "fuzz-campaign: $t for $seconds s ($log)"
     start=$(date +%s)
     times >"$fuzz/campaign/$t.times.before"
@@ -52,7 +58,7 @@ for t in "$@"; do
         "$fuzz/campaign/$t.times.before" "$fuzz/campaign/$t.times.after")
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
-    finds=$(($(find "$fuzz/artifacts" -name "$t-*" | wc -l) - finds_before))
+    finds=$(($(count_finds "$t") - finds_before))
     [ "$finds" -gt 0 ] && found=1
     inputs_before=$(find "$committed" -type f | wc -l)
     "$bin" -merge=1 "$committed" "$work" >"$fuzz/campaign/$t.merge.log" 2>&1 ||
