@@ -22,6 +22,12 @@ fi
 seconds=$(awk -v h="$hours" -v n=$# 'BEGIN { if (h + 0 <= 0) exit 1; s = int(h * 3600 / n + 0.5);
     print s < 1 ? 1 : s }') || { echo "$0: HOURS must be a positive number, not '$hours'" >&2; exit 2; }
 
+# Crashes, leaks, timeouts and memory blow-ups; not libFuzzer's slow-unit notes.
+count_finds() {
+    find "$fuzz/artifacts" \( -name "$1-crash-*" -o -name "$1-leak-*" -o -name "$1-timeout-*" \
+        -o -name "$1-oom-*" \) | wc -l
+}
+
 mkdir -p "$fuzz/artifacts" "$fuzz/campaign"
 found=0
 for t in "$@"; do
@@ -34,26 +40,33 @@ for t in "$@"; do
     cp -R "$committed/." "$work/"
     dict=
     [ -f "$root/tests/fuzz/$t.dict" ] && dict="-dict=$root/tests/fuzz/$t.dict"
-    finds_before=$(find "$fuzz/artifacts" -name "$t-*" | wc -l)
+    finds_before=$(count_finds "$t")
     echo "fuzz-campaign: $t for $seconds s ($log)"
     start=$(date +%s)
+    times >"$fuzz/campaign/$t.times.before"
     # Not -jobs/-workers: one in-process fuzzer is one core; the targets run one after another.
     # shellcheck disable=SC2086
-    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    "$bin" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$fuzz/artifacts/$t-" $dict "$work" >"$log" 2>&1
     # A find ends the run early: the row says how long it really ran.
     elapsed=$(($(date +%s) - start))
+    # Wall time overstates the work when the fuzzer shares its core: the
+    # row also gives the processor seconds the target really had.
+    times >"$fuzz/campaign/$t.times.after"
+    cpu=$(awk 'FNR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] }
+        if (FILENAME ~ /before$/) b = t; else a = t } END { printf "%d", a - b + 0.5 }' \
+        "$fuzz/campaign/$t.times.before" "$fuzz/campaign/$t.times.after")
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
-    finds=$(($(find "$fuzz/artifacts" -name "$t-*" | wc -l) - finds_before))
+    finds=$(($(count_finds "$t") - finds_before))
     [ "$finds" -gt 0 ] && found=1
     inputs_before=$(find "$committed" -type f | wc -l)
     "$bin" -merge=1 "$committed" "$work" >"$fuzz/campaign/$t.merge.log" 2>&1 ||
         echo "fuzz-campaign: $t: merge failed, see $fuzz/campaign/$t.merge.log" >&2
     added=$(($(find "$committed" -type f | wc -l) - inputs_before))
     # shellcheck disable=SC2016
-    row=$(printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |' "$(date -u +%Y-%m-%d)" "$t" \
-        "$elapsed" "${execs:-?}" "$(echo "${cov:-? ?}" | awk '{ print $2 }')" \
+    row=$(printf '| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |' "$(date -u +%Y-%m-%d)" "$t" \
+        "$elapsed" "$cpu" "${execs:-?}" "$(echo "${cov:-? ?}" | awk '{ print $2 }')" \
         "$(echo "${cov:-? ? ? ?}" | awk '{ print $4 }')" "$added" "$finds")
     echo "$row"
     awk -v row="$row" -v marker="$marker" '$0 == marker { print row } { print }' "$doc" \
