@@ -140,7 +140,9 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
             continue;
         size_t i = (size_t)(t->index[slot] & ~TAG_MASK) - 1;
         struct evidence_row *row = &t->rows[i];
-        if (t->hashes[i] == hash && row->bin == bin && row->kind == kind && row->len == len &&
+        /* The row itself, not t->hashes[i]: a hit needs the row anyway, and the tag has already
+         * ruled out all but one in four billion others. */
+        if (row->bin == bin && row->kind == kind && row->len == len &&
             addr_equal(&row->remote, remote) && memcmp(row->value, value, len) == 0) {
             row->count += count;
             return;
