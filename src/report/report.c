@@ -19,13 +19,14 @@
 #include "report_int.h"
 
 /*
- * The longest period a report enumerates: 34 years of hour bins (over 800 of
- * day bins). Every bin is a point of every series, and a JSON report holds
- * about a kilobyte per bin while it is written, so a stored or captured time
- * far from the others (a tampered store, a crafted timestamp) must not make a
- * report of millions of empty bins; --from and --to narrow the period.
+ * The longest period a report enumerates: 11 years of hour bins, 273 years of
+ * day bins. Every bin is a point of every series, and a JSON report holds
+ * several kilobytes per bin while it is written (1.4 GB for 263,000 bins), so
+ * a stored or captured time far from the others (a tampered store, a crafted
+ * timestamp) must not make a report of hundreds of thousands of empty bins;
+ * --from and --to narrow the period, a wider --bin shortens it.
  */
-#define MAX_BINS 300000
+#define MAX_BINS 100000
 
 const char *const list_json_names[LIST_COUNT] = {
     "out", "in_replies", "in_unsolicited", "out_replies", "in_unknown", "out_unknown",
@@ -899,7 +900,9 @@ static struct report *report_begin(const struct report_input *input,
         end = start;
     if (end > start &&
         bin_clock_ordinal(clock, end - 1) - bin_clock_ordinal(clock, start) >= MAX_BINS) {
-        snprintf(err, errlen, "the period spans more than %d bins; choose it with --from and --to",
+        snprintf(err, errlen,
+                 "the period spans more than %d bins; choose it with --from and --to, or a wider "
+                 "--bin",
                  MAX_BINS);
         return NULL;
     }

@@ -79,7 +79,9 @@ if [ "$sanitized" -eq 0 ]; then
     check budgets_evict_memory_flat test "$small_peak" -le $(($2 + $2 / 20))
 fi
 
-# Long gaps: packets 100 days apart and 30 years apart, in hour bins.
+# Long gaps: packets 100 days apart and 30 years apart. In hour bins the
+# 30 years (262,800 bins) pass the bound on a report's bins and are refused
+# at once, naming it; in day bins they are reported, every packet counted.
 python3 - "$w/gaps.pcap" <<'PY'
 import os, struct, sys
 sys.path.insert(0, os.environ["HONEYSCOPE_ROOT"] + "/tests")
@@ -92,19 +94,29 @@ with open(sys.argv[1], "wb") as f:
         data = frame(i)
         f.write(struct.pack("<IIII", t, 0, len(data), len(data)) + data)
 PY
-timeout 60 "$HS" report --quiet --sensor 192.0.2.10/32 --bin hour --format json "$w/gaps.pcap" \
+timeout 60 "$HS" report --quiet --sensor 192.0.2.10/32 --bin day --format json "$w/gaps.pcap" \
     >"$w/gaps.json" 2>"$w/gaps.err"
 expect_eq budgets_gaps_exit "$?" 0
 expect_eq budgets_gaps_packets "$(jq .inputs.packets "$w/gaps.json")" 3
 expect_eq budgets_gaps_span "$(jq -r '[.inputs.first, .inputs.last] | join(" ")' "$w/gaps.json")" \
     "2009-02-01T00:00:00+00:00 2039-01-25T00:00:00+00:00"
+timeout 20 "$HS" report --quiet --sensor 192.0.2.10/32 --bin hour --format json "$w/gaps.pcap" \
+    >"$w/long.json" 2>"$w/long.err"
+expect_eq budgets_gaps_hours_refused "$?" 1
+check budgets_gaps_hours_says_why grep -q "more than 100000 bins" "$w/long.err"
+# The 100-day gap alone in hour bins is reported: 2009-02-01 to 2009-06-01,
+# --to taking in its whole day, is 121 days of 24 bins.
+timeout 60 "$HS" report --quiet --sensor 192.0.2.10/32 --bin hour --to 2009-06-01 --format json \
+    "$w/gaps.pcap" >"$w/gaps100.json" 2>"$w/gaps100.err"
+expect_eq budgets_gap_100_days_hours_exit "$?" 0
+expect_eq budgets_gap_100_days_hours_bins "$(jq '.groups[0].series | length' "$w/gaps100.json")" 2904
 
-# A period of more than 300,000 bins is refused before any bin is made, naming
-# the bound; the same period in day bins is reported.
+# A period of more than 100,000 bins is refused before any bin is made, even
+# when --from and --to ask for it; the same period in day bins is reported.
 timeout 20 "$HS" report --quiet --sensor 192.0.2.10/32 --bin hour --from 2000-01-01 --to 2040-01-01 \
     --format json "$w/gaps.pcap" >"$w/long.json" 2>"$w/long.err"
 expect_eq budgets_period_too_long_exit "$?" 1
-check budgets_period_too_long_says_why grep -q "more than 300000 bins" "$w/long.err"
+check budgets_period_too_long_says_why grep -q "more than 100000 bins" "$w/long.err"
 timeout 20 "$HS" report --quiet --sensor 192.0.2.10/32 --bin day --from 2000-01-01 --to 2040-01-01 \
     --format json "$w/gaps.pcap" >"$w/long.json" 2>"$w/long.err"
 expect_eq budgets_period_in_days_exit "$?" 0
