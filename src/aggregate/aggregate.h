@@ -95,6 +95,11 @@ void cube_merge(struct cube *into, struct cube *from);
  * they are, which costs nothing (a report's threads hand their cubes over).
  */
 void cube_absorb(struct cube *into, struct cube *from);
+/*
+ * As cube_absorb(), for a from none of whose keys (nor evidence rows) are
+ * into's, as the workers' cubes of one stream: rows are appended, not added.
+ */
+void cube_absorb_disjoint(struct cube *into, struct cube *from);
 /* Adds one row's counts to the row of its key. */
 void cube_add_row(struct cube *cube, const struct cube_row *row);
 
@@ -173,6 +178,8 @@ const struct evidence_row *evidence_table_at(const struct evidence_table *table,
 /* Counts of values not kept because the table was full. */
 uint64_t evidence_table_dropped(const struct evidence_table *table);
 void evidence_table_merge(struct evidence_table *into, const struct evidence_table *from);
+/* Moves from's rows and values into into, which holds none of from's keys, and frees from. */
+void evidence_table_absorb_disjoint(struct evidence_table *into, struct evidence_table *from);
 /* The cube's evidence table (created on first use). */
 struct evidence_table *cube_evidence(struct cube *cube);
 

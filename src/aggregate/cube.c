@@ -453,6 +453,40 @@ void cube_absorb(struct cube *into, struct cube *from)
     cube_free(from);
 }
 
+/*
+ * From's rows go after into's as they are, where cube_merge() would have
+ * looked each one up only to add it at the end: the index is rebuilt if a
+ * lookup ever comes. Spilled runs, a spill error or rows past into's budget
+ * take cube_merge()'s way, which spills as it adds.
+ */
+void cube_absorb_disjoint(struct cube *into, struct cube *from)
+{
+    size_t count = into->count + from->count;
+    bool fits = (!into->max_rows || count <= into->max_rows) && count < UINT32_MAX - 1;
+    if (!into->count || from->run_count || from->error || !fits) {
+        cube_absorb(into, from);
+        return;
+    }
+    if (count > into->alloc) {
+        into->alloc = count;
+        into->rows = xreallocarray(into->rows, into->alloc, sizeof(*into->rows));
+    }
+    if (from->count)
+        memcpy(into->rows + into->count, from->rows, from->count * sizeof(*from->rows));
+    into->count = count;
+    free(into->hashes);
+    into->hashes = NULL;
+    into->unindexed = true;
+    into->in_address_order = false;
+    if (!into->evidence) {
+        into->evidence = from->evidence;
+    } else if (from->evidence) {
+        evidence_table_absorb_disjoint(into->evidence, from->evidence);
+    }
+    from->evidence = NULL;
+    cube_free(from);
+}
+
 bool cube_spilled(const struct cube *cube)
 {
     return cube->run_count > 0;

@@ -33,6 +33,7 @@ struct evidence_table {
     size_t chunk_count, chunk_alloc, chunk_used;
     uint64_t dropped;
     struct hash_key key;
+    bool unindexed; /* rows were appended (absorbed): hashes and index come at the next add */
 };
 
 struct evidence_table *evidence_table_new(void)
@@ -123,9 +124,26 @@ static void strengthen(struct evidence_table *t)
     reindex(t);
 }
 
+/* Hashes and indexes rows that were appended without. */
+static void index_appended(struct evidence_table *t)
+{
+    t->unindexed = false;
+    t->hashes = xreallocarray(t->hashes, t->alloc ? t->alloc : 1, sizeof(*t->hashes));
+    for (size_t i = 0; i < t->count; i++) {
+        const struct evidence_row *row = &t->rows[i];
+        t->hashes[i] = row_hash(t, row->bin, &row->remote, row->kind, row->value, row->len);
+    }
+    while (t->count * 2 > t->mask)
+        t->mask = t->mask * 2 + 1;
+    t->mask /= 2; /* reindex() doubles it back */
+    reindex(t);
+}
+
 static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote, unsigned kind,
                 const char *value, size_t len, uint64_t count, bool bounded)
 {
+    if (t->unindexed)
+        index_appended(t);
     if (len > EVIDENCE_VALUE_MAX)
         len = EVIDENCE_VALUE_MAX;
     uint64_t hash = row_hash(t, bin, remote, kind, value, len);
@@ -220,4 +238,29 @@ void evidence_table_merge(struct evidence_table *into, const struct evidence_tab
         add(into, r->bin, &r->remote, r->kind, r->value, r->len, r->count, false);
     }
     into->dropped += from->dropped;
+}
+
+void evidence_table_absorb_disjoint(struct evidence_table *into, struct evidence_table *from)
+{
+    if (into->count + from->count > into->alloc) {
+        into->alloc = into->count + from->count;
+        into->rows = xreallocarray(into->rows, into->alloc, sizeof(*into->rows));
+    }
+    /* The rows point into from's arena chunks, which never move: into takes them over. */
+    if (from->count)
+        memcpy(into->rows + into->count, from->rows, from->count * sizeof(*from->rows));
+    into->count += from->count;
+    if (from->chunk_count) {
+        ALLOC_GROW(into->chunks, into->chunk_count + from->chunk_count, into->chunk_alloc);
+        memcpy(into->chunks + into->chunk_count, from->chunks,
+               from->chunk_count * sizeof(*from->chunks));
+        into->chunk_count += from->chunk_count;
+        into->chunk_used = from->chunk_used;
+        from->chunk_count = 0;
+    }
+    into->dropped += from->dropped;
+    free(into->hashes);
+    into->hashes = NULL;
+    into->unindexed = true;
+    evidence_table_free(from);
 }

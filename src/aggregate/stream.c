@@ -160,7 +160,7 @@ static void hand_part(void *ctx, uint32_t file, struct shard_file *sf)
         part->cube = cube;
     } else if (cube) {
         /* Workers hold disjoint remotes: adding their rows never meets a key twice. */
-        cube_absorb(part->cube, cube);
+        cube_absorb_disjoint(part->cube, cube);
     }
     input_stats_merge(&part->flows, &sf->stats);
     bool last = --part->parts_left == 0;
@@ -719,10 +719,10 @@ static void stop_workers(struct stream *s, struct cube *cube, struct input_stats
         for (unsigned i = 1; i < s->nworkers; i++)
             if (cube_row_count(s->workers[i].cube) > cube_row_count(s->workers[biggest].cube))
                 biggest = i;
-        cube_absorb(cube, s->workers[biggest].cube);
+        cube_absorb_disjoint(cube, s->workers[biggest].cube);
         for (unsigned i = 0; i < s->nworkers; i++)
             if (i != biggest)
-                cube_absorb(cube, s->workers[i].cube);
+                cube_absorb_disjoint(cube, s->workers[i].cube);
     }
     free(s->workers);
 }

@@ -673,6 +673,46 @@ static void test_cube_absorb(void)
 }
 
 /*
+ * Absorbing disjoint cubes (a stream's workers): rows and evidence are
+ * appended in order, a later lookup or evidence add still finds them (the
+ * indexes are rebuilt then), and rows past into's budget take the spilling way.
+ */
+static void test_cube_absorb_disjoint(void)
+{
+    struct cube *into = cube_new(), *a = cube_new(), *b = cube_new(), *c = cube_new();
+    struct cube_key k1 = key_n(1), k2 = key_n(2), k3 = key_n(3), k4 = key_n(4);
+    set_counts(a, &k1, 3, 4, 300, 400, 1, 100, 200);
+    evidence_table_add(cube_evidence(a), k1.bin, &k1.remote, 1, "x", 1, 2);
+    set_counts(b, &k2, 1, 0, 60, 0, 1, 500, 500);
+    set_counts(b, &k3, 2, 0, 70, 0, 1, 600, 700);
+    evidence_table_add(cube_evidence(b), k2.bin, &k2.remote, 1, "y", 1, 5);
+    evidence_table_add(cube_evidence(b), k3.bin, &k3.remote, 2, "zz", 2, 1);
+    cube_absorb_disjoint(into, a); /* taken whole */
+    cube_absorb_disjoint(into, b); /* appended */
+    CHECK_U64(cube_row_count(into), 3);
+    CHECK(memcmp(&cube_row_at(into, 1)->key, &k2, sizeof(k2)) == 0);
+    CHECK(memcmp(&cube_row_at(into, 2)->key, &k3, sizeof(k3)) == 0);
+    CHECK_U64(cube_lookup(into, &k3), 2);
+    CHECK_U64(cube_row_at(into, cube_lookup(into, &k1))->counts.packets_out, 4);
+    CHECK_U64(cube_lookup(into, &k4), 3); /* a new key after the index was rebuilt */
+    CHECK_U64(cube_row_count(into), 4);
+    struct evidence_table *e = cube_evidence(into);
+    CHECK_U64(evidence_table_count(e), 3);
+    CHECK_STR(evidence_table_at(e, 2)->value, "zz");
+    evidence_table_add(e, k2.bin, &k2.remote, 1, "y", 1, 4); /* found, not added again */
+    CHECK_U64(evidence_table_count(e), 3);
+    CHECK_U64(evidence_table_at(e, 1)->count, 9);
+    /* Past into's budget: the rows are spilled as they are added, none lost. */
+    cube_set_budget(into, 4, "/tmp");
+    struct cube_key k5 = key_n(5), k6 = key_n(6);
+    set_counts(c, &k5, 1, 0, 10, 0, 0, 800, 800);
+    set_counts(c, &k6, 1, 0, 10, 0, 1, 900, 900);
+    cube_absorb_disjoint(into, c);
+    CHECK(cube_spilled(into));
+    cube_free(into);
+}
+
+/*
  * A spilled cube read back in chunks: each chunk holds whole remotes in
  * address order, each key once (rows of one key from several runs added
  * up), says so, and still answers a lookup (its index built on demand).
@@ -838,6 +878,7 @@ int main(void)
     RUN(test_cube_chunks_closed_early);
     RUN(test_address_order_mixed);
     RUN(test_cube_absorb);
+    RUN(test_cube_absorb_disjoint);
     RUN(test_service_format);
     RUN(test_category_sensor_named);
     RUN(test_category_sensor_other);
