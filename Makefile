@@ -287,10 +287,10 @@ MPICC ?= mpicc
 MPI_SRC := $(sort $(wildcard mpi/*.c))
 MPI_OBJ := $(MPI_SRC:%.c=$(BUILD)/obj/%.o)
 # The pieces of the CLI it shares with honeyscope: messages, dates and numbers, naming,
-# report and ingest options, inputs, settling the sensors.
+# report and ingest options, inputs, settling the sensors, "did you mean".
 MPI_CLI_OBJ := $(BUILD)/obj/src/cli/util.o $(BUILD)/obj/src/cli/naming.o \
 	$(BUILD)/obj/src/cli/report_view.o $(BUILD)/obj/src/cli/ingest_options.o \
-	$(BUILD)/obj/src/cli/inputs.o $(BUILD)/obj/src/cli/sensors.o
+	$(BUILD)/obj/src/cli/inputs.o $(BUILD)/obj/src/cli/sensors.o $(BUILD)/obj/src/cli/suggest.o
 
 .PHONY: mpi
 

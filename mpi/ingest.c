@@ -20,6 +20,7 @@
 
 #include "../src/cli/ingest_options.h"
 #include "../src/cli/sensors.h"
+#include "../src/cli/suggest.h"
 #include "../src/common/xalloc.h"
 #include "../src/store/store.h"
 #include "dist.h"
@@ -70,7 +71,7 @@ static int parse_args(struct ingest_options *args, int argc, char **argv)
             fputs(ingest_usage, stdout);
             return EXIT_OK;
         }
-        return usage_error("ingest", "unknown option");
+        return unknown_option("ingest", options, argv);
     }
     if (!args->db)
         return usage_error("ingest", "--db STORE is required");

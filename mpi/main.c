@@ -3,10 +3,12 @@
  * (docs/mpi.md). Every rank runs this program with the same arguments; rank 0
  * reads them, talks to the user and writes the store or the report.
  */
+#include <getopt.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/cli/suggest.h"
 #include "../src/common/version.h"
 #include "dist.h"
 
@@ -40,12 +42,19 @@ static int run_verb(int argc, char **argv, int rank, int ranks)
             usage(stdout);
         return EXIT_OK;
     }
+    opterr = 0; /* the verbs say what is wrong with an option (unknown_option) */
     if (strcmp(argv[1], "ingest") == 0)
         return dist_ingest(argc - 1, argv + 1, rank, ranks);
     if (strcmp(argv[1], "report") == 0)
         return dist_report(argc - 1, argv + 1, rank, ranks);
     if (rank == 0) {
-        fprintf(stderr, "honeyscope-mpi: '%s' is not a verb\n\n", argv[1]);
+        static const char *const verbs[] = {"ingest", "report"};
+        const char *nearest = suggest_nearest(argv[1], verbs, sizeof(verbs) / sizeof(verbs[0]));
+        if (nearest)
+            fprintf(stderr, "honeyscope-mpi: '%s' is not a verb; did you mean '%s'?\n\n", argv[1],
+                    nearest);
+        else
+            fprintf(stderr, "honeyscope-mpi: '%s' is not a verb\n\n", argv[1]);
         usage(stderr);
     }
     return EXIT_USAGE;

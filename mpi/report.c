@@ -17,6 +17,7 @@
 #include "../src/cli/inputs.h"
 #include "../src/cli/naming.h"
 #include "../src/cli/report_view.h"
+#include "../src/cli/suggest.h"
 #include "../src/common/xalloc.h"
 #include "../src/report/report.h"
 #include "dist.h"
@@ -96,7 +97,7 @@ static int parse_args(struct report_args *args, int argc, char **argv)
             fputs(report_usage, stdout);
             return EXIT_OK;
         }
-        return usage_error("report", "unknown option");
+        return unknown_option("report", long_options, argv);
     }
     if (optind >= argc)
         return usage_error("report", "no capture files given");

@@ -197,3 +197,15 @@ check rank_killed_rerun_identical cmp "$w/big-one.json" "$w/k.json"
 run 2 ingest "$seed"/honeypot-2009-01.pcap >/dev/null 2>"$w/usage.err"
 expect_eq usage_exit "$?" 2
 expect_eq usage_said_once "$(grep -c -- '--db STORE is required' "$w/usage.err")" 1
+# A mistyped option or verb is named, with what was meant, as honeyscope does.
+run 2 ingest --dbb "$w/u.db" "$seed"/honeypot-2009-01.pcap >/dev/null 2>"$w/typo.err"
+expect_eq usage_typo_exit "$?" 2
+expect_eq usage_typo_said_once "$(grep -c -- "unknown option '--dbb'; did you mean '--db'?" "$w/typo.err")" 1
+run 1 report --fromm 2009-01-01 "$seed"/honeypot-2009-01.pcap >/dev/null 2>"$w/typo.err"
+expect_eq usage_typo_report_exit "$?" 2
+check usage_typo_report_named grep -q -- "unknown option '--fromm'; did you mean '--from'?" "$w/typo.err"
+run 1 report "$seed"/honeypot-2009-01.pcap --from >/dev/null 2>"$w/typo.err"
+check usage_needs_value grep -q -- "option '--from' needs a value" "$w/typo.err"
+run 1 reprot >/dev/null 2>"$w/typo.err"
+expect_eq usage_verb_exit "$?" 2
+check usage_verb_named grep -q "'reprot' is not a verb; did you mean 'report'?" "$w/typo.err"
