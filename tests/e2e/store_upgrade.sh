@@ -1,6 +1,6 @@
 # A version 6 store (tests/data/store-v6, made by the honeyscope of that
-# version) upgrades in place to version 7's compact rows: `report --db` gives
-# byte for byte the reports the old version made from it, the views give the
+# version) upgrades in place to today's version (version 7 brought compact
+# rows): `report --db` gives byte for byte the reports the old version made from it, the views give the
 # rows it held, and an ingest and a forget work on it. An upgrade that fails
 # (an address honeyscope never wrote, in traffic or in evidence; a read-only
 # file) leaves the file byte for byte as it was.
@@ -14,6 +14,12 @@ gzip -dc "$data/v6.db.gz" >"$w/v6.db"
 gzip -dc "$data/report-2009-05.json.gz" >"$w/want-2009-05.json"
 gzip -dc "$data/report-2024-03-12.json.gz" >"$w/want-2024-03-12.json"
 expect_eq upgrade_fixture_version "$(sqlite3 "$w/v6.db" 'PRAGMA user_version')" 6
+
+# The version to upgrade to: the one today's honeyscope gives a store it makes.
+python3 "$HONEYSCOPE_ROOT/tests/e2e/timeline_pcap.py" "$w/fresh.pcap" 2019-05-01:2:1
+"$HS" ingest -q --db "$w/fresh.db" --sensor 192.0.2.10/32 "$w/fresh.pcap" 2>"$w/err"
+current=$(sqlite3 "$w/fresh.db" 'PRAGMA user_version')
+check upgrade_current_is_later test "$current" -gt 6
 
 # reports DB TAG: the two reports of the fixture's README, compared with the old version's.
 reports() {
@@ -30,7 +36,7 @@ reports() {
 # Opened for reading: upgraded through a second connection, then read.
 cp "$w/v6.db" "$w/read.db"
 reports "$w/read.db" read
-expect_eq upgrade_read_version "$(sqlite3 "$w/read.db" 'PRAGMA user_version')" 7
+expect_eq upgrade_read_version "$(sqlite3 "$w/read.db" 'PRAGMA user_version')" "$current"
 check upgrade_read_integrity sh -c "sqlite3 '$w/read.db' 'PRAGMA integrity_check' | grep -qx ok"
 python3 "$HONEYSCOPE_ROOT/tests/e2e/store_views.py" "$w/v6.db" "$w/read.db" >"$w/views" 2>&1
 expect_eq upgrade_views_equal_old_rows "$(tr '\n' ' ' <"$w/views")" "traffic 1401 evidence 1012 "
@@ -46,7 +52,7 @@ cp "$seed/honeypot-2009-06.pcap" "$w/june.pcap"
 cp "$w/v6.db" "$w/write.db"
 "$HS" ingest -q --db "$w/write.db" "$w/june.pcap" 2>"$w/err"
 expect_eq upgrade_ingest_exit "$?" 0
-expect_eq upgrade_write_version "$(sqlite3 "$w/write.db" 'PRAGMA user_version')" 7
+expect_eq upgrade_write_version "$(sqlite3 "$w/write.db" 'PRAGMA user_version')" "$current"
 # The file's rows, through the view, equal the one-shot report's packets in.
 "$HS" report --quiet --sensor 192.0.2.10/32 --group any --format json "$w/june.pcap" >"$w/june.json"
 expect_eq upgrade_ingest_stored "$(sqlite3 "$w/write.db" "SELECT sum(t.packets_in) FROM traffic t
