@@ -27,7 +27,7 @@
  * carried: only a store's live captures (ingest --live) set them, and ranks
  * read capture files.
  */
-_Static_assert(sizeof(struct input_stats) == 440, "input_stats changed: carry it in mpi/wire.c");
+_Static_assert(sizeof(struct input_stats) == 448, "input_stats changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct flow_config) == 24, "flow_config changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct cube_key) == 56, "cube_key changed: carry it in mpi/wire.c");
 _Static_assert(sizeof(struct cube_counts) == 56, "cube_counts changed: carry it in mpi/wire.c");
@@ -36,7 +36,7 @@ _Static_assert(sizeof(struct flow_stats) == 32, "flow_stats changed: carry it in
 
 #define PLAN_MAGIC 0x48534d50u   /* "HSMP" */
 #define RESULT_MAGIC 0x48534d52u /* "HSMR" */
-#define WIRE_VERSION 3u
+#define WIRE_VERSION 4u
 
 #define ROW_BYTES (8 + 16 + 16 + 2 + 1 + 1 + 5 * 8 + 2 * 8 + 1)
 #define EVIDENCE_FIXED_BYTES (8 + 16 + 1 + 2 + 8 + 1)
@@ -441,6 +441,7 @@ static void put_stats(struct wire_buf *out, const struct input_stats *s)
     put_u64(out, s->flows.evicted);
     put_u64(out, s->flows.fragments_unmatched);
     put_u64(out, s->evidence_skipped);
+    put_u64(out, s->evidence_dropped);
     put_u64(out, s->flow_records);
     put_u32(out, FLOWLOG_SKIP_COUNT);
     for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
@@ -479,6 +480,7 @@ static int get_stats(struct cursor *r, struct input_stats *s)
     s->flows.evicted = get_u64(r);
     s->flows.fragments_unmatched = get_u64(r);
     s->evidence_skipped = get_u64(r);
+    s->evidence_dropped = get_u64(r);
     s->flow_records = get_u64(r);
     if (get_u32(r) != FLOWLOG_SKIP_COUNT)
         return -1;

@@ -102,6 +102,8 @@ void cube_absorb(struct cube *into, struct cube *from);
 void cube_absorb_disjoint(struct cube *into, struct cube *from);
 /* Adds one row's counts to the row of its key. */
 void cube_add_row(struct cube *cube, const struct cube_row *row);
+/* Evidence its table did not keep, past CUBE_EVIDENCE_MAX (evidence_table_dropped()). */
+uint64_t cube_evidence_dropped(const struct cube *cube);
 
 /*
  * Spilling: a cube given a budget keeps at most max_rows rows in memory;
@@ -194,6 +196,7 @@ struct input_stats {
     int64_t first_ns, last_ns;         /* span of the packets read */
     struct flow_stats flows;
     uint64_t evidence_skipped; /* conversation sides not parsed: buffers spent */
+    uint64_t evidence_dropped; /* evidence counted past the table's bound, not kept */
     /* Link types that were not decoded, with their packet counts. */
     struct unsupported_link {
         int link_type;

@@ -395,6 +395,11 @@ void cube_add_row(struct cube *cube, const struct cube_row *row)
     counts_add(&cube->rows[j].counts, &row->counts);
 }
 
+uint64_t cube_evidence_dropped(const struct cube *cube)
+{
+    return cube ? evidence_table_dropped(cube->evidence) : 0;
+}
+
 void cube_merge(struct cube *into, struct cube *from)
 {
     if (from->evidence)

@@ -114,6 +114,7 @@ struct cube *aggregate_live_take(struct aggregate_live *live, bool end, struct i
         flow_counts.flows.fragments_unmatched =
             fs->fragments_unmatched - live->flows_given.fragments_unmatched;
         flow_counts.evidence_skipped = live->shard.evidence.skipped - live->evidence_skipped_given;
+        flow_counts.evidence_dropped = cube_evidence_dropped(piece);
         live->flows_given = *fs;
         live->evidence_skipped_given = live->shard.evidence.skipped;
         /* Open flows find their rows again in the new cube (its own generation). */

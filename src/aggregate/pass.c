@@ -56,6 +56,7 @@ void input_stats_merge(struct input_stats *into, const struct input_stats *from)
     into->flows.evicted += from->flows.evicted;
     into->flows.fragments_unmatched += from->flows.fragments_unmatched;
     into->evidence_skipped += from->evidence_skipped;
+    into->evidence_dropped += from->evidence_dropped;
     into->flow_records += from->flow_records;
     for (int i = 0; i < FLOWLOG_SKIP_COUNT; i++)
         into->flow_skipped[i] += from->flow_skipped[i];
@@ -342,6 +343,7 @@ static void settle(struct shard *shard, uint32_t file)
     struct shard_file *sf = &shard->files[file];
     if (sf->ended && !sf->open && !sf->settled) {
         sf->settled = true;
+        sf->stats.evidence_dropped += cube_evidence_dropped(sf->cube);
         shard->settled(shard->settled_ctx, file, sf);
     }
 }
@@ -552,6 +554,7 @@ void shard_finish(struct shard *shard, const struct aggregate_config *config,
         stats->flows.evicted += fs->evicted;
         stats->flows.fragments_unmatched += fs->fragments_unmatched;
         stats->evidence_skipped += shard->evidence.skipped;
+        stats->evidence_dropped += cube_evidence_dropped(shard->cube);
     }
     flow_table_free(shard->flows);
     evidence_capture_release(&shard->evidence);

@@ -193,6 +193,17 @@ static int store_file(struct ingest_job *job, struct file_result *r)
     }
     job->stored++;
     job->packets += r->stats.packets;
+    if (r->stats.evidence_dropped || r->stats.evidence_skipped) {
+        /* The store keeps no count of it: said now or never (docs/semantics.md). */
+        if (job->progress->on)
+            fputc('\n', stderr);
+        fprintf(stderr,
+                "%s: warning: '%s': evidence stored incomplete: %" PRIu64
+                " counted past the bound of %d values, not kept; %" PRIu64
+                " conversation sides not parsed (every parse buffer in use)\n",
+                program_name, job->paths[r->index], r->stats.evidence_dropped, CUBE_EVIDENCE_MAX,
+                r->stats.evidence_skipped);
+    }
     progress_tick(job->progress);
     return 0;
 }

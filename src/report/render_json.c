@@ -160,6 +160,10 @@ static json_t *inputs_json(const struct report *r)
     json_object_set_new(flows, "evicted", jint(st->flows.evicted));
     json_object_set_new(flows, "fragments_unmatched", jint(st->flows.fragments_unmatched));
     json_object_set_new(o, "flows", flows);
+    json_t *evidence = json_object();
+    json_object_set_new(evidence, "skipped", jint(st->evidence_skipped));
+    json_object_set_new(evidence, "dropped", jint(st->evidence_dropped));
+    json_object_set_new(o, "evidence", evidence);
     json_t *logs = json_object(), *skipped = json_object();
     json_object_set_new(logs, "files", jint(report_flow_files(in)));
     json_object_set_new(logs, "records", jint(st->flow_records));
@@ -907,6 +911,7 @@ static void json_without_counts(json_t *root)
     null_all_integers(inputs);
     null_all_integers(json_object_get(inputs, "bad"));
     null_all_integers(json_object_get(inputs, "flows"));
+    null_all_integers(json_object_get(inputs, "evidence"));
     json_array_foreach(json_object_get(inputs, "files"), i, f)
         null_fields(f, (const char *const[]){"packets", NULL});
     json_array_foreach(json_object_get(root, "groups"), i, g) group_without_counts(g);

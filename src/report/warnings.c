@@ -142,9 +142,40 @@ static void overlap_warnings(struct report *r)
     }
 }
 
+/*
+ * Evidence is bounded per file being read (parse buffers, CUBE_EVIDENCE_MAX
+ * values): past either bound its counts are lower bounds, and with more
+ * threads (each its own table) the bound falls elsewhere. Said, not hidden.
+ */
+static void evidence_warnings(struct report *r)
+{
+    const struct input_stats *st = r->input->stats;
+    if (!st)
+        return;
+    const char *lower = "evidence totals, distinct counts and top values are lower bounds";
+    if (st->evidence_dropped && r->shown.counts)
+        warn(r,
+             "evidence past the bound of %d values per file being read: %" PRIu64
+             " counted as dropped, not kept; %s",
+             CUBE_EVIDENCE_MAX, st->evidence_dropped, lower);
+    else if (st->evidence_dropped)
+        warn(r, "evidence past the bound of values per file being read was dropped; %s", lower);
+    if (st->evidence_skipped && r->shown.counts)
+        warn(r,
+             "%" PRIu64 " conversation sides not parsed for evidence (every parse buffer of "
+             "their file in use); %s",
+             st->evidence_skipped, lower);
+    else if (st->evidence_skipped)
+        warn(r,
+             "conversation sides not parsed for evidence (every parse buffer of their file "
+             "in use); %s",
+             lower);
+}
+
 void report_warnings_build(struct report *r)
 {
     overlap_warnings(r);
+    evidence_warnings(r);
     period_warnings(r, r);
     if (r->compare)
         period_warnings(r, r->compare);

@@ -59,6 +59,8 @@ static void make_result(struct file_result *r, size_t n, bool evidence)
     r->stats.first_ns = -5; /* before 1970: signed values must survive */
     r->stats.last_ns = 1233446400000000000LL;
     r->stats.flows.flows = 17;
+    r->stats.evidence_skipped = 5;
+    r->stats.evidence_dropped = 20000;
     r->stats.unsupported_links[0].link_type = 147;
     r->stats.unsupported_links[0].packets = 9;
     r->stats.unsupported_link_count = 1;
@@ -100,6 +102,8 @@ static void test_result_round_trip(void)
     CHECK_STR(back.error, r.error);
     CHECK_U64(back.stats.packets, 1234);
     CHECK_U64(back.stats.bad[DECODE_TRUNCATED], 3);
+    CHECK_U64(back.stats.evidence_skipped, 5);
+    CHECK_U64(back.stats.evidence_dropped, 20000);
     CHECK(back.stats.first_ns == -5);
     CHECK(back.stats.last_ns == r.stats.last_ns);
     CHECK_U64(back.stats.unsupported_link_count, 1);
