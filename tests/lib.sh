@@ -38,3 +38,17 @@ scenario() { # name [scale]
     fi
     echo "$dir"
 }
+
+# peak_mib COMMAND...: runs it (stdout to $w/out, stderr to $w/err, $w being
+# the test's own directory) and prints its exit status and peak resident
+# memory in MiB: the child's getrusage() maximum.
+peak_mib() {
+    # shellcheck disable=SC2154 # w is the calling test's
+    python3 - "$w/out" "$w/err" "$@" <<'PY'
+import resource, subprocess, sys
+out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+with open(out, "wb") as o, open(err, "wb") as e:
+    status = subprocess.call(cmd, stdout=o, stderr=e)
+print(status, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+PY
+}

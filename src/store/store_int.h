@@ -65,6 +65,14 @@ void store_value_ids_close(struct value_ids *v);
 /* The id of (kind, value), added when new. */
 int store_evidence_value_id(struct value_ids *v, int64_t kind, const void *value, size_t len,
                             int64_t *id);
+/*
+ * The bytes the store keeps of addr (docs/store.md), in place: the last 4
+ * of an IPv4 address, all 16 of any other. Sets *len to 4 or 16; the
+ * pointer is into addr. The one statement of the rule: store_addr_bytes()
+ * copies these, and the writer's sort (store_rows.c) compares them where
+ * they are, as SQLite will compare the BLOBs.
+ */
+const uint8_t *store_addr_view(const struct ip_addr *addr, size_t *len);
 /* The sensor_address id of a sensor address, added when new. */
 int store_sensor_id(struct store *s, const struct ip_addr *addr, int64_t *id);
 /* The statement of sql kept in *slot, prepared when *slot is NULL; NULL when it cannot be. */

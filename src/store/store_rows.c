@@ -19,17 +19,6 @@
 #include "../common/xalloc.h"
 #include "store_int.h"
 
-/* The bytes the store keeps of an address (4 for IPv4, 16 for IPv6), in place. */
-static const uint8_t *stored_bytes(const struct ip_addr *addr, size_t *len)
-{
-    if (addr_is_v4(addr)) {
-        *len = 4;
-        return addr->b + 12;
-    }
-    *len = 16;
-    return addr->b;
-}
-
 /* SQLite's order of two BLOBs: their common length's bytes, then the shorter first. */
 static int blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
@@ -42,7 +31,7 @@ static int blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
 static int addr_order(const struct ip_addr *a, const struct ip_addr *b)
 {
     size_t alen, blen;
-    const uint8_t *ab = stored_bytes(a, &alen), *bb = stored_bytes(b, &blen);
+    const uint8_t *ab = store_addr_view(a, &alen), *bb = store_addr_view(b, &blen);
     return blob_order(ab, alen, bb, blen);
 }
 

@@ -138,14 +138,22 @@ sqlite3_stmt *store_statement(struct store *s, sqlite3_stmt **slot, const char *
     return *slot;
 }
 
-size_t store_addr_bytes(const struct ip_addr *addr, uint8_t out[STORE_ADDR_MAX])
+const uint8_t *store_addr_view(const struct ip_addr *addr, size_t *len)
 {
     if (addr_is_v4(addr)) {
-        memcpy(out, addr->b + 12, 4);
-        return 4;
+        *len = 4;
+        return addr->b + 12;
     }
-    memcpy(out, addr->b, 16);
-    return 16;
+    *len = 16;
+    return addr->b;
+}
+
+size_t store_addr_bytes(const struct ip_addr *addr, uint8_t out[STORE_ADDR_MAX])
+{
+    size_t len;
+    const uint8_t *bytes = store_addr_view(addr, &len);
+    memcpy(out, bytes, len);
+    return len;
 }
 
 bool store_addr_from_bytes(struct ip_addr *addr, const void *bytes, size_t len)

@@ -10,18 +10,6 @@ w="$TEST_WORK/budgets"
 rm -rf "$w"
 mkdir -p "$w"
 
-# peak_mib COMMAND...: runs it (stdout to $w/out, stderr to $w/err) and
-# prints its exit status and peak resident memory in MiB.
-peak_mib() {
-    python3 - "$w/out" "$w/err" "$@" <<'PY'
-import resource, subprocess, sys
-out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-with open(out, "wb") as o, open(err, "wb") as e:
-    status = subprocess.call(cmd, stdout=o, stderr=e)
-print(status, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
-PY
-}
-
 # Under AddressSanitizer memory is not the program's own: the figures are
 # left out there, and the flood made smaller.
 case "$BUILD" in */asan) sanitized=1 ;; *) sanitized=0 ;; esac
