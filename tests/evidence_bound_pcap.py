@@ -5,7 +5,7 @@ one second apart from 2020-01-01 00:00:00 UTC, so that all fall in one day.
 
 Each probe opens a flow and is evidence of its source twice (a row for the
 probes, one for the flows they opened): N sources make 2N evidence rows, to
-pass the evidence table's bound of 500,000 rows per file being read.
+pass the bound of an evidence table of 48 MiB (about 500,000 rows).
 
 Usage: evidence_bound_pcap.py OUT N
 """

@@ -102,7 +102,7 @@ void cube_absorb(struct cube *into, struct cube *from);
 void cube_absorb_disjoint(struct cube *into, struct cube *from);
 /* Adds one row's counts to the row of its key. */
 void cube_add_row(struct cube *cube, const struct cube_row *row);
-/* Evidence its table did not keep, past CUBE_EVIDENCE_MAX (evidence_table_dropped()). */
+/* Evidence its table did not keep, past its bound (evidence_table_dropped()). */
 uint64_t cube_evidence_dropped(const struct cube *cube);
 
 /*
@@ -115,6 +115,8 @@ uint64_t cube_evidence_dropped(const struct cube *cube);
  * keeps its rows in memory and says why in cube_error().
  */
 void cube_set_budget(struct cube *cube, size_t max_rows, const char *dir);
+/* The memory the cube's evidence table may take (0: CUBE_EVIDENCE_BYTES). */
+void cube_set_evidence_bytes(struct cube *cube, uint64_t bytes);
 uint32_t cube_generation(const struct cube *cube);
 bool cube_spilled(const struct cube *cube);
 const char *cube_error(const struct cube *cube);
@@ -144,8 +146,13 @@ bool cube_in_address_order(const struct cube *cube);
 
 /* ---- evidence: what the conversations were about ------------------------------- */
 
-/* The most evidence rows one cube keeps; later new values are only counted. */
-#define CUBE_EVIDENCE_MAX 500000
+/*
+ * The memory one counting cube's evidence table may take, its rows, index and
+ * values together, unless the caller sets more (cube_set_evidence_bytes(),
+ * from --memory); past it new values are only counted (evidence_table_dropped()).
+ * About 500,000 rows of the usual values.
+ */
+#define CUBE_EVIDENCE_BYTES (UINT64_C(48) << 20)
 
 struct evidence_row {
     int64_t bin; /* the bin in which the conversation started */
@@ -164,6 +171,8 @@ int evidence_row_value_order(const void *a, const void *b);
 
 struct evidence_table;
 struct evidence_table *evidence_table_new(void);
+/* The memory evidence_table_add() lets the table take (0: CUBE_EVIDENCE_BYTES). */
+void evidence_table_set_bytes(struct evidence_table *table, uint64_t bytes);
 /* A table hashing under a known key, for tests that build colliding values. */
 struct evidence_table *evidence_table_new_seeded(uint64_t seed);
 /* Whether the table switched to SipHash (a probe run passed HASH_PROBE_LIMIT). */
@@ -257,6 +266,8 @@ struct aggregate_config {
     /* Rows each file's cube keeps in memory before it spills to tmp_dir; 0: no limit. */
     size_t cube_max_rows;
     const char *tmp_dir;
+    /* Memory each counting cube's evidence table may take; 0: CUBE_EVIDENCE_BYTES. */
+    uint64_t evidence_bytes;
     /*
      * When set, each file's rows are sorted with it (a qsort() comparator of
      * const struct cube_row pointers, such as store_row_order()) by the

@@ -38,6 +38,7 @@ struct cube {
     struct hash_key hash_key;
     size_t longest_probe; /* the longest probe run seen, for tests */
     struct evidence_table *evidence;
+    uint64_t evidence_bytes; /* its bound (cube_set_evidence_bytes()) */
     /* Spilling (cube_set_budget): rows beyond max_rows go to runs in dir. */
     size_t max_rows; /* 0: never spill */
     char *dir;
@@ -55,9 +56,18 @@ struct cube {
 
 struct evidence_table *cube_evidence(struct cube *cube)
 {
-    if (!cube->evidence)
+    if (!cube->evidence) {
         cube->evidence = evidence_table_new();
+        evidence_table_set_bytes(cube->evidence, cube->evidence_bytes);
+    }
     return cube->evidence;
+}
+
+void cube_set_evidence_bytes(struct cube *cube, uint64_t bytes)
+{
+    cube->evidence_bytes = bytes;
+    if (cube->evidence)
+        evidence_table_set_bytes(cube->evidence, bytes);
 }
 
 /*

@@ -5,8 +5,9 @@
  * sent; they live in an arena of chunks that never move, so rows can point
  * into it. The index is keyed like the cube's (common/hash.h, switching to
  * SipHash when a probe run shows chosen collisions), and the table is
- * bounded: past CUBE_EVIDENCE_MAX rows new values are counted as dropped
- * rather than stored, so a flood of unique names cannot exhaust memory.
+ * bounded: past its memory (CUBE_EVIDENCE_BYTES, or what --memory gives it:
+ * rows, hashes, index and values) new values are counted as dropped rather
+ * than stored, so a flood of unique names cannot exhaust memory.
  * The bound applies while one file is read; merged tables keep every value,
  * so results do not depend on which thread or rank finished first.
  */
@@ -34,7 +35,12 @@ struct evidence_table {
     uint64_t dropped;
     struct hash_key key;
     bool unindexed; /* rows were appended (absorbed): hashes and index come at the next add */
+    uint64_t max_bytes;
 };
+
+/* A row's cost besides its value: itself, its hash, and two index slots (the index is at most
+ * half full). */
+#define ROW_COST (sizeof(struct evidence_row) + 3 * sizeof(uint64_t))
 
 struct evidence_table *evidence_table_new(void)
 {
@@ -42,8 +48,23 @@ struct evidence_table *evidence_table_new(void)
     t->mask = 255;
     t->index = xcalloc(t->mask + 1, sizeof(*t->index));
     t->chunk_used = ARENA_CHUNK;
+    t->max_bytes = CUBE_EVIDENCE_BYTES;
     hash_key_init(&t->key);
     return t;
+}
+
+void evidence_table_set_bytes(struct evidence_table *t, uint64_t bytes)
+{
+    t->max_bytes = bytes ? bytes : CUBE_EVIDENCE_BYTES;
+}
+
+/* Whether a new row with a value of len bytes would take the table past its memory. */
+static bool full(const struct evidence_table *t, size_t len)
+{
+    uint64_t values = (uint64_t)t->chunk_count * ARENA_CHUNK;
+    if (len + 1 > ARENA_CHUNK - t->chunk_used)
+        values += ARENA_CHUNK;
+    return (uint64_t)(t->count + 1) * ROW_COST + values > t->max_bytes;
 }
 
 struct evidence_table *evidence_table_new_seeded(uint64_t seed)
@@ -166,7 +187,7 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
             return;
         }
     }
-    if (bounded && t->count >= CUBE_EVIDENCE_MAX) {
+    if (bounded && full(t, len)) {
         t->dropped += count;
         return;
     }

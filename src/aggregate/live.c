@@ -32,6 +32,7 @@ static struct cube *new_cube(const struct aggregate_config *config)
     struct cube *cube = cube_new();
     if (config->cube_max_rows)
         cube_set_budget(cube, config->cube_max_rows, config->tmp_dir);
+    cube_set_evidence_bytes(cube, config->evidence_bytes);
     return cube;
 }
 

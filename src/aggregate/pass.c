@@ -111,7 +111,7 @@ void aggregate_account(struct cube *cube, const struct bin_clock *clock, struct 
  * A probe of a known scanning tool (decode/scanner.h): counted as evidence of
  * its remote in the packet's bin, "tool proto/port" with the service of its
  * flow, one row for the probes and one for the flows they opened. Rows share
- * the evidence table's bound (CUBE_EVIDENCE_MAX; past it they are counted as
+ * the evidence table's bound (CUBE_EVIDENCE_BYTES; past it they are counted as
  * dropped), so a flood of tagged sources cannot exhaust memory.
  */
 /*
@@ -333,6 +333,7 @@ static struct cube *file_cube(struct shard *shard, uint32_t file)
         sf->cube = cube_new();
         if (shard->config->cube_max_rows)
             cube_set_budget(sf->cube, shard->config->cube_max_rows, shard->config->tmp_dir);
+        cube_set_evidence_bytes(sf->cube, shard->config->evidence_bytes);
     }
     return sf->cube;
 }
@@ -431,6 +432,7 @@ static void shard_start(struct shard *shard, struct cube *cube,
 void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_config *config)
 {
     memset(shard, 0, sizeof(*shard));
+    cube_set_evidence_bytes(cube, config->evidence_bytes);
     shard_start(shard, cube, config);
 }
 

@@ -197,12 +197,13 @@ static int store_file(struct ingest_job *job, struct file_result *r)
         /* The store keeps no count of it: said now or never (docs/semantics.md). */
         if (job->progress->on)
             fputc('\n', stderr);
-        fprintf(stderr,
-                "%s: warning: '%s': evidence stored incomplete: %" PRIu64
-                " counted past the bound of %d values, not kept; %" PRIu64
-                " conversation sides not parsed (every parse buffer in use)\n",
-                program_name, job->paths[r->index], r->stats.evidence_dropped, CUBE_EVIDENCE_MAX,
-                r->stats.evidence_skipped);
+        fprintf(
+            stderr,
+            "%s: warning: '%s': evidence stored incomplete: %" PRIu64
+            " counted past the memory of its table (more --memory keeps more), not kept; %" PRIu64
+            " conversation sides not parsed (every parse buffer in use)\n",
+            program_name, job->paths[r->index], r->stats.evidence_dropped,
+            r->stats.evidence_skipped);
     }
     progress_tick(job->progress);
     return 0;
@@ -399,6 +400,7 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
      */
     uint64_t cubes = 2 * (uint64_t)setup->threads;
     config.cube_max_rows = memory_cube_rows(setup->memory, cubes < 3 ? 3 : cubes);
+    config.evidence_bytes = memory_evidence_bytes(setup->memory, cubes < 3 ? 3 : cubes);
     config.tmp_dir = setup->tmp_dir;
     /* Rows reach the store sorted in its key order, by the threads that counted them. */
     config.row_order = store_row_order;

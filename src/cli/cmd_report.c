@@ -364,8 +364,9 @@ static int compare_files(const void *a, const void *b)
 /*
  * Shares --memory out: half for the rows being gathered, over every cube that
  * can be alive at once (one per thread counting, the merged one), a quarter
- * for the rows of a spilled cube read back at a time. Flow tables and
- * evidence buffers have bounds of their own (--max-flows).
+ * for the rows of a spilled cube read back at a time, and a quarter for the
+ * evidence tables of the threads counting (memory_evidence_bytes()). Flow
+ * tables and evidence buffers have bounds of their own (--max-flows).
  */
 static void plan_memory(struct report_args *args)
 {
@@ -416,6 +417,7 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.tick = read_tick;
     config.tick_ctx = &progress;
     config.cube_max_rows = args->cube_rows;
+    config.evidence_bytes = memory_evidence_bytes(args->memory, args->common.threads);
     config.tmp_dir = args->tmp_dir;
     /* Overlapping captures are found from samples taken in this read (with
      * --skip-overlapping they were sampled before, to leave some out). */

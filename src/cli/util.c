@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../aggregate/aggregate.h"
 #include "cli.h"
 
 const char *program_name = "honeyscope";
@@ -129,6 +130,12 @@ size_t memory_cube_rows(uint64_t memory, uint64_t cubes)
 {
     uint64_t rows = (memory ? memory : DEFAULT_MEMORY) / 2 / ROW_BYTES_GATHERED / cubes;
     return rows ? (size_t)rows : 1;
+}
+
+uint64_t memory_evidence_bytes(uint64_t memory, uint64_t tables)
+{
+    uint64_t bytes = (memory ? memory : DEFAULT_MEMORY) / 4 / (tables ? tables : 1);
+    return bytes < CUBE_EVIDENCE_BYTES ? CUBE_EVIDENCE_BYTES : bytes;
 }
 
 const char *default_tmp_dir(void)

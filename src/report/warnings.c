@@ -143,9 +143,9 @@ static void overlap_warnings(struct report *r)
 }
 
 /*
- * Evidence is bounded per file being read (parse buffers, CUBE_EVIDENCE_MAX
- * values): past either bound its counts are lower bounds, and with more
- * threads (each its own table) the bound falls elsewhere. Said, not hidden.
+ * Evidence is bounded per file being read (parse buffers, and the memory of
+ * the table that keeps it, cube_set_evidence_bytes()): past either bound its counts are lower
+ * bounds, and with more threads (each its own table) the bound falls elsewhere. Said, not hidden.
  */
 static void evidence_warnings(struct report *r)
 {
@@ -155,11 +155,12 @@ static void evidence_warnings(struct report *r)
     const char *lower = "evidence totals, distinct counts and top values are lower bounds";
     if (st->evidence_dropped && r->shown.counts)
         warn(r,
-             "evidence past the bound of %d values per file being read: %" PRIu64
+             "evidence past the memory of its table (a quarter of --memory): %" PRIu64
              " counted as dropped, not kept; %s",
-             CUBE_EVIDENCE_MAX, st->evidence_dropped, lower);
+             st->evidence_dropped, lower);
     else if (st->evidence_dropped)
-        warn(r, "evidence past the bound of values per file being read was dropped; %s", lower);
+        warn(r, "evidence past the memory of its table (a quarter of --memory) was dropped; %s",
+             lower);
     if (st->evidence_skipped && r->shown.counts)
         warn(r,
              "%" PRIu64 " conversation sides not parsed for evidence (every parse buffer of "

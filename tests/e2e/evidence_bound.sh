@@ -1,48 +1,60 @@
-# Evidence is bounded per file being read (CUBE_EVIDENCE_MAX, 500,000 rows):
-# a capture built to pass the bound (tests/evidence_bound_pcap.py: 260,000
-# zmap probes from as many sources, two evidence rows each) gets a report that
-# says so, in JSON (inputs.evidence.dropped), in its warnings and on stderr,
-# and what was kept plus what was dropped accounts for every probe. With two
-# threads each worker's table has its own bound, so less or nothing is
-# dropped: the report then says exactly that much.
+# Evidence is bounded per file being read: the table that keeps it may take a
+# quarter of --memory, shared by the threads counting, and never less than
+# CUBE_EVIDENCE_BYTES (48 MiB, about 500,000 rows). A capture built to pass the
+# bound at --memory 64M (tests/evidence_bound_pcap.py: 320,000 zmap probes
+# from as many sources, two evidence rows each) gets a report that says so,
+# in JSON (inputs.evidence.dropped), in its warnings and on stderr, and what
+# was kept plus what was dropped accounts for every probe. More --memory keeps
+# all of it, with one thread or two.
 . "$(dirname "$0")/../lib.sh"
 command -v jq >/dev/null 2>&1 || { skip evidence_bound "no jq"; exit 0; }
 w="$TEST_WORK/evidence-bound"
 rm -rf "$w"
 mkdir -p "$w"
-sources=260000
+sources=320000
 python3 "$HONEYSCOPE_ROOT/tests/evidence_bound_pcap.py" "$w/probes.pcap" "$sources"
 set -- --sensor 192.0.2.10/32 --group any --format json
 
 # accounts TAG: kept sources + dropped rows / 2 (a probe row and a flow row per source) = every source.
 accounts() {
     kept=$(jq '[.groups[0].scanners[] | select(.tool == "zmap") | .sources] | add // 0' "$w/$1.json")
-    dropped=$(jq '.inputs.evidence.dropped' "$w/$1.json")
-    expect_eq "evidence_bound_${1}_accounts" $((kept + dropped / 2)) "$sources"
-    warned=$(jq '[.warnings[] | select(test("evidence past the bound"))] | length' "$w/$1.json")
-    expect_eq "evidence_bound_${1}_warned_iff_dropped" "$warned" "$([ "$dropped" -gt 0 ] && echo 1 || echo 0)"
+    gone=$(jq '.inputs.evidence.dropped' "$w/$1.json")
+    expect_eq "evidence_bound_${1}_accounts" $((kept + gone / 2)) "$sources"
+    warned=$(jq '[.warnings[] | select(test("evidence past the memory"))] | length' "$w/$1.json")
+    expect_eq "evidence_bound_${1}_warned_iff_dropped" "$warned" "$([ "$gone" -gt 0 ] && echo 1 || echo 0)"
 }
 
-"$HS" report --threads 1 "$@" -o "$w/t1.json" "$w/probes.pcap" 2>"$w/t1.err"
+"$HS" report --threads 1 --memory 64M "$@" -o "$w/t1.json" "$w/probes.pcap" 2>"$w/t1.err"
 expect_eq evidence_bound_t1_exit "$?" 0
-expect_eq evidence_bound_t1_dropped "$(jq '.inputs.evidence.dropped' "$w/t1.json")" 20000
+dropped=$(jq '.inputs.evidence.dropped' "$w/t1.json")
+check evidence_bound_t1_dropped test "$dropped" -gt 0
 expect_eq evidence_bound_t1_skipped "$(jq '.inputs.evidence.skipped' "$w/t1.json")" 0
-check evidence_bound_t1_stderr grep -q "warning: evidence past the bound of 500000 values per file being read: 20000 counted as dropped" "$w/t1.err"
+check evidence_bound_t1_stderr grep -q "warning: evidence past the memory of its table (a quarter of --memory): $dropped counted as dropped" "$w/t1.err"
 accounts t1
 
-"$HS" report --threads 2 "$@" -o "$w/t2.json" "$w/probes.pcap" 2>"$w/t2.err"
+"$HS" report --threads 2 --memory 64M "$@" -o "$w/t2.json" "$w/probes.pcap" 2>"$w/t2.err"
 expect_eq evidence_bound_t2_exit "$?" 0
 accounts t2
 
+# The default --memory (512M) keeps every value, with one thread or two.
+for t in 1 2; do
+    "$HS" report --threads $t "$@" -o "$w/all$t.json" "$w/probes.pcap" 2>/dev/null
+    expect_eq "evidence_bound_default_t${t}_complete" \
+        "$(jq -c '[.inputs.evidence.dropped, .groups[0].scanners[0].sources, (.warnings | length)]' "$w/all$t.json")" \
+        "[0,$sources,0]"
+done
+
 # Every format says it; masked, without the number.
-"$HS" report --threads 1 --sensor 192.0.2.10/32 --group any -q "$w/probes.pcap" >"$w/t1.txt" 2>/dev/null
-check evidence_bound_text grep -q "evidence past the bound of 500000 values per file being read: 20000" "$w/t1.txt"
-"$HS" report --threads 1 "$@" --mask -o "$w/mask.json" "$w/probes.pcap" 2>/dev/null
+"$HS" report --threads 1 --memory 64M --sensor 192.0.2.10/32 --group any -q "$w/probes.pcap" \
+    >"$w/t1.txt" 2>/dev/null
+check evidence_bound_text grep -q "evidence past the memory of its table (a quarter of --memory): $dropped" "$w/t1.txt"
+"$HS" report --threads 1 --memory 64M "$@" --mask -o "$w/mask.json" "$w/probes.pcap" 2>/dev/null
 expect_eq evidence_bound_mask_null "$(jq -c '.inputs.evidence' "$w/mask.json")" '{"skipped":null,"dropped":null}'
-expect_eq evidence_bound_mask_warned "$(jq '[.warnings[] | select(test("evidence past the bound of values per file being read was dropped"))] | length' "$w/mask.json")" 1
-check evidence_bound_mask_no_number sh -c "! grep -q 20000 '$w/mask.json'"
+expect_eq evidence_bound_mask_warned "$(jq '[.warnings[] | select(test("evidence past the memory of its table [(]a quarter of --memory[)] was dropped"))] | length' "$w/mask.json")" 1
+check evidence_bound_mask_no_number sh -c "! grep -q $dropped '$w/mask.json'"
 
 # A store keeps no count of it: ingest says it for the file, at once.
-"$HS" ingest -q --db "$w/s.db" --sensor 192.0.2.10/32 --threads 1 "$w/probes.pcap" 2>"$w/ingest.err"
+"$HS" ingest -q --db "$w/s.db" --sensor 192.0.2.10/32 --threads 1 --memory 64M "$w/probes.pcap" \
+    2>"$w/ingest.err"
 expect_eq evidence_bound_ingest_exit "$?" 0
-check evidence_bound_ingest_warned grep -q "warning: '$w/probes.pcap': evidence stored incomplete: 20000 counted past the bound of 500000 values" "$w/ingest.err"
+check evidence_bound_ingest_warned grep -q "warning: '$w/probes.pcap': evidence stored incomplete: [1-9][0-9]* counted past the memory of its table" "$w/ingest.err"

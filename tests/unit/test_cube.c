@@ -673,6 +673,33 @@ static void test_cube_absorb(void)
 }
 
 /*
+ * The evidence table's bound is its memory: rows (each with its hash and two
+ * index slots) and the arena of values. Past it new values are counted as
+ * dropped; rows already there still count, and put() (merges, loads) is not bounded.
+ */
+static void test_evidence_bytes_bound(void)
+{
+    struct evidence_table *t = evidence_table_new();
+    uint64_t max = UINT64_C(1) << 20, arena = 256 * 1024;
+    evidence_table_set_bytes(t, max);
+    struct ip_addr remote;
+    memset(&remote, 0, sizeof(remote));
+    char value[16];
+    for (unsigned i = 0; i < 20000; i++) {
+        int len = snprintf(value, sizeof(value), "v%05u", i);
+        evidence_table_add(t, 0, &remote, 1, value, (size_t)len, 1);
+    }
+    size_t kept = (size_t)((max - arena) / (sizeof(struct evidence_row) + 3 * sizeof(uint64_t)));
+    CHECK_U64(evidence_table_count(t), kept);
+    CHECK_U64(evidence_table_dropped(t), 20000 - kept);
+    evidence_table_add(t, 0, &remote, 1, "v00000", 6, 4); /* kept before: still counts */
+    CHECK_U64(evidence_table_at(t, 0)->count, 5);
+    evidence_table_put(t, 0, &remote, 1, "w", 1, 1);
+    CHECK_U64(evidence_table_count(t), kept + 1);
+    evidence_table_free(t);
+}
+
+/*
  * Absorbing disjoint cubes (a stream's workers): rows and evidence are
  * appended in order, a later lookup or evidence add still finds them (the
  * indexes are rebuilt then), and rows past into's budget take the spilling way.
@@ -879,6 +906,7 @@ int main(void)
     RUN(test_address_order_mixed);
     RUN(test_cube_absorb);
     RUN(test_cube_absorb_disjoint);
+    RUN(test_evidence_bytes_bound);
     RUN(test_service_format);
     RUN(test_category_sensor_named);
     RUN(test_category_sensor_other);
