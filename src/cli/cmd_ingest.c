@@ -194,7 +194,7 @@ static int store_file(struct ingest_job *job, struct file_result *r)
     job->stored++;
     job->packets += r->stats.packets;
     if (r->stats.evidence_dropped || r->stats.evidence_skipped) {
-        /* The store keeps no count of it: said now or never (docs/semantics.md). */
+        /* Said as the file is stored, as report says it (capture_file keeps the counts). */
         if (job->progress->on)
             fputc('\n', stderr);
         fprintf(

@@ -41,7 +41,7 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 7
+#define STORE_VERSION 8
 
 /*
  * Live captures (version 4): each is one capture_file row whose counts and
@@ -187,6 +187,8 @@ static const char schema[] =
     "  export_lost_records INTEGER NOT NULL DEFAULT 0,"
     "  export_skipped INTEGER NOT NULL DEFAULT 0,"
     "  sampling_interval INTEGER NOT NULL DEFAULT 0,"
+    "  evidence_skipped INTEGER NOT NULL DEFAULT 0,"
+    "  evidence_dropped INTEGER NOT NULL DEFAULT 0,"
     "  status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),"
     "  error TEXT,"
     "  ingested_at TEXT NOT NULL"
@@ -338,6 +340,7 @@ static const struct {
      false, 0},
     {7, "evidence_value", "id, kind, value", false, 0},
     {7, "evidence_row", "file_id, bin, remote, value_id, count", false, 0},
+    {8, "capture_file", "evidence_skipped, evidence_dropped", true, 0},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -455,25 +458,51 @@ static const char *const flow_count_columns[] = {
     "export_lost_packets", "export_lost_records", "export_skipped", "sampling_interval",
 };
 
-static int migrate_to_3(struct store *s, char *err, size_t errlen)
+/* Adds the count columns of names to capture_file, 0 for the rows there; those there stay. */
+static int add_count_columns(struct store *s, const char *const *names, size_t count, char *err,
+                             size_t errlen)
 {
-    for (size_t i = 0; i < sizeof(flow_count_columns) / sizeof(flow_count_columns[0]); i++) {
+    for (size_t i = 0; i < count; i++) {
         char sql[160];
         int64_t present;
         snprintf(sql, sizeof(sql),
                  "SELECT count(*) FROM pragma_table_info('capture_file') WHERE name = '%s'",
-                 flow_count_columns[i]);
+                 names[i]);
         if (pragma_int(s, sql, &present, err, errlen) < 0)
             return -1;
         if (present)
             continue;
         snprintf(sql, sizeof(sql),
-                 "ALTER TABLE capture_file ADD COLUMN %s INTEGER NOT NULL DEFAULT 0",
-                 flow_count_columns[i]);
+                 "ALTER TABLE capture_file ADD COLUMN %s INTEGER NOT NULL DEFAULT 0", names[i]);
         if (store_exec(s, sql, err, errlen) < 0)
             return -1;
     }
+    return 0;
+}
+
+static int migrate_to_3(struct store *s, char *err, size_t errlen)
+{
+    if (add_count_columns(s, flow_count_columns,
+                          sizeof(flow_count_columns) / sizeof(flow_count_columns[0]), err,
+                          errlen) < 0)
+        return -1;
     return store_exec(s, "PRAGMA user_version = 3", err, errlen);
+}
+
+/*
+ * Version 8 keeps what the evidence bounds left out of each file (conversation
+ * sides not parsed, values not kept), so that a report from the store says it:
+ * 0 for the files before, which did not count it.
+ */
+static const char *const evidence_count_columns[] = {"evidence_skipped", "evidence_dropped"};
+
+static int migrate_to_8(struct store *s, char *err, size_t errlen)
+{
+    if (add_count_columns(s, evidence_count_columns,
+                          sizeof(evidence_count_columns) / sizeof(evidence_count_columns[0]), err,
+                          errlen) < 0)
+        return -1;
+    return store_exec(s, "PRAGMA user_version = 8", err, errlen);
 }
 
 static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
@@ -664,7 +693,8 @@ static int migrate_steps(struct store *s, int64_t version, char *err, size_t err
         (version < 4 && store_exec(s, migrate_to_4, err, errlen) < 0) ||
         (version < 5 && store_exec(s, migrate_to_5, err, errlen) < 0) ||
         (version < 6 && store_exec(s, migrate_to_6, err, errlen) < 0) ||
-        (version < 7 && migrate_to_7(s, err, errlen) < 0))
+        (version < 7 && migrate_to_7(s, err, errlen) < 0) ||
+        (version < 8 && migrate_to_8(s, err, errlen) < 0))
         return -1;
     return 0;
 }

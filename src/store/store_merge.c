@@ -81,14 +81,14 @@ static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
         " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
         " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
         " fragments_unmatched, flow_records, flow_skipped, flow_covered, export_datagrams,"
-        " export_lost_packets, export_lost_records, export_skipped, sampling_interval, status,"
-        " error, ingested_at)"
+        " export_lost_packets, export_lost_records, export_skipped, sampling_interval,"
+        " evidence_skipped, evidence_dropped, status, error, ingested_at)"
         " SELECT path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns,"
         " packets, truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor,"
         " sensor_to_sensor, flows, flows_expired, flows_evicted, fragments_unmatched,"
         " flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
-        " export_lost_records, export_skipped, sampling_interval, status, error, ingested_at"
-        " FROM src.capture_file WHERE id = ?";
+        " export_lost_records, export_skipped, sampling_interval, evidence_skipped,"
+        " evidence_dropped, status, error, ingested_at FROM src.capture_file WHERE id = ?";
     /* Sensor and evidence value ids are each store's own: matched by address and value. */
     static const char copy_sensors[] =
         "INSERT INTO main.sensor_address (address) SELECT address FROM src.sensor_address"

@@ -234,6 +234,8 @@ enum {
     FILE_FLOW_COVERED,
     FILE_EXPORT_DATAGRAMS, /* then the other export counts, to FILE_SAMPLING_INTERVAL */
     FILE_SAMPLING_INTERVAL = FILE_EXPORT_DATAGRAMS + 4,
+    FILE_EVIDENCE_SKIPPED,
+    FILE_EVIDENCE_DROPPED,
 };
 
 /* Why a capture_file row could not have been written by honeyscope, or NULL. */
@@ -280,6 +282,9 @@ static const char *file_row_damage(sqlite3_stmt *st)
     for (int i = FILE_EXPORT_DATAGRAMS; i <= FILE_SAMPLING_INTERVAL; i++)
         if (!int_in(st, i, 0, INT64_MAX))
             return "export counts";
+    if (!int_in(st, FILE_EVIDENCE_SKIPPED, 0, INT64_MAX) ||
+        !int_in(st, FILE_EVIDENCE_DROPPED, 0, INT64_MAX))
+        return "evidence counts";
     return NULL;
 }
 
@@ -317,6 +322,8 @@ static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
     one.export_lost_records = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 2);
     one.export_skipped = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 3);
     one.sampling_interval = (uint64_t)sqlite3_column_int64(st, FILE_SAMPLING_INTERVAL);
+    one.evidence_skipped = (uint64_t)sqlite3_column_int64(st, FILE_EVIDENCE_SKIPPED);
+    one.evidence_dropped = (uint64_t)sqlite3_column_int64(st, FILE_EVIDENCE_DROPPED);
     if (counts[3]) {
         one.unsupported_links[0].link_type = sqlite3_column_int(st, FILE_LINK_TYPE);
         one.unsupported_links[0].packets = counts[3];
@@ -336,7 +343,9 @@ static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
         fits_u64(stats->export_datagrams, one.export_datagrams) &&
         fits_u64(stats->export_lost_packets, one.export_lost_packets) &&
         fits_u64(stats->export_lost_records, one.export_lost_records) &&
-        fits_u64(stats->export_skipped, one.export_skipped);
+        fits_u64(stats->export_skipped, one.export_skipped) &&
+        fits_u64(stats->evidence_skipped, one.evidence_skipped) &&
+        fits_u64(stats->evidence_dropped, one.evidence_dropped);
     for (int i = 0; fits && i < DECODE_RESULT_COUNT; i++)
         fits = fits_u64(stats->bad[i], one.bad[i]);
     for (size_t i = 0; fits && i < stats->unsupported_link_count; i++)
@@ -359,7 +368,8 @@ static int read_files(struct store *s, struct input_stats *stats, struct stored_
         " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"
         " flows_expired, flows_evicted, fragments_unmatched, id, flow_records, flow_skipped,"
         " flow_covered, export_datagrams, export_lost_packets, export_lost_records,"
-        " export_skipped, sampling_interval FROM capture_file ORDER BY path";
+        " export_skipped, sampling_interval, evidence_skipped, evidence_dropped"
+        " FROM capture_file ORDER BY path";
     static const char orphans[] =
         "SELECT (SELECT count(path) - count(DISTINCT path) + count(*) - count(DISTINCT id)"
         "   FROM capture_file),"

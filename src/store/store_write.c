@@ -57,8 +57,9 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
         " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
         " fragments_unmatched, flow_records, flow_skipped, flow_covered, export_datagrams,"
-        " export_lost_packets, export_lost_records, export_skipped, sampling_interval, status,"
-        " error, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " export_lost_packets, export_lost_records, export_skipped, sampling_interval,"
+        " evidence_skipped, evidence_dropped, status, error, ingested_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
     sqlite3_stmt *st = store_statement(s, &s->insert_file, sql);
     if (!st)
@@ -95,6 +96,7 @@ static int insert_file_row(struct store *s, const struct file_identity *id,
         stats->flow_covered,        stats->export_datagrams,
         stats->export_lost_packets, stats->export_lost_records,
         stats->export_skipped,      stats->sampling_interval,
+        stats->evidence_skipped,    stats->evidence_dropped,
     };
     for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
         sqlite3_bind_int64(st, n++, (sqlite3_int64)counts[i]);
@@ -297,6 +299,7 @@ static int add_to_file_row(struct store *s, int64_t file_id, const struct input_
         " not_sensor = not_sensor + ?, sensor_to_sensor = sensor_to_sensor + ?,"
         " flows = flows + ?, flows_expired = flows_expired + ?,"
         " flows_evicted = flows_evicted + ?, fragments_unmatched = fragments_unmatched + ?,"
+        " evidence_skipped = evidence_skipped + ?16, evidence_dropped = evidence_dropped + ?17,"
         " first_ns = CASE WHEN ?13 IS NULL THEN first_ns WHEN first_ns IS NULL THEN ?13"
         "   ELSE min(first_ns, ?13) END,"
         " last_ns = CASE WHEN ?14 IS NULL THEN last_ns WHEN last_ns IS NULL THEN ?14"
@@ -315,6 +318,8 @@ static int add_to_file_row(struct store *s, int64_t file_id, const struct input_
         sqlite3_bind_int64(st, 14, stats->last_ns);
     }
     sqlite3_bind_int64(st, 15, file_id);
+    sqlite3_bind_int64(st, 16, (sqlite3_int64)stats->evidence_skipped);
+    sqlite3_bind_int64(st, 17, (sqlite3_int64)stats->evidence_dropped);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE && sqlite3_changes(s->db) == 1 ? 0 : -1;

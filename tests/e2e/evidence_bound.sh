@@ -53,8 +53,14 @@ expect_eq evidence_bound_mask_null "$(jq -c '.inputs.evidence' "$w/mask.json")" 
 expect_eq evidence_bound_mask_warned "$(jq '[.warnings[] | select(test("evidence past the memory of its table [(]a quarter of --memory[)] was dropped"))] | length' "$w/mask.json")" 1
 check evidence_bound_mask_no_number sh -c "! grep -q $dropped '$w/mask.json'"
 
-# A store keeps no count of it: ingest says it for the file, at once.
+# ingest says it for the file, and the store keeps the count (capture_file,
+# version 8): a report from the store says it as the one from the capture did.
 "$HS" ingest -q --db "$w/s.db" --sensor 192.0.2.10/32 --threads 1 --memory 64M "$w/probes.pcap" \
     2>"$w/ingest.err"
 expect_eq evidence_bound_ingest_exit "$?" 0
-check evidence_bound_ingest_warned grep -q "warning: '$w/probes.pcap': evidence stored incomplete: [1-9][0-9]* counted past the memory of its table" "$w/ingest.err"
+check evidence_bound_ingest_warned grep -q "warning: '$w/probes.pcap': evidence stored incomplete: $dropped counted past the memory of its table" "$w/ingest.err"
+"$HS" report --db "$w/s.db" --group any --format json -o "$w/db.json" 2>"$w/db.err"
+expect_eq evidence_bound_db_counts "$(jq -c '[.inputs.evidence.dropped, .groups[0].scanners[0].sources]' "$w/db.json")" \
+    "$(jq -c '[.inputs.evidence.dropped, .groups[0].scanners[0].sources]' "$w/t1.json")"
+check evidence_bound_db_warned grep -q "warning: evidence past the memory of its table (a quarter of --memory): $dropped counted" "$w/db.err"
+expect_eq evidence_bound_db_column "$(sqlite3 "$w/s.db" 'SELECT evidence_skipped, evidence_dropped FROM capture_file')" "0|$dropped"

@@ -115,15 +115,16 @@ expect_eq samples_stored "$(sqlite3 "$w/s3.db" 'SELECT count(*), sum(length(fing
 
 # ---- a version 5 store (before the samples): upgraded in place, for reading and for writing ------------------
 "$HS" ingest -q --db "$w/v4.db" --sensor 192.0.2.10/32 "$a"
+current=$(sqlite3 "$w/v4.db" 'PRAGMA user_version')
 sqlite3 "$w/v4.db" 'DROP TABLE packet_sample; PRAGMA user_version = 5'
 cp "$w/v4.db" "$w/v4r.db"
 "$HS" report --quiet --db "$w/v4r.db" --format json >"$w/v4r.json" 2>"$w/v4r.err"
 expect_eq v4_read_exit "$?" 0
-expect_eq v4_read_upgraded "$(sqlite3 "$w/v4r.db" 'PRAGMA user_version')" 7
+expect_eq v4_read_upgraded "$(sqlite3 "$w/v4r.db" 'PRAGMA user_version')" "$current"
 expect_eq v4_read_packets "$(jq .inputs.packets "$w/v4r.json")" "$(truth .a.packets)"
 "$HS" ingest --db "$w/v4.db" "$b" 2>"$w/v4.err"
 expect_eq v4_write_exit "$?" 0
-expect_eq v4_write_upgraded "$(sqlite3 "$w/v4.db" 'PRAGMA user_version')" 7
+expect_eq v4_write_upgraded "$(sqlite3 "$w/v4.db" 'PRAGMA user_version')" "$current"
 # a was stored without a sample: nothing to compare with, said nowhere.
 check v4_old_file_unsampled sh -c "! grep -q 'holds packets' '$w/v4.err'"
 expect_eq v4_new_file_sampled "$(sqlite3 "$w/v4.db" "SELECT count(*) FROM packet_sample p JOIN capture_file f ON f.id = p.file_id WHERE f.path = '$b'")" 1

@@ -45,6 +45,10 @@ cp "$w/v6.db" "$w/read.db"
 reports "$w/read.db" read
 expect_eq upgrade_read_version "$(sqlite3 "$w/read.db" 'PRAGMA user_version')" "$current"
 check upgrade_read_integrity sh -c "sqlite3 '$w/read.db' 'PRAGMA integrity_check' | grep -qx ok"
+# Version 8's evidence counts: 0 for the files of before, which did not count them.
+expect_eq upgrade_evidence_counts_zero \
+    "$(sqlite3 "$w/read.db" 'SELECT count(*), sum(evidence_skipped), sum(evidence_dropped) FROM capture_file')" \
+    "$(sqlite3 "$w/v6.db" 'SELECT count(*) FROM capture_file')|0|0"
 python3 "$HONEYSCOPE_ROOT/tests/e2e/store_views.py" "$w/v6.db" "$w/read.db" >"$w/views" 2>&1
 expect_eq upgrade_views_equal_old_rows "$(tr '\n' ' ' <"$w/views")" "traffic 1401 evidence 1012 "
 expect_eq upgrade_compact_tables \
