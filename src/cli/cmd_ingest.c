@@ -108,6 +108,7 @@ struct ingest_job {
     struct progress *progress;
     bool quiet;
     uint64_t stored, packets, failed, interrupted;
+    struct cube_spill_stats spilled; /* of the files stored */
     int store_failed;
     /*
      * Held by store_result(), which runs in the stream's writer thread, while
@@ -193,6 +194,10 @@ static int store_file(struct ingest_job *job, struct file_result *r)
     }
     job->stored++;
     job->packets += r->stats.packets;
+    struct cube_spill_stats spilled = cube_spill_stats(r->cube);
+    job->spilled.runs += spilled.runs;
+    job->spilled.rows += spilled.rows;
+    job->spilled.bytes += spilled.bytes;
     if (r->stats.evidence_dropped || r->stats.evidence_skipped) {
         /* Said as the file is stored, as report says it (capture_file keeps the counts). */
         if (job->progress->on)
@@ -428,6 +433,11 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
                 job.failed + unreadable);
     if (!quiet)
         fprintf(stderr, overlapping ? ", %" PRIu64 " overlapping skipped\n" : "\n", overlapping);
+    if (!quiet && job.spilled.runs)
+        fprintf(stderr,
+                "honeyscope: beyond --memory: %" PRIu64 " spills of %" PRIu64 " rows (%" PRIu64
+                " MiB) to '%s', merged back as each file was stored\n",
+                job.spilled.runs, job.spilled.rows, job.spilled.bytes >> 20, setup->tmp_dir);
     if (stop_signal) {
         error("interrupted: %" PRIu64 " files stored, %zu left for the next ingest", job.stored,
               nwork - (size_t)job.stored);

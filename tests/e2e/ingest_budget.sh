@@ -49,6 +49,12 @@ sensors="$*"
     --tmp-dir "$w/missing" "$first" 2>"$w/nowhere.err"
 expect_eq ingest_budget_spills_exit "$?" 1
 check ingest_budget_spills_says grep -q "cannot make a spill file in '$w/missing'" "$w/nowhere.err"
+# With somewhere to spill, ingest says how much it spilled, as report does.
+# shellcheck disable=SC2086
+"$HS" ingest $sensors --db "$w/said.db" --memory "${budget_mib}M" --threads 1 --tmp-dir "$w" \
+    "$first" 2>"$w/said.err"
+expect_eq ingest_budget_said_exit "$?" 0
+check ingest_budget_said_spills grep -q "beyond --memory: [1-9][0-9]* spills of [1-9][0-9]* rows ([0-9]* MiB) to '$w', merged back" "$w/said.err"
 
 # The process alone, to start the bound from: the first 100 packets, stored.
 editcap -r "$flood/flood.pcap" "$w/small.pcap" 1-100 >/dev/null
