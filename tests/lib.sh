@@ -39,6 +39,21 @@ scenario() { # name [scale]
     echo "$dir"
 }
 
+# flood_scenario SOURCES: prints the directory of the generator's flood of
+# SOURCES sources (one packet each), made once per TEST_WORK; says why on
+# stderr and returns 1 when the generator fails.
+flood_scenario() {
+    mkdir -p "$TEST_WORK"
+    dir="$TEST_WORK/flood-$1"
+    if [ ! -f "$dir/truth.json" ]; then
+        "$GEN" --scenario flood --sources "$1" --out "$dir" >/dev/null 2>"$dir.log" || {
+            echo "flood generator failed: $(cat "$dir.log")" >&2
+            return 1
+        }
+    fi
+    echo "$dir"
+}
+
 # peak_mib COMMAND...: runs it (stdout to $w/out, stderr to $w/err, $w being
 # the test's own directory) and prints its exit status and peak resident
 # memory in MiB: the child's getrusage() maximum.

@@ -458,9 +458,12 @@ static const char *const flow_count_columns[] = {
     "export_lost_packets", "export_lost_records", "export_skipped", "sampling_interval",
 };
 
-/* Adds the count columns of names to capture_file, 0 for the rows there; those there stay. */
-static int add_count_columns(struct store *s, const char *const *names, size_t count, char *err,
-                             size_t errlen)
+/*
+ * Adds the count columns of names to capture_file, 0 for the rows there (those
+ * there stay), and sets the store's version to version.
+ */
+static int add_count_columns(struct store *s, const char *const *names, size_t count, int version,
+                             char *err, size_t errlen)
 {
     for (size_t i = 0; i < count; i++) {
         char sql[160];
@@ -477,16 +480,9 @@ static int add_count_columns(struct store *s, const char *const *names, size_t c
         if (store_exec(s, sql, err, errlen) < 0)
             return -1;
     }
-    return 0;
-}
-
-static int migrate_to_3(struct store *s, char *err, size_t errlen)
-{
-    if (add_count_columns(s, flow_count_columns,
-                          sizeof(flow_count_columns) / sizeof(flow_count_columns[0]), err,
-                          errlen) < 0)
-        return -1;
-    return store_exec(s, "PRAGMA user_version = 3", err, errlen);
+    char sql[48];
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
+    return store_exec(s, sql, err, errlen);
 }
 
 /*
@@ -495,15 +491,6 @@ static int migrate_to_3(struct store *s, char *err, size_t errlen)
  * 0 for the files before, which did not count it.
  */
 static const char *const evidence_count_columns[] = {"evidence_skipped", "evidence_dropped"};
-
-static int migrate_to_8(struct store *s, char *err, size_t errlen)
-{
-    if (add_count_columns(s, evidence_count_columns,
-                          sizeof(evidence_count_columns) / sizeof(evidence_count_columns[0]), err,
-                          errlen) < 0)
-        return -1;
-    return store_exec(s, "PRAGMA user_version = 8", err, errlen);
-}
 
 static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
 /* Version 5: backscatter initiators (3, 4) in traffic rows, named by the view. */
@@ -689,12 +676,17 @@ static int migrate_to_7(struct store *s, char *err, size_t errlen)
 static int migrate_steps(struct store *s, int64_t version, char *err, size_t errlen)
 {
     if ((version < 2 && store_exec(s, migrate_to_2, err, errlen) < 0) ||
-        (version < 3 && migrate_to_3(s, err, errlen) < 0) ||
+        (version < 3 && add_count_columns(s, flow_count_columns,
+                                          sizeof(flow_count_columns) / sizeof(*flow_count_columns),
+                                          3, err, errlen) < 0) ||
         (version < 4 && store_exec(s, migrate_to_4, err, errlen) < 0) ||
         (version < 5 && store_exec(s, migrate_to_5, err, errlen) < 0) ||
         (version < 6 && store_exec(s, migrate_to_6, err, errlen) < 0) ||
         (version < 7 && migrate_to_7(s, err, errlen) < 0) ||
-        (version < 8 && migrate_to_8(s, err, errlen) < 0))
+        (version < 8 &&
+         add_count_columns(s, evidence_count_columns,
+                           sizeof(evidence_count_columns) / sizeof(*evidence_count_columns), 8, err,
+                           errlen) < 0))
         return -1;
     return 0;
 }

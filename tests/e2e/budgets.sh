@@ -18,13 +18,7 @@ case "$BUILD" in */asan) sanitized=1 ;; *) sanitized=0 ;; esac
 # about 300 MiB of rows, so a budget of 128 MiB must spill.
 sources=3000000 budget=128M
 [ "$sanitized" -eq 1 ] && sources=200000 budget=8M
-flood="$TEST_WORK/flood-$sources"
-if [ ! -f "$flood/truth.json" ]; then
-    "$GEN" --scenario flood --sources "$sources" --out "$flood" >/dev/null 2>"$flood.log" || {
-        fail budgets_flood_generate "$(cat "$flood.log")"
-        exit 0
-    }
-fi
+flood=$(flood_scenario "$sources") || { fail budgets_flood_generate "see stderr"; exit 0; }
 set --
 for s in $(jq -r '.sensor[]' "$flood/truth.json"); do set -- "$@" --sensor "$s"; done
 # shellcheck disable=SC2046

@@ -6,13 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 sources=200000
-dir="$TEST_WORK/flood-$sources"
-if [ ! -f "$dir/truth.json" ]; then
-    "$GEN" --scenario flood --sources "$sources" --out "$dir" >/dev/null 2>"$dir.log" || {
-        fail flood_generate "$(cat "$dir.log")"
-        exit 0
-    }
-fi
+dir=$(flood_scenario "$sources") || { fail flood_generate "see stderr"; exit 0; }
 pcap="$dir/flood.pcap"
 truth="$dir/truth.json"
 

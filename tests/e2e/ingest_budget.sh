@@ -23,13 +23,7 @@ mkdir -p "$w/pieces" "$w/tmp"
 case "$BUILD" in */asan) sanitized=1 ;; *) sanitized=0 ;; esac
 sources=600000 budget_mib=64
 [ "$sanitized" -eq 1 ] && sources=200000 budget_mib=8
-flood="$TEST_WORK/flood-$sources"
-if [ ! -f "$flood/truth.json" ]; then
-    "$GEN" --scenario flood --sources "$sources" --out "$flood" >/dev/null 2>"$flood.log" || {
-        fail ingest_budget_generate "$(cat "$flood.log")"
-        exit 0
-    }
-fi
+flood=$(flood_scenario "$sources") || { fail ingest_budget_generate "see stderr"; exit 0; }
 truth="$flood/truth.json"
 # Every packet of the flood is its own flow and source: a quarter of the
 # sources in each piece, each piece one row per source in the store.
