@@ -474,6 +474,9 @@ bench_bigfile() {
             continue
         fi
         row "honeyscope report --threads $t" 1 "$big_packets" "$b_secs" "$b_rss" "$b_cpu" big
+        # A figure is only worth what the report was: the results say what it warned of.
+        grep '^honeyscope: warning: ' "$tmp/big_hs$t.err" |
+            sed "s/^honeyscope: /bigfile, --threads $t: /" >>"$tmp/warnings"
     done
 }
 
@@ -841,6 +844,7 @@ print_report() {
     if wanted flood && [ -n "${flood_truth:-}" ]; then
         echo "flood: honeyscope's report $flood_truth"
     fi
+    [ -s "$tmp/warnings" ] && cat "$tmp/warnings"
     if wanted store; then
         echo
         echo "store: honeyscope ingest against nfpcapd -z -t 86400 (LZO, daily flow files, one"
