@@ -173,6 +173,8 @@ struct evidence_table;
 struct evidence_table *evidence_table_new(void);
 /* The memory evidence_table_add() lets the table take (0: CUBE_EVIDENCE_BYTES). */
 void evidence_table_set_bytes(struct evidence_table *table, uint64_t bytes);
+/* The memory the table has allocated: rows, hashes, index and values. */
+uint64_t evidence_table_bytes(const struct evidence_table *table);
 /* A table hashing under a known key, for tests that build colliding values. */
 struct evidence_table *evidence_table_new_seeded(uint64_t seed);
 /* Whether the table switched to SipHash (a probe run passed HASH_PROBE_LIMIT). */

@@ -6,10 +6,13 @@
  * into it. The index is keyed like the cube's (common/hash.h, switching to
  * SipHash when a probe run shows chosen collisions), and the table is
  * bounded: past its memory (CUBE_EVIDENCE_BYTES, or what --memory gives it:
- * rows, hashes, index and values) new values are counted as dropped rather
- * than stored, so a flood of unique names cannot exhaust memory.
- * The bound applies while one file is read; merged tables keep every value,
- * so results do not depend on which thread or rank finished first.
+ * all it allocates for rows, hashes, index and values) new values are counted
+ * as dropped rather than stored, so a flood of unique names cannot exhaust
+ * memory.
+ * The bound applies to a table counting (for ingest one per file being read
+ * and thread, for report one per thread over all its files); merged tables
+ * keep every value, so results do not depend on which thread or rank finished
+ * first.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -38,10 +41,6 @@ struct evidence_table {
     uint64_t max_bytes;
 };
 
-/* A row's cost besides its value: itself, its hash, and two index slots (the index is at most
- * half full). */
-#define ROW_COST (sizeof(struct evidence_row) + 3 * sizeof(uint64_t))
-
 struct evidence_table *evidence_table_new(void)
 {
     struct evidence_table *t = xcalloc(1, sizeof(*t));
@@ -58,13 +57,33 @@ void evidence_table_set_bytes(struct evidence_table *t, uint64_t bytes)
     t->max_bytes = bytes ? bytes : CUBE_EVIDENCE_BYTES;
 }
 
-/* Whether a new row with a value of len bytes would take the table past its memory. */
+/* What the table has allocated for rows of alloc, an index of slots, and chunks of values. */
+static uint64_t allocated(size_t alloc, size_t slots, size_t chunks)
+{
+    return (uint64_t)alloc * (sizeof(struct evidence_row) + sizeof(uint64_t)) +
+           (uint64_t)slots * sizeof(uint64_t) + (uint64_t)chunks * ARENA_CHUNK;
+}
+
+uint64_t evidence_table_bytes(const struct evidence_table *t)
+{
+    return t ? allocated(t->alloc, t->mask + 1, t->chunk_count) : 0;
+}
+
+/*
+ * Whether a new row with a value of len bytes would take the table past its
+ * memory: what it has allocated, with the rows' arrays, the index or a chunk
+ * of values grown as adding the row would grow them.
+ */
 static bool full(const struct evidence_table *t, size_t len)
 {
-    uint64_t values = (uint64_t)t->chunk_count * ARENA_CHUNK;
+    size_t alloc = t->alloc, slots = t->mask + 1, chunks = t->chunk_count;
+    if (t->count + 1 > alloc)
+        alloc = alloc < 16 ? 16 : alloc * 2; /* as ALLOC_GROW() */
+    if ((t->count + 1) * 2 > t->mask)
+        slots *= 2; /* as reindex() */
     if (len + 1 > ARENA_CHUNK - t->chunk_used)
-        values += ARENA_CHUNK;
-    return (uint64_t)(t->count + 1) * ROW_COST + values > t->max_bytes;
+        chunks++;
+    return allocated(alloc, slots, chunks) > t->max_bytes;
 }
 
 struct evidence_table *evidence_table_new_seeded(uint64_t seed)

@@ -143,9 +143,10 @@ static void overlap_warnings(struct report *r)
 }
 
 /*
- * Evidence is bounded per file being read (parse buffers, and the memory of
- * the table that keeps it, cube_set_evidence_bytes()): past either bound its counts are lower
- * bounds, and with more threads (each its own table) the bound falls elsewhere. Said, not hidden.
+ * Evidence is bounded (parse buffers per file being read, and the memory of
+ * the table that keeps it: one per counting thread, cube_set_evidence_bytes()):
+ * past either bound its counts are lower bounds, and with more threads (each
+ * its own table) the bound falls elsewhere. Said, not hidden.
  */
 static void evidence_warnings(struct report *r)
 {

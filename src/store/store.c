@@ -435,7 +435,8 @@ static int check_kind(struct store *s, enum store_mode mode, bool *empty, int64_
  * evidence tables (present in some version 1 stores) and named prefix sets,
  * version 3 the counts of flow logs, version 4 the live capture tables,
  * version 5 the backscatter initiators, version 6 the packet samples (none
- * for the captures stored before), version 7 compact rows.
+ * for the captures stored before), version 7 compact rows, version 8 the
+ * counts of what the evidence bounds left out.
  */
 static const char migrate_to_2[] =
     "CREATE TABLE IF NOT EXISTS evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"

@@ -170,7 +170,8 @@ struct stored_file {
 
 /*
  * Adds the rows with bins in [from_s, to_s) to cube, the counts of every file
- * to stats, and lists the files (by path; free with store_files_free).
+ * to stats (what the evidence bounds left out: only of the files with packets
+ * in the period), and lists the files (by path; free with store_files_free).
  */
 int store_load(struct store *store, int64_t from_s, int64_t to_s, struct cube *cube,
                struct input_stats *stats, struct stored_file **files, size_t *file_count, char *err,

@@ -288,8 +288,19 @@ static const char *file_row_damage(sqlite3_stmt *st)
     return NULL;
 }
 
-/* Adds a capture_file row's counts to stats; false when a sum would wrap. */
-static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
+/* The second of a time in ns, rounded down (before 1970 too). */
+static int64_t floor_div_ns(int64_t ns)
+{
+    return ns / 1000000000 - (ns % 1000000000 < 0);
+}
+
+/*
+ * Adds a capture_file row's counts to stats; false when a sum would wrap.
+ * What the evidence bounds left out counts only for a file with packets in
+ * [from_s, to_s): the report of another period has all of its evidence.
+ */
+static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats, int64_t from_s,
+                           int64_t to_s)
 {
     struct input_stats one;
     input_stats_init(&one);
@@ -322,8 +333,11 @@ static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
     one.export_lost_records = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 2);
     one.export_skipped = (uint64_t)sqlite3_column_int64(st, FILE_EXPORT_DATAGRAMS + 3);
     one.sampling_interval = (uint64_t)sqlite3_column_int64(st, FILE_SAMPLING_INTERVAL);
-    one.evidence_skipped = (uint64_t)sqlite3_column_int64(st, FILE_EVIDENCE_SKIPPED);
-    one.evidence_dropped = (uint64_t)sqlite3_column_int64(st, FILE_EVIDENCE_DROPPED);
+    if (sqlite3_column_type(st, FILE_FIRST_NS) != SQLITE_NULL &&
+        floor_div_ns(one.first_ns) < to_s && floor_div_ns(one.last_ns) >= from_s) {
+        one.evidence_skipped = (uint64_t)sqlite3_column_int64(st, FILE_EVIDENCE_SKIPPED);
+        one.evidence_dropped = (uint64_t)sqlite3_column_int64(st, FILE_EVIDENCE_DROPPED);
+    }
     if (counts[3]) {
         one.unsupported_links[0].link_type = sqlite3_column_int(st, FILE_LINK_TYPE);
         one.unsupported_links[0].packets = counts[3];
@@ -361,7 +375,7 @@ static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats)
  * and rows of a file that is not there, are damage too.
  */
 static int read_files(struct store *s, struct input_stats *stats, struct stored_file **files,
-                      size_t *file_count, char *err, size_t errlen)
+                      size_t *file_count, int64_t from_s, int64_t to_s, char *err, size_t errlen)
 {
     static const char sql[] =
         "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
@@ -399,7 +413,7 @@ static int read_files(struct store *s, struct input_stats *stats, struct stored_
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *bad = file_row_damage(st);
-        if (!bad && stats && !add_file_stats(st, stats))
+        if (!bad && stats && !add_file_stats(st, stats, from_s, to_s))
             bad = "count (the sums overflow)";
         if (bad) {
             int64_t id = sqlite3_column_int64(st, FILE_ID);
@@ -488,7 +502,7 @@ int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
     /* One read transaction, so rows and files agree while an ingest writes. */
     if (store_exec(s, "BEGIN", err, errlen) < 0)
         return -1;
-    int ret = read_files(s, stats, files, file_count, err, errlen);
+    int ret = read_files(s, stats, files, file_count, from_s, to_s, err, errlen);
     if (ret == 0)
         ret = read_live(s, stats, *files, *file_count, err, errlen);
     if (ret == 0)
@@ -530,7 +544,7 @@ int store_check_rows(struct store *s, char *err, size_t errlen)
     input_stats_init(&sums);
     if (store_exec(s, "BEGIN", err, errlen) < 0)
         return -1;
-    int ret = read_files(s, &sums, NULL, NULL, err, errlen);
+    int ret = read_files(s, &sums, NULL, NULL, INT64_MIN, INT64_MAX, err, errlen);
     if (ret == 0)
         ret = load_rows(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
     if (ret == 0)

@@ -22,21 +22,24 @@ current=$(sqlite3 "$w/fresh.db" 'PRAGMA user_version')
 check upgrade_current_is_later test "$current" -gt 6
 
 # reports DB TAG: the two reports of the fixture's README, compared with the
-# old version's byte for byte, once the fields added since (inputs.evidence) are
-# taken out again.
-since='del(.inputs.evidence)'
+# old version's byte for byte once the fields added since (inputs.evidence,
+# its four lines) are taken out again.
+since() {
+    python3 -c 'import re, sys
+text = open(sys.argv[1]).read()
+out = re.sub(r"\n  \"evidence\": \{\n   \"skipped\": \d+,\n   \"dropped\": \d+\n  \},", "", text, count=1)
+sys.stdout.write(out)' "$1"
+}
 reports() {
     "$HS" report --db "$1" --group any --from 2009-05-01 --to 2009-06-01 --format json \
         >"$w/$2-2009-05.full.json" 2>"$w/$2.err"
     expect_eq "upgrade_${2}_report_exit" "$?" 0
-    jq --indent 1 "$since" "$w/$2-2009-05.full.json" >"$w/$2-2009-05.json"
-    jq --indent 1 . "$w/want-2009-05.json" >"$w/want-2009-05.jq.json"
-    check "upgrade_${2}_report_2009_05_as_before" cmp "$w/want-2009-05.jq.json" "$w/$2-2009-05.json"
+    since "$w/$2-2009-05.full.json" >"$w/$2-2009-05.json"
+    check "upgrade_${2}_report_2009_05_as_before" cmp "$w/want-2009-05.json" "$w/$2-2009-05.json"
     "$HS" report --db "$1" --group any --from 2024-03-12 --to 2024-03-13 --format json \
         >"$w/$2-2024-03-12.full.json" 2>>"$w/$2.err"
-    jq --indent 1 "$since" "$w/$2-2024-03-12.full.json" >"$w/$2-2024-03-12.json"
-    jq --indent 1 . "$w/want-2024-03-12.json" >"$w/want-2024-03-12.jq.json"
-    check "upgrade_${2}_report_2024_03_12_as_before" cmp "$w/want-2024-03-12.jq.json" \
+    since "$w/$2-2024-03-12.full.json" >"$w/$2-2024-03-12.json"
+    check "upgrade_${2}_report_2024_03_12_as_before" cmp "$w/want-2024-03-12.json" \
         "$w/$2-2024-03-12.json"
 }
 
