@@ -240,7 +240,11 @@ static void test_ipv4_colliding_keys(void)
     flow_table_free(t);
 }
 
-/* Values whose first eight bytes are the mask collide whatever the next eight. */
+/*
+ * A row's key is hashed as bin (8 bytes), remote, kind (1), value: a value
+ * holding the mask where the key's third 16-byte block starts collides
+ * whatever the next eight bytes hold.
+ */
 static void test_evidence_colliding_values(void)
 {
     struct hash_key known;
@@ -251,9 +255,10 @@ static void test_evidence_colliding_values(void)
     addr_from_v4(&remote, r4);
     unsigned char value[24];
     for (uint32_t i = 0; i < COLLIDING; i++) {
-        memcpy(value, &known.seed[1], 8);
-        memset(value + 8, 'a', sizeof(value) - 8);
-        memcpy(value + 8, &i, sizeof(i));
+        size_t at = 32 - (8 + sizeof(struct ip_addr) + 1);
+        memset(value, 'a', sizeof(value));
+        memcpy(value + at, &known.seed[1], 8);
+        memcpy(value + at + 8, &i, sizeof(i));
         evidence_table_add(t, 0, &remote, 1, (const char *)value, sizeof(value), 1);
         evidence_table_add(t, 0, &remote, 1, (const char *)value, sizeof(value), 1);
     }
