@@ -259,9 +259,9 @@ fuzz-replay: $(REPLAY_BIN)
 # `make check` (both builds) and `make asan` replay the corpora: build the drivers.
 tests: fuzz-replay-bins
 
-#   make fuzz-campaign HOURS=N [FUZZ_TARGETS=...]
-#       runs every target in turn, one at a time on one core, for its share
-#       of N hours (fractional: HOURS=0.5), each on a working copy of its
+#   make fuzz-campaign HOURS=N [FUZZ_JOBS=J] [FUZZ_TARGETS=...]
+#       runs every target in turn, J at a time (default 1), one per core, for
+#       its share of N hours (fractional: HOURS=0.5), each on a working copy of its
 #       corpus; merges what grew back into tests/fuzz/corpus/<target> with
 #       -merge=1 (only inputs that add coverage), and appends one row per
 #       target (date, seconds, executions, coverage, features, inputs added,
@@ -270,7 +270,8 @@ tests: fuzz-replay-bins
 .PHONY: fuzz-campaign
 fuzz-campaign: $(FUZZ_BIN)
 	@[ -n "$(HOURS)" ] || { echo "make fuzz-campaign: give HOURS=N" >&2; exit 2; }
-	@tests/fuzz/campaign.sh $(BUILD)/fuzz "$(HOURS)" docs/hostile-input.md $(FUZZ_TARGETS)
+	@FUZZ_JOBS=$(or $(FUZZ_JOBS),1) tests/fuzz/campaign.sh $(BUILD)/fuzz "$(HOURS)" \
+	    docs/hostile-input.md $(FUZZ_TARGETS)
 
 -include $(shell find $(BUILD)/fuzz/obj $(BUILD)/fuzz-replay/obj -name '*.d' 2>/dev/null)
 
