@@ -54,6 +54,27 @@ flood_scenario() {
     echo "$dir"
 }
 
+# read_only DIR COMMAND...: runs COMMAND with DIR read-only, even for root:
+# file permissions when not root, else a read-only bind mount of DIR over
+# itself in a mount namespace of the command's own (nothing is left mounted).
+# Status 125 when root cannot make the mount (no CAP_SYS_ADMIN, no unshare).
+read_only() {
+    ro_dir=$1
+    shift
+    if [ "$(id -u)" -ne 0 ]; then
+        chmod -R a-w "$ro_dir"
+        "$@"
+        ro_status=$?
+        chmod -R u+w "$ro_dir"
+        return "$ro_status"
+    fi
+    command -v unshare >/dev/null 2>&1 || return 125
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare --mount sh -c 'mount --bind "$0" "$0" 2>/dev/null &&
+        mount -o remount,bind,ro "$0" "$0" 2>/dev/null || exit 125
+        exec "$@"' "$ro_dir" "$@"
+}
+
 # peak_mib COMMAND...: runs it (stdout to $w/out, stderr to $w/err, $w being
 # the test's own directory) and prints its exit status and peak resident
 # memory in MiB: the child's getrusage() maximum.
