@@ -707,13 +707,65 @@ static int migrate(struct store *s, int64_t version, char *err, size_t errlen)
     return 0;
 }
 
+char *store_file_uri(const char *path, bool immutable)
+{
+    size_t n = strlen(path);
+    char *uri = xmalloc(st_add(st_mult(n, 3), 32));
+    size_t used = (size_t)sprintf(uri, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p >= 0x7f)
+            used += (size_t)sprintf(uri + used, "%%%02X", *p);
+        else
+            uri[used++] = (char)*p;
+    }
+    sprintf(uri + used, immutable ? "?mode=ro&immutable=1" : "?mode=ro");
+    return uri;
+}
+
+/*
+ * Whether path is a store on media nothing can be written to (its directory
+ * is on a read-only file system) with no journal or WAL beside it: SQLite can
+ * then read it only as immutable, since a WAL store needs an index file beside
+ * it, and nothing can change it while it is read.
+ */
+static bool on_read_only_media(const char *path)
+{
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    bool read_only = access(slash ? dir : ".", W_OK) != 0 && errno == EROFS;
+    free(dir);
+    if (!read_only)
+        return false;
+    static const char *const beside[] = {"-wal", "-journal"};
+    for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+        char *other = xmalloc(st_add(strlen(path), 16));
+        sprintf(other, "%s%s", path, beside[i]);
+        bool there = access(other, F_OK) == 0;
+        free(other);
+        if (there)
+            return false;
+    }
+    return true;
+}
+
+/* Whether the file at path can be opened for writing. */
+static bool writable(const char *path)
+{
+    sqlite3 *db = NULL;
+    bool ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+              sqlite3_db_readonly(db, "main") == 0;
+    sqlite3_close(db);
+    return ok;
+}
+
 /* A store of an older version, opened for reading: upgraded through a second handle. */
 static int upgrade_for_reading(const char *path, int64_t version, char *err, size_t errlen)
 {
     struct store w = {0};
     w.path = (char *)path;
-    if (sqlite3_open_v2(path, &w.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-        sqlite3_db_readonly(w.db, "main") == 1) {
+    if (!writable(path) || sqlite3_open_v2(path, &w.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         snprintf(err, errlen,
                  "'%s' was made by an older honeyscope (store version %lld) and cannot be "
                  "upgraded: it is not writable",
@@ -790,7 +842,12 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
     s->path = xstrdup(path);
     int flags =
         mode == STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    s->immutable = mode == STORE_READ && on_read_only_media(path);
+    char *uri = s->immutable ? store_file_uri(path, true) : NULL;
+    int rc = sqlite3_open_v2(uri ? uri : path, &s->db,
+                             flags | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
+    free(uri);
+    if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open store '%s': %s", path,
                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
         store_close(s);
@@ -803,10 +860,15 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
         store_close(s);
         return NULL;
     }
-    if (mode == STORE_READ && !empty && version < STORE_VERSION &&
-        upgrade_for_reading(path, version, err, errlen) < 0) {
-        store_close(s);
-        return NULL;
+    s->version = STORE_VERSION;
+    if (mode == STORE_READ && !empty && version < STORE_VERSION) {
+        /* An archive on read-only media stays readable across a small change. */
+        if (version >= STORE_READ_AS_IS && !writable(path)) {
+            s->version = version;
+        } else if (upgrade_for_reading(path, version, err, errlen) < 0) {
+            store_close(s);
+            return NULL;
+        }
     }
     if (mode == STORE_WRITE && sqlite3_db_readonly(s->db, "main") == 1) {
         snprintf(err, errlen, "store '%s' is read-only: cannot ingest into it", path);

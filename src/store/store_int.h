@@ -49,7 +49,26 @@ struct store {
     struct sensor_id *sensor_ids;
     size_t sensor_id_count, sensor_id_alloc;
     int64_t kind_ids[EVIDENCE_KIND_COUNT]; /* evidence_kind ids, by enum evidence_kind */
+    /*
+     * The schema's version: STORE_VERSION, or STORE_READ_AS_IS for a
+     * read-only store of it, read as it is (store_open()).
+     */
+    int64_t version;
+    bool immutable; /* read on read-only media (store_file_uri()) */
 };
+
+/*
+ * A file: URI of path for SQLite, read-only; immutable, for a store on
+ * read-only media (no other process can change it, and SQLite can make no
+ * lock or WAL index beside it). Free it.
+ */
+char *store_file_uri(const char *path, bool immutable);
+
+/*
+ * The oldest version a read-only store may be read in without its upgrade:
+ * version 7 lacks only version 8's evidence counts of capture_file, read as 0.
+ */
+#define STORE_READ_AS_IS 7
 
 int store_exec(struct store *s, const char *sql, char *err, size_t errlen);
 int store_fail_db(struct store *s, const char *what, char *err, size_t errlen);

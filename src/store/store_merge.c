@@ -21,21 +21,6 @@
 /* ---- merging ---------------------------------------------------------------------------- */
 
 /* A file: URI for path, percent-encoding what a URI path cannot hold as is. */
-static char *file_uri(const char *path)
-{
-    size_t n = strlen(path);
-    char *uri = xmalloc(st_add(st_mult(n, 3), 32));
-    size_t used = (size_t)sprintf(uri, "file:");
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p >= 0x7f)
-            used += (size_t)sprintf(uri + used, "%%%02X", *p);
-        else
-            uri[used++] = (char)*p;
-    }
-    sprintf(uri + used, "?mode=ro");
-    return uri;
-}
-
 static int same_sensors(struct store *s, char *err, size_t errlen, bool *main_empty)
 {
     sqlite3_stmt *st;
@@ -74,21 +59,25 @@ static int merge_evidence(struct store *s, int64_t src_id, int64_t new_id)
     return status;
 }
 
-static int merge_one(struct store *s, int64_t src_id, int64_t *new_id)
+/* Copies src's file src_id and its rows; src_version is 7 for a store read as it is. */
+static int merge_one(struct store *s, int64_t src_version, int64_t src_id, int64_t *new_id)
 {
-    static const char copy_file[] =
-        "INSERT INTO main.capture_file (path, size, mtime_ns, fingerprint, format, link_type,"
-        " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"
-        " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"
-        " fragments_unmatched, flow_records, flow_skipped, flow_covered, export_datagrams,"
-        " export_lost_packets, export_lost_records, export_skipped, sampling_interval,"
-        " evidence_skipped, evidence_dropped, status, error, ingested_at)"
-        " SELECT path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns,"
-        " packets, truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor,"
-        " sensor_to_sensor, flows, flows_expired, flows_evicted, fragments_unmatched,"
-        " flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"
-        " export_lost_records, export_skipped, sampling_interval, evidence_skipped,"
-        " evidence_dropped, status, error, ingested_at FROM src.capture_file WHERE id = ?";
+#define COPY_FILE(evidence_counts)                                                                 \
+    "INSERT INTO main.capture_file (path, size, mtime_ns, fingerprint, format, link_type,"         \
+    " first_ns, last_ns, packets, truncated, malformed, unsupported, unsupported_link,"            \
+    " not_ip, not_sensor, sensor_to_sensor, flows, flows_expired, flows_evicted,"                  \
+    " fragments_unmatched, flow_records, flow_skipped, flow_covered, export_datagrams,"            \
+    " export_lost_packets, export_lost_records, export_skipped, sampling_interval,"                \
+    " evidence_skipped, evidence_dropped, status, error, ingested_at)"                             \
+    " SELECT path, size, mtime_ns, fingerprint, format, link_type, first_ns, last_ns,"             \
+    " packets, truncated, malformed, unsupported, unsupported_link, not_ip, not_sensor,"           \
+    " sensor_to_sensor, flows, flows_expired, flows_evicted, fragments_unmatched,"                 \
+    " flow_records, flow_skipped, flow_covered, export_datagrams, export_lost_packets,"            \
+    " export_lost_records, export_skipped, sampling_interval, " evidence_counts ","                \
+    " status, error, ingested_at FROM src.capture_file WHERE id = ?"
+    const char *copy_file =
+        src_version >= 8 ? COPY_FILE("evidence_skipped, evidence_dropped") : COPY_FILE("0, 0");
+#undef COPY_FILE
     /* Sensor and evidence value ids are each store's own: matched by address and value. */
     static const char copy_sensors[] =
         "INSERT INTO main.sensor_address (address) SELECT address FROM src.sensor_address"
@@ -140,6 +129,8 @@ int store_merge(struct store *s, const char *in_path, struct merge_counts *count
     struct store *in = store_open(in_path, STORE_READ, err, errlen);
     if (!in)
         return -1;
+    bool in_immutable = in->immutable;
+    int64_t in_version = in->version;
     struct sensor_set in_sensors;
     sensor_set_init(&in_sensors);
     int checked = store_get_sensors(in, &in_sensors, NULL, 0, err, errlen) < 0 ||
@@ -151,7 +142,7 @@ int store_merge(struct store *s, const char *in_path, struct merge_counts *count
     if (checked < 0)
         return -1;
 
-    char *uri = file_uri(in_path);
+    char *uri = store_file_uri(in_path, in_immutable);
     sqlite3_stmt *st = NULL;
     int ret = -1;
     char sql[] = "ATTACH DATABASE ? AS src";
@@ -207,7 +198,8 @@ int store_merge(struct store *s, const char *in_path, struct merge_counts *count
     for (size_t i = 0; i < nids && ret == 0; i++) {
         int64_t new_id;
         if (store_exec(s, "BEGIN IMMEDIATE", err, errlen) < 0 ||
-            merge_one(s, ids[i], &new_id) < 0 || store_exec(s, "COMMIT", err, errlen) < 0) {
+            merge_one(s, in_version, ids[i], &new_id) < 0 ||
+            store_exec(s, "COMMIT", err, errlen) < 0) {
             store_fail_db(s, "cannot merge a capture file", err, errlen);
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
             ret = -1;

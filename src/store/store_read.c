@@ -377,13 +377,17 @@ static bool add_file_stats(sqlite3_stmt *st, struct input_stats *stats, int64_t 
 static int read_files(struct store *s, struct input_stats *stats, struct stored_file **files,
                       size_t *file_count, int64_t from_s, int64_t to_s, char *err, size_t errlen)
 {
-    static const char sql[] =
-        "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"
-        " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"
-        " flows_expired, flows_evicted, fragments_unmatched, id, flow_records, flow_skipped,"
-        " flow_covered, export_datagrams, export_lost_packets, export_lost_records,"
-        " export_skipped, sampling_interval, evidence_skipped, evidence_dropped"
-        " FROM capture_file ORDER BY path";
+#define FILE_COLUMNS                                                                               \
+    "SELECT path, format, link_type, error, packets, status, first_ns, last_ns, truncated,"        \
+    " malformed, unsupported, unsupported_link, not_ip, not_sensor, sensor_to_sensor, flows,"      \
+    " flows_expired, flows_evicted, fragments_unmatched, id, flow_records, flow_skipped,"          \
+    " flow_covered, export_datagrams, export_lost_packets, export_lost_records,"                   \
+    " export_skipped, sampling_interval, "
+    /* A version 7 store read as it is did not count what the evidence bounds left out. */
+    const char *sql = s->version >= 8 ? FILE_COLUMNS "evidence_skipped, evidence_dropped"
+                                                     " FROM capture_file ORDER BY path"
+                                      : FILE_COLUMNS "0, 0 FROM capture_file ORDER BY path";
+#undef FILE_COLUMNS
     static const char orphans[] =
         "SELECT (SELECT count(path) - count(DISTINCT path) + count(*) - count(DISTINCT id)"
         "   FROM capture_file),"

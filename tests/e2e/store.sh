@@ -102,6 +102,41 @@ else
     expect_eq readonly_store_untouched "$(cksum <"$w/ro/ro.db")" "$sum"
 fi
 
+# A store on read-only media (an archive) is read as it is, WAL and all: the
+# same report as from a writable copy; a version 7 store too, without the
+# upgrade it cannot have (version 8 only added two counts), and merged from.
+if [ "$(id -u)" -ne 0 ]; then
+    skip readonly_media "needs root for a read-only mount"
+else
+    "$HS" report --db "$w/h1.db" --group any --format json >"$w/rw.json" 2>/dev/null
+    read_only "$w/ro" "$HS" report --db "$w/ro/ro.db" --group any --format json \
+        >"$w/ro.json" 2>"$w/err"
+    status=$?
+    if [ "$status" -eq 125 ]; then
+        skip readonly_media "root cannot mount read-only here (no CAP_SYS_ADMIN)"
+    else
+        expect_eq readonly_media_report_exit "$status" 0
+        check readonly_media_report_same cmp "$w/rw.json" "$w/ro.json"
+        mkdir -p "$w/ro7"
+        cp "$w/h1.db" "$w/ro7/v7.db"
+        sqlite3 "$w/ro7/v7.db" 'ALTER TABLE capture_file DROP COLUMN evidence_skipped;
+            ALTER TABLE capture_file DROP COLUMN evidence_dropped; PRAGMA user_version = 7'
+        sum=$(cksum <"$w/ro7/v7.db")
+        read_only "$w/ro7" "$HS" report --db "$w/ro7/v7.db" --group any --format json \
+            >"$w/ro7.json" 2>"$w/err"
+        expect_eq readonly_media_v7_exit "$?" 0
+        expect_eq readonly_media_v7_same \
+            "$(jq -c '[.inputs.packets, .inputs.evidence, .groups[0].totals]' "$w/ro7.json")" \
+            "$(jq -c '[.inputs.packets, .inputs.evidence, .groups[0].totals]' "$w/rw.json")"
+        read_only "$w/ro7" "$HS" merge "$w/from7.db" "$w/ro7/v7.db" 2>"$w/err"
+        expect_eq readonly_media_v7_merge_exit "$?" 0
+        expect_eq readonly_media_v7_merged \
+            "$(sqlite3 "$w/from7.db" 'SELECT count(*), sum(packets), sum(evidence_dropped) FROM capture_file')" \
+            "$(sqlite3 "$w/h1.db" 'SELECT count(*), sum(packets), sum(evidence_dropped) FROM capture_file')"
+        expect_eq readonly_media_v7_untouched "$(cksum <"$w/ro7/v7.db") $(sqlite3 "$w/ro7/v7.db" 'PRAGMA user_version')" "$sum 7"
+    fi
+fi
+
 # A damaged capture in a batch: recorded as failed with its offset, the rest stored.
 head -c $(($(wc -c <"$seed"/honeypot-2009-04.pcap) / 2 + 5)) "$seed"/honeypot-2009-04.pcap >"$w/cut.pcap"
 "$HS" ingest --db "$w/f.db" --sensor 192.0.2.10/32 "$w/cut.pcap" "$seed"/honeypot-2009-01.pcap 2>"$w/err"
