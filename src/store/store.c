@@ -750,28 +750,25 @@ static bool on_read_only_media(const char *path)
     return true;
 }
 
-/* Whether the file at path can be opened for writing. */
-static bool writable(const char *path)
-{
-    sqlite3 *db = NULL;
-    bool ok = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
-              sqlite3_db_readonly(db, "main") == 0;
-    sqlite3_close(db);
-    return ok;
-}
+/* upgrade_for_reading()'s return for a store that cannot be written (err says so). */
+#define NOT_WRITABLE 1
 
-/* A store of an older version, opened for reading: upgraded through a second handle. */
+/*
+ * A store of an older version, opened for reading: upgraded through a second
+ * handle. Returns 0, -1, or NOT_WRITABLE.
+ */
 static int upgrade_for_reading(const char *path, int64_t version, char *err, size_t errlen)
 {
     struct store w = {0};
     w.path = (char *)path;
-    if (!writable(path) || sqlite3_open_v2(path, &w.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &w.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_db_readonly(w.db, "main") == 1) {
         snprintf(err, errlen,
                  "'%s' was made by an older honeyscope (store version %lld) and cannot be "
                  "upgraded: it is not writable",
                  path, (long long)version);
         sqlite3_close(w.db);
-        return -1;
+        return NOT_WRITABLE;
     }
     sqlite3_busy_timeout(w.db, 30000);
     int ret = migrate(&w, version, err, errlen);
@@ -862,10 +859,11 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
     }
     s->version = STORE_VERSION;
     if (mode == STORE_READ && !empty && version < STORE_VERSION) {
+        int upgraded = upgrade_for_reading(path, version, err, errlen);
         /* An archive on read-only media stays readable across a small change. */
-        if (version >= STORE_READ_AS_IS && !writable(path)) {
+        if (upgraded == NOT_WRITABLE && version >= STORE_READ_AS_IS) {
             s->version = version;
-        } else if (upgrade_for_reading(path, version, err, errlen) < 0) {
+        } else if (upgraded != 0) {
             store_close(s);
             return NULL;
         }
