@@ -97,6 +97,8 @@ struct shard {
 /* Files a shard lets wait for their flows to end before it moves the flows on. */
 #define SHARD_WAITING_MAX 16
 
+/* A cube to count into, bounded as config says: its rows (spilling) and its evidence. */
+struct cube *cube_new_counting(const struct aggregate_config *config);
 void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_config *config);
 /* A shard counting count files apart; settled(ctx, file, sf) hands each on. */
 void shard_init_files(struct shard *shard, size_t count, const struct aggregate_config *config,

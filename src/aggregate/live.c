@@ -27,15 +27,6 @@ struct aggregate_live {
     char format[24];
 };
 
-static struct cube *new_cube(const struct aggregate_config *config)
-{
-    struct cube *cube = cube_new();
-    if (config->cube_max_rows)
-        cube_set_budget(cube, config->cube_max_rows, config->tmp_dir);
-    cube_set_evidence_bytes(cube, config->evidence_bytes);
-    return cube;
-}
-
 static void start_piece(struct aggregate_live *live)
 {
     input_stats_init(&live->stats);
@@ -51,7 +42,7 @@ struct aggregate_live *aggregate_live_new(const struct aggregate_config *config,
     live->link_type = link_type;
     live->supported = decode_link_supported(link_type);
     snprintf(live->format, sizeof(live->format), "%s", format);
-    live->cube = new_cube(config);
+    live->cube = cube_new_counting(config);
     shard_init(&live->shard, live->cube, config);
     start_piece(live);
     return live;
@@ -119,7 +110,7 @@ struct cube *aggregate_live_take(struct aggregate_live *live, bool end, struct i
         live->flows_given = *fs;
         live->evidence_skipped_given = live->shard.evidence.skipped;
         /* Open flows find their rows again in the new cube (its own generation). */
-        live->cube = new_cube(live->config);
+        live->cube = cube_new_counting(live->config);
         live->shard.cube = live->cube;
         live->shard.evidence.cube = live->cube;
     }

@@ -14,6 +14,7 @@
 
 #include "../common/xalloc.h"
 #include "aggregate.h"
+#include "aggregate_int.h"
 
 struct pool {
     const char *const *paths;
@@ -45,9 +46,7 @@ static void *worker(void *arg)
 
         struct file_result *r = xcalloc(1, sizeof(*r));
         r->index = index;
-        r->cube = cube_new();
-        if (pool->config->cube_max_rows)
-            cube_set_budget(r->cube, pool->config->cube_max_rows, pool->config->tmp_dir);
+        r->cube = cube_new_counting(pool->config);
         input_stats_init(&r->stats);
         const char *path = pool->paths[index];
         r->status =

@@ -325,16 +325,21 @@ static bool count_packet(struct cube *cube, const struct aggregate_config *confi
 
 /* ---- files apart (a store) ----------------------------------------------------- */
 
+struct cube *cube_new_counting(const struct aggregate_config *config)
+{
+    struct cube *cube = cube_new();
+    if (config->cube_max_rows)
+        cube_set_budget(cube, config->cube_max_rows, config->tmp_dir);
+    cube_set_evidence_bytes(cube, config->evidence_bytes);
+    return cube;
+}
+
 /* The rows of file, made on first use. */
 static struct cube *file_cube(struct shard *shard, uint32_t file)
 {
     struct shard_file *sf = &shard->files[file];
-    if (!sf->cube) {
-        sf->cube = cube_new();
-        if (shard->config->cube_max_rows)
-            cube_set_budget(sf->cube, shard->config->cube_max_rows, shard->config->tmp_dir);
-        cube_set_evidence_bytes(sf->cube, shard->config->evidence_bytes);
-    }
+    if (!sf->cube)
+        sf->cube = cube_new_counting(shard->config);
     return sf->cube;
 }
 
@@ -432,6 +437,7 @@ static void shard_start(struct shard *shard, struct cube *cube,
 void shard_init(struct shard *shard, struct cube *cube, const struct aggregate_config *config)
 {
     memset(shard, 0, sizeof(*shard));
+    /* The caller's cube (a report's, counted in the reading thread) is bounded here. */
     cube_set_evidence_bytes(cube, config->evidence_bytes);
     shard_start(shard, cube, config);
 }

@@ -627,11 +627,8 @@ static void read_flowlogs(struct stream *s, struct cube *cube, const bool *flowl
             break;
         struct stream_file *f = &s->files[i];
         struct cube *into = cube;
-        if (s->done) {
-            into = cube_new();
-            if (config->cube_max_rows)
-                cube_set_budget(into, config->cube_max_rows, config->tmp_dir);
-        }
+        if (s->done)
+            into = cube_new_counting(config);
         f->status = aggregate_flowlog(into, config, s->paths[i], &covered, &f->stats, f->error,
                                       sizeof(f->error));
         if (config->files_read)
@@ -667,9 +664,7 @@ static void start_workers(struct stream *s, struct cube *cube)
         if (s->done) {
             shard_init_files(&w->shard, s->count, config, hand_part, w);
         } else {
-            w->cube = s->threaded ? cube_new() : cube;
-            if (s->threaded && config->cube_max_rows)
-                cube_set_budget(w->cube, config->cube_max_rows, config->tmp_dir);
+            w->cube = s->threaded ? cube_new_counting(config) : cube;
             shard_init(&w->shard, w->cube, config);
         }
         if (!s->threaded)
