@@ -405,9 +405,9 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
      * Each thread's file being counted, and each file settled: one waits for
      * the writer thread while it stores another, so one thread has three.
      */
-    uint64_t cubes = 2 * (uint64_t)setup->threads;
-    config.cube_max_rows = memory_cube_rows(setup->memory, cubes < 3 ? 3 : cubes);
-    config.evidence_bytes = memory_evidence_bytes(setup->memory, cubes < 3 ? 3 : cubes);
+    uint64_t cubes = 2 * (uint64_t)setup->threads < 3 ? 3 : 2 * (uint64_t)setup->threads;
+    config.cube_max_rows = memory_cube_rows(setup->memory, cubes);
+    config.evidence_bytes = memory_evidence_bytes(setup->memory, cubes);
     config.tmp_dir = setup->tmp_dir;
     /* Rows reach the store sorted in its key order, by the threads that counted them. */
     config.row_order = store_row_order;

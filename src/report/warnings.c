@@ -154,24 +154,21 @@ static void evidence_warnings(struct report *r)
     if (!st)
         return;
     const char *lower = "evidence totals, distinct counts and top values are lower bounds";
-    if (st->evidence_dropped && r->shown.counts)
+    char count[48] = ""; /* a masked report shows no count */
+    if (st->evidence_dropped) {
+        if (r->shown.counts)
+            snprintf(count, sizeof(count), ": %" PRIu64 " counted as", st->evidence_dropped);
+        warn(r, "evidence past the memory of its table (a quarter of --memory)%s%s; %s", count,
+             r->shown.counts ? " dropped, not kept" : " was dropped", lower);
+    }
+    if (st->evidence_skipped) {
+        if (r->shown.counts)
+            snprintf(count, sizeof(count), "%" PRIu64 " ", st->evidence_skipped);
         warn(r,
-             "evidence past the memory of its table (a quarter of --memory): %" PRIu64
-             " counted as dropped, not kept; %s",
-             st->evidence_dropped, lower);
-    else if (st->evidence_dropped)
-        warn(r, "evidence past the memory of its table (a quarter of --memory) was dropped; %s",
-             lower);
-    if (st->evidence_skipped && r->shown.counts)
-        warn(r,
-             "%" PRIu64 " conversation sides not parsed for evidence (every parse buffer of "
-             "their file in use); %s",
-             st->evidence_skipped, lower);
-    else if (st->evidence_skipped)
-        warn(r,
-             "conversation sides not parsed for evidence (every parse buffer of their file "
-             "in use); %s",
-             lower);
+             "%sconversation sides not parsed for evidence (every parse buffer of their file in "
+             "use); %s",
+             count, lower);
+    }
 }
 
 void report_warnings_build(struct report *r)
