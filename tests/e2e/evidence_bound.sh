@@ -71,3 +71,20 @@ expect_eq evidence_bound_db_column "$(sqlite3 "$w/s.db" 'SELECT evidence_skipped
 "$HS" report --db "$w/s.db" --group any --from 2019-12-30 --to 2019-12-31 --format json \
     -o "$w/other.json" 2>"$w/other.err"
 expect_eq evidence_bound_db_other_period "$(jq -c '[.inputs.evidence.dropped, (.warnings | length)]' "$w/other.json")" "[0,0]"
+
+# Parse buffers: 80,000 HTTP requests open at once, past the 32,768 sides a
+# file being read may parse per counting thread. Every request is either parsed (an http-request)
+# or a side skipped, said as such; the store keeps the count.
+python3 "$HONEYSCOPE_ROOT/tests/evidence_bound_pcap.py" "$w/sides.pcap" 80000 sides
+for t in 1 2; do
+    "$HS" report --threads $t "$@" -o "$w/sides$t.json" "$w/sides.pcap" 2>"$w/sides$t.err"
+    skipped=$(jq '.inputs.evidence.skipped' "$w/sides$t.json")
+    check "evidence_bound_sides_t${t}_skipped_some" test "$skipped" -gt 0
+    expect_eq "evidence_bound_sides_t${t}_accounts" \
+        $(($(jq '.groups[0].evidence["http-request"].total' "$w/sides$t.json") + skipped)) 80000
+    check "evidence_bound_sides_t${t}_stderr" grep -q "warning: $skipped conversation sides not parsed for evidence" "$w/sides$t.err"
+done
+"$HS" report --threads 1 "$@" --mask -o "$w/sides-mask.json" "$w/sides.pcap" 2>/dev/null
+expect_eq evidence_bound_sides_mask "$(jq -c '[.inputs.evidence.skipped, ([.warnings[] | select(startswith("conversation sides not parsed"))] | length)]' "$w/sides-mask.json")" "[null,1]"
+"$HS" ingest -q --db "$w/sides.db" --sensor 192.0.2.10/32 --threads 1 "$w/sides.pcap" 2>/dev/null
+expect_eq evidence_bound_sides_stored "$(sqlite3 "$w/sides.db" 'SELECT evidence_skipped FROM capture_file')" "$(jq '.inputs.evidence.skipped' "$w/sides1.json")"
