@@ -26,12 +26,15 @@ expect_eq() {
     if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
 }
 
-# Generates a scenario once per test run; prints its directory.
-scenario() { # name [scale]
+# generated NAME GENERATOR-ARGS...: runs the generator once per test run into
+# $TEST_WORK/NAME and prints that directory; says why on stderr and returns 1
+# when the generator fails.
+generated() {
     mkdir -p "$TEST_WORK"
-    dir="$TEST_WORK/scenario-$1-${2:-1}"
+    dir="$TEST_WORK/$1"
+    shift
     if [ ! -f "$dir/truth.json" ]; then
-        "$GEN" --scenario "$1" --scale "${2:-1}" --out "$dir" >/dev/null 2>"$dir.log" || {
+        "$GEN" "$@" --out "$dir" >/dev/null 2>"$dir.log" || {
             echo "scenario generator failed: $(cat "$dir.log")" >&2
             return 1
         }
@@ -39,20 +42,11 @@ scenario() { # name [scale]
     echo "$dir"
 }
 
-# flood_scenario SOURCES: prints the directory of the generator's flood of
-# SOURCES sources (one packet each), made once per TEST_WORK; says why on
-# stderr and returns 1 when the generator fails.
-flood_scenario() {
-    mkdir -p "$TEST_WORK"
-    dir="$TEST_WORK/flood-$1"
-    if [ ! -f "$dir/truth.json" ]; then
-        "$GEN" --scenario flood --sources "$1" --out "$dir" >/dev/null 2>"$dir.log" || {
-            echo "flood generator failed: $(cat "$dir.log")" >&2
-            return 1
-        }
-    fi
-    echo "$dir"
-}
+# scenario NAME [SCALE]: a scenario of the generator, once per test run.
+scenario() { generated "scenario-$1-${2:-1}" --scenario "$1" --scale "${2:-1}"; }
+
+# flood_scenario SOURCES: the flood of SOURCES sources (one packet each).
+flood_scenario() { generated "flood-$1" --scenario flood --sources "$1"; }
 
 # read_only DIR COMMAND...: runs COMMAND with DIR read-only, even for root:
 # file permissions when not root, else a read-only bind mount of DIR over
