@@ -63,7 +63,7 @@ run_target() { # TARGET: one run, its corpus merged and its row added; 1 when it
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
     finds=$(($(count_finds "$t") - finds_before))
-        inputs_before=$(find "$committed" -type f | wc -l)
+    inputs_before=$(find "$committed" -type f | wc -l)
     "$bin" -merge=1 "$committed" "$work" >"$fuzz/campaign/$t.merge.log" 2>&1 ||
         echo "fuzz-campaign: $t: merge failed, see $fuzz/campaign/$t.merge.log" >&2
     added=$(($(find "$committed" -type f | wc -l) - inputs_before))
