@@ -536,11 +536,13 @@ void wire_result_encode(const struct file_result *res, uint32_t file, struct wir
         p[ROW_FLAGS] = (uint8_t)(row->key.sensor.mapped_v6 | row->key.remote.mapped_v6 << 1);
     }
 
-    const struct evidence_table *table = cube ? cube_evidence(cube) : NULL;
-    size_t n = evidence_table_count(table);
-    put_u64(out, n);
-    for (size_t i = 0; i < n; i++) {
-        const struct evidence_row *e = evidence_table_at(table, i);
+    /* A spilled table tells its rows only as they are read: their count goes in after. */
+    struct evidence_cursor *cursor = evidence_cursor_open(cube ? cube_evidence(cube) : NULL, false);
+    const struct evidence_row *e;
+    size_t count_at = out->len;
+    uint64_t n = 0;
+    put_u64(out, 0);
+    for (; evidence_cursor_next(cursor, &e) > 0; n++) {
         put_i64(out, e->bin);
         put_bytes(out, e->remote.b, 16);
         put_u8(out, e->kind);
@@ -549,6 +551,9 @@ void wire_result_encode(const struct file_result *res, uint32_t file, struct wir
         put_bytes(out, e->value, e->len);
         put_u64(out, e->count);
     }
+    evidence_cursor_close(cursor);
+    for (unsigned i = 0; i < 8; i++)
+        out->data[count_at + i] = (uint8_t)(n >> (8 * i));
 }
 
 static int get_rows(struct cursor *r, struct cube *cube)

@@ -12,7 +12,12 @@ second, their conversations all open at once, to pass the parse buffers of
 a file being read (32,768 sides per counting thread): each request parsed is one
 http-request, each one past the buffers a side skipped.
 
-Usage: evidence_bound_pcap.py OUT N [sides]
+With "names": one DNS query (UDP, port 53) from each of N sources, one
+second apart, for one of N/3 names (n<k>.example, k = i mod N/3) or, every
+seventh, for popular.example: N evidence rows of about N/3 distinct values,
+for the evidence section's distinct counts, totals and top list.
+
+Usage: evidence_bound_pcap.py OUT N [sides|names]
 """
 import struct
 import sys
@@ -23,7 +28,8 @@ START = 1577836800  # 2020-01-01T00:00:00Z
 
 def main():
     out, n = sys.argv[1], int(sys.argv[2])
-    sides = len(sys.argv) > 3 and sys.argv[3] == "sides"
+    mode = sys.argv[3] if len(sys.argv) > 3 else ""
+    sides = mode == "sides"
     eth = b"\x02\0\0\0\0\x01" + b"\x02\0\0\0\0\x02" + b"\x08\x00"
     if sides:  # PSH+ACK with a request; ip id 1, TTL 64: no scanner's marks
         tcp = struct.pack("!HHIIBBHHH", 40000, 80, 1000, 1, 5 << 4, 0x18, 65535, 0, 0)
@@ -36,9 +42,16 @@ def main():
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for i in range(n):
             src = struct.pack("!I", 0x0A000001 + i)
-            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), ip_id, 0, ttl, 6, 0, src,
-                             SENSOR)
-            frame = eth + ip + tcp
+            proto, l4 = 6, tcp
+            if mode == "names":
+                name = "popular.example" if i % 7 == 0 else "n%d.example" % (i % max(n // 3, 1))
+                qname = b"".join(bytes([len(x)]) + x.encode() for x in name.split(".")) + b"\0"
+                dns = struct.pack("!HHHHHH", i & 0xFFFF, 0x0100, 1, 0, 0, 0) + qname
+                dns += struct.pack("!HH", 1, 1)
+                proto, l4 = 17, struct.pack("!HHHH", 40000, 53, 8 + len(dns), 0) + dns
+            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), ip_id, 0, ttl, proto, 0,
+                             src, SENSOR)
+            frame = eth + ip + l4
             at = START + (i // 1000 if sides else i % 86400)
             f.write(struct.pack("<IIII", at, 0, len(frame), len(frame)) + frame)
 

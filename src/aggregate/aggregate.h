@@ -149,7 +149,8 @@ bool cube_in_address_order(const struct cube *cube);
 /*
  * The memory one counting cube's evidence table may take, its rows, index and
  * values together, unless the caller sets more (cube_set_evidence_bytes(),
- * from --memory); past it new values are only counted (evidence_table_dropped()).
+ * from --memory); past it the table spills (evidence_table_set_spill()), or,
+ * with nowhere to spill, new values are only counted (evidence_table_dropped()).
  * About 500,000 rows of the usual values.
  */
 #define CUBE_EVIDENCE_BYTES (UINT64_C(48) << 20)
@@ -188,13 +189,41 @@ void evidence_table_put(struct evidence_table *table, int64_t bin, const struct 
                         unsigned kind, const char *value, size_t len, uint64_t count);
 size_t evidence_table_count(const struct evidence_table *table);
 const struct evidence_row *evidence_table_at(const struct evidence_table *table, size_t i);
-/* Counts of values not kept because the table was full. */
+/* Counts of values not kept because the table was full and could not spill. */
 uint64_t evidence_table_dropped(const struct evidence_table *table);
-void evidence_table_merge(struct evidence_table *into, const struct evidence_table *from);
+/* Adds from's rows to into's and moves from's runs to into. */
+void evidence_table_merge(struct evidence_table *into, struct evidence_table *from);
 /* Moves from's rows and values into into, which holds none of from's keys, and frees from. */
 void evidence_table_absorb_disjoint(struct evidence_table *into, struct evidence_table *from);
 /* The cube's evidence table (created on first use). */
 struct evidence_table *cube_evidence(struct cube *cube);
+
+/*
+ * Spilling: a table given a directory writes its rows, past its memory, as a
+ * run to a temporary file there (unlinked at once) and starts empty, rather
+ * than dropping new values. When a run cannot be written (a full disk) or
+ * read back, the table stops spilling, drops what evidence_table_add() brings
+ * past its memory, and says why in evidence_table_error().
+ */
+void evidence_table_set_spill(struct evidence_table *table, const char *dir);
+bool evidence_table_spilled(const struct evidence_table *table);
+const char *evidence_table_error(const struct evidence_table *table);
+struct cube_spill_stats evidence_table_spill_stats(const struct evidence_table *table);
+
+/*
+ * Reading every row of a table: the rows in memory as they lie, or in spill
+ * order (kind and value, then remote and bin) when asked or once the table
+ * spilled, its runs and rows merged with equal keys added up. Rows and
+ * values are valid until the next call, or as long as the table when
+ * evidence_cursor_values_stable(). next returns 1 with *row, 0 at the end,
+ * -1 when a run could not be read back (evidence_table_error()). A NULL
+ * table reads as empty.
+ */
+struct evidence_cursor;
+struct evidence_cursor *evidence_cursor_open(struct evidence_table *table, bool in_spill_order);
+int evidence_cursor_next(struct evidence_cursor *cursor, const struct evidence_row **row);
+bool evidence_cursor_values_stable(const struct evidence_cursor *cursor);
+void evidence_cursor_close(struct evidence_cursor *cursor);
 
 /* ---- filling a cube from capture files ------------------------------------ */
 

@@ -203,6 +203,27 @@ struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, siz
 int run_merge_next(struct run_merge *merge, struct cube_row *row, char *err, size_t errlen);
 void run_merge_close(struct run_merge *merge);
 
+/* ---- evidence runs (evidence_spill.c) ----------------------------------------- */
+
+/* The order of evidence rows in a run: kind and value first, then remote and bin. */
+int evidence_spill_order(const struct evidence_row *a, const struct evidence_row *b);
+/* Appends row to a run made by run_create(). Returns 0, or -1 with err. */
+int evidence_run_write(struct run *run, const struct evidence_row *row, const char *dir, char *err,
+                       size_t errlen);
+
+/*
+ * The rows of runs and rows[0..row_count) (in spill order too) merged in
+ * spill order, equal keys added up.
+ */
+struct evidence_merge;
+struct evidence_merge *evidence_merge_open(struct run **runs, size_t run_count,
+                                           const struct evidence_row *rows, size_t row_count,
+                                           char *err, size_t errlen);
+/* 1 with *row (valid until the next call), 0 when no rows are left, -1 with err. */
+int evidence_merge_next(struct evidence_merge *merge, const struct evidence_row **row, char *err,
+                        size_t errlen);
+void evidence_merge_close(struct evidence_merge *merge);
+
 /*
  * Counts one packet of flow (dir, ip_bytes, at ts_ns; started: it opened a
  * conversation) into the cube row of its bin, cached in the flow until the

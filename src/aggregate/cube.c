@@ -59,6 +59,7 @@ struct evidence_table *cube_evidence(struct cube *cube)
     if (!cube->evidence) {
         cube->evidence = evidence_table_new();
         evidence_table_set_bytes(cube->evidence, cube->evidence_bytes);
+        evidence_table_set_spill(cube->evidence, cube->dir);
     }
     return cube->evidence;
 }
@@ -164,6 +165,8 @@ void cube_set_budget(struct cube *cube, size_t max_rows, const char *dir)
     cube->max_rows = max_rows;
     free(cube->dir);
     cube->dir = xstrdup(dir ? dir : "/tmp");
+    if (cube->evidence)
+        evidence_table_set_spill(cube->evidence, cube->dir);
 }
 
 uint32_t cube_generation(const struct cube *cube)
@@ -173,12 +176,16 @@ uint32_t cube_generation(const struct cube *cube)
 
 const char *cube_error(const struct cube *cube)
 {
-    return cube->error;
+    return cube->error ? cube->error : evidence_table_error(cube->evidence);
 }
 
 struct cube_spill_stats cube_spill_stats(const struct cube *cube)
 {
-    return cube->spill_stats;
+    struct cube_spill_stats st = cube->spill_stats, e = evidence_table_spill_stats(cube->evidence);
+    st.runs += e.runs;
+    st.rows += e.rows;
+    st.bytes += e.bytes;
+    return st;
 }
 
 static void fail_spilling(struct cube *cube, const char *why)

@@ -6,24 +6,28 @@
  * into it. The index is keyed like the cube's (common/hash.h, switching to
  * SipHash when a probe run shows chosen collisions), and the table is
  * bounded: past its memory (CUBE_EVIDENCE_BYTES, or what --memory gives it:
- * all it allocates for rows, hashes, index and values) new values are counted
- * as dropped rather than stored, so a flood of unique names cannot exhaust
- * memory.
- * The bound applies to a table counting (for ingest one per file being read
- * and thread, for report one per thread over all its files); merged tables
- * keep every value, so results do not depend on which thread or rank finished
- * first.
+ * all it allocates for rows, hashes, index and values) it writes its rows, in
+ * spill order, as a run to a temporary file (evidence_spill.c) and starts
+ * empty, so a flood of unique names cannot exhaust memory and no value is
+ * lost. A table with nowhere to spill (no directory given, or a run that
+ * could not be written) counts new values as dropped instead.
+ * Readers go through a cursor (evidence_cursor_open()): the rows in memory
+ * as they are, or, once the table spilled, every run and the rows in memory
+ * merged, equal keys added up.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/hash.h"
 #include "../common/xalloc.h"
 #include "../evidence/evidence.h"
-#include "aggregate.h"
+#include "aggregate_int.h"
 
 #define ARENA_CHUNK (256 * 1024)
+/* Runs a table keeps before it merges them into one (open files stay few). */
+#define EVIDENCE_RUN_FAN_IN 16
 
 struct evidence_table {
     struct evidence_row *rows;
@@ -37,8 +41,16 @@ struct evidence_table {
     size_t chunk_count, chunk_alloc, chunk_used;
     uint64_t dropped;
     struct hash_key key;
-    bool unindexed; /* rows were appended (absorbed): hashes and index come at the next add */
+    bool unindexed; /* rows were appended (absorbed) or sorted: hashes and index come at the next
+                       add */
+    bool sorted;    /* rows are in spill order (evidence_spill_order()) */
     uint64_t max_bytes;
+    /* Spilling (evidence_table_set_spill()): rows past max_bytes go to runs in dir. */
+    char *dir;
+    struct run **runs;
+    size_t run_count, run_alloc;
+    struct cube_spill_stats spill_stats;
+    char *error; /* why spilling or reading back failed */
 };
 
 struct evidence_table *evidence_table_new(void)
@@ -102,6 +114,11 @@ void evidence_table_free(struct evidence_table *t)
 {
     if (!t)
         return;
+    for (size_t i = 0; i < t->run_count; i++)
+        run_free(t->runs[i]);
+    free(t->runs);
+    free(t->dir);
+    free(t->error);
     for (size_t i = 0; i < t->chunk_count; i++)
         free(t->chunks[i]);
     free(t->chunks);
@@ -183,6 +200,133 @@ static void index_appended(struct evidence_table *t)
     reindex(t);
 }
 
+/* ---- spilling ------------------------------------------------------------------ */
+
+void evidence_table_set_spill(struct evidence_table *t, const char *dir)
+{
+    free(t->dir);
+    t->dir = dir ? xstrdup(dir) : NULL;
+}
+
+bool evidence_table_spilled(const struct evidence_table *t)
+{
+    return t && t->run_count > 0;
+}
+
+const char *evidence_table_error(const struct evidence_table *t)
+{
+    return t ? t->error : NULL;
+}
+
+struct cube_spill_stats evidence_table_spill_stats(const struct evidence_table *t)
+{
+    struct cube_spill_stats none = {0, 0, 0};
+    return t ? t->spill_stats : none;
+}
+
+static void fail(struct evidence_table *t, const char *why)
+{
+    if (!t->error)
+        t->error = xstrdup(why);
+}
+
+static int row_spill_order(const void *a, const void *b)
+{
+    return evidence_spill_order(a, b);
+}
+
+/* Puts the rows in memory in spill order; their hashes and index come again at the next add. */
+static void sort_rows(struct evidence_table *t)
+{
+    if (t->sorted)
+        return;
+    if (t->count > 1)
+        qsort(t->rows, t->count, sizeof(*t->rows), row_spill_order);
+    t->sorted = true;
+    t->unindexed = true;
+}
+
+/* Writes the rows of merge, or of the table itself, to a new run. Returns it, or NULL (t->error).
+ */
+static struct run *write_run(struct evidence_table *t, struct evidence_merge *merge)
+{
+    char err[512];
+    struct run *run = run_create(t->dir, err, sizeof(err));
+    int ret = run ? 0 : -1;
+    uint64_t bytes = 0;
+    const struct evidence_row *row;
+    for (size_t i = 0; ret == 0; i++) {
+        if (merge) {
+            int r = evidence_merge_next(merge, &row, err, sizeof(err));
+            if (r <= 0) {
+                ret = r;
+                break;
+            }
+        } else if (i < t->count) {
+            row = &t->rows[i];
+        } else {
+            break;
+        }
+        ret = evidence_run_write(run, row, t->dir, err, sizeof(err));
+        bytes += sizeof(*row) + row->len;
+    }
+    if (ret == 0)
+        ret = run_finish_writing(run, t->dir, err, sizeof(err));
+    if (ret < 0) {
+        run_free(run);
+        fail(t, err);
+        return NULL;
+    }
+    t->spill_stats.rows += run->rows;
+    t->spill_stats.bytes += bytes;
+    return run;
+}
+
+/* Merges every run into one, so that no more than EVIDENCE_RUN_FAN_IN files are open. */
+static int merge_runs(struct evidence_table *t)
+{
+    char err[512];
+    struct evidence_merge *merge =
+        evidence_merge_open(t->runs, t->run_count, NULL, 0, err, sizeof(err));
+    if (!merge) {
+        fail(t, err);
+        return -1;
+    }
+    struct run *run = write_run(t, merge);
+    evidence_merge_close(merge);
+    if (!run)
+        return -1;
+    for (size_t i = 0; i < t->run_count; i++)
+        run_free(t->runs[i]);
+    t->runs[0] = run;
+    t->run_count = 1;
+    return 0;
+}
+
+/* Writes the rows in memory as a run and empties the table. Returns 0, or -1 (t->error). */
+static int spill(struct evidence_table *t)
+{
+    sort_rows(t);
+    struct run *run = write_run(t, NULL);
+    if (!run)
+        return -1;
+    t->spill_stats.runs++;
+    ALLOC_GROW(t->runs, t->run_count + 1, t->run_alloc);
+    t->runs[t->run_count++] = run;
+    for (size_t i = 0; i < t->chunk_count; i++)
+        free(t->chunks[i]);
+    t->chunk_count = 0;
+    t->chunk_used = ARENA_CHUNK;
+    t->count = 0;
+    memset(t->index, 0, (t->mask + 1) * sizeof(*t->index));
+    t->unindexed = t->sorted = false;
+    if (!t->hashes)
+        t->hashes = xreallocarray(NULL, t->alloc ? t->alloc : 1, sizeof(*t->hashes));
+    return t->run_count >= EVIDENCE_RUN_FAN_IN ? merge_runs(t) : 0;
+}
+
+/* ---- adding -------------------------------------------------------------------- */
+
 static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote, unsigned kind,
                 const char *value, size_t len, uint64_t count, bool bounded)
 {
@@ -210,9 +354,17 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
             return;
         }
     }
-    if (bounded && full(t, len)) {
-        t->dropped += count;
-        return;
+    if (full(t, len)) {
+        /* A spilled table is empty: the row goes in as the first of the next run. */
+        if (t->count && t->dir && !t->error && spill(t) == 0) {
+            add(t, bin, remote, kind, value, len, count, bounded);
+            return;
+        }
+        /* An empty table takes one row whatever its bound: a bound below that is no table. */
+        if (bounded && t->count) {
+            t->dropped += count;
+            return;
+        }
     }
     size_t old = t->alloc;
     ALLOC_GROW(t->rows, t->count + 1, t->alloc);
@@ -225,6 +377,7 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
     row->len = (uint16_t)len;
     row->value = arena_copy(t, value, len);
     row->count = count;
+    t->sorted = false;
     t->hashes[t->count] = hash;
     t->index[slot] = (hash & TAG_MASK) | (uint64_t)++t->count;
     if (t->count * 2 > t->mask)
@@ -269,19 +422,41 @@ uint64_t evidence_table_dropped(const struct evidence_table *t)
     return t ? t->dropped : 0;
 }
 
-void evidence_table_merge(struct evidence_table *into, const struct evidence_table *from)
+/* Moves from's runs, spill figures, drops and error to into. */
+static void take_runs(struct evidence_table *into, struct evidence_table *from)
+{
+    if (from->run_count) {
+        if (!into->dir && from->dir)
+            into->dir = xstrdup(from->dir); /* where into merges them if it must */
+        ALLOC_GROW(into->runs, into->run_count + from->run_count, into->run_alloc);
+        memcpy(into->runs + into->run_count, from->runs, from->run_count * sizeof(*from->runs));
+        into->run_count += from->run_count;
+        from->run_count = 0;
+    }
+    into->spill_stats.runs += from->spill_stats.runs;
+    into->spill_stats.rows += from->spill_stats.rows;
+    into->spill_stats.bytes += from->spill_stats.bytes;
+    into->dropped += from->dropped;
+    if (from->error)
+        fail(into, from->error);
+    if (into->run_count >= EVIDENCE_RUN_FAN_IN && !into->error)
+        merge_runs(into);
+}
+
+void evidence_table_merge(struct evidence_table *into, struct evidence_table *from)
 {
     if (!from)
         return;
     for (size_t i = 0; i < from->count; i++) {
         const struct evidence_row *r = &from->rows[i];
         /*
-         * Unbounded: each file's table was bounded as it was read, and
-         * merging must not depend on the order files finish in.
+         * Never dropped: each file's table was bounded as it was read, and
+         * merging must not depend on the order files finish in. Spilled
+         * past into's memory when into may spill.
          */
         add(into, r->bin, &r->remote, r->kind, r->value, r->len, r->count, false);
     }
-    into->dropped += from->dropped;
+    take_runs(into, from);
 }
 
 void evidence_table_absorb_disjoint(struct evidence_table *into, struct evidence_table *from)
@@ -302,9 +477,66 @@ void evidence_table_absorb_disjoint(struct evidence_table *into, struct evidence
         into->chunk_used = from->chunk_used;
         from->chunk_count = 0;
     }
-    into->dropped += from->dropped;
+    take_runs(into, from);
     free(into->hashes);
     into->hashes = NULL;
     into->unindexed = true;
+    into->sorted = false;
     evidence_table_free(from);
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+struct evidence_cursor {
+    struct evidence_table *table;
+    size_t next;                  /* rows in memory, read as they are */
+    struct evidence_merge *merge; /* or runs and rows merged */
+};
+
+struct evidence_cursor *evidence_cursor_open(struct evidence_table *t, bool in_spill_order)
+{
+    struct evidence_cursor *c = xcalloc(1, sizeof(*c));
+    c->table = t;
+    if (!t || (!t->run_count && !in_spill_order))
+        return c;
+    sort_rows(t);
+    if (!t->run_count)
+        return c;
+    char err[512];
+    c->merge = evidence_merge_open(t->runs, t->run_count, t->rows, t->count, err, sizeof(err));
+    if (!c->merge) {
+        fail(t, err);
+        c->table = NULL; /* reads nothing: the caller asks evidence_table_error() */
+    }
+    return c;
+}
+
+int evidence_cursor_next(struct evidence_cursor *c, const struct evidence_row **row)
+{
+    if (!c->table)
+        return 0;
+    if (!c->merge) {
+        if (c->next == c->table->count)
+            return 0;
+        *row = &c->table->rows[c->next++];
+        return 1;
+    }
+    char err[512];
+    int r = evidence_merge_next(c->merge, row, err, sizeof(err));
+    if (r < 0)
+        fail(c->table, err);
+    return r;
+}
+
+bool evidence_cursor_values_stable(const struct evidence_cursor *c)
+{
+    return !c->merge;
+}
+
+void evidence_cursor_close(struct evidence_cursor *c)
+{
+    if (!c)
+        return;
+    evidence_merge_close(c->merge);
+    free(c);
 }

@@ -588,6 +588,8 @@ int cmd_report(int argc, char **argv)
     plan_memory(&args);
     struct cube *cube = cube_new();
     cube_set_budget(cube, args.cube_rows, args.tmp_dir);
+    /* A store's evidence is loaded, not counted: it has the evidence quarter to itself. */
+    cube_set_evidence_bytes(cube, memory_evidence_bytes(args.memory, 1));
     struct input_stats total;
     struct report_file *report_files = NULL;
     struct stored_file *stored = NULL;
@@ -646,7 +648,7 @@ int cmd_report(int argc, char **argv)
         store_close(store);
         if (strcmp(why, "given") != 0)
             detection = why;
-        if (args.new_only && cube_spilled(cube)) {
+        if (args.new_only && (cube_spilled(cube) || evidence_table_spilled(cube_evidence(cube)))) {
             error("--new-only needs the period's rows in memory: give more --memory");
             goto out_cube;
         }

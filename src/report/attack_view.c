@@ -141,12 +141,13 @@ static void add_port(struct attack_entry *a, size_t *alloc, uint8_t proto, uint1
 static struct minute_port *gather(const struct report *r, const struct group_report *gr,
                                   size_t *count)
 {
-    struct evidence_table *table = r->input->cube ? cube_evidence(r->input->cube) : NULL;
-    size_t n = evidence_table_count(table), used = 0, alloc = 0;
+    struct evidence_cursor *cursor =
+        evidence_cursor_open(r->input->cube ? cube_evidence(r->input->cube) : NULL, false);
+    const struct evidence_row *row;
+    size_t used = 0, alloc = 0;
     struct minute_port *v = NULL;
     struct group_match match;
-    for (size_t i = 0; i < n; i++) {
-        const struct evidence_row *row = evidence_table_at(table, i);
+    while (evidence_cursor_next(cursor, &row) > 0) {
         if (row->kind != EVIDENCE_BACKSCATTER_PACKETS && row->kind != EVIDENCE_BACKSCATTER_BYTES)
             continue;
         int64_t bin;
@@ -166,6 +167,7 @@ static struct minute_port *gather(const struct report *r, const struct group_rep
         ALLOC_GROW(v, used + 1, alloc);
         v[used++] = m;
     }
+    evidence_cursor_close(cursor);
     if (used)
         qsort(v, used, sizeof(*v), minute_port_cmp);
     size_t kept = 0;

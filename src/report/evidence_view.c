@@ -45,7 +45,27 @@ struct sums {
     uint8_t *kinds;
     size_t count, alloc;
     struct hash_index index[EVIDENCE_KIND_COUNT];
+    /* Values read from a spilled table last only until the next row: copies, in chunks. */
+    bool copy;
+    char **chunks;
+    size_t chunk_count, chunk_alloc, chunk_used;
 };
+
+#define COPY_CHUNK (64 * 1024)
+
+static const char *sums_copy(struct sums *s, const char *value, size_t len)
+{
+    if (s->chunk_count == 0 || len + 1 > COPY_CHUNK - s->chunk_used) {
+        ALLOC_GROW(s->chunks, s->chunk_count + 1, s->chunk_alloc);
+        s->chunks[s->chunk_count++] = xmalloc(COPY_CHUNK);
+        s->chunk_used = 0;
+    }
+    char *p = s->chunks[s->chunk_count - 1] + s->chunk_used;
+    memcpy(p, value, len);
+    p[len] = '\0';
+    s->chunk_used += len + 1;
+    return p;
+}
 
 static const void *entry_key_of(const void *rows, uint32_t row, void *scratch, size_t *len)
 {
@@ -68,7 +88,8 @@ static void sums_add(struct sums *s, const struct pick *p)
         s->entries = xreallocarray(s->entries, s->alloc, sizeof(*s->entries));
         s->kinds = xreallocarray(s->kinds, s->alloc, sizeof(*s->kinds));
     }
-    s->entries[s->count] = (struct evidence_entry){p->value, p->len, p->count};
+    const char *value = s->copy ? sums_copy(s, p->value, p->len) : p->value;
+    s->entries[s->count] = (struct evidence_entry){value, p->len, p->count};
     s->kinds[s->count] = p->kind;
     s->count++;
 }
@@ -113,16 +134,16 @@ static void mask_value(const struct report *r, struct group_report *gr,
 
 void evidence_view_build(const struct report *r, struct group_report *gr)
 {
-    struct evidence_table *table = cube_evidence(r->input->cube);
-    size_t n = evidence_table_count(table);
+    struct evidence_cursor *cursor = evidence_cursor_open(cube_evidence(r->input->cube), false);
+    const struct evidence_row *row;
     struct sums sums;
     struct group_match match;
     memset(&sums, 0, sizeof(sums));
+    sums.copy = !evidence_cursor_values_stable(cursor);
     for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
         hash_index_init(&sums.index[kind], entry_key_of, 0);
 
-    for (size_t i = 0; i < n; i++) {
-        const struct evidence_row *row = evidence_table_at(table, i);
+    while (evidence_cursor_next(cursor, &row) > 0) {
         int64_t bin;
         if (!report_bin_of(r, row->bin, &bin) || row->kind >= EVIDENCE_KIND_COUNT)
             continue;
@@ -138,6 +159,7 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
             mask_value(r, gr, row, &p);
         sums_add(&sums, &p);
     }
+    evidence_cursor_close(cursor);
 
     /* Per kind: how many distinct values, their total, the most frequent. */
     for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
@@ -148,6 +170,20 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
         list->total += sums.entries[i].count;
         top_keep(list, &sums.entries[i]);
     }
+    /* The values shown outlive the sums: copies of their own. */
+    for (unsigned kind = 0; sums.copy && kind < EVIDENCE_KIND_COUNT; kind++)
+        for (size_t i = 0; i < gr->evidence[kind].count; i++) {
+            struct evidence_entry *e = &gr->evidence[kind].top[i];
+            char *v = xmalloc((size_t)e->len + 1);
+            memcpy(v, e->value, e->len);
+            v[e->len] = '\0';
+            ALLOC_GROW(gr->evidence_owned, gr->evidence_owned_count + 1, gr->evidence_owned_alloc);
+            gr->evidence_owned[gr->evidence_owned_count++] = v;
+            e->value = v;
+        }
+    for (size_t i = 0; i < sums.chunk_count; i++)
+        free(sums.chunks[i]);
+    free(sums.chunks);
     free(sums.entries);
     free(sums.kinds);
     for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)

@@ -583,13 +583,13 @@ static struct sender_key sender_key_make(int64_t bin, const struct ip_addr *remo
     return k;
 }
 
-struct sender_index *sender_index_new(const struct evidence_table *evidence)
+struct sender_index *sender_index_new(struct evidence_table *evidence)
 {
     struct sender_index *x = xcalloc(1, sizeof(*x));
-    size_t n = evidence ? evidence_table_count(evidence) : 0;
-    hash_index_init(&x->key_index, sender_key_of, n);
-    for (size_t i = 0; i < n; i++) {
-        const struct evidence_row *row = evidence_table_at(evidence, i);
+    struct evidence_cursor *cursor = evidence_cursor_open(evidence, false);
+    const struct evidence_row *row;
+    hash_index_init(&x->key_index, sender_key_of, evidence_table_count(evidence));
+    while (evidence_cursor_next(cursor, &row) > 0) {
         struct sender_key k = sender_key_make(row->bin, &row->remote);
         if (hash_index_find_or_add(&x->key_index, x->keys, &k, sizeof(k), (uint32_t)x->key_count) ==
             x->key_count) {
@@ -597,6 +597,7 @@ struct sender_index *sender_index_new(const struct evidence_table *evidence)
             x->keys[x->key_count++] = k;
         }
     }
+    evidence_cursor_close(cursor);
     return x;
 }
 

@@ -361,11 +361,12 @@ static int addr_cmp(const void *a, const void *b)
 /* The remotes with a sign (a SYN-ACK left unanswered) in the period, sorted and once each. */
 static void gather_spoof_signs(struct report *r)
 {
-    struct evidence_table *table = r->input->cube ? cube_evidence(r->input->cube) : NULL;
-    size_t n = evidence_table_count(table), count = 0, alloc = 0;
+    struct evidence_cursor *cursor =
+        evidence_cursor_open(r->input->cube ? cube_evidence(r->input->cube) : NULL, false);
+    const struct evidence_row *row;
+    size_t count = 0, alloc = 0;
     struct ip_addr *v = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const struct evidence_row *row = evidence_table_at(table, i);
+    while (evidence_cursor_next(cursor, &row) > 0) {
         if (row->kind != EVIDENCE_SYN_ACK_UNANSWERED)
             continue;
         int64_t bin = bin_clock_start(&r->options.clock, row->bin);
@@ -374,6 +375,7 @@ static void gather_spoof_signs(struct report *r)
         ALLOC_GROW(v, count + 1, alloc);
         v[count++] = row->remote;
     }
+    evidence_cursor_close(cursor);
     if (count)
         qsort(v, count, sizeof(*v), addr_cmp);
     size_t kept = 0;

@@ -176,7 +176,7 @@ struct snapshot_use {
 
 /* The most frequent values of one kind of evidence for a group. */
 struct evidence_entry {
-    const char *value; /* as sent; points into the cube's evidence table */
+    const char *value; /* as sent; in the cube's evidence table, or a copy the group owns */
     uint16_t len;
     uint64_t count;
 };
@@ -504,7 +504,7 @@ char *mask_redact(const struct sensor_set *sensors, const char *s, size_t len);
  * it ready to ask; sender_index_free(NULL) does nothing.
  */
 struct sender_index;
-struct sender_index *sender_index_new(const struct evidence_table *evidence);
+struct sender_index *sender_index_new(struct evidence_table *evidence);
 void sender_index_add(struct sender_index *index, struct cube *cube);
 void sender_index_finish(struct sender_index *index);
 void sender_index_free(struct sender_index *index);

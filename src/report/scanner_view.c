@@ -171,8 +171,9 @@ static void proto_word(uint8_t proto, char *buf, size_t len)
 
 void scanner_view_build(const struct report *r, struct group_report *gr)
 {
-    struct evidence_table *table = r->input->cube ? cube_evidence(r->input->cube) : NULL;
-    size_t n = evidence_table_count(table);
+    struct evidence_cursor *cursor =
+        evidence_cursor_open(r->input->cube ? cube_evidence(r->input->cube) : NULL, false);
+    const struct evidence_row *row;
     struct group_match match;
     uint64_t packets[SCANNER_TOOL_COUNT] = {0}, flows[SCANNER_TOOL_COUNT] = {0};
     size_t nbins = gr->series_count;
@@ -183,23 +184,24 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
     memset(&ports, 0, sizeof(ports));
     hash_index_init(&ports.index, port_key_of, 0);
     /* The last value read: rows of one tool and port follow each other in a flood. */
-    const char *last_value = NULL;
+    char last_value[EVIDENCE_VALUE_MAX + 1];
     size_t last_len = 0;
     int last_ok = -1;
+    bool have_last = false;
     unsigned tool = SCANNER_NONE;
     uint8_t proto = 0;
     uint16_t port = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        const struct evidence_row *row = evidence_table_at(table, i);
+    while (evidence_cursor_next(cursor, &row) > 0) {
         if (row->kind != EVIDENCE_SCANNER_PACKETS && row->kind != EVIDENCE_SCANNER_FLOWS)
             continue;
         int64_t bin = bin_clock_start(&r->options.clock, row->bin);
         if (bin < r->period_start || bin >= r->period_end)
             continue;
-        if (!last_value || row->len != last_len || memcmp(row->value, last_value, last_len) != 0) {
+        if (!have_last || row->len != last_len || memcmp(row->value, last_value, last_len) != 0) {
             last_ok = parse_value(row->value, row->len, &tool, &proto, &port);
-            last_value = row->value;
+            have_last = true;
+            memcpy(last_value, row->value, row->len);
             last_len = row->len;
         }
         if (last_ok < 0)
@@ -219,6 +221,8 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
         ts->remotes[ts->count++] = row->remote;
         port_table_add(&ports, tool, proto, port, row->count);
     }
+
+    evidence_cursor_close(cursor);
 
     uint64_t distinct[SCANNER_TOOL_COUNT] = {0};
     for (unsigned t = 0; t < SCANNER_TOOL_COUNT; t++) {

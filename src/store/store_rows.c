@@ -310,43 +310,46 @@ static int evidence_order(const void *a, const void *b)
     return (x->value_id > y->value_id) - (x->value_id < y->value_id);
 }
 
-static bool same_value(const struct evidence_row *x, const struct evidence_row *y)
-{
-    return x->kind == y->kind && x->len == y->len && memcmp(x->value, y->value, x->len) == 0;
-}
-
 int store_insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add)
 {
-    const struct evidence_table *table = cube_evidence(cube);
-    size_t n = evidence_table_count(table);
-    if (n == 0)
+    struct evidence_table *table = cube_evidence(cube);
+    if (evidence_table_count(table) == 0 && !evidence_table_spilled(table))
         return 0;
     if (!s->value_ids.find && store_value_ids_open(s->db, &s->value_ids) < 0)
         return -1;
     /*
      * A value's id costs a hash and a lookup; a file's rows repeat few values
-     * (a flood's 31,874 rows hold 52), so the rows are taken value by value
-     * and each value is looked up once.
+     * (a flood's 31,874 rows hold 52), so the rows are read value by value
+     * (spill order) and each value is looked up once.
      */
-    const struct evidence_row **by_value = xmalloc(st_mult(n, sizeof(*by_value)));
-    for (size_t i = 0; i < n; i++)
-        by_value[i] = evidence_table_at(table, i);
-    /* Each value's rows next to each other: its id is looked up once. */
-    qsort(by_value, n, sizeof(*by_value), evidence_row_value_order);
-    struct stored_evidence *rows = xmalloc(st_mult(n, sizeof(*rows)));
-    int status = 0;
+    struct evidence_cursor *cursor = evidence_cursor_open(table, true);
+    const struct evidence_row *row;
+    struct stored_evidence *rows = NULL;
+    size_t n = 0, alloc = 0;
+    int status = 0, more = 0;
     int64_t value_id = 0;
-    for (size_t i = 0; i < n && status == 0; i++) {
-        const struct evidence_row *row = by_value[i];
-        if (i == 0 || !same_value(by_value[i - 1], row))
+    unsigned last_kind = 0;
+    uint16_t last_len = 0;
+    char last_value[EVIDENCE_VALUE_MAX + 1];
+    while (status == 0 && (more = evidence_cursor_next(cursor, &row)) > 0) {
+        if (n == 0 || row->kind != last_kind || row->len != last_len ||
+            memcmp(row->value, last_value, row->len) != 0) {
             status = store_evidence_value_id(&s->value_ids, s->kind_ids[row->kind], row->value,
                                              row->len, &value_id);
-        rows[i].bin = row->bin;
-        rows[i].count = (int64_t)row->count;
-        rows[i].remote_len = store_addr_bytes(&row->remote, rows[i].remote);
-        rows[i].value_id = value_id;
+            last_kind = row->kind;
+            last_len = row->len;
+            memcpy(last_value, row->value, row->len);
+        }
+        ALLOC_GROW(rows, n + 1, alloc);
+        rows[n].bin = row->bin;
+        rows[n].count = (int64_t)row->count;
+        rows[n].remote_len = store_addr_bytes(&row->remote, rows[n].remote);
+        rows[n].value_id = value_id;
+        n++;
     }
-    free(by_value);
+    evidence_cursor_close(cursor);
+    if (status == 0 && more < 0)
+        status = -1; /* a run not read back: evidence_table_error() says why */
     if (status == 0)
         qsort(rows, n, sizeof(*rows), evidence_order);
     struct row_writer w;

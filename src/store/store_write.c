@@ -239,7 +239,14 @@ static int put_contribution(struct store *s, int64_t file_id, struct cube *cube,
 {
     if (store_insert_traffic(s, file_id, cube, sorted, add, err, errlen) < 0)
         return -1;
-    if (store_insert_evidence(s, file_id, cube, add) < 0 || insert_sample(s, file_id, sample) < 0)
+    if (store_insert_evidence(s, file_id, cube, add) < 0) {
+        if (evidence_table_error(cube_evidence(cube))) {
+            snprintf(err, errlen, "%s: %s", what, evidence_table_error(cube_evidence(cube)));
+            return -1;
+        }
+        return store_fail_db(s, what, err, errlen);
+    }
+    if (insert_sample(s, file_id, sample) < 0)
         return store_fail_db(s, what, err, errlen);
     return 0;
 }

@@ -1,12 +1,13 @@
 # Evidence is bounded: the table that keeps it (report: one per counting
 # thread) may take a quarter of --memory, shared by the threads counting, and
-# never less than CUBE_EVIDENCE_BYTES (48 MiB). A capture built to pass the
-# bound at --memory 64M with one thread and with two
-# (tests/evidence_bound_pcap.py: 600,000 zmap probes from as many sources, two
-# evidence rows each) gets a report that says so, in JSON
-# (inputs.evidence.dropped), in its warnings and on stderr, and what was kept
-# plus what was dropped accounts for every probe. More --memory keeps all of
-# it, with one thread or two.
+# never less than CUBE_EVIDENCE_BYTES (48 MiB). Past it the table spills its
+# rows to --tmp-dir as sorted runs, merged back when the report reads them.
+# A capture built to pass the bound at --memory 64M with one thread and with
+# two (tests/evidence_bound_pcap.py: 600,000 zmap probes from as many
+# sources, two evidence rows each) gets the same report as with --memory 1G,
+# where nothing spills: every probe counted, nothing dropped, no warning.
+# Evidence a table could not keep (stores from before spilling, honeyscope-mpi
+# without a directory to spill to) is still said, in every format.
 . "$(dirname "$0")/../lib.sh"
 command -v jq >/dev/null 2>&1 || { skip evidence_bound "no jq"; exit 0; }
 w="$TEST_WORK/evidence-bound"
@@ -16,59 +17,82 @@ sources=600000
 python3 "$HONEYSCOPE_ROOT/tests/evidence_bound_pcap.py" "$w/probes.pcap" "$sources"
 set -- --sensor 192.0.2.10/32 --group any --format json
 
-# accounts TAG: each source's probe counts twice (its probe, the flow it
-# opened): the probes and flows kept plus what was dropped are all of them.
-accounts() {
-    kept=$(jq '[.groups[0].scanners[] | select(.tool == "zmap") | .packets + .flows] | add // 0' "$w/$1.json")
-    gone=$(jq '.inputs.evidence.dropped' "$w/$1.json")
-    check "evidence_bound_${1}_dropped_some" test "$gone" -gt 0
-    expect_eq "evidence_bound_${1}_accounts" $((kept + gone)) $((2 * sources))
-    warned=$(jq '[.warnings[] | select(test("evidence past the memory"))] | length' "$w/$1.json")
-    expect_eq "evidence_bound_${1}_warned_iff_dropped" "$warned" "$([ "$gone" -gt 0 ] && echo 1 || echo 0)"
-}
-
-"$HS" report --threads 1 --memory 64M "$@" -o "$w/t1.json" "$w/probes.pcap" 2>"$w/t1.err"
-expect_eq evidence_bound_t1_exit "$?" 0
-dropped=$(jq '.inputs.evidence.dropped' "$w/t1.json")
-check evidence_bound_t1_dropped test "$dropped" -gt 0
-expect_eq evidence_bound_t1_skipped "$(jq '.inputs.evidence.skipped' "$w/t1.json")" 0
-check evidence_bound_t1_stderr grep -q "warning: evidence past the memory of its table (a quarter of --memory): $dropped counted as dropped" "$w/t1.err"
-accounts t1
-
-"$HS" report --threads 2 --memory 64M "$@" -o "$w/t2.json" "$w/probes.pcap" 2>"$w/t2.err"
-expect_eq evidence_bound_t2_exit "$?" 0
-accounts t2
-
-# Enough --memory keeps every value, with one thread or two.
+# Enough --memory keeps every value in memory, with one thread or two.
 for t in 1 2; do
-    "$HS" report --threads $t --memory 1G "$@" -o "$w/all$t.json" "$w/probes.pcap" 2>/dev/null
-    expect_eq "evidence_bound_default_t${t}_complete" \
-        "$(jq -c '[.inputs.evidence.dropped, .groups[0].scanners[0].sources, (.warnings | length)]' "$w/all$t.json")" \
-        "[0,$sources,0]"
+    "$HS" report --threads $t --memory 1G "$@" -o "$w/all$t.json" "$w/probes.pcap" 2>"$w/all$t.err"
+    expect_eq "evidence_bound_1g_t${t}_complete" \
+        "$(jq -c '[.inputs.evidence.dropped, .groups[0].scanners[0].sources, .groups[0].scanners[0].packets + .groups[0].scanners[0].flows, (.warnings | length)]' "$w/all$t.json")" \
+        "[0,$sources,$((2 * sources)),0]"
+    check "evidence_bound_1g_t${t}_no_spill" sh -c "! grep -q 'beyond --memory' '$w/all$t.err'"
 done
-
-# Every format says it; masked, without the number.
+# At 64M the evidence spills, and the report is the same, byte for byte.
+for t in 1 2; do
+    "$HS" report --threads $t --memory 64M "$@" -o "$w/t$t.json" "$w/probes.pcap" 2>"$w/t$t.err"
+    expect_eq "evidence_bound_t${t}_exit" "$?" 0
+    check "evidence_bound_t${t}_spilled" grep -q "beyond --memory: [0-9]* spills" "$w/t$t.err"
+    check "evidence_bound_t${t}_same_as_1g" cmp -s "$w/t$t.json" "$w/all1.json"
+done
 "$HS" report --threads 1 --memory 64M --sensor 192.0.2.10/32 --group any -q "$w/probes.pcap" \
     >"$w/t1.txt" 2>/dev/null
-check evidence_bound_text grep -q "evidence past the memory of its table (a quarter of --memory): $dropped" "$w/t1.txt"
-"$HS" report --threads 1 --memory 64M "$@" --mask -o "$w/mask.json" "$w/probes.pcap" 2>/dev/null
-expect_eq evidence_bound_mask_null "$(jq -c '.inputs.evidence' "$w/mask.json")" '{"skipped":null,"dropped":null}'
-expect_eq evidence_bound_mask_warned "$(jq '[.warnings[] | select(test("evidence past the memory of its table [(]a quarter of --memory[)] was dropped"))] | length' "$w/mask.json")" 1
-check evidence_bound_mask_no_number sh -c "! grep -q $dropped '$w/mask.json'"
+"$HS" report --threads 1 --memory 1G --sensor 192.0.2.10/32 --group any -q "$w/probes.pcap" \
+    >"$w/all1.txt" 2>/dev/null
+check evidence_bound_text_same cmp -s "$w/t1.txt" "$w/all1.txt"
 
-# ingest says it for the file, and the store keeps the count (capture_file,
-# version 8): a report from the store says it as the one from the capture did.
+# Values of the evidence section (600,000 DNS queries, 200,001 names): the
+# distinct count, total and top list are the same spilled or not, masked too.
+python3 "$HONEYSCOPE_ROOT/tests/evidence_bound_pcap.py" "$w/names.pcap" "$sources" names
+"$HS" report --threads 1 --memory 1G "$@" -o "$w/names-all.json" "$w/names.pcap" 2>/dev/null
+expect_eq evidence_bound_names_truth \
+    "$(jq -c '.groups[0].evidence["dns-query"] | [.distinct, .total, .top[0].value, .top[0].count]' "$w/names-all.json")" \
+    '[200001,600000,"popular.example A",85715]'
+for t in 1 2; do
+    "$HS" report --threads $t --memory 64M "$@" -o "$w/names$t.json" "$w/names.pcap" 2>"$w/names$t.err"
+    check "evidence_bound_names_t${t}_spilled" grep -q "beyond --memory: [0-9]* spills" "$w/names$t.err"
+    check "evidence_bound_names_t${t}_same" cmp -s "$w/names$t.json" "$w/names-all.json"
+done
+"$HS" report --threads 1 --memory 64M "$@" --mask -o "$w/names-mask.json" "$w/names.pcap" 2>/dev/null
+"$HS" report --threads 1 --memory 1G "$@" --mask -o "$w/names-mask-all.json" "$w/names.pcap" 2>/dev/null
+check evidence_bound_names_mask_same cmp -s "$w/names-mask.json" "$w/names-mask-all.json"
+
+# Nowhere to spill: no report rather than a wrong one, and no output file.
+"$HS" report --threads 1 --memory 64M --tmp-dir "$w/nowhere" "$@" -o "$w/nowhere.json" \
+    "$w/probes.pcap" 2>"$w/nowhere.err"
+expect_eq evidence_bound_nowhere_exit "$?" 1
+check evidence_bound_nowhere_said grep -q "cannot make a spill file in '$w/nowhere'" "$w/nowhere.err"
+check evidence_bound_nowhere_no_output test ! -e "$w/nowhere.json"
+
+# ingest spills too: the store keeps every value, and a report from it is the capture's.
 "$HS" ingest -q --db "$w/s.db" --sensor 192.0.2.10/32 --threads 1 --memory 64M "$w/probes.pcap" \
     2>"$w/ingest.err"
 expect_eq evidence_bound_ingest_exit "$?" 0
-check evidence_bound_ingest_warned grep -q "warning: '$w/probes.pcap': evidence stored incomplete: $dropped counted past the memory of its table" "$w/ingest.err"
-"$HS" report --db "$w/s.db" --group any --format json -o "$w/db.json" 2>"$w/db.err"
-expect_eq evidence_bound_db_counts "$(jq -c '[.inputs.evidence.dropped, .groups[0].scanners[0].sources]' "$w/db.json")" \
-    "$(jq -c '[.inputs.evidence.dropped, .groups[0].scanners[0].sources]' "$w/t1.json")"
-check evidence_bound_db_warned grep -q "warning: evidence past the memory of its table (a quarter of --memory): $dropped counted" "$w/db.err"
-expect_eq evidence_bound_db_column "$(sqlite3 "$w/s.db" 'SELECT evidence_skipped, evidence_dropped FROM capture_file')" "0|$dropped"
+check evidence_bound_ingest_not_warned sh -c "! grep -q 'evidence stored incomplete' '$w/ingest.err'"
+expect_eq evidence_bound_ingest_rows "$(sqlite3 "$w/s.db" 'SELECT count(*), sum(count) FROM evidence')" \
+    "$((2 * sources))|$((2 * sources))"
+expect_eq evidence_bound_db_column "$(sqlite3 "$w/s.db" 'SELECT evidence_skipped, evidence_dropped FROM capture_file')" "0|0"
+for m in 64M 1G; do
+    "$HS" report --db "$w/s.db" --memory $m --group any --format json -o "$w/db$m.json" 2>"$w/db$m.err"
+    expect_eq "evidence_bound_db_${m}_counts" \
+        "$(jq -c '[.inputs.evidence, .groups[0].scanners, .warnings]' "$w/db$m.json")" \
+        "$(jq -c '[.inputs.evidence, .groups[0].scanners, .warnings]' "$w/all1.json")"
+done
+check evidence_bound_db_64M_spilled grep -q "beyond --memory: [0-9]* spills" "$w/db64M.err"
+
+# A file stored with evidence it could not keep: the report from the store
+# says how much, in every format, and without the number under --mask.
+dropped=12345
+cp "$w/s.db" "$w/dropped.db"
+sqlite3 "$w/dropped.db" "UPDATE capture_file SET evidence_dropped = $dropped"
+"$HS" report --db "$w/dropped.db" --group any --format json -o "$w/dropped.json" 2>"$w/dropped.err"
+expect_eq evidence_bound_dropped_json "$(jq -c '[.inputs.evidence.dropped, ([.warnings[] | select(test("evidence past the memory"))] | length)]' "$w/dropped.json")" "[$dropped,1]"
+check evidence_bound_dropped_stderr grep -q "warning: evidence past the memory of its table (a quarter of --memory): $dropped counted as dropped" "$w/dropped.err"
+"$HS" report --db "$w/dropped.db" --group any -q >"$w/dropped.txt" 2>/dev/null
+check evidence_bound_dropped_text grep -q "evidence past the memory of its table (a quarter of --memory): $dropped" "$w/dropped.txt"
+"$HS" report --db "$w/dropped.db" --group any --format json --mask -o "$w/mask.json" 2>/dev/null
+expect_eq evidence_bound_mask_null "$(jq -c '.inputs.evidence' "$w/mask.json")" '{"skipped":null,"dropped":null}'
+expect_eq evidence_bound_mask_warned "$(jq '[.warnings[] | select(test("evidence past the memory of its table [(]a quarter of --memory[)] was dropped"))] | length' "$w/mask.json")" 1
+check evidence_bound_mask_no_number sh -c "! grep -q $dropped '$w/mask.json'"
 # Another period of the store has all of its evidence: no warning there.
-"$HS" report --db "$w/s.db" --group any --from 2019-12-30 --to 2019-12-31 --format json \
+"$HS" report --db "$w/dropped.db" --group any --from 2019-12-30 --to 2019-12-31 --format json \
     -o "$w/other.json" 2>"$w/other.err"
 expect_eq evidence_bound_db_other_period "$(jq -c '[.inputs.evidence.dropped, (.warnings | length)]' "$w/other.json")" "[0,0]"
 
