@@ -5,7 +5,8 @@ one second apart from 2020-01-01 00:00:00 UTC, so that all fall in one day.
 
 Each probe opens a flow and is evidence of its source twice (a row for the
 probes, one for the flows they opened): N sources make 2N evidence rows, to
-pass the bound of an evidence table of 48 MiB (about 500,000 rows).
+pass the bound of an evidence table of 48 MiB (about 500,000 rows), and
+many times the 16 MiB of one at --memory 64M.
 
 With "sides": instead, one HTTP request from each of N sources, 1,000 a
 second, their conversations all open at once, to pass the parse buffers of

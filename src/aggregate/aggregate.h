@@ -154,6 +154,12 @@ bool cube_in_address_order(const struct cube *cube);
  * About 500,000 rows of the usual values.
  */
 #define CUBE_EVIDENCE_BYTES (UINT64_C(48) << 20)
+/*
+ * The least --memory gives a table that spills (about 80,000 rows): below it
+ * runs would be many and short. Spilling keeps the evidence exact, so the
+ * table need not be larger to be right.
+ */
+#define EVIDENCE_SPILL_MIN_BYTES (UINT64_C(8) << 20)
 
 struct evidence_row {
     int64_t bin; /* the bin in which the conversation started */

@@ -282,12 +282,12 @@ static struct run *write_run(struct evidence_table *t, struct evidence_merge *me
     return run;
 }
 
-/* Merges every run into one, so that no more than EVIDENCE_RUN_FAN_IN files are open. */
-static int merge_runs(struct evidence_table *t)
+/* Merges runs[first..] into one run a level up. Returns 0, or -1 (t->error). */
+static int merge_runs(struct evidence_table *t, size_t first)
 {
     char err[512];
     struct evidence_merge *merge =
-        evidence_merge_open(t->runs, t->run_count, NULL, 0, err, sizeof(err));
+        evidence_merge_open(t->runs + first, t->run_count - first, NULL, 0, err, sizeof(err));
     if (!merge) {
         fail(t, err);
         return -1;
@@ -296,11 +296,34 @@ static int merge_runs(struct evidence_table *t)
     evidence_merge_close(merge);
     if (!run)
         return -1;
-    for (size_t i = 0; i < t->run_count; i++)
+    unsigned level = 0;
+    for (size_t i = first; i < t->run_count; i++) {
+        if (t->runs[i]->level > level)
+            level = t->runs[i]->level;
         run_free(t->runs[i]);
-    t->runs[0] = run;
-    t->run_count = 1;
+    }
+    run->level = level + 1;
+    t->runs[first] = run;
+    t->run_count = first + 1;
     return 0;
+}
+
+/*
+ * Merges the last runs while EVIDENCE_RUN_FAN_IN of them share a level, as a
+ * cube's runs (cube.c): each row is rewritten a logarithmic number of times
+ * and few files stay open, however small the table's memory.
+ */
+static int settle_runs(struct evidence_table *t)
+{
+    for (;;) {
+        size_t n = t->run_count, same = 0;
+        while (same < n && t->runs[n - 1 - same]->level == t->runs[n - 1]->level)
+            same++;
+        if (same < EVIDENCE_RUN_FAN_IN)
+            return 0;
+        if (merge_runs(t, n - same) < 0)
+            return -1;
+    }
 }
 
 /* Writes the rows in memory as a run and empties the table. Returns 0, or -1 (t->error). */
@@ -322,7 +345,7 @@ static int spill(struct evidence_table *t)
     t->unindexed = t->sorted = false;
     if (!t->hashes)
         t->hashes = xreallocarray(NULL, t->alloc ? t->alloc : 1, sizeof(*t->hashes));
-    return t->run_count >= EVIDENCE_RUN_FAN_IN ? merge_runs(t) : 0;
+    return settle_runs(t);
 }
 
 /* ---- adding -------------------------------------------------------------------- */
@@ -439,8 +462,8 @@ static void take_runs(struct evidence_table *into, struct evidence_table *from)
     into->dropped += from->dropped;
     if (from->error)
         fail(into, from->error);
-    if (into->run_count >= EVIDENCE_RUN_FAN_IN && !into->error)
-        merge_runs(into);
+    if (!into->error)
+        settle_runs(into);
 }
 
 void evidence_table_merge(struct evidence_table *into, struct evidence_table *from)

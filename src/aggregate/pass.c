@@ -111,8 +111,8 @@ void aggregate_account(struct cube *cube, const struct bin_clock *clock, struct 
  * A probe of a known scanning tool (decode/scanner.h): counted as evidence of
  * its remote in the packet's bin, "tool proto/port" with the service of its
  * flow, one row for the probes and one for the flows they opened. Rows share
- * the evidence table's bound (CUBE_EVIDENCE_BYTES; past it they are counted as
- * dropped), so a flood of tagged sources cannot exhaust memory.
+ * the evidence table's bound (past it they spill, or with nowhere to spill
+ * are counted as dropped), so a flood of tagged sources cannot exhaust memory.
  */
 /*
  * Writes "tool proto/port" and a NUL into value (room for 32: names of at

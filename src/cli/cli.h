@@ -58,8 +58,9 @@ int parse_size(const char *text, uint64_t *bytes);
  * --memory (0 for the default): half of it goes to the rows being gathered.
  */
 size_t memory_cube_rows(uint64_t memory, uint64_t cubes);
-/* The memory each of the tables counting evidence at once (tables of them) may take: a
- * quarter of --memory (memory, 0 for the default) shared, never less than CUBE_EVIDENCE_BYTES. */
+/* The memory each of the tables counting evidence at once (tables of them) may take before
+ * it spills: a quarter of --memory (memory, 0 for the default) shared, never less than
+ * EVIDENCE_SPILL_MIN_BYTES. */
 uint64_t memory_evidence_bytes(uint64_t memory, uint64_t tables);
 /* Where spilled rows go without --tmp-dir: $TMPDIR, else /tmp. */
 const char *default_tmp_dir(void);

@@ -135,7 +135,7 @@ size_t memory_cube_rows(uint64_t memory, uint64_t cubes)
 uint64_t memory_evidence_bytes(uint64_t memory, uint64_t tables)
 {
     uint64_t bytes = (memory ? memory : DEFAULT_MEMORY) / 4 / (tables ? tables : 1);
-    return bytes < CUBE_EVIDENCE_BYTES ? CUBE_EVIDENCE_BYTES : bytes;
+    return bytes < EVIDENCE_SPILL_MIN_BYTES ? EVIDENCE_SPILL_MIN_BYTES : bytes;
 }
 
 const char *default_tmp_dir(void)

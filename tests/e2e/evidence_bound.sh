@@ -1,6 +1,6 @@
 # Evidence is bounded: the table that keeps it (report: one per counting
 # thread) may take a quarter of --memory, shared by the threads counting, and
-# never less than CUBE_EVIDENCE_BYTES (48 MiB). Past it the table spills its
+# never less than EVIDENCE_SPILL_MIN_BYTES (8 MiB). Past it the table spills its
 # rows to --tmp-dir as sorted runs, merged back when the report reads them.
 # A capture built to pass the bound at --memory 64M with one thread and with
 # two (tests/evidence_bound_pcap.py: 600,000 zmap probes from as many
