@@ -230,9 +230,32 @@ static void fail(struct evidence_table *t, const char *why)
         t->error = xstrdup(why);
 }
 
-static int row_spill_order(const void *a, const void *b)
+/*
+ * Rows to sort, each with the first of its spill order in one integer: kind,
+ * length, then the value's first six bytes. Most comparisons end there, not
+ * in memcmp() of two values held elsewhere.
+ */
+struct sort_entry {
+    uint64_t prefix;
+    const struct evidence_row *row;
+};
+
+_Static_assert(EVIDENCE_VALUE_MAX <= 0xff, "a value's length fits the prefix's byte");
+
+static uint64_t sort_prefix(const struct evidence_row *row)
 {
-    return evidence_spill_order(a, b);
+    uint64_t p = (uint64_t)row->kind << 56 | (uint64_t)(row->len & 0xff) << 48;
+    for (size_t i = 0; i < 6 && i < row->len; i++)
+        p |= (uint64_t)(unsigned char)row->value[i] << (40 - 8 * i);
+    return p;
+}
+
+static int sort_entry_order(const void *a, const void *b)
+{
+    const struct sort_entry *x = a, *y = b;
+    if (x->prefix != y->prefix)
+        return x->prefix < y->prefix ? -1 : 1;
+    return evidence_spill_order(x->row, y->row);
 }
 
 /* Puts the rows in memory in spill order; their hashes and index come again at the next add. */
@@ -240,8 +263,18 @@ static void sort_rows(struct evidence_table *t)
 {
     if (t->sorted)
         return;
-    if (t->count > 1)
-        qsort(t->rows, t->count, sizeof(*t->rows), row_spill_order);
+    if (t->count > 1) {
+        struct sort_entry *order = xreallocarray(NULL, t->count, sizeof(*order));
+        for (size_t i = 0; i < t->count; i++)
+            order[i] = (struct sort_entry){sort_prefix(&t->rows[i]), &t->rows[i]};
+        qsort(order, t->count, sizeof(*order), sort_entry_order);
+        struct evidence_row *sorted = xreallocarray(NULL, t->alloc, sizeof(*sorted));
+        for (size_t i = 0; i < t->count; i++)
+            sorted[i] = *order[i].row;
+        free(order);
+        free(t->rows);
+        t->rows = sorted;
+    }
     t->sorted = true;
     t->unindexed = true;
 }
