@@ -286,6 +286,8 @@ static void reader_start(struct reader *rd, const struct dist_plan *plan, const 
     rd->config.sensors = &plan->sensors;
     rd->config.stop = &rd->stop;
     rd->config.packets_read = &rd->packets;
+    /* Rows stay in memory (the wire sends them from there); evidence past its table spills. */
+    rd->config.tmp_dir = default_tmp_dir();
     atomic_init(&rd->packets, 0);
     pthread_mutex_init(&rd->lock, NULL);
     pthread_cond_init(&rd->changed, NULL);

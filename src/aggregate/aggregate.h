@@ -302,6 +302,7 @@ struct aggregate_config {
     const struct time_spans *covered;
     /* Rows each file's cube keeps in memory before it spills to tmp_dir; 0: no limit. */
     size_t cube_max_rows;
+    /* Where rows and evidence past their memory spill; NULL: evidence is dropped there. */
     const char *tmp_dir;
     /* Memory each counting cube's evidence table may take; 0: CUBE_EVIDENCE_BYTES. */
     uint64_t evidence_bytes;

@@ -328,7 +328,7 @@ static bool count_packet(struct cube *cube, const struct aggregate_config *confi
 struct cube *cube_new_counting(const struct aggregate_config *config)
 {
     struct cube *cube = cube_new();
-    if (config->cube_max_rows)
+    if (config->cube_max_rows || config->tmp_dir)
         cube_set_budget(cube, config->cube_max_rows, config->tmp_dir);
     cube_set_evidence_bytes(cube, config->evidence_bytes);
     return cube;

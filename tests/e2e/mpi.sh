@@ -1,6 +1,7 @@
 # honeyscope-mpi (docs/mpi.md): reports under 1, 2 and 3 ranks equal
 # honeyscope report byte for byte; a store ingested over 2 ranks reports as
-# the single-process store does; a damaged capture is stored as failed; a
+# the single-process store does; evidence past a rank's table spills and the
+# report stays honeyscope's; a damaged capture is stored as failed; a
 # rank that sees other files (storage not shared) or is killed leaves the
 # store as before the batch, and running the batch again completes it.
 # SKIP when Open MPI (mpirun, mpicc) is not installed.
@@ -209,3 +210,13 @@ check usage_needs_value grep -q -- "option '--from' needs a value" "$w/typo.err"
 run 1 reprot >/dev/null 2>"$w/typo.err"
 expect_eq usage_verb_exit "$?" 2
 check usage_verb_named grep -q "'reprot' is not a verb; did you mean 'report'?" "$w/typo.err"
+
+# Evidence past a rank's table (48 MiB: 600,000 zmap probes make 1,200,000
+# rows) spills to $TMPDIR and is sent whole: the report is honeyscope's, and
+# nothing is counted as dropped.
+python3 "$HONEYSCOPE_ROOT/tests/evidence_bound_pcap.py" "$w/probes.pcap" 600000
+"$HS" report --quiet --group any --format json --sensor 192.0.2.10/32 "$w/probes.pcap" >"$w/probes-one.json"
+run 2 report --quiet --group any --format json --sensor 192.0.2.10/32 "$w/probes.pcap" >"$w/probes-np2.json"
+expect_eq evidence_spill_np2_exit "$?" 0
+check evidence_spill_np2_same cmp -s "$w/probes-np2.json" "$w/probes-one.json"
+expect_eq evidence_spill_np2_complete "$(jq -c '[.inputs.evidence.dropped, .groups[0].scanners[0].sources]' "$w/probes-np2.json")" '[0,600000]'

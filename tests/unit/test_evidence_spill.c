@@ -215,12 +215,14 @@ static void test_spill_nowhere(void)
 {
     rng_state = 99;
     struct evidence_table *t = evidence_table_new(), *ref = unbounded_table();
+    char missing[sizeof(dir) + 16];
+    snprintf(missing, sizeof(missing), "%s/missing", dir);
     evidence_table_set_bytes(t, SMALL_BOUND);
-    evidence_table_set_spill(t, "/nonexistent/honeyscope");
+    evidence_table_set_spill(t, missing);
     fill(t, ref, 60000, 100000);
     CHECK(!evidence_table_spilled(t));
     CHECK(evidence_table_error(t) != NULL);
-    CHECK(evidence_table_error(t) && strstr(evidence_table_error(t), "/nonexistent/honeyscope"));
+    CHECK(evidence_table_error(t) && strstr(evidence_table_error(t), missing));
     CHECK(evidence_table_dropped(t) > 0);
     uint64_t kept = 0, all = 0;
     for (size_t i = 0; i < evidence_table_count(t); i++)
