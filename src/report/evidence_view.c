@@ -132,9 +132,100 @@ static void mask_value(const struct report *r, struct group_report *gr,
     p->len = (uint16_t)len;
 }
 
+/* Whether row counts in the group's evidence section for the period. */
+static bool row_counts(const struct report *r, const struct group_report *gr,
+                       const struct evidence_row *row, struct group_match *match)
+{
+    int64_t bin;
+    if (!report_bin_of(r, row->bin, &bin) || row->kind >= EVIDENCE_KIND_COUNT)
+        return false;
+    /* Tool tags, spoofing signs and backscatter have sections of their own. */
+    if (row->kind == EVIDENCE_SCANNER_PACKETS || row->kind == EVIDENCE_SCANNER_FLOWS ||
+        row->kind == EVIDENCE_SYN_ACK_UNANSWERED || row->kind == EVIDENCE_BACKSCATTER_PACKETS ||
+        row->kind == EVIDENCE_BACKSCATTER_BYTES)
+        return false;
+    return group_match_at(gr->group, &r->origins, &row->remote, bin, match);
+}
+
+/*
+ * As top_keep(), for a value that lasts only until the next row: an entry
+ * that makes the list gets a buffer of the group's own, the one of the entry
+ * it pushes out when the list is full, so the list never holds more than
+ * EVIDENCE_TOP buffers.
+ */
+static void top_keep_copy(struct group_report *gr, struct evidence_list *list,
+                          const struct evidence_entry *e)
+{
+    size_t n = list->count;
+    if (n == EVIDENCE_TOP && entry_count_cmp(e, &list->top[n - 1]) >= 0)
+        return;
+    char *buf;
+    if (n == EVIDENCE_TOP) {
+        /* One of ours (below): the entry pushed out no longer needs it. */
+        buf = (char *)(uintptr_t)list->top[n - 1].value;
+    } else {
+        buf = xmalloc(EVIDENCE_VALUE_MAX + 1);
+        ALLOC_GROW(gr->evidence_owned, gr->evidence_owned_count + 1, gr->evidence_owned_alloc);
+        gr->evidence_owned[gr->evidence_owned_count++] = buf;
+    }
+    memmove(buf, e->value, e->len);
+    buf[e->len] = '\0';
+    struct evidence_entry copy = {buf, e->len, e->count};
+    if (n == EVIDENCE_TOP)
+        list->count--; /* the last goes; its buffer is copy's */
+    top_keep(list, &copy);
+}
+
+/*
+ * A spilled table reads in spill order, every row of one value together:
+ * each value is summed as its rows go by and leaves only the top lists
+ * behind, so a flood of distinct values costs no memory here. Not under
+ * --mask, whose redaction makes distinct values equal.
+ */
+static void build_in_value_order(const struct report *r, struct group_report *gr,
+                                 struct evidence_cursor *cursor)
+{
+    const struct evidence_row *row;
+    struct group_match match;
+    struct evidence_entry current = {NULL, 0, 0};
+    char value[EVIDENCE_VALUE_MAX + 1];
+    unsigned kind = 0;
+    bool have = false;
+    for (;;) {
+        bool more = evidence_cursor_next(cursor, &row) > 0;
+        if (more && !row_counts(r, gr, row, &match))
+            continue;
+        if (have && (!more || row->kind != kind || row->len != current.len ||
+                     memcmp(row->value, value, row->len) != 0)) {
+            struct evidence_list *list = &gr->evidence[kind];
+            list->distinct++;
+            list->total += current.count;
+            top_keep_copy(gr, list, &current);
+            have = false;
+        }
+        if (!more)
+            return;
+        if (!have) {
+            kind = row->kind;
+            memcpy(value, row->value, row->len);
+            current = (struct evidence_entry){value, row->len, 0};
+            have = true;
+        }
+        current.count += row->count;
+    }
+}
+
 void evidence_view_build(const struct report *r, struct group_report *gr)
 {
     struct evidence_cursor *cursor = evidence_cursor_open(cube_evidence(r->input->cube), false);
+    for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
+        gr->evidence[kind].top = xcalloc(EVIDENCE_TOP, sizeof(*gr->evidence[kind].top));
+    if (!evidence_cursor_values_stable(cursor) && !r->shown.redact) {
+        build_in_value_order(r, gr, cursor);
+        evidence_cursor_close(cursor);
+        return;
+    }
+
     const struct evidence_row *row;
     struct sums sums;
     struct group_match match;
@@ -142,17 +233,8 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
     sums.copy = !evidence_cursor_values_stable(cursor);
     for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
         hash_index_init(&sums.index[kind], entry_key_of, 0);
-
     while (evidence_cursor_next(cursor, &row) > 0) {
-        int64_t bin;
-        if (!report_bin_of(r, row->bin, &bin) || row->kind >= EVIDENCE_KIND_COUNT)
-            continue;
-        /* Tool tags, spoofing signs and backscatter have sections of their own. */
-        if (row->kind == EVIDENCE_SCANNER_PACKETS || row->kind == EVIDENCE_SCANNER_FLOWS ||
-            row->kind == EVIDENCE_SYN_ACK_UNANSWERED || row->kind == EVIDENCE_BACKSCATTER_PACKETS ||
-            row->kind == EVIDENCE_BACKSCATTER_BYTES)
-            continue;
-        if (!group_match_at(gr->group, &r->origins, &row->remote, bin, &match))
+        if (!row_counts(r, gr, row, &match))
             continue;
         struct pick p = {row->kind, row->len, row->value, row->count};
         if (r->shown.redact)
@@ -162,25 +244,15 @@ void evidence_view_build(const struct report *r, struct group_report *gr)
     evidence_cursor_close(cursor);
 
     /* Per kind: how many distinct values, their total, the most frequent. */
-    for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
-        gr->evidence[kind].top = xcalloc(EVIDENCE_TOP, sizeof(*gr->evidence[kind].top));
     for (size_t i = 0; i < sums.count; i++) {
         struct evidence_list *list = &gr->evidence[sums.kinds[i]];
         list->distinct++;
         list->total += sums.entries[i].count;
-        top_keep(list, &sums.entries[i]);
+        if (sums.copy)
+            top_keep_copy(gr, list, &sums.entries[i]);
+        else
+            top_keep(list, &sums.entries[i]);
     }
-    /* The values shown outlive the sums: copies of their own. */
-    for (unsigned kind = 0; sums.copy && kind < EVIDENCE_KIND_COUNT; kind++)
-        for (size_t i = 0; i < gr->evidence[kind].count; i++) {
-            struct evidence_entry *e = &gr->evidence[kind].top[i];
-            char *v = xmalloc((size_t)e->len + 1);
-            memcpy(v, e->value, e->len);
-            v[e->len] = '\0';
-            ALLOC_GROW(gr->evidence_owned, gr->evidence_owned_count + 1, gr->evidence_owned_alloc);
-            gr->evidence_owned[gr->evidence_owned_count++] = v;
-            e->value = v;
-        }
     for (size_t i = 0; i < sums.chunk_count; i++)
         free(sums.chunks[i]);
     free(sums.chunks);
