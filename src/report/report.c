@@ -474,7 +474,7 @@ bool report_bin_of(const struct report *r, int64_t row_bin, int64_t *bin)
 size_t report_bin_index(const struct report *r, int64_t bin)
 {
     const struct bin_clock *clock = &r->options.clock;
-    return (size_t)(bin_clock_ordinal(clock, bin) - bin_clock_ordinal(clock, r->period_start));
+    return (size_t)(bin_clock_ordinal(clock, bin) - r->period_start_ordinal);
 }
 
 int64_t report_period_last(const struct report *r)
@@ -914,6 +914,7 @@ static struct report *report_begin(const struct report_input *input,
     r->options = *options;
     report_shown_settle(r);
     r->period_start = start;
+    r->period_start_ordinal = bin_clock_ordinal(clock, start);
     r->period_end = end;
     size_t nbins =
         end > start

@@ -334,6 +334,7 @@ struct report {
     struct report_options options;
     struct report *compare;           /* the --compare period, or NULL */
     int64_t period_start, period_end; /* UTC seconds, [start, end) */
+    int64_t period_start_ordinal;     /* bin_clock_ordinal() of period_start, once */
     struct group_report *groups;
     size_t group_count;
     struct origin_sources origins;      /* what names origin ASes */
