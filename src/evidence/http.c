@@ -361,6 +361,9 @@ static void long_request_line(const uint8_t *p, size_t n, struct ev_out *out)
     size_t need = EVIDENCE_VALUE_MAX - method_n; /* the value's bytes after "METHOD " + 1 */
     if (method_n >= EVIDENCE_VALUE_MAX || tn < need)
         return;
+    /* A CR last in the buffer may be the line's end, the LF not yet come: then nothing is cut. */
+    if (tn == need && t[need - 1] == '\r')
+        return;
     for (size_t i = 0; i < need; i++)
         if (t[i] == ' ' || t[i] == '\t')
             return;

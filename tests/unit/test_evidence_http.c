@@ -269,6 +269,19 @@ static void test_http_long_request_line(void)
         put8(&b, 'B');
     CHECK_U64(parse(TCP, 80, UNKN, b.b, b.n, &part), 0);
     CHECK_U64(check_prefixes(TCP, 80, UNKN, b.b, b.n), 0);
+    /*
+     * A line of exactly a value's length (no version): whole, it is not cut;
+     * cut after its CR, the LF not yet come, it must not be called cut either.
+     */
+    b.n = 0;
+    puts_(&b, "GET /");
+    while (b.n < EVIDENCE_VALUE_MAX)
+        put8(&b, 'C');
+    puts_(&b, "\r\n");
+    parse(TCP, 80, UNKN, b.b, b.n, &whole);
+    CHECK(whole.n == 1 && whole.item[0].len == EVIDENCE_VALUE_MAX && !whole.item[0].truncated);
+    CHECK_U64(parse(TCP, 80, UNKN, b.b, b.n - 1, &part), 0);
+    CHECK_U64(check_prefixes(TCP, 80, UNKN, b.b, b.n), 0);
 }
 
 static void test_http_raw_values(void)
