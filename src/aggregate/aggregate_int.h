@@ -211,13 +211,19 @@ int evidence_spill_order(const struct evidence_row *a, const struct evidence_row
 int evidence_run_write(struct run *run, const struct evidence_row *row, const char *dir, char *err,
                        size_t errlen);
 
+/* A row of a table in memory, with the first of its spill order in one integer. */
+struct evidence_sorted {
+    uint64_t prefix;
+    const struct evidence_row *row;
+};
+
 /*
  * The rows of runs and rows[0..row_count) (in spill order too) merged in
  * spill order, equal keys added up.
  */
 struct evidence_merge;
 struct evidence_merge *evidence_merge_open(struct run **runs, size_t run_count,
-                                           const struct evidence_row *rows, size_t row_count,
+                                           const struct evidence_sorted *rows, size_t row_count,
                                            char *err, size_t errlen);
 /* 1 with *row (valid until the next call), 0 when no rows are left, -1 with err. */
 int evidence_merge_next(struct evidence_merge *merge, const struct evidence_row **row, char *err,

@@ -61,7 +61,7 @@ int evidence_run_write(struct run *run, const struct evidence_row *row, const ch
 /* Where rows come from: a run read record by record, or the rows in memory. */
 struct source {
     struct run *run; /* NULL: the rows in memory */
-    const struct evidence_row *rows;
+    const struct evidence_sorted *rows;
     size_t count, next;
     struct evidence_row row; /* the current one */
     char value[EVIDENCE_VALUE_MAX + 1];
@@ -82,7 +82,7 @@ static int advance(struct evidence_merge *m, struct source *s)
     if (!s->run) {
         if (s->next == s->count)
             return 1;
-        s->row = s->rows[s->next++];
+        s->row = *s->rows[s->next++].row;
         return 0;
     }
     if (s->run->read == s->run->rows)
@@ -135,7 +135,7 @@ static void heap_down(struct evidence_merge *m, size_t i)
 }
 
 struct evidence_merge *evidence_merge_open(struct run **runs, size_t run_count,
-                                           const struct evidence_row *rows, size_t row_count,
+                                           const struct evidence_sorted *rows, size_t row_count,
                                            char *err, size_t errlen)
 {
     struct evidence_merge *m = xcalloc(1, sizeof(*m));

@@ -41,9 +41,10 @@ struct evidence_table {
     size_t chunk_count, chunk_alloc, chunk_used;
     uint64_t dropped;
     struct hash_key key;
-    bool unindexed; /* rows were appended (absorbed) or sorted: hashes and index come at the next
+    bool unindexed; /* rows were appended (absorbed): hashes and index come at the next
                        add */
-    bool sorted;    /* rows are in spill order (evidence_spill_order()) */
+    /* The rows in spill order (evidence_spill_order()), while no row is added; or NULL. */
+    struct evidence_sorted *order;
     uint64_t max_bytes;
     /* Spilling (evidence_table_set_spill()): rows past max_bytes go to runs in dir. */
     char *dir;
@@ -119,6 +120,7 @@ void evidence_table_free(struct evidence_table *t)
     free(t->runs);
     free(t->dir);
     free(t->error);
+    free(t->order);
     for (size_t i = 0; i < t->chunk_count; i++)
         free(t->chunks[i]);
     free(t->chunks);
@@ -231,15 +233,10 @@ static void fail(struct evidence_table *t, const char *why)
 }
 
 /*
- * Rows to sort, each with the first of its spill order in one integer: kind,
+ * Each row is sorted with the first of its spill order in one integer: kind,
  * length, then the value's first six bytes. Most comparisons end there, not
  * in memcmp() of two values held elsewhere.
  */
-struct sort_entry {
-    uint64_t prefix;
-    const struct evidence_row *row;
-};
-
 _Static_assert(EVIDENCE_VALUE_MAX <= 0xff, "a value's length fits the prefix's byte");
 
 static uint64_t sort_prefix(const struct evidence_row *row)
@@ -250,33 +247,34 @@ static uint64_t sort_prefix(const struct evidence_row *row)
     return p;
 }
 
-static int sort_entry_order(const void *a, const void *b)
+static int sorted_order(const void *a, const void *b)
 {
-    const struct sort_entry *x = a, *y = b;
+    const struct evidence_sorted *x = a, *y = b;
     if (x->prefix != y->prefix)
         return x->prefix < y->prefix ? -1 : 1;
     return evidence_spill_order(x->row, y->row);
 }
 
-/* Puts the rows in memory in spill order; their hashes and index come again at the next add. */
+/*
+ * The rows in spill order, as pointers: the rows stay where they are, so
+ * their index and the rows callers were given stay good. Kept until a row
+ * is added (or the rows move).
+ */
 static void sort_rows(struct evidence_table *t)
 {
-    if (t->sorted)
+    if (t->order)
         return;
-    if (t->count > 1) {
-        struct sort_entry *order = xreallocarray(NULL, t->count, sizeof(*order));
-        for (size_t i = 0; i < t->count; i++)
-            order[i] = (struct sort_entry){sort_prefix(&t->rows[i]), &t->rows[i]};
-        qsort(order, t->count, sizeof(*order), sort_entry_order);
-        struct evidence_row *sorted = xreallocarray(NULL, t->alloc, sizeof(*sorted));
-        for (size_t i = 0; i < t->count; i++)
-            sorted[i] = *order[i].row;
-        free(order);
-        free(t->rows);
-        t->rows = sorted;
-    }
-    t->sorted = true;
-    t->unindexed = true;
+    t->order = xreallocarray(NULL, t->count ? t->count : 1, sizeof(*t->order));
+    for (size_t i = 0; i < t->count; i++)
+        t->order[i] = (struct evidence_sorted){sort_prefix(&t->rows[i]), &t->rows[i]};
+    if (t->count > 1)
+        qsort(t->order, t->count, sizeof(*t->order), sorted_order);
+}
+
+static void forget_order(struct evidence_table *t)
+{
+    free(t->order);
+    t->order = NULL;
 }
 
 /* Writes the rows of merge, or of the table itself, to a new run. Returns it, or NULL (t->error).
@@ -296,7 +294,7 @@ static struct run *write_run(struct evidence_table *t, struct evidence_merge *me
                 break;
             }
         } else if (i < t->count) {
-            row = &t->rows[i];
+            row = t->order[i].row;
         } else {
             break;
         }
@@ -375,7 +373,8 @@ static int spill(struct evidence_table *t)
     t->chunk_used = ARENA_CHUNK;
     t->count = 0;
     memset(t->index, 0, (t->mask + 1) * sizeof(*t->index));
-    t->unindexed = t->sorted = false;
+    forget_order(t);
+    t->unindexed = false;
     if (!t->hashes)
         t->hashes = xreallocarray(NULL, t->alloc ? t->alloc : 1, sizeof(*t->hashes));
     return settle_runs(t);
@@ -422,6 +421,7 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
             return;
         }
     }
+    forget_order(t); /* a new row, and the rows may move */
     size_t old = t->alloc;
     ALLOC_GROW(t->rows, t->count + 1, t->alloc);
     if (t->alloc != old)
@@ -433,7 +433,6 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
     row->len = (uint16_t)len;
     row->value = arena_copy(t, value, len);
     row->count = count;
-    t->sorted = false;
     t->hashes[t->count] = hash;
     t->index[slot] = (hash & TAG_MASK) | (uint64_t)++t->count;
     if (t->count * 2 > t->mask)
@@ -537,7 +536,7 @@ void evidence_table_absorb_disjoint(struct evidence_table *into, struct evidence
     free(into->hashes);
     into->hashes = NULL;
     into->unindexed = true;
-    into->sorted = false;
+    forget_order(into);
     evidence_table_free(from);
 }
 
@@ -545,7 +544,8 @@ void evidence_table_absorb_disjoint(struct evidence_table *into, struct evidence
 
 struct evidence_cursor {
     struct evidence_table *table;
-    size_t next;                  /* rows in memory, read as they are */
+    size_t next; /* rows in memory, as they lie or (in_order) in spill order */
+    bool in_order;
     struct evidence_merge *merge; /* or runs and rows merged */
 };
 
@@ -556,10 +556,11 @@ struct evidence_cursor *evidence_cursor_open(struct evidence_table *t, bool in_s
     if (!t || (!t->run_count && !in_spill_order))
         return c;
     sort_rows(t);
+    c->in_order = true;
     if (!t->run_count)
         return c;
     char err[512];
-    c->merge = evidence_merge_open(t->runs, t->run_count, t->rows, t->count, err, sizeof(err));
+    c->merge = evidence_merge_open(t->runs, t->run_count, t->order, t->count, err, sizeof(err));
     if (!c->merge) {
         fail(t, err);
         c->table = NULL; /* reads nothing: the caller asks evidence_table_error() */
@@ -574,7 +575,8 @@ int evidence_cursor_next(struct evidence_cursor *c, const struct evidence_row **
     if (!c->merge) {
         if (c->next == c->table->count)
             return 0;
-        *row = &c->table->rows[c->next++];
+        *row = c->in_order ? c->table->order[c->next].row : &c->table->rows[c->next];
+        c->next++;
         return 1;
     }
     char err[512];
