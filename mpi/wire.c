@@ -508,6 +508,7 @@ static int get_stats(struct cursor *r, struct input_stats *s)
 
 void wire_result_encode(const struct file_result *res, uint32_t file, struct wire_buf *out)
 {
+    size_t start = out->len;
     put_u32(out, RESULT_MAGIC);
     put_u32(out, WIRE_VERSION);
     put_u32(out, file);
@@ -552,6 +553,19 @@ void wire_result_encode(const struct file_result *res, uint32_t file, struct wir
         put_u64(out, e->count);
     }
     evidence_cursor_close(cursor);
+    const char *why = cube ? evidence_table_error(cube_evidence(cube)) : NULL;
+    if (why) {
+        /* Evidence set aside could not be read back: the file failed, rather than sent short. */
+        struct file_result *failed = xmalloc(sizeof(*failed));
+        *failed = *res;
+        failed->cube = NULL;
+        failed->status = -1;
+        snprintf(failed->error, sizeof(failed->error), "%s", why);
+        out->len = start;
+        wire_result_encode(failed, file, out);
+        free(failed);
+        return;
+    }
     for (unsigned i = 0; i < 8; i++)
         out->data[count_at + i] = (uint8_t)(n >> (8 * i));
 }

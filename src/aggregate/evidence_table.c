@@ -340,12 +340,25 @@ static int merge_runs(struct evidence_table *t, size_t first)
 }
 
 /*
- * Merges the last runs while EVIDENCE_RUN_FAN_IN of them share a level, as a
- * cube's runs (cube.c): each row is rewritten a logarithmic number of times
- * and few files stay open, however small the table's memory.
+ * Merges runs while EVIDENCE_RUN_FAN_IN of them share a level, as a cube's
+ * runs (cube.c): each row is rewritten a logarithmic number of times and few
+ * files stay open, however small the table's memory and however many tables
+ * were merged into this one.
  */
 static int settle_runs(struct evidence_table *t)
 {
+    /*
+     * Runs taken from other tables come after this one's, at any level: the
+     * highest levels first (order among runs does not matter to a merge),
+     * so that runs of one level are always side by side at the end.
+     */
+    for (size_t i = 1; i < t->run_count; i++) {
+        struct run *run = t->runs[i];
+        size_t j = i;
+        for (; j > 0 && t->runs[j - 1]->level < run->level; j--)
+            t->runs[j] = t->runs[j - 1];
+        t->runs[j] = run;
+    }
     for (;;) {
         size_t n = t->run_count, same = 0;
         while (same < n && t->runs[n - 1 - same]->level == t->runs[n - 1]->level)
@@ -546,6 +559,7 @@ struct evidence_cursor {
     struct evidence_table *table;
     size_t next; /* rows in memory, as they lie or (in_order) in spill order */
     bool in_order;
+    bool failed;                  /* the runs could not be opened: every next is -1 */
     struct evidence_merge *merge; /* or runs and rows merged */
 };
 
@@ -563,13 +577,15 @@ struct evidence_cursor *evidence_cursor_open(struct evidence_table *t, bool in_s
     c->merge = evidence_merge_open(t->runs, t->run_count, t->order, t->count, err, sizeof(err));
     if (!c->merge) {
         fail(t, err);
-        c->table = NULL; /* reads nothing: the caller asks evidence_table_error() */
+        c->failed = true; /* the caller asks evidence_table_error() */
     }
     return c;
 }
 
 int evidence_cursor_next(struct evidence_cursor *c, const struct evidence_row **row)
 {
+    if (c->failed)
+        return -1;
     if (!c->table)
         return 0;
     if (!c->merge) {
@@ -588,7 +604,7 @@ int evidence_cursor_next(struct evidence_cursor *c, const struct evidence_row **
 
 bool evidence_cursor_values_stable(const struct evidence_cursor *c)
 {
-    return !c->merge;
+    return !c->merge && !c->failed;
 }
 
 void evidence_cursor_close(struct evidence_cursor *c)

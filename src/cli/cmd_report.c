@@ -719,6 +719,12 @@ int cmd_report(int argc, char **argv)
         .overlap_count = overlap_count,
     };
     struct report *report = report_view_build(&input, &args.options);
+    if (report && cube_error(cube)) {
+        /* Evidence set aside could not be read back: no report rather than a wrong one. */
+        error("%s", cube_error(cube));
+        report_free(report);
+        report = NULL;
+    }
     if (report && write_report(&args, report) == 0)
         status = failed ? EXIT_FAILED : EXIT_OK;
     report_free(report);

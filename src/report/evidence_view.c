@@ -151,7 +151,9 @@ static bool row_counts(const struct report *r, const struct group_report *gr,
  * As top_keep(), for a value that lasts only until the next row: an entry
  * that makes the list gets a buffer of the group's own, the one of the entry
  * it pushes out when the list is full, so the list never holds more than
- * EVIDENCE_TOP buffers.
+ * EVIDENCE_TOP buffers. Buffers hold a value's most (EVIDENCE_VALUE_MAX
+ * bytes) or more: a value under --mask grows as addresses become [sensor],
+ * and gets one of its own length.
  */
 static void top_keep_copy(struct group_report *gr, struct evidence_list *list,
                           const struct evidence_entry *e)
@@ -160,11 +162,13 @@ static void top_keep_copy(struct group_report *gr, struct evidence_list *list,
     if (n == EVIDENCE_TOP && entry_count_cmp(e, &list->top[n - 1]) >= 0)
         return;
     char *buf;
-    if (n == EVIDENCE_TOP) {
-        /* One of ours (below): the entry pushed out no longer needs it. */
+    if (n == EVIDENCE_TOP && e->len <= EVIDENCE_VALUE_MAX) {
+        /* One of ours (below), of EVIDENCE_VALUE_MAX + 1 bytes or more: the entry pushed out
+         * no longer needs it. */
         buf = (char *)(uintptr_t)list->top[n - 1].value;
     } else {
-        buf = xmalloc(EVIDENCE_VALUE_MAX + 1);
+        size_t size = e->len > EVIDENCE_VALUE_MAX ? (size_t)e->len + 1 : EVIDENCE_VALUE_MAX + 1;
+        buf = xmalloc(size);
         ALLOC_GROW(gr->evidence_owned, gr->evidence_owned_count + 1, gr->evidence_owned_alloc);
         gr->evidence_owned[gr->evidence_owned_count++] = buf;
     }

@@ -310,6 +310,25 @@ static int evidence_order(const void *a, const void *b)
     return (x->value_id > y->value_id) - (x->value_id < y->value_id);
 }
 
+/* Rows an insert of evidence gathers and sorts at a time: its memory stays this, however many. */
+#define EVIDENCE_INSERT_CHUNK 65536
+
+/* Writes rows[0..n) in the index's order. */
+static int insert_evidence_chunk(struct row_writer *w, int64_t file_id,
+                                 struct stored_evidence *rows, size_t n)
+{
+    int status = 0;
+    qsort(rows, n, sizeof(*rows), evidence_order);
+    for (size_t i = 0; i < n && status == 0; i++) {
+        struct pending_row *p = row_writer_next(w, &status);
+        const int64_t values[] = {file_id, rows[i].bin, 0, rows[i].value_id, rows[i].count};
+        memcpy(p->value, values, sizeof(values));
+        memcpy(p->blob, rows[i].remote, rows[i].remote_len);
+        p->blob_len = rows[i].remote_len;
+    }
+    return status;
+}
+
 int store_insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add)
 {
     struct evidence_table *table = cube_evidence(cube);
@@ -320,47 +339,46 @@ int store_insert_evidence(struct store *s, int64_t file_id, struct cube *cube, b
     /*
      * A value's id costs a hash and a lookup; a file's rows repeat few values
      * (a flood's 31,874 rows hold 52), so the rows are read value by value
-     * (spill order) and each value is looked up once.
+     * (spill order) and each value is looked up once. They are written a
+     * chunk at a time, each in the index's order: a spilled table's rows
+     * need not all be in memory at once.
      */
     struct evidence_cursor *cursor = evidence_cursor_open(table, true);
     const struct evidence_row *row;
-    struct stored_evidence *rows = NULL;
-    size_t n = 0, alloc = 0;
+    struct stored_evidence *rows = xmalloc(EVIDENCE_INSERT_CHUNK * sizeof(*rows));
+    size_t n = 0;
     int status = 0, more = 0;
     int64_t value_id = 0;
+    bool have_value = false;
     unsigned last_kind = 0;
     uint16_t last_len = 0;
     char last_value[EVIDENCE_VALUE_MAX + 1];
+    struct row_writer w;
+    row_writer_init(&w, s, ROWS_EVIDENCE, add);
     while (status == 0 && (more = evidence_cursor_next(cursor, &row)) > 0) {
-        if (n == 0 || row->kind != last_kind || row->len != last_len ||
+        if (!have_value || row->kind != last_kind || row->len != last_len ||
             memcmp(row->value, last_value, row->len) != 0) {
             status = store_evidence_value_id(&s->value_ids, s->kind_ids[row->kind], row->value,
                                              row->len, &value_id);
+            have_value = true;
             last_kind = row->kind;
             last_len = row->len;
             memcpy(last_value, row->value, row->len);
         }
-        ALLOC_GROW(rows, n + 1, alloc);
         rows[n].bin = row->bin;
         rows[n].count = (int64_t)row->count;
         rows[n].remote_len = store_addr_bytes(&row->remote, rows[n].remote);
         rows[n].value_id = value_id;
-        n++;
+        if (++n == EVIDENCE_INSERT_CHUNK && status == 0) {
+            status = insert_evidence_chunk(&w, file_id, rows, n);
+            n = 0;
+        }
     }
     evidence_cursor_close(cursor);
     if (status == 0 && more < 0)
         status = -1; /* a run not read back: evidence_table_error() says why */
     if (status == 0)
-        qsort(rows, n, sizeof(*rows), evidence_order);
-    struct row_writer w;
-    row_writer_init(&w, s, ROWS_EVIDENCE, add);
-    for (size_t i = 0; i < n && status == 0; i++) {
-        struct pending_row *p = row_writer_next(&w, &status);
-        const int64_t values[] = {file_id, rows[i].bin, 0, rows[i].value_id, rows[i].count};
-        memcpy(p->value, values, sizeof(values));
-        memcpy(p->blob, rows[i].remote, rows[i].remote_len);
-        p->blob_len = rows[i].remote_len;
-    }
+        status = insert_evidence_chunk(&w, file_id, rows, n);
     if (status == 0)
         status = row_writer_flush(&w);
     free(rows);

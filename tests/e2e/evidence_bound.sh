@@ -6,8 +6,8 @@
 # two (tests/evidence_bound_pcap.py: 600,000 zmap probes from as many
 # sources, two evidence rows each) gets the same report as with --memory 1G,
 # where nothing spills: every probe counted, nothing dropped, no warning.
-# Evidence a table could not keep (stores from before spilling, honeyscope-mpi
-# without a directory to spill to) is still said, in every format.
+# Evidence a table could not keep (files stored before evidence spilled) is
+# still said, in every format.
 . "$(dirname "$0")/../lib.sh"
 command -v jq >/dev/null 2>&1 || { skip evidence_bound "no jq"; exit 0; }
 w="$TEST_WORK/evidence-bound"
@@ -53,6 +53,19 @@ done
 "$HS" report --threads 1 --memory 64M "$@" --mask -o "$w/names-mask.json" "$w/names.pcap" 2>/dev/null
 "$HS" report --threads 1 --memory 1G "$@" --mask -o "$w/names-mask-all.json" "$w/names.pcap" 2>/dev/null
 check evidence_bound_names_mask_same cmp -s "$w/names-mask.json" "$w/names-mask-all.json"
+
+# Under --mask a value grows ("1.2.3.4" becomes "[sensor]") past the 255
+# bytes a value is kept in: the top lists of a spilled table hold it whole
+# (under ASan+UBSan, no write past a buffer), and the report is 1G's.
+python3 "$HONEYSCOPE_ROOT/tests/evidence_bound_pcap.py" "$w/masked.pcap" "$sources" masked
+for m in 64M 1G; do
+    "$HS" report --threads 1 --memory $m --sensor 1.2.3.4/32 --group any --format json --mask \
+        --mask-keep-evidence -o "$w/masked$m.json" "$w/masked.pcap" 2>/dev/null
+done
+check evidence_bound_masked_same cmp -s "$w/masked64M.json" "$w/masked1G.json"
+expect_eq evidence_bound_masked_long \
+    "$(jq -c '.groups[0].evidence["http-request"].top[0].value | [length, startswith("GET /[sensor],[sensor],")]' "$w/masked64M.json")" \
+    '[283,true]'
 
 # Nowhere to spill: no report rather than a wrong one, and no output file.
 "$HS" report --threads 1 --memory 64M --tmp-dir "$w/nowhere" "$@" -o "$w/nowhere.json" \
