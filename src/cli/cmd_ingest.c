@@ -58,7 +58,7 @@ static const char ingest_usage[] =
     "                         them all\n"
     "  --max-flows N          flows held at once per thread (default 1000000)\n"
     "  --memory SIZE          memory for the traffic rows and evidence, e.g. 512M,\n"
-    "                         2G (default 512M); beyond it rows spill, sorted, to\n"
+    "                         2G (default 128M); beyond it rows spill, sorted, to\n"
     "                         temporary files and are merged back when the file\n"
     "                         is stored; evidence past its quarter is counted,\n"
     "                         not kept, and said\n"

@@ -109,7 +109,7 @@ static const char *const report_usage[] = {
     "  --max-flows N          flows held at once per file (default 1000000); when\n"
     "                         full the least recently active is ended early\n"
     "  --memory SIZE          memory for the traffic rows and evidence, e.g. 512M,\n"
-    "                         2G (default 512M); beyond it rows are spilled,\n"
+    "                         2G (default 128M); beyond it rows are spilled,\n"
     "                         sorted, to temporary files and merged: the report\n"
     "                         stays exact; evidence past its quarter is counted,\n"
     "                         not kept, and the report says so\n"
