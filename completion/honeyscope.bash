@@ -22,6 +22,8 @@ _honeyscope_options()
         echo "--db --pfx2as --mmdb --asnames --help" ;;
     forget)
         echo "--db --help" ;;
+    sql)
+        echo "--db --format -o --output --help" ;;
     merge)
         echo "--help" ;;
     mpi-report)
@@ -44,7 +46,7 @@ _honeyscope()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
     local cmd=${COMP_WORDS[0]##*/} verb="" i
-    local verbs="report ingest forget merge prefixes lookup anonymize"
+    local verbs="report ingest forget merge sql prefixes lookup anonymize"
     [ "$cmd" = honeyscope-mpi ] && verbs="ingest report"
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
@@ -62,6 +64,8 @@ _honeyscope()
     --format)
         if [ "$verb" = lookup ]; then
             _honeyscope_reply -W "text json"
+        elif [ "$verb" = sql ]; then
+            _honeyscope_reply -W "text csv json"
         else
             _honeyscope_reply -W "text json csv html"
         fi

@@ -26,6 +26,7 @@ int cmd_forget(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_prefixes(int argc, char **argv);
 int cmd_anonymize(int argc, char **argv);
+int cmd_sql(int argc, char **argv);
 
 /* Lets gcc and clang check the format strings of the message functions. */
 #if defined(__GNUC__)
@@ -68,6 +69,26 @@ size_t memory_cube_rows(uint64_t memory, uint64_t cubes);
 uint64_t memory_evidence_bytes(uint64_t memory, uint64_t tables);
 /* Where spilled rows go without --tmp-dir: $TMPDIR, else /tmp. */
 const char *default_tmp_dir(void);
+
+/* Where a verb's results go (cli/output.c). */
+struct output {
+    FILE *fp;
+    const char *path; /* -o FILE; NULL: stdout */
+    bool replacing;   /* fp is a temporary file, renamed to path when all is written */
+};
+
+/*
+ * Opens stdout (path NULL), a device or a pipe as it is, or a temporary file
+ * beside path that output_close() renames to it: an error or a signal
+ * (SIGINT, SIGTERM) midway never leaves a partial file, nor spoils a file
+ * already there. Returns 0, or -1 with a message printed.
+ */
+int output_open(struct output *out, const char *path);
+/*
+ * Finishes the output; ok false (the work failed midway) throws a temporary
+ * file away. Returns 0, or -1 when it could not be written (no message).
+ */
+int output_close(struct output *out, bool ok);
 
 /* Whether progress lines belong on stderr (a terminal, and not --quiet). */
 bool progress_wanted(bool quiet);

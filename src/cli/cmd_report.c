@@ -454,71 +454,17 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     return failed;
 }
 
-/* The temporary file a report is being written to, for the signal handler. */
-static char partial_path[4096];
-
-static void remove_partial(int sig)
-{
-    if (partial_path[0])
-        unlink(partial_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
 /*
- * Writes the report to stdout, or to -o FILE through a temporary file beside
- * it renamed at the end: an error or a signal (SIGINT, SIGTERM) midway never
- * leaves a partial report, nor spoils a report FILE already held.
+ * Writes the report to stdout, or to -o FILE whole or not at all
+ * (output_open()).
  */
 static int write_report(const struct report_args *args, const struct report *report)
 {
-    FILE *out = stdout;
-    struct stat st;
-    if (args->common.output && stat(args->common.output, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* A device or a pipe (-o /dev/stdout) is written as it is. */
-        out = fopen(args->common.output, "w");
-        if (!out)
-            return error("cannot open '%s' for writing: %s", args->common.output, strerror(errno));
-        int ret = report_render(report, args->common.format, out);
-        if (fclose(out) != 0 || ret < 0)
-            return error("cannot write the report to '%s'", args->common.output);
-        return 0;
-    }
-    if (args->common.output) {
-        int n =
-            snprintf(partial_path, sizeof(partial_path), "%s.partial-XXXXXX", args->common.output);
-        int fd = n > 0 && (size_t)n < sizeof(partial_path) ? mkstemp(partial_path) : -1;
-        if (fd < 0 || !(out = fdopen(fd, "w"))) {
-            int saved = errno;
-            if (fd >= 0) {
-                close(fd);
-                unlink(partial_path);
-            }
-            partial_path[0] = '\0';
-            return error("cannot open '%s' for writing: %s", args->common.output, strerror(saved));
-        }
-        signal(SIGINT, remove_partial);
-        signal(SIGTERM, remove_partial);
-    }
-    int ret = report_render(report, args->common.format, out);
-    if (fflush(out) != 0)
-        ret = -1;
-    if (args->common.output) {
-        if (fclose(out) != 0)
-            ret = -1;
-        /* The umask decides, as for a file fopen() makes. */
-        mode_t mask = umask(0);
-        umask(mask);
-        if (ret == 0 && (chmod(partial_path, 0666 & ~mask) != 0 ||
-                         rename(partial_path, args->common.output) != 0))
-            ret = -1;
-        if (ret < 0)
-            unlink(partial_path);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        partial_path[0] = '\0';
-    }
-    if (ret < 0)
+    struct output out;
+    if (output_open(&out, args->common.output) < 0)
+        return -1;
+    int ret = report_render(report, args->common.format, out.fp);
+    if (output_close(&out, ret == 0) < 0)
         return error("cannot write the report to '%s'",
                      args->common.output ? args->common.output : "stdout");
     return 0;

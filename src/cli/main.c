@@ -22,6 +22,7 @@ static const struct verb verbs[] = {
     {"ingest", cmd_ingest, "read captures into a store, incrementally and crash-safely"},
     {"forget", cmd_forget, "remove capture files' contributions from a store"},
     {"merge", cmd_merge, "add stores from other machines into one"},
+    {"sql", cmd_sql, "run SQL on a store, read-only, with address functions"},
     {"prefixes", cmd_prefixes, "keep named prefix sets in a store: add, list, remove"},
     {"lookup", cmd_lookup, "name addresses: groups, prefixes, labels, origin AS"},
     {"anonymize", cmd_anonymize, "replace addresses in captures, prefix-preservingly"},

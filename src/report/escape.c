@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/xalloc.h"
 #include "report_int.h"
 
 /* The sensors whose addresses a masked report hides (escape_redact_sensors). */
@@ -142,6 +143,28 @@ void text_escape(FILE *out, const char *s)
         left -= n;
     }
     free(own);
+}
+
+char *escape_printable(const void *bytes, size_t len)
+{
+    const unsigned char *p = bytes;
+    /* Every byte may become "\xNN": four times the bytes, and the NUL. */
+    char *out = xmalloc(len * 4 + 1);
+    size_t used = 0;
+    while (len) {
+        size_t n = utf8_printable(p, len);
+        if (n) {
+            memcpy(out + used, p, n);
+            used += n;
+        } else {
+            used += (size_t)snprintf(out + used, 5, "\\x%02x", *p);
+            n = 1;
+        }
+        p += n;
+        len -= n;
+    }
+    out[used] = '\0';
+    return out;
 }
 
 size_t utf8_sanitize(const char *s, char *buf, size_t len)

@@ -180,4 +180,19 @@ void render_lookup_begin(FILE *out, bool json, const char *at);
 void render_lookup_one(FILE *out, bool json, const struct lookup_answer *answer, bool first);
 int render_lookup_end(FILE *out, bool json);
 
+/* ---- strings from files and packets, for output (escape.c) ---------------- */
+
+/*
+ * A copy of len bytes (any bytes, NUL among them) as valid, printable
+ * UTF-8: whatever is not (control bytes, bad sequences, bidi overrides) as
+ * \xNN. Free it.
+ */
+char *escape_printable(const void *bytes, size_t len);
+/* Writes s as one CSV field (RFC 4180): as utf8_sanitize() would, quoted when
+ * it holds a comma or a quote (doubled inside), and with a leading ' when it
+ * starts with = + - @ TAB or CR, so a spreadsheet never runs it as a formula.
+ * Only for strings from files, packets or the command line: numbers the
+ * report computes are written as they are. */
+void csv_escape(FILE *out, const char *s);
+
 #endif

@@ -603,12 +603,6 @@ const char *category_named_text(unsigned named);
 void text_escape(FILE *out, const char *s);
 /* Copies s into buf (len bytes) as valid, printable UTF-8, other bytes as \xNN. */
 size_t utf8_sanitize(const char *s, char *buf, size_t len);
-/* Writes s as one CSV field (RFC 4180): as utf8_sanitize() would, quoted when
- * it holds a comma or a quote (doubled inside), and with a leading ' when it
- * starts with = + - @ TAB or CR, so a spreadsheet never runs it as a formula.
- * Only for strings from files, packets or the command line: numbers the
- * report computes are written as they are. */
-void csv_escape(FILE *out, const char *s);
 /* Writes s for HTML text or a quoted attribute value: as utf8_sanitize()
  * would, with & < > " ' as character references. */
 void html_escape(FILE *out, const char *s);

@@ -851,6 +851,11 @@ struct store *store_open(const char *path, enum store_mode mode, char *err, size
         return NULL;
     }
     sqlite3_busy_timeout(s->db, 30000);
+    if (store_sql_functions(s->db) < 0) {
+        snprintf(err, errlen, "cannot open store '%s': %s", path, sqlite3_errmsg(s->db));
+        store_close(s);
+        return NULL;
+    }
     bool empty;
     int64_t version = STORE_VERSION;
     if (check_kind(s, mode, &empty, &version, err, errlen) < 0) {

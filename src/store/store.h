@@ -257,4 +257,41 @@ int store_prefix_each(struct store *store, const char *name,
 /* Removes set name; returns the specifications removed, or -1 with err. */
 int store_prefix_remove(struct store *store, const char *name, char *err, size_t errlen);
 
+/* ---- the user's own SQL (honeyscope sql) ------------------------------------ */
+
+/* One value of a row a query gives. */
+struct store_value {
+    enum {
+        STORE_VALUE_NULL,
+        STORE_VALUE_INTEGER,
+        STORE_VALUE_REAL,
+        STORE_VALUE_TEXT,
+        STORE_VALUE_BLOB,
+    } type;
+    int64_t integer;
+    /* TEXT, BLOB: the len bytes as stored (any bytes, NUL among them); REAL: its text. */
+    const unsigned char *bytes;
+    size_t len;
+};
+
+/* Where a query's results go; each returns 0, or -1 to stop (a write failed). */
+struct store_query_sink {
+    void *ctx;
+    /* A statement that gives rows starts: its column names. */
+    int (*columns)(void *ctx, size_t count, const char *const *names);
+    int (*row)(void *ctx, size_t count, const struct store_value *values);
+    /* Its rows are over. */
+    int (*end)(void *ctx);
+};
+
+/*
+ * Runs sql, one statement after another, each statement's rows handed to
+ * sink. Open the store with STORE_READ: nothing the SQL says can change it.
+ * Every connection to a store knows ip_text(ADDRESS), ip_bytes(TEXT) and
+ * ip_in(ADDRESS, PREFIX) (docs/store.md). Returns 0, or -1 with err naming
+ * the statement and its line (the rows given before it stand).
+ */
+int store_query(struct store *store, const char *sql, const struct store_query_sink *sink,
+                char *err, size_t errlen);
+
 #endif

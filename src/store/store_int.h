@@ -114,6 +114,8 @@ void store_rows_release(struct store *s);
  */
 int store_copy_evidence(struct store *s, sqlite3_stmt *rows);
 void store_to_hex(const unsigned char *bytes, size_t n, char *out);
+/* Registers ip_text(), ip_bytes() and ip_in() on db (store_sql.c). Returns 0, or -1. */
+int store_sql_functions(sqlite3 *db);
 /* Checks every row of the store as store_load() would read it, keeping nothing. */
 int store_check_rows(struct store *s, char *err, size_t errlen);
 

@@ -1,6 +1,7 @@
 # docs/store.md's example SQL: every query of the page runs in the plain
 # sqlite3 shell against the store of the seed scenario (the one `make demo`
-# ingests) and gives the first lines the page shows after it (`-->`).
+# ingests) and gives the first lines the page shows after it (`-->`);
+# `honeyscope sql` gives the shell's output, byte for byte.
 . "$(dirname "$0")/../lib.sh"
 command -v sqlite3 >/dev/null 2>&1 || { skip store_sql "no sqlite3 shell"; exit 0; }
 seed=$(scenario seed 1) || { fail store_sql_scenario "generator failed"; exit 0; }
@@ -30,6 +31,9 @@ for q in "$w"/q/*.sql; do
     else
         pass "store_sql_$n"
     fi
+    # honeyscope sql gives the shell's rows, byte for byte.
+    "$HS" sql --db "$w/s.db" <"$q" >"$w/q/$n.verb" 2>"$w/q/$n.verb.err"
+    expect_eq "store_sql_${n}_verb" "$? $(cmp -s "$w/q/$n.out" "$w/q/$n.verb" && echo same)" "0 same"
 done
 
 # Through the views, the store gives the report's totals (packets, bytes, flows, sources).

@@ -52,6 +52,32 @@ static void test_csv_bytes(void)
     CHECK_ESCAPED(csv_escape, "caf\xc3\xa9", "caf\xc3\xa9");
 }
 
+/* Bytes of any kind, NUL among them, as printable UTF-8 (honeyscope sql's text). */
+static void test_printable_bytes(void)
+{
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *want;
+    } cases[] = {
+        {"", 0, ""},
+        {"plain", 5, "plain"},
+        {"a\0b", 3, "a\\x00b"},
+        {"\x1b]0;t\x07", 6, "\\x1b]0;t\\x07"},
+        {"caf\xc3\xa9", 5, "caf\xc3\xa9"},
+        {"bad\xff\xfe", 5, "bad\\xff\\xfe"},
+        {"\xc3", 1, "\\xc3"},                     /* a sequence cut short */
+        {"\xe2\x80\xaex", 4, "\\xe2\\x80\\xaex"}, /* U+202E, a bidi override */
+        {"\xc2\x9b", 2, "\\xc2\\x9b"},            /* U+009B, the 8-bit CSI */
+        {"\n\r\t\x7f", 4, "\\x0a\\x0d\\x09\\x7f"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *got = escape_printable(cases[i].in, cases[i].len);
+        CHECK_STR(got, cases[i].want);
+        free(got);
+    }
+}
+
 static void test_html(void)
 {
     CHECK_ESCAPED(html_escape, "<script>alert(1)</script>",
@@ -100,6 +126,7 @@ int main(void)
     RUN(test_csv_plain_and_quoted);
     RUN(test_csv_no_formula);
     RUN(test_csv_bytes);
+    RUN(test_printable_bytes);
     RUN(test_html);
     RUN(test_addresses_redacted);
     CHECK_EXIT();
