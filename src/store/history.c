@@ -12,10 +12,11 @@
 
 #include "../common/xalloc.h"
 #include "../evidence/evidence.h"
-#include "store.h"
+#include "store_int.h"
 
 struct store_history {
     sqlite3 *db;
+    bool packs; /* the store has traffic_pack (version 9) */
 };
 
 static int fail(struct store_history *h, const char *what, char *err, size_t errlen)
@@ -38,6 +39,20 @@ struct store_history *store_history_open(const char *path, char *err, size_t err
     sqlite3_busy_timeout(h->db, 30000);
     /* Candidates stay in memory: the temporary tables are small. */
     sqlite3_exec(h->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+    sqlite3_stmt *st = NULL;
+    if (store_sql_functions(h->db) < 0 ||
+        sqlite3_prepare_v2(h->db,
+                           "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                           " AND name = 'traffic_pack'",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        snprintf(err, errlen, "cannot open store '%s': %s", path, sqlite3_errmsg(h->db));
+        sqlite3_finalize(st);
+        store_history_close(h);
+        return NULL;
+    }
+    h->packs = sqlite3_column_int64(st, 0) > 0;
+    sqlite3_finalize(st);
     return h;
 }
 
@@ -130,10 +145,17 @@ int store_history_remotes_seen(struct store_history *h, int64_t before_s,
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    /* The stored rows outside, the candidates looked up by their index. */
+    /* The stored rows outside, the candidates looked up by their index, loose and packed (a pack's
+     * rows all before it, or some). */
     return collect_seen(h,
-                        "SELECT DISTINCT c.i FROM traffic_row t CROSS JOIN temp.history_remote c"
-                        " ON c.remote = t.remote WHERE t.bin < ?1",
+                        h->packs ? "SELECT DISTINCT c.i FROM (SELECT bin, remote FROM traffic_row"
+                                   " UNION ALL SELECT u.bin, u.remote FROM traffic_pack p"
+                                   " JOIN traffic_unpack(p.data) u WHERE p.bin_first < ?1) t"
+                                   " CROSS JOIN temp.history_remote c"
+                                   " ON c.remote = t.remote WHERE t.bin < ?1"
+                                 : "SELECT DISTINCT c.i FROM traffic_row t"
+                                   " CROSS JOIN temp.history_remote c"
+                                   " ON c.remote = t.remote WHERE t.bin < ?1",
                         before_s, count, seen, err, errlen);
 }
 
@@ -165,9 +187,16 @@ int store_history_services_seen(struct store_history *h, int64_t before_s,
     }
     sqlite3_finalize(st);
     return collect_seen(h,
-                        "SELECT DISTINCT c.i FROM traffic_row t CROSS JOIN temp.history_service c"
-                        " ON c.proto = t.proto AND c.service = t.service"
-                        " WHERE t.bin < ?1 AND t.initiator = 2",
+                        h->packs ? "SELECT DISTINCT c.i FROM (SELECT bin, proto, initiator, service"
+                                   " FROM traffic_row UNION ALL SELECT u.bin, u.proto, u.initiator,"
+                                   " u.service FROM traffic_pack p JOIN traffic_unpack(p.data) u"
+                                   " WHERE p.bin_first < ?1) t CROSS JOIN temp.history_service c"
+                                   " ON c.proto = t.proto AND c.service = t.service"
+                                   " WHERE t.bin < ?1 AND t.initiator = 2"
+                                 : "SELECT DISTINCT c.i FROM traffic_row t"
+                                   " CROSS JOIN temp.history_service c"
+                                   " ON c.proto = t.proto AND c.service = t.service"
+                                   " WHERE t.bin < ?1 AND t.initiator = 2",
                         before_s, count, seen, err, errlen);
 }
 

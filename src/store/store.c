@@ -41,7 +41,7 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 8
+#define STORE_VERSION 9
 
 /*
  * Live captures (version 4): each is one capture_file row whose counts and
@@ -115,15 +115,44 @@
     "  bin INTEGER NOT NULL, remote BLOB NOT NULL, value_id INTEGER NOT NULL,"                     \
     "  count INTEGER NOT NULL, PRIMARY KEY (file_id, bin, remote, value_id)) WITHOUT ROWID;"
 
+/*
+ * Version 9: a file's traffic rows in packs (pack.c), many rows to a
+ * compressed value: a fifth of the rows' size and one insert for 65,536
+ * rows. bin_first and bin_last bound the bins of its rows, so that a period
+ * reads only its packs. traffic_row keeps the rows of live captures, whose
+ * commits add onto rows of the same key, and the rows stored before.
+ */
+#define TRAFFIC_PACK_TABLE                                                                         \
+    "CREATE TABLE IF NOT EXISTS traffic_pack ("                                                    \
+    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"                    \
+    "  seq INTEGER NOT NULL, bin_first INTEGER NOT NULL, bin_last INTEGER NOT NULL,"               \
+    "  rows INTEGER NOT NULL, data BLOB NOT NULL,"                                                 \
+    "  PRIMARY KEY (file_id, seq)) WITHOUT ROWID;"
+/*
+ * Every traffic row, loose or packed, with traffic_row's columns. Packs are
+ * read through traffic_unpack(), which only honeyscope's connections know:
+ * the traffic views are temporary, made on the connection of honeyscope sql
+ * (store_traffic_views()), so that no view stored in the file names what
+ * other programs cannot read (the plain sqlite3 shell reads the tables and
+ * says the views are not there, rather than giving the loose rows alone).
+ */
+#define TRAFFIC_RAW_VIEW                                                                           \
+    "CREATE TEMP VIEW IF NOT EXISTS traffic_raw AS SELECT file_id, bin, sensor_id, remote, proto, initiator,"         \
+    " service, packets_in, packets_out, bytes_in, bytes_out, flows, first_off, last_off"           \
+    " FROM traffic_row UNION ALL SELECT p.file_id, u.bin, a.id, u.remote, u.proto, u.initiator,"   \
+    " u.service, u.packets_in, u.packets_out, u.bytes_in, u.bytes_out, u.flows, u.first_off,"      \
+    " u.last_off FROM traffic_pack p JOIN traffic_unpack(p.data) u"                                \
+    " JOIN sensor_address a ON a.address = u.sensor;"
+
 /* The rows as version 6 named them, addresses as text. */
 #define TRAFFIC_VIEW                                                                               \
-    "CREATE VIEW traffic AS SELECT t.file_id AS file_id, t.bin AS bin,"                            \
+    "CREATE TEMP VIEW IF NOT EXISTS traffic AS SELECT t.file_id AS file_id, t.bin AS bin,"          \
     " " ADDR_TEXT("a.address") " AS sensor, " ADDR_TEXT("t.remote") " AS remote,"                  \
     " t.proto AS proto, t.initiator AS initiator, t.service AS service,"                           \
     " t.packets_in AS packets_in, t.packets_out AS packets_out, t.bytes_in AS bytes_in,"           \
     " t.bytes_out AS bytes_out, t.flows AS flows, t.bin + t.first_off AS first_s,"                 \
     " t.bin + t.last_off AS last_s"                                                                \
-    " FROM traffic_row t JOIN sensor_address a ON a.id = t.sensor_id;"
+    " FROM traffic_raw t JOIN sensor_address a ON a.id = t.sensor_id;"
 #define EVIDENCE_VIEW                                                                              \
     "CREATE VIEW evidence AS SELECT e.file_id AS file_id, e.bin AS bin,"                           \
     " " ADDR_TEXT("e.remote") " AS remote, v.kind AS kind, v.value AS value, e.count AS count"     \
@@ -134,7 +163,7 @@
  * (store version 5; flow.h): SYN-ACK (or ICMP) and RST.
  */
 #define TRAFFIC_NAMED                                                                              \
-    "CREATE VIEW traffic_named AS SELECT"                                                          \
+    "CREATE TEMP VIEW IF NOT EXISTS traffic_named AS SELECT"                                       \
     "  strftime('%Y-%m-%dT%H:%M:%SZ', bin, 'unixepoch') AS bin_utc, sensor, remote,"               \
     "  CASE proto WHEN 6 THEN 'tcp' WHEN 17 THEN 'udp' WHEN 1 THEN 'icmp'"                         \
     "    WHEN 58 THEN 'icmp6' ELSE 'ip' || proto END AS proto_name,"                               \
@@ -194,7 +223,7 @@ static const char schema[] =
     "  ingested_at TEXT NOT NULL"
     ");"
     "CREATE INDEX capture_file_fingerprint ON capture_file(fingerprint);"
-    SENSOR_ADDRESS_TABLE TRAFFIC_ROW_TABLE
+    SENSOR_ADDRESS_TABLE TRAFFIC_ROW_TABLE TRAFFIC_PACK_TABLE
     "CREATE TABLE evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
     EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE
     "CREATE TABLE prefix_spec ("
@@ -210,12 +239,27 @@ static const char schema[] =
 /* clang-format on */
 
 /* The views, each run on its own (C11 promises string literals of 4095 bytes, no more). */
-static const char *const views[] = {TRAFFIC_VIEW, EVIDENCE_VIEW, TRAFFIC_NAMED};
+static const char *const traffic_views[] = {TRAFFIC_RAW_VIEW, TRAFFIC_VIEW, TRAFFIC_NAMED};
 
 static int create_views(struct store *s, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
-        if (store_exec(s, views[i], err, errlen) < 0)
+    return store_exec(s, EVIDENCE_VIEW, err, errlen);
+}
+
+static int pragma_int(struct store *s, const char *sql, int64_t *value, char *err, size_t errlen);
+
+int store_traffic_views(struct store *s, char *err, size_t errlen)
+{
+    /* A read-only store of version 8, read as it is, keeps the views it was made with. */
+    int64_t packs;
+    if (pragma_int(
+            s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'traffic_pack'",
+            &packs, err, errlen) < 0)
+        return -1;
+    if (!packs)
+        return 0;
+    for (size_t i = 0; i < sizeof(traffic_views) / sizeof(traffic_views[0]); i++)
+        if (store_exec(s, traffic_views[i], err, errlen) < 0)
             return -1;
     return 0;
 }
@@ -341,14 +385,26 @@ static const struct {
     {7, "evidence_value", "id, kind, value", false, 0},
     {7, "evidence_row", "file_id, bin, remote, value_id, count", false, 0},
     {8, "capture_file", "evidence_skipped, evidence_dropped", true, 0},
+    {9, "traffic_pack", "file_id, seq, bin_first, bin_last, rows, data", false, 0},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
 {
+    /*
+     * A store whose version was set back by hand keeps its compact rows
+     * (migrate_to_7()): it needs no table of the versions before, and since
+     * version 9 holds no traffic view that would stand for one.
+     */
+    int64_t compact = 0;
+    if (version < 7 &&
+        pragma_int(
+            s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'traffic_row'",
+            &compact, err, errlen) < 0)
+        return -1;
     for (size_t i = 0; i < sizeof(schema_uses) / sizeof(schema_uses[0]); i++) {
         char sql[512];
         sqlite3_stmt *st;
-        if (schema_uses[i].until && version > schema_uses[i].until)
+        if (schema_uses[i].until && (version > schema_uses[i].until || compact))
             continue;
         /* An older store may hold a later table already (the upgrade keeps it): check it then. */
         if (version < schema_uses[i].since) {
@@ -494,9 +550,11 @@ static int add_count_columns(struct store *s, const char *const *names, size_t c
 static const char *const evidence_count_columns[] = {"evidence_skipped", "evidence_dropped"};
 
 static const char migrate_to_4[] = LIVE_TABLES "PRAGMA user_version = 4;";
-/* Version 5: backscatter initiators (3, 4) in traffic rows, named by the view. */
-static const char migrate_to_5[] =
-    "DROP VIEW IF EXISTS traffic_named;" TRAFFIC_NAMED "PRAGMA user_version = 5;";
+/*
+ * Version 5: backscatter initiators (3, 4) in traffic rows, named by the view
+ * (made on honeyscope sql's connection since version 9).
+ */
+static const char migrate_to_5[] = "DROP VIEW IF EXISTS traffic_named; PRAGMA user_version = 5;";
 static const char migrate_to_6[] = SAMPLE_TABLE "PRAGMA user_version = 6;";
 
 /*
@@ -646,8 +704,15 @@ static int migrate_evidence_to_7(struct store *s, char *err, size_t errlen)
 /* clang-format off */
 static const char migrate_tables_to_7[] =
     "DROP VIEW IF EXISTS traffic_named; DROP VIEW IF EXISTS traffic;"
-    " DROP VIEW IF EXISTS evidence;"
+    " DROP VIEW IF EXISTS evidence; DROP VIEW IF EXISTS traffic_raw;"
     SENSOR_ADDRESS_TABLE TRAFFIC_ROW_TABLE EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE;
+/*
+ * Version 9: the packs' table; the traffic views leave the file (they are
+ * honeyscope sql's, store_traffic_views()). The rows stored before stay loose.
+ */
+static const char migrate_tables_to_9[] =
+    "DROP VIEW IF EXISTS traffic_named; DROP VIEW IF EXISTS traffic;"
+    " DROP VIEW IF EXISTS traffic_raw;" TRAFFIC_PACK_TABLE;
 /* clang-format on */
 
 /* Rows already compact (a store whose version was set back by hand) are kept as they are. */
@@ -687,7 +752,9 @@ static int migrate_steps(struct store *s, int64_t version, char *err, size_t err
         (version < 8 &&
          add_count_columns(s, evidence_count_columns,
                            sizeof(evidence_count_columns) / sizeof(*evidence_count_columns), 8, err,
-                           errlen) < 0))
+                           errlen) < 0) ||
+        (version < 9 && (store_exec(s, migrate_tables_to_9, err, errlen) < 0 ||
+                         store_exec(s, "PRAGMA user_version = 9", err, errlen) < 0)))
         return -1;
     return 0;
 }
@@ -771,7 +838,8 @@ static int upgrade_for_reading(const char *path, int64_t version, char *err, siz
         return NOT_WRITABLE;
     }
     sqlite3_busy_timeout(w.db, 30000);
-    int ret = migrate(&w, version, err, errlen);
+    int ret = store_sql_functions(w.db) < 0 ? store_fail_db(&w, "cannot upgrade", err, errlen)
+                                            : migrate(&w, version, err, errlen);
     sqlite3_close(w.db);
     return ret;
 }

@@ -24,6 +24,12 @@ struct value_ids {
     sqlite3_stmt *find, *add;
 };
 
+/* A pack's bytes (pack.c). */
+struct pack_buf {
+    uint8_t *data;
+    size_t len, alloc;
+};
+
 struct sensor_id {
     struct ip_addr addr;
     int64_t id;
@@ -39,7 +45,8 @@ struct store {
      * value lookup.
      */
     sqlite3_stmt *row_inserts[2][2][2];
-    sqlite3_stmt *insert_file, *insert_sample, *add_sensor, *find_sensor;
+    sqlite3_stmt *insert_file, *insert_sample, *add_sensor, *find_sensor, *insert_pack;
+    struct pack_buf pack; /* the pack being written, kept for the next */
     struct value_ids value_ids;
     bool batch; /* store_batch_begin() opened a transaction that is not over */
     /*
@@ -97,9 +104,10 @@ int store_sensor_id(struct store *s, const struct ip_addr *addr, int64_t *id);
 /* The statement of sql kept in *slot, prepared when *slot is NULL; NULL when it cannot be. */
 sqlite3_stmt *store_statement(struct store *s, sqlite3_stmt **slot, const char *sql);
 /*
- * Inserts the cube's traffic rows (add: onto the rows of the same key, for a
- * live capture) for file_id in traffic_row's key order: sorted is the cube's
- * rows in store_row_order(), or NULL to sort them here. Returns 0, or -1 with err.
+ * Inserts the cube's traffic rows for file_id: in packs of PACK_MAX_ROWS
+ * rows in store_row_order(), or (add, a live capture) as traffic_row rows
+ * added onto the rows of the same key. sorted is the cube's rows in
+ * store_row_order(), or NULL to sort them here. Returns 0, or -1 with err.
  */
 int store_insert_traffic(struct store *s, int64_t file_id, struct cube *cube,
                          const struct cube_row *const *sorted, bool add, char *err, size_t errlen);
@@ -114,8 +122,42 @@ void store_rows_release(struct store *s);
  */
 int store_copy_evidence(struct store *s, sqlite3_stmt *rows);
 void store_to_hex(const unsigned char *bytes, size_t n, char *out);
-/* Registers ip_text(), ip_bytes() and ip_in() on db (store_sql.c). Returns 0, or -1. */
+/* Seconds a time in nanoseconds can hold, either side of 1970. */
+#define STORE_SECONDS_MAX (INT64_MAX / 1000000000)
+
+/* ---- packs (pack.c): many traffic rows of a file in one value -------------------------- */
+
+/* The rows of one pack, at most. */
+#define PACK_MAX_ROWS 65536
+
+/*
+ * Encodes count rows (1..PACK_MAX_ROWS, in store_row_order(), bins whole
+ * quarter hours) as one traffic pack in out, replacing what it held.
+ * Returns 0, or -1 when the rows cannot be packed (out's length is 0).
+ */
+int traffic_pack_encode(const struct cube_row *const *rows, size_t count, struct pack_buf *out);
+/*
+ * Decodes a traffic pack of len bytes, which may come from anywhere (a
+ * store copied from another machine): every row it yields is one the
+ * encoder could have written, counts at most INT64_MAX, times in range.
+ * Calls fn with each row in order; a nonzero fn return stops the decoding
+ * and is returned. Returns 0, or -1 with *why (a static phrase) for a
+ * damaged pack; rows given before the damage was found stand.
+ */
+int traffic_pack_decode(const void *pack, size_t len,
+                        int (*fn)(void *ctx, const struct cube_row *row), void *ctx,
+                        const char **why);
+
+/*
+ * Registers ip_text(), ip_bytes(), ip_in() and the table traffic_unpack(DATA)
+ * on db (store_sql.c). Returns 0, or -1.
+ */
 int store_sql_functions(sqlite3 *db);
+/*
+ * Makes the temporary views traffic_raw, traffic and traffic_named on the
+ * store's connection (docs/store.md), for the user's SQL. Returns 0, or -1.
+ */
+int store_traffic_views(struct store *s, char *err, size_t errlen);
 /* Checks every row of the store as store_load() would read it, keeping nothing. */
 int store_check_rows(struct store *s, char *err, size_t errlen);
 

@@ -59,7 +59,7 @@ static int merge_evidence(struct store *s, int64_t src_id, int64_t new_id)
     return status;
 }
 
-/* Copies src's file src_id and its rows; src_version is 7 for a store read as it is. */
+/* Copies src's file src_id and its rows; src_version is 7 or 8 for a store read as it is. */
 static int merge_one(struct store *s, int64_t src_version, int64_t src_id, int64_t *new_id)
 {
 #define COPY_FILE(evidence_counts)                                                                 \
@@ -108,6 +108,29 @@ static int merge_one(struct store *s, int64_t src_version, int64_t src_id, int64
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return -1;
+    /* Packs name their sensors by address: copied as they are (a store set back by hand too). */
+    static const char copy_packs[] =
+        "INSERT INTO main.traffic_pack SELECT ?1, seq, bin_first, bin_last, rows, data"
+        " FROM src.traffic_pack WHERE file_id = ?2";
+    int64_t src_packs = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT count(*) FROM src.sqlite_schema WHERE type = 'table'"
+                           " AND name = 'traffic_pack'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        src_packs = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (src_packs) {
+        if (sqlite3_prepare_v2(s->db, copy_packs, -1, &st, NULL) != SQLITE_OK)
+            return -1;
+        sqlite3_bind_int64(st, 1, *new_id);
+        sqlite3_bind_int64(st, 2, src_id);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return -1;
+    }
     if (merge_evidence(s, src_id, *new_id) < 0)
         return -1;
     static const char copy_sample[] = "INSERT INTO main.packet_sample SELECT ?, level, fingerprints"

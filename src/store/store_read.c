@@ -31,7 +31,7 @@
  */
 
 /* Seconds whose nanoseconds fit in int64_t: the span any capture time has. */
-#define SECONDS_MAX (INT64_MAX / 1000000000)
+#define SECONDS_MAX STORE_SECONDS_MAX
 
 static int damaged(struct store *s, const char *what, int64_t row, const char *column, char *err,
                    size_t errlen)
@@ -159,6 +159,228 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return store_fail_db(s, "cannot read traffic", err, errlen);
+    return 0;
+}
+
+/* The sensor addresses of sensor_address, sorted: what packs may name. */
+struct sensor_list {
+    struct ip_addr *addrs;
+    size_t count, alloc;
+};
+
+static int addr_cmp(const void *a, const void *b)
+{
+    return addr_compare(a, b);
+}
+
+/*
+ * Every sensor address is one honeyscope writes, kept in list: packs name
+ * their sensors by address, and each must be one of these (the views join
+ * them).
+ */
+static int read_sensor_addresses(struct store *s, struct sensor_list *list, char *err,
+                                 size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, address FROM sensor_address", -1, &st, NULL) !=
+        SQLITE_OK)
+        return store_fail_db(s, "cannot read the sensor addresses", err, errlen);
+    int rc;
+    struct ip_addr addr;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!addr_in(st, 1, &addr)) {
+            int64_t id = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+            return damaged(s, "sensor_address", id, "address", err, errlen);
+        }
+        ALLOC_GROW(list->addrs, list->count + 1, list->alloc);
+        list->addrs[list->count++] = addr;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail_db(s, "cannot read the sensor addresses", err, errlen);
+    if (list->count)
+        qsort(list->addrs, list->count, sizeof(*list->addrs), addr_cmp);
+    return 0;
+}
+
+/* Whether the store has the packs' table (version 9, or a later store set back by hand). */
+static int has_packs(struct store *s, bool *packs, char *err, size_t errlen)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                           " AND name = 'traffic_pack'",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return store_fail_db(s, "cannot read the schema", err, errlen);
+    }
+    *packs = sqlite3_column_int64(st, 0) > 0;
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* A pack's rows going into a cube (or only checked). */
+struct pack_load {
+    struct cube *cube;
+    int64_t from_s, to_s;        /* the period */
+    int64_t bin_first, bin_last; /* what the pack's row says its bins are */
+    uint64_t rows;
+    const struct sensor_list *sensors;
+    struct ip_addr sensor; /* the last sensor found among them */
+    bool sensor_known;
+    /* Checking (no cube): every count of every pack, which must not wrap. */
+    uint64_t totals[5];
+    const char *bad; /* why the pack is damaged, when its rows say so */
+};
+
+/* Adds one decoded row to the cube, as load_rows() adds a loose one. */
+static int pack_row(void *ctx, const struct cube_row *row)
+{
+    struct pack_load *l = ctx;
+    l->rows++;
+    if (row->key.bin < l->bin_first || row->key.bin > l->bin_last) {
+        l->bad = "bin (a row outside its pack's bins)";
+        return 1;
+    }
+    if (!l->sensor_known || !addr_equal(&l->sensor, &row->key.sensor)) {
+        if (!l->sensors->count || !bsearch(&row->key.sensor, l->sensors->addrs, l->sensors->count,
+                                           sizeof(*l->sensors->addrs), addr_cmp)) {
+            l->bad = "sensor (not in sensor_address)";
+            return 1;
+        }
+        l->sensor = row->key.sensor;
+        l->sensor_known = true;
+    }
+    const uint64_t counts[5] = {row->counts.packets_in, row->counts.packets_out,
+                                row->counts.bytes_in, row->counts.bytes_out, row->counts.flows};
+    if (!l->cube) {
+        for (int i = 0; i < 5; i++)
+            if (!add_u64(&l->totals[i], counts[i])) {
+                l->bad = "count (the counts overflow)";
+                return 1;
+            }
+        return 0;
+    }
+    if (row->key.bin < l->from_s || row->key.bin >= l->to_s)
+        return 0;
+    struct cube_counts *c = &cube_row_at(l->cube, cube_lookup(l->cube, &row->key))->counts;
+    if (!add_u64(&c->packets_in, counts[0]) || !add_u64(&c->packets_out, counts[1]) ||
+        !add_u64(&c->bytes_in, counts[2]) || !add_u64(&c->bytes_out, counts[3]) ||
+        !add_u64(&c->flows, counts[4])) {
+        l->bad = "count (the counts overflow)";
+        return 1;
+    }
+    if (row->counts.first_ns < c->first_ns)
+        c->first_ns = row->counts.first_ns;
+    if (row->counts.last_ns > c->last_ns)
+        c->last_ns = row->counts.last_ns;
+    return 0;
+}
+
+/*
+ * As load_rows(), for the packed rows (version 9): every pack is decoded and
+ * checked whole, whatever the period, so that no pack whose bin columns were
+ * changed can leave a period without a word; the rows of the period go into
+ * the cube. Checking (cube NULL), the counts of all rows, loose and packed,
+ * must add up without wrapping, which is more than any key's sum needs.
+ */
+static int load_packs(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube, char *err,
+                      size_t errlen)
+{
+    bool packs = false;
+    if (has_packs(s, &packs, err, errlen) < 0)
+        return -1;
+    if (!packs)
+        return 0; /* a store of version 8 or before, read as it is */
+    struct sensor_list sensors = {0};
+    if (read_sensor_addresses(s, &sensors, err, errlen) < 0)
+        return -1;
+    sqlite3_stmt *st;
+    /* A pack stored twice for one file would count its rows twice. */
+    static const char twice[] = "SELECT count(*) FROM (SELECT 1 FROM traffic_pack"
+                                " GROUP BY file_id, data HAVING count(*) > 1)";
+    int64_t repeated = 0;
+    if (sqlite3_prepare_v2(s->db, twice, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        free(sensors.addrs);
+        return store_fail_db(s, "cannot read traffic", err, errlen);
+    }
+    repeated = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (repeated) {
+        free(sensors.addrs);
+        snprintf(err, errlen, "'%s' is a damaged store: %lld traffic packs are stored twice",
+                 s->path, (long long)repeated);
+        return -1;
+    }
+    static const char sql[] =
+        "SELECT file_id, seq, bin_first, bin_last, rows, data FROM traffic_pack";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        free(sensors.addrs);
+        return store_fail_db(s, "cannot read traffic", err, errlen);
+    }
+    struct pack_load l;
+    memset(&l, 0, sizeof(l));
+    l.cube = cube;
+    l.from_s = from_s;
+    l.to_s = to_s;
+    l.sensors = &sensors;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *why = NULL;
+        l.rows = 0;
+        l.sensor_known = false;
+        if (!int_in(st, 2, -SECONDS_MAX, SECONDS_MAX) ||
+            !int_in(st, 3, -SECONDS_MAX, SECONDS_MAX) ||
+            sqlite3_column_int64(st, 2) > sqlite3_column_int64(st, 3))
+            l.bad = "bin_first or bin_last";
+        else if (!int_in(st, 4, 1, PACK_MAX_ROWS))
+            l.bad = "rows";
+        else if (sqlite3_column_type(st, 5) != SQLITE_BLOB)
+            l.bad = "data (not a pack)";
+        if (!l.bad) {
+            l.bin_first = sqlite3_column_int64(st, 2);
+            l.bin_last = sqlite3_column_int64(st, 3);
+            int len = sqlite3_column_bytes(st, 5);
+            if (traffic_pack_decode(sqlite3_column_blob(st, 5), len > 0 ? (size_t)len : 0, pack_row,
+                                    &l, &why) == -1)
+                l.bad = why;
+            else if (!l.bad && l.rows != (uint64_t)sqlite3_column_int64(st, 4))
+                l.bad = "rows (not the pack's)";
+        }
+        if (l.bad) {
+            snprintf(err, errlen,
+                     "'%s' is a damaged store: the traffic_pack %lld of file %lld has a bad %s",
+                     s->path, (long long)sqlite3_column_int64(st, 1),
+                     (long long)sqlite3_column_int64(st, 0), l.bad);
+            sqlite3_finalize(st);
+            free(sensors.addrs);
+            return -1;
+        }
+    }
+    sqlite3_finalize(st);
+    free(sensors.addrs);
+    if (rc != SQLITE_DONE)
+        return store_fail_db(s, "cannot read traffic", err, errlen);
+    if (cube)
+        return 0;
+    /* The loose rows' totals (sum() stops at 2^63: past it, damage too), with the packs'. */
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT sum(packets_in), sum(packets_out), sum(bytes_in),"
+                           " sum(bytes_out), sum(flows) FROM traffic_row",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail_db(s, "cannot read traffic", err, errlen);
+    bool wraps = sqlite3_step(st) != SQLITE_ROW;
+    for (int i = 0; i < 5 && !wraps; i++)
+        wraps = !add_u64(&l.totals[i], (uint64_t)sqlite3_column_int64(st, i));
+    sqlite3_finalize(st);
+    if (wraps) {
+        snprintf(err, errlen, "'%s' is a damaged store: the traffic counts overflow", s->path);
+        return -1;
+    }
     return 0;
 }
 
@@ -405,6 +627,20 @@ static int read_files(struct store *s, struct input_stats *stats, struct stored_
     int64_t paths = sqlite3_column_int64(st, 0);
     int64_t rows = sqlite3_column_int64(st, 1) + sqlite3_column_int64(st, 2);
     sqlite3_finalize(st);
+    static const char orphan_packs[] = "SELECT count(*) FROM traffic_pack p WHERE NOT EXISTS"
+                                       " (SELECT 1 FROM capture_file f WHERE f.id = p.file_id)";
+    bool packs = false;
+    if (has_packs(s, &packs, err, errlen) < 0)
+        return -1;
+    if (packs) {
+        if (sqlite3_prepare_v2(s->db, orphan_packs, -1, &st, NULL) != SQLITE_OK ||
+            sqlite3_step(st) != SQLITE_ROW) {
+            sqlite3_finalize(st);
+            return store_fail_db(s, "cannot read the capture files", err, errlen);
+        }
+        rows += sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
     if (paths || rows) {
         snprintf(err, errlen,
                  "'%s' is a damaged store: %lld capture files share a path or an id (or have "
@@ -512,6 +748,8 @@ int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
     if (ret == 0)
         ret = load_rows(s, from_s, to_s, cube, err, errlen);
     if (ret == 0)
+        ret = load_packs(s, from_s, to_s, cube, err, errlen);
+    if (ret == 0)
         ret = load_evidence(s, from_s, to_s, cube, err, errlen);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return ret;
@@ -551,6 +789,8 @@ int store_check_rows(struct store *s, char *err, size_t errlen)
     int ret = read_files(s, &sums, NULL, NULL, INT64_MIN, INT64_MAX, err, errlen);
     if (ret == 0)
         ret = load_rows(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
+    if (ret == 0)
+        ret = load_packs(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
     if (ret == 0)
         ret = check_sums(s, err, errlen);
     if (ret == 0)

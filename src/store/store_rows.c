@@ -13,6 +13,7 @@
  * own cost (cursor, seek from the root, halt) once for all of them.
  */
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,9 +264,80 @@ static int write_cube(struct row_writer *w, int64_t file_id, struct cube *cube)
     return status;
 }
 
+/* ---- traffic packs ---------------------------------------------------------------- */
+
+/* Writes n rows (1..PACK_MAX_ROWS, in store_row_order()) as pack *seq of file_id. */
+static int insert_pack(struct store *s, int64_t file_id, int64_t *seq,
+                       const struct cube_row *const *rows, size_t n, char *err, size_t errlen)
+{
+    /* The views name a pack's sensors by their sensor_address ids. */
+    for (size_t i = 0; i < n; i++) {
+        int64_t id;
+        if ((i == 0 || !addr_equal(&rows[i - 1]->key.sensor, &rows[i]->key.sensor)) &&
+            store_sensor_id(s, &rows[i]->key.sensor, &id) < 0)
+            return store_fail_db(s, "cannot store a capture file", err, errlen);
+    }
+    if (traffic_pack_encode(rows, n, &s->pack) < 0) {
+        snprintf(err, errlen, "store '%s': cannot pack the traffic rows of a file", s->path);
+        return -1;
+    }
+    sqlite3_stmt *st = store_statement(s, &s->insert_pack,
+                                       "INSERT INTO traffic_pack (file_id, seq, bin_first,"
+                                       " bin_last, rows, data) VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return store_fail_db(s, "cannot store a capture file", err, errlen);
+    sqlite3_bind_int64(st, 1, file_id);
+    sqlite3_bind_int64(st, 2, (*seq)++);
+    sqlite3_bind_int64(st, 3, rows[0]->key.bin);
+    sqlite3_bind_int64(st, 4, rows[n - 1]->key.bin);
+    sqlite3_bind_int64(st, 5, (int64_t)n);
+    sqlite3_bind_blob(st, 6, s->pack.data, (int)s->pack.len, SQLITE_STATIC);
+    if (step_once(st) < 0)
+        return store_fail_db(s, "cannot store a capture file", err, errlen);
+    return 0;
+}
+
+static int write_packs(struct store *s, int64_t file_id, int64_t *seq,
+                       const struct cube_row *const *rows, size_t n, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < n; i += PACK_MAX_ROWS)
+        if (insert_pack(s, file_id, seq, rows + i, n - i < PACK_MAX_ROWS ? n - i : PACK_MAX_ROWS,
+                        err, errlen) < 0)
+            return -1;
+    return 0;
+}
+
+/* A file's rows in packs: a cube that spilled is read back a chunk at a time, each sorted. */
+static int insert_packed(struct store *s, int64_t file_id, struct cube *cube,
+                         const struct cube_row *const *sorted, char *err, size_t errlen)
+{
+    int64_t seq = 0;
+    size_t n;
+    if (!cube_spilled(cube)) {
+        const struct cube_row **own = sorted ? NULL : store_sort_rows(cube, &n);
+        int status =
+            write_packs(s, file_id, &seq, sorted ? sorted : own, cube_row_count(cube), err, errlen);
+        free(own);
+        return status;
+    }
+    int status;
+    struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, false, err, errlen);
+    struct cube *chunk;
+    status = chunks ? 0 : -1;
+    while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen))) {
+        const struct cube_row **rows = store_sort_rows(chunk, &n);
+        status = write_packs(s, file_id, &seq, rows, n, err, errlen);
+        free(rows);
+    }
+    cube_chunks_close(chunks);
+    return status;
+}
+
 int store_insert_traffic(struct store *s, int64_t file_id, struct cube *cube,
                          const struct cube_row *const *sorted, bool add, char *err, size_t errlen)
 {
+    if (!add)
+        return insert_packed(s, file_id, cube, sorted, err, errlen);
     struct row_writer w;
     int status;
     row_writer_init(&w, s, ROWS_TRAFFIC, add);
@@ -395,4 +467,8 @@ void store_rows_release(struct store *s)
             }
     store_value_ids_close(&s->value_ids);
     s->value_ids.find = s->value_ids.add = NULL;
+    sqlite3_finalize(s->insert_pack);
+    s->insert_pack = NULL;
+    free(s->pack.data);
+    memset(&s->pack, 0, sizeof(s->pack));
 }

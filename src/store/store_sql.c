@@ -110,6 +110,223 @@ static void sql_ip_in(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, prefix_contains(prefix, &addr));
 }
 
+/* ---- traffic_unpack(DATA): the rows of a traffic pack, as a table ----------------------- */
+
+/*
+ * A table-valued function: SELECT ... FROM traffic_pack p, traffic_unpack(p.data) u
+ * gives each pack's rows, with traffic_row's columns (the sensor as its
+ * bytes). The views traffic and traffic_raw read packs through it.
+ */
+enum unpack_column {
+    UNPACK_BIN,
+    UNPACK_SENSOR,
+    UNPACK_REMOTE,
+    UNPACK_PROTO,
+    UNPACK_INITIATOR,
+    UNPACK_SERVICE,
+    UNPACK_PACKETS_IN,
+    UNPACK_PACKETS_OUT,
+    UNPACK_BYTES_IN,
+    UNPACK_BYTES_OUT,
+    UNPACK_FLOWS,
+    UNPACK_FIRST_OFF,
+    UNPACK_LAST_OFF,
+    UNPACK_DATA, /* hidden: the argument */
+};
+
+struct unpack_cursor {
+    sqlite3_vtab_cursor base;
+    struct cube_row *rows;
+    size_t count, alloc, at;
+};
+
+static int unpack_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                          sqlite3_vtab **vtab, char **err)
+{
+    (void)aux, (void)argc, (void)argv, (void)err;
+    int rc = sqlite3_declare_vtab(
+        db, "CREATE TABLE x(bin INTEGER, sensor BLOB, remote BLOB, proto INTEGER,"
+            " initiator INTEGER, service INTEGER, packets_in INTEGER, packets_out INTEGER,"
+            " bytes_in INTEGER, bytes_out INTEGER, flows INTEGER, first_off INTEGER,"
+            " last_off INTEGER, data HIDDEN)");
+    if (rc != SQLITE_OK)
+        return rc;
+    /* It reads only its argument: the views of any store may use it. */
+    sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+    *vtab = sqlite3_malloc(sizeof(**vtab));
+    if (!*vtab)
+        return SQLITE_NOMEM;
+    memset(*vtab, 0, sizeof(**vtab));
+    return SQLITE_OK;
+}
+
+static int unpack_disconnect(sqlite3_vtab *vtab)
+{
+    sqlite3_free(vtab);
+    return SQLITE_OK;
+}
+
+/* Only a plan that gives the pack is one: the planner puts the pack's table first. */
+static int unpack_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info)
+{
+    bool unusable = false;
+    for (int i = 0; i < info->nConstraint; i++) {
+        const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+        if (c->iColumn != UNPACK_DATA || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+            continue;
+        if (!c->usable) {
+            unusable = true;
+            continue;
+        }
+        info->aConstraintUsage[i].argvIndex = 1;
+        info->aConstraintUsage[i].omit = 1;
+        info->estimatedCost = 1000;
+        info->estimatedRows = 1000;
+        return SQLITE_OK;
+    }
+    if (unusable)
+        return SQLITE_CONSTRAINT;
+    sqlite3_free(vtab->zErrMsg);
+    vtab->zErrMsg = sqlite3_mprintf("traffic_unpack() takes a pack: traffic_unpack(data)");
+    return SQLITE_ERROR;
+}
+
+static int unpack_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **cursor)
+{
+    (void)vtab;
+    struct unpack_cursor *c = sqlite3_malloc(sizeof(*c));
+    if (!c)
+        return SQLITE_NOMEM;
+    memset(c, 0, sizeof(*c));
+    *cursor = &c->base;
+    return SQLITE_OK;
+}
+
+static int unpack_close(sqlite3_vtab_cursor *cursor)
+{
+    struct unpack_cursor *c = (struct unpack_cursor *)cursor;
+    free(c->rows);
+    sqlite3_free(c);
+    return SQLITE_OK;
+}
+
+static int unpack_collect(void *ctx, const struct cube_row *row)
+{
+    struct unpack_cursor *c = ctx;
+    if (c->count == c->alloc) {
+        c->alloc = c->alloc ? c->alloc * 2 : 256;
+        c->rows = xrealloc(c->rows, st_mult(c->alloc, sizeof(*c->rows)));
+    }
+    c->rows[c->count++] = *row;
+    return 0;
+}
+
+static int unpack_filter(sqlite3_vtab_cursor *cursor, int plan, const char *plan_text, int argc,
+                         sqlite3_value **argv)
+{
+    (void)plan, (void)plan_text;
+    struct unpack_cursor *c = (struct unpack_cursor *)cursor;
+    c->count = c->at = 0;
+    if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return SQLITE_OK;
+    const void *pack = sqlite3_value_blob(argv[0]);
+    int len = sqlite3_value_bytes(argv[0]);
+    const char *why = NULL;
+    if (traffic_pack_decode(pack, len > 0 ? (size_t)len : 0, unpack_collect, c, &why) < 0) {
+        c->count = 0;
+        sqlite3_free(cursor->pVtab->zErrMsg);
+        cursor->pVtab->zErrMsg = sqlite3_mprintf("a damaged traffic pack: %s", why);
+        return SQLITE_CORRUPT;
+    }
+    return SQLITE_OK;
+}
+
+static int unpack_next(sqlite3_vtab_cursor *cursor)
+{
+    ((struct unpack_cursor *)cursor)->at++;
+    return SQLITE_OK;
+}
+
+static int unpack_eof(sqlite3_vtab_cursor *cursor)
+{
+    struct unpack_cursor *c = (struct unpack_cursor *)cursor;
+    return c->at >= c->count;
+}
+
+static int unpack_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int column)
+{
+    struct unpack_cursor *c = (struct unpack_cursor *)cursor;
+    const struct cube_row *row = &c->rows[c->at];
+    const struct cube_counts *n = &row->counts;
+    size_t len;
+    const uint8_t *bytes;
+    switch (column) {
+    case UNPACK_BIN:
+        sqlite3_result_int64(ctx, row->key.bin);
+        break;
+    case UNPACK_SENSOR:
+    case UNPACK_REMOTE:
+        bytes =
+            store_addr_view(column == UNPACK_SENSOR ? &row->key.sensor : &row->key.remote, &len);
+        sqlite3_result_blob(ctx, bytes, (int)len, SQLITE_TRANSIENT);
+        break;
+    case UNPACK_PROTO:
+        sqlite3_result_int(ctx, row->key.proto);
+        break;
+    case UNPACK_INITIATOR:
+        sqlite3_result_int(ctx, row->key.initiator);
+        break;
+    case UNPACK_SERVICE:
+        sqlite3_result_int(ctx, row->key.service);
+        break;
+    case UNPACK_PACKETS_IN:
+        sqlite3_result_int64(ctx, (sqlite3_int64)n->packets_in);
+        break;
+    case UNPACK_PACKETS_OUT:
+        sqlite3_result_int64(ctx, (sqlite3_int64)n->packets_out);
+        break;
+    case UNPACK_BYTES_IN:
+        sqlite3_result_int64(ctx, (sqlite3_int64)n->bytes_in);
+        break;
+    case UNPACK_BYTES_OUT:
+        sqlite3_result_int64(ctx, (sqlite3_int64)n->bytes_out);
+        break;
+    case UNPACK_FLOWS:
+        sqlite3_result_int64(ctx, (sqlite3_int64)n->flows);
+        break;
+    case UNPACK_FIRST_OFF:
+        sqlite3_result_int64(ctx, n->first_ns / 1000000000 - row->key.bin);
+        break;
+    case UNPACK_LAST_OFF:
+        sqlite3_result_int64(ctx, n->last_ns / 1000000000 - row->key.bin);
+        break;
+    default:
+        sqlite3_result_null(ctx);
+        break;
+    }
+    return SQLITE_OK;
+}
+
+static int unpack_rowid(sqlite3_vtab_cursor *cursor, sqlite3_int64 *rowid)
+{
+    *rowid = (sqlite3_int64)((struct unpack_cursor *)cursor)->at;
+    return SQLITE_OK;
+}
+
+/* Eponymous only (no xCreate): it exists on every connection that registers it, in no schema. */
+static const sqlite3_module unpack_module = {
+    .xConnect = unpack_connect,
+    .xBestIndex = unpack_best_index,
+    .xDisconnect = unpack_disconnect,
+    .xOpen = unpack_open,
+    .xClose = unpack_close,
+    .xFilter = unpack_filter,
+    .xNext = unpack_next,
+    .xEof = unpack_eof,
+    .xColumn = unpack_column,
+    .xRowid = unpack_rowid,
+};
+
 int store_sql_functions(sqlite3 *db)
 {
     /* Pure functions of their arguments: usable in indexes, views and by a store's own schema. */
@@ -119,7 +336,8 @@ int store_sql_functions(sqlite3 *db)
         sqlite3_create_function_v2(db, "ip_bytes", 1, flags, NULL, sql_ip_bytes, NULL, NULL,
                                    NULL) != SQLITE_OK ||
         sqlite3_create_function_v2(db, "ip_in", 2, flags, NULL, sql_ip_in, NULL, NULL, NULL) !=
-            SQLITE_OK)
+            SQLITE_OK ||
+        sqlite3_create_module_v2(db, "traffic_unpack", &unpack_module, NULL, NULL) != SQLITE_OK)
         return -1;
     return 0;
 }
@@ -229,6 +447,8 @@ int store_query(struct store *s, const char *sql, const struct store_query_sink 
      */
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    if (store_traffic_views(s, err, errlen) < 0)
+        return -1;
     const char *next = sql;
     unsigned number = 0;
     while (*next) {

@@ -135,5 +135,5 @@ expect_eq backscatter_ingest "$?" 0
 "$HS" report --quiet --db "$w/s.db" --format json >"$w/db.json" 2>"$w/err"
 expect_eq backscatter_store "$(jq -c '.groups' "$w/db.json")" "$(jq -c '.groups' "$w/r.json")"
 expect_eq backscatter_store_view \
-    "$(sqlite3 "$w/s.db" "SELECT initiator_name, SUM(packets_in) FROM traffic_named GROUP BY 1 ORDER BY 1")" \
+    "$("$HS" sql --db "$w/s.db" "SELECT initiator_name, SUM(packets_in) FROM traffic_named GROUP BY 1 ORDER BY 1")" \
     "$(printf 'backscatter|28\nsensor|8\nunknown|1')"

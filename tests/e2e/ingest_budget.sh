@@ -56,10 +56,10 @@ editcap -r "$flood/flood.pcap" "$w/small.pcap" 1-100 >/dev/null
 # canonical DB: the store's traffic rows, keyed by their file's name rather
 # than by its id (which the order of storing gives), in key order.
 canonical() {
-    sqlite3 "$1" "SELECT replace(c.path, '$w/pieces/', ''), t.bin, hex(a.address), hex(t.remote),
+    "$HS" sql --db "$1" "SELECT replace(c.path, '$w/pieces/', ''), t.bin, hex(a.address), hex(t.remote),
         t.proto, t.initiator, t.service, t.packets_in, t.packets_out, t.bytes_in, t.bytes_out,
         t.flows, t.first_off, t.last_off
-        FROM traffic_row t JOIN capture_file c ON c.id = t.file_id
+        FROM traffic_raw t JOIN capture_file c ON c.id = t.file_id
         JOIN sensor_address a ON a.id = t.sensor_id ORDER BY 1, 2, 3, 4, 5, 6, 7" | md5sum
 }
 
@@ -98,7 +98,7 @@ for threads in 1 2; do
     # The rows themselves, with SQL: packets, bytes and flows in, and one
     # row per source (each source sends once, in one quarter hour).
     expect_eq "${n}_rows" \
-        "$(sqlite3 "$w/t$threads.db" 'SELECT sum(packets_in), sum(bytes_in), sum(flows), count(*) FROM traffic_row')" \
+        "$("$HS" sql --db "$w/t$threads.db" 'SELECT sum(packets_in), sum(bytes_in), sum(flows), count(*) FROM traffic_raw')" \
         "$(jq -r '[.packets, .bytes, .flows, .groups.any.sources.distinct] | join("|")' "$truth")"
     # And through the report: the figures bench/run.sh holds a flood to, and
     # the group's totals as the truth has them.

@@ -121,8 +121,8 @@ check spill_store_leaves_nothing test -z "$(ls -A "$w/tmp")"
 "$HS" ingest -q --db "$w/s64.db" --memory 64K --tmp-dir "$w/tmp" --threads 2 \
     --sensor 192.0.2.10/32 "$seed"/honeypot-2009-*
 expect_eq spill_ingest_exit "$?" 0
-expect_eq spill_ingest_rows "$(sqlite3 "$w/s64.db" 'SELECT count(*), sum(packets_in), sum(bytes_out) FROM traffic')" \
-    "$(sqlite3 "$w/s.db" 'SELECT count(*), sum(packets_in), sum(bytes_out) FROM traffic')"
+expect_eq spill_ingest_rows "$("$HS" sql --db "$w/s64.db" 'SELECT count(*), sum(packets_in), sum(bytes_out) FROM traffic')" \
+    "$("$HS" sql --db "$w/s.db" 'SELECT count(*), sum(packets_in), sum(bytes_out) FROM traffic')"
 "$HS" report --quiet --group aws="$aws" --format json --db "$w/s64.db" >"$w/db-ingest-64K.json"
 out_equal spill_ingest_report "$w/db-default.json" "$w/db-ingest-64K.json"
 check spill_ingest_leaves_nothing test -z "$(ls -A "$w/tmp")"

@@ -89,13 +89,13 @@ same split_store_equals_whole "$w/whole.json" "$w/store.json"
 "$HS" report $D --db "$w/pieces1.db" >"$w/store1.json"
 same split_store_threads_1_spilled "$w/whole.json" "$w/store1.json"
 # Each piece keeps its own packets in the store.
-bad=$(sqlite3 "$w/pieces.db" "SELECT count(*) FROM capture_file f WHERE packets - truncated
+bad=$("$HS" sql --db "$w/pieces.db" "SELECT count(*) FROM capture_file f WHERE packets - truncated
         - malformed - unsupported - not_ip - not_sensor - sensor_to_sensor
         != (SELECT coalesce(sum(packets_in + packets_out), 0) FROM traffic t WHERE t.file_id = f.id)")
 expect_eq split_store_packets_per_file "$bad" 0
 # Forgetting every piece empties the store's traffic.
 for f in "$@"; do "$HS" forget --db "$w/pieces.db" "$f" 2>/dev/null; done
-expect_eq split_store_forget_all "$(sqlite3 "$w/pieces.db" 'SELECT count(*) FROM traffic')" 0
+expect_eq split_store_forget_all "$("$HS" sql --db "$w/pieces.db" 'SELECT count(*) FROM traffic')" 0
 
 # Two ingests, the pieces cut between them: the cut is a boundary the store
 # cannot see across (docs/store.md). Packets and bytes stay exact; flows

@@ -25,7 +25,7 @@ got=$("$HS" sql --db "$db" "SELECT ip_in(ip_bytes('10.1.2.3'), '10.0.0.0/8'), ip
   ip_in(NULL, '10.0.0.0/8') IS NULL, ip_in(x'0a010203', '10.1.2.3')")
 expect_eq sql_functions_in "$got" "1|0|1|0|1|1|1|1"
 # Every stored address reads back as itself.
-got=$("$HS" sql --db "$db" "SELECT count(*), sum(ip_bytes(ip_text(remote)) = remote) FROM traffic_row")
+got=$("$HS" sql --db "$db" "SELECT count(*), sum(ip_bytes(ip_text(remote)) = remote) FROM traffic_raw")
 expect_eq sql_functions_round_trip "$(echo "$got" | awk -F'|' '{ print ($1 > 0 && $1 == $2) }')" 1
 
 # ---- against the report: a prefix's sources and packets ------------------------
@@ -35,35 +35,43 @@ echo "$prefix" >"$w/aws.txt"
 want=$(jq -r '.groups[] | select(.name == "aws") | [.totals.packets_in, .totals.packets_out, .totals.bytes_in, .totals.flows, .totals.sources] | join("|")' \
     "$w/r.json" 2>/dev/null)
 got=$("$HS" sql --db "$db" "SELECT sum(packets_in), sum(packets_out), sum(bytes_in), sum(flows),
-  count(DISTINCT CASE WHEN packets_in > 0 THEN remote END) FROM traffic_row WHERE ip_in(remote, '$prefix')")
+  count(DISTINCT CASE WHEN packets_in > 0 THEN remote END) FROM traffic_raw WHERE ip_in(remote, '$prefix')")
 check sql_report_group_found [ -n "$want" ]
 expect_eq sql_prefix_equals_report "$got" "$want"
 
 # ---- against the sqlite3 shell: the same rows, the same text -------------------
+# The shell reads the tables (not the packs); the traffic views are the verb's.
 if command -v sqlite3 >/dev/null 2>&1; then
-    q="SELECT remote, sum(packets_in), sum(bytes_out), min(first_s) FROM traffic
-  WHERE remote LIKE '204.%' GROUP BY remote ORDER BY 2 DESC, remote;
-SELECT k.name, count(*), sum(length(value)) FROM evidence_value v JOIN evidence_kind k ON k.id = v.kind
+    q="SELECT k.name, count(*), sum(length(value)) FROM evidence_value v JOIN evidence_kind k ON k.id = v.kind
   GROUP BY k.name ORDER BY k.name;
-SELECT round(100.0 * sum(packets_in) / (SELECT sum(packets_in) FROM traffic_row), 3) FROM traffic_row WHERE proto = 6"
+SELECT remote, count(*), sum(count) FROM evidence GROUP BY remote ORDER BY 3 DESC, remote LIMIT 30;
+SELECT path, packets, round(100.0 * packets / (SELECT sum(packets) FROM capture_file), 3), first_ns / 1e9
+  FROM capture_file ORDER BY path"
     sqlite3 "$db" "$q" >"$w/shell.out" 2>"$w/shell.err"
     "$HS" sql --db "$db" "$q" >"$w/verb.out" 2>"$w/verb.err"
     expect_eq sql_shell_exit "$?" 0
-    check sql_shell_rows [ "$(wc -l <"$w/verb.out")" -gt 10 ]
+    check sql_shell_rows [ "$(wc -l <"$w/verb.out")" -gt 40 ]
     check sql_equals_shell cmp "$w/shell.out" "$w/verb.out"
-    # ip_text() over the table gives the view's text for every IPv4 row.
-    sqlite3 "$db" "SELECT remote, sum(packets_in) FROM traffic WHERE remote NOT LIKE '%:%'
-      GROUP BY remote ORDER BY remote" >"$w/view.out"
-    "$HS" sql --db "$db" "SELECT ip_text(remote) AS r, sum(packets_in) FROM traffic_row
-      WHERE length(remote) = 4 GROUP BY remote ORDER BY r" >"$w/table.out"
-    check sql_ip_text_equals_view cmp "$w/view.out" "$w/table.out"
+    # Loudly: the shell has no traffic view, rather than one of the loose rows alone.
+    sqlite3 "$db" "SELECT count(*) FROM traffic" >/dev/null 2>"$w/shell.err"
+    expect_eq sql_shell_no_traffic_view "$? $(grep -c 'no such table: traffic' "$w/shell.err")" "1 1"
 else
     skip sql_equals_shell "no sqlite3 shell"
 fi
+# ip_text() over the rows gives the view's text for every IPv4 row.
+"$HS" sql --db "$db" "SELECT remote, sum(packets_in) FROM traffic WHERE remote NOT LIKE '%:%'
+  GROUP BY remote ORDER BY remote" >"$w/view.out"
+"$HS" sql --db "$db" "SELECT ip_text(remote) AS r, sum(packets_in) FROM traffic_raw
+  WHERE length(remote) = 4 GROUP BY remote ORDER BY r" >"$w/table.out"
+check sql_ip_text_rows [ "$(wc -l <"$w/table.out")" -gt 100 ]
+check sql_ip_text_equals_view cmp "$w/view.out" "$w/table.out"
+# Every row is in a pack: a new ingest writes no loose row.
+expect_eq sql_rows_packed "$("$HS" sql --db "$db" "SELECT (SELECT count(*) FROM traffic_row),
+  (SELECT sum(rows) FROM traffic_pack), (SELECT count(*) FROM traffic_raw)")" "0|14197|14197"
 
 # ---- formats ------------------------------------------------------------------
 "$HS" sql --db "$db" --format json "SELECT 1 AS a, 2.5 AS b, 'x\"y\\' AS c, x'00ff' AS d, NULL AS e,
-  9e999 AS f; SELECT 1 AS none WHERE 0; SELECT ip_text(remote) AS r FROM traffic_row LIMIT 2" >"$w/j"
+  9e999 AS f; SELECT 1 AS none WHERE 0; SELECT ip_text(remote) AS r FROM traffic_raw LIMIT 2" >"$w/j"
 expect_eq sql_json_exit "$?" 0
 expect_eq sql_json_values "$(jq -c -s '.[0]' "$w/j")" '[{"a":1,"b":2.5,"c":"x\"y\\","d":"x'"'"'00ff'"'"'","e":null,"f":null}]'
 expect_eq sql_json_arrays "$(jq -s 'map(length) | join(" ")' "$w/j")" '"1 0 2"'

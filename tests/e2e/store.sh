@@ -52,7 +52,7 @@ expect_eq forget_exit "$?" 0
 # shellcheck disable=SC2086
 "$HS" report $R --db "$w/a.db" >"$w/a3.json"
 expect_eq forget_packets "$(jq .inputs.packets "$w/a3.json")" "$((before - month))"
-expect_eq forget_rows_gone "$(sqlite3 "$w/a.db" "SELECT count(*) FROM traffic t JOIN capture_file f ON f.id = t.file_id WHERE f.path LIKE '%2009-05%'")" 0
+expect_eq forget_rows_gone "$("$HS" sql --db "$w/a.db" "SELECT count(*) FROM traffic t JOIN capture_file f ON f.id = t.file_id WHERE f.path LIKE '%2009-05%'")" 0
 "$HS" forget --db "$w/a.db" "$w/never-ingested.pcap" 2>/dev/null
 expect_eq forget_unknown_exit "$?" 1
 
@@ -119,6 +119,8 @@ else
         check readonly_media_report_same cmp "$w/rw.json" "$w/ro.json"
         mkdir -p "$w/ro7"
         cp "$w/h1.db" "$w/ro7/v7.db"
+        # Version 7 kept every traffic row loose and had no packs.
+        python3 "$HONEYSCOPE_ROOT/tests/e2e/store_loosen.py" "$w/ro7/v7.db" "$HS" --drop-packs >/dev/null
         sqlite3 "$w/ro7/v7.db" 'ALTER TABLE capture_file DROP COLUMN evidence_skipped;
             ALTER TABLE capture_file DROP COLUMN evidence_dropped; PRAGMA user_version = 7'
         sum=$(cksum <"$w/ro7/v7.db")
@@ -162,7 +164,7 @@ for delay in 0.1 0.3 0.5 0.8 1.1; do
     [ "$(sqlite3 "$w/k.db" "SELECT count(*) FROM sqlite_schema WHERE name = 'capture_file'")" = 1 ] ||
         { [ "$ok" = ok ] && continue; }
     # Every stored file's rows account for exactly its analysed packets.
-    bad=$(sqlite3 "$w/k.db" "SELECT count(*) FROM capture_file f WHERE packets - truncated
+    bad=$("$HS" sql --db "$w/k.db" "SELECT count(*) FROM capture_file f WHERE packets - truncated
         - malformed - unsupported - not_ip - not_sensor - sensor_to_sensor
         != (SELECT coalesce(sum(packets_in + packets_out), 0) FROM traffic t WHERE t.file_id = f.id)" 2>&1)
     if [ "$ok" != ok ] || [ "$bad" != 0 ]; then

@@ -78,7 +78,7 @@ expect_eq upgrade_v2_read_in_place "$(stat -c %i "$w/read.db")" "$inode"
 expect_eq upgrade_v2_read_version "$(sqlite3 "$w/read.db" 'PRAGMA user_version')" "$current"
 check upgrade_v2_read_integrity sh -c "sqlite3 '$w/read.db' 'PRAGMA integrity_check' | grep -qx ok"
 # The views hold the rows of version 2's tables, row by row and in count and sums.
-python3 "$HONEYSCOPE_ROOT/tests/e2e/store_views.py" "$w/v2.db" "$w/read.db" >"$w/views" 2>&1
+python3 "$HONEYSCOPE_ROOT/tests/e2e/store_views.py" "$w/v2.db" "$w/read.db" "$HS" >"$w/views" 2>&1
 expect_eq upgrade_v2_views_equal_old_rows "$(tr '\n' ' ' <"$w/views")" "traffic 1292 evidence 52 "
 sums="SELECT count(*), count(DISTINCT sensor), count(DISTINCT remote), sum(packets_in),
     sum(packets_out), sum(bytes_in), sum(bytes_out), sum(flows), sum(last_s - first_s) FROM traffic;
@@ -88,7 +88,7 @@ sums="SELECT count(*), count(DISTINCT sensor), count(DISTINCT remote), sum(packe
 expect_eq upgrade_v2_old_sums "$(sqlite3 "$w/v2.db" "$sums" | tr '\n' ' ')" \
     "1292|3|286|2587|1221|217545|96767|2306|5615 52|3|109|1806 3|4020 \
 192.0.2.10/32 192.168.2.16/32 2001:4998:ef83:14:8000::100d/128 64.13.134.52/32 "
-expect_eq upgrade_v2_view_sums "$(sqlite3 "$w/read.db" "$sums" | tr '\n' ' ')" \
+expect_eq upgrade_v2_view_sums "$("$HS" sql --db "$w/read.db" "$sums" | tr '\n' ' ')" \
     "$(sqlite3 "$w/v2.db" "$sums" | tr '\n' ' ')"
 
 # Opened for writing: an ingest upgrades it and adds a capture of one of the

@@ -3,8 +3,11 @@
 
 Usage:
   tampered_store.py cases            one line per case: NAME KIND
-  tampered_store.py make BASE OUT NAME
-                                     copies the store BASE to OUT and damages
+  tampered_store.py make BASE LOOSE OUT NAME
+                                     copies the store BASE (its traffic in
+                                     packs) or LOOSE (the same, its rows moved
+                                     to traffic_row by store_loosen.py, for the
+                                     cases that edit those) to OUT and damages
                                      it as case NAME says
   tampered_store.py files DB         the capture files DB lists (-1 when it
                                      cannot be read)
@@ -27,6 +30,8 @@ import sys
 ONE_ROW = ("(file_id, bin, sensor_id, remote, proto, initiator, service) IN (SELECT file_id, bin,"
            " sensor_id, remote, proto, initiator, service FROM traffic_row"
            " ORDER BY file_id, bin, remote LIMIT 1)")
+# The first pack of the first file.
+ONE_PACK = "(file_id, seq) IN (SELECT file_id, seq FROM traffic_pack ORDER BY file_id, seq LIMIT 1)"
 # An evidence value for rows to name.
 VALUE = "INSERT INTO evidence_value VALUES (5, 1, CAST('x' AS BLOB)); "
 
@@ -60,6 +65,26 @@ ROWS = {
     "evidence-count-negative":
         VALUE + "INSERT INTO evidence_row VALUES (1, 1233446400, x'c6336407', 5, -3)",
     "evidence-value-missing": "INSERT INTO evidence_row VALUES (1, 1233446400, x'c6336407', 77, 1)",
+    # Packs (store version 9): bytes no encoder writes, and columns that disagree with them.
+    "pack-data-garbage": "UPDATE traffic_pack SET data = x'6801deadbeef' WHERE " + ONE_PACK,
+    "pack-data-cut": "UPDATE traffic_pack SET data = substr(data, 1, length(data) / 2) WHERE "
+                     + ONE_PACK,
+    "pack-data-text": "UPDATE traffic_pack SET data = 'packed rows' WHERE " + ONE_PACK,
+    "pack-data-empty": "UPDATE traffic_pack SET data = x'' WHERE " + ONE_PACK,
+    "pack-rows-one-more": "UPDATE traffic_pack SET rows = rows + 1 WHERE " + ONE_PACK,
+    "pack-rows-zero": "UPDATE traffic_pack SET rows = 0 WHERE " + ONE_PACK,
+    "pack-bins-reversed": "UPDATE traffic_pack SET bin_last = bin_first - 900 WHERE " + ONE_PACK,
+    "pack-bins-shifted": "UPDATE traffic_pack SET bin_first = bin_first + 900,"
+                         " bin_last = bin_last + 900 WHERE " + ONE_PACK,
+    "pack-bin-int64-min": "UPDATE traffic_pack SET bin_first = -9223372036854775808 WHERE "
+                          + ONE_PACK,
+    "pack-bin-text": "UPDATE traffic_pack SET bin_last = 'later' WHERE " + ONE_PACK,
+    "pack-orphan": "UPDATE traffic_pack SET file_id = 99 WHERE " + ONE_PACK,
+    # The same pack twice in its file: its rows would count twice.
+    "pack-twice": "INSERT INTO traffic_pack SELECT file_id, seq + 1000, bin_first, bin_last, rows,"
+                  " data FROM traffic_pack WHERE " + ONE_PACK,
+    # A pack's sensor that sensor_address does not hold (the views would drop its rows).
+    "pack-sensor-unknown": "DELETE FROM sensor_address",
 }
 SENSOR = {
     "sensor-prefix-bad": "UPDATE sensor SET prefix = '192.0.2.10/33'",
@@ -68,6 +93,7 @@ SENSOR = {
 WHOLE = {
     "drop-capture_file": "DROP TABLE capture_file",
     "drop-traffic_row": "DROP TABLE traffic_row",
+    "drop-traffic_pack": "DROP TABLE traffic_pack",
     "drop-sensor_address": "DROP TABLE sensor_address",
     "drop-sensor": "DROP TABLE sensor",
     "drop-evidence_row": "DROP TABLE evidence_row",
@@ -97,8 +123,9 @@ def cases():
         print(name, "whole")
 
 
-def make(base, out, name):
-    shutil.copyfile(base, out)
+def make(base, loose, out, name):
+    sql = ROWS.get(name) or SENSOR.get(name) or WHOLE.get(name) or ""
+    shutil.copyfile(loose if "traffic_row" in sql else base, out)
     if name in CUTS:
         size = os.path.getsize(out)
         cut = CUTS[name]
@@ -106,7 +133,6 @@ def make(base, out, name):
         with open(out, "r+b") as f:
             f.truncate(size)
         return
-    sql = ROWS.get(name) or SENSOR.get(name) or WHOLE[name]
     db = sqlite3.connect(out, isolation_level=None)
     # Written as a hand edit would be: no foreign keys, no CHECK constraints.
     db.execute("PRAGMA ignore_check_constraints = ON")
@@ -130,7 +156,7 @@ def files(path):
 def main():
     if len(sys.argv) == 2 and sys.argv[1] == "cases":
         cases()
-    elif len(sys.argv) == 5 and sys.argv[1] == "make":
+    elif len(sys.argv) == 6 and sys.argv[1] == "make":
         make(*sys.argv[2:])
     elif len(sys.argv) == 3 and sys.argv[1] == "files":
         files(sys.argv[2])

@@ -1,15 +1,17 @@
 /*
  * The store's writer (src/store/store_rows.c): store_row_order() must sort
  * rows exactly as SQLite orders traffic_row's key, addresses compared as the
- * bytes the store keeps (IPv4 4 bytes, IPv6 16), or the rows are not written
- * in key order; and every row must arrive whole, whether it went in a
- * statement of 64 rows or one of the rows left over.
+ * bytes the store keeps (IPv4 4 bytes, IPv6 16), or the loose rows of a live
+ * capture are not written in key order; every row must arrive whole, whether
+ * it went in a statement of 64 rows or one of the rows left over; and a
+ * file's rows written in packs come back through traffic_unpack() as they
+ * were sorted, in packs of at most PACK_MAX_ROWS.
  */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../src/store/store.h"
+#include "../../src/store/store_int.h"
 #include "check.h"
 
 #define BINS 5
@@ -54,6 +56,34 @@ static struct cube *grid_cube(void)
     return cube;
 }
 
+/* Checks the rows st gives against sorted[0..n), in order: *count of them, their packets. */
+static void check_rows(sqlite3_stmt *st, const struct cube_row *const *sorted, size_t n,
+                       size_t *count, uint64_t *packets)
+{
+    size_t i = 0;
+    /* Every row is counted: one too many makes *count pass n. */
+    for (; sqlite3_step(st) == SQLITE_ROW; i++) {
+        if (i >= n)
+            continue;
+        const struct cube_key *key = &sorted[i]->key;
+        uint8_t sensor[STORE_ADDR_MAX], remote[STORE_ADDR_MAX];
+        size_t sensor_len = store_addr_bytes(&key->sensor, sensor);
+        size_t remote_len = store_addr_bytes(&key->remote, remote);
+        CHECK_U64(sqlite3_column_int64(st, 0), key->bin);
+        CHECK_U64(sqlite3_column_bytes(st, 1), sensor_len);
+        CHECK(memcmp(sqlite3_column_blob(st, 1), sensor, sensor_len) == 0);
+        CHECK_U64(sqlite3_column_bytes(st, 2), remote_len);
+        CHECK(memcmp(sqlite3_column_blob(st, 2), remote, remote_len) == 0);
+        CHECK_U64(sqlite3_column_int64(st, 3), key->proto);
+        CHECK_U64(sqlite3_column_int64(st, 4), key->service);
+        CHECK_U64(sqlite3_column_int64(st, 5), sorted[i]->counts.packets_in);
+        CHECK_U64(sqlite3_column_int64(st, 6), 1);
+        CHECK_U64(sqlite3_column_int64(st, 7), 2);
+        *packets += (uint64_t)sqlite3_column_int64(st, 5);
+    }
+    *count = i;
+}
+
 static void test_sql_order(void)
 {
     const char *dir = getenv("TEST_WORK");
@@ -70,6 +100,68 @@ static void test_sql_order(void)
     CHECK(store != NULL);
     if (!store)
         return;
+    struct input_stats stats;
+    input_stats_init(&stats);
+    /* A live capture's commit: loose rows, added onto rows of the same key. */
+    struct live_capture_info live = {"eth9", NULL, 1700000000000000000};
+    int64_t file_id = 0;
+    CHECK(store_put_live(store, &live, &file_id, &stats, cube, 0, 0, true, err, sizeof(err)) == 0);
+    store_close(store);
+
+    /* SQLite's own order of the key, each row with its sensor's address. */
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(db,
+                             "SELECT t.bin, a.address, t.remote, t.proto, t.service, t.packets_in,"
+                             " t.first_off, t.last_off"
+                             " FROM traffic_row t JOIN sensor_address a ON a.id = t.sensor_id"
+                             " ORDER BY t.file_id, t.bin, t.sensor_id, t.remote, t.proto,"
+                             " t.initiator, t.service",
+                             -1, &st, NULL) == SQLITE_OK);
+    size_t count;
+    uint64_t packets = 0;
+    check_rows(st, sorted, n, &count, &packets);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    CHECK_U64(count, ROWS);
+    CHECK_U64(packets, (uint64_t)ROWS * (ROWS + 1) / 2);
+    free((void *)sorted);
+    cube_free(cube);
+    unlink(path);
+}
+
+/* A file's rows in packs: more than a pack holds, back in store_row_order(). */
+static void test_packs(void)
+{
+    const char *dir = getenv("TEST_WORK");
+    char path[512], err[1024];
+    snprintf(path, sizeof(path), "%s/test_store_packs-%ld.db", dir ? dir : "/tmp", (long)getpid());
+    unlink(path);
+    struct cube *cube = cube_new();
+    size_t total = PACK_MAX_ROWS + 1000;
+    for (uint32_t i = 0; i < total; i++) {
+        struct cube_key key;
+        memset(&key, 0, sizeof(key));
+        key.bin = 1700000100 + 900 * (int64_t)(i % 7);
+        addr_parse(&key.sensor, sensors[i % 3 == 0]);
+        addr_from_v4(&key.remote,
+                     (const uint8_t[]){10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i});
+        key.proto = 6;
+        key.initiator = 2;
+        key.service = 445;
+        struct cube_row *row = cube_row_at(cube, cube_lookup(cube, &key));
+        row->counts.packets_in = i + 1;
+        row->counts.flows = 1;
+        row->counts.first_ns = (key.bin + 1) * 1000000000;
+        row->counts.last_ns = (key.bin + 2) * 1000000000;
+    }
+    size_t n;
+    const struct cube_row **sorted = store_sort_rows(cube, &n);
+    struct store *store = store_open(path, STORE_WRITE, err, sizeof(err));
+    CHECK(store != NULL);
+    if (!store)
+        return;
     struct file_identity id;
     memset(&id, 0, sizeof(id));
     snprintf(id.path, sizeof(id.path), "/test/grid.pcap");
@@ -79,38 +171,34 @@ static void test_sql_order(void)
     CHECK(store_put_file(store, &id, &stats, NULL, cube, sorted, 0, err, sizeof(err)) == 0);
     store_close(store);
 
-    /* SQLite's own order of the key, each row with its sensor's address. */
     sqlite3 *db;
     sqlite3_stmt *st;
     CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    CHECK(store_sql_functions(db) == 0);
     CHECK(sqlite3_prepare_v2(db,
-                             "SELECT t.bin, a.address, t.remote, t.proto, t.service, t.packets_in"
-                             " FROM traffic_row t JOIN sensor_address a ON a.id = t.sensor_id"
-                             " ORDER BY t.file_id, t.bin, t.sensor_id, t.remote, t.proto,"
-                             " t.initiator, t.service",
+                             "SELECT u.bin, u.sensor, u.remote, u.proto, u.service, u.packets_in,"
+                             " u.first_off, u.last_off FROM traffic_pack p"
+                             " JOIN traffic_unpack(p.data) u ORDER BY p.file_id, p.seq",
                              -1, &st, NULL) == SQLITE_OK);
-    size_t i = 0;
+    size_t count;
     uint64_t packets = 0;
-    while (sqlite3_step(st) == SQLITE_ROW && i < n) {
-        const struct cube_key *key = &sorted[i]->key;
-        uint8_t sensor[STORE_ADDR_MAX], remote[STORE_ADDR_MAX];
-        size_t sensor_len = store_addr_bytes(&key->sensor, sensor);
-        size_t remote_len = store_addr_bytes(&key->remote, remote);
-        CHECK_U64(sqlite3_column_int64(st, 0), key->bin);
-        CHECK_U64(sqlite3_column_bytes(st, 1), sensor_len);
-        CHECK(memcmp(sqlite3_column_blob(st, 1), sensor, sensor_len) == 0);
-        CHECK_U64(sqlite3_column_bytes(st, 2), remote_len);
-        CHECK(memcmp(sqlite3_column_blob(st, 2), remote, remote_len) == 0);
-        CHECK_U64(sqlite3_column_int64(st, 3), key->proto);
-        CHECK_U64(sqlite3_column_int64(st, 4), key->service);
-        CHECK_U64(sqlite3_column_int64(st, 5), sorted[i]->counts.packets_in);
-        packets += (uint64_t)sqlite3_column_int64(st, 5);
-        i++;
-    }
+    check_rows(st, sorted, n, &count, &packets);
+    sqlite3_finalize(st);
+    CHECK_U64(count, total);
+    CHECK_U64(packets, (uint64_t)total * (total + 1) / 2);
+    /* Two packs, the first full; no loose row; bins as the packs' rows have them. */
+    CHECK(sqlite3_prepare_v2(db,
+                             "SELECT count(*), max(rows), (SELECT count(*) FROM traffic_row),"
+                             " min(bin_first), max(bin_last) FROM traffic_pack",
+                             -1, &st, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_U64(sqlite3_column_int64(st, 0), 2);
+    CHECK_U64(sqlite3_column_int64(st, 1), PACK_MAX_ROWS);
+    CHECK_U64(sqlite3_column_int64(st, 2), 0);
+    CHECK_U64(sqlite3_column_int64(st, 3), 1700000100);
+    CHECK_U64(sqlite3_column_int64(st, 4), 1700000100 + 900 * 6);
     sqlite3_finalize(st);
     sqlite3_close(db);
-    CHECK_U64(i, ROWS);
-    CHECK_U64(packets, (uint64_t)ROWS * (ROWS + 1) / 2);
     free((void *)sorted);
     cube_free(cube);
     unlink(path);
@@ -119,5 +207,6 @@ static void test_sql_order(void)
 int main(void)
 {
     RUN(test_sql_order);
+    RUN(test_packs);
     CHECK_EXIT();
 }
