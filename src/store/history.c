@@ -39,20 +39,12 @@ struct store_history *store_history_open(const char *path, char *err, size_t err
     sqlite3_busy_timeout(h->db, 30000);
     /* Candidates stay in memory: the temporary tables are small. */
     sqlite3_exec(h->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
-    sqlite3_stmt *st = NULL;
     if (store_sql_functions(h->db) < 0 ||
-        sqlite3_prepare_v2(h->db,
-                           "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-                           " AND name = 'traffic_pack'",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+        store_has_table(h->db, "main", "traffic_pack", &h->packs) < 0) {
         snprintf(err, errlen, "cannot open store '%s': %s", path, sqlite3_errmsg(h->db));
-        sqlite3_finalize(st);
         store_history_close(h);
         return NULL;
     }
-    h->packs = sqlite3_column_int64(st, 0) > 0;
-    sqlite3_finalize(st);
     return h;
 }
 

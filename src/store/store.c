@@ -246,16 +246,28 @@ static int create_views(struct store *s, char *err, size_t errlen)
     return store_exec(s, EVIDENCE_VIEW, err, errlen);
 }
 
-static int pragma_int(struct store *s, const char *sql, int64_t *value, char *err, size_t errlen);
+int store_has_table(sqlite3 *db, const char *database, const char *name, bool *has)
+{
+    char sql[128];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM \"%s\".sqlite_schema WHERE type = 'table' AND name = ?",
+             database);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    *has = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
 
 int store_traffic_views(struct store *s, char *err, size_t errlen)
 {
     /* A read-only store of version 8, read as it is, keeps the views it was made with. */
-    int64_t packs;
-    if (pragma_int(
-            s, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'traffic_pack'",
-            &packs, err, errlen) < 0)
-        return -1;
+    bool packs;
+    if (store_has_table(s->db, "main", "traffic_pack", &packs) < 0)
+        return store_fail_db(s, "cannot read the schema", err, errlen);
     if (!packs)
         return 0;
     for (size_t i = 0; i < sizeof(traffic_views) / sizeof(traffic_views[0]); i++)

@@ -153,6 +153,8 @@ int traffic_pack_decode(const void *pack, size_t len,
  * on db (store_sql.c). Returns 0, or -1.
  */
 int store_sql_functions(sqlite3 *db);
+/* Whether database ("main", "src") of db has the table name. Returns 0, or -1. */
+int store_has_table(sqlite3 *db, const char *database, const char *name, bool *has);
 /*
  * Makes the temporary views traffic_raw, traffic and traffic_named on the
  * store's connection (docs/store.md), for the user's SQL. Returns 0, or -1.

@@ -59,6 +59,19 @@ static int merge_evidence(struct store *s, int64_t src_id, int64_t new_id)
     return status;
 }
 
+/* Runs sql, an INSERT ... SELECT of src's rows of file ?2 as main's file ?1. */
+static int copy_rows_of(struct store *s, const char *sql, int64_t new_id, int64_t src_id)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, new_id);
+    sqlite3_bind_int64(st, 2, src_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Copies src's file src_id and its rows; src_version is 7 or 8 for a store read as it is. */
 static int merge_one(struct store *s, int64_t src_version, int64_t src_id, int64_t *new_id)
 {
@@ -100,48 +113,21 @@ static int merge_one(struct store *s, int64_t src_version, int64_t src_id, int64
     if (sqlite3_exec(s->db, copy_sensors, NULL, NULL, NULL) != SQLITE_OK)
         return -1;
     s->sensor_id_count = 0; /* ids added here: looked up again by the next write */
-    if (sqlite3_prepare_v2(s->db, copy_rows, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, *new_id);
-    sqlite3_bind_int64(st, 2, src_id);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (copy_rows_of(s, copy_rows, *new_id, src_id) < 0)
         return -1;
     /* Packs name their sensors by address: copied as they are (a store set back by hand too). */
     static const char copy_packs[] =
         "INSERT INTO main.traffic_pack SELECT ?1, seq, bin_first, bin_last, rows, data"
         " FROM src.traffic_pack WHERE file_id = ?2";
-    int64_t src_packs = 0;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT count(*) FROM src.sqlite_schema WHERE type = 'table'"
-                           " AND name = 'traffic_pack'",
-                           -1, &st, NULL) != SQLITE_OK)
+    bool src_packs;
+    if (store_has_table(s->db, "src", "traffic_pack", &src_packs) < 0 ||
+        (src_packs && copy_rows_of(s, copy_packs, *new_id, src_id) < 0))
         return -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        src_packs = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (src_packs) {
-        if (sqlite3_prepare_v2(s->db, copy_packs, -1, &st, NULL) != SQLITE_OK)
-            return -1;
-        sqlite3_bind_int64(st, 1, *new_id);
-        sqlite3_bind_int64(st, 2, src_id);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return -1;
-    }
     if (merge_evidence(s, src_id, *new_id) < 0)
         return -1;
     static const char copy_sample[] = "INSERT INTO main.packet_sample SELECT ?, level, fingerprints"
                                       " FROM src.packet_sample WHERE file_id = ?";
-    if (sqlite3_prepare_v2(s->db, copy_sample, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, *new_id);
-    sqlite3_bind_int64(st, 2, src_id);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return copy_rows_of(s, copy_sample, *new_id, src_id);
 }
 
 int store_merge(struct store *s, const char *in_path, struct merge_counts *counts, char *err,

@@ -207,17 +207,8 @@ static int read_sensor_addresses(struct store *s, struct sensor_list *list, char
 /* Whether the store has the packs' table (version 9, or a later store set back by hand). */
 static int has_packs(struct store *s, bool *packs, char *err, size_t errlen)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
-                           " AND name = 'traffic_pack'",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+    if (store_has_table(s->db, "main", "traffic_pack", packs) < 0)
         return store_fail_db(s, "cannot read the schema", err, errlen);
-    }
-    *packs = sqlite3_column_int64(st, 0) > 0;
-    sqlite3_finalize(st);
     return 0;
 }
 
