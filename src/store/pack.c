@@ -124,11 +124,6 @@ static bool get_bytes(struct column *c, void *out, size_t len)
     return true;
 }
 
-static int64_t floor_seconds(int64_t ns)
-{
-    return ns / 1000000000 - (ns % 1000000000 < 0);
-}
-
 /* ---- writing ------------------------------------------------------------------------------ */
 
 int traffic_pack_encode(const struct cube_row *const *rows, size_t count, struct pack_buf *out)
@@ -143,8 +138,8 @@ int traffic_pack_encode(const struct cube_row *const *rows, size_t count, struct
     for (size_t i = 0; i < count && ret == 0; i++) {
         const struct cube_key *k = &rows[i]->key;
         const struct cube_counts *c = &rows[i]->counts;
-        int64_t first = floor_seconds(c->first_ns) - k->bin;
-        int64_t last = floor_seconds(c->last_ns) - k->bin;
+        int64_t first = store_floor_seconds(c->first_ns) - k->bin;
+        int64_t last = store_floor_seconds(c->last_ns) - k->bin;
         /* What the decoder takes: bins and seconds in range, keys rising strictly. */
         if (k->bin % STORE_BIN_SECONDS != 0 || k->bin < -STORE_SECONDS_MAX ||
             k->bin > STORE_SECONDS_MAX || k->bin + first < -STORE_SECONDS_MAX ||

@@ -125,6 +125,12 @@ void store_to_hex(const unsigned char *bytes, size_t n, char *out);
 /* Seconds a time in nanoseconds can hold, either side of 1970. */
 #define STORE_SECONDS_MAX (INT64_MAX / 1000000000)
 
+/* The whole second a time in nanoseconds falls in (before 1970 too): what the store keeps. */
+static inline int64_t store_floor_seconds(int64_t ns)
+{
+    return ns / 1000000000 - (ns % 1000000000 < 0);
+}
+
 /* ---- packs (pack.c): many traffic rows of a file in one value -------------------------- */
 
 /* The rows of one pack, at most. */

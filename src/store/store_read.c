@@ -74,6 +74,25 @@ static bool add_u64(uint64_t *sum, uint64_t v)
     return true;
 }
 
+/*
+ * Adds a stored row (loose or packed) to the cube's row of its key. Rows of
+ * one key add up: false when their sums would wrap.
+ */
+static bool add_stored_row(struct cube *cube, const struct cube_row *row)
+{
+    struct cube_counts *c = &cube_row_at(cube, cube_lookup(cube, &row->key))->counts;
+    if (!add_u64(&c->packets_in, row->counts.packets_in) ||
+        !add_u64(&c->packets_out, row->counts.packets_out) ||
+        !add_u64(&c->bytes_in, row->counts.bytes_in) ||
+        !add_u64(&c->bytes_out, row->counts.bytes_out) || !add_u64(&c->flows, row->counts.flows))
+        return false;
+    if (row->counts.first_ns < c->first_ns)
+        c->first_ns = row->counts.first_ns;
+    if (row->counts.last_ns > c->last_ns)
+        c->last_ns = row->counts.last_ns;
+    return true;
+}
+
 static const char *const traffic_columns[] = {
     "bin",         "sensor",   "remote",    "proto", "initiator", "service",  "packets_in",
     "packets_out", "bytes_in", "bytes_out", "flows", "first_off", "last_off",
@@ -130,20 +149,15 @@ static int load_rows(struct store *s, int64_t from_s, int64_t to_s, struct cube 
             key.proto = (uint8_t)sqlite3_column_int(st, 3);
             key.initiator = (uint8_t)sqlite3_column_int(st, 4);
             key.service = (uint16_t)sqlite3_column_int(st, 5);
-            struct cube_counts *c = &cube_row_at(cube, cube_lookup(cube, &key))->counts;
-            /* Rows of one key add up: their sums must not wrap either. */
-            if (!add_u64(&c->packets_in, (uint64_t)sqlite3_column_int64(st, 6)) ||
-                !add_u64(&c->packets_out, (uint64_t)sqlite3_column_int64(st, 7)) ||
-                !add_u64(&c->bytes_in, (uint64_t)sqlite3_column_int64(st, 8)) ||
-                !add_u64(&c->bytes_out, (uint64_t)sqlite3_column_int64(st, 9)) ||
-                !add_u64(&c->flows, (uint64_t)sqlite3_column_int64(st, 10)))
+            struct cube_row row = {.key = key};
+            uint64_t *counts[] = {&row.counts.packets_in, &row.counts.packets_out,
+                                  &row.counts.bytes_in, &row.counts.bytes_out, &row.counts.flows};
+            for (int i = 0; i < 5; i++)
+                *counts[i] = (uint64_t)sqlite3_column_int64(st, 6 + i);
+            row.counts.first_ns = (key.bin + sqlite3_column_int64(st, 11)) * 1000000000;
+            row.counts.last_ns = (key.bin + sqlite3_column_int64(st, 12)) * 1000000000;
+            if (!add_stored_row(cube, &row))
                 bad = 6;
-            int64_t first = (key.bin + sqlite3_column_int64(st, 11)) * 1000000000;
-            int64_t last = (key.bin + sqlite3_column_int64(st, 12)) * 1000000000;
-            if (first < c->first_ns)
-                c->first_ns = first;
-            if (last > c->last_ns)
-                c->last_ns = last;
         }
         if (bad >= 0) {
             char what[64];
@@ -256,17 +270,10 @@ static int pack_row(void *ctx, const struct cube_row *row)
     }
     if (row->key.bin < l->from_s || row->key.bin >= l->to_s)
         return 0;
-    struct cube_counts *c = &cube_row_at(l->cube, cube_lookup(l->cube, &row->key))->counts;
-    if (!add_u64(&c->packets_in, counts[0]) || !add_u64(&c->packets_out, counts[1]) ||
-        !add_u64(&c->bytes_in, counts[2]) || !add_u64(&c->bytes_out, counts[3]) ||
-        !add_u64(&c->flows, counts[4])) {
+    if (!add_stored_row(l->cube, row)) {
         l->bad = "count (the counts overflow)";
         return 1;
     }
-    if (row->counts.first_ns < c->first_ns)
-        c->first_ns = row->counts.first_ns;
-    if (row->counts.last_ns > c->last_ns)
-        c->last_ns = row->counts.last_ns;
     return 0;
 }
 

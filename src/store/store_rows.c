@@ -212,11 +212,6 @@ static struct pending_row *row_writer_next(struct row_writer *w, int *status)
 
 /* ---- traffic rows ------------------------------------------------------------------ */
 
-static int64_t floor_seconds(int64_t ns)
-{
-    return ns / 1000000000 - (ns % 1000000000 < 0);
-}
-
 /* Rows of a cube that spilled are read back merged, a range of remotes at a time. */
 #define STORE_CHUNK_ROWS 65536
 
@@ -245,8 +240,8 @@ static int write_traffic(struct row_writer *w, int64_t file_id, const struct cub
             (int64_t)c->bytes_out,
             (int64_t)c->flows,
             /* Seconds are what reports show: the store keeps no finer times. */
-            floor_seconds(c->first_ns) - row->key.bin,
-            floor_seconds(c->last_ns) - row->key.bin,
+            store_floor_seconds(c->first_ns) - row->key.bin,
+            store_floor_seconds(c->last_ns) - row->key.bin,
         };
         memcpy(p->value, values, sizeof(values));
         p->blob_len = store_addr_bytes(&row->key.remote, p->blob);
