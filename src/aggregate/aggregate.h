@@ -98,8 +98,13 @@ void cube_absorb(struct cube *into, struct cube *from);
 /*
  * As cube_absorb(), for a from none of whose keys (nor evidence rows) are
  * into's, as the workers' cubes of one stream: rows are appended, not added.
+ * Returns true when from's rows now follow into's earlier rows in from's
+ * order (so an order of from's rows holds for them there), false when they
+ * were added one by one.
  */
-void cube_absorb_disjoint(struct cube *into, struct cube *from);
+bool cube_absorb_disjoint(struct cube *into, struct cube *from);
+/* Whether more rows would fit in the cube's memory (cube_absorb_disjoint() appends them). */
+bool cube_fits(const struct cube *cube, size_t more);
 /* Adds one row's counts to the row of its key. */
 void cube_add_row(struct cube *cube, const struct cube_row *row);
 /* Evidence its table did not keep, past its bound (evidence_table_dropped()). */
@@ -136,7 +141,17 @@ struct cube_spill_stats cube_spill_stats(const struct cube *cube);
 struct cube_chunks;
 struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, bool read_ahead, char *err,
                                      size_t errlen);
+/*
+ * As cube_chunks_open(), each chunk's rows also sorted with sort_rows (on
+ * the merging thread with read_ahead), for cube_chunks_sorted().
+ */
+struct cube_chunks *cube_chunks_open_sorted(struct cube *cube, size_t max_rows, bool read_ahead,
+                                            void (*sort_rows)(const struct cube_row **rows,
+                                                              size_t count),
+                                            char *err, size_t errlen);
 struct cube *cube_chunks_next(struct cube_chunks *chunks, int *status, char *err, size_t errlen);
+/* The current chunk's rows in the order of cube_chunks_open_sorted()'s sort_rows, else NULL. */
+const struct cube_row *const *cube_chunks_sorted(const struct cube_chunks *c);
 void cube_chunks_close(struct cube_chunks *chunks);
 /*
  * Whether the cube is such a chunk, untouched since: its rows are then in
@@ -315,6 +330,8 @@ struct aggregate_config {
      * spilled).
      */
     int (*row_order)(const void *a, const void *b);
+    /* Sorts row pointers in row_order, faster than qsort() (store_sort_pointers()); may be NULL. */
+    void (*sort_rows)(const struct cube_row **rows, size_t count);
 };
 
 /* aggregate_capture()'s return when config->stop was raised mid-file. */
@@ -416,6 +433,26 @@ struct file_result {
  */
 const struct cube_row **aggregate_sort_rows(const struct aggregate_config *config,
                                             struct cube *cube);
+
+/* As aggregate_sort_rows(), as the rows' indices; *count of them. */
+uint32_t *aggregate_sort_index(const struct aggregate_config *config, struct cube *cube,
+                               size_t *count);
+
+/* Rows offset.. offset + count of a cube, in the order index gives (relative to offset). */
+struct sorted_run {
+    const uint32_t *index;
+    size_t count, offset;
+};
+
+/*
+ * The cube's rows in config->row_order, merged from runs that each hold a
+ * stretch of them in that order (the workers' parts of one file, sorted on
+ * their own threads); the runs must cover the cube's rows from the first,
+ * in order. NULL when they do not, or as aggregate_sort_rows().
+ */
+const struct cube_row **aggregate_merge_sorted(const struct aggregate_config *config,
+                                               struct cube *cube, const struct sorted_run *runs,
+                                               size_t nruns);
 
 /*
  * Reads files with threads worker threads, each file into its own cube, and

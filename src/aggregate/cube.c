@@ -244,11 +244,12 @@ static void add_run(struct cube *cube, struct run *run)
     cube->runs[cube->run_count++] = run;
 }
 
-static _Thread_local const struct cube_row *sort_rows;
+static _Thread_local const struct cube_row *spill_sort_rows;
 
 static int row_index_cmp(const void *a, const void *b)
 {
-    return spill_cmp(&sort_rows[*(const uint32_t *)a].key, &sort_rows[*(const uint32_t *)b].key);
+    return spill_cmp(&spill_sort_rows[*(const uint32_t *)a].key,
+                     &spill_sort_rows[*(const uint32_t *)b].key);
 }
 
 static const struct ip_addr *row_remote(const void *ctx, size_t i)
@@ -261,7 +262,7 @@ static void spill_order(const struct cube *cube, uint32_t *order)
 {
     size_t n = cube->count;
     address_order(n, row_remote, cube->rows, order);
-    sort_rows = cube->rows;
+    spill_sort_rows = cube->rows;
     for (size_t start = 0, end; start < n; start = end) {
         const struct ip_addr *remote = &cube->rows[order[start]].key.remote;
         for (end = start + 1; end < n && addr_equal(&cube->rows[order[end]].key.remote, remote);
@@ -402,7 +403,68 @@ const struct cube_row **aggregate_sort_rows(const struct aggregate_config *confi
     const struct cube_row **rows = xmalloc(st_mult(cube->count ? cube->count : 1, sizeof(*rows)));
     for (size_t i = 0; i < cube->count; i++)
         rows[i] = &cube->rows[i];
-    qsort(rows, cube->count, sizeof(*rows), config->row_order);
+    if (config->sort_rows)
+        config->sort_rows(rows, cube->count);
+    else
+        qsort(rows, cube->count, sizeof(*rows), config->row_order);
+    return rows;
+}
+
+uint32_t *aggregate_sort_index(const struct aggregate_config *config, struct cube *cube,
+                               size_t *count)
+{
+    const struct cube_row **rows = aggregate_sort_rows(config, cube);
+    if (!rows)
+        return NULL;
+    uint32_t *index = xmalloc(st_mult(cube->count ? cube->count : 1, sizeof(*index)));
+    for (size_t i = 0; i < cube->count; i++)
+        index[i] = (uint32_t)(rows[i] - cube->rows);
+    free((void *)rows);
+    *count = cube->count;
+    return index;
+}
+
+const struct cube_row **aggregate_merge_sorted(const struct aggregate_config *config,
+                                               struct cube *cube, const struct sorted_run *runs,
+                                               size_t nruns)
+{
+    size_t total = 0;
+    for (size_t r = 0; r < nruns; r++) {
+        if (runs[r].offset != total || runs[r].count > cube->count - total)
+            return NULL;
+        total += runs[r].count;
+    }
+    if (!config->row_order || cube_spilled(cube) || total != cube->count)
+        return NULL;
+    size_t n = cube->count ? cube->count : 1;
+    const struct cube_row **rows = xmalloc(st_mult(n, sizeof(*rows)));
+    const struct cube_row **other = xmalloc(st_mult(n, sizeof(*other)));
+    /* The runs side by side, each in order; then neighbours merged pairwise, log2(nruns) passes. */
+    size_t *start = xmalloc(st_mult(nruns + 1, sizeof(*start)));
+    for (size_t r = 0; r < nruns; r++) {
+        start[r] = runs[r].offset;
+        for (size_t i = 0; i < runs[r].count; i++)
+            rows[runs[r].offset + i] = &cube->rows[runs[r].offset + runs[r].index[i]];
+    }
+    start[nruns] = total;
+    for (size_t width = 1; width < nruns; width *= 2) {
+        for (size_t r = 0; r < nruns; r += 2 * width) {
+            size_t lo = start[r], mid = start[r + width < nruns ? r + width : nruns];
+            size_t hi = start[r + 2 * width < nruns ? r + 2 * width : nruns];
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                other[o++] = config->row_order(&rows[b], &rows[a]) < 0 ? rows[b++] : rows[a++];
+            while (a < mid)
+                other[o++] = rows[a++];
+            while (b < hi)
+                other[o++] = rows[b++];
+        }
+        const struct cube_row **swap = rows;
+        rows = other;
+        other = swap;
+    }
+    free(start);
+    free((void *)other);
     return rows;
 }
 
@@ -481,13 +543,22 @@ void cube_absorb(struct cube *into, struct cube *from)
  * lookup ever comes. Spilled runs, a spill error or rows past into's budget
  * take cube_merge()'s way, which spills as it adds.
  */
-void cube_absorb_disjoint(struct cube *into, struct cube *from)
+bool cube_fits(const struct cube *cube, size_t more)
+{
+    size_t count = cube->count + more;
+    return (!cube->max_rows || count <= cube->max_rows) && count < UINT32_MAX - 1;
+}
+
+bool cube_absorb_disjoint(struct cube *into, struct cube *from)
 {
     size_t count = into->count + from->count;
-    bool fits = (!into->max_rows || count <= into->max_rows) && count < UINT32_MAX - 1;
+    bool fits = cube_fits(into, from->count);
     if (!into->count || from->run_count || from->error || !fits) {
+        /* cube_absorb() takes an empty, unindexed cube's rows as they are. */
+        bool appended = !into->count && !into->run_count && !into->evidence && !into->unindexed &&
+                        !from->run_count;
         cube_absorb(into, from);
-        return;
+        return appended;
     }
     if (count > into->alloc) {
         into->alloc = count;
@@ -507,6 +578,7 @@ void cube_absorb_disjoint(struct cube *into, struct cube *from)
     }
     from->evidence = NULL;
     cube_free(from);
+    return true;
 }
 
 bool cube_spilled(const struct cube *cube)
@@ -530,12 +602,16 @@ struct cube_chunks {
     struct cube_row pending;
     bool has_pending, done;
     struct cube *in_use; /* the reader's current chunk */
+    /* Each chunk's rows sorted with it (by the merging thread when there is one); may be NULL. */
+    void (*sort_rows)(const struct cube_row **rows, size_t count);
+    const struct cube_row **sorted; /* in_use's */
     /* Read-ahead (merging thread): fields below are under lock. */
     bool ahead, stop;
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t changed;
     struct cube *ready, *spare;
+    const struct cube_row **ready_sorted;
     bool ready_set;
     int ready_status;
     char ready_err[512];
@@ -591,6 +667,18 @@ static int chunk_fill(struct cube_chunks *c, struct cube *chunk, char *err, size
     }
 }
 
+/* The chunk's rows in c->sort_rows's order, or NULL without one. */
+static const struct cube_row **chunk_sort(const struct cube_chunks *c, struct cube *chunk)
+{
+    if (!c->sort_rows || !chunk)
+        return NULL;
+    const struct cube_row **rows = xmalloc(st_mult(chunk->count ? chunk->count : 1, sizeof(*rows)));
+    for (size_t i = 0; i < chunk->count; i++)
+        rows[i] = &chunk->rows[i];
+    c->sort_rows(rows, chunk->count);
+    return rows;
+}
+
 static void *merge_ahead(void *arg)
 {
     struct cube_chunks *c = arg;
@@ -606,15 +694,18 @@ static void *merge_ahead(void *arg)
             cube_free(chunk);
             chunk = NULL;
         }
+        const struct cube_row **sorted = chunk_sort(c, chunk);
         pthread_mutex_lock(&c->lock);
         while (c->ready_set && !c->stop)
             pthread_cond_wait(&c->changed, &c->lock);
         if (c->stop) {
             pthread_mutex_unlock(&c->lock);
             cube_free(chunk);
+            free((void *)sorted);
             return NULL;
         }
         c->ready = chunk;
+        c->ready_sorted = sorted;
         c->ready_status = status;
         snprintf(c->ready_err, sizeof(c->ready_err), "%s", err);
         c->ready_set = true;
@@ -627,6 +718,14 @@ static void *merge_ahead(void *arg)
 
 struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, bool read_ahead, char *err,
                                      size_t errlen)
+{
+    return cube_chunks_open_sorted(cube, max_rows, read_ahead, NULL, err, errlen);
+}
+
+struct cube_chunks *cube_chunks_open_sorted(struct cube *cube, size_t max_rows, bool read_ahead,
+                                            void (*sort_rows)(const struct cube_row **rows,
+                                                              size_t count),
+                                            char *err, size_t errlen)
 {
     if (cube->error) {
         snprintf(err, errlen, "%s", cube->error);
@@ -643,6 +742,7 @@ struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, bool re
     struct cube_chunks *c = xcalloc(1, sizeof(*c));
     c->cube = cube;
     c->merge = m;
+    c->sort_rows = sort_rows;
     c->max_rows = max_rows ? max_rows : 1;
     if (read_ahead) {
         /* Two chunks are alive at once: each takes half of the rows allowed. */
@@ -661,6 +761,8 @@ struct cube_chunks *cube_chunks_open(struct cube *cube, size_t max_rows, bool re
 struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, size_t errlen)
 {
     *status = 0;
+    free((void *)c->sorted);
+    c->sorted = NULL;
     if (!c->ahead) {
         struct cube *chunk = chunk_begin(c->in_use);
         c->in_use = NULL;
@@ -673,6 +775,7 @@ struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, siz
             cube_free(chunk);
             return NULL;
         }
+        c->sorted = chunk_sort(c, chunk);
         return c->in_use = chunk;
     }
     pthread_mutex_lock(&c->lock);
@@ -688,7 +791,9 @@ struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, siz
         snprintf(err, errlen, "%s", c->ready_err);
     /* The end stays the end: later calls find it again. */
     if (chunk) {
+        c->sorted = c->ready_sorted;
         c->ready = NULL;
+        c->ready_sorted = NULL;
         c->ready_set = false;
     }
     pthread_cond_broadcast(&c->changed);
@@ -696,6 +801,11 @@ struct cube *cube_chunks_next(struct cube_chunks *c, int *status, char *err, siz
     cube_free(c->in_use);
     c->in_use = chunk;
     return chunk;
+}
+
+const struct cube_row *const *cube_chunks_sorted(const struct cube_chunks *c)
+{
+    return c->sorted;
 }
 
 void cube_chunks_close(struct cube_chunks *c)
@@ -709,11 +819,13 @@ void cube_chunks_close(struct cube_chunks *c)
         pthread_mutex_unlock(&c->lock);
         pthread_join(c->thread, NULL);
         cube_free(c->ready);
+        free((void *)c->ready_sorted);
         cube_free(c->spare);
         pthread_mutex_destroy(&c->lock);
         pthread_cond_destroy(&c->changed);
     }
     run_merge_close(c->merge);
     cube_free(c->in_use);
+    free((void *)c->sorted);
     free(c);
 }

@@ -411,6 +411,7 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     config.tmp_dir = setup->tmp_dir;
     /* Rows reach the store sorted in its key order, by the threads that counted them. */
     config.row_order = store_row_order;
+    config.sort_rows = store_sort_pointers;
     /* Flow records in the span of a capture already stored are that capture's traffic. */
     struct time_spans covered;
     time_spans_init(&covered);

@@ -69,16 +69,12 @@ static void put_byte(struct pack_buf *b, uint8_t v)
 
 static void put_varint(struct pack_buf *b, uint64_t v)
 {
-    uint8_t out[10];
-    size_t n = 0;
-    do {
-        out[n] = (uint8_t)(v & 0x7f);
-        v >>= 7;
-        if (v)
-            out[n] |= 0x80;
-        n++;
-    } while (v);
-    put_bytes(b, out, n);
+    buf_reserve(b, 10);
+    uint8_t *p = b->data + b->len;
+    for (; v >= 0x80; v >>= 7)
+        *p++ = (uint8_t)(v | 0x80);
+    *p++ = (uint8_t)v;
+    b->len = (size_t)(p - b->data);
 }
 
 static uint64_t zigzag(int64_t v)
@@ -136,6 +132,7 @@ int traffic_pack_encode(const struct cube_row *const *rows, size_t count, struct
     uint32_t v4_before = 0;
     int ret = 0;
     for (size_t i = 0; i < count && ret == 0; i++) {
+        prefetch_row(rows, i, count);
         const struct cube_key *k = &rows[i]->key;
         const struct cube_counts *c = &rows[i]->counts;
         int64_t first = store_floor_seconds(c->first_ns) - k->bin;

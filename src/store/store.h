@@ -112,6 +112,9 @@ int store_put_file(struct store *store, const struct file_identity *identity,
  * sorted (NULL: sorted there).
  */
 int store_row_order(const void *a, const void *b);
+/* Sorts n row pointers in store_row_order(), faster than qsort() with it
+ * (aggregate_config.sort_rows). */
+void store_sort_pointers(const struct cube_row **rows, size_t n);
 /* The cube's rows in store_row_order(), *count of them; the caller frees the array. */
 const struct cube_row **store_sort_rows(struct cube *cube, size_t *count);
 

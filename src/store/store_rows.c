@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/hash_index.h"
 #include "../common/xalloc.h"
 #include "store_int.h"
 
@@ -29,11 +30,29 @@ static int blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
     return (alen > blen) - (alen < blen);
 }
 
+/*
+ * blob_order() of the stored addresses (4 bytes for IPv4, 16 for every
+ * other), on 64-bit words: sorting a file's rows compares addresses more
+ * than anything else, and memcmp() calls cost more than the compares.
+ */
 static int addr_order(const struct ip_addr *a, const struct ip_addr *b)
 {
-    size_t alen, blen;
-    const uint8_t *ab = store_addr_view(a, &alen), *bb = store_addr_view(b, &blen);
-    return blob_order(ab, alen, bb, blen);
+    bool a4 = addr_is_v4(a), b4 = addr_is_v4(b);
+    uint64_t x = a4 ? addr_be64(a->b + 8) << 32 : addr_be64(a->b);
+    uint64_t y = b4 ? addr_be64(b->b + 8) << 32 : addr_be64(b->b);
+    /* An IPv4 address's 4 bytes fill x's high half: compare those alone against IPv6. */
+    if (a4 != b4) {
+        x >>= 32;
+        y >>= 32;
+        if (x != y)
+            return x < y ? -1 : 1;
+        return a4 ? -1 : 1;
+    }
+    if (x == y && !a4) {
+        x = addr_be64(a->b + 8);
+        y = addr_be64(b->b + 8);
+    }
+    return (x > y) - (x < y);
 }
 
 int store_row_order(const void *a, const void *b)
@@ -57,13 +76,180 @@ int store_row_order(const void *a, const void *b)
     return (x->service > y->service) - (x->service < y->service);
 }
 
+/*
+ * A row's place in store_row_order() as two words: hi the bin (counted from
+ * the first, in bins) and the rank of the sensor among the rows' sensors,
+ * lo the remote's first 8 bytes as stored. Rows of equal words (one remote's
+ * protocols and services, or IPv6 remotes alike in their first half) are
+ * ordered by store_row_order() itself.
+ */
+struct sort_entry {
+    uint64_t hi, lo;
+    const struct cube_row *row;
+};
+
+static bool entry_before(const struct sort_entry *x, const struct sort_entry *y)
+{
+    if (x->hi != y->hi)
+        return x->hi < y->hi;
+    if (x->lo != y->lo)
+        return x->lo < y->lo;
+    return store_row_order(&x->row, &y->row) < 0;
+}
+
+/*
+ * A stable merge sort of the entries, with its compares inline: qsort()
+ * moves 24-byte elements a byte count at a time and calls its comparator
+ * through a pointer, which cost more than the compares themselves.
+ */
+#define SORT_RUN 24 /* entries sorted by insertion before the merges */
+
+static void sort_entries(struct sort_entry *v, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += SORT_RUN) {
+        size_t hi = lo + SORT_RUN < n ? lo + SORT_RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            struct sort_entry e = v[i];
+            size_t j = i;
+            for (; j > lo && entry_before(&e, &v[j - 1]); j--)
+                v[j] = v[j - 1];
+            v[j] = e;
+        }
+    }
+    if (n <= SORT_RUN)
+        return;
+    struct sort_entry *from = v, *to = xmalloc(st_mult(n, sizeof(*to)));
+    for (size_t width = SORT_RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                to[o++] = entry_before(&from[b], &from[a]) ? from[b++] : from[a++];
+            while (a < mid)
+                to[o++] = from[a++];
+            while (b < hi)
+                to[o++] = from[b++];
+        }
+        struct sort_entry *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != v) {
+        memcpy(v, from, n * sizeof(*v));
+        free(from);
+    } else {
+        free(to);
+    }
+}
+
+/* The remote's first 8 stored bytes, zero-padded: their order is blob_order()'s, ties aside. */
+static uint64_t remote_word(const struct ip_addr *addr)
+{
+    return addr_is_v4(addr) ? addr_be64(addr->b + 8) << 32 : addr_be64(addr->b);
+}
+
+static const void *sensor_key(const void *rows, uint32_t row, void *scratch, size_t *len)
+{
+    (void)scratch;
+    *len = sizeof(struct ip_addr);
+    return (const struct ip_addr *)rows + row;
+}
+
+/* A distinct sensor and where rank_sensors() first met it. */
+struct found_sensor {
+    struct ip_addr addr;
+    uint32_t at;
+};
+
+static int found_sensor_order(const void *a, const void *b)
+{
+    return addr_order(&((const struct found_sensor *)a)->addr,
+                      &((const struct found_sensor *)b)->addr);
+}
+
+/* Each row's sensor's rank among the rows' distinct sensors in store order, in sensor_of[]. */
+static void rank_sensors(const struct cube_row *const *rows, size_t n, uint32_t *sensor_of)
+{
+    struct hash_index index;
+    hash_index_init(&index, sensor_key, 16);
+    struct ip_addr *sensors = NULL;
+    size_t count = 0, alloc = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct ip_addr *sensor = &rows[i]->key.sensor;
+        if (i && addr_equal(sensor, &rows[i - 1]->key.sensor)) {
+            sensor_of[i] = sensor_of[i - 1];
+            continue;
+        }
+        if (count == alloc) {
+            alloc = alloc ? 2 * alloc : 16;
+            sensors = xreallocarray(sensors, alloc, sizeof(*sensors));
+        }
+        uint32_t at =
+            hash_index_find_or_add(&index, sensors, sensor, sizeof(*sensor), (uint32_t)count);
+        if (at == count)
+            sensors[count++] = *sensor;
+        sensor_of[i] = at;
+    }
+    hash_index_release(&index);
+    /* Ranks in store order: the few sensors are sorted, not the rows. */
+    struct found_sensor *found = xmalloc(st_mult(count ? count : 1, sizeof(*found)));
+    uint32_t *rank = xmalloc(st_mult(count ? count : 1, sizeof(*rank)));
+    for (size_t i = 0; i < count; i++)
+        found[i] = (struct found_sensor){sensors[i], (uint32_t)i};
+    qsort(found, count, sizeof(*found), found_sensor_order);
+    for (size_t r = 0; r < count; r++)
+        rank[found[r].at] = (uint32_t)r;
+    for (size_t i = 0; i < n; i++)
+        sensor_of[i] = rank[sensor_of[i]];
+    free(rank);
+    free(found);
+    free(sensors);
+}
+
+void store_sort_pointers(const struct cube_row **rows, size_t n)
+{
+    if (n < 2)
+        return;
+    int64_t bin_min = INT64_MAX, bin_max = INT64_MIN;
+    bool whole = true;
+    for (size_t i = 0; i < n; i++) {
+        const struct cube_key *k = &rows[i]->key;
+        whole &= k->bin % STORE_BIN_SECONDS == 0;
+        bin_min = k->bin < bin_min ? k->bin : bin_min;
+        bin_max = k->bin > bin_max ? k->bin : bin_max;
+    }
+    /* Bins that are not whole quarter hours, or span more than 32 bits of them, take the long way.
+     */
+    if (!whole || bin_min < -STORE_SECONDS_MAX || bin_max > STORE_SECONDS_MAX ||
+        (bin_max - bin_min) / STORE_BIN_SECONDS > UINT32_MAX) {
+        qsort(rows, n, sizeof(*rows), store_row_order);
+        return;
+    }
+    uint32_t *sensor_rank = xmalloc(st_mult(n, sizeof(*sensor_rank)));
+    rank_sensors(rows, n, sensor_rank);
+    struct sort_entry *entries = xmalloc(st_mult(n, sizeof(*entries)));
+    for (size_t i = 0; i < n; i++) {
+        const struct cube_key *k = &rows[i]->key;
+        uint64_t bin = (uint64_t)((k->bin - bin_min) / STORE_BIN_SECONDS);
+        entries[i].hi = bin << 32 | sensor_rank[i];
+        entries[i].lo = remote_word(&k->remote);
+        entries[i].row = rows[i];
+    }
+    free(sensor_rank);
+    sort_entries(entries, n);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = entries[i].row;
+    free(entries);
+}
+
 const struct cube_row **store_sort_rows(struct cube *cube, size_t *count)
 {
     size_t n = cube_row_count(cube);
     const struct cube_row **rows = xmalloc(st_mult(n ? n : 1, sizeof(*rows)));
     for (size_t i = 0; i < n; i++)
         rows[i] = cube_row_at(cube, (uint32_t)i);
-    qsort(rows, n, sizeof(*rows), store_row_order);
+    store_sort_pointers(rows, n);
     *count = n;
     return rows;
 }
@@ -268,6 +454,7 @@ static int insert_pack(struct store *s, int64_t file_id, int64_t *seq,
     /* The views name a pack's sensors by their sensor_address ids. */
     for (size_t i = 0; i < n; i++) {
         int64_t id;
+        prefetch_row(rows, i, n);
         if ((i == 0 || !addr_equal(&rows[i - 1]->key.sensor, &rows[i]->key.sensor)) &&
             store_sensor_id(s, &rows[i]->key.sensor, &id) < 0)
             return store_fail_db(s, "cannot store a capture file", err, errlen);
@@ -316,14 +503,15 @@ static int insert_packed(struct store *s, int64_t file_id, struct cube *cube,
         return status;
     }
     int status;
-    struct cube_chunks *chunks = cube_chunks_open(cube, STORE_CHUNK_ROWS, false, err, errlen);
+    /* Read ahead: the runs are merged and sorted on a thread of their own while a chunk is packed
+     * here. */
+    struct cube_chunks *chunks =
+        cube_chunks_open_sorted(cube, STORE_CHUNK_ROWS, true, store_sort_pointers, err, errlen);
     struct cube *chunk;
     status = chunks ? 0 : -1;
-    while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen))) {
-        const struct cube_row **rows = store_sort_rows(chunk, &n);
-        status = write_packs(s, file_id, &seq, rows, n, err, errlen);
-        free(rows);
-    }
+    while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))
+        status = write_packs(s, file_id, &seq, cube_chunks_sorted(chunks), cube_row_count(chunk),
+                             err, errlen);
     cube_chunks_close(chunks);
     return status;
 }

@@ -86,7 +86,12 @@ for threads in 1 2; do
         # with one thread and 65-67 MiB with two, so 9 and 20-22 MiB outside
         # the budget; the bound leaves 7 and 10 MiB. Counting one cube fewer
         # with one thread (not the writer thread's) peaks at 69 MiB: 8 over.
-        bound=$((base + budget_mib / 2 + 16 * threads))
+        # And 4 MiB for the store's writer, which merges and sorts the next
+        # chunk of a spilled file on a thread of its own while it packs one:
+        # two chunks of 32,768 rows, where one of 65,536 was, and the sort's
+        # scratch (measured over 5 runs of two threads: 69.2 MiB on average
+        # before, 71.8 MiB after).
+        bound=$((base + budget_mib / 2 + 16 * threads + 4))
         echo "$n: peak $peak MiB, bound $bound MiB (process alone $base MiB)" >&2
         check "${n}_peak" test "$peak" -le "$bound"
     fi

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../../src/common/xalloc.h"
 #include "../../src/store/store_int.h"
 #include "check.h"
 
@@ -204,9 +205,143 @@ static void test_packs(void)
     unlink(path);
 }
 
+/* A deterministic sequence, so that a failure can be run again. */
+static uint64_t next_random(uint64_t *state)
+{
+    *state = *state * 6364136223846793005u + 1442695040888963407u;
+    return *state >> 33;
+}
+
+/*
+ * Keys made to meet every tie of store_sort_pointers()'s two words: IPv4
+ * and IPv6 sensors (three in one /64), remotes of both families whose first
+ * 4 or 8 bytes agree, mapped addresses, bins before 1970, several services
+ * per remote. remote_tag keeps the cubes of test_merged_runs() disjoint.
+ */
+static void random_key(struct cube_key *key, uint64_t *state, unsigned remote_tag)
+{
+    static const char *const some_sensors[] = {
+        "192.0.2.10",      "192.0.2.9",         "2001:db8:64::10", "2001:db8:64::9",
+        "2001:db8:64::ff", "::ffff:192.0.2.10", "0.0.0.0",         "255.255.255.255",
+    };
+    memset(key, 0, sizeof(*key));
+    key->bin = 900 * ((int64_t)(next_random(state) % 40) - 20) + 1700000100;
+    addr_parse(&key->sensor, some_sensors[next_random(state) % 8]);
+    uint8_t b[16];
+    uint64_t r = next_random(state);
+    switch (next_random(state) % 4) {
+    case 0: /* IPv4 */
+        addr_from_v4(&key->remote, (const uint8_t[]){32, 1, (uint8_t)remote_tag, (uint8_t)r});
+        break;
+    case 1: /* IPv6 whose first 4 bytes are an IPv4 remote's */
+        memset(b, 0, sizeof(b));
+        b[0] = 32, b[1] = 1, b[2] = (uint8_t)remote_tag, b[3] = (uint8_t)r;
+        b[15] = (uint8_t)(r >> 8 & 3);
+        addr_from_v6(&key->remote, b);
+        break;
+    case 2: /* IPv6 of one /64: the first 8 bytes tie */
+        memset(b, 0, sizeof(b));
+        b[0] = 0x20, b[1] = 0x01, b[2] = 0x0d, b[3] = 0xb8, b[7] = (uint8_t)remote_tag;
+        b[14] = (uint8_t)(r >> 8), b[15] = (uint8_t)r;
+        addr_from_v6(&key->remote, b);
+        break;
+    default: /* ::ffff:a.b.c.d as IPv6 */
+        addr_parse(&key->remote, "::ffff:32.1.0.1");
+        key->remote.b[14] = (uint8_t)remote_tag;
+        key->remote.b[15] = (uint8_t)r;
+        break;
+    }
+    key->proto = next_random(state) % 2 ? 17 : 6;
+    key->initiator = (uint8_t)(next_random(state) % 3);
+    key->service = (uint16_t)(next_random(state) % 4);
+}
+
+static struct cube *random_cube(uint64_t seed, size_t rows, unsigned remote_tag)
+{
+    struct cube *cube = cube_new();
+    uint64_t state = seed;
+    for (size_t i = 0; i < rows; i++) {
+        struct cube_key key;
+        random_key(&key, &state, remote_tag);
+        cube_row_at(cube, cube_lookup(cube, &key))->counts.packets_in++;
+    }
+    return cube;
+}
+
+/* Whether rows[0..n) are sorted as qsort() with store_row_order() sorts them. */
+static bool sorted_as_qsort(const struct cube_row **rows, size_t n)
+{
+    const struct cube_row **expected = xmalloc((n ? n : 1) * sizeof(*expected));
+    memcpy(expected, rows, n * sizeof(*rows));
+    qsort(expected, n, sizeof(*expected), store_row_order);
+    bool same = memcmp(expected, rows, n * sizeof(*rows)) == 0;
+    free(expected);
+    return same;
+}
+
+/* store_sort_pointers() gives qsort()'s order, on its fast way and on the long one. */
+static void test_fast_sort(void)
+{
+    struct cube *cube = random_cube(1, 20000, 1);
+    size_t n;
+    const struct cube_row **rows = store_sort_rows(cube, &n);
+    CHECK(n > 5000);
+    CHECK(sorted_as_qsort(rows, n));
+    for (size_t i = 1; i < n; i++)
+        CHECK(store_row_order(&rows[i - 1], &rows[i]) < 0);
+    free((void *)rows);
+    /* A bin that is no whole quarter hour takes qsort()'s way: the same order. */
+    struct cube_key odd;
+    uint64_t state = 7;
+    random_key(&odd, &state, 1);
+    odd.bin += 1;
+    cube_row_at(cube, cube_lookup(cube, &odd))->counts.packets_in = 1;
+    rows = store_sort_rows(cube, &n);
+    CHECK(sorted_as_qsort(rows, n));
+    free((void *)rows);
+    cube_free(cube);
+}
+
+/* Workers' parts sorted on their own and merged: the order of sorting the whole. */
+static void test_merged_runs(void)
+{
+    struct aggregate_config config;
+    memset(&config, 0, sizeof(config));
+    config.row_order = store_row_order;
+    config.sort_rows = store_sort_pointers;
+    struct cube *whole = random_cube(11, 3000, 1);
+    struct sorted_run runs[3];
+    uint32_t *index[3];
+    size_t offset = 0;
+    for (unsigned r = 0; r < 3; r++) {
+        struct cube *part = r ? random_cube(11 + r, 3000 + 500 * r, 1 + r) : whole;
+        index[r] = aggregate_sort_index(&config, part, &runs[r].count);
+        CHECK(index[r] != NULL);
+        runs[r].index = index[r];
+        runs[r].offset = offset;
+        offset += runs[r].count;
+        if (r)
+            CHECK(cube_absorb_disjoint(whole, part));
+    }
+    CHECK_U64(cube_row_count(whole), offset);
+    const struct cube_row **merged = aggregate_merge_sorted(&config, whole, runs, 3);
+    CHECK(merged != NULL);
+    if (merged)
+        CHECK(sorted_as_qsort(merged, offset));
+    free((void *)merged);
+    /* Runs that do not cover the rows from the first are refused. */
+    runs[1].offset++;
+    CHECK(aggregate_merge_sorted(&config, whole, runs, 3) == NULL);
+    for (unsigned r = 0; r < 3; r++)
+        free(index[r]);
+    cube_free(whole);
+}
+
 int main(void)
 {
     RUN(test_sql_order);
     RUN(test_packs);
+    RUN(test_fast_sort);
+    RUN(test_merged_runs);
     CHECK_EXIT();
 }
