@@ -172,7 +172,7 @@ static void prepare(struct ingest_options *args, char **paths, size_t npaths,
     b->replace = xcalloc(npaths ? npaths : 1, sizeof(*b->replace));
     struct file_identity *given = xcalloc(npaths ? npaths : 1, sizeof(*given));
     size_t *same_as = xcalloc(npaths ? npaths : 1, sizeof(*same_as));
-    store_find_copies((const char *const *)paths, npaths, given, same_as);
+    store_find_copies((const char *const *)paths, npaths, given, same_as, 1);
     for (size_t i = 0; i < npaths; i++) {
         struct file_identity id = given[i];
         enum store_presence presence;

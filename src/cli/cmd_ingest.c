@@ -330,7 +330,7 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     size_t *same_as = xcalloc(slots, sizeof(*same_as));
     size_t nwork = 0;
     uint64_t skipped = 0;
-    store_find_copies((const char *const *)paths, npaths, ids, same_as);
+    store_find_copies((const char *const *)paths, npaths, ids, same_as, setup->threads);
     for (size_t i = 0; i < npaths; i++) {
         enum store_presence presence;
         char other[4096];

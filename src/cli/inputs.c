@@ -106,7 +106,7 @@ char **capture_list_distinct(char **paths, size_t npaths, bool skip_overlapping,
     struct report_file *list = xcalloc(slots, sizeof(*list));
     size_t n = 0, ndistinct = 0;
 
-    store_find_copies((const char *const *)paths, npaths, ids, same_as);
+    store_find_copies((const char *const *)paths, npaths, ids, same_as, 1);
     for (size_t i = 0; i < npaths; i++)
         if (same_as[i] == STORE_NOT_A_COPY) {
             distinct_index[ndistinct] = i;

@@ -74,10 +74,11 @@ bool store_same_capture(const struct file_identity *a, const struct file_identit
  * Identifies paths[0..count) into ids and finds the repeats: same_as[i] is
  * the index of the first earlier path holding the same capture, or
  * STORE_NOT_A_COPY. A file that cannot be identified gets an empty ids[i].path
- * and is never a copy (reading it will say why).
+ * and is never a copy (reading it will say why). threads files are
+ * identified at once (1: one after the other).
  */
 void store_find_copies(const char *const *paths, size_t count, struct file_identity *ids,
-                       size_t *same_as);
+                       size_t *same_as, unsigned threads);
 
 enum store_presence {
     STORE_ABSENT,    /* never ingested */

@@ -6,8 +6,10 @@
 #define _DEFAULT_SOURCE /* realpath() */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,17 +128,47 @@ static int compare_identity_refs(const void *pa, const void *pb)
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-void store_find_copies(const char *const *paths, size_t count, struct file_identity *ids,
-                       size_t *same_as)
+/* Files being identified by several threads, each taking the next. */
+struct identify_job {
+    const char *const *paths;
+    size_t count;
+    struct file_identity *ids;
+    _Atomic size_t next;
+};
+
+static void *identify_files(void *arg)
 {
+    struct identify_job *job = arg;
     char err[1024];
+    for (size_t i; (i = atomic_fetch_add(&job->next, 1)) < job->count;)
+        if (store_identify(job->paths[i], &job->ids[i], err, sizeof(err)) < 0)
+            memset(&job->ids[i], 0, sizeof(job->ids[i]));
+    return NULL;
+}
+
+void store_find_copies(const char *const *paths, size_t count, struct file_identity *ids,
+                       size_t *same_as, unsigned threads)
+{
+    /* Fingerprints hash up to 2 MiB of each file: a batch's files are hashed side by side. */
+    struct identify_job job = {paths, count, ids, 0};
+    crypto_library_init();
+    unsigned helpers = threads > 1 ? threads - 1 : 0;
+    if (helpers > count)
+        helpers = (unsigned)count;
+    pthread_t *thread = xcalloc(helpers ? helpers : 1, sizeof(*thread));
+    unsigned started = 0;
+    while (started < helpers && pthread_create(&thread[started], NULL, identify_files, &job) == 0)
+        started++;
+    identify_files(&job);
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(thread[t], NULL);
+    free(thread);
+
     struct identity_ref *refs = xcalloc(count ? count : 1, sizeof(*refs));
     size_t nrefs = 0;
     for (size_t i = 0; i < count; i++) {
         same_as[i] = STORE_NOT_A_COPY;
-        if (store_identify(paths[i], &ids[i], err, sizeof(err)) < 0)
-            memset(&ids[i], 0, sizeof(ids[i]));
-        else
+        if (ids[i].path[0])
             refs[nrefs++] = (struct identity_ref){&ids[i], i};
     }
     /* Copies share a fingerprint: sorting by it (then by position) puts each
