@@ -528,9 +528,15 @@ static void cube_take_all(struct cube *into, struct cube *from)
     from->unindexed = from->in_address_order = false;
 }
 
+/* Whether cube_absorb() takes from's rows as they are: into holds nothing yet. */
+static bool takes_all(const struct cube *into)
+{
+    return !into->count && !into->run_count && !into->evidence && !into->unindexed;
+}
+
 void cube_absorb(struct cube *into, struct cube *from)
 {
-    if (!into->count && !into->run_count && !into->evidence && !into->unindexed)
+    if (takes_all(into))
         cube_take_all(into, from);
     else
         cube_merge(into, from);
@@ -554,9 +560,7 @@ bool cube_absorb_disjoint(struct cube *into, struct cube *from)
     size_t count = into->count + from->count;
     bool fits = cube_fits(into, from->count);
     if (!into->count || from->run_count || from->error || !fits) {
-        /* cube_absorb() takes an empty, unindexed cube's rows as they are. */
-        bool appended = !into->count && !into->run_count && !into->evidence && !into->unindexed &&
-                        !from->run_count;
+        bool appended = takes_all(into) && !from->run_count;
         cube_absorb(into, from);
         return appended;
     }

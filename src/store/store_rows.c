@@ -35,11 +35,16 @@ static int blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
  * other), on 64-bit words: sorting a file's rows compares addresses more
  * than anything else, and memcmp() calls cost more than the compares.
  */
+/* An address's first 8 stored bytes, zero-padded: their order is blob_order()'s, ties aside. */
+static uint64_t addr_word(const struct ip_addr *addr)
+{
+    return addr_is_v4(addr) ? addr_be64(addr->b + 8) << 32 : addr_be64(addr->b);
+}
+
 static int addr_order(const struct ip_addr *a, const struct ip_addr *b)
 {
     bool a4 = addr_is_v4(a), b4 = addr_is_v4(b);
-    uint64_t x = a4 ? addr_be64(a->b + 8) << 32 : addr_be64(a->b);
-    uint64_t y = b4 ? addr_be64(b->b + 8) << 32 : addr_be64(b->b);
+    uint64_t x = addr_word(a), y = addr_word(b);
     /* An IPv4 address's 4 bytes fill x's high half: compare those alone against IPv6. */
     if (a4 != b4) {
         x >>= 32;
@@ -143,12 +148,6 @@ static void sort_entries(struct sort_entry *v, size_t n)
     }
 }
 
-/* The remote's first 8 stored bytes, zero-padded: their order is blob_order()'s, ties aside. */
-static uint64_t remote_word(const struct ip_addr *addr)
-{
-    return addr_is_v4(addr) ? addr_be64(addr->b + 8) << 32 : addr_be64(addr->b);
-}
-
 static const void *sensor_key(const void *rows, uint32_t row, void *scratch, size_t *len)
 {
     (void)scratch;
@@ -233,7 +232,7 @@ void store_sort_pointers(const struct cube_row **rows, size_t n)
         const struct cube_key *k = &rows[i]->key;
         uint64_t bin = (uint64_t)((k->bin - bin_min) / STORE_BIN_SECONDS);
         entries[i].hi = bin << 32 | sensor_rank[i];
-        entries[i].lo = remote_word(&k->remote);
+        entries[i].lo = addr_word(&k->remote);
         entries[i].row = rows[i];
     }
     free(sensor_rank);
