@@ -16,7 +16,8 @@
 
 struct store_history {
     sqlite3 *db;
-    bool packs; /* the store has traffic_pack (version 9) */
+    bool packs;          /* the store has traffic_pack (version 9) */
+    bool evidence_packs; /* and evidence_pack (version 10) */
 };
 
 static int fail(struct store_history *h, const char *what, char *err, size_t errlen)
@@ -40,7 +41,8 @@ struct store_history *store_history_open(const char *path, char *err, size_t err
     /* Candidates stay in memory: the temporary tables are small. */
     sqlite3_exec(h->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
     if (store_sql_functions(h->db) < 0 ||
-        store_has_table(h->db, "main", "traffic_pack", &h->packs) < 0) {
+        store_has_table(h->db, "main", "traffic_pack", &h->packs) < 0 ||
+        store_has_table(h->db, "main", "evidence_pack", &h->evidence_packs) < 0) {
         snprintf(err, errlen, "cannot open store '%s': %s", path, sqlite3_errmsg(h->db));
         store_history_close(h);
         return NULL;
@@ -221,11 +223,19 @@ int store_history_evidence_seen(struct store_history *h, int64_t before_s,
     }
     sqlite3_finalize(st);
     /* Kinds are matched by name: ids are each store's own. */
-    return collect_seen(
-        h,
-        "SELECT DISTINCT c.i FROM evidence_row e"
-        " JOIN evidence_value v ON v.id = e.value_id JOIN evidence_kind k ON k.id = v.kind"
-        " CROSS JOIN temp.history_evidence c ON c.kind = k.name AND c.value = v.value"
-        " WHERE e.bin < ?1",
-        before_s, count, seen, err, errlen);
+#define LOOSE_EVIDENCE                                                                             \
+    "SELECT e.bin AS bin, k.name AS kind, v.value AS value FROM evidence_row e"                    \
+    " JOIN evidence_value v ON v.id = e.value_id JOIN evidence_kind k ON k.id = v.kind"
+    return collect_seen(h,
+                        h->evidence_packs
+                            ? "SELECT DISTINCT c.i FROM (" LOOSE_EVIDENCE
+                              " UNION ALL SELECT u.bin, u.kind, u.value FROM evidence_pack p"
+                              " JOIN evidence_unpack(p.data) u WHERE p.bin_first < ?1) e"
+                              " CROSS JOIN temp.history_evidence c"
+                              " ON c.kind = e.kind AND c.value = e.value WHERE e.bin < ?1"
+                            : "SELECT DISTINCT c.i FROM (" LOOSE_EVIDENCE ") e"
+                              " CROSS JOIN temp.history_evidence c"
+                              " ON c.kind = e.kind AND c.value = e.value WHERE e.bin < ?1",
+                        before_s, count, seen, err, errlen);
+#undef LOOSE_EVIDENCE
 }

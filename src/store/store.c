@@ -41,7 +41,7 @@
 
 /* "hsc1" — marks a SQLite file as a honeyscope store. */
 #define STORE_APPLICATION_ID 0x68736331
-#define STORE_VERSION 9
+#define STORE_VERSION 10
 
 /*
  * Live captures (version 4): each is one capture_file row whose counts and
@@ -129,6 +129,19 @@
     "  rows INTEGER NOT NULL, data BLOB NOT NULL,"                                                 \
     "  PRIMARY KEY (file_id, seq)) WITHOUT ROWID;"
 /*
+ * Version 10: a file's evidence rows in packs (pack.c), each pack with its
+ * own values, by kind name: values that mostly occur once or twice took
+ * two thirds of a honeypot's store, loose. evidence_row and evidence_value
+ * keep a live capture's rows, whose commits add onto them, and the rows
+ * stored before.
+ */
+#define EVIDENCE_PACK_TABLE                                                                        \
+    "CREATE TABLE IF NOT EXISTS evidence_pack ("                                                   \
+    "  file_id INTEGER NOT NULL REFERENCES capture_file(id) ON DELETE CASCADE,"                    \
+    "  seq INTEGER NOT NULL, bin_first INTEGER NOT NULL, bin_last INTEGER NOT NULL,"               \
+    "  rows INTEGER NOT NULL, data BLOB NOT NULL,"                                                 \
+    "  PRIMARY KEY (file_id, seq)) WITHOUT ROWID;"
+/*
  * Every traffic row, loose or packed, with traffic_row's columns. Packs are
  * read through traffic_unpack(), which only honeyscope's connections know:
  * the traffic views are temporary, made on the connection of honeyscope sql
@@ -157,6 +170,13 @@
     "CREATE VIEW evidence AS SELECT e.file_id AS file_id, e.bin AS bin,"                           \
     " " ADDR_TEXT("e.remote") " AS remote, v.kind AS kind, v.value AS value, e.count AS count"     \
     " FROM evidence_row e JOIN evidence_value v ON v.id = e.value_id;"
+/* Since version 10, every evidence row, loose or packed: honeyscope sql's, as the traffic views. */
+#define EVIDENCE_TEMP_VIEW                                                                         \
+    "CREATE TEMP VIEW IF NOT EXISTS evidence AS SELECT e.file_id AS file_id, e.bin AS bin,"        \
+    " " ADDR_TEXT("e.remote") " AS remote, v.kind AS kind, v.value AS value, e.count AS count"     \
+    " FROM evidence_row e JOIN evidence_value v ON v.id = e.value_id UNION ALL SELECT p.file_id,"  \
+    " u.bin, " ADDR_TEXT("u.remote") ", k.id, u.value, u.count FROM evidence_pack p"               \
+    " JOIN evidence_unpack(p.data) u JOIN evidence_kind k ON k.name = u.kind;"
 
 /*
  * A view naming the traffic's codes. Initiators 3 and 4 are backscatter
@@ -225,7 +245,7 @@ static const char schema[] =
     "CREATE INDEX capture_file_fingerprint ON capture_file(fingerprint);"
     SENSOR_ADDRESS_TABLE TRAFFIC_ROW_TABLE TRAFFIC_PACK_TABLE
     "CREATE TABLE evidence_kind (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
-    EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE
+    EVIDENCE_VALUE_TABLE EVIDENCE_ROW_TABLE EVIDENCE_PACK_TABLE
     "CREATE TABLE prefix_spec ("
     "  name TEXT NOT NULL,"
     "  seq INTEGER NOT NULL,"
@@ -240,11 +260,6 @@ static const char schema[] =
 
 /* The views, each run on its own (C11 promises string literals of 4095 bytes, no more). */
 static const char *const traffic_views[] = {TRAFFIC_RAW_VIEW, TRAFFIC_VIEW, TRAFFIC_NAMED};
-
-static int create_views(struct store *s, char *err, size_t errlen)
-{
-    return store_exec(s, EVIDENCE_VIEW, err, errlen);
-}
 
 int store_has_table(sqlite3 *db, const char *database, const char *name, bool *has)
 {
@@ -264,15 +279,16 @@ int store_has_table(sqlite3 *db, const char *database, const char *name, bool *h
 
 int store_traffic_views(struct store *s, char *err, size_t errlen)
 {
-    /* A read-only store of version 8, read as it is, keeps the views it was made with. */
-    bool packs;
-    if (store_has_table(s->db, "main", "traffic_pack", &packs) < 0)
+    /* A read-only store of version 8 or 9, read as it is, keeps the views it was made with. */
+    bool packs, evidence_packs;
+    if (store_has_table(s->db, "main", "traffic_pack", &packs) < 0 ||
+        store_has_table(s->db, "main", "evidence_pack", &evidence_packs) < 0)
         return store_fail_db(s, "cannot read the schema", err, errlen);
-    if (!packs)
-        return 0;
-    for (size_t i = 0; i < sizeof(traffic_views) / sizeof(traffic_views[0]); i++)
+    for (size_t i = 0; packs && i < sizeof(traffic_views) / sizeof(traffic_views[0]); i++)
         if (store_exec(s, traffic_views[i], err, errlen) < 0)
             return -1;
+    if (evidence_packs && store_exec(s, EVIDENCE_TEMP_VIEW, err, errlen) < 0)
+        return -1;
     return 0;
 }
 
@@ -398,6 +414,7 @@ static const struct {
     {7, "evidence_row", "file_id, bin, remote, value_id, count", false, 0},
     {8, "capture_file", "evidence_skipped, evidence_dropped", true, 0},
     {9, "traffic_pack", "file_id, seq, bin_first, bin_last, rows, data", false, 0},
+    {10, "evidence_pack", "file_id, seq, bin_first, bin_last, rows, data", false, 0},
 };
 
 static int check_schema(struct store *s, int64_t version, char *err, size_t errlen)
@@ -725,6 +742,9 @@ static const char migrate_tables_to_7[] =
 static const char migrate_tables_to_9[] =
     "DROP VIEW IF EXISTS traffic_named; DROP VIEW IF EXISTS traffic;"
     " DROP VIEW IF EXISTS traffic_raw;" TRAFFIC_PACK_TABLE;
+/* Version 10: the evidence packs' table; the evidence view leaves the file, as the traffic's did. */
+static const char migrate_to_10[] =
+    "DROP VIEW IF EXISTS evidence;" EVIDENCE_PACK_TABLE "PRAGMA user_version = 10;";
 /* clang-format on */
 
 /* Rows already compact (a store whose version was set back by hand) are kept as they are. */
@@ -745,7 +765,8 @@ static int migrate_to_7(struct store *s, char *err, size_t errlen)
     if ((traffic_table && store_exec(s, migrate_traffic_to_7, err, errlen) < 0) ||
         (evidence_table && migrate_evidence_to_7(s, err, errlen) < 0))
         return -1;
-    if (store_exec(s, migrate_tables_to_7, err, errlen) < 0 || create_views(s, err, errlen) < 0)
+    if (store_exec(s, migrate_tables_to_7, err, errlen) < 0 ||
+        store_exec(s, EVIDENCE_VIEW, err, errlen) < 0)
         return -1;
     return store_exec(s, "PRAGMA user_version = 7", err, errlen);
 }
@@ -766,7 +787,8 @@ static int migrate_steps(struct store *s, int64_t version, char *err, size_t err
                            sizeof(evidence_count_columns) / sizeof(*evidence_count_columns), 8, err,
                            errlen) < 0) ||
         (version < 9 && (store_exec(s, migrate_tables_to_9, err, errlen) < 0 ||
-                         store_exec(s, "PRAGMA user_version = 9", err, errlen) < 0)))
+                         store_exec(s, "PRAGMA user_version = 9", err, errlen) < 0)) ||
+        (version < 10 && store_exec(s, migrate_to_10, err, errlen) < 0))
         return -1;
     return 0;
 }
@@ -862,8 +884,7 @@ static int create_schema(struct store *s, char *err, size_t errlen)
     if (store_exec(s, "BEGIN IMMEDIATE", err, errlen) < 0)
         return -1;
     snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", STORE_APPLICATION_ID);
-    if (store_exec(s, schema, err, errlen) < 0 || create_views(s, err, errlen) < 0 ||
-        store_exec(s, sql, err, errlen) < 0) {
+    if (store_exec(s, schema, err, errlen) < 0 || store_exec(s, sql, err, errlen) < 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }

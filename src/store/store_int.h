@@ -45,7 +45,8 @@ struct store {
      * value lookup.
      */
     sqlite3_stmt *row_inserts[2][2][2];
-    sqlite3_stmt *insert_file, *insert_sample, *add_sensor, *find_sensor, *insert_pack;
+    sqlite3_stmt *insert_file, *insert_sample, *add_sensor, *find_sensor, *insert_pack,
+        *insert_evidence_pack;
     struct pack_buf pack; /* the pack being written, kept for the next */
     struct value_ids value_ids;
     bool batch; /* store_batch_begin() opened a transaction that is not over */
@@ -99,6 +100,7 @@ int store_evidence_value_id(struct value_ids *v, int64_t kind, const void *value
  * they are, as SQLite will compare the BLOBs.
  */
 const uint8_t *store_addr_view(const struct ip_addr *addr, size_t *len);
+int store_blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 /* The sensor_address id of a sensor address, added when new. */
 int store_sensor_id(struct store *s, const struct ip_addr *addr, int64_t *id);
 /* The statement of sql kept in *slot, prepared when *slot is NULL; NULL when it cannot be. */
@@ -176,6 +178,47 @@ int traffic_pack_decode(const void *pack, size_t len,
  * Registers ip_text(), ip_bytes(), ip_in() and the table traffic_unpack(DATA)
  * on db (store_sql.c). Returns 0, or -1.
  */
+/*
+ * Evidence packs (version 10): a file's evidence rows, many to a value,
+ * each pack with its own values (kind named, bytes once) and rows naming
+ * them by index. A pack's values are in (kind, length, bytes) order, its
+ * rows in (bin, remote, value) order, each strictly rising.
+ */
+#define EVIDENCE_PACK_MAX_ROWS 65536
+#define EVIDENCE_PACK_MAX_VALUE_BYTES (4u << 20)
+#define EVIDENCE_PACK_MAX_KINDS 64
+#define EVIDENCE_PACK_KIND_MAX 64
+
+struct evidence_pack_value {
+    const char *kind; /* the kind's name: not NUL-terminated in a decoded pack */
+    size_t kind_len;
+    const uint8_t *bytes;
+    size_t len;
+};
+
+struct evidence_pack_row {
+    int64_t bin;
+    struct ip_addr remote;
+    uint32_t value; /* an index into the pack's values */
+    uint64_t count;
+};
+
+/* A decoded pack: values and rows point into raw, which it owns. */
+struct evidence_pack {
+    uint8_t *raw;
+    struct evidence_pack_value *values;
+    size_t value_count;
+    struct evidence_pack_row *rows;
+    size_t row_count;
+};
+
+int evidence_pack_encode(const struct evidence_pack_value *values, size_t value_count,
+                         const struct evidence_pack_row *rows, size_t row_count,
+                         struct pack_buf *out);
+int evidence_pack_decode(const void *pack, size_t len, struct evidence_pack *out, const char **why);
+void evidence_pack_free(struct evidence_pack *pack);
+int evidence_pack_row_order(const struct evidence_pack_row *a, const struct evidence_pack_row *b);
+
 int store_sql_functions(sqlite3 *db);
 /* Whether database ("main", "src") of db has the table name. Returns 0, or -1. */
 int store_has_table(sqlite3 *db, const char *database, const char *name, bool *has);

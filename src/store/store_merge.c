@@ -115,14 +115,22 @@ static int merge_one(struct store *s, int64_t src_version, int64_t src_id, int64
     s->sensor_id_count = 0; /* ids added here: looked up again by the next write */
     if (copy_rows_of(s, copy_rows, *new_id, src_id) < 0)
         return -1;
-    /* Packs name their sensors by address: copied as they are (a store set back by hand too). */
-    static const char copy_packs[] =
-        "INSERT INTO main.traffic_pack SELECT ?1, seq, bin_first, bin_last, rows, data"
-        " FROM src.traffic_pack WHERE file_id = ?2";
-    bool src_packs;
-    if (store_has_table(s->db, "src", "traffic_pack", &src_packs) < 0 ||
-        (src_packs && copy_rows_of(s, copy_packs, *new_id, src_id) < 0))
-        return -1;
+    /*
+     * Packs name their sensors by address and their evidence kinds by name:
+     * copied as they are (a store set back by hand too).
+     */
+    static const char *const pack_tables[] = {"traffic_pack", "evidence_pack"};
+    for (size_t t = 0; t < sizeof(pack_tables) / sizeof(*pack_tables); t++) {
+        char copy_packs[160];
+        bool src_packs;
+        snprintf(copy_packs, sizeof(copy_packs),
+                 "INSERT INTO main.%s SELECT ?1, seq, bin_first, bin_last, rows, data"
+                 " FROM src.%s WHERE file_id = ?2",
+                 pack_tables[t], pack_tables[t]);
+        if (store_has_table(s->db, "src", pack_tables[t], &src_packs) < 0 ||
+            (src_packs && copy_rows_of(s, copy_packs, *new_id, src_id) < 0))
+            return -1;
+    }
     if (merge_evidence(s, src_id, *new_id) < 0)
         return -1;
     static const char copy_sample[] = "INSERT INTO main.packet_sample SELECT ?, level, fingerprints"

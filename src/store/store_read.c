@@ -226,6 +226,44 @@ static int has_packs(struct store *s, bool *packs, char *err, size_t errlen)
     return 0;
 }
 
+/* A pack stored twice for one file would count its rows twice: damage. what: "traffic" or
+ * "evidence". */
+static int packs_stored_twice(struct store *s, const char *what, char *err, size_t errlen)
+{
+    char sql[128];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM (SELECT 1 FROM %s_pack GROUP BY file_id, data"
+             " HAVING count(*) > 1)",
+             what);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return store_fail_db(s, "cannot read the packs", err, errlen);
+    }
+    int64_t repeated = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (repeated) {
+        snprintf(err, errlen, "'%s' is a damaged store: %lld %s packs are stored twice", s->path,
+                 (long long)repeated, what);
+        return -1;
+    }
+    return 0;
+}
+
+/* A pack's row as read: what its bin_first, bin_last and rows columns say, or why they are bad. */
+static const char *pack_columns_damage(sqlite3_stmt *st, int64_t max_rows)
+{
+    if (!int_in(st, 2, -SECONDS_MAX, SECONDS_MAX) || !int_in(st, 3, -SECONDS_MAX, SECONDS_MAX) ||
+        sqlite3_column_int64(st, 2) > sqlite3_column_int64(st, 3))
+        return "bin_first or bin_last";
+    if (!int_in(st, 4, 1, max_rows))
+        return "rows";
+    if (sqlite3_column_type(st, 5) != SQLITE_BLOB)
+        return "data (not a pack)";
+    return NULL;
+}
+
 /* A pack's rows going into a cube (or only checked). */
 struct pack_load {
     struct cube *cube;
@@ -296,22 +334,8 @@ static int load_packs(struct store *s, int64_t from_s, int64_t to_s, struct cube
     if (read_sensor_addresses(s, &sensors, err, errlen) < 0)
         return -1;
     sqlite3_stmt *st;
-    /* A pack stored twice for one file would count its rows twice. */
-    static const char twice[] = "SELECT count(*) FROM (SELECT 1 FROM traffic_pack"
-                                " GROUP BY file_id, data HAVING count(*) > 1)";
-    int64_t repeated = 0;
-    if (sqlite3_prepare_v2(s->db, twice, -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+    if (packs_stored_twice(s, "traffic", err, errlen) < 0) {
         free(sensors.addrs);
-        return store_fail_db(s, "cannot read traffic", err, errlen);
-    }
-    repeated = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (repeated) {
-        free(sensors.addrs);
-        snprintf(err, errlen, "'%s' is a damaged store: %lld traffic packs are stored twice",
-                 s->path, (long long)repeated);
         return -1;
     }
     static const char sql[] =
@@ -331,14 +355,7 @@ static int load_packs(struct store *s, int64_t from_s, int64_t to_s, struct cube
         const char *why = NULL;
         l.rows = 0;
         l.sensor_known = false;
-        if (!int_in(st, 2, -SECONDS_MAX, SECONDS_MAX) ||
-            !int_in(st, 3, -SECONDS_MAX, SECONDS_MAX) ||
-            sqlite3_column_int64(st, 2) > sqlite3_column_int64(st, 3))
-            l.bad = "bin_first or bin_last";
-        else if (!int_in(st, 4, 1, PACK_MAX_ROWS))
-            l.bad = "rows";
-        else if (sqlite3_column_type(st, 5) != SQLITE_BLOB)
-            l.bad = "data (not a pack)";
+        l.bad = pack_columns_damage(st, PACK_MAX_ROWS);
         if (!l.bad) {
             l.bin_first = sqlite3_column_int64(st, 2);
             l.bin_last = sqlite3_column_int64(st, 3);
@@ -429,6 +446,88 @@ static int load_evidence(struct store *s, int64_t from_s, int64_t to_s, struct c
         int len = sqlite3_column_bytes(st, 3);
         evidence_table_put(cube_evidence(cube), sqlite3_column_int64(st, 0), &remote, kind,
                            value ? value : "", (size_t)len, (uint64_t)sqlite3_column_int64(st, 4));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return store_fail_db(s, "cannot read evidence", err, errlen);
+    return 0;
+}
+
+/* The enum evidence_kind of a kind's name, or EVIDENCE_KIND_COUNT for a kind this version does not
+ * know. */
+static unsigned kind_of_name(const char *name, size_t len)
+{
+    for (unsigned k = 0; k < EVIDENCE_KIND_COUNT; k++) {
+        const char *known = evidence_kind_name((enum evidence_kind)k);
+        if (strlen(known) == len && memcmp(known, name, len) == 0)
+            return k;
+    }
+    return EVIDENCE_KIND_COUNT;
+}
+
+/* Puts a pack's rows of [from_s, to_s) into the cube; NULL, or why the pack is damaged. */
+static const char *put_evidence_pack(const struct evidence_pack *pack, int64_t bin_first,
+                                     int64_t bin_last, int64_t from_s, int64_t to_s,
+                                     struct cube *cube)
+{
+    unsigned *kinds = xmalloc(pack->value_count * sizeof(*kinds));
+    for (size_t v = 0; v < pack->value_count; v++)
+        kinds[v] = kind_of_name(pack->values[v].kind, pack->values[v].kind_len);
+    const char *bad = NULL;
+    for (size_t i = 0; i < pack->row_count && !bad; i++) {
+        const struct evidence_pack_row *r = &pack->rows[i];
+        const struct evidence_pack_value *v = &pack->values[r->value];
+        if (r->bin < bin_first || r->bin > bin_last)
+            bad = "bin (a row outside its pack's bins)";
+        else if (cube && kinds[r->value] != EVIDENCE_KIND_COUNT && r->bin >= from_s &&
+                 r->bin < to_s)
+            evidence_table_put(cube_evidence(cube), r->bin, &r->remote, kinds[r->value],
+                               v->len ? (const char *)v->bytes : "", v->len, r->count);
+    }
+    free(kinds);
+    return bad;
+}
+
+/*
+ * As load_evidence(), for the packed rows (version 10): every pack decoded
+ * and checked whole, whatever the period, as load_packs() does.
+ */
+static int load_evidence_packs(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
+                               char *err, size_t errlen)
+{
+    bool packs = false;
+    if (store_has_table(s->db, "main", "evidence_pack", &packs) < 0)
+        return store_fail_db(s, "cannot read the schema", err, errlen);
+    if (!packs)
+        return 0; /* a store of version 9 or before, read as it is */
+    if (packs_stored_twice(s, "evidence", err, errlen) < 0)
+        return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(
+            s->db, "SELECT file_id, seq, bin_first, bin_last, rows, data FROM evidence_pack", -1,
+            &st, NULL) != SQLITE_OK)
+        return store_fail_db(s, "cannot read evidence", err, errlen);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *bad = pack_columns_damage(st, EVIDENCE_PACK_MAX_ROWS);
+        struct evidence_pack pack;
+        int len = sqlite3_column_bytes(st, 5);
+        if (!bad && evidence_pack_decode(sqlite3_column_blob(st, 5), len > 0 ? (size_t)len : 0,
+                                         &pack, &bad) == 0) {
+            bad = put_evidence_pack(&pack, sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+                                    from_s, to_s, cube);
+            if (!bad && pack.row_count != (uint64_t)sqlite3_column_int64(st, 4))
+                bad = "rows (not the pack's)";
+            evidence_pack_free(&pack);
+        }
+        if (bad) {
+            snprintf(err, errlen,
+                     "'%s' is a damaged store: the evidence_pack %lld of file %lld has a bad %s",
+                     s->path, (long long)sqlite3_column_int64(st, 1),
+                     (long long)sqlite3_column_int64(st, 0), bad);
+            sqlite3_finalize(st);
+            return -1;
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
@@ -625,12 +724,19 @@ static int read_files(struct store *s, struct input_stats *stats, struct stored_
     int64_t paths = sqlite3_column_int64(st, 0);
     int64_t rows = sqlite3_column_int64(st, 1) + sqlite3_column_int64(st, 2);
     sqlite3_finalize(st);
-    static const char orphan_packs[] = "SELECT count(*) FROM traffic_pack p WHERE NOT EXISTS"
-                                       " (SELECT 1 FROM capture_file f WHERE f.id = p.file_id)";
-    bool packs = false;
-    if (has_packs(s, &packs, err, errlen) < 0)
-        return -1;
-    if (packs) {
+    /* Packs of a file that is not there (tables of version 9 and 10, where the store has them). */
+    static const char *const pack_tables[] = {"traffic_pack", "evidence_pack"};
+    for (size_t t = 0; t < sizeof(pack_tables) / sizeof(*pack_tables); t++) {
+        bool packs = false;
+        char orphan_packs[160];
+        if (store_has_table(s->db, "main", pack_tables[t], &packs) < 0)
+            return store_fail_db(s, "cannot read the schema", err, errlen);
+        if (!packs)
+            continue;
+        snprintf(orphan_packs, sizeof(orphan_packs),
+                 "SELECT count(*) FROM %s p WHERE NOT EXISTS"
+                 " (SELECT 1 FROM capture_file f WHERE f.id = p.file_id)",
+                 pack_tables[t]);
         if (sqlite3_prepare_v2(s->db, orphan_packs, -1, &st, NULL) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_ROW) {
             sqlite3_finalize(st);
@@ -749,6 +855,8 @@ int store_load(struct store *s, int64_t from_s, int64_t to_s, struct cube *cube,
         ret = load_packs(s, from_s, to_s, cube, err, errlen);
     if (ret == 0)
         ret = load_evidence(s, from_s, to_s, cube, err, errlen);
+    if (ret == 0)
+        ret = load_evidence_packs(s, from_s, to_s, cube, err, errlen);
     sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     return ret;
 }
@@ -793,6 +901,8 @@ int store_check_rows(struct store *s, char *err, size_t errlen)
         ret = check_sums(s, err, errlen);
     if (ret == 0)
         ret = load_evidence(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
+    if (ret == 0)
+        ret = load_evidence_packs(s, INT64_MIN, INT64_MAX, NULL, err, errlen);
     if (ret == 0) {
         /* Reading every sample checks it. */
         struct store_overlap *overlaps;

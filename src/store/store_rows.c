@@ -22,7 +22,7 @@
 #include "store_int.h"
 
 /* SQLite's order of two BLOBs: their common length's bytes, then the shorter first. */
-static int blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+int store_blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
     int c = memcmp(a, b, alen < blen ? alen : blen);
     if (c)
@@ -31,11 +31,12 @@ static int blob_order(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
 }
 
 /*
- * blob_order() of the stored addresses (4 bytes for IPv4, 16 for every
+ * store_blob_order() of the stored addresses (4 bytes for IPv4, 16 for every
  * other), on 64-bit words: sorting a file's rows compares addresses more
  * than anything else, and memcmp() calls cost more than the compares.
  */
-/* An address's first 8 stored bytes, zero-padded: their order is blob_order()'s, ties aside. */
+/* An address's first 8 stored bytes, zero-padded: their order is store_blob_order()'s, ties aside.
+ */
 static uint64_t addr_word(const struct ip_addr *addr)
 {
     return addr_is_v4(addr) ? addr_be64(addr->b + 8) << 32 : addr_be64(addr->b);
@@ -559,7 +560,7 @@ static int evidence_order(const void *a, const void *b)
     int c;
     if (x->bin != y->bin)
         return x->bin < y->bin ? -1 : 1;
-    if ((c = blob_order(x->remote, x->remote_len, y->remote, y->remote_len)))
+    if ((c = store_blob_order(x->remote, x->remote_len, y->remote, y->remote_len)))
         return c;
     return (x->value_id > y->value_id) - (x->value_id < y->value_id);
 }
@@ -583,11 +584,113 @@ static int insert_evidence_chunk(struct row_writer *w, int64_t file_id,
     return status;
 }
 
+/* ---- evidence packs ------------------------------------------------------------------------- */
+
+/* The pack being gathered: its values (their bytes copied: a cursor's stay only until the next row)
+ * and rows. */
+struct evidence_packer {
+    struct store *store;
+    int64_t file_id, seq;
+    struct evidence_pack_value *values;
+    size_t value_count;
+    char *bytes; /* the values' bytes, EVIDENCE_PACK_MAX_VALUE_BYTES at most */
+    size_t bytes_len;
+    struct evidence_pack_row *rows;
+    size_t row_count;
+};
+
+static int pack_row_order(const void *a, const void *b)
+{
+    return evidence_pack_row_order(a, b);
+}
+
+/* Writes the pack gathered, in evidence_pack's key order, and starts the next. */
+static int flush_evidence_pack(struct evidence_packer *p)
+{
+    if (p->row_count == 0)
+        return 0;
+    struct store *s = p->store;
+    qsort(p->rows, p->row_count, sizeof(*p->rows), pack_row_order);
+    if (evidence_pack_encode(p->values, p->value_count, p->rows, p->row_count, &s->pack) < 0)
+        return -1;
+    sqlite3_stmt *st = store_statement(s, &s->insert_evidence_pack,
+                                       "INSERT INTO evidence_pack (file_id, seq, bin_first,"
+                                       " bin_last, rows, data) VALUES (?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, p->file_id);
+    sqlite3_bind_int64(st, 2, p->seq++);
+    sqlite3_bind_int64(st, 3, p->rows[0].bin);
+    sqlite3_bind_int64(st, 4, p->rows[p->row_count - 1].bin);
+    sqlite3_bind_int64(st, 5, (int64_t)p->row_count);
+    sqlite3_bind_blob(st, 6, s->pack.data, (int)s->pack.len, SQLITE_STATIC);
+    if (step_once(st) < 0)
+        return -1;
+    p->value_count = p->bytes_len = p->row_count = 0;
+    return 0;
+}
+
+/*
+ * A file's evidence in packs: the rows come value by value (spill order),
+ * so each value is taken once into the pack being gathered, which is
+ * written when its rows or its values' bytes are full.
+ */
+static int insert_evidence_packs(struct store *s, int64_t file_id, struct evidence_table *table)
+{
+    struct evidence_packer p = {.store = s, .file_id = file_id};
+    p.values = xmalloc(EVIDENCE_PACK_MAX_ROWS * sizeof(*p.values));
+    p.rows = xmalloc(EVIDENCE_PACK_MAX_ROWS * sizeof(*p.rows));
+    p.bytes = xmalloc(EVIDENCE_PACK_MAX_VALUE_BYTES);
+    struct evidence_cursor *cursor = evidence_cursor_open(table, true);
+    const struct evidence_row *row;
+    int status = 0, more;
+    unsigned last_kind = 0;
+    while (status == 0 && (more = evidence_cursor_next(cursor, &row)) > 0) {
+        struct evidence_pack_value *last = p.value_count ? &p.values[p.value_count - 1] : NULL;
+        bool same = last && row->kind == last_kind && row->len == last->len &&
+                    memcmp(row->value, last->bytes, row->len) == 0;
+        if (p.row_count == EVIDENCE_PACK_MAX_ROWS ||
+            (!same && p.bytes_len + row->len > EVIDENCE_PACK_MAX_VALUE_BYTES)) {
+            if ((status = flush_evidence_pack(&p)) < 0)
+                break;
+            same = false;
+        }
+        if (!same) {
+            const char *kind = evidence_kind_name((enum evidence_kind)row->kind);
+            struct evidence_pack_value *v = &p.values[p.value_count++];
+            memcpy(p.bytes + p.bytes_len, row->value, row->len);
+            v->kind = kind;
+            v->kind_len = strlen(kind);
+            v->bytes = (const uint8_t *)p.bytes + p.bytes_len;
+            v->len = row->len;
+            p.bytes_len += row->len;
+            last_kind = row->kind;
+        }
+        struct evidence_pack_row *r = &p.rows[p.row_count++];
+        r->bin = row->bin;
+        r->remote = row->remote;
+        r->value = (uint32_t)(p.value_count - 1);
+        r->count = row->count;
+    }
+    evidence_cursor_close(cursor);
+    if (status == 0 && more < 0)
+        status = -1; /* a run not read back: evidence_table_error() says why */
+    if (status == 0)
+        status = flush_evidence_pack(&p);
+    free(p.values);
+    free(p.rows);
+    free(p.bytes);
+    return status;
+}
+
 int store_insert_evidence(struct store *s, int64_t file_id, struct cube *cube, bool add)
 {
     struct evidence_table *table = cube_evidence(cube);
     if (evidence_table_count(table) == 0 && !evidence_table_spilled(table))
         return 0;
+    /* A live capture's commits add onto its rows: those stay loose, where an upsert finds them. */
+    if (!add)
+        return insert_evidence_packs(s, file_id, table);
     if (!s->value_ids.find && store_value_ids_open(s->db, &s->value_ids) < 0)
         return -1;
     /*
@@ -650,7 +753,8 @@ void store_rows_release(struct store *s)
     store_value_ids_close(&s->value_ids);
     s->value_ids.find = s->value_ids.add = NULL;
     sqlite3_finalize(s->insert_pack);
-    s->insert_pack = NULL;
+    sqlite3_finalize(s->insert_evidence_pack);
+    s->insert_pack = s->insert_evidence_pack = NULL;
     free(s->pack.data);
     memset(&s->pack, 0, sizeof(s->pack));
 }

@@ -110,12 +110,13 @@ static void sql_ip_in(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, prefix_contains(prefix, &addr));
 }
 
-/* ---- traffic_unpack(DATA): the rows of a traffic pack, as a table ----------------------- */
+/* ---- traffic_unpack(DATA), evidence_unpack(DATA): a pack's rows, as a table ---------------- */
 
 /*
- * A table-valued function: SELECT ... FROM traffic_pack p, traffic_unpack(p.data) u
+ * Table-valued functions: SELECT ... FROM traffic_pack p, traffic_unpack(p.data) u
  * gives each pack's rows, with traffic_row's columns (the sensor as its
- * bytes). The views traffic and traffic_raw read packs through it.
+ * bytes); evidence_unpack() gives an evidence pack's rows, each with its
+ * kind's name and its value. The views read packs through them.
  */
 enum unpack_column {
     UNPACK_BIN,
@@ -134,29 +135,68 @@ enum unpack_column {
     UNPACK_DATA, /* hidden: the argument */
 };
 
+enum evidence_unpack_column {
+    EVIDENCE_UNPACK_BIN,
+    EVIDENCE_UNPACK_REMOTE,
+    EVIDENCE_UNPACK_KIND,
+    EVIDENCE_UNPACK_VALUE,
+    EVIDENCE_UNPACK_COUNT,
+    EVIDENCE_UNPACK_DATA, /* hidden: the argument */
+};
+
+/* What tells the two tables apart: the module's aux. */
+struct unpack_table {
+    const char *name, *schema;
+    int data_column;
+    bool evidence;
+};
+
+static const struct unpack_table traffic_unpack = {
+    "traffic_unpack",
+    "CREATE TABLE x(bin INTEGER, sensor BLOB, remote BLOB, proto INTEGER,"
+    " initiator INTEGER, service INTEGER, packets_in INTEGER, packets_out INTEGER,"
+    " bytes_in INTEGER, bytes_out INTEGER, flows INTEGER, first_off INTEGER,"
+    " last_off INTEGER, data HIDDEN)",
+    UNPACK_DATA,
+    false,
+};
+
+static const struct unpack_table evidence_unpack = {
+    "evidence_unpack",
+    "CREATE TABLE x(bin INTEGER, remote BLOB, kind TEXT, value BLOB, count INTEGER,"
+    " data HIDDEN)",
+    EVIDENCE_UNPACK_DATA,
+    true,
+};
+
+struct unpack_vtab {
+    sqlite3_vtab base;
+    const struct unpack_table *table;
+};
+
 struct unpack_cursor {
     sqlite3_vtab_cursor base;
     struct cube_row *rows;
     size_t count, alloc, at;
+    struct evidence_pack evidence;
 };
 
 static int unpack_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
                           sqlite3_vtab **vtab, char **err)
 {
-    (void)aux, (void)argc, (void)argv, (void)err;
-    int rc = sqlite3_declare_vtab(
-        db, "CREATE TABLE x(bin INTEGER, sensor BLOB, remote BLOB, proto INTEGER,"
-            " initiator INTEGER, service INTEGER, packets_in INTEGER, packets_out INTEGER,"
-            " bytes_in INTEGER, bytes_out INTEGER, flows INTEGER, first_off INTEGER,"
-            " last_off INTEGER, data HIDDEN)");
+    (void)argc, (void)argv, (void)err;
+    const struct unpack_table *table = aux;
+    int rc = sqlite3_declare_vtab(db, table->schema);
     if (rc != SQLITE_OK)
         return rc;
     /* It reads only its argument: the views of any store may use it. */
     sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
-    *vtab = sqlite3_malloc(sizeof(**vtab));
-    if (!*vtab)
+    struct unpack_vtab *v = sqlite3_malloc(sizeof(*v));
+    if (!v)
         return SQLITE_NOMEM;
-    memset(*vtab, 0, sizeof(**vtab));
+    memset(v, 0, sizeof(*v));
+    v->table = table;
+    *vtab = &v->base;
     return SQLITE_OK;
 }
 
@@ -169,10 +209,11 @@ static int unpack_disconnect(sqlite3_vtab *vtab)
 /* Only a plan that gives the pack is one: the planner puts the pack's table first. */
 static int unpack_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info)
 {
+    const struct unpack_table *table = ((struct unpack_vtab *)vtab)->table;
     bool unusable = false;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
-        if (c->iColumn != UNPACK_DATA || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+        if (c->iColumn != table->data_column || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
             continue;
         if (!c->usable) {
             unusable = true;
@@ -187,7 +228,7 @@ static int unpack_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info)
     if (unusable)
         return SQLITE_CONSTRAINT;
     sqlite3_free(vtab->zErrMsg);
-    vtab->zErrMsg = sqlite3_mprintf("traffic_unpack() takes a pack: traffic_unpack(data)");
+    vtab->zErrMsg = sqlite3_mprintf("%s() takes a pack: %s(data)", table->name, table->name);
     return SQLITE_ERROR;
 }
 
@@ -206,6 +247,7 @@ static int unpack_close(sqlite3_vtab_cursor *cursor)
 {
     struct unpack_cursor *c = (struct unpack_cursor *)cursor;
     free(c->rows);
+    evidence_pack_free(&c->evidence);
     sqlite3_free(c);
     return SQLITE_OK;
 }
@@ -226,16 +268,26 @@ static int unpack_filter(sqlite3_vtab_cursor *cursor, int plan, const char *plan
 {
     (void)plan, (void)plan_text;
     struct unpack_cursor *c = (struct unpack_cursor *)cursor;
+    const struct unpack_table *table = ((struct unpack_vtab *)cursor->pVtab)->table;
     c->count = c->at = 0;
+    evidence_pack_free(&c->evidence);
     if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL)
         return SQLITE_OK;
     const void *pack = sqlite3_value_blob(argv[0]);
     int len = sqlite3_value_bytes(argv[0]);
     const char *why = NULL;
-    if (traffic_pack_decode(pack, len > 0 ? (size_t)len : 0, unpack_collect, c, &why) < 0) {
+    int status;
+    if (table->evidence) {
+        status = evidence_pack_decode(pack, len > 0 ? (size_t)len : 0, &c->evidence, &why);
+        c->count = status < 0 ? 0 : c->evidence.row_count;
+    } else {
+        status = traffic_pack_decode(pack, len > 0 ? (size_t)len : 0, unpack_collect, c, &why);
+    }
+    if (status < 0) {
         c->count = 0;
         sqlite3_free(cursor->pVtab->zErrMsg);
-        cursor->pVtab->zErrMsg = sqlite3_mprintf("a damaged traffic pack: %s", why);
+        cursor->pVtab->zErrMsg =
+            sqlite3_mprintf("a damaged %s pack: %s", table->evidence ? "evidence" : "traffic", why);
         return SQLITE_CORRUPT;
     }
     return SQLITE_OK;
@@ -253,22 +305,57 @@ static int unpack_eof(sqlite3_vtab_cursor *cursor)
     return c->at >= c->count;
 }
 
+static void result_addr(sqlite3_context *ctx, const struct ip_addr *addr)
+{
+    size_t len;
+    const uint8_t *bytes = store_addr_view(addr, &len);
+    sqlite3_result_blob(ctx, bytes, (int)len, SQLITE_TRANSIENT);
+}
+
+static void evidence_column(const struct evidence_pack *pack, size_t at, sqlite3_context *ctx,
+                            int column)
+{
+    const struct evidence_pack_row *row = &pack->rows[at];
+    const struct evidence_pack_value *value = &pack->values[row->value];
+    switch (column) {
+    case EVIDENCE_UNPACK_BIN:
+        sqlite3_result_int64(ctx, row->bin);
+        break;
+    case EVIDENCE_UNPACK_REMOTE:
+        result_addr(ctx, &row->remote);
+        break;
+    case EVIDENCE_UNPACK_KIND:
+        sqlite3_result_text(ctx, value->kind, (int)value->kind_len, SQLITE_TRANSIENT);
+        break;
+    case EVIDENCE_UNPACK_VALUE:
+        sqlite3_result_blob(ctx, value->len ? (const void *)value->bytes : "", (int)value->len,
+                            SQLITE_TRANSIENT);
+        break;
+    case EVIDENCE_UNPACK_COUNT:
+        sqlite3_result_int64(ctx, (sqlite3_int64)row->count);
+        break;
+    default:
+        sqlite3_result_null(ctx);
+        break;
+    }
+}
+
 static int unpack_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int column)
 {
     struct unpack_cursor *c = (struct unpack_cursor *)cursor;
+    if (((struct unpack_vtab *)cursor->pVtab)->table->evidence) {
+        evidence_column(&c->evidence, c->at, ctx, column);
+        return SQLITE_OK;
+    }
     const struct cube_row *row = &c->rows[c->at];
     const struct cube_counts *n = &row->counts;
-    size_t len;
-    const uint8_t *bytes;
     switch (column) {
     case UNPACK_BIN:
         sqlite3_result_int64(ctx, row->key.bin);
         break;
     case UNPACK_SENSOR:
     case UNPACK_REMOTE:
-        bytes =
-            store_addr_view(column == UNPACK_SENSOR ? &row->key.sensor : &row->key.remote, &len);
-        sqlite3_result_blob(ctx, bytes, (int)len, SQLITE_TRANSIENT);
+        result_addr(ctx, column == UNPACK_SENSOR ? &row->key.sensor : &row->key.remote);
         break;
     case UNPACK_PROTO:
         sqlite3_result_int(ctx, row->key.proto);
@@ -337,7 +424,10 @@ int store_sql_functions(sqlite3 *db)
                                    NULL) != SQLITE_OK ||
         sqlite3_create_function_v2(db, "ip_in", 2, flags, NULL, sql_ip_in, NULL, NULL, NULL) !=
             SQLITE_OK ||
-        sqlite3_create_module_v2(db, "traffic_unpack", &unpack_module, NULL, NULL) != SQLITE_OK)
+        sqlite3_create_module_v2(db, traffic_unpack.name, &unpack_module, (void *)&traffic_unpack,
+                                 NULL) != SQLITE_OK ||
+        sqlite3_create_module_v2(db, evidence_unpack.name, &unpack_module, (void *)&evidence_unpack,
+                                 NULL) != SQLITE_OK)
         return -1;
     return 0;
 }

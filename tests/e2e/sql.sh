@@ -40,11 +40,11 @@ check sql_report_group_found [ -n "$want" ]
 expect_eq sql_prefix_equals_report "$got" "$want"
 
 # ---- against the sqlite3 shell: the same rows, the same text -------------------
-# The shell reads the tables (not the packs); the traffic views are the verb's.
+# The shell reads the tables (not the packs); the traffic and evidence views are the verb's.
 if command -v sqlite3 >/dev/null 2>&1; then
-    q="SELECT k.name, count(*), sum(length(value)) FROM evidence_value v JOIN evidence_kind k ON k.id = v.kind
-  GROUP BY k.name ORDER BY k.name;
-SELECT remote, count(*), sum(count) FROM evidence GROUP BY remote ORDER BY 3 DESC, remote LIMIT 30;
+    q="SELECT k.name, count(*) FROM evidence_kind k GROUP BY k.name ORDER BY k.name;
+SELECT hex(address), count(*) FROM sensor_address GROUP BY 1 ORDER BY 1;
+SELECT file_id, seq, rows, length(data) FROM evidence_pack ORDER BY 1, 2 LIMIT 30;
 SELECT path, packets, round(100.0 * packets / (SELECT sum(packets) FROM capture_file), 3), first_ns / 1e9
   FROM capture_file ORDER BY path"
     sqlite3 "$db" "$q" >"$w/shell.out" 2>"$w/shell.err"
@@ -55,6 +55,8 @@ SELECT path, packets, round(100.0 * packets / (SELECT sum(packets) FROM capture_
     # Loudly: the shell has no traffic view, rather than one of the loose rows alone.
     sqlite3 "$db" "SELECT count(*) FROM traffic" >/dev/null 2>"$w/shell.err"
     expect_eq sql_shell_no_traffic_view "$? $(grep -c 'no such table: traffic' "$w/shell.err")" "1 1"
+    sqlite3 "$db" "SELECT count(*) FROM evidence" >/dev/null 2>"$w/shell.err"
+    expect_eq sql_shell_no_evidence_view "$? $(grep -c 'no such table: evidence' "$w/shell.err")" "1 1"
 else
     skip sql_equals_shell "no sqlite3 shell"
 fi
@@ -87,11 +89,11 @@ mkdir -p "$w/in"
 if python3 "$HONEYSCOPE_ROOT/tests/hostile.py" "$w/in" >/dev/null; then
     (cd "$w/in" && "$HS" ingest -q --db "$w/h.db" --sensor 192.0.2.10/32 =* '<script>alert(1)<'/script*) \
         2>"$w/h.err"
-    n=$("$HS" sql --db "$w/h.db" "SELECT count(*) FROM evidence_value
+    n=$("$HS" sql --db "$w/h.db" "SELECT count(*) FROM evidence
       WHERE instr(value, char(27)) OR instr(value, x'ff') OR instr(value, x'0a')")
     check sql_hostile_values_stored [ "${n:-0}" -gt 0 ]
     for f in text csv json; do
-        "$HS" sql --db "$w/h.db" --format $f "SELECT CAST(value AS TEXT) AS v, value AS b FROM evidence_value;
+        "$HS" sql --db "$w/h.db" --format $f "SELECT CAST(value AS TEXT) AS v, value AS b FROM evidence;
           SELECT CAST(x'1b5d303b7469746c6507ff00e280ae0a' AS TEXT)" >"$w/h.$f"
         expect_eq "sql_hostile_${f}_exit" "$?" 0
         # No raw control byte but the line ends, no byte that is not UTF-8, no bidi override.

@@ -58,8 +58,8 @@ expect_eq upgrade_compact_tables \
     "$(sqlite3 "$w/read.db" "SELECT (SELECT count(*) FROM traffic_row), (SELECT count(*) FROM sensor_address),
        (SELECT count(*) FROM evidence_row), (SELECT count(*) FROM traffic_row WHERE length(remote) = 16),
        (SELECT count(*) FROM sqlite_schema WHERE name IN ('traffic', 'evidence') AND type = 'view'),
-       (SELECT count(*) FROM traffic_pack)")" \
-    "1401|244|1012|3|1|0"
+       (SELECT count(*) FROM traffic_pack), (SELECT count(*) FROM evidence_pack)")" \
+    "1401|244|1012|3|0|0|0"
 
 # Opened for writing: an ingest upgrades it and adds a file, whose forget gives the reports back.
 seed=$(scenario seed 1) || { fail upgrade_scenario "generator failed"; exit 0; }
@@ -73,8 +73,13 @@ expect_eq upgrade_write_version "$(sqlite3 "$w/write.db" 'PRAGMA user_version')"
 expect_eq upgrade_ingest_stored "$("$HS" sql --db "$w/write.db" "SELECT sum(t.packets_in) FROM traffic t
     JOIN capture_file f ON f.id = t.file_id WHERE f.path LIKE '%/june.pcap'")" \
     "$(jq .summary.everything.packets_in "$w/june.json")"
+# Its evidence goes in packs, beside the loose rows of before, and the view reads both.
+expect_eq upgrade_ingest_evidence_packed \
+    "$("$HS" sql --db "$w/write.db" "SELECT (SELECT count(*) > 0 FROM evidence_pack),
+       (SELECT count(*) FROM evidence_row), (SELECT count(*) > 1012 FROM evidence)")" "1|1012|1"
 "$HS" forget --db "$w/write.db" "$w/june.pcap" 2>"$w/err"
 expect_eq upgrade_forget_exit "$?" 0
+expect_eq upgrade_forget_evidence_packs "$(sqlite3 "$w/write.db" "SELECT count(*) FROM evidence_pack")" 0
 reports "$w/write.db" write
 
 # refused CASE DB: report and ingest fail, name the store, and leave it byte for byte.
