@@ -13,8 +13,10 @@
  *      file at the offset instead).
  *
  * The real store is made once per process with the store's own writer
- * (sensors, three capture files with traffic and evidence, a named prefix
- * set) and shrunk to 512-byte pages, in a private directory on /dev/shm.
+ * (sensors, three capture files with traffic and evidence in packs, a live
+ * capture's loose rows, a named prefix set) and shrunk to 512-byte pages, in
+ * a private directory on /dev/shm. The edits name the tables of today's
+ * schema.
  * Each store then goes through the paths of the verbs that read stores:
  * store_open() for reading, the sensors, store_load() and report_build() as
  * `report --db` does; store_merge() into an empty store as `merge` does; and
@@ -147,6 +149,38 @@ static void add_row(struct cube *cube, int64_t bin, const char *sensor, const ch
     c->last_ns = (bin + 600) * 1000000000;
 }
 
+/* A file's rows: traffic of both families, and evidence of two kinds. */
+static struct cube *template_cube(int64_t bin)
+{
+    struct cube *cube = cube_new();
+    add_row(cube, bin, "192.0.2.10", "198.51.100.7", 6, 445, INITIATOR_REMOTE, 10);
+    add_row(cube, bin, "192.0.2.10", "203.0.113.9", 17, 53, INITIATOR_SENSOR, 4);
+    add_row(cube, bin + 900, "2001:db8::10", "2001:db8:1::20", 58, 128 << 8, INITIATOR_REMOTE, 3);
+    add_row(cube, bin + 1800, "192.0.2.10", "198.51.100.7", 1, 8 << 8, INITIATOR_UNKNOWN, 2);
+    struct ip_addr remote = ip("198.51.100.7");
+    evidence_table_add(cube_evidence(cube), bin, &remote, EVIDENCE_SMTP_HELO, "mx.example.com", 14,
+                       2);
+    evidence_table_add(cube_evidence(cube), bin, &remote, EVIDENCE_SMTP_REPLY, "250", 3, 5);
+    return cube;
+}
+
+/* A live capture's commit: its rows stay loose (traffic_row, evidence_row and evidence_value). */
+static void put_live(struct store *store, int64_t bin)
+{
+    struct live_capture_info info = {"eth0", "tcp", bin * 1000000000};
+    struct input_stats stats;
+    char err[1024];
+    int64_t file_id = 0;
+    input_stats_init(&stats);
+    stats.packets = 19;
+    stats.first_ns = bin * 1000000000;
+    stats.last_ns = (bin + 2000) * 1000000000;
+    struct cube *cube = template_cube(bin);
+    if (store_put_live(store, &info, &file_id, &stats, cube, 1, 0, true, err, sizeof(err)) < 0)
+        die("cannot make the template store", err);
+    cube_free(cube);
+}
+
 static void put_file(struct store *store, const char *name, int64_t bin, bool failed)
 {
     struct file_identity id;
@@ -167,15 +201,7 @@ static void put_file(struct store *store, const char *name, int64_t bin, bool fa
     stats.flows.flows = 6;
     snprintf(stats.format, sizeof(stats.format), "pcap");
     stats.link_type = 1;
-    struct cube *cube = cube_new();
-    add_row(cube, bin, "192.0.2.10", "198.51.100.7", 6, 445, INITIATOR_REMOTE, 10);
-    add_row(cube, bin, "192.0.2.10", "203.0.113.9", 17, 53, INITIATOR_SENSOR, 4);
-    add_row(cube, bin + 900, "2001:db8::10", "2001:db8:1::20", 58, 128 << 8, INITIATOR_REMOTE, 3);
-    add_row(cube, bin + 1800, "192.0.2.10", "198.51.100.7", 1, 8 << 8, INITIATOR_UNKNOWN, 2);
-    struct ip_addr remote = ip("198.51.100.7");
-    evidence_table_add(cube_evidence(cube), bin, &remote, EVIDENCE_SMTP_HELO, "mx.example.com", 14,
-                       2);
-    evidence_table_add(cube_evidence(cube), bin, &remote, EVIDENCE_SMTP_REPLY, "250", 3, 5);
+    struct cube *cube = template_cube(bin);
     if (store_put_file(store, &id, &stats, failed ? "truncated at byte offset 4000" : NULL, cube,
                        NULL, 0, err, sizeof(err)) < 0)
         die("cannot make the template store", err);
@@ -208,6 +234,7 @@ static void make_templates(void)
     put_file(store, "a.pcap", 1233446400, false);
     put_file(store, "b.pcap", 1233532800, false);
     put_file(store, "c.pcap", 1233619200, true);
+    put_live(store, 1233705600);
     static const char list[] = "198.51.100.0/24 example\n";
     struct stored_prefix_spec spec = {"aws", "aws=list.txt", "", list, sizeof(list) - 1};
     if (store_prefix_add(store, &spec, err, sizeof(err)) < 0)
@@ -277,27 +304,48 @@ static const char *const capture_file_cols[] = {
     "flows_expired",
     "flows_evicted",
     "fragments_unmatched",
+    "flow_records",
+    "flow_skipped",
+    "flow_covered",
+    "export_datagrams",
+    "export_lost_packets",
+    "export_lost_records",
+    "export_skipped",
+    "sampling_interval",
+    "evidence_skipped",
+    "evidence_dropped",
     "status",
     "error",
     "ingested_at",
     NULL,
 };
-static const char *const traffic_cols[] = {
-    "file_id",   "bin",     "sensor",     "remote",      "proto",
+static const char *const traffic_row_cols[] = {
+    "file_id",   "bin",     "sensor_id",  "remote",      "proto",
     "initiator", "service", "packets_in", "packets_out", "bytes_in",
-    "bytes_out", "flows",   "first_s",    "last_s",      NULL,
+    "bytes_out", "flows",   "first_off",  "last_off",    NULL,
 };
-static const char *const evidence_cols[] = {"file_id", "bin",   "remote", "kind",
-                                            "value",   "count", NULL};
+static const char *const pack_cols[] = {"file_id", "seq",  "bin_first", "bin_last",
+                                        "rows",    "data", NULL};
+static const char *const evidence_row_cols[] = {"file_id",  "bin",   "remote",
+                                                "value_id", "count", NULL};
+static const char *const evidence_value_cols[] = {"id", "kind", "value", NULL};
+static const char *const sensor_address_cols[] = {"id", "address", NULL};
+static const char *const sample_cols[] = {"file_id", "level", "fingerprints", NULL};
 static const char *const kind_cols[] = {"id", "name", NULL};
 static const char *const sensor_cols[] = {"prefix", "how", NULL};
 static const char *const prefix_cols[] = {"name",    "seq",      "spec", "file_suffix",
                                           "content", "added_at", NULL};
 
+/* The tables of the store's schema (store version 10); the first is capture_file. */
 static const struct table tables[] = {
     {"capture_file", "rowid", capture_file_cols},
-    {"traffic", "file_id, bin, sensor, remote, proto, initiator, service", traffic_cols},
-    {"evidence", "file_id, bin, remote, kind, value", evidence_cols},
+    {"traffic_pack", "file_id, seq", pack_cols},
+    {"evidence_pack", "file_id, seq", pack_cols},
+    {"sensor_address", "rowid", sensor_address_cols},
+    {"traffic_row", "file_id, bin, sensor_id, remote, proto, initiator, service", traffic_row_cols},
+    {"evidence_row", "file_id, bin, remote, value_id", evidence_row_cols},
+    {"evidence_value", "rowid", evidence_value_cols},
+    {"packet_sample", "file_id", sample_cols},
     {"evidence_kind", "rowid", kind_cols},
     {"sensor", "rowid", sensor_cols},
     {"prefix_spec", "rowid", prefix_cols},
@@ -508,7 +556,7 @@ static void edit_store(struct cursor *c)
                 snprintf(text, sizeof(text), "DROP TABLE %s", t->name);
             else
                 snprintf(text, sizeof(text), "DROP %s",
-                         t == tables ? "INDEX capture_file_fingerprint" : "VIEW traffic_named");
+                         t == tables ? "INDEX capture_file_fingerprint" : "TABLE live_commit");
             run_edit(db, text, c, false, 0);
             break;
         case 4: { /* user_version or application_id */
