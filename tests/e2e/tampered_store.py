@@ -4,11 +4,12 @@
 Usage:
   tampered_store.py cases            one line per case: NAME KIND
   tampered_store.py make BASE LOOSE OUT NAME
-                                     copies the store BASE (its traffic in
-                                     packs) or LOOSE (the same, its rows moved
-                                     to traffic_row by store_loosen.py, for the
-                                     cases that edit those) to OUT and damages
-                                     it as case NAME says
+                                     copies the store BASE (its traffic and
+                                     evidence in packs) or LOOSE (the same, its
+                                     traffic rows moved to traffic_row by
+                                     store_loosen.py, for the cases that edit
+                                     those) to OUT and damages it as case NAME
+                                     says
   tampered_store.py files DB         the capture files DB lists (-1 when it
                                      cannot be read)
 
@@ -32,6 +33,9 @@ ONE_ROW = ("(file_id, bin, sensor_id, remote, proto, initiator, service) IN (SEL
            " ORDER BY file_id, bin, remote LIMIT 1)")
 # The first pack of the first file.
 ONE_PACK = "(file_id, seq) IN (SELECT file_id, seq FROM traffic_pack ORDER BY file_id, seq LIMIT 1)"
+# The first evidence pack of the first file that has one.
+ONE_EVIDENCE_PACK = ("(file_id, seq) IN (SELECT file_id, seq FROM evidence_pack"
+                     " ORDER BY file_id, seq LIMIT 1)")
 # An evidence value for rows to name.
 VALUE = "INSERT INTO evidence_value VALUES (5, 1, CAST('x' AS BLOB)); "
 
@@ -85,6 +89,31 @@ ROWS = {
                   " data FROM traffic_pack WHERE " + ONE_PACK,
     # A pack's sensor that sensor_address does not hold (the views would drop its rows).
     "pack-sensor-unknown": "DELETE FROM sensor_address",
+    # Evidence packs (store version 10), as the traffic packs above. The garbage has an evidence
+    # pack's magic and format, so that it is the bytes after them that must be refused.
+    "evidence-pack-data-garbage": "UPDATE evidence_pack SET data = x'6501deadbeef' WHERE "
+                                  + ONE_EVIDENCE_PACK,
+    "evidence-pack-data-cut": "UPDATE evidence_pack SET data = substr(data, 1, length(data) / 2)"
+                              " WHERE " + ONE_EVIDENCE_PACK,
+    "evidence-pack-data-text": "UPDATE evidence_pack SET data = 'packed evidence' WHERE "
+                               + ONE_EVIDENCE_PACK,
+    "evidence-pack-data-empty": "UPDATE evidence_pack SET data = x'' WHERE " + ONE_EVIDENCE_PACK,
+    "evidence-pack-rows-one-more": "UPDATE evidence_pack SET rows = rows + 1 WHERE "
+                                   + ONE_EVIDENCE_PACK,
+    "evidence-pack-rows-zero": "UPDATE evidence_pack SET rows = 0 WHERE " + ONE_EVIDENCE_PACK,
+    "evidence-pack-bins-reversed": "UPDATE evidence_pack SET bin_last = bin_first - 900 WHERE "
+                                   + ONE_EVIDENCE_PACK,
+    # A row outside its pack's bins: a period's read of the packs by their bins would miss it.
+    "evidence-pack-bins-shifted": "UPDATE evidence_pack SET bin_first = bin_first + 900,"
+                                  " bin_last = bin_last + 900 WHERE " + ONE_EVIDENCE_PACK,
+    "evidence-pack-bin-int64-min": "UPDATE evidence_pack SET bin_first = -9223372036854775808"
+                                   " WHERE " + ONE_EVIDENCE_PACK,
+    "evidence-pack-bin-text": "UPDATE evidence_pack SET bin_last = 'later' WHERE "
+                              + ONE_EVIDENCE_PACK,
+    "evidence-pack-orphan": "UPDATE evidence_pack SET file_id = 99 WHERE " + ONE_EVIDENCE_PACK,
+    # The same pack twice in its file: its rows would count twice.
+    "evidence-pack-twice": "INSERT INTO evidence_pack SELECT file_id, seq + 1000, bin_first,"
+                           " bin_last, rows, data FROM evidence_pack WHERE " + ONE_EVIDENCE_PACK,
 }
 SENSOR = {
     "sensor-prefix-bad": "UPDATE sensor SET prefix = '192.0.2.10/33'",
@@ -94,6 +123,7 @@ WHOLE = {
     "drop-capture_file": "DROP TABLE capture_file",
     "drop-traffic_row": "DROP TABLE traffic_row",
     "drop-traffic_pack": "DROP TABLE traffic_pack",
+    "drop-evidence_pack": "DROP TABLE evidence_pack",
     "drop-sensor_address": "DROP TABLE sensor_address",
     "drop-sensor": "DROP TABLE sensor",
     "drop-evidence_row": "DROP TABLE evidence_row",

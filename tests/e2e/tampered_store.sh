@@ -1,7 +1,8 @@
 # Tampered and damaged stores (tampered_store.py makes them from a real one):
 # values no honeyscope writes in rows (blobs and integers where addresses
 # belong, INT64_MIN bins, negative and overflowing counts, rows of no file),
-# bad sensor prefixes, dropped tables and columns, foreign and unknown
+# traffic and evidence packs whose bytes or columns are not ones honeyscope
+# writes, bad sensor prefixes, dropped tables and columns, foreign and unknown
 # versions, cuts at several sizes. `report --db`, `merge`, `ingest` and
 # `forget` each end with the exit status the case calls for, never a signal;
 # a refusal names the store file, and a refused store is left byte for byte
@@ -14,14 +15,26 @@ py="$HONEYSCOPE_ROOT/tests/e2e/tampered_store.py"
 for n in 6 10 14 4; do
     python3 "$HONEYSCOPE_ROOT/tests/tinypcap.py" "$w/cap$n.pcap" "$n" >/dev/null
 done
+# The tiny captures carry no evidence: the first of hostile.py's (HTTP, SMTP,
+# SSH and DNS to the same sensor) gives the store evidence packs to damage.
+mkdir "$w/hostile"
+if ! python3 "$HONEYSCOPE_ROOT/tests/hostile.py" "$w/hostile" >/dev/null ||
+    ! mv "$w/hostile"/=*.pcap "$w/evidence.pcap"; then
+    fail tampered_store_evidence_capture "tests/hostile.py failed"
+    exit 0
+fi
 "$HS" ingest -q --db "$w/base.db" --sensor 192.0.2.10/32 "$w/cap6.pcap" "$w/cap10.pcap" \
-    "$w/cap14.pcap" 2>"$w/err"
+    "$w/cap14.pcap" "$w/evidence.pcap" 2>"$w/err"
 status=$?
 if [ "$status" -ne 0 ]; then
     fail tampered_store_base "ingest exited $status: $(head -n 3 "$w/err")"
     exit 0
 fi
-expect_eq tampered_store_base_files "$(python3 "$py" files "$w/base.db")" 3
+expect_eq tampered_store_base_files "$(python3 "$py" files "$w/base.db")" 4
+# Evidence packs, with the magic and format the garbage case keeps: without
+# them the evidence-pack cases would damage nothing and pass all the same.
+expect_eq tampered_store_base_evidence_packs "$("$HS" sql --db "$w/base.db" \
+    "SELECT count(*) > 0 AND count(*) = sum(substr(data, 1, 2) = x'6501') FROM evidence_pack")" 1
 # The same store with its traffic rows loose, as versions before 9 kept them,
 # for the cases that edit those rows.
 cp "$w/base.db" "$w/loose.db"
