@@ -79,7 +79,7 @@ check evidence_bound_nowhere_no_output test ! -e "$w/nowhere.json"
     2>"$w/ingest.err"
 expect_eq evidence_bound_ingest_exit "$?" 0
 check evidence_bound_ingest_not_warned sh -c "! grep -q 'evidence stored incomplete' '$w/ingest.err'"
-expect_eq evidence_bound_ingest_rows "$(sqlite3 "$w/s.db" 'SELECT count(*), sum(count) FROM evidence')" \
+expect_eq evidence_bound_ingest_rows "$("$HS" sql --db "$w/s.db" 'SELECT count(*), sum(count) FROM evidence')" \
     "$((2 * sources))|$((2 * sources))"
 expect_eq evidence_bound_db_column "$(sqlite3 "$w/s.db" 'SELECT evidence_skipped, evidence_dropped FROM capture_file')" "0|0"
 for m in 64M 1G; do
