@@ -84,6 +84,9 @@ static void buf_reserve(struct pack_buf *b, size_t more)
 
 static void put_bytes(struct pack_buf *b, const void *bytes, size_t len)
 {
+    /* An empty value into an empty column: no buffer yet, and memcpy() may not be given NULL. */
+    if (len == 0)
+        return;
     buf_reserve(b, len);
     memcpy(b->data + b->len, bytes, len);
     b->len += len;
@@ -296,6 +299,7 @@ static void put_bin_remote(struct pack_buf *bins_col, struct pack_buf *family_co
 
 int traffic_pack_encode(const struct cube_row *const *rows, size_t count, struct pack_buf *out)
 {
+    out->len = 0;
     if (count == 0 || count > PACK_MAX_ROWS)
         return -1;
     struct pack_buf cols[COL_COUNT];
@@ -469,6 +473,7 @@ int evidence_pack_encode(const struct evidence_pack_value *values, size_t value_
                          const struct evidence_pack_row *rows, size_t row_count,
                          struct pack_buf *out)
 {
+    out->len = 0;
     if (row_count == 0 || row_count > EVIDENCE_PACK_MAX_ROWS || value_count == 0 ||
         value_count > EVIDENCE_PACK_MAX_ROWS)
         return -1;
@@ -577,13 +582,19 @@ int evidence_pack_decode(const void *pack, size_t len, struct evidence_pack *out
                 bad = "a kind named twice";
     }
     out->values = bad ? NULL : xmalloc((size_t)values * sizeof(*out->values));
-    size_t kind_before = 0;
+    size_t kind_before = 0, value_bytes = 0;
     for (uint64_t i = 0; i < values && !bad; i++) {
         uint64_t k, n;
         if (!get_varint(&cols[EV_VALUE_KIND], &k) || k >= kinds ||
             !get_varint(&cols[EV_VALUE_LEN], &n) || n > EVIDENCE_VALUE_MAX ||
-            (size_t)(cols[EV_VALUE].end - cols[EV_VALUE].p) < n) {
+            (size_t)(cols[EV_VALUE].end - cols[EV_VALUE].p) < n ||
+            (value_bytes += (size_t)n) > EVIDENCE_PACK_MAX_VALUE_BYTES) {
             bad = "a value it cannot have";
+            break;
+        }
+        /* Kinds are named in the order their values come, each used: as the encoder writes them. */
+        if (i == 0 ? k != 0 : k != kind_before && k != kind_before + 1) {
+            bad = "values out of kind order (or a kind no value has)";
             break;
         }
         struct evidence_pack_value *v = &out->values[i];
@@ -598,6 +609,8 @@ int evidence_pack_decode(const void *pack, size_t len, struct evidence_pack *out
         kind_before = (size_t)k;
         out->value_count++;
     }
+    if (!bad && kind_before + 1 != kinds)
+        bad = "values out of kind order (or a kind no value has)";
     out->rows = bad ? NULL : xmalloc((size_t)rows * sizeof(*out->rows));
     int64_t bin = 0;
     uint32_t v4 = 0;
