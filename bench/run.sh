@@ -658,7 +658,8 @@ store_set() {
     vacuum_bytes=$(wc -c <"$tmp/store-$s_label-vacuum.db" 2>/dev/null || echo 0)
     rows=$(sqlite3 "$db" "SELECT ((SELECT count(*) FROM traffic_row)
         + (SELECT coalesce(sum(rows), 0) FROM traffic_pack)) || ' traffic rows, ' ||
-        (SELECT count(*) FROM evidence_row) || ' evidence rows'")
+        ((SELECT count(*) FROM evidence_row)
+        + (SELECT coalesce(sum(rows), 0) FROM evidence_pack)) || ' evidence rows'")
     store_line "$s_label" "store bytes ($rows)" "$db_bytes" -
     store_line "$s_label" "store bytes after VACUUM" "$vacuum_bytes" -
     if command -v nfpcapd >/dev/null 2>&1; then
