@@ -480,8 +480,9 @@ int evidence_pack_encode(const struct evidence_pack_value *values, size_t value_
     struct pack_buf cols[EV_COLUMNS];
     memset(cols, 0, sizeof(cols));
     /* Kinds by name, in the order their values come: the values are in kind order. */
-    const char *kinds[EVIDENCE_PACK_MAX_KINDS];
-    size_t kind_lens[EVIDENCE_PACK_MAX_KINDS], kind_count = 0, kind_of_before = 0, value_bytes = 0;
+    const char *kinds[EVIDENCE_PACK_MAX_KINDS] = {NULL};
+    size_t kind_lens[EVIDENCE_PACK_MAX_KINDS] = {0};
+    size_t kind_count = 0, kind_of_before = 0, value_bytes = 0;
     int ret = 0;
     for (size_t i = 0; i < value_count && ret == 0; i++) {
         const struct evidence_pack_value *v = &values[i];
