@@ -17,8 +17,13 @@
 #include "../common/xalloc.h"
 #include "aggregate_int.h"
 
-/* Runs a cube keeps before it merges them into one (open files stay few). */
-#define RUN_FAN_IN 32
+/*
+ * Runs of one level a cube keeps before it merges them into one. Merging
+ * rewrites every row of them, so it is kept rare: 128 runs are 8 MiB of
+ * read buffers, and the workers' runs of one big file, or a flood of ten
+ * million sources at the default --memory, are read back in one merge.
+ */
+#define RUN_FAN_IN 128
 /* Rows a spill gathers in address order before it writes them. */
 #define SPILL_BATCH_ROWS 256
 

@@ -764,14 +764,15 @@ static void test_cube_absorb_disjoint(void)
  * A spilled cube read back in chunks: each chunk holds whole remotes in
  * address order, each key once (rows of one key from several runs added
  * up), says so, and still answers a lookup (its index built on demand).
- * The same with the next chunk merged ahead by a thread of its own.
+ * The same with the next chunk merged ahead by a thread of its own, and
+ * with runs so many that they are merged a level up while they are made.
  */
-static void check_chunks_in_order(bool read_ahead)
+static void check_chunks_in_order(bool read_ahead, size_t budget, uint32_t keys)
 {
     struct cube *c = cube_new();
-    cube_set_budget(c, 50, "/tmp");
-    for (uint32_t n = 1; n <= 400; n++) {
-        struct cube_key k = key_n(n % 200 + 1); /* each key twice, in runs apart */
+    cube_set_budget(c, budget, "/tmp");
+    for (uint32_t n = 1; n <= 2 * keys; n++) {
+        struct cube_key k = key_n(n % keys + 1); /* each key twice, in runs apart */
         set_counts(c, &k, 1, 0, 10, 0, 1, n, n);
     }
     CHECK(cube_spilled(c));
@@ -806,8 +807,8 @@ static void check_chunks_in_order(bool read_ahead)
     }
     CHECK(status == 0);
     CHECK(ordered);
-    CHECK_U64(rows, 200);
-    CHECK_U64(packets, 400);
+    CHECK_U64(rows, keys);
+    CHECK_U64(packets, 2 * keys);
     /* The end stays the end. */
     CHECK(cube_chunks_next(chunks, &status, err, sizeof(err)) == NULL && status == 0);
     cube_chunks_close(chunks);
@@ -816,12 +817,18 @@ static void check_chunks_in_order(bool read_ahead)
 
 static void test_cube_chunks_in_order(void)
 {
-    check_chunks_in_order(false);
+    check_chunks_in_order(false, 50, 200);
 }
 
 static void test_cube_chunks_read_ahead(void)
 {
-    check_chunks_in_order(true);
+    check_chunks_in_order(true, 50, 200);
+}
+
+/* 700 runs of two rows: every 128 of them merge into one a level up. */
+static void test_cube_chunks_many_runs(void)
+{
+    check_chunks_in_order(true, 2, 700);
 }
 
 static const struct ip_addr *nth_addr(const void *ctx, size_t i)
@@ -923,6 +930,7 @@ int main(void)
     RUN(test_cube_merge);
     RUN(test_cube_chunks_in_order);
     RUN(test_cube_chunks_read_ahead);
+    RUN(test_cube_chunks_many_runs);
     RUN(test_cube_chunks_closed_early);
     RUN(test_address_order_mixed);
     RUN(test_cube_absorb);
