@@ -12,9 +12,10 @@
  * One thread reads and decodes; it hands each packet to the worker its
  * remote address hashes to, so that every flow, cube row and evidence value
  * of a remote lives in one worker and the workers never share a key: their
- * cubes are added together at the end. With one worker the reading thread
- * counts too. What a worker is handed is a copy of the decoded packet and of
- * its payload, in batches.
+ * cubes are added together at the end. One worker has a thread of its own
+ * too: reading and decoding then overlap its counting, which on a flood of
+ * new sources is most of the work. What a worker is handed is a copy of the
+ * decoded packet and of its payload, in batches.
  *
  * For a store (aggregate_stream_files()) each file keeps its own rows: a
  * packet counts in the file it was read from; what a flow leaves when it
@@ -131,7 +132,6 @@ struct stream {
     const struct aggregate_config *config;
     struct worker *workers;
     unsigned nworkers;
-    bool threaded; /* workers have threads; otherwise the reader counts */
     struct hash_key shard_key;
     const char *const *paths;
     size_t count;
@@ -334,10 +334,6 @@ static void push(struct worker *w, const struct decoded_packet *p, uint32_t kind
 static void deliver(void *ctx, const struct decoded_packet *p, enum direction dir, int64_t ts_ns)
 {
     struct stream *s = ctx;
-    if (!s->threaded) {
-        worker_packet(&s->workers[0], p, dir, ts_ns, s->reading);
-        return;
-    }
     const struct ip_addr *remote = dir == DIR_IN ? &p->src : &p->dst;
     uint64_t h = hash_bytes(&s->shard_key, remote, sizeof(*remote));
     push(&s->workers[h % s->nworkers], p, (uint32_t)dir, ts_ns, s->reading);
@@ -346,10 +342,6 @@ static void deliver(void *ctx, const struct decoded_packet *p, enum direction di
 /* Tells every worker that file was read. */
 static void end_file(struct stream *s, size_t file)
 {
-    if (!s->threaded) {
-        worker_file_end(&s->workers[0], file);
-        return;
-    }
     struct decoded_packet none;
     memset(&none, 0, sizeof(none));
     for (unsigned i = 0; i < s->nworkers; i++)
@@ -359,10 +351,6 @@ static void end_file(struct stream *s, size_t file)
 /* Tells every worker that the input was read (or stopped). */
 static void end_input(struct stream *s)
 {
-    if (!s->threaded) {
-        worker_input_end(&s->workers[0], s->stopped);
-        return;
-    }
     struct decoded_packet none;
     memset(&none, 0, sizeof(none));
     for (unsigned i = 0; i < s->nworkers; i++)
@@ -700,7 +688,7 @@ static void read_flowlogs(struct stream *s, struct cube *cube, const bool *flowl
 
 /* ---- the stream -------------------------------------------------------------------- */
 
-static void start_workers(struct stream *s, struct cube *cube)
+static void start_workers(struct stream *s)
 {
     const struct aggregate_config *config = s->config;
     s->workers = xcalloc(s->nworkers, sizeof(*s->workers));
@@ -711,11 +699,9 @@ static void start_workers(struct stream *s, struct cube *cube)
         if (s->done) {
             shard_init_files(&w->shard, s->count, config, hand_part, w);
         } else {
-            w->cube = s->threaded ? cube_new_counting(config) : cube;
+            w->cube = cube_new_counting(config);
             shard_init(&w->shard, w->cube, config);
         }
-        if (!s->threaded)
-            continue;
         for (size_t b = 0; b < BATCHES_QUEUED; b++)
             w->queue[b].bytes = xmalloc(BATCH_BYTES);
         w->filling.bytes = xmalloc(BATCH_BYTES);
@@ -730,29 +716,25 @@ static void stop_workers(struct stream *s, struct cube *cube, struct input_stats
 {
     for (unsigned i = 0; i < s->nworkers; i++) {
         struct worker *w = &s->workers[i];
-        if (s->threaded) {
-            if (w->filling.used)
-                hand_over(w);
-            pthread_mutex_lock(&w->lock);
-            w->done = true;
-            pthread_cond_broadcast(&w->changed);
-            pthread_mutex_unlock(&w->lock);
-        }
+        if (w->filling.used)
+            hand_over(w);
+        pthread_mutex_lock(&w->lock);
+        w->done = true;
+        pthread_cond_broadcast(&w->changed);
+        pthread_mutex_unlock(&w->lock);
     }
     for (unsigned i = 0; i < s->nworkers; i++) {
         struct worker *w = &s->workers[i];
-        if (s->threaded) {
-            pthread_join(w->thread, NULL);
-            for (size_t b = 0; b < BATCHES_QUEUED; b++)
-                free(w->queue[b].bytes);
-            free(w->filling.bytes);
-            pthread_mutex_destroy(&w->lock);
-            pthread_cond_destroy(&w->changed);
-        }
+        pthread_join(w->thread, NULL);
+        for (size_t b = 0; b < BATCHES_QUEUED; b++)
+            free(w->queue[b].bytes);
+        free(w->filling.bytes);
+        pthread_mutex_destroy(&w->lock);
+        pthread_cond_destroy(&w->changed);
         if (total)
             input_stats_merge(total, &w->stats);
     }
-    if (cube && s->threaded) {
+    if (cube) {
         /*
          * Workers hold disjoint remotes: adding their cubes never meets a key
          * twice. The biggest is taken as it is, the others added to it.
@@ -783,7 +765,6 @@ static int run_stream(const char *const *paths, size_t count, const struct aggre
     s.count = count;
     s.files = files;
     s.nworkers = workers ? workers : 1;
-    s.threaded = s.nworkers > 1;
     s.done = done;
     s.ctx = ctx;
     hash_key_init(&s.shard_key);
@@ -818,7 +799,7 @@ static int run_stream(const char *const *paths, size_t count, const struct aggre
 
     if (done)
         writer_start(&s);
-    start_workers(&s, cube);
+    start_workers(&s);
     read_merged(&s, order, ordered);
     stop_workers(&s, cube, total);
     deliver_ready(&s);
