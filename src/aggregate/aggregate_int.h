@@ -169,15 +169,20 @@ int flowlog_sample_addresses(struct sensor_detector *detector, const char *path,
 /* ---- runs (spill.c) -------------------------------------------------------- */
 
 #define RUN_BUFFER (1 << 16)
-/* Rows a run reads back at a time (its stdio buffer's worth). */
-#define RUN_BATCH_ROWS (RUN_BUFFER / sizeof(struct cube_row))
+/* Rows of a cube's run in one block, encoded (spill.c) and read back together. */
+#define RUN_BLOCK_ROWS 512
 
 /* Rows in spill order in an unlinked temporary file. */
 struct run {
     FILE *fp;
     char *buf;
     uint64_t rows, read;
+    uint64_t bytes; /* written */
     unsigned level; /* 0 for a spill; one more than the runs it merged */
+    /* A cube's run: rows are encoded into block, which is written when full. */
+    unsigned char *block;
+    size_t block_len, block_rows;
+    struct cube_key last_key; /* the block's row before, which the next is encoded against */
     /* Reading back: rows[batch_next..batch_len) of the batch are not yet merged. */
     struct cube_row *batch;
     size_t batch_len, batch_next;
@@ -188,8 +193,10 @@ int spill_cmp(const struct cube_key *a, const struct cube_key *b);
 /* Adds from's counts into into's (sums, earliest first, latest last). */
 void counts_add(struct cube_counts *into, const struct cube_counts *from);
 
-/* A new, empty run in dir. Returns NULL with err. */
+/* A new, empty run in dir for records (evidence_run_write()). Returns NULL with err. */
 struct run *run_create(const char *dir, char *err, size_t errlen);
+/* A new, empty run in dir for a cube's rows (run_write()), in encoded blocks. */
+struct run *run_create_blocks(const char *dir, char *err, size_t errlen);
 /* Each returns 0, or -1 with err (a full disk, say). */
 int run_write(struct run *run, const struct cube_row *rows, size_t count, const char *dir,
               char *err, size_t errlen);

@@ -203,7 +203,7 @@ static void fail_spilling(struct cube *cube, const char *why)
 /* Merges runs[first..] into one run a level up. */
 static int merge_runs(struct cube *cube, size_t first, char *err, size_t errlen)
 {
-    struct run *out = run_create(cube->dir, err, errlen);
+    struct run *out = run_create_blocks(cube->dir, err, errlen);
     if (!out)
         return -1;
     struct run_merge *m = run_merge_open(cube->runs + first, cube->run_count - first, err, errlen);
@@ -284,7 +284,7 @@ static int spill(struct cube *cube)
     char err[512];
     uint32_t *order = xcalloc(cube->count ? cube->count : 1, sizeof(*order));
     spill_order(cube, order);
-    struct run *run = run_create(cube->dir, err, sizeof(err));
+    struct run *run = run_create_blocks(cube->dir, err, sizeof(err));
     int ret = run ? 0 : -1;
     /* Gathered a batch at a time: the rows' loads overlap, and stdio is called once per batch. */
     struct cube_row *batch = xcalloc(SPILL_BATCH_ROWS, sizeof(*batch));
@@ -305,7 +305,7 @@ static int spill(struct cube *cube)
     }
     cube->spill_stats.runs++;
     cube->spill_stats.rows += cube->count;
-    cube->spill_stats.bytes += (uint64_t)cube->count * sizeof(struct cube_row);
+    cube->spill_stats.bytes += run->bytes;
     add_run(cube, run);
     cube->count = 0;
     memset(cube->index, 0, (cube->index_mask + 1) * sizeof(*cube->index));

@@ -9,6 +9,16 @@
  * O_TMPFILE; elsewhere it is unlinked as soon as it is made), so it
  * disappears however the process ends (exit, error, SIGINT, a crash) and
  * never outlives its open stream.
+ *
+ * A cube's run is a sequence of blocks: a head (the block's encoded bytes
+ * and its rows, 4 bytes each), then up to RUN_BLOCK_ROWS rows, each encoded
+ * against the row before it in the block: a flags byte; the remote and the
+ * sensor unless they are the row before's (4 bytes for IPv4, else 16 and the
+ * mapped flag); the bin as a difference from the row before's; service,
+ * protocol and initiator; the counts as variable-length integers; the first
+ * packet's time from the bin's start and the last's from the first. A
+ * flood's rows take about 30 bytes rather than their 112 in memory, and the
+ * spill writes and reads that much less through the page cache.
  */
 #define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
@@ -51,7 +61,11 @@ void counts_add(struct cube_counts *into, const struct cube_counts *from)
         into->last_ns = from->last_ns;
 }
 
-struct run *run_create(const char *dir, char *err, size_t errlen)
+/* A block's head: its encoded bytes and its rows, 4 bytes each. */
+#define BLOCK_HEAD 8
+
+/* A run whose writes and reads go through a stdio buffer (records), or none (blocks). */
+static struct run *open_run(const char *dir, bool buffered, char *err, size_t errlen)
 {
     char path[4096];
     int n = snprintf(path, sizeof(path), "%s/honeyscope-spill-XXXXXX", dir);
@@ -79,18 +93,137 @@ struct run *run_create(const char *dir, char *err, size_t errlen)
     }
     struct run *run = xcalloc(1, sizeof(*run));
     run->fp = fp;
-    run->buf = xmalloc(RUN_BUFFER);
-    setvbuf(fp, run->buf, _IOFBF, RUN_BUFFER);
+    if (buffered) {
+        run->buf = xmalloc(RUN_BUFFER);
+        setvbuf(fp, run->buf, _IOFBF, RUN_BUFFER);
+    } else {
+        setvbuf(fp, NULL, _IONBF, 0);
+    }
     return run;
+}
+
+struct run *run_create(const char *dir, char *err, size_t errlen)
+{
+    return open_run(dir, true, err, errlen);
+}
+
+struct run *run_create_blocks(const char *dir, char *err, size_t errlen)
+{
+    struct run *run = open_run(dir, false, err, errlen);
+    if (run)
+        run->block = xmalloc(BLOCK_HEAD + RUN_BUFFER);
+    return run;
+}
+
+/* Flags of an encoded row. */
+enum {
+    ROW_SAME_REMOTE = 1,
+    ROW_REMOTE_V4 = 2,
+    ROW_SAME_SENSOR = 4,
+    ROW_SENSOR_V4 = 8,
+};
+
+/* The longest encoded row: flags, two IPv6 addresses, protocol, initiator, nine integers. */
+#define ROW_ENCODED_MAX (1 + 2 * 17 + 2 + 9 * 10)
+_Static_assert(RUN_BLOCK_ROWS *ROW_ENCODED_MAX <= RUN_BUFFER, "a full block fits its buffer");
+
+static size_t put_varint(unsigned char *out, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        out[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    out[n++] = (unsigned char)v;
+    return n;
+}
+
+/* Differences are taken modulo 2^64, so that any two times have one. */
+static uint64_t zigzag(uint64_t d)
+{
+    return (d << 1) ^ (0 - (d >> 63));
+}
+
+static uint64_t unzigzag(uint64_t u)
+{
+    return (u >> 1) ^ (0 - (u & 1));
+}
+
+static int64_t to_signed(uint64_t u)
+{
+    return u <= INT64_MAX ? (int64_t)u : -(int64_t)(UINT64_MAX - u) - 1;
+}
+
+static size_t put_addr(unsigned char *out, const struct ip_addr *a, bool v4)
+{
+    if (v4) {
+        memcpy(out, a->b + 12, 4);
+        return 4;
+    }
+    memcpy(out, a->b, 16);
+    out[16] = a->mapped_v6;
+    return 17;
+}
+
+static size_t encode_row(unsigned char *out, const struct cube_row *row,
+                         const struct cube_key *last)
+{
+    const struct cube_key *k = &row->key;
+    const struct cube_counts *c = &row->counts;
+    unsigned flags = 0;
+    if (last && addr_equal(&k->remote, &last->remote))
+        flags |= ROW_SAME_REMOTE;
+    else if (addr_is_v4(&k->remote))
+        flags |= ROW_REMOTE_V4;
+    if (last && addr_equal(&k->sensor, &last->sensor))
+        flags |= ROW_SAME_SENSOR;
+    else if (addr_is_v4(&k->sensor))
+        flags |= ROW_SENSOR_V4;
+    size_t n = 0;
+    out[n++] = (unsigned char)flags;
+    if (!(flags & ROW_SAME_REMOTE))
+        n += put_addr(out + n, &k->remote, flags & ROW_REMOTE_V4);
+    if (!(flags & ROW_SAME_SENSOR))
+        n += put_addr(out + n, &k->sensor, flags & ROW_SENSOR_V4);
+    n += put_varint(out + n, zigzag((uint64_t)k->bin - (last ? (uint64_t)last->bin : 0)));
+    n += put_varint(out + n, k->service);
+    out[n++] = k->proto;
+    out[n++] = k->initiator;
+    n += put_varint(out + n, c->packets_in);
+    n += put_varint(out + n, c->packets_out);
+    n += put_varint(out + n, c->bytes_in);
+    n += put_varint(out + n, c->bytes_out);
+    n += put_varint(out + n, c->flows);
+    n += put_varint(out + n, zigzag((uint64_t)c->first_ns - (uint64_t)k->bin * 1000000000u));
+    n += put_varint(out + n, zigzag((uint64_t)c->last_ns - (uint64_t)c->first_ns));
+    return n;
+}
+
+static int write_block(struct run *run, const char *dir, char *err, size_t errlen)
+{
+    uint32_t head[2] = {(uint32_t)run->block_len, (uint32_t)run->block_rows};
+    memcpy(run->block, head, sizeof(head));
+    size_t size = BLOCK_HEAD + run->block_len;
+    if (fwrite(run->block, 1, size, run->fp) != size) {
+        snprintf(err, errlen, "cannot write a spill file in '%s': %s", dir,
+                 errno ? strerror(errno) : "write failed");
+        return -1;
+    }
+    run->bytes += size;
+    run->block_len = run->block_rows = 0;
+    return 0;
 }
 
 int run_write(struct run *run, const struct cube_row *rows, size_t count, const char *dir,
               char *err, size_t errlen)
 {
-    if (fwrite(rows, sizeof(*rows), count, run->fp) != count) {
-        snprintf(err, errlen, "cannot write a spill file in '%s': %s", dir,
-                 errno ? strerror(errno) : "write failed");
-        return -1;
+    for (size_t i = 0; i < count; i++) {
+        if (run->block_rows == RUN_BLOCK_ROWS && write_block(run, dir, err, errlen) < 0)
+            return -1;
+        run->block_len += encode_row(run->block + BLOCK_HEAD + run->block_len, &rows[i],
+                                     run->block_rows ? &run->last_key : NULL);
+        run->block_rows++;
+        run->last_key = rows[i].key;
     }
     run->rows += count;
     return 0;
@@ -98,6 +231,8 @@ int run_write(struct run *run, const struct cube_row *rows, size_t count, const 
 
 int run_finish_writing(struct run *run, const char *dir, char *err, size_t errlen)
 {
+    if (run->block_rows && write_block(run, dir, err, errlen) < 0)
+        return -1;
     if (fflush(run->fp) != 0 || fseek(run->fp, 0, SEEK_SET) != 0) {
         snprintf(err, errlen, "cannot write a spill file in '%s': %s", dir, strerror(errno));
         return -1;
@@ -111,6 +246,7 @@ void run_free(struct run *run)
         return;
     fclose(run->fp);
     free(run->buf);
+    free(run->block);
     free(run->batch);
     free(run);
 }
@@ -161,6 +297,108 @@ static void heap_down(struct run_merge *m, size_t i)
     }
 }
 
+/* What reading an encoded row needs: the block's bytes and the position in them. */
+struct block_reader {
+    const unsigned char *at, *end;
+};
+
+static bool get_varint(struct block_reader *r, uint64_t *v)
+{
+    *v = 0;
+    for (unsigned shift = 0; shift < 64 && r->at < r->end; shift += 7) {
+        unsigned char byte = *r->at++;
+        *v |= (uint64_t)(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+
+static bool get_addr(struct block_reader *r, struct ip_addr *a, bool v4)
+{
+    size_t need = v4 ? 4 : 17;
+    if ((size_t)(r->end - r->at) < need)
+        return false;
+    if (v4) {
+        addr_from_v4(a, r->at);
+    } else {
+        memset(a, 0, sizeof(*a));
+        memcpy(a->b, r->at, 16);
+        a->mapped_v6 = r->at[16];
+        if (a->mapped_v6 > 1)
+            return false;
+    }
+    r->at += need;
+    return true;
+}
+
+static bool decode_row(struct block_reader *r, struct cube_row *row, const struct cube_row *last)
+{
+    memset(row, 0, sizeof(*row));
+    struct cube_key *k = &row->key;
+    struct cube_counts *c = &row->counts;
+    if (r->at == r->end)
+        return false;
+    unsigned flags = *r->at++;
+    if (flags > 15 || (!last && (flags & (ROW_SAME_REMOTE | ROW_SAME_SENSOR))))
+        return false;
+    if (flags & ROW_SAME_REMOTE)
+        k->remote = last->key.remote;
+    else if (!get_addr(r, &k->remote, flags & ROW_REMOTE_V4))
+        return false;
+    if (flags & ROW_SAME_SENSOR)
+        k->sensor = last->key.sensor;
+    else if (!get_addr(r, &k->sensor, flags & ROW_SENSOR_V4))
+        return false;
+    uint64_t bin, service, first, last_ns;
+    if (!get_varint(r, &bin) || !get_varint(r, &service) || service > UINT16_MAX ||
+        r->end - r->at < 2)
+        return false;
+    k->bin = to_signed((last ? (uint64_t)last->key.bin : 0) + unzigzag(bin));
+    k->service = (uint16_t)service;
+    k->proto = *r->at++;
+    k->initiator = *r->at++;
+    if (!get_varint(r, &c->packets_in) || !get_varint(r, &c->packets_out) ||
+        !get_varint(r, &c->bytes_in) || !get_varint(r, &c->bytes_out) ||
+        !get_varint(r, &c->flows) || !get_varint(r, &first) || !get_varint(r, &last_ns))
+        return false;
+    c->first_ns = to_signed((uint64_t)k->bin * 1000000000u + unzigzag(first));
+    c->last_ns = to_signed((uint64_t)c->first_ns + unzigzag(last_ns));
+    return true;
+}
+
+/* Reads run's next block into its batch. Returns 0, or -1 with m->err. */
+static int read_block(struct run_merge *m, struct run *run)
+{
+    uint32_t head[2];
+    if (fread(head, sizeof(head), 1, run->fp) != 1)
+        goto short_read;
+    if (head[0] > RUN_BUFFER || head[1] == 0 || head[1] > RUN_BLOCK_ROWS ||
+        head[1] > run->rows - run->read)
+        goto damaged;
+    if (head[0] && fread(run->block, head[0], 1, run->fp) != 1)
+        goto short_read;
+    if (!run->batch)
+        run->batch = xcalloc(RUN_BLOCK_ROWS, sizeof(*run->batch));
+    struct block_reader r = {run->block, run->block + head[0]};
+    for (size_t i = 0; i < head[1]; i++)
+        if (!decode_row(&r, &run->batch[i], i ? &run->batch[i - 1] : NULL))
+            goto damaged;
+    if (r.at != r.end)
+        goto damaged;
+    run->read += head[1];
+    run->batch_len = head[1];
+    run->batch_next = 0;
+    return 0;
+short_read:
+    snprintf(m->err, sizeof(m->err), "cannot read back a spill file: %s",
+             ferror(run->fp) ? strerror(errno) : "it is shorter than written");
+    return -1;
+damaged:
+    snprintf(m->err, sizeof(m->err), "cannot read back a spill file: it is not as written");
+    return -1;
+}
+
 /* Makes run's next row its current one; returns 0, 1 at the run's end, -1 on error. */
 static int advance(struct run_merge *m, struct run *run)
 {
@@ -170,19 +408,7 @@ static int advance(struct run_merge *m, struct run *run)
     }
     if (run->read == run->rows)
         return 1;
-    uint64_t left = run->rows - run->read;
-    size_t want = left < RUN_BATCH_ROWS ? (size_t)left : RUN_BATCH_ROWS;
-    if (!run->batch)
-        run->batch = xcalloc(RUN_BATCH_ROWS, sizeof(*run->batch));
-    if (fread(run->batch, sizeof(*run->batch), want, run->fp) != want) {
-        snprintf(m->err, sizeof(m->err), "cannot read back a spill file: %s",
-                 ferror(run->fp) ? strerror(errno) : "it is shorter than written");
-        return -1;
-    }
-    run->read += want;
-    run->batch_len = want;
-    run->batch_next = 0;
-    return 0;
+    return read_block(m, run);
 }
 
 struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, size_t errlen)

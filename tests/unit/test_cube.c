@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../src/aggregate/aggregate.h"
 #include "../../src/aggregate/aggregate_int.h"
@@ -831,6 +832,104 @@ static void test_cube_chunks_many_runs(void)
     check_chunks_in_order(true, 2, 700);
 }
 
+/* Rows of every kind for a run: both families, mapped, extreme bins, times and counts. */
+static struct cube_row run_row(uint32_t n)
+{
+    struct cube_row row;
+    memset(&row, 0, sizeof(row));
+    row.key = key_n(n / 3 + 1); /* three rows a remote */
+    row.key.bin += n % 3 * 900;
+    row.key.service = (uint16_t)(n * 7919u);
+    row.key.proto = (uint8_t)n;
+    row.key.initiator = (uint8_t)(n % 3);
+    if (n % 5 == 0) {
+        const uint8_t mapped[16] = {0, 0, 0,    0,    0,   0,  0,   0,
+                                    0, 0, 0xff, 0xff, 198, 51, 100, (uint8_t)n};
+        addr_from_v6(&row.key.remote, mapped);
+    }
+    const int64_t bins[] = {INT64_MIN, -1, 0, FEB1, INT64_MAX};
+    if (n % 11 == 0)
+        row.key.bin = bins[n / 11 % 5];
+    row.counts.packets_in = n % 13 == 0 ? UINT64_MAX : n;
+    row.counts.packets_out = n / 3;
+    row.counts.bytes_in = (uint64_t)n << 40;
+    row.counts.bytes_out = n % 17 == 0 ? UINT64_MAX : 60 * (uint64_t)n;
+    row.counts.flows = n % 2;
+    /* A row no packet has set yet keeps its sentinels; others lie anywhere. */
+    const int64_t firsts[] = {INT64_MAX, INT64_MIN, 0, row.key.bin * 1000, -5};
+    row.counts.first_ns = n % 7 == 0 ? firsts[n / 7 % 5] : (int64_t)n * 1000003;
+    row.counts.last_ns = n % 19 == 0 ? INT64_MIN : row.counts.first_ns / 2 + (int64_t)n;
+    return row;
+}
+
+static int run_row_cmp(const void *a, const void *b)
+{
+    return spill_cmp(&((const struct cube_row *)a)->key, &((const struct cube_row *)b)->key);
+}
+
+/* The rows written to a run come back as they were, block boundaries and all. */
+static void test_run_round_trip(void)
+{
+    enum { N = 3 * RUN_BLOCK_ROWS + 17 };
+    struct cube_row *rows = calloc(N, sizeof(*rows));
+    for (uint32_t n = 0; n < N; n++)
+        rows[n] = run_row(n + 1);
+    qsort(rows, N, sizeof(*rows), run_row_cmp);
+    char err[256];
+    struct run *run = run_create_blocks("/tmp", err, sizeof(err));
+    CHECK(run != NULL);
+    /* One row, then the rest in pieces that straddle the blocks. */
+    CHECK(run_write(run, rows, 1, "/tmp", err, sizeof(err)) == 0);
+    for (size_t at = 1; at < N; at += 300)
+        CHECK(run_write(run, rows + at, N - at < 300 ? N - at : 300, "/tmp", err, sizeof(err)) ==
+              0);
+    CHECK(run_finish_writing(run, "/tmp", err, sizeof(err)) == 0);
+    CHECK(run->bytes < (uint64_t)N * sizeof(struct cube_row));
+    struct run_merge *m = run_merge_open(&run, 1, err, sizeof(err));
+    CHECK(m != NULL);
+    struct cube_row row;
+    size_t got = 0, same = 0;
+    while (run_merge_next(m, &row, err, sizeof(err)) == 0) {
+        same += got < N && memcmp(&row, &rows[got], sizeof(row)) == 0;
+        got++;
+    }
+    run_merge_close(m);
+    CHECK_U64(got, N);
+    CHECK_U64(same, N);
+    run_free(run);
+    free(rows);
+}
+
+/* A run that is not as it was written is an error when read back, never other rows. */
+static void test_run_damaged(void)
+{
+    char err[256];
+    for (int damage = 0; damage < 3; damage++) {
+        struct run *run = run_create_blocks("/tmp", err, sizeof(err));
+        CHECK(run != NULL);
+        for (uint32_t n = 1; n <= 40; n++) {
+            struct cube_row row = run_row(2 * n);
+            row.key.bin = FEB1;
+            CHECK(run_write(run, &row, 1, "/tmp", err, sizeof(err)) == 0);
+        }
+        CHECK(run_finish_writing(run, "/tmp", err, sizeof(err)) == 0);
+        int fd = fileno(run->fp);
+        if (damage == 0) {
+            CHECK(pwrite(fd, "\xff", 1, 8) == 1); /* the first row's flags */
+        } else if (damage == 1) {
+            const uint32_t head[2] = {8, 40}; /* fewer bytes than its rows need */
+            CHECK(pwrite(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head));
+        } else {
+            CHECK(ftruncate(fd, 50) == 0);
+        }
+        err[0] = '\0';
+        struct run_merge *m = run_merge_open(&run, 1, err, sizeof(err));
+        CHECK(m == NULL);
+        CHECK(strstr(err, "cannot read back a spill file") != NULL);
+        run_free(run);
+    }
+}
+
 static const struct ip_addr *nth_addr(const void *ctx, size_t i)
 {
     return &((const struct ip_addr *)ctx)[i];
@@ -931,6 +1030,8 @@ int main(void)
     RUN(test_cube_chunks_in_order);
     RUN(test_cube_chunks_read_ahead);
     RUN(test_cube_chunks_many_runs);
+    RUN(test_run_round_trip);
+    RUN(test_run_damaged);
     RUN(test_cube_chunks_closed_early);
     RUN(test_address_order_mixed);
     RUN(test_cube_absorb);
