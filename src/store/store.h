@@ -116,6 +116,12 @@ int store_row_order(const void *a, const void *b);
 /* Sorts n row pointers in store_row_order(), faster than qsort() with it
  * (aggregate_config.sort_rows). */
 void store_sort_pointers(const struct cube_row **rows, size_t n);
+/*
+ * As store_sort_pointers(), for rows that come in spill order (a spilled
+ * cube's chunks, cube_chunks_open()): a stable sort on bin and sensor alone
+ * then gives store order, in a few linear passes.
+ */
+void store_sort_spilled(const struct cube_row **rows, size_t n);
 /* The cube's rows in store_row_order(), *count of them; the caller frees the array. */
 const struct cube_row **store_sort_rows(struct cube *cube, size_t *count);
 

@@ -207,22 +207,38 @@ static void rank_sensors(const struct cube_row *const *rows, size_t n, uint32_t 
     free(sensors);
 }
 
-void store_sort_pointers(const struct cube_row **rows, size_t n)
+/*
+ * Whether the rows' bins are whole quarter hours spanning at most 2^32 of
+ * them, which the fast sorts count from *bin_min; *bins is their span.
+ */
+static bool bins_countable(const struct cube_row *const *rows, size_t n, int64_t *bin_min,
+                           uint64_t *bins)
 {
-    if (n < 2)
-        return;
-    int64_t bin_min = INT64_MAX, bin_max = INT64_MIN;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
     bool whole = true;
     for (size_t i = 0; i < n; i++) {
         const struct cube_key *k = &rows[i]->key;
         whole &= k->bin % STORE_BIN_SECONDS == 0;
-        bin_min = k->bin < bin_min ? k->bin : bin_min;
-        bin_max = k->bin > bin_max ? k->bin : bin_max;
+        lo = k->bin < lo ? k->bin : lo;
+        hi = k->bin > hi ? k->bin : hi;
     }
+    if (!whole || lo < -STORE_SECONDS_MAX || hi > STORE_SECONDS_MAX ||
+        (hi - lo) / STORE_BIN_SECONDS > UINT32_MAX)
+        return false;
+    *bin_min = lo;
+    *bins = (uint64_t)((hi - lo) / STORE_BIN_SECONDS) + 1;
+    return true;
+}
+
+void store_sort_pointers(const struct cube_row **rows, size_t n)
+{
+    if (n < 2)
+        return;
+    int64_t bin_min;
+    uint64_t bins;
     /* Bins that are not whole quarter hours, or span more than 32 bits of them, take the long way.
      */
-    if (!whole || bin_min < -STORE_SECONDS_MAX || bin_max > STORE_SECONDS_MAX ||
-        (bin_max - bin_min) / STORE_BIN_SECONDS > UINT32_MAX) {
+    if (!bins_countable(rows, n, &bin_min, &bins)) {
         qsort(rows, n, sizeof(*rows), store_row_order);
         return;
     }
@@ -241,6 +257,64 @@ void store_sort_pointers(const struct cube_row **rows, size_t n)
     for (size_t i = 0; i < n; i++)
         rows[i] = entries[i].row;
     free(entries);
+}
+
+void store_sort_spilled(const struct cube_row **rows, size_t n)
+{
+    int64_t bin_min;
+    uint64_t bins;
+    if (n < 2 || !bins_countable(rows, n, &bin_min, &bins)) {
+        store_sort_pointers(rows, n);
+        return;
+    }
+    uint32_t *rank = xmalloc(st_mult(n, sizeof(*rank)));
+    rank_sensors(rows, n, rank);
+    uint64_t sensors = 0;
+    for (size_t i = 0; i < n; i++)
+        sensors = rank[i] >= sensors ? rank[i] + (uint64_t)1 : sensors;
+    if (bins > UINT32_MAX / sensors) {
+        free(rank);
+        store_sort_pointers(rows, n);
+        return;
+    }
+    /* Each row's (bin, sensor) as one number below bins * sensors, sorted a byte at a time. */
+    uint32_t *key = rank, *key_to = xmalloc(st_mult(n, sizeof(*key_to)));
+    for (size_t i = 0; i < n; i++)
+        key[i] = (uint32_t)((uint64_t)(rows[i]->key.bin - bin_min) / STORE_BIN_SECONDS * sensors +
+                            rank[i]);
+    const struct cube_row **rows_to = xmalloc(st_mult(n, sizeof(*rows_to)));
+    const struct cube_row **from = rows;
+    for (unsigned shift = 0; shift < 32 && (bins * sensors - 1) >> shift; shift += 8) {
+        size_t at[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[(key[i] >> shift & 0xff) + 1]++;
+        for (size_t d = 1; d < 257; d++)
+            at[d] += at[d - 1];
+        for (size_t i = 0; i < n; i++) {
+            size_t to = at[key[i] >> shift & 0xff]++;
+            rows_to[to] = from[i];
+            key_to[to] = key[i];
+        }
+        const struct cube_row **r = from;
+        from = rows_to;
+        rows_to = r;
+        uint32_t *k = key;
+        key = key_to;
+        key_to = k;
+    }
+    if (from != rows)
+        memcpy(rows, from, n * sizeof(*rows));
+    /* A (bin, sensor) whose remotes are of both families: spill and store order differ there. */
+    for (size_t start = 0, end; start < n; start = end) {
+        bool v4 = addr_is_v4(&rows[start]->key.remote), mixed = false;
+        for (end = start + 1; end < n && key[end] == key[start]; end++)
+            mixed |= addr_is_v4(&rows[end]->key.remote) != v4;
+        if (mixed)
+            qsort(rows + start, end - start, sizeof(*rows), store_row_order);
+    }
+    free(key);
+    free(key_to);
+    free(from == rows ? rows_to : from);
 }
 
 const struct cube_row **store_sort_rows(struct cube *cube, size_t *count)
@@ -506,7 +580,7 @@ static int insert_packed(struct store *s, int64_t file_id, struct cube *cube,
     /* Read ahead: the runs are merged and sorted on a thread of their own while a chunk is packed
      * here. */
     struct cube_chunks *chunks =
-        cube_chunks_open_sorted(cube, STORE_CHUNK_ROWS, true, store_sort_pointers, err, errlen);
+        cube_chunks_open_sorted(cube, STORE_CHUNK_ROWS, true, store_sort_spilled, err, errlen);
     struct cube *chunk;
     status = chunks ? 0 : -1;
     while (status == 0 && (chunk = cube_chunks_next(chunks, &status, err, errlen)))

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../../src/aggregate/aggregate_int.h"
 #include "../../src/common/xalloc.h"
 #include "../../src/store/store_int.h"
 #include "check.h"
@@ -302,6 +303,46 @@ static void test_fast_sort(void)
     cube_free(cube);
 }
 
+static int spill_order_of_pointers(const void *a, const void *b)
+{
+    return spill_cmp(&(*(const struct cube_row *const *)a)->key,
+                     &(*(const struct cube_row *const *)b)->key);
+}
+
+/*
+ * store_sort_spilled() turns spill order into qsort()'s store order: with
+ * both families (and remotes below ::ffff:0:0/96) under one bin and sensor,
+ * with bins more than 256 apart (two bytes of key), and with a bin that is
+ * no whole quarter hour (the long way).
+ */
+static void test_sort_spilled(void)
+{
+    for (int round = 0; round < 3; round++) {
+        struct cube *cube = random_cube(21 + (uint64_t)round, 20000, 1);
+        uint64_t state = 5;
+        for (unsigned i = 0; i < 300; i++) {
+            struct cube_key key;
+            random_key(&key, &state, 1);
+            if (i % 3 == 0)
+                key.remote.b[10] = key.remote.b[11] = 0, key.remote.mapped_v6 = 0; /* ::a.b.c.d */
+            if (round == 1)
+                key.bin += 900 * 300 * (int64_t)(i % 2);
+            if (round == 2 && i == 0)
+                key.bin += 1;
+            cube_row_at(cube, cube_lookup(cube, &key))->counts.packets_in++;
+        }
+        size_t n = cube_row_count(cube);
+        const struct cube_row **rows = xmalloc(n * sizeof(*rows));
+        for (size_t i = 0; i < n; i++)
+            rows[i] = cube_row_at(cube, (uint32_t)i);
+        qsort(rows, n, sizeof(*rows), spill_order_of_pointers);
+        store_sort_spilled(rows, n);
+        CHECK(sorted_as_qsort(rows, n));
+        free((void *)rows);
+        cube_free(cube);
+    }
+}
+
 /* Workers' parts sorted on their own and merged: the order of sorting the whole. */
 static void test_merged_runs(void)
 {
@@ -342,6 +383,7 @@ int main(void)
     RUN(test_sql_order);
     RUN(test_packs);
     RUN(test_fast_sort);
+    RUN(test_sort_spilled);
     RUN(test_merged_runs);
     CHECK_EXIT();
 }
