@@ -254,47 +254,57 @@ void run_free(struct run *run)
 /* ---- merging runs ------------------------------------------------------------ */
 
 /*
- * A heap of runs ordered by their current row, smallest first. The heap
- * holds positions in runs[]; rows stay where their run's batch holds them.
+ * A tournament of runs by their current row (a tree of losers): node n of
+ * 1..count-1 holds the run that lost the match there, winner the run whose
+ * row is next, and run i plays from leaf count + i. A new row of the winner
+ * plays its way up once, one comparison a level, where a heap compares two
+ * children a level. A run at its end loses every match.
  */
 struct run_merge {
     struct run **runs;
-    size_t *heap;
-    size_t count;
+    bool *ended;
+    size_t *loser;
+    size_t count, winner;
     char err[512];
 };
 
-static const struct cube_row *head(const struct run_merge *m, size_t heap_i)
+static const struct cube_row *head(const struct run_merge *m, size_t run_i)
 {
-    const struct run *run = m->runs[m->heap[heap_i]];
+    const struct run *run = m->runs[run_i];
     return &run->batch[run->batch_next];
 }
 
-static bool heap_less(const struct run_merge *m, size_t a, size_t b)
+/* Whether run a's row comes before run b's. */
+static bool run_before(const struct run_merge *m, size_t a, size_t b)
 {
+    if (m->ended[a] || m->ended[b])
+        return !m->ended[a];
     return spill_cmp(&head(m, a)->key, &head(m, b)->key) < 0;
 }
 
-static void heap_swap(struct run_merge *m, size_t a, size_t b)
+/* Plays the matches below node; returns their winner. */
+static size_t play(struct run_merge *m, size_t node)
 {
-    size_t x = m->heap[a];
-    m->heap[a] = m->heap[b];
-    m->heap[b] = x;
+    if (node >= m->count)
+        return node - m->count;
+    size_t left = play(m, 2 * node), right = play(m, 2 * node + 1);
+    bool right_wins = run_before(m, right, left);
+    m->loser[node] = right_wins ? left : right;
+    return right_wins ? right : left;
 }
 
-static void heap_down(struct run_merge *m, size_t i)
+/* The winner's row changed: it plays from its leaf up. */
+static void replay(struct run_merge *m)
 {
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, s = i;
-        if (l < m->count && heap_less(m, l, s))
-            s = l;
-        if (r < m->count && heap_less(m, r, s))
-            s = r;
-        if (s == i)
-            return;
-        heap_swap(m, i, s);
-        i = s;
+    size_t run = m->winner;
+    for (size_t node = (m->count + run) / 2; node >= 1; node /= 2) {
+        if (run_before(m, m->loser[node], run)) {
+            size_t beaten = run;
+            run = m->loser[node];
+            m->loser[node] = beaten;
+        }
     }
+    m->winner = run;
 }
 
 /* What reading an encoded row needs: the block's bytes and the position in them. */
@@ -414,8 +424,11 @@ static int advance(struct run_merge *m, struct run *run)
 struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, size_t errlen)
 {
     struct run_merge *m = xcalloc(1, sizeof(*m));
-    m->runs = xcalloc(count ? count : 1, sizeof(*m->runs));
-    m->heap = xcalloc(count ? count : 1, sizeof(*m->heap));
+    m->count = count ? count : 1;
+    m->runs = xcalloc(m->count, sizeof(*m->runs));
+    m->ended = xcalloc(m->count, sizeof(*m->ended));
+    m->loser = xcalloc(m->count, sizeof(*m->loser));
+    m->ended[0] = true; /* no run at all: the merge is over */
     for (size_t i = 0; i < count; i++) {
         runs[i]->read = 0;
         runs[i]->batch_len = runs[i]->batch_next = 0;
@@ -431,34 +444,29 @@ struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, siz
             run_merge_close(m);
             return NULL;
         }
-        if (r == 0)
-            m->heap[m->count++] = i;
+        m->ended[i] = r > 0;
     }
-    for (size_t i = m->count / 2; i-- > 0;)
-        heap_down(m, i);
+    m->winner = play(m, 1);
     return m;
 }
 
 int run_merge_next(struct run_merge *m, struct cube_row *row, char *err, size_t errlen)
 {
-    if (m->count == 0)
+    if (m->ended[m->winner])
         return 1;
-    *row = *head(m, 0);
+    *row = *head(m, m->winner);
     /* Equal keys from other runs are the same row: add them up. */
     for (;;) {
-        int r = advance(m, m->runs[m->heap[0]]);
+        int r = advance(m, m->runs[m->winner]);
         if (r < 0) {
             snprintf(err, errlen, "%s", m->err);
             return -1;
         }
-        if (r > 0) {
-            m->count--;
-            if (m->count == 0)
-                return 0;
-            heap_swap(m, 0, m->count);
-        }
-        heap_down(m, 0);
-        const struct cube_row *next = head(m, 0);
+        m->ended[m->winner] = r > 0;
+        replay(m);
+        if (m->ended[m->winner])
+            return 0;
+        const struct cube_row *next = head(m, m->winner);
         if (spill_cmp(&next->key, &row->key) != 0)
             return 0;
         counts_add(&row->counts, &next->counts);
@@ -470,6 +478,7 @@ void run_merge_close(struct run_merge *m)
     if (!m)
         return;
     free(m->runs);
-    free(m->heap);
+    free(m->ended);
+    free(m->loser);
     free(m);
 }
