@@ -6,6 +6,7 @@
 #ifndef HONEYSCOPE_AGGREGATE_INT_H
 #define HONEYSCOPE_AGGREGATE_INT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "../capture/capture.h"
@@ -165,6 +166,53 @@ enum capture_status read_capture(struct capture_file *file, const struct aggrega
  */
 int flowlog_sample_addresses(struct sensor_detector *detector, const char *path,
                              uint64_t max_records, char *err, size_t errlen);
+
+/* ---- merging sorted sources (spill.c) ----------------------------------------- */
+
+/*
+ * A tournament of sorted sources by their current rows, a tree of losers:
+ * node n of 1..count-1 holds the source that lost the match there, winner
+ * the source whose row is next, and source i plays from leaf count + i. A
+ * new row of the winner plays its way up once, one comparison a level, where
+ * a heap compares two children a level. A source at its end loses every
+ * match. before(ctx, a, b) says whether source a's row comes before b's.
+ */
+typedef bool tournament_before(const void *ctx, size_t a, size_t b);
+
+struct tournament {
+    size_t *loser;
+    bool *ended; /* set by the caller as sources end */
+    size_t count, winner;
+};
+
+/* count sources (at least one), none ended yet. */
+void tournament_init(struct tournament *t, size_t count);
+/* Plays every match: call once the sources' first rows (or ends) are known. */
+void tournament_start(struct tournament *t, tournament_before *before, const void *ctx);
+void tournament_release(struct tournament *t);
+
+static inline bool tournament_match(const struct tournament *t, tournament_before *before,
+                                    const void *ctx, size_t a, size_t b)
+{
+    if (t->ended[a] || t->ended[b])
+        return !t->ended[a];
+    return before(ctx, a, b);
+}
+
+/* The winner's row changed (or it ended): it plays from its leaf up. */
+static inline void tournament_replay(struct tournament *t, tournament_before *before,
+                                     const void *ctx)
+{
+    size_t run = t->winner;
+    for (size_t node = (t->count + run) / 2; node >= 1; node /= 2) {
+        if (tournament_match(t, before, ctx, t->loser[node], run)) {
+            size_t beaten = run;
+            run = t->loser[node];
+            t->loser[node] = beaten;
+        }
+    }
+    t->winner = run;
+}
 
 /* ---- runs (spill.c) -------------------------------------------------------- */
 

@@ -69,8 +69,7 @@ struct source {
 
 struct evidence_merge {
     struct source *sources;
-    size_t *heap;
-    size_t count;
+    struct tournament tree;
     struct evidence_row out;
     char value[EVIDENCE_VALUE_MAX + 1];
     char err[512];
@@ -112,26 +111,10 @@ short_read:
     return -1;
 }
 
-static bool heap_less(const struct evidence_merge *m, size_t a, size_t b)
+static bool source_before(const void *ctx, size_t a, size_t b)
 {
-    return evidence_spill_order(&m->sources[m->heap[a]].row, &m->sources[m->heap[b]].row) < 0;
-}
-
-static void heap_down(struct evidence_merge *m, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, s = i;
-        if (l < m->count && heap_less(m, l, s))
-            s = l;
-        if (r < m->count && heap_less(m, r, s))
-            s = r;
-        if (s == i)
-            return;
-        size_t x = m->heap[i];
-        m->heap[i] = m->heap[s];
-        m->heap[s] = x;
-        i = s;
-    }
+    const struct evidence_merge *m = ctx;
+    return evidence_spill_order(&m->sources[a].row, &m->sources[b].row) < 0;
 }
 
 struct evidence_merge *evidence_merge_open(struct run **runs, size_t run_count,
@@ -141,7 +124,7 @@ struct evidence_merge *evidence_merge_open(struct run **runs, size_t run_count,
     struct evidence_merge *m = xcalloc(1, sizeof(*m));
     size_t n = run_count + 1;
     m->sources = xcalloc(n, sizeof(*m->sources));
-    m->heap = xcalloc(n, sizeof(*m->heap));
+    tournament_init(&m->tree, n);
     for (size_t i = 0; i < n; i++) {
         struct source *s = &m->sources[i];
         if (i < run_count) {
@@ -162,37 +145,34 @@ struct evidence_merge *evidence_merge_open(struct run **runs, size_t run_count,
             evidence_merge_close(m);
             return NULL;
         }
-        if (r == 0)
-            m->heap[m->count++] = i;
+        m->tree.ended[i] = r > 0;
     }
-    for (size_t i = m->count / 2; i-- > 0;)
-        heap_down(m, i);
+    tournament_start(&m->tree, source_before, m);
     return m;
 }
 
 int evidence_merge_next(struct evidence_merge *m, const struct evidence_row **row, char *err,
                         size_t errlen)
 {
-    if (m->count == 0)
+    struct tournament *t = &m->tree;
+    if (t->ended[t->winner])
         return 0;
-    m->out = m->sources[m->heap[0]].row;
+    m->out = m->sources[t->winner].row;
     memcpy(m->value, m->out.value, m->out.len);
     m->value[m->out.len] = '\0';
     m->out.value = m->value;
     /* Equal keys from other sources are the same row: add them up. */
     for (;;) {
-        int r = advance(m, &m->sources[m->heap[0]]);
+        int r = advance(m, &m->sources[t->winner]);
         if (r < 0) {
             snprintf(err, errlen, "%s", m->err);
             return -1;
         }
-        if (r > 0) {
-            m->heap[0] = m->heap[--m->count];
-            if (m->count == 0)
-                break;
-        }
-        heap_down(m, 0);
-        const struct evidence_row *next = &m->sources[m->heap[0]].row;
+        t->ended[t->winner] = r > 0;
+        tournament_replay(t, source_before, m);
+        if (t->ended[t->winner])
+            break;
+        const struct evidence_row *next = &m->sources[t->winner].row;
         if (evidence_spill_order(next, &m->out) != 0)
             break;
         m->out.count += next->count;
@@ -206,6 +186,6 @@ void evidence_merge_close(struct evidence_merge *m)
     if (!m)
         return;
     free(m->sources);
-    free(m->heap);
+    tournament_release(&m->tree);
     free(m);
 }

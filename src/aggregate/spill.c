@@ -253,18 +253,40 @@ void run_free(struct run *run)
 
 /* ---- merging runs ------------------------------------------------------------ */
 
-/*
- * A tournament of runs by their current row (a tree of losers): node n of
- * 1..count-1 holds the run that lost the match there, winner the run whose
- * row is next, and run i plays from leaf count + i. A new row of the winner
- * plays its way up once, one comparison a level, where a heap compares two
- * children a level. A run at its end loses every match.
- */
+void tournament_init(struct tournament *t, size_t count)
+{
+    t->count = count ? count : 1;
+    t->loser = xcalloc(t->count, sizeof(*t->loser));
+    t->ended = xcalloc(t->count, sizeof(*t->ended));
+    t->winner = 0;
+}
+
+/* Plays the matches below node; returns their winner. */
+static size_t play(struct tournament *t, tournament_before *before, const void *ctx, size_t node)
+{
+    if (node >= t->count)
+        return node - t->count;
+    size_t left = play(t, before, ctx, 2 * node), right = play(t, before, ctx, 2 * node + 1);
+    bool right_wins = tournament_match(t, before, ctx, right, left);
+    t->loser[node] = right_wins ? left : right;
+    return right_wins ? right : left;
+}
+
+void tournament_start(struct tournament *t, tournament_before *before, const void *ctx)
+{
+    t->winner = play(t, before, ctx, 1);
+}
+
+void tournament_release(struct tournament *t)
+{
+    free(t->loser);
+    free(t->ended);
+}
+
+/* The runs of a cube, merged by a tournament of their current rows. */
 struct run_merge {
     struct run **runs;
-    bool *ended;
-    size_t *loser;
-    size_t count, winner;
+    struct tournament tree;
     char err[512];
 };
 
@@ -274,37 +296,10 @@ static const struct cube_row *head(const struct run_merge *m, size_t run_i)
     return &run->batch[run->batch_next];
 }
 
-/* Whether run a's row comes before run b's. */
-static bool run_before(const struct run_merge *m, size_t a, size_t b)
+static bool run_before(const void *ctx, size_t a, size_t b)
 {
-    if (m->ended[a] || m->ended[b])
-        return !m->ended[a];
+    const struct run_merge *m = ctx;
     return spill_cmp(&head(m, a)->key, &head(m, b)->key) < 0;
-}
-
-/* Plays the matches below node; returns their winner. */
-static size_t play(struct run_merge *m, size_t node)
-{
-    if (node >= m->count)
-        return node - m->count;
-    size_t left = play(m, 2 * node), right = play(m, 2 * node + 1);
-    bool right_wins = run_before(m, right, left);
-    m->loser[node] = right_wins ? left : right;
-    return right_wins ? right : left;
-}
-
-/* The winner's row changed: it plays from its leaf up. */
-static void replay(struct run_merge *m)
-{
-    size_t run = m->winner;
-    for (size_t node = (m->count + run) / 2; node >= 1; node /= 2) {
-        if (run_before(m, m->loser[node], run)) {
-            size_t beaten = run;
-            run = m->loser[node];
-            m->loser[node] = beaten;
-        }
-    }
-    m->winner = run;
 }
 
 /* What reading an encoded row needs: the block's bytes and the position in them. */
@@ -424,11 +419,9 @@ static int advance(struct run_merge *m, struct run *run)
 struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, size_t errlen)
 {
     struct run_merge *m = xcalloc(1, sizeof(*m));
-    m->count = count ? count : 1;
-    m->runs = xcalloc(m->count, sizeof(*m->runs));
-    m->ended = xcalloc(m->count, sizeof(*m->ended));
-    m->loser = xcalloc(m->count, sizeof(*m->loser));
-    m->ended[0] = true; /* no run at all: the merge is over */
+    tournament_init(&m->tree, count);
+    m->runs = xcalloc(m->tree.count, sizeof(*m->runs));
+    m->tree.ended[0] = true; /* no run at all: the merge is over */
     for (size_t i = 0; i < count; i++) {
         runs[i]->read = 0;
         runs[i]->batch_len = runs[i]->batch_next = 0;
@@ -444,29 +437,30 @@ struct run_merge *run_merge_open(struct run **runs, size_t count, char *err, siz
             run_merge_close(m);
             return NULL;
         }
-        m->ended[i] = r > 0;
+        m->tree.ended[i] = r > 0;
     }
-    m->winner = play(m, 1);
+    tournament_start(&m->tree, run_before, m);
     return m;
 }
 
 int run_merge_next(struct run_merge *m, struct cube_row *row, char *err, size_t errlen)
 {
-    if (m->ended[m->winner])
+    struct tournament *t = &m->tree;
+    if (t->ended[t->winner])
         return 1;
-    *row = *head(m, m->winner);
+    *row = *head(m, t->winner);
     /* Equal keys from other runs are the same row: add them up. */
     for (;;) {
-        int r = advance(m, m->runs[m->winner]);
+        int r = advance(m, m->runs[t->winner]);
         if (r < 0) {
             snprintf(err, errlen, "%s", m->err);
             return -1;
         }
-        m->ended[m->winner] = r > 0;
-        replay(m);
-        if (m->ended[m->winner])
+        t->ended[t->winner] = r > 0;
+        tournament_replay(t, run_before, m);
+        if (t->ended[t->winner])
             return 0;
-        const struct cube_row *next = head(m, m->winner);
+        const struct cube_row *next = head(m, t->winner);
         if (spill_cmp(&next->key, &row->key) != 0)
             return 0;
         counts_add(&row->counts, &next->counts);
@@ -478,7 +472,6 @@ void run_merge_close(struct run_merge *m)
     if (!m)
         return;
     free(m->runs);
-    free(m->ended);
-    free(m->loser);
+    tournament_release(&m->tree);
     free(m);
 }
