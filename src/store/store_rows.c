@@ -269,7 +269,7 @@ void store_sort_spilled(const struct cube_row **rows, size_t n)
     }
     uint32_t *rank = xmalloc(st_mult(n, sizeof(*rank)));
     rank_sensors(rows, n, rank);
-    uint64_t sensors = 0;
+    uint64_t sensors = 1;
     for (size_t i = 0; i < n; i++)
         sensors = rank[i] >= sensors ? rank[i] + (uint64_t)1 : sensors;
     if (bins > UINT32_MAX / sensors) {

@@ -832,6 +832,65 @@ static void test_cube_chunks_many_runs(void)
     check_chunks_in_order(true, 2, 700);
 }
 
+/* Rows read back from a cube's chunks: how many, and their packets. */
+static void read_back(struct cube *c, uint64_t *rows, uint64_t *packets, int *status)
+{
+    char err[256];
+    *rows = *packets = 0;
+    struct cube_chunks *chunks = cube_chunks_open(c, 64, true, err, sizeof(err));
+    *status = chunks ? 0 : -1;
+    struct cube *chunk;
+    while (chunks && (chunk = cube_chunks_next(chunks, status, err, sizeof(err))))
+        for (size_t i = 0; i < cube_row_count(chunk); i++) {
+            ++*rows;
+            *packets += cube_row_at(chunk, (uint32_t)i)->counts.packets_in;
+        }
+    cube_chunks_close(chunks);
+}
+
+/* Two cubes that spilled, one absorbed into the other: every row is read back once. */
+static void test_cube_spilled_absorbed(void)
+{
+    struct cube *a = cube_new(), *b = cube_new();
+    cube_set_budget(a, 10, "/tmp");
+    cube_set_budget(b, 10, "/tmp");
+    for (uint32_t n = 1; n <= 25; n++) {
+        struct cube_key ka = key_n(n), kb = key_n(1000 + n);
+        set_counts(a, &ka, 1, 0, 10, 0, 1, n, n);
+        set_counts(b, &kb, 2, 0, 10, 0, 1, n, n);
+    }
+    CHECK(cube_spilled(a) && cube_spilled(b));
+    cube_absorb_disjoint(a, b);
+    uint64_t rows, packets;
+    int status;
+    read_back(a, &rows, &packets, &status);
+    CHECK(status == 0);
+    CHECK_U64(rows, 50);
+    CHECK_U64(packets, 25 + 50);
+    struct cube_spill_stats st = cube_spill_stats(a);
+    CHECK(st.runs >= 4 && st.bytes > 0);
+    CHECK(cube_error(a) == NULL);
+    cube_free(a);
+}
+
+/* A spill that cannot be written: the error comes out, nothing is read back. */
+static void test_cube_spill_fails(void)
+{
+    struct cube *c = cube_new();
+    cube_set_budget(c, 10, "/nonexistent/honeyscope-spill");
+    for (uint32_t n = 1; n <= 40; n++) {
+        struct cube_key k = key_n(n);
+        set_counts(c, &k, 1, 0, 10, 0, 1, n, n);
+    }
+    const char *error = cube_error(c);
+    CHECK(error != NULL && strstr(error, "/nonexistent/honeyscope-spill") != NULL);
+    uint64_t rows, packets;
+    int status;
+    read_back(c, &rows, &packets, &status);
+    CHECK(status < 0);
+    cube_free(c);
+}
+
 /* Rows of every kind for a run: both families, mapped, extreme bins, times and counts. */
 static struct cube_row run_row(uint32_t n)
 {
@@ -856,7 +915,7 @@ static struct cube_row run_row(uint32_t n)
     row.counts.bytes_out = n % 17 == 0 ? UINT64_MAX : 60 * (uint64_t)n;
     row.counts.flows = n % 2;
     /* A row no packet has set yet keeps its sentinels; others lie anywhere. */
-    const int64_t firsts[] = {INT64_MAX, INT64_MIN, 0, row.key.bin * 1000, -5};
+    const int64_t firsts[] = {INT64_MAX, INT64_MIN, 0, row.key.bin / 3, -5};
     row.counts.first_ns = n % 7 == 0 ? firsts[n / 7 % 5] : (int64_t)n * 1000003;
     row.counts.last_ns = n % 19 == 0 ? INT64_MIN : row.counts.first_ns / 2 + (int64_t)n;
     return row;
@@ -1031,6 +1090,8 @@ int main(void)
     RUN(test_cube_chunks_read_ahead);
     RUN(test_cube_chunks_many_runs);
     RUN(test_run_round_trip);
+    RUN(test_cube_spilled_absorbed);
+    RUN(test_cube_spill_fails);
     RUN(test_run_damaged);
     RUN(test_cube_chunks_closed_early);
     RUN(test_address_order_mixed);
