@@ -228,7 +228,7 @@ struct run {
     uint64_t bytes; /* written */
     unsigned level; /* 0 for a spill; one more than the runs it merged */
     /* A cube's run: rows are encoded into block, which is written when full. */
-    unsigned char *block;
+    uint8_t *block;
     size_t block_len, block_rows;
     struct cube_key last_key; /* the block's row before, which the next is encoded against */
     /* Reading back: rows[batch_next..batch_len) of the batch are not yet merged. */

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/varint.h"
 #include "../common/xalloc.h"
 #include "aggregate_int.h"
 
@@ -124,37 +125,10 @@ enum {
 };
 
 /* The longest encoded row: flags, two IPv6 addresses, protocol, initiator, nine integers. */
-#define ROW_ENCODED_MAX (1 + 2 * 17 + 2 + 9 * 10)
-_Static_assert(RUN_BLOCK_ROWS *ROW_ENCODED_MAX <= RUN_BUFFER, "a full block fits its buffer");
+#define ROW_ENCODED_MAX (1 + 2 * 17 + 2 + 9 * VARINT_MAX)
+_Static_assert((RUN_BLOCK_ROWS * ROW_ENCODED_MAX) <= RUN_BUFFER, "a full block fits its buffer");
 
-static size_t put_varint(unsigned char *out, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        out[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    out[n++] = (unsigned char)v;
-    return n;
-}
-
-/* Differences are taken modulo 2^64, so that any two times have one. */
-static uint64_t zigzag(uint64_t d)
-{
-    return (d << 1) ^ (0 - (d >> 63));
-}
-
-static uint64_t unzigzag(uint64_t u)
-{
-    return (u >> 1) ^ (0 - (u & 1));
-}
-
-static int64_t to_signed(uint64_t u)
-{
-    return u <= INT64_MAX ? (int64_t)u : -(int64_t)(UINT64_MAX - u) - 1;
-}
-
-static size_t put_addr(unsigned char *out, const struct ip_addr *a, bool v4)
+static size_t put_addr(uint8_t *out, const struct ip_addr *a, bool v4)
 {
     if (v4) {
         memcpy(out, a->b + 12, 4);
@@ -165,8 +139,7 @@ static size_t put_addr(unsigned char *out, const struct ip_addr *a, bool v4)
     return 17;
 }
 
-static size_t encode_row(unsigned char *out, const struct cube_row *row,
-                         const struct cube_key *last)
+static size_t encode_row(uint8_t *out, const struct cube_row *row, const struct cube_key *last)
 {
     const struct cube_key *k = &row->key;
     const struct cube_counts *c = &row->counts;
@@ -180,22 +153,22 @@ static size_t encode_row(unsigned char *out, const struct cube_row *row,
     else if (addr_is_v4(&k->sensor))
         flags |= ROW_SENSOR_V4;
     size_t n = 0;
-    out[n++] = (unsigned char)flags;
+    out[n++] = (uint8_t)flags;
     if (!(flags & ROW_SAME_REMOTE))
         n += put_addr(out + n, &k->remote, flags & ROW_REMOTE_V4);
     if (!(flags & ROW_SAME_SENSOR))
         n += put_addr(out + n, &k->sensor, flags & ROW_SENSOR_V4);
-    n += put_varint(out + n, zigzag((uint64_t)k->bin - (last ? (uint64_t)last->bin : 0)));
-    n += put_varint(out + n, k->service);
+    n += varint_put(out + n, zigzag_encode((uint64_t)k->bin - (last ? (uint64_t)last->bin : 0)));
+    n += varint_put(out + n, k->service);
     out[n++] = k->proto;
     out[n++] = k->initiator;
-    n += put_varint(out + n, c->packets_in);
-    n += put_varint(out + n, c->packets_out);
-    n += put_varint(out + n, c->bytes_in);
-    n += put_varint(out + n, c->bytes_out);
-    n += put_varint(out + n, c->flows);
-    n += put_varint(out + n, zigzag((uint64_t)c->first_ns - (uint64_t)k->bin * 1000000000u));
-    n += put_varint(out + n, zigzag((uint64_t)c->last_ns - (uint64_t)c->first_ns));
+    n += varint_put(out + n, c->packets_in);
+    n += varint_put(out + n, c->packets_out);
+    n += varint_put(out + n, c->bytes_in);
+    n += varint_put(out + n, c->bytes_out);
+    n += varint_put(out + n, c->flows);
+    n += varint_put(out + n, zigzag_encode((uint64_t)c->first_ns - (uint64_t)k->bin * 1000000000u));
+    n += varint_put(out + n, zigzag_encode((uint64_t)c->last_ns - (uint64_t)c->first_ns));
     return n;
 }
 
@@ -304,19 +277,12 @@ static bool run_before(const void *ctx, size_t a, size_t b)
 
 /* What reading an encoded row needs: the block's bytes and the position in them. */
 struct block_reader {
-    const unsigned char *at, *end;
+    const uint8_t *at, *end;
 };
 
 static bool get_varint(struct block_reader *r, uint64_t *v)
 {
-    *v = 0;
-    for (unsigned shift = 0; shift < 64 && r->at < r->end; shift += 7) {
-        unsigned char byte = *r->at++;
-        *v |= (uint64_t)(byte & 0x7f) << shift;
-        if (!(byte & 0x80))
-            return true;
-    }
-    return false;
+    return varint_get(&r->at, r->end, v);
 }
 
 static bool get_addr(struct block_reader *r, struct ip_addr *a, bool v4)
@@ -359,7 +325,7 @@ static bool decode_row(struct block_reader *r, struct cube_row *row, const struc
     if (!get_varint(r, &bin) || !get_varint(r, &service) || service > UINT16_MAX ||
         r->end - r->at < 2)
         return false;
-    k->bin = to_signed((last ? (uint64_t)last->key.bin : 0) + unzigzag(bin));
+    k->bin = int64_from_bits((last ? (uint64_t)last->key.bin : 0) + zigzag_decode(bin));
     k->service = (uint16_t)service;
     k->proto = *r->at++;
     k->initiator = *r->at++;
@@ -367,8 +333,8 @@ static bool decode_row(struct block_reader *r, struct cube_row *row, const struc
         !get_varint(r, &c->bytes_in) || !get_varint(r, &c->bytes_out) ||
         !get_varint(r, &c->flows) || !get_varint(r, &first) || !get_varint(r, &last_ns))
         return false;
-    c->first_ns = to_signed((uint64_t)k->bin * 1000000000u + unzigzag(first));
-    c->last_ns = to_signed((uint64_t)c->first_ns + unzigzag(last_ns));
+    c->first_ns = int64_from_bits((uint64_t)k->bin * 1000000000u + zigzag_decode(first));
+    c->last_ns = int64_from_bits((uint64_t)c->first_ns + zigzag_decode(last_ns));
     return true;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "../common/varint.h"
 #include "../common/xalloc.h"
 #include "store_int.h"
 
@@ -99,22 +100,18 @@ static void put_byte(struct pack_buf *b, uint8_t v)
 
 static void put_varint(struct pack_buf *b, uint64_t v)
 {
-    buf_reserve(b, 10);
-    uint8_t *p = b->data + b->len;
-    for (; v >= 0x80; v >>= 7)
-        *p++ = (uint8_t)(v | 0x80);
-    *p++ = (uint8_t)v;
-    b->len = (size_t)(p - b->data);
+    buf_reserve(b, VARINT_MAX);
+    b->len += varint_put(b->data + b->len, v);
 }
 
 static uint64_t zigzag(int64_t v)
 {
-    return ((uint64_t)v << 1) ^ (uint64_t)(v < 0 ? -1 : 0);
+    return zigzag_encode((uint64_t)v);
 }
 
 static int64_t unzigzag(uint64_t v)
 {
-    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+    return int64_from_bits(zigzag_decode(v));
 }
 
 /* A column being read: bytes from p to end. */
@@ -124,21 +121,7 @@ struct column {
 
 static bool get_varint(struct column *c, uint64_t *v)
 {
-    uint64_t value = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-        if (c->p >= c->end)
-            return false;
-        uint8_t byte = *c->p++;
-        /* The tenth byte holds one bit: more would not fit 64. */
-        if (shift == 63 && byte > 1)
-            return false;
-        value |= (uint64_t)(byte & 0x7f) << shift;
-        if (!(byte & 0x80)) {
-            *v = value;
-            return true;
-        }
-    }
-    return false;
+    return varint_get(&c->p, c->end, v);
 }
 
 static bool get_bytes(struct column *c, void *out, size_t len)
