@@ -168,8 +168,11 @@ static int found_sensor_order(const void *a, const void *b)
                       &((const struct found_sensor *)b)->addr);
 }
 
-/* Each row's sensor's rank among the rows' distinct sensors in store order, in sensor_of[]. */
-static void rank_sensors(const struct cube_row *const *rows, size_t n, uint32_t *sensor_of)
+/*
+ * Each row's sensor's rank among the rows' distinct sensors in store order,
+ * in sensor_of[]. Returns how many distinct sensors there are.
+ */
+static size_t rank_sensors(const struct cube_row *const *rows, size_t n, uint32_t *sensor_of)
 {
     struct hash_index index;
     hash_index_init(&index, sensor_key, 16);
@@ -205,6 +208,7 @@ static void rank_sensors(const struct cube_row *const *rows, size_t n, uint32_t 
     free(rank);
     free(found);
     free(sensors);
+    return count;
 }
 
 /*
@@ -268,11 +272,9 @@ void store_sort_spilled(const struct cube_row **rows, size_t n)
         return;
     }
     uint32_t *rank = xmalloc(st_mult(n, sizeof(*rank)));
-    rank_sensors(rows, n, rank);
-    uint64_t sensors = 1;
-    for (size_t i = 0; i < n; i++)
-        sensors = rank[i] >= sensors ? rank[i] + (uint64_t)1 : sensors;
-    if (bins > UINT32_MAX / sensors) {
+    /* n >= 2, so at least one sensor; the test says so again before the division. */
+    uint64_t sensors = rank_sensors(rows, n, rank);
+    if (sensors == 0 || bins > UINT32_MAX / sensors) {
         free(rank);
         store_sort_pointers(rows, n);
         return;
