@@ -832,6 +832,20 @@ static void test_cube_chunks_many_runs(void)
     check_chunks_in_order(true, 2, 700);
 }
 
+/* A cube of keys key_n(first .. first + count - 1), each with packets_in packets, spilling past
+ * budget rows. */
+static struct cube *cube_of_keys(size_t budget, const char *dir, uint32_t first, uint32_t count,
+                                 uint64_t packets_in)
+{
+    struct cube *c = cube_new();
+    cube_set_budget(c, budget, dir);
+    for (uint32_t n = 1; n <= count; n++) {
+        struct cube_key k = key_n(first + n - 1);
+        set_counts(c, &k, packets_in, 0, 10, 0, 1, n, n);
+    }
+    return c;
+}
+
 /* Rows read back from a cube's chunks: how many, and their packets. */
 static void read_back(struct cube *c, uint64_t *rows, uint64_t *packets, int *status)
 {
@@ -851,14 +865,7 @@ static void read_back(struct cube *c, uint64_t *rows, uint64_t *packets, int *st
 /* Two cubes that spilled, one absorbed into the other: every row is read back once. */
 static void test_cube_spilled_absorbed(void)
 {
-    struct cube *a = cube_new(), *b = cube_new();
-    cube_set_budget(a, 10, "/tmp");
-    cube_set_budget(b, 10, "/tmp");
-    for (uint32_t n = 1; n <= 25; n++) {
-        struct cube_key ka = key_n(n), kb = key_n(1000 + n);
-        set_counts(a, &ka, 1, 0, 10, 0, 1, n, n);
-        set_counts(b, &kb, 2, 0, 10, 0, 1, n, n);
-    }
+    struct cube *a = cube_of_keys(10, "/tmp", 1, 25, 1), *b = cube_of_keys(10, "/tmp", 1001, 25, 2);
     CHECK(cube_spilled(a) && cube_spilled(b));
     cube_absorb_disjoint(a, b);
     uint64_t rows, packets;
@@ -876,12 +883,7 @@ static void test_cube_spilled_absorbed(void)
 /* A spill that cannot be written: the error comes out, nothing is read back. */
 static void test_cube_spill_fails(void)
 {
-    struct cube *c = cube_new();
-    cube_set_budget(c, 10, "/nonexistent/honeyscope-spill");
-    for (uint32_t n = 1; n <= 40; n++) {
-        struct cube_key k = key_n(n);
-        set_counts(c, &k, 1, 0, 10, 0, 1, n, n);
-    }
+    struct cube *c = cube_of_keys(10, "/nonexistent/honeyscope-spill", 1, 40, 1);
     const char *error = cube_error(c);
     CHECK(error != NULL && strstr(error, "/nonexistent/honeyscope-spill") != NULL);
     uint64_t rows, packets;
@@ -1058,12 +1060,7 @@ static void test_address_order_mixed(void)
 /* A reader that stops early (an error elsewhere) closes a read-ahead cleanly. */
 static void test_cube_chunks_closed_early(void)
 {
-    struct cube *c = cube_new();
-    cube_set_budget(c, 20, "/tmp");
-    for (uint32_t n = 1; n <= 300; n++) {
-        struct cube_key k = key_n(n);
-        set_counts(c, &k, 1, 0, 10, 0, 1, n, n);
-    }
+    struct cube *c = cube_of_keys(20, "/tmp", 1, 300, 1);
     char err[256];
     int status = 0;
     struct cube_chunks *chunks = cube_chunks_open(c, 16, true, err, sizeof(err));
