@@ -242,6 +242,20 @@ struct cube_spill_stats evidence_table_spill_stats(const struct evidence_table *
  */
 struct evidence_cursor;
 struct evidence_cursor *evidence_cursor_open(struct evidence_table *table, bool in_spill_order);
+
+/* Kinds first..last of enum evidence_kind (evidence/evidence.h). */
+struct evidence_kinds {
+    unsigned first, last;
+};
+#define EVIDENCE_KINDS_ALL ((struct evidence_kinds){0, 255})
+
+/*
+ * As evidence_cursor_open() (not asked for spill order), for the rows of
+ * kinds alone: a spilled table reads only their part of each run, a table
+ * in memory passes over the other rows.
+ */
+struct evidence_cursor *evidence_cursor_open_kinds(struct evidence_table *table,
+                                                   struct evidence_kinds kinds);
 int evidence_cursor_next(struct evidence_cursor *cursor, const struct evidence_row **row);
 bool evidence_cursor_values_stable(const struct evidence_cursor *cursor);
 void evidence_cursor_close(struct evidence_cursor *cursor);

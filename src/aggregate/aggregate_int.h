@@ -217,23 +217,33 @@ static inline void tournament_replay(struct tournament *t, tournament_before *be
 /* ---- runs (spill.c) -------------------------------------------------------- */
 
 #define RUN_BUFFER (1 << 16)
-/* Rows of a cube's run in one block, encoded (spill.c) and read back together. */
+/* Rows of a run in one block, encoded (spill.c) and read back together. */
 #define RUN_BLOCK_ROWS 512
+/* A block's head: its encoded bytes and its rows, 4 bytes each. */
+#define RUN_BLOCK_HEAD 8
 
-/* Rows in spill order in an unlinked temporary file. */
+struct evidence_run; /* what an evidence run adds (evidence_spill.c) */
+
+/* Rows in spill order in an unlinked temporary file, in encoded blocks. */
 struct run {
     FILE *fp;
-    char *buf;
     uint64_t rows, read;
     uint64_t bytes; /* written */
     unsigned level; /* 0 for a spill; one more than the runs it merged */
-    /* A cube's run: rows are encoded into block, which is written when full. */
+    /* Rows are encoded into block (after its head), which is written when full. */
     uint8_t *block;
     size_t block_len, block_rows;
-    struct cube_key last_key; /* the block's row before, which the next is encoded against */
-    /* Reading back: rows[batch_next..batch_len) of the batch are not yet merged. */
+    struct cube_key last_key; /* a cube's run: the block's row before, which the next is encoded
+                                 against */
+    struct evidence_run *evidence; /* an evidence run's own (one allocation), or NULL */
+    /* Reading a cube's run back: rows[batch_next..batch_len) of the batch are not yet merged. */
     struct cube_row *batch;
     size_t batch_len, batch_next;
+};
+
+/* What reading an encoded row needs: the block's bytes and the position in them. */
+struct block_reader {
+    const uint8_t *at, *end;
 };
 
 /* The order of rows in a run: remote address first, then the rest of the key. */
@@ -241,14 +251,24 @@ int spill_cmp(const struct cube_key *a, const struct cube_key *b);
 /* Adds from's counts into into's (sums, earliest first, latest last). */
 void counts_add(struct cube_counts *into, const struct cube_counts *from);
 
-/* A new, empty run in dir for records (evidence_run_write()). Returns NULL with err. */
-struct run *run_create(const char *dir, char *err, size_t errlen);
 /* A new, empty run in dir for a cube's rows (run_write()), in encoded blocks. */
 struct run *run_create_blocks(const char *dir, char *err, size_t errlen);
 /* Each returns 0, or -1 with err (a full disk, say). */
 int run_write(struct run *run, const struct cube_row *rows, size_t count, const char *dir,
               char *err, size_t errlen);
+/* Writes the block being filled (block_len bytes, block_rows rows) and starts an empty one. */
+int run_write_block(struct run *run, const char *dir, char *err, size_t errlen);
 int run_finish_writing(struct run *run, const char *dir, char *err, size_t errlen);
+/*
+ * Reads the next block's bytes into run->block (run->block_len of them) and
+ * returns its rows, or -1 with err: a block of more rows than rows_left, or
+ * more than a block holds, is damage.
+ */
+long run_read_block(struct run *run, uint64_t rows_left, char *err, size_t errlen);
+/* An address in 4 bytes (v4) or 16 and the mapped flag; returns the bytes written. */
+size_t spill_put_addr(uint8_t *out, const struct ip_addr *a, bool v4);
+/* Reads what spill_put_addr() wrote; false when r holds too few bytes or a bad flag. */
+bool spill_get_addr(struct block_reader *r, struct ip_addr *a, bool v4);
 void run_free(struct run *run);
 
 /* Rows of several runs merged in spill order, equal keys added up. */
@@ -262,9 +282,13 @@ void run_merge_close(struct run_merge *merge);
 
 /* The order of evidence rows in a run: kind and value first, then remote and bin. */
 int evidence_spill_order(const struct evidence_row *a, const struct evidence_row *b);
-/* Appends row to a run made by run_create(). Returns 0, or -1 with err. */
+/* A new, empty run in dir for evidence rows. Returns NULL with err. */
+struct run *evidence_run_create(const char *dir, char *err, size_t errlen);
+/* Appends row, which comes after every row before it in spill order. Returns 0, or -1 with err. */
 int evidence_run_write(struct run *run, const struct evidence_row *row, const char *dir, char *err,
                        size_t errlen);
+/* Writes what is left and readies the run for reading. Returns 0, or -1 with err. */
+int evidence_run_finish(struct run *run, const char *dir, char *err, size_t errlen);
 
 /* A row of a table in memory, with the first of its spill order in one integer. */
 struct evidence_sorted {
@@ -273,13 +297,13 @@ struct evidence_sorted {
 };
 
 /*
- * The rows of runs and rows[0..row_count) (in spill order too) merged in
- * spill order, equal keys added up.
+ * The rows of kinds of runs and rows[0..row_count) (in spill order too)
+ * merged in spill order, equal keys added up.
  */
 struct evidence_merge;
 struct evidence_merge *evidence_merge_open(struct run **runs, size_t run_count,
                                            const struct evidence_sorted *rows, size_t row_count,
-                                           char *err, size_t errlen);
+                                           struct evidence_kinds kinds, char *err, size_t errlen);
 /* 1 with *row (valid until the next call), 0 when no rows are left, -1 with err. */
 int evidence_merge_next(struct evidence_merge *merge, const struct evidence_row **row, char *err,
                         size_t errlen);

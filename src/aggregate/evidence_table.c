@@ -282,9 +282,8 @@ static void forget_order(struct evidence_table *t)
 static struct run *write_run(struct evidence_table *t, struct evidence_merge *merge)
 {
     char err[512];
-    struct run *run = run_create(t->dir, err, sizeof(err));
+    struct run *run = evidence_run_create(t->dir, err, sizeof(err));
     int ret = run ? 0 : -1;
-    uint64_t bytes = 0;
     const struct evidence_row *row;
     for (size_t i = 0; ret == 0; i++) {
         if (merge) {
@@ -299,17 +298,16 @@ static struct run *write_run(struct evidence_table *t, struct evidence_merge *me
             break;
         }
         ret = evidence_run_write(run, row, t->dir, err, sizeof(err));
-        bytes += sizeof(*row) + row->len;
     }
     if (ret == 0)
-        ret = run_finish_writing(run, t->dir, err, sizeof(err));
+        ret = evidence_run_finish(run, t->dir, err, sizeof(err));
     if (ret < 0) {
         run_free(run);
         fail(t, err);
         return NULL;
     }
     t->spill_stats.rows += run->rows;
-    t->spill_stats.bytes += bytes;
+    t->spill_stats.bytes += run->bytes;
     return run;
 }
 
@@ -317,8 +315,8 @@ static struct run *write_run(struct evidence_table *t, struct evidence_merge *me
 static int merge_runs(struct evidence_table *t, size_t first)
 {
     char err[512];
-    struct evidence_merge *merge =
-        evidence_merge_open(t->runs + first, t->run_count - first, NULL, 0, err, sizeof(err));
+    struct evidence_merge *merge = evidence_merge_open(t->runs + first, t->run_count - first, NULL,
+                                                       0, EVIDENCE_KINDS_ALL, err, sizeof(err));
     if (!merge) {
         fail(t, err);
         return -1;
@@ -559,14 +557,17 @@ struct evidence_cursor {
     struct evidence_table *table;
     size_t next; /* rows in memory, as they lie or (in_order) in spill order */
     bool in_order;
+    struct evidence_kinds kinds;
     bool failed;                  /* the runs could not be opened: every next is -1 */
     struct evidence_merge *merge; /* or runs and rows merged */
 };
 
-struct evidence_cursor *evidence_cursor_open(struct evidence_table *t, bool in_spill_order)
+static struct evidence_cursor *cursor_open(struct evidence_table *t, bool in_spill_order,
+                                           struct evidence_kinds kinds)
 {
     struct evidence_cursor *c = xcalloc(1, sizeof(*c));
     c->table = t;
+    c->kinds = kinds;
     if (!t || (!t->run_count && !in_spill_order))
         return c;
     sort_rows(t);
@@ -574,12 +575,24 @@ struct evidence_cursor *evidence_cursor_open(struct evidence_table *t, bool in_s
     if (!t->run_count)
         return c;
     char err[512];
-    c->merge = evidence_merge_open(t->runs, t->run_count, t->order, t->count, err, sizeof(err));
+    c->merge =
+        evidence_merge_open(t->runs, t->run_count, t->order, t->count, kinds, err, sizeof(err));
     if (!c->merge) {
         fail(t, err);
         c->failed = true; /* the caller asks evidence_table_error() */
     }
     return c;
+}
+
+struct evidence_cursor *evidence_cursor_open(struct evidence_table *t, bool in_spill_order)
+{
+    return cursor_open(t, in_spill_order, EVIDENCE_KINDS_ALL);
+}
+
+struct evidence_cursor *evidence_cursor_open_kinds(struct evidence_table *t,
+                                                   struct evidence_kinds kinds)
+{
+    return cursor_open(t, false, kinds);
 }
 
 int evidence_cursor_next(struct evidence_cursor *c, const struct evidence_row **row)
@@ -589,11 +602,14 @@ int evidence_cursor_next(struct evidence_cursor *c, const struct evidence_row **
     if (!c->table)
         return 0;
     if (!c->merge) {
-        if (c->next == c->table->count)
-            return 0;
-        *row = c->in_order ? c->table->order[c->next].row : &c->table->rows[c->next];
-        c->next++;
-        return 1;
+        for (;;) {
+            if (c->next == c->table->count)
+                return 0;
+            *row = c->in_order ? c->table->order[c->next].row : &c->table->rows[c->next];
+            c->next++;
+            if ((*row)->kind >= c->kinds.first && (*row)->kind <= c->kinds.last)
+                return 1;
+        }
     }
     char err[512];
     int r = evidence_merge_next(c->merge, row, err, sizeof(err));

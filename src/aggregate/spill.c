@@ -62,11 +62,8 @@ void counts_add(struct cube_counts *into, const struct cube_counts *from)
         into->last_ns = from->last_ns;
 }
 
-/* A block's head: its encoded bytes and its rows, 4 bytes each. */
-#define BLOCK_HEAD 8
-
-/* A run whose writes and reads go through a stdio buffer (records), or none (blocks). */
-static struct run *open_run(const char *dir, bool buffered, char *err, size_t errlen)
+/* A run: its writes and reads are whole blocks, through no stdio buffer. */
+static struct run *open_run(const char *dir, char *err, size_t errlen)
 {
     char path[4096];
     int n = snprintf(path, sizeof(path), "%s/honeyscope-spill-XXXXXX", dir);
@@ -92,28 +89,16 @@ static struct run *open_run(const char *dir, bool buffered, char *err, size_t er
         close(fd);
         return NULL;
     }
+    setvbuf(fp, NULL, _IONBF, 0);
     struct run *run = xcalloc(1, sizeof(*run));
     run->fp = fp;
-    if (buffered) {
-        run->buf = xmalloc(RUN_BUFFER);
-        setvbuf(fp, run->buf, _IOFBF, RUN_BUFFER);
-    } else {
-        setvbuf(fp, NULL, _IONBF, 0);
-    }
+    run->block = xmalloc(RUN_BLOCK_HEAD + RUN_BUFFER);
     return run;
-}
-
-struct run *run_create(const char *dir, char *err, size_t errlen)
-{
-    return open_run(dir, true, err, errlen);
 }
 
 struct run *run_create_blocks(const char *dir, char *err, size_t errlen)
 {
-    struct run *run = open_run(dir, false, err, errlen);
-    if (run)
-        run->block = xmalloc(BLOCK_HEAD + RUN_BUFFER);
-    return run;
+    return open_run(dir, err, errlen);
 }
 
 /* Flags of an encoded row. */
@@ -128,7 +113,7 @@ enum {
 #define ROW_ENCODED_MAX (1 + 2 * 17 + 2 + 9 * VARINT_MAX)
 _Static_assert((RUN_BLOCK_ROWS * ROW_ENCODED_MAX) <= RUN_BUFFER, "a full block fits its buffer");
 
-static size_t put_addr(uint8_t *out, const struct ip_addr *a, bool v4)
+size_t spill_put_addr(uint8_t *out, const struct ip_addr *a, bool v4)
 {
     if (v4) {
         memcpy(out, a->b + 12, 4);
@@ -155,9 +140,9 @@ static size_t encode_row(uint8_t *out, const struct cube_row *row, const struct 
     size_t n = 0;
     out[n++] = (uint8_t)flags;
     if (!(flags & ROW_SAME_REMOTE))
-        n += put_addr(out + n, &k->remote, flags & ROW_REMOTE_V4);
+        n += spill_put_addr(out + n, &k->remote, flags & ROW_REMOTE_V4);
     if (!(flags & ROW_SAME_SENSOR))
-        n += put_addr(out + n, &k->sensor, flags & ROW_SENSOR_V4);
+        n += spill_put_addr(out + n, &k->sensor, flags & ROW_SENSOR_V4);
     n += varint_put(out + n, zigzag_encode((uint64_t)k->bin - (last ? (uint64_t)last->bin : 0)));
     n += varint_put(out + n, k->service);
     out[n++] = k->proto;
@@ -172,11 +157,11 @@ static size_t encode_row(uint8_t *out, const struct cube_row *row, const struct 
     return n;
 }
 
-static int write_block(struct run *run, const char *dir, char *err, size_t errlen)
+int run_write_block(struct run *run, const char *dir, char *err, size_t errlen)
 {
     uint32_t head[2] = {(uint32_t)run->block_len, (uint32_t)run->block_rows};
     memcpy(run->block, head, sizeof(head));
-    size_t size = BLOCK_HEAD + run->block_len;
+    size_t size = RUN_BLOCK_HEAD + run->block_len;
     if (fwrite(run->block, 1, size, run->fp) != size) {
         snprintf(err, errlen, "cannot write a spill file in '%s': %s", dir,
                  errno ? strerror(errno) : "write failed");
@@ -191,9 +176,9 @@ int run_write(struct run *run, const struct cube_row *rows, size_t count, const 
               char *err, size_t errlen)
 {
     for (size_t i = 0; i < count; i++) {
-        if (run->block_rows == RUN_BLOCK_ROWS && write_block(run, dir, err, errlen) < 0)
+        if (run->block_rows == RUN_BLOCK_ROWS && run_write_block(run, dir, err, errlen) < 0)
             return -1;
-        run->block_len += encode_row(run->block + BLOCK_HEAD + run->block_len, &rows[i],
+        run->block_len += encode_row(run->block + RUN_BLOCK_HEAD + run->block_len, &rows[i],
                                      run->block_rows ? &run->last_key : NULL);
         run->block_rows++;
         run->last_key = rows[i].key;
@@ -204,7 +189,7 @@ int run_write(struct run *run, const struct cube_row *rows, size_t count, const 
 
 int run_finish_writing(struct run *run, const char *dir, char *err, size_t errlen)
 {
-    if (run->block_rows && write_block(run, dir, err, errlen) < 0)
+    if (run->block_rows && run_write_block(run, dir, err, errlen) < 0)
         return -1;
     if (fflush(run->fp) != 0 || fseek(run->fp, 0, SEEK_SET) != 0) {
         snprintf(err, errlen, "cannot write a spill file in '%s': %s", dir, strerror(errno));
@@ -218,8 +203,8 @@ void run_free(struct run *run)
     if (!run)
         return;
     fclose(run->fp);
-    free(run->buf);
     free(run->block);
+    free(run->evidence);
     free(run->batch);
     free(run);
 }
@@ -275,17 +260,12 @@ static bool run_before(const void *ctx, size_t a, size_t b)
     return spill_cmp(&head(m, a)->key, &head(m, b)->key) < 0;
 }
 
-/* What reading an encoded row needs: the block's bytes and the position in them. */
-struct block_reader {
-    const uint8_t *at, *end;
-};
-
 static bool get_varint(struct block_reader *r, uint64_t *v)
 {
     return varint_get(&r->at, r->end, v);
 }
 
-static bool get_addr(struct block_reader *r, struct ip_addr *a, bool v4)
+bool spill_get_addr(struct block_reader *r, struct ip_addr *a, bool v4)
 {
     size_t need = v4 ? 4 : 17;
     if ((size_t)(r->end - r->at) < need)
@@ -315,11 +295,11 @@ static bool decode_row(struct block_reader *r, struct cube_row *row, const struc
         return false;
     if (flags & ROW_SAME_REMOTE)
         k->remote = last->key.remote;
-    else if (!get_addr(r, &k->remote, flags & ROW_REMOTE_V4))
+    else if (!spill_get_addr(r, &k->remote, flags & ROW_REMOTE_V4))
         return false;
     if (flags & ROW_SAME_SENSOR)
         k->sensor = last->key.sensor;
-    else if (!get_addr(r, &k->sensor, flags & ROW_SENSOR_V4))
+    else if (!spill_get_addr(r, &k->sensor, flags & ROW_SENSOR_V4))
         return false;
     uint64_t bin, service, first, last_ns;
     if (!get_varint(r, &bin) || !get_varint(r, &service) || service > UINT16_MAX ||
@@ -338,33 +318,44 @@ static bool decode_row(struct block_reader *r, struct cube_row *row, const struc
     return true;
 }
 
-/* Reads run's next block into its batch. Returns 0, or -1 with m->err. */
-static int read_block(struct run_merge *m, struct run *run)
+long run_read_block(struct run *run, uint64_t rows_left, char *err, size_t errlen)
 {
     uint32_t head[2];
     if (fread(head, sizeof(head), 1, run->fp) != 1)
         goto short_read;
-    if (head[0] > RUN_BUFFER || head[1] == 0 || head[1] > RUN_BLOCK_ROWS ||
-        head[1] > run->rows - run->read)
+    if (head[0] > RUN_BUFFER || head[1] == 0 || head[1] > RUN_BLOCK_ROWS || head[1] > rows_left)
         goto damaged;
     if (head[0] && fread(run->block, head[0], 1, run->fp) != 1)
         goto short_read;
+    run->block_len = head[0];
+    return (long)head[1];
+short_read:
+    snprintf(err, errlen, "cannot read back a spill file: %s",
+             ferror(run->fp) ? strerror(errno) : "it is shorter than written");
+    return -1;
+damaged:
+    snprintf(err, errlen, "cannot read back a spill file: it is not as written");
+    return -1;
+}
+
+/* Reads run's next block into its batch. Returns 0, or -1 with m->err. */
+static int read_block(struct run_merge *m, struct run *run)
+{
+    long rows = run_read_block(run, run->rows - run->read, m->err, sizeof(m->err));
+    if (rows < 0)
+        return -1;
     if (!run->batch)
         run->batch = xcalloc(RUN_BLOCK_ROWS, sizeof(*run->batch));
-    struct block_reader r = {run->block, run->block + head[0]};
-    for (size_t i = 0; i < head[1]; i++)
+    struct block_reader r = {run->block, run->block + run->block_len};
+    for (size_t i = 0; i < (size_t)rows; i++)
         if (!decode_row(&r, &run->batch[i], i ? &run->batch[i - 1] : NULL))
             goto damaged;
     if (r.at != r.end)
         goto damaged;
-    run->read += head[1];
-    run->batch_len = head[1];
+    run->read += (uint64_t)rows;
+    run->batch_len = (size_t)rows;
     run->batch_next = 0;
     return 0;
-short_read:
-    snprintf(m->err, sizeof(m->err), "cannot read back a spill file: %s",
-             ferror(run->fp) ? strerror(errno) : "it is shorter than written");
-    return -1;
 damaged:
     snprintf(m->err, sizeof(m->err), "cannot read back a spill file: it is not as written");
     return -1;

@@ -141,15 +141,16 @@ static void add_port(struct attack_entry *a, size_t *alloc, uint8_t proto, uint1
 static struct minute_port *gather(const struct report *r, const struct group_report *gr,
                                   size_t *count)
 {
-    struct evidence_cursor *cursor =
-        evidence_cursor_open(r->input->cube ? cube_evidence(r->input->cube) : NULL, false);
+    _Static_assert(EVIDENCE_BACKSCATTER_BYTES == EVIDENCE_BACKSCATTER_PACKETS + 1,
+                   "backscatter's kinds are neighbours");
+    struct evidence_cursor *cursor = evidence_cursor_open_kinds(
+        r->input->cube ? cube_evidence(r->input->cube) : NULL,
+        (struct evidence_kinds){EVIDENCE_BACKSCATTER_PACKETS, EVIDENCE_BACKSCATTER_BYTES});
     const struct evidence_row *row;
     size_t used = 0, alloc = 0;
     struct minute_port *v = NULL;
     struct group_match match;
     while (evidence_cursor_next(cursor, &row) > 0) {
-        if (row->kind != EVIDENCE_BACKSCATTER_PACKETS && row->kind != EVIDENCE_BACKSCATTER_BYTES)
-            continue;
         int64_t bin;
         if (!report_bin_of(r, row->bin, &bin))
             continue;

@@ -221,7 +221,15 @@ static void build_in_value_order(const struct report *r, struct group_report *gr
 
 void evidence_view_build(const struct report *r, struct group_report *gr)
 {
-    struct evidence_cursor *cursor = evidence_cursor_open(cube_evidence(r->input->cube), false);
+    /* The kinds with sections of their own come last: the lists read the kinds before them. */
+    _Static_assert(EVIDENCE_SCANNER_PACKETS < EVIDENCE_SCANNER_FLOWS &&
+                       EVIDENCE_SCANNER_FLOWS < EVIDENCE_SYN_ACK_UNANSWERED &&
+                       EVIDENCE_SYN_ACK_UNANSWERED < EVIDENCE_BACKSCATTER_PACKETS &&
+                       EVIDENCE_BACKSCATTER_PACKETS < EVIDENCE_BACKSCATTER_BYTES &&
+                       EVIDENCE_BACKSCATTER_BYTES + 1 == EVIDENCE_KIND_COUNT,
+                   "the kinds with sections of their own come last");
+    struct evidence_cursor *cursor = evidence_cursor_open_kinds(
+        cube_evidence(r->input->cube), (struct evidence_kinds){0, EVIDENCE_SCANNER_PACKETS - 1});
     for (unsigned kind = 0; kind < EVIDENCE_KIND_COUNT; kind++)
         gr->evidence[kind].top = xcalloc(EVIDENCE_TOP, sizeof(*gr->evidence[kind].top));
     if (!evidence_cursor_values_stable(cursor) && !r->shown.redact) {

@@ -361,14 +361,13 @@ static int addr_cmp(const void *a, const void *b)
 /* The remotes with a sign (a SYN-ACK left unanswered) in the period, sorted and once each. */
 static void gather_spoof_signs(struct report *r)
 {
-    struct evidence_cursor *cursor =
-        evidence_cursor_open(r->input->cube ? cube_evidence(r->input->cube) : NULL, false);
+    struct evidence_cursor *cursor = evidence_cursor_open_kinds(
+        r->input->cube ? cube_evidence(r->input->cube) : NULL,
+        (struct evidence_kinds){EVIDENCE_SYN_ACK_UNANSWERED, EVIDENCE_SYN_ACK_UNANSWERED});
     const struct evidence_row *row;
     size_t count = 0, alloc = 0;
     struct ip_addr *v = NULL;
     while (evidence_cursor_next(cursor, &row) > 0) {
-        if (row->kind != EVIDENCE_SYN_ACK_UNANSWERED)
-            continue;
         int64_t bin = bin_clock_start(&r->options.clock, row->bin);
         if (bin < r->period_start || bin >= r->period_end)
             continue;

@@ -171,8 +171,11 @@ static void proto_word(uint8_t proto, char *buf, size_t len)
 
 void scanner_view_build(const struct report *r, struct group_report *gr)
 {
-    struct evidence_cursor *cursor =
-        evidence_cursor_open(r->input->cube ? cube_evidence(r->input->cube) : NULL, false);
+    _Static_assert(EVIDENCE_SCANNER_FLOWS == EVIDENCE_SCANNER_PACKETS + 1,
+                   "the scanners' kinds are neighbours");
+    struct evidence_cursor *cursor = evidence_cursor_open_kinds(
+        r->input->cube ? cube_evidence(r->input->cube) : NULL,
+        (struct evidence_kinds){EVIDENCE_SCANNER_PACKETS, EVIDENCE_SCANNER_FLOWS});
     const struct evidence_row *row;
     struct group_match match;
     uint64_t packets[SCANNER_TOOL_COUNT] = {0}, flows[SCANNER_TOOL_COUNT] = {0};
@@ -193,8 +196,6 @@ void scanner_view_build(const struct report *r, struct group_report *gr)
     uint16_t port = 0;
 
     while (evidence_cursor_next(cursor, &row) > 0) {
-        if (row->kind != EVIDENCE_SCANNER_PACKETS && row->kind != EVIDENCE_SCANNER_FLOWS)
-            continue;
         int64_t bin = bin_clock_start(&r->options.clock, row->bin);
         if (bin < r->period_start || bin >= r->period_end)
             continue;

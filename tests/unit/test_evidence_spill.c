@@ -5,9 +5,12 @@
  * once and counts added, whether the keys came before or after a spill, in
  * one table or merged from several; more runs than a table keeps open are
  * merged on the way; nothing is left in the directory; and a table with
- * nowhere to spill says why and counts what it dropped.
+ * nowhere to spill says why and counts what it dropped. A cursor of some
+ * kinds reads theirs alone, spilled or not; a run reads back every row as
+ * written, whatever its bytes, and a damaged run is an error.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -234,6 +237,230 @@ static void test_spill_nowhere(void)
     evidence_table_free(ref);
 }
 
+/* The rows of want of kinds, in spill order, are what got's cursor of kinds reads (spilled). */
+static bool same_rows_of_kinds(struct evidence_table *got, struct evidence_table *want,
+                               struct evidence_kinds kinds, size_t *rows)
+{
+    struct evidence_cursor *a = evidence_cursor_open_kinds(got, kinds);
+    struct evidence_cursor *b = evidence_cursor_open(want, true);
+    const struct evidence_row *x, *y;
+    bool same = true;
+    *rows = 0;
+    for (;;) {
+        int ra = evidence_cursor_next(a, &x), rb;
+        while ((rb = evidence_cursor_next(b, &y)) > 0 &&
+               (y->kind < kinds.first || y->kind > kinds.last))
+            ;
+        if (ra != rb) {
+            same = false;
+            break;
+        }
+        if (ra <= 0)
+            break;
+        if (evidence_spill_order(x, y) != 0 || x->count != y->count) {
+            same = false;
+            break;
+        }
+        ++*rows;
+    }
+    evidence_cursor_close(a);
+    evidence_cursor_close(b);
+    return same;
+}
+
+/* Rows of kinds first..last: every range over the kinds present (1 to 5) and past them. */
+static void test_spill_kinds(void)
+{
+    rng_state = 4242;
+    struct evidence_table *t = spilling_table(), *ref = unbounded_table();
+    fill(t, ref, 60000, 200000);
+    CHECK(evidence_table_spilled(t));
+    size_t total = 0;
+    for (unsigned first = 0; first <= 7; first++) {
+        for (unsigned last = first; last <= 7; last++) {
+            size_t rows, want = 0;
+            for (size_t i = 0; i < evidence_table_count(ref); i++) {
+                unsigned kind = evidence_table_at(ref, i)->kind;
+                want += kind >= first && kind <= last;
+            }
+            CHECK(same_rows_of_kinds(t, ref, (struct evidence_kinds){first, last}, &rows));
+            CHECK_U64(rows, want);
+            if (first == 0 && last == 7)
+                total = rows;
+        }
+    }
+    CHECK_U64(total, evidence_table_count(ref));
+    size_t rows;
+    CHECK(same_rows_of_kinds(t, ref, (struct evidence_kinds){3, 2}, &rows));
+    CHECK_U64(rows, 0);
+    CHECK(same_rows_of_kinds(t, ref, (struct evidence_kinds){200, 300}, &rows));
+    CHECK_U64(rows, 0);
+
+    /* In memory, not spilled: the rows of the kinds as they lie, values stable. */
+    for (unsigned kind = 0; kind <= 6; kind++) {
+        struct evidence_cursor *c =
+            evidence_cursor_open_kinds(ref, (struct evidence_kinds){kind, kind});
+        CHECK(evidence_cursor_values_stable(c));
+        const struct evidence_row *row;
+        size_t got = 0, want = 0;
+        while (evidence_cursor_next(c, &row) > 0) {
+            CHECK_U64(row->kind, kind);
+            got++;
+        }
+        evidence_cursor_close(c);
+        for (size_t i = 0; i < evidence_table_count(ref); i++)
+            want += evidence_table_at(ref, i)->kind == kind;
+        CHECK_U64(got, want);
+    }
+    evidence_table_free(t);
+    evidence_table_free(ref);
+    CHECK(dir_empty());
+}
+
+/* Rows built to meet every case of the encoding, their values in values[]. */
+enum { ROUND_TRIP_ROWS = 3000 };
+static struct evidence_row round_rows[ROUND_TRIP_ROWS];
+static char round_values[ROUND_TRIP_ROWS][256];
+
+static int row_order(const void *a, const void *b)
+{
+    return evidence_spill_order(a, b);
+}
+
+static size_t make_round_trip_rows(void)
+{
+    static const char *const remotes[] = {"192.0.2.1",
+                                          "::ffff:192.0.2.1",
+                                          "2001:db8::1",
+                                          "::1",
+                                          "0.0.0.0",
+                                          "255.255.255.255",
+                                          "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"};
+    static const int64_t bins[] = {INT64_MIN, -900, 0, 900, 1700000000, INT64_MAX};
+    static const uint64_t counts[] = {1, 127, 128, UINT64_MAX};
+    static const unsigned kinds[] = {0, 1, 9, 200, 255};
+    size_t n = 0;
+    rng_state = 31337;
+    for (size_t i = 0; n < ROUND_TRIP_ROWS; i++) {
+        struct evidence_row *row = &round_rows[n];
+        char *v = round_values[n];
+        memset(row, 0, sizeof(*row));
+        row->kind = (uint8_t)kinds[rng() % 5];
+        /* Lengths 0 and 255, long shared starts, any byte (NUL too). */
+        size_t len = i % 97 == 0 ? 0 : i % 89 == 0 ? 255 : (size_t)(rng() % 256);
+        memset(v, 'x', len);
+        for (size_t j = len > 8 ? len - 8 : 0; j < len; j++)
+            v[j] = (char)(rng() % 3 == 0 ? rng() % 256 : 'a' + rng() % 2);
+        v[len] = '\0';
+        row->len = (uint16_t)len;
+        row->value = v;
+        if (addr_parse(&row->remote, remotes[rng() % 7]) != 0)
+            abort();
+        row->bin = bins[rng() % 6];
+        row->count = counts[rng() % 4];
+        n++;
+        /* The same value from other remotes and bins. */
+        for (unsigned more = (unsigned)(rng() % 4); more && n < ROUND_TRIP_ROWS; more--, n++) {
+            round_rows[n] = *row;
+            memcpy(round_values[n], v, len + 1);
+            round_rows[n].value = round_values[n];
+            if (addr_parse(&round_rows[n].remote, remotes[rng() % 7]) != 0)
+                abort();
+            round_rows[n].bin = bins[rng() % 6];
+        }
+    }
+    qsort(round_rows, n, sizeof(*round_rows), row_order);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!kept || evidence_spill_order(&round_rows[kept - 1], &round_rows[i]) != 0)
+            round_rows[kept++] = round_rows[i];
+    return kept;
+}
+
+/* Every row as written, read back whole or a kind range at a time, across many blocks. */
+static void test_run_round_trip(void)
+{
+    char err[256];
+    size_t n = make_round_trip_rows();
+    struct run *run = evidence_run_create(dir, err, sizeof(err));
+    CHECK(run != NULL);
+    if (!run)
+        return;
+    for (size_t i = 0; i < n; i++)
+        CHECK(evidence_run_write(run, &round_rows[i], dir, err, sizeof(err)) == 0);
+    CHECK(evidence_run_finish(run, dir, err, sizeof(err)) == 0);
+    /* Encoded against their neighbours: far less than the rows and values in memory. */
+    CHECK(run->bytes < n * 100);
+    static const struct evidence_kinds ranges[] = {{0, 255},   {0, 0},     {1, 9}, {2, 199},
+                                                   {200, 255}, {255, 255}, {9, 8}};
+    for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
+        struct evidence_kinds k = ranges[r];
+        struct evidence_merge *m = evidence_merge_open(&run, 1, NULL, 0, k, err, sizeof(err));
+        CHECK(m != NULL);
+        if (!m)
+            continue;
+        const struct evidence_row *row;
+        size_t i = 0, read = 0;
+        int got;
+        while ((got = evidence_merge_next(m, &row, err, sizeof(err))) > 0) {
+            while (i < n && (round_rows[i].kind < k.first || round_rows[i].kind > k.last))
+                i++;
+            CHECK(i < n);
+            if (i == n)
+                break;
+            const struct evidence_row *want = &round_rows[i++];
+            CHECK(evidence_spill_order(row, want) == 0);
+            CHECK_U64(row->count, want->count);
+            CHECK(row->value[row->len] == '\0');
+            read++;
+        }
+        CHECK(got == 0);
+        size_t want_rows = 0;
+        for (size_t j = 0; j < n; j++)
+            want_rows += round_rows[j].kind >= k.first && round_rows[j].kind <= k.last;
+        CHECK_U64(read, want_rows);
+        evidence_merge_close(m);
+    }
+    run_free(run);
+}
+
+/* A run that is not as written (flags, a block's head, a cut file) reads as an error. */
+static void test_run_damaged(void)
+{
+    char err[256];
+    size_t n = make_round_trip_rows();
+    for (int damage = 0; damage < 4; damage++) {
+        struct run *run = evidence_run_create(dir, err, sizeof(err));
+        CHECK(run != NULL);
+        if (!run)
+            return;
+        for (size_t i = 0; i < n; i++)
+            CHECK(evidence_run_write(run, &round_rows[i], dir, err, sizeof(err)) == 0);
+        CHECK(evidence_run_finish(run, dir, err, sizeof(err)) == 0);
+        int fd = fileno(run->fp);
+        if (damage == 0) {
+            CHECK(pwrite(fd, "\xff", 1, RUN_BLOCK_HEAD + 1) == 1); /* the first row's flags */
+        } else if (damage == 1) {
+            const uint32_t head[2] = {3, 40}; /* fewer bytes than its rows need */
+            CHECK(pwrite(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head));
+        } else if (damage == 2) {
+            CHECK(pwrite(fd, "\x07", 1, RUN_BLOCK_HEAD) == 1); /* a kind out of order */
+        } else {
+            CHECK(ftruncate(fd, (off_t)(run->bytes / 2)) == 0);
+        }
+        struct evidence_merge *m =
+            evidence_merge_open(&run, 1, NULL, 0, EVIDENCE_KINDS_ALL, err, sizeof(err));
+        int got = m ? 1 : -1;
+        const struct evidence_row *row;
+        while (got > 0)
+            got = evidence_merge_next(m, &row, err, sizeof(err));
+        CHECK(got < 0);
+        CHECK(strstr(err, "cannot read back a spill file") != NULL);
+        evidence_merge_close(m);
+        run_free(run);
+    }
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -244,6 +471,9 @@ int main(void)
     RUN(test_spill_merged);
     RUN(test_no_spill);
     RUN(test_spill_nowhere);
+    RUN(test_spill_kinds);
+    RUN(test_run_round_trip);
+    RUN(test_run_damaged);
     rmdir(dir);
     CHECK_EXIT();
 }
