@@ -258,7 +258,10 @@ int run_write(struct run *run, const struct cube_row *rows, size_t count, const 
               char *err, size_t errlen);
 /* Writes the block being filled (block_len bytes, block_rows rows) and starts an empty one. */
 int run_write_block(struct run *run, const char *dir, char *err, size_t errlen);
+/* Writes what is left and readies the run for reading, its buffers freed. */
 int run_finish_writing(struct run *run, const char *dir, char *err, size_t errlen);
+/* Frees what reading took (reading again takes it anew): a merge of the run ended. */
+void run_release_buffers(struct run *run);
 /*
  * Reads the next block's bytes into run->block (run->block_len of them) and
  * returns its rows, or -1 with err: a block of more rows than rows_left, or

@@ -84,11 +84,29 @@ static void place_kinds(struct run *run, unsigned through_kind)
     }
 }
 
+/* How many bytes a and b share from their start, of at most n: eight at a time. */
+static size_t shared_start(const char *a, const char *b, size_t n)
+{
+    size_t i = 0;
+    for (uint64_t x, y; i + 8 <= n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            break;
+    }
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
+}
+
 static size_t encode_row(uint8_t *out, const struct evidence_row *row,
                          const struct evidence_row *last)
 {
+    size_t shared = 0;
+    if (last)
+        shared = shared_start(last->value, row->value, last->len < row->len ? last->len : row->len);
     unsigned flags = 0;
-    if (last && last->len == row->len && memcmp(last->value, row->value, row->len) == 0)
+    if (last && last->len == row->len && shared == row->len)
         flags |= ROW_SAME_VALUE;
     if (last && addr_equal(&last->remote, &row->remote))
         flags |= ROW_SAME_REMOTE;
@@ -97,11 +115,6 @@ static size_t encode_row(uint8_t *out, const struct evidence_row *row,
     size_t n = 0;
     out[n++] = (uint8_t)flags;
     if (!(flags & ROW_SAME_VALUE)) {
-        size_t shared = 0;
-        if (last)
-            while (shared < last->len && shared < row->len &&
-                   last->value[shared] == row->value[shared])
-                shared++;
         n += varint_put(out + n, shared);
         n += varint_put(out + n, row->len - shared);
         memcpy(out + n, row->value + shared, row->len - shared);
@@ -343,6 +356,9 @@ void evidence_merge_close(struct evidence_merge *m)
 {
     if (!m)
         return;
+    for (size_t i = 0; i < m->tree.count; i++)
+        if (m->sources[i].run)
+            run_release_buffers(m->sources[i].run);
     free(m->sources);
     tournament_release(&m->tree);
     free(m);

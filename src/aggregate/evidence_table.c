@@ -27,7 +27,7 @@
 
 #define ARENA_CHUNK (256 * 1024)
 /* Runs a table keeps before it merges them into one (open files stay few). */
-#define EVIDENCE_RUN_FAN_IN 16
+#define EVIDENCE_RUN_FAN_IN 32
 
 struct evidence_table {
     struct evidence_row *rows;
@@ -256,6 +256,41 @@ static int sorted_order(const void *a, const void *b)
 }
 
 /*
+ * Sorts v by prefix: a radix sort a byte at a time from the lowest, where
+ * a byte every prefix shares (a table of one kind, values of one length)
+ * costs no pass. A comparison sort took most of a spill.
+ */
+static void sort_by_prefix(struct evidence_sorted *v, size_t n)
+{
+    size_t(*count)[256] = xcalloc(8, sizeof(*count));
+    for (size_t i = 0; i < n; i++)
+        for (unsigned b = 0; b < 8; b++)
+            count[b][(v[i].prefix >> (8 * b)) & 0xff]++;
+    struct evidence_sorted *tmp = xreallocarray(NULL, n, sizeof(*tmp));
+    struct evidence_sorted *from = v, *to = tmp;
+    for (unsigned b = 0; b < 8; b++) {
+        size_t *at = count[b];
+        if (at[(v[0].prefix >> (8 * b)) & 0xff] == n)
+            continue;
+        size_t sum = 0;
+        for (unsigned d = 0; d < 256; d++) {
+            size_t c = at[d];
+            at[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[at[(from[i].prefix >> (8 * b)) & 0xff]++] = from[i];
+        struct evidence_sorted *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != v)
+        memcpy(v, from, n * sizeof(*v));
+    free(tmp);
+    free(count);
+}
+
+/*
  * The rows in spill order, as pointers: the rows stay where they are, so
  * their index and the rows callers were given stay good. Kept until a row
  * is added (or the rows move).
@@ -264,11 +299,20 @@ static void sort_rows(struct evidence_table *t)
 {
     if (t->order)
         return;
-    t->order = xreallocarray(NULL, t->count ? t->count : 1, sizeof(*t->order));
-    for (size_t i = 0; i < t->count; i++)
+    size_t n = t->count;
+    t->order = xreallocarray(NULL, n ? n : 1, sizeof(*t->order));
+    for (size_t i = 0; i < n; i++)
         t->order[i] = (struct evidence_sorted){sort_prefix(&t->rows[i]), &t->rows[i]};
-    if (t->count > 1)
-        qsort(t->order, t->count, sizeof(*t->order), sorted_order);
+    if (n < 2)
+        return;
+    sort_by_prefix(t->order, n);
+    /* Rows of one prefix (values of one start) are put in order among themselves. */
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && t->order[j].prefix == t->order[i].prefix; j++)
+            ;
+        if (j - i > 1)
+            qsort(t->order + i, j - i, sizeof(*t->order), sorted_order);
+    }
 }
 
 static void forget_order(struct evidence_table *t)

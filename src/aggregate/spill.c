@@ -191,11 +191,22 @@ int run_finish_writing(struct run *run, const char *dir, char *err, size_t errle
 {
     if (run->block_rows && run_write_block(run, dir, err, errlen) < 0)
         return -1;
+    /* A run waits to be read with no buffer: a table may keep dozens. */
+    run_release_buffers(run);
     if (fflush(run->fp) != 0 || fseek(run->fp, 0, SEEK_SET) != 0) {
         snprintf(err, errlen, "cannot write a spill file in '%s': %s", dir, strerror(errno));
         return -1;
     }
     return 0;
+}
+
+void run_release_buffers(struct run *run)
+{
+    free(run->block);
+    run->block = NULL;
+    free(run->batch);
+    run->batch = NULL;
+    run->batch_len = run->batch_next = 0;
 }
 
 void run_free(struct run *run)
@@ -325,6 +336,8 @@ long run_read_block(struct run *run, uint64_t rows_left, char *err, size_t errle
         goto short_read;
     if (head[0] > RUN_BUFFER || head[1] == 0 || head[1] > RUN_BLOCK_ROWS || head[1] > rows_left)
         goto damaged;
+    if (!run->block)
+        run->block = xmalloc(RUN_BLOCK_HEAD + RUN_BUFFER);
     if (head[0] && fread(run->block, head[0], 1, run->fp) != 1)
         goto short_read;
     run->block_len = head[0];
@@ -428,6 +441,9 @@ void run_merge_close(struct run_merge *m)
 {
     if (!m)
         return;
+    for (size_t i = 0; i < m->tree.count; i++)
+        if (m->runs[i])
+            run_release_buffers(m->runs[i]);
     free(m->runs);
     tournament_release(&m->tree);
     free(m);
