@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "../common/hash.h"
+#include "../common/sort.h"
 #include "../common/xalloc.h"
 #include "../evidence/evidence.h"
 #include "aggregate_int.h"
@@ -272,12 +273,7 @@ static void sort_by_prefix(struct evidence_sorted *v, size_t n)
         size_t *at = count[b];
         if (at[(v[0].prefix >> (8 * b)) & 0xff] == n)
             continue;
-        size_t sum = 0;
-        for (unsigned d = 0; d < 256; d++) {
-            size_t c = at[d];
-            at[d] = sum;
-            sum += c;
-        }
+        radix_starts(at, 256);
         for (size_t i = 0; i < n; i++)
             to[at[(from[i].prefix >> (8 * b)) & 0xff]++] = from[i];
         struct evidence_sorted *swap = from;

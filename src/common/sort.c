@@ -19,6 +19,16 @@
 #define RADIX_BITS 11
 #define RADIX_BUCKETS (1u << RADIX_BITS)
 
+void radix_starts(size_t *count, size_t digits)
+{
+    size_t sum = 0;
+    for (size_t d = 0; d < digits; d++) {
+        size_t c = count[d];
+        count[d] = sum;
+        sum += c;
+    }
+}
+
 static void radix_sort_high32(uint64_t *v, size_t n)
 {
     uint64_t *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
@@ -28,12 +38,7 @@ static void radix_sort_high32(uint64_t *v, size_t n)
         memset(count, 0, RADIX_BUCKETS * sizeof(*count));
         for (size_t i = 0; i < n; i++)
             count[(from[i] >> shift) & (RADIX_BUCKETS - 1)]++;
-        size_t sum = 0;
-        for (size_t d = 0; d < RADIX_BUCKETS; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
+        radix_starts(count, RADIX_BUCKETS);
         for (size_t i = 0; i < n; i++)
             to[count[(from[i] >> shift) & (RADIX_BUCKETS - 1)]++] = from[i];
         uint64_t *swap = from;

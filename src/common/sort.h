@@ -19,4 +19,7 @@
 void address_order(size_t n, const struct ip_addr *(*addr_of)(const void *ctx, size_t i),
                    const void *ctx, uint32_t *order);
 
+/* A radix sort's pass: turns the count of items of each digit into where they start. */
+void radix_starts(size_t *count, size_t digits);
+
 #endif

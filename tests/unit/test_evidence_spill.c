@@ -72,10 +72,13 @@ static void fill(struct evidence_table *t, struct evidence_table *ref, uint32_t 
     }
 }
 
-/* Whether two tables read the same rows in spill order; *rows: how many. */
-static bool same_rows(struct evidence_table *got, struct evidence_table *want, size_t *rows)
+/*
+ * Whether cursor a (closed here) reads want's rows of kinds, in spill order,
+ * each key once; *rows: how many.
+ */
+static bool reads_rows_of(struct evidence_cursor *a, struct evidence_table *want,
+                          struct evidence_kinds kinds, size_t *rows)
 {
-    struct evidence_cursor *a = evidence_cursor_open(got, true);
     struct evidence_cursor *b = evidence_cursor_open(want, true);
     const struct evidence_row *x, *y;
     struct evidence_row last;
@@ -83,7 +86,10 @@ static bool same_rows(struct evidence_table *got, struct evidence_table *want, s
     bool same = true;
     *rows = 0;
     for (;;) {
-        int ra = evidence_cursor_next(a, &x), rb = evidence_cursor_next(b, &y);
+        int ra = evidence_cursor_next(a, &x), rb;
+        while ((rb = evidence_cursor_next(b, &y)) > 0 &&
+               (y->kind < kinds.first || y->kind > kinds.last))
+            ;
         if (ra != rb) {
             same = false;
             break;
@@ -107,6 +113,12 @@ static bool same_rows(struct evidence_table *got, struct evidence_table *want, s
     evidence_cursor_close(a);
     evidence_cursor_close(b);
     return same;
+}
+
+/* Whether two tables read the same rows in spill order; *rows: how many. */
+static bool same_rows(struct evidence_table *got, struct evidence_table *want, size_t *rows)
+{
+    return reads_rows_of(evidence_cursor_open(got, true), want, EVIDENCE_KINDS_ALL, rows);
 }
 
 static char dir[] = "/tmp/honeyscope-test-evidence-XXXXXX";
@@ -241,31 +253,7 @@ static void test_spill_nowhere(void)
 static bool same_rows_of_kinds(struct evidence_table *got, struct evidence_table *want,
                                struct evidence_kinds kinds, size_t *rows)
 {
-    struct evidence_cursor *a = evidence_cursor_open_kinds(got, kinds);
-    struct evidence_cursor *b = evidence_cursor_open(want, true);
-    const struct evidence_row *x, *y;
-    bool same = true;
-    *rows = 0;
-    for (;;) {
-        int ra = evidence_cursor_next(a, &x), rb;
-        while ((rb = evidence_cursor_next(b, &y)) > 0 &&
-               (y->kind < kinds.first || y->kind > kinds.last))
-            ;
-        if (ra != rb) {
-            same = false;
-            break;
-        }
-        if (ra <= 0)
-            break;
-        if (evidence_spill_order(x, y) != 0 || x->count != y->count) {
-            same = false;
-            break;
-        }
-        ++*rows;
-    }
-    evidence_cursor_close(a);
-    evidence_cursor_close(b);
-    return same;
+    return reads_rows_of(evidence_cursor_open_kinds(got, kinds), want, kinds, rows);
 }
 
 /* Rows of kinds first..last: every range over the kinds present (1 to 5) and past them. */
@@ -377,18 +365,28 @@ static size_t make_round_trip_rows(void)
     return kept;
 }
 
+/* A run of the n rows of make_round_trip_rows(), ready to read; NULL when none could be made. */
+static struct run *round_trip_run(size_t n)
+{
+    char err[256];
+    struct run *run = evidence_run_create(dir, err, sizeof(err));
+    CHECK(run != NULL);
+    if (!run)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        CHECK(evidence_run_write(run, &round_rows[i], dir, err, sizeof(err)) == 0);
+    CHECK(evidence_run_finish(run, dir, err, sizeof(err)) == 0);
+    return run;
+}
+
 /* Every row as written, read back whole or a kind range at a time, across many blocks. */
 static void test_run_round_trip(void)
 {
     char err[256];
     size_t n = make_round_trip_rows();
-    struct run *run = evidence_run_create(dir, err, sizeof(err));
-    CHECK(run != NULL);
+    struct run *run = round_trip_run(n);
     if (!run)
         return;
-    for (size_t i = 0; i < n; i++)
-        CHECK(evidence_run_write(run, &round_rows[i], dir, err, sizeof(err)) == 0);
-    CHECK(evidence_run_finish(run, dir, err, sizeof(err)) == 0);
     /* Encoded against their neighbours: far less than the rows and values in memory. */
     CHECK(run->bytes < n * 100);
     static const struct evidence_kinds ranges[] = {{0, 255},   {0, 0},     {1, 9}, {2, 199},
@@ -430,13 +428,9 @@ static void test_run_damaged(void)
     char err[256];
     size_t n = make_round_trip_rows();
     for (int damage = 0; damage < 4; damage++) {
-        struct run *run = evidence_run_create(dir, err, sizeof(err));
-        CHECK(run != NULL);
+        struct run *run = round_trip_run(n);
         if (!run)
             return;
-        for (size_t i = 0; i < n; i++)
-            CHECK(evidence_run_write(run, &round_rows[i], dir, err, sizeof(err)) == 0);
-        CHECK(evidence_run_finish(run, dir, err, sizeof(err)) == 0);
         int fd = fileno(run->fp);
         if (damage == 0) {
             CHECK(pwrite(fd, "\xff", 1, RUN_BLOCK_HEAD + 1) == 1); /* the first row's flags */
