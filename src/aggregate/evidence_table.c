@@ -286,6 +286,39 @@ static void sort_by_prefix(struct evidence_sorted *v, size_t n)
     free(count);
 }
 
+/* Value bytes from at on, eight of them (zeros past len), as an integer in their order. */
+static uint64_t value_bytes(const struct evidence_row *row, size_t at)
+{
+    uint64_t p = 0;
+    for (size_t i = 0; i < 8; i++)
+        p = p << 8 | (at + i < row->len ? (unsigned char)row->value[at + i] : 0);
+    return p;
+}
+
+/*
+ * Puts v[0..n), rows of one kind and length whose values share their first
+ * `ordered` bytes, in spill order: by the next eight bytes a radix pass at a
+ * time, and the rows that share those too the same way, deeper. Small
+ * groups, and rows of one value (remote and bin left), are compared.
+ */
+static void sort_group(struct evidence_sorted *v, size_t n, size_t ordered)
+{
+    enum { COMPARED = 16 };
+    if (n < COMPARED || ordered >= v[0].row->len) {
+        qsort(v, n, sizeof(*v), sorted_order);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i].prefix = value_bytes(v[i].row, ordered);
+    sort_by_prefix(v, n);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && v[j].prefix == v[i].prefix; j++)
+            ;
+        if (j - i > 1)
+            sort_group(v + i, j - i, ordered + 8);
+    }
+}
+
 /*
  * The rows in spill order, as pointers: the rows stay where they are, so
  * their index and the rows callers were given stay good. Kept until a row
@@ -302,12 +335,12 @@ static void sort_rows(struct evidence_table *t)
     if (n < 2)
         return;
     sort_by_prefix(t->order, n);
-    /* Rows of one prefix (values of one start) are put in order among themselves. */
+    /* Rows of one prefix (kind, length and the values' first six bytes) go deeper. */
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && t->order[j].prefix == t->order[i].prefix; j++)
             ;
         if (j - i > 1)
-            qsort(t->order + i, j - i, sizeof(*t->order), sorted_order);
+            sort_group(t->order + i, j - i, 6);
     }
 }
 

@@ -256,6 +256,48 @@ static bool same_rows_of_kinds(struct evidence_table *got, struct evidence_table
     return reads_rows_of(evidence_cursor_open_kinds(got, kinds), want, kinds, rows);
 }
 
+/*
+ * Spill order where values share long starts: groups of every size under one
+ * prefix, values that differ only past byte 6, 14 or 22 or in their last
+ * byte, one value from many remotes and bins. Read in spill order, every
+ * row once, each after the one before.
+ */
+static void test_sort_deep(void)
+{
+    struct evidence_table *t = unbounded_table();
+    char value[64];
+    size_t added = 0;
+    rng_state = 2718;
+    for (unsigned g = 0; g < 400; g++) {
+        size_t len = 24 + g % 7;
+        memset(value, 'q', len);
+        unsigned at = (unsigned[]){6, 13, 14, 21, 22, 29}[g % 6];
+        if (at >= len)
+            at = (unsigned)len - 1;
+        unsigned rows = 1 + (unsigned)(rng() % 60);
+        for (unsigned r = 0; r < rows; r++) {
+            value[at] = (char)(rng() % 256);
+            value[len - 1] = (char)('a' + r % 3);
+            struct ip_addr remote;
+            char text[32];
+            snprintf(text, sizeof(text), "198.51.100.%u", (unsigned)(rng() % 4));
+            if (addr_parse(&remote, text) != 0)
+                abort();
+            evidence_table_put(t, (int64_t)(rng() % 3) * 900, &remote, 1 + g % 2, value, len, 1);
+            added++;
+        }
+    }
+    size_t rows;
+    CHECK(same_rows(t, t, &rows));
+    CHECK_U64(rows, evidence_table_count(t));
+    CHECK(rows > 1000);
+    uint64_t total = 0;
+    for (size_t i = 0; i < evidence_table_count(t); i++)
+        total += evidence_table_at(t, i)->count;
+    CHECK_U64(total, added);
+    evidence_table_free(t);
+}
+
 /* Rows of kinds first..last: every range over the kinds present (1 to 5) and past them. */
 static void test_spill_kinds(void)
 {
@@ -465,6 +507,7 @@ int main(void)
     RUN(test_spill_merged);
     RUN(test_no_spill);
     RUN(test_spill_nowhere);
+    RUN(test_sort_deep);
     RUN(test_spill_kinds);
     RUN(test_run_round_trip);
     RUN(test_run_damaged);
