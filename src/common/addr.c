@@ -166,12 +166,10 @@ bool prefix_contains(const struct ip_prefix *prefix, const struct ip_addr *addr)
      * shares its leading bits with every IPv4 address, yet holds none. */
     if (addr_is_v4(&prefix->addr) != addr_is_v4(addr))
         return false;
-    /* Whole bytes first, then the bits of the one partial byte. */
-    unsigned whole = prefix->len / 8u, bits = prefix->len % 8u;
-    if (memcmp(prefix->addr.b, addr->b, whole) != 0)
-        return false;
-    if (bits == 0)
-        return true;
-    uint8_t mask = (uint8_t)(0xffu << (8 - bits));
-    return (addr->b[whole] & mask) == prefix->addr.b[whole];
+    /* The first len bits, as two words: every packet asks this of every sensor. */
+    unsigned len = prefix->len > 128 ? 128 : prefix->len;
+    uint64_t high = len >= 64 ? UINT64_MAX : len ? ~(UINT64_MAX >> len) : 0;
+    uint64_t low = len >= 128 ? UINT64_MAX : len > 64 ? ~(UINT64_MAX >> (len - 64)) : 0;
+    return ((addr_be64(addr->b) ^ addr_be64(prefix->addr.b)) & high) == 0 &&
+           ((addr_be64(addr->b + 8) ^ addr_be64(prefix->addr.b + 8)) & low) == 0;
 }

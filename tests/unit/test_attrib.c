@@ -1090,8 +1090,63 @@ static void test_group_errors(void)
     unlink(path);
 }
 
+/* Whether a's first len bits are b's, a bit at a time. */
+static bool same_bits(const struct ip_addr *a, const struct ip_addr *b, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++) {
+        unsigned bit = 7 - i % 8;
+        if (((a->b[i / 8] >> bit) & 1) != ((b->b[i / 8] >> bit) & 1))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * prefix_contains() at every length 0 to 128, against the bits one by one:
+ * addresses equal to the prefix up to one bit before, at and after its
+ * length, in both families.
+ */
+static void test_prefix_contains_every_length(void)
+{
+    uint64_t x = 0x243f6a8885a308d3u;
+    size_t checked = 0;
+    for (unsigned len = 0; len <= 128; len++) {
+        for (int round = 0; round < 40; round++) {
+            struct ip_addr base;
+            memset(&base, 0, sizeof(base));
+            for (int i = 0; i < 16; i++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                base.b[i] = (uint8_t)x;
+            }
+            bool v4 = len >= 96 && round % 2 == 0;
+            if (v4) {
+                uint8_t q[4] = {base.b[12], base.b[13], base.b[14], base.b[15]};
+                addr_from_v4(&base, q);
+            } else if (addr_is_v4(&base)) {
+                base.b[0] = 0x20;
+            }
+            struct ip_prefix prefix = {base, (uint8_t)len};
+            addr_mask(&prefix.addr, len);
+            for (int flip = -1; flip <= 2; flip++) {
+                struct ip_addr a = base;
+                int at = (int)len - 1 + flip; /* the bit before, at and after the length */
+                if (flip >= 0 && at >= 0 && at < 128 && !(v4 && at < 96))
+                    a.b[at / 8] ^= (uint8_t)(0x80u >> (at % 8));
+                bool want =
+                    addr_is_v4(&a) == addr_is_v4(&prefix.addr) && same_bits(&a, &prefix.addr, len);
+                CHECK(prefix_contains(&prefix, &a) == want);
+                checked++;
+            }
+        }
+    }
+    CHECK_U64(checked, 129 * 40 * 4);
+}
+
 int main(void)
 {
+    RUN(test_prefix_contains_every_length);
     RUN(test_lpm_nesting);
     RUN(test_lpm_siblings);
     RUN(test_lpm_edges);
