@@ -29,9 +29,16 @@ enum file_format {
     FORMAT_UNKNOWN,
 };
 
+/*
+ * libpcap reads a record's head and its bytes through stdio: its buffer of a
+ * file's block (4 KiB) made a read() every few packets.
+ */
+#define CAPTURE_READ_BUFFER (128 * 1024)
+
 struct capture_file {
     pcap_t *pcap;
     FILE *stream;
+    char *read_buffer; /* the stream's, CAPTURE_READ_BUFFER bytes; freed once it is closed */
     char *path;
     enum file_format format;
     enum compression compression;
@@ -64,7 +71,7 @@ static int sniff_format(const char *path, enum file_format *format, char *err, s
 {
     enum compression kind;
     uint8_t magic[4];
-    FILE *fp = stream_open(path, &kind, err, errlen);
+    FILE *fp = stream_open(path, &kind, NULL, 0, err, errlen);
     if (!fp)
         return -1;
     size_t got = fread(magic, 1, sizeof(magic), fp);
@@ -106,8 +113,11 @@ struct capture_file *capture_open(const char *path, char *err, size_t errlen)
 
     struct capture_file *file = xcalloc(1, sizeof(*file));
     file->format = format;
-    file->stream = stream_open(path, &file->compression, err, errlen);
+    file->read_buffer = xmalloc(CAPTURE_READ_BUFFER);
+    file->stream =
+        stream_open(path, &file->compression, file->read_buffer, CAPTURE_READ_BUFFER, err, errlen);
     if (!file->stream) {
+        free(file->read_buffer);
         free(file);
         return NULL;
     }
@@ -126,6 +136,7 @@ struct capture_file *capture_open(const char *path, char *err, size_t errlen)
                      ? "the compressed data is corrupt or cut short"
                      : pcap_err);
         fclose(file->stream);
+        free(file->read_buffer);
         free(file);
         return NULL;
     }
@@ -261,6 +272,7 @@ void capture_close(struct capture_file *file)
     if (!file)
         return;
     pcap_close(file->pcap); /* closes the stream too */
+    free(file->read_buffer);
     free(file->path);
     free(file);
 }

@@ -10,6 +10,7 @@
 #include "capture_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +161,8 @@ static FILE *open_zstd(FILE *raw, const char *path, char *err, size_t errlen)
     return open_cookie(c, path, err, errlen);
 }
 
-FILE *stream_open(const char *path, enum compression *kind, char *err, size_t errlen)
+FILE *stream_open(const char *path, enum compression *kind, char *read_buffer, size_t buffer_len,
+                  char *err, size_t errlen)
 {
     static const uint8_t gzip_magic[2] = {0x1f, 0x8b};
     static const uint8_t zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
@@ -170,6 +172,11 @@ FILE *stream_open(const char *path, enum compression *kind, char *err, size_t er
     if (!raw) {
         snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
         return NULL;
+    }
+    if (read_buffer) {
+        setvbuf(raw, read_buffer, _IOFBF, buffer_len);
+        /* Read once from start to end: the kernel may read further ahead. */
+        (void)posix_fadvise(fileno(raw), 0, 0, POSIX_FADV_SEQUENTIAL);
     }
     size_t got = fread(head, 1, sizeof(head), raw);
     if (ferror(raw) || fseek(raw, 0, SEEK_SET) != 0) {
