@@ -27,8 +27,16 @@
 #include "aggregate_int.h"
 
 #define ARENA_CHUNK (256 * 1024)
-/* Runs a table keeps before it merges them into one (open files stay few). */
+/* Runs of one level a spilling table keeps before it merges them into one (open files stay
+ * few). */
 #define EVIDENCE_RUN_FAN_IN 32
+/*
+ * Runs of one level a table takes from others (the workers' of one file,
+ * the files' of a report) before it merges them: reading merges that many
+ * at once (a 64 KiB buffer each), where merging them first would write and
+ * read every row once more on the thread that waits for them all.
+ */
+#define EVIDENCE_RUNS_TAKEN_MAX 128
 
 struct evidence_table {
     struct evidence_row *rows;
@@ -411,12 +419,12 @@ static int merge_runs(struct evidence_table *t, size_t first)
 }
 
 /*
- * Merges runs while EVIDENCE_RUN_FAN_IN of them share a level, as a cube's
+ * Merges runs while fan_in of them share a level, as a cube's
  * runs (cube.c): each row is rewritten a logarithmic number of times and few
  * files stay open, however small the table's memory and however many tables
  * were merged into this one.
  */
-static int settle_runs(struct evidence_table *t)
+static int settle_runs(struct evidence_table *t, size_t fan_in)
 {
     /*
      * Runs taken from other tables come after this one's, at any level: the
@@ -434,7 +442,7 @@ static int settle_runs(struct evidence_table *t)
         size_t n = t->run_count, same = 0;
         while (same < n && t->runs[n - 1 - same]->level == t->runs[n - 1]->level)
             same++;
-        if (same < EVIDENCE_RUN_FAN_IN)
+        if (same < fan_in)
             return 0;
         if (merge_runs(t, n - same) < 0)
             return -1;
@@ -461,7 +469,7 @@ static int spill(struct evidence_table *t)
     t->unindexed = false;
     if (!t->hashes)
         t->hashes = xreallocarray(NULL, t->alloc ? t->alloc : 1, sizeof(*t->hashes));
-    return settle_runs(t);
+    return settle_runs(t, EVIDENCE_RUN_FAN_IN);
 }
 
 /* ---- adding -------------------------------------------------------------------- */
@@ -579,7 +587,7 @@ static void take_runs(struct evidence_table *into, struct evidence_table *from)
     if (from->error)
         fail(into, from->error);
     if (!into->error)
-        settle_runs(into);
+        settle_runs(into, EVIDENCE_RUNS_TAKEN_MAX);
 }
 
 void evidence_table_merge(struct evidence_table *into, struct evidence_table *from)

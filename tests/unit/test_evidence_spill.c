@@ -203,6 +203,29 @@ static void test_spill_merged(void)
     CHECK(dir_empty());
 }
 
+/* More runs taken from other tables than a table reads at once: merged on the way, none lost. */
+static void test_spill_taken_many(void)
+{
+    rng_state = 5150;
+    struct evidence_table *into = spilling_table(), *ref = unbounded_table();
+    uint64_t runs = 0;
+    for (int i = 0; i < 8; i++) {
+        struct evidence_table *part = spilling_table();
+        fill(part, ref, 60000, 90000);
+        runs += evidence_table_spill_stats(part).runs;
+        evidence_table_merge(into, part);
+        evidence_table_free(part);
+    }
+    CHECK(runs > 128);
+    CHECK(evidence_table_error(into) == NULL);
+    size_t rows;
+    CHECK(same_rows(into, ref, &rows));
+    CHECK_U64(rows, evidence_table_count(ref));
+    evidence_table_free(into);
+    evidence_table_free(ref);
+    CHECK(dir_empty());
+}
+
 /* Below its bound a table reads as it lies, values stable, nothing written. */
 static void test_no_spill(void)
 {
@@ -505,6 +528,7 @@ int main(void)
     }
     RUN(test_spill_exact);
     RUN(test_spill_merged);
+    RUN(test_spill_taken_many);
     RUN(test_no_spill);
     RUN(test_spill_nowhere);
     RUN(test_sort_deep);
