@@ -376,7 +376,7 @@ static void plan_memory(struct report_args *args)
     args->cube_rows = memory_cube_rows(memory, (uint64_t)args->common.threads + 1);
     uint64_t chunk = memory / 4 / ROW_BYTES_REPORTED;
     args->options.chunk_rows = chunk ? (size_t)chunk : 1;
-    args->options.chunk_read_ahead = args->common.threads > 1;
+    args->options.chunk_read_ahead = true;
     if (!args->tmp_dir)
         args->tmp_dir = default_tmp_dir();
 }
