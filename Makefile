@@ -151,7 +151,9 @@ $(BUILD)/bench/attrib_bench: bench/attrib_bench.c $(BUILD)/libhoneyscope.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libhoneyscope.a $(LDFLAGS) $(LDLIBS)
 
 # Every header compiles on its own (nothing it needs comes from the file
-# that includes it), checked by compiling each one alone.
+# that includes it), checked by compiling each one alone. Compiled alone, a
+# header is clang's main file, where its static inline helpers go unused:
+# that is no defect of the header, and gcc does not warn of it either.
 HEADERS := $(sort $(wildcard src/*/*.h))
 HDR_CHECK := $(HEADERS:%.h=$(BUILD)/hdr-check/%.ok) $(TOOL_HEADERS:%.h=$(BUILD)/hdr-check/%.ok)
 
@@ -160,7 +162,7 @@ hdr-check: $(HDR_CHECK)
 
 $(BUILD)/hdr-check/%.ok: %.h
 	@mkdir -p $(@D)
-	$(CC) -D_POSIX_C_SOURCE=200809L $(CFLAGS) -fsyntax-only -x c $<
+	$(CC) -D_POSIX_C_SOURCE=200809L $(CFLAGS) -Wno-unused-function -fsyntax-only -x c $<
 	@touch $@
 
 lint: hdr-check
