@@ -334,9 +334,13 @@ static void push(struct worker *w, const struct decoded_packet *p, uint32_t kind
 static void deliver(void *ctx, const struct decoded_packet *p, enum direction dir, int64_t ts_ns)
 {
     struct stream *s = ctx;
-    const struct ip_addr *remote = dir == DIR_IN ? &p->src : &p->dst;
-    uint64_t h = hash_bytes(&s->shard_key, remote, sizeof(*remote));
-    push(&s->workers[h % s->nworkers], p, (uint32_t)dir, ts_ns, s->reading);
+    /* One worker takes every packet: no remote to hash on the reading thread. */
+    size_t to = 0;
+    if (s->nworkers > 1) {
+        const struct ip_addr *remote = dir == DIR_IN ? &p->src : &p->dst;
+        to = hash_bytes(&s->shard_key, remote, sizeof(*remote)) % s->nworkers;
+    }
+    push(&s->workers[to], p, (uint32_t)dir, ts_ns, s->reading);
 }
 
 /* Tells every worker that file was read. */
