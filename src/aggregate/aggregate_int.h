@@ -251,8 +251,8 @@ int spill_cmp(const struct cube_key *a, const struct cube_key *b);
 /* Adds from's counts into into's (sums, earliest first, latest last). */
 void counts_add(struct cube_counts *into, const struct cube_counts *from);
 
-/* A new, empty run in dir for a cube's rows (run_write()), in encoded blocks. */
-struct run *run_create_blocks(const char *dir, char *err, size_t errlen);
+/* A new, empty run in dir: a cube's rows (run_write()), or evidence_run_create()'s. */
+struct run *run_create(const char *dir, char *err, size_t errlen);
 /* Each returns 0, or -1 with err (a full disk, say). */
 int run_write(struct run *run, const struct cube_row *rows, size_t count, const char *dir,
               char *err, size_t errlen);

@@ -19,9 +19,10 @@
 
 /*
  * Runs of one level a cube keeps before it merges them into one. Merging
- * rewrites every row of them, so it is kept rare: 128 runs are 8 MiB of
- * read buffers, and the workers' runs of one big file, or a flood of ten
- * million sources at the default --memory, are read back in one merge.
+ * rewrites every row of them, so it is kept rare: 128 runs read at once take
+ * 15 MiB of buffers (a block and its decoded rows each, none while a run
+ * waits), and the workers' runs of one big file, or a flood of ten million
+ * sources at the default --memory, are read back in one merge.
  */
 #define RUN_FAN_IN 128
 /* Rows a spill gathers in address order before it writes them. */
@@ -203,7 +204,7 @@ static void fail_spilling(struct cube *cube, const char *why)
 /* Merges runs[first..] into one run a level up. */
 static int merge_runs(struct cube *cube, size_t first, char *err, size_t errlen)
 {
-    struct run *out = run_create_blocks(cube->dir, err, errlen);
+    struct run *out = run_create(cube->dir, err, errlen);
     if (!out)
         return -1;
     struct run_merge *m = run_merge_open(cube->runs + first, cube->run_count - first, err, errlen);
@@ -284,7 +285,7 @@ static int spill(struct cube *cube)
     char err[512];
     uint32_t *order = xcalloc(cube->count ? cube->count : 1, sizeof(*order));
     spill_order(cube, order);
-    struct run *run = run_create_blocks(cube->dir, err, sizeof(err));
+    struct run *run = run_create(cube->dir, err, sizeof(err));
     int ret = run ? 0 : -1;
     /*
      * Gathered a batch at a time, so that the rows' loads overlap: encoding each

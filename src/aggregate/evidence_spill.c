@@ -68,7 +68,7 @@ int evidence_spill_order(const struct evidence_row *a, const struct evidence_row
 
 struct run *evidence_run_create(const char *dir, char *err, size_t errlen)
 {
-    struct run *run = run_create_blocks(dir, err, errlen);
+    struct run *run = run_create(dir, err, errlen);
     if (run)
         run->evidence = xcalloc(1, sizeof(*run->evidence));
     return run;

@@ -62,8 +62,8 @@ void counts_add(struct cube_counts *into, const struct cube_counts *from)
         into->last_ns = from->last_ns;
 }
 
-/* A run: its writes and reads are whole blocks, through no stdio buffer. */
-static struct run *open_run(const char *dir, char *err, size_t errlen)
+/* Its writes and reads are whole blocks, through no stdio buffer. */
+struct run *run_create(const char *dir, char *err, size_t errlen)
 {
     char path[4096];
     int n = snprintf(path, sizeof(path), "%s/honeyscope-spill-XXXXXX", dir);
@@ -94,11 +94,6 @@ static struct run *open_run(const char *dir, char *err, size_t errlen)
     run->fp = fp;
     run->block = xmalloc(RUN_BLOCK_HEAD + RUN_BUFFER);
     return run;
-}
-
-struct run *run_create_blocks(const char *dir, char *err, size_t errlen)
-{
-    return open_run(dir, err, errlen);
 }
 
 /* Flags of an encoded row. */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../common/hash_index.h"
+#include "../common/sort.h"
 #include "../common/xalloc.h"
 #include "store_int.h"
 
@@ -287,11 +288,10 @@ void store_sort_spilled(const struct cube_row **rows, size_t n)
     const struct cube_row **rows_to = xmalloc(st_mult(n, sizeof(*rows_to)));
     const struct cube_row **from = rows;
     for (unsigned shift = 0; shift < 32 && (bins * sensors - 1) >> shift; shift += 8) {
-        size_t at[257] = {0};
+        size_t at[256] = {0};
         for (size_t i = 0; i < n; i++)
-            at[(key[i] >> shift & 0xff) + 1]++;
-        for (size_t d = 1; d < 257; d++)
-            at[d] += at[d - 1];
+            at[key[i] >> shift & 0xff]++;
+        radix_starts(at, 256);
         for (size_t i = 0; i < n; i++) {
             size_t to = at[key[i] >> shift & 0xff]++;
             rows_to[to] = from[i];

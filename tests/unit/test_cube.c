@@ -937,7 +937,7 @@ static void test_run_round_trip(void)
         rows[n] = run_row(n + 1);
     qsort(rows, N, sizeof(*rows), run_row_cmp);
     char err[256];
-    struct run *run = run_create_blocks("/tmp", err, sizeof(err));
+    struct run *run = run_create("/tmp", err, sizeof(err));
     CHECK(run != NULL);
     /* One row, then the rest in pieces that straddle the blocks. */
     CHECK(run_write(run, rows, 1, "/tmp", err, sizeof(err)) == 0);
@@ -966,7 +966,7 @@ static void test_run_damaged(void)
 {
     char err[256];
     for (int damage = 0; damage < 3; damage++) {
-        struct run *run = run_create_blocks("/tmp", err, sizeof(err));
+        struct run *run = run_create("/tmp", err, sizeof(err));
         CHECK(run != NULL);
         for (uint32_t n = 1; n <= 40; n++) {
             struct cube_row row = run_row(2 * n);
