@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../common/addr.h"
+#include "../common/prefetch.h"
 #include "../evidence/evidence.h"
 #include "store.h"
 
@@ -138,20 +139,15 @@ static inline int64_t store_floor_seconds(int64_t ns)
 /*
  * Rows in the store's order lie all over the cube's memory, and reading
  * each one waited on memory for most of the writer's time: loops over them
- * ask for the row a few places ahead early. Standard C has no way to say so.
+ * ask for the row a few places ahead early.
  */
-#define ROW_PREFETCH_AHEAD 8
-#if defined(__GNUC__) || defined(__clang__)
 #define prefetch_row(rows, i, n)                                                                   \
     do {                                                                                           \
-        if ((i) + ROW_PREFETCH_AHEAD < (n)) {                                                      \
-            __builtin_prefetch(&(rows)[(i) + ROW_PREFETCH_AHEAD]->key);                            \
-            __builtin_prefetch(&(rows)[(i) + ROW_PREFETCH_AHEAD]->counts);                         \
+        if ((i) + PREFETCH_ROWS_AHEAD < (n)) {                                                     \
+            memory_prefetch(&(rows)[(i) + PREFETCH_ROWS_AHEAD]->key);                              \
+            memory_prefetch(&(rows)[(i) + PREFETCH_ROWS_AHEAD]->counts);                           \
         }                                                                                          \
     } while (0)
-#else
-#define prefetch_row(rows, i, n) ((void)0)
-#endif
 
 /* The rows of one pack, at most. */
 #define PACK_MAX_ROWS 65536
