@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../common/hash.h"
+#include "../common/prefetch.h"
 #include "../common/xalloc.h"
 #include "flow.h"
 
@@ -838,6 +839,22 @@ static struct flow *lookup(struct flow_table *t, const struct decoded_packet *p,
         index_insert(t, i);
         t->live++;
         t->stats.flows++;
+        /*
+         * Under a flood every packet ends the oldest flow, whose struct and
+         * index slot were last touched long ago. Each class's oldest now
+         * has its slot asked for, and the flow after it its struct, so the
+         * next new flows find both near.
+         */
+        for (unsigned k = 0; k < 4; k++) {
+            if (t->lru_head[k] == NONE)
+                continue;
+            const struct flow *oldest = &t->flows[t->lru_head[k]];
+            memory_prefetch(&t->index[oldest->hash & t->index_mask]);
+            if (oldest->lru_next != NONE) {
+                memory_prefetch(&t->flows[oldest->lru_next]);
+                memory_prefetch((const char *)&t->flows[oldest->lru_next] + 64);
+            }
+        }
     } else {
         lru_unlink(t, i);
     }
