@@ -44,12 +44,12 @@ R="$D --sensor $S"
 "$HS" report $R "$month" >"$w/whole.json"
 expect_eq split_whole_exit "$?" 0
 
-mkdir "$w/by-count" "$w/by-day"
+mkdir "$w/by-count" "$w/by-small-count"
 editcap -c 499 "$month" "$w/by-count/m.pcap" >/dev/null
-editcap -c 97 "$month" "$w/by-day/m.pcap" >/dev/null
+editcap -c 97 "$month" "$w/by-small-count/m.pcap" >/dev/null
 check split_pieces_made test "$(ls "$w/by-count" | wc -l)" -gt 5
 
-for cut in by-count by-day; do
+for cut in by-count by-small-count; do
     set -- "$w/$cut"/m_*
     # shellcheck disable=SC2086
     "$HS" report $R "$@" >"$w/$cut.json"
