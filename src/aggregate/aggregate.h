@@ -307,9 +307,31 @@ struct input_stats {
 void input_stats_init(struct input_stats *stats);
 void input_stats_merge(struct input_stats *into, const struct input_stats *from);
 
+/*
+ * Buffers a counting thread keeps for the first bytes of conversations'
+ * sides until they are parsed: short ones, long ones (SSH key exchanges,
+ * long TLS hellos) and whole TLS records. 0: the defaults (32,768, 4,096
+ * and 1,024 buffers: 64 MiB when all are in use).
+ */
+struct evidence_buffer_counts {
+    size_t sides, long_sides, record_sides;
+};
+
+/*
+ * Shares bytes, one counting thread's part of a memory budget, between its
+ * flow table (three quarters, each flow with its index slots;
+ * flow->max_flows is set when it is 0, i.e. not given) and its evidence
+ * buffers (a quarter, at most the defaults). Each has a floor that small
+ * budgets still get (65,536 flows, 3 MiB of buffers: about 13 MiB).
+ */
+void aggregate_plan_counting(uint64_t bytes, struct flow_config *flow,
+                             struct evidence_buffer_counts *buffers);
+
 struct aggregate_config {
     struct bin_clock clock;
     struct flow_config flow;
+    /* Each counting thread's evidence buffers (aggregate_plan_counting()). */
+    struct evidence_buffer_counts evidence_buffers;
     const struct sensor_set *sensors;
     /*
      * Take each capture's packet sample (capture_sample_add()) as it is read,

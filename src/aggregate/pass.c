@@ -423,14 +423,43 @@ static void account_released(struct shard *shard, const struct aggregate_config 
     }
 }
 
+#define FLOWS_AT_LEAST 65536
+
+/* How many buffers of each bytes fit in bytes, within [least, most]. */
+static size_t buffers_within(uint64_t bytes, size_t each, size_t least, size_t most)
+{
+    uint64_t n = bytes / each;
+    return n < least ? least : n > most ? most : (size_t)n;
+}
+
+void aggregate_plan_counting(uint64_t bytes, struct flow_config *flow,
+                             struct evidence_buffer_counts *buffers)
+{
+    if (!flow->max_flows) {
+        uint64_t flows = bytes / 4 * 3 / flow_table_bytes_per_flow();
+        flow->max_flows = flows < FLOWS_AT_LEAST   ? FLOWS_AT_LEAST
+                          : flows > UINT32_MAX / 4 ? UINT32_MAX / 4
+                                                   : (size_t)flows;
+    }
+    uint64_t pools = bytes / 4;
+    buffers->sides = buffers_within(pools / 2, EVIDENCE_SIDE_BYTES, 1024, EVIDENCE_BUFFERS);
+    buffers->long_sides =
+        buffers_within(pools / 4, EVIDENCE_LONG_SIDE_BYTES, 256, EVIDENCE_LONG_BUFFERS);
+    buffers->record_sides =
+        buffers_within(pools / 4, EVIDENCE_RECORD_SIDE_BYTES, 64, EVIDENCE_RECORD_BUFFERS);
+}
+
 static void shard_start(struct shard *shard, struct cube *cube,
                         const struct aggregate_config *config)
 {
     shard->cube = cube;
     shard->config = config;
     shard->flows = flow_table_new(&config->flow);
-    evidence_capture_init(&shard->evidence, cube, &config->clock, EVIDENCE_BUFFERS,
-                          EVIDENCE_LONG_BUFFERS, EVIDENCE_RECORD_BUFFERS);
+    const struct evidence_buffer_counts *b = &config->evidence_buffers;
+    evidence_capture_init(&shard->evidence, cube, &config->clock,
+                          b->sides ? b->sides : EVIDENCE_BUFFERS,
+                          b->long_sides ? b->long_sides : EVIDENCE_LONG_BUFFERS,
+                          b->record_sides ? b->record_sides : EVIDENCE_RECORD_BUFFERS);
     flow_table_on_end(shard->flows, flow_ended, shard);
 }
 

@@ -56,13 +56,13 @@ static const char ingest_usage[] =
     "  --threads N            threads counting (default: the cores); one reads,\n"
     "                         one more writes the store, and one big file uses\n"
     "                         them all\n"
-    "  --max-flows N          flows held at once per thread (default 1000000)\n"
-    "  --memory SIZE          memory for the traffic rows and evidence, e.g. 512M,\n"
-    "                         2G (default 128M); beyond it rows and evidence\n"
-    "                         spill, sorted, to temporary files and are merged\n"
-    "                         back when the file is stored. Flow tables\n"
-    "                         (--max-flows) and parse buffers have bounds of\n"
-    "                         their own\n"
+    "  --max-flows N          flows held at once per thread (default: what its\n"
+    "                         share of --memory holds, at least 65536; given,\n"
+    "                         beyond --memory)\n"
+    "  --memory SIZE          memory for the traffic rows, evidence, flows and parse\n"
+    "                         buffers, e.g. 512M, 2G (default 128M); beyond it rows\n"
+    "                         and evidence spill, sorted, to temporary files and\n"
+    "                         are merged back when the file is stored\n"
     "  --tmp-dir DIR          where spilled rows go (default $TMPDIR, else /tmp)\n"
     "  --watch DIR            after the files given (DIR itself when none), keep\n"
     "                         watching DIR and the directories below it: a capture\n"
@@ -409,6 +409,9 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     uint64_t cubes = 2 * (uint64_t)setup->threads < 3 ? 3 : 2 * (uint64_t)setup->threads;
     config.cube_max_rows = memory_cube_rows(setup->memory, cubes);
     config.evidence_bytes = memory_evidence_bytes(setup->memory, cubes);
+    /* The last quarter: the counting threads' flow tables and evidence buffers. */
+    aggregate_plan_counting((setup->memory ? setup->memory : DEFAULT_MEMORY) / 4 / setup->threads,
+                            &config.flow, &config.evidence_buffers);
     config.tmp_dir = setup->tmp_dir;
     /* Rows reach the store sorted in its key order, by the threads that counted them. */
     config.row_order = store_row_order;

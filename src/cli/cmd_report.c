@@ -106,13 +106,14 @@ static const char *const report_usage[] = {
     "  --threads N            threads counting (default: the cores); one more reads\n"
     "\n"
     "Limits:\n"
-    "  --max-flows N          flows held at once per file (default 1000000); when\n"
-    "                         full the least recently active is ended early\n"
-    "  --memory SIZE          memory for the traffic rows and evidence, e.g. 512M,\n"
-    "                         2G (default 128M); beyond it rows and evidence are\n"
-    "                         spilled, sorted, to temporary files and merged: the\n"
-    "                         report stays exact. Flow tables (--max-flows) and\n"
-    "                         parse buffers have bounds of their own\n"
+    "  --max-flows N          flows held at once per counting thread (default: what\n"
+    "                         its share of --memory holds, at least 65536; given,\n"
+    "                         beyond --memory); when full the least recently\n"
+    "                         active is ended early, and the report says so\n"
+    "  --memory SIZE          memory for the traffic rows, evidence, flows and parse\n"
+    "                         buffers, e.g. 512M, 2G (default 128M); beyond it rows\n"
+    "                         and evidence are spilled, sorted, to temporary files\n"
+    "                         and merged: the report stays exact\n"
     "  --tmp-dir DIR          where spilled rows go (default $TMPDIR, else /tmp)\n"
     "\n"
     "Bytes are IP lengths as the wire carried them (IPv4 total length, IPv6\n"
@@ -135,10 +136,11 @@ struct report_args {
     bool new_only;              /* --new-only */
     const char **stored_groups; /* --group NAME: prefix sets kept in the store */
     size_t stored_group_count, stored_group_alloc;
-    uint64_t memory;           /* --memory, bytes */
-    const char *tmp_dir;       /* --tmp-dir */
-    size_t cube_rows;          /* rows each cube keeps in memory (from --memory) */
-    const char *anonymize_key; /* --anonymize KEYFILE */
+    uint64_t memory;     /* --memory, bytes */
+    const char *tmp_dir; /* --tmp-dir */
+    size_t cube_rows;    /* rows each cube keeps in memory (from --memory) */
+    struct evidence_buffer_counts evidence_buffers; /* each counting thread's (from --memory) */
+    const char *anonymize_key;                      /* --anonymize KEYFILE */
 };
 
 enum {
@@ -366,14 +368,17 @@ static int compare_files(const void *a, const void *b)
 /*
  * Shares --memory out: half for the rows being gathered, over every cube that
  * can be alive at once (one per thread counting, the merged one), a quarter
- * for the rows of a spilled cube read back at a time, and a quarter for the
- * evidence tables of the threads counting (memory_evidence_bytes()). Flow
- * tables and evidence buffers have bounds of their own (--max-flows).
+ * for the evidence tables of the threads counting (memory_evidence_bytes()),
+ * and a quarter that serves twice: while captures are read, the threads'
+ * flow tables and evidence buffers (unless --max-flows was given), and once
+ * they are gone, the rows of a spilled cube read back at a time.
  */
 static void plan_memory(struct report_args *args)
 {
     uint64_t memory = args->memory ? args->memory : DEFAULT_MEMORY;
     args->cube_rows = memory_cube_rows(memory, (uint64_t)args->common.threads + 1);
+    aggregate_plan_counting(memory / 4 / args->common.threads, &args->common.flow,
+                            &args->evidence_buffers);
     uint64_t chunk = memory / 4 / ROW_BYTES_REPORTED;
     args->options.chunk_rows = chunk ? (size_t)chunk : 1;
     args->options.chunk_read_ahead = true;
@@ -413,6 +418,7 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     /* Rows are kept by day under week and month bins: a period may start mid-month. */
     config.clock.unit = BIN_FIXED;
     config.flow = args->common.flow;
+    config.evidence_buffers = args->evidence_buffers;
     config.sensors = &args->common.sensors;
     config.packets_read = &progress.packets;
     config.files_read = &progress.files_done;

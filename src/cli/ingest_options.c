@@ -15,6 +15,7 @@ void ingest_options_init(struct ingest_options *options, unsigned threads)
     memset(options, 0, sizeof(*options));
     sensor_set_init(&options->sensors);
     flow_config_default(&options->flow);
+    options->flow.max_flows = 0; /* not given: what --memory holds (aggregate_plan_counting()) */
     options->threads = threads;
 }
 

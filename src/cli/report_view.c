@@ -17,6 +17,7 @@ void report_view_args_init(struct report_view_args *args, unsigned threads)
     memset(args, 0, sizeof(*args));
     sensor_set_init(&args->sensors);
     flow_config_default(&args->flow);
+    args->flow.max_flows = 0; /* not given: what --memory holds (aggregate_plan_counting()) */
     args->threads = threads;
 }
 

@@ -147,8 +147,11 @@ struct flow {
     uint8_t handshake;
 };
 
+/* Flows a table holds at most when its config says 0 and nothing planned it from a budget. */
+#define FLOW_TABLE_DEFAULT_FLOWS 1000000
+
 struct flow_config {
-    size_t max_flows;
+    size_t max_flows; /* 0: FLOW_TABLE_DEFAULT_FLOWS */
     uint32_t tcp_idle_s, udp_idle_s, icmp_idle_s, other_idle_s;
 };
 
@@ -169,6 +172,8 @@ struct flow_stats {
 
 struct flow_table;
 struct flow_table *flow_table_new(const struct flow_config *config);
+/* The most memory one flow of max_flows takes in a table, its index slots included. */
+size_t flow_table_bytes_per_flow(void);
 void flow_table_free(struct flow_table *table);
 
 /*

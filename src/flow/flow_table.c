@@ -129,7 +129,7 @@ const char *initiator_name(enum initiator initiator)
 
 void flow_config_default(struct flow_config *config)
 {
-    config->max_flows = 1000000;
+    config->max_flows = FLOW_TABLE_DEFAULT_FLOWS;
     config->tcp_idle_s = 300;
     config->udp_idle_s = 120;
     config->icmp_idle_s = 60;
@@ -140,6 +140,8 @@ struct flow_table *flow_table_new(const struct flow_config *config)
 {
     struct flow_table *t = xcalloc(1, sizeof(*t));
     t->config = *config;
+    if (!t->config.max_flows)
+        t->config.max_flows = FLOW_TABLE_DEFAULT_FLOWS;
     if (t->config.max_flows < 16)
         t->config.max_flows = 16;
     if (t->config.max_flows > UINT32_MAX / 4)
@@ -171,6 +173,15 @@ struct flow_table *flow_table_new(const struct flow_config *config)
     t->held_free = 0;
     t->held_oldest = t->held_newest = t->ready_head = t->ready_tail = NONE;
     return t;
+}
+
+/*
+ * The flows' array holds at most max_flows; the index is the power of two
+ * at or past twice the flows allocated, so less than four slots a flow.
+ */
+size_t flow_table_bytes_per_flow(void)
+{
+    return sizeof(struct flow) + 4 * sizeof(uint64_t);
 }
 
 void flow_table_free(struct flow_table *table)

@@ -143,7 +143,26 @@ static void overlap_warnings(struct report *r)
 }
 
 /*
- * Evidence is bounded (parse buffers per file being read, and the memory of
+ * A flow table holds what its share of --memory holds (or --max-flows): a
+ * conversation that outlived its place in a full table is counted again as
+ * a new flow when it goes on. Said, with the way out.
+ */
+static void flow_warnings(struct report *r)
+{
+    const struct input_stats *st = r->input->stats;
+    if (!st || !st->flows.evicted)
+        return;
+    char count[48] = ""; /* a masked report shows no count */
+    if (r->shown.counts)
+        snprintf(count, sizeof(count), "%" PRIu64 " ", st->flows.evicted);
+    warn(r,
+         "%sflows ended early, their table full (a share of --memory, or --max-flows): "
+         "conversations that went on count as more flows; more --memory holds more",
+         count);
+}
+
+/*
+ * Evidence is bounded (parse buffers per counting thread, from --memory, and the memory of
  * the table that keeps it: one per counting thread, cube_set_evidence_bytes()):
  * past either bound its counts are lower bounds, and with more threads (each
  * its own table) the bound falls elsewhere. Said, not hidden.
@@ -165,8 +184,8 @@ static void evidence_warnings(struct report *r)
         if (r->shown.counts)
             snprintf(count, sizeof(count), "%" PRIu64 " ", st->evidence_skipped);
         warn(r,
-             "%sconversation sides not parsed for evidence (every parse buffer of their file in "
-             "use); %s",
+             "%sconversation sides not parsed for evidence (every parse buffer of their thread "
+             "in use; more --memory gives more); %s",
              count, lower);
     }
 }
@@ -174,6 +193,7 @@ static void evidence_warnings(struct report *r)
 void report_warnings_build(struct report *r)
 {
     overlap_warnings(r);
+    flow_warnings(r);
     evidence_warnings(r);
     period_warnings(r, r);
     if (r->compare)

@@ -215,7 +215,9 @@ check usage_verb_named grep -q "'reprot' is not a verb; did you mean 'report'?" 
 # rows) spills to $TMPDIR and is sent whole: the report is honeyscope's, and
 # nothing is counted as dropped.
 python3 "$HONEYSCOPE_ROOT/tests/evidence_bound_pcap.py" "$w/probes.pcap" 600000
-"$HS" report --quiet --group any --format json --sensor 192.0.2.10/32 "$w/probes.pcap" >"$w/probes-one.json"
+# (The ranks' flow tables hold 1,000,000 flows: honeyscope's is given as many.)
+"$HS" report --quiet --group any --format json --sensor 192.0.2.10/32 --max-flows 1000000 \
+    "$w/probes.pcap" >"$w/probes-one.json"
 run 2 report --quiet --group any --format json --sensor 192.0.2.10/32 "$w/probes.pcap" >"$w/probes-np2.json"
 expect_eq evidence_spill_np2_exit "$?" 0
 check evidence_spill_np2_same cmp -s "$w/probes-np2.json" "$w/probes-one.json"
