@@ -120,6 +120,11 @@ uint64_t cube_evidence_dropped(const struct cube *cube);
  * keeps its rows in memory and says why in cube_error().
  */
 void cube_set_budget(struct cube *cube, size_t max_rows, const char *dir);
+/*
+ * Adds the bytes of every run the cube or its evidence table spills from
+ * memory to *meter (progress lines: another thread may read it); NULL stops.
+ */
+void cube_meter_spills(struct cube *cube, _Atomic uint64_t *meter);
 /* The memory the cube's evidence table may take (0: CUBE_EVIDENCE_BYTES). */
 void cube_set_evidence_bytes(struct cube *cube, uint64_t bytes);
 uint32_t cube_generation(const struct cube *cube);
@@ -227,6 +232,8 @@ struct evidence_table *cube_evidence(struct cube *cube);
  * past its memory, and says why in evidence_table_error().
  */
 void evidence_table_set_spill(struct evidence_table *table, const char *dir);
+/* As cube_meter_spills(), for the runs the table spills from memory. */
+void evidence_table_meter_spills(struct evidence_table *table, _Atomic uint64_t *meter);
 bool evidence_table_spilled(const struct evidence_table *table);
 const char *evidence_table_error(const struct evidence_table *table);
 struct cube_spill_stats evidence_table_spill_stats(const struct evidence_table *table);
@@ -342,6 +349,8 @@ struct aggregate_config {
     bool sample_packets;
     /* Packets read, added to every 2^16 packets for progress lines; may be NULL. */
     _Atomic uint64_t *packets_read;
+    /* Bytes spilled from memory to tmp_dir so far (cube_meter_spills()); may be NULL. */
+    _Atomic uint64_t *spilled_bytes;
     /* Set (by a signal handler) to stop early; may be NULL. */
     volatile sig_atomic_t *stop;
     /* Files read to their end, counted by aggregate_stream() for progress lines; may be NULL. */

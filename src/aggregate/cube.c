@@ -52,7 +52,8 @@ struct cube {
     size_t run_count, run_alloc;
     uint32_t generation; /* new at every spill: row indices given out before are void */
     struct cube_spill_stats spill_stats;
-    char *error; /* why spilling failed; rows then stay in memory */
+    _Atomic uint64_t *spill_meter; /* cube_meter_spills(); may be NULL */
+    char *error;                   /* why spilling failed; rows then stay in memory */
     /*
      * A chunk of a spilled cube: rows with distinct keys in spill order,
      * appended without the index, which is built if ever a lookup comes.
@@ -66,8 +67,16 @@ struct evidence_table *cube_evidence(struct cube *cube)
         cube->evidence = evidence_table_new();
         evidence_table_set_bytes(cube->evidence, cube->evidence_bytes);
         evidence_table_set_spill(cube->evidence, cube->dir);
+        evidence_table_meter_spills(cube->evidence, cube->spill_meter);
     }
     return cube->evidence;
+}
+
+void cube_meter_spills(struct cube *cube, _Atomic uint64_t *meter)
+{
+    cube->spill_meter = meter;
+    if (cube->evidence)
+        evidence_table_meter_spills(cube->evidence, meter);
 }
 
 void cube_set_evidence_bytes(struct cube *cube, uint64_t bytes)
@@ -310,6 +319,8 @@ static int spill(struct cube *cube)
     cube->spill_stats.runs++;
     cube->spill_stats.rows += cube->count;
     cube->spill_stats.bytes += run->bytes;
+    if (cube->spill_meter)
+        atomic_fetch_add(cube->spill_meter, run->bytes);
     add_run(cube, run);
     cube->count = 0;
     memset(cube->index, 0, (cube->index_mask + 1) * sizeof(*cube->index));

@@ -15,6 +15,7 @@
  * as they are, or, once the table spilled, every run and the rows in memory
  * merged, equal keys added up.
  */
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,8 @@ struct evidence_table {
     struct run **runs;
     size_t run_count, run_alloc;
     struct cube_spill_stats spill_stats;
-    char *error; /* why spilling or reading back failed */
+    _Atomic uint64_t *spill_meter; /* evidence_table_meter_spills(); may be NULL */
+    char *error;                   /* why spilling or reading back failed */
 };
 
 struct evidence_table *evidence_table_new(void)
@@ -218,6 +220,11 @@ void evidence_table_set_spill(struct evidence_table *t, const char *dir)
 {
     free(t->dir);
     t->dir = dir ? xstrdup(dir) : NULL;
+}
+
+void evidence_table_meter_spills(struct evidence_table *t, _Atomic uint64_t *meter)
+{
+    t->spill_meter = meter;
 }
 
 bool evidence_table_spilled(const struct evidence_table *t)
@@ -475,6 +482,8 @@ static int spill(struct evidence_table *t)
     if (!run)
         return -1;
     t->spill_stats.runs++;
+    if (t->spill_meter)
+        atomic_fetch_add(t->spill_meter, run->bytes);
     ALLOC_GROW(t->runs, t->run_count + 1, t->run_alloc);
     t->runs[t->run_count++] = run;
     for (size_t i = 0; i < t->chunk_count; i++)

@@ -331,6 +331,7 @@ struct cube *cube_new_counting(const struct aggregate_config *config)
     if (config->cube_max_rows || config->tmp_dir)
         cube_set_budget(cube, config->cube_max_rows, config->tmp_dir);
     cube_set_evidence_bytes(cube, config->evidence_bytes);
+    cube_meter_spills(cube, config->spilled_bytes);
     return cube;
 }
 

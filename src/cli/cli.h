@@ -99,6 +99,7 @@ struct progress {
     struct timespec start;
     size_t files, files_done;
     _Atomic uint64_t packets; /* given to the readers as aggregate_config.packets_read */
+    _Atomic uint64_t spilled; /* aggregate_config.spilled_bytes: said once above 0 */
 };
 
 void progress_start(struct progress *progress, bool quiet, size_t files);

@@ -399,6 +399,7 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     config.sensors = setup->sensors;
     config.sample_packets = !setup->skip_overlapping;
     config.packets_read = &progress.packets;
+    config.spilled_bytes = &progress.spilled;
     config.stop = &stop_signal;
     config.tick = ingest_tick;
     config.tick_ctx = &job;

@@ -421,6 +421,8 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     config.evidence_buffers = args->evidence_buffers;
     config.sensors = &args->common.sensors;
     config.packets_read = &progress.packets;
+    config.spilled_bytes = &progress.spilled;
+    cube_meter_spills(cube, &progress.spilled);
     config.files_read = &progress.files_done;
     config.tick = read_tick;
     config.tick_ctx = &progress;
@@ -433,6 +435,7 @@ static int read_captures(struct report_args *args, char **paths, int npaths, str
     aggregate_stream((const char *const *)paths, (size_t)npaths, &config, args->common.threads,
                      cube, got, total);
     progress_end(&progress);
+    cube_meter_spills(cube, NULL);
     if (config.sample_packets) {
         struct capture_sample **samples = xcalloc((size_t)npaths, sizeof(*samples));
         for (int i = 0; i < npaths; i++)

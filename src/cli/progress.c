@@ -21,6 +21,7 @@ void progress_start(struct progress *p, bool quiet, size_t files)
     p->files = files;
     p->files_done = 0;
     atomic_store(&p->packets, 0);
+    atomic_store(&p->spilled, 0);
     clock_gettime(CLOCK_MONOTONIC, &p->start);
 }
 
@@ -30,9 +31,13 @@ void progress_tick(void *ctx)
     if (!p->on)
         return;
     double secs = seconds_since(&p->start);
-    uint64_t packets = atomic_load(&p->packets);
-    fprintf(stderr, "\r%zu/%zu files, %" PRIu64 " packets, %.2f M packets/s, %.0f s   ",
-            p->files_done, p->files, packets, secs > 0 ? (double)packets / secs / 1e6 : 0.0, secs);
+    uint64_t packets = atomic_load(&p->packets), spilled = atomic_load(&p->spilled);
+    fprintf(stderr, "\r%zu/%zu files, %" PRIu64 " packets, %.2f M packets/s, %.0f s", p->files_done,
+            p->files, packets, secs > 0 ? (double)packets / secs / 1e6 : 0.0, secs);
+    /* Past --memory the disk is part of the work: said as soon as it starts. */
+    if (spilled)
+        fprintf(stderr, ", %" PRIu64 " MiB spilled", spilled >> 20);
+    fputs("   ", stderr);
     fflush(stderr);
 }
 

@@ -89,6 +89,16 @@ check spill_leaves_nothing test -z "$(ls -A "$w/tmp")"
 "$HS" report --sensor 198.51.100.0/24 --memory 64K --tmp-dir "$w/tmp" "$w/flood/flood.pcap" \
     >/dev/null 2>"$w/spill.err"
 check spill_said grep -q "beyond --memory: [0-9]* spills" "$w/spill.err"
+check spill_no_progress_off_a_terminal sh -c "! grep -q 'packets/s' '$w/spill.err'"
+# On a terminal the progress line says, while reading, that the disk is in use.
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$HS' report --sensor 198.51.100.0/24 --memory 64K --tmp-dir '$w/tmp' \
+        '$w/flood/flood.pcap' >/dev/null" /dev/null >"$w/tty.out" 2>&1
+    check spill_progress_says_spilling grep -aq "packets/s, [0-9]* s, [0-9]* MiB spilled" \
+        "$w/tty.out"
+else
+    skip spill_progress_says_spilling "script (util-linux) is not installed"
+fi
 
 # Many files, groups, a compared period, masking, hour bins, routing.
 aws="$HONEYSCOPE_ROOT/scenarios/aws-2009.txt"
