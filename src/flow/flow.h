@@ -102,7 +102,7 @@ struct flow_key {
     uint8_t zero[3]; /* keeps the key free of padding for hashing */
 };
 
-/* Fields ordered largest first: a flow is 112 bytes, and there may be a million. */
+/* Fields ordered largest first: a flow is 120 bytes, and there may be millions. */
 struct flow {
     struct flow_key key;
     int64_t first_ns, last_ns;

@@ -157,7 +157,8 @@ static void flow_warnings(struct report *r)
         snprintf(count, sizeof(count), "%" PRIu64 " ", st->flows.evicted);
     warn(r,
          "%sflows ended early, their table full (a share of --memory, or --max-flows): "
-         "conversations that went on count as more flows; more --memory holds more",
+         "conversations that went on count as more flows; more --memory (or --max-flows) "
+         "holds more",
          count);
 }
 

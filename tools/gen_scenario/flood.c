@@ -14,8 +14,8 @@
  * offset plus r, so a source's flows never share a 5-tuple. Distinct sources
  * are therefore min(P, N), and flows are P. Packets are evenly spread over
  * the day, so about P / 288 flows are within the TCP idle timeout at once:
- * past some 280 M packets that exceeds the report's default --max-flows and
- * flows are evicted early, which changes no count the truth holds.
+ * past some 40 M packets that exceeds the flows the report's default --memory
+ * holds and flows are evicted early, which changes no count the truth holds.
  */
 #include <inttypes.h>
 #include <stdlib.h>
