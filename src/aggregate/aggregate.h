@@ -210,6 +210,20 @@ void evidence_table_free(struct evidence_table *table);
 /* Adds count to the row of (bin, remote, kind, value), made when absent. */
 void evidence_table_add(struct evidence_table *table, int64_t bin, const struct ip_addr *remote,
                         unsigned kind, const char *value, size_t len, uint64_t count);
+/* One value for evidence_table_add_all(). */
+struct evidence_addition {
+    unsigned kind;
+    const char *value;
+    size_t len;
+    uint64_t count;
+};
+/*
+ * evidence_table_add() of each of adds[0..n), all of one remote and bin, in
+ * that order: their index slots are asked for first, so that the waits on
+ * memory of a parse's values overlap instead of following one another.
+ */
+void evidence_table_add_all(struct evidence_table *table, int64_t bin, const struct ip_addr *remote,
+                            const struct evidence_addition *adds, size_t n);
 /* As evidence_table_add() but never dropping: for rows already bounded once (loads, merges). */
 void evidence_table_put(struct evidence_table *table, int64_t bin, const struct ip_addr *remote,
                         unsigned kind, const char *value, size_t len, uint64_t count);

@@ -89,17 +89,34 @@ static uint32_t take_buffer(struct evidence_pool *pool, size_t limit)
     return slot;
 }
 
+/* A parse's values go to the table a few at a time (evidence_table_add_all()). */
+#define EMIT_BATCH 8
+
 struct emit_ctx {
     struct evidence_capture *ec;
     int64_t bin;
     const struct ip_addr *remote;
+    size_t pending;
+    struct evidence_addition adds[EMIT_BATCH];
+    char values[EMIT_BATCH][EVIDENCE_VALUE_MAX + 1]; /* an item is only valid during emit() */
 };
+
+static void emit_flush(struct emit_ctx *e)
+{
+    if (e->pending)
+        evidence_table_add_all(cube_evidence(e->ec->cube), e->bin, e->remote, e->adds, e->pending);
+    e->pending = 0;
+}
 
 static void emit(void *ctx, const struct evidence_item *item)
 {
     struct emit_ctx *e = ctx;
-    evidence_table_add(cube_evidence(e->ec->cube), e->bin, e->remote, item->kind, item->value,
-                       item->len, item->count);
+    size_t len = item->len > EVIDENCE_VALUE_MAX ? EVIDENCE_VALUE_MAX : item->len;
+    memcpy(e->values[e->pending], item->value, len);
+    e->adds[e->pending] =
+        (struct evidence_addition){item->kind, e->values[e->pending], len, item->count};
+    if (++e->pending == EMIT_BATCH)
+        emit_flush(e);
 }
 
 /* Who sent the bytes of direction dir, in the parsers' words. */
@@ -115,8 +132,13 @@ static void parse(struct evidence_capture *ec, const struct flow *flow, enum dir
                   const uint8_t *data, size_t len)
 {
     int64_t start_s = flow->first_ns / 1000000000 - (flow->first_ns % 1000000000 < 0);
-    struct emit_ctx e = {ec, bin_clock_start(ec->clock, start_s), &flow->key.remote};
+    struct emit_ctx e;
+    e.ec = ec;
+    e.bin = bin_clock_start(ec->clock, start_s);
+    e.remote = &flow->key.remote;
+    e.pending = 0;
     evidence_parse(flow->key.proto, flow->service, side_of(flow, dir), data, len, emit, &e);
+    emit_flush(&e);
 }
 
 static int collecting(uint8_t state)

@@ -502,13 +502,13 @@ static int spill(struct evidence_table *t)
 /* ---- adding -------------------------------------------------------------------- */
 
 static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote, unsigned kind,
-                const char *value, size_t len, uint64_t count, bool bounded)
+                const char *value, size_t len, uint64_t count, bool bounded);
+
+/* add() of a row whose hash under t->key is known (the table indexed, len cut). */
+static void add_hashed(struct evidence_table *t, uint64_t hash, int64_t bin,
+                       const struct ip_addr *remote, unsigned kind, const char *value, size_t len,
+                       uint64_t count, bool bounded)
 {
-    if (t->unindexed)
-        index_appended(t);
-    if (len > EVIDENCE_VALUE_MAX)
-        len = EVIDENCE_VALUE_MAX;
-    uint64_t hash = row_hash(t, bin, remote, kind, value, len);
     size_t slot = hash & t->mask, probes = 0;
     for (; t->index[slot]; slot = (slot + 1) & t->mask) {
         if (HASH_PROBE_RUN_TOO_LONG(++probes, &t->key)) {
@@ -556,6 +556,53 @@ static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *rem
     t->index[slot] = (hash & TAG_MASK) | (uint64_t)++t->count;
     if (t->count * 2 > t->mask)
         reindex(t);
+}
+
+static void add(struct evidence_table *t, int64_t bin, const struct ip_addr *remote, unsigned kind,
+                const char *value, size_t len, uint64_t count, bool bounded)
+{
+    if (t->unindexed)
+        index_appended(t);
+    if (len > EVIDENCE_VALUE_MAX)
+        len = EVIDENCE_VALUE_MAX;
+    add_hashed(t, row_hash(t, bin, remote, kind, value, len), bin, remote, kind, value, len, count,
+               bounded);
+}
+
+static bool same_key(const struct hash_key *a, const struct hash_key *b)
+{
+    return a->strong == b->strong && memcmp(a->seed, b->seed, sizeof(a->seed)) == 0 &&
+           memcmp(a->sip, b->sip, sizeof(a->sip)) == 0;
+}
+
+#define ADD_AHEAD 16
+
+void evidence_table_add_all(struct evidence_table *t, int64_t bin, const struct ip_addr *remote,
+                            const struct evidence_addition *adds, size_t n)
+{
+    while (n) {
+        size_t m = n < ADD_AHEAD ? n : ADD_AHEAD;
+        uint64_t hashes[ADD_AHEAD];
+        size_t lens[ADD_AHEAD];
+        if (t->unindexed)
+            index_appended(t);
+        struct hash_key key = t->key;
+        for (size_t i = 0; i < m; i++) {
+            lens[i] = adds[i].len > EVIDENCE_VALUE_MAX ? EVIDENCE_VALUE_MAX : adds[i].len;
+            hashes[i] = row_hash(t, bin, remote, adds[i].kind, adds[i].value, lens[i]);
+            memory_prefetch(&t->index[hashes[i] & t->mask]);
+        }
+        for (size_t i = 0; i < m; i++) {
+            /* A probe run too long switched the key: the hashes made before are void. */
+            if (same_key(&key, &t->key))
+                add_hashed(t, hashes[i], bin, remote, adds[i].kind, adds[i].value, lens[i],
+                           adds[i].count, true);
+            else
+                add(t, bin, remote, adds[i].kind, adds[i].value, lens[i], adds[i].count, true);
+        }
+        adds += m;
+        n -= m;
+    }
 }
 
 int evidence_row_value_order(const void *a, const void *b)

@@ -269,6 +269,63 @@ static void test_evidence_colliding_values(void)
     evidence_table_free(t);
 }
 
+/*
+ * The same values given a batch at a time (evidence_table_add_all(), as a
+ * parse gives them): the switch to SipHash comes in the middle of a batch,
+ * whose values were hashed under the old key, and each value comes twice
+ * within its batch. The table must end as with one add at a time, row for
+ * row.
+ */
+static void test_evidence_colliding_values_added_all(void)
+{
+    struct hash_key known;
+    hash_key_init_fixed(&known, SEED);
+    struct evidence_table *one = evidence_table_new_seeded(SEED);
+    struct evidence_table *all = evidence_table_new_seeded(SEED);
+    struct ip_addr remote;
+    uint8_t r4[4] = {198, 51, 100, 7};
+    addr_from_v4(&remote, r4);
+    enum { BATCH = 7 };
+    static unsigned char values[2 * BATCH][24];
+    struct evidence_addition adds[2 * BATCH];
+    size_t pending = 0;
+    for (uint32_t i = 0; i < COLLIDING; i++) {
+        size_t at = 32 - (8 + sizeof(struct ip_addr) + 1);
+        unsigned char *value = values[pending];
+        memset(value, 'a', 24);
+        memcpy(value + at, &known.seed[1], 8);
+        memcpy(value + at + 8, &i, sizeof(i));
+        evidence_table_add(one, 0, &remote, 1, (const char *)value, 24, 1);
+        evidence_table_add(one, 0, &remote, 1, (const char *)value, 24, 1);
+        adds[pending++] = (struct evidence_addition){1, (const char *)value, 24, 1};
+        adds[pending++] = (struct evidence_addition){1, (const char *)value, 24, 1};
+        if (pending == 2 * BATCH || i + 1 == COLLIDING) {
+            evidence_table_add_all(all, 0, &remote, adds, pending);
+            pending = 0;
+        }
+    }
+    /* Each value once more, hashed as it should be: found where it was put. */
+    for (uint32_t i = 0; i < COLLIDING; i++) {
+        size_t at = 32 - (8 + sizeof(struct ip_addr) + 1);
+        unsigned char value[24];
+        memset(value, 'a', 24);
+        memcpy(value + at, &known.seed[1], 8);
+        memcpy(value + at + 8, &i, sizeof(i));
+        evidence_table_add(one, 0, &remote, 1, (const char *)value, 24, 1);
+        evidence_table_add(all, 0, &remote, 1, (const char *)value, 24, 1);
+    }
+    CHECK(evidence_table_hash_strong(all));
+    CHECK_U64(evidence_table_count(all), COLLIDING);
+    CHECK_U64(evidence_table_count(all), evidence_table_count(one));
+    for (size_t i = 0; i < evidence_table_count(all) && i < evidence_table_count(one); i++) {
+        const struct evidence_row *a = evidence_table_at(all, i), *o = evidence_table_at(one, i);
+        CHECK_U64(a->count, 3);
+        CHECK(a->len == o->len && memcmp(a->value, o->value, a->len) == 0);
+    }
+    evidence_table_free(one);
+    evidence_table_free(all);
+}
+
 int main(void)
 {
     RUN(test_hash_basics);
@@ -278,5 +335,6 @@ int main(void)
     RUN(test_flow_table_colliding_keys);
     RUN(test_ipv4_colliding_keys);
     RUN(test_evidence_colliding_values);
+    RUN(test_evidence_colliding_values_added_all);
     CHECK_EXIT();
 }
