@@ -240,9 +240,6 @@ int dist_ingest(int argc, char **argv, int rank, int ranks)
         plan.clock.width_s = STORE_BIN_SECONDS;
         plan.clock.offset_s = 0;
         plan.flow = args.flow;
-        /* No --memory here to plan flow tables from: the table's own default. */
-        if (!plan.flow.max_flows)
-            plan.flow.max_flows = FLOW_TABLE_DEFAULT_FLOWS;
         for (size_t i = 0; i < args.sensors.count; i++)
             sensor_set_add(&plan.sensors, &args.sensors.prefixes[i]);
         dist_plan_assign(&plan, (unsigned)ranks);

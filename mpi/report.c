@@ -238,9 +238,6 @@ int dist_report(int argc, char **argv, int rank, int ranks)
         plan.clock = args.options.clock;
         plan.clock.unit = BIN_FIXED; /* rows by day under week and month bins */
         plan.flow = args.common.flow;
-        /* No --memory here to plan flow tables from: the table's own default. */
-        if (!plan.flow.max_flows)
-            plan.flow.max_flows = FLOW_TABLE_DEFAULT_FLOWS;
         for (size_t i = 0; i < args.common.sensors.count; i++)
             sensor_set_add(&plan.sensors, &args.common.sensors.prefixes[i]);
         for (size_t i = 0; plan.status < 0 && i < npaths; i++) {

@@ -372,10 +372,10 @@ int wire_plan_decode(struct dist_plan *plan, const uint8_t *data, size_t len, un
     plan->flow.udp_idle_s = get_u32(&r);
     plan->flow.icmp_idle_s = get_u32(&r);
     plan->flow.other_idle_s = get_u32(&r);
+    /* A max_flows of 0 is the flow table's default (flow.h): what a plan without --memory sends. */
     if (r.short_read || (plan->verb != DIST_INGEST && plan->verb != DIST_REPORT) || check > 1 ||
         plan->threads > 1024 || plan->clock.width_s <= 0 || plan->clock.width_s > 86400 * 366 ||
-        plan->clock.offset_s <= -86400 || plan->clock.offset_s >= 86400 || max_flows < 1 ||
-        max_flows > SIZE_MAX / 2)
+        plan->clock.offset_s <= -86400 || plan->clock.offset_s >= 86400 || max_flows > SIZE_MAX / 2)
         goto bad;
     plan->check_identity = check;
     plan->flow.max_flows = (size_t)max_flows;

@@ -67,6 +67,15 @@ size_t memory_cube_rows(uint64_t memory, uint64_t cubes);
  * it spills: a quarter of --memory (memory, 0 for the default) shared, never less than
  * EVIDENCE_SPILL_MIN_BYTES. */
 uint64_t memory_evidence_bytes(uint64_t memory, uint64_t tables);
+/*
+ * Each of threads counting threads' flow table (flow->max_flows, unless
+ * --max-flows gave it) and evidence buffers, from the last quarter of
+ * --memory (memory, 0 for the default): aggregate_plan_counting().
+ */
+struct flow_config;
+struct evidence_buffer_counts;
+void memory_plan_counting(uint64_t memory, uint64_t threads, struct flow_config *flow,
+                          struct evidence_buffer_counts *buffers);
 /* Where spilled rows go without --tmp-dir: $TMPDIR, else /tmp. */
 const char *default_tmp_dir(void);
 

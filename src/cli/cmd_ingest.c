@@ -411,9 +411,7 @@ static int ingest_batch(const struct ingest_setup *setup, char **paths, size_t n
     uint64_t cubes = 2 * (uint64_t)setup->threads < 3 ? 3 : 2 * (uint64_t)setup->threads;
     config.cube_max_rows = memory_cube_rows(setup->memory, cubes);
     config.evidence_bytes = memory_evidence_bytes(setup->memory, cubes);
-    /* The last quarter: the counting threads' flow tables and evidence buffers. */
-    aggregate_plan_counting((setup->memory ? setup->memory : DEFAULT_MEMORY) / 4 / setup->threads,
-                            &config.flow, &config.evidence_buffers);
+    memory_plan_counting(setup->memory, setup->threads, &config.flow, &config.evidence_buffers);
     config.tmp_dir = setup->tmp_dir;
     /* Rows reach the store sorted in its key order, by the threads that counted them. */
     config.row_order = store_row_order;

@@ -378,8 +378,7 @@ static void plan_memory(struct report_args *args)
 {
     uint64_t memory = args->memory ? args->memory : DEFAULT_MEMORY;
     args->cube_rows = memory_cube_rows(memory, (uint64_t)args->common.threads + 1);
-    aggregate_plan_counting(memory / 4 / args->common.threads, &args->common.flow,
-                            &args->evidence_buffers);
+    memory_plan_counting(memory, args->common.threads, &args->common.flow, &args->evidence_buffers);
     uint64_t chunk = memory / 4 / ROW_BYTES_REPORTED;
     args->options.chunk_rows = chunk ? (size_t)chunk : 1;
     args->options.chunk_read_ahead = true;

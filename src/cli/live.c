@@ -112,8 +112,7 @@ int ingest_live(const struct live_setup *setup, volatile sig_atomic_t *stop)
     config.sensors = setup->sensors;
     config.cube_max_rows = memory_cube_rows(setup->memory, 2);
     config.evidence_bytes = memory_evidence_bytes(setup->memory, 2);
-    aggregate_plan_counting((setup->memory ? setup->memory : DEFAULT_MEMORY) / 4, &config.flow,
-                            &config.evidence_buffers);
+    memory_plan_counting(setup->memory, 1, &config.flow, &config.evidence_buffers);
     config.tmp_dir = setup->tmp_dir;
     job.counting = aggregate_live_new(&config, capture_live_link_type(job.capture), "live");
 

@@ -138,6 +138,13 @@ uint64_t memory_evidence_bytes(uint64_t memory, uint64_t tables)
     return bytes < EVIDENCE_SPILL_MIN_BYTES ? EVIDENCE_SPILL_MIN_BYTES : bytes;
 }
 
+void memory_plan_counting(uint64_t memory, uint64_t threads, struct flow_config *flow,
+                          struct evidence_buffer_counts *buffers)
+{
+    aggregate_plan_counting((memory ? memory : DEFAULT_MEMORY) / 4 / (threads ? threads : 1), flow,
+                            buffers);
+}
+
 const char *default_tmp_dir(void)
 {
     const char *env = getenv("TMPDIR");
