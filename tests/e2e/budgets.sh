@@ -87,6 +87,13 @@ for t in 1 2; do
     check "budgets_concurrent_t${t}_said" jq -e '.warnings | map(test("flows ended early")) | any' \
         "$r"
 done
+# Masked, the warning stays and its count goes: no figure of the traffic leaks through it.
+"$HS" report --quiet --sensor 192.0.2.10/32 --format json --memory 64M --threads 1 --mask \
+    "$w/concurrent.pcap" >"$w/concurrent-masked.json" 2>/dev/null
+jq -r '.warnings[] | select(test("flows ended early"))' "$w/concurrent-masked.json" \
+    >"$w/concurrent-masked.warning"
+check budgets_concurrent_masked_said test -s "$w/concurrent-masked.warning"
+check budgets_concurrent_masked_no_count sh -c "! grep -q '[0-9]' '$w/concurrent-masked.warning'"
 # shellcheck disable=SC2046
 set -- $(peak_mib "$HS" report --quiet --sensor 192.0.2.10/32 --format json --memory 64M \
     --max-flows 1000000 --threads 1 "$w/concurrent.pcap")
