@@ -18,6 +18,7 @@
  * memory ran out), 2 on a bad N.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -309,8 +310,8 @@ static int evidence_run(const void *keys, size_t n, double *secs, bool *strong)
     if (count != n || once || dropped) {
         fprintf(stderr,
                 "hash_flood: evidence_table: %zu rows of %zu keys, %zu not found again, "
-                "%llu dropped\n",
-                count, n, once, (unsigned long long)dropped);
+                "%" PRIu64 " dropped\n",
+                count, n, once, dropped);
         return -1;
     }
     return 0;
